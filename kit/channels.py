@@ -1,0 +1,303 @@
+"""Channel configuration: what one sales channel of one company looks like.
+
+A channel is stored in the workspace (``channels.json``) with everything but
+its secrets, which stay in the secrets store under :attr:`Channel.credentials_ref`.
+Every change goes through :func:`validate`, which refuses values beyond the
+limits the channel type declares (:mod:`kit.channeltypes`).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from kit.channeltypes import (
+    CATEGORIES,
+    ENVIRONMENTS,
+    JOBS,
+    MAX_INTERVAL_MIN,
+    ChannelType,
+    RateLimit,
+    get_type,
+)
+from kit.errors import ConfigurationError, LimitError
+from kit.secrets import credentials_ref
+
+__all__ = ["Channel", "JobConfig", "ChannelRegistry", "validate", "validate_cnpj", "parse_assignments"]
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+# Defaults per job: minutes between runs and items per batch.
+DEFAULT_JOBS = {
+    "products": (60, 100),
+    "stock": (15, 100),
+    "prices": (30, 100),
+    "orders": (5, 50),
+    "status": (15, 50),
+}
+
+
+@dataclass(slots=True)
+class JobConfig:
+    """How often a job runs and how many items go per batch."""
+
+    interval_min: int
+    batch_size: int
+    enabled: bool = True
+
+
+@dataclass(slots=True)
+class Channel:
+    """One sales channel of one company, in one environment."""
+
+    name: str
+    type: str
+    category: str
+    company: str
+    environment: str
+    base_url: str | None = None
+    credentials_ref: str = ""
+    jobs: dict[str, JobConfig] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+    enabled: bool = False
+    rate_limit_per_second: float | None = None  # optional override, never above the type's
+    created_at: float = 0.0
+    updated_at: float = 0.0
+
+    @property
+    def channel_type(self) -> ChannelType:
+        return get_type(self.type)
+
+    def rate_limit(self) -> RateLimit:
+        """The write rate in force: the type's limit, lowered by any override."""
+        t = self.channel_type
+        base = t.rate_limit
+        if t.rate_from_setting:
+            key, factor = t.rate_from_setting
+            value = self.settings.get(key) or next(s.default for s in t.settings if s.key == key)
+            base = RateLimit(int(value) * factor, base.burst, f"{base.source}; {key}={value}", base.confidence)
+        if self.rate_limit_per_second:
+            return RateLimit(min(base.per_second, self.rate_limit_per_second), base.burst, "channel setting", "configured")
+        return base
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Channel:
+        data = dict(data)
+        jobs = {k: JobConfig(**v) for k, v in (data.pop("jobs", None) or {}).items()}
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(jobs=jobs, **{k: v for k, v in data.items() if k in known})
+
+
+def validate_cnpj(value: str) -> str:
+    """Return the CNPJ in compact form, or raise :class:`ConfigurationError`.
+
+    Alphanumeric CNPJs (from July 2026) are accepted: python-stdnum validates
+    both forms.
+    """
+    from stdnum.br import cnpj
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return cnpj.validate(value)
+    except ValidationError as exc:
+        raise ConfigurationError(
+            f"company CNPJ {value!r} is not valid: {exc}",
+            hint="give the 14-character CNPJ with or without punctuation, e.g. 11.222.333/0001-81",
+        ) from None
+
+
+def _as_int(key: str, value: Any) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ConfigurationError(f"{key} must be a whole number, got {value!r}") from None
+
+
+def validate(ch: Channel) -> Channel:
+    """Check a channel against its type's declarations; return it normalised."""
+    if not NAME_RE.match(ch.name):
+        raise ConfigurationError(
+            f"channel name {ch.name!r} is not valid",
+            hint="use lowercase letters, digits, '-' and '_' (up to 63), starting with a letter or digit",
+        )
+    t = get_type(ch.type)
+    if ch.category not in CATEGORIES:
+        raise ConfigurationError(f"category {ch.category!r} is not valid", hint="one of: " + ", ".join(CATEGORIES))
+    if ch.environment not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"environment {ch.environment!r} is not valid", hint="one of: " + ", ".join(ENVIRONMENTS)
+        )
+    ch.company = validate_cnpj(ch.company)
+    if ch.base_url is not None and ch.base_url != "" and not re.match(r"^https?://[^\s/]+", ch.base_url):
+        raise ConfigurationError(f"base URL {ch.base_url!r} is not an http(s) URL", channel=ch.name)
+    if not ch.credentials_ref:
+        ch.credentials_ref = credentials_ref(ch.company, ch.environment, ch.name)
+    for job in JOBS:
+        default_interval, default_batch = DEFAULT_JOBS[job]
+        ch.jobs.setdefault(job, JobConfig(default_interval, min(default_batch, t.batch_limit(job))))
+    for job, cfg in ch.jobs.items():
+        if job not in JOBS:
+            raise ConfigurationError(f"unknown job {job!r}", channel=ch.name, hint="one of: " + ", ".join(JOBS))
+        floor = t.interval_floor(job)
+        if not floor <= cfg.interval_min <= MAX_INTERVAL_MIN:
+            raise LimitError(
+                f"{job} interval {cfg.interval_min} min is outside {floor}..{MAX_INTERVAL_MIN} min",
+                channel=ch.name,
+                hint=f"{t.label} allows a {job} run at most every {floor} min",
+            )
+        limit = t.batch_limit(job)
+        if not 1 <= cfg.batch_size <= limit:
+            raise LimitError(
+                f"{job} batch size {cfg.batch_size} exceeds the {t.label} limit of {limit} items per batch"
+                if cfg.batch_size > limit
+                else f"{job} batch size must be at least 1",
+                channel=ch.name,
+                hint=f"set jobs.{job}.batch_size to at most {limit}",
+            )
+    known_settings = {s.key: s for s in t.settings}
+    for key, value in list(ch.settings.items()):
+        if key not in known_settings:
+            raise ConfigurationError(
+                f"{t.label} has no setting {key!r}",
+                channel=ch.name,
+                hint="known settings: " + (", ".join(known_settings) or "none"),
+            )
+        spec = known_settings[key]
+        if spec.choices and str(value) not in spec.choices:
+            raise LimitError(
+                f"setting {key}={value!r} is not one of {', '.join(spec.choices)}", channel=ch.name
+            )
+        ch.settings[key] = str(value)
+    for spec in t.settings:
+        if spec.key not in ch.settings and spec.default is not None:
+            ch.settings[spec.key] = str(spec.default)
+    if ch.rate_limit_per_second is not None:
+        base = t.rate_limit.per_second
+        if ch.rate_limit_per_second <= 0 or ch.rate_limit_per_second > base and not t.rate_from_setting:
+            raise LimitError(
+                f"rate limit {ch.rate_limit_per_second}/s exceeds the {t.label} limit of {base:g} requests/s",
+                channel=ch.name,
+                hint=f"source: {t.rate_limit.source}",
+            )
+    return ch
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """Parse ``key=value`` words from the command line."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ConfigurationError(f"expected key=value, got {pair!r}")
+        key, value = pair.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
+    """Apply dotted assignments such as ``jobs.stock.batch_size=200``."""
+    for key, value in pairs.items():
+        parts = key.split(".")
+        if parts[0] == "jobs" and len(parts) == 3:
+            job, attr = parts[1], parts[2]
+            if job not in JOBS:
+                raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(JOBS))
+            cfg = ch.jobs.setdefault(job, JobConfig(*DEFAULT_JOBS[job]))
+            if attr in ("interval", "interval_min"):
+                cfg.interval_min = _as_int(key, value)
+            elif attr in ("batch", "batch_size"):
+                cfg.batch_size = _as_int(key, value)
+            elif attr == "enabled":
+                cfg.enabled = value.lower() in ("1", "true", "yes", "sim")
+            else:
+                raise ConfigurationError(f"unknown job field {attr!r}", hint="interval_min, batch_size or enabled")
+        elif parts[0] == "settings" and len(parts) == 2:
+            ch.settings[parts[1]] = value
+        elif key in ("base_url", "environment", "category", "company"):
+            setattr(ch, key, value or None if key == "base_url" else value)
+        elif key == "rate_limit":
+            try:
+                ch.rate_limit_per_second = float(value) if value else None
+            except ValueError:
+                raise ConfigurationError(f"rate_limit must be a number, got {value!r}") from None
+        elif key in ("enabled", "name", "type", "credentials_ref"):
+            raise ConfigurationError(
+                f"{key} cannot be set this way",
+                hint="use 'kit channels enable' for enabled; remove and add again to rename or change type",
+            )
+        else:
+            # A bare key that is a type setting is accepted as a shortcut.
+            if key in {s.key for s in get_type(ch.type).settings}:
+                ch.settings[key] = value
+            else:
+                raise ConfigurationError(
+                    f"unknown key {key!r}",
+                    hint="use jobs.<job>.interval_min, jobs.<job>.batch_size, settings.<key>, base_url, "
+                    "environment, rate_limit",
+                )
+    return ch
+
+
+class ChannelRegistry:
+    """CRUD over the workspace's channels (every call is one locked transaction)."""
+
+    def __init__(self, workspace: Any) -> None:
+        self.ws = workspace
+
+    def add(self, ch: Channel) -> Channel:
+        validate(ch)
+        now = time.time()
+        ch.created_at = ch.updated_at = now
+        from tinydb import Query
+
+        with self.ws.table("channels") as table:
+            if table.contains(Query().name == ch.name):
+                raise ConfigurationError(
+                    f"channel {ch.name!r} already exists", hint="use 'kit channels set' to change it"
+                )
+            table.insert(ch.to_dict())
+        return ch
+
+    def get(self, name: str) -> Channel:
+        from tinydb import Query
+
+        with self.ws.table("channels") as table:
+            row = table.get(Query().name == name)
+        if row is None:
+            raise ConfigurationError(f"no channel named {name!r}", hint="see 'kit channels list'")
+        return Channel.from_dict(dict(row))
+
+    def list(self) -> list[Channel]:
+        with self.ws.table("channels") as table:
+            rows = table.all()
+        return sorted((Channel.from_dict(dict(r)) for r in rows), key=lambda c: c.name)
+
+    def update(self, name: str, changes: dict[str, str] | None = None, **fields: Any) -> Channel:
+        """Apply ``changes`` (dotted assignments) and ``fields`` atomically."""
+        from tinydb import Query
+
+        with self.ws.table("channels") as table:
+            row = table.get(Query().name == name)
+            if row is None:
+                raise ConfigurationError(f"no channel named {name!r}", hint="see 'kit channels list'")
+            ch = Channel.from_dict(dict(row))
+            if changes:
+                apply_assignments(ch, changes)
+            for key, value in fields.items():
+                setattr(ch, key, value)
+            validate(ch)
+            ch.updated_at = time.time()
+            table.update(ch.to_dict(), Query().name == name)
+        return ch
+
+    def remove(self, name: str) -> None:
+        from tinydb import Query
+
+        with self.ws.table("channels") as table:
+            if not table.remove(Query().name == name):
+                raise ConfigurationError(f"no channel named {name!r}", hint="see 'kit channels list'")

@@ -1,0 +1,319 @@
+"""What each channel type declares: credentials, settings, limits, hosts.
+
+These declarations drive validation (``kit channels add/set``), the
+configuration form, the capacity planner and the connectors' rate limiters. A
+limit carries its source: ``../shared/channel-apis.md`` section and how sure it
+is (``confirmed`` by the channel's docs, or ``inferred`` where nothing was
+published and the kit picked a conservative value that a channel config may
+lower, never raise).
+
+Kept free of heavy imports: ``kit channels`` must start quickly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "JOBS",
+    "CATEGORIES",
+    "ENVIRONMENTS",
+    "CredentialField",
+    "SettingField",
+    "RateLimit",
+    "ChannelType",
+    "CHANNEL_TYPES",
+    "get_type",
+]
+
+JOBS = ("products", "stock", "prices", "orders", "status")
+CATEGORIES = ("plataforma", "marketplace", "integrador")
+ENVIRONMENTS = ("sandbox", "production")
+
+# Kit-wide bounds where a channel publishes nothing tighter.
+MIN_INTERVAL_MIN = 1  # cron granularity
+MAX_INTERVAL_MIN = 7 * 24 * 60
+KIT_MAX_BATCH = 10_000  # items per batch for one-item-per-request channels
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialField:
+    """A secret the channel type needs; stored only in the secrets store."""
+
+    key: str
+    label: str  # pt-BR, shown in the form
+    secret: bool = True
+    required: bool = True
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SettingField:
+    """A non-secret setting kept in the channel configuration."""
+
+    key: str
+    label: str
+    default: str | int | None = None
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A token bucket: ``per_second`` sustained rate and ``burst`` capacity."""
+
+    per_second: float
+    burst: int
+    source: str
+    confidence: str = "confirmed"  # or "inferred"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelType:
+    """Everything the kit knows about one channel type, as data."""
+
+    name: str
+    label: str
+    category: str  # default category in the ERP's "Canais" screen
+    credentials: tuple[CredentialField, ...]
+    settings: tuple[SettingField, ...] = ()
+    # Default rate limit for writes (stock/price updates); reads may differ.
+    rate_limit: RateLimit = RateLimit(5, 5, "not published; kit default", "inferred")
+    # Extra buckets per operation family, e.g. {"orders_read": RateLimit(1, 1, ...)}.
+    rate_limits: dict[str, RateLimit] = field(default_factory=dict)
+    # Items one request can carry, per job (bulk endpoints); 1 = one per call.
+    items_per_request: dict[str, int] = field(default_factory=dict)
+    # Largest batch (items grouped per checkpoint / bulk call) per job.
+    max_batch: dict[str, int] = field(default_factory=dict)
+    # Default hosts per environment; a channel's base_url overrides them.
+    base_urls: dict[str, str] = field(default_factory=dict)
+    min_interval_min: dict[str, int] = field(default_factory=dict)
+    protocol: str = "rest"  # or "soap"
+    # (setting key, factor): the sustained rate is int(setting) * factor per second,
+    # e.g. Netshoes plans of 50/100/250 calls per minute.
+    rate_from_setting: tuple[str, float] | None = None
+    # Value-list kinds this channel needs mapped before go-live.
+    depara_kinds: tuple[str, ...] = ("carrier_service", "payment_method", "order_status")
+
+    def batch_limit(self, job: str) -> int:
+        return self.max_batch.get(job, KIT_MAX_BATCH)
+
+    def per_request(self, job: str) -> int:
+        return self.items_per_request.get(job, 1)
+
+    def interval_floor(self, job: str) -> int:
+        return self.min_interval_min.get(job, MIN_INTERVAL_MIN)
+
+    def credential_keys(self) -> list[str]:
+        return [c.key for c in self.credentials]
+
+
+_SRC = "shared/channel-apis.md"
+
+CHANNEL_TYPES: dict[str, ChannelType] = {}
+
+
+def _register(t: ChannelType) -> None:
+    if t.name in CHANNEL_TYPES:
+        raise ValueError(f"channel type {t.name!r} registered twice")
+    CHANNEL_TYPES[t.name] = t
+
+
+_register(
+    ChannelType(
+        name="mercadolivre",
+        label="Mercado Livre",
+        category="marketplace",
+        credentials=(
+            CredentialField("client_id", "Client ID (App ID)", secret=False),
+            CredentialField("client_secret", "Client secret"),
+            CredentialField("refresh_token", "Refresh token (TG-...)", help="rotates on every refresh"),
+            CredentialField("access_token", "Access token (APP_USR-...)", required=False),
+        ),
+        settings=(SettingField("user_id", "ID do vendedor (user_id)", required=False), SettingField("site_id", "Site", "MLB")),
+        # §1.9: no global number published; 429 past per-app limits. Kit default.
+        rate_limit=RateLimit(10, 20, f"{_SRC} §1.9 (none published)", "inferred"),
+        # §1.2: multiget up to 20 ids; §1.3 stock/price one item per PUT /items/{id}.
+        items_per_request={"products": 20},
+        base_urls={"production": "https://api.mercadolibre.com", "sandbox": "https://api.mercadolibre.com"},
+    )
+)
+_register(
+    ChannelType(
+        name="vtex",
+        label="VTEX",
+        category="plataforma",
+        credentials=(
+            CredentialField("app_key", "App Key (X-VTEX-API-AppKey)", secret=False),
+            CredentialField("app_token", "App Token (X-VTEX-API-AppToken)"),
+        ),
+        settings=(
+            SettingField("account", "Conta VTEX (accountName)", required=True),
+            SettingField("environment_host", "Ambiente", "vtexcommercestable"),
+            SettingField("warehouse_id", "Armazém (warehouseId)", "1_1", required=True),
+            SettingField("trade_policy", "Política comercial (sales channel)", "1"),
+        ),
+        # §2.4: pricing PUT/POST 40 req/s per account with 1000 burst credits.
+        rate_limit=RateLimit(40, 1000, f"{_SRC} §2.4", "confirmed"),
+        # §2.5: feed maxlot 10; list orders per_page max 100.
+        items_per_request={"orders": 10},
+        max_batch={"orders": 100},
+        base_urls={"production": "https://{account}.{environment_host}.com.br"},
+    )
+)
+_register(
+    ChannelType(
+        name="magento",
+        label="Magento 2 / Adobe Commerce",
+        category="plataforma",
+        credentials=(CredentialField("access_token", "Token de integração (Bearer)"),),
+        settings=(
+            SettingField("store_code", "Store code", "default"),
+            SettingField("source_code", "Source (MSI)", "default"),
+            SettingField("stock_id", "Stock id (MSI)", "1"),
+        ),
+        # §3.7: no general rate limit; kit default for a merchant's own host.
+        rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
+        # §3.7: with input limiting on, 20 entities per synchronous request.
+        items_per_request={"stock": 20, "prices": 20},
+        max_batch={"stock": 20, "prices": 20, "orders": 300},
+    )
+)
+_register(
+    ChannelType(
+        name="skyhub",
+        label="B2W / Americanas (SkyHub)",
+        category="marketplace",
+        credentials=(
+            CredentialField("user_email", "E-mail da loja (X-User-Email)", secret=False),
+            CredentialField("api_key", "Token da loja (X-Api-Key)"),
+            CredentialField("account_manager_key", "Chave do integrador (X-Accountmanager-Key)"),
+        ),
+        # §4.4: writes 9/s per endpoint+method per store; orders GET 1/s.
+        rate_limit=RateLimit(9, 9, f"{_SRC} §4.4", "confirmed"),
+        rate_limits={"orders_read": RateLimit(1, 1, f"{_SRC} §4.4", "confirmed")},
+        max_batch={"orders": 100},
+        base_urls={"production": "https://api.skyhub.com.br", "sandbox": "https://api.skyhub.com.br"},
+    )
+)
+_register(
+    ChannelType(
+        name="pluggto",
+        label="Plugg.to",
+        category="integrador",
+        credentials=(
+            CredentialField("client_id", "Client ID", secret=False),
+            CredentialField("client_secret", "Client secret"),
+            CredentialField("username", "Usuário da API", secret=False),
+            CredentialField("password", "Senha da API"),
+        ),
+        # §5.4: not found; kit default.
+        rate_limit=RateLimit(5, 5, f"{_SRC} §5.4 (not found)", "inferred"),
+        base_urls={"production": "https://api.plugg.to", "sandbox": "https://api.plugg.to"},
+    )
+)
+_register(
+    ChannelType(
+        name="netshoes",
+        label="Netshoes / Zattini",
+        category="marketplace",
+        credentials=(
+            CredentialField("client_id", "client_id", secret=False),
+            CredentialField("access_token", "access_token"),
+        ),
+        settings=(
+            SettingField("plan", "Plano (chamadas/min)", "50", choices=("50", "100", "250")),
+            SettingField("business_unit", "Unidade de negócio", "NS", choices=("NS", "ZT")),
+        ),
+        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks.
+        rate_limit=RateLimit(50 / 60, 5, f"{_SRC} §6 (plan 50/min)", "confirmed"),
+        rate_from_setting=("plan", 1 / 60),
+        base_urls={
+            "sandbox": "http://api-sandbox.netshoes.com.br/api/v1",
+            "production": "https://api-marketplace.netshoes.com.br/api/v1",
+        },
+    )
+)
+_register(
+    ChannelType(
+        name="cnova",
+        label="Via / Casas Bahia (Cnova)",
+        category="marketplace",
+        credentials=(
+            CredentialField("client_id", "client_id", secret=False),
+            CredentialField("access_token", "access_token"),
+        ),
+        settings=(SettingField("site", "Site", "CB"), SettingField("warehouse", "Armazém", "1")),
+        # §7: only page caps (50) were found; request rate not published.
+        rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
+        max_batch={"orders": 50, "products": 50},
+        base_urls={
+            "production": "https://api-mktplace.viavarejo.com.br/api/v2",
+            "sandbox": "https://sandbox.cnova.com/api/v2",
+        },
+    )
+)
+_register(
+    ChannelType(
+        name="rakuten",
+        label="Rakuten (IKCWebservice)",
+        category="plataforma",
+        protocol="soap",
+        credentials=(
+            CredentialField("a1", "Chave A1 (GUID)"),
+            CredentialField("a2", "Chave A2 (GUID)"),
+        ),
+        settings=(SettingField("loja", "Código da loja", required=True),),
+        rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
+    )
+)
+_register(
+    ChannelType(
+        name="walmart",
+        label="Walmart Marketplace",
+        category="marketplace",
+        credentials=(
+            CredentialField("client_id", "Client ID", secret=False),
+            CredentialField("client_secret", "Client secret"),
+        ),
+        # §9.1: per-API token buckets, numbers not given here; kit default.
+        rate_limit=RateLimit(5, 10, f"{_SRC} §9.1 (per-API buckets)", "inferred"),
+        max_batch={"orders": 200},
+        base_urls={
+            "production": "https://marketplace.walmartapis.com",
+            "sandbox": "https://sandbox.walmartapis.com",
+        },
+        depara_kinds=("carrier_service", "order_status"),
+    )
+)
+_register(
+    ChannelType(
+        name="ezcommerce",
+        label="EZ Commerce",
+        category="plataforma",
+        protocol="soap",
+        credentials=(
+            CredentialField("login", "Login", secret=False),
+            CredentialField("password", "Senha"),
+        ),
+        rate_limit=RateLimit(5, 5, f"{_SRC} §10 (not found)", "inferred"),
+        # §10: SalvarEstoqueLst / SalvarPrecoLst take lists; size not documented.
+        items_per_request={"stock": 100, "prices": 100},
+        max_batch={"stock": 1000, "prices": 1000},
+        base_urls={"production": "http://services03.ezcommerce.com.br"},
+    )
+)
+
+
+def get_type(name: str) -> ChannelType:
+    """The declaration of channel type ``name``."""
+    from kit.errors import ConfigurationError
+
+    try:
+        return CHANNEL_TYPES[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"unknown channel type {name!r}",
+            hint="one of: " + ", ".join(sorted(CHANNEL_TYPES)),
+        ) from None

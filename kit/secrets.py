@@ -1,0 +1,193 @@
+"""Credentials: kept outside the repo, the workspace and every notebook.
+
+Where they live
+    A JSON file with mode 0600 in the user's config directory
+    (``~/.config/canais-kit/secrets.json``), or the path in ``KIT_SECRETS``.
+    Environment variables override the file:
+    ``KIT_SECRET__<REF>__<KEY>``, where ``<REF>`` is the credentials reference
+    upper-cased with every non-alphanumeric character turned into ``_``.
+
+How they are keyed
+    By a *reference* ``<company>/<environment>/<channel>`` (see
+    :func:`credentials_ref`), so one channel type used by two companies, or in
+    sandbox and production, has separate keys. Channels store only the
+    reference; notebooks and papermill parameters carry only the channel name.
+
+Every value read is registered with :func:`kit.scrub.register_secret`, so it is
+masked from any message, log line or report formed afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from filelock import FileLock
+
+from kit.errors import ConfigurationError, StoreError
+from kit.scrub import mask, register_secret
+
+__all__ = ["SecretsStore", "credentials_ref", "default_secrets_path", "env_var_name"]
+
+ENV_PREFIX = "KIT_SECRET__"
+
+
+def default_secrets_path() -> Path:
+    """``$KIT_SECRETS`` or ``$XDG_CONFIG_HOME/canais-kit/secrets.json``."""
+    if os.environ.get("KIT_SECRETS"):
+        return Path(os.environ["KIT_SECRETS"]).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "canais-kit" / "secrets.json"
+
+
+def credentials_ref(company: str, environment: str, channel: str) -> str:
+    """The key under which a channel's credentials are stored."""
+    return f"{company}/{environment}/{channel}"
+
+
+def env_var_name(ref: str, key: str) -> str:
+    """The environment variable that overrides ``key`` of ``ref``."""
+    norm = re.sub(r"[^A-Za-z0-9]", "_", ref).upper()
+    return f"{ENV_PREFIX}{norm}__{re.sub(r'[^A-Za-z0-9]', '_', key).upper()}"
+
+
+class SecretsStore:
+    """Read and write credentials by reference.
+
+    Writes take a cross-process lock and replace the file atomically, so a
+    rotated OAuth refresh token is never lost to a concurrent writer.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path else default_secrets_path()
+        self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+
+    # -- file access -------------------------------------------------------
+    def _read(self) -> dict[str, dict[str, str]]:
+        if not self.path.exists():
+            return {}
+        mode = stat.S_IMODE(self.path.stat().st_mode)
+        if mode & 0o077:
+            # Tighten rather than refuse: the file is ours, and refusing would
+            # only push people to copy keys somewhere worse.
+            os.chmod(self.path, 0o600)
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8") or "{}")
+        except json.JSONDecodeError as exc:
+            raise StoreError(
+                f"the secrets file is not valid JSON (line {exc.lineno})",
+                file=str(self.path),
+                hint="fix or remove the file and set the keys again with 'kit secrets set'",
+            ) from None
+        if not isinstance(data, dict):
+            raise StoreError("the secrets file must hold a JSON object", file=str(self.path))
+        for entries in data.values():
+            if isinstance(entries, dict):
+                for value in entries.values():
+                    register_secret(str(value))
+        return data
+
+    def _write(self, data: dict[str, dict[str, str]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".secrets-", suffix=".tmp")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=2, sort_keys=True)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[dict[str, dict[str, str]]]:
+        """Hold the lock, yield the whole mapping, write it back on success.
+
+        Used for read-modify-write sequences such as an OAuth refresh, where
+        the new refresh token must be persisted before it is used.
+        """
+        with self._lock:
+            data = self._read()
+            yield data
+            self._write(data)
+
+    # -- public API ----------------------------------------------------------
+    def get(self, ref: str, key: str, default: str | None = None) -> str | None:
+        """The value of ``key`` for ``ref``; an environment variable wins."""
+        env = os.environ.get(env_var_name(ref, key))
+        if env is not None:
+            register_secret(env)
+            return env
+        with self._lock:
+            value = self._read().get(ref, {}).get(key)
+        return value if value is not None else default
+
+    def require(self, ref: str, key: str, *, channel: str | None = None) -> str:
+        """Like :meth:`get`, but a missing key is a :class:`ConfigurationError`."""
+        value = self.get(ref, key)
+        if not value:
+            raise ConfigurationError(
+                f"credential '{key}' is not set",
+                channel=channel,
+                hint=f"run 'kit secrets set {channel or ref} {key}' (the value is read from "
+                f"stdin), or set the environment variable {env_var_name(ref, key)}",
+            )
+        return value
+
+    def get_all(self, ref: str) -> dict[str, str]:
+        """Every key of ``ref``, file values overridden by environment variables."""
+        with self._lock:
+            values = dict(self._read().get(ref, {}))
+        prefix = env_var_name(ref, "")
+        for name, value in os.environ.items():
+            if name.startswith(prefix) and len(name) > len(prefix):
+                key = name[len(prefix) :].lower()
+                register_secret(value)
+                values[key] = value
+        return values
+
+    def set(self, ref: str, key: str, value: str) -> None:
+        """Store ``value`` under ``ref``/``key`` (atomic, locked)."""
+        if not value:
+            raise ConfigurationError(f"refusing to store an empty value for '{key}'")
+        register_secret(value)
+        with self.locked() as data:
+            data.setdefault(ref, {})[key] = value
+
+    def update(self, ref: str, values: dict[str, str]) -> None:
+        """Store several keys of ``ref`` in one atomic write."""
+        for value in values.values():
+            register_secret(str(value))
+        with self.locked() as data:
+            data.setdefault(ref, {}).update({k: str(v) for k, v in values.items()})
+
+    def delete(self, ref: str, key: str | None = None) -> None:
+        """Remove one key, or every key of ``ref``."""
+        with self.locked() as data:
+            if key is None:
+                data.pop(ref, None)
+            else:
+                data.get(ref, {}).pop(key, None)
+
+    def list_masked(self) -> list[dict[str, str]]:
+        """Names and masked values only, for ``kit secrets list``."""
+        rows = []
+        with self._lock:
+            data = self._read()
+        for ref in sorted(data):
+            for key in sorted(data[ref]):
+                rows.append({"ref": ref, "key": key, "value": mask(data[ref][key]), "source": "file"})
+        for name, value in sorted(os.environ.items()):
+            if name.startswith(ENV_PREFIX):
+                register_secret(value)
+                rows.append({"ref": name, "key": "", "value": mask(value), "source": "env"})
+        return rows

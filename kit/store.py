@@ -1,0 +1,312 @@
+"""The workspace: where canais-kit keeps its state between runs.
+
+Layout of a workspace directory (``KIT_WORKSPACE``, ``--workspace``, or
+``~/.local/share/canais-kit/workspace``)::
+
+    meta.json        schema version (tinydb)
+    companies.json   companies (tinydb)
+    channels.json    channel configurations (tinydb)
+    mappings.json    de-para metadata: which tables were reviewed, when (tinydb)
+    jobs.json        job state and cursors per (channel, job) (tinydb)
+    runs.json        run history (tinydb)
+    golive.json      go-live results, gate overrides, checklist answers (tinydb)
+    states.sqlite    fast-growing per-SKU data: last-sent snapshots, order ledger
+
+tinydb rewrites its whole file on every write and has no locking. Every access
+here goes through :meth:`Workspace.table`, which holds a cross-process
+``filelock`` for the whole read-modify-write and writes through
+:class:`AtomicJSONStorage` (temp file, fsync, ``os.replace``; the previous good
+file is kept as ``<name>.json.bak``). A file that does not parse is reported
+with the path of that backup; nothing is silently reset.
+
+Per-SKU data grows with the catalogue and is written on every sync, so it lives
+in SQLite (:class:`StateStore`): an upsert costs O(log n), not O(n) as
+rewriting a JSON blob would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from kit.errors import StoreError
+
+__all__ = [
+    "AtomicJSONStorage",
+    "Workspace",
+    "StateStore",
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "register_migration",
+    "default_workspace_path",
+]
+
+SCHEMA_VERSION = 1
+TABLE_FILES = ("meta", "companies", "channels", "mappings", "jobs", "runs", "golive")
+LOCK_TIMEOUT_S = 60
+
+# version -> function(workspace) that upgrades a workspace from version-1 to version.
+MIGRATIONS: dict[int, Callable[[Workspace], None]] = {}
+
+
+def register_migration(version: int) -> Callable[[Callable[[Workspace], None]], Callable[[Workspace], None]]:
+    """Register the migration that brings a workspace to ``version``."""
+
+    def deco(fn: Callable[[Workspace], None]) -> Callable[[Workspace], None]:
+        if version in MIGRATIONS:
+            raise ValueError(f"migration to schema {version} registered twice")
+        MIGRATIONS[version] = fn
+        return fn
+
+    return deco
+
+
+def default_workspace_path() -> Path:
+    """``$KIT_WORKSPACE`` or ``$XDG_DATA_HOME/canais-kit/workspace``."""
+    if os.environ.get("KIT_WORKSPACE"):
+        return Path(os.environ["KIT_WORKSPACE"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "canais-kit" / "workspace"
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+class AtomicJSONStorage(Storage):
+    """A tinydb storage that never leaves a half-written file.
+
+    The caller must hold the file's lock (see :meth:`Workspace.table`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.backup = self.path.with_name(self.path.name + ".bak")
+        self._last_good: bytes | None = None
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw.strip():
+            # An empty file is never written by this storage: treat as corrupt.
+            self._corrupt("the file is empty")
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            self._corrupt(f"it is not valid JSON ({exc})")
+        if not isinstance(data, dict):
+            self._corrupt("it does not hold a JSON object")
+        self._last_good = raw
+        return data
+
+    def _corrupt(self, why: str) -> None:
+        hint = (
+            f"the last good copy is {self.backup}; inspect both, then copy the backup over the file"
+            if self.backup.exists()
+            else "no backup exists; restore the file from your own backups"
+        )
+        raise StoreError(f"workspace file {self.path} is corrupt: {why}", file=str(self.path), hint=hint)
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        payload = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+        if self._last_good is not None and self._last_good != payload:
+            atomic_write_bytes(self.backup, self._last_good)
+        atomic_write_bytes(self.path, payload)
+        self._last_good = payload
+
+    def close(self) -> None:  # nothing is held open
+        pass
+
+
+class Workspace:
+    """A workspace directory: tinydb tables behind locks, plus the state store.
+
+    Args:
+        root: the directory; ``None`` for :func:`default_workspace_path`.
+        create: create the directory (and schema metadata) if missing.
+    """
+
+    def __init__(self, root: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.root = Path(root).expanduser() if root else default_workspace_path()
+        if not self.root.exists():
+            if not create:
+                raise StoreError(
+                    f"no workspace at {self.root}",
+                    hint="run 'kit init' or point KIT_WORKSPACE / --workspace at an existing one",
+                )
+            self.root.mkdir(parents=True, exist_ok=True)
+        self._states: StateStore | None = None
+        self._check_schema()
+
+    # -- tinydb access -------------------------------------------------------
+    def lock(self, name: str) -> FileLock:
+        """The cross-process lock guarding table file ``name``."""
+        return FileLock(str(self.root / f".{name}.lock"), timeout=LOCK_TIMEOUT_S)
+
+    @contextlib.contextmanager
+    def table(self, name: str, table: str = "_default") -> Iterator[Table]:
+        """Open table ``table`` of file ``name`` under its lock.
+
+        Everything done inside the ``with`` block is one read-modify-write:
+        no other process can interleave a write.
+        """
+        if name not in TABLE_FILES:
+            raise ValueError(f"unknown workspace file {name!r}")
+        with self.lock(name):
+            db = TinyDB(self.root / f"{name}.json", storage=AtomicJSONStorage)
+            try:
+                yield db.table(table, cache_size=0)
+            finally:
+                db.close()
+
+    # -- schema ----------------------------------------------------------------
+    def _check_schema(self) -> None:
+        with self.table("meta") as meta:
+            row = meta.get(doc_id=1)
+            if row is None:
+                meta.insert({"schema": SCHEMA_VERSION, "created_at": time.time()})
+                return
+            version = int(row.get("schema", 0))
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"workspace {self.root} has schema {version}, newer than this kit ({SCHEMA_VERSION})",
+                hint="upgrade canais-kit",
+            )
+        while version < SCHEMA_VERSION:
+            target = version + 1
+            migrate = MIGRATIONS.get(target)
+            if migrate is None:
+                raise StoreError(f"no migration from workspace schema {version} to {target}")
+            migrate(self)
+            with self.table("meta") as meta:
+                meta.update({"schema": target}, doc_ids=[1])
+            version = target
+
+    @property
+    def schema_version(self) -> int:
+        with self.table("meta") as meta:
+            return int(meta.get(doc_id=1)["schema"])
+
+    # -- state store -----------------------------------------------------------
+    @property
+    def states(self) -> StateStore:
+        """The SQLite store for per-SKU snapshots and order ledgers."""
+        if self._states is None:
+            self._states = StateStore(self.root / "states.sqlite")
+        return self._states
+
+    def close(self) -> None:
+        if self._states is not None:
+            self._states.close()
+            self._states = None
+
+
+class StateStore:
+    """Per-SKU snapshots (last sent stock/price...) and generic keyed records.
+
+    One SQLite file in WAL mode. ``kind`` separates uses: ``stock``, ``price``,
+    ``binding``... Values are JSON. Writes are transactional; a crash leaves
+    either the old or the new rows.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute(
+                "CREATE TABLE IF NOT EXISTS sku_state ("
+                " channel TEXT NOT NULL, kind TEXT NOT NULL, sku TEXT NOT NULL,"
+                " value TEXT NOT NULL, updated_at REAL NOT NULL,"
+                " PRIMARY KEY (channel, kind, sku)) WITHOUT ROWID"
+            )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"state store {self.path} cannot be opened: {exc}",
+                file=str(self.path),
+                hint="if the file is corrupt, move it away: the next --full run rebuilds snapshots",
+            ) from None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def put_many(self, channel: str, kind: str, values: Iterable[tuple[str, Any]]) -> int:
+        """Upsert ``(sku, value)`` pairs in one transaction; returns how many."""
+        now = time.time()
+        rows = [(channel, kind, str(sku), json.dumps(value, sort_keys=True), now) for sku, value in values]
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO sku_state(channel, kind, sku, value, updated_at) VALUES (?,?,?,?,?) "
+                "ON CONFLICT(channel, kind, sku) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at",
+                rows,
+            )
+        return len(rows)
+
+    def get(self, channel: str, kind: str, sku: str) -> Any:
+        row = self.db.execute(
+            "SELECT value FROM sku_state WHERE channel=? AND kind=? AND sku=?", (channel, kind, str(sku))
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def get_all(self, channel: str, kind: str) -> dict[str, Any]:
+        """Every ``sku -> value`` of one channel and kind."""
+        cur = self.db.execute("SELECT sku, value FROM sku_state WHERE channel=? AND kind=?", (channel, kind))
+        return {sku: json.loads(value) for sku, value in cur}
+
+    def count(self, channel: str, kind: str) -> int:
+        return self.db.execute(
+            "SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=?", (channel, kind)
+        ).fetchone()[0]
+
+    def delete_kind(self, channel: str, kind: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sku_state WHERE channel=? AND kind=?", (channel, kind))
+
+    def close(self) -> None:
+        self.db.close()
