@@ -1,0 +1,647 @@
+"""The "Configuração de integração" form, as a model testable without a kernel.
+
+The form is built from a channel type's declarations in
+:mod:`kit.channeltypes`: its credential fields, its settings, and one
+interval and one batch size per job with the type's limits. Nothing here is
+written per channel.
+
+What goes where
+    The channel (name, company, settings, jobs...) is written through
+    :class:`kit.channels.ChannelRegistry`; credentials go ONLY to
+    :class:`kit.secrets.SecretsStore`. Secret values are never handed back:
+    :meth:`ChannelForm.initial_values` leaves every credential empty and
+    :meth:`ChannelForm.placeholder` says "guardado" instead. An empty
+    credential on an edit keeps the stored value.
+
+Messages for users are in Brazilian Portuguese; they pass through
+:func:`kit.scrub.scrub` before they are shown.
+
+The widget layer over this model is :mod:`kit.forms_widgets`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from kit.channels import DEFAULT_JOBS, NAME_RE, Channel, ChannelRegistry, JobConfig
+from kit.channels import validate as validate_channel
+from kit.channeltypes import CATEGORIES, CHANNEL_TYPES, ENVIRONMENTS, JOBS, MAX_INTERVAL_MIN, get_type
+from kit.errors import ConfigurationError, KitError
+from kit.scrub import MASK, scrub
+from kit.secrets import SecretsStore, credentials_ref
+
+__all__ = [
+    "JOB_LABELS",
+    "GROUP_LABELS",
+    "FieldSpec",
+    "SaveResult",
+    "ActionResult",
+    "ChannelForm",
+    "channel_rows",
+    "LIST_COLUMNS",
+]
+
+JOB_LABELS = {
+    "products": "Produtos",
+    "stock": "Estoque",
+    "prices": "Preços",
+    "orders": "Pedidos",
+    "status": "Status dos pedidos",
+}
+GROUP_LABELS = {
+    "canal": "Canal",
+    "autenticacao": "Autenticação",
+    "configuracoes": "Configurações do canal",
+    "tarefas": "Intervalo e lote por tarefa",
+}
+CATEGORY_LABELS = {"plataforma": "Plataforma", "marketplace": "Marketplace", "integrador": "Integrador"}
+ENVIRONMENT_LABELS = {"sandbox": "Sandbox (homologação)", "production": "Produção"}
+SECRET_PLACEHOLDER = MASK + " guardado (deixe em branco para manter)"
+
+# Columns of the channel list, with their pt-BR headers.
+LIST_COLUMNS = {
+    "name": "Canal",
+    "category": "Categoria",
+    "type": "Tipo",
+    "company": "Empresa (CNPJ)",
+    "environment": "Ambiente",
+    "enabled": "Ligado",
+    "golive": "Último go-live",
+    "last_run": "Última execução",
+}
+
+_URL_RE = re.compile(r"^https?://[^\s/]+")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of the form.
+
+    Attributes:
+        key: dotted key, e.g. ``company``, ``credentials.app_token``,
+            ``settings.account``, ``jobs.stock.batch_size``.
+        label: pt-BR label.
+        kind: ``text``, ``secret`` (password widget), ``int`` or ``choice``.
+        group: one of :data:`GROUP_LABELS`.
+        required: must be filled (credentials: only when nothing is stored).
+        default: the value a new channel starts with.
+        choices: ``(value, label)`` pairs for ``choice`` fields.
+        minimum / maximum: bounds of ``int`` fields (the type's limits).
+        limit: the limit as shown beside the field, in pt-BR.
+        help: extra pt-BR explanation.
+    """
+
+    key: str
+    label: str
+    kind: str = "text"
+    group: str = "canal"
+    required: bool = False
+    default: Any = None
+    choices: tuple[tuple[str, str], ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    limit: str = ""
+    help: str = ""
+
+    @property
+    def css_key(self) -> str:
+        """The key as used in CSS classes (``canais-field-<css_key>``)."""
+        return self.key.replace(".", "-")
+
+
+@dataclass(slots=True)
+class SaveResult:
+    """What :meth:`ChannelForm.save` did."""
+
+    ok: bool
+    message: str
+    errors: dict[str, str] = field(default_factory=dict)
+    channel: Channel | None = None
+
+
+@dataclass(slots=True)
+class ActionResult:
+    """Outcome of Testar conexão / Ligar / Desligar, ready to show."""
+
+    ok: bool
+    message: str
+    missing_permissions: list[str] = field(default_factory=list)
+    report_path: str | None = None
+
+
+def _cnpj_message(value: str) -> str | None:
+    from stdnum.br import cnpj
+    from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+    try:
+        cnpj.validate(value)
+    except InvalidLength:
+        return "O CNPJ deve ter 14 caracteres (ex.: 11.222.333/0001-81)."
+    except InvalidChecksum:
+        return "CNPJ inválido: os dígitos verificadores não conferem."
+    except InvalidFormat:
+        return "CNPJ inválido: use números (ou letras maiúsculas no CNPJ alfanumérico) e pontuação."
+    except ValidationError:
+        return "CNPJ inválido."
+    return None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value if value is not None else "").strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    return None
+
+
+class ChannelForm:
+    """The form model for one channel type: create a channel or edit one.
+
+    Args:
+        type_name: a key of :data:`kit.channeltypes.CHANNEL_TYPES`. For an
+            edit it may be ``None`` (taken from the channel).
+        ws: a :class:`kit.store.Workspace` (default: ``$KIT_WORKSPACE``).
+        secrets: a :class:`kit.secrets.SecretsStore` (default: ``$KIT_SECRETS``).
+        existing: name of (or the) channel being edited; ``None`` to create.
+    """
+
+    def __init__(
+        self,
+        type_name: str | None,
+        ws: Any = None,
+        secrets: SecretsStore | None = None,
+        existing: str | Channel | None = None,
+    ) -> None:
+        if ws is None:
+            from kit.store import Workspace
+
+            ws = Workspace()
+        self.ws = ws
+        self.secrets = secrets if secrets is not None else SecretsStore()
+        self.registry = ChannelRegistry(ws)
+        self.channel: Channel | None = None
+        if existing is not None:
+            self.channel = self.registry.get(existing) if isinstance(existing, str) else existing
+            if type_name and type_name != self.channel.type:
+                raise ConfigurationError(
+                    f"channel {self.channel.name!r} is of type {self.channel.type!r}, not {type_name!r}",
+                    channel=self.channel.name,
+                )
+            type_name = self.channel.type
+        if not type_name:
+            raise ConfigurationError("a channel type is needed", hint="one of: " + ", ".join(sorted(CHANNEL_TYPES)))
+        self.type = get_type(type_name)
+        self.fields = self._build_fields()
+        self._by_key = {f.key: f for f in self.fields}
+
+    # -- fields ---------------------------------------------------------------
+    @property
+    def is_new(self) -> bool:
+        return self.channel is None
+
+    def field(self, key: str) -> FieldSpec:
+        return self._by_key[key]
+
+    def fields_in(self, group: str) -> list[FieldSpec]:
+        return [f for f in self.fields if f.group == group]
+
+    def _build_fields(self) -> list[FieldSpec]:
+        t = self.type
+        out = [
+            FieldSpec(
+                "name",
+                "Nome do canal",
+                required=True,
+                limit="letras minúsculas, números, - e _",
+                help="Identifica o canal no kit e nos relatórios (ex.: vtex-loja1).",
+            ),
+            FieldSpec(
+                "category",
+                "Categoria",
+                kind="choice",
+                default=t.category,
+                choices=tuple((c, CATEGORY_LABELS[c]) for c in CATEGORIES),
+                required=True,
+            ),
+            FieldSpec("company", "Empresa (CNPJ)", required=True, limit="14 caracteres"),
+            FieldSpec(
+                "environment",
+                "Ambiente",
+                kind="choice",
+                default="sandbox",
+                choices=tuple((e, ENVIRONMENT_LABELS[e]) for e in ENVIRONMENTS),
+                required=True,
+            ),
+            FieldSpec(
+                "base_url",
+                "URL da API",
+                limit="opcional: em branco usa o endereço padrão do canal",
+                help="Use para apontar para um sandbox local (ex.: http://127.0.0.1:8080).",
+            ),
+        ]
+        for c in t.credentials:
+            out.append(
+                FieldSpec(
+                    f"credentials.{c.key}",
+                    c.label,
+                    kind="secret",
+                    group="autenticacao",
+                    required=c.required,
+                    limit="obrigatório" if c.required else "opcional",
+                    help=c.help,
+                )
+            )
+        for s in t.settings:
+            out.append(
+                FieldSpec(
+                    f"settings.{s.key}",
+                    s.label,
+                    kind="choice" if s.choices else "text",
+                    group="configuracoes",
+                    required=s.required,
+                    default=None if s.default is None else str(s.default),
+                    choices=tuple((c, c) for c in s.choices),
+                    limit="obrigatório" if s.required else "",
+                    help=s.help,
+                )
+            )
+        for job in JOBS:
+            interval, batch = DEFAULT_JOBS[job]
+            floor = t.interval_floor(job)
+            limit = t.batch_limit(job)
+            per_request = t.per_request(job)
+            batch_note = f"máx. {limit} itens por lote ({t.label})"
+            if per_request > 1:
+                batch_note += f"; {per_request} por chamada"
+            out.append(
+                FieldSpec(
+                    f"jobs.{job}.interval_min",
+                    f"{JOB_LABELS[job]}: intervalo (min)",
+                    kind="int",
+                    group="tarefas",
+                    required=True,
+                    default=interval,
+                    minimum=floor,
+                    maximum=MAX_INTERVAL_MIN,
+                    limit=f"de {floor} a {MAX_INTERVAL_MIN} min",
+                )
+            )
+            out.append(
+                FieldSpec(
+                    f"jobs.{job}.batch_size",
+                    f"{JOB_LABELS[job]}: lote (itens)",
+                    kind="int",
+                    group="tarefas",
+                    required=True,
+                    default=min(batch, limit),
+                    minimum=1,
+                    maximum=limit,
+                    limit=batch_note,
+                )
+            )
+        return out
+
+    # -- values ---------------------------------------------------------------
+    def stored_credentials(self) -> set[str]:
+        """Keys of the credentials already stored for the channel (values never leave)."""
+        if self.channel is None:
+            return set()
+        return {k for k, v in self.secrets.get_all(self.channel.credentials_ref).items() if v}
+
+    def placeholder(self, key: str) -> str:
+        """What an empty secret field shows: "guardado" when a value is stored."""
+        spec = self._by_key[key]
+        if spec.kind != "secret":
+            return ""
+        cred = key.split(".", 1)[1]
+        return SECRET_PLACEHOLDER if cred in self.stored_credentials() else ""
+
+    def initial_values(self) -> dict[str, Any]:
+        """Values to fill the form with. Credentials are always empty."""
+        values: dict[str, Any] = {}
+        ch = self.channel
+        for f in self.fields:
+            if f.kind == "secret":
+                values[f.key] = ""
+            elif ch is None:
+                values[f.key] = "" if f.default is None else f.default
+            elif f.key in ("name", "category", "company", "environment"):
+                values[f.key] = getattr(ch, f.key)
+            elif f.key == "base_url":
+                values[f.key] = ch.base_url or ""
+            elif f.key.startswith("settings."):
+                values[f.key] = ch.settings.get(f.key.split(".", 1)[1], "" if f.default is None else f.default)
+            elif f.key.startswith("jobs."):
+                _, job, attr = f.key.split(".")
+                cfg = ch.jobs.get(job)
+                values[f.key] = getattr(cfg, attr) if cfg else f.default
+        return values
+
+    # -- validation -------------------------------------------------------------
+    def validate_field(self, key: str, value: Any, values: dict[str, Any] | None = None) -> str | None:
+        """The pt-BR message for one field's value, or ``None`` when it is fine."""
+        f = self._by_key[key]
+        text = "" if value is None else str(value).strip()
+        if f.kind == "secret":
+            cred = key.split(".", 1)[1]
+            if f.required and not text and cred not in self.stored_credentials():
+                return f"Informe {f.label}: é obrigatório para {self.type.label}."
+            return None
+        if f.required and not text:
+            return f"Informe {f.label.split(':')[0] if f.group == 'tarefas' else f.label}."
+        if not text:
+            return None
+        if key == "name":
+            if not self.is_new and text != self.channel.name:  # type: ignore[union-attr]
+                return "O nome de um canal existente não muda; crie outro canal para renomear."
+            if not NAME_RE.match(text):
+                return "Use letras minúsculas, números, '-' e '_' (até 63), começando por letra ou número."
+            if self.is_new and any(c.name == text for c in self.registry.list()):
+                return f"Já existe um canal chamado {text!r}."
+            return None
+        if key == "company":
+            return _cnpj_message(text)
+        if key == "base_url":
+            return None if _URL_RE.match(text) else "Informe um endereço http:// ou https:// (ou deixe em branco)."
+        if f.kind == "choice":
+            allowed = [c for c, _ in f.choices]
+            return None if text in allowed else f"Escolha um destes valores: {', '.join(allowed)}."
+        if f.kind == "int":
+            number = _as_int(value)
+            if number is None:
+                return "Informe um número inteiro."
+            if f.key.endswith(".batch_size"):
+                if number < 1:
+                    return "O lote deve ter pelo menos 1 item."
+                if f.maximum is not None and number > f.maximum:
+                    return f"O lote passa do limite de {self.type.label}: no máximo {f.maximum} itens por lote."
+            else:
+                if f.minimum is not None and number < f.minimum:
+                    return f"O intervalo mínimo para {self.type.label} é {f.minimum} min."
+                if f.maximum is not None and number > f.maximum:
+                    return f"O intervalo máximo é {f.maximum} min (uma semana)."
+        return None
+
+    def validate(self, values: dict[str, Any]) -> dict[str, str]:
+        """Check every field; returns ``{field key: pt-BR message}`` (empty when all is fine)."""
+        errors: dict[str, str] = {}
+        for f in self.fields:
+            value = values.get(f.key, "" if f.kind in ("secret", "text") else f.default)
+            message = self.validate_field(f.key, value, values)
+            if message:
+                errors[f.key] = message
+        return errors
+
+    # -- saving -------------------------------------------------------------------
+    def _channel_from(self, values: dict[str, Any]) -> Channel:
+        def text(key: str) -> str:
+            return str(values.get(key) or "").strip()
+
+        settings = {}
+        for f in self.fields_in("configuracoes"):
+            value = text(f.key)
+            if value:
+                settings[f.key.split(".", 1)[1]] = value
+        jobs = {}
+        for job in JOBS:
+            old = self.channel.jobs.get(job) if self.channel else None
+            jobs[job] = JobConfig(
+                interval_min=int(_as_int(values.get(f"jobs.{job}.interval_min")) or 0),
+                batch_size=int(_as_int(values.get(f"jobs.{job}.batch_size")) or 0),
+                enabled=old.enabled if old else True,
+            )
+        base = self.channel
+        return Channel(
+            name=base.name if base else text("name"),
+            type=self.type.name,
+            category=text("category") or self.type.category,
+            company=text("company"),
+            environment=text("environment"),
+            base_url=text("base_url") or None,
+            credentials_ref=base.credentials_ref if base else "",
+            jobs=jobs,
+            settings=settings,
+            enabled=base.enabled if base else False,
+            rate_limit_per_second=base.rate_limit_per_second if base else None,
+            created_at=base.created_at if base else 0.0,
+        )
+
+    def save(self, values: dict[str, Any]) -> SaveResult:
+        """Validate and save: the channel to the workspace, credentials to the secrets store.
+
+        Returns a :class:`SaveResult`; nothing is written when a field is wrong.
+        Empty credentials keep what is stored. The secret values passed in are
+        not kept by the form.
+        """
+        errors = self.validate(values)
+        if errors:
+            n = len(errors)
+            return SaveResult(False, f"Não salvo: {n} campo{'s' if n > 1 else ''} com problema.", errors)
+        ch = self._channel_from(values)
+        try:
+            validate_channel(ch)  # the same rules as the CLI, as a last guard
+        except KitError as exc:
+            return SaveResult(False, "Não salvo: " + scrub(exc.message), {"_form": scrub(str(exc))})
+        was_new = self.channel is None
+        if self.channel is not None and (ch.company, ch.environment) != (
+            self.channel.company,
+            self.channel.environment,
+        ):
+            # Credentials are keyed by company/environment: move them with the channel.
+            ch.credentials_ref = credentials_ref(ch.company, ch.environment, ch.name)
+        creds = {
+            f.key.split(".", 1)[1]: str(values.get(f.key)).strip()
+            for f in self.fields_in("autenticacao")
+            if str(values.get(f.key) or "").strip()
+        }
+        try:
+            if self.channel is None:
+                saved = self.registry.add(ch)
+            else:
+                old_ref = self.channel.credentials_ref
+                changes = {k: getattr(ch, k) for k in ("category", "company", "environment", "base_url", "jobs")}
+                changes.update(settings=ch.settings, credentials_ref=ch.credentials_ref)
+                saved = self.registry.update(ch.name, **changes)
+                if old_ref != saved.credentials_ref:
+                    kept = self.secrets.get_all(old_ref)
+                    if kept:
+                        self.secrets.update(saved.credentials_ref, {**kept, **creds})
+                        self.secrets.delete(old_ref)
+            if creds:
+                self.secrets.update(saved.credentials_ref, creds)
+        except KitError as exc:
+            return SaveResult(False, "Não salvo: " + scrub(exc.message), {"_form": scrub(str(exc))})
+        self.channel = saved
+        verb = "criado" if was_new else "atualizado"
+        stored = len(creds)
+        note = ""
+        if stored:
+            note = f"; {stored} credencia{'is' if stored != 1 else 'l'} guardada{'s' if stored != 1 else ''} no cofre"
+        return SaveResult(True, f"Canal {saved.name} {verb} ({self.type.label}, {saved.environment}){note}.", {}, saved)
+
+    # -- actions ------------------------------------------------------------------
+    def _need_saved(self) -> ActionResult | None:
+        if self.channel is None:
+            return ActionResult(False, "Salve o canal antes de usar este botão.")
+        return None
+
+    def test_connection(self) -> ActionResult:
+        """Run the connector's ``test_connection()`` and phrase the answer in pt-BR."""
+        refused = self._need_saved()
+        if refused:
+            return refused
+        try:
+            from kit.connectors import connector_for
+        except ImportError:
+            return ActionResult(
+                False, "O teste de conexão ainda não está disponível nesta instalação (módulo kit.connectors ausente)."
+            )
+        try:
+            ch = self.registry.get(self.channel.name)  # type: ignore[union-attr]
+            report = connector_for(ch, secrets=self.secrets, workspace=self.ws).test_connection()
+        except KitError as exc:
+            return ActionResult(False, "Falha na conexão: " + scrub(str(exc)))
+        except Exception as exc:  # a connector bug must not leave the page blank
+            return ActionResult(False, f"Falha na conexão ({type(exc).__name__}): {scrub(str(exc))}")
+        missing = [scrub(p) for p in (getattr(report, "missing_permissions", None) or [])]
+        detail = scrub(getattr(report, "message", "") or "")
+        if report.ok and not missing:
+            text = f"Conexão OK com {self.type.label}"
+        elif report.ok:
+            text = f"Conectou em {self.type.label}, mas faltam permissões: {', '.join(missing)}"
+        else:
+            text = f"Falha na conexão com {self.type.label}"
+            if missing:
+                text += f"; permissões que faltam: {', '.join(missing)}"
+        if detail:
+            text += f" — {detail}"
+        return ActionResult(bool(report.ok) and not missing, text, missing)
+
+    def _golive_report(self) -> str | None:
+        try:
+            from kit.golive import latest_result
+        except ImportError:
+            return None
+        try:
+            result = latest_result(self.ws, self.channel.name)  # type: ignore[union-attr]
+        except KitError:
+            return None
+        return (result or {}).get("report_path")
+
+    def enable(self, *, force: bool = False, reason: str | None = None) -> ActionResult:
+        """Switch the integration on through the go-live gate."""
+        refused = self._need_saved()
+        if refused:
+            return refused
+        try:
+            from kit.golive import gate
+        except ImportError:
+            return ActionResult(
+                False,
+                "Não ligado: a verificação de go-live ainda não está disponível nesta instalação "
+                "(módulo kit.golive.gate ausente); sem ela o canal não pode ser ligado.",
+            )
+        name = self.channel.name  # type: ignore[union-attr]
+        try:
+            gate.enable(self.ws, name, force=force, reason=reason)
+        except KitError as exc:
+            report = self._golive_report()
+            text = "Não ligado: " + scrub(exc.message)
+            text += f" Último relatório de go-live: {report}" if report else " Nenhum go-live registrado ainda."
+            return ActionResult(False, text, report_path=report)
+        self.channel = self.registry.get(name)
+        return ActionResult(True, f"Integração {name} ligada.", report_path=self._golive_report())
+
+    def disable(self) -> ActionResult:
+        """Switch the integration off (always allowed)."""
+        refused = self._need_saved()
+        if refused:
+            return refused
+        name = self.channel.name  # type: ignore[union-attr]
+        try:
+            try:
+                from kit.golive import gate
+            except ImportError:
+                gate = None
+            if gate is not None and hasattr(gate, "disable"):
+                gate.disable(self.ws, name)
+            else:
+                self.registry.update(name, enabled=False)
+        except KitError as exc:
+            return ActionResult(False, "Não desligado: " + scrub(exc.message))
+        self.channel = self.registry.get(name)
+        return ActionResult(True, f"Integração {name} desligada.")
+
+
+# -- the channel list -----------------------------------------------------------
+def _when(ts: Any) -> str:
+    if ts in (None, ""):
+        return ""
+    if isinstance(ts, (int, float)):
+        return _dt.datetime.fromtimestamp(ts, _dt.UTC).strftime("%d/%m/%Y %H:%M UTC")
+    return str(ts)
+
+
+def _run_order(row: dict[str, Any]) -> str:
+    ts = row.get("finished_at") or row.get("started_at") or ""
+    # Timestamps may be epoch numbers or ISO strings; both sort as zero-padded text.
+    return f"{ts:020.6f}" if isinstance(ts, (int, float)) else str(ts)
+
+
+def _last_runs(ws: Any) -> dict[str, dict[str, Any]]:
+    """The latest run of each channel, from the workspace ``runs`` table."""
+    last: dict[str, dict[str, Any]] = {}
+    with ws.table("runs") as table:
+        rows = [dict(r) for r in table.all()]
+    for row in rows:
+        name = row.get("channel")
+        if name and (name not in last or _run_order(row) >= _run_order(last[name])):
+            last[name] = row
+    return last
+
+
+def channel_rows(ws: Any) -> list[dict[str, str]]:
+    """One row per channel for the list: see :data:`LIST_COLUMNS`. Values are pt-BR strings."""
+    try:
+        from kit.golive import latest_result
+    except ImportError:
+        latest_result = None
+    runs = _last_runs(ws)
+    rows = []
+    for ch in ChannelRegistry(ws).list():
+        verdict = ""
+        if latest_result is not None:
+            try:
+                result = latest_result(ws, ch.name)
+            except KitError:
+                result = None
+            if result:
+                verdict = f"{result.get('verdict', '')} {_when(result.get('finished_at'))}".strip()
+        run = runs.get(ch.name)
+        last_run = ""
+        if run:
+            last_run = f"{JOB_LABELS.get(run.get('job'), run.get('job', ''))}: {run.get('status', '')} "
+            last_run += _when(run.get("finished_at") or run.get("started_at"))
+        try:
+            label = get_type(ch.type).label
+        except ConfigurationError:
+            label = ch.type
+        rows.append(
+            {
+                "name": ch.name,
+                "category": CATEGORY_LABELS.get(ch.category, ch.category),
+                "type": label,
+                "company": ch.company,
+                "environment": ENVIRONMENT_LABELS.get(ch.environment, ch.environment),
+                "enabled": "sim" if ch.enabled else "não",
+                "golive": verdict or "—",
+                "last_run": last_run.strip() or "—",
+            }
+        )
+    return rows
