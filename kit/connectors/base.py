@@ -1,0 +1,408 @@
+"""The connector base: what every channel connector inherits.
+
+A channel module *declares*; this base *does*. A connector subclass sets:
+
+* ``type_name`` (the :mod:`kit.channeltypes` name) and registers itself with
+  :func:`kit.connectors.register_connector`;
+* ``response_rules``: extra rows for the response table (a channel quirk);
+* :meth:`Connector.make_auth`: which :mod:`~kit.connectors.auth` strategy;
+* the interface methods it supports (the others raise
+  :class:`OperationNotSupported`), built on :meth:`Connector.request` /
+  :meth:`Connector.get_json` (the one request loop) and
+  :meth:`Connector.run_writes` (per-item accounting, bulk chunks or a small
+  thread pool under the shared rate limiter).
+
+See ``docs/channels.md`` for what each channel supports and how sure we are.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ClassVar, TypeVar
+
+from kit.channels import Channel
+from kit.channeltypes import ChannelType, RateLimit
+from kit.connectors.auth import AuthStrategy, NoAuth
+from kit.connectors.http import HttpClient, Response, RetryPolicy, Timeouts
+from kit.connectors.model import (
+    APPLIED,
+    FAILED,
+    LISTING_COLUMNS,
+    SKIPPED,
+    ConnectionReport,
+    ItemResult,
+    Order,
+    OrdersPage,
+    PriceItem,
+    StockItem,
+    WriteResult,
+)
+from kit.connectors.ratelimit import DEFAULT_FAMILY, TokenBucket, bucket_for
+from kit.connectors.responses import ResponseRule, ResponseTable
+from kit.errors import AuthenticationError, ChannelError, ConfigurationError, KitError
+from kit.scrub import scrub
+from kit.secrets import SecretsStore
+
+__all__ = ["Connector", "OperationNotSupported", "VALUE_LIST_COLUMNS", "value_list_frame", "resolve_base_url"]
+
+log = logging.getLogger("kit.connectors")
+
+T = TypeVar("T", StockItem, PriceItem)
+
+#: Columns of each ``value_lists()`` frame (the de-para builder reads them).
+VALUE_LIST_COLUMNS = {
+    "carrier_service": ["carrier", "service", "code", "description"],
+    "payment_method": ["payment_method", "code", "description"],
+    "order_status": ["status", "code", "description"],
+}
+
+
+class OperationNotSupported(ConfigurationError):
+    """The channel has no API for this operation (see docs/channels.md)."""
+
+
+def value_list_frame(kind: str, rows: list[dict[str, Any]]):
+    """A value-list DataFrame with the fixed columns of ``kind``, duplicates dropped."""
+    import pandas as pd
+
+    columns = VALUE_LIST_COLUMNS[kind]
+    frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
+    key = columns[:2] if kind == "carrier_service" else columns[:1]
+    return frame.drop_duplicates(subset=key).reset_index(drop=True)
+
+
+def resolve_base_url(channel: Channel, channel_type: ChannelType | None = None) -> str:
+    """``channel.base_url``, else the type's URL for the environment formatted with the settings."""
+    if channel.base_url:
+        return channel.base_url.rstrip("/")
+    t = channel_type or channel.channel_type
+    template = t.base_urls.get(channel.environment) or t.base_urls.get("production")
+    if not template:
+        raise ConfigurationError(
+            f"{t.label} has no default API address; the channel needs a base URL",
+            channel=channel.name,
+            hint=f"run 'kit channels set {channel.name} base_url=https://your-store.example'",
+        )
+    settings = {s.key: s.default for s in t.settings if s.default is not None}
+    settings.update(channel.settings)
+    try:
+        return template.format(**settings).rstrip("/")
+    except KeyError as exc:
+        raise ConfigurationError(
+            f"setting {exc.args[0]!r} is needed to form the {t.label} address",
+            channel=channel.name,
+            hint=f"run 'kit channels set {channel.name} settings.{exc.args[0]}=...'",
+        ) from None
+
+
+class Connector:
+    """Base of every channel connector. See the module docstring for what to declare.
+
+    Args:
+        channel: the channel configuration.
+        secrets: where credentials are read (default: the user's secrets store).
+        workspace: the workspace (optional; connectors may keep link tables there).
+        base_url: override of the channel's API address.
+        retry: bounds of the retry loop (tests pass tiny delays).
+        timeouts: (connect, read) timeouts.
+        rate_limit: a rate that replaces the channel's limit for the default
+            family, or a mapping family -> RateLimit (benchmarks and sandboxes).
+    """
+
+    type_name: ClassVar[str] = ""
+    response_rules: ClassVar[tuple[ResponseRule, ...]] = ()
+    default_headers: ClassVar[dict[str, str]] = {}
+    json_body: ClassVar[bool] = True
+    #: threads used for one-item-per-request writes (all under the shared limiter)
+    write_workers: ClassVar[int] = 16
+    #: families with their own bucket; others share the channel's main bucket
+    write_family: ClassVar[str] = "write"
+
+    def __init__(
+        self,
+        channel: Channel,
+        *,
+        secrets: SecretsStore | None = None,
+        workspace: Any = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+        rate_limit: RateLimit | dict[str, RateLimit] | None = None,
+    ) -> None:
+        self.channel = channel
+        self.type: ChannelType = channel.channel_type
+        self.secrets = secrets or SecretsStore()
+        self.workspace = workspace
+        self.base_url = (base_url or resolve_base_url(channel, self.type)).rstrip("/")
+        self.settings: dict[str, str] = {s.key: str(s.default) for s in self.type.settings if s.default is not None}
+        self.settings.update({k: str(v) for k, v in channel.settings.items()})
+        if isinstance(rate_limit, RateLimit):
+            rate_limit = {DEFAULT_FAMILY: rate_limit}
+        self._rate_overrides: dict[str, RateLimit] = dict(rate_limit or {})
+        self.account_key = f"{channel.type}|{channel.credentials_ref or channel.name}|{self.base_url}"
+        self.auth = self.make_auth()
+        self.http = HttpClient(
+            channel=channel.name,
+            base_url=self.base_url,
+            auth=self.auth,
+            limiter=self.bucket,
+            table=ResponseTable(self.response_rules),
+            retry=retry,
+            timeouts=timeouts,
+            headers=dict(self.default_headers),
+            json_body=self.json_body,
+            pool_size=max(32, self.write_workers * 2),
+        )
+        self.auth.bind(secrets=self.secrets, ref=channel.credentials_ref, channel=channel.name, client=self.http)
+        self._local = threading.local()
+
+    # -- declarations (hooks) ----------------------------------------------
+    def make_auth(self) -> AuthStrategy:
+        """The authentication strategy of this channel."""
+        return NoAuth()
+
+    # -- plumbing ------------------------------------------------------------
+    @property
+    def label(self) -> str:
+        return self.type.label
+
+    def rate_limit_for(self, family: str) -> tuple[str, RateLimit]:
+        """The bucket name and limit a request of ``family`` is counted against."""
+        if family in self._rate_overrides:
+            return family, self._rate_overrides[family]
+        if family in self.type.rate_limits:
+            return family, self.type.rate_limits[family]
+        return DEFAULT_FAMILY, self._rate_overrides.get(DEFAULT_FAMILY) or self.channel.rate_limit()
+
+    def bucket(self, family: str) -> TokenBucket:
+        """The shared token bucket for ``family`` (same account = same bucket)."""
+        name, limit = self.rate_limit_for(family)
+        return bucket_for(self.account_key, name, limit)
+
+    def request(self, method: str, path: str, **kw: Any) -> Response:
+        """One call through the request loop (see :meth:`HttpClient.request`)."""
+        response = self.http.request(method, path, **kw)
+        self._local.attempts = getattr(self._local, "attempts", 0) + response.attempts
+        return response
+
+    def get_json(self, path: str, *, params: dict[str, Any] | None = None, family: str = "read", **kw: Any) -> Any:
+        return self.request("GET", path, params=params, family=family, **kw).json()
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Connector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def unsupported(self, operation: str) -> OperationNotSupported:
+        return OperationNotSupported(
+            f"{self.label} has no API for {operation}",
+            channel=self.channel.name,
+            hint="see docs/channels.md for what each channel supports",
+        )
+
+    # -- writes ----------------------------------------------------------------
+    def run_writes(
+        self,
+        items: Sequence[T],
+        send: Callable[[list[T]], dict[int, str] | None],
+        *,
+        group_key: Callable[[T], Hashable] | None = None,
+        batch_size: int = 1,
+        skip: Callable[[T], str | None] | None = None,
+        workers: int | None = None,
+        what: str = "items",
+    ) -> WriteResult:
+        """Send ``items`` and account for every one of them.
+
+        Args:
+            items: the input items, in order.
+            send: sends one group (one request, or a few for one logical
+                change) and returns ``{position in group: reason}`` for the
+                items the channel refused, or ``None`` when all were applied.
+                A :class:`KitError` fails the whole group with its message.
+            group_key: items sharing a key go in the same group (e.g. the
+                variations of one Mercado Livre listing).
+            batch_size: items per group when there is no ``group_key`` (bulk
+                endpoints: the channel's maximum batch).
+            skip: returns a reason to skip an item without sending it.
+            workers: concurrent groups (default: ``write_workers`` for
+                one-item requests, 4 for bulk).
+            what: noun for log lines ("stock", "prices").
+
+        Returns:
+            A :class:`WriteResult` with one result per input item, in input order.
+        """
+        results: list[ItemResult | None] = [None] * len(items)
+        todo: list[int] = []
+        for i, item in enumerate(items):
+            reason = skip(item) if skip else None
+            if reason:
+                results[i] = ItemResult(item.sku, SKIPPED, reason, 0, item.channel_id)
+            else:
+                todo.append(i)
+        groups: list[list[int]] = []
+        if group_key is not None:
+            by_key: dict[Hashable, list[int]] = {}
+            for i in todo:
+                by_key.setdefault(group_key(items[i]), []).append(i)
+            groups = list(by_key.values())
+        else:
+            size = max(1, batch_size)
+            groups = [todo[j : j + size] for j in range(0, len(todo), size)]
+
+        def run(group: list[int]) -> None:
+            self._local.attempts = 0
+            batch = [items[i] for i in group]
+            try:
+                refused = send(batch) or {}
+                error = None
+            except KitError as exc:
+                refused, error = {}, exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}"
+            except Exception as exc:  # never lose an item to an unexpected bug
+                log.exception("unexpected error while sending %s to %s", what, self.channel.name)
+                refused, error = {}, scrub(f"unexpected error: {type(exc).__name__}: {exc}")
+            attempts = getattr(self._local, "attempts", 0)
+            for pos, i in enumerate(group):
+                item = items[i]
+                if error is not None:
+                    results[i] = ItemResult(item.sku, FAILED, error, attempts, item.channel_id)
+                elif pos in refused:
+                    results[i] = ItemResult(
+                        item.sku, FAILED, scrub(refused[pos]) or "refused", attempts, item.channel_id
+                    )
+                else:
+                    results[i] = ItemResult(item.sku, APPLIED, "", attempts, item.channel_id)
+
+        n_workers = workers or (self.write_workers if batch_size <= 1 and group_key is None else 4)
+        n_workers = max(1, min(n_workers, len(groups) or 1))
+        if n_workers == 1:
+            for g in groups:
+                run(g)
+        else:
+            with ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix=f"kit-{self.type_name}") as pool:
+                list(pool.map(run, groups))
+        final = WriteResult([r for r in results if r is not None])
+        if len(final.items) != len(items):  # defensive: the loop above fills every slot
+            raise AssertionError("a write result went missing")
+        counts = final.counts
+        log.info(
+            "%s: %s %d items: %d applied, %d failed, %d skipped",
+            self.channel.name,
+            what,
+            len(items),
+            counts[APPLIED],
+            counts[FAILED],
+            counts[SKIPPED],
+        )
+        return final
+
+    # -- the interface every channel offers ------------------------------------
+    def check_connection(self) -> dict[str, Any]:
+        """Hook: one cheap authenticated call; return details (account, user...)."""
+        raise self.unsupported("test_connection")
+
+    def permission_probes(self) -> list[tuple[str, Callable[[], Any]]]:
+        """Hook: (permission name, call) pairs; a 403 on a call means that permission is missing."""
+        return []
+
+    def test_connection(self) -> ConnectionReport:
+        """Can the kit reach the channel with these credentials, and what is missing?"""
+        try:
+            details = self.check_connection()
+        except AuthenticationError as exc:
+            missing = ["credentials"] if exc.status != 403 else ["access"]
+            return ConnectionReport(False, exc.message, missing, {"error": exc.to_dict()})
+        except ConfigurationError as exc:
+            return ConnectionReport(False, exc.message, [], {"error": exc.to_dict()})
+        except ChannelError as exc:
+            return ConnectionReport(False, exc.message, [], {"error": exc.to_dict()})
+        missing: list[str] = []
+        for name, probe in self.permission_probes():
+            try:
+                probe()
+            except AuthenticationError as exc:
+                if exc.status == 403:
+                    missing.append(name)
+                else:
+                    raise
+            except ChannelError:
+                pass  # reachable and permitted; the resource itself may be empty
+        if missing:
+            return ConnectionReport(
+                False,
+                f"connected to {self.label}, but the credentials lack: {', '.join(missing)}",
+                missing,
+                details,
+            )
+        return ConnectionReport(True, f"connected to {self.label}", [], details)
+
+    def list_listings(self):
+        """Channel ids <-> seller SKU <-> variation, as a DataFrame (:data:`LISTING_COLUMNS`)."""
+        raise self.unsupported("list_listings")
+
+    def listings_frame(self, rows: list[dict[str, Any]]):
+        import pandas as pd
+
+        frame = pd.DataFrame([{c: r.get(c) for c in LISTING_COLUMNS} for r in rows], columns=LISTING_COLUMNS)
+        for col in ("channel_id", "variation_id", "sku", "ean"):
+            frame[col] = frame[col].map(lambda v: None if v is None or v == "" else str(v)).astype("object")
+        return frame
+
+    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
+        raise self.unsupported("stock updates")
+
+    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
+        raise self.unsupported("price updates")
+
+    def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
+        raise self.unsupported("order download")
+
+    def get_order(self, order_id: str) -> Order:
+        raise self.unsupported("reading one order")
+
+    def ack_orders(self, orders: Sequence[Order]) -> int:
+        """Acknowledge orders where the channel has a queue or feed; returns how many. Default: nothing to do."""
+        return 0
+
+    def send_invoice(
+        self,
+        order: Order | str,
+        *,
+        nfe_key: str,
+        number: str,
+        series: str | None = None,
+        issued_at: str | None = None,
+        value: float | None = None,
+        xml: str | bytes | None = None,
+        tracking_code: str | None = None,
+        tracking_url: str | None = None,
+        carrier: str | None = None,
+    ) -> dict[str, Any]:
+        raise self.unsupported("invoice (NF-e) upload")
+
+    def send_tracking(
+        self,
+        order: Order | str,
+        *,
+        carrier: str,
+        code: str,
+        url: str | None = None,
+        service: str | None = None,
+        invoice_number: str | None = None,
+        shipped_at: str | None = None,
+    ) -> dict[str, Any]:
+        raise self.unsupported("tracking update")
+
+    def value_lists(self) -> dict[str, Any]:
+        """``{kind: DataFrame}`` of the channel's carriers/services, payment methods and statuses."""
+        raise self.unsupported("value lists")
+
+    def as_order(self, order: Order | str) -> Order:
+        return order if isinstance(order, Order) else self.get_order(str(order))

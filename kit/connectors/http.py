@@ -1,0 +1,383 @@
+"""The one request loop every connector uses.
+
+:meth:`HttpClient.request` does, for every call: take a token from the shared
+rate limiter, add the authentication headers, send with (connect, read)
+timeouts, and decide what to do with the answer from the
+:class:`~kit.connectors.responses.ResponseTable`: return it, back off and retry
+(exponential backoff with full jitter, ``Retry-After`` honoured up to a cap),
+refresh the credentials once, or raise a :class:`~kit.errors.KitError` that
+carries channel, method, path, status and request id. Attempts and total time
+are bounded by :class:`RetryPolicy`.
+
+Logging: one DEBUG line per request, scrubbed (no query strings, no secrets).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from kit.connectors.auth import AuthStrategy, NoAuth
+from kit.connectors.ratelimit import TokenBucket
+from kit.connectors.responses import (
+    CONFIGURATION,
+    FAIL,
+    IGNORE,
+    RATE_LIMITED,
+    REFRESH_THEN_RETRY,
+    TRANSIENT,
+    MalformedBody,
+    ResponseRule,
+    ResponseTable,
+)
+from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError, KitError
+from kit.scrub import scrub
+
+__all__ = ["RetryPolicy", "Timeouts", "HttpClient", "Response", "REQUEST_ID_HEADERS"]
+
+log = logging.getLogger("kit.connectors.http")
+
+# Headers channels use to identify a request, first found wins.
+REQUEST_ID_HEADERS = ("X-Request-Id", "X-Request-ID", "x-request-id", "X-VTEX-Request-Id", "X-Magento-Request-Id")
+USER_AGENT = "canais-kit/0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Bounds of the retry loop. Tests pass tiny delays; production keeps the defaults.
+
+    Attributes:
+        max_attempts: tries per request, the first included.
+        base_delay_s: first backoff ceiling; doubles per attempt (full jitter: a
+            uniform draw in [0, ceiling]).
+        max_delay_s: cap of one backoff.
+        retry_after_cap_s: cap on a channel's ``Retry-After``.
+        budget_s: total time one request may take, waits included.
+    """
+
+    max_attempts: int = 6
+    base_delay_s: float = 0.5
+    max_delay_s: float = 30.0
+    retry_after_cap_s: float = 60.0
+    budget_s: float = 180.0
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        ceiling = min(self.max_delay_s, self.base_delay_s * (2 ** (attempt - 1)))
+        return rng.uniform(0, ceiling)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """(connect, read) seconds, sent on every call."""
+
+    connect: float = 5.0
+    read: float = 30.0
+
+    def pair(self) -> tuple[float, float]:
+        return (self.connect, self.read)
+
+
+class Response:
+    """What :meth:`HttpClient.request` returns: status, headers, body, attempts."""
+
+    __slots__ = ("status", "headers", "content", "attempts", "request_id", "_json", "_ctx")
+
+    def __init__(self, raw: requests.Response | None, attempts: int, ctx: dict[str, Any]) -> None:
+        self.status = raw.status_code if raw is not None else 0
+        self.headers = dict(raw.headers) if raw is not None else {}
+        self.content = raw.content if raw is not None else b""
+        self.attempts = attempts
+        self.request_id = _request_id(raw)
+        self._json: Any = _UNSET
+        self._ctx = ctx
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON (``None`` when empty). Already checked by the loop."""
+        if self._json is _UNSET:
+            self._json = _parse_json(self.content)
+        return self._json
+
+
+_UNSET = object()
+
+
+def _parse_json(content: bytes) -> Any:
+    if not content.strip():
+        return None
+    return json.loads(content)
+
+
+def _request_id(raw: requests.Response | None) -> str | None:
+    if raw is None:
+        return None
+    for name in REQUEST_ID_HEADERS:
+        if name in raw.headers:
+            return raw.headers[name]
+    return None
+
+
+def _retry_after(raw: requests.Response | None) -> float | None:
+    if raw is None:
+        return None
+    value = raw.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+
+
+def _channel_detail(raw: requests.Response | None) -> str:
+    """A short, scrubbed extract of a channel's error body."""
+    if raw is None:
+        return ""
+    try:
+        body = raw.json()
+    except ValueError:
+        return scrub(raw.text[:200]).strip()
+    if isinstance(body, dict):
+        for key in ("message", "error_description", "error", "Message", "detail"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return scrub(value[:200])
+            if isinstance(value, dict) and isinstance(value.get("message"), str):
+                return scrub(value["message"][:200])
+    return scrub(json.dumps(body, ensure_ascii=False)[:200])
+
+
+class HttpClient:
+    """A ``requests.Session`` wrapped in the one request loop.
+
+    Args:
+        channel: channel name (for errors and logs).
+        base_url: prefix of relative paths.
+        auth: the authentication strategy.
+        limiter: callable ``family -> TokenBucket`` (the shared buckets).
+        table: the response-handling table.
+        retry: bounds of the loop.
+        timeouts: (connect, read) timeouts.
+        headers: default headers of every request.
+        json_body: when true (default), success bodies must be JSON (or empty).
+    """
+
+    def __init__(
+        self,
+        *,
+        channel: str,
+        base_url: str,
+        auth: AuthStrategy | None = None,
+        limiter: Any = None,
+        table: ResponseTable | None = None,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+        headers: dict[str, str] | None = None,
+        json_body: bool = True,
+        pool_size: int = 32,
+    ) -> None:
+        self.channel = channel
+        self.base_url = base_url.rstrip("/")
+        self.auth = auth or NoAuth()
+        self.limiter = limiter
+        self.table = table or ResponseTable()
+        self.retry = retry or RetryPolicy()
+        self.timeouts = timeouts or Timeouts()
+        self.json_body = json_body
+        self.session = requests.Session()
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        if headers:
+            self.session.headers.update(headers)
+        self._rng = random.Random()
+        self._rng_lock = threading.Lock()
+        self.sleep = time.sleep  # replaceable in tests
+
+    def close(self) -> None:
+        self.session.close()
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
+
+    def _bucket(self, family: str) -> TokenBucket | None:
+        return self.limiter(family) if self.limiter is not None else None
+
+    def _backoff(self, attempt: int) -> float:
+        with self._rng_lock:
+            return self.retry.backoff(attempt, self._rng)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_data: Any = None,
+        data: Any = None,
+        headers: dict[str, str] | None = None,
+        family: str = "read",
+        authenticate: bool = True,
+        idempotent: bool = True,
+        expect_json: bool | None = None,
+    ) -> Response:
+        """Send one logical request through the loop; return its :class:`Response`.
+
+        Args:
+            method: HTTP method.
+            path: path relative to the base URL, or an absolute URL.
+            params: query parameters.
+            json_data: body sent as JSON.
+            data: raw body (bytes/str) or form fields (dict).
+            headers: extra headers of this request.
+            family: rate-limit family ("read", "write", "orders_read", ...).
+            authenticate: add the auth strategy's headers (False for token endpoints).
+            idempotent: when False, a request that may have reached the channel
+                (read timeout, dropped connection) is not sent again.
+            expect_json: override the client's ``json_body`` for this call.
+
+        Raises:
+            AuthenticationError: rejected credentials or missing permission.
+            ChannelFatalError: the channel refused the request or answered malformed data.
+            ChannelTransientError: still failing when attempts or time ran out.
+        """
+        url = self.url(path)
+        log_path = urlsplit(url).path  # never the query string
+        expect_json = self.json_body if expect_json is None else expect_json
+        started = time.monotonic()
+        refreshed = False
+        attempt = 0
+        last_rule: ResponseRule | None = None
+        last_raw: requests.Response | None = None
+        while True:
+            attempt += 1
+            bucket = self._bucket(family)
+            if bucket is not None:
+                bucket.acquire()
+            req_headers = dict(headers or {})
+            sent_auth: dict[str, str] = {}
+            if authenticate:
+                sent_auth = self.auth.headers()
+                req_headers.update(sent_auth)
+            raw: requests.Response | None = None
+            exc: BaseException | None = None
+            t0 = time.monotonic()
+            try:
+                raw = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    json=json_data,
+                    data=data,
+                    headers=req_headers,
+                    timeout=self.timeouts.pair(),
+                    allow_redirects=False,
+                )
+                rule = self.table.for_status(raw.status_code)
+                if rule is None and expect_json:
+                    try:
+                        parsed = _parse_json(raw.content)
+                    except ValueError as err:
+                        exc = MalformedBody(str(err))
+                        rule = self.table.for_exception(exc)
+                    else:
+                        result = Response(raw, attempt, {})
+                        result._json = parsed
+                        self._log(method, log_path, raw.status_code, attempt, t0)
+                        return result
+            except requests.exceptions.RequestException as err:
+                exc = err
+                rule = self.table.for_exception(err)
+                if rule is None:
+                    rule = ResponseRule(type(err), FAIL, TRANSIENT, "the request could not be sent")
+            self._log(method, log_path, raw.status_code if raw is not None else type(exc).__name__, attempt, t0)
+            if rule is None:  # success, body not required to be JSON
+                return Response(raw, attempt, {})
+            last_rule, last_raw = rule, raw
+            action = rule.action
+            if action == IGNORE:
+                return Response(raw, attempt, {})
+            if action == REFRESH_THEN_RETRY:
+                if authenticate and not refreshed and self.auth.refresh(sent_auth):
+                    refreshed = True
+                    continue
+                raise self._error(rule, method, log_path, raw, exc, attempt, auth=True)
+            if action == FAIL:
+                raise self._error(rule, method, log_path, raw, exc, attempt)
+            if not idempotent and exc is not None and not isinstance(exc, requests.exceptions.ConnectTimeout):
+                raise self._error(rule, method, log_path, raw, exc, attempt)
+            # retry / rate_limited
+            if attempt >= self.retry.max_attempts:
+                break
+            wait = self._backoff(attempt)
+            if action == RATE_LIMITED:
+                after = _retry_after(raw)
+                if after is not None:
+                    wait = min(after, self.retry.retry_after_cap_s)
+            if time.monotonic() - started + wait > self.retry.budget_s:
+                break
+            if wait > 0:
+                self.sleep(wait)
+        assert last_rule is not None
+        raise self._error(last_rule, method, log_path, last_raw, None, attempt, exhausted=True)
+
+    def _log(self, method: str, path: str, status: Any, attempt: int, t0: float) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                scrub(
+                    f"{self.channel} {method} {path} -> {status} in {(time.monotonic() - t0) * 1000:.0f} ms"
+                    f" (attempt {attempt})"
+                )
+            )
+
+    def _error(
+        self,
+        rule: ResponseRule,
+        method: str,
+        path: str,
+        raw: requests.Response | None,
+        exc: BaseException | None,
+        attempts: int,
+        *,
+        auth: bool = False,
+        exhausted: bool = False,
+    ) -> KitError:
+        detail = _channel_detail(raw) if raw is not None else (type(exc).__name__ if exc is not None else "")
+        message = rule.message
+        if detail:
+            message += f": {detail}"
+        if exhausted:
+            message += f" (gave up after {attempts} attempts)"
+        fields = {
+            "channel": self.channel,
+            "method": method,
+            "path": path,
+            "status": raw.status_code if raw is not None else None,
+            "request_id": _request_id(raw),
+        }
+        if auth or rule.fault == CONFIGURATION:
+            hint = (
+                "check the credentials with 'kit secrets list' and the app's permissions on the channel"
+                if raw is not None and raw.status_code == 403
+                else "check or renew the credentials with 'kit secrets set'"
+            )
+            return AuthenticationError(message, hint=hint, **fields)
+        if rule.fault == TRANSIENT:
+            return ChannelTransientError(message, hint="try again later; the channel may be unstable", **fields)
+        return ChannelFatalError(message, **fields)

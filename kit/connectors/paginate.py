@@ -1,0 +1,213 @@
+"""Paginators: tiny classes over one base with one abstract method.
+
+:meth:`Paginator.pages` drives the loop: it asks ``fetch(params)`` for a page,
+extracts the records, and asks :meth:`Paginator.next_token` where to go next
+(``None`` ends). The base refuses a token it has already seen, so a channel
+that repeats a cursor ends in a clear :class:`~kit.errors.ChannelFatalError`
+instead of an endless loop.
+
+Subclasses: :class:`OffsetPaginator` (offset/limit), :class:`PagePaginator`
+(page numbers), :class:`CursorPaginator` (scroll id / next cursor read from
+the body), :class:`FeedPaginator` (read-until-empty feeds whose events are
+committed separately; the "token" is the set of handles of a lot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any
+
+from kit.errors import ChannelFatalError
+
+__all__ = ["Paginator", "OffsetPaginator", "PagePaginator", "CursorPaginator", "FeedPaginator", "dig"]
+
+Fetch = Callable[[dict[str, Any]], Any]
+
+
+def dig(body: Any, path: str | None) -> Any:
+    """``body["a"]["b"]`` for ``path="a.b"``; ``None`` if absent; the body itself for ``None``/""."""
+    if not path:
+        return body
+    for key in path.split("."):
+        if not isinstance(body, dict):
+            return None
+        body = body.get(key)
+    return body
+
+
+class Paginator:
+    """Base: subclasses implement :meth:`next_token` (and may override :meth:`params`).
+
+    Args:
+        records_path: dotted path of the record list in the body ("" = the body).
+        max_pages: hard stop, a safety net against channels that never end.
+        channel: channel name for error messages.
+    """
+
+    def __init__(self, *, records_path: str = "", max_pages: int = 100_000, channel: str | None = None) -> None:
+        self.records_path = records_path
+        self.max_pages = max_pages
+        self.channel = channel
+
+    def first_params(self) -> dict[str, Any]:
+        return {}
+
+    def params(self, token: Any) -> dict[str, Any]:
+        """Query parameters for the page at ``token``."""
+        return {}
+
+    def records(self, body: Any) -> list[Any]:
+        found = dig(body, self.records_path)
+        return list(found) if isinstance(found, list) else []
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> Hashable | None:
+        """Where the next page starts, or ``None`` when this was the last."""
+        raise NotImplementedError
+
+    def pages(self, fetch: Fetch) -> Iterator[list[Any]]:
+        """Yield each page's records until the channel says there is no more."""
+        seen: set[Hashable] = set()
+        token: Any = None
+        params = self.first_params()
+        for _ in range(self.max_pages):
+            body = fetch(params)
+            records = self.records(body)
+            yield records
+            token = self.next_token(body, records, token)
+            if token is None:
+                return
+            if token in seen:
+                raise ChannelFatalError(
+                    f"the channel repeated a pagination cursor ({str(token)[:40]}); stopping to avoid an endless loop",
+                    channel=self.channel,
+                    hint="try again later; if it persists, report it to the channel",
+                )
+            seen.add(token)
+            params = self.params(token)
+        raise ChannelFatalError(f"more than {self.max_pages} pages; stopping", channel=self.channel)
+
+    def all(self, fetch: Fetch) -> list[Any]:
+        return [r for page in self.pages(fetch) for r in page]
+
+
+class OffsetPaginator(Paginator):
+    """``offset``/``limit``; ends on a short page or when ``offset >= total``."""
+
+    def __init__(
+        self,
+        limit: int,
+        *,
+        offset_param: str = "offset",
+        limit_param: str = "limit",
+        total_path: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.limit, self.offset_param, self.limit_param, self.total_path = limit, offset_param, limit_param, total_path
+
+    def first_params(self) -> dict[str, Any]:
+        return self.params(0)
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {self.offset_param: token, self.limit_param: self.limit}
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> int | None:
+        offset = (token or 0) + len(records)
+        total = dig(body, self.total_path) if self.total_path else None
+        if not records or len(records) < self.limit or (isinstance(total, int) and offset >= total):
+            return None
+        return offset
+
+
+class PagePaginator(Paginator):
+    """Page numbers from ``start``; ends on a short page or past ``total_path``/``pages_path``."""
+
+    def __init__(
+        self,
+        size: int,
+        *,
+        page_param: str = "page",
+        size_param: str = "pagesize",
+        start: int = 1,
+        total_path: str | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.size, self.page_param, self.size_param, self.start, self.total_path = (
+            size,
+            page_param,
+            size_param,
+            start,
+            total_path,
+        )
+
+    def first_params(self) -> dict[str, Any]:
+        return self.params(self.start)
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {self.page_param: token, self.size_param: self.size}
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> int | None:
+        page = token or self.start
+        total = dig(body, self.total_path) if self.total_path else None
+        if not records or len(records) < self.size:
+            return None
+        if isinstance(total, int) and (page - self.start + 1) * self.size >= total:
+            return None
+        return page + 1
+
+
+class CursorPaginator(Paginator):
+    """A cursor read from the body (``scroll_id``, ``nextCursor``), sent back as ``cursor_param``."""
+
+    def __init__(
+        self,
+        cursor_path: str,
+        *,
+        cursor_param: str,
+        base_params: dict[str, Any] | None = None,
+        stop_on_empty: bool = True,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.cursor_path, self.cursor_param = cursor_path, cursor_param
+        self.base_params = dict(base_params or {})
+        self.stop_on_empty = stop_on_empty
+
+    def first_params(self) -> dict[str, Any]:
+        return dict(self.base_params)
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {**self.base_params, self.cursor_param: token}
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> str | None:
+        cursor = dig(body, self.cursor_path)
+        if not cursor or (self.stop_on_empty and not records):
+            return None
+        return str(cursor)
+
+
+class FeedPaginator(Paginator):
+    """A feed read lot by lot until empty; events are committed elsewhere.
+
+    The token of a lot is the set of its handles: reading the same lot twice
+    (the channel re-delivered uncommitted events mid-read) is refused.
+    """
+
+    def __init__(self, *, handle_key: str = "handle", lot_size: int = 10, max_lots: int = 10, **kw: Any) -> None:
+        super().__init__(max_pages=max_lots + 1, **kw)
+        self.handle_key, self.lot_size, self.max_lots = handle_key, lot_size, max_lots
+        self._lots = 0
+
+    def pages(self, fetch: Fetch) -> Iterator[list[Any]]:
+        self._lots = 0
+        yield from super().pages(fetch)
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> frozenset[str] | None:
+        self._lots += 1
+        if not records or len(records) < self.lot_size or self._lots >= self.max_lots:
+            return None
+        return frozenset(str(r.get(self.handle_key)) for r in records if isinstance(r, dict))
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {}

@@ -1,0 +1,117 @@
+"""How the request loop reacts to each answer: a table, not an if chain.
+
+Each :class:`ResponseRule` matches a status code (an ``int``), a range of
+codes (a ``range``) or an exception class, and says:
+
+* ``action``: ``retry`` (back off and try again), ``rate_limited`` (wait
+  ``Retry-After`` or back off, then try again), ``refresh_then_retry``
+  (refresh the credentials once, then try again), ``fail`` (raise) or
+  ``ignore`` (treat as success, no body);
+* ``fault``: whose fault it is: ``configuration`` (credentials, permissions,
+  settings: raises AuthenticationError / ConfigurationError-like errors),
+  ``channel`` (the channel refused or broke: ChannelFatalError) or
+  ``transient`` (may pass: ChannelTransientError once the budget is spent);
+* ``message``: what the user reads.
+
+A connector adds rows in its ``response_rules``; they are looked up before
+:data:`DEFAULT_RULES`, so a channel quirk (VTEX ``423 Locked`` is retryable,
+for instance) is one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import requests
+
+__all__ = [
+    "RETRY",
+    "RATE_LIMITED",
+    "REFRESH_THEN_RETRY",
+    "FAIL",
+    "IGNORE",
+    "CONFIGURATION",
+    "CHANNEL",
+    "TRANSIENT",
+    "ResponseRule",
+    "MalformedBody",
+    "DEFAULT_RULES",
+    "ResponseTable",
+]
+
+RETRY, RATE_LIMITED, REFRESH_THEN_RETRY, FAIL, IGNORE = "retry", "rate_limited", "refresh_then_retry", "fail", "ignore"
+ACTIONS = (RETRY, RATE_LIMITED, REFRESH_THEN_RETRY, FAIL, IGNORE)
+CONFIGURATION, CHANNEL, TRANSIENT = "configuration", "channel", "transient"
+FAULTS = (CONFIGURATION, CHANNEL, TRANSIENT)
+
+
+class MalformedBody(Exception):
+    """Raised by the loop when a success answer's body is not the JSON promised."""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRule:
+    """One row of the table."""
+
+    match: int | range | type[BaseException]
+    action: str
+    fault: str
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.action not in ACTIONS:
+            raise ValueError(f"unknown action {self.action!r}")
+        if self.fault not in FAULTS:
+            raise ValueError(f"unknown fault {self.fault!r}")
+
+    def matches_status(self, status: int) -> bool:
+        if isinstance(self.match, bool):
+            return False
+        if isinstance(self.match, int):
+            return self.match == status
+        if isinstance(self.match, range):
+            return status in self.match
+        return False
+
+    def matches_exception(self, exc: BaseException) -> bool:
+        return isinstance(self.match, type) and isinstance(exc, self.match)
+
+
+DEFAULT_RULES: tuple[ResponseRule, ...] = (
+    ResponseRule(401, REFRESH_THEN_RETRY, CONFIGURATION, "the channel rejected the credentials"),
+    ResponseRule(403, FAIL, CONFIGURATION, "the credentials lack a permission for this operation"),
+    ResponseRule(404, FAIL, CHANNEL, "the channel does not know this resource"),
+    ResponseRule(408, RETRY, TRANSIENT, "the channel timed out the request"),
+    ResponseRule(409, FAIL, CHANNEL, "the channel reported a conflict"),
+    ResponseRule(429, RATE_LIMITED, TRANSIENT, "the channel's rate limit was reached"),
+    ResponseRule(range(500, 600), RETRY, TRANSIENT, "the channel had an internal error"),
+    ResponseRule(range(400, 500), FAIL, CHANNEL, "the channel refused the request"),
+    ResponseRule(requests.exceptions.ConnectTimeout, RETRY, TRANSIENT, "could not connect in time"),
+    ResponseRule(requests.exceptions.ReadTimeout, RETRY, TRANSIENT, "the channel did not answer in time"),
+    ResponseRule(requests.exceptions.ChunkedEncodingError, RETRY, TRANSIENT, "the connection broke mid-answer"),
+    ResponseRule(requests.exceptions.ConnectionError, RETRY, TRANSIENT, "the connection failed or was dropped"),
+    ResponseRule(MalformedBody, FAIL, CHANNEL, "the channel answered with malformed JSON"),
+)
+
+
+class ResponseTable:
+    """Override rows first, then :data:`DEFAULT_RULES`; first match wins."""
+
+    def __init__(self, overrides: Iterable[ResponseRule] = ()) -> None:
+        self.rules: Sequence[ResponseRule] = (*overrides, *DEFAULT_RULES)
+
+    def for_status(self, status: int) -> ResponseRule | None:
+        """The rule for an HTTP status; ``None`` means success (2xx/3xx with no row)."""
+        for rule in self.rules:
+            if rule.matches_status(status):
+                return rule
+        if status >= 400:
+            return ResponseRule(status, FAIL, CHANNEL, f"unexpected HTTP status {status}")
+        return None
+
+    def for_exception(self, exc: BaseException) -> ResponseRule | None:
+        for rule in self.rules:
+            if rule.matches_exception(exc):
+                return rule
+        return None
