@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= .demo
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench clean browser-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,16 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/kit demo --dir $(DEMO_DIR)
 
-test: setup
+# Debian's Chromium for the real-browser tests (tests/browser); no browser download.
+# Tolerates failure: the tests then skip with "Chromium cannot be installed here".
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-liberation) \
+	    || echo "browser-deps: Chromium cannot be installed here; the browser tests will be skipped"; \
+	else echo "browser-deps: Chromium cannot be installed here (needs root and apt-get); the browser tests will be skipped"; fi
+
+test: setup browser-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
 

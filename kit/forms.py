@@ -59,7 +59,7 @@ GROUP_LABELS = {
 }
 CATEGORY_LABELS = {"plataforma": "Plataforma", "marketplace": "Marketplace", "integrador": "Integrador"}
 ENVIRONMENT_LABELS = {"sandbox": "Sandbox (homologação)", "production": "Produção"}
-SECRET_PLACEHOLDER = MASK + " guardado (deixe em branco para manter)"
+SECRET_PLACEHOLDER = MASK + " guardado (em branco = manter)"
 
 # Columns of the channel list, with their pt-BR headers.
 LIST_COLUMNS = {
