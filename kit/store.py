@@ -191,6 +191,7 @@ class Workspace:
         with self.lock(name):
             db = TinyDB(self.root / f"{name}.json", storage=AtomicJSONStorage)
             try:
+                db.storage.read()  # detect a corrupt file on open, not at first access
                 yield db.table(table, cache_size=0)
             finally:
                 db.close()
