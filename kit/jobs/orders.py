@@ -1,0 +1,228 @@
+"""``orders``: pull new and changed orders into the ERP import outbox, once each.
+
+Order of operations for each page fetched from the channel::
+
+    fetch page -> translate (de-para) -> write batch file (atomic) -> ledger commit
+               -> quarantine unmapped (durable) -> ack the page -> save the cursor
+
+* An order is keyed by (order id, channel update version); the ledger
+  (``order_ledger``) holds every key written, and a key already there is never
+  written again.
+* A kill after the batch file's rename but before the ledger commit is
+  repaired on the next start: :func:`reconcile` reads the outbox's batch files
+  back into the ledger. A kill before the rename leaves no file (and no ack):
+  the orders come again and are written then.
+* Queues and feeds are acknowledged only after the batch file and the
+  quarantine rows are durable; the cursor moves only after that too.
+* Orders with unmapped values go to ``order_quarantine`` with the reason and
+  their full payload; every run retries them, and writes each one once its
+  mapping exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from typing import Any
+
+from kit.jobs.core import JobContext, register_job
+
+__all__ = ["reconcile", "get_cursor", "set_cursor", "failpoint"]
+
+log = logging.getLogger("kit.jobs.orders")
+
+KILL_ENV = "KIT_JOBS_KILL_POINT"  # tests: "<point>:<n>" SIGKILLs this process the n-th time <point> is reached
+_hits: dict[str, int] = {}
+
+
+def failpoint(name: str) -> None:
+    """Crash-test hook: die here (SIGKILL) when ``KIT_JOBS_KILL_POINT`` names this point."""
+    spec = os.environ.get(KILL_ENV)
+    if not spec:
+        return
+    point, _, nth = spec.partition(":")
+    if point != name:
+        return
+    _hits[name] = _hits.get(name, 0) + 1
+    if _hits[name] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def get_cursor(ws: Any, channel: str) -> dict[str, Any]:
+    from tinydb import Query
+
+    with ws.table("jobs") as table:
+        row = table.get((Query().channel == channel) & (Query().job == "orders"))
+    return dict(row) if row else {}
+
+
+def set_cursor(ws: Any, channel: str, **values: Any) -> None:
+    from tinydb import Query
+
+    q = (Query().channel == channel) & (Query().job == "orders")
+    with ws.table("jobs") as table:
+        row = dict(table.get(q) or {"channel": channel, "job": "orders"})
+        row.update(values, updated_at=time.time())
+        table.upsert(row, q)
+
+
+def reconcile(ctx: JobContext, folder: Any) -> int:
+    """Put into the ledger every outbox batch it does not know yet; returns orders recovered."""
+    from kit.jobs.outbox import ensure_csv, scan_outbox
+
+    known = ctx.state.ledger_keys()
+    recovered = 0
+    for path, keys in scan_outbox(folder):
+        missing = [k for k in keys if k not in known]
+        if not missing:
+            continue
+        if path.parent == folder:
+            ensure_csv(path)
+        recovered += ctx.state.record_written(missing, path.name)
+        known.update(missing)
+        ctx.state.resolve_quarantine(missing)
+    if recovered:
+        ctx.summary.note(f"Recuperados {recovered} pedidos já gravados na caixa de saída antes de uma interrupção.")
+    return recovered
+
+
+def _write(ctx: JobContext, folder: Any, orders: list[dict[str, Any]]) -> None:
+    """Durably write ``orders`` as one batch and commit them to the ledger."""
+    from kit.jobs.outbox import write_batch
+
+    path = write_batch(folder, ctx.name, orders)
+    failpoint("after_file")
+    keys = [(str(o["order_id"]), str(o["version"])) for o in orders]
+    ctx.state.record_written(keys, path.name)
+    failpoint("after_ledger")
+    # An order written in any version supersedes its older quarantined versions.
+    stale = [(q["order_id"], q["version"]) for q in ctx.state.quarantined() if q["order_id"] in {k[0] for k in keys}]
+    ctx.state.resolve_quarantine(stale)
+
+
+def _retry_quarantine(ctx: JobContext, folder: Any, translator: Any, written: set[tuple[str, str]]) -> int:
+    pending = ctx.state.quarantined()
+    ready = []
+    for q in pending:
+        key = (q["order_id"], q["version"])
+        if key in written:
+            ctx.state.resolve_quarantine([key])
+            continue
+        result = translator.translate(q["payload"])
+        if result.ok:
+            order = dict(q["payload"])
+            order["erp"] = result.values
+            ready.append(order)
+        else:
+            ctx.state.quarantine(q["order_id"], q["version"], "; ".join(result.problems), q["payload"])
+            ctx.summary.add("quarantined", q["order_id"], "; ".join(result.problems))
+    if ready and not ctx.dry_run:
+        _write(ctx, folder, ready)
+        ctx.state.resolve_quarantine([(o["order_id"], o["version"]) for o in ready])
+        written.update((o["order_id"], o["version"]) for o in ready)
+    for o in ready:
+        ctx.summary.add("applied" if not ctx.dry_run else "skipped", o["order_id"], "simulação: sairia da quarentena")
+    if ready:
+        ctx.summary.note(f"{len(ready)} pedidos saíram da quarentena (de-para corrigido) e foram gravados.")
+    return len(ready)
+
+
+@register_job("orders")
+def run_orders(ctx: JobContext) -> None:
+    from kit.jobs.adapters import order_to_dict, order_version
+    from kit.jobs.settings import outbox_dir
+    from kit.jobs.translate import Translator
+
+    folder = outbox_dir(ctx.ws, ctx.name)
+    summary = ctx.summary
+    summary.extra["outbox"] = str(folder)
+    translator = Translator(ctx.name, ctx.channel.channel_type.depara_kinds)
+    if not ctx.dry_run:
+        folder.mkdir(parents=True, exist_ok=True)
+        reconcile(ctx, folder)
+    written = ctx.state.ledger_keys()
+    _retry_quarantine(ctx, folder, translator, written)
+    held = {(q["order_id"], q["version"]) for q in ctx.state.quarantined()}  # counted by the retry above
+
+    stored = get_cursor(ctx.ws, ctx.name)
+    since = ctx.since or stored.get("since")
+    cursor = None if ctx.since else stored.get("cursor")
+    connector = ctx.connector
+    can_ack = callable(getattr(connector, "ack_orders", None))
+    seen = 0
+    pages = 0
+    high_water = since
+    bar = ctx.bar(0, "pedidos")
+    while True:
+        t0 = time.monotonic()
+        page = connector.fetch_orders(since=since, cursor=cursor)
+        pages += 1
+        failpoint("after_fetch")
+        orders = list(page.orders)
+        truncated = False
+        if ctx.max_items is not None and seen + len(orders) > ctx.max_items:
+            orders = orders[: max(0, ctx.max_items - seen)]
+            truncated = True
+        seen += len(orders)
+        fresh: list[dict[str, Any]] = []
+        fresh_keys: set[tuple[str, str]] = set()
+        for order in orders:
+            data = order_to_dict(order)
+            data["version"] = order_version(data)
+            key = (str(data["order_id"]), data["version"])
+            if data.get("updated_at") and (high_water is None or str(data["updated_at"]) > str(high_water)):
+                high_water = str(data["updated_at"])
+            if key in written or key in fresh_keys:
+                summary.add("skipped", key[0], "já gravado na caixa de saída (versão igual)")
+                continue
+            if key in held:
+                continue
+            result = translator.translate(data)
+            if not result.ok:
+                reason = "; ".join(result.problems)
+                summary.add("quarantined", key[0], reason)
+                held.add(key)
+                if not ctx.dry_run:
+                    ctx.state.quarantine(key[0], key[1], reason, data)
+                continue
+            data["erp"] = result.values
+            fresh.append(data)
+            fresh_keys.add(key)
+        if ctx.dry_run:
+            for o in fresh:
+                summary.add("skipped", o["order_id"], "simulação: seria gravado na caixa de saída")
+        else:
+            if fresh:
+                _write(ctx, folder, fresh)
+                written.update(fresh_keys)
+                for o in fresh:
+                    summary.add("applied", o["order_id"])
+            failpoint("before_ack")
+            if can_ack and orders:
+                connector.ack_orders(orders)
+                summary.requests += 1
+            failpoint("after_ack")
+            if not truncated:
+                set_cursor(ctx.ws, ctx.name, cursor=page.cursor, since=high_water)
+        bar.update(len(orders))
+        log.info(
+            "%s orders page %d: %d fetched, %d written, %.2f s",
+            ctx.name,
+            pages,
+            len(orders),
+            len(fresh),
+            time.monotonic() - t0,
+        )
+        if truncated or not orders or not page.has_more:
+            break
+        cursor = page.cursor
+    bar.close()
+    summary.extra.update({"pages": pages, "fetched": seen, "ledger_total": ctx.state.ledger_count()})
+    summary.note(f"Caixa de saída: {folder}")
+    pending = ctx.state.quarantined()
+    if pending:
+        summary.note(
+            f"{len(pending)} pedidos em quarentena aguardam de-para (serão gravados quando o mapeamento existir)."
+        )

@@ -1,0 +1,260 @@
+"""The jobs' own tables in the workspace state store (``states.sqlite``).
+
+``sku_binding``       ERP SKU <-> channel id <-> variation (from ``list_listings()``)
+``price_hold``        prices held by the price guard, waiting for review
+``order_ledger``      every (order id, version) written to the outbox, and where
+``order_quarantine``  orders held back by unmapped values, with the reason
+``status_ledger``     every invoice / tracking / status event sent to the channel
+
+Per-SKU last-sent snapshots use the generic ``sku_state`` table of
+:class:`kit.store.StateStore` (kinds ``stock`` and ``price``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["JobState", "BINDING_COLUMNS"]
+
+BINDING_COLUMNS = ("sku", "channel_id", "variation_id", "ean", "title", "price", "stock", "status")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sku_binding (
+  channel TEXT NOT NULL, sku TEXT NOT NULL, channel_id TEXT NOT NULL, variation_id TEXT NOT NULL DEFAULT '',
+  ean TEXT, title TEXT, price REAL, stock REAL, status TEXT, refreshed_at REAL NOT NULL,
+  PRIMARY KEY (channel, sku, channel_id, variation_id));
+CREATE TABLE IF NOT EXISTS price_hold (
+  channel TEXT NOT NULL, sku TEXT NOT NULL, reference_price REAL, new_price REAL NOT NULL,
+  drop_pct REAL, held_at REAL NOT NULL, decision TEXT NOT NULL DEFAULT 'pending', decided_at REAL,
+  PRIMARY KEY (channel, sku));
+CREATE TABLE IF NOT EXISTS order_ledger (
+  channel TEXT NOT NULL, order_id TEXT NOT NULL, version TEXT NOT NULL,
+  batch_file TEXT NOT NULL, written_at REAL NOT NULL,
+  PRIMARY KEY (channel, order_id, version));
+CREATE TABLE IF NOT EXISTS order_quarantine (
+  channel TEXT NOT NULL, order_id TEXT NOT NULL, version TEXT NOT NULL, reason TEXT NOT NULL,
+  payload TEXT NOT NULL, first_seen REAL NOT NULL, last_tried REAL NOT NULL, attempts INTEGER NOT NULL,
+  resolved_at REAL,
+  PRIMARY KEY (channel, order_id, version));
+CREATE TABLE IF NOT EXISTS status_ledger (
+  channel TEXT NOT NULL, order_id TEXT NOT NULL, event TEXT NOT NULL, value TEXT NOT NULL, sent_at REAL NOT NULL,
+  PRIMARY KEY (channel, order_id, event, value));
+"""
+
+
+class JobState:
+    """Typed access to the jobs' tables for one channel."""
+
+    def __init__(self, ws: Any, channel: str) -> None:
+        self.ws = ws
+        self.channel = channel
+        self.states = ws.states
+        self.db = ws.states.db
+        self.db.executescript(_SCHEMA)
+
+    # -- SKU bindings ---------------------------------------------------------
+    def bindings(self) -> dict[str, list[dict[str, Any]]]:
+        """``sku -> [binding rows]`` (one SKU may back several listings)."""
+        cur = self.db.execute(
+            "SELECT sku, channel_id, variation_id, ean, title, price, stock, status FROM sku_binding "
+            "WHERE channel=? ORDER BY sku, channel_id, variation_id",
+            (self.channel,),
+        )
+        out: dict[str, list[dict[str, Any]]] = {}
+        for row in cur:
+            rec = dict(zip(BINDING_COLUMNS, row, strict=True))
+            rec["variation_id"] = rec["variation_id"] or None
+            out.setdefault(rec["sku"], []).append(rec)
+        return out
+
+    def replace_bindings(self, rows: Iterable[dict[str, Any]]) -> int:
+        """Replace the channel's bindings with ``rows`` (a fresh ``list_listings()``)."""
+        now = time.time()
+        data = []
+        for r in rows:
+            sku = _text(r.get("sku"))
+            channel_id = _text(r.get("channel_id"))
+            if not sku or not channel_id:
+                continue
+            data.append(
+                (
+                    self.channel,
+                    sku,
+                    channel_id,
+                    _text(r.get("variation_id")),
+                    _text(r.get("ean")) or None,
+                    _text(r.get("title")) or None,
+                    _num(r.get("price")),
+                    _num(r.get("stock")),
+                    _text(r.get("status")) or None,
+                    now,
+                )
+            )
+        with self.states.transaction() as db:
+            db.execute("DELETE FROM sku_binding WHERE channel=?", (self.channel,))
+            db.executemany("INSERT OR REPLACE INTO sku_binding VALUES (?,?,?,?,?,?,?,?,?,?)", data)
+        self.states.put_many(self.channel, "binding_meta", [("refreshed_at", now)])
+        return len(data)
+
+    def bindings_refreshed_at(self) -> float | None:
+        return self.states.get(self.channel, "binding_meta", "refreshed_at")
+
+    def export_bindings(self, path: str | Path) -> int:
+        """Write the binding table as CSV (UTF-8, sorted); returns the row count."""
+        import io
+
+        from kit.store import atomic_write_bytes
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(BINDING_COLUMNS)
+        n = 0
+        for rows in self.bindings().values():
+            for r in rows:
+                writer.writerow(["" if r[c] is None else r[c] for c in BINDING_COLUMNS])
+                n += 1
+        atomic_write_bytes(Path(path), buf.getvalue().encode("utf-8"))
+        return n
+
+    # -- price holds ----------------------------------------------------------
+    def hold_price(self, sku: str, reference: float | None, new: float, drop_pct: float) -> None:
+        with self.states.transaction() as db:
+            db.execute(
+                "INSERT INTO price_hold(channel, sku, reference_price, new_price, drop_pct, held_at) "
+                "VALUES (?,?,?,?,?,?) ON CONFLICT(channel, sku) DO UPDATE SET reference_price=excluded.reference_price,"
+                " new_price=excluded.new_price, drop_pct=excluded.drop_pct, held_at=excluded.held_at,"
+                " decision=CASE WHEN price_hold.new_price=excluded.new_price THEN price_hold.decision ELSE 'pending' END",
+                (self.channel, sku, reference, new, drop_pct, time.time()),
+            )
+
+    def approved_prices(self) -> dict[str, float]:
+        """SKUs whose held price a person approved: ``sku -> approved price``."""
+        cur = self.db.execute(
+            "SELECT sku, new_price FROM price_hold WHERE channel=? AND decision='approved'", (self.channel,)
+        )
+        return {sku: price for sku, price in cur}
+
+    def decide_holds(self, skus: Iterable[str] | None, decision: str) -> int:
+        """Approve or reject pending holds (all when ``skus`` is None)."""
+        if decision not in ("approved", "rejected"):
+            raise ValueError(decision)
+        with self.states.transaction() as db:
+            if skus is None:
+                cur = db.execute(
+                    "UPDATE price_hold SET decision=?, decided_at=? WHERE channel=? AND decision='pending'",
+                    (decision, time.time(), self.channel),
+                )
+                return cur.rowcount
+            n = 0
+            for sku in skus:
+                n += db.execute(
+                    "UPDATE price_hold SET decision=?, decided_at=? WHERE channel=? AND sku=? AND decision='pending'",
+                    (decision, time.time(), self.channel, str(sku)),
+                ).rowcount
+            return n
+
+    def clear_hold(self, skus: Iterable[str]) -> None:
+        with self.states.transaction() as db:
+            db.executemany("DELETE FROM price_hold WHERE channel=? AND sku=?", [(self.channel, s) for s in skus])
+
+    def holds(self) -> list[dict[str, Any]]:
+        cur = self.db.execute(
+            "SELECT sku, reference_price, new_price, drop_pct, held_at, decision FROM price_hold WHERE channel=? "
+            "ORDER BY sku",
+            (self.channel,),
+        )
+        cols = ("sku", "reference_price", "new_price", "drop_pct", "held_at", "decision")
+        return [dict(zip(cols, r, strict=True)) for r in cur]
+
+    # -- order ledger ---------------------------------------------------------
+    def ledger_keys(self) -> set[tuple[str, str]]:
+        cur = self.db.execute("SELECT order_id, version FROM order_ledger WHERE channel=?", (self.channel,))
+        return {(a, b) for a, b in cur}
+
+    def record_written(self, keys: Iterable[tuple[str, str]], batch_file: str) -> int:
+        """Record orders as written in ``batch_file`` (idempotent)."""
+        now = time.time()
+        with self.states.transaction() as db:
+            cur = db.executemany(
+                "INSERT OR IGNORE INTO order_ledger VALUES (?,?,?,?,?)",
+                [(self.channel, oid, ver, batch_file, now) for oid, ver in keys],
+            )
+            return cur.rowcount
+
+    def ledger_count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM order_ledger WHERE channel=?", (self.channel,)).fetchone()[0]
+
+    # -- quarantine -----------------------------------------------------------
+    def quarantine(self, order_id: str, version: str, reason: str, payload: dict[str, Any]) -> None:
+        now = time.time()
+        with self.states.transaction() as db:
+            db.execute(
+                "INSERT INTO order_quarantine VALUES (?,?,?,?,?,?,?,1,NULL) "
+                "ON CONFLICT(channel, order_id, version) DO UPDATE SET reason=excluded.reason,"
+                " payload=excluded.payload, last_tried=excluded.last_tried, attempts=order_quarantine.attempts+1",
+                (self.channel, order_id, version, reason, json.dumps(payload, default=str), now, now),
+            )
+
+    def quarantined(self, *, pending_only: bool = True) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT order_id, version, reason, payload, first_seen, last_tried, attempts, resolved_at "
+            "FROM order_quarantine WHERE channel=?"
+        )
+        if pending_only:
+            sql += " AND resolved_at IS NULL"
+        cols = ("order_id", "version", "reason", "payload", "first_seen", "last_tried", "attempts", "resolved_at")
+        out = []
+        for r in self.db.execute(sql + " ORDER BY first_seen, order_id", (self.channel,)):
+            rec = dict(zip(cols, r, strict=True))
+            rec["payload"] = json.loads(rec["payload"])
+            out.append(rec)
+        return out
+
+    def resolve_quarantine(self, keys: Iterable[tuple[str, str]]) -> None:
+        now = time.time()
+        with self.states.transaction() as db:
+            db.executemany(
+                "UPDATE order_quarantine SET resolved_at=? WHERE channel=? AND order_id=? AND version=?",
+                [(now, self.channel, oid, ver) for oid, ver in keys],
+            )
+
+    # -- status events --------------------------------------------------------
+    def status_sent(self) -> set[tuple[str, str, str]]:
+        cur = self.db.execute("SELECT order_id, event, value FROM status_ledger WHERE channel=?", (self.channel,))
+        return {(a, b, c) for a, b, c in cur}
+
+    def record_status(self, order_id: str, event: str, value: str) -> None:
+        with self.states.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO status_ledger VALUES (?,?,?,?,?)",
+                (self.channel, order_id, event, value, time.time()),
+            )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        import math
+
+        if isinstance(value, float) and math.isnan(value):
+            return ""
+    except TypeError:
+        pass
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    return "" if text.lower() in ("nan", "none", "<na>") else text
+
+
+def _num(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if out != out else out

@@ -1,0 +1,143 @@
+"""stock and prices: delta, zero-request re-run, stock formula, price guard, retries."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.jobs import approve_prices, run_job
+from kit.jobs.push import guard_drop_pct, stock_quantities
+from tests.jobs.conftest import write_csv
+
+
+def _stock(tmp_path, rows):
+    write_csv(tmp_path / "erp" / "stock.csv", ["sku", "available", "reserved", "warehouse"], rows)
+
+
+def _prices(tmp_path, rows):
+    write_csv(tmp_path / "erp" / "prices.csv", ["sku", "price", "list_price"], rows)
+
+
+def _sent(fake, name):
+    return {i.sku: i for _, items in fake.writes(name) for i in items}
+
+
+def test_stock_formula_sums_warehouses_and_floors_at_zero():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "sku": ["A", "A", "B", "C"],
+            "available": [10, 5, 3, 2.7],
+            "reserved": [2, None, 1, 0],
+            "warehouse": ["CD1", "CD2", "CD1", "CD1"],
+        }
+    )
+    assert stock_quantities(frame, safety_stock=2) == {"A": 11, "B": 0, "C": 0}
+    assert stock_quantities(frame, safety_stock=0, warehouse="CD2") == {"A": 5}
+
+
+def test_stock_delta_and_zero_request_rerun(channel, fake, tmp_path, workspace):
+    _stock(tmp_path, [["SKU-001", 10, 1, "CD"], ["SKU-002", 5, 0, "CD"], ["SKU-003", 7, 2, "CD"]])
+    s1 = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert s1.ok and s1.applied == 3
+    assert {k: v.quantity for k, v in _sent(fake, "update_stock").items()} == {"SKU-001": 9, "SKU-002": 5, "SKU-003": 5}
+    assert len(fake.writes("update_stock")) == 2  # batch size 2: 2 requests for 3 items
+    fake.calls.clear()
+    s2 = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert s2.ok and s2.applied == 0 and s2.skipped == 3
+    assert fake.calls == []  # no update and not even a listing refresh
+    _stock(tmp_path, [["SKU-001", 10, 1, "CD"], ["SKU-002", 6, 0, "CD"], ["SKU-003", 7, 2, "CD"]])
+    s3 = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert s3.applied == 1 and list(_sent(fake, "update_stock")) == ["SKU-002"]
+    fake.calls.clear()
+    s4 = run_job("stock", "loja", ws=workspace, connector=fake, full=True)
+    assert s4.applied == 3 and len(_sent(fake, "update_stock")) == 3
+
+
+def test_failed_items_are_retried_and_unknown_skus_reported(channel, fake, tmp_path, workspace):
+    _stock(tmp_path, [["SKU-001", 1, 0, "CD"], ["SKU-002", 2, 0, "CD"], ["SKU-999", 3, 0, "CD"]])
+    fake.refuse["SKU-002"] = "quantity out of range"
+    s1 = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert (s1.applied, s1.failed, s1.skipped) == (1, 1, 1)
+    assert not s1.ok and s1.exit_code == 1
+    reasons = {d.key: d.reason for d in s1.details}
+    assert "quantity out of range" in reasons["SKU-002"] and "SKU-999" in reasons
+    fake.refuse.clear()
+    fake.calls.clear()
+    s2 = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert s2.ok and s2.applied == 1 and list(_sent(fake, "update_stock")) == ["SKU-002"]
+    # SKU-999 missed the last refresh: no new listing refresh for it.
+    assert ("list_listings", None) not in fake.calls
+
+
+def test_safety_stock_parameter_and_setting(channel, fake, tmp_path, workspace):
+    from kit.jobs.settings import set_job_settings
+
+    _stock(tmp_path, [["SKU-001", 10, 1, "CD"], ["SKU-002", 2, 0, "CD"]])
+    set_job_settings(workspace, "loja", {"safety_stock": 3})
+    run_job("stock", "loja", ws=workspace, connector=fake)
+    assert {k: v.quantity for k, v in _sent(fake, "update_stock").items()} == {"SKU-001": 6, "SKU-002": 0}
+    fake.calls.clear()
+    run_job("stock", "loja", ws=workspace, connector=fake, params={"safety_stock": 0})
+    assert {k: v.quantity for k, v in _sent(fake, "update_stock").items()} == {"SKU-001": 9, "SKU-002": 2}
+
+
+def test_dry_run_sends_nothing_and_keeps_snapshot(channel, fake, tmp_path, workspace):
+    _stock(tmp_path, [["SKU-001", 10, 0, "CD"]])
+    s = run_job("stock", "loja", ws=workspace, connector=fake, dry_run=True)
+    assert s.ok and s.applied == 0 and fake.writes() == []
+    assert workspace.states.get_all("loja", "stock") == {}
+    assert run_job("stock", "loja", ws=workspace, connector=fake).applied == 1
+
+
+def test_max_items_leaves_the_rest_for_next_run(channel, fake, tmp_path, workspace):
+    _stock(tmp_path, [[f"SKU-00{i}", i, 0, "CD"] for i in range(1, 6)])
+    s = run_job("stock", "loja", ws=workspace, connector=fake, max_items=2)
+    assert s.applied == 2 and s.skipped == 3
+    assert run_job("stock", "loja", ws=workspace, connector=fake).applied == 3
+
+
+def test_guard_drop_pct():
+    assert guard_drop_pct(100, 60) == 40.0
+    assert guard_drop_pct(None, 60) is None
+    assert guard_drop_pct(100, 120) == -20.0
+
+
+def test_price_guard_holds_big_drops_until_approved(channel, fake, tmp_path, workspace):
+    # Channel prices are 100.00; SKU-002 drops 50 % (held), SKU-001 drops 10 % (sent).
+    _prices(tmp_path, [["SKU-001", "90.00", "120.00"], ["SKU-002", "50.00", ""], ["SKU-003", "130.00", ""]])
+    s1 = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert (s1.applied, s1.held, s1.failed) == (2, 1, 0)
+    assert s1.ok  # a hold is for review, not a failure
+    sent = _sent(fake, "update_prices")
+    assert set(sent) == {"SKU-001", "SKU-003"} and sent["SKU-001"].list_price == 120.0
+    held = {d.key: d.reason for d in s1.details if d.status == "held"}
+    assert "SKU-002" in held and "50.0 %" in held["SKU-002"]
+    fake.calls.clear()
+    # Still held on the next run, nothing else sent.
+    s2 = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert s2.held == 1 and fake.writes() == []
+    # A drop against the last *sent* price: SKU-001 90 -> 40 is held too.
+    _prices(tmp_path, [["SKU-001", "40.00", "120.00"], ["SKU-002", "50.00", ""], ["SKU-003", "130.00", ""]])
+    s3 = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert s3.held == 2 and fake.writes() == []
+    assert approve_prices(workspace, "loja", ["SKU-002"]) == 1
+    s4 = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert s4.applied == 1 and s4.held == 1 and list(_sent(fake, "update_prices")) == ["SKU-002"]
+
+
+def test_invalid_price_fails_with_reason(channel, fake, tmp_path, workspace):
+    _prices(tmp_path, [["SKU-001", "0", ""], ["SKU-002", "99.00", ""]])
+    s = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert s.failed == 1 and s.applied == 1 and not s.ok
+
+
+def test_missing_erp_file_is_an_input_error(channel, fake, workspace):
+    s = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert s.status == "failed" and s.exit_code == 2 and "no stock export" in s.error
+
+
+@pytest.mark.parametrize("job", ["stock", "prices"])
+def test_unknown_channel_is_a_config_error(workspace, job):
+    s = run_job(job, "nope", ws=workspace)
+    assert s.exit_code == 2 and "no channel named" in s.error
