@@ -1,0 +1,1203 @@
+"""One reader for ERP and store exports: CSV and XLSX into canonical DataFrames.
+
+:func:`read_table` reads a file into the canonical columns of a kind declared in
+:mod:`kit.schemas` (``products``, ``stock``, ``prices``, ``shipments`` and the
+value lists). It deals with what real exports look like:
+
+* encodings: UTF-8, UTF-8 with BOM, UTF-16 ("Unicode text"), cp1252/latin-1;
+  a file mixing encodings is refused, naming the rows;
+* separators ``;`` ``,`` tab ``|``; an unknown one is named;
+* decimal comma and thousands dot (``1.234,56``), or the US style, per column;
+  a column mixing both is refused;
+* codes (SKU, EAN, NCM...) kept as text with their leading zeros; an EAN that
+  Excel turned into ``7,89123E+12`` is reported (its digits are lost);
+* title rows above the header, merged header cells, blank rows, trailer rows
+  (``Total``, ``Gerado em ...``), several sheets, formulas (cached values);
+* every problem names file, sheet, row and column, and says what to fix.
+
+Problems are collected (not raised one by one): :func:`read_table` raises one
+:class:`~kit.errors.InputDataError` for the first error, with ``.problems``
+listing all of them; :func:`inspect_table` returns what the reader understood.
+
+Happy path cost: ``pandas.read_csv(dtype=str)`` plus vectorised conversions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+import re
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit.errors import InputDataError
+from kit.schemas import SCHEMAS, Schema, get_schema, normalize_header
+
+if TYPE_CHECKING:  # pandas is imported lazily: the CLI must start without it
+    import pandas as pd
+
+__all__ = [
+    "MAX_CELL_CHARS",
+    "HEADER_SEARCH_ROWS",
+    "Problem",
+    "read_table",
+    "inspect_table",
+    "problems_frame",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+HEADER_SEARCH_ROWS = 30  # title rows an export may carry above its header
+SNIFF_BYTES = 256 * 1024  # enough lines to detect encoding, separator and header
+TRAILER_SEARCH_ROWS = 20
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+SEPARATORS = (";", ",", "\t", "|")  # tie-break order: ';' is the Brazilian ERP default
+_SEP_NAMES = {";": "';'", ",": "','", "\t": "tab", "|": "'|'"}
+
+_TRUE = {"sim", "s", "ativo", "ativa", "1", "true", "t", "yes", "y", "verdadeiro", "v", "x", "habilitado", "on"}
+_FALSE = {"nao", "não", "n", "inativo", "inativa", "0", "false", "f", "no", "falso", "desabilitado", "off"}
+_BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+
+# Excel's scientific notation for a long number: "7,89123E+12", "7.89123E+12", "7E+12".
+_SCI = r"^[+-]?\d(?:[.,]\d+)?[eE]\+?\d+$"
+_BR_THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"  # "1.234" "12.345.678"
+_US_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+$"  # "1,234"
+_TRAILER = re.compile(
+    r"^(total|totais|subtotal|soma|gerado|emitido|impresso|exportado|relatorio gerado|pagina|"
+    r"registros|qtd registros|qtde registros|quantidade registros|quantidade itens|quantidade produtos|"
+    r"numero registros|fim|data geracao|data emissao relatorio|usuario)\b"
+)
+
+
+@dataclass(slots=True)
+class Problem:
+    """One thing wrong (or worth knowing) about an input file.
+
+    ``rows`` lists every affected row (1-based, as a spreadsheet shows them);
+    ``row`` is the first.
+    """
+
+    severity: str  # "error" | "warning"
+    message: str
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    hint: str | None = None
+    rows: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["rows"] = list(self.rows[:50])
+        d["rows_count"] = len(self.rows)
+        return d
+
+    def to_error(self, extra: int = 0) -> InputDataError:
+        message = self.message
+        if extra:
+            message += f" (and {extra} more problem{'s' if extra > 1 else ''}; `kit inspect` lists them all)"
+        return InputDataError(
+            message, hint=self.hint, file=self.file, sheet=self.sheet, row=self.row, column=self.column
+        )
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a DataFrame with fixed columns (for notebooks and reports)."""
+    import pandas as pd
+
+    cols = ["severity", "message", "file", "sheet", "row", "column", "value", "hint", "rows_count"]
+    return pd.DataFrame([p.to_dict() for p in problems], columns=cols)
+
+
+def _raise(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        return
+    exc = errors[0].to_error(len(errors) - 1)
+    exc.problems = errors + [p for p in problems if p.severity != "error"]
+    raise exc
+
+
+class _Fatal(Exception):
+    """Internal: the file cannot be read any further."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(slots=True)
+class _Raw:
+    """A file's cells as text, before the schema is applied."""
+
+    headers: list[str]
+    header_row: int  # 1-based
+    frame: Any  # DataFrame of str with positional columns: data rows only
+    first_data_row: int  # 1-based row number of frame's first row
+    info: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    cell_refs: bool = False  # XLSX: messages may name cells (D5)
+    merged_header: list[tuple[str, int, int]] = field(default_factory=list)  # (range, first col, last col)
+
+
+# --- entry points -----------------------------------------------------------------------------
+
+
+def read_table(path: str | Path, kind: str | None = None, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read an ERP/store export (CSV or XLSX) into the canonical columns of ``kind``.
+
+    Args:
+        path: the file.
+        kind: a kind registered in :mod:`kit.schemas`; ``None`` guesses it from the headers.
+        sheet: XLSX sheet name, or 0-based position; ``None`` picks the sheet whose
+            headers match the kind (a single-sheet workbook: that sheet).
+
+    Returns:
+        A DataFrame with every column of the schema (absent optional ones are empty),
+        codes as text, numbers parsed, ``_row`` = the 1-based row number in the file,
+        and ``df.attrs["source"] = {"file", "sheet"}`` (plus ``"kind"``).
+
+    Raises:
+        InputDataError: naming file/sheet/row/column of the first problem; its
+            ``problems`` attribute lists every problem found (errors and warnings).
+    """
+    frame, _info, problems = _read(Path(path), kind, sheet)
+    _raise(problems)
+    for p in problems:
+        log.warning("%s", _describe(p))
+    return frame
+
+
+def inspect_table(path: str | Path, kind: str | None = None, sheet: str | int | None = None) -> dict[str, Any]:
+    """What the reader understood of a file, without raising for row-level problems.
+
+    Returns a JSON-friendly dict: ``file``, ``format``, ``encoding``, ``separator``,
+    ``decimal``, ``sheet``, ``sheets``, ``kind``, ``kind_guessed``, ``header_row``,
+    ``columns`` (original header -> canonical column, type, unit factor),
+    ``missing_columns``, ``dtypes``, ``rows``, ``blank_rows``, ``trailer_rows``,
+    ``problems`` (list of dicts) and ``ok`` (no error-level problem).
+
+    Raises:
+        InputDataError: only when the file cannot be read at all (empty, corrupt,
+            no recognisable header...); ``.problems`` is set.
+    """
+    frame, info, problems = _read(Path(path), kind, sheet)
+    info["problems"] = [p.to_dict() for p in problems]
+    info["ok"] = not any(p.severity == "error" for p in problems)
+    if frame is not None:
+        info["rows"] = len(frame)
+        info["dtypes"] = {c: str(t) for c, t in frame.dtypes.items()}
+    return info
+
+
+def _describe(p: Problem) -> str:
+    where = ", ".join(
+        f"{k} {v}" for k, v in (("file", p.file), ("sheet", p.sheet), ("row", p.row), ("column", p.column)) if v
+    )
+    return f"{p.message} ({where})"
+
+
+def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, dict[str, Any], list[Problem]]:
+    schemas = [get_schema(kind)] if kind else list(SCHEMAS.values())
+    try:
+        raw, schema = _load(path, schemas, sheet)
+        frame = _build(raw, schema, path)
+    except _Fatal as fatal:
+        exc = fatal.problem.to_error()
+        exc.problems = [fatal.problem]
+        raise exc from None
+    raw.info["kind"] = schema.name
+    raw.info["kind_guessed"] = kind is None
+    return frame, raw.info, raw.problems
+
+
+# --- loading: bytes -> cells as text ----------------------------------------------------------
+
+
+def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[_Raw, Schema]:
+    name = str(path)
+    if not path.exists():
+        raise _Fatal(Problem("error", "file not found", name, hint="check the path"))
+    if path.is_dir():
+        raise _Fatal(Problem("error", "this is a directory, not a file", name))
+    size = path.stat().st_size
+    if size == 0:
+        raise _Fatal(Problem("error", "the file is empty (0 bytes)", name, hint="export the data again from the ERP"))
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise _Fatal(
+            Problem(
+                "error",
+                "old Excel format (.xls) is not supported",
+                name,
+                hint="open it in Excel or LibreOffice and save it as .xlsx, or as CSV (UTF-8)",
+            )
+        )
+    if head.startswith(b"PK\x03\x04") or suffix in XLSX_SUFFIXES:
+        if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES:
+            _unsupported(name, suffix)
+        return _load_xlsx(path, schemas, sheet)
+    if suffix not in CSV_SUFFIXES:
+        _unsupported(name, suffix)
+    if sheet is not None:
+        raise _Fatal(
+            Problem("error", f"a CSV file has no sheets (sheet {sheet!r} was asked for)", name, hint="drop the sheet")
+        )
+    return _load_csv(path, head, size, schemas)
+
+
+def _unsupported(name: str, suffix: str) -> None:
+    raise _Fatal(
+        Problem(
+            "error",
+            f"unsupported file type {suffix or '(no extension)'!r}",
+            name,
+            hint="export the data as .csv (UTF-8, ';' separated) or .xlsx",
+        )
+    )
+
+
+def _detect_encoding(head: bytes, name: str) -> tuple[str, str]:
+    """(codec for reading, name to show)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head[:65536]).best()
+    guess = (best.encoding if best else "") or ""
+    if guess.startswith(("utf_16", "utf_32")):
+        return guess, guess
+    # Brazilian exports that are not UTF-8 are Windows-1252 (latin-1 when cp1252 has holes);
+    # the detector's cp1250/mac guesses for short Portuguese text are wrong more often than not.
+    try:
+        head.decode("cp1252")
+        return "cp1252", "cp1252"
+    except UnicodeDecodeError:
+        return "latin-1", "latin-1"
+
+
+def _check_binary(text: str, name: str) -> None:
+    sample = text[:20000]
+    if not sample:
+        return
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\x0c")
+    if "\x00" in sample or control / len(sample) > 0.01:
+        raise _Fatal(
+            Problem(
+                "error",
+                "the file is not text: it has binary content",
+                name,
+                hint="it is probably another format renamed to .csv; export the data again as CSV or .xlsx",
+            )
+        )
+
+
+def _mixed_encoding(data: bytes, name: str, bom: bool) -> None:
+    """Raise if some lines are UTF-8 and others are not (or a UTF-8 BOM lies)."""
+    utf8_row = other_row = None
+    for i, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_row = utf8_row or i
+        except UnicodeDecodeError:
+            other_row = other_row or i
+        if other_row and (utf8_row or bom):
+            break
+    if other_row and bom:
+        raise _Fatal(
+            Problem(
+                "error",
+                f"the file declares UTF-8 (it starts with a UTF-8 byte-order mark) but row {other_row} is not "
+                "UTF-8 (it looks like Windows-1252/latin-1)",
+                name,
+                row=other_row,
+                hint="re-save the whole file in one encoding, preferably 'CSV UTF-8'",
+            )
+        )
+    if other_row and utf8_row:
+        raise _Fatal(
+            Problem(
+                "error",
+                f"the file mixes encodings: row {utf8_row} is UTF-8 but row {other_row} is not "
+                "(it looks like Windows-1252/latin-1)",
+                name,
+                row=other_row,
+                hint="the file was probably assembled from two exports; re-save it in one encoding, preferably UTF-8",
+            )
+        )
+
+
+def _detect_separator(lines: list[str], name: str) -> str | None:
+    """The separator giving the most consistent field count >1; None for one-column files."""
+    lines = [ln for ln in lines if ln.strip()][:50]
+    best: tuple[float, int, str] | None = None
+    for rank, sep in enumerate(SEPARATORS):
+        counts = [len(r) for r in csv.reader(lines, delimiter=sep)]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        if mode <= 1:
+            continue
+        consistency = counts.count(mode) / len(counts)
+        score = (consistency, -rank, sep)
+        if best is None or score > best:
+            best = score
+    if best is not None:
+        return best[2]
+    # One column, or a separator the reader does not know: name it.
+    header = lines[0] if lines else ""
+    for ch in sorted({c for c in header if not c.isalnum() and c not in " \"'._-()/%$ºª°"}, key=header.count)[::-1]:
+        per_line = [ln.count(ch) for ln in lines]
+        if per_line[0] >= 1 and sum(1 for c in per_line if c == per_line[0]) >= max(2, 0.8 * len(per_line)):
+            raise _Fatal(
+                Problem(
+                    "error",
+                    f"unknown column separator {ch!r}: the reader understands ';' ',' tab and '|'",
+                    name,
+                    row=1,
+                    hint="export the file again with ';' as the separator",
+                )
+            )
+    return None
+
+
+def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple[_Raw, Schema]:
+    import pandas as pd
+
+    name = str(path)
+    codec, shown = _detect_encoding(head, name)
+    data: bytes | None = None
+    if codec not in ("utf-8", "utf-8-sig"):
+        data = path.read_bytes()
+        if codec == "cp1252" or codec == "latin-1":
+            _mixed_encoding(data, name, bom=False)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            codec, shown = "latin-1", "latin-1"
+            text = data.decode(codec)
+        sample = text[:SNIFF_BYTES]
+    else:
+        try:
+            sample = codecs.getincrementaldecoder(codec)().decode(head, final=size <= SNIFF_BYTES)
+        except UnicodeDecodeError:  # a truncated multi-byte char at the end of a short file
+            data = path.read_bytes()
+            _mixed_encoding(data, name, bom=codec == "utf-8-sig")
+            raise
+        text = None
+    _check_binary(sample, name)
+    lines = sample.splitlines()
+    if size > SNIFF_BYTES and lines:
+        lines = lines[:-1]  # the last sampled line may be cut
+    if not any(ln.strip().strip(";,\t|") for ln in lines):
+        raise _Fatal(Problem("error", "the file has no content: every row is blank", name, hint="export it again"))
+    sep = _detect_separator(lines, name)
+    records: list[list[str]] = []
+    line_of: list[int] = []  # physical line where each record ends
+    reader = csv.reader(io.StringIO("\n".join(lines[: HEADER_SEARCH_ROWS * 4])), delimiter=sep or "\x1f")
+    try:
+        for rec in reader:
+            records.append(rec)
+            line_of.append(reader.line_num)
+            if len(records) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass
+    hdr_idx, schema = _find_header(records, schemas, name, None)
+    headers = [h.strip() for h in records[hdr_idx]]
+    header_line = line_of[hdr_idx]
+    info = {
+        "file": name,
+        "format": "csv",
+        "encoding": shown,
+        "separator": _SEP_NAMES.get(sep or "", "(one column)"),
+        "sheet": None,
+        "sheets": None,
+        "header_row": header_line,
+    }
+    kwargs: dict[str, Any] = dict(
+        sep=sep or "\x1f",
+        header=None,
+        names=list(range(len(headers))),
+        skiprows=header_line,
+        dtype=str,
+        na_filter=False,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        index_col=False,
+        engine="c",
+    )
+    try:
+        if text is None:
+            try:
+                frame = pd.read_csv(path, encoding=codec, encoding_errors="strict", **kwargs)
+            except UnicodeDecodeError:
+                data = path.read_bytes()
+                _mixed_encoding(data, name, bom=codec == "utf-8-sig")
+                codec, shown = "cp1252", "cp1252"
+                info["encoding"] = shown
+                frame = pd.read_csv(io.StringIO(data.decode(codec, errors="replace")), **kwargs)
+        else:
+            frame = pd.read_csv(io.StringIO(text), **kwargs)
+    except pd.errors.EmptyDataError:
+        frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(headers))})
+    except pd.errors.ParserError as exc:
+        raise _Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
+    raw = _Raw(headers, header_line, frame, header_line + 1, info)
+    return raw, schema
+
+
+def _parser_problem(message: str, name: str, ncols: int, header_line: int, sep: str | None) -> Problem:
+    m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if m:
+        row, saw = int(m.group(2)), int(m.group(3))
+        return Problem(
+            "error",
+            f"row {row} has {saw} cells but the header (row {header_line}) has {ncols} columns",
+            name,
+            row=row,
+            hint=f"a value probably contains the separator {_SEP_NAMES.get(sep or '', sep)} without quotes; "
+            "quote that value or remove the extra cells",
+        )
+    m = re.search(r"EOF inside string starting at row (\d+)", message)
+    if m:
+        row = int(m.group(1)) + 1
+        return Problem(
+            "error",
+            f'a quoted value that starts at row {row} is never closed (a lone " character)',
+            name,
+            row=row,
+            hint='close the quote, or double the " characters inside the value ("")',
+        )
+    return Problem("error", f"the CSV cannot be parsed: {message}", name, hint="export it again from the ERP")
+
+
+def _find_header(rows: list[list[Any]], schemas: list[Schema], name: str, sheet: str | None) -> tuple[int, Schema]:
+    """The header row (index into ``rows``) and schema: best match, earliest on ties."""
+    complete: list[tuple[int, int, Schema]] = []  # (score, -index, schema)
+    partial: list[tuple[int, int, Schema, list[str]]] = []
+    for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if not any(str(c).strip() for c in cells):
+            continue
+        for schema in schemas:
+            score, missing = schema.score(list(cells))
+            if score == 0:
+                continue
+            if missing:
+                partial.append((score, -i, schema, missing))
+            else:
+                complete.append((score, -i, schema))
+    if complete:
+        best = max(complete, key=lambda t: (t[0], t[1]))
+        ties = sorted({s.name for sc, neg, s in complete if sc == best[0] and neg == best[1]})
+        if len(ties) > 1:
+            found = _found_headers(rows[-best[1]])
+            raise _Fatal(
+                Problem(
+                    "error",
+                    f"cannot tell which kind of file this is: its headers ({found}) fit {' and '.join(ties)} equally",
+                    name,
+                    sheet=sheet,
+                    row=-best[1] + 1,
+                    hint=f"say which kind it is (kind=... or --kind {ties[0]})",
+                )
+            )
+        return -best[1], best[2]
+    first = next((i for i, cells in enumerate(rows) if any(str(c).strip() for c in cells)), 0)
+    if partial:
+        best_p = max(partial, key=lambda t: (t[0], t[1]))
+        row_idx = -best_p[1]
+    else:
+        row_idx = first
+    found = _found_headers(rows[row_idx]) if rows else "none"
+    if len(schemas) == 1:
+        schema = schemas[0]
+        missing = schema.score(list(rows[row_idx]))[1] if rows else schema.required
+        raise _Fatal(
+            Problem(
+                "error",
+                f"missing required column(s) {', '.join(missing)} for a {schema.name} file; headers found: {found}",
+                name,
+                sheet=sheet,
+                row=row_idx + 1,
+                hint="rename the header(s) or add the column(s); accepted names for "
+                + "; ".join(f"{m}: {_alias_examples(schema, m)}" for m in missing),
+            )
+        )
+    close = sorted(partial, key=lambda t: (-t[0], -t[1]))
+    seen: list[str] = []
+    for _score, _neg, s, missing in close:
+        label = f"{s.name} (missing {', '.join(missing)})"
+        if s.name not in {x.split(" ")[0] for x in seen}:
+            seen.append(label)
+    raise _Fatal(
+        Problem(
+            "error",
+            f"cannot tell which kind of file this is; headers found: {found}"
+            + (f"; closest kinds: {'; '.join(seen[:3])}" if seen else "; no known column"),
+            name,
+            sheet=sheet,
+            row=row_idx + 1,
+            hint="say which kind it is (--kind K) and name the columns as the ERP does; kinds: " + ", ".join(SCHEMAS),
+        )
+    )
+
+
+def _found_headers(cells: list[Any]) -> str:
+    shown = [repr(str(c).strip()[:40]) for c in cells if str(c).strip()]
+    text = ", ".join(shown[:15]) + (", ..." if len(shown) > 15 else "")
+    return text or "none"
+
+
+def _alias_examples(schema: Schema, column: str) -> str:
+    col = schema.column(column)
+    return " / ".join([col.name, *col.aliases[:3]])
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def _cell_text(value: Any) -> str:
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        text = f"{value:.15g}"
+        return text if "e" not in text else repr(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[_Raw, Schema]:
+    import openpyxl
+    import pandas as pd
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    name = str(path)
+    try:
+        wb = openpyxl.load_workbook(path, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+        raise _Fatal(
+            Problem(
+                "error",
+                f"not a readable .xlsx workbook: the file is damaged or truncated ({type(exc).__name__})",
+                name,
+                hint="download/export it again, or open it in Excel/LibreOffice and save it again as .xlsx",
+            )
+        ) from None
+    sheets = wb.sheetnames
+    ws, schema_hint = _pick_sheet(wb, sheets, schemas, sheet, name)
+    title = ws.title
+    rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+    if not any(any(c.strip() for c in r) for r in rows):
+        raise _Fatal(Problem("error", "the sheet is empty", name, sheet=title, hint="pick the sheet with the data"))
+    ncols = max(len(r) for r in rows)
+    for r in rows:
+        r.extend([""] * (ncols - len(r)))
+    # Formulas: take the value Excel saved with the file; none saved -> a problem.
+    formula_cells = [
+        (c.row, c.column, c.value)
+        for r in ws.iter_rows(min_row=1, min_col=1)
+        for c in r
+        if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))
+    ]
+    missing_formulas: list[tuple[int, int, str]] = []
+    if formula_cells:
+        cached = openpyxl.load_workbook(path, data_only=True)[title]
+        for row, col, formula in formula_cells:
+            value = cached.cell(row=row, column=col).value
+            if value is None:
+                missing_formulas.append((row, col, str(formula)))
+                rows[row - 1][col - 1] = ""
+            else:
+                rows[row - 1][col - 1] = _cell_text(value)
+    # Merged cells: the value sits in the top-left cell; spread it over the header area.
+    merged = [(str(m), m.min_row, m.max_row, m.min_col, m.max_col) for m in ws.merged_cells.ranges]
+    filled = [list(r) for r in rows]
+    for _ref, r0, r1, c0, c1 in merged:
+        if r0 > HEADER_SEARCH_ROWS:
+            continue
+        value = rows[r0 - 1][c0 - 1]
+        for rr in range(r0, r1 + 1):
+            for cc in range(c0, c1 + 1):
+                filled[rr - 1][cc - 1] = value
+    hdr_idx, schema = _find_header(filled, schema_hint or schemas, name, title)
+    header_row = hdr_idx + 1
+    headers = [c.strip() for c in filled[hdr_idx]]
+    data = rows[header_row:]
+    problems: list[Problem] = []
+    merged_header = []
+    for ref, r0, r1, c0, c1 in merged:
+        if r0 <= header_row <= r1 and c1 > c0:
+            merged_header.append((ref, c0 - 1, c1 - 1))
+        elif r0 > header_row and r1 > r0:
+            problems.append(
+                Problem(
+                    "error",
+                    f"cells {ref} are merged inside the data: each row needs its own value",
+                    name,
+                    sheet=title,
+                    row=r0,
+                    column=headers[c0 - 1] or get_column_letter(c0),
+                    hint="select the sheet, unmerge the cells and fill every row, then save again",
+                )
+            )
+        elif r0 <= header_row < r1:  # a header cell merged down into the data rows
+            for rr in range(header_row + 1, r1 + 1):
+                data[rr - header_row - 1][c0 - 1] = ""
+    for row, col, formula in missing_formulas:
+        problems.append(
+            Problem(
+                "error",
+                f"cell {get_column_letter(col)}{row} has a formula ({formula[:60]}) but no saved result",
+                name,
+                sheet=title,
+                row=row,
+                column=(headers[col - 1] if col - 1 < len(headers) and row > header_row else None)
+                or get_column_letter(col),
+                hint="open the file in Excel or LibreOffice and save it again (the results are stored on save), "
+                "or paste the column as values",
+            )
+        )
+    frame = pd.DataFrame(data, columns=list(range(ncols)), dtype=str) if data else None
+    if frame is None:
+        frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(ncols)})
+    info = {
+        "file": name,
+        "format": "xlsx",
+        "encoding": None,
+        "separator": None,
+        "sheet": title,
+        "sheets": sheets,
+        "header_row": header_row,
+    }
+    raw = _Raw(headers, header_row, frame, header_row + 1, info, problems, cell_refs=True)
+    raw.merged_header = merged_header
+    return raw, schema
+
+
+def _pick_sheet(wb: Any, sheets: list[str], schemas: list[Schema], sheet: str | int | None, name: str):
+    if sheet is not None:
+        if isinstance(sheet, int) and not isinstance(sheet, bool):
+            if 0 <= sheet < len(sheets):
+                return wb[sheets[sheet]], None
+            raise _Fatal(
+                Problem(
+                    "error",
+                    f"the workbook has no sheet number {sheet} (0-based); its sheets: {', '.join(sheets)}",
+                    name,
+                    sheet=str(sheet),
+                    hint="pick one of the sheets listed",
+                )
+            )
+        if sheet in sheets:
+            return wb[sheet], None
+        folded = {s.strip().casefold(): s for s in sheets}
+        if str(sheet).strip().casefold() in folded:
+            return wb[folded[str(sheet).strip().casefold()]], None
+        raise _Fatal(
+            Problem(
+                "error",
+                f"sheet {sheet!r} not found; the workbook has: {', '.join(repr(s) for s in sheets)}",
+                name,
+                sheet=str(sheet),
+                hint="pick one of the sheets listed",
+            )
+        )
+    if len(sheets) == 1:
+        return wb[sheets[0]], None
+    matches = []
+    seen_headers = []
+    for title in sheets:
+        ws = wb[title]
+        top = [[_cell_text(v) for v in r] for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        if not any(any(c.strip() for c in r) for r in top):
+            continue
+        try:
+            idx, schema = _find_header(top, schemas, name, title)
+        except _Fatal:
+            first = next((r for r in top if any(c.strip() for c in r)), [])
+            seen_headers.append(f"{title!r} ({_found_headers(first)})")
+            continue
+        matches.append((schema.score(top[idx])[0], title, schema))
+    if not matches:
+        kinds = " or ".join(s.name for s in schemas) if len(schemas) < 3 else "any known kind"
+        raise _Fatal(
+            Problem(
+                "error",
+                f"no sheet has the headers of {kinds}; sheets: {'; '.join(seen_headers) or ', '.join(sheets)}",
+                name,
+                hint="pick the sheet (sheet=... / --sheet NAME) or fix its headers",
+            )
+        )
+    matches.sort(key=lambda m: -m[0])
+    if len(matches) > 1 and matches[0][0] == matches[1][0]:
+        raise _Fatal(
+            Problem(
+                "error",
+                f"several sheets fit: {', '.join(repr(m[1]) for m in matches if m[0] == matches[0][0])}",
+                name,
+                hint="pick one with sheet=... / --sheet NAME",
+            )
+        )
+    return wb[matches[0][1]], [matches[0][2]]
+
+
+# --- building: cells as text -> canonical DataFrame -------------------------------------------
+
+
+def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    name = str(path)
+    sheet = raw.info.get("sheet")
+    problems = raw.problems
+    frame = raw.frame
+    info = raw.info
+
+    def problem(severity: str, message: str, **kw: Any) -> None:
+        problems.append(Problem(severity, message, name, sheet=sheet, **kw))
+
+    matches = schema.match_headers(raw.headers)
+    for ref, c0, c1 in raw.merged_header:
+        problem(
+            "error",
+            f"header cell {ref} is merged across {c1 - c0 + 1} columns ({raw.headers[c0]!r}): "
+            "each column needs its own header",
+            row=raw.header_row,
+            column=raw.headers[c0],
+            hint="unmerge the header cells and give each column its own name (e.g. Altura, Largura, Comprimento)",
+        )
+    by_col: dict[str, list] = {}
+    for m in matches:
+        by_col.setdefault(m.column, []).append(m)
+    for col, ms in by_col.items():
+        if len(ms) > 1:
+            problem(
+                "error",
+                f"columns {' and '.join(repr(m.header) for m in ms)} both mean {col}: keep only one",
+                row=raw.header_row,
+                column=ms[1].header,
+                hint="delete or rename the extra column",
+            )
+    mapping = {m.column: by_col[m.column][0] for m in matches}
+    missing = [c for c in schema.required if c not in mapping]
+    if missing:  # _find_header guarantees this does not happen; keep the invariant visible
+        raise _Fatal(Problem("error", f"missing required column(s) {', '.join(missing)}", name, sheet=sheet))
+    info["columns"] = [
+        {
+            "header": h,
+            "column": schema.match_header(h)[0] if schema.match_header(h) else None,
+            "factor": (schema.match_header(h) or (None, 1.0))[1],
+        }
+        for h in raw.headers
+        if h
+    ]
+    for entry in info["columns"]:
+        if entry["column"]:
+            entry["type"] = schema.column(entry["column"]).type
+    info["ignored_columns"] = [h for h in raw.headers if h and not schema.match_header(h)]
+    info["missing_columns"] = [c.name for c in schema.columns if c.standard and c.name not in mapping]
+    if info["missing_columns"] and schema.name == "products":
+        problem("warning", f"standard column(s) not in the file: {', '.join(info['missing_columns'])}")
+
+    n = len(frame)
+    rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
+    # Strip the mapped columns once; every check below works on the stripped text.
+    cells = {c: frame[m.position].str.strip() for c, m in mapping.items()}
+    # Blank rows: nothing in any cell.
+    blank = np.ones(n, dtype=bool)
+    for c in cells.values():
+        blank &= (c == "").to_numpy()
+    mapped_pos = {m.position for m in mapping.values()}
+    for pos in frame.columns:
+        if pos not in mapped_pos:
+            blank &= (frame[pos] == "").to_numpy()
+    # Trailer rows: "Total", "Gerado em ..." (or a totals line with no key) at the end.
+    keep = ~blank
+    trailer = _trailer_rows(frame, keep, cells, schema)
+    if trailer:
+        keep[trailer] = False
+        rows = [int(rownum[i]) for i in trailer]
+        first_text = next((str(v).strip() for v in frame.iloc[trailer[0]].tolist() if str(v).strip()), "")
+        problem(
+            "warning",
+            f"dropped {len(rows)} trailer row(s) at the end of the data (row {rows[0]}: {first_text[:40]!r})",
+            row=rows[0],
+            rows=tuple(rows),
+        )
+    info["blank_rows"] = int(blank.sum())
+    info["trailer_rows"] = len(trailer)
+    if not keep.all():
+        idx = np.flatnonzero(keep)
+        cells = {c: s.iloc[idx].reset_index(drop=True) for c, s in cells.items()}
+        rownum = rownum[idx]
+        frame = frame.iloc[idx].reset_index(drop=True)
+    if len(rownum) == 0:
+        problem(
+            "error",
+            f"the file has a header (row {raw.header_row}) but no data rows",
+            row=raw.header_row,
+            hint="export the data again; the export came out empty",
+        )
+    # Huge cells (any column): usually an unclosed quote that swallowed the rows after it.
+    for pos in frame.columns:
+        lengths = frame[pos].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            i = int(np.argmax((lengths > MAX_CELL_CHARS).to_numpy()))
+            header = raw.headers[pos] if pos < len(raw.headers) else str(pos)
+            problem(
+                "error",
+                f"a cell has {int(lengths.iloc[i]):,} characters, more than the {MAX_CELL_CHARS:,} a spreadsheet "
+                "cell can hold",
+                row=int(rownum[i]),
+                column=header or None,
+                hint="the export is probably broken (an unclosed quote joins the rows after it); export it again",
+            )
+    out: dict[str, Any] = {}
+    decimal_styles: dict[str, str] = {}
+    default_style = "comma" if info.get("separator") in ("';'", "tab", "'|'") else "point"
+    for col in schema.columns:
+        if col.name not in mapping:
+            out[col.name] = _empty(col.type, len(rownum))
+            continue
+        m = mapping[col.name]
+        values, style = _convert(
+            cells[col.name], col, m.header, m.factor, rownum, default_style, raw.cell_refs, m.position, problem
+        )
+        out[col.name] = values
+        if style:
+            decimal_styles[col.name] = style
+    result = pd.DataFrame(out)
+    result["_row"] = rownum
+    info["decimal"] = (
+        "comma" if "comma" in decimal_styles.values() else "point" if "point" in decimal_styles.values() else "n/a"
+    )
+    info["decimal_by_column"] = decimal_styles
+    # Required values and duplicate keys.
+    for col in schema.columns:
+        if col.required and col.name in mapping and col.type in ("code", "text"):
+            empty = result[col.name].isna().to_numpy()
+            if empty.any():
+                rows = tuple(int(r) for r in rownum[empty])
+                problem(
+                    "error",
+                    f"empty {col.name} in {_rows_text(rows)}",
+                    row=rows[0],
+                    column=mapping[col.name].header,
+                    rows=rows,
+                    hint=f"every row needs a {col.name}; fill it or delete the row",
+                )
+    key = [k for k in schema.key if k in mapping]
+    if key and len(result):
+        dup = result.duplicated(subset=key, keep=False).to_numpy() & result[key].notna().all(axis=1).to_numpy()
+        if dup.any():
+            groups = result.loc[dup].groupby(key, sort=False, dropna=False)["_row"].apply(list)
+            first_key, first_rows = next(iter(groups.items()))
+            label = first_key if isinstance(first_key, tuple) else (first_key,)
+            what = ", ".join(f"{k} {v!r}" for k, v in zip(key, label, strict=True))
+            extra = len(groups) - 1
+            problem(
+                "error",
+                f"{what} appears more than once: {_rows_text(tuple(first_rows))}"
+                + (f" (and {extra} more repeated key{'s' if extra > 1 else ''})" if extra else ""),
+                row=int(first_rows[1]),
+                column=mapping[key[0]].header,
+                rows=tuple(int(r) for r in result.loc[dup, "_row"]),
+                value=str(label[0]),
+                hint=f"each {' + '.join(key)} must appear once; remove or merge the repeated rows",
+            )
+    result.attrs["source"] = {"file": name, "sheet": sheet}
+    result.attrs["kind"] = schema.name
+    result.attrs["warnings"] = [_describe(p) for p in problems if p.severity == "warning"][:20]
+    return result
+
+
+def _rows_text(rows: tuple[int, ...]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    shown = ", ".join(str(r) for r in rows[:10])
+    if len(rows) > 10:
+        return f"rows {shown}... ({len(rows)} rows)"
+    head, _, last = shown.rpartition(", ")
+    return f"rows {head} and {last}"
+
+
+def _trailer_rows(frame: Any, keep: Any, cells: dict[str, Any], schema: Schema) -> list[int]:
+    """Indices of trailer rows: the last non-blank rows that are totals or footers."""
+    import numpy as np
+
+    idx = np.flatnonzero(keep)
+    if len(idx) < 2:
+        return []
+    key_cols = [c for c in schema.required if c in cells and schema.column(c).type == "code"]
+    found: list[int] = []
+    for i in idx[::-1][:TRAILER_SEARCH_ROWS]:
+        values = [str(v).strip() for v in frame.iloc[int(i)].tolist()]
+        texts = [v for v in values if v]
+        first = normalize_header(texts[0]) if texts else ""
+        is_footer = bool(_TRAILER.match(first))
+        no_key = bool(key_cols) and all(cells[c].iloc[int(i)] == "" for c in key_cols)
+        is_totals = no_key and len(texts) <= 2 and all(re.fullmatch(r"[\d.,\sR$-]+", t) for t in texts)
+        if is_footer or is_totals:
+            found.append(int(i))
+        else:
+            break
+    if len(found) >= len(idx):  # everything looks like a footer: it is data
+        return []
+    return sorted(found)
+
+
+def _empty(type_: str, n: int) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    dtype = {"decimal": "float64", "int": "Int64", "bool": "boolean", "date": "datetime64[ns]"}.get(type_, "str")
+    if dtype == "float64":
+        return pd.Series(np.full(n, np.nan), dtype=dtype)
+    return pd.Series([pd.NA if dtype != "str" else None] * n, dtype=dtype)
+
+
+def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem):
+    """Convert one stripped text column to its type; report bad values. Returns (values, decimal style)."""
+    import numpy as np
+    import pandas as pd
+    from openpyxl.utils import get_column_letter
+
+    def where(i: int) -> str:
+        return f"cell {get_column_letter(position + 1)}{int(rownum[i])}" if cell_refs else f"row {int(rownum[i])}"
+
+    empty = (s == "").to_numpy()
+    if col.type in ("code", "text"):
+        if col.type == "code":
+            if s.str.startswith("'").any():  # Excel's "store as text" prefix
+                s = s.str.removeprefix("'")
+            sci = np.zeros(len(s), dtype=bool)
+            if s.str.contains("E", case=False, regex=False).any():
+                sci = s.str.contains(_SCI, regex=True).to_numpy()
+            if sci.any():
+                i = int(np.argmax(sci))
+                rows = tuple(int(r) for r in rownum[sci])
+                problem(
+                    "error",
+                    f"{col.name} {s.iloc[i]!r} in {where(i)} is in scientific notation: Excel converted the code "
+                    "to a number and its real digits are lost"
+                    + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+                    row=rows[0],
+                    column=header,
+                    value=s.iloc[i],
+                    rows=rows,
+                    hint=f"export the {header!r} column again formatted as Text (in Excel: Format Cells > Text before "
+                    "pasting, or import the CSV with that column as Text); do not reopen and save the CSV in Excel",
+                )
+            if col.digits:
+                odd = s.str.contains(r"[^0-9]", regex=True)
+                if odd.any():
+                    s = s.where(~odd, s.str.replace(r"[\s.\-/]", "", regex=True))
+                    still = s.str.contains(r"[^0-9]", regex=True).to_numpy() & ~sci & ~empty
+                    if still.any():
+                        i = int(np.argmax(still))
+                        problem(
+                            "warning",
+                            f"{col.name} {s.iloc[i]!r} in {where(i)} has characters other than digits"
+                            + (f" ({int(still.sum())} rows)" if still.sum() > 1 else ""),
+                            row=int(rownum[i]),
+                            column=header,
+                            value=s.iloc[i],
+                            rows=tuple(int(r) for r in rownum[still]),
+                        )
+        return s.where(~empty, None).astype("str"), None
+    if col.type in ("decimal", "int"):
+        values, style, bad, mixed = _parse_numbers(s, empty, default_style)
+        if mixed is not None:
+            i, j = mixed
+            problem(
+                "error",
+                f"column mixes decimal styles: {s.iloc[i]!r} in {where(i)} and {s.iloc[j]!r} in {where(j)}",
+                row=int(rownum[j]),
+                column=header,
+                value=s.iloc[j],
+                hint="use one style in the whole column: 1.234,56 (Brazilian) or 1234.56",
+            )
+        elif bad.any():
+            i = int(np.argmax(bad))
+            rows = tuple(int(r) for r in rownum[bad])
+            problem(
+                "error",
+                f"{col.name}: {s.iloc[i]!r} in {where(i)} is not a number"
+                + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+                row=rows[0],
+                column=header,
+                value=s.iloc[i],
+                rows=rows,
+                hint="write numbers like 1234,56 or 1.234,56 (no text, no units inside the cell)",
+            )
+        if factor != 1.0:
+            values = values * factor
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        if col.min_value is not None:
+            neg = arr < col.min_value
+            if neg.any():
+                i = int(np.argmax(neg))
+                rows = tuple(int(r) for r in rownum[neg])
+                problem(
+                    "error",
+                    f"{col.name} {s.iloc[i]!r} in {where(i)} is negative"
+                    + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+                    row=rows[0],
+                    column=header,
+                    value=s.iloc[i],
+                    rows=rows,
+                    hint=f"{col.name} cannot be below {col.min_value:g}; fix the value in the ERP and export again",
+                )
+        if col.type == "int":
+            frac = ~np.isnan(arr) & (np.floor(arr) != arr)
+            if frac.any():
+                i = int(np.argmax(frac))
+                rows = tuple(int(r) for r in rownum[frac])
+                problem(
+                    "error",
+                    f"{col.name} {s.iloc[i]!r} in {where(i)} is not a whole number",
+                    row=rows[0],
+                    column=header,
+                    value=s.iloc[i],
+                    rows=rows,
+                    hint="quantities are whole units",
+                )
+                arr = np.where(frac, np.nan, arr)
+            missing = np.isnan(arr)
+            ints = np.where(missing, 0, arr).astype("int64")
+            return pd.Series(pd.arrays.IntegerArray(ints, missing)), style
+        return pd.Series(arr, dtype="float64"), style
+    if col.type == "bool":
+        norm = s.str.lower()
+        mapped = norm.map(_BOOLS)
+        bad = (mapped.isna() & ~pd.Series(empty)).to_numpy()
+        if bad.any():
+            i = int(np.argmax(bad))
+            rows = tuple(int(r) for r in rownum[bad])
+            problem(
+                "error",
+                f"{col.name}: {s.iloc[i]!r} in {where(i)} is not yes/no"
+                + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+                row=rows[0],
+                column=header,
+                value=s.iloc[i],
+                rows=rows,
+                hint="use Sim/Não, S/N, Ativo/Inativo, 1/0 or true/false",
+            )
+        return mapped.astype("boolean"), None
+    if col.type == "date":
+        values = _parse_dates(s.where(~empty, None))
+        bad = (values.isna().to_numpy()) & ~empty
+        if bad.any():
+            i = int(np.argmax(bad))
+            rows = tuple(int(r) for r in rownum[bad])
+            problem(
+                "error",
+                f"{col.name}: {s.iloc[i]!r} in {where(i)} is not a date",
+                row=rows[0],
+                column=header,
+                value=s.iloc[i],
+                rows=rows,
+                hint="write dates as 31/12/2025, 31/12/2025 14:30 or 2025-12-31",
+            )
+        return values, None
+    raise AssertionError(col.type)
+
+
+def _parse_dates(s):
+    import pandas as pd
+
+    result = pd.to_datetime(s, errors="coerce", format="ISO8601")
+    if getattr(result.dt, "tz", None) is not None:
+        result = result.dt.tz_convert("UTC").dt.tz_localize(None)
+    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y"):
+        todo = result.isna() & s.notna()
+        if not todo.any():
+            break
+        result = result.where(~todo, pd.to_datetime(s.where(todo), errors="coerce", format=fmt))
+    return result.astype("datetime64[ns]")
+
+
+def _parse_numbers(s, empty, default_style: str):
+    """Vectorised: text -> float Series. Returns (values, style, bad mask, mixed (i, j) or None)."""
+    import numpy as np
+    import pandas as pd
+
+    if s.str.contains("$", regex=False).any():  # "R$ 1.234,56"
+        s = s.str.replace(r"^R?\$\s*|(?<=-)R?\$\s*", "", regex=True)
+    has_comma = s.str.contains(",", regex=False).to_numpy()
+    has_dot = s.str.contains(".", regex=False).to_numpy()
+    style: str | None = None
+    mixed = None
+    if not has_comma.any() and not has_dot.any():
+        text = s
+    else:
+        both = has_comma & has_dot
+        comma_only = has_comma & ~has_dot
+        dot_only = has_dot & ~has_comma
+        br_both = np.zeros(len(s), dtype=bool)
+        us_both = np.zeros(len(s), dtype=bool)
+        if both.any():
+            sub = s[both]
+            last_comma = (sub.str.rfind(",") > sub.str.rfind(".")).to_numpy()
+            br_both[np.flatnonzero(both)[last_comma]] = True
+            us_both[np.flatnonzero(both)[~last_comma]] = True
+        # Values with one kind of separator: thousands-looking ones are ambiguous ("1.234").
+        dot_thousands = np.zeros(len(s), dtype=bool)
+        comma_thousands = np.zeros(len(s), dtype=bool)
+        if dot_only.any():
+            dot_thousands[dot_only] = s[dot_only].str.fullmatch(_BR_THOUSANDS).to_numpy()
+        if comma_only.any():
+            comma_thousands[comma_only] = s[comma_only].str.fullmatch(_US_THOUSANDS).to_numpy()
+        br_evidence = br_both | (comma_only & ~comma_thousands)
+        us_evidence = us_both | (dot_only & ~dot_thousands)
+        if br_evidence.any() and us_evidence.any():
+            i, j = int(np.argmax(br_evidence)), int(np.argmax(us_evidence))
+            mixed = (min(i, j), max(i, j))
+            style = "mixed"
+        elif br_evidence.any():
+            style = "comma"
+        elif us_evidence.any():
+            style = "point"
+        else:
+            style = default_style
+        if style in ("comma", "mixed"):
+            text = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        else:
+            text = s.str.replace(",", "", regex=False)
+    text = text.where(~empty, None)
+    values = pd.to_numeric(text, errors="coerce")
+    bad = values.isna().to_numpy() & ~empty
+    if mixed is not None:
+        bad = np.zeros(len(s), dtype=bool)
+    return values.astype("float64"), style, bad, mixed
