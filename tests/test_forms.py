@@ -1,0 +1,353 @@
+"""The channel form model (kit.forms) and its widgets (kit.forms_widgets), without a kernel."""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from kit.channels import DEFAULT_JOBS, ChannelRegistry
+from kit.channeltypes import CHANNEL_TYPES, JOBS, MAX_INTERVAL_MIN, get_type
+from kit.errors import ChannelFatalError, GateError
+from kit.forms import ChannelForm, channel_rows
+from kit.secrets import SecretsStore
+
+CNPJ = "11.222.333/0001-81"
+APP_KEY = "vtexappkey-loja-KEY42"
+APP_TOKEN = "TokenSecretoDaLoja-9f8e7d6c5b"
+
+
+def vtex_values(**over):
+    values = {
+        "name": "vtex-loja",
+        "category": "plataforma",
+        "company": CNPJ,
+        "environment": "sandbox",
+        "base_url": "",
+        "credentials.app_key": APP_KEY,
+        "credentials.app_token": APP_TOKEN,
+        "settings.account": "loja",
+        "settings.environment_host": "vtexcommercestable",
+        "settings.warehouse_id": "1_1",
+        "settings.trade_policy": "1",
+    }
+    t = get_type("vtex")
+    for job, (interval, batch) in DEFAULT_JOBS.items():
+        values[f"jobs.{job}.interval_min"] = interval
+        values[f"jobs.{job}.batch_size"] = min(batch, t.batch_limit(job))
+    values.update(over)
+    return values
+
+
+def grep(root: Path, *needles: str) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            hits += [f"{path.name}" for n in needles if n.encode() in data]
+    return hits
+
+
+@pytest.fixture
+def saved(workspace):
+    form = ChannelForm("vtex", ws=workspace, secrets=SecretsStore())
+    result = form.save(vtex_values())
+    assert result.ok, result.errors
+    return form
+
+
+# -- fields come from the type declarations ------------------------------------
+@pytest.mark.parametrize("type_name", sorted(CHANNEL_TYPES))
+def test_fields_follow_the_type_declarations(workspace, type_name):
+    t = get_type(type_name)
+    form = ChannelForm(type_name, ws=workspace)
+    creds = form.fields_in("autenticacao")
+    assert [f.key for f in creds] == [f"credentials.{c.key}" for c in t.credentials]
+    assert all(f.kind == "secret" for f in creds)
+    assert [f.key for f in form.fields_in("configuracoes")] == [f"settings.{s.key}" for s in t.settings]
+    for job in JOBS:
+        batch = form.field(f"jobs.{job}.batch_size")
+        assert (batch.minimum, batch.maximum) == (1, t.batch_limit(job))
+        assert str(t.batch_limit(job)) in batch.limit
+        interval = form.field(f"jobs.{job}.interval_min")
+        assert (interval.minimum, interval.maximum) == (t.interval_floor(job), MAX_INTERVAL_MIN)
+        assert batch.default <= t.batch_limit(job)
+    # A clean set of values for this type validates except for what the person must type.
+    errors = form.validate(form.initial_values())
+    required = {"name", "company"} | {f.key for f in creds if f.required}
+    required |= {f"settings.{s.key}" for s in t.settings if s.required and s.default is None}
+    assert set(errors) == required
+
+
+# -- validation as the person types ------------------------------------------
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("jobs.orders.batch_size", 101, "no máximo 100 itens"),
+        ("jobs.orders.batch_size", 0, "pelo menos 1"),
+        ("jobs.orders.batch_size", "dez", "número inteiro"),
+        ("jobs.stock.interval_min", 0, "intervalo mínimo"),
+        ("jobs.stock.interval_min", MAX_INTERVAL_MIN + 1, "intervalo máximo"),
+        ("company", "11.222.333/0001-80", "dígitos verificadores"),
+        ("company", "123", "14 caracteres"),
+        ("settings.account", "", "Informe Conta VTEX"),
+        ("credentials.app_token", "", "obrigatório"),
+        ("name", "Loja VTEX", "letras minúsculas"),
+        ("base_url", "ftp://x", "http://"),
+        ("environment", "staging", "Escolha"),
+    ],
+)
+def test_validate_names_the_field_at_fault(workspace, key, value, expected):
+    form = ChannelForm("vtex", ws=workspace)
+    errors = form.validate(vtex_values(**{key: value}))
+    assert list(errors) == [key]
+    assert expected in errors[key]
+
+
+@pytest.mark.parametrize("key, value", [("jobs.orders.batch_size", 100), ("jobs.stock.interval_min", 1)])
+def test_values_at_the_limit_pass(workspace, key, value):
+    assert ChannelForm("vtex", ws=workspace).validate(vtex_values(**{key: value})) == {}
+
+
+def test_alphanumeric_cnpj_is_accepted(workspace):
+    from stdnum.br import cnpj
+
+    if not cnpj.is_valid("12.ABC.345/01DE-35"):
+        pytest.skip("this python-stdnum does not know alphanumeric CNPJs")
+    assert ChannelForm("vtex", ws=workspace).validate(vtex_values(company="12.ABC.345/01DE-35")) == {}
+
+
+# -- saving ------------------------------------------------------------------
+def test_save_writes_channel_to_workspace_and_keys_only_to_secrets(saved, workspace, isolated_env):
+    ch = ChannelRegistry(workspace).get("vtex-loja")
+    assert ch.settings["account"] == "loja" and ch.base_url is None and not ch.enabled
+    assert ch.jobs["orders"].batch_size == 50
+    assert SecretsStore().get_all(ch.credentials_ref) == {"app_key": APP_KEY, "app_token": APP_TOKEN}
+    assert grep(workspace.root, APP_KEY, APP_TOKEN) == []
+    assert grep(Path(isolated_env / "secrets"), APP_TOKEN)  # the secrets file holds it
+    # Never echoed back: the form offers empty credentials with a "stored" placeholder.
+    values = saved.initial_values()
+    assert values["credentials.app_token"] == ""
+    assert "guardado" in saved.placeholder("credentials.app_token")
+    assert APP_TOKEN not in repr(values)
+
+
+def test_a_refused_save_writes_nothing(workspace, isolated_env):
+    form = ChannelForm("vtex", ws=workspace)
+    result = form.save(vtex_values(**{"jobs.orders.batch_size": 500}))
+    assert not result.ok and "jobs.orders.batch_size" in result.errors
+    assert ChannelRegistry(workspace).list() == []
+    assert not Path(isolated_env / "secrets" / "secrets.json").exists()
+
+
+def test_edit_keeps_stored_credentials_when_left_blank(saved, workspace):
+    form = ChannelForm(None, ws=workspace, existing="vtex-loja")
+    values = form.initial_values()
+    assert form.validate(values) == {}  # stored credentials satisfy "required"
+    values["jobs.stock.batch_size"] = 250
+    values["credentials.app_token"] = "NovoTokenDaLoja-0000aaaa"
+    result = form.save(values)
+    assert result.ok, result.errors
+    ch = ChannelRegistry(workspace).get("vtex-loja")
+    assert ch.jobs["stock"].batch_size == 250
+    assert SecretsStore().get_all(ch.credentials_ref) == {"app_key": APP_KEY, "app_token": "NovoTokenDaLoja-0000aaaa"}
+
+
+def test_edit_cannot_rename_and_duplicate_names_are_refused(saved, workspace):
+    edit = ChannelForm(None, ws=workspace, existing="vtex-loja")
+    assert "não muda" in edit.validate({**edit.initial_values(), "name": "outro"})["name"]
+    again = ChannelForm("vtex", ws=workspace)
+    assert "Já existe" in again.validate(vtex_values())["name"]
+
+
+def test_moving_company_moves_the_credentials(saved, workspace):
+    form = ChannelForm(None, ws=workspace, existing="vtex-loja")
+    old_ref = form.channel.credentials_ref
+    result = form.save({**form.initial_values(), "company": "11.444.777/0001-61"})
+    assert result.ok, result.errors
+    ch = ChannelRegistry(workspace).get("vtex-loja")
+    assert ch.credentials_ref != old_ref and ch.company == "11444777000161"
+    assert SecretsStore().get_all(ch.credentials_ref)["app_token"] == APP_TOKEN
+    assert SecretsStore().get_all(old_ref) == {}
+
+
+# -- Testar conexão ----------------------------------------------------------------
+def test_test_connection_needs_a_saved_channel(workspace):
+    assert "Salve o canal" in ChannelForm("vtex", ws=workspace).test_connection().message
+
+
+def test_test_connection_without_connectors_module(saved, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kit.connectors", None)
+    result = saved.test_connection()
+    assert not result.ok and "não está disponível" in result.message
+
+
+def _fake_connector(monkeypatch, behaviour):
+    import kit.connectors
+
+    seen = {}
+
+    def connector_for(channel, *, secrets=None, workspace=None):
+        seen["channel"] = channel
+        seen["token"] = secrets.get(channel.credentials_ref, "app_token")
+        return types.SimpleNamespace(test_connection=behaviour)
+
+    monkeypatch.setattr(kit.connectors, "connector_for", connector_for)
+    return seen
+
+
+def test_test_connection_ok_and_missing_permissions(saved, monkeypatch):
+    from kit.connectors.model import ConnectionReport
+
+    seen = _fake_connector(monkeypatch, lambda: ConnectionReport(True, "account loja reachable"))
+    result = saved.test_connection()
+    assert result.ok and "Conexão OK com VTEX" in result.message
+    assert seen["channel"].name == "vtex-loja" and seen["token"] == APP_TOKEN
+
+    _fake_connector(monkeypatch, lambda: ConnectionReport(True, "partial", ["Logistics: write inventory"]))
+    result = saved.test_connection()
+    assert not result.ok and result.missing_permissions == ["Logistics: write inventory"]
+    assert "faltam permissões: Logistics: write inventory" in result.message
+
+
+def test_test_connection_failure_is_scrubbed(saved, monkeypatch):
+    def boom():
+        raise ChannelFatalError(f"403 with body echoing {APP_TOKEN}", channel="vtex-loja", status=403)
+
+    _fake_connector(monkeypatch, boom)
+    result = saved.test_connection()
+    assert not result.ok and "Falha na conexão" in result.message and "403" in result.message
+    assert APP_TOKEN not in result.message
+
+
+# -- Ligar / Desligar through the gate -----------------------------------------------
+def _fake_golive(monkeypatch, enable, verdict=None):
+    gate = types.SimpleNamespace(enable=enable)
+    mod = types.ModuleType("kit.golive")
+    mod.gate = gate
+    mod.latest_result = lambda ws, name: verdict
+    monkeypatch.setitem(sys.modules, "kit.golive", mod)
+    monkeypatch.setitem(sys.modules, "kit.golive.gate", gate)
+
+
+def test_enable_refused_without_gate_module(saved, workspace, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kit.golive", None)
+    result = saved.enable()
+    assert not result.ok and "go-live" in result.message
+    assert not ChannelRegistry(workspace).get("vtex-loja").enabled
+
+
+def test_enable_refused_by_gate_shows_reason_and_report(saved, workspace, monkeypatch):
+    def refuse(ws, name, force=False, reason=None):
+        raise GateError(f"the latest go-live check of {name} is NÃO APTO", channel=name)
+
+    verdict = {"verdict": "NÃO APTO", "report_path": "reports/golive/vtex-loja.html", "finished_at": 1.0}
+    _fake_golive(monkeypatch, refuse, verdict)
+    result = saved.enable()
+    assert not result.ok and "NÃO APTO" in result.message
+    assert result.report_path == "reports/golive/vtex-loja.html" and result.report_path in result.message
+    assert not ChannelRegistry(workspace).get("vtex-loja").enabled
+
+
+def test_enable_and_disable_through_gate(saved, workspace, monkeypatch):
+    calls = []
+
+    def accept(ws, name, force=False, reason=None):
+        calls.append((name, force, reason))
+        ChannelRegistry(ws).update(name, enabled=True)
+
+    _fake_golive(monkeypatch, accept, {"verdict": "APTO", "report_path": "r.html", "finished_at": 2.0})
+    result = saved.enable(force=True, reason="piloto")
+    assert result.ok and calls == [("vtex-loja", True, "piloto")]
+    assert ChannelRegistry(workspace).get("vtex-loja").enabled
+    assert saved.disable().ok
+    assert not ChannelRegistry(workspace).get("vtex-loja").enabled
+
+
+# -- the channel list ----------------------------------------------------------------
+def test_channel_rows_show_last_golive_and_last_run(saved, workspace, monkeypatch):
+    _fake_golive(monkeypatch, None, {"verdict": "APTO", "report_path": "r.html", "finished_at": 1_700_000_000})
+    with workspace.table("runs") as runs:
+        runs.insert({"channel": "vtex-loja", "job": "stock", "status": "ok", "finished_at": 1_700_000_100})
+        runs.insert({"channel": "vtex-loja", "job": "orders", "status": "failed", "finished_at": 1_700_000_200})
+        runs.insert({"channel": "outro", "job": "orders", "status": "ok", "finished_at": 1_700_000_900})
+    (row,) = channel_rows(workspace)
+    assert row["name"] == "vtex-loja" and row["type"] == "VTEX" and row["enabled"] == "não"
+    assert row["golive"].startswith("APTO")
+    assert row["last_run"].startswith("Pedidos: failed")
+
+
+def test_channel_rows_without_runs_or_golive(saved, workspace, monkeypatch):
+    monkeypatch.setitem(sys.modules, "kit.golive", None)
+    (row,) = channel_rows(workspace)
+    assert row["golive"] == "—" and row["last_run"] == "—"
+
+
+# -- widgets (no kernel: handlers fire directly) ------------------------------------------
+def fill(app, values):
+    for key, value in values.items():
+        app.inputs[key].value = value
+
+
+def test_widget_live_validation_save_and_masking(workspace, isolated_env):
+    from kit.forms_widgets import ChannelFormWidget
+
+    app = ChannelFormWidget(ws=workspace, type_name="vtex")
+    assert "canais-form" in app.form_box._dom_classes
+    assert "canais-field-credentials-app_token" in app.inputs["credentials.app_token"]._dom_classes
+    assert type(app.inputs["credentials.app_token"]).__name__ == "Password"
+    app.inputs["jobs.orders.batch_size"].value = 500
+    assert "no máximo 100" in app.messages["jobs.orders.batch_size"].value
+    app.inputs["jobs.orders.batch_size"].value = 100
+    assert app.messages["jobs.orders.batch_size"].value == ""
+
+    app.buttons["salvar"].click()
+    assert "Não salvo" in app.status.value
+    assert "Informe" in app.messages["settings.account"].value
+
+    fill(app, {k: v for k, v in vtex_values().items() if k in app.inputs})
+    app.buttons["salvar"].click()
+    assert "Canal vtex-loja criado" in app.status.value
+    assert all(m.value == "" for m in app.messages.values())
+    assert app.inputs["credentials.app_token"].value == ""
+    assert "guardado" in app.inputs["credentials.app_token"].placeholder
+    assert "vtex-loja" in app.list_html.value and app.channel_select.value == "vtex-loja"
+    assert app.inputs["name"].disabled and app.type_select.disabled
+    assert APP_TOKEN not in repr(app.widget.get_state()) + app.list_html.value + app.status.value
+    assert grep(workspace.root, APP_KEY, APP_TOKEN) == []
+
+
+def test_widget_type_and_channel_pickers_rebuild_the_form(saved, workspace):
+    from kit.forms_widgets import ChannelFormWidget
+
+    app = ChannelFormWidget(ws=workspace)
+    assert app.channel_select.value == ""
+    app.type_select.value = "mercadolivre"
+    assert "credentials.refresh_token" in app.inputs and "settings.account" not in app.inputs
+    app.channel_select.value = "vtex-loja"
+    assert app.type_select.value == "vtex" and app.type_select.disabled
+    assert app.inputs["settings.account"].value == "loja"
+    assert app.inputs["credentials.app_token"].value == ""
+
+
+def test_widget_buttons_show_outcomes(saved, workspace, monkeypatch):
+    from kit.connectors.model import ConnectionReport
+    from kit.forms_widgets import ChannelFormWidget
+
+    app = ChannelFormWidget(ws=workspace, channel="vtex-loja")
+    _fake_connector(monkeypatch, lambda: ConnectionReport(False, "401 unauthorized", ["OMS"]))
+    app.buttons["testar"].click()
+    assert "Falha na conexão com VTEX" in app.status.value and "OMS" in app.status.value
+
+    app.force.value = True
+    app.buttons["ligar"].click()
+    assert "justificativa" in app.status.value
+
+    monkeypatch.setitem(sys.modules, "kit.golive", None)
+    app.force.value = False
+    app.buttons["ligar"].click()
+    assert "Não ligado" in app.status.value
+    app.buttons["desligar"].click()
+    assert "desligada" in app.status.value
