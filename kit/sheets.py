@@ -117,7 +117,7 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 def _raise(problems: list[Problem]) -> None:
-    errors = [p for p in problems if p.severity == "error"]
+    errors = sorted((p for p in problems if p.severity == "error"), key=lambda p: p.row or 0)
     if not errors:
         return
     exc = errors[0].to_error(len(errors) - 1)
@@ -189,6 +189,7 @@ def inspect_table(path: str | Path, kind: str | None = None, sheet: str | int | 
             no recognisable header...); ``.problems`` is set.
     """
     frame, info, problems = _read(Path(path), kind, sheet)
+    problems = sorted(problems, key=lambda p: (p.severity != "error", p.row or 0))
     info["problems"] = [p.to_dict() for p in problems]
     info["ok"] = not any(p.severity == "error" for p in problems)
     if frame is not None:
@@ -993,7 +994,8 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
     from openpyxl.utils import get_column_letter
 
     def where(i: int) -> str:
-        return f"cell {get_column_letter(position + 1)}{int(rownum[i])}" if cell_refs else f"row {int(rownum[i])}"
+        # The row is in the error's location already; an XLSX cell reference helps find it.
+        return f" in cell {get_column_letter(position + 1)}{int(rownum[i])}" if cell_refs else ""
 
     empty = (s == "").to_numpy()
     if col.type in ("code", "text"):
@@ -1008,7 +1010,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                 rows = tuple(int(r) for r in rownum[sci])
                 problem(
                     "error",
-                    f"{col.name} {s.iloc[i]!r} in {where(i)} is in scientific notation: Excel converted the code "
+                    f"{col.name} {s.iloc[i]!r}{where(i)} is in scientific notation: Excel converted the code "
                     "to a number and its real digits are lost"
                     + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
                     row=rows[0],
@@ -1027,7 +1029,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                         i = int(np.argmax(still))
                         problem(
                             "warning",
-                            f"{col.name} {s.iloc[i]!r} in {where(i)} has characters other than digits"
+                            f"{col.name} {s.iloc[i]!r}{where(i)} has characters other than digits"
                             + (f" ({int(still.sum())} rows)" if still.sum() > 1 else ""),
                             row=int(rownum[i]),
                             column=header,
@@ -1041,7 +1043,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             i, j = mixed
             problem(
                 "error",
-                f"column mixes decimal styles: {s.iloc[i]!r} in {where(i)} and {s.iloc[j]!r} in {where(j)}",
+                f"column mixes decimal styles: {s.iloc[i]!r}{where(i)} and {s.iloc[j]!r}{where(j)}",
                 row=int(rownum[j]),
                 column=header,
                 value=s.iloc[j],
@@ -1052,7 +1054,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             rows = tuple(int(r) for r in rownum[bad])
             problem(
                 "error",
-                f"{col.name}: {s.iloc[i]!r} in {where(i)} is not a number"
+                f"{col.name}: {s.iloc[i]!r}{where(i)} is not a number"
                 + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
                 row=rows[0],
                 column=header,
@@ -1070,7 +1072,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                 rows = tuple(int(r) for r in rownum[neg])
                 problem(
                     "error",
-                    f"{col.name} {s.iloc[i]!r} in {where(i)} is negative"
+                    f"{col.name} {s.iloc[i]!r}{where(i)} is negative"
                     + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
                     row=rows[0],
                     column=header,
@@ -1085,7 +1087,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                 rows = tuple(int(r) for r in rownum[frac])
                 problem(
                     "error",
-                    f"{col.name} {s.iloc[i]!r} in {where(i)} is not a whole number",
+                    f"{col.name} {s.iloc[i]!r}{where(i)} is not a whole number",
                     row=rows[0],
                     column=header,
                     value=s.iloc[i],
@@ -1106,7 +1108,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             rows = tuple(int(r) for r in rownum[bad])
             problem(
                 "error",
-                f"{col.name}: {s.iloc[i]!r} in {where(i)} is not yes/no"
+                f"{col.name}: {s.iloc[i]!r}{where(i)} is not yes/no"
                 + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
                 row=rows[0],
                 column=header,
@@ -1123,7 +1125,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             rows = tuple(int(r) for r in rownum[bad])
             problem(
                 "error",
-                f"{col.name}: {s.iloc[i]!r} in {where(i)} is not a date",
+                f"{col.name}: {s.iloc[i]!r}{where(i)} is not a date",
                 row=rows[0],
                 column=header,
                 value=s.iloc[i],
