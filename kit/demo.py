@@ -219,30 +219,48 @@ def step_erp_import(ctx: DemoContext) -> None:
     ctx.say("Listas de valores do ERP: " + ", ".join(lists))
 
 
+def _listing_kind() -> str:
+    """The reader kind for store listings: ``listings`` (a SKU may repeat) where registered."""
+    try:
+        from kit.schemas import SCHEMAS
+    except ImportError:
+        return "products"
+    return "listings" if "listings" in SCHEMAS else "products"
+
+
 @demo_step("store_import")
 def step_store_import(ctx: DemoContext) -> None:
     """Read each demo channel's store export and value lists; report the defects it carries."""
+    from kit.errors import InputDataError
+
     for name, channel_type in DEMO_CHANNELS:
         store = ctx.sample / "store" / channel_type
         manifest = json.loads((store / "defects.json").read_text(encoding="utf-8"))
-        listings = read_export(store / manifest["listings_file"], "products")
-        cols = [c for c in listings.columns if not c.startswith("_")]
-        ctx.workspace.states.put_many(
-            name,
-            "store_listing",
-            (
-                (f"{r['sku']}#{r.get('channel_id') or ''}", {k: _plain(v) for k, v in r.items()})
-                for r in listings[cols].to_dict("records")
-            ),
-        )
         values = []
         for kind, label in _KIND_LABELS.items():
             path = ctx.sample / "channels" / channel_type / f"{kind}.csv"
             if path.exists():
                 values.append(f"{len(read_export(path, kind))} {label}")
+        try:
+            listings = read_export(store / manifest["listings_file"], _listing_kind())
+        except InputDataError as exc:
+            # The export carries deliberate defects; a reader that refuses one is reported, not fatal.
+            ctx.say(f"{name}: a exportação da loja {manifest['listings_file']} foi recusada pelo leitor: {exc.message}")
+            listings = None
+        else:
+            cols = [c for c in listings.columns if not c.startswith("_")]
+            ctx.workspace.states.put_many(
+                name,
+                "store_listing",
+                (
+                    (f"{r['sku']}#{r.get('channel_id') or ''}", {k: _plain(v) for k, v in r.items()})
+                    for r in listings[cols].to_dict("records")
+                ),
+            )
+            ctx.say(f"{name}: {len(listings)} anúncios lidos de {_name(listings)}")
+        ctx.say("  listas de valores do canal: " + ", ".join(values))
         defects = manifest["defects"]
         flagged = sorted({s for d in defects.values() for s in d["skus"]})
-        ctx.say(f"{name}: {len(listings)} anúncios lidos de {_name(listings)}; listas do canal: " + ", ".join(values))
         ctx.say(
             f"  defeitos conhecidos na exportação da loja: {len(defects)} classes, {len(flagged)} SKUs "
             f"(ver {store / 'defects.json'})"
