@@ -351,3 +351,16 @@ def test_widget_buttons_show_outcomes(saved, workspace, monkeypatch):
     assert "Não ligado" in app.status.value
     app.buttons["desligar"].click()
     assert "desligada" in app.status.value
+
+
+def test_enable_through_the_real_gate(saved, workspace):
+    gate = pytest.importorskip("kit.golive.gate", reason="kit.golive (issue 6) has not landed yet")
+    refused = saved.enable()
+    assert not refused.ok and refused.message.startswith("Não ligado")
+    assert not ChannelRegistry(workspace).get("vtex-loja").enabled
+    forced = saved.enable(force=True, reason="piloto acompanhado")
+    assert forced.ok, forced.message
+    assert ChannelRegistry(workspace).get("vtex-loja").enabled
+    assert any(e.get("reason") == "piloto acompanhado" for e in gate.gate_events(workspace, "vtex-loja"))
+    assert saved.disable().ok
+    assert not ChannelRegistry(workspace).get("vtex-loja").enabled

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -212,8 +213,9 @@ def test_canais_vtex_and_mercadolivre_pass_testar_conexao_against_sandboxes(page
         open_and_run(page, lab, "canais.ipynb")
         assert_no_cell_errors(page)
         typed: list[str] = []
+        vtex_account = getattr(sys.modules.get("kit.sandbox.vtex"), "ACCOUNT", "sandboxkit")
         channels = {
-            "vtex": ("VTEX", "vtex-sbx", {"settings.account": "sandbox"}),
+            "vtex": ("VTEX", "vtex-sbx", {"settings.account": vtex_account}),
             "mercadolivre": ("Mercado Livre", "ml-sbx", {}),
         }
         from kit.channeltypes import get_type
