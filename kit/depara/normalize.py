@@ -1,0 +1,78 @@
+"""Text normalization for matching channel and ERP values.
+
+``normalize("Cartão de Créd.")`` -> ``"cartao credito"``: accents folded,
+camelCase and letter/digit runs split, punctuation to spaces, lower case,
+common abbreviations expanded, Portuguese connectives dropped. Two values are an
+*exact* match when their :func:`compact` forms (no spaces) are equal, so
+``SEDEX10``, ``Sedex 10`` and ``sedex_10`` are the same value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+__all__ = ["normalize", "compact", "tokens", "ABBREVIATIONS", "STOPWORDS"]
+
+# Abbreviations seen in ERP and store exports, token -> expansion.
+ABBREVIATIONS: dict[str, str] = {
+    "cc": "cartao credito",
+    "cred": "credito",
+    "deb": "debito",
+    "transp": "transportadora",
+    "transport": "transportadora",
+    "transportes": "transportadora",
+    "expr": "expresso",
+    "pgto": "pagamento",
+    "pagto": "pagamento",
+    "pgt": "pagamento",
+    "aguard": "aguardando",
+    "sdx": "sedex",
+    "transf": "transferencia",
+    "banc": "bancaria",
+    "canc": "cancelado",
+    "fat": "faturado",
+}
+
+# Connectives that carry no meaning for matching ("Cartão de crédito").
+STOPWORDS = frozenset({"de", "da", "do", "das", "dos", "e", "na", "no", "nas", "nos", "em", "pelo", "pela", "a", "o"})
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_ALNUM_SPLIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
+def tokens(value: Any) -> list[str]:
+    """The normalized tokens of ``value`` (see the module docstring)."""
+    text = _CAMEL.sub(" ", _text(value).strip())
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = _ALNUM_SPLIT.sub(" ", _NON_ALNUM.sub(" ", text))
+    out: list[str] = []
+    for tok in text.split():
+        out.extend(ABBREVIATIONS.get(tok, tok).split())
+    kept = [t for t in out if t not in STOPWORDS]
+    return kept or out
+
+
+def normalize(value: Any) -> str:
+    """``value`` normalized to space-separated tokens; ``""`` for empty/missing."""
+    return " ".join(tokens(value))
+
+
+def compact(value: Any) -> str:
+    """:func:`normalize` without spaces: the key for exact matching."""
+    return "".join(tokens(value))

@@ -1,0 +1,395 @@
+"""Mapping tables on disk: ``mappings/<channel>/<kind>.csv``, and XLSX export/import.
+
+The CSV is the reviewed artifact: UTF-8, one row per mapping, stable columns
+(:attr:`MappingKind.columns`: source key columns, target key columns, ``method``,
+``score``, ``confirmed``, ``note``), sorted by key, written atomically, so a
+change shows in ``git diff`` as the rows that changed and nothing else.
+
+Where tables live: ``$KIT_MAPPINGS``; else the ``mappings/`` folder of the
+checkout this package runs from; else ``<workspace>/mappings``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.depara.kinds import MappingKind, get_kind
+from kit.errors import ConfigurationError, InputDataError
+
+__all__ = [
+    "mappings_dir",
+    "table_path",
+    "empty_table",
+    "load_table",
+    "save_table",
+    "coerce_table",
+    "confirmed_rows",
+    "export_xlsx",
+    "import_xlsx",
+    "list_tables",
+]
+
+_TRUE = {"true", "1", "sim", "s", "yes", "y", "x", "verdadeiro"}
+_FALSE = {"false", "0", "nao", "não", "n", "no", "", "falso"}
+_CHANNEL_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+
+
+def mappings_dir() -> Path:
+    """Where mapping tables live (see the module docstring)."""
+    env = os.environ.get("KIT_MAPPINGS")
+    if env:
+        return Path(env).expanduser()
+    repo = Path(__file__).resolve().parents[2]
+    if (repo / "mappings").is_dir() and (repo / "pyproject.toml").is_file():
+        return repo / "mappings"
+    from kit.store import default_workspace_path
+
+    return default_workspace_path() / "mappings"
+
+
+def _check_channel(channel: str) -> str:
+    if not channel or not set(channel.lower()) <= _CHANNEL_CHARS or channel.startswith("."):
+        raise ConfigurationError(
+            f"channel name {channel!r} cannot name a mappings folder",
+            hint="use the channel's configured name (letters, digits, '-', '_')",
+        )
+    return channel
+
+
+def table_path(channel: str, kind: str | MappingKind, directory: str | Path | None = None) -> Path:
+    """``<mappings dir>/<channel>/<kind>.csv``."""
+    k = get_kind(kind)
+    return Path(directory or mappings_dir()) / _check_channel(channel) / f"{k.name}.csv"
+
+
+def empty_table(kind: str | MappingKind) -> pd.DataFrame:
+    """A table with the kind's columns and no rows."""
+    k = get_kind(kind)
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in k.columns})
+    frame["score"] = frame["score"].astype(float)
+    frame["confirmed"] = frame["confirmed"].astype(bool)
+    return frame
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _bool(value: Any, where: dict[str, Any]) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)) and value in (0, 1):
+        return bool(value)
+    text = _text(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputDataError(
+        f"'confirmed' must be true or false, not {_text(value)!r}", hint="write true or false", **where
+    )
+
+
+def _score(value: Any, where: dict[str, Any]) -> float:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return math.nan
+    try:
+        score = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise InputDataError(f"'score' must be a number from 0 to 100, not {value!r}", **where) from None
+    if not math.isnan(score) and not 0 <= score <= 100:
+        raise InputDataError(f"'score' must be from 0 to 100, not {score:g}", **where)
+    return score
+
+
+def coerce_table(kind: str | MappingKind, frame: pd.DataFrame, *, source: dict[str, Any] | None = None) -> pd.DataFrame:
+    """``frame`` with exactly the kind's columns and types (text keys, float score, bool confirmed).
+
+    Raises:
+        InputDataError: a required column is missing or a cell cannot be read;
+            the error names the file/sheet (``source``), row and column.
+    """
+    k = get_kind(kind)
+    source = source or {}
+    key_columns = k.source_columns + k.target_columns
+    missing = [c for c in key_columns if c not in frame.columns]
+    if missing:
+        raise InputDataError(
+            f"mapping table has no column {missing[0]!r}",
+            column=missing[0],
+            kind=k.name,
+            hint="expected columns: " + ", ".join(k.columns),
+            **source,
+        )
+    rows = frame["_row"].tolist() if "_row" in frame.columns else [i + 2 for i in range(len(frame))]
+    out = pd.DataFrame(index=range(len(frame)))
+    for c in key_columns:
+        out[c] = [_text(v).strip() for v in frame[c].tolist()]
+    out["method"] = [_text(v).strip() for v in frame["method"].tolist()] if "method" in frame else ""
+    scores, confirmed = [], []
+    for i, row in enumerate(rows):
+        where = {**source, "row": row, "kind": k.name}
+        scores.append(_score(frame["score"].iloc[i], {**where, "column": "score"}) if "score" in frame else math.nan)
+        confirmed.append(
+            _bool(frame["confirmed"].iloc[i], {**where, "column": "confirmed"}) if "confirmed" in frame else False
+        )
+    out["score"] = pd.Series(scores, dtype=float)
+    out["confirmed"] = pd.Series(confirmed, dtype=bool)
+    out["note"] = [_text(v) for v in frame["note"].tolist()] if "note" in frame else ""
+    for c in key_columns + ("method", "note"):
+        out[c] = out[c].astype(object)
+    return out[list(k.columns)]
+
+
+def _sorted(kind: MappingKind, frame: pd.DataFrame) -> pd.DataFrame:
+    keys = list(kind.source_columns + kind.target_columns)
+    return frame.sort_values(keys, kind="stable", key=lambda s: s.str.casefold()).reset_index(drop=True)
+
+
+def load_table(
+    channel: str, kind: str | MappingKind, *, directory: str | Path | None = None, missing_ok: bool = True
+) -> pd.DataFrame:
+    """The channel's table for ``kind`` (empty when there is none and ``missing_ok``).
+
+    The returned frame carries a ``_row`` column: the line number in the CSV.
+    """
+    k = get_kind(kind)
+    path = table_path(channel, k, directory)
+    if not path.exists():
+        if missing_ok:
+            frame = empty_table(k)
+            frame["_row"] = pd.Series(dtype=int)
+            return frame
+        raise ConfigurationError(
+            f"no {k.name} mapping table for channel {channel!r}",
+            file=str(path),
+            hint=f"build one with 'kit depara build {channel} {k.name} --erp FILE --channel-values FILE'",
+        )
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputDataError(f"mapping table cannot be read: {exc}", file=str(path), kind=k.name) from None
+    raw["_row"] = range(2, len(raw) + 2)
+    frame = coerce_table(k, raw, source={"file": str(path)})
+    frame["_row"] = raw["_row"].to_numpy()
+    return frame
+
+
+def _csv_bytes(kind: MappingKind, frame: pd.DataFrame) -> bytes:
+    out = frame[list(kind.columns)].copy()
+    out["score"] = ["" if math.isnan(s) else f"{s:.1f}" for s in out["score"]]
+    out["confirmed"] = ["true" if c else "false" for c in out["confirmed"]]
+    buf = io.StringIO()
+    out.to_csv(buf, index=False, lineterminator="\n")
+    return buf.getvalue().encode("utf-8")
+
+
+def save_table(
+    channel: str,
+    kind: str | MappingKind,
+    frame: pd.DataFrame,
+    *,
+    directory: str | Path | None = None,
+    reviewer: str | None = None,
+    workspace: Any = None,
+    record: bool = True,
+) -> Path:
+    """Write the table (sorted, atomically) and record the review in the workspace.
+
+    The workspace ``mappings`` table gets one row per save: channel, kind,
+    path, rows, confirmed, pending, saved_at, saved_by.
+    """
+    from kit.store import atomic_write_bytes
+
+    k = get_kind(kind)
+    table = _sorted(k, coerce_table(k, frame))
+    path = table_path(channel, k, directory)
+    atomic_write_bytes(path, _csv_bytes(k, table))
+    if record:
+        from kit.store import Workspace
+
+        ws = workspace or Workspace()
+        confirmed = int(table["confirmed"].sum())
+        with ws.table("mappings") as t:
+            t.insert(
+                {
+                    "channel": channel,
+                    "kind": k.name,
+                    "path": str(path),
+                    "rows": len(table),
+                    "confirmed": confirmed,
+                    "pending": len(table) - confirmed,
+                    "saved_at": time.time(),
+                    "saved_by": reviewer or os.environ.get("USER") or os.environ.get("USERNAME") or "",
+                }
+            )
+    return path
+
+
+def list_tables(directory: str | Path | None = None) -> list[tuple[str, str, Path]]:
+    """Every ``(channel, kind, path)`` table under the mappings directory."""
+    from kit.depara.kinds import KINDS
+
+    base = Path(directory or mappings_dir())
+    if not base.is_dir():
+        return []
+    out = []
+    for path in sorted(base.glob("*/*.csv")):
+        if path.stem in KINDS:
+            out.append((path.parent.name, path.stem, path))
+    return out
+
+
+def confirmed_rows(
+    kind: str | MappingKind, *, exclude_channel: str | None = None, mappings_dir: str | Path | None = None
+) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """``(source key, target key)`` of every confirmed row of other channels' tables."""
+    k = get_kind(kind)
+    for channel, name, _ in list_tables(mappings_dir):
+        if name != k.name or channel == exclude_channel:
+            continue
+        try:
+            table = load_table(channel, k, directory=mappings_dir)
+        except InputDataError:
+            continue  # a broken table is reported by validate, not learned from
+        table = table[table["confirmed"]]
+        for row in table.itertuples(index=False):
+            d = row._asdict()
+            src = tuple(d[c] for c in k.source_columns)
+            dst = tuple(d[c] for c in k.target_columns)
+            if all(dst):
+                yield src, dst
+
+
+# -- XLSX ---------------------------------------------------------------------------------------
+
+_XLSX_TEXT = "@"
+
+
+def export_xlsx(
+    channel: str,
+    kind: str | MappingKind,
+    path: str | Path,
+    *,
+    table: pd.DataFrame | None = None,
+    directory: str | Path | None = None,
+) -> Path:
+    """Write the table to an XLSX sheet named after the kind; keys are stored as text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    k = get_kind(kind)
+    frame = table if table is not None else load_table(channel, k, directory=directory)
+    frame = coerce_table(k, frame)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = k.name[:31]
+    ws.append(list(k.columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    text_cols = set(k.source_columns + k.target_columns + ("method", "note"))
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        d = row._asdict()
+        for c, col in enumerate(k.columns, start=1):
+            value = d[col]
+            if col == "score":
+                value = None if math.isnan(value) else float(value)
+            elif col == "confirmed":
+                value = bool(value)
+            elif col in text_cols:
+                value = value if value != "" else None
+            cell = ws.cell(row=r, column=c, value=value)
+            if col in text_cols:
+                cell.number_format = _XLSX_TEXT
+                cell.data_type = "s" if value is not None else cell.data_type
+    ws.freeze_panes = "A2"
+    for c, col in enumerate(k.columns, start=1):
+        width = max([len(col)] + [len(_text(v)) for v in frame[col].tolist()]) + 2
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = min(width, 60)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    wb.save(buf)
+    from kit.store import atomic_write_bytes
+
+    atomic_write_bytes(out, buf.getvalue())
+    return out
+
+
+def import_xlsx(kind: str | MappingKind, path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
+    """Read a table exported by :func:`export_xlsx` (and edited in Excel).
+
+    Raises:
+        InputDataError: the file, sheet, header or a cell is wrong; the error
+            names file, sheet, row and column.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    k = get_kind(kind)
+    file = str(path)
+    try:
+        wb = load_workbook(file, data_only=True)
+    except FileNotFoundError:
+        raise InputDataError("file not found", file=file) from None
+    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise InputDataError(f"not a readable XLSX workbook ({exc})", file=file, hint="save it as .xlsx") from None
+    name = sheet or (k.name[:31] if k.name[:31] in wb.sheetnames else wb.sheetnames[0])
+    if name not in wb.sheetnames:
+        raise InputDataError(f"no sheet {name!r}", file=file, sheet=name, hint="sheets: " + ", ".join(wb.sheetnames))
+    ws = wb[name]
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows:
+        raise InputDataError("the sheet is empty", file=file, sheet=name)
+    header = [_text(h).strip() for h in rows[0]]
+    for col in k.source_columns + k.target_columns:
+        if col not in header:
+            raise InputDataError(
+                f"missing column {col!r}",
+                file=file,
+                sheet=name,
+                row=1,
+                column=col,
+                hint="expected columns: " + ", ".join(k.columns),
+            )
+    data: dict[str, list[Any]] = {h: [] for h in header if h}
+    line_numbers = []
+    for r, values in enumerate(rows[1:], start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        line_numbers.append(r)
+        for h, v in zip(header, values, strict=False):
+            if not h:
+                continue
+            if h in k.source_columns + k.target_columns and isinstance(v, float) and not v.is_integer():
+                raise InputDataError(
+                    f"a key cell holds the number {v!r}, not text",
+                    file=file,
+                    sheet=name,
+                    row=r,
+                    column=h,
+                    hint="format the column as text in Excel",
+                )
+            data[h].append(v)
+        for h in header[len(values) :]:
+            if h:
+                data[h].append(None)
+    frame = pd.DataFrame(data)
+    frame["_row"] = line_numbers
+    for col in k.source_columns:
+        for row, v in zip(line_numbers, frame[col].tolist(), strict=True):
+            if _text(v).strip() == "":
+                raise InputDataError("empty key cell", file=file, sheet=name, row=row, column=col)
+    return coerce_table(k, frame, source={"file": file, "sheet": name})

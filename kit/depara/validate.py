@@ -1,0 +1,158 @@
+"""Validation of a mapping table: every problem collected into one DataFrame.
+
+Columns (fixed): ``problem, severity, kind, channel_value, erp_value, row,
+message``. ``row`` is the line in the CSV (``None`` for values missing from the
+table). Problems:
+
+==============  ========  =====================================================
+problem         severity  meaning
+==============  ========  =====================================================
+unmapped        error     a value to translate has no row in the table
+pending         error     it has a row, but nobody confirmed it yet
+empty_target    error     a confirmed row maps to nothing
+unknown_target  error     the target value is not in the target's list
+conflict        error     one source value maps to several targets
+many_to_one     error     several sources share a target where the kind forbids
+duplicate       warning   the same mapping written twice
+stale           warning   the source value is no longer in the source list
+==============  ========  =====================================================
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kit.depara.kinds import MappingKind, get_kind
+
+__all__ = ["validate", "PROBLEM_COLUMNS", "has_errors", "summary"]
+
+PROBLEM_COLUMNS = ("problem", "severity", "kind", "channel_value", "erp_value", "row", "message")
+
+
+def _label(values: tuple[str, ...]) -> str:
+    return " / ".join(values)
+
+
+def _keys(kind: MappingKind, values: Any) -> set[tuple[str, ...]]:
+    from kit.depara.normalize import compact
+    from kit.depara.suggest import value_frame
+
+    frame = value_frame(kind, values)
+    return {tuple(compact(v) for v in row) for row in frame[list(kind.list_columns)].itertuples(index=False)}
+
+
+def _ckey(values: tuple[str, ...]) -> tuple[str, ...]:
+    from kit.depara.normalize import compact
+
+    return tuple(compact(v) for v in values)
+
+
+def validate(
+    kind: str | MappingKind,
+    table: pd.DataFrame,
+    *,
+    channel_values: Any = None,
+    erp_values: Any = None,
+) -> pd.DataFrame:
+    """Every problem of ``table``; an empty frame (same columns) when it is clean.
+
+    Args:
+        kind: the mapping kind.
+        table: the mapping table (:func:`kit.depara.table.load_table`).
+        channel_values: the channel's current value list, when known: enables
+            the unmapped / stale / unknown-target checks on that side.
+        erp_values: the ERP's current value list, likewise.
+    """
+    from kit.depara.table import coerce_table
+
+    k = get_kind(kind)
+    rows = table["_row"].tolist() if "_row" in table.columns else [i + 2 for i in range(len(table))]
+    t = coerce_table(k, table)
+    t["_row"] = rows
+    source_list, target_list = (channel_values, erp_values) if k.direction == "in" else (erp_values, channel_values)
+    source_keys = _keys(k, source_list) if source_list is not None else None
+    target_keys = _keys(k, target_list) if target_list is not None else None
+    src_cols, dst_cols = list(k.source_columns), list(k.target_columns)
+    problems: list[dict[str, Any]] = []
+
+    def add(problem: str, severity: str, src: tuple[str, ...], dst: tuple[str, ...], row: Any, message: str) -> None:
+        ch, erp = (src, dst) if k.direction == "in" else (dst, src)
+        problems.append(
+            {
+                "problem": problem,
+                "severity": severity,
+                "kind": k.name,
+                "channel_value": _label(ch) if any(ch) else "",
+                "erp_value": _label(erp) if any(erp) else "",
+                "row": row,
+                "message": message,
+            }
+        )
+
+    src_side, dst_side = ("canal", "ERP") if k.direction == "in" else ("ERP", "canal")
+    entries = [
+        (tuple(r[c] for c in src_cols), tuple(r[c] for c in dst_cols), bool(r["confirmed"]), r["_row"])
+        for r in t.to_dict("records")
+    ]
+    seen: dict[tuple, int] = {}
+    targets_by_source: dict[tuple, dict[tuple, int]] = {}
+    sources_by_target: dict[tuple, dict[tuple, int]] = {}
+    for src, dst, confirmed, row in entries:
+        key = (_ckey(src), _ckey(dst))
+        if key in seen:
+            add("duplicate", "warning", src, dst, row, f"mesmo mapeamento da linha {seen[key]}")
+            continue
+        seen[key] = row
+        if not confirmed:
+            add("pending", "error", src, dst, row, "mapeamento aguardando revisão (confirmed=false)")
+            continue
+        if not all(dst):
+            add("empty_target", "error", src, dst, row, f"valor confirmado sem valor do {dst_side}")
+            continue
+        targets_by_source.setdefault(_ckey(src), {})[dst] = row
+        sources_by_target.setdefault(_ckey(dst), {})[src] = row
+        if target_keys is not None and _ckey(dst) not in target_keys:
+            add("unknown_target", "error", src, dst, row, f"valor não existe na lista do {dst_side}")
+        if source_keys is not None and _ckey(src) not in source_keys:
+            add("stale", "warning", src, dst, row, f"valor não existe mais na lista do {src_side}")
+    for targets in targets_by_source.values():
+        if len(targets) > 1:
+            labels = ", ".join(f"{_label(d)} (linha {r})" for d, r in targets.items())
+            for dst, row in targets.items():
+                src = next(s for s, d, _, r in entries if r == row)
+                add("conflict", "error", src, dst, row, f"um valor mapeado para vários: {labels}")
+    if not k.many_to_one:
+        for _, sources in sources_by_target.items():
+            if len(sources) > 1:
+                labels = ", ".join(f"{_label(s)} (linha {r})" for s, r in sources.items())
+                for src, row in sources.items():
+                    dst = next(d for s, d, _, r in entries if r == row)
+                    add("many_to_one", "error", src, dst, row, f"vários valores no mesmo destino: {labels}")
+    if source_keys is not None:
+        in_table = {_ckey(src) for src, _, _, _ in entries}
+        frame = _source_frame(k, source_list)
+        for values in frame:
+            if _ckey(values) not in in_table:
+                add("unmapped", "error", values, ("",) * len(dst_cols), None, f"valor do {src_side} sem mapeamento")
+    out = pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS))
+    out["row"] = out["row"].astype("Int64")
+    return out
+
+
+def _source_frame(kind: MappingKind, values: Any) -> list[tuple[str, ...]]:
+    from kit.depara.suggest import value_frame
+
+    frame = value_frame(kind, values)
+    return list(frame[list(kind.list_columns)].itertuples(index=False, name=None))
+
+
+def has_errors(problems: pd.DataFrame) -> bool:
+    """Whether ``problems`` holds any problem of severity ``error``."""
+    return bool((problems["severity"] == "error").any())
+
+
+def summary(problems: pd.DataFrame) -> dict[str, int]:
+    """Counts per problem (for notebooks and the CLI)."""
+    return {str(k): int(v) for k, v in problems["problem"].value_counts().sort_index().items()}
