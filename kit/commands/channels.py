@@ -38,6 +38,18 @@ def register(sub) -> None:
     rm.add_argument("name")
     rm.set_defaults(func=cmd_remove)
 
+    en = csub.add_parser("enable", help="switch a channel on (needs a passing go-live check, or --force --reason)")
+    en.add_argument("name")
+    en.add_argument("--force", action="store_true", help="override the go-live gate (recorded with the reason)")
+    en.add_argument("--reason", help="why the gate is overridden (required with --force)")
+    en.add_argument("--by", help="who decides (default: $USER)")
+    en.set_defaults(func=cmd_enable)
+
+    dis = csub.add_parser("disable", help="switch a channel off (always allowed)")
+    dis.add_argument("name")
+    dis.add_argument("--by", help="who decides (default: $USER)")
+    dis.set_defaults(func=cmd_disable)
+
     types = csub.add_parser("types", help="list channel types and their limits")
     types.add_argument("--json", action="store_true")
     types.set_defaults(func=cmd_types)
@@ -124,6 +136,27 @@ def cmd_set(args) -> int:
 def cmd_remove(args) -> int:
     _registry().remove(args.name)
     print(f"channel {args.name} removed")
+    return 0
+
+
+def cmd_enable(args) -> int:
+    from kit.commands._util import workspace
+    from kit.golive.gate import enable
+
+    event = enable(workspace(), args.name, force=args.force, reason=args.reason, by=args.by)
+    if event["forced"]:
+        print(f"channel {args.name} enabled by FORCED override ({event['by']}): {event['reason']}")
+    else:
+        print(f"channel {args.name} enabled: go-live check {event['verdict']} ({event['report_path']})")
+    return 0
+
+
+def cmd_disable(args) -> int:
+    from kit.commands._util import workspace
+    from kit.golive.gate import disable
+
+    disable(workspace(), args.name, by=args.by)
+    print(f"channel {args.name} disabled")
     return 0
 
 

@@ -1,0 +1,667 @@
+"""The go-live checks, one small registered function each.
+
+Every check takes a :class:`~kit.golive.context.GoliveContext` and returns a
+findings table. They work on whole columns (merges, ``duplicated``, groupby,
+vectorised EAN check digits) so a 1M-SKU catalogue is checked in seconds.
+
+Registered here, in this order: ``sku_coverage``, ``duplicates``, ``validity``,
+``required_fields``, ``divergences``, ``depara``, ``credentials``,
+``other_erp``, ``capacity``, ``first_sync``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kit.golive.codes import blank_mask, ean_valid_mask, ncm_valid_mask
+from kit.golive.context import GoliveContext
+from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_findings, make_findings
+from kit.golive.registry import register_check
+from kit.golive.requirements import requirements_for
+
+__all__ = [
+    "SIDES",
+    "TITLE_SUGGESTION_MIN_SCORE",
+    "FUZZY_MAX_CELLS",
+    "keyed",
+    "matched",
+    "capacity_plan",
+    "first_sync_preview",
+    "OTHER_ERP_ITEM",
+    "price_drop_item",
+]
+
+SIDES = {"erp": "ERP", "store": "loja"}
+IN_SIDE = {"erp": "no ERP", "store": "na loja"}
+OF_SIDE = {"erp": "do ERP", "store": "da loja"}
+# A title suggestion is only offered when the titles are near-identical.
+TITLE_SUGGESTION_MIN_SCORE = 95
+# Largest unmatched-ERP x unmatched-store grid scored for title suggestions.
+FUZZY_MAX_CELLS = 25_000_000
+OTHER_ERP_ITEM = "other_erp"
+LOCAL_HOSTS = re.compile(r"^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\]|0\.0\.0\.0)(:\d+)?(/|$)", re.I)
+
+
+def price_drop_item(sku: str) -> str:
+    """The checklist item that confirms a large first-sync price drop of ``sku``."""
+    return f"price_drop:{sku}"
+
+
+def _frame(ctx: GoliveContext, side: str) -> pd.DataFrame:
+    return ctx.erp if side == "erp" else ctx.store
+
+
+def _rowref(df: pd.DataFrame) -> pd.Series:
+    return df["_row"].astype("str")
+
+
+def keyed(ctx: GoliveContext, side: str) -> pd.DataFrame:
+    """One row per non-blank SKU (the first occurrence), cached on the context."""
+    key = f"keyed:{side}"
+    if key not in ctx.cache:
+        df = _frame(ctx, side)
+        sku = df["sku"]
+        ctx.cache[key] = df[(sku != "") & ~sku.duplicated()]
+    return ctx.cache[key]
+
+
+def matched(ctx: GoliveContext) -> pd.DataFrame:
+    """ERP and store rows with the same SKU side by side (``*_erp`` / ``*_store``)."""
+    if "matched" not in ctx.cache:
+        cols = ["sku", "ean", "title", "price", "stock", "_row"]
+        erp = keyed(ctx, "erp")[cols]
+        store = keyed(ctx, "store")[cols + ["channel_id", "status"]]
+        ctx.cache["matched"] = erp.merge(store, on="sku", how="inner", suffixes=("_erp", "_store"))
+    return ctx.cache["matched"]
+
+
+# --------------------------------------------------------------------------- coverage
+@register_check("sku_coverage")
+def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
+    """SKUs only in the ERP or only in the store, with suggestions by EAN or title."""
+    erp, store = keyed(ctx, "erp"), keyed(ctx, "store")
+    only_erp = erp[~erp["sku"].isin(store["sku"])]
+    only_store = store[~store["sku"].isin(erp["sku"])]
+    frames = []
+    for side, rows, other, other_only in (
+        ("erp", only_erp, store, only_store),
+        ("store", only_store, erp, only_erp),
+    ):
+        if rows.empty:
+            continue
+        suggestion, how = _suggest(rows, other, other_only)
+        has = suggestion != ""
+        where = "na loja" if side == "erp" else "no ERP"
+        expected = np.where(has, suggestion + " (" + how + ")", f"SKU presente {where}")
+        base = f"SKU {OF_SIDE[side]} não existe {where}"
+        if side == "erp":
+            sev = np.where(has, BLOQUEIO, AVISO)
+            tail = np.where(
+                has,
+                ": o mesmo produto parece estar na loja sob o SKU " + suggestion + " (" + how + "); "
+                "corrija o SKU na loja ou no ERP, senão o anúncio será duplicado",
+                ": o produto não será sincronizado até ser anunciado no canal",
+            )
+        else:
+            sev = np.full(len(rows), BLOQUEIO, dtype=object)
+            tail = np.where(
+                has,
+                ": parece ser o SKU " + suggestion + " do ERP (" + how + "); corrija o SKU de um dos lados",
+                ": o ERP não controlará o estoque deste anúncio (risco de vender sem estoque)",
+            )
+        frames.append(
+            make_findings(
+                "sku_coverage", sev, sku=rows["sku"], field=f"{side}.sku", value=rows["sku"],
+                expected=expected, message=base + " (linha " + _rowref(rows).to_numpy() + ")" + tail,
+            )
+        )  # fmt: skip
+    return concat_findings(frames)
+
+
+def _suggest(rows: pd.DataFrame, other: pd.DataFrame, other_only: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, a SKU of the other side with the same EAN, else a near-identical title."""
+    n = len(rows)
+    suggestion = np.full(n, "", dtype=object)
+    how = np.full(n, "", dtype=object)
+    valid_other = other[other["ean"] != ""].drop_duplicates("ean")
+    by_ean = rows["ean"].map(pd.Series(valid_other["sku"].to_numpy(), index=valid_other["ean"].to_numpy()))
+    by_ean = by_ean.where(rows["ean"] != "")
+    hit = by_ean.notna().to_numpy()
+    suggestion[hit] = by_ean.to_numpy()[hit]
+    how[hit] = "mesmo EAN " + rows["ean"].to_numpy()[hit]
+    todo = np.nonzero(~hit)[0]
+    cand = other_only[other_only["title"] != ""]
+    if todo.size and len(cand) and todo.size * len(cand) <= FUZZY_MAX_CELLS:
+        from rapidfuzz import fuzz, process, utils
+
+        queries = [utils.default_process(t) for t in rows["title"].to_numpy()[todo]]
+        choices = [utils.default_process(t) for t in cand["title"].to_numpy()]
+        scores = process.cdist(
+            queries, choices, scorer=fuzz.ratio, score_cutoff=TITLE_SUGGESTION_MIN_SCORE, dtype=np.uint8, workers=1
+        )
+        best = scores.argmax(axis=1)
+        top = scores[np.arange(len(todo)), best]
+        found = (top >= TITLE_SUGGESTION_MIN_SCORE) & np.array([bool(q) for q in queries])
+        idx = todo[found]
+        suggestion[idx] = cand["sku"].to_numpy()[best[found]]
+        how[idx] = ["título parecido, " + str(int(s)) + "%" for s in top[found]]
+    return suggestion, how
+
+
+# --------------------------------------------------------------------------- duplicates
+@register_check("duplicates")
+def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
+    """Repeated SKUs and channel ids on each side; one EAN on several SKUs."""
+    frames = []
+    for side in ("erp", "store"):
+        df = _frame(ctx, side)
+        here = IN_SIDE[side]
+        dup = df[(df["sku"] != "") & df["sku"].duplicated(keep=False)]
+        if len(dup):
+            count = dup["sku"].map(dup["sku"].value_counts()).astype("str")
+            frames.append(
+                make_findings(
+                    "duplicates", BLOQUEIO, sku=dup["sku"], field=f"{side}.sku", value=dup["sku"],
+                    expected="SKU único",
+                    message="SKU repetido " + here + ": aparece " + count + " vezes (linha " + _rowref(dup) + ")",
+                )
+            )  # fmt: skip
+        pairs = df.loc[df["ean"] != "", ["ean", "sku", "_row"]].drop_duplicates(["ean", "sku"])
+        n_skus = pairs["ean"].map(pairs["ean"].value_counts())
+        shared = pairs[n_skus > 1]
+        if len(shared):
+            n = n_skus[n_skus > 1].astype("str")
+            frames.append(
+                make_findings(
+                    "duplicates", BLOQUEIO, sku=shared["sku"], field=f"{side}.ean", value=shared["ean"],
+                    expected="um SKU por EAN",
+                    message="EAN " + shared["ean"] + " usado por " + n + " SKUs diferentes " + here
+                    + " (linha " + _rowref(shared) + ")",
+                )
+            )  # fmt: skip
+        if side == "store":
+            ids = df[df["channel_id"] != ""]
+            key = ids["channel_id"] + "|" + ids["variation_id"]
+            dup_id = ids[key.duplicated(keep=False)]
+            if len(dup_id):
+                label = dup_id["channel_id"] + np.where(dup_id["variation_id"] != "", "/" + dup_id["variation_id"], "")
+                frames.append(
+                    make_findings(
+                        "duplicates", BLOQUEIO, sku=dup_id["sku"], field="store.channel_id", value=label,
+                        expected="um anúncio por ID do canal",
+                        message="ID de anúncio " + label + " repetido na loja (linha " + _rowref(dup_id) + ")",
+                    )
+                )  # fmt: skip
+    return concat_findings(frames)
+
+
+# --------------------------------------------------------------------------- validity
+@register_check("validity")
+def check_validity(ctx: GoliveContext) -> pd.DataFrame:
+    """EAN check digits, NCM format, company CNPJ, price > 0 and stock >= 0."""
+    frames = [_cnpj_findings(ctx)]
+    for side in ("erp", "store"):
+        df = _frame(ctx, side)
+        here = IN_SIDE[side]
+        strict = BLOQUEIO if side == "erp" else AVISO  # the ERP's values are what will be sent
+        blank = blank_mask(df["ean"])
+        bad = df[~blank & ~ean_valid_mask(df["ean"])]
+        if len(bad):
+            frames.append(
+                make_findings(
+                    "validity", BLOQUEIO, sku=bad["sku"], field=f"{side}.ean", value=bad["ean"],
+                    expected="GTIN-8/12/13/14 com dígito verificador correto",
+                    message="EAN inválido " + here + " (dígito verificador ou formato; linha " + _rowref(bad) + ")",
+                )
+            )  # fmt: skip
+        missing = df[blank & (df["sku"] != "")]
+        if len(missing):
+            frames.append(
+                make_findings(
+                    "validity", AVISO, sku=missing["sku"], field=f"{side}.ean", value="",
+                    expected="EAN/GTIN", message="EAN ausente " + here + " (linha " + _rowref(missing) + ")",
+                )
+            )  # fmt: skip
+        ncm_given = df["ncm"] != ""
+        if ncm_given.any() or side == "erp":
+            bad_ncm = df[~ncm_valid_mask(df["ncm"]) & (df["sku"] != "") & (ncm_given | (side == "erp"))]
+            if len(bad_ncm):
+                frames.append(
+                    make_findings(
+                        "validity", BLOQUEIO if side == "erp" else AVISO, sku=bad_ncm["sku"], field=f"{side}.ncm",
+                        value=bad_ncm["ncm"], expected="8 dígitos",
+                        message="NCM inválido " + here + ": deve ter 8 dígitos (linha " + _rowref(bad_ncm) + ")",
+                    )
+                )  # fmt: skip
+        price = df["price"]
+        bad_price = df[~(price > 0) & (df["sku"] != "")]
+        if len(bad_price):
+            frames.append(
+                make_findings(
+                    "validity", strict, sku=bad_price["sku"], field=f"{side}.price",
+                    value=bad_price["price"].astype("str").replace("nan", ""), expected="> 0",
+                    message="Preço ausente ou não positivo " + here + " (linha " + _rowref(bad_price) + ")",
+                )
+            )  # fmt: skip
+        stock = df["stock"]
+        bad_stock = df[~(stock >= 0) & (df["sku"] != "")]
+        if len(bad_stock):
+            frames.append(
+                make_findings(
+                    "validity", strict, sku=bad_stock["sku"], field=f"{side}.stock",
+                    value=bad_stock["stock"].astype("str").replace("nan", ""), expected=">= 0",
+                    message="Estoque ausente ou negativo " + here + " (linha " + _rowref(bad_stock) + ")",
+                )
+            )  # fmt: skip
+    return concat_findings(frames)
+
+
+def _cnpj_findings(ctx: GoliveContext) -> pd.DataFrame:
+    from kit.channels import validate_cnpj
+    from kit.errors import ConfigurationError
+
+    if not ctx.company:
+        return make_findings(
+            "validity", INFO, field="company.cnpj", expected="CNPJ da empresa",
+            message="CNPJ da empresa não informado (modo offline): não verificado",
+        )  # fmt: skip
+    try:
+        validate_cnpj(ctx.company)
+    except ConfigurationError:
+        return make_findings(
+            "validity", BLOQUEIO, field="company.cnpj", value=ctx.company, expected="CNPJ válido (numérico ou alfanumérico)",
+            message=f"CNPJ da empresa {ctx.company} é inválido",
+        )  # fmt: skip
+    return empty_findings()
+
+
+# --------------------------------------------------------------------------- required fields
+@register_check("required_fields")
+def check_required_fields(ctx: GoliveContext) -> pd.DataFrame:
+    """Per channel type: title length, brand, category, mapped category, weight and dimensions > 0."""
+    req = requirements_for(ctx.channel_type.name)
+    label = ctx.channel_type.label
+    frames = []
+    for side in ("erp", "store"):
+        df = _frame(ctx, side)
+        df = df[df["sku"] != ""]
+        here = IN_SIDE[side]
+        sev = BLOQUEIO if side == "erp" else AVISO
+        long = df[df["title"].str.len() > req.title_max]
+        if len(long):
+            frames.append(
+                make_findings(
+                    "required_fields", sev, sku=long["sku"], field=f"{side}.title", value=long["title"],
+                    expected=f"até {req.title_max} caracteres",
+                    message="Título com " + long["title"].str.len().astype("str") + f" caracteres {here}; "
+                    f"{label} aceita até {req.title_max} (linha " + _rowref(long) + ")",
+                )
+            )  # fmt: skip
+        for col in req.text_fields:
+            empty = df[df[col] == ""]
+            if len(empty):
+                frames.append(
+                    make_findings(
+                        "required_fields", sev, sku=empty["sku"], field=f"{side}.{col}", value="",
+                        expected="preenchido",
+                        message=f"Campo obrigatório '{col}' vazio {here} (linha " + _rowref(empty) + ")",
+                    )
+                )  # fmt: skip
+        for col in req.positive_fields:
+            bad = df[~(df[col] > 0)]
+            if len(bad):
+                frames.append(
+                    make_findings(
+                        "required_fields", sev, sku=bad["sku"], field=f"{side}.{col}",
+                        value=bad[col].astype("str").replace("nan", ""), expected="> 0",
+                        message=f"'{col}' deve ser maior que zero {here} (linha " + _rowref(bad) + ")",
+                    )
+                )  # fmt: skip
+    if req.mapped_category:
+        frames.append(_category_mapping_findings(ctx))
+    return concat_findings(frames)
+
+
+def _category_mapping_findings(ctx: GoliveContext) -> pd.DataFrame:
+    """ERP categories that the channel's category de-para does not map (when such a table exists)."""
+    table = _load_depara_table(ctx, "category")
+    if table is None:
+        return empty_findings()
+    erp = keyed(ctx, "erp")
+    erp_col = _erp_column(table, "category")
+    if erp_col is None:
+        return empty_findings()
+    mapped = set(table[erp_col].astype("str").str.strip())
+    rows = erp[(erp["category"] != "") & ~erp["category"].isin(mapped)]
+    if rows.empty:
+        return empty_findings()
+    return make_findings(
+        "required_fields", BLOQUEIO, sku=rows["sku"], field="erp.category", value=rows["category"],
+        expected="categoria mapeada no de-para",
+        message="Categoria '" + rows["category"] + "' sem de-para para o canal (linha " + _rowref(rows) + ")",
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- divergences
+@register_check("divergences")
+def check_divergences(ctx: GoliveContext) -> pd.DataFrame:
+    """Price and stock differences between ERP and store beyond the tolerances; largest first."""
+    m = matched(ctx)
+    tol = ctx.tolerances
+    frames = []
+    p_erp, p_store = m["price_erp"], m["price_store"]
+    diff = (p_store - p_erp).abs()
+    pct = diff / p_erp.where(p_erp > 0) * 100
+    over = m[(diff > 0.005) & ((pct > tol.price_pct) | pct.isna()) & p_erp.notna() & p_store.notna()]
+    if len(over):
+        over = over.assign(_d=diff[over.index]).sort_values("_d", ascending=False, kind="stable")
+        pct_txt = (pct[over.index].round(1)).astype("str")
+        frames.append(
+            make_findings(
+                "divergences", AVISO, sku=over["sku"], field="price", value=over["price_store"].round(2),
+                expected=over["price_erp"].round(2),
+                message="Preço diverge: loja R$ " + over["price_store"].round(2).astype("str") + ", ERP R$ "
+                + over["price_erp"].round(2).astype("str") + " (" + pct_txt + f"%, tolerância {tol.price_pct:g}%)",
+            )
+        )  # fmt: skip
+    s_diff = (m["stock_store"] - m["stock_erp"]).abs()
+    over_s = m[(s_diff > tol.stock_units) & m["stock_erp"].notna() & m["stock_store"].notna()]
+    if len(over_s):
+        over_s = over_s.assign(_d=s_diff[over_s.index]).sort_values("_d", ascending=False, kind="stable")
+        frames.append(
+            make_findings(
+                "divergences", AVISO, sku=over_s["sku"], field="stock", value=_int_text(over_s["stock_store"]),
+                expected=_int_text(over_s["stock_erp"]),
+                message="Estoque diverge: loja " + _int_text(over_s["stock_store"]) + ", ERP "
+                + _int_text(over_s["stock_erp"]) + f" (tolerância {tol.stock_units:g} un.)",
+            )
+        )  # fmt: skip
+    return concat_findings(frames)
+
+
+def _int_text(s: pd.Series) -> pd.Series:
+    return s.round(0).astype("int64").astype("str") if s.notna().all() else s.astype("str")
+
+
+# --------------------------------------------------------------------------- de-para
+def _load_depara_table(ctx: GoliveContext, kind: str) -> pd.DataFrame | None:
+    """The de-para table for ``kind`` of the context's channel, or ``None`` if absent."""
+    if not ctx.mappings_channel:
+        return None
+    try:
+        import kit.depara as depara
+    except ImportError:
+        return None
+    from kit.golive.depara_bridge import load_mapping_table
+
+    try:
+        return load_mapping_table(depara, ctx.mappings_channel, kind)
+    except Exception:  # noqa: BLE001 - a missing table is reported by the depara check
+        return None
+
+
+def _erp_column(table: pd.DataFrame, kind: str) -> str | None:
+    for name in (f"erp_{kind}", "erp", "erp_value"):
+        if name in table.columns:
+            return name
+    erp_cols = [c for c in table.columns if str(c).startswith("erp")]
+    return erp_cols[0] if erp_cols else None
+
+
+@register_check("depara")
+def check_depara(ctx: GoliveContext) -> pd.DataFrame:
+    """Every de-para kind the channel type needs has every channel value mapped."""
+    kinds = ctx.channel_type.depara_kinds
+    if not kinds:
+        return empty_findings()
+    if not ctx.mappings_channel:
+        return make_findings(
+            "depara", AVISO, field="depara", value=", ".join(kinds), expected="tabelas de de-para revisadas",
+            message="Modo offline sem canal: as tabelas de de-para (" + ", ".join(kinds) + ") não foram verificadas",
+        )  # fmt: skip
+    try:
+        import kit.depara as depara
+    except ImportError:
+        return make_findings(
+            "depara", BLOQUEIO, field="depara", value=", ".join(kinds), expected="kit.depara instalado",
+            message="O módulo de de-para (kit.depara) não está disponível: não é possível confirmar que todos "
+            "os valores do canal estão mapeados",
+        )  # fmt: skip
+    from kit.golive.depara_bridge import depara_findings
+
+    return depara_findings(ctx, depara, kinds)
+
+
+# --------------------------------------------------------------------------- credentials
+@register_check("credentials")
+def check_credentials(ctx: GoliveContext) -> pd.DataFrame:
+    """``test_connection()`` for the channel, and the right environment for this go-live."""
+    ch = ctx.channel
+    if ch is None:
+        return make_findings(
+            "credentials", INFO, field="credentials", expected="canal configurado",
+            message="Modo offline (sem canal configurado): credenciais e ambiente não verificados",
+        )  # fmt: skip
+    frames = []
+    if ch.environment != ctx.environment:
+        frames.append(
+            make_findings(
+                "credentials", BLOQUEIO, field="environment", value=ch.environment, expected=ctx.environment,
+                message=f"O canal {ch.name} está configurado para o ambiente '{ch.environment}', mas o go-live é "
+                f"de '{ctx.environment}'",
+            )
+        )  # fmt: skip
+    if ctx.environment == "production" and ch.base_url and LOCAL_HOSTS.match(ch.base_url):
+        frames.append(
+            make_findings(
+                "credentials", BLOQUEIO, field="base_url", value=ch.base_url, expected="host de produção do canal",
+                message=f"O canal {ch.name} aponta para um endereço local ({ch.base_url}) num go-live de produção",
+            )
+        )  # fmt: skip
+    report = ctx.get_connector().test_connection()
+    if not getattr(report, "ok", False):
+        frames.append(
+            make_findings(
+                "credentials", BLOQUEIO, field="credentials", value="falhou", expected="conexão aceita",
+                message=f"Teste de conexão com {ch.name} ({ch.environment}) falhou: {getattr(report, 'message', '')}",
+            )
+        )  # fmt: skip
+    missing = list(getattr(report, "missing_permissions", None) or [])
+    if missing:
+        frames.append(
+            make_findings(
+                "credentials", BLOQUEIO, field="permissions", value=", ".join(missing), expected="todas as permissões",
+                message=f"Faltam permissões nas credenciais de {ch.name}: " + ", ".join(missing),
+            )
+        )  # fmt: skip
+    if getattr(report, "ok", False) and not missing:
+        frames.append(
+            make_findings(
+                "credentials", INFO, field="credentials", value="ok", expected="conexão aceita",
+                message=f"Conexão com {ch.name} ({ch.environment}) testada com sucesso",
+            )
+        )  # fmt: skip
+    return concat_findings(frames)
+
+
+# --------------------------------------------------------------------------- other ERP
+@register_check("other_erp")
+def check_other_erp(ctx: GoliveContext) -> pd.DataFrame:
+    """Another ERP or integrator on the channel: evidence from the API, else a checklist item."""
+    evidence = None
+    if ctx.channel is not None:
+        try:
+            conn = ctx.get_connector()
+        except Exception:  # noqa: BLE001 - the credentials check reports connector problems
+            conn = None
+        hook = getattr(conn, "integration_evidence", None)
+        if callable(hook):
+            evidence = hook()
+    frames = []
+    if evidence is not None:
+        rows = evidence if isinstance(evidence, pd.DataFrame) else pd.DataFrame(list(evidence))
+        for rec in rows.to_dict("records"):
+            frames.append(
+                make_findings(
+                    "other_erp", rec.get("severity", BLOQUEIO), sku=rec.get("sku", ""),
+                    field=rec.get("field", "integration"), value=rec.get("value", ""),
+                    expected=rec.get("expected", "nenhuma outra integração ativa"), message=rec.get("message", ""),
+                )
+            )  # fmt: skip
+        if frames:
+            return concat_findings(frames)
+    answer = ctx.confirmed(OTHER_ERP_ITEM)
+    if answer:
+        return make_findings(
+            "other_erp", INFO, field=f"checklist.{OTHER_ERP_ITEM}", value="confirmado",
+            expected="confirmação do consultor",
+            message=f"Confirmado por {answer.get('by', '?')} em {answer.get('at', '?')}: nenhum outro ERP ou "
+            "integrador atualiza este canal",
+        )  # fmt: skip
+    sev = AVISO if ctx.offline else BLOQUEIO
+    return make_findings(
+        "other_erp", sev, field=f"checklist.{OTHER_ERP_ITEM}", value="não confirmado",
+        expected="confirmação do consultor",
+        message="Confirme que nenhum outro ERP ou integrador atualiza estoque/preço/pedidos deste canal "
+        "(kit check golive ... --confirm other_erp --by \"Nome\")",
+    )  # fmt: skip
+
+
+# --------------------------------------------------------------------------- capacity
+def capacity_plan(ctx: GoliveContext) -> pd.DataFrame:
+    """One row per job and scenario (``agora`` / ``pico``): see :mod:`kit.golive.capacity`."""
+    if "capacity" in ctx.cache:
+        return ctx.cache["capacity"]
+    from kit.channels import DEFAULT_JOBS
+    from kit.golive.capacity import plan_job
+
+    t = ctx.channel_type
+    rate = ctx.channel.rate_limit() if ctx.channel else t.rate_limit
+    catalog = int(keyed(ctx, "erp").shape[0])
+    rows = []
+    for job in ("products", "stock", "prices", "orders", "status"):
+        if ctx.channel and job in ctx.channel.jobs:
+            cfg = ctx.channel.jobs[job]
+            if not cfg.enabled:
+                continue
+            interval, batch = cfg.interval_min, cfg.batch_size
+        else:
+            interval, batch = DEFAULT_JOBS[job][0], min(DEFAULT_JOBS[job][1], t.batch_limit(job))
+        if job in ("orders", "status"):
+            per_hour, cap = ctx.capacity.orders_per_hour, None
+        else:
+            per_hour, cap = catalog * ctx.capacity.change_rates.get(job, 0.0), catalog
+        job_rate = t.rate_limits.get("orders_read", rate) if job == "orders" else rate
+        for scenario, mult in (("agora", 1.0), ("pico", ctx.tolerances.peak_multiplier)):
+            plan = plan_job(
+                job, items_per_hour=per_hour * mult, interval_min=interval, batch_size=batch,
+                per_request=t.per_request(job), rate_per_second=job_rate.per_second, cap_items=cap,
+                max_batch=t.batch_limit(job), interval_floor=t.interval_floor(job), scenario=scenario,
+            )  # fmt: skip
+            rows.append(plan.to_dict())
+    df = pd.DataFrame(rows)
+    ctx.cache["capacity"] = df
+    return df
+
+
+@register_check("capacity")
+def check_capacity(ctx: GoliveContext) -> pd.DataFrame:
+    """Each job must finish inside its interval now (blocker) and at peak (warning)."""
+    plan = capacity_plan(ctx)
+    frames = []
+    for rec in plan.to_dict("records"):
+        fix = []
+        if rec["min_interval_min"]:
+            fix.append(f"intervalo mínimo {rec['min_interval_min']} min")
+        if rec["min_batch_size"]:
+            fix.append(f"lote mínimo {rec['min_batch_size']}")
+        fix_text = "; ".join(fix) if fix else "nenhum intervalo ou lote resolve: reduza o volume ou peça limite maior"
+        scen = "hoje" if rec["scenario"] == "agora" else f"no pico (x{ctx.tolerances.peak_multiplier:g})"
+        if rec["fits"]:
+            sev = INFO
+            msg = (
+                f"Job {rec['job']} {scen}: {rec['items_per_run']} itens em {rec['requests_per_run']} requisições "
+                f"levam {rec['run_seconds']:.0f} s de {rec['interval_min'] * 60} s ({rec['utilisation']:.0%})"
+            )
+        else:
+            sev = BLOQUEIO if rec["scenario"] == "agora" else AVISO
+            msg = (
+                f"Job {rec['job']} não cabe no intervalo {scen}: {rec['items_per_run']} itens levam "
+                f"{rec['run_seconds']:.0f} s, o intervalo é {rec['interval_min']} min; {fix_text}"
+            )
+        frames.append(
+            make_findings(
+                "capacity", sev, field=f"capacity.{rec['job']}.{rec['scenario']}",
+                value=f"{rec['run_seconds']:.0f} s", expected=f"<= {rec['interval_min'] * 60} s", message=msg,
+            )
+        )  # fmt: skip
+    return concat_findings(frames)
+
+
+# --------------------------------------------------------------------------- first sync
+def first_sync_preview(ctx: GoliveContext) -> dict[str, Any]:
+    """What switching on would change on the channel (ERP values pushed over the store's).
+
+    Returns:
+        ``{"stock_updates", "price_updates", "to_zero", "price_drops"}``: two
+        counts and two DataFrames (``to_zero``: listings whose stock would go to
+        zero; ``price_drops``: price decreases sorted by drop %, largest first,
+        with ``drop_pct``).
+    """
+    if "preview" in ctx.cache:
+        return ctx.cache["preview"]
+    m = matched(ctx)
+    stock_change = m["stock_erp"].notna() & (m["stock_erp"] != m["stock_store"])
+    price_change = m["price_erp"].notna() & ((m["price_erp"] - m["price_store"]).abs() > 0.005)
+    to_zero = m[(m["stock_erp"] <= 0) & (m["stock_store"] > 0)][["sku", "channel_id", "stock_store", "stock_erp"]]
+    drops = m[price_change & (m["price_erp"] < m["price_store"]) & (m["price_store"] > 0)]
+    drops = drops.assign(drop_pct=(drops["price_store"] - drops["price_erp"]) / drops["price_store"] * 100)
+    drops = drops.sort_values("drop_pct", ascending=False, kind="stable")[
+        ["sku", "channel_id", "price_store", "price_erp", "drop_pct"]
+    ].reset_index(drop=True)
+    preview = {
+        "stock_updates": int(stock_change.sum()),
+        "price_updates": int(price_change.sum()),
+        "to_zero": to_zero.reset_index(drop=True),
+        "price_drops": drops,
+    }
+    ctx.cache["preview"] = preview
+    return preview
+
+
+@register_check("first_sync")
+def check_first_sync(ctx: GoliveContext) -> pd.DataFrame:
+    """Counts of the first sync's changes; price drops over the guard are blockers until confirmed."""
+    pv = first_sync_preview(ctx)
+    guard = ctx.tolerances.price_guard_pct
+    frames = [
+        make_findings(
+            "first_sync", INFO, field="preview", value=[str(pv["stock_updates"]), str(pv["price_updates"]),
+                                                        str(len(pv["to_zero"]))],
+            expected="", message=[
+                f"A primeira sincronização enviará {pv['stock_updates']} atualizações de estoque",
+                f"A primeira sincronização enviará {pv['price_updates']} atualizações de preço",
+                f"{len(pv['to_zero'])} anúncios ficarão com estoque zero",
+            ],
+        )
+    ]  # fmt: skip
+    big = pv["price_drops"][pv["price_drops"]["drop_pct"] > guard]
+    if len(big):
+        items = big["sku"].map(price_drop_item)
+        confirmed = items.map(lambda i: ctx.confirmed(i) is not None).to_numpy(dtype=bool)
+        sev = np.where(confirmed, INFO, BLOQUEIO)
+        note = np.where(confirmed, " (confirmado)", "; confirme com --confirm price_drop:SKU se estiver correto")
+        frames.append(
+            make_findings(
+                "first_sync", sev, sku=big["sku"], field="price", value=big["price_erp"].round(2),
+                expected=f"queda de no máximo {guard:g}%",
+                message="O preço cairá " + big["drop_pct"].round(1).astype("str") + "% (de R$ "
+                + big["price_store"].round(2).astype("str") + " para R$ " + big["price_erp"].round(2).astype("str")
+                + ")" + note,
+            )
+        )  # fmt: skip
+    return concat_findings(frames)

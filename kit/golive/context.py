@@ -1,0 +1,296 @@
+"""Everything a go-live check looks at, gathered once: :class:`GoliveContext`.
+
+The ERP side is an ERP export file; the store side a store export file or,
+when no file is given, the live listings from the channel's connector
+(``connector.list_listings()``). Both are read with the kit's one spreadsheet
+reader (:func:`kit.sheets.read_table`, kind ``products``) into canonical
+columns.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.channels import Channel
+from kit.channeltypes import ChannelType, get_type
+from kit.errors import ConfigurationError, InputDataError
+
+__all__ = [
+    "Tolerances",
+    "CapacityAssumptions",
+    "GoliveContext",
+    "read_products",
+    "prepare_products",
+    "load_store_listings",
+    "PRODUCT_COLUMNS",
+    "STORE_COLUMNS",
+]
+
+log = logging.getLogger(__name__)
+
+PRODUCT_COLUMNS = (
+    "sku", "ean", "title", "brand", "category", "ncm", "weight_kg",
+    "height_cm", "width_cm", "length_cm", "price", "stock", "active",
+)  # fmt: skip
+STORE_COLUMNS = PRODUCT_COLUMNS + ("channel_id", "variation_id", "status")
+GOLIVE_KIND = "golive_products"
+_NUMERIC = ("weight_kg", "height_cm", "width_cm", "length_cm", "price", "stock")
+_TEXT = ("sku", "ean", "title", "brand", "category", "ncm", "channel_id", "variation_id", "status")
+
+
+@dataclass(slots=True)
+class Tolerances:
+    """How far ERP and store may differ before it is a finding.
+
+    Attributes:
+        price_pct: price divergence allowed, in % of the ERP price.
+        stock_units: stock divergence allowed, in units.
+        price_guard_pct: a first-sync price drop above this % is a blocker
+            until a person confirms it.
+        peak_multiplier: change volume at peak relative to now (Black Friday).
+    """
+
+    price_pct: float = 1.0
+    stock_units: float = 0.0
+    price_guard_pct: float = 30.0
+    peak_multiplier: float = 10.0
+
+
+@dataclass(slots=True)
+class CapacityAssumptions:
+    """Change volumes the capacity planner assumes (per hour, "now").
+
+    ``change_rates`` are fractions of the catalogue that change per hour per
+    job; ``orders_per_hour`` drives the orders and status jobs.
+    """
+
+    change_rates: dict[str, float] = field(default_factory=lambda: {"products": 0.01, "stock": 0.20, "prices": 0.05})
+    orders_per_hour: float = 60.0
+
+
+@dataclass(slots=True)
+class GoliveContext:
+    """Inputs of one go-live check.
+
+    Attributes:
+        erp: ERP products in canonical columns.
+        store: store listings in canonical columns (plus channel_id, variation_id, status).
+        channel_type: the channel type checked against.
+        channel: the configured channel, or ``None`` in offline mode (files only).
+        environment: the environment being switched on (``production`` normally).
+        company: the company CNPJ (from the channel unless given).
+        tolerances: see :class:`Tolerances`.
+        capacity: see :class:`CapacityAssumptions`.
+        answers: checklist confirmations ``item -> {"by", "at", ...}``.
+        mappings_channel: whose de-para tables to check (default: the channel name).
+        value_lists: the channel's value lists per de-para kind (files); when
+            ``None`` they come from ``connector.value_lists()`` if there is one.
+        connector: a connector object (built lazily from the channel when needed).
+    """
+
+    erp: pd.DataFrame
+    store: pd.DataFrame
+    channel_type: ChannelType
+    channel: Channel | None = None
+    environment: str = "production"
+    company: str | None = None
+    tolerances: Tolerances = field(default_factory=Tolerances)
+    capacity: CapacityAssumptions = field(default_factory=CapacityAssumptions)
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mappings_channel: str | None = None
+    value_lists: dict[str, pd.DataFrame] | None = None
+    connector: Any = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.erp = prepare_products(self.erp, PRODUCT_COLUMNS)
+        self.store = prepare_products(self.store, STORE_COLUMNS)
+        if self.company is None and self.channel is not None:
+            self.company = self.channel.company
+        if self.mappings_channel is None and self.channel is not None:
+            self.mappings_channel = self.channel.name
+
+    @property
+    def offline(self) -> bool:
+        """True when no channel is configured (files only, no live calls)."""
+        return self.channel is None
+
+    @property
+    def label(self) -> str:
+        return self.channel.name if self.channel else f"offline-{self.channel_type.name}"
+
+    def get_connector(self) -> Any:
+        """The channel's connector (built once); ``ConfigurationError`` if impossible."""
+        if self.connector is None:
+            if self.channel is None:
+                raise ConfigurationError("no channel configured: offline mode has no connector")
+            self.connector = connector_for_channel(self.channel)
+        return self.connector
+
+    def confirmed(self, item: str) -> dict[str, Any] | None:
+        """The confirmation recorded for checklist ``item``, if any."""
+        answer = self.answers.get(item)
+        return answer if answer and answer.get("confirmed", True) else None
+
+
+def connector_for_channel(channel: Channel) -> Any:
+    """``kit.connectors.connector_for(channel)`` with a clear error while connectors are missing."""
+    try:
+        from kit.connectors import connector_for
+    except ImportError:
+        raise ConfigurationError(
+            "the channel connectors (kit.connectors) are not installed in this kit",
+            channel=channel.name,
+            hint="give the store export with --store FILE (offline check) until connectors are available",
+        ) from None
+    from kit.store import Workspace
+
+    return connector_for(channel, workspace=Workspace())
+
+
+def read_products(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read an ERP or store export with the kit's reader (products columns).
+
+    Repeated SKUs are not a reading error here: the ``duplicates`` check reports
+    them, so the reader is asked for the ``listings`` kind (a SKU may repeat)
+    where it is registered, else for a products schema without the unique key.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputDataError(f"file {p} does not exist", file=str(p), hint="check the path")
+    try:
+        from kit.sheets import read_table
+    except ImportError:  # the shared reader has not landed: a minimal CSV read
+        log.warning("kit.sheets is not available; reading %s as a plain CSV", p)
+        return _read_csv_fallback(p)
+    return read_table(p, products_kind())
+
+
+def products_kind() -> str:
+    """The reader kind for go-live inputs: products columns, SKUs allowed to repeat."""
+    from kit.schemas import SCHEMAS, Schema, get_schema, register
+
+    if "listings" in SCHEMAS:
+        return "listings"
+    if GOLIVE_KIND not in SCHEMAS:
+        products = get_schema("products")
+        register(
+            Schema(
+                GOLIVE_KIND,
+                products.columns,
+                key=(),
+                description="products/listings for the go-live check (repeated SKUs are findings, not errors)",
+            )
+        )
+    return GOLIVE_KIND
+
+
+def _read_csv_fallback(path: Path, *, rename: bool = True) -> pd.DataFrame:
+    """Interim reader used only while :mod:`kit.sheets` is not installed."""
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, dtype="str").fillna("")
+        else:
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252")
+            import io
+
+            head = text.split("\n", 1)[0]
+            sep = max((";", ",", "\t"), key=head.count) if any(c in head for c in ";,\t") else ","
+            df = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, sep=sep)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is an input error
+        raise InputDataError(f"cannot read {path}: {exc}", file=str(path)) from None
+    try:
+        if not rename:
+            raise ImportError
+        from kit.schemas import get_schema
+
+        schema = get_schema("products")
+        names = {}
+        for col in df.columns:
+            hit = schema.match_header(col)
+            if hit and hit[0] not in names.values():
+                names[col] = hit[0]
+        df = df.rename(columns=names)
+    except ImportError:
+        pass
+    df.insert(0, "_row", range(2, len(df) + 2))
+    df.attrs["source"] = {"file": str(path), "sheet": None}
+    return df
+
+
+def load_store_listings(channel: Channel, connector: Any = None) -> pd.DataFrame:
+    """Live store listings from the connector (``list_listings()``)."""
+    conn = connector if connector is not None else connector_for_channel(channel)
+    df = conn.list_listings()
+    df.attrs.setdefault("source", {"file": f"{channel.name} (list_listings)", "sheet": None})
+    return df
+
+
+def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Canonical columns present, codes as stripped text, numbers numeric.
+
+    Columns the source lacks are added empty (a check that needs them reports
+    the gap). Already-prepared frames pass through quickly.
+    """
+    if df.attrs.get("golive_prepared"):
+        return df
+    out = df.copy() if not df.columns.is_unique else df
+    if not out.columns.is_unique:
+        raise InputDataError("the table has duplicated columns", hint="remove repeated headers")
+    data: dict[str, Any] = {}
+    n = len(out)
+    for col in columns:
+        if col in _TEXT:
+            if col in out.columns:
+                s = out[col]
+                if s.dtype != "str":
+                    s = s.astype(object).where(s.notna(), "").astype("str")
+                data[col] = s.fillna("").str.strip()
+            else:
+                data[col] = pd.Series([""] * n, dtype="str", index=out.index)
+        elif col in _NUMERIC:
+            if col in out.columns:
+                s = out[col]
+                data[col] = s if pd.api.types.is_numeric_dtype(s) else _to_number(s)
+            else:
+                data[col] = pd.Series(float("nan"), index=out.index, dtype="float64")
+        elif col == "active":
+            data[col] = out[col] if col in out.columns else pd.Series(True, index=out.index)
+    extra = [c for c in out.columns if c not in data]
+    for c in extra:
+        data[c] = out[c]
+    if "_row" not in data:
+        data["_row"] = pd.Series(range(2, n + 2), index=out.index)
+    prepared = pd.DataFrame(data, index=out.index).reset_index(drop=True)
+    prepared.attrs.update(df.attrs)
+    prepared.attrs["golive_prepared"] = True
+    return prepared
+
+
+def _to_number(s: pd.Series) -> pd.Series:
+    """Text numbers to floats; decimal comma and thousands dot handled (the shared reader does more)."""
+    text = s.astype("str").fillna("").str.strip()
+    comma = text.str.contains(",", regex=False)
+    br = comma & (text.str.rfind(",") > text.str.rfind("."))
+    text = text.where(~br, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    text = text.where(~comma | br, text.str.replace(",", "", regex=False))
+    return pd.to_numeric(text.replace("", None), errors="coerce")
+
+
+def channel_type_of(channel: Channel | None, type_name: str | None) -> ChannelType:
+    """The channel type from the channel, or from ``type_name`` in offline mode."""
+    if channel is not None:
+        return channel.channel_type
+    if not type_name:
+        raise ConfigurationError("offline mode needs a channel type", hint="give channel_type, e.g. 'mercadolivre'")
+    return get_type(type_name)
