@@ -44,9 +44,17 @@ class Paginator:
         channel: channel name for error messages.
     """
 
-    def __init__(self, *, records_path: str = "", max_pages: int = 100_000, channel: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        records_path: str = "",
+        max_pages: int = 100_000,
+        stop_at_max: bool = False,
+        channel: str | None = None,
+    ) -> None:
         self.records_path = records_path
         self.max_pages = max_pages
+        self.stop_at_max = stop_at_max  # True: a channel cap (e.g. 30 pages), not an error
         self.channel = channel
 
     def first_params(self) -> dict[str, Any]:
@@ -84,7 +92,8 @@ class Paginator:
                 )
             seen.add(token)
             params = self.params(token)
-        raise ChannelFatalError(f"more than {self.max_pages} pages; stopping", channel=self.channel)
+        if not self.stop_at_max:
+            raise ChannelFatalError(f"more than {self.max_pages} pages; stopping", channel=self.channel)
 
     def all(self, fetch: Fetch) -> list[Any]:
         return [r for page in self.pages(fetch) for r in page]

@@ -37,6 +37,14 @@ from kit.connectors.ratelimit import TokenBucket
 __all__ = ["SandboxServer", "Faults", "SandboxState", "Request", "Reply", "route", "ADMIN_PREFIX"]
 
 ADMIN_PREFIX = "/__sandbox__"
+# A valid CNPJ used for channels aimed at sandboxes.
+SANDBOX_COMPANY = "11222333000181"
+
+
+def _category(type_name: str) -> str:
+    from kit.channeltypes import get_type
+
+    return get_type(type_name).category
 
 
 @dataclass(slots=True)
@@ -279,6 +287,41 @@ class SandboxServer:
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
         return Reply(429, {"message": "Too Many Requests"} | {"status": 429}, {"Retry-After": str(retry_after)})
+
+    def channel_settings(self) -> dict[str, str]:
+        """Channel settings that point a connector at this sandbox (e.g. the VTEX account)."""
+        return {}
+
+    def channel(
+        self,
+        name: str | None = None,
+        *,
+        secrets: Any = None,
+        company: str = SANDBOX_COMPANY,
+        store_credentials: bool = True,
+    ) -> Any:
+        """A :class:`~kit.channels.Channel` aimed at this sandbox, its credentials stored in ``secrets``.
+
+        The channel is validated but not saved in a workspace (use
+        ``ChannelRegistry(ws).add(...)`` for that).
+        """
+        from kit.channels import Channel, validate
+        from kit.secrets import SecretsStore
+
+        channel = validate(
+            Channel(
+                name=name or f"sandbox-{self.type_name}",
+                type=self.type_name,
+                category=_category(self.type_name),
+                company=company,
+                environment="sandbox",
+                base_url=self.url,
+                settings=dict(self.channel_settings()),
+            )
+        )
+        if store_credentials:
+            (secrets or SecretsStore()).update(channel.credentials_ref, self.credentials)
+        return channel
 
     def default_rate(self) -> tuple[float, float]:
         from kit.channeltypes import get_type

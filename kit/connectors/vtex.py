@@ -1,0 +1,400 @@
+"""VTEX connector: inventory per SKU and warehouse, pricing, RefId mapping, Feed v3 orders, invoices.
+
+Declarations only; the request loop, retries and rate limiting are the base's.
+Shapes follow the official OpenAPI documents (``../shared/specs/vtex/``) and
+``../shared/channel-apis.md`` section 2; the capability/confidence table is in
+``docs/channels.md``.
+
+Addresses: the account host ``https://{account}.{environment_host}.com.br``
+(``channel.base_url`` overrides it) and pricing at
+``https://api.vtex.com/{account}/pricing``. With a ``base_url`` override
+(a sandbox or a proxy), pricing is served by the same host at
+``{base_url}/{account}/pricing/...``: only the address differs, never the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from kit.connectors import register_connector
+from kit.connectors.auth import AuthStrategy, StaticHeaders
+from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.paginate import FeedPaginator, PagePaginator
+from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
+from kit.errors import ChannelFatalError, ConfigurationError
+
+__all__ = ["VtexConnector", "ORDER_STATUSES"]
+
+T = TypeVar("T", StockItem, PriceItem)
+
+PRICING_HOST = "https://api.vtex.com"
+# §2.2: stockkeepingunitids pagesize max 1000.
+SKU_IDS_PAGE_SIZE = 1000
+# §2.2 (🟡): RefId -> skuId in one POST; the batch size is not documented, kit choice.
+REFID_BATCH = 50
+# §2.5: feed maxlot max 10.
+FEED_MAXLOT = 10
+FEED_LOTS_PER_FETCH = 10
+DEFAULT_LEAD_TIME = "00:00:00"
+# §2.7 (✅ help.vtex.com "Order flow and status"): the statuses the API uses.
+ORDER_STATUSES = (
+    "order-created", "order-accepted", "on-order-completed", "on-order-completed-ffm", "payment-pending",
+    "payment-approved", "request-cancel", "cancel", "canceled", "window-to-change-payment",
+    "window-to-change-seller", "waiting-for-authorization", "waiting-for-fulfillment",
+    "waiting-ffmt-authorization", "waiting-for-manual-authorization", "authorize-fulfillment",
+    "window-to-cancel", "ready-for-handling", "start-handling", "handling", "ready-for-invoicing", "invoice",
+    "invoiced", "waiting-for-seller-confirmation", "waiting-for-seller-decision", "payment-denied",
+)  # fmt: skip
+
+
+def _cents(value: float | None) -> int:
+    return int(round(float(value or 0) * 100))
+
+
+class VtexConnector(Connector):
+    """VTEX (``X-VTEX-API-AppKey`` / ``X-VTEX-API-AppToken``)."""
+
+    response_rules = (
+        # logistics-api.json: 423 Locked = concurrent updates of one SKU/warehouse; wait and retry.
+        ResponseRule(423, RETRY, TRANSIENT, "VTEX locked the SKU inventory (concurrent update)"),
+    )
+    default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.account = self.settings.get("account") or ""
+        if not self.account:
+            raise ConfigurationError(
+                "the VTEX account name is not set",
+                channel=self.channel.name,
+                hint=f"run 'kit channels set {self.channel.name} settings.account=<accountName>'",
+            )
+        self.pricing_base = (
+            f"{self.base_url}/{self.account}"
+            if self.channel.base_url or kw.get("base_url")
+            else f"{PRICING_HOST}/{self.account}"
+        )
+        self.warehouse = self.settings.get("warehouse_id") or "1_1"
+        self._sku_ids: dict[str, str] = {}
+
+    def make_auth(self) -> AuthStrategy:
+        return StaticHeaders({"X-VTEX-API-AppKey": "app_key", "X-VTEX-API-AppToken": "app_token"})
+
+    # -- connection ------------------------------------------------------------
+    def check_connection(self) -> dict[str, Any]:
+        ids = self.get_json("/api/catalog_system/pvt/sku/stockkeepingunitids", params={"page": 1, "pagesize": 1})
+        return {"account": self.account, "sample_sku_ids": ids}
+
+    def permission_probes(self) -> list[tuple[str, Any]]:
+        sku = self._first_sku_id()
+        probes: list[tuple[str, Any]] = [("Orders feed (OMS: View order / Feed)", self._probe_feed)]
+        if sku:
+            probes[:0] = [
+                ("Logistics inventory", lambda: self.get_json(f"/api/logistics/pvt/inventory/skus/{sku}")),
+                ("Pricing (Read prices)", lambda: self.get_json(f"{self.pricing_base}/pricing/prices/{sku}")),
+            ]
+        return probes
+
+    def _probe_feed(self) -> None:
+        # Read nothing: a GET with maxlot would hide events for a while. The config read is side-effect free.
+        self.get_json("/api/orders/feed/config")
+
+    def _first_sku_id(self) -> str | None:
+        ids = self.get_json("/api/catalog_system/pvt/sku/stockkeepingunitids", params={"page": 1, "pagesize": 1})
+        return str(ids[0]) if ids else None
+
+    # -- catalogue -------------------------------------------------------------
+    def sku_ids(self) -> list[str]:
+        pager = PagePaginator(SKU_IDS_PAGE_SIZE, page_param="page", size_param="pagesize", channel=self.channel.name)
+        return [
+            str(i)
+            for i in pager.all(lambda p: self.get_json("/api/catalog_system/pvt/sku/stockkeepingunitids", params=p))
+        ]
+
+    def resolve_sku_ids(self, refs: Sequence[str]) -> dict[str, str]:
+        """RefId (the ERP's SKU) -> VTEX skuId, cached; unknown RefIds are left out."""
+        missing = list(dict.fromkeys(r for r in refs if r not in self._sku_ids))
+        for start in range(0, len(missing), REFID_BATCH):
+            chunk = missing[start : start + REFID_BATCH]
+            found = self.request(
+                "POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids", json_data=chunk, family="read"
+            ).json()
+            for ref, sku_id in (found or {}).items():
+                if sku_id:
+                    self._sku_ids[str(ref)] = str(sku_id)
+        return {r: self._sku_ids[r] for r in refs if r in self._sku_ids}
+
+    def list_listings(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        ids = self.sku_ids()
+
+        def row(sku_id: str) -> dict[str, Any]:
+            sku = self.get_json(f"/api/catalog_system/pvt/sku/stockkeepingunitbyid/{sku_id}")
+            inv = self.get_json(f"/api/logistics/pvt/inventory/skus/{sku_id}")
+            try:
+                price = self.get_json(f"{self.pricing_base}/pricing/prices/{sku_id}")
+            except ChannelFatalError as exc:
+                if exc.status != 404:
+                    raise
+                price = {}
+            stock = sum(
+                int(b.get("totalQuantity") or 0) - int(b.get("reservedQuantity") or 0)
+                for b in inv.get("balance", [])
+                if b.get("warehouseId") == self.warehouse
+            )
+            alt = sku.get("AlternateIds") or {}
+            ref = alt.get("RefId")
+            if ref:
+                self._sku_ids[str(ref)] = str(sku_id)
+            return {
+                "channel_id": sku_id,
+                "variation_id": None,
+                "sku": ref,
+                "ean": alt.get("Ean"),
+                "title": sku.get("NameComplete") or sku.get("SkuName"),
+                "price": price.get("basePrice"),
+                "stock": stock,
+                "status": "active" if sku.get("IsActive") else "inactive",
+            }
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            rows = list(pool.map(row, ids))
+        return self.listings_frame(rows)
+
+    # -- writes ------------------------------------------------------------------
+    def _with_ids(self, items: Sequence[T]) -> list[T]:
+        """Copies of ``items`` with ``channel_id`` (skuId) filled from their RefId where known."""
+        unresolved = [it.sku for it in items if not it.channel_id]
+        found = self.resolve_sku_ids(unresolved) if unresolved else {}
+        return [it if it.channel_id else replace(it, channel_id=found.get(it.sku)) for it in items]
+
+    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
+        """``PUT /api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}``, one per item.
+
+        ``quantity`` is always sent (leaving it out zeroes the stock), and so is
+        ``leadTime`` (leaving it out resets it).
+        """
+        items = self._with_ids(list(items))
+
+        def send(group: list[StockItem]) -> None:
+            item = group[0]
+            body = {
+                "quantity": max(0, int(item.quantity)),
+                "unlimitedQuantity": False,
+                "leadTime": DEFAULT_LEAD_TIME,
+                "dateUtcOnBalanceSystem": None,
+            }
+            wh = item.warehouse or self.warehouse
+            self.request(
+                "PUT",
+                f"/api/logistics/pvt/inventory/skus/{item.channel_id}/warehouses/{wh}",
+                json_data=body,
+                family="write",
+            )
+
+        return self.run_writes(items, send, skip=_not_on_channel, what="stock")
+
+    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
+        """``PUT {pricing}/pricing/prices/{skuId}`` with ``basePrice`` (+ ``listPrice``), one per item.
+
+        Sends only ``basePrice`` of the three (base/cost/markup): sending all
+        three fails. The PUT replaces the SKU's fixed prices; none are sent.
+        """
+        items = self._with_ids(list(items))
+
+        def send(group: list[PriceItem]) -> None:
+            item = group[0]
+            body: dict[str, Any] = {"basePrice": round(float(item.price), 2)}
+            if item.list_price is not None:
+                body["listPrice"] = round(float(item.list_price), 2)
+            self.request("PUT", f"{self.pricing_base}/pricing/prices/{item.channel_id}", json_data=body, family="write")
+
+        return self.run_writes(items, send, skip=_not_on_channel, what="prices")
+
+    # -- orders ------------------------------------------------------------------
+    def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
+        """Read the Feed v3 (up to 10 lots of 10 events); commit with :meth:`ack_orders`.
+
+        The feed is its own cursor: ``since`` and ``cursor`` are not used (a
+        backfill by date would use List orders, which VTEX says is not for
+        integrations). Several events of one order give one :class:`Order`
+        whose ``ack_token`` carries all their handles.
+        """
+        pager = FeedPaginator(lot_size=FEED_MAXLOT, max_lots=FEED_LOTS_PER_FETCH, channel=self.channel.name)
+        events = pager.all(
+            lambda p: self.get_json("/api/orders/feed", params={"maxlot": FEED_MAXLOT}, family="orders_read")
+        )
+        handles: dict[str, list[str]] = {}
+        for ev in events:
+            handles.setdefault(str(ev["orderId"]), []).append(str(ev["handle"]))
+        orders = []
+        for order_id, hs in handles.items():
+            order = self.get_order(order_id)
+            order.ack_token = ",".join(hs)
+            orders.append(order)
+        return OrdersPage(orders, None, has_more=len(events) >= FEED_MAXLOT * FEED_LOTS_PER_FETCH)
+
+    def get_order(self, order_id: str) -> Order:
+        return self.normalize_order(self.get_json(f"/api/oms/pvt/orders/{order_id}", family="orders_read"))
+
+    def normalize_order(self, raw: dict[str, Any]) -> Order:
+        logistics = (raw.get("shippingData") or {}).get("logisticsInfo") or [{}]
+        first = logistics[0] if logistics else {}
+        couriers = first.get("deliveryIds") or [{}]
+        payments = [
+            p for t in (raw.get("paymentData") or {}).get("transactions") or [] for p in t.get("payments") or []
+        ]
+        client = raw.get("clientProfileData") or {}
+        return Order(
+            order_id=str(raw["orderId"]),
+            channel=self.channel.name,
+            status_raw=str(raw.get("status") or ""),
+            created_at=raw.get("creationDate"),
+            updated_at=raw.get("lastChange"),
+            items=[
+                OrderItem(
+                    sku=str(i.get("refId") or i.get("id")),
+                    quantity=int(i.get("quantity") or 0),
+                    unit_price=(i.get("sellingPrice") or i.get("price") or 0) / 100,  # OMS money is cents
+                    channel_item_id=str(i.get("id")),
+                    title=str(i.get("name") or ""),
+                )
+                for i in raw.get("items") or []
+            ],
+            carrier_raw=first.get("deliveryCompany") or couriers[0].get("courierName"),
+            service_raw=first.get("selectedSla"),
+            payment_raw=payments[0].get("paymentSystemName") if payments else None,
+            total=(raw.get("value") or 0) / 100,
+            buyer={
+                "name": f"{client.get('firstName', '')} {client.get('lastName', '')}".strip(),
+                "email": client.get("email"),
+                "document": client.get("document"),
+                "document_type": client.get("documentType"),
+            },
+            shipping_address=dict((raw.get("shippingData") or {}).get("address") or {}),
+            raw=raw,
+        )
+
+    def ack_orders(self, orders: Sequence[Order]) -> int:
+        """Commit the feed handles of ``orders`` (``POST /api/orders/feed``)."""
+        handles = [h for o in orders if o.ack_token for h in o.ack_token.split(",") if h]
+        for start in range(0, len(handles), 100):
+            chunk = handles[start : start + 100]
+            self.request("POST", "/api/orders/feed", json_data={"handles": chunk}, family="orders_read")
+        return len(handles)
+
+    def send_invoice(
+        self,
+        order: Order | str,
+        *,
+        nfe_key: str,
+        number: str,
+        series: str | None = None,
+        issued_at: str | None = None,
+        value: float | None = None,
+        xml: str | bytes | None = None,
+        tracking_code: str | None = None,
+        tracking_url: str | None = None,
+        carrier: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /api/oms/pvt/orders/{orderId}/invoice`` (type Output, items always sent, cents)."""
+        order = self.as_order(order)
+        items = [
+            {"id": it.channel_item_id or it.sku, "price": _cents(it.unit_price), "quantity": it.quantity}
+            for it in order.items
+        ]
+        body: dict[str, Any] = {
+            "type": "Output",
+            "issuanceDate": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "invoiceNumber": number if not series else f"{number}-{series}",
+            "invoiceValue": str(_cents(value if value is not None else order.total)),
+            "invoiceKey": nfe_key,
+            "items": items,
+        }
+        if xml is not None:
+            body["embeddedInvoice"] = xml.decode("utf-8") if isinstance(xml, bytes) else xml
+        if tracking_code:
+            body.update(
+                {
+                    "trackingNumber": tracking_code,
+                    "trackingUrl": tracking_url,
+                    "courier": carrier or order.carrier_raw or "",
+                }
+            )
+        return self.request(
+            "POST", f"/api/oms/pvt/orders/{order.order_id}/invoice", json_data=body, family="write", idempotent=True
+        ).json()
+
+    def send_tracking(
+        self,
+        order: Order | str,
+        *,
+        carrier: str,
+        code: str,
+        url: str | None = None,
+        service: str | None = None,
+        invoice_number: str | None = None,
+        shipped_at: str | None = None,
+    ) -> dict[str, Any]:
+        """``PATCH /api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}`` (tracking of an invoice)."""
+        order = self.as_order(order)
+        if not invoice_number:
+            packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+            if not packages:
+                raise ChannelFatalError(
+                    "the VTEX order has no invoice to attach the tracking to",
+                    channel=self.channel.name,
+                    hint="send the invoice first (send_invoice), or give invoice_number",
+                )
+            invoice_number = packages[-1]["invoiceNumber"]
+        body = {
+            "trackingNumber": code,
+            "trackingUrl": url,
+            "courier": carrier,
+            "dispatchedDate": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        return self.request(
+            "PATCH", f"/api/oms/pvt/orders/{order.order_id}/invoice/{invoice_number}", json_data=body, family="write"
+        ).json()
+
+    # -- value lists -------------------------------------------------------------
+    def value_lists(self) -> dict[str, Any]:
+        """Carriers from shipping policies; payment names from the last 90 days of List orders; documented statuses."""
+        policies = PagePaginator(
+            100, page_param="page", size_param="perPage", records_path="items", total_path="paging.total"
+        ).all(lambda p: self.get_json("/api/logistics/pvt/shipping-policies", params=p))
+        carriers = [
+            {"carrier": p.get("shippingMethod") or p.get("name"), "service": p.get("name"), "code": p.get("id")}
+            for p in policies
+        ]
+        now = datetime.now(UTC)
+        window = f"creationDate:[{(now - timedelta(days=90)).strftime('%Y-%m-%dT%H:%M:%S.000Z')} TO {now.strftime('%Y-%m-%dT%H:%M:%S.999Z')}]"
+        names: list[dict[str, Any]] = []
+        # §2.5: List orders serves at most 30 pages of 100.
+        pager = PagePaginator(
+            100, page_param="page", size_param="per_page", records_path="list", total_path="paging.total",
+            max_pages=30, stop_at_max=True,
+        )  # fmt: skip
+        for page in pager.pages(lambda p: self.get_json("/api/oms/pvt/orders", params={**p, "f_creationDate": window})):
+            for row in page:
+                for name in str(row.get("paymentNames") or "").split(","):
+                    if name.strip():
+                        names.append({"payment_method": name.strip()})
+        statuses = [{"status": s} for s in ORDER_STATUSES]
+        return {
+            "carrier_service": value_list_frame("carrier_service", carriers),
+            "payment_method": value_list_frame("payment_method", names),
+            "order_status": value_list_frame("order_status", statuses),
+        }
+
+
+def _not_on_channel(item: StockItem | PriceItem) -> str | None:
+    return None if item.channel_id else "SKU (RefId) not found on VTEX"
+
+
+register_connector("vtex", VtexConnector)
