@@ -208,6 +208,12 @@ def run_job(
         if raise_errors:
             raise
         return summary
+    except OSError as exc:  # disk full, permissions: the run failed, say where
+        if raise_errors:
+            raise
+        summary.finish(KitError(f"file system error: {exc}"))
+        log.error("%s %s failed: %s", channel_name, job, summary.error)
+        return summary
     return summary.finish()
 
 

@@ -7,7 +7,9 @@ quarantine the order with its reason and go on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 __all__ = ["OrderTranslation", "Translator", "ORDER_FIELDS"]
@@ -74,10 +76,8 @@ def _norm(value: Any) -> str:
 
 def _load(channel: str, kind: str) -> dict[tuple[str, ...], tuple[str, ...]] | None:
     """``channel key (casefolded) -> ERP values`` of the confirmed rows, or None without a table."""
-    import kit.depara as depara
-
     try:
-        frame = depara.load_table(channel, kind)
+        frame = _load_frame(channel, kind)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a table that cannot be read is no table: quarantine with the reason
@@ -103,6 +103,25 @@ def _load(channel: str, kind: str) -> dict[tuple[str, ...], tuple[str, ...]] | N
         if any(val):
             table[key] = val
     return table
+
+
+def mappings_dir() -> Path:
+    """``$KIT_MAPPINGS`` or ``./mappings`` (the shared de-para layout)."""
+    return Path(os.environ.get("KIT_MAPPINGS") or "mappings").expanduser()
+
+
+def _load_frame(channel: str, kind: str) -> Any:
+    import kit.depara as depara
+
+    loader = getattr(depara, "load_table", None)
+    if loader is not None:
+        return loader(channel, kind)
+    import pandas as pd  # the agreed file layout, read directly when kit.depara has no loader
+
+    path = mappings_dir() / channel / f"{kind}.csv"
+    if not path.exists():
+        raise FileNotFoundError(path)
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def _truthy(value: Any) -> bool:

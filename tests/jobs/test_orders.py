@@ -1,0 +1,154 @@
+"""orders: outbox written once, quarantine and retry, ack after the durable write, reconcile."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+
+from kit.jobs import run_job
+from kit.jobs.outbox import CSV_COLUMNS
+from tests.jobs.conftest import FakeConnector, make_order
+
+
+def write_csv(path, header, rows):
+    """A de-para table in the shared layout (UTF-8, comma)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+MAPPED_PAYMENTS = [["Pix", "Pix", "exact", "100", "true", ""]]
+
+
+def write_mappings(root, *, payments=MAPPED_PAYMENTS, channel="loja"):
+    write_csv(
+        root / channel / "carrier_service.csv",
+        ["channel_carrier", "channel_service", "erp_carrier", "erp_service", "method", "score", "confirmed", "note"],
+        [["Correios", "Sedex", "Correios", "SEDEX", "alias", "100", "true", ""]],
+    )
+    write_csv(
+        root / channel / "payment_method.csv",
+        ["channel_payment_method", "erp_payment_method", "method", "score", "confirmed", "note"],
+        payments,
+    )
+    write_csv(
+        root / channel / "order_status.csv",
+        ["channel_status", "erp_status", "method", "score", "confirmed", "note"],
+        [
+            ["payment-approved", "Pagamento aprovado", "manual", "", "true", ""],
+            ["handling", "Em separação", "fuzzy", "80", "false", "not reviewed yet"],
+        ],
+    )
+
+
+def outbox_orders(folder):
+    seen = Counter()
+    for path in folder.rglob("*-orders-*.json"):
+        for o in json.loads(path.read_text())["orders"]:
+            seen[(o["order_id"], o["version"])] += 1
+    return seen
+
+
+def test_orders_written_once_with_erp_values(channel, workspace, tmp_path):
+    write_mappings(tmp_path / "mappings")
+    fake = FakeConnector([], [make_order(i) for i in range(1, 8)], page_size=3)
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert s.ok and s.applied == 7 and s.quarantined == 0
+    assert fake.queue == [] and sorted(fake.acked) == [f"ORD-{i:04d}" for i in range(1, 8)]
+    folder = workspace.root / "outbox" / "loja"
+    seen = outbox_orders(folder)
+    assert len(seen) == 7 and set(seen.values()) == {1}
+    doc = json.loads(next(folder.glob("*.json")).read_text())
+    assert doc["orders"][0]["erp"] == {"carrier": "Correios", "service": "SEDEX", "payment_method": "Pix",
+                                       "status": "Pagamento aprovado"}  # fmt: skip
+    with open(next(folder.glob("*.csv")), encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter=";"))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert rows[0]["carrier"] == "Correios" and rows[0]["buyer_name"] == "Maria" and rows[0]["ship_zip"] == "01001000"
+    # The channel sends the same orders again (a polling channel): nothing new is written.
+    fake.queue = [make_order(i) for i in range(1, 8)]
+    s2 = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert s2.applied == 0 and s2.skipped == 7
+    assert outbox_orders(folder) == seen
+    # A new version of one order is a new entry.
+    changed = make_order(3)
+    changed.updated_at = "2026-11-21T08:00:00Z"
+    fake.queue = [changed]
+    assert run_job("orders", "loja", ws=workspace, connector=fake).applied == 1
+    assert sum(outbox_orders(folder).values()) == 8
+
+
+def test_unmapped_values_go_to_quarantine_and_come_back_once(channel, workspace, tmp_path):
+    write_mappings(tmp_path / "mappings")
+    orders = [make_order(1), make_order(2, payment="Crediário da Loja"), make_order(3, status="handling")]
+    fake = FakeConnector([], orders)
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert (s.applied, s.quarantined) == (1, 2)
+    assert fake.queue == []  # quarantined orders are kept by the kit, so the queue can be acknowledged
+    reasons = {d.key: d.reason for d in s.details if d.status == "quarantined"}
+    assert "Crediário da Loja" in reasons["ORD-0002"]
+    assert "handling" in reasons["ORD-0003"]  # an unconfirmed suggestion is not a mapping
+    # Still unmapped: reported again, nothing written.
+    s2 = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert (s2.applied, s2.quarantined) == (0, 2)
+    write_mappings(
+        tmp_path / "mappings", payments=MAPPED_PAYMENTS + [["Crediário da Loja", "Crediário", "manual", "", "true", ""]]
+    )
+    s3 = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert (s3.applied, s3.quarantined) == (1, 1)
+    s4 = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert (s4.applied, s4.quarantined) == (0, 1)
+    seen = outbox_orders(workspace.root / "outbox" / "loja")
+    assert sorted(k[0] for k in seen) == ["ORD-0001", "ORD-0002"] and set(seen.values()) == {1}
+
+
+def test_crash_after_file_before_ledger_is_reconciled(channel, workspace, tmp_path, monkeypatch):
+    from kit.jobs.state import JobState
+
+    write_mappings(tmp_path / "mappings")
+    fake = FakeConnector([], [make_order(i) for i in range(1, 5)], page_size=10)
+    real = JobState.record_written
+
+    def boom(self, keys, batch_file):
+        raise RuntimeError("killed between rename and ledger commit")
+
+    monkeypatch.setattr(JobState, "record_written", boom)
+    try:
+        run_job("orders", "loja", ws=workspace, connector=fake)
+    except RuntimeError:
+        pass
+    assert fake.acked == []  # never acknowledged before the ledger
+    monkeypatch.setattr(JobState, "record_written", real)
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert s.ok and s.applied == 0 and s.skipped == 4  # recovered from the outbox, not written twice
+    assert any("Recuperados 4" in n for n in s.notes)
+    assert fake.queue == []
+    seen = outbox_orders(workspace.root / "outbox" / "loja")
+    assert len(seen) == 4 and set(seen.values()) == {1}
+
+
+def test_missing_csv_is_rebuilt_from_json(channel, workspace, tmp_path, monkeypatch):
+    from kit.jobs import outbox
+
+    write_mappings(tmp_path / "mappings")
+    fake = FakeConnector([], [make_order(1)])
+    real_write_csv = outbox._write_csv
+    monkeypatch.setattr(outbox, "_write_csv", lambda path, orders: (_ for _ in ()).throw(OSError("disk full")))
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert not s.ok and "disk full" in s.error and fake.acked == []
+    monkeypatch.setattr(outbox, "_write_csv", real_write_csv)
+    run_job("orders", "loja", ws=workspace, connector=fake)
+    folder = workspace.root / "outbox" / "loja"
+    assert len(list(folder.glob("*.json"))) == 1 and len(list(folder.glob("*.csv"))) == 1
+    assert fake.queue == [] and len(outbox_orders(folder)) == 1
+
+
+def test_dry_run_writes_and_acks_nothing(channel, workspace, tmp_path):
+    write_mappings(tmp_path / "mappings")
+    fake = FakeConnector([], [make_order(1), make_order(2)])
+    s = run_job("orders", "loja", ws=workspace, connector=fake, dry_run=True)
+    assert s.ok and s.applied == 0 and s.skipped == 2
+    assert fake.acked == [] and not (workspace.root / "outbox" / "loja").exists()
