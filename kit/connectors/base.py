@@ -312,6 +312,10 @@ class Connector:
         """Hook: (permission name, call) pairs; a 403 on a call means that permission is missing."""
         return []
 
+    def is_permission_error(self, exc: AuthenticationError) -> bool:
+        """Hook: does this error mean "valid credentials, missing permission"? (default: 403)"""
+        return exc.status == 403
+
     def test_connection(self) -> ConnectionReport:
         """Can the kit reach the channel with these credentials, and what is missing?"""
         try:
@@ -328,10 +332,9 @@ class Connector:
             try:
                 probe()
             except AuthenticationError as exc:
-                if exc.status == 403:
-                    missing.append(name)
-                else:
+                if not self.is_permission_error(exc):
                     raise
+                missing.append(name)
             except ChannelError:
                 pass  # reachable and permitted; the resource itself may be empty
         if missing:

@@ -144,6 +144,14 @@ def _retry_after(raw: requests.Response | None) -> float | None:
             return None
 
 
+def _render(message: str, params: Any) -> str:
+    """Fill Magento-style ``%name`` placeholders from ``parameters``."""
+    if isinstance(params, dict):
+        for name, value in params.items():
+            message = message.replace(f"%{name}", str(value))
+    return message
+
+
 def _channel_detail(raw: requests.Response | None) -> str:
     """A short, scrubbed extract of a channel's error body."""
     if raw is None:
@@ -153,10 +161,19 @@ def _channel_detail(raw: requests.Response | None) -> str:
     except ValueError:
         return scrub(raw.text[:200]).strip()
     if isinstance(body, dict):
+        params = body.get("parameters")
         for key in ("message", "error_description", "error", "Message", "detail"):
             value = body.get(key)
             if isinstance(value, str) and value:
-                return scrub(value[:200])
+                value = _render(value, params)
+                errors = body.get("errors")
+                if isinstance(errors, list) and errors:  # Magento: per-entity validation messages
+                    value += ": " + "; ".join(
+                        _render(str(e.get("message", "")), e.get("parameters"))
+                        for e in errors[:5]
+                        if isinstance(e, dict)
+                    )
+                return scrub(value[:300])
             if isinstance(value, dict) and isinstance(value.get("message"), str):
                 return scrub(value["message"][:200])
     return scrub(json.dumps(body, ensure_ascii=False)[:200])

@@ -1,0 +1,366 @@
+"""Magento 2 / Adobe Commerce connector: MSI source items, base prices, orders by ``updated_at``, invoice and ship.
+
+Declarations on the shared base; shapes from ``../shared/channel-apis.md``
+section 3 (developer.adobe.com). Capability/confidence table: ``docs/channels.md``.
+
+Every merchant hosts their own store, so the channel needs a ``base_url``
+(the store's host); calls go to ``{base_url}/rest/{store_code}/V1/...``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kit.connectors import register_connector
+from kit.connectors.auth import AuthStrategy, BearerToken
+from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.paginate import PagePaginator
+from kit.errors import AuthenticationError, ChannelFatalError
+
+__all__ = ["MagentoConnector", "search_params", "ORDER_STATES"]
+
+# §3.7: input limiting allows 20 entities per synchronous request (the channel type's items_per_request).
+DEFAULT_BULK = 20
+# §3.7: max page size 300 with input limiting on; 100 keeps answers small.
+PAGE_SIZE = 100
+ORDER_PAGES_PER_FETCH = 20
+TS = "%Y-%m-%d %H:%M:%S"
+# §3.5 (🟡): core order states; statuses are per-merchant labels over them.
+ORDER_STATES = ("new", "pending_payment", "processing", "complete", "closed", "canceled", "holded", "payment_review")
+
+
+def search_params(
+    filters: Sequence[tuple[str, Any, str]] = (),
+    *,
+    sort: Sequence[tuple[str, str]] = (),
+    page: int | None = None,
+    size: int | None = None,
+) -> dict[str, Any]:
+    """``searchCriteria`` query parameters; each filter is its own group (AND)."""
+    params: dict[str, Any] = {}
+    for g, (field, value, condition) in enumerate(filters):
+        prefix = f"searchCriteria[filter_groups][{g}][filters][0]"
+        params[f"{prefix}[field]"] = field
+        params[f"{prefix}[value]"] = value
+        params[f"{prefix}[condition_type]"] = condition
+    for s, (field, direction) in enumerate(sort):
+        params[f"searchCriteria[sortOrders][{s}][field]"] = field
+        params[f"searchCriteria[sortOrders][{s}][direction]"] = direction
+    if size is not None:
+        params["searchCriteria[pageSize]"] = size
+    if page is not None:
+        params["searchCriteria[currentPage]"] = page
+    return params
+
+
+class _SearchPager(PagePaginator):
+    """Magento paging: ``searchCriteria[currentPage]``; stops on ``total_count`` (past the end it repeats the last page)."""
+
+    def __init__(self, size: int, base: dict[str, Any], **kw: Any) -> None:
+        super().__init__(
+            size,
+            page_param="searchCriteria[currentPage]",
+            size_param="searchCriteria[pageSize]",
+            records_path="items",
+            total_path="total_count",
+            **kw,
+        )
+        self.base = base
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {**self.base, **super().params(token)}
+
+
+class MagentoConnector(Connector):
+    """Magento 2 REST with an integration (or admin) token sent as ``Authorization: Bearer``."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.store_code = self.settings.get("store_code") or "default"
+        self.source_code = self.settings.get("source_code") or "default"
+        self.http.base_url = f"{self.base_url}/rest/{self.store_code}/V1"
+        self.bulk = self.type.per_request("stock") or DEFAULT_BULK
+
+    def make_auth(self) -> AuthStrategy:
+        return BearerToken("access_token")
+
+    # -- connection ------------------------------------------------------------
+    def check_connection(self) -> dict[str, Any]:
+        configs = self.get_json("store/storeConfigs")
+        codes = [c.get("code") for c in configs or []]
+        if self.store_code not in codes and self.store_code != "all":
+            raise ChannelFatalError(
+                f"store code {self.store_code!r} does not exist on this Magento",
+                channel=self.channel.name,
+                hint="known store codes: " + ", ".join(str(c) for c in codes),
+            )
+        return {"store_codes": codes}
+
+    def permission_probes(self) -> list[tuple[str, Any]]:
+        return [
+            ("Magento_Catalog::products", lambda: self.get_json("products", params=search_params(size=1, page=1))),
+            (
+                "Magento_InventoryApi::source_item",
+                lambda: self.get_json("inventory/source-items", params=search_params(size=1, page=1)),
+            ),
+            ("Magento_Sales::actions_view", lambda: self.get_json("orders", params=search_params(size=1, page=1))),
+        ]
+
+    def _search(self, path: str, filters: Sequence[tuple[str, Any, str]] = (), **kw: Any) -> list[dict[str, Any]]:
+        pager = _SearchPager(PAGE_SIZE, search_params(filters, **kw), channel=self.channel.name)
+        return pager.all(lambda p: self.get_json(path, params=p))
+
+    # -- catalogue -------------------------------------------------------------
+    def list_listings(self):
+        products = self._search("products")
+        stock = {s["sku"]: s for s in self._search("inventory/source-items", [("source_code", self.source_code, "eq")])}
+        rows = []
+        for p in products:
+            attrs = {a.get("attribute_code"): a.get("value") for a in p.get("custom_attributes") or []}
+            s = stock.get(p["sku"], {})
+            rows.append(
+                {
+                    "channel_id": p.get("id"),
+                    "variation_id": None,
+                    "sku": p["sku"],
+                    "ean": attrs.get("ean") or attrs.get("gtin"),
+                    "title": p.get("name"),
+                    "price": p.get("price"),
+                    "stock": int(s["quantity"]) if s.get("quantity") is not None else None,
+                    "status": "active" if p.get("status") == 1 else "inactive",
+                }
+            )
+        return self.listings_frame(rows)
+
+    # -- writes ------------------------------------------------------------------
+    def _bulk(self, path: str, key: str, rows: list[dict[str, Any]]) -> Any:
+        return self.request("POST", path, json_data={key: rows}, family="write").json()
+
+    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
+        """``POST /V1/inventory/source-items`` in batches of the input limit (20).
+
+        MSI validates a batch as a whole: when a batch is refused (400), its
+        items are sent one by one so each gets its own result.
+        """
+        items = list(items)
+
+        def row(it: StockItem) -> dict[str, Any]:
+            qty = max(0, int(it.quantity))
+            return {
+                "sku": it.sku,
+                "source_code": it.warehouse or self.source_code,
+                "quantity": qty,
+                "status": 1 if qty > 0 else 0,
+            }
+
+        def send(group: list[StockItem]) -> dict[int, str] | None:
+            try:
+                self._bulk("inventory/source-items", "sourceItems", [row(it) for it in group])
+                return None
+            except ChannelFatalError as exc:
+                if exc.status != 400 or len(group) == 1:
+                    raise
+            refused: dict[int, str] = {}
+            for pos, it in enumerate(group):
+                try:
+                    self._bulk("inventory/source-items", "sourceItems", [row(it)])
+                except ChannelFatalError as exc:
+                    refused[pos] = exc.message
+            return refused
+
+        return self.run_writes(items, send, batch_size=self.bulk, what="stock")
+
+    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
+        """``POST /V1/products/base-prices`` in batches; the answer lists the refused SKUs."""
+        items = list(items)
+        store_id = 0  # global scope; a store view's price would need its id
+
+        def send(group: list[PriceItem]) -> dict[int, str] | None:
+            answer = self._bulk(
+                "products/base-prices",
+                "prices",
+                [{"price": round(float(it.price), 2), "store_id": store_id, "sku": it.sku} for it in group],
+            )
+            refused: dict[int, str] = {}
+            for err in answer or []:
+                params = err.get("parameters") or {}
+                values = set(map(str, params.values() if isinstance(params, dict) else params))
+                message = _render(err.get("message", "refused"), params)
+                for pos, it in enumerate(group):
+                    if it.sku in values:
+                        refused[pos] = message
+            return refused
+
+        return self.run_writes(items, send, batch_size=self.bulk, what="prices")
+
+    # -- orders ------------------------------------------------------------------
+    def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
+        """Orders with ``updated_at >= cursor or since`` (UTC ``YYYY-MM-DD HH:MM:SS``), oldest first.
+
+        The returned cursor is the newest ``updated_at`` seen. ``gteq`` makes the
+        boundary inclusive: an order updated in that same second comes again,
+        so consumers keep (order_id, updated_at) and drop repeats.
+        """
+        start = cursor or _magento_ts(since) or "1970-01-01 00:00:00"
+        pager = _SearchPager(
+            PAGE_SIZE,
+            search_params([("updated_at", start, "gteq")], sort=[("updated_at", "ASC"), ("entity_id", "ASC")]),
+            channel=self.channel.name,
+            max_pages=ORDER_PAGES_PER_FETCH,
+            stop_at_max=True,
+        )
+        raws: list[dict[str, Any]] = []
+        pages = 0
+        for page in pager.pages(lambda p: self.get_json("orders", params=p, family="orders_read")):
+            raws.extend(page)
+            pages += 1
+        orders = [self.normalize_order(r) for r in raws]
+        new_cursor = max((o.updated_at or "" for o in orders), default=start) or start
+        return OrdersPage(orders, new_cursor, has_more=pages >= ORDER_PAGES_PER_FETCH)
+
+    def get_order(self, order_id: str) -> Order:
+        return self.normalize_order(self.get_json(f"orders/{order_id}", family="orders_read"))
+
+    def normalize_order(self, raw: dict[str, Any]) -> Order:
+        assignments = (raw.get("extension_attributes") or {}).get("shipping_assignments") or [{}]
+        shipping = assignments[0].get("shipping") or {}
+        method = shipping.get("method") or ""
+        return Order(
+            order_id=str(raw["entity_id"]),
+            channel=self.channel.name,
+            status_raw=str(raw.get("status") or ""),
+            created_at=raw.get("created_at"),
+            updated_at=raw.get("updated_at"),
+            items=[
+                OrderItem(
+                    sku=str(i.get("sku")),
+                    quantity=int(float(i.get("qty_ordered") or 0)),
+                    unit_price=float(i.get("price") or 0),
+                    channel_item_id=str(i.get("item_id")),
+                    title=str(i.get("name") or ""),
+                )
+                for i in raw.get("items") or []
+                if not i.get("parent_item_id")  # configurables list parent + child; keep the parent line
+            ],
+            # §3.6: the shipping method is "{carrier_code}_{method_code}".
+            carrier_raw=method.split("_", 1)[0] if method else None,
+            service_raw=method or None,
+            payment_raw=(raw.get("payment") or {}).get("method"),
+            total=float(raw.get("grand_total") or 0),
+            buyer={
+                "name": f"{raw.get('customer_firstname', '')} {raw.get('customer_lastname', '')}".strip(),
+                "email": raw.get("customer_email"),
+                "document": raw.get("customer_taxvat"),
+                "increment_id": raw.get("increment_id"),
+            },
+            shipping_address=dict(shipping.get("address") or {}),
+            raw=raw,
+        )
+
+    def send_invoice(
+        self,
+        order: Order | str,
+        *,
+        nfe_key: str,
+        number: str,
+        series: str | None = None,
+        issued_at: str | None = None,
+        value: float | None = None,
+        xml: str | bytes | None = None,
+        tracking_code: str | None = None,
+        tracking_url: str | None = None,
+        carrier: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /V1/order/{id}/invoice`` (Magento's invoice), then the NF-e in an order comment.
+
+        Magento has no NF-e field (§3.5 ❓): the key and number go in a status
+        history comment, not visible to the customer.
+        """
+        order_id = order.order_id if isinstance(order, Order) else str(order)
+        invoice_id = self.request(
+            "POST", f"order/{order_id}/invoice", json_data={"capture": True, "notify": True}, family="write",
+            idempotent=False,
+        ).json()  # fmt: skip
+        text = f"NF-e {number}{'-' + series if series else ''} chave {nfe_key}"
+        self.request(
+            "POST",
+            f"orders/{order_id}/comments",
+            json_data={"statusHistory": {"comment": text, "is_customer_notified": 0, "is_visible_on_front": 0}},
+            family="write",
+        )
+        return {"invoice_id": invoice_id, "comment": text}
+
+    def send_tracking(
+        self,
+        order: Order | str,
+        *,
+        carrier: str,
+        code: str,
+        url: str | None = None,
+        service: str | None = None,
+        invoice_number: str | None = None,
+        shipped_at: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /V1/order/{id}/ship`` with every item and one track (``carrier`` is the store's carrier code)."""
+        order = self.as_order(order)
+        body = {
+            "items": [
+                {"order_item_id": int(i.channel_item_id), "qty": i.quantity} for i in order.items if i.channel_item_id
+            ],
+            "notify": True,
+            "tracks": [{"track_number": code, "title": service or carrier, "carrier_code": carrier}],
+        }
+        shipment_id = self.request(
+            "POST", f"order/{order.order_id}/ship", json_data=body, family="write", idempotent=False
+        ).json()
+        return {"shipment_id": shipment_id}
+
+    # -- value lists -------------------------------------------------------------
+    def value_lists(self) -> dict[str, Any]:
+        """Magento's REST has no carrier/payment catalogue: values seen in the last 180 days of orders."""
+        since = (datetime.now(UTC) - timedelta(days=180)).strftime(TS)
+        raws = self._search("orders", [("created_at", since, "gteq")], sort=[("created_at", "DESC")])
+        orders = [self.normalize_order(r) for r in raws]
+        carriers = [{"carrier": o.carrier_raw, "service": o.service_raw} for o in orders if o.service_raw]
+        payments = [{"payment_method": o.payment_raw} for o in orders if o.payment_raw]
+        statuses = [{"status": s, "description": "state"} for s in ORDER_STATES]
+        statuses += [{"status": o.status_raw} for o in orders if o.status_raw]
+        return {
+            "carrier_service": value_list_frame("carrier_service", carriers),
+            "payment_method": value_list_frame("payment_method", payments),
+            "order_status": value_list_frame("order_status", statuses),
+        }
+
+    def is_permission_error(self, exc: AuthenticationError) -> bool:
+        # Magento answers 401 (not 403) when a valid token lacks an ACL resource; probes run
+        # after check_connection succeeded, so a 401 there is a missing resource.
+        return exc.status in (401, 403)
+
+
+def _render(message: str, params: Any) -> str:
+    if isinstance(params, dict):
+        for key, value in params.items():
+            message = message.replace(f"%{key}", str(value))
+    elif isinstance(params, list):
+        for n, value in enumerate(params, 1):
+            message = message.replace(f"%{n}", str(value))
+    return message
+
+
+def _magento_ts(value: str | None) -> str | None:
+    """ISO 8601 (any offset) -> Magento's UTC ``YYYY-MM-DD HH:MM:SS``."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC)
+    return dt.strftime(TS)
+
+
+register_connector("magento", MagentoConnector)
