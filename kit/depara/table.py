@@ -15,6 +15,7 @@ import io
 import math
 import os
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -344,7 +345,7 @@ def import_xlsx(kind: str | MappingKind, path: str | Path, *, sheet: str | None 
         wb = load_workbook(file, data_only=True)
     except FileNotFoundError:
         raise InputDataError("file not found", file=file) from None
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputDataError(f"not a readable XLSX workbook ({exc})", file=file, hint="save it as .xlsx") from None
     name = sheet or (k.name[:31] if k.name[:31] in wb.sheetnames else wb.sheetnames[0])
     if name not in wb.sheetnames:

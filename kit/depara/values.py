@@ -10,7 +10,7 @@ import pandas as pd
 from kit.depara.kinds import MappingKind, get_kind
 from kit.errors import ConfigurationError, InputDataError
 
-__all__ = ["load_values", "fetch_channel_values"]
+__all__ = ["load_values", "fetch_channel_values", "sample_lists"]
 
 
 def load_values(path: str | Path, kind: str | MappingKind, *, sheet: str | None = None) -> pd.DataFrame:
@@ -72,3 +72,23 @@ def fetch_channel_values(channel: str, kind: str | MappingKind, **kw: Any) -> pd
             f"the channel does not publish a {k.list_kind} list", channel=channel, hint="load the list from a file"
         )
     return found[k.list_kind]
+
+
+def sample_lists(kind: str | MappingKind, channel_type: str) -> tuple[Path, Path]:
+    """The committed sample value lists (ERP, channel) for ``kind``, from the package data.
+
+    Raises:
+        ConfigurationError: the sample set has no list for this kind / channel type.
+    """
+    from importlib import resources
+
+    k = get_kind(kind)
+    base = Path(str(resources.files("kit").joinpath("data/sample")))
+    erp = base / "erp" / f"{k.list_kind}.csv"
+    channel = base / "channels" / channel_type / f"{k.list_kind}.csv"
+    for path in (erp, channel):
+        if not path.is_file():
+            raise ConfigurationError(
+                f"no sample list {path.relative_to(base)}", file=str(path), hint="pass erp_file / channel_file"
+            )
+    return erp, channel
