@@ -355,17 +355,15 @@ def _expected_rows(rel: str) -> int:
     if path.suffix == ".xlsx":
         return len(pd.read_excel(path))
     data = path.read_bytes()
-    text = (
-        data.decode("utf-8-sig") if not rel.startswith(("erp/", "store_clean/cnova", "store_clean/rakuten")) else None
-    )
-    if text is None:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
         text = data.decode("cp1252")
     return len(text.strip().splitlines()) - 1
 
 
 _KNOWN_READER_ISSUES = {
     # kit.sheets drops a last row starting with "Total" as a totals trailer; here it is the carrier Total Express.
-    "store/skyhub/carrier_service.csv",
     "store_clean/skyhub/carrier_service.csv",
     "channels/skyhub/carrier_service.csv",
 }
