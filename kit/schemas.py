@@ -459,6 +459,8 @@ register(
                 ),
             ),  # fmt: skip
             Column("color", "text", standard=False, aliases=("cor", "color", "colour")),
+            # "Preço de" / "Preço por" exports: declared so "Preço de" is not read as the selling price
+            Column("list_price", "decimal", standard=False, min_value=0, aliases=LIST_PRICE_ALIASES),
             Column("size", "text", standard=False, aliases=("tamanho", "size", "tam")),
             Column(
                 "parent_sku",
@@ -526,6 +528,7 @@ register(
         (
             _sku(),
             Column("price", "decimal", required=True, min_value=0, aliases=PRICE_ALIASES),
+            # "Preço de" / "Preço por" exports: declared so "Preço de" is not read as the selling price
             Column("list_price", "decimal", standard=False, min_value=0, aliases=LIST_PRICE_ALIASES),
             Column("price_table", "code", standard=False, aliases=PRICE_TABLE_ALIASES),
         ),

@@ -64,8 +64,10 @@ _TRUE = {"sim", "s", "ativo", "ativa", "1", "true", "t", "yes", "y", "verdadeiro
 _FALSE = {"nao", "não", "n", "inativo", "inativa", "0", "false", "f", "no", "falso", "desabilitado", "off"}
 _BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
-# Excel's scientific notation for a long number: "7,89123E+12", "7.89123E+12", "7E+12".
-_SCI = r"^[+-]?\d(?:[.,]\d+)?[eE]\+?\d+$"
+# Excel's scientific notation for a long number: "7,89123E+12", "7.89123E+12". A digits-only
+# code (EAN, NCM) in any exponent form is also one; a SKU such as "12E5" may be a real code.
+_SCI_EXCEL = r"^[+-]?\d[.,]\d+[eE]\+\d+$"
+_SCI_DIGITS = r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$"
 _BR_THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"  # "1.234" "12.345.678"
 _US_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+$"  # "1,234"
 _TRAILER = re.compile(
@@ -171,7 +173,7 @@ def read_table(path: str | Path, kind: str | None = None, *, sheet: str | int | 
     frame, _info, problems = _read(Path(path), kind, sheet)
     _raise(problems)
     for p in problems:
-        log.warning("%s", _describe(p))
+        log.info("%s", _describe(p))
     return frame
 
 
@@ -351,7 +353,7 @@ def _detect_separator(lines: list[str], name: str) -> str | None:
     lines = [ln for ln in lines if ln.strip()][:50]
     best: tuple[float, int, str] | None = None
     for rank, sep in enumerate(SEPARATORS):
-        counts = [len(r) for r in csv.reader(lines, delimiter=sep)]
+        counts = [_field_count(ln, sep) for ln in lines]  # line by line: an unclosed quote stays local
         if not counts:
             continue
         mode = max(set(counts), key=counts.count)
@@ -378,6 +380,13 @@ def _detect_separator(lines: list[str], name: str) -> str | None:
                 )
             )
     return None
+
+
+def _field_count(line: str, sep: str) -> int:
+    try:
+        return len(next(csv.reader([line], delimiter=sep), []))
+    except csv.Error:
+        return line.count(sep) + 1
 
 
 def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple[_Raw, Schema]:
@@ -712,7 +721,8 @@ def _pick_sheet(wb: Any, sheets: list[str], schemas: list[Schema], sheet: str | 
             raise _Fatal(
                 Problem(
                     "error",
-                    f"the workbook has no sheet number {sheet} (0-based); its sheets: {', '.join(sheets)}",
+                    f"the workbook has no sheet number {sheet + 1} (counting from 1); its sheets: "
+                    + ", ".join(repr(s) for s in sheets),
                     name,
                     sheet=str(sheet),
                     hint="pick one of the sheets listed",
@@ -738,7 +748,9 @@ def _pick_sheet(wb: Any, sheets: list[str], schemas: list[Schema], sheet: str | 
     seen_headers = []
     for title in sheets:
         ws = wb[title]
-        top = [[_cell_text(v) for v in r] for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        # max_row bounded by the sheet: iterating past it would create cells in a writable workbook
+        limit = min(ws.max_row, HEADER_SEARCH_ROWS)
+        top = [[_cell_text(v) for v in r] for r in ws.iter_rows(max_row=limit, values_only=True)]
         if not any(any(c.strip() for c in r) for r in top):
             continue
         try:
@@ -1004,7 +1016,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                 s = s.str.removeprefix("'")
             sci = np.zeros(len(s), dtype=bool)
             if s.str.contains("E", case=False, regex=False).any():
-                sci = s.str.contains(_SCI, regex=True).to_numpy()
+                sci = s.str.contains(_SCI_DIGITS if col.digits else _SCI_EXCEL, regex=True).to_numpy()
             if sci.any():
                 i = int(np.argmax(sci))
                 rows = tuple(int(r) for r in rownum[sci])
