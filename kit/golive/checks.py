@@ -389,19 +389,16 @@ def _int_text(s: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- de-para
 def _load_depara_table(ctx: GoliveContext, kind: str) -> pd.DataFrame | None:
-    """The de-para table for ``kind`` of the context's channel, or ``None`` if absent."""
+    """The de-para table for ``kind`` of the context's channel, or ``None`` if absent or empty."""
     if not ctx.mappings_channel:
         return None
     try:
-        import kit.depara as depara
-    except ImportError:
-        return None
-    from kit.golive.depara_bridge import load_mapping_table
+        from kit.depara.table import load_table
 
-    try:
-        return load_mapping_table(depara, ctx.mappings_channel, kind)
-    except Exception:  # noqa: BLE001 - a missing table is reported by the depara check
+        table = load_table(ctx.mappings_channel, kind)
+    except Exception:  # noqa: BLE001 - no de-para package or table: nothing to compare with
         return None
+    return table if len(table) else None
 
 
 def _erp_column(table: pd.DataFrame, kind: str) -> str | None:
@@ -424,7 +421,8 @@ def check_depara(ctx: GoliveContext) -> pd.DataFrame:
             message="Modo offline sem canal: as tabelas de de-para (" + ", ".join(kinds) + ") não foram verificadas",
         )  # fmt: skip
     try:
-        import kit.depara as depara
+        import kit.depara.table  # noqa: F401
+        import kit.depara.validate  # noqa: F401
     except ImportError:
         return make_findings(
             "depara", BLOQUEIO, field="depara", value=", ".join(kinds), expected="kit.depara instalado",
@@ -433,7 +431,7 @@ def check_depara(ctx: GoliveContext) -> pd.DataFrame:
         )  # fmt: skip
     from kit.golive.depara_bridge import depara_findings
 
-    return depara_findings(ctx, depara, kinds)
+    return depara_findings(ctx, kinds)
 
 
 # --------------------------------------------------------------------------- credentials

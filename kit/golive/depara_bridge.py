@@ -1,94 +1,97 @@
 """De-para completeness for the go-live check, over :mod:`kit.depara`.
 
-Kept apart from :mod:`kit.golive.checks` because it adapts to the de-para
-package's tables: a row whose ERP side is blank is unmapped; a channel value
-the channel lists (``connector.value_lists()``, or value lists given to the
-check) that has no row at all is unmapped too.
+For every kind the channel type needs, the channel's mapping table
+(``mappings/<channel>/<kind>.csv``) is validated with
+:func:`kit.depara.validate` against the channel's current value lists (given
+as files, or from ``connector.value_lists()``): an unmapped, pending or
+conflicting value is a blocker; duplicates and stale rows are warnings. A
+missing or empty table is a blocker.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kit.golive.findings import BLOQUEIO, INFO, concat_findings, make_findings
+from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, make_findings
 
-__all__ = ["depara_findings", "load_mapping_table", "mappings_dir"]
+__all__ = ["depara_findings", "PROBLEM_TEXT"]
 
-
-def _split_columns(table: pd.DataFrame) -> tuple[list[str], list[str]]:
-    erp = [c for c in table.columns if str(c).startswith("erp")]
-    meta = {"method", "score", "confirmed", "note", "reason", "_row"}
-    channel = [c for c in table.columns if c not in erp and c not in meta]
-    return channel, erp
-
-
-def mappings_dir() -> Path:
-    """``$KIT_MAPPINGS`` or ``./mappings`` (the de-para package's convention)."""
-    return Path(os.environ.get("KIT_MAPPINGS") or "mappings")
-
-
-def load_mapping_table(depara: Any, channel: str, kind: str) -> pd.DataFrame:
-    """``kit.depara.load_table`` when present, else the CSV at ``mappings/<channel>/<kind>.csv``."""
-    loader = getattr(depara, "load_table", None)
-    if callable(loader):
-        return pd.DataFrame(loader(channel, kind))
-    path = mappings_dir() / channel / f"{kind}.csv"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist")
-    return pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8")
+# kit.depara.validate problem -> what the consultant reads.
+PROBLEM_TEXT = {
+    "unmapped": "valor do canal sem de-para para o ERP",
+    "pending": "de-para sugerido mas ainda não confirmado por uma pessoa",
+    "empty_target": "de-para confirmado sem valor do ERP",
+    "unknown_target": "o valor de destino não existe na lista",
+    "conflict": "o mesmo valor está mapeado para destinos diferentes",
+    "many_to_one": "vários valores mapeados para o mesmo destino, o que este tipo não permite",
+    "duplicate": "o mesmo mapeamento aparece duas vezes",
+    "stale": "o valor não existe mais na lista do canal",
+}
 
 
-def _key(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
-    text = frame[cols].astype("str").apply(lambda s: s.str.strip())
-    return text.agg(" + ".join, axis=1) if len(cols) > 1 else text[cols[0]]
-
-
-def depara_findings(ctx: Any, depara: Any, kinds: tuple[str, ...]) -> pd.DataFrame:
+def depara_findings(ctx: Any, kinds: tuple[str, ...]) -> pd.DataFrame:
     """Findings for every de-para kind of the channel type."""
+    # Explicit submodules: ``kit.depara.validate`` is both a module and a function.
+    from kit.depara.table import load_table
+    from kit.depara.validate import validate
+
     frames = []
     lists = _channel_value_lists(ctx)
     for kind in kinds:
+        where = f"mappings/{ctx.mappings_channel}/{kind}.csv"
         try:
-            table = load_mapping_table(depara, ctx.mappings_channel, kind)
-        except Exception as exc:  # noqa: BLE001 - a missing or unreadable table is the finding
+            table = load_table(ctx.mappings_channel, kind)
+        except Exception as exc:  # noqa: BLE001 - an unreadable table is the finding
             frames.append(
                 make_findings(
-                    "depara", BLOQUEIO, field=f"depara.{kind}", value="tabela ausente",
-                    expected=f"mappings/{ctx.mappings_channel}/{kind}.csv",
-                    message=f"Tabela de de-para '{kind}' do canal {ctx.mappings_channel} não encontrada: {exc}",
+                    "depara", BLOQUEIO, field=f"depara.{kind}", value="tabela ilegível", expected=where,
+                    message=f"A tabela de de-para '{kind}' de {ctx.mappings_channel} não pôde ser lida: {exc}",
                 )
             )  # fmt: skip
             continue
-        channel_cols, erp_cols = _split_columns(table)
-        if not channel_cols or not erp_cols:
-            continue
-        erp_blank = table[erp_cols].astype("str").apply(lambda s: s.str.strip().isin(["", "nan", "None"])).any(axis=1)
-        keys = _key(table, channel_cols)
-        unmapped = keys[erp_blank].tolist()
         listed = lists.get(kind)
-        if listed is not None and len(listed):
-            bare = [c.removeprefix("channel_") for c in channel_cols]
-            cols = [c for c in bare if c in listed.columns] or list(listed.columns[: len(channel_cols)])
-            listed = listed[listed[cols].astype("str").apply(lambda s: s.str.strip() != "").any(axis=1)]
-            listed_keys = _key(listed, cols) if len(cols) == len(channel_cols) else pd.Series([], dtype="str")
-            unmapped += [k for k in listed_keys.unique() if k not in set(keys)]
-        if unmapped:
+        if len(table) == 0 and ctx.value_lists is not None and kind not in ctx.value_lists:
             frames.append(
                 make_findings(
-                    "depara", BLOQUEIO, field=f"depara.{kind}", value=sorted(set(unmapped)),
-                    expected="valor do ERP mapeado",
-                    message=[f"Valor do canal '{v}' ({kind}) sem de-para para o ERP" for v in sorted(set(unmapped))],
+                    "depara", AVISO, field=f"depara.{kind}", value="sem lista e sem tabela", expected=where,
+                    message=f"Nenhuma lista de valores '{kind}' do canal foi dada e não há tabela de de-para: "
+                    f"confirme que o canal não usa '{kind}'",
                 )
             )  # fmt: skip
-        else:
+            continue
+        if len(table) == 0:
+            frames.append(
+                make_findings(
+                    "depara", BLOQUEIO, field=f"depara.{kind}", value="tabela ausente ou vazia", expected=where,
+                    message=f"Não há de-para '{kind}' para {ctx.mappings_channel}: monte-o no notebook de de-para "
+                    "antes do go-live",
+                )
+            )  # fmt: skip
+            continue
+        problems = validate(kind, table, channel_values=listed)
+        if len(problems):
+            sev = problems["severity"].map({"error": BLOQUEIO}).fillna(AVISO)
+            text = problems["problem"].map(PROBLEM_TEXT).fillna(problems["problem"].astype("str"))
+            row = problems["row"].astype("object").where(problems["row"].notna(), "")
+            where_row = pd.Series(
+                [f" ({where}, linha {int(r)})" if r != "" else f" ({where})" for r in row], index=problems.index
+            )
+            frames.append(
+                make_findings(
+                    "depara", sev, field=f"depara.{kind}", value=problems["channel_value"].fillna(""),
+                    expected=problems["erp_value"].fillna("").replace("", "valor do ERP mapeado"),
+                    message="De-para '" + kind + "': '" + problems["channel_value"].fillna("").astype("str") + "' — "
+                    + text + where_row,
+                )
+            )  # fmt: skip
+        if not (len(problems) and (problems["severity"] == "error").any()):
+            source = "lista atual do canal" if listed is not None else "tabela (sem lista atual do canal)"
             frames.append(
                 make_findings(
                     "depara", INFO, field=f"depara.{kind}", value=str(len(table)), expected="todos mapeados",
-                    message=f"De-para '{kind}': {len(table)} valores, todos mapeados",
+                    message=f"De-para '{kind}': {len(table)} valores mapeados e confirmados ({source})",
                 )
             )  # fmt: skip
     return concat_findings(frames)
@@ -98,14 +101,12 @@ def _channel_value_lists(ctx: Any) -> dict[str, pd.DataFrame]:
     """Value lists the channel publishes (given on the context, else from the connector)."""
     if ctx.value_lists is not None:
         return ctx.value_lists
-    given = ctx.cache.get("value_lists")
-    if given is not None:
-        return given
+    if "value_lists" in ctx.cache:
+        return ctx.cache["value_lists"]
     lists: dict[str, pd.DataFrame] = {}
     if ctx.channel is not None:
         try:
-            conn = ctx.get_connector()
-            fetch = getattr(conn, "value_lists", None)
+            fetch = getattr(ctx.get_connector(), "value_lists", None)
             if callable(fetch):
                 lists = dict(fetch() or {})
         except Exception:  # noqa: BLE001 - without live lists the table alone is checked

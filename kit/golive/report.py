@@ -34,6 +34,7 @@ __all__ = [
     "ReportOutcome",
     "execute_report",
     "export_html",
+    "show_figure",
 ]
 
 SEVERITY_COLORS = {"bloqueio": "#c0392b", "aviso": "#e67e22", "info": "#2e86c1"}
@@ -124,6 +125,21 @@ def plot_divergences(run: GoliveRun, n: int = 15, ax: Any = None) -> Any:
     ax.set_title("Maiores divergências de preço" if len(top) else "Nenhuma divergência de preço acima da tolerância")
     ax.invert_yaxis()
     return ax
+
+
+def show_figure(ax_or_fig: Any) -> None:
+    """Display a matplotlib figure as a PNG (works with the Agg backend) and close it."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    image = Image(data=buf.getvalue(), format="png")
+    display(image)
 
 
 def capacity_table(run: GoliveRun) -> pd.DataFrame:

@@ -3,7 +3,8 @@
 Title limits come from each channel's listing rules where they are known
 (Mercado Livre: 60 characters); where nothing is published the kit uses a
 conservative default that a consultant can review here. A new channel type
-adds a row, not a branch.
+adds a row, not a branch. The numbers match ``kit.sample.TITLE_LIMITS`` (a
+test keeps them in step).
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ register_requirements("vtex", ProductRequirements(150, source="VTEX catalog: pro
 register_requirements("magento", ProductRequirements(255, mapped_category=False, source="Magento name varchar(255)"))
 register_requirements("skyhub", ProductRequirements(150, source="kit default"))
 register_requirements("pluggto", ProductRequirements(150, source="kit default"))
-register_requirements("netshoes", ProductRequirements(100, source="kit default (conservative)"))
+register_requirements("netshoes", ProductRequirements(150, source="kit default"))
 register_requirements("cnova", ProductRequirements(150, source="kit default"))
 register_requirements("rakuten", ProductRequirements(150, source="kit default"))
-register_requirements("walmart", ProductRequirements(200, source="kit default"))
+register_requirements("walmart", ProductRequirements(199, source="Walmart product name: up to 199"))
 register_requirements("ezcommerce", ProductRequirements(150, source="kit default"))
 
 

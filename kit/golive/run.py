@@ -125,30 +125,11 @@ def load_value_lists(values_dir: str | os.PathLike[str], kinds: tuple[str, ...])
         path = next((base / f"{kind}{ext}" for ext in (".csv", ".xlsx") if (base / f"{kind}{ext}").exists()), None)
         if path is None:
             continue
-        list_kind = kind
-        try:
-            from kit.depara.kinds import get_kind
+        from kit.depara import load_values
 
-            list_kind = get_kind(kind).list_kind
-        except Exception:  # noqa: BLE001 - the kind name is the list kind by default
-            pass
-        try:
-            from kit.sheets import read_table
-        except ImportError:
-            from kit.golive.context import _read_csv_fallback
-
-            df = _read_csv_fallback(path, rename=False)
-            df.columns = [_canonical_list_column(c) for c in df.columns]
-        else:
-            df = read_table(path, list_kind)
+        df = load_values(path, kind)
         out[kind] = df
     return out
-
-
-def _canonical_list_column(name: str) -> str:
-    text = str(name).strip().lower().replace(" ", "_")
-    return {"transportadora": "carrier", "serviço": "service", "servico": "service", "payment": "payment_method",
-            "forma_de_pagamento": "payment_method", "status_do_pedido": "status"}.get(text, text)  # fmt: skip
 
 
 def write_summary(path: str | os.PathLike[str], data: dict[str, Any]) -> None:
