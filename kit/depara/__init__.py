@@ -13,12 +13,11 @@
     values      loading value lists from files or a channel connector
     widgets     the notebook's editor (plain ipywidgets, testable without a kernel)
 
-Heavy imports (pandas, rapidfuzz) happen when a function is first used.
+Importing :mod:`kit.depara` loads pandas and rapidfuzz: command modules import it
+inside their handlers only.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from kit.depara.kinds import KINDS, MappingKind, get_kind, register_kind
 
@@ -41,25 +40,27 @@ __all__ = [
     "translate",
 ]
 
-_LAZY = {
-    "suggest": "kit.depara.suggest",
-    "build_table": "kit.depara.build",
-    "load_values": "kit.depara.values",
-    "load_table": "kit.depara.table",
-    "save_table": "kit.depara.table",
-    "table_path": "kit.depara.table",
-    "mappings_dir": "kit.depara.table",
-    "export_xlsx": "kit.depara.table",
-    "import_xlsx": "kit.depara.table",
-    "validate": "kit.depara.validate",
-    "apply": "kit.depara.apply",
-    "translate": "kit.depara.apply",
-}
+# The submodules ``suggest``, ``validate`` and ``apply`` share their names with
+# the functions they define. Import every submodule first (importing a
+# submodule sets the package attribute to the module), then bind the package
+# names to the functions: ``kit.depara.validate(...)`` is the function, and
+# ``from kit.depara.validate import validate`` still finds the module.
+from kit.depara import apply as _apply_module  # noqa: E402
+from kit.depara import build as _build_module  # noqa: E402
+from kit.depara import suggest as _suggest_module  # noqa: E402
+from kit.depara import table as _table_module  # noqa: E402
+from kit.depara import validate as _validate_module  # noqa: E402
+from kit.depara import values as _values_module  # noqa: E402
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'kit.depara' has no attribute {name!r}")
+suggest = _suggest_module.suggest
+validate = _validate_module.validate
+apply = _apply_module.apply
+translate = _apply_module.translate
+build_table = _build_module.build_table
+load_values = _values_module.load_values
+load_table = _table_module.load_table
+save_table = _table_module.save_table
+table_path = _table_module.table_path
+mappings_dir = _table_module.mappings_dir
+export_xlsx = _table_module.export_xlsx
+import_xlsx = _table_module.import_xlsx

@@ -96,6 +96,40 @@ class DeparaEditor:
         self.last_path: Path | None = None
         self._build()
 
+    @classmethod
+    def from_lists(
+        cls,
+        kind: str | MappingKind,
+        channel_values: Any,
+        erp_values: Any,
+        *,
+        channel: str,
+        channel_type: str | None = None,
+        directory: str | Path | None = None,
+        **kw: Any,
+    ) -> DeparaEditor:
+        """Suggest, load the channel's saved table, and build the editor in one call."""
+        from kit.depara.suggest import suggest, value_frame
+        from kit.depara.table import load_table
+
+        k = get_kind(kind)
+        suggestions = suggest(
+            k, channel_values, erp_values, channel=channel, channel_type=channel_type, mappings_dir=directory
+        )
+        target_list = erp_values if k.direction == "in" else channel_values
+        targets = list(value_frame(k, target_list)[list(k.list_columns)].itertuples(index=False, name=None))
+        return cls(
+            k,
+            suggestions,
+            targets=targets,
+            channel=channel,
+            existing=load_table(channel, k, directory=directory),
+            channel_values=channel_values,
+            erp_values=erp_values,
+            directory=directory,
+            **kw,
+        )
+
     # -- state -----------------------------------------------------------------------------
     def _apply_existing(self, existing: pd.DataFrame) -> None:
         from kit.depara.normalize import compact
