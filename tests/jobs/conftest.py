@@ -159,3 +159,27 @@ LISTINGS = [
 @pytest.fixture
 def fake():
     return FakeConnector([dict(r) for r in LISTINGS])
+
+
+def write_truth_mappings(root: Path, channel: str, channel_type: str) -> None:
+    """De-para tables for ``channel`` built from the sample ground truth (all confirmed)."""
+    from kit.sample import channel_values
+
+    values = channel_values(channel_type)
+    heads = {
+        "carrier_service": ["channel_carrier", "channel_service", "erp_carrier", "erp_service"],
+        "payment_method": ["channel_payment_method", "erp_payment_method"],
+        "order_status": ["channel_status", "erp_status"],
+    }
+    for kind, head in heads.items():
+        rows = []
+        for raw, erp in values.get(kind, []):
+            raw = raw if isinstance(raw, list) else [raw]
+            erp = erp if isinstance(erp, list) else [erp]
+            rows.append([*raw, *erp, "manual", "", "true", ""])
+        folder = root / channel
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{kind}.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([*head, "method", "score", "confirmed", "note"])
+            w.writerows(rows)

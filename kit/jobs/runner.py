@@ -1,0 +1,259 @@
+"""Run a job's notebook through papermill: the one way ``kit sync`` and the scheduler run jobs.
+
+``run_notebook_job("stock", "minha-vtex")``:
+
+1. checks the channel exists and every parameter is declared in the notebook's
+   ``parameters`` cell (an unknown parameter is an error, not a warning);
+2. takes the (channel, job) lock (:mod:`kit.jobs.locks`) or fails at once (exit 3);
+3. executes ``notebooks/jobs/<job>.ipynb`` with papermill (kernel ``python3``)
+   into ``<reports>/<channel>/<job>/<timestamp>.ipynb``; only the channel
+   *name* goes in: the kernel resolves its secrets by reference;
+4. writes ``<timestamp>.json`` beside it (status, counts, duration, failing cell),
+   scrubs both files, and records the run in the workspace ``runs`` table.
+
+Reports go to ``$KIT_REPORTS`` or the repository's ``reports/``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kit.errors import ConfigurationError, LockHeldError
+
+__all__ = [
+    "RunOutcome",
+    "run_notebook_job",
+    "notebook_path",
+    "notebook_parameters",
+    "validate_parameters",
+    "reports_root",
+    "record_run",
+    "KERNEL_NAME",
+]
+
+log = logging.getLogger("kit.jobs.runner")
+
+KERNEL_NAME = "python3"
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+MAX_DETAILS_IN_JSON = 1000
+
+
+@dataclass(slots=True)
+class RunOutcome:
+    """What ``kit sync`` prints and exits with."""
+
+    exit_code: int
+    summary: dict[str, Any] = field(default_factory=dict)
+    report_path: Path | None = None
+    summary_path: Path | None = None
+
+
+def notebooks_dir() -> Path:
+    return Path(os.environ.get("KIT_NOTEBOOKS") or REPO_ROOT / "notebooks").expanduser()
+
+
+def notebook_path(job: str) -> Path:
+    """``notebooks/jobs/<job>.ipynb`` (``$KIT_NOTEBOOKS`` overrides ``notebooks/``)."""
+    from kit.jobs import JOBS
+
+    if job not in JOBS:
+        raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
+    path = notebooks_dir() / "jobs" / f"{job}.ipynb"
+    if not path.exists():
+        raise ConfigurationError(f"the notebook of job {job} is missing: {path}", file=str(path))
+    return path
+
+
+def reports_root() -> Path:
+    """``$KIT_REPORTS`` or the repository's ``reports/``."""
+    return Path(os.environ.get("KIT_REPORTS") or REPO_ROOT / "reports").expanduser()
+
+
+def notebook_parameters(path: Path) -> dict[str, Any]:
+    """The names (and defaults) declared in the notebook's ``parameters`` cell."""
+    import papermill
+
+    return {name: info.get("default") for name, info in papermill.inspect_notebook(str(path)).items()}
+
+
+def validate_parameters(path: Path, params: dict[str, Any]) -> None:
+    """Refuse any parameter the notebook does not declare (papermill would only warn)."""
+    declared = notebook_parameters(path)
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise ConfigurationError(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} for {path.name}",
+            file=str(path),
+            hint="declared parameters: " + ", ".join(sorted(declared)),
+        )
+
+
+def _timestamp(folder: Path) -> str:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    name, n = stamp, 1
+    while (folder / f"{name}.ipynb").exists() or (folder / f"{name}.json").exists():
+        n += 1
+        name = f"{stamp}-{n}"
+    return name
+
+
+def record_run(ws: Any, row: dict[str, Any]) -> None:
+    """Append a run to the workspace ``runs`` table (shape agreed in the preamble)."""
+    with ws.table("runs") as table:
+        table.insert(row)
+
+
+def _register_channel_secrets(ws: Any, channel: Any) -> None:
+    """Load the channel's secrets so :func:`kit.scrub.scrub` masks them in the report files."""
+    from kit.secrets import SecretsStore
+
+    try:
+        SecretsStore().get_all(channel.credentials_ref)
+    except Exception:  # noqa: BLE001 - scrubbing must never break a run
+        pass
+
+
+def _scrub_file(path: Path) -> None:
+    from kit.scrub import scrub
+    from kit.store import atomic_write_bytes
+
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        clean = scrub(text)
+        if clean != text:
+            atomic_write_bytes(path, clean.encode("utf-8"))
+
+
+def run_notebook_job(
+    job: str,
+    channel: str,
+    *,
+    dry_run: bool = False,
+    full: bool = False,
+    since: str | None = None,
+    max_items: int | None = None,
+    params: dict[str, Any] | None = None,
+    ws: Any = None,
+    kernel_name: str = KERNEL_NAME,
+    reports: Path | None = None,
+) -> RunOutcome:
+    """Run ``job`` for ``channel`` through its notebook; see the module docstring.
+
+    Raises:
+        ConfigurationError: unknown job, channel or parameter (exit 2).
+        LockHeldError: another run of the same (channel, job) is in progress (exit 3).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from kit.channels import ChannelRegistry
+    from kit.jobs.locks import HELD_ENV, job_lock
+    from kit.store import Workspace
+
+    ws = ws if ws is not None else Workspace()
+    nb = notebook_path(job)
+    ch = ChannelRegistry(ws).get(channel)
+    folder = (reports or reports_root()) / channel / job
+    parameters: dict[str, Any] = {
+        "channel": channel,
+        "dry_run": bool(dry_run),
+        "full": bool(full),
+        "since": since,
+        "max_items": max_items,
+        "workspace": str(ws.root),
+    }
+    parameters.update(params or {})
+    validate_parameters(nb, parameters)
+    started = time.time()
+    try:
+        lock = job_lock(ws, channel, job)
+        lock.__enter__()
+    except LockHeldError:
+        record_run(
+            ws,
+            {"channel": channel, "job": job, "started_at": started, "finished_at": time.time(), "status": "locked",
+             "counts": {}, "report_path": None, "exit_code": 3},
+        )  # fmt: skip
+        raise
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = _timestamp(folder)
+        out_nb = folder / f"{stem}.ipynb"
+        out_json = folder / f"{stem}.json"
+        kernel_json = folder / f".{stem}.kernel.json"
+        parameters["summary_path"] = str(kernel_json)
+        failing: dict[str, Any] | None = None
+        crash: str | None = None
+        previous = os.environ.get(HELD_ENV)
+        os.environ[HELD_ENV] = f"{channel}:{job}"
+        try:
+            papermill.execute_notebook(
+                str(nb),
+                str(out_nb),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(REPO_ROOT),
+            )
+        except PapermillExecutionError as exc:
+            failing = {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "error": exc.ename,
+                       "message": str(exc.evalue)[:2000]}  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - kernel died, could not start...: still a recorded failed run
+            crash = f"{type(exc).__name__}: {exc}"
+        finally:
+            if previous is None:
+                os.environ.pop(HELD_ENV, None)
+            else:
+                os.environ[HELD_ENV] = previous
+    finally:
+        lock.__exit__(None, None, None)
+    finished = time.time()
+    summary: dict[str, Any] = {}
+    if kernel_json.exists():
+        summary = json.loads(kernel_json.read_text(encoding="utf-8"))
+        kernel_json.unlink()
+    exit_code = int(summary.get("exit_code", 1)) if summary else 1
+    if (failing or crash) and exit_code == 0:
+        exit_code = 1
+    status = "ok" if exit_code == 0 else "failed"
+    details = summary.get("details") or []
+    result = {
+        "channel": channel,
+        "job": job,
+        "status": status,
+        "exit_code": exit_code,
+        "dry_run": bool(dry_run),
+        "full": bool(full),
+        "counts": summary.get("counts") or {"applied": 0, "failed": 0, "skipped": 0, "quarantined": 0, "held": 0},
+        "duration_s": round(finished - started, 3),
+        "job_duration_s": summary.get("duration_s"),
+        "started_at": started,
+        "finished_at": finished,
+        "report_path": str(out_nb),
+        "failing_cell": failing,
+        "error": summary.get("error") or (failing or {}).get("message") or crash,
+        "notes": summary.get("notes") or [],
+        "extra": summary.get("extra") or {},
+        "details": details[:MAX_DETAILS_IN_JSON],
+        "details_truncated": max(0, len(details) - MAX_DETAILS_IN_JSON),
+    }
+    from kit.store import atomic_write_bytes
+
+    atomic_write_bytes(out_json, json.dumps(result, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    _register_channel_secrets(ws, ch)
+    for path in (out_nb, out_json):
+        _scrub_file(path)
+    counts = {k: int(result["counts"].get(k, 0)) for k in ("applied", "failed", "skipped", "quarantined", "held")}
+    record_run(
+        ws,
+        {"channel": channel, "job": job, "started_at": started, "finished_at": finished, "status": status,
+         "counts": counts, "report_path": str(out_nb), "exit_code": exit_code, "dry_run": bool(dry_run)},
+    )  # fmt: skip
+    return RunOutcome(exit_code, result, out_nb, out_json)
