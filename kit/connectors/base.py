@@ -353,9 +353,15 @@ class Connector:
     def listings_frame(self, rows: list[dict[str, Any]]):
         import pandas as pd
 
-        frame = pd.DataFrame([{c: r.get(c) for c in LISTING_COLUMNS} for r in rows], columns=LISTING_COLUMNS)
+        def code(v: Any) -> str | None:
+            return None if v is None or v == "" else str(v)
+
+        data = {c: [r.get(c) for r in rows] for c in LISTING_COLUMNS}
         for col in ("channel_id", "variation_id", "sku", "ean"):
-            frame[col] = frame[col].map(lambda v: None if v is None or v == "" else str(v)).astype("object")
+            data[col] = [code(v) for v in data[col]]
+        frame = pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in LISTING_COLUMNS}, columns=LISTING_COLUMNS)
+        frame["price"] = pd.to_numeric(frame["price"], errors="coerce")
+        frame["stock"] = pd.to_numeric(frame["stock"], errors="coerce").astype("Int64")
         return frame
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:

@@ -1,0 +1,474 @@
+"""Mercado Livre connector: listings by SELLER_SKU, stock/price per listing, orders, shipments, NF-e, ME1 tracking.
+
+Declarations on the shared base; shapes from ``../shared/channel-apis.md``
+section 1. Capability/confidence table: ``docs/channels.md``.
+
+* OAuth2 with a rotating, single-use refresh token
+  (:class:`~kit.connectors.auth.OAuth2Refresh`: persisted before use,
+  safe across processes).
+* Listings: ``/users/{id}/items/search`` (offset up to 1000, ``search_type=scan``
+  beyond) then multiget of 20 ids; the SKU is the ``SELLER_SKU`` attribute of
+  the item or of each variation.
+* Stock and price: ``PUT /items/{id}``, one listing per request in a small
+  thread pool under the shared rate limiter. For listings with variations the
+  item is read fresh and **every** variation id is sent back (leaving one out
+  may delete it, §1.3 ❓).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kit.connectors import register_connector
+from kit.connectors.auth import AuthStrategy, OAuth2Refresh
+from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.paginate import CursorPaginator, OffsetPaginator
+from kit.errors import ChannelFatalError, ConfigurationError
+
+__all__ = ["MercadoLivreConnector", "ORDER_STATUSES", "ME2_LOGISTIC_TYPES"]
+
+# §1.2: offset paging stops at 1000 results; scan pages hold up to 100; multiget takes 20 ids.
+OFFSET_LIMIT_MAX = 1000
+SEARCH_PAGE = 50
+SCAN_PAGE = 100
+MULTIGET_IDS = 20
+# §1.5: orders search pages of 50; a third party stops at offset ~9950.
+ORDERS_PAGE = 50
+ORDERS_MAX_OFFSET = 9950
+# §1.5 (🟡): order.status values; pending_cancel ❓.
+ORDER_STATUSES = (
+    "confirmed", "payment_required", "payment_in_process", "partially_paid", "paid", "partially_refunded",
+    "cancelled", "invalid",
+)  # fmt: skip
+# §1.6 (✅): ME2 logistic types.
+ME2_LOGISTIC_TYPES = ("drop_off", "xd_drop_off", "cross_docking", "fulfillment", "self_service")
+
+
+class _ScanPaginator(CursorPaginator):
+    """Scan/scroll: the token is (scroll_id, first id of the page).
+
+    Mercado Livre may hand back the same ``scroll_id`` on every page (❓), so
+    the id alone cannot be the token; a page that repeats with the same
+    scroll id is still refused.
+    """
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> Hashable | None:
+        cursor = super().next_token(body, records, token)
+        if cursor is None:
+            return None
+        self._last_scroll = cursor
+        return (cursor, str(records[0]))
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {**self.base_params, self.cursor_param: token[0]}
+
+
+def _attr(attrs: list[dict[str, Any]] | None, attr_id: str) -> str | None:
+    for a in attrs or []:
+        if a.get("id") == attr_id:
+            return a.get("value_name") or a.get("value_id")
+    return None
+
+
+class MercadoLivreConnector(Connector):
+    """Mercado Livre (``Authorization: Bearer APP_USR-...``, token refreshed and rotated as needed)."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.site_id = self.settings.get("site_id") or "MLB"
+        self._user_id: str | None = self.settings.get("user_id") or None
+        # sku -> (item_id, variation_id); item_id -> has variations
+        self._links: dict[str, tuple[str, str | None]] | None = None
+        self._has_variations: dict[str, bool] = {}
+
+    def make_auth(self) -> AuthStrategy:
+        # §1.1: POST /oauth/token, form-urlencoded; 6 h access token, single-use refresh token.
+        return OAuth2Refresh("/oauth/token")
+
+    @property
+    def user_id(self) -> str:
+        if not self._user_id:
+            self._user_id = str(self.get_json("/users/me")["id"])
+        return self._user_id
+
+    # -- connection ----------------------------------------------------------------
+    def check_connection(self) -> dict[str, Any]:
+        me = self.get_json("/users/me")
+        if self._user_id and str(me.get("id")) != str(self._user_id):
+            raise ConfigurationError(
+                f"the token belongs to seller {me.get('id')}, not to the configured user_id {self._user_id}",
+                channel=self.channel.name,
+                hint="authorize the app with the right seller account, or fix settings.user_id",
+            )
+        self._user_id = str(me.get("id"))
+        return {"user_id": me.get("id"), "nickname": me.get("nickname"), "site_id": me.get("site_id")}
+
+    def permission_probes(self) -> list[tuple[str, Any]]:
+        since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")
+        return [
+            (
+                "Publicação e sincronização (items)",
+                lambda: self.get_json(f"/users/{self.user_id}/items/search", params={"limit": 1}),
+            ),
+            (
+                "Vendas e envios (orders)",
+                lambda: self.get_json(
+                    "/orders/search",
+                    params={"seller": self.user_id, "order.date_last_updated.from": since, "limit": 1},
+                ),
+            ),
+        ]
+
+    # -- listings ------------------------------------------------------------------------
+    def item_ids(self) -> list[str]:
+        """Every listing id of the seller (offset paging, or scan past 1000 results)."""
+        path = f"/users/{self.user_id}/items/search"
+        first = self.get_json(path, params={"offset": 0, "limit": SEARCH_PAGE})
+        total = int((first.get("paging") or {}).get("total") or 0)
+        if total <= OFFSET_LIMIT_MAX:
+            pager = OffsetPaginator(
+                SEARCH_PAGE, records_path="results", total_path="paging.total", channel=self.channel.name
+            )
+            return [str(i) for i in pager.all(lambda p: self.get_json(path, params=p))]
+        scan = _ScanPaginator(
+            "scroll_id",
+            cursor_param="scroll_id",
+            base_params={"search_type": "scan", "limit": SCAN_PAGE},
+            records_path="results",
+            channel=self.channel.name,
+        )
+        return [str(i) for i in scan.all(lambda p: self.get_json(path, params=p))]
+
+    def items(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Multiget in chunks of 20; items that answer 404 are left out."""
+        out = []
+        for start in range(0, len(ids), MULTIGET_IDS):
+            chunk = ids[start : start + MULTIGET_IDS]
+            for entry in self.get_json("/items", params={"ids": ",".join(chunk)}) or []:
+                if entry.get("code") == 200 and isinstance(entry.get("body"), dict):
+                    out.append(entry["body"])
+        return out
+
+    def list_listings(self):
+        rows = []
+        links: dict[str, tuple[str, str | None]] = {}
+        for item in self.items(self.item_ids()):
+            variations = item.get("variations") or []
+            self._has_variations[item["id"]] = bool(variations)
+            if not variations:
+                sku = _attr(item.get("attributes"), "SELLER_SKU") or item.get("seller_custom_field")
+                rows.append(
+                    {
+                        "channel_id": item["id"],
+                        "variation_id": None,
+                        "sku": sku,
+                        "ean": _attr(item.get("attributes"), "GTIN"),
+                        "title": item.get("title"),
+                        "price": item.get("price"),
+                        "stock": item.get("available_quantity"),
+                        "status": item.get("status"),
+                    }
+                )
+                if sku:
+                    links[str(sku)] = (item["id"], None)
+            for v in variations:
+                sku = _attr(v.get("attributes"), "SELLER_SKU") or v.get("seller_custom_field")
+                rows.append(
+                    {
+                        "channel_id": item["id"],
+                        "variation_id": v.get("id"),
+                        "sku": sku,
+                        "ean": _attr(v.get("attributes"), "GTIN"),
+                        "title": item.get("title"),
+                        "price": v.get("price", item.get("price")),
+                        "stock": v.get("available_quantity"),
+                        "status": item.get("status"),
+                    }
+                )
+                if sku:
+                    links[str(sku)] = (item["id"], str(v.get("id")))
+        self._links = links
+        return self.listings_frame(rows)
+
+    def _link(self, item: StockItem | PriceItem) -> tuple[str, str | None] | None:
+        if item.channel_id:
+            return str(item.channel_id), (str(item.variation_id) if item.variation_id else None)
+        if self._links is None:
+            self.list_listings()
+        assert self._links is not None
+        return self._links.get(item.sku)
+
+    # -- writes ----------------------------------------------------------------------------
+    def _write(self, items: Sequence[StockItem] | Sequence[PriceItem], field: str, what: str) -> WriteResult:
+        items = list(items)
+        if any(not it.channel_id for it in items) and self._links is None:
+            self.list_listings()
+
+        def target(it: Any) -> tuple[str, str | None]:
+            link = self._link(it)
+            assert link is not None
+            return link
+
+        def value(it: Any) -> Any:
+            return max(0, int(it.quantity)) if field == "available_quantity" else round(float(it.price), 2)
+
+        def send(group: list[Any]) -> dict[int, str] | None:
+            item_id = target(group[0])[0]
+            by_variation = {target(it)[1]: value(it) for it in group}
+            has_variations = self._has_variations.get(item_id)
+            if has_variations is None:
+                has_variations = any(v is not None for v in by_variation)
+            if not has_variations:
+                self.request("PUT", f"/items/{item_id}", json_data={field: value(group[-1])}, family="write")
+                return None
+            current = self.get_json(f"/items/{item_id}")
+            variations = current.get("variations") or []
+            known = {str(v.get("id")) for v in variations}
+            refused = {
+                pos: f"listing {item_id} has variations; variation {target(it)[1]} is not one of them"
+                for pos, it in enumerate(group)
+                if target(it)[1] not in known
+            }
+            updates = {k: v for k, v in by_variation.items() if k in known}
+            if field == "price":
+                prices = set(updates.values())
+                if len(prices) > 1:
+                    reason = "Mercado Livre requires one price for every variation of a listing"
+                    return dict.fromkeys(range(len(group)), reason)
+                price = prices.pop() if prices else None
+                body = [{"id": v["id"], "price": price if price is not None else v.get("price")} for v in variations]
+            else:
+                body = [
+                    {"id": v["id"], field: updates.get(str(v["id"]), v.get(field))}  # every variation, always
+                    for v in variations
+                ]
+            if updates:
+                self.request("PUT", f"/items/{item_id}", json_data={"variations": body}, family="write")
+            return refused
+
+        return self.run_writes(
+            items,
+            send,
+            group_key=lambda it: target(it)[0],
+            skip=lambda it: None if self._link(it) else "SKU not listed on Mercado Livre (no SELLER_SKU match)",
+            workers=self.write_workers,
+            what=what,
+        )
+
+    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
+        """``PUT /items/{id}`` ``available_quantity`` (per variation when the listing has them)."""
+        return self._write(items, "available_quantity", "stock")
+
+    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
+        """``PUT /items/{id}`` ``price`` (the same price on every variation)."""
+        return self._write(items, "price", "prices")
+
+    # -- orders -------------------------------------------------------------------------------
+    def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
+        """Orders with ``order.date_last_updated.from = cursor or since`` (ISO 8601), oldest first.
+
+        The cursor returned is the newest ``date_last_updated`` seen; the
+        boundary is inclusive, so consumers drop repeats by (order_id, updated_at).
+        """
+        start = cursor or since or (datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="seconds")
+        params = {"seller": self.user_id, "order.date_last_updated.from": start, "sort": "date_asc"}
+        pager = OffsetPaginator(
+            ORDERS_PAGE,
+            records_path="results",
+            total_path="paging.total",
+            channel=self.channel.name,
+            max_pages=ORDERS_MAX_OFFSET // ORDERS_PAGE + 1,
+            stop_at_max=True,
+        )
+        raws: list[dict[str, Any]] = []
+        for page in pager.pages(
+            lambda p: self.get_json("/orders/search", params={**params, **p}, family="orders_read")
+        ):
+            raws.extend(page)
+        shipments: dict[str, dict[str, Any]] = {}
+        orders = []
+        for raw in raws:
+            sid = str((raw.get("shipping") or {}).get("id") or "")
+            if sid and sid not in shipments:
+                shipments[sid] = self.get_json(
+                    f"/shipments/{sid}", headers={"x-format-new": "true"}, family="orders_read"
+                )
+            orders.append(self.normalize_order(raw, shipments.get(sid)))
+        newest = max((o.updated_at or "" for o in orders), default="") or start
+        return OrdersPage(orders, newest, has_more=len(raws) >= ORDERS_MAX_OFFSET)
+
+    def get_order(self, order_id: str) -> Order:
+        raw = self.get_json(f"/orders/{order_id}", headers={"x-format-new": "true"}, family="orders_read")
+        sid = (raw.get("shipping") or {}).get("id")
+        shipment = self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"}) if sid else None
+        return self.normalize_order(raw, shipment)
+
+    def normalize_order(self, raw: dict[str, Any], shipment: dict[str, Any] | None = None) -> Order:
+        logistic = (shipment or {}).get("logistic") or {}
+        mode = logistic.get("mode")
+        option = (shipment or {}).get("shipping_option") or {}
+        # carrier = mode; service = logistic type for ME2, the shipping method name for ME1 (§1.6).
+        service = logistic.get("type") if mode == "me2" else (option.get("name") or logistic.get("type") or mode)
+        payments = raw.get("payments") or []
+        pay = payments[0] if payments else {}
+        items = []
+        for line in raw.get("order_items") or []:
+            it = line.get("item") or {}
+            items.append(
+                OrderItem(
+                    sku=str(it.get("seller_sku") or it.get("seller_custom_field") or it.get("id")),
+                    quantity=int(line.get("quantity") or 0),
+                    unit_price=float(line.get("unit_price") or 0),
+                    channel_item_id=it.get("id"),
+                    variation_id=str(it["variation_id"]) if it.get("variation_id") else None,
+                    title=str(it.get("title") or ""),
+                )
+            )
+        dest = (shipment or {}).get("destination") or {}
+        return Order(
+            order_id=str(raw["id"]),
+            channel=self.channel.name,
+            status_raw=str(raw.get("status") or ""),
+            created_at=raw.get("date_created"),
+            updated_at=raw.get("date_last_updated") or raw.get("last_updated"),
+            items=items,
+            carrier_raw=mode,
+            service_raw=service,
+            payment_raw=pay.get("payment_method_id") or pay.get("payment_type") or pay.get("payment_type_id"),
+            total=float(raw.get("total_amount") or 0),
+            buyer=dict(raw.get("buyer") or {}),
+            shipping_address=dict(dest.get("shipping_address") or {}),
+            pack_id=str(raw["pack_id"]) if raw.get("pack_id") else None,
+            raw={**raw, "_shipment": shipment} if shipment else raw,
+        )
+
+    def _shipment_id(self, order: Order) -> str:
+        sid = (order.raw.get("shipping") or {}).get("id")
+        if not sid:
+            raise ChannelFatalError(
+                "the Mercado Livre order has no shipment", channel=self.channel.name, hint="check the order on ML"
+            )
+        return str(sid)
+
+    def send_invoice(
+        self,
+        order: Order | str,
+        *,
+        nfe_key: str,
+        number: str,
+        series: str | None = None,
+        issued_at: str | None = None,
+        value: float | None = None,
+        xml: str | bytes | None = None,
+        tracking_code: str | None = None,
+        tracking_url: str | None = None,
+        carrier: str | None = None,
+    ) -> dict[str, Any]:
+        """NF-e XML as the raw body of ``POST /shipments/{id}/invoice_data/?siteId=MLB`` (§1.7 🟡; one per pack)."""
+        if xml is None:
+            raise ConfigurationError(
+                "Mercado Livre needs the authorised NF-e XML, not only its key",
+                channel=self.channel.name,
+                hint="give the XML file (nfe_xml_path in the shipments export)",
+            )
+        order = self.as_order(order)
+        body = xml.encode("utf-8") if isinstance(xml, str) else xml
+        return self.request(
+            "POST",
+            f"/shipments/{self._shipment_id(order)}/invoice_data/",
+            params={"siteId": self.site_id},
+            data=body,
+            headers={"Content-Type": "application/xml"},
+            family="write",
+        ).json()
+
+    def send_tracking(
+        self,
+        order: Order | str,
+        *,
+        carrier: str,
+        code: str,
+        url: str | None = None,
+        service: str | None = None,
+        invoice_number: str | None = None,
+        shipped_at: str | None = None,
+    ) -> dict[str, Any]:
+        """ME1 only (§1.6 ✅): ``PUT /shipments/{id}`` (service_id + tracking) then ``seller_notifications`` shipped.
+
+        ``service`` is the ME1 ``service_id`` or a shipping method name from
+        ``/sites/{site}/shipping_methods`` (matched by name, ❓).
+        """
+        order = self.as_order(order)
+        sid = self._shipment_id(order)
+        shipment = order.raw.get("_shipment") or self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
+        mode = (shipment.get("logistic") or {}).get("mode")
+        if mode != "me1":
+            raise ChannelFatalError(
+                f"tracking is informed by the seller only for ME1 shipments; this one is {mode}",
+                channel=self.channel.name,
+                hint="ME2 tracking comes from Mercado Envios; nothing to send",
+            )
+        service_id = self._service_id(service or carrier, shipment)
+        self.request(
+            "PUT", f"/shipments/{sid}", json_data={"service_id": service_id, "tracking_number": code}, family="write"
+        )
+        return self.request(
+            "POST",
+            f"/shipments/{sid}/seller_notifications",
+            json_data={
+                "payload": {
+                    "service_id": service_id,
+                    "comment": f"{carrier} {code}",
+                    "date": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                },
+                "tracking_number": code,
+                "tracking_url": url,
+                "status": "shipped",
+                "substatus": None,
+            },
+            family="write",
+        ).json()
+
+    def _service_id(self, service: str | None, shipment: dict[str, Any]) -> int:
+        if service and str(service).isdigit():
+            return int(service)
+        methods = self.get_json(f"/sites/{self.site_id}/shipping_methods")
+        wanted = (service or (shipment.get("shipping_option") or {}).get("name") or "").strip().lower()
+        for m in methods or []:
+            if "me1" in (m.get("shipping_modes") or []) and str(m.get("name", "")).lower() == wanted:
+                return int(m["id"])
+        option_id = (shipment.get("shipping_option") or {}).get("shipping_method_id")
+        if option_id:
+            return int(option_id)
+        raise ConfigurationError(
+            f"no ME1 service id for {service!r}",
+            channel=self.channel.name,
+            hint="give the ME1 service_id, or a shipping method name listed in value_lists()",
+        )
+
+    # -- value lists ---------------------------------------------------------------------------
+    def value_lists(self) -> dict[str, Any]:
+        """Carriers: (mode, logistic type) for ME2, (me1, method name) for ME1, (custom, custom); payment ids and types; statuses."""
+        methods = self.get_json(f"/sites/{self.site_id}/shipping_methods") or []
+        carriers = [{"carrier": "me2", "service": t, "description": "logistic type"} for t in ME2_LOGISTIC_TYPES]
+        carriers += [
+            {"carrier": "me1", "service": m.get("name"), "code": str(m.get("id")), "description": m.get("company_name")}
+            for m in methods
+            if "me1" in (m.get("shipping_modes") or [])
+        ]
+        carriers.append({"carrier": "custom", "service": "custom", "description": "own shipping"})
+        payments_raw = self.get_json(f"/sites/{self.site_id}/payment_methods") or []
+        payments = [{"payment_method": p.get("id"), "description": p.get("name")} for p in payments_raw]
+        payments += [{"payment_method": p.get("payment_type_id"), "description": "payment type"} for p in payments_raw]
+        statuses = [{"status": s} for s in ORDER_STATUSES]
+        return {
+            "carrier_service": value_list_frame("carrier_service", carriers),
+            "payment_method": value_list_frame("payment_method", [p for p in payments if p["payment_method"]]),
+            "order_status": value_list_frame("order_status", statuses),
+        }
+
+
+register_connector("mercadolivre", MercadoLivreConnector)
