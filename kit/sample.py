@@ -459,37 +459,33 @@ def write_erp_exports(directory: str | Path, n: int, seed: int = SAMPLE_SEED, *,
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     if catalog is None:
-        frame = generate_catalog_frame(n, seed)
-        _write_products_fast(out / "products.csv", frame)
-        records = None
-        skus, prices, stocks = frame["sku"].tolist(), frame["price"].to_numpy(), frame["stock"].to_numpy()
-    else:
-        records = _as_records(catalog)
-        _write_csv(
-            out / "products.csv",
-            [ERP_PRODUCT_HEADERS[c] for c in PRODUCT_COLUMNS],
-            (_product_cells(r, True) for r in records),
-            sep=";",
-            encoding="cp1252",
-        )
-        skus = [r["sku"] for r in records]
-        prices = np.array([r["price"] for r in records], dtype=float)
-        stocks = np.array([r["stock"] for r in records], dtype=np.int64)
-    reserved = (stocks * 7) % 5  # deterministic, small
+        _write_erp_exports_fast(out, generate_catalog_frame(n, seed))
+        write_erp_value_lists(out)
+        return out
+    records = _as_records(catalog)
+    _write_csv(
+        out / "products.csv",
+        [ERP_PRODUCT_HEADERS[c] for c in PRODUCT_COLUMNS],
+        (_product_cells(r, True) for r in records),
+        sep=";",
+        encoding="cp1252",
+    )
+    skus = [r["sku"] for r in records]
+    prices = np.array([r["price"] for r in records], dtype=float)
+    stocks = np.array([r["stock"] for r in records], dtype=np.int64)
     _write_csv(
         out / "stock.csv",
         list(ERP_STOCK_HEADERS.values()),
-        zip(skus, stocks.tolist(), reserved.tolist(), [ERP_WAREHOUSE] * len(skus), strict=True),
+        zip(skus, stocks.tolist(), _reserved(stocks).tolist(), [ERP_WAREHOUSE] * len(skus), strict=True),
         sep=";",
         encoding="utf-8-sig",
     )
-    list_prices = np.round(np.ceil(prices * 1.25) - 0.10, 2)
     _write_csv(
         out / "prices.csv",
         list(ERP_PRICE_HEADERS.values()),
         (
             (s, _fmt_num(p, 2, True, True), _fmt_num(lp, 2, True, True), ERP_PRICE_TABLE)
-            for s, p, lp in zip(skus, prices.tolist(), list_prices.tolist(), strict=True)
+            for s, p, lp in zip(skus, prices.tolist(), _list_prices(prices).tolist(), strict=True)
         ),
         sep=";",
         encoding="cp1252",
@@ -498,33 +494,90 @@ def write_erp_exports(directory: str | Path, n: int, seed: int = SAMPLE_SEED, *,
     return out
 
 
-def _write_products_fast(path: Path, frame: Any) -> None:
-    """products.csv for big frames: columns formatted with numpy, joined once."""
-    n = len(frame)
+def _reserved(stocks: np.ndarray) -> np.ndarray:
+    return (stocks * 7) % 5  # deterministic, small
 
-    def comma(values: np.ndarray, decimals: int) -> np.ndarray:
-        return np.char.replace(np.char.mod(f"%.{decimals}f", values), ".", ",")
 
-    cols = [
-        np.asarray(frame["sku"], dtype=object),
-        np.asarray(frame["ean"], dtype=object),
-        np.asarray(frame["title"], dtype=object),
-        np.asarray(frame["brand"], dtype=object),
-        np.asarray(frame["category"], dtype=object),
-        np.asarray(frame["ncm"], dtype=object),
-        comma(frame["weight_kg"].to_numpy(), 3).astype(object),
-        comma(frame["height_cm"].to_numpy(), 1).astype(object),
-        comma(frame["width_cm"].to_numpy(), 1).astype(object),
-        comma(frame["length_cm"].to_numpy(), 1).astype(object),
-        comma(frame["price"].to_numpy(), 2).astype(object),
-        frame["stock"].to_numpy().astype(str).astype(object),
-        np.where(frame["active"].to_numpy(), "Sim", "Não").astype(object),
-    ]
-    # No generated text holds ';', quotes or line breaks, so no field needs quoting.
-    lines = [";".join(row) for row in zip(*cols, strict=True)] if n else []
-    header = ";".join(ERP_PRODUCT_HEADERS[c] for c in PRODUCT_COLUMNS)
+def _list_prices(prices: np.ndarray) -> np.ndarray:
+    return np.round(np.ceil(prices * 1.25) - 0.10, 2)
+
+
+def _decimal_strings(values: np.ndarray, decimals: int, *, thousands: bool = False) -> list[str]:
+    """``1234.5`` -> ``"1234,50"`` (or ``"1.234,50"``), vectorised; same text as :func:`_fmt_num`.
+
+    Values are non-negative and already rounded to ``decimals`` places.
+    """
+    scale = 10**decimals
+    scaled = np.rint(np.asarray(values, dtype=float) * scale).astype(np.int64)
+    whole, frac = scaled // scale, scaled % scale
+    whole_text = whole.astype(str)
+    if thousands:
+        big = whole >= 1000
+        grouped = np.strings.add(
+            np.strings.add((whole // 1000).astype(str), "."), np.strings.zfill((whole % 1000).astype(str), 3)
+        )
+        whole_text = np.where(big, grouped, whole_text)
+        if (whole >= 1_000_000).any():  # rare: fall back to exact formatting
+            return [_fmt_num(v, decimals, True, True) for v in np.asarray(values, dtype=float).tolist()]
+    return np.strings.add(np.strings.add(whole_text, ","), np.strings.zfill(frac.astype(str), decimals)).tolist()
+
+
+def _write_lines(path: Path, header: Sequence[str], columns: Sequence[list[str]], *, encoding: str, eol: str) -> None:
+    """Join pre-formatted columns with ``;`` (no field needs quoting) and write once."""
+    lines = [";".join(header), *(";".join(row) for row in zip(*columns, strict=True))]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(("\r\n".join([header, *lines]) + "\r\n").encode("cp1252"))
+    path.write_bytes((eol.join(lines) + eol).encode(encoding))
+
+
+def _write_erp_exports_fast(out: Path, frame: Any) -> None:
+    """products/stock/prices for big generated catalogues: numpy formatting, one write each.
+
+    Only for generated data, whose text never holds ``;``, quotes or line breaks.
+    """
+    n = len(frame)
+    skus = frame["sku"].tolist()
+    stocks = frame["stock"].to_numpy()
+    prices = frame["price"].to_numpy()
+    _write_lines(
+        out / "products.csv",
+        [ERP_PRODUCT_HEADERS[c] for c in PRODUCT_COLUMNS],
+        [
+            skus,
+            frame["ean"].tolist(),
+            frame["title"].tolist(),
+            frame["brand"].tolist(),
+            frame["category"].tolist(),
+            frame["ncm"].tolist(),
+            _decimal_strings(frame["weight_kg"].to_numpy(), 3),
+            _decimal_strings(frame["height_cm"].to_numpy(), 1),
+            _decimal_strings(frame["width_cm"].to_numpy(), 1),
+            _decimal_strings(frame["length_cm"].to_numpy(), 1),
+            _decimal_strings(prices, 2),
+            stocks.astype(str).tolist(),
+            np.where(frame["active"].to_numpy(), "Sim", "Não").tolist(),
+        ],
+        encoding="cp1252",
+        eol="\r\n",
+    )
+    _write_lines(
+        out / "stock.csv",
+        list(ERP_STOCK_HEADERS.values()),
+        [skus, stocks.astype(str).tolist(), _reserved(stocks).astype(str).tolist(), [ERP_WAREHOUSE] * n],
+        encoding="utf-8-sig",
+        eol="\n",
+    )
+    _write_lines(
+        out / "prices.csv",
+        list(ERP_PRICE_HEADERS.values()),
+        [
+            skus,
+            _decimal_strings(prices, 2, thousands=True),
+            _decimal_strings(_list_prices(prices), 2, thousands=True),
+            [ERP_PRICE_TABLE] * n,
+        ],
+        encoding="cp1252",
+        eol="\r\n",
+    )
 
 
 def write_erp_value_lists(directory: str | Path) -> Path:

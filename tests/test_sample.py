@@ -83,6 +83,14 @@ def test_fast_and_record_paths_write_the_same_erp_files(tmp_path):
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "records" / name).read_bytes(), name
 
 
+@pytest.mark.parametrize(("decimals", "thousands"), [(1, False), (2, False), (3, False), (2, True)])
+def test_vectorised_number_text_matches_the_scalar_formatter(decimals, thousands):
+    rng = np.random.default_rng(decimals)
+    values = np.round(np.concatenate([rng.uniform(0, 3_000_000, 2000), [0.0, 999.99, 1000.0, 0.05]]), decimals)
+    expected = [S._fmt_num(v, decimals, True, thousands) for v in values.tolist()]
+    assert S._decimal_strings(values, decimals, thousands=thousands) == expected
+
+
 def test_erp_products_file_is_cp1252_semicolon_decimal_comma(tmp_path):
     S.write_erp_exports(tmp_path, 50, seed=1)
     raw = (tmp_path / "products.csv").read_bytes()
