@@ -245,8 +245,10 @@ def step_store_import(ctx: DemoContext) -> None:
             listings = read_export(store / manifest["listings_file"], _listing_kind())
         except InputDataError as exc:
             # The export carries deliberate defects; a reader that refuses one is reported, not fatal.
-            ctx.say(f"{name}: a exportação da loja {manifest['listings_file']} foi recusada pelo leitor: {exc.message}")
-            listings = None
+            ctx.say(
+                f"{name}: {_row_count(store / manifest['listings_file'])} anúncios em {manifest['listings_file']}, "
+                f"recusados pelo leitor: {exc.message}"
+            )
         else:
             cols = [c for c in listings.columns if not c.startswith("_")]
             ctx.workspace.states.put_many(
@@ -265,6 +267,16 @@ def step_store_import(ctx: DemoContext) -> None:
             f"  defeitos conhecidos na exportação da loja: {len(defects)} classes, {len(flagged)} SKUs "
             f"(ver {store / 'defects.json'})"
         )
+
+
+def _row_count(path: Path) -> str:
+    """Rows the reader saw in a file it refused (``?`` if it cannot tell)."""
+    try:
+        from kit.sheets import inspect_table
+
+        return str(inspect_table(path, _listing_kind()).get("rows", "?"))
+    except Exception:  # noqa: BLE001 - only a number for the summary
+        return "?"
 
 
 def _name(frame: Any) -> str:
