@@ -134,7 +134,8 @@ def _suggest(rows: pd.DataFrame, other: pd.DataFrame, other_only: pd.DataFrame) 
     suggestion[hit] = by_ean.to_numpy()[hit]
     how[hit] = "mesmo EAN " + rows["ean"].to_numpy()[hit]
     todo = np.nonzero(~hit)[0]
-    cand = other_only[other_only["title"] != ""]
+    # Rows already suggested by EAN are not offered again by title.
+    cand = other_only[(other_only["title"] != "") & ~other_only["sku"].isin(suggestion[hit])]
     if todo.size and len(cand) and todo.size * len(cand) <= FUZZY_MAX_CELLS:
         from rapidfuzz import fuzz, process, utils
 

@@ -1,0 +1,219 @@
+"""Each check on small hand-built tables: what it flags, with which severity, and what it leaves alone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.channels import Channel, validate
+from kit.channeltypes import get_type
+from kit.golive import COLUMNS, GoliveContext, Tolerances, run_checks
+from kit.golive.checks import capacity_plan, first_sync_preview
+from kit.golive.registry import CHECKS, register_check
+from kit.sample import ean13
+
+CNPJ = "11222333000181"
+TITLES = ["Tênis de Corrida Atlântica", "Garrafa Térmica Inox", "Cafeteira Elétrica Preta", "Mochila Escolar Azul",
+          "Luminária de Mesa Branca"]  # fmt: skip
+
+
+def _products(n: int = 5, **over) -> pd.DataFrame:
+    rows = []
+    for i in range(1, n + 1):
+        rows.append(
+            {"sku": f"A{i}", "ean": ean13(789_100_000_000 + i), "title": f"{TITLES[(i - 1) % len(TITLES)]} {i}",
+             "brand": "Marca", "category": "Casa", "ncm": "61091000", "weight_kg": 1.0, "height_cm": 10.0,
+             "width_cm": 10.0, "length_cm": 10.0, "price": 100.0 + i, "stock": 10 + i, "active": True}
+        )  # fmt: skip
+    df = pd.DataFrame(rows)
+    for key, value in over.items():
+        df[key] = value
+    return df
+
+
+def _ctx(erp, store, **kw) -> GoliveContext:
+    kw.setdefault("company", CNPJ)
+    return GoliveContext(erp=erp, store=store, channel_type=get_type(kw.pop("type", "vtex")), **kw)
+
+
+def _only(findings, check):
+    return findings[findings["check"] == check]
+
+
+def test_findings_have_fixed_columns_and_clean_data_has_no_blocker():
+    erp = _products()
+    f = run_checks(_ctx(erp, erp.copy()))
+    assert list(f.columns) == list(COLUMNS)
+    assert not (f["severity"] == "bloqueio").any(), f.to_string()
+    assert set(f["severity"]) <= {"bloqueio", "aviso", "info"}
+
+
+def test_register_twice_is_an_error_and_a_crashing_check_is_a_blocker():
+    with pytest.raises(ValueError, match="registered twice"):
+        register_check("sku_coverage")(lambda ctx: None)
+
+    @register_check("test_boom")
+    def boom(ctx):
+        raise RuntimeError("kaboom")
+
+    try:
+        erp = _products(2)
+        f = run_checks(_ctx(erp, erp.copy()), only=["test_boom", "duplicates"])
+        row = f[f["check"] == "test_boom"].iloc[0]
+        assert row["severity"] == "bloqueio" and "kaboom" in row["message"]
+    finally:
+        CHECKS.pop("test_boom")
+
+
+def test_coverage_suggests_same_ean_then_near_identical_title():
+    erp = _products(4)
+    store = erp.copy()
+    store.loc[0, "sku"] = "A1-OLD"  # same EAN under another SKU
+    store.loc[1, ["sku", "ean"]] = ["B2", ""]  # no EAN, same title
+    store.loc[2, ["sku", "ean", "title"]] = ["C3", "", "Outra coisa completamente diferente"]
+    f = _only(run_checks(_ctx(erp, store), only=["sku_coverage"]), "sku_coverage")
+    by = {(r.field, r.sku): r for r in f.itertuples()}
+    assert "A1-OLD" in by[("erp.sku", "A1")].expected and "EAN" in by[("erp.sku", "A1")].expected
+    assert by[("erp.sku", "A1")].severity == "bloqueio"
+    assert "B2" in by[("erp.sku", "A2")].expected and "título" in by[("erp.sku", "A2")].expected
+    assert by[("erp.sku", "A3")].expected == "SKU presente na loja"  # no suggestion for a different title
+    assert by[("erp.sku", "A3")].severity == "aviso"
+    assert by[("store.sku", "C3")].severity == "bloqueio"
+    assert ("erp.sku", "A4") not in by
+
+
+def test_duplicates_on_each_side():
+    erp = _products(4)
+    erp.loc[3, "sku"] = "A3"  # repeated SKU in the ERP
+    store = _products(4)
+    store.loc[1, "ean"] = store.loc[0, "ean"]  # one EAN, two SKUs
+    store["channel_id"] = ["10", "11", "12", "12"]  # repeated listing id
+    f = _only(run_checks(_ctx(erp, store), only=["duplicates"]), "duplicates")
+    assert set(f.loc[f["field"] == "erp.sku", "sku"]) == {"A3"}
+    assert set(f.loc[f["field"] == "store.ean", "sku"]) == {"A1", "A2"}
+    assert set(f.loc[f["field"] == "store.channel_id", "sku"]) == {"A3", "A4"}
+    assert (f["severity"] == "bloqueio").all()
+
+
+def test_validity_ean_ncm_cnpj_price_stock():
+    erp = _products(5)
+    erp.loc[0, "ean"] = erp.loc[0, "ean"][:-1] + str((int(erp.loc[0, "ean"][-1]) + 1) % 10)
+    erp.loc[1, "ncm"] = "6109"
+    erp.loc[2, "price"] = 0.0
+    erp.loc[3, "stock"] = -1
+    f = _only(run_checks(_ctx(erp, _products(5), company="11222333000100"), only=["validity"]), "validity")
+    flagged = {(r.field, r.sku) for r in f[f["severity"] == "bloqueio"].itertuples()}
+    assert {("erp.ean", "A1"), ("erp.ncm", "A2"), ("erp.price", "A3"), ("erp.stock", "A4")} <= flagged
+    assert ("company.cnpj", "") in flagged
+    assert not any(sku == "A5" for _, sku in flagged)
+    # An alphanumeric CNPJ is accepted.
+    ok = run_checks(_ctx(_products(1), _products(1), company="12ABC34501DE35"), only=["validity"])
+    assert not (ok["field"] == "company.cnpj").any()
+
+
+def test_required_fields_use_the_channel_type_limits():
+    erp = _products(3)
+    store = _products(3)
+    store.loc[0, "title"] = "x" * 61
+    store.loc[1, "brand"] = ""
+    store.loc[2, "width_cm"] = 0.0
+    ml = _only(run_checks(_ctx(erp, store, type="mercadolivre"), only=["required_fields"]), "required_fields")
+    assert {(r.field, r.sku) for r in ml.itertuples()} == {("store.title", "A1"), ("store.brand", "A2"),
+                                                          ("store.width_cm", "A3")}  # fmt: skip
+    vtex = _only(run_checks(_ctx(erp, store, type="vtex"), only=["required_fields"]), "required_fields")
+    assert ("store.title", "A1") not in {(r.field, r.sku) for r in vtex.itertuples()}  # 61 < 150
+
+
+def test_divergences_respect_tolerances_and_come_largest_first():
+    erp = _products(4)
+    store = erp.copy()
+    store["price"] = erp["price"] * [1.005, 1.10, 0.5, 1.0]  # 0.5 % is inside the 1 % tolerance
+    store["stock"] = erp["stock"] + [0, 2, 0, 30]
+    f = _only(run_checks(_ctx(erp, store, tolerances=Tolerances(price_pct=1, stock_units=1)),
+                         only=["divergences"]), "divergences")  # fmt: skip
+    assert f.loc[f["field"] == "price", "sku"].tolist() == ["A3", "A2"]
+    assert f.loc[f["field"] == "stock", "sku"].tolist() == ["A4", "A2"]
+
+
+def test_first_sync_preview_and_price_guard_confirmation():
+    erp = _products(4)
+    store = erp.copy()
+    store.loc[0, "price"] = erp.loc[0, "price"] * 2  # ERP price is a 50 % drop
+    store.loc[1, "price"] = erp.loc[1, "price"] * 1.1  # a 9 % drop: under the guard
+    erp.loc[2, "stock"] = 0
+    ctx = _ctx(erp, store, tolerances=Tolerances(price_guard_pct=30))
+    pv = first_sync_preview(ctx)
+    assert (pv["price_updates"], pv["stock_updates"]) == (2, 1)
+    assert pv["to_zero"]["sku"].tolist() == ["A3"]
+    assert pv["price_drops"]["sku"].tolist() == ["A1", "A2"]
+    assert pv["price_drops"]["drop_pct"].iloc[0] == pytest.approx(50.0)
+    f = _only(run_checks(ctx, only=["first_sync"]), "first_sync")
+    assert f[f["severity"] == "bloqueio"]["sku"].tolist() == ["A1"]
+    confirmed = _ctx(erp, store, answers={"price_drop:A1": {"by": "Ana", "at": "2026-01-01"}})
+    f2 = run_checks(confirmed, only=["first_sync"])
+    assert not (f2["severity"] == "bloqueio").any()
+
+
+def _channel(**kw) -> Channel:
+    base = dict(name="loja", type="vtex", category="plataforma", company=CNPJ, environment="production",
+                settings={"account": "loja"})  # fmt: skip
+    base.update(kw)
+    return validate(Channel(**base))
+
+
+class FakeConnector:
+    def __init__(self, ok=True, missing=(), evidence=None):
+        self.ok, self.missing, self.evidence = ok, list(missing), evidence
+
+    def test_connection(self):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(ok=self.ok, message="401 unauthorized" if not self.ok else "ok",
+                               missing_permissions=self.missing, details={})  # fmt: skip
+
+    def value_lists(self):
+        return {}
+
+
+def test_credentials_environment_and_local_base_url():
+    erp = _products(2)
+    good = run_checks(_ctx(erp, erp.copy(), channel=_channel(), connector=FakeConnector()), only=["credentials"])
+    assert not (good["severity"] == "bloqueio").any()
+    sandbox = _channel(environment="sandbox")
+    f = run_checks(_ctx(erp, erp.copy(), channel=sandbox, connector=FakeConnector()), only=["credentials"])
+    assert ((f["field"] == "environment") & (f["severity"] == "bloqueio")).any()
+    local = _channel(base_url="http://127.0.0.1:8080")
+    f = run_checks(_ctx(erp, erp.copy(), channel=local, connector=FakeConnector()), only=["credentials"])
+    assert ((f["field"] == "base_url") & (f["severity"] == "bloqueio")).any()
+    f = run_checks(_ctx(erp, erp.copy(), channel=_channel(), connector=FakeConnector(ok=False, missing=["OMS"])),
+                   only=["credentials"])  # fmt: skip
+    assert set(f.loc[f["severity"] == "bloqueio", "field"]) == {"credentials", "permissions"}
+
+
+def test_other_erp_evidence_checklist_and_confirmation():
+    erp = _products(2)
+    ch = _channel()
+    unconfirmed = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=FakeConnector()), only=["other_erp"])
+    assert unconfirmed["severity"].tolist() == ["bloqueio"]
+    confirmed = run_checks(
+        _ctx(erp, erp.copy(), channel=ch, connector=FakeConnector(), answers={"other_erp": {"by": "Ana", "at": "x"}}),
+        only=["other_erp"],
+    )
+    assert confirmed["severity"].tolist() == ["info"] and "Ana" in confirmed["message"].iloc[0]
+    hook = FakeConnector()
+    hook.integration_evidence = lambda: [{"field": "hook", "value": "appkey-outro", "message": "Hook de outro app"}]
+    f = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=hook), only=["other_erp"])
+    assert f["severity"].tolist() == ["bloqueio"] and f["value"].tolist() == ["appkey-outro"]
+
+
+def test_capacity_blocks_when_a_job_cannot_keep_up_now():
+    erp = _products(3)
+    ch = _channel()
+    ctx = _ctx(erp, erp.copy(), channel=ch, connector=FakeConnector())
+    ctx.capacity.orders_per_hour = 1_000_000  # orders read at VTEX's default rate cannot keep up
+    plan = capacity_plan(ctx)
+    assert set(plan["scenario"]) == {"agora", "pico"}
+    f = run_checks(ctx, only=["capacity"])
+    blocked = f[f["severity"] == "bloqueio"]
+    # Orders (reads) and status pushes both scale with orders per hour; catalogue jobs still fit.
+    assert len(blocked) and blocked["field"].str.match(r"capacity\.(orders|status)\.").all()
