@@ -220,12 +220,19 @@ def step_erp_import(ctx: DemoContext) -> None:
 
 
 def _listing_kind() -> str:
-    """The reader kind for store listings: ``listings`` (a SKU may repeat) where registered."""
+    """The reader kind for store listings: products columns where a SKU may repeat.
+
+    A repeated SKU in a store export is a finding for the go-live check, not a
+    reading error; the go-live package owns that kind (``listings`` once the
+    reader registers it).
+    """
     try:
-        from kit.schemas import SCHEMAS
+        from kit.golive.context import products_kind
     except ImportError:
-        return "products"
-    return "listings" if "listings" in SCHEMAS else "products"
+        from kit.schemas import SCHEMAS
+
+        return "listings" if "listings" in SCHEMAS else "products"
+    return products_kind()
 
 
 @demo_step("store_import")

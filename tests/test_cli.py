@@ -130,6 +130,7 @@ def test_demo_builds_the_workspace_and_is_idempotent(tmp_path, kit_cli):
     assert first.returncode == 0, first.stderr
     assert "Demonstração canais-kit" in first.stdout
     assert "300 SKUs" in first.stdout
+    assert first.stdout.count("anúncios lidos") == 3, first.stdout
     second = kit_cli("demo", "--dir", str(demo))
     assert second.returncode == 0, second.stderr
     assert "(0 novos nesta execução)" in second.stdout
