@@ -66,7 +66,15 @@ class SecretsStore:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else default_secrets_path()
-        self._lock = FileLock(str(self.path) + ".lock", timeout=30)
+        self._file_lock = FileLock(str(self.path) + ".lock", timeout=30)
+
+    @property
+    def _lock(self) -> FileLock:
+        # filelock creates missing parent directories with the default mode (0755);
+        # create the secrets directory first, private.
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self._file_lock
 
     # -- file access -------------------------------------------------------
     def _read(self) -> dict[str, dict[str, str]]:

@@ -29,6 +29,7 @@ def test_file_is_created_with_mode_0600():
     store.set(REF, "app_token", "tok-abcdef-123456")
     path = _secrets_path()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # created private (it did not exist)
     assert store.get(REF, "app_token") == "tok-abcdef-123456"
 
 
