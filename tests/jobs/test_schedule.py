@@ -1,0 +1,97 @@
+"""kit schedule / kit run-due: what is due, and what never runs."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from kit.jobs.runner import RunOutcome, record_run
+from kit.jobs.schedule import crontab_text, due_jobs, interval_to_cron, run_due, systemd_text
+
+
+def _channel(ws, name, *, enabled=True, golive="APTO"):
+    from kit.channels import Channel, ChannelRegistry
+    from kit.golive import record_result
+
+    reg = ChannelRegistry(ws)
+    reg.add(Channel(name=name, type="vtex", category="plataforma", company="11222333000181",
+                    environment="sandbox", settings={"account": "demo"}))  # fmt: skip
+    reg.update(name, {"jobs.products.enabled": "false"}, enabled=enabled)
+    if golive:
+        record_result(ws, {"channel": name, "verdict": golive, "finished_at": "2026-11-26T10:00:00"})
+
+
+@pytest.mark.parametrize(
+    "minutes,expr",
+    [(1, "* * * * *"), (5, "*/5 * * * *"), (15, "*/15 * * * *"), (60, "0 * * * *"), (120, "0 */2 * * *"),
+     (1440, "0 0 * * *"), (7, None), (90, None)],
+)  # fmt: skip
+def test_interval_to_cron(minutes, expr):
+    assert interval_to_cron(minutes) == expr
+
+
+def test_only_enabled_channels_that_passed_golive_are_due(workspace):
+    _channel(workspace, "ok")
+    _channel(workspace, "off", enabled=False)
+    _channel(workspace, "nogo", golive="NÃO APTO")
+    _channel(workspace, "nocheck", golive=None)
+    due = {(d.channel, d.job): d for d in due_jobs(workspace)}
+    assert {k for k, d in due.items() if d.due} == {
+        ("ok", "stock"),
+        ("ok", "prices"),
+        ("ok", "orders"),
+        ("ok", "status"),
+    }
+    assert due[("off", "stock")].reason == "channel disabled"
+    assert due[("nogo", "stock")].reason == "go-live check not passed"
+    assert due[("nocheck", "orders")].reason == "go-live check not passed"
+    assert due[("ok", "products")].reason == "job disabled"
+
+
+def test_interval_elapsed_since_last_successful_real_start(workspace):
+    _channel(workspace, "ok")
+    now = time.time()
+    base = {"channel": "ok", "finished_at": now, "counts": {}, "report_path": None}
+    record_run(workspace, {**base, "job": "stock", "started_at": now - 60, "status": "ok", "exit_code": 0})
+    record_run(workspace, {**base, "job": "orders", "started_at": now - 60, "status": "failed", "exit_code": 1})
+    record_run(workspace, {**base, "job": "prices", "started_at": now - 60, "status": "ok", "exit_code": 0,
+                           "dry_run": True})  # fmt: skip
+    due = {d.job: d.due for d in due_jobs(workspace, now)}
+    assert due == {"stock": False, "orders": True, "prices": True, "status": True, "products": False}
+    later = {d.job: d.due for d in due_jobs(workspace, now + 15 * 60)}
+    assert later["stock"] is True  # stock runs every 15 min by default
+
+
+def test_run_due_runs_exactly_the_due_jobs(workspace):
+    _channel(workspace, "ok")
+    _channel(workspace, "off", enabled=False)
+    calls = []
+
+    def runner(job, channel, *, dry_run, ws):
+        calls.append((channel, job))
+        return RunOutcome(0, {"status": "ok"}, None)
+
+    results = run_due(workspace, runner=runner)
+    assert sorted(calls) == [("ok", "orders"), ("ok", "prices"), ("ok", "status"), ("ok", "stock")]
+    assert all(r["exit_code"] == 0 for r in results)
+
+
+def test_schedule_texts_name_run_due_and_per_job_lines(workspace):
+    _channel(workspace, "ok")
+    _channel(workspace, "off", enabled=False)
+    cron = crontab_text(workspace)
+    assert "* * * * * " in cron and "run-due" in cron
+    assert "*/15 * * * *" in cron and "sync stock --channel ok" in cron
+    assert "sync stock --channel off" not in cron and "# off: channel disabled" in cron
+    units = systemd_text(workspace)
+    assert "OnCalendar=*-*-* *:*:00" in units and "OnUnitActiveSec=15min" in units
+
+
+def test_cli_schedule_and_run_due_list(workspace, kit_cli):
+    _channel(workspace, "ok")
+    r = kit_cli("schedule")
+    assert r.returncode == 0 and "run-due" in r.stdout
+    assert kit_cli("schedule", "--systemd").returncode == 0
+    r = kit_cli("run-due", "--list")
+    assert r.returncode == 0 and "never ran" in r.stdout
