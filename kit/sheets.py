@@ -67,7 +67,7 @@ _BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 # Excel's scientific notation for a long number: "7,89123E+12", "7.89123E+12". A digits-only
 # code (EAN, NCM) in any exponent form is also one; a SKU such as "12E5" may be a real code.
 _SCI_EXCEL = r"^[+-]?\d[.,]\d+[eE]\+\d+$"
-_SCI_DIGITS = r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$"
+_SCI_DIGITS = r"^[+-]?\d+(?:[.,]\d+)?[eE]\+\d+$"
 _BR_THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"  # "1.234" "12.345.678"
 _US_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+$"  # "1,234"
 _TRAILER = re.compile(
@@ -453,8 +453,12 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
         keep_default_na=False,
         skip_blank_lines=False,
         index_col=False,
-        engine="c",
     )
+    default_style = "comma" if sep in (";", "\t", "|") else "point"
+    info["default_decimal"] = default_style
+    frame = _read_csv_typed(path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style)
+    if frame is not None:
+        return _Raw(headers, header_line, frame, header_line + 1, info), schema
     try:
         if text is None:
             try:
@@ -473,6 +477,59 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
         raise _Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
     raw = _Raw(headers, header_line, frame, header_line + 1, info)
     return raw, schema
+
+
+def _read_csv_typed(source, codec, kwargs, schema, headers, default_style):
+    """Fast path: let the C parser read the number columns; None when the file needs the careful path.
+
+    Only a file whose number columns all parse in the file's decimal style (no
+    thousands separators, no currency, no negatives or fractions where not allowed)
+    is taken; anything else is re-read as text, where each problem gets its message.
+    """
+    import numpy as np
+    import pandas as pd
+
+    matches = schema.match_headers(headers)
+    count: dict[str, int] = {}
+    for m in matches:
+        count[m.column] = count.get(m.column, 0) + 1
+    numeric = {
+        m.position: schema.column(m.column)
+        for m in matches
+        if schema.column(m.column).type in ("decimal", "int") and count[m.column] == 1
+    }
+    if not numeric:
+        return None
+    typed = dict(kwargs)
+    typed.update(
+        dtype={i: ("float64" if i in numeric else str) for i in range(len(headers))},
+        decimal="," if default_style == "comma" else ".",
+        na_filter=True,
+        na_values={i: [""] for i in numeric},
+    )
+    if isinstance(source, io.StringIO):
+        source.seek(0)
+    else:
+        typed.update(encoding=codec, encoding_errors="strict")
+    try:
+        frame = pd.read_csv(source, **typed)
+    except (ValueError, TypeError, UnicodeDecodeError):  # ParserError is a ValueError
+        return None
+    finally:
+        if isinstance(source, io.StringIO):
+            source.seek(0)
+    for pos, col in numeric.items():
+        arr = frame[pos].to_numpy()
+        if not np.isfinite(arr[~np.isnan(arr)]).all():
+            return None
+        if col.min_value is not None and (arr < col.min_value).any():
+            return None
+        if col.type == "int" and (np.floor(arr) != arr)[~np.isnan(arr)].any():
+            return None
+    for pos in frame.columns:
+        if pos not in numeric and frame[pos].hasnans:  # cells missing at the end of short rows
+            frame[pos] = frame[pos].fillna("")
+    return frame
 
 
 def _parser_problem(message: str, name: str, ncols: int, header_line: int, sep: str | None) -> Problem:
@@ -844,23 +901,24 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
 
     n = len(frame)
     rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
-    # Strip the mapped columns once; every check below works on the stripped text.
-    cells = {c: frame[m.position].str.strip() for c, m in mapping.items()}
+    # Strip text cells once (numbers: pandas.to_numeric ignores surrounding spaces).
+    numeric = {c.name for c in schema.columns if c.type in ("decimal", "int")}
+    cells = {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
     # Blank rows: nothing in any cell.
     blank = np.ones(n, dtype=bool)
     for c in cells.values():
-        blank &= (c == "").to_numpy()
+        blank &= _is_empty(c)
     mapped_pos = {m.position for m in mapping.values()}
     for pos in frame.columns:
         if pos not in mapped_pos:
-            blank &= (frame[pos] == "").to_numpy()
+            blank &= _is_empty(frame[pos])
     # Trailer rows: "Total", "Gerado em ..." (or a totals line with no key) at the end.
     keep = ~blank
     trailer = _trailer_rows(frame, keep, cells, schema)
     if trailer:
         keep[trailer] = False
         rows = [int(rownum[i]) for i in trailer]
-        first_text = next((str(v).strip() for v in frame.iloc[trailer[0]].tolist() if str(v).strip()), "")
+        first_text = next((v for v in _row_texts(frame, trailer[0]) if v), "")
         problem(
             "warning",
             f"dropped {len(rows)} trailer row(s) at the end of the data (row {rows[0]}: {first_text[:40]!r})",
@@ -883,6 +941,8 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
         )
     # Huge cells (any column): usually an unclosed quote that swallowed the rows after it.
     for pos in frame.columns:
+        if frame[pos].dtype.kind == "f":  # numbers read by the fast path
+            continue
         lengths = frame[pos].str.len()
         if len(lengths) and lengths.max() > MAX_CELL_CHARS:
             i = int(np.argmax((lengths > MAX_CELL_CHARS).to_numpy()))
@@ -897,7 +957,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             )
     out: dict[str, Any] = {}
     decimal_styles: dict[str, str] = {}
-    default_style = "comma" if info.get("separator") in ("';'", "tab", "'|'") else "point"
+    default_style = info.get("default_decimal", "point")
     for col in schema.columns:
         if col.name not in mapping:
             out[col.name] = _empty(col.type, len(rownum))
@@ -974,11 +1034,11 @@ def _trailer_rows(frame: Any, keep: Any, cells: dict[str, Any], schema: Schema) 
     key_cols = [c for c in schema.required if c in cells and schema.column(c).type == "code"]
     found: list[int] = []
     for i in idx[::-1][:TRAILER_SEARCH_ROWS]:
-        values = [str(v).strip() for v in frame.iloc[int(i)].tolist()]
+        values = _row_texts(frame, int(i))
         texts = [v for v in values if v]
         first = normalize_header(texts[0]) if texts else ""
         is_footer = bool(_TRAILER.match(first))
-        no_key = bool(key_cols) and all(cells[c].iloc[int(i)] == "" for c in key_cols)
+        no_key = bool(key_cols) and all(not str(cells[c].iloc[int(i)]).strip() for c in key_cols)
         is_totals = no_key and len(texts) <= 2 and all(re.fullmatch(r"[\d.,\sR$-]+", t) for t in texts)
         if is_footer or is_totals:
             found.append(int(i))
@@ -989,14 +1049,37 @@ def _trailer_rows(frame: Any, keep: Any, cells: dict[str, Any], schema: Schema) 
     return sorted(found)
 
 
+def _is_empty(s) -> Any:
+    if s.dtype.kind == "f":
+        return s.isna().to_numpy()
+    return (s == "").to_numpy()
+
+
+def _row_texts(frame, i: int) -> list[str]:
+    """The cells of one row as stripped text (numbers from the fast path included)."""
+    out = []
+    for v in frame.iloc[i].tolist():
+        if isinstance(v, float):
+            out.append("" if v != v else (str(int(v)) if v.is_integer() else str(v)))
+        else:
+            out.append(str(v).strip())
+    return out
+
+
 def _empty(type_: str, n: int) -> Any:
+    """An all-empty column of the right dtype (a column the file does not have)."""
     import numpy as np
     import pandas as pd
 
-    dtype = {"decimal": "float64", "int": "Int64", "bool": "boolean", "date": "datetime64[ns]"}.get(type_, "str")
-    if dtype == "float64":
-        return pd.Series(np.full(n, np.nan), dtype=dtype)
-    return pd.Series([pd.NA if dtype != "str" else None] * n, dtype=dtype)
+    if type_ == "decimal":
+        return pd.Series(np.full(n, np.nan))
+    if type_ == "int":
+        return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool)))
+    if type_ == "bool":
+        return pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)))
+    if type_ == "date":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    return pd.Series(np.full(n, np.nan, dtype=object), dtype="str")
 
 
 def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem):
@@ -1009,13 +1092,14 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         # The row is in the error's location already; an XLSX cell reference helps find it.
         return f" in cell {get_column_letter(position + 1)}{int(rownum[i])}" if cell_refs else ""
 
-    empty = (s == "").to_numpy()
+    empty = _is_empty(s)
     if col.type in ("code", "text"):
         if col.type == "code":
-            if s.str.startswith("'").any():  # Excel's "store as text" prefix
+            plain = col.digits and bool((s.str.isdigit().to_numpy() | empty).all())  # the usual EAN/NCM
+            if not plain and s.str.startswith("'").any():  # Excel's "store as text" prefix
                 s = s.str.removeprefix("'")
             sci = np.zeros(len(s), dtype=bool)
-            if s.str.contains("E", case=False, regex=False).any():
+            if not plain and (s.str.contains("E+", regex=False).any() or s.str.contains("e+", regex=False).any()):
                 sci = s.str.contains(_SCI_DIGITS if col.digits else _SCI_EXCEL, regex=True).to_numpy()
             if sci.any():
                 i = int(np.argmax(sci))
@@ -1032,11 +1116,11 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                     hint=f"export the {header!r} column again formatted as Text (in Excel: Format Cells > Text before "
                     "pasting, or import the CSV with that column as Text); do not reopen and save the CSV in Excel",
                 )
-            if col.digits:
-                odd = s.str.contains(r"[^0-9]", regex=True)
+            if col.digits and not plain:
+                odd = ~s.str.isdigit() & ~pd.Series(empty, index=s.index)
                 if odd.any():
                     s = s.where(~odd, s.str.replace(r"[\s.\-/]", "", regex=True))
-                    still = s.str.contains(r"[^0-9]", regex=True).to_numpy() & ~sci & ~empty
+                    still = ~s.str.isdigit().to_numpy() & ~sci & ~empty
                     if still.any():
                         i = int(np.argmax(still))
                         problem(
@@ -1049,8 +1133,19 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                             rows=tuple(int(r) for r in rownum[still]),
                         )
         return s.where(~empty, None).astype("str"), None
+    if col.type in ("decimal", "int") and s.dtype.kind == "f":  # already parsed and checked by the fast path
+        arr = s.to_numpy(dtype="float64") * factor
+        missing = np.isnan(arr)
+        style = default_style if (np.floor(arr) != arr)[~missing].any() else None
+        if col.type == "int":
+            return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, arr).astype("int64"), missing)), style
+        return pd.Series(arr), style
     if col.type in ("decimal", "int"):
         values, style, bad, mixed = _parse_numbers(s, empty, default_style)
+        if bad.any():  # cells holding only spaces are empty, not wrong
+            spaces = np.zeros(len(s), dtype=bool)
+            spaces[bad] = (s[bad].str.strip() == "").to_numpy()
+            empty, bad = empty | spaces, bad & ~spaces
         if mixed is not None:
             i, j = mixed
             problem(
@@ -1163,55 +1258,84 @@ def _parse_dates(s):
 
 
 def _parse_numbers(s, empty, default_style: str):
-    """Vectorised: text -> float Series. Returns (values, style, bad mask, mixed (i, j) or None)."""
+    """Vectorised: text -> float Series. Returns (values, style, bad mask, mixed (i, j) or None).
+
+    The common cases cost a few passes: no separators at all, only a decimal comma
+    ("12,50"), or only a decimal point ("12.50"). Values with both separators decide
+    the style by which comes last; a column mixing styles is reported.
+    """
     import numpy as np
     import pandas as pd
 
+    if default_style == "comma" and not s.str.contains(".", regex=False).any():
+        # The common Brazilian case, in two passes: "12,50" / "1234,5" / "7" (a lone "1,234" is 1.234 here).
+        values = pd.to_numeric(s.str.replace(",", ".", regex=False).where(~empty, None), errors="coerce")
+        bad = values.isna().to_numpy() & ~empty
+        if not bad.any():
+            sample = s.iloc[:2000]
+            style = "comma" if sample.str.contains(",", regex=False).any() else None
+            return values.astype("float64"), style, bad, None
     if s.str.contains("$", regex=False).any():  # "R$ 1.234,56"
-        s = s.str.replace(r"^R?\$\s*|(?<=-)R?\$\s*", "", regex=True)
+        s = s.str.replace(r"^\s*R?\$\s*|(?<=-)\s*R?\$\s*", "", regex=True)
     has_comma = s.str.contains(",", regex=False).to_numpy()
     has_dot = s.str.contains(".", regex=False).to_numpy()
+    any_comma, any_dot = has_comma.any(), has_dot.any()
     style: str | None = None
     mixed = None
-    if not has_comma.any() and not has_dot.any():
+    if not any_comma and not any_dot:
         text = s
-    else:
-        both = has_comma & has_dot
-        comma_only = has_comma & ~has_dot
-        dot_only = has_dot & ~has_comma
-        br_both = np.zeros(len(s), dtype=bool)
-        us_both = np.zeros(len(s), dtype=bool)
-        if both.any():
-            sub = s[both]
-            last_comma = (sub.str.rfind(",") > sub.str.rfind(".")).to_numpy()
-            br_both[np.flatnonzero(both)[last_comma]] = True
-            us_both[np.flatnonzero(both)[~last_comma]] = True
-        # Values with one kind of separator: thousands-looking ones are ambiguous ("1.234").
-        dot_thousands = np.zeros(len(s), dtype=bool)
-        comma_thousands = np.zeros(len(s), dtype=bool)
-        if dot_only.any():
-            dot_thousands[dot_only] = s[dot_only].str.fullmatch(_BR_THOUSANDS).to_numpy()
-        if comma_only.any():
-            comma_thousands[comma_only] = s[comma_only].str.fullmatch(_US_THOUSANDS).to_numpy()
-        br_evidence = br_both | (comma_only & ~comma_thousands)
-        us_evidence = us_both | (dot_only & ~dot_thousands)
-        if br_evidence.any() and us_evidence.any():
-            i, j = int(np.argmax(br_evidence)), int(np.argmax(us_evidence))
-            mixed = (min(i, j), max(i, j))
-            style = "mixed"
-        elif br_evidence.any():
-            style = "comma"
-        elif us_evidence.any():
-            style = "point"
+    elif any_comma and not any_dot:
+        # "12,50" is a decimal comma; only "1,234"-looking values in a ','-style file are thousands
+        if default_style == "point" and s[has_comma].str.fullmatch(_US_THOUSANDS).all():
+            style, text = "point", s.str.replace(",", "", regex=False)
         else:
-            style = default_style
-        if style in ("comma", "mixed"):
+            style, text = "comma", s.str.replace(",", ".", regex=False)
+    elif any_dot and not any_comma:
+        if default_style == "comma" and s[has_dot].str.fullmatch(_BR_THOUSANDS).all():
+            style, text = "comma", s.str.replace(".", "", regex=False)
+        else:
+            style, text = "point", s
+    else:
+        style, mixed = _decide_style(s, has_comma, has_dot, default_style)
+        if style == "comma":
             text = s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         else:
             text = s.str.replace(",", "", regex=False)
-    text = text.where(~empty, None)
-    values = pd.to_numeric(text, errors="coerce")
+    values = pd.to_numeric(text.where(~empty, None), errors="coerce")
     bad = values.isna().to_numpy() & ~empty
     if mixed is not None:
-        bad = np.zeros(len(s), dtype=bool)
+        style, bad = "mixed", np.zeros(len(s), dtype=bool)
     return values.astype("float64"), style, bad, mixed
+
+
+def _decide_style(s, has_comma, has_dot, default_style: str):
+    """Both separators appear in a column: which style is it, and is it mixed?"""
+    import numpy as np
+
+    n = len(s)
+    both = has_comma & has_dot
+    sub = s[both]
+    last_comma = (sub.str.rfind(",") > sub.str.rfind(".")).to_numpy()
+    br_both = np.zeros(n, dtype=bool)
+    us_both = np.zeros(n, dtype=bool)
+    br_both[np.flatnonzero(both)[last_comma]] = True
+    us_both[np.flatnonzero(both)[~last_comma]] = True
+    comma_only = has_comma & ~has_dot
+    dot_only = has_dot & ~has_comma
+    # One kind of separator with three digits after it ("1.234") fits both styles.
+    dot_thousands = np.zeros(n, dtype=bool)
+    comma_thousands = np.zeros(n, dtype=bool)
+    if dot_only.any():
+        dot_thousands[dot_only] = s[dot_only].str.fullmatch(_BR_THOUSANDS).to_numpy()
+    if comma_only.any():
+        comma_thousands[comma_only] = s[comma_only].str.fullmatch(_US_THOUSANDS).to_numpy()
+    br = br_both | (comma_only & ~comma_thousands)
+    us = us_both | (dot_only & ~dot_thousands)
+    if br.any() and us.any():
+        i, j = int(np.argmax(br)), int(np.argmax(us))
+        return "comma", (min(i, j), max(i, j))
+    if br.any():
+        return "comma", None
+    if us.any():
+        return "point", None
+    return default_style, None

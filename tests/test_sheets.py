@@ -9,6 +9,7 @@ inspect`` CLI (exit 2, one ``error:`` line, no traceback).
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -497,3 +498,31 @@ def test_non_utf8_row_after_the_sniffed_part_is_found(tmp_path):
 def test_inspect_command_module_does_not_import_pandas():
     code = "import sys, kit.cli; kit.cli.build_parser(); assert 'pandas' not in sys.modules, 'pandas imported'"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_fast_and_careful_paths_read_the_same_values(tmp_path, monkeypatch):
+    """Number columns parsed by the C parser (fast path) equal the text path's results."""
+    import kit.sheets as sheets
+
+    path = tmp_path / "catalog.csv"
+    _catalog_csv(path, 3_000)
+    text = path.read_text(encoding="utf-8")
+    plain = tmp_path / "plain.csv"  # no thousands dots: the fast path takes it
+    plain.write_text(re.sub(r"(?<=\d)\.(?=\d{3}\b)", "", text), encoding="utf-8")
+    calls = []
+    real = sheets._read_csv_typed
+    monkeypatch.setattr(sheets, "_read_csv_typed", lambda *a: calls.append(r := real(*a)) or r)
+    fast = read_table(plain, "products")
+    assert calls and calls[-1] is not None, "the fast path was not taken"
+    monkeypatch.setattr(sheets, "_read_csv_typed", lambda *a: None)
+    careful = read_table(plain, "products")
+    pd.testing.assert_frame_equal(fast.drop(columns="_row"), careful.drop(columns="_row"), check_exact=False)
+    assert fast["_row"].tolist() == careful["_row"].tolist()
+
+
+def test_fast_path_leaves_problems_to_the_careful_path(tmp_path):
+    path = write(tmp_path, "SKU;Estoque\nA;1\nB;-2\nC;2,5\n")
+    with pytest.raises(InputDataError) as info:
+        read_table(path, "stock")
+    assert "available '-2' is negative" in info.value.message
+    assert len([p for p in info.value.problems if p.severity == "error"]) == 2
