@@ -129,6 +129,15 @@ class OAuth2Refresh(AuthStrategy):
     def _fresh(self, expires_at: float) -> bool:
         return expires_at - self.margin_s > time.time()
 
+    def initial_grant(self) -> dict[str, str] | None:
+        """Hook: form fields of a grant that needs no refresh token, or ``None`` (the default).
+
+        Used when no refresh token is stored or the channel refuses it; e.g.
+        Plug.to's ``grant_type=password`` with the user's API login. Client id
+        and secret are added by :meth:`refresh`.
+        """
+        return None
+
     def headers(self) -> dict[str, str]:
         with self._lock:
             if self._token is None or not self._fresh(self._expires_at):
@@ -156,40 +165,50 @@ class OAuth2Refresh(AuthStrategy):
             client_id = self.secrets.get(self.ref, "client_id") or entry.get("client_id")
             client_secret = self.secrets.get(self.ref, "client_secret") or entry.get("client_secret")
             refresh_token = entry.get("refresh_token") or self.secrets.get(self.ref, "refresh_token")
-            if not (client_id and client_secret and refresh_token):
+            fallback = self.initial_grant()
+            if not (client_id and client_secret and (refresh_token or fallback)):
                 raise AuthenticationError(
                     "the OAuth client id, client secret or refresh token is not set",
                     channel=self.channel,
                     hint=f"set them with 'kit secrets set {self.channel} <key>' (client_id, client_secret, "
                     "refresh_token), after authorizing the app as the seller's administrator",
                 )
-            try:
-                body: Any = self.client.request(
-                    "POST",
-                    self.token_path,
-                    data={
-                        "grant_type": "refresh_token",
-                        "client_id": client_id,
-                        "client_secret": client_secret,
-                        "refresh_token": refresh_token,
-                    },
-                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
-                    authenticate=False,
-                    idempotent=False,  # a refresh token is single use: never resend after a lost answer
-                    family="auth",
-                ).json()
-            except ChannelFatalError as exc:
-                raise AuthenticationError(
-                    "the channel refused to refresh the access token (refresh token expired or already used)",
-                    channel=self.channel,
-                    status=exc.status,
-                    request_id=exc.request_id,
-                    hint="authorize the app again and store the new refresh token with 'kit secrets set'",
-                ) from None
+            grants: list[dict[str, str]] = []
+            if refresh_token:
+                grants.append({"grant_type": "refresh_token", "refresh_token": refresh_token})
+            if fallback:
+                grants.append(fallback)
+            body: Any = None
+            for n, grant in enumerate(grants):
+                try:
+                    body = self.client.request(
+                        "POST",
+                        self.token_path,
+                        data={**grant, "client_id": client_id, "client_secret": client_secret},
+                        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                        authenticate=False,
+                        idempotent=False,  # a refresh token is single use: never resend after a lost answer
+                        family="auth",
+                    ).json()
+                    break
+                except (ChannelFatalError, AuthenticationError) as exc:
+                    if isinstance(exc, ChannelFatalError) and exc.status not in (400, 401, 403):
+                        raise  # e.g. a malformed answer: the channel's fault, not the grant's
+                    if n + 1 < len(grants):
+                        continue  # refresh token refused: the fallback grant needs none
+                    if isinstance(exc, AuthenticationError):
+                        raise
+                    raise AuthenticationError(
+                        "the channel refused to refresh the access token (refresh token expired or already used)",
+                        channel=self.channel,
+                        status=exc.status,
+                        request_id=exc.request_id,
+                        hint="authorize the app again and store the new refresh token with 'kit secrets set'",
+                    ) from None
             if not isinstance(body, dict) or not body.get("access_token"):
                 raise AuthenticationError("the token endpoint answered without an access token", channel=self.channel)
             new_access = str(body["access_token"])
-            new_refresh = str(body.get("refresh_token") or refresh_token)
+            new_refresh = str(body.get("refresh_token") or refresh_token or "")
             register_secret(new_access)
             register_secret(new_refresh)
             new_expiry = time.time() + float(body.get("expires_in") or 21600)

@@ -114,6 +114,8 @@ class Connector:
 
     type_name: ClassVar[str] = ""
     response_rules: ClassVar[tuple[ResponseRule, ...]] = ()
+    #: the table class the rules go into (SOAP channels classify faults in the body)
+    response_table_class: ClassVar[type[ResponseTable]] = ResponseTable
     default_headers: ClassVar[dict[str, str]] = {}
     json_body: ClassVar[bool] = True
     #: threads used for one-item-per-request writes (all under the shared limiter)
@@ -149,7 +151,7 @@ class Connector:
             base_url=self.base_url,
             auth=self.auth,
             limiter=self.bucket,
-            table=ResponseTable(self.response_rules),
+            table=self.response_table_class(self.response_rules),
             retry=retry,
             timeouts=timeouts,
             headers=dict(self.default_headers),

@@ -306,7 +306,7 @@ class HttpClient:
                     timeout=self.timeouts.pair(),
                     allow_redirects=False,
                 )
-                rule = self.table.for_status(raw.status_code)
+                rule = self.table.for_response(raw)
                 if rule is None and expect_json:
                     try:
                         parsed = _parse_json(raw.content)
@@ -375,7 +375,10 @@ class HttpClient:
         auth: bool = False,
         exhausted: bool = False,
     ) -> KitError:
-        detail = _channel_detail(raw) if raw is not None else (type(exc).__name__ if exc is not None else "")
+        if raw is not None:
+            detail = self.table.detail(raw) or _channel_detail(raw)
+        else:
+            detail = type(exc).__name__ if exc is not None else ""
         message = rule.message
         if detail:
             message += f": {detail}"

@@ -115,3 +115,16 @@ class ResponseTable:
             if rule.matches_exception(exc):
                 return rule
         return None
+
+    def for_response(self, raw: requests.Response) -> ResponseRule | None:
+        """The rule for a received answer; by default its status code (:meth:`for_status`).
+
+        Hook for protocols whose errors live in the body (a SOAP fault names
+        its cause in ``faultcode``/``faultstring``): override to classify them
+        through :meth:`for_exception` rows, never with a second request loop.
+        """
+        return self.for_status(raw.status_code)
+
+    def detail(self, raw: requests.Response) -> str | None:
+        """Hook: a short extract of an error body for the user (``None``: the loop's JSON default)."""
+        return None

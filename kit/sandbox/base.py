@@ -285,6 +285,17 @@ class SandboxServer:
         """An error in the channel's body shape."""
         return Reply(status, {"message": message, "status": status})
 
+    def rate_bucket(self, req: Request) -> TokenBucket:
+        """Hook: the token bucket this request counts against (default: one for the whole server).
+
+        Channels with limits per endpoint + method (SkyHub) return one bucket per key.
+        """
+        return self.bucket
+
+    def malformed_reply(self, reply: Reply) -> Reply:
+        """Hook: the ``malformed`` fault's answer (default: truncated JSON; SOAP sandboxes truncate XML)."""
+        return Reply(reply.status, b'{"truncated": [1, 2', reply.headers, "application/json")
+
     def rate_limited_reply(self, retry_after: int) -> Reply:
         return Reply(429, {"message": "Too Many Requests"} | {"status": 429}, {"Retry-After": str(retry_after)})
 
@@ -483,8 +494,9 @@ def _make_handler(sandbox: SandboxServer) -> type[BaseHTTPRequestHandler]:
                 except OSError:
                     pass
                 return
-            if not sandbox.bucket.try_acquire():
-                wait = sandbox.bucket.seconds_until()
+            bucket = sandbox.rate_bucket(req)
+            if not bucket.try_acquire():
+                wait = bucket.seconds_until()
                 self._send(sandbox.rate_limited_reply(max(1, math.ceil(wait))), req)
                 return
             if fault == "error":
@@ -500,7 +512,7 @@ def _make_handler(sandbox: SandboxServer) -> type[BaseHTTPRequestHandler]:
             if fault == "timeout":
                 time.sleep(sandbox.faults.timeout_s)
             if fault == "malformed" and reply.status < 300:
-                reply = Reply(reply.status, b'{"truncated": [1, 2', reply.headers, "application/json")
+                reply = sandbox.malformed_reply(reply)
             self._send(reply, req)
 
         def _send(self, reply: Reply, req: Request, log: bool = True) -> None:
