@@ -199,7 +199,7 @@ def run_notebook_job(
                 parameters=parameters,
                 kernel_name=kernel_name,
                 progress_bar=False,
-                log_output=False,
+                log_output=True,
                 cwd=str(REPO_ROOT),
             )
         except PapermillExecutionError as exc:
