@@ -349,7 +349,10 @@ class HttpClient:
                     wait = min(after, self.retry.retry_after_cap_s)
             if time.monotonic() - started + wait > self.retry.budget_s:
                 break
-            if wait > 0:
+            if action == RATE_LIMITED and bucket is not None:
+                # Hold every thread sharing this account's bucket, not only this one.
+                bucket.penalize(wait)
+            elif wait > 0:
                 self.sleep(wait)
         assert last_rule is not None
         raise self._error(last_rule, method, log_path, last_raw, None, attempt, exhausted=True)

@@ -310,8 +310,14 @@ class MercadoLivreConnector(Connector):
         logistic = (shipment or {}).get("logistic") or {}
         mode = logistic.get("mode")
         option = (shipment or {}).get("shipping_option") or {}
-        # carrier = mode; service = logistic type for ME2, the shipping method name for ME1 (§1.6).
-        service = logistic.get("type") if mode == "me2" else (option.get("name") or logistic.get("type") or mode)
+        # carrier = mode; service = logistic type for ME2, the shipping method name for ME1,
+        # the mode itself otherwise (custom / not_specified have no ML service) (§1.6).
+        if mode == "me2":
+            service = logistic.get("type")
+        elif mode == "me1":
+            service = option.get("name") or logistic.get("type")
+        else:
+            service = mode
         payments = raw.get("payments") or []
         pay = payments[0] if payments else {}
         items = []

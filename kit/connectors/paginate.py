@@ -2,8 +2,9 @@
 
 :meth:`Paginator.pages` drives the loop: it asks ``fetch(params)`` for a page,
 extracts the records, and asks :meth:`Paginator.next_token` where to go next
-(``None`` ends). The base refuses a token it has already seen, so a channel
-that repeats a cursor ends in a clear :class:`~kit.errors.ChannelFatalError`
+(``None`` ends). The base refuses a token it has already seen, and a page
+identical to the one before, so a channel that repeats a cursor (or ignores
+the paging parameters) ends in a clear :class:`~kit.errors.ChannelFatalError`
 instead of an endless loop.
 
 Subclasses: :class:`OffsetPaginator` (offset/limit), :class:`PagePaginator`
@@ -72,14 +73,29 @@ class Paginator:
         """Where the next page starts, or ``None`` when this was the last."""
         raise NotImplementedError
 
+    def page_signature(self, records: list[Any]) -> str | None:
+        """A fingerprint of a page; two equal non-empty pages in a row mean the channel is stuck."""
+        if not records:
+            return None
+        return f"{len(records)}|{records[0]!r}|{records[-1]!r}"
+
     def pages(self, fetch: Fetch) -> Iterator[list[Any]]:
         """Yield each page's records until the channel says there is no more."""
         seen: set[Hashable] = set()
         token: Any = None
+        previous: str | None = None
         params = self.first_params()
         for _ in range(self.max_pages):
             body = fetch(params)
             records = self.records(body)
+            signature = self.page_signature(records)
+            if signature is not None and signature == previous:
+                raise ChannelFatalError(
+                    "the channel returned the same page twice in a row; stopping to avoid an endless loop",
+                    channel=self.channel,
+                    hint="try again later; if it persists, report it to the channel",
+                )
+            previous = signature
             yield records
             token = self.next_token(body, records, token)
             if token is None:

@@ -63,6 +63,14 @@ class TokenBucket:
             time.sleep(wait)
         return wait
 
+    def penalize(self, seconds: float) -> None:
+        """The channel said 429: hold every caller of this bucket for ``seconds``."""
+        if seconds <= 0:
+            return
+        with self._lock:
+            self._refill(time.monotonic())
+            self._tokens = min(self._tokens, -seconds * self.rate)
+
     def try_acquire(self, n: float = 1.0) -> bool:
         """Take ``n`` tokens if available now, without waiting (used by sandboxes)."""
         with self._lock:

@@ -79,6 +79,7 @@ class VtexConnector(Connector):
             else f"{PRICING_HOST}/{self.account}"
         )
         self.warehouse = self.settings.get("warehouse_id") or "1_1"
+        self.page_size = SKU_IDS_PAGE_SIZE
         self._sku_ids: dict[str, str] = {}
 
     def make_auth(self) -> AuthStrategy:
@@ -109,7 +110,7 @@ class VtexConnector(Connector):
 
     # -- catalogue -------------------------------------------------------------
     def sku_ids(self) -> list[str]:
-        pager = PagePaginator(SKU_IDS_PAGE_SIZE, page_param="page", size_param="pagesize", channel=self.channel.name)
+        pager = PagePaginator(self.page_size, page_param="page", size_param="pagesize", channel=self.channel.name)
         return [
             str(i)
             for i in pager.all(lambda p: self.get_json("/api/catalog_system/pvt/sku/stockkeepingunitids", params=p))

@@ -230,7 +230,9 @@ class MercadoLivreSandbox(SandboxServer):
             "status": "ready_to_ship" if status == "paid" else "pending",
             "substatus": "invoice_pending" if mode == "me2" and service != "fulfillment" else None,
             "logistic": {"direction": "forward", "mode": mode, "type": service if mode != "me1" else None},
-            "shipping_option": {
+            "shipping_option": None
+            if mode == "custom"
+            else {
                 "shipping_method_id": ME1_SERVICE_IDS.get(me1_name or "", 100009),
                 "name": me1_name or ("Expresso" if service in ("self_service", "cross_docking") else "Normal"),
             },

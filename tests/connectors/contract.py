@@ -1,0 +1,281 @@
+"""The connector contract suite: the same tests for every channel, in one line each.
+
+Usage, in ``tests/connectors/test_<type>.py``::
+
+    from connectors.contract import contract_suite
+
+    TestVtexContract = contract_suite("vtex")
+
+Options (keyword arguments of :func:`contract_suite`): ``products`` (catalogue
+size in the sandbox; pick it so listings take several pages),
+``sandbox_options`` (extra arguments of ``start_sandbox``), ``refreshes``
+(True when the channel's tokens expire and the connector must refresh them
+transparently, e.g. OAuth2), ``acks`` (True when ``ack_orders`` removes orders
+from a queue/feed).
+
+Every test runs against the channel's real sandbox on 127.0.0.1 with small
+retry delays, so the suite takes seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from kit.channeltypes import RateLimit
+from kit.connectors import connector_for
+from kit.connectors.http import RetryPolicy, Timeouts
+from kit.connectors.model import APPLIED, FAILED, PriceItem, StockItem
+from kit.connectors.ratelimit import reset_buckets
+from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError
+from kit.sample import channel_values
+from kit.sandbox import start_sandbox
+
+__all__ = ["contract_suite", "ChannelContract", "FAST_RETRY", "TEST_TIMEOUTS", "TEST_RATE"]
+
+#: Small delays so retries cost milliseconds in tests.
+FAST_RETRY = RetryPolicy(max_attempts=6, base_delay_s=0.005, max_delay_s=0.05, retry_after_cap_s=0.02, budget_s=30)
+#: A read timeout short enough that the sandbox's "timeout" fault (0.6 s) trips it.
+TEST_TIMEOUTS = Timeouts(connect=2.0, read=0.25)
+#: A client rate far above anything the tests need (the sandbox's own limit is what the 429 test lowers).
+TEST_RATE = RateLimit(2000, 200, "tests", "configured")
+
+
+def make_connector(sandbox, **options: Any):
+    """A connector aimed at ``sandbox`` with the test retry policy, timeouts and rate."""
+    channel = sandbox.channel()
+    options.setdefault("retry", FAST_RETRY)
+    options.setdefault("timeouts", TEST_TIMEOUTS)
+    options.setdefault("rate_limit", TEST_RATE)
+    return connector_for(channel, **options)
+
+
+class ChannelContract:
+    """The contract every connector meets. Subclassed by :func:`contract_suite` (not collected itself)."""
+
+    channel_type: str = ""
+    products: int = 60
+    sandbox_options: dict[str, Any] = {}
+    refreshes: bool = False
+    acks: bool = False
+    connector_attrs: dict[str, Any] = {}
+    #: regex of the write endpoints (faulted by the persistent-5xx test); "" = the built-in guess
+    write_path: str = ""
+    #: HTTP statuses of a credentials error (SOAP 1.1 faults travel as 500)
+    auth_statuses: tuple[int, ...] = (400, 401, 403)
+
+    @pytest.fixture
+    def sandbox(self):
+        reset_buckets()
+        with start_sandbox(
+            self.channel_type, rate_limit=(5000, 5000), n_products=self.products, **self.sandbox_options
+        ) as sbx:
+            yield sbx
+
+    @pytest.fixture
+    def connector(self, sandbox):
+        conn = self.connector_for(sandbox)
+        yield conn
+        conn.close()
+
+    def connector_for(self, sandbox, **options: Any):
+        conn = make_connector(sandbox, **options)
+        for key, value in self.connector_attrs.items():
+            setattr(conn, key, value)
+        return conn
+
+    def sample_items(self, connector, n: int = 8) -> Any:
+        listings = connector.list_listings()
+        return listings[listings["sku"].notna()].head(n)
+
+    # -- connection and listings ---------------------------------------------------
+    def test_connection_ok(self, connector):
+        report = connector.test_connection()
+        assert report.ok, report.message
+        assert report.missing_permissions == []
+
+    def test_pagination_terminates_with_every_listing(self, sandbox, connector):
+        listings = connector.list_listings()
+        assert len(listings) == self.products  # one row per catalogue SKU (variation rows included)
+        assert listings["sku"].is_unique
+        assert list(listings.columns) == [
+            "channel_id",
+            "variation_id",
+            "sku",
+            "ean",
+            "title",
+            "price",
+            "stock",
+            "status",
+        ]
+        # bounded: far fewer requests than one per row per page size would allow in a loop
+        assert len(sandbox.state.requests) < 4 * self.products + 20
+
+    def test_pagination_refuses_a_channel_that_repeats_pages(self, connector, monkeypatch):
+        first: dict[str, Any] = {}
+        real = connector.get_json
+
+        def stuck(path, *, params=None, **kw):
+            # The channel ignores the paging parameters: always the first page of each path.
+            if path not in first:
+                first[path] = real(path, params=params, **kw)
+            return first[path]
+
+        monkeypatch.setattr(connector, "get_json", stuck)
+        started = time.monotonic()
+        with pytest.raises(ChannelFatalError, match="same page|repeated"):
+            connector.list_listings()
+        assert time.monotonic() - started < 10
+
+    # -- failures -----------------------------------------------------------------------
+    def test_429_is_retried_within_the_budget(self, sandbox, connector):
+        rows = self.sample_items(connector, 6)
+        sandbox.state.clear_log()
+        sandbox.set_rate_limit(100, burst=1)  # far below what the client sends
+        conn = self.connector_for(sandbox, retry=RetryPolicy(30, 0.005, 0.05, 0.05, budget_s=20))
+        assert len(conn.list_listings()) == self.products
+        items = [StockItem(r.sku, 3, r.channel_id, r.variation_id) for r in rows.itertuples()]
+        result = conn.update_stock(items)
+        result.assert_accounted(items)
+        assert result.failed == 0, result.failures()
+        assert sandbox.state.count(429) > 0
+
+    def test_wrong_credentials_give_a_clear_auth_error(self, sandbox):
+        channel = sandbox.channel(store_credentials=False)
+        from kit.secrets import SecretsStore
+
+        wrong = {k: f"wrong-{k}-value-0000" for k in sandbox.credentials}
+        SecretsStore().update(channel.credentials_ref, wrong)
+        conn = connector_for(channel, retry=FAST_RETRY, timeouts=TEST_TIMEOUTS, rate_limit=TEST_RATE)
+        for key, value in self.connector_attrs.items():
+            setattr(conn, key, value)
+        with pytest.raises(AuthenticationError) as info:
+            conn.list_listings()
+        err = info.value
+        assert err.channel == channel.name
+        assert err.status in self.auth_statuses
+        for value in wrong.values():
+            assert value not in str(err)
+        report = conn.test_connection()
+        assert not report.ok and report.missing_permissions
+
+    def test_expired_token_is_refreshed_or_reported(self, sandbox, connector):
+        connector.list_listings()
+        sandbox.faults.update(expire_tokens=True)
+        if self.refreshes:
+            assert len(connector.list_listings()) == self.products
+        else:
+            # Keys that do not expire: rotate them on the channel side; the error must be clear.
+            sandbox.credentials = {k: v + "-rotated" for k, v in sandbox.credentials.items()}
+            with pytest.raises(AuthenticationError, match="rejected the credentials"):
+                connector.list_listings()
+
+    def test_5xx_is_retried(self, sandbox, connector):
+        rows = self.sample_items(connector)
+        sandbox.faults.update(error_rate=0.3, seed=7)  # seed 7: the first draws include failures
+        assert len(connector.list_listings()) == self.products
+        items = [StockItem(r.sku, 11, r.channel_id, r.variation_id) for r in rows.itertuples()]
+        result = connector.update_stock(items)
+        result.assert_accounted(items)
+        assert result.failed == 0, result.failures()
+        assert sandbox.state.count(503) > 0
+
+    def test_persistent_5xx_is_reported_per_item(self, sandbox, connector):
+        rows = self.sample_items(connector, 4)
+        sandbox.faults.update(error_rate=1.0, path_pattern=self.write_path_pattern())
+        items = [StockItem(r.sku, 1, r.channel_id, r.variation_id) for r in rows.itertuples()]
+        result = connector.update_stock(items)
+        result.assert_accounted(items)
+        assert result.counts[FAILED] == len(items)
+        assert all("503" in r.reason for r in result.items)
+        with pytest.raises(ChannelTransientError) as info:
+            sandbox.faults.update(path_pattern="")
+            connector.list_listings()
+        assert info.value.status == 503 and info.value.request_id
+
+    def write_path_pattern(self) -> str:
+        return self.write_path or {"vtex": "inventory", "magento": "source-items", "mercadolivre": "^/items/"}.get(
+            self.channel_type, ""
+        )
+
+    def test_malformed_json_is_a_clear_fatal_error(self, sandbox, connector):
+        sandbox.faults.update(malformed_rate=1.0)
+        with pytest.raises(ChannelFatalError, match="malformed (JSON|XML)"):
+            connector.list_listings()
+
+    def test_timeouts_and_dropped_connections_are_retried(self, sandbox, connector):
+        rows = self.sample_items(connector)
+        sandbox.faults.update(timeout_rate=0.2, timeout_s=0.6, drop_rate=0.15, seed=3)
+        items = [StockItem(r.sku, 21, r.channel_id, r.variation_id) for r in rows.itertuples()]
+        result = connector.update_stock(items)
+        result.assert_accounted(items)
+        assert result.failed == 0, result.failures()
+
+    # -- writes -------------------------------------------------------------------------
+    def test_every_input_item_is_accounted_for(self, connector):
+        rows = self.sample_items(connector, 5)
+        items = [StockItem(r.sku, 4) for r in rows.itertuples()]
+        items += [StockItem("NO-SUCH-SKU-1", 1), StockItem(rows.iloc[0].sku, 6), StockItem("NO-SUCH-SKU-2", 2)]
+        result = connector.update_stock(items)
+        result.assert_accounted(items)
+        unknown = [r for r in result.items if r.sku.startswith("NO-SUCH")]
+        assert all(r.status != APPLIED and r.reason for r in unknown)
+        assert sum(result.counts.values()) == len(items)
+
+    def test_updates_show_in_listings(self, connector):
+        rows = self.sample_items(connector, 5)
+        stock = [StockItem(r.sku, 100 + n) for n, r in enumerate(rows.itertuples())]
+        prices = [
+            PriceItem(r.sku, 50.0 + n) for n, r in enumerate(rows.itertuples()) if n == 0 or r.variation_id is None
+        ]
+        assert connector.update_stock(stock).applied == len(stock)
+        assert connector.update_prices(prices).applied == len(prices)
+        after = connector.list_listings().set_index("sku")
+        for item in stock:
+            assert after.loc[item.sku, "stock"] == item.quantity
+        for item in prices:
+            assert after.loc[item.sku, "price"] == pytest.approx(item.price)
+
+    # -- orders and value lists -------------------------------------------------------------
+    def test_fetch_orders_keeps_raw_values_and_acks(self, connector):
+        page = connector.fetch_orders()
+        assert page.orders
+        truth = channel_values(self.channel_type)
+        carriers = {tuple(pair) for pair, _ in truth["carrier_service"]}
+        payments = {raw for raw, _ in truth["payment_method"]}
+        statuses = {raw for raw, _ in truth["order_status"]}
+        for order in page.orders:
+            assert order.items and all(i.sku and i.quantity > 0 for i in order.items)
+            assert (order.carrier_raw, order.service_raw) in carriers
+            # Marketplaces that collect payment themselves expose no payment method.
+            assert order.payment_raw in payments if payments else order.payment_raw is None
+            assert order.status_raw in statuses
+        acked = connector.ack_orders(page.orders)
+        again = connector.fetch_orders(cursor=page.cursor)
+        if self.acks:
+            assert acked >= len(page.orders)
+            assert not {o.order_id for o in again.orders} & {o.order_id for o in page.orders}
+        else:
+            assert acked == 0
+            # Inclusive cursor: only orders at the boundary instant may come again.
+            assert all(o.updated_at == page.cursor for o in again.orders)
+
+    def test_value_lists_cover_the_raw_values_of_orders(self, connector):
+        lists = connector.value_lists()
+        assert set(lists) >= {"carrier_service", "payment_method", "order_status"}
+        carriers = set(zip(lists["carrier_service"]["carrier"], lists["carrier_service"]["service"], strict=True))
+        payments = set(lists["payment_method"]["payment_method"])
+        statuses = set(lists["order_status"]["status"])
+        for order in connector.fetch_orders().orders:
+            assert (order.carrier_raw, order.service_raw) in carriers
+            if order.payment_raw is not None:  # None: the marketplace collects payment itself
+                assert order.payment_raw in payments
+            assert order.status_raw in statuses
+
+
+def contract_suite(channel_type: str, **options: Any) -> type:
+    """A test class running :class:`ChannelContract` against ``channel_type``'s sandbox."""
+    name = "".join(part.title() for part in channel_type.split("_"))
+    return type(f"Test{name}Contract", (ChannelContract,), {"channel_type": channel_type, **options})
