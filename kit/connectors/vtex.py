@@ -188,7 +188,6 @@ class VtexConnector(Connector):
                 "quantity": max(0, int(item.quantity)),
                 "unlimitedQuantity": False,
                 "leadTime": DEFAULT_LEAD_TIME,
-                "dateUtcOnBalanceSystem": None,
             }
             wh = item.warehouse or self.warehouse
             self.request(

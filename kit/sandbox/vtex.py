@@ -510,11 +510,14 @@ class VtexSandbox(SandboxServer):
         chunk = orders[(page - 1) * per_page : page * per_page]
         values = [o["value"] for o in orders] or [0]
 
-        def stat() -> dict[str, Any]:
+        def stat(facets: bool = True) -> dict[str, Any]:
+            inner = stat(False) if facets else None
             return {
-                "Count": len(orders), "Max": max(values), "Mean": sum(values) / len(values), "Min": min(values),
-                "Missing": 0, "StdDev": 0.0, "Sum": sum(values), "SumOfSquares": sum(v * v for v in values),
-                "Facets": {},
+                "Count": len(orders), "Max": max(values), "Mean": sum(values) // len(values), "Min": min(values),
+                "Missing": 0, "StdDev": 0, "Sum": sum(values), "SumOfSquares": sum(v * v for v in values),
+                "Facets": {
+                    "origin": {"Fulfillment": inner, "Marketplace": inner}, "currencyCode": {"BRL": inner},
+                } if facets else None,
             }  # fmt: skip
 
         return {
