@@ -58,8 +58,10 @@ def _text(value: Any) -> str:
 def tokens(value: Any) -> list[str]:
     """The normalized tokens of ``value`` (see the module docstring)."""
     text = _CAMEL.sub(" ", _text(value).strip())
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        # fold accents: decompose, then drop what is not ASCII (the combining marks)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = text.lower()
     text = _ALNUM_SPLIT.sub(" ", _NON_ALNUM.sub(" ", text))
     out: list[str] = []
     for tok in text.split():

@@ -152,9 +152,9 @@ class _Keyer:
             parts = [parts[0]] + [_strip_prefix(parts[0], p) for p in parts[1:]]
         return parts
 
-    def _canon(self, raw: Sequence[str]) -> tuple[tuple[str, ...], list[str]]:
+    def _canon(self, raw: Sequence[str], parts: list[list[str]] | None = None) -> tuple[tuple[str, ...], list[str]]:
         keys, texts = [], []
-        for section, toks in zip(self.sections, self._parts(raw), strict=True):
+        for section, toks in zip(self.sections, parts if parts is not None else self._parts(raw), strict=True):
             flat = "".join(toks)
             rep = self.aliases.resolve(section, flat)
             keys.append(rep)
@@ -162,8 +162,9 @@ class _Keyer:
         return tuple(keys), texts
 
     def key(self, raw: Sequence[str], description: str = "") -> tuple[tuple[str, ...], list[tuple[str, ...]], str]:
-        exact = tuple("".join(p) for p in self._parts(raw))
-        canon, texts = self._canon(raw)
+        parts = self._parts(raw)
+        exact = tuple("".join(p) for p in parts)
+        canon, texts = self._canon(raw, parts)
         if canon in self.whole:
             canon, texts = self.whole[canon]
         canon_keys = [canon]
@@ -211,6 +212,20 @@ def fuzzy_topk(queries: Sequence[str], choices: Sequence[str], k: int = 3) -> tu
     scores = np.zeros((n, k), dtype=np.uint8)
     if n == 0 or k == 0:
         return idx, scores
+    rows = np.arange(min(n, CHUNK_ROWS))
+    for start in range(0, n, CHUNK_ROWS):
+        block = process.cdist(
+            queries[start : start + CHUNK_ROWS], choices, scorer=fuzz.ratio, dtype=np.uint8, workers=-1
+        )
+        r = rows[: len(block)]
+        # k passes of argmax beat a partial sort on uint8 rows (k is small);
+        # ties go to the lowest index, so results are deterministic.
+        for col in range(k):
+            best = block.argmax(axis=1)
+            idx[start : start + len(block), col] = best
+            scores[start : start + len(block), col] = block[r, best]
+            block[r, best] = 0
+    return idx, scores
     for start in range(0, n, CHUNK_ROWS):
         block = process.cdist(
             queries[start : start + CHUNK_ROWS], choices, scorer=fuzz.ratio, dtype=np.uint8, workers=-1
@@ -374,9 +389,9 @@ def _partial(
     """Targets matched by part of ``raw`` (longest part first), or ``[]``."""
     if not kind.composite:
         toks = tokens(raw[0])
+        section = keyer.sections[0]
         for start in range(1, len(toks)):
-            _, canon, _ = keyer.key((" ".join(toks[start:]),))
-            hits = dst.canon_index.get(canon[0])
+            hits = dst.canon_index.get((keyer.aliases.resolve(section, "".join(toks[start:])),))
             if hits:
                 return hits
         return []
