@@ -122,7 +122,12 @@ def create_channel(page, *, type_label: str, name: str, values: dict[str, str], 
     """Fill the form for a new channel through the browser and click Salvar."""
     choose(page, ".canais-channel", "Novo canal")
     choose(page, ".canais-type", type_label)
-    expect_text(page.locator(".canais-form"), re.escape(type_label))
+    # The kernel rebuilds the form for the type: wait for one of its own fields.
+    expect_visible(field(page, f"credentials.{next(iter(credentials))}"))
+    from playwright.sync_api import expect
+
+    expect(field(page, "name").locator("input")).to_be_enabled()
+    expect(field(page, "name").locator("input")).to_have_value("")
     fill(page, "name", name)
     for key, value in values.items():
         fill(page, key, value)
@@ -250,7 +255,7 @@ def test_canais_vtex_and_mercadolivre_pass_testar_conexao_against_sandboxes(page
             server.stop()
 
 
-def test_depara_grid_renders(page, lab, screenshots):
+def test_depara_grid_renders_and_saves(page, lab, lab_env, screenshots):
     if not (Path(lab.root) / "depara.ipynb").exists():
         pytest.skip("notebooks/depara.ipynb (issue 5) has not landed yet")
     open_and_run(page, lab, "depara.ipynb")
@@ -259,6 +264,17 @@ def test_depara_grid_renders(page, lab, screenshots):
     grid.wait_for(state="visible", timeout=RUN_TIMEOUT_MS)
     assert page.get_by_text("Loading widget").count() == 0
     assert page.locator(".depara-row").count() > 0
-    save = page.get_by_role("button", name="Salvar").first
+    expect_visible(page.locator(".depara-row select").first)  # the override dropdowns rendered
+    save = page.locator("button.depara-save").first
     expect_visible(save)
+    assert save.inner_text().strip() == "Salvar"
+    status_box = page.locator(".depara-status").first
+    assert "Salvo em" not in status_box.inner_text()
+    save.click()
+    expect_text(status_box, "Salvo em")
+    saved_path = Path(status_box.locator("code").first.inner_text().strip())
+    if not saved_path.is_absolute():
+        saved_path = Path(lab.root) / saved_path
+    assert saved_path.is_file() and saved_path.suffix == ".csv"
+    grid.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "depara.png"), full_page=True)
