@@ -12,12 +12,13 @@ Registered here, in this order: ``sku_coverage``, ``duplicates``, ``validity``,
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kit.golive.codes import blank_mask, ean_valid_mask, ncm_valid_mask
+from kit.golive.codes import as_objects, ean_valid_mask, ncm_valid_mask
 from kit.golive.context import GoliveContext
 from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_findings, make_findings
 from kit.golive.registry import register_check
@@ -59,23 +60,70 @@ def _rowref(df: pd.DataFrame) -> pd.Series:
     return df["_row"].astype("str")
 
 
+@dataclass(slots=True)
+class SideKeys:
+    """Integer codes of one side's SKUs and EANs (one code space shared by both sides)."""
+
+    sku: np.ndarray
+    ean: np.ndarray
+    sku_blank: np.ndarray
+    ean_blank: np.ndarray
+    keyed: np.ndarray  # row positions of the first occurrence of each non-blank SKU
+
+
+def _factorize_both(erp: pd.Series, store: pd.Series) -> tuple[np.ndarray, np.ndarray, int, int]:
+    # Object arrays hash several times faster than the python-backed str dtype.
+    a, b = as_objects(erp, clean=True), as_objects(store, clean=True)
+    codes, uniques = pd.factorize(np.concatenate([a, b]))
+    blank = int(np.nonzero(uniques == "")[0][0]) if (uniques == "").any() else -1
+    return codes[: len(a)].astype(np.int64), codes[len(a) :].astype(np.int64), len(uniques), blank
+
+
+def keys(ctx: GoliveContext) -> dict[str, Any]:
+    """SKU and EAN codes of both sides, computed once per context."""
+    if "keys" not in ctx.cache:
+        sku_e, sku_s, n_sku, blank_sku = _factorize_both(ctx.erp["sku"], ctx.store["sku"])
+        ean_e, ean_s, n_ean, blank_ean = _factorize_both(ctx.erp["ean"], ctx.store["ean"])
+        out: dict[str, Any] = {"n_sku": n_sku, "n_ean": n_ean}
+        for side, sku, ean in (("erp", sku_e, ean_e), ("store", sku_s, ean_s)):
+            sku_blank, ean_blank = sku == blank_sku, ean == blank_ean
+            first = ~pd.Series(sku).duplicated().to_numpy()
+            out[side] = SideKeys(sku, ean, sku_blank, ean_blank, np.nonzero(first & ~sku_blank)[0])
+        ctx.cache["keys"] = out
+    return ctx.cache["keys"]
+
+
 def keyed(ctx: GoliveContext, side: str) -> pd.DataFrame:
     """One row per non-blank SKU (the first occurrence), cached on the context."""
     key = f"keyed:{side}"
     if key not in ctx.cache:
-        df = _frame(ctx, side)
-        sku = df["sku"]
-        ctx.cache[key] = df[(sku != "") & ~sku.duplicated()]
+        ctx.cache[key] = _frame(ctx, side).iloc[keys(ctx)[side].keyed]
     return ctx.cache[key]
+
+
+def _matched_rows(ctx: GoliveContext) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (ERP, store) of the SKUs present on both sides (first occurrences)."""
+    k = keys(ctx)
+    erp_pos = np.full(k["n_sku"], -1, dtype=np.int64)
+    erp_pos[k["erp"].sku[k["erp"].keyed]] = k["erp"].keyed
+    j = erp_pos[k["store"].sku[k["store"].keyed]]
+    hit = j >= 0
+    return j[hit], k["store"].keyed[hit]
 
 
 def matched(ctx: GoliveContext) -> pd.DataFrame:
     """ERP and store rows with the same SKU side by side (``*_erp`` / ``*_store``)."""
     if "matched" not in ctx.cache:
-        cols = ["sku", "ean", "title", "price", "stock", "_row"]
-        erp = keyed(ctx, "erp")[cols]
-        store = keyed(ctx, "store")[cols + ["channel_id", "status"]]
-        ctx.cache["matched"] = erp.merge(store, on="sku", how="inner", suffixes=("_erp", "_store"))
+        e, st = _matched_rows(ctx)
+        erp, store = ctx.erp, ctx.store
+        data: dict[str, Any] = {"sku": erp["sku"].to_numpy()[e]}
+        for col in ("ean", "title", "price", "stock", "_row"):
+            data[f"{col}_erp"] = erp[col].to_numpy()[e]
+            data[f"{col}_store"] = store[col].to_numpy()[st]
+        data["channel_id"] = store["channel_id"].to_numpy()[st]
+        data["status"] = store["status"].to_numpy()[st]
+        frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in data.items()})
+        ctx.cache["matched"] = frame
     return ctx.cache["matched"]
 
 
@@ -83,17 +131,21 @@ def matched(ctx: GoliveContext) -> pd.DataFrame:
 @register_check("sku_coverage")
 def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
     """SKUs only in the ERP or only in the store, with suggestions by EAN or title."""
-    erp, store = keyed(ctx, "erp"), keyed(ctx, "store")
-    only_erp = erp[~erp["sku"].isin(store["sku"])]
-    only_store = store[~store["sku"].isin(erp["sku"])]
+    k = keys(ctx)
+    present = {}
+    for side in ("erp", "store"):
+        present[side] = np.zeros(k["n_sku"], dtype=bool)
+        present[side][k[side].sku[k[side].keyed]] = True
+    only = {
+        side: k[side].keyed[~present[other][k[side].sku[k[side].keyed]]]
+        for side, other in (("erp", "store"), ("store", "erp"))
+    }
     frames = []
-    for side, rows, other, other_only in (
-        ("erp", only_erp, store, only_store),
-        ("store", only_store, erp, only_erp),
-    ):
+    for side, other in (("erp", "store"), ("store", "erp")):
+        rows = _frame(ctx, side).iloc[only[side]]
         if rows.empty:
             continue
-        suggestion, how = _suggest(rows, other, other_only)
+        suggestion, how = _suggest(ctx, side, only[side], other, only[other])
         has = suggestion != ""
         where = "na loja" if side == "erp" else "no ERP"
         expected = np.where(has, suggestion + " (" + how + ")", f"SKU presente {where}")
@@ -122,25 +174,36 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
     return concat_findings(frames)
 
 
-def _suggest(rows: pd.DataFrame, other: pd.DataFrame, other_only: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """For each row, a SKU of the other side with the same EAN, else a near-identical title."""
+def _suggest(
+    ctx: GoliveContext, side: str, rows: np.ndarray, other: str, other_only: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each row (positions), a SKU of the other side with the same EAN, else a near-identical title."""
+    k = keys(ctx)
+    me, ot = k[side], k[other]
+    df, odf = _frame(ctx, side), _frame(ctx, other)
     n = len(rows)
     suggestion = np.full(n, "", dtype=object)
     how = np.full(n, "", dtype=object)
-    valid_other = other[other["ean"] != ""].drop_duplicates("ean")
-    by_ean = rows["ean"].map(pd.Series(valid_other["sku"].to_numpy(), index=valid_other["ean"].to_numpy()))
-    by_ean = by_ean.where(rows["ean"] != "")
-    hit = by_ean.notna().to_numpy()
-    suggestion[hit] = by_ean.to_numpy()[hit]
-    how[hit] = "mesmo EAN " + rows["ean"].to_numpy()[hit]
+    with_ean = ot.keyed[~ot.ean_blank[ot.keyed]]
+    first_by_ean = np.full(k["n_ean"], -1, dtype=np.int64)
+    codes, first = np.unique(ot.ean[with_ean], return_index=True)
+    first_by_ean[codes] = with_ean[first]
+    j = np.where(me.ean_blank[rows], -1, first_by_ean[me.ean[rows]])
+    hit = j >= 0
+    other_sku = odf["sku"].to_numpy()
+    suggestion[hit] = other_sku[j[hit]]
+    how[hit] = "mesmo EAN " + df["ean"].to_numpy()[rows[hit]].astype(object)
     todo = np.nonzero(~hit)[0]
     # Rows already suggested by EAN are not offered again by title.
-    cand = other_only[(other_only["title"] != "") & ~other_only["sku"].isin(suggestion[hit])]
-    if todo.size and len(cand) and todo.size * len(cand) <= FUZZY_MAX_CELLS:
+    claimed = np.zeros(len(odf), dtype=bool)
+    claimed[j[hit]] = True
+    titles = odf["title"].to_numpy()
+    cand = other_only[~claimed[other_only] & (titles[other_only] != "")]
+    if todo.size and cand.size and todo.size * cand.size <= FUZZY_MAX_CELLS:
         from rapidfuzz import fuzz, process, utils
 
-        queries = [utils.default_process(t) for t in rows["title"].to_numpy()[todo]]
-        choices = [utils.default_process(t) for t in cand["title"].to_numpy()]
+        queries = [utils.default_process(t) for t in df["title"].to_numpy()[rows[todo]]]
+        choices = [utils.default_process(t) for t in titles[cand]]
         scores = process.cdist(
             queries, choices, scorer=fuzz.ratio, score_cutoff=TITLE_SUGGESTION_MIN_SCORE, dtype=np.uint8, workers=1
         )
@@ -148,7 +211,7 @@ def _suggest(rows: pd.DataFrame, other: pd.DataFrame, other_only: pd.DataFrame) 
         top = scores[np.arange(len(todo)), best]
         found = (top >= TITLE_SUGGESTION_MIN_SCORE) & np.array([bool(q) for q in queries])
         idx = todo[found]
-        suggestion[idx] = cand["sku"].to_numpy()[best[found]]
+        suggestion[idx] = other_sku[cand[best[found]]]
         how[idx] = ["título parecido, " + str(int(s)) + "%" for s in top[found]]
     return suggestion, how
 
@@ -157,44 +220,61 @@ def _suggest(rows: pd.DataFrame, other: pd.DataFrame, other_only: pd.DataFrame) 
 @register_check("duplicates")
 def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
     """Repeated SKUs and channel ids on each side; one EAN on several SKUs."""
+    k = keys(ctx)
     frames = []
     for side in ("erp", "store"):
         df = _frame(ctx, side)
+        sk = k[side]
         here = IN_SIDE[side]
-        dup = df[(df["sku"] != "") & df["sku"].duplicated(keep=False)]
-        if len(dup):
-            count = dup["sku"].map(dup["sku"].value_counts()).astype("str")
+        counts = np.bincount(sk.sku[~sk.sku_blank], minlength=k["n_sku"])
+        dup_rows = np.nonzero(~sk.sku_blank & (counts[sk.sku] > 1))[0]
+        if dup_rows.size:
+            dup = df.iloc[dup_rows]
+            count = pd.Series(counts[sk.sku[dup_rows]]).astype("str").to_numpy()
             frames.append(
                 make_findings(
                     "duplicates", BLOQUEIO, sku=dup["sku"], field=f"{side}.sku", value=dup["sku"],
                     expected="SKU único",
-                    message="SKU repetido " + here + ": aparece " + count + " vezes (linha " + _rowref(dup) + ")",
+                    message="SKU repetido " + here + ": aparece " + count + " vezes (linha "
+                    + _rowref(dup).to_numpy() + ")",
                 )
             )  # fmt: skip
-        pairs = df.loc[df["ean"] != "", ["ean", "sku", "_row"]].drop_duplicates(["ean", "sku"])
-        n_skus = pairs["ean"].map(pairs["ean"].value_counts())
-        shared = pairs[n_skus > 1]
-        if len(shared):
-            n = n_skus[n_skus > 1].astype("str")
+        # One EAN on several SKUs: distinct (EAN, SKU) pairs, counted per EAN.
+        with_ean = np.nonzero(~sk.ean_blank)[0]
+        pair = sk.ean[with_ean] * np.int64(k["n_sku"]) + sk.sku[with_ean]
+        distinct = with_ean[~pd.Series(pair).duplicated().to_numpy()]
+        per_ean = np.bincount(sk.ean[distinct], minlength=k["n_ean"])
+        shared_rows = distinct[per_ean[sk.ean[distinct]] > 1]
+        if shared_rows.size:
+            shared = df.iloc[shared_rows]
+            n = pd.Series(per_ean[sk.ean[shared_rows]]).astype("str").to_numpy()
             frames.append(
                 make_findings(
                     "duplicates", BLOQUEIO, sku=shared["sku"], field=f"{side}.ean", value=shared["ean"],
                     expected="um SKU por EAN",
-                    message="EAN " + shared["ean"] + " usado por " + n + " SKUs diferentes " + here
-                    + " (linha " + _rowref(shared) + ")",
+                    message="EAN " + shared["ean"].to_numpy().astype(object) + " usado por " + n
+                    + " SKUs diferentes " + here + " (linha " + _rowref(shared).to_numpy() + ")",
                 )
             )  # fmt: skip
         if side == "store":
-            ids = df[df["channel_id"] != ""]
-            key = ids["channel_id"] + "|" + ids["variation_id"]
-            dup_id = ids[key.duplicated(keep=False)]
+            cid = as_objects(df["channel_id"], clean=True)
+            given = np.nonzero(cid != "")[0]
+            if given.size:
+                cid_codes, _ = pd.factorize(cid[given])
+                var_codes, var_uniques = pd.factorize(as_objects(df["variation_id"], clean=True)[given])
+                key = cid_codes.astype(np.int64) * np.int64(len(var_uniques) + 1) + var_codes
+                dup_id = df.iloc[given[pd.Series(key).duplicated(keep=False).to_numpy()]]
+            else:
+                dup_id = df.iloc[[]]
             if len(dup_id):
-                label = dup_id["channel_id"] + np.where(dup_id["variation_id"] != "", "/" + dup_id["variation_id"], "")
+                var = dup_id["variation_id"].to_numpy().astype(object)
+                label = dup_id["channel_id"].to_numpy().astype(object) + np.where(var != "", "/" + var, "")
                 frames.append(
                     make_findings(
                         "duplicates", BLOQUEIO, sku=dup_id["sku"], field="store.channel_id", value=label,
                         expected="um anúncio por ID do canal",
-                        message="ID de anúncio " + label + " repetido na loja (linha " + _rowref(dup_id) + ")",
+                        message="ID de anúncio " + label + " repetido na loja (linha " + _rowref(dup_id).to_numpy()
+                        + ")",
                     )
                 )  # fmt: skip
     return concat_findings(frames)
@@ -204,13 +284,15 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
 @register_check("validity")
 def check_validity(ctx: GoliveContext) -> pd.DataFrame:
     """EAN check digits, NCM format, company CNPJ, price > 0 and stock >= 0."""
+    k = keys(ctx)
     frames = [_cnpj_findings(ctx)]
     for side in ("erp", "store"):
         df = _frame(ctx, side)
+        sk = k[side]
+        has_sku = ~sk.sku_blank
         here = IN_SIDE[side]
         strict = BLOQUEIO if side == "erp" else AVISO  # the ERP's values are what will be sent
-        blank = blank_mask(df["ean"])
-        bad = df[~blank & ~ean_valid_mask(df["ean"])]
+        bad = df.iloc[np.nonzero(~sk.ean_blank & ~ean_valid_mask(df["ean"], clean=True).to_numpy())[0]]
         if len(bad):
             frames.append(
                 make_findings(
@@ -219,7 +301,7 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
                     message="EAN inválido " + here + " (dígito verificador ou formato; linha " + _rowref(bad) + ")",
                 )
             )  # fmt: skip
-        missing = df[blank & (df["sku"] != "")]
+        missing = df.iloc[np.nonzero(sk.ean_blank & has_sku)[0]]
         if len(missing):
             frames.append(
                 make_findings(
@@ -227,9 +309,11 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
                     expected="EAN/GTIN", message="EAN ausente " + here + " (linha " + _rowref(missing) + ")",
                 )
             )  # fmt: skip
-        ncm_given = df["ncm"] != ""
-        if ncm_given.any() or side == "erp":
-            bad_ncm = df[~ncm_valid_mask(df["ncm"]) & (df["sku"] != "") & (ncm_given | (side == "erp"))]
+        ncm = as_objects(df["ncm"], clean=True)
+        ncm_given = ncm != ""
+        if side == "erp" or ncm_given.any():
+            wrong = ~ncm_valid_mask(df["ncm"], clean=True).to_numpy() & has_sku & (ncm_given | (side == "erp"))
+            bad_ncm = df.iloc[np.nonzero(wrong)[0]]
             if len(bad_ncm):
                 frames.append(
                     make_findings(
@@ -238,8 +322,8 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
                         message="NCM inválido " + here + ": deve ter 8 dígitos (linha " + _rowref(bad_ncm) + ")",
                     )
                 )  # fmt: skip
-        price = df["price"]
-        bad_price = df[~(price > 0) & (df["sku"] != "")]
+        price = df["price"].to_numpy(dtype=float, na_value=np.nan)
+        bad_price = df.iloc[np.nonzero(~(price > 0) & has_sku)[0]]
         if len(bad_price):
             frames.append(
                 make_findings(
@@ -248,8 +332,8 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
                     message="Preço ausente ou não positivo " + here + " (linha " + _rowref(bad_price) + ")",
                 )
             )  # fmt: skip
-        stock = df["stock"]
-        bad_stock = df[~(stock >= 0) & (df["sku"] != "")]
+        stock = df["stock"].to_numpy(dtype=float, na_value=np.nan)
+        bad_stock = df.iloc[np.nonzero(~(stock >= 0) & has_sku)[0]]
         if len(bad_stock):
             frames.append(
                 make_findings(
@@ -287,12 +371,14 @@ def check_required_fields(ctx: GoliveContext) -> pd.DataFrame:
     req = requirements_for(ctx.channel_type.name)
     label = ctx.channel_type.label
     frames = []
+    k = keys(ctx)
     for side in ("erp", "store"):
         df = _frame(ctx, side)
-        df = df[df["sku"] != ""]
+        has_sku = ~k[side].sku_blank
         here = IN_SIDE[side]
         sev = BLOQUEIO if side == "erp" else AVISO
-        long = df[df["title"].str.len() > req.title_max]
+        too_long = df["title"].str.len().to_numpy(dtype=float, na_value=0) > req.title_max
+        long = df.iloc[np.nonzero(too_long & has_sku)[0]]
         if len(long):
             frames.append(
                 make_findings(
@@ -303,7 +389,7 @@ def check_required_fields(ctx: GoliveContext) -> pd.DataFrame:
                 )
             )  # fmt: skip
         for col in req.text_fields:
-            empty = df[df[col] == ""]
+            empty = df.iloc[np.nonzero((as_objects(df[col], clean=True) == "") & has_sku)[0]]
             if len(empty):
                 frames.append(
                     make_findings(
@@ -313,7 +399,8 @@ def check_required_fields(ctx: GoliveContext) -> pd.DataFrame:
                     )
                 )  # fmt: skip
         for col in req.positive_fields:
-            bad = df[~(df[col] > 0)]
+            values = df[col].to_numpy(dtype=float, na_value=np.nan)
+            bad = df.iloc[np.nonzero(~(values > 0) & has_sku)[0]]
             if len(bad):
                 frames.append(
                     make_findings(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kit.channels import Channel
@@ -237,41 +238,50 @@ def load_store_listings(channel: Channel, connector: Any = None) -> pd.DataFrame
 
 
 def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
-    """Canonical columns present, codes as stripped text, numbers numeric.
+    """Canonical columns present, codes as stripped text, numbers as floats.
 
+    Text columns become ``object`` columns of ``str`` with ``""`` for missing
+    values (hashing and comparing them is several times faster than pandas'
+    python-backed ``str`` dtype). Frames from the kit's reader are already
+    stripped; others (connector listings, hand-built frames) are stripped here.
     Columns the source lacks are added empty (a check that needs them reports
-    the gap). Already-prepared frames pass through quickly.
+    the gap). Already-prepared frames pass through.
     """
     if df.attrs.get("golive_prepared"):
         return df
-    out = df.copy() if not df.columns.is_unique else df
-    if not out.columns.is_unique:
+    if not df.columns.is_unique:
         raise InputDataError("the table has duplicated columns", hint="remove repeated headers")
+    from_reader = "kind" in df.attrs  # kit.sheets.read_table strips every cell
     data: dict[str, Any] = {}
-    n = len(out)
+    n = len(df)
     for col in columns:
         if col in _TEXT:
-            if col in out.columns:
-                s = out[col]
-                if s.dtype != "str":
-                    s = s.astype(object).where(s.notna(), "").astype("str")
-                data[col] = s.fillna("").str.strip()
+            if col in df.columns:
+                arr = df[col].to_numpy(dtype=object)
+                missing = pd.isna(arr)
+                if missing.any():
+                    arr = arr.copy()
+                    arr[missing] = ""
+                if not from_reader or df[col].dtype not in ("str", object):
+                    arr = np.array([str(v).strip() for v in arr], dtype=object)
+                data[col] = pd.Series(arr, dtype=object, copy=False)
             else:
-                data[col] = pd.Series([""] * n, dtype="str", index=out.index)
+                data[col] = pd.Series(np.full(n, "", dtype=object), dtype=object, copy=False)
         elif col in _NUMERIC:
-            if col in out.columns:
-                s = out[col]
-                data[col] = s if pd.api.types.is_numeric_dtype(s) else _to_number(s)
+            if col in df.columns:
+                s = df[col]
+                s = s if pd.api.types.is_numeric_dtype(s) else _to_number(s)
+                data[col] = s.to_numpy(dtype="float64", na_value=np.nan)
             else:
-                data[col] = pd.Series(float("nan"), index=out.index, dtype="float64")
+                data[col] = np.full(n, np.nan)
         elif col == "active":
-            data[col] = out[col] if col in out.columns else pd.Series(True, index=out.index)
-    extra = [c for c in out.columns if c not in data]
-    for c in extra:
-        data[c] = out[c]
+            data[col] = df[col].to_numpy() if col in df.columns else np.ones(n, dtype=bool)
+    for c in df.columns:
+        if c not in data:
+            data[c] = df[c].to_numpy()
     if "_row" not in data:
-        data["_row"] = pd.Series(range(2, n + 2), index=out.index)
-    prepared = pd.DataFrame(data, index=out.index).reset_index(drop=True)
+        data["_row"] = np.arange(2, n + 2)
+    prepared = pd.DataFrame(data)
     prepared.attrs.update(df.attrs)
     prepared.attrs["golive_prepared"] = True
     return prepared

@@ -1,0 +1,94 @@
+"""Bench: the whole go-live check on N ERP SKUs against N store SKUs, from CSV.
+
+Writes an ERP export and a store export (canonical headers, UTF-8, ``,``) with
+a sprinkle of defects (missing/extra SKUs, duplicates, bad EANs, price and stock
+divergences), then measures in one run:
+
+* the baseline: ``pandas.read_csv`` of the two files (pandas defaults);
+* the whole check: both files read with the kit's reader
+  (:func:`kit.golive.context.read_products` -> ``kit.sheets.read_table``), the
+  context built and every registered check run (offline mode: no channel).
+
+Prints both times, their ratio (target <= 2.5x), the time per check and the
+peak memory (``ru_maxrss`` of this process, and tracemalloc's peak for the check
+alone is skipped: tracing would slow the check down several-fold).
+
+    python bench/bench_golive.py             # 1,000,000 SKUs per side
+    python bench/bench_golive.py 200000      # a loaded machine
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kit.channeltypes import get_type
+from kit.golive import GoliveContext, run_checks
+from kit.golive.context import read_products
+from kit.sample import generate_catalog_frame
+
+
+def write_exports(directory: Path, n: int, seed: int = 11) -> tuple[Path, Path]:
+    """The ERP export and a store export of ``n`` SKUs each, with defects in about 1 % of rows."""
+    rng = np.random.default_rng(seed)
+    erp = generate_catalog_frame(n, seed)
+    store = erp.copy()
+    k = max(n // 100, 10)
+    rows = rng.choice(n, size=6 * k, replace=False)
+    price_rows, stock_rows, ean_rows, extra_rows, dup_rows, missing_rows = np.split(rows, 6)
+    store.loc[price_rows, "price"] = (store.loc[price_rows, "price"] * rng.uniform(0.5, 1.5, k)).round(2)
+    store.loc[stock_rows, "stock"] = store.loc[stock_rows, "stock"] + rng.integers(1, 50, k)
+    store.loc[ean_rows, "ean"] = store.loc[ean_rows, "ean"].str[:-1] + "0"
+    store.loc[extra_rows, "sku"] = "LOJA-" + store.loc[extra_rows, "sku"]
+    store.loc[dup_rows[: k // 2], "sku"] = store.loc[dup_rows[k // 2 :][: k // 2], "sku"].to_numpy()
+    store = store.drop(index=missing_rows)
+    store.insert(0, "channel_id", [f"MLB{i}" for i in range(1_000_000_000, 1_000_000_000 + len(store))])
+    erp_path, store_path = directory / "erp.csv", directory / "store.csv"
+    erp.to_csv(erp_path, index=False)
+    store.to_csv(store_path, index=False)
+    return erp_path, store_path
+
+
+def main(n: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-golive-") as tmp:
+        t = time.perf_counter()
+        erp_path, store_path = write_exports(Path(tmp), n)
+        print(f"SKUs per side: {n:,} (files written in {time.perf_counter() - t:.1f} s)")
+        gc.collect()
+
+        t = time.perf_counter()
+        a, b = pd.read_csv(erp_path), pd.read_csv(store_path)
+        baseline = time.perf_counter() - t
+        del a, b
+        gc.collect()
+
+        t = time.perf_counter()
+        erp, store = read_products(erp_path), read_products(store_path)
+        loaded = time.perf_counter() - t
+        ctx = GoliveContext(erp=erp, store=store, channel_type=get_type("mercadolivre"), company="11222333000181")
+        prepared = time.perf_counter() - t
+        timings: dict[str, float] = {}
+        findings = run_checks(ctx, timings=timings)
+        total = time.perf_counter() - t
+
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"pandas.read_csv of both files:      {baseline:7.2f} s")
+    print(f"whole go-live check:                {total:7.2f} s")
+    print(f"  read with kit.sheets.read_table:  {loaded:7.2f} s")
+    print(f"  context (canonical columns):      {prepared - loaded:7.2f} s")
+    for name, secs in timings.items():
+        print(f"  check {name:27} {secs:7.2f} s")
+    print(f"findings: {len(findings):,} ({(findings['severity'] == 'bloqueio').sum():,} bloqueio)")
+    print(f"peak memory (ru_maxrss): {peak_mb:,.0f} MB")
+    print(f"ratio whole check / read_csv: {total / baseline:.2f}x (target <= 2.5x)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
