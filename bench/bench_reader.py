@@ -2,6 +2,8 @@
 
 Writes a products CSV as a Brazilian ERP exports it (``;``, decimal comma, codes
 with leading zeros) and prints both times and their ratio, measured in one run.
+A second file writes prices with thousands dots ("1.234,56"), which the C parser
+cannot take: that ratio is the careful (text) path's.
 
     python bench/bench_reader.py            # 200,000 rows
     python bench/bench_reader.py 1000000    # the go-live size
@@ -22,7 +24,7 @@ from kit.sheets import read_table
 HEADER = "Código;EAN;Título;Marca;Categoria;NCM;Peso (kg);Altura;Largura;Comprimento;Preço;Estoque;Ativo"
 
 
-def write_products(path: Path, n: int, seed: int = 1) -> None:
+def write_products(path: Path, n: int, seed: int = 1, *, thousands: bool = False) -> None:
     rng = np.random.default_rng(seed)
     idx = np.arange(1, n + 1)
     frame = pd.DataFrame(
@@ -42,6 +44,8 @@ def write_products(path: Path, n: int, seed: int = 1) -> None:
             "active": rng.choice(["Sim", "Não"], n),
         }
     )
+    if thousands:
+        frame["price"] = frame["price"].map("{:,.2f}".format).str.translate(str.maketrans(",.", ".,"))
     with path.open("w", encoding="utf-8") as fh:
         fh.write(HEADER + "\n")
         frame.to_csv(fh, sep=";", decimal=",", header=False, index=False)
@@ -56,18 +60,24 @@ def best_of(fn, repeat: int = 2) -> float:
     return min(times)
 
 
+def measure(path: Path, n: int) -> tuple[float, float]:
+    bare = best_of(lambda: pd.read_csv(path, sep=";", dtype=str, keep_default_na=False))
+    df = read_table(path, "products")
+    assert len(df) == n and df["sku"].iloc[0] == "00000001"
+    return bare, best_of(lambda: read_table(path, "products"))
+
+
 def main(n: int) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "products.csv"
-        write_products(path, n)
-        bare = best_of(lambda: pd.read_csv(path, sep=";", dtype=str, keep_default_na=False))
-        df = read_table(path, "products")
-        assert len(df) == n and df["sku"].iloc[0] == "00000001"
-        kit = best_of(lambda: read_table(path, "products"))
     print(f"rows: {n:,}")
-    print(f"pandas.read_csv(dtype=str): {bare:.2f} s")
-    print(f"kit.sheets.read_table:      {kit:.2f} s")
-    print(f"ratio read_table / read_csv: {kit / bare:.1f}x")
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, thousands in (("fast path", False), ("careful path, '1.234,56' prices", True)):
+            path = Path(tmp) / "products.csv"
+            write_products(path, n, thousands=thousands)
+            bare, kit = measure(path, n)
+            print(f"{label}:")
+            print(f"  pandas.read_csv(dtype=str): {bare:.2f} s")
+            print(f"  kit.sheets.read_table:      {kit:.2f} s")
+            print(f"  ratio read_table / read_csv: {kit / bare:.1f}x")
 
 
 if __name__ == "__main__":

@@ -314,13 +314,24 @@ def _check_binary(text: str, name: str) -> None:
 def _mixed_encoding(data: bytes, name: str, bom: bool) -> None:
     """Raise if some lines are UTF-8 and others are not (or a UTF-8 BOM lies)."""
     utf8_row = other_row = None
-    for i, line in enumerate(data.split(b"\n"), start=1):
+    lines = data.split(b"\n")
+    for i, line in enumerate(lines, start=1):
         if line.isascii():
             continue
         try:
             line.decode("utf-8")
             utf8_row = utf8_row or i
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if i == len(lines) and exc.reason == "unexpected end of data" and not other_row:
+                raise _Fatal(
+                    Problem(
+                        "error",
+                        f"the file ends in the middle of a character (row {i}): it looks truncated",
+                        name,
+                        row=i,
+                        hint="export or download the file again",
+                    )
+                ) from None
             other_row = other_row or i
         if other_row and (utf8_row or bom):
             break
@@ -408,10 +419,9 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
     else:
         try:
             sample = codecs.getincrementaldecoder(codec)().decode(head, final=size <= SNIFF_BYTES)
-        except UnicodeDecodeError:  # a truncated multi-byte char at the end of a short file
-            data = path.read_bytes()
-            _mixed_encoding(data, name, bom=codec == "utf-8-sig")
-            raise
+        except UnicodeDecodeError:  # a BOM that lies, or a multi-byte char cut at the end of the file
+            _mixed_encoding(path.read_bytes(), name, bom=codec == "utf-8-sig")
+            sample = head.decode(codec, errors="replace")
         text = None
     _check_binary(sample, name)
     lines = sample.splitlines()
@@ -669,7 +679,9 @@ def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tu
 
     name = str(path)
     try:
-        wb = openpyxl.load_workbook(path, data_only=False)
+        # From bytes: openpyxl judges a path by its extension, and an export may be misnamed.
+        content = path.read_bytes()
+        wb = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise _Fatal(
             Problem(
@@ -697,7 +709,7 @@ def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tu
     ]
     missing_formulas: list[tuple[int, int, str]] = []
     if formula_cells:
-        cached = openpyxl.load_workbook(path, data_only=True)[title]
+        cached = openpyxl.load_workbook(io.BytesIO(content), data_only=True)[title]
         for row, col, formula in formula_cells:
             value = cached.cell(row=row, column=col).value
             if value is None:

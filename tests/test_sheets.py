@@ -526,3 +526,23 @@ def test_fast_path_leaves_problems_to_the_careful_path(tmp_path):
         read_table(path, "stock")
     assert "available '-2' is negative" in info.value.message
     assert len([p for p in info.value.problems if p.severity == "error"]) == 2
+
+
+def test_workbook_saved_with_csv_extension_is_read_as_a_workbook(tmp_path):
+    path = tmp_path / "estoque.csv"
+    path.write_bytes((CLEAN / "multi_sheet.xlsx").read_bytes())
+    assert read_table(path, "stock")["available"].tolist() == [5, 0]
+
+
+def test_utf8_file_cut_inside_a_character_is_reported_as_truncated(tmp_path):
+    path = tmp_path / "cut.csv"
+    path.write_bytes("SKU;Título\nA;Pão\nB;Café".encode()[:-1])
+    with pytest.raises(InputDataError, match=r"ends in the middle of a character \(row 3\)"):
+        read_table(path, "products")
+
+
+def test_missing_file_is_an_input_error(tmp_path, kit_cli):
+    with pytest.raises(InputDataError, match="file not found"):
+        read_table(tmp_path / "nope.csv", "stock")
+    result = kit_cli("inspect", str(tmp_path / "nope.csv"))
+    assert result.returncode == 2 and result.stderr.startswith("error: file not found")
