@@ -49,6 +49,9 @@ def _read_plain(path: Path, sheet: str | None) -> pd.DataFrame:  # pragma: no co
 def fetch_channel_values(channel: str, kind: str | MappingKind, **kw: Any) -> pd.DataFrame:
     """The channel's value list for ``kind`` from its connector's ``value_lists()``.
 
+    ``channel`` is a configured channel's name; ``kw`` goes to
+    :func:`kit.connectors.connector_for` (``secrets``, ``workspace``, ``base_url``...).
+
     Raises:
         ConfigurationError: the connector cannot list values (not built yet, or
             this channel type has no such list): load a file instead.
@@ -60,7 +63,12 @@ def fetch_channel_values(channel: str, kind: str | MappingKind, **kw: Any) -> pd
         raise ConfigurationError(
             "this kit has no channel connectors yet", channel=channel, hint="load the channel's list from a file"
         ) from None
-    connector = connector_for(channel, **kw)
+    from kit.channels import ChannelRegistry
+    from kit.store import Workspace
+
+    workspace = kw.pop("workspace", None) or Workspace()
+    config = ChannelRegistry(workspace).get(channel)
+    connector = connector_for(config, workspace=workspace, **kw)
     lists = getattr(connector, "value_lists", None)
     if lists is None:
         raise ConfigurationError(
