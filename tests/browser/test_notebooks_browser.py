@@ -185,6 +185,10 @@ def test_canais_renders_validates_and_saves_without_leaking(page, lab, lab_env, 
     expect_text(status(page), "[Cc]onexão")
     assert status(page).inner_text() != saved_text
     assert "OK" not in status(page).inner_text()  # nothing answers on port 9
+    click(page, "ligar")  # no go-live check has passed: the gate refuses
+    expect_text(status(page), "Não ligado")
+    expect_text(page.locator(".canais-list tr[data-channel='vtex-browser']"), "não")
+    status(page).scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "canais.png"), full_page=True)
 
     nb = save_notebook(page, lab, "canais.ipynb")
@@ -239,6 +243,7 @@ def test_canais_vtex_and_mercadolivre_pass_testar_conexao_against_sandboxes(page
             )
             click(page, "testar")
             expect_text(status(page), rf"Conexão OK com {re.escape(label)}", timeout=60_000)
+            status(page).scroll_into_view_if_needed()
             page.screenshot(path=str(screenshots / f"canais-{type_name}-sandbox.png"), full_page=True)
         expect_text(page.locator(".canais-list"), "ml-sbx")
 
