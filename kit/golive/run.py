@@ -213,11 +213,11 @@ def run_golive(
         "price_guard_pct": price_guard_pct,
     }
     try:
-        ws = Workspace(workspace) if workspace else Workspace()
-        ch = None
-        if channel:
+        ws = ch = None
+        if channel:  # offline mode touches no workspace
             from kit.channels import ChannelRegistry
 
+            ws = Workspace(workspace) if workspace else Workspace()
             ch = ChannelRegistry(ws).get(channel)
         ctype = channel_type_of(ch, channel_type)
         parameters["channel_type"] = ctype.name

@@ -217,3 +217,11 @@ def test_capacity_blocks_when_a_job_cannot_keep_up_now():
     blocked = f[f["severity"] == "bloqueio"]
     # Orders (reads) and status pushes both scale with orders per hour; catalogue jobs still fit.
     assert len(blocked) and blocked["field"].str.match(r"capacity\.(orders|status)\.").all()
+
+
+def test_title_limits_match_the_sample_generator():
+    from kit.channeltypes import CHANNEL_TYPES
+    from kit.golive.requirements import requirements_for
+    from kit.sample import TITLE_LIMITS
+
+    assert {t: requirements_for(t).title_max for t in CHANNEL_TYPES} == TITLE_LIMITS
