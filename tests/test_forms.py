@@ -364,3 +364,24 @@ def test_enable_through_the_real_gate(saved, workspace):
     assert any(e.get("reason") == "piloto acompanhado" for e in gate.gate_events(workspace, "vtex-loja"))
     assert saved.disable().ok
     assert not ChannelRegistry(workspace).get("vtex-loja").enabled
+
+
+@pytest.mark.parametrize("good_token", [True, False], ids=["right-keys", "wrong-token"])
+def test_test_connection_against_the_vtex_sandbox(workspace, good_token):
+    sandbox = pytest.importorskip("kit.sandbox", reason="kit.sandbox (issue 3) has not landed yet")
+    vtex_sandbox = pytest.importorskip("kit.sandbox.vtex", reason="the VTEX sandbox has not landed yet")
+    with sandbox.start_sandbox("vtex") as server:
+        creds = dict(server.credentials)
+        if not good_token:
+            creds["app_token"] = "WrongToken-" + creds["app_token"][-6:]
+        form = ChannelForm("vtex", ws=workspace)
+        values = vtex_values(
+            base_url=server.url,
+            **{"settings.account": getattr(vtex_sandbox, "ACCOUNT", "sandboxkit")},
+            **{f"credentials.{k}": v for k, v in creds.items()},
+        )
+        assert form.save(values).ok
+        result = form.test_connection()
+    assert result.ok is good_token, result.message
+    assert ("Conexão OK com VTEX" in result.message) is good_token
+    assert creds["app_token"] not in result.message
