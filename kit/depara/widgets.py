@@ -29,7 +29,11 @@ from kit.depara.kinds import MappingKind, get_kind
 __all__ = ["DeparaEditor", "ListsLoader", "PENDING"]
 
 PENDING = "— pendente —"
-LOW_SCORE = 80
+# Rows per page: widgets are built only for the rows shown.
+PAGE_SIZE = 50
+# Dropdown entries beyond the candidates; a longer target list is cut (the
+# candidates are always offered).
+MAX_OPTIONS = 1000
 
 
 def _label(values: Sequence[str]) -> str:
@@ -181,7 +185,7 @@ class DeparaEditor:
     # -- widgets ---------------------------------------------------------------------------
     def _options(self, i: int) -> list[tuple[str, int | None]]:
         first = [tuple(c["values"]) for c in self.records[i]["candidates"]]
-        order = list(dict.fromkeys([t for t in first if t in self.targets] + self.targets))
+        order = list(dict.fromkeys([t for t in first if t in self.targets] + self.targets[:MAX_OPTIONS]))
         return [(PENDING, None)] + [(_label(t), self.targets.index(t)) for t in order]
 
     def _build(self) -> None:
@@ -195,63 +199,74 @@ class DeparaEditor:
         self.save_button.add_class("depara-save")
         self.status = W.HTML()
         self.status.add_class("depara-status")
-        self.dropdowns: list[W.Dropdown] = []
-        self.checks: list[W.Checkbox] = []
-        self.rows: list[W.HBox] = []
-        cell = W.Layout(width="22%")
-        small = W.Layout(width="8%")
-        header = W.HBox(
+        self.previous_button = W.Button(description="◀ Anterior", layout=W.Layout(width="auto"))
+        self.next_button = W.Button(description="Próxima ▶", layout=W.Layout(width="auto"))
+        self.page_label = W.Label()
+        self.page = 0
+        self.dropdowns = _OnDemand(self, 4)
+        self.checks = _OnDemand(self, 5)
+        self.rows = _OnDemand(self, None)
+        self._row_cache: dict[int, W.HBox] = {}
+        self._cell = W.Layout(width="22%")
+        self._small = W.Layout(width="8%")
+        self.header = W.HBox(
             [
                 W.HTML(f"<b>{html.escape(t)}</b>", layout=lay)
                 for t, lay in [
-                    ("Valor do " + ("canal" if self.kind.direction == "in" else "ERP"), cell),
-                    ("Sugestão", cell),
-                    ("Score", small),
-                    ("Motivo", small),
+                    ("Valor do " + ("canal" if self.kind.direction == "in" else "ERP"), self._cell),
+                    ("Sugestão", self._cell),
+                    ("Score", self._small),
+                    ("Motivo", self._small),
                     ("De-para", W.Layout(width="28%")),
-                    ("OK", small),
+                    ("OK", self._small),
                 ]
             ]
         )
-        for i, r in enumerate(self.records):
-            cands = r["candidates"]
-            best = cands[0] if cands else None
-            dd = W.Dropdown(options=self._options(i), value=None, layout=W.Layout(width="28%"))
-            if self.choice[i] is not None:
-                dd.value = self.targets.index(self.choice[i])
-            dd.add_class("depara-choice")
-            ok = W.Checkbox(value=self.confirmed[i], indent=False, layout=small)
-            ok.add_class("depara-confirmed")
-            dd.observe(lambda change, i=i: self._on_choice(i, change["new"]), names="value")
-            ok.observe(lambda change, i=i: self._on_confirm(i, change["new"]), names="value")
-            row = W.HBox(
-                [
-                    W.Label(_label(self.sources[i]), layout=cell),
-                    W.Label(best["label"] if best else "(sem sugestão)", layout=cell),
-                    W.Label(f"{best['score']:.0f}" if best else "", layout=small),
-                    W.Label(best["reason"] if best else "", layout=small),
-                    dd,
-                    ok,
-                ]
-            )
-            row.add_class("depara-row")
-            self.dropdowns.append(dd)
-            self.checks.append(ok)
-            self.rows.append(row)
-        self.grid = W.VBox([header, *self.rows])
+        self.grid = W.VBox([self.header])
         self.grid.add_class("depara-grid")
-        self.only_pending.observe(lambda _: self.refresh(), names="value")
-        self.max_score.observe(lambda _: self.refresh(), names="value")
+        self.only_pending.observe(lambda _: self._filters_changed(), names="value")
+        self.max_score.observe(lambda _: self._filters_changed(), names="value")
+        self.previous_button.on_click(lambda _: self.go_to_page(self.page - 1))
+        self.next_button.on_click(lambda _: self.go_to_page(self.page + 1))
         self.save_button.on_click(lambda _: self.save())
         self.widget = W.VBox(
             [
                 W.HBox([self.counts_html, self.only_pending, self.max_score]),
                 self.grid,
+                W.HBox([self.previous_button, self.page_label, self.next_button]),
                 W.HBox([self.save_button, self.status]),
             ]
         )
         self.widget.add_class("depara-editor")
         self.refresh()
+
+    def row(self, i: int) -> W.HBox:
+        """The widgets of row ``i`` (built the first time it is shown)."""
+        if i in self._row_cache:
+            return self._row_cache[i]
+        cands = self.records[i]["candidates"]
+        best = cands[0] if cands else None
+        dd = W.Dropdown(options=self._options(i), value=None, layout=W.Layout(width="28%"))
+        if self.choice[i] is not None:
+            dd.value = self.targets.index(self.choice[i])
+        dd.add_class("depara-choice")
+        ok = W.Checkbox(value=self.confirmed[i], indent=False, layout=self._small)
+        ok.add_class("depara-confirmed")
+        dd.observe(lambda change, i=i: self._on_choice(i, change["new"]), names="value")
+        ok.observe(lambda change, i=i: self._on_confirm(i, change["new"]), names="value")
+        row = W.HBox(
+            [
+                W.Label(_label(self.sources[i]), layout=self._cell),
+                W.Label(best["label"] if best else "(sem sugestão)", layout=self._cell),
+                W.Label(f"{best['score']:.0f}" if best else "", layout=self._small),
+                W.Label(best["reason"] if best else "", layout=self._small),
+                dd,
+                ok,
+            ]
+        )
+        row.add_class("depara-row")
+        self._row_cache[i] = row
+        return row
 
     def _on_choice(self, i: int, value: int | None) -> None:
         self.choice[i] = None if value is None else self.targets[value]
@@ -260,16 +275,16 @@ class DeparaEditor:
         self.confirmed[i] = value is not None
         if self.checks[i].value != self.confirmed[i]:
             self.checks[i].value = self.confirmed[i]
-        self.refresh()
+        self._update_counts()
 
     def _on_confirm(self, i: int, value: bool) -> None:
         self.confirmed[i] = bool(value) and self.choice[i] is not None
         if self.checks[i].value != self.confirmed[i]:
             self.checks[i].value = self.confirmed[i]
-        self.refresh()
+        self._update_counts()
 
     def visible(self) -> list[int]:
-        """Indices of the rows the filters show."""
+        """Indices of the rows the filters let through (all pages)."""
         out = []
         for i, r in enumerate(self.records):
             pending = not (self.choice[i] is not None and self.confirmed[i])
@@ -280,15 +295,32 @@ class DeparaEditor:
             out.append(i)
         return out
 
+    def shown(self) -> list[int]:
+        """Indices of the rows on the current page."""
+        return [i for i in self._visible[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE]]
+
+    def go_to_page(self, page: int) -> None:
+        pages = max(1, math.ceil(len(self._visible) / PAGE_SIZE))
+        self.page = min(max(page, 0), pages - 1)
+        self.grid.children = [self.header, *(self.row(i) for i in self.shown())]
+        self.page_label.value = f"página {self.page + 1} de {pages}"
+        self.previous_button.disabled = self.page == 0
+        self.next_button.disabled = self.page >= pages - 1
+        self._update_counts()
+
+    def _filters_changed(self) -> None:
+        self.refresh()
+
     def refresh(self) -> None:
-        """Apply the filters and update the counters."""
-        shown = set(self.visible())
-        for i, row in enumerate(self.rows):
-            row.layout.display = "" if i in shown else "none"
+        """Apply the filters (back to page 1) and update the counters."""
+        self._visible = self.visible()
+        self.go_to_page(0)
+
+    def _update_counts(self) -> None:
         c = self.counts()
         self.counts_html.value = (
             f"<b>Mapeados:</b> {c['mapeados']} &nbsp; <b>Pendentes:</b> {c['pendentes']} &nbsp; "
-            f"<b>Total:</b> {c['total']} &nbsp; (exibindo {len(shown)})"
+            f"<b>Total:</b> {c['total']} &nbsp; (filtro: {len(self._visible)})"
         )
 
     def save(self, *, reviewer: str | None = None) -> Path:
@@ -313,6 +345,24 @@ class DeparaEditor:
         if self.on_save:
             self.on_save(path, problems)
         return path
+
+
+class _OnDemand:
+    """``editor.dropdowns[i]`` / ``checks[i]`` / ``rows[i]``: built on first use."""
+
+    def __init__(self, editor: DeparaEditor, child: int | None) -> None:
+        self.editor = editor
+        self.child = child
+
+    def __getitem__(self, i: int) -> Any:
+        row = self.editor.row(i)
+        return row if self.child is None else row.children[self.child]
+
+    def __len__(self) -> int:
+        return len(self.editor.records)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
 
 
 class ListsLoader:

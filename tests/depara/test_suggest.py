@@ -159,3 +159,25 @@ def test_fuzzy_topk_matches_a_full_sort(k):
     for i in range(len(q)):
         assert list(scores[i]) == sorted(full[i], reverse=True)[:k]
         assert all(full[i, j] == s for j, s in zip(idx[i], scores[i], strict=True))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_values_with_no_right_answer_are_never_preaccepted(kind):
+    """The store exports carry values that mean nothing in the ERP (Kangu, Crediário da Loja...)."""
+    k = get_kind(kind)
+    erp = load_values(SAMPLE / "erp" / f"{kind}.csv", kind)
+    extras = 0
+    for t in TYPES:
+        path = SAMPLE / "store" / t / f"{kind}.csv"
+        if not path.exists():
+            continue
+        truth = _truth(kind, t)
+        table = suggest(kind, load_values(path, kind), erp, channel_type=t, learned=False)
+        for r in table.to_dict("records"):
+            src = tuple(r[c] for c in k.source_columns)
+            if src not in truth:
+                extras += 1
+                assert not r["preaccepted"], f"{t}: {src} pre-accepted as {r['candidates'][0]['label']}"
+            else:
+                assert not r["preaccepted"] or tuple(r[c] for c in k.target_columns) == truth[src]
+    assert extras > 0

@@ -47,7 +47,8 @@ def test_filters_hide_rows():
     ed.only_pending.value = True
     shown = [ed.sources[i][0] for i in ed.visible()]
     assert sorted(shown) == ["aguardando_xyz", "zzz"]
-    assert [r.layout.display for r in ed.rows].count("none") == 2
+    assert sorted(ed.sources[i][0] for i in ed.shown()) == ["aguardando_xyz", "zzz"]
+    assert len(ed.grid.children) == 1 + 2  # header + the two pending rows
     ed.only_pending.value = False
     ed.max_score.value = 50
     assert all(ed.records[i]["score"] <= 50 for i in ed.visible())
@@ -86,3 +87,18 @@ def test_lists_loader_hands_uploaded_files_over(tmp_path):
     )
     loader.button.click()
     assert got and got[0][0].read_bytes() == b"a\n1"
+
+
+def test_long_lists_are_paged_and_rows_built_on_demand():
+    from kit.depara.widgets import PAGE_SIZE
+
+    values = [f"status_{n:04d}" for n in range(PAGE_SIZE * 2 + 5)]
+    ed = DeparaEditor("order_status", suggest("order_status", values, ERP, learned=False), targets=ERP)
+    assert len(ed.grid.children) == 1 + PAGE_SIZE and len(ed._row_cache) == PAGE_SIZE
+    ed.next_button.click()
+    ed.next_button.click()
+    assert ed.page == 2 and len(ed.grid.children) == 1 + 5 and ed.next_button.disabled
+    ed.dropdowns[len(values) - 1].value = 0
+    assert ed.counts()["mapeados"] == 1
+    ed.previous_button.click()
+    assert ed.page == 1
