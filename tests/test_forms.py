@@ -385,3 +385,23 @@ def test_test_connection_against_the_vtex_sandbox(workspace, good_token):
     assert result.ok is good_token, result.message
     assert ("Conexão OK com VTEX" in result.message) is good_token
     assert creds["app_token"] not in result.message
+
+
+@pytest.mark.timeout(180)
+def test_canais_notebook_runs_headless_under_papermill(saved, workspace, tmp_path):
+    import papermill
+
+    out = tmp_path / "canais-out.ipynb"
+    nb = papermill.execute_notebook(
+        str(Path(__file__).resolve().parents[1] / "notebooks" / "canais.ipynb"),
+        str(out),
+        parameters={"workspace": str(workspace.root), "channel": "vtex-loja"},
+        kernel_name="python3",
+        progress_bar=False,
+        execution_timeout=120,
+    )
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert views, "the form widget was not displayed"
+    assert APP_KEY not in out.read_text() and APP_TOKEN not in out.read_text()
