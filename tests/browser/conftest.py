@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -77,7 +78,8 @@ def page(browser, request):
         rep = getattr(request.node, "rep_call", None)
         if rep is not None and rep.failed:
             SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            pg.screenshot(path=str(SCREENSHOTS / f"failed-{request.node.name}.png"), full_page=True)
+            with contextlib.suppress(Exception):  # a crashed page must not hide the real failure
+                pg.screenshot(path=str(SCREENSHOTS / f"failed-{request.node.name}.png"), full_page=True, timeout=10_000)
         context.close()
 
 
