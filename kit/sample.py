@@ -349,8 +349,9 @@ def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
     raw = io.BytesIO()
     wb.save(raw)
     # openpyxl stamps "modified" with now() and zip entries with the local time: pin both.
+    # Entries are stored, not deflated: deflate output differs between zlib builds.
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
         for info in sorted(src.infolist(), key=lambda i: i.filename):
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
@@ -360,7 +361,7 @@ def _write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]
                     data,
                 )
             entry = zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.compress_type = zipfile.ZIP_STORED
             entry.external_attr = 0o644 << 16
             dst.writestr(entry, data)
     path.parent.mkdir(parents=True, exist_ok=True)
