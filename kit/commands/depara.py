@@ -1,7 +1,8 @@
 """``kit depara ...``: suggest, build, validate, export and import mapping tables.
 
-Exit codes: 0 ok; 1 ``validate`` found problems (severity error); 2 usage or
-input errors (unreadable files, unknown kinds).
+Exit codes: 0 ok; 1 ``validate`` found problems (any severity: a duplicate or
+stale row is also something to clean up); 2 usage or input errors
+(unreadable files, unknown kinds, no table).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def cmd_validate(args) -> int:
     from kit.commands._util import print_json, print_table
     from kit.depara.kinds import get_kind
     from kit.depara.table import list_tables, load_table, table_path
-    from kit.depara.validate import has_errors, validate
+    from kit.depara.validate import validate
     from kit.errors import ConfigurationError
 
     if args.kind:
@@ -150,7 +151,7 @@ def cmd_validate(args) -> int:
     for kind in kinds:
         erp, channel = _load_lists(args, kind)
         problems = validate(kind, load_table(args.channel, kind), channel_values=channel, erp_values=erp)
-        failed = failed or has_errors(problems)
+        failed = failed or len(problems) > 0
         out.extend(problems.astype(object).where(problems.notna(), None).to_dict("records"))
     if args.json:
         print_json({"channel": args.channel, "ok": not failed, "problems": out})
