@@ -27,6 +27,8 @@ _SHOWN = 10
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a status code read as 6.0 is the channel's "6"
     return str(value).strip()
 
 
