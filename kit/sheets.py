@@ -681,7 +681,8 @@ def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tu
     try:
         # From bytes: openpyxl judges a path by its extension, and an export may be misnamed.
         content = path.read_bytes()
-        wb = openpyxl.load_workbook(io.BytesIO(content), data_only=False)
+        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheets = wb.sheetnames
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise _Fatal(
             Problem(
@@ -691,40 +692,52 @@ def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tu
                 hint="download/export it again, or open it in Excel/LibreOffice and save it again as .xlsx",
             )
         ) from None
-    sheets = wb.sheetnames
-    ws, schema_hint = _pick_sheet(wb, sheets, schemas, sheet, name)
-    title = ws.title
-    rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+    try:
+        ws, schema_hint = _pick_sheet(wb, sheets, schemas, sheet, name)
+        title = ws.title
+        ws.reset_dimensions()  # a wrong <dimension> in the file must not cut rows off
+        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+        merged = _merged_ranges(content, getattr(ws, "_worksheet_path", None))
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
+        raise _Fatal(
+            Problem(
+                "error",
+                f"the sheet cannot be read: the file is damaged ({type(exc).__name__})",
+                name,
+                sheet=locals().get("title"),
+                hint="open it in Excel or LibreOffice and save it again as .xlsx",
+            )
+        ) from None
+    finally:
+        wb.close()
     if not any(any(c.strip() for c in r) for r in rows):
         raise _Fatal(Problem("error", "the sheet is empty", name, sheet=title, hint="pick the sheet with the data"))
     ncols = max(len(r) for r in rows)
     for r in rows:
         r.extend([""] * (ncols - len(r)))
-    # Formulas: take the value Excel saved with the file; none saved -> a problem.
-    formula_cells = [
-        (c.row, c.column, c.value)
-        for r in ws.iter_rows(min_row=1, min_col=1)
-        for c in r
-        if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("="))
-    ]
+    # Formulas (read as "=..."): take the value Excel saved with the file; none saved -> a problem.
+    formula_cells = [(i + 1, j + 1, v) for i, r in enumerate(rows) for j, v in enumerate(r) if v.startswith("=")]
     missing_formulas: list[tuple[int, int, str]] = []
     if formula_cells:
-        cached = openpyxl.load_workbook(io.BytesIO(content), data_only=True)[title]
+        cached_wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        cached_ws = cached_wb[title]
+        cached_ws.reset_dimensions()
+        cached = list(cached_ws.iter_rows(min_row=1, min_col=1, values_only=True))
+        cached_wb.close()
         for row, col, formula in formula_cells:
-            value = cached.cell(row=row, column=col).value
+            value = cached[row - 1][col - 1] if row <= len(cached) and col <= len(cached[row - 1]) else None
             if value is None:
-                missing_formulas.append((row, col, str(formula)))
+                missing_formulas.append((row, col, formula))
                 rows[row - 1][col - 1] = ""
             else:
                 rows[row - 1][col - 1] = _cell_text(value)
     # Merged cells: the value sits in the top-left cell; spread it over the header area.
-    merged = [(str(m), m.min_row, m.max_row, m.min_col, m.max_col) for m in ws.merged_cells.ranges]
-    filled = [list(r) for r in rows]
+    filled = [list(r) for r in rows[:HEADER_SEARCH_ROWS]]
     for _ref, r0, r1, c0, c1 in merged:
         if r0 > HEADER_SEARCH_ROWS:
             continue
         value = rows[r0 - 1][c0 - 1]
-        for rr in range(r0, r1 + 1):
+        for rr in range(r0, min(r1, HEADER_SEARCH_ROWS) + 1):
             for cc in range(c0, c1 + 1):
                 filled[rr - 1][cc - 1] = value
     hdr_idx, schema = _find_header(filled, schema_hint or schemas, name, title)
@@ -782,6 +795,24 @@ def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tu
     return raw, schema
 
 
+def _merged_ranges(content: bytes, sheet_path: str | None) -> list[tuple[str, int, int, int, int]]:
+    """Merged ranges of one sheet as (ref, min_row, max_row, min_col, max_col).
+
+    Read from the sheet's XML: openpyxl's fast read-only mode does not load them.
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    if not sheet_path:
+        return []
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        xml = zf.read(sheet_path.lstrip("/")).decode("utf-8", errors="replace")
+    out = []
+    for ref in re.findall(r'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', xml):
+        c0, r0, c1, r1 = range_boundaries(ref)
+        out.append((ref, r0, r1, c0, c1))
+    return out
+
+
 def _pick_sheet(wb: Any, sheets: list[str], schemas: list[Schema], sheet: str | int | None, name: str):
     if sheet is not None:
         if isinstance(sheet, int) and not isinstance(sheet, bool):
@@ -817,9 +848,8 @@ def _pick_sheet(wb: Any, sheets: list[str], schemas: list[Schema], sheet: str | 
     seen_headers = []
     for title in sheets:
         ws = wb[title]
-        # max_row bounded by the sheet: iterating past it would create cells in a writable workbook
-        limit = min(ws.max_row, HEADER_SEARCH_ROWS)
-        top = [[_cell_text(v) for v in r] for r in ws.iter_rows(max_row=limit, values_only=True)]
+        ws.reset_dimensions()
+        top = [[_cell_text(v) for v in r] for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
         if not any(any(c.strip() for c in r) for r in top):
             continue
         try:
@@ -1098,11 +1128,14 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
     """Convert one stripped text column to its type; report bad values. Returns (values, decimal style)."""
     import numpy as np
     import pandas as pd
-    from openpyxl.utils import get_column_letter
 
     def where(i: int) -> str:
         # The row is in the error's location already; an XLSX cell reference helps find it.
-        return f" in cell {get_column_letter(position + 1)}{int(rownum[i])}" if cell_refs else ""
+        if not cell_refs:
+            return ""
+        from openpyxl.utils import get_column_letter
+
+        return f" in cell {get_column_letter(position + 1)}{int(rownum[i])}"
 
     empty = _is_empty(s)
     if col.type in ("code", "text"):
