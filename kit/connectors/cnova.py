@@ -1,0 +1,278 @@
+"""Via / Casas Bahia (ex-Cnova) connector: sellerItems stock and prices, orders by status, trackings with invoice.
+
+Declarations on the shared base; shapes from ``../shared/channel-apis.md``
+section 7 (developers.grupocasasbahia.com.br, the generated Cnova v2 SDK).
+What is confirmed and what is inferred, per operation: ``docs/channels.md``.
+
+* ``client_id`` + ``access_token`` headers.
+* Paging is ``_offset``/``_limit`` and the server caps a page at 50 *without
+  saying so*: :class:`ServedOffsetPaginator` advances by what came back and
+  stops only on an empty page or the reported total, never on "fewer than
+  asked".
+* Orders are read per status (``/orders/status/{new|approved|...}``), each
+  filtered by that status's own date (``purchasedAt``, ``approvedAt``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from kit.connectors import register_connector
+from kit.connectors.auth import AuthStrategy, StaticHeaders
+from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.paginate import OffsetPaginator, dig
+from kit.errors import ChannelFatalError
+
+__all__ = ["CnovaConnector", "ServedOffsetPaginator", "ORDER_STATUS_DATES", "PAGE_LIMIT"]
+
+#: §7 (✅): at most 50 per page for sellerItems and orders; larger values are capped silently.
+PAGE_LIMIT = 50
+#: §7 (🟡): order status endpoints and the date each one filters on.
+ORDER_STATUS_DATES = {
+    "new": "purchasedAt",
+    "approved": "approvedAt",
+    "sent": "sentAt",
+    "partiallySent": "sentAt",
+    "delivered": "deliveredAt",
+    "partiallyDelivered": "deliveredAt",
+    "canceled": "canceledAt",
+}
+DEFAULT_LOOKBACK_DAYS = 30
+MAX_PAGES = 200
+
+
+class ServedOffsetPaginator(OffsetPaginator):
+    """Offset paging that trusts only what the server served.
+
+    The next offset is ``offset + len(records)``; the walk ends on an empty
+    page or once the reported total is reached, never because a page was
+    shorter than the ``_limit`` asked for (Via caps pages silently).
+    """
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> int | None:
+        offset = (token or 0) + len(records)
+        total = dig(body, self.total_path) if self.total_path else None
+        if isinstance(total, str) and total.isdigit():
+            total = int(total)
+        if not records or (isinstance(total, int) and offset >= total):
+            return None
+        return offset
+
+
+def _total(body: Any) -> Any:
+    """``metadata: [{"key": "totalRows", "value": "N"}]`` -> N."""
+    for entry in (body or {}).get("metadata") or []:
+        if entry.get("key") == "totalRows":
+            return entry.get("value")
+    return None
+
+
+def _with_total(body: Any) -> Any:
+    if isinstance(body, dict):
+        body = dict(body, _total=_total(body))
+    return body
+
+
+class CnovaConnector(Connector):
+    """Via marketplace (Casas Bahia, Extra, Ponto Frio); ``client_id`` + ``access_token``."""
+
+    default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+
+    def make_auth(self) -> AuthStrategy:
+        return StaticHeaders({"client_id": "client_id", "access_token": "access_token"})
+
+    def _pager(self, records_path: str, **kw: Any) -> ServedOffsetPaginator:
+        return ServedOffsetPaginator(
+            PAGE_LIMIT, offset_param="_offset", limit_param="_limit", records_path=records_path,
+            total_path="_total", channel=self.channel.name, max_pages=MAX_PAGES, **kw,
+        )  # fmt: skip
+
+    def check_connection(self) -> dict[str, Any]:
+        body = self.get_json("/sellerItems", params={"_offset": 0, "_limit": 1}) or {}
+        return {"seller_items": _total(body)}
+
+    # -- catalogue -------------------------------------------------------------------
+    def list_listings(self):
+        site = self.settings.get("site")
+        items = self._pager("sellerItems").all(lambda p: _with_total(self.get_json("/sellerItems", params=p)))
+        rows = []
+        for it in items:
+            prices = it.get("prices") or []
+            price = next((p for p in prices if p.get("site") == site), prices[0] if prices else {})
+            stocks = it.get("stocks") or []
+            rows.append(
+                {
+                    "channel_id": it.get("skuId"),
+                    "variation_id": None,
+                    "sku": it.get("skuSellerId"),
+                    "ean": (it.get("eans") or [None])[0],
+                    "title": it.get("title"),
+                    "price": price.get("offer") or price.get("default"),
+                    "stock": sum(int(s.get("quantity") or 0) for s in stocks),
+                    "status": it.get("status"),
+                }
+            )
+        return self.listings_frame(rows)
+
+    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
+        """``PUT /sellerItems/{skuSellerId}/stock`` ``{"quantity", "crossDockingTime", "warehouse"}`` (🟡)."""
+        warehouse = int(self.settings.get("warehouse") or 1)
+
+        def send(group: list[StockItem]) -> None:
+            item = group[0]
+            body = {"quantity": max(0, int(item.quantity)), "crossDockingTime": 0, "warehouse": warehouse}
+            self.request("PUT", f"/sellerItems/{quote(item.sku, safe='')}/stock", json_data=body, family="write")
+
+        return self.run_writes(items, send, what="stock")
+
+    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
+        """``PUT /sellerItems/{skuSellerId}/prices`` ``{"default": list, "offer": selling, "site"}`` (🟡)."""
+
+        def send(group: list[PriceItem]) -> None:
+            item = group[0]
+            offer = round(float(item.price), 2)
+            default = max(round(float(item.list_price), 2), offer) if item.list_price is not None else offer
+            body = {"default": default, "offer": offer, "site": self.settings.get("site")}
+            self.request("PUT", f"/sellerItems/{quote(item.sku, safe='')}/prices", json_data=body, family="write")
+
+        return self.run_writes(items, send, what="prices")
+
+    # -- orders -------------------------------------------------------------------------
+    def fetch_orders(
+        self, since: str | None = None, cursor: str | None = None, *, statuses: Sequence[str] | None = None
+    ) -> OrdersPage:
+        """Orders of each status whose status date is at or after the cursor, newest ``updatedAt`` as the new cursor.
+
+        Args:
+            since: ISO date-time to start from (default: 30 days ago).
+            cursor: the cursor of the previous page (inclusive: boundary orders come again).
+            statuses: the status endpoints to read (default: all of :data:`ORDER_STATUS_DATES`).
+        """
+        start = cursor or since or (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat()
+        end = datetime.now(UTC).isoformat(timespec="seconds")
+        raws: dict[str, dict[str, Any]] = {}
+        for status in statuses or ORDER_STATUS_DATES:
+            params = {ORDER_STATUS_DATES[status]: f"{start},{end}"}
+            for row in self._pager("orders").all(
+                lambda p, s=status, q=params: _with_total(
+                    self.get_json(f"/orders/status/{s}", params={**q, **p}, family="orders_read")
+                )
+            ):
+                raws[str(row["id"])] = row
+        orders = sorted(
+            (self.normalize_order(r) for r in raws.values()), key=lambda o: (o.updated_at or "", o.order_id)
+        )
+        new_cursor = max((o.updated_at or "" for o in orders), default="") or start
+        return OrdersPage(orders, new_cursor, has_more=False)
+
+    def get_order(self, order_id: str) -> Order:
+        return self.normalize_order(self.get_json(f"/orders/{quote(str(order_id), safe='')}", family="orders_read"))
+
+    def normalize_order(self, raw: dict[str, Any]) -> Order:
+        freight = raw.get("freight") or {}
+        customer = raw.get("customer") or {}
+        lines: dict[str, OrderItem] = {}
+        for i in raw.get("items") or []:
+            sku = str(i.get("skuSellerId"))
+            if sku in lines:  # one entry per unit: count them
+                lines[sku].quantity += 1
+                continue
+            lines[sku] = OrderItem(
+                sku=sku,
+                quantity=1,
+                unit_price=float(i.get("salePrice") or 0),
+                channel_item_id=str(i.get("id")),
+                title=str(i.get("name") or ""),
+            )
+        return Order(
+            order_id=str(raw["id"]),
+            channel=self.channel.name,
+            status_raw=str(raw.get("status") or ""),
+            created_at=raw.get("purchasedAt"),
+            updated_at=raw.get("updatedAt"),
+            items=list(lines.values()),
+            # §7 (❓): the carrier's name is not documented in orders; the sandbox serves freight.carrier.
+            carrier_raw=freight.get("carrier"),
+            service_raw=freight.get("type"),
+            payment_raw=None,  # paymentType codes are unknown (❓); the marketplace collects
+            total=raw.get("totalAmount"),
+            buyer={"name": customer.get("name"), "document": customer.get("documentNumber")},
+            shipping_address=dict(raw.get("shipping") or {}),
+            raw=raw,
+        )
+
+    def _trackings_sent(self, order: Order | str, body: dict[str, Any]) -> dict[str, Any]:
+        order = self.as_order(order)
+        item_ids = [str(i.get("id")) for i in order.raw.get("items") or []]
+        if not item_ids:
+            raise ChannelFatalError("the Via order has no items to ship", channel=self.channel.name)
+        body = {"items": item_ids, "occurredAt": datetime.now(UTC).isoformat(timespec="seconds"), **body}
+        path = f"/orders/{quote(order.order_id, safe='')}/trackings/sent"
+        return self.request("POST", path, json_data=body, family="write").json() or {}
+
+    def send_invoice(
+        self,
+        order: Order | str,
+        *,
+        nfe_key: str,
+        number: str,
+        series: str | None = None,
+        issued_at: str | None = None,
+        value: float | None = None,
+        xml: str | bytes | None = None,
+        tracking_code: str | None = None,
+        tracking_url: str | None = None,
+        carrier: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /orders/{id}/trackings/sent`` carrying the invoice (and the tracking when given)."""
+        body: dict[str, Any] = {
+            "invoice": {
+                "number": number,
+                "serie": series or "1",
+                "issuedAt": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                "accessKey": nfe_key,
+            }
+        }
+        if tracking_code:
+            body.update(number=tracking_code, url=tracking_url, carrier={"name": carrier or ""})
+        return self._trackings_sent(order, body)
+
+    def send_tracking(
+        self,
+        order: Order | str,
+        *,
+        carrier: str,
+        code: str,
+        url: str | None = None,
+        service: str | None = None,
+        invoice_number: str | None = None,
+        shipped_at: str | None = None,
+    ) -> dict[str, Any]:
+        """``POST /orders/{id}/trackings/sent`` with the tracking number, URL and carrier."""
+        body: dict[str, Any] = {"number": code, "url": url, "carrier": {"name": carrier}}
+        if shipped_at:
+            body["occurredAt"] = shipped_at
+        if invoice_number:
+            body["invoice"] = {"number": invoice_number}
+        return self._trackings_sent(order, body)
+
+    # -- value lists -----------------------------------------------------------------------
+    def value_lists(self) -> dict[str, Any]:
+        """Statuses from the endpoint names; carriers/freight types seen in the last 30 days of orders."""
+        carriers = [
+            {"carrier": o.carrier_raw, "service": o.service_raw}
+            for o in self.fetch_orders().orders
+            if o.carrier_raw or o.service_raw
+        ]
+        return {
+            "carrier_service": value_list_frame("carrier_service", carriers),
+            "payment_method": value_list_frame("payment_method", []),
+            "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUS_DATES]),
+        }
+
+
+register_connector("cnova", CnovaConnector)
