@@ -278,7 +278,6 @@ class HttpClient:
         log_path = urlsplit(url).path  # never the query string
         expect_json = self.json_body if expect_json is None else expect_json
         started = time.monotonic()
-        refreshed = False
         attempt = 0
         last_rule: ResponseRule | None = None
         last_raw: requests.Response | None = None
@@ -331,8 +330,9 @@ class HttpClient:
             if action == IGNORE:
                 return Response(raw, attempt, {})
             if action == REFRESH_THEN_RETRY:
-                if authenticate and not refreshed and self.auth.refresh(sent_auth):
-                    refreshed = True
+                # A refresh counts as an attempt: a token may be revoked again right after it was
+                # issued (another process, a password change), so allow more than one, but bounded.
+                if authenticate and attempt < self.retry.max_attempts and self.auth.refresh(sent_auth):
                     continue
                 raise self._error(rule, method, log_path, raw, exc, attempt, auth=True)
             if action == FAIL:

@@ -1,0 +1,69 @@
+"""With 20 % of requests failing transiently, a 10,000-item update ends with every item applied.
+
+Faults: 10 % 5xx, 5 % read timeouts (the sandbox sleeps past the client's read
+timeout, after applying the change), 5 % dropped connections. The sandbox's
+rate limit is high and the backoff small, so each channel takes seconds.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from connectors.contract import make_connector
+from kit.channeltypes import RateLimit
+from kit.connectors.http import RetryPolicy, Timeouts
+from kit.connectors.model import StockItem
+from kit.sandbox import start_sandbox
+
+N_ITEMS = 10_000
+RETRY = RetryPolicy(max_attempts=12, base_delay_s=0.002, max_delay_s=0.02, retry_after_cap_s=0.02, budget_s=60)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("channel_type", ["vtex", "magento", "mercadolivre"])
+def test_ten_thousand_items_all_applied_despite_transient_failures(channel_type):
+    options = {"variation_share": 0.0} if channel_type == "mercadolivre" else {}
+    with start_sandbox(channel_type, rate_limit=(100_000, 100_000), n_products=N_ITEMS, orders=0, **options) as sbx:
+        sbx.log_bodies = False
+        conn = make_connector(
+            sbx, retry=RETRY, timeouts=Timeouts(2.0, 0.15), rate_limit=RateLimit(100_000, 1000, "test", "configured")
+        )
+        items = [StockItem(sku, 1000 + n % 7, channel_id) for n, (sku, channel_id) in enumerate(_links(sbx))]
+        assert len(items) == N_ITEMS
+        sbx.state.clear_log()
+        sbx.faults.update(error_rate=0.10, timeout_rate=0.05, timeout_s=0.3, drop_rate=0.05, seed=11)
+        started = time.monotonic()
+        result = conn.update_stock(items)
+        elapsed = time.monotonic() - started
+        sbx.faults.clear()
+        result.assert_accounted(items)
+        assert result.counts == {"applied": N_ITEMS, "failed": 0, "skipped": 0}, result.failures()[:3]
+        # the faults really happened, and retries absorbed them
+        assert sbx.state.count(503) > 0 and sbx.state.count("dropped") > 0
+        per_request = conn.bulk if channel_type == "magento" else 1
+        assert len(sbx.state.requests) > N_ITEMS // per_request
+        # the channel holds the new values
+        held = _held(sbx)
+        assert all(held[it.sku] == it.quantity for it in items)
+        print(f"{channel_type}: {N_ITEMS} items in {elapsed:.1f} s, {len(sbx.state.requests)} requests")
+
+
+def _links(sbx) -> list[tuple[str, str | None]]:
+    """(sku, channel id) as the ERP's link table would hold them, read from the sandbox."""
+    data = sbx.state.data
+    if sbx.type_name == "vtex":
+        return [(ref, str(sku_id)) for ref, sku_id in data["by_ref"].items()]
+    if sbx.type_name == "magento":
+        return [(sku, None) for sku in data["products"]]
+    return [(item["attributes"][0]["value_name"], item_id) for item_id, item in data["items"].items()]
+
+
+def _held(sbx) -> dict[str, float]:
+    data = sbx.state.data
+    if sbx.type_name == "vtex":
+        return {ref: data["inventory"][(sku_id, "1_1")]["quantity"] for ref, sku_id in data["by_ref"].items()}
+    if sbx.type_name == "magento":
+        return {sku: src["quantity"] for (sku, _), src in data["sources"].items()}
+    return {item["attributes"][0]["value_name"]: item["available_quantity"] for item in data["items"].values()}
