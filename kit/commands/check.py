@@ -29,6 +29,10 @@ def register(sub) -> None:
     g.add_argument("--stock-tolerance", type=float, default=0.0, metavar="UNITS", help="stock divergence allowed")
     g.add_argument("--peak", type=float, default=10.0, metavar="X", help="peak volume multiplier (default 10)")
     g.add_argument("--price-guard", type=float, default=30.0, metavar="PCT", help="first-sync price drop guard, %%")
+    g.add_argument("--stock-change", type=float, default=20.0, metavar="PCT",
+                   help="share of the catalogue whose stock changes per hour, %% (capacity planner)")  # fmt: skip
+    g.add_argument("--price-change", type=float, default=5.0, metavar="PCT", help="same for prices, %%")
+    g.add_argument("--orders-per-hour", type=float, default=60.0, metavar="N", help="orders per hour now")
     g.add_argument("--confirm", action="append", default=[], metavar="ITEM",
                    help="record a checklist confirmation first (other_erp, price_drop:SKU); repeatable")  # fmt: skip
     g.add_argument("--answers", metavar="FILE", help="checklist answers file (JSON)")
@@ -92,6 +96,9 @@ def cmd_golive(args) -> int:
         "stock_tolerance": args.stock_tolerance,
         "peak_multiplier": args.peak,
         "price_guard_pct": args.price_guard,
+        "stock_change_pct_per_hour": args.stock_change,
+        "price_change_pct_per_hour": args.price_change,
+        "orders_per_hour": args.orders_per_hour,
         "answers_file": absolute(args.answers),
         "by": args.by or "",
         "workspace": str(ws.root),

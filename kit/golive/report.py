@@ -64,7 +64,7 @@ def verdict_html(run: GoliveRun) -> str:
     ok = run.verdict == APTO
     color = "#1e8449" if ok else SEVERITY_COLORS["bloqueio"]
     blockers, warnings = int(counts["bloqueio"].sum()), int(counts["aviso"].sum())
-    mode = "modo offline (arquivos, sem canal configurado)" if run.ctx.offline else f"ambiente {run.ctx.environment}"
+    mode = "modo offline: arquivos, sem canal configurado" if run.ctx.offline else f"ambiente {run.ctx.environment}"
     return (
         f'<div style="border:3px solid {color};padding:12px 18px;border-radius:8px">'
         f'<div style="font-size:32px;font-weight:bold;color:{color}">{escape(run.verdict)}</div>'
@@ -99,7 +99,7 @@ def plot_counts(run: GoliveRun, ax: Any = None) -> Any:
     ax.set_xlabel("achados")
     ax.set_title("Achados por verificação")
     ax.invert_yaxis()
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 

@@ -212,6 +212,9 @@ def run_golive(
         "peak_multiplier": peak_multiplier,
         "price_guard_pct": price_guard_pct,
     }
+    capacity = capacity or CapacityAssumptions()
+    parameters["change_rates_per_hour"] = dict(capacity.change_rates)
+    parameters["orders_per_hour"] = capacity.orders_per_hour
     try:
         ws = ch = None
         if channel:  # offline mode touches no workspace
@@ -255,7 +258,7 @@ def run_golive(
             environment=environment,
             company=company or None,
             tolerances=Tolerances(price_tolerance_pct, stock_tolerance, price_guard_pct, peak_multiplier),
-            capacity=capacity or CapacityAssumptions(),
+            capacity=capacity,
             answers=got,
             mappings_channel=mappings_channel or None,
             value_lists=value_lists,
