@@ -1,0 +1,265 @@
+"""Plug.to connector: OAuth2 (password + rotating refresh), SKU stock and price, orders by modified date, shipments.
+
+Declarations on the shared base; shapes from ``../shared/channel-apis.md``
+section 5 (developers.plugg.to, plugg-to/pluggto-php). What is confirmed and
+what is inferred, per operation: ``docs/channels.md``.
+
+* Auth: :class:`PluggtoAuth` is the base's
+  :class:`~kit.connectors.auth.OAuth2Refresh` (1 h access token; the refresh
+  token is consumed on use and the new one is persisted atomically, under the
+  secrets lock, before the new access token is used) whose
+  :meth:`~PluggtoAuth.initial_grant` is the password grant with the user's
+  API login: used when no refresh token is stored or Plug.to refuses it.
+* Lists carry ``total, showing, limit, hash_prev, hash_next, result[]``; the
+  next page is asked with ``next=<hash_next>`` (parameter name inferred).
+* Invoice and tracking are ``PUT /orders/{id}`` with ``shipments[]`` that
+  carry the **existing** shipment id; without it Plug.to creates a duplicate
+  shipment, so the connector reads the order first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from kit.connectors import register_connector
+from kit.connectors.auth import AuthStrategy, OAuth2Refresh
+from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.paginate import CursorPaginator
+
+__all__ = ["PluggtoConnector", "PluggtoAuth", "ORDER_STATUSES"]
+
+#: §5.3 (🟡 official SDK validation list).
+ORDER_STATUSES = (
+    "pending", "paid", "approved", "waiting_invoice", "invoiced", "invoice_error", "shipping_informed", "shipped",
+    "shipping_error", "delivered", "canceled", "under_review",
+)  # fmt: skip
+PAGE_LIMIT = 100
+ORDER_PAGES_PER_FETCH = 20
+DEFAULT_LOOKBACK_DAYS = 30
+#: §5.1: access tokens last 1 hour; refresh 5 minutes early.
+TOKEN_MARGIN_S = 300.0
+
+
+class PluggtoAuth(OAuth2Refresh):
+    """OAuth2 with rotating refresh tokens; the password grant when there is none (or it is refused)."""
+
+    def initial_grant(self) -> dict[str, str] | None:
+        assert self.secrets is not None
+        username = self.secrets.get(self.ref, "username")
+        password = self.secrets.get(self.ref, "password")
+        if not (username and password):
+            return None
+        return {"grant_type": "password", "username": username, "password": password}
+
+
+def _instant(value: str) -> datetime:
+    """An ISO date-time or date as an aware datetime (naive values are UTC)."""
+    dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _unwrap(record: Any, key: str) -> dict[str, Any]:
+    """Plug.to wraps each record: ``{"Product": {...}}`` / ``{"Order": {...}}``."""
+    if isinstance(record, dict) and isinstance(record.get(key), dict):
+        return record[key]
+    return record if isinstance(record, dict) else {}
+
+
+class PluggtoConnector(Connector):
+    """Plug.to hub (``Authorization: Bearer``, tokens rotated and persisted)."""
+
+    default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+
+    def make_auth(self) -> AuthStrategy:
+        return PluggtoAuth("/oauth/token", margin_s=TOKEN_MARGIN_S)
+
+    def _pager(self, base_params: dict[str, Any], **kw: Any) -> CursorPaginator:
+        return CursorPaginator(
+            "hash_next", cursor_param="next", base_params={"limit": PAGE_LIMIT, **base_params},
+            records_path="result", channel=self.channel.name, **kw,
+        )  # fmt: skip
+
+    def check_connection(self) -> dict[str, Any]:
+        user = self.get_json("/users") or {}
+        user = _unwrap(user, "User")
+        return {"user_id": user.get("id"), "name": user.get("name")}
+
+    # -- catalogue -------------------------------------------------------------------
+    def list_listings(self):
+        rows = []
+        for record in self._pager({}).all(lambda p: self.get_json("/products", params=p)):
+            p = _unwrap(record, "Product")
+            variations = p.get("variations") or []
+            for v in variations or [p]:
+                rows.append(
+                    {
+                        "channel_id": p.get("id"),
+                        "variation_id": v.get("id") if variations else None,
+                        "sku": v.get("sku"),
+                        "ean": v.get("ean"),
+                        "title": p.get("name"),
+                        "price": v.get("special_price") or v.get("price"),
+                        "stock": v.get("quantity"),
+                        "status": "active" if p.get("status", True) else "inactive",
+                    }
+                )
+        return self.listings_frame(rows)
+
+    def _put_sku(self, sku: str, body: dict[str, Any]) -> None:
+        self.request("PUT", f"/skus/{quote(sku, safe='')}", json_data=body, family="write")
+
+    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
+        """``PUT /skus/{sku}`` ``{"quantity": N}`` (🟡; a variation SKU is addressed the same way)."""
+        return self.run_writes(
+            items, lambda g: self._put_sku(g[0].sku, {"quantity": max(0, int(g[0].quantity))}), what="stock"
+        )
+
+    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
+        """``PUT /skus/{sku}`` ``{"price": list, "special_price": selling}`` (🟡)."""
+
+        def send(group: list[PriceItem]) -> None:
+            item = group[0]
+            selling = round(float(item.price), 2)
+            listed = max(round(float(item.list_price), 2), selling) if item.list_price is not None else selling
+            self._put_sku(item.sku, {"price": listed, "special_price": selling})
+
+        return self.run_writes(items, send, what="prices")
+
+    # -- orders --------------------------------------------------------------------------
+    def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
+        """``GET /orders?modified=<from>to<to>`` (day granularity), then kept from the exact cursor on.
+
+        The filter works by day, so the orders are also compared with the
+        cursor (the newest ``modified`` seen, inclusive) on this side.
+        """
+        start = cursor or since or (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat()
+        day_from = start[:10]
+        day_to = datetime.now(UTC).date().isoformat()
+        pager = self._pager({"modified": f"{day_from}to{day_to}"}, max_pages=ORDER_PAGES_PER_FETCH, stop_at_max=True)
+        pages = 0
+        orders: list[Order] = []
+        for page in pager.pages(lambda p: self.get_json("/orders", params=p, family="orders_read")):
+            pages += 1
+            orders.extend(self.normalize_order(_unwrap(r, "Order")) for r in page)
+        if cursor or since:
+            floor = _instant(start)
+            orders = [o for o in orders if o.updated_at and _instant(o.updated_at) >= floor]
+        orders.sort(key=lambda o: (o.updated_at or "", o.order_id))
+        new_cursor = max((o.updated_at or "" for o in orders), default="") or start
+        return OrdersPage(orders, new_cursor, has_more=pages >= ORDER_PAGES_PER_FETCH)
+
+    def get_order(self, order_id: str) -> Order:
+        body = self.get_json(f"/orders/{quote(str(order_id), safe='')}", family="orders_read")
+        return self.normalize_order(_unwrap(body, "Order"))
+
+    def normalize_order(self, raw: dict[str, Any]) -> Order:
+        shipments = raw.get("shipments") or [{}]
+        payments = raw.get("payments") or [{}]
+        return Order(
+            order_id=str(raw["id"]),
+            channel=self.channel.name,
+            status_raw=str(raw.get("status") or ""),
+            created_at=raw.get("created"),
+            updated_at=raw.get("modified"),
+            items=[
+                OrderItem(
+                    sku=str((i.get("variation") or {}).get("sku") or i.get("sku")),
+                    quantity=int(i.get("quantity") or 0),
+                    unit_price=float(i.get("price") or 0),
+                    channel_item_id=str(i.get("sku")),
+                    title=str(i.get("name") or ""),
+                )
+                for i in raw.get("items") or []
+            ],
+            carrier_raw=shipments[0].get("shipping_company") if shipments else None,
+            service_raw=shipments[0].get("shipping_method") if shipments else None,
+            payment_raw=payments[0].get("payment_type") if payments else None,
+            total=raw.get("total"),
+            buyer={
+                "name": f"{raw.get('payer_name') or ''} {raw.get('payer_lastname') or ''}".strip(),
+                "email": raw.get("payer_email"),
+                "document": raw.get("payer_cpf") or raw.get("payer_cnpj"),
+            },
+            shipping_address={k.removeprefix("receiver_"): v for k, v in raw.items() if k.startswith("receiver_")},
+            raw=raw,
+        )
+
+    def _update_shipment(self, order: Order | str, status: str, fields: dict[str, Any]) -> dict[str, Any]:
+        # Always read the order: the existing shipment id must be sent back, or Plug.to creates a duplicate.
+        order_id = order.order_id if isinstance(order, Order) else str(order)
+        fresh = self.get_order(order_id)
+        existing = [s for s in fresh.raw.get("shipments") or [] if s.get("id")]
+        shipment = {"id": existing[0]["id"], **fields} if existing else dict(fields)
+        body = {"status": status, "shipments": [shipment]}
+        return self.request("PUT", f"/orders/{quote(order_id, safe='')}", json_data=body, family="write").json() or {}
+
+    def send_invoice(
+        self,
+        order: Order | str,
+        *,
+        nfe_key: str,
+        number: str,
+        series: str | None = None,
+        issued_at: str | None = None,
+        value: float | None = None,
+        xml: str | bytes | None = None,
+        tracking_code: str | None = None,
+        tracking_url: str | None = None,
+        carrier: str | None = None,
+    ) -> dict[str, Any]:
+        """``PUT /orders/{id}`` ``{"status":"invoiced","shipments":[{"id":<existing>,"nfe_key",...}]}``."""
+        fields: dict[str, Any] = {
+            "nfe_key": nfe_key,
+            "nfe_number": str(number),
+            "nfe_serie": str(series or "1"),
+            "nfe_date": (issued_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
+        }
+        if tracking_code:
+            fields.update(track_code=tracking_code, track_url=tracking_url, shipping_company=carrier)
+        return self._update_shipment(order, "invoiced", fields)
+
+    def send_tracking(
+        self,
+        order: Order | str,
+        *,
+        carrier: str,
+        code: str,
+        url: str | None = None,
+        service: str | None = None,
+        invoice_number: str | None = None,
+        shipped_at: str | None = None,
+    ) -> dict[str, Any]:
+        """``PUT /orders/{id}`` ``{"status":"shipping_informed","shipments":[{"id":<existing>,"track_code",...}]}``."""
+        fields = {
+            "shipping_company": carrier,
+            "shipping_method": service,
+            "track_code": code,
+            "track_url": url,
+            "date_shipped": (shipped_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
+            "status": "shipped",
+        }
+        return self._update_shipment(order, "shipping_informed", {k: v for k, v in fields.items() if v is not None})
+
+    # -- value lists ------------------------------------------------------------------------
+    def value_lists(self) -> dict[str, Any]:
+        """Documented statuses; carriers/services and payment types seen in the last 30 days of orders."""
+        orders = self.fetch_orders().orders
+        carriers = [{"carrier": o.carrier_raw, "service": o.service_raw} for o in orders if o.carrier_raw]
+        payments = [
+            {"payment_method": p.get("payment_type"), "description": p.get("payment_method")}
+            for o in orders
+            for p in o.raw.get("payments") or []
+            if p.get("payment_type")
+        ]
+        return {
+            "carrier_service": value_list_frame("carrier_service", carriers),
+            "payment_method": value_list_frame("payment_method", payments),
+            "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUSES]),
+        }
+
+
+register_connector("pluggto", PluggtoConnector)
