@@ -532,7 +532,8 @@ class ChannelForm:
             result = latest_result(self.ws, self.channel.name)  # type: ignore[union-attr]
         except KitError:
             return None
-        return (result or {}).get("report_path")
+        result = result or {}
+        return result.get("html_path") or result.get("report_path")
 
     def enable(self, *, force: bool = False, reason: str | None = None) -> ActionResult:
         """Switch the integration on through the go-live gate."""

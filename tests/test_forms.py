@@ -405,3 +405,25 @@ def test_canais_notebook_runs_headless_under_papermill(saved, workspace, tmp_pat
     views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert views, "the form widget was not displayed"
     assert APP_KEY not in out.read_text() and APP_TOKEN not in out.read_text()
+
+
+def test_gate_follows_the_recorded_golive_verdict(saved, workspace):
+    results = pytest.importorskip("kit.golive.results", reason="kit.golive (issue 6) has not landed yet")
+    report = "reports/vtex-loja/20261126/golive.html"
+    results.record_result(
+        workspace,
+        {"channel": "vtex-loja", "verdict": "NÃO APTO", "environment": "sandbox", "report_path": report,
+         "finished_at": "2026-11-26T10:00:00+00:00"},
+    )  # fmt: skip
+    refused = saved.enable()
+    assert not refused.ok and "NÃO APTO" in refused.message
+    assert refused.report_path == report and report in refused.message
+    assert channel_rows(workspace)[0]["golive"].startswith("NÃO APTO")
+    results.record_result(
+        workspace,
+        {"channel": "vtex-loja", "verdict": "APTO", "environment": "sandbox", "report_path": report,
+         "finished_at": "2026-11-26T11:00:00+00:00"},
+    )  # fmt: skip
+    assert saved.enable().ok
+    (row,) = channel_rows(workspace)
+    assert row["enabled"] == "sim" and row["golive"].startswith("APTO")
