@@ -172,7 +172,9 @@ class _Keyer:
             dcanon, dtexts = self._canon((description,))
             if dcanon[0]:
                 canon_keys.append(dcanon)
-                texts = texts + dtexts
+                if not any(ch.isalpha() for ch in str(raw[0])):
+                    # a bare code ("6") is matched by its description; a word keeps its own text
+                    texts = texts + dtexts
         text = " ".join(sorted(" ".join(texts).split()))
         return exact, canon_keys, text
 

@@ -204,3 +204,13 @@ def test_accuracy_with_mappings_learned_from_the_other_channels(capsys, workspac
               f"{right / total:.1%}")  # fmt: skip
     assert wrong_pre == 0  # learned matches are never pre-accepted
     assert right / total >= 0.90
+
+
+def test_a_description_column_matches_bare_codes():
+    chan = pd.DataFrame({"status": ["6", "7", "10", "99"],
+                         "description": ["Aguardando Pagamento", "Pago", "Nota fiscal emitida", "Situação especial"]})  # fmt: skip
+    erp = ["Aguardando pagamento", "Pagamento aprovado", "Faturado", "Enviado"]
+    t = suggest("order_status", chan, erp, learned=False).set_index("channel_status")
+    assert t.loc["6", "erp_status"] == "Aguardando pagamento" and t.loc["6", "preaccepted"]
+    assert t.loc["7", "erp_status"] == "Pagamento aprovado" and t.loc["10", "erp_status"] == "Faturado"
+    assert not t.loc["99", "preaccepted"]
