@@ -50,19 +50,21 @@ def _codepoints(objs: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ean_block(objs: np.ndarray) -> np.ndarray:
-    cp, lengths = _codepoints(objs, _EAN_WIDTH)
-    j = np.arange(_EAN_WIDTH)[None, :]
-    inside = j < lengths[:, None]
-    digit = (cp >= 48) & (cp <= 57)
-    all_digits = (digit | ~inside).all(axis=1)
-    d = np.where(digit & inside, cp - 48, 0)
-    # Distance from the check digit: weight 3 for odd distances, 1 for even, 0 for the check digit itself.
-    dist = (lengths[:, None] - 1) - j
-    weights = np.where(dist >= 1, np.where(dist % 2 == 1, 3, 1), 0)
-    total = (d * weights).sum(axis=1)
-    last = np.clip(lengths - 1, 0, _EAN_WIDTH - 1)
-    check = d[np.arange(len(d)), last]
-    return np.isin(lengths, GTIN_LENGTHS) & all_digits & ((10 - total % 10) % 10 == check)
+    u = np.asarray(objs, dtype=f"U{_EAN_WIDTH}")
+    lengths = np.char.str_len(u)
+    cp = u.view(np.uint32).reshape(len(u), _EAN_WIDTH)
+    ok = np.zeros(len(u), dtype=bool)
+    for length in GTIN_LENGTHS:
+        rows = np.nonzero(lengths == length)[0]
+        if not rows.size:
+            continue
+        d = cp[rows, :length].astype(np.int32) - 48
+        all_digits = ((d >= 0) & (d <= 9)).all(axis=1)
+        # Weights 3, 1, 3... from the digit left of the check digit, leftwards.
+        weights = np.array([3 if (length - 1 - i) % 2 else 1 for i in range(length - 1)], dtype=np.int32)
+        total = d[:, :-1] @ weights
+        ok[rows] = all_digits & ((10 - total % 10) % 10 == d[:, -1])
+    return ok
 
 
 def ean_valid_mask(values: pd.Series, *, clean: bool = False) -> pd.Series:
