@@ -127,19 +127,24 @@ def plot_divergences(run: GoliveRun, n: int = 15, ax: Any = None) -> Any:
     return ax
 
 
-def show_figure(ax_or_fig: Any) -> None:
-    """Display a matplotlib figure as a PNG (works with the Agg backend) and close it."""
+def show_figure(ax_or_fig: Any, alt: str | None = None) -> None:
+    """Display a matplotlib figure as an inline PNG with alt text (works with the Agg backend), then close it."""
+    import base64
     import io
+    from html import escape
 
     import matplotlib.pyplot as plt
-    from IPython.display import Image, display
+    from IPython.display import HTML, display
 
     fig = getattr(ax_or_fig, "figure", ax_or_fig)
+    if alt is None:
+        titles = [a.get_title() for a in fig.axes if a.get_title()]
+        alt = titles[0] if titles else "gráfico"
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
-    image = Image(data=buf.getvalue(), format="png")
-    display(image)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    display(HTML(f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'))
 
 
 def capacity_table(run: GoliveRun) -> pd.DataFrame:
