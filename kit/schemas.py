@@ -148,12 +148,15 @@ class Schema:
         columns: canonical columns, in output order.
         key: columns whose combination must not repeat (empty: no check).
         description: one line, shown by ``kit inspect``.
+        guessable: considered when the kind of a file is guessed from its headers
+            (False for a kind that shares another's columns, e.g. ``listings``).
     """
 
     name: str
     columns: tuple[Column, ...]
     key: tuple[str, ...] = ()
     description: str = ""
+    guessable: bool = True
     _exact: dict[str, str] = field(default_factory=dict, repr=False)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -491,6 +494,18 @@ register(
         ),
         key=("sku",),
         description="products/SKUs exported by the ERP or a store",
+    )
+)
+
+# A store's listings export: the products columns, but a SKU listed twice is a finding for the
+# go-live check (duplicates), not a reading error. Never guessed: its headers are the products'.
+register(
+    Schema(
+        "listings",
+        get_schema("products").columns,
+        key=(),
+        description="products as a store lists them (repeated SKUs allowed)",
+        guessable=False,
     )
 )
 

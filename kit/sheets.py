@@ -60,8 +60,14 @@ XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 SEPARATORS = (";", ",", "\t", "|")  # tie-break order: ';' is the Brazilian ERP default
 _SEP_NAMES = {";": "';'", ",": "','", "\t": "tab", "|": "'|'"}
 
-_TRUE = {"sim", "s", "ativo", "ativa", "1", "true", "t", "yes", "y", "verdadeiro", "v", "x", "habilitado", "on"}
-_FALSE = {"nao", "não", "n", "inativo", "inativa", "0", "false", "f", "no", "falso", "desabilitado", "off"}
+_TRUE = {
+    "sim", "s", "ativo", "ativa", "1", "true", "t", "yes", "y", "verdadeiro", "v", "x", "habilitado", "on",
+    "active", "enabled", "1.0",
+}  # fmt: skip
+_FALSE = {
+    "nao", "não", "n", "inativo", "inativa", "0", "false", "f", "no", "falso", "desabilitado", "off",
+    "inactive", "disabled", "pausado", "paused", "0.0",
+}  # fmt: skip
 _BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
 # Excel's scientific notation for a long number: "7,89123E+12", "7.89123E+12". A digits-only
@@ -208,7 +214,7 @@ def _describe(p: Problem) -> str:
 
 
 def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, dict[str, Any], list[Problem]]:
-    schemas = [get_schema(kind)] if kind else list(SCHEMAS.values())
+    schemas = [get_schema(kind)] if kind else [s for s in SCHEMAS.values() if s.guessable]
     try:
         raw, schema = _load(path, schemas, sheet)
         frame = _build(raw, schema, path)

@@ -546,3 +546,13 @@ def test_missing_file_is_an_input_error(tmp_path, kit_cli):
         read_table(tmp_path / "nope.csv", "stock")
     result = kit_cli("inspect", str(tmp_path / "nope.csv"))
     assert result.returncode == 2 and result.stderr.startswith("error: file not found")
+
+
+def test_listings_kind_allows_repeated_skus_and_is_never_guessed(tmp_path):
+    path = write(tmp_path, "SKU;Título;Preço\nA;T;1\nA;T;2\n")
+    assert read_table(path, "listings")["price"].tolist() == [1.0, 2.0]
+    with pytest.raises(InputDataError, match="sku 'A' appears more than once"):
+        read_table(path, "products")
+    with pytest.raises(InputDataError, match="sku 'A' appears more than once"):
+        read_table(path)  # guessed as products, not listings
+    assert get_schema("listings").column_names == get_schema("products").column_names
