@@ -154,6 +154,7 @@ def run_orders(ctx: JobContext) -> None:
     seen = 0
     pages = 0
     high_water = since
+    cursors: set[Any] = set()
     bar = ctx.bar(0, "pedidos")
     while True:
         t0 = time.monotonic()
@@ -217,7 +218,11 @@ def run_orders(ctx: JobContext) -> None:
         )
         if truncated or not orders or not page.has_more:
             break
+        if page.cursor is not None and page.cursor in cursors:
+            summary.note("O canal devolveu o mesmo cursor duas vezes: o restante fica para a próxima execução.")
+            break
         cursor = page.cursor
+        cursors.add(cursor)
     bar.close()
     summary.extra.update({"pages": pages, "fetched": seen, "ledger_total": ctx.state.ledger_count()})
     summary.note(f"Caixa de saída: {folder}")
