@@ -216,7 +216,13 @@ def _describe(p: Problem) -> str:
 def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, dict[str, Any], list[Problem]]:
     schemas = [get_schema(kind)] if kind else [s for s in SCHEMAS.values() if s.guessable]
     try:
-        raw, schema = _load(path, schemas, sheet)
+        try:
+            raw, schema = _load(path, schemas, sheet)
+        except OSError as exc:  # permissions, a file vanishing mid-read, a device error
+            reason = exc.strerror or type(exc).__name__
+            raise _Fatal(
+                Problem("error", f"cannot read the file: {reason}", str(path), hint="check the file")
+            ) from None
         frame = _build(raw, schema, path)
     except _Fatal as fatal:
         exc = fatal.problem.to_error()
@@ -944,7 +950,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             entry["type"] = schema.column(entry["column"]).type
     info["ignored_columns"] = [h for h in raw.headers if h and not schema.match_header(h)]
     info["missing_columns"] = [c.name for c in schema.columns if c.standard and c.name not in mapping]
-    if info["missing_columns"] and schema.name == "products":
+    if info["missing_columns"]:
         problem("warning", f"standard column(s) not in the file: {', '.join(info['missing_columns'])}")
 
     n = len(frame)

@@ -3,8 +3,8 @@
 ``malformed/``: files each broken in one way a real ERP/store export gets broken.
 ``clean/``: messy-but-valid exports the reader must read to the right values.
 
-Run ``python tests/data/make_malformed.py``; the output is deterministic except
-for the XLSX zip timestamps, so only regenerate when a file has to change.
+Run ``python tests/data/make_malformed.py``; the output is byte-identical on every
+run (XLSX files are saved with fixed timestamps and stored, not deflated, entries).
 """
 
 from __future__ import annotations
@@ -45,22 +45,28 @@ def workbook(sheets: dict[str, list[list[object]]]) -> openpyxl.Workbook:
     return wb
 
 
-def set_cached_values(path: Path, values: dict[str, str]) -> None:
-    """Store a cached result for formula cells, as Excel does on save (openpyxl cannot)."""
+FIXED_TIME = (2025, 1, 1, 0, 0, 0)
+
+
+def save(wb: openpyxl.Workbook, path: Path, cached: dict[str, str] | None = None) -> None:
+    """Save a workbook reproducibly; ``cached``: formula results to store, as Excel does on save."""
+    wb.save(path)
     tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as dst:
         for item in src.infolist():
             data = src.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb">\d{4}-\d\d-\d\dT[\d:.]+Z<", b">2025-01-01T00:00:00Z<", data)
+            if cached and item.filename.startswith("xl/worksheets/sheet"):
                 xml = data.decode("utf-8")
-                for ref, value in values.items():
+                for ref, value in cached.items():
                     xml = re.sub(
                         rf'(<c r="{ref}"[^>]*>)<f>([^<]*)</f><v\s*/?>(</v>)?',
                         rf"\1<f>\2</f><v>{value}</v>",
                         xml,
                     )
                 data = xml.encode("utf-8")
-            dst.writestr(item, data)
+            dst.writestr(zipfile.ZipInfo(item.filename, date_time=FIXED_TIME), data)
     tmp.replace(path)
 
 
@@ -115,7 +121,7 @@ def make_malformed() -> None:
     text(d / "products.ods", "not really an ods")
     # XLSX
     wb = workbook({"Produtos": [["SKU", "EAN", "Título", "Preço"], ["A-1", "7.89123E+12", "Camiseta", 59.9]]})
-    wb.save(d / "ean_scientific.xlsx")
+    save(wb, d / "ean_scientific.xlsx")
     wb = workbook(
         {
             "Produtos": [
@@ -125,21 +131,21 @@ def make_malformed() -> None:
         }
     )
     wb["Produtos"].merge_cells("C1:E1")
-    wb.save(d / "merged_header.xlsx")
+    save(wb, d / "merged_header.xlsx")
     wb = workbook({"Estoque": [["SKU", "Depósito", "Estoque"], ["A-1", "CD1", 1], [None, "CD2", 2], ["A-2", "CD1", 3]]})
     wb["Estoque"].merge_cells("A2:A3")
-    wb.save(d / "merged_data.xlsx")
+    save(wb, d / "merged_data.xlsx")
     wb = workbook({"Preços": [["SKU", "Preço", "Preço de"], ["A-1", 10, "=B2*1.2"], ["A-2", 20, "=B3*1.2"]]})
-    wb.save(d / "formula_no_cache.xlsx")  # openpyxl stores no cached results: like a file never opened in Excel
+    save(wb, d / "formula_no_cache.xlsx")  # openpyxl stores no cached results: like a file never opened in Excel
     wb = workbook(
         {
             "Capa": [["Relatório de vendas"], ["Gerado em 01/02/2025"]],
             "Pedidos": [["Pedido", "Cliente", "Total"], ["1", "Maria", 10]],
         }
     )
-    wb.save(d / "no_matching_sheet.xlsx")
+    save(wb, d / "no_matching_sheet.xlsx")
     wb = workbook({"Plan1": [["SKU", "Estoque"], ["A-1", 1]]})
-    wb.save(d / "wrong_sheet_name.xlsx")
+    save(wb, d / "wrong_sheet_name.xlsx")
     good = HERE / "clean" / "multi_sheet.xlsx"
     data = good.read_bytes()
     (d / "truncated.xlsx").write_bytes(data[: len(data) // 2])
@@ -210,9 +216,7 @@ def make_clean() -> None:
     ws.merge_cells("C2:E2")
     ws.merge_cells("F2:F3")
     ws.merge_cells("G2:G3")
-    path = d / "products_merged_header.xlsx"
-    wb.save(path)
-    set_cached_values(path, {"G4": "155.88", "G5": "94.8"})
+    save(wb, d / "products_merged_header.xlsx", cached={"G4": "155.88", "G5": "94.8"})
     wb = workbook(
         {
             "Leia-me": [["Exportação do ERP"], ["Não altere os cabeçalhos"]],
@@ -220,7 +224,7 @@ def make_clean() -> None:
             "Estoque": [["Código", "Saldo", "Depósito"], ["P-1", 5, "CD1"], ["P-2", 0, "CD1"]],
         }
     )
-    wb.save(d / "multi_sheet.xlsx")
+    save(wb, d / "multi_sheet.xlsx")
 
 
 if __name__ == "__main__":
