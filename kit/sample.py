@@ -630,6 +630,11 @@ CHANNEL_VALUE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "order_status": ("Order status",),
     },
 }
+CHANNEL_VALUE_HEADERS["rakuten"] = {
+    "carrier_service": ("Transportadora", "Serviço"),
+    "payment_method": ("Forma de pagamento",),
+    "order_status": ("Situação", "Descrição"),
+}
 _DEFAULT_VALUE_HEADERS = {
     "carrier_service": ("Transportadora", "Serviço"),
     "payment_method": ("Forma de pagamento",),
@@ -644,11 +649,19 @@ def _value_rows(channel_type: str, *, extras: bool) -> dict[str, list[tuple[str,
         "payment_method": [(raw,) for raw, _ in vals["payment_method"]],
         "order_status": [(raw,) for raw, _ in vals["order_status"]],
     }
+    # Coded values (Rakuten's numeric statuses) come with the label the channel shows.
+    for kind in ("carrier_service", "payment_method", "order_status"):
+        labels = vals.get(f"{kind}_labels")
+        if labels:
+            rows[kind] = [(*row, labels.get(row[0], "")) for row in rows[kind]]
     if extras:
         rows["carrier_service"] += [tuple(x) for x in UNMAPPED_EXTRAS["carrier_service"]]
         if rows["payment_method"]:  # channels that expose no payment methods get none
             rows["payment_method"] += [(x,) for x in UNMAPPED_EXTRAS["payment_method"]]
         rows["order_status"] += [(x,) for x in UNMAPPED_EXTRAS["order_status"]]
+        for kind, kind_rows in rows.items():  # extras carry no label: pad to the list's width
+            width = max((len(r) for r in kind_rows), default=0)
+            rows[kind] = [r + ("",) * (width - len(r)) for r in kind_rows]
     return rows
 
 
@@ -892,7 +905,7 @@ def write_store_export(
         extra_rows = _value_rows(channel_type, extras=True)
         base_rows = _value_rows(channel_type, extras=False)
         values = [
-            {"kind": kind, "value": list(v) if len(v) > 1 else v[0]}
+            {"kind": kind, "value": list(v[:2]) if kind == "carrier_service" else v[0]}
             for kind in extra_rows
             for v in extra_rows[kind]
             if v not in base_rows[kind]

@@ -77,10 +77,9 @@ def test_accuracy_on_every_channel_type_and_kind(capsys):
         print("  misses:\n    " + "\n    ".join(misses))
     # A wrong match silently accepted is the worst outcome: none allowed.
     assert wrong_pre == 0
-    # Bare numeric codes (Rakuten's status 6, 7, 10...) carry no text to match;
-    # every other value must get the right top suggestion 95% of the time.
-    assert textual >= 0.95
-    assert right / total >= 0.90
+    # The bar, over every value of every channel type (coded values such
+    # as Rakuten's statuses are matched through the label the channel exports).
+    assert right / total >= 0.95
 
 
 def test_only_a_unique_exact_or_alias_match_is_preaccepted():
