@@ -1170,8 +1170,12 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                     column=header,
                     value=s.iloc[i],
                     rows=rows,
-                    hint=f"export the {header!r} column again formatted as Text (in Excel: Format Cells > Text before "
-                    "pasting, or import the CSV with that column as Text); do not reopen and save the CSV in Excel",
+                    hint=(
+                        f"format the {header!r} column as Text and paste the codes again from the ERP"
+                        if cell_refs
+                        else f"export the file again from the ERP and do not open and save it in Excel; to open it in "
+                        f"Excel, import it (Data > From Text/CSV) with the {header!r} column as Text"
+                    ),
                 )
             if col.digits and not plain:
                 odd = ~s.str.isdigit() & ~pd.Series(empty, index=s.index)

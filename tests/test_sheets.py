@@ -82,7 +82,8 @@ SHEETS = {  # XLSX problems inside a sheet name it
     "wrong_sheet_name.xlsx": "Estoque",
 }
 HINTS = {  # the fix the user is told, for the cases where it is the point of the message
-    "ean_scientific.csv": "formatted as Text",
+    "ean_scientific.csv": "column as Text",
+    "ean_scientific.xlsx": "format the 'EAN' column as Text",
     "old_format.xls": "save it as .xlsx",
     "formula_no_cache.xlsx": "save it again",
     "mixed_encoding.csv": "one encoding",
