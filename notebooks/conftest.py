@@ -1,0 +1,29 @@
+"""nbval runs (``make test``) never touch the user's real workspace or secrets.
+
+The kernels nbval starts inherit this process's environment, so pointing the
+kit's locations at a temporary directory here isolates every notebook run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+_TMP = tempfile.mkdtemp(prefix="kit-nbval-")
+for _name, _sub in (
+    ("KIT_WORKSPACE", "workspace"),
+    ("KIT_SECRETS", "secrets/secrets.json"),
+    ("KIT_REPORTS", "reports"),
+    ("XDG_CONFIG_HOME", "xdg-config"),
+    ("XDG_DATA_HOME", "xdg-data"),
+):
+    os.environ[_name] = os.path.join(_TMP, _sub)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cleanup_tmp():
+    yield
+    shutil.rmtree(_TMP, ignore_errors=True)
