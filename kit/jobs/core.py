@@ -178,6 +178,15 @@ def run_job(
         raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
     if max_items is not None and int(max_items) < 1:
         raise ConfigurationError(f"max_items must be at least 1, got {max_items!r}")
+    if since:
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(str(since).replace("Z", "+00:00"))
+        except ValueError:
+            raise ConfigurationError(
+                f"since={since!r} is not an ISO date", hint="e.g. 2026-11-20 or 2026-11-20T08:00:00-03:00"
+            ) from None
     ws = ws if ws is not None else Workspace()
     summary = JobSummary(job=job, channel=channel_name, dry_run=bool(dry_run), full=bool(full))
     try:

@@ -141,3 +141,12 @@ def test_missing_erp_file_is_an_input_error(channel, fake, workspace):
 def test_unknown_channel_is_a_config_error(workspace, job):
     s = run_job(job, "nope", ws=workspace)
     assert s.exit_code == 2 and "no channel named" in s.error
+
+
+def test_since_must_be_an_iso_date(workspace):
+    import pytest as _pytest
+
+    from kit.errors import ConfigurationError
+
+    with _pytest.raises(ConfigurationError, match="not an ISO date"):
+        run_job("orders", "loja", ws=workspace, since="ontem")
