@@ -478,7 +478,10 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
     )
     default_style = "comma" if sep in (";", "\t", "|") else "point"
     info["default_decimal"] = default_style
-    frame = _read_csv_typed(path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style)
+    sample_rows = _sample_records(lines, header_line, sep)
+    frame = _read_csv_typed(
+        path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style, sample_rows
+    )
     if frame is not None:
         return _Raw(headers, header_line, frame, header_line + 1, info), schema
     try:
@@ -501,12 +504,29 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
     return raw, schema
 
 
-def _read_csv_typed(source, codec, kwargs, schema, headers, default_style):
+def _sample_records(lines: list[str], header_line: int, sep: str | None) -> list[list[str]]:
+    """Data records from the sniffed part of the file (to choose which columns the C parser reads)."""
+    sample = lines[header_line : header_line + 2000]
+    try:
+        return list(csv.reader(sample, delimiter=sep or "\x1f"))
+    except csv.Error:
+        return []
+
+
+_PLAIN_NUMBER = {
+    "comma": re.compile(r"\s*\d+(?:,\d+)?\s*"),  # what the C parser reads with decimal=","
+    "point": re.compile(r"\s*\d+(?:\.\d+)?\s*"),
+}
+
+
+def _read_csv_typed(source, codec, kwargs, schema, headers, default_style, sample_rows):
     """Fast path: let the C parser read the number columns; None when the file needs the careful path.
 
-    Only a file whose number columns all parse in the file's decimal style (no
-    thousands separators, no currency, no negatives or fractions where not allowed)
-    is taken; anything else is re-read as text, where each problem gets its message.
+    A number column whose sampled values are all plain numbers in the file's decimal
+    style (no thousands separators, no currency) is read by the C parser; the others
+    stay text for the careful path. If a typed column then holds anything else (a
+    bad value, a negative or fraction where not allowed) the whole file is re-read
+    as text, where each problem gets its message.
     """
     import numpy as np
     import pandas as pd
@@ -520,6 +540,11 @@ def _read_csv_typed(source, codec, kwargs, schema, headers, default_style):
         for m in matches
         if schema.column(m.column).type in ("decimal", "int") and count[m.column] == 1
     }
+    plain = _PLAIN_NUMBER[default_style]
+    for pos in list(numeric):
+        values = [r[pos] for r in sample_rows if pos < len(r) and r[pos]]
+        if not all(plain.fullmatch(v) for v in values):
+            del numeric[pos]  # "1.234,56", "R$ 5,00", "-3"...: the text path decides
     if not numeric:
         return None
     typed = dict(kwargs)
