@@ -18,6 +18,7 @@ See ``docs/channels.md`` for what each channel supports and how sure we are.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -119,7 +120,10 @@ class Connector:
     default_headers: ClassVar[dict[str, str]] = {}
     json_body: ClassVar[bool] = True
     #: threads used for one-item-per-request writes (all under the shared limiter)
-    write_workers: ClassVar[int] = 16
+    write_workers: ClassVar[int | None] = None  # None: sized from the rate (see :meth:`writers`)
+    #: assumed round trip of one request, to size the pool so the rate limit, not latency, is the bound
+    expected_latency_s: ClassVar[float] = 0.25
+    MAX_WRITERS: ClassVar[int] = 64
     #: families with their own bucket; others share the channel's main bucket
     write_family: ClassVar[str] = "write"
 
@@ -156,7 +160,7 @@ class Connector:
             timeouts=timeouts,
             headers=dict(self.default_headers),
             json_body=self.json_body,
-            pool_size=max(32, self.write_workers * 2),
+            pool_size=self.MAX_WRITERS + 8,
         )
         self.auth.bind(secrets=self.secrets, ref=channel.credentials_ref, channel=channel.name, client=self.http)
         self._local = threading.local()
@@ -178,6 +182,13 @@ class Connector:
         if family in self.type.rate_limits:
             return family, self.type.rate_limits[family]
         return DEFAULT_FAMILY, self._rate_overrides.get(DEFAULT_FAMILY) or self.channel.rate_limit()
+
+    def writers(self, family: str = "write") -> int:
+        """Threads for concurrent writes: enough to keep ``rate x latency`` requests in flight."""
+        if self.write_workers:
+            return self.write_workers
+        _, limit = self.rate_limit_for(family)
+        return max(4, min(self.MAX_WRITERS, math.ceil(limit.per_second * self.expected_latency_s)))
 
     def bucket(self, family: str) -> TokenBucket:
         """The shared token bucket for ``family`` (same account = same bucket)."""
@@ -234,8 +245,7 @@ class Connector:
             batch_size: items per group when there is no ``group_key`` (bulk
                 endpoints: the channel's maximum batch).
             skip: returns a reason to skip an item without sending it.
-            workers: concurrent groups (default: ``write_workers`` for
-                one-item requests, 4 for bulk).
+            workers: concurrent groups (default: :meth:`writers`, sized from the rate limit).
             what: noun for log lines ("stock", "prices").
 
         Returns:
@@ -282,7 +292,7 @@ class Connector:
                 else:
                     results[i] = ItemResult(item.sku, APPLIED, "", attempts, item.channel_id)
 
-        n_workers = workers or (self.write_workers if batch_size <= 1 and group_key is None else 4)
+        n_workers = workers or self.writers(self.write_family)
         n_workers = max(1, min(n_workers, len(groups) or 1))
         if n_workers == 1:
             for g in groups:

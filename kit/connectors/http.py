@@ -350,9 +350,10 @@ class HttpClient:
             if time.monotonic() - started + wait > self.retry.budget_s:
                 break
             if action == RATE_LIMITED and bucket is not None:
-                # Hold every thread sharing this account's bucket, not only this one.
-                bucket.penalize(wait)
-            elif wait > 0:
+                # Slow every thread sharing this account's bucket by one backoff step (they may be
+                # over the limit too); this request itself waits what the channel asked for.
+                bucket.penalize(self._backoff(attempt))
+            if wait > 0:
                 self.sleep(wait)
         assert last_rule is not None
         raise self._error(last_rule, method, log_path, last_raw, None, attempt, exhausted=True)

@@ -254,7 +254,6 @@ class MercadoLivreConnector(Connector):
             send,
             group_key=lambda it: target(it)[0],
             skip=lambda it: None if self._link(it) else "SKU not listed on Mercado Livre (no SELLER_SKU match)",
-            workers=self.write_workers,
             what=what,
         )
 

@@ -334,6 +334,18 @@ class SandboxServer:
             (secrets or SecretsStore()).update(channel.credentials_ref, self.credentials)
         return channel
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        """(sku, channel id, variation id) of every listing, as an ERP link table would hold them.
+
+        Benchmarks and big tests use it to skip a full ``list_listings()``; a
+        sandbox that does not implement it makes them fall back to listing.
+        """
+        raise NotImplementedError
+
+    def stock_levels(self) -> dict[str, float]:
+        """SKU -> the stock the sandbox holds (tests check that writes landed)."""
+        raise NotImplementedError
+
     def default_rate(self) -> tuple[float, float]:
         from kit.channeltypes import get_type
 

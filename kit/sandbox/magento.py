@@ -183,6 +183,12 @@ class MagentoSandbox(SandboxServer):
         with self.state.lock:
             self.state.data["orders"][int(order["entity_id"])] = order
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(sku, str(p["id"]), None) for sku, p in self.state.data["products"].items()]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: src["quantity"] for (sku, code), src in self.state.data["sources"].items() if code == "default"}
+
     # -- channel behaviour ------------------------------------------------------
     def check_auth(self, req: Request) -> Reply | None:
         auth = req.header("Authorization") or ""

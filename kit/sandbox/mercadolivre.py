@@ -264,6 +264,24 @@ class MercadoLivreSandbox(SandboxServer):
                 }
         return order
 
+    def _sku_index(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        index = {}
+        for item_id, item in self.state.data["items"].items():
+            for holder in [item, *item["variations"]]:
+                for attr in holder["attributes"]:
+                    if attr["id"] == "SELLER_SKU":
+                        index[attr["value_name"]] = (item_id, holder)
+        return index
+
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [
+            (sku, item_id, str(holder["id"]) if holder.get("id") != item_id else None)
+            for sku, (item_id, holder) in self._sku_index().items()
+        ]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: holder["available_quantity"] for sku, (_, holder) in self._sku_index().items()}
+
     # -- auth -----------------------------------------------------------------------
     def _error(self, status: int, error: str, message: str) -> Reply:
         return Reply(status, {"message": message, "error": error, "status": status, "cause": []})

@@ -203,6 +203,13 @@ class VtexSandbox(SandboxServer):
                 }
             )
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(ref, str(sku_id), None) for ref, sku_id in self.state.data["by_ref"].items()]
+
+    def stock_levels(self) -> dict[str, float]:
+        inventory = self.state.data["inventory"]
+        return {ref: inventory[(sku_id, "1_1")]["quantity"] for ref, sku_id in self.state.data["by_ref"].items()}
+
     # -- channel behaviour ---------------------------------------------------
     def check_auth(self, req: Request) -> Reply | None:
         key, token = req.header("X-VTEX-API-AppKey"), req.header("X-VTEX-API-AppToken")

@@ -33,10 +33,21 @@ from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientE
 from kit.sample import channel_values
 from kit.sandbox import start_sandbox
 
-__all__ = ["contract_suite", "ChannelContract", "FAST_RETRY", "TEST_TIMEOUTS", "TEST_RATE"]
+__all__ = [
+    "contract_suite",
+    "ChannelContract",
+    "FAST_RETRY",
+    "FAULT_RETRY",
+    "TEST_TIMEOUTS",
+    "TEST_RATE",
+    "make_connector",
+]
 
 #: Small delays so retries cost milliseconds in tests.
 FAST_RETRY = RetryPolicy(max_attempts=6, base_delay_s=0.005, max_delay_s=0.05, retry_after_cap_s=0.02, budget_s=30)
+#: For tests that inject faults on a share of requests: enough attempts that an honest
+#: connector cannot lose an item by bad luck (0.35 ** 15 is about 1e-7 per request).
+FAULT_RETRY = RetryPolicy(max_attempts=15, base_delay_s=0.002, max_delay_s=0.02, retry_after_cap_s=0.02, budget_s=30)
 #: A read timeout short enough that the sandbox's "timeout" fault (0.6 s) trips it.
 TEST_TIMEOUTS = Timeouts(connect=2.0, read=0.25)
 #: A client rate far above anything the tests need (the sandbox's own limit is what the 429 test lowers).
@@ -65,6 +76,8 @@ class ChannelContract:
     write_path: str = ""
     #: HTTP statuses of a credentials error (SOAP 1.1 faults travel as 500)
     auth_statuses: tuple[int, ...] = (400, 401, 403)
+    #: the connector method that reads pages ("call" for SOAP connectors)
+    page_method: str = "get_json"
 
     @pytest.fixture
     def sandbox(self):
@@ -114,16 +127,17 @@ class ChannelContract:
         assert len(sandbox.state.requests) < 4 * self.products + 20
 
     def test_pagination_refuses_a_channel_that_repeats_pages(self, connector, monkeypatch):
-        first: dict[str, Any] = {}
-        real = connector.get_json
+        first: dict[Any, Any] = {}
+        real = getattr(connector, self.page_method)
 
-        def stuck(path, *, params=None, **kw):
-            # The channel ignores the paging parameters: always the first page of each path.
-            if path not in first:
-                first[path] = real(path, params=params, **kw)
-            return first[path]
+        def stuck(*args, **kw):
+            # The channel ignores the paging parameters: always the first page of each path (and SOAP operation).
+            key = tuple(a for a in args if isinstance(a, str))
+            if key not in first:
+                first[key] = real(*args, **kw)
+            return first[key]
 
-        monkeypatch.setattr(connector, "get_json", stuck)
+        monkeypatch.setattr(connector, self.page_method, stuck)
         started = time.monotonic()
         with pytest.raises(ChannelFatalError, match="same page|repeated"):
             connector.list_listings()
@@ -172,7 +186,8 @@ class ChannelContract:
             with pytest.raises(AuthenticationError, match="rejected the credentials"):
                 connector.list_listings()
 
-    def test_5xx_is_retried(self, sandbox, connector):
+    def test_5xx_is_retried(self, sandbox):
+        connector = self.connector_for(sandbox, retry=FAULT_RETRY)
         rows = self.sample_items(connector)
         sandbox.faults.update(error_rate=0.3, seed=7)  # seed 7: the first draws include failures
         assert len(connector.list_listings()) == self.products
@@ -205,7 +220,8 @@ class ChannelContract:
         with pytest.raises(ChannelFatalError, match="malformed (JSON|XML)"):
             connector.list_listings()
 
-    def test_timeouts_and_dropped_connections_are_retried(self, sandbox, connector):
+    def test_timeouts_and_dropped_connections_are_retried(self, sandbox):
+        connector = self.connector_for(sandbox, retry=FAULT_RETRY)
         rows = self.sample_items(connector)
         sandbox.faults.update(timeout_rate=0.2, timeout_s=0.6, drop_rate=0.15, seed=3)
         items = [StockItem(r.sku, 21, r.channel_id, r.variation_id) for r in rows.itertuples()]

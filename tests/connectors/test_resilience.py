@@ -30,7 +30,7 @@ def test_ten_thousand_items_all_applied_despite_transient_failures(channel_type)
         conn = make_connector(
             sbx, retry=RETRY, timeouts=Timeouts(2.0, 0.15), rate_limit=RateLimit(100_000, 1000, "test", "configured")
         )
-        items = [StockItem(sku, 1000 + n % 7, channel_id) for n, (sku, channel_id) in enumerate(_links(sbx))]
+        items = [StockItem(sku, 1000 + n % 7, cid, vid) for n, (sku, cid, vid) in enumerate(sbx.links())]
         assert len(items) == N_ITEMS
         sbx.state.clear_log()
         sbx.faults.update(error_rate=0.10, timeout_rate=0.05, timeout_s=0.3, drop_rate=0.05, seed=11)
@@ -45,25 +45,6 @@ def test_ten_thousand_items_all_applied_despite_transient_failures(channel_type)
         per_request = conn.bulk if channel_type == "magento" else 1
         assert len(sbx.state.requests) > N_ITEMS // per_request
         # the channel holds the new values
-        held = _held(sbx)
+        held = sbx.stock_levels()
         assert all(held[it.sku] == it.quantity for it in items)
         print(f"{channel_type}: {N_ITEMS} items in {elapsed:.1f} s, {len(sbx.state.requests)} requests")
-
-
-def _links(sbx) -> list[tuple[str, str | None]]:
-    """(sku, channel id) as the ERP's link table would hold them, read from the sandbox."""
-    data = sbx.state.data
-    if sbx.type_name == "vtex":
-        return [(ref, str(sku_id)) for ref, sku_id in data["by_ref"].items()]
-    if sbx.type_name == "magento":
-        return [(sku, None) for sku in data["products"]]
-    return [(item["attributes"][0]["value_name"], item_id) for item_id, item in data["items"].items()]
-
-
-def _held(sbx) -> dict[str, float]:
-    data = sbx.state.data
-    if sbx.type_name == "vtex":
-        return {ref: data["inventory"][(sku_id, "1_1")]["quantity"] for ref, sku_id in data["by_ref"].items()}
-    if sbx.type_name == "magento":
-        return {sku: src["quantity"] for (sku, _), src in data["sources"].items()}
-    return {item["attributes"][0]["value_name"]: item["available_quantity"] for item in data["items"].values()}
