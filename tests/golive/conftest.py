@@ -20,11 +20,11 @@ def manifest(channel_type: str, *, clean: bool = False) -> dict:
 
 def write_ground_truth_mappings(directory: Path, channel: str, channel_type: str) -> None:
     """Reviewed de-para tables built from the ground truth (kit/data/channel_values.json)."""
-    from kit.depara import get_kind, save_table
+    from kit.depara import KINDS, get_kind, save_table
     from kit.sample import channel_values
 
     for kind, pairs in channel_values(channel_type).items():
-        if not pairs:  # the channel has no values of this kind
+        if kind not in KINDS or not pairs:  # extra ground truth (labels), or no values of this kind
             continue
         k = get_kind(kind)
         rows = []
