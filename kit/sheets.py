@@ -1202,6 +1202,21 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                         f"Excel, import it (Data > From Text/CSV) with the {header!r} column as Text"
                     ),
                 )
+            if cell_refs and not plain:  # a workbook: Excel turns codes such as "3-12" into dates
+                dated = s.str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d").to_numpy()
+                if dated.any():
+                    i = int(np.argmax(dated))
+                    rows = tuple(int(r) for r in rownum[dated])
+                    problem(
+                        "error",
+                        f"{col.name}{where(i)} is a date ({s.iloc[i][:10]}): Excel turned the code into a date"
+                        + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+                        row=rows[0],
+                        column=header,
+                        value=s.iloc[i],
+                        rows=rows,
+                        hint=f"format the {header!r} column as Text and paste the codes again from the ERP",
+                    )
             if col.digits and not plain:
                 odd = ~s.str.isdigit() & ~pd.Series(empty, index=s.index)
                 if odd.any():

@@ -560,3 +560,25 @@ def test_listings_kind_allows_repeated_skus_and_is_never_guessed(tmp_path):
     with pytest.raises(InputDataError, match="sku 'A' appears more than once"):
         read_table(path)  # guessed as products, not listings
     assert get_schema("listings").column_names == get_schema("products").column_names
+
+
+def test_workbook_rows_keep_excel_numbers_and_a_code_turned_into_a_date_is_reported(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B3"], ws["C3"] = "SKU", "Estoque"  # the table starts at B3
+    ws["B4"], ws["C4"] = "A-1", 3
+    ws["B6"], ws["C6"] = datetime.datetime(2025, 3, 12), 4  # "12-3" typed into Excel
+    path = tmp_path / "estoque.xlsx"
+    wb.save(path)
+    with pytest.raises(InputDataError) as info:
+        read_table(path, "stock")
+    assert "sku in cell B6 is a date (2025-03-12)" in info.value.message
+    assert (info.value.row, info.value.column, info.value.sheet) == (6, "SKU", "Sheet")
+    ws["B6"] = "A-2"
+    wb.save(path)
+    df = read_table(path, "stock")
+    assert df["_row"].tolist() == [4, 6] and df["sku"].tolist() == ["A-1", "A-2"]
