@@ -67,6 +67,8 @@ _TRUE = {
 _FALSE = {
     "nao", "não", "n", "inativo", "inativa", "0", "false", "f", "no", "falso", "desabilitado", "off",
     "inactive", "disabled", "pausado", "paused", "0.0",
+    # listing states a store export may give in its status column
+    "closed", "encerrado", "bloqueado", "blocked", "suspenso", "suspended", "excluido", "excluído", "deleted",
 }  # fmt: skip
 _BOOLS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
