@@ -405,7 +405,8 @@ def test_decimal_styles_in_a_semicolon_file(tmp_path, cells, expected):
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("Sim", True), ("S", True), ("Ativo", True), ("1", True), ("true", True), ("SIM", True),
-     ("Não", False), ("N", False), ("Inativo", False), ("0", False), ("false", False), ("nao", False)],
+     ("Não", False), ("N", False), ("Inativo", False), ("0", False), ("false", False), ("nao", False),
+     ("active", True), ("Pausado", False), ("closed", False)],
 )  # fmt: skip
 def test_portuguese_booleans(tmp_path, value, expected):
     path = write(tmp_path, f"SKU;Título;Ativo\nA;T;{value}\n")
