@@ -5,3 +5,118 @@ from __future__ import annotations
 from connectors.contract import contract_suite
 
 TestMercadoLivreContract = contract_suite("mercadolivre", products=130, refreshes=True)
+
+
+# -- Mercado Livre specifics ------------------------------------------------------------------
+import json  # noqa: E402
+
+import pytest  # noqa: E402
+
+from connectors.contract import make_connector  # noqa: E402
+from kit.connectors.model import PriceItem, StockItem  # noqa: E402
+from kit.errors import ChannelFatalError, ConfigurationError  # noqa: E402
+from kit.sandbox import start_sandbox  # noqa: E402
+
+
+def _queries(sbx, path_part):
+    return [e for e in sbx.state.requests if path_part in e["path"]]
+
+
+def test_listings_past_1000_use_scan_and_multiget_of_20():
+    with start_sandbox("mercadolivre", n_products=1030, orders=0, variation_share=0.0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        listings = conn.list_listings()
+        assert len(listings) == 1030 and listings["sku"].is_unique
+        searches = _queries(sbx, "/items/search")
+        assert any(e["query"].get("search_type") == ["scan"] for e in searches)
+        assert all(e["status"] == 200 for e in searches)  # never asked for an offset past 1000
+        multigets = [e for e in sbx.state.requests if e["path"] == "/items"]
+        assert multigets and all(len(e["query"]["ids"][0].split(",")) <= 20 for e in multigets)
+
+
+def _variation_item(sbx):
+    return next(i for i in sbx.state.data["items"].values() if len(i["variations"]) >= 2)
+
+
+def test_stock_of_one_variation_sends_every_variation_and_keeps_the_others():
+    with start_sandbox("mercadolivre", n_products=40, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        item = _variation_item(sbx)
+        before = {v["id"]: v["available_quantity"] for v in item["variations"]}
+        target = item["variations"][0]
+        sku = target["attributes"][0]["value_name"]
+        result = conn.update_stock([StockItem(sku, 999)])
+        assert result.applied == 1
+        put = [e for e in sbx.state.requests if e["method"] == "PUT"][-1]
+        sent = json.loads(put["body"])["variations"]
+        assert {v["id"] for v in sent} == set(before)  # every variation id, always
+        after = {v["id"]: v["available_quantity"] for v in sbx.state.data["items"][item["id"]]["variations"]}
+        assert after == {**before, target["id"]: 999}
+
+
+def test_different_prices_for_variations_of_one_listing_are_refused_per_item():
+    with start_sandbox("mercadolivre", n_products=40, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        item = _variation_item(sbx)
+        skus = [v["attributes"][0]["value_name"] for v in item["variations"][:2]]
+        result = conn.update_prices([PriceItem(skus[0], 10.0), PriceItem(skus[1], 12.0)])
+        assert result.failed == 2 and "one price" in result.items[0].reason
+        assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
+        same = conn.update_prices([PriceItem(skus[0], 10.0), PriceItem(skus[1], 10.0)])
+        assert same.applied == 2
+        assert {v["price"] for v in sbx.state.data["items"][item["id"]]["variations"]} == {10.0}
+
+
+def test_orders_are_searched_by_date_last_updated_and_shipments_map_to_carrier_service():
+    with start_sandbox("mercadolivre", n_products=30, orders=30, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        page = conn.fetch_orders(since="2020-01-01T00:00:00-03:00")
+        assert len(page.orders) == 30
+        search = _queries(sbx, "/orders/search")[0]["query"]
+        assert search["order.date_last_updated.from"] == ["2020-01-01T00:00:00-03:00"]
+        assert "order.last_updated.from" not in search  # silently ignored by ML (§1.5)
+        for order in page.orders:
+            shipment = sbx.state.data["shipments"][int(order.raw["shipping"]["id"])]
+            mode = shipment["logistic"]["mode"]
+            assert order.carrier_raw == mode
+            if mode == "me2":
+                assert order.service_raw == shipment["logistic"]["type"]
+        packed = [o for o in page.orders if o.raw.get("pack_id")]
+        assert all(o.pack_id == str(o.raw["pack_id"]) for o in packed)
+
+
+def test_nfe_xml_upload_for_me2_and_clear_errors_otherwise():
+    with start_sandbox("mercadolivre", n_products=30, orders=40, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
+        me2 = next(o for o in orders if o.carrier_raw == "me2" and o.service_raw != "fulfillment")
+        with pytest.raises(ConfigurationError, match="XML"):
+            conn.send_invoice(me2, nfe_key="3" * 44, number="10")
+        xml = '<?xml version="1.0"?><nfeProc versao="4.00"><NFe><infNFe Id="NFe' + "3" * 44 + '"/></NFe></nfeProc>'
+        answer = conn.send_invoice(me2, nfe_key="3" * 44, number="10", xml=xml)
+        shipment_id = int(me2.raw["shipping"]["id"])
+        assert answer["substatus"] != "invoice_pending"
+        upload = _queries(sbx, "/invoice_data")[-1]
+        assert upload["headers"]["Content-Type"] == "application/xml" and upload["query"]["siteId"] == ["MLB"]
+        assert sbx.state.data["invoices"][shipment_id] == xml.encode()
+        full = [o for o in orders if o.service_raw == "fulfillment"]
+        if full:
+            with pytest.raises(ChannelFatalError):
+                conn.send_invoice(full[0], nfe_key="3" * 44, number="11", xml=xml)
+
+
+def test_me1_tracking_then_shipped_notification_and_me2_refused():
+    with start_sandbox("mercadolivre", n_products=30, orders=40, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
+        me1 = next(o for o in orders if o.carrier_raw == "me1")
+        conn.send_tracking(me1, carrier="Correios", code="OP123456789BR", service=me1.service_raw)
+        shipment = sbx.state.data["shipments"][int(me1.raw["shipping"]["id"])]
+        assert shipment["tracking_number"] == "OP123456789BR" and shipment["status"] == "shipped"
+        calls = [e["method"] + " " + e["path"] for e in sbx.state.requests if "/shipments/" in e["path"]]
+        assert calls.index(f"PUT /shipments/{shipment['id']}") < calls.index(
+            f"POST /shipments/{shipment['id']}/seller_notifications"
+        )  # tracking before the status (§1.6)
+        me2 = next(o for o in orders if o.carrier_raw == "me2")
+        with pytest.raises(ChannelFatalError, match="ME1"):
+            conn.send_tracking(me2, carrier="Correios", code="X")

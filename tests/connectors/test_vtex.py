@@ -160,3 +160,54 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(spec_inde
         "POST /api/catalog_system/pub/sku/stockkeepingunitidsbyrefids",
     ):
         assert expected in operations
+
+
+def test_refids_are_mapped_in_batches_and_unknown_ones_skipped():
+    with start_sandbox("vtex", n_products=120, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        refs = sorted(sbx.state.data["by_ref"])[:110]
+        result = conn.update_stock([StockItem(r, 3) for r in refs] + [StockItem("UNKNOWN-REF", 1)])
+        assert result.counts == {"applied": 110, "failed": 0, "skipped": 1}
+        lookups = [e for e in sbx.state.requests if "stockkeepingunitidsbyrefids" in e["path"]]
+        assert len(lookups) == 3 and all(len(json.loads(e["body"])) <= 50 for e in lookups)
+        assert all(sbx.state.data["inventory"][(sbx.state.data["by_ref"][r], "1_1")]["quantity"] == 3 for r in refs)
+
+
+def test_prices_go_to_the_pricing_path_of_the_account():
+    with start_sandbox("vtex", n_products=5, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        ref = sorted(sbx.state.data["by_ref"])[0]
+        assert conn.update_prices([PriceItem(ref, 10.5, list_price=12.0)]).applied == 1
+        put = [e for e in sbx.state.requests if e["method"] == "PUT"][-1]
+        assert put["path"] == f"/{ACCOUNT}/pricing/prices/{sbx.state.data['by_ref'][ref]}"
+        assert json.loads(put["body"]) == {"basePrice": 10.5, "listPrice": 12.0}
+
+
+def test_production_pricing_host_is_api_vtex_com():
+    from kit.channels import Channel
+    from kit.connectors import connector_for
+
+    channel = Channel(
+        name="v", type="vtex", category="plataforma", company="11222333000181", environment="production",
+        settings={"account": "minhaloja"},
+    )  # fmt: skip
+    conn = connector_for(channel)
+    assert conn.base_url == "https://minhaloja.vtexcommercestable.com.br"
+    assert conn.pricing_base == "https://api.vtex.com/minhaloja"
+
+
+def test_feed_events_are_committed_only_by_ack():
+    with start_sandbox("vtex", n_products=10, orders=12, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        first = conn.fetch_orders()
+        assert len(first.orders) == 12 and all(o.ack_token for o in first.orders)
+        assert len(sbx.state.data["feed"]) == 12  # read, not committed
+        assert conn.ack_orders(first.orders[:5]) == 5
+        assert len(sbx.state.data["feed"]) == 7
+
+
+def test_missing_pricing_permission_is_named():
+    with start_sandbox("vtex", n_products=5, orders=1) as sbx:
+        sbx.state.data["denied_paths"] = (f"/{ACCOUNT}/pricing",)
+        report = make_connector(sbx).test_connection()
+        assert not report.ok and report.missing_permissions == ["Pricing (Read prices)"]
