@@ -327,6 +327,8 @@ def _check_binary(text: str, name: str) -> None:
 
 def _mixed_encoding(data: bytes, name: str, bom: bool) -> None:
     """Raise if some lines are UTF-8 and others are not (or a UTF-8 BOM lies)."""
+    if not bom and not re.search(rb"[\xc2-\xf4][\x80-\xbf]", data):
+        return  # no UTF-8 multi-byte sequence anywhere: one legacy encoding throughout
     utf8_row = other_row = None
     lines = data.split(b"\n")
     for i, line in enumerate(lines, start=1):
