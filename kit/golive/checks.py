@@ -577,7 +577,18 @@ def check_credentials(ctx: GoliveContext) -> pd.DataFrame:
 # --------------------------------------------------------------------------- other ERP
 @register_check("other_erp")
 def check_other_erp(ctx: GoliveContext) -> pd.DataFrame:
-    """Another ERP or integrator on the channel: evidence from the API, else a checklist item."""
+    """Another ERP or integrator on the channel: evidence from the API, else a checklist item.
+
+    Connector hook (optional): ``connector.integration_evidence()`` returns
+    ``None`` when the channel cannot tell, or an iterable of dicts (or a
+    DataFrame) with ``message`` and optionally ``severity`` (default
+    ``bloqueio``), ``sku``, ``field``, ``value``, ``expected``: e.g. a VTEX
+    orders hook configured for another app key, Mercado Livre application
+    grants of another app, listings last changed by another application. An
+    empty result means the channel was asked and showed no other integration.
+    Without evidence the consultant must confirm checklist item ``other_erp``
+    (recorded with who and when); unconfirmed it is a blocker.
+    """
     evidence = None
     if ctx.channel is not None:
         try:
@@ -600,6 +611,10 @@ def check_other_erp(ctx: GoliveContext) -> pd.DataFrame:
             )  # fmt: skip
         if frames:
             return concat_findings(frames)
+        return make_findings(
+            "other_erp", INFO, field="integration", value="nenhuma", expected="nenhuma outra integração ativa",
+            message="O canal não mostra nenhuma outra integração ativa (evidência do conector)",
+        )  # fmt: skip
     answer = ctx.confirmed(OTHER_ERP_ITEM)
     if answer:
         return make_findings(

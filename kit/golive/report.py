@@ -23,6 +23,8 @@ from kit.golive.run import HTML_FILE, NOTEBOOK_FILE, SUMMARY_FILE, GoliveRun
 
 __all__ = [
     "SEVERITY_COLORS",
+    "CHECK_LABELS",
+    "counts_display",
     "sample_inputs",
     "verdict_html",
     "worst_findings",
@@ -38,6 +40,19 @@ __all__ = [
 ]
 
 SEVERITY_COLORS = {"bloqueio": "#c0392b", "aviso": "#e67e22", "info": "#2e86c1"}
+# What users read for each built-in check (a check registered elsewhere shows its own name).
+CHECK_LABELS = {
+    "sku_coverage": "Cobertura de SKUs",
+    "duplicates": "Duplicidades",
+    "validity": "Validade (EAN, NCM, CNPJ, preço, estoque)",
+    "required_fields": "Campos obrigatórios do canal",
+    "divergences": "Divergências ERP × loja",
+    "depara": "De-para",
+    "credentials": "Credenciais e ambiente",
+    "other_erp": "Outro ERP no canal",
+    "capacity": "Capacidade dos jobs",
+    "first_sync": "Primeira sincronização",
+}
 _SEVERITY_LABEL = {"bloqueio": "Bloqueio", "aviso": "Aviso", "info": "Info"}
 
 
@@ -73,6 +88,14 @@ def verdict_html(run: GoliveRun) -> str:
     )
 
 
+def counts_display(run: GoliveRun) -> pd.DataFrame:
+    """Findings per check and severity, with the checks' pt-BR names."""
+    counts = run.counts.copy()
+    counts.index = [CHECK_LABELS.get(c, c) for c in counts.index]
+    counts.index.name = "verificação"
+    return counts
+
+
 def worst_findings(run: GoliveRun, n: int = 25) -> pd.DataFrame:
     """The first ``n`` findings that are not ``info`` (blockers first), with pt-BR headers."""
     df = run.findings[run.findings["severity"] != "info"].head(n)
@@ -89,7 +112,7 @@ def plot_counts(run: GoliveRun, ax: Any = None) -> Any:
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
-    counts = run.counts
+    counts = counts_display(run)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.45 * max(len(counts), 3) + 1))
     left = pd.Series(0, index=counts.index)

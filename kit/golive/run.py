@@ -232,6 +232,10 @@ def run_golive(
         if store_file:
             store = read_products(store_file)
         elif ch is not None:
+            if connector is None:  # one connector for the listings and the live checks
+                from kit.golive.context import connector_for_channel
+
+                connector = connector_for_channel(ch)
             store = load_store_listings(ch, connector)
         else:
             from kit.errors import ConfigurationError

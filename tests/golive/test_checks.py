@@ -204,6 +204,10 @@ def test_other_erp_evidence_checklist_and_confirmation():
     hook.integration_evidence = lambda: [{"field": "hook", "value": "appkey-outro", "message": "Hook de outro app"}]
     f = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=hook), only=["other_erp"])
     assert f["severity"].tolist() == ["bloqueio"] and f["value"].tolist() == ["appkey-outro"]
+    clean = FakeConnector()
+    clean.integration_evidence = lambda: []  # asked, nothing found: no checklist needed
+    f = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=clean), only=["other_erp"])
+    assert f["severity"].tolist() == ["info"] and f["field"].tolist() == ["integration"]
 
 
 def test_capacity_blocks_when_a_job_cannot_keep_up_now():
