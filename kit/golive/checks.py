@@ -1,8 +1,12 @@
 """The go-live checks, one small registered function each.
 
 Every check takes a :class:`~kit.golive.context.GoliveContext` and returns a
-findings table. They work on whole columns (merges, ``duplicated``, groupby,
-vectorised EAN check digits) so a 1M-SKU catalogue is checked in seconds.
+findings table. They work on whole columns: SKUs and EANs of both sides are
+factorized once into one integer code space (:func:`keys`), so coverage,
+duplicates and ERP-vs-store matching are array operations (bincount, fancy
+indexing), and EAN/NCM are validated on code points (:mod:`kit.golive.codes`);
+a 1M-SKU catalogue is checked in seconds. Messages are built only for the rows
+that become findings.
 
 Registered here, in this order: ``sku_coverage``, ``duplicates``, ``validity``,
 ``required_fields``, ``divergences``, ``depara``, ``credentials``,
@@ -26,6 +30,8 @@ from kit.golive.requirements import requirements_for
 
 __all__ = [
     "SIDES",
+    "SideKeys",
+    "keys",
     "TITLE_SUGGESTION_MIN_SCORE",
     "FUZZY_MAX_CELLS",
     "keyed",
