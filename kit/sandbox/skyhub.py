@@ -211,6 +211,12 @@ class SkyhubSandbox(SandboxServer):
             if queued:
                 self.state.data["queue"][order["code"]] = 0.0  # visible from now
 
+    def expire_visibility(self) -> None:
+        """Let the visibility timeout of every delivered, undeleted order pass now (crash tests)."""
+        with self.state.lock:
+            for code in self.state.data["queue"]:
+                self.state.data["queue"][code] = 0.0
+
     def queued(self) -> list[str]:
         """Codes still in the queue (delivered or not)."""
         with self.state.lock:
