@@ -57,17 +57,29 @@ _SEVERITY_LABEL = {"bloqueio": "Bloqueio", "aviso": "Aviso", "info": "Info"}
 
 
 def sample_inputs(channel_type: str, *, clean: bool = False) -> dict[str, str]:
-    """Paths of the committed sample ERP export, store export and value lists for ``channel_type``."""
+    """Paths of the committed sample ERP export, store export and value lists for ``channel_type``.
+
+    ``mappings_channel`` names the committed demo de-para tables (``mappings/demo-<type>``)
+    when they exist, so the offline sample run checks de-para too.
+    """
     from importlib import resources
 
     base = Path(str(resources.files("kit").joinpath("data/sample")))
     store_dir = base / ("store_clean" if clean else "store") / channel_type
     manifest = json.loads((store_dir / "defects.json").read_text(encoding="utf-8"))
+    demo = f"demo-{channel_type}"
+    try:  # the reviewed demo de-para tables, where the checkout has them
+        from kit.depara.table import mappings_dir
+
+        has_demo = (mappings_dir() / demo).is_dir()
+    except ImportError:
+        has_demo = False
     return {
         "erp_file": str(base / "erp" / "products.csv"),
         "store_file": str(store_dir / manifest.get("listings_file", "listings.csv")),
         "values_dir": str(store_dir),
         "manifest": str(store_dir / "defects.json"),
+        "mappings_channel": demo if has_demo else "",
     }
 
 

@@ -31,6 +31,9 @@ def test_defaults_run_offline_on_the_sample(tmp_path):
     assert outcome.error is None, outcome.error
     assert outcome.summary["ok"] and outcome.summary["verdict"] == "NÃO APTO"
     assert outcome.summary["parameters"]["channel"] == ""
+    # The sample's unmapped channel values are found against the committed demo de-para tables.
+    if outcome.summary["parameters"]["mappings_channel"]:
+        assert outcome.summary["counts"]["depara"]["bloqueio"] >= 3
     page = outcome.html.read_text(encoding="utf-8")
     assert "Modo offline" in page or "modo offline" in page
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
