@@ -73,6 +73,12 @@ class CnovaSandbox(SandboxServer):
             for _ in range(orders if isinstance(orders, int) else 25):
                 self.add_order(self.make_order())
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(sku, str(it["skuId"]), None) for sku, it in self.state.data["items"].items()]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: sum(s["quantity"] for s in it["stocks"]) for sku, it in self.state.data["items"].items()}
+
     def make_order(self) -> dict[str, Any]:
         rng = self.rng
         values = channel_values("cnova")

@@ -106,6 +106,12 @@ class EzcommerceSandbox(SoapSandbox):
             ]  # fmt: skip
         return pd.DataFrame(rows, columns=LISTING_COLUMNS)
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(sku, None, None) for sku in self.state.data["products"]]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: p["stock"] for sku, p in self.state.data["products"].items()}
+
     def make_order(self) -> dict[str, Any]:
         rng = self.rng
         values = channel_values("ezcommerce")

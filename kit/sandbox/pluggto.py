@@ -81,6 +81,12 @@ class PluggtoSandbox(SandboxServer):
             for _ in range(orders if isinstance(orders, int) else 25):
                 self.add_order(self.make_order())
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(sku, None, None) for sku in self.state.data["by_sku"]]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: rec["quantity"] for sku, rec in self.state.data["by_sku"].items()}
+
     def make_order(self) -> dict[str, Any]:
         rng = self.rng
         values = channel_values("pluggto")

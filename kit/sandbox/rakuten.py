@@ -77,6 +77,12 @@ class RakutenSandbox(SoapSandbox):
             for _ in range(orders if isinstance(orders, int) else 25):
                 self.add_order(self.make_order())
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(sku, s["CodigoProdutoInterno"], None) for sku, s in self.state.data["skus"].items()]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: s["QtdEstoque"] for sku, s in self.state.data["skus"].items()}
+
     def make_order(self) -> dict[str, Any]:
         rng = self.rng
         values = channel_values("rakuten")

@@ -211,6 +211,21 @@ class SkyhubSandbox(SandboxServer):
             if queued:
                 self.state.data["queue"][order["code"]] = 0.0  # visible from now
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        out: list[tuple[str, str | None, str | None]] = []
+        for p in self.state.data["products"].values():
+            if not p["variations"]:
+                out.append((p["sku"], p["sku"], None))
+            out += [(v["sku"], p["sku"], v["sku"]) for v in p["variations"]]
+        return out
+
+    def stock_levels(self) -> dict[str, float]:
+        levels: dict[str, float] = {}
+        for p in self.state.data["products"].values():
+            for v in p["variations"] or [p]:
+                levels[v["sku"]] = v["qty"]
+        return levels
+
     def expire_visibility(self) -> None:
         """Let the visibility timeout of every delivered, undeleted order pass now (crash tests)."""
         with self.state.lock:

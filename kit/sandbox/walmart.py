@@ -60,6 +60,12 @@ class WalmartSandbox(SandboxServer):
             for _ in range(orders if isinstance(orders, int) else 25):
                 self.add_order(self.make_order())
 
+    def links(self) -> list[tuple[str, str | None, str | None]]:
+        return [(sku, it["wpid"], None) for sku, it in self.state.data["items"].items()]
+
+    def stock_levels(self) -> dict[str, float]:
+        return {sku: it["quantity"] for sku, it in self.state.data["items"].items()}
+
     def make_order(self, status: str | None = None) -> dict[str, Any]:
         rng = self.rng
         values = channel_values("walmart")
