@@ -563,6 +563,8 @@ def check_credentials(ctx: GoliveContext) -> pd.DataFrame:
             )
         )  # fmt: skip
     missing = list(getattr(report, "missing_permissions", None) or [])
+    if not getattr(report, "ok", False):  # "credentials"/"access" only restate the failed connection
+        missing = [m for m in missing if m not in ("credentials", "access")]
     if missing:
         frames.append(
             make_findings(
