@@ -346,7 +346,8 @@ class HttpClient:
             if action == RATE_LIMITED:
                 after = _retry_after(raw)
                 if after is not None:
-                    wait = min(after, self.retry.retry_after_cap_s)
+                    # What the channel asked for, plus jitter so waiting threads do not return as one herd.
+                    wait = min(after, self.retry.retry_after_cap_s) + self._backoff(attempt) / 2
             if time.monotonic() - started + wait > self.retry.budget_s:
                 break
             if action == RATE_LIMITED and bucket is not None:
