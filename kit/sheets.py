@@ -1247,10 +1247,13 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         return pd.Series(arr), style
     if col.type in ("decimal", "int"):
         values, style, bad, mixed = _parse_numbers(s, empty, default_style)
-        if bad.any():  # cells holding only spaces are empty, not wrong
-            spaces = np.zeros(len(s), dtype=bool)
-            spaces[bad] = (s[bad].str.strip() == "").to_numpy()
-            empty, bad = empty | spaces, bad & ~spaces
+        if bad.any():  # " 12,5\u00a0" or a cell of spaces: strip what failed and try again
+            stripped = s[bad].str.strip()
+            if (stripped != s[bad]).any():
+                s = s.copy()
+                s[bad] = stripped
+                empty = _is_empty(s)
+                values, style, bad, mixed = _parse_numbers(s, empty, default_style)
         if mixed is not None:
             i, j = mixed
             problem(

@@ -583,3 +583,13 @@ def test_workbook_rows_keep_excel_numbers_and_a_code_turned_into_a_date_is_repor
     wb.save(path)
     df = read_table(path, "stock")
     assert df["_row"].tolist() == [4, 6] and df["sku"].tolist() == ["A-1", "A-2"]
+
+
+@pytest.mark.parametrize("pad", [" ", "\t", "\u00a0", "  \u00a0 "])
+def test_cells_padded_with_whitespace_are_stripped(tmp_path, pad):
+    text = f"SKU;Título;Estoque\n{pad}A-1{pad};{pad}Caneca{pad};{pad}10{pad}\nA-2;Prato;3\n"
+    for encoding in ("utf-8", "cp1252"):
+        df = read_table(write(tmp_path, text, encoding=encoding), "products")
+        assert df["sku"].tolist() == ["A-1", "A-2"]
+        assert df["title"].tolist() == ["Caneca", "Prato"]
+        assert df["stock"].tolist() == [10, 3]
