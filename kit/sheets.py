@@ -805,16 +805,22 @@ def _load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tu
         elif r0 <= header_row < r1:  # a header cell merged down into the data rows
             for rr in range(header_row + 1, r1 + 1):
                 data[rr - header_row - 1][c0 - 1] = ""
+    by_column: dict[int, list[tuple[int, str]]] = {}
     for row, col, formula in missing_formulas:
+        by_column.setdefault(col, []).append((row, formula))
+    for col, cells in by_column.items():  # one problem per column: a sheet may hold thousands
+        row, formula = cells[0]
         problems.append(
             Problem(
                 "error",
-                f"cell {get_column_letter(col)}{row} has a formula ({formula[:60]}) but no saved result",
+                f"cell {get_column_letter(col)}{row} has a formula ({formula[:60]}) but no saved result"
+                + (f" ({len(cells)} cells like this in column {get_column_letter(col)})" if len(cells) > 1 else ""),
                 name,
                 sheet=title,
                 row=row,
                 column=(headers[col - 1] if col - 1 < len(headers) and row > header_row else None)
                 or get_column_letter(col),
+                rows=tuple(r for r, _ in cells),
                 hint="open the file in Excel or LibreOffice and save it again (the results are stored on save), "
                 "or paste the column as values",
             )

@@ -84,8 +84,6 @@ def _print_report(report: dict, print_table) -> None:
             }
         )
     print_table(rows, ["header", "column", "type", "dtype", "unit"])
-    if report.get("missing_columns"):
-        print(f"\nnot in the file: {', '.join(report['missing_columns'])}")
     problems = report.get("problems", [])
     if problems:
         print(f"\nproblems ({len(problems)}):")
