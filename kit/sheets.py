@@ -86,10 +86,16 @@ _SCI_EXCEL = r"^[+-]?\d[.,]\d+[eE]\+\d+$"
 _SCI_DIGITS = r"^[+-]?\d+(?:[.,]\d+)?[eE]\+\d+$"
 _BR_THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+$"  # "1.234" "12.345.678"
 _US_THOUSANDS = r"^[+-]?\d{1,3}(?:,\d{3})+$"  # "1,234"
-_TRAILER = re.compile(
-    r"^(total|totais|subtotal|soma|gerado|emitido|impresso|exportado|relatorio gerado|pagina|"
-    r"registros|qtd registros|qtde registros|quantidade registros|quantidade itens|quantidade produtos|"
-    r"numero registros|fim|data geracao|data emissao relatorio|usuario)\b"
+# Footer rows at the end of an export. A whole first cell such as "Total" / "Total geral", or a
+# phrase such as "Gerado em 01/02/2025"; never a value that merely starts with one ("Total Express").
+_FOOTER_CELL = re.compile(
+    r"^(total|totais|total geral|subtotal|soma|fim|registros|qtd registros|qtde registros|"
+    r"quantidade registros|quantidade itens|quantidade produtos|numero registros|total registros|"
+    r"total itens|total produtos|total skus)( \d+)?$"
+)
+_FOOTER_PHRASE = re.compile(
+    r"^(gerado|gerada|emitido|emitida|impresso|impressa|exportado|exportada|relatorio gerado|pagina \d|"
+    r"data geracao|data hora geracao|usuario|registros \d|total \d)"
 )
 
 
@@ -1129,12 +1135,15 @@ def _trailer_rows(frame: Any, keep: Any, cells: dict[str, Any], schema: Schema) 
     if len(idx) < 2:
         return []
     key_cols = [c for c in schema.required if c in cells and schema.column(c).type == "code"]
+    required = [c for c in schema.required if c in cells]
     found: list[int] = []
     for i in idx[::-1][:TRAILER_SEARCH_ROWS]:
         values = _row_texts(frame, int(i))
         texts = [v for v in values if v]
         first = normalize_header(texts[0]) if texts else ""
-        is_footer = bool(_TRAILER.match(first))
+        # a footer leaves a required cell empty: "Total Express;Expresso" is a carrier, not a footer
+        incomplete = any(not str(cells[c].iloc[int(i)]).strip() for c in required)
+        is_footer = incomplete and bool(_FOOTER_CELL.match(first) or _FOOTER_PHRASE.match(first))
         no_key = bool(key_cols) and all(not str(cells[c].iloc[int(i)]).strip() for c in key_cols)
         is_totals = no_key and len(texts) <= 2 and all(re.fullmatch(r"[\d.,\sR$-]+", t) for t in texts)
         if is_footer or is_totals:

@@ -593,3 +593,11 @@ def test_cells_padded_with_whitespace_are_stripped(tmp_path, pad):
         assert df["sku"].tolist() == ["A-1", "A-2"]
         assert df["title"].tolist() == ["Caneca", "Prato"]
         assert df["stock"].tolist() == [10, 3]
+
+
+def test_a_value_that_starts_like_a_footer_is_data(tmp_path):
+    path = write(tmp_path, "Transportadora;Serviço\nCorreios;PAC\nTotal Express;Expresso\nTotal;\n")
+    df = read_table(path, "carrier_service")
+    assert df["carrier"].tolist() == ["Correios", "Total Express"]  # the bare "Total" line is the footer
+    report = inspect_table(path, "carrier_service")
+    assert report["trailer_rows"] == 1
