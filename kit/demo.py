@@ -47,7 +47,7 @@ DEMO_CHANNELS = (
     ("demo-magento", "magento"),
 )
 # Modules that register further demo steps when imported (kept explicit: a typo fails loudly).
-STEP_MODULES: list[str] = []
+STEP_MODULES: list[str] = ["kit.jobs.demo_steps"]
 
 _KIND_LABELS = {
     "carrier_service": "transportadoras/serviços",

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JobState", "BINDING_COLUMNS"]
+__all__ = ["JobState", "BINDING_COLUMNS", "reset_channel_state"]
 
 BINDING_COLUMNS = ("sku", "channel_id", "variation_id", "ean", "title", "price", "stock", "status")
 
@@ -234,6 +234,23 @@ class JobState:
                 "INSERT OR IGNORE INTO status_ledger VALUES (?,?,?,?,?)",
                 (self.channel, order_id, event, value, time.time()),
             )
+
+
+def reset_channel_state(ws: Any, channel: str) -> None:
+    """Forget everything the jobs remember about ``channel`` (snapshots, bindings, ledgers, cursor).
+
+    For a channel that now points at a different store (a new sandbox, a re-created
+    account): the next runs start from scratch, as a first run would.
+    """
+    from tinydb import Query
+
+    JobState(ws, channel)  # tables exist
+    with ws.states.transaction() as db:
+        db.execute("DELETE FROM sku_state WHERE channel=?", (channel,))
+        for table in ("sku_binding", "price_hold", "order_ledger", "order_quarantine", "status_ledger"):
+            db.execute(f"DELETE FROM {table} WHERE channel=?", (channel,))  # noqa: S608 - fixed names
+    with ws.table("jobs") as table:
+        table.remove((Query().channel == channel) & (Query().job == "orders"))
 
 
 def _text(value: Any) -> str:

@@ -1,0 +1,152 @@
+"""The sync part of ``kit demo``: sandboxes up, channels aimed at them, go-live, syncs through papermill.
+
+Registered into :mod:`kit.demo` (listed in ``STEP_MODULES``). Every step says in
+pt-BR what it did; a step that fails says what failed and the demo exits
+non-zero (:class:`kit.errors.KitError`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from typing import Any
+
+from kit.demo import DEMO_CHANNELS, DemoContext, demo_step, read_export
+from kit.errors import KitError
+
+__all__ = ["DEMO_SYNC_JOBS"]
+
+DEMO_SYNC_JOBS = ("stock", "prices", "orders")
+DEMO_ORDERS = 12
+
+
+def _stop_all(servers: list[Any]) -> None:
+    for server in servers:
+        try:
+            server.stop()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
+
+@demo_step("sandboxes", after="store_import")
+def step_sandboxes(ctx: DemoContext) -> None:
+    """Start a local sandbox per demo channel and aim the channel at it (credentials in the demo's secrets)."""
+    from kit.channels import ChannelRegistry
+    from kit.jobs.state import reset_channel_state
+    from kit.sandbox import start_sandbox
+    from kit.secrets import SecretsStore
+
+    products = read_export(ctx.sample / "erp" / "products.csv", "products")
+    catalog = [
+        {k: v for k, v in rec.items() if not str(k).startswith("_") and v == v and v is not None}
+        for rec in products.to_dict("records")
+    ]
+    registry = ChannelRegistry(ctx.workspace)
+    secrets = SecretsStore()  # the demo's own file (KIT_SECRETS=DIR/secrets.json, set by run_demo)
+    servers: list[Any] = []
+    atexit.register(_stop_all, servers)
+    ctx.data["sandboxes"] = servers
+    for name, channel_type in DEMO_CHANNELS:
+        ref = registry.get(name).credentials_ref
+        try:
+            sbx = start_sandbox(channel_type, catalog=catalog, orders=DEMO_ORDERS, seed=2026)
+            # Credentials already stored for the channel (a re-run, or set by the user) are kept:
+            # the sandbox is restarted to accept them instead of overwriting them.
+            stored = {k: v for k, v in secrets.get_all(ref).items() if k in sbx.credentials and v}
+            if any(sbx.credentials[k] != v for k, v in stored.items()):
+                sbx.stop()
+                sbx = start_sandbox(
+                    channel_type,
+                    catalog=catalog,
+                    orders=DEMO_ORDERS,
+                    seed=2026,
+                    credentials={**sbx.credentials, **stored},
+                )
+        except KitError as exc:
+            raise KitError(f"não foi possível iniciar o sandbox de {channel_type}: {exc.message}") from None
+        servers.append(sbx)
+        changes = {"base_url": sbx.url, **{f"settings.{k}": str(v) for k, v in sbx.channel_settings().items()}}
+        ch = registry.update(name, changes)
+        secrets.update(ref, {k: v for k, v in sbx.credentials.items() if k not in stored})
+        # A fresh sandbox is a new store: what the jobs remember about the old one no longer holds.
+        reset_channel_state(ctx.workspace, name)
+        ctx.data.setdefault("sandbox_by_channel", {})[name] = sbx
+        ctx.say(f"Sandbox {ch.channel_type.label}: {sbx.url} ({len(catalog)} anúncios, {DEMO_ORDERS} pedidos) → {name}")
+
+
+@demo_step("golive_check", after="sandboxes")
+def step_golive(ctx: DemoContext) -> None:
+    """Run the go-live check of each demo channel against its (sandbox) store and its de-para tables."""
+    try:
+        from kit.golive import record_confirmation, run_golive
+    except ImportError:
+        ctx.say("Go-live: verificação indisponível nesta versão; os jobs rodam manualmente (kit sync).")
+        return
+    for name, channel_type in DEMO_CHANNELS:
+        # The checklist answer a consultant gives: the sandbox store has no other integration.
+        record_confirmation(ctx.workspace, name, "other_erp", by="kit demo", note="sandbox local da demonstração")
+        try:
+            run = run_golive(
+                channel=name,
+                erp_file=ctx.sample / "erp" / "products.csv",
+                values_dir=ctx.sample / "channels" / channel_type,
+                workspace=ctx.workspace.root,
+                output_dir=ctx.dir / "reports" / name / "golive",
+                environment="sandbox",
+                write_xlsx=False,
+            )
+        except KitError as exc:
+            raise KitError(f"go-live de {name} falhou: {exc.message}") from None
+        line = f"Go-live {name}: {run.verdict}"
+        if run.verdict == "APTO":
+            line += f" (pode ser ligado: kit channels enable {name}; a demo o deixa desligado)"
+        else:
+            n = int((run.findings["severity"] == "bloqueio").sum()) if len(run.findings) else 0
+            line += f" ({n} bloqueios; o canal fica desligado e o agendador não o roda)"
+        ctx.say(line + f"; relatório em {run.output_dir}")
+
+
+@demo_step("syncs", after="golive_check")
+def step_syncs(ctx: DemoContext) -> None:
+    """Run the stock, price and order syncs of each demo channel through papermill (as kit sync does)."""
+    from kit.jobs.runner import run_notebook_job
+    from kit.jobs.settings import sample_erp_dir, set_job_settings
+
+    reports = ctx.dir / "reports"
+    os.environ["KIT_REPORTS"] = str(reports)
+    set_job_settings(ctx.workspace, None, {"erp_dir": str(sample_erp_dir()), "outbox_dir": str(ctx.dir / "outbox")})
+    failures = []
+    for name, _type in DEMO_CHANNELS:
+        for job in DEMO_SYNC_JOBS:
+            outcome = run_notebook_job(job, name, ws=ctx.workspace, reports=reports)
+            c = outcome.summary.get("counts", {})
+            state = "OK" if outcome.exit_code == 0 else f"FALHOU (código {outcome.exit_code})"
+            ctx.say(
+                f"Sync {job:6} {name}: {state}: {c.get('applied', 0)} aplicados, {c.get('failed', 0)} falhas, "
+                f"{c.get('skipped', 0)} sem mudança/ignorados, {c.get('quarantined', 0)} em quarentena, "
+                f"{c.get('held', 0)} retidos"
+            )
+            if outcome.exit_code and not c.get("failed"):
+                # The run itself broke (configuration, input, crash): the demo cannot go on as shown.
+                failures.append(f"{job} {name}: {outcome.summary.get('error') or 'veja o relatório'}")
+            elif c.get("failed"):
+                ctx.say(f"  itens recusados pelo canal estão no relatório com o motivo: {outcome.report_path}")
+    ctx.data["sync_failures"] = failures
+
+
+@demo_step("reports", after="syncs")
+def step_reports(ctx: DemoContext) -> None:
+    """Say where the reports and the order outbox are; stop the sandboxes."""
+    reports = ctx.dir / "reports"
+    notebooks = sorted(reports.rglob("*.ipynb"))
+    ctx.say(f"Relatórios: {reports} ({len(notebooks)} notebooks de execução + resumos JSON)")
+    outbox = ctx.dir / "outbox"
+    batches = sorted(outbox.rglob("*-orders-*.json")) if outbox.exists() else []
+    ctx.say(f"Caixa de saída de pedidos para o ERP: {outbox} ({len(batches)} lotes; formato em docs/outbox.md)")
+    ctx.say("Painel: abra notebooks/painel.ipynb com KIT_WORKSPACE apontando para a área de trabalho da demo")
+    _stop_all(ctx.data.get("sandboxes", []))
+    failures = ctx.data.get("sync_failures") or []
+    if failures:
+        raise KitError(
+            "a demonstração terminou com falhas: " + "; ".join(failures), hint=f"veja os relatórios em {reports}"
+        )

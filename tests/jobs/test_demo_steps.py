@@ -1,0 +1,32 @@
+"""The sync part of the demo (one channel, to stay quick): sandbox, go-live, syncs through papermill."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_demo_story_for_one_channel(tmp_path, monkeypatch):
+    import kit.demo as demo
+    import kit.jobs.demo_steps as steps
+
+    one = (("demo-vtex", "vtex"),)
+    monkeypatch.setattr(demo, "DEMO_CHANNELS", one)
+    monkeypatch.setattr(steps, "DEMO_CHANNELS", one)
+    monkeypatch.setenv("KIT_REPORTS", str(tmp_path / "elsewhere"))  # the demo keeps its reports in its own dir
+    ctx = demo.run_demo(tmp_path / "demo")
+    text = "\n".join(ctx.lines)
+    assert "Sandbox VTEX: http://127.0.0.1:" in text
+    assert "Go-live demo-vtex: APTO" in text
+    for job in ("stock", "prices", "orders"):
+        reports = list((tmp_path / "demo" / "reports" / "demo-vtex" / job).glob("*.json"))
+        assert len(reports) == 1
+        assert json.loads(reports[0].read_text())["status"] == "ok"
+    batches = list((tmp_path / "demo" / "outbox" / "demo-vtex").glob("*.json"))
+    orders = [o for b in batches for o in json.loads(b.read_text())["orders"]]
+    assert len(orders) == steps.DEMO_ORDERS
+    assert "Relatórios: " in text and "Caixa de saída de pedidos" in text
+    assert all(not s._thread or not s._thread.is_alive() for s in ctx.data["sandboxes"])
