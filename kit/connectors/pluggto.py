@@ -29,6 +29,7 @@ from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator
+from kit.errors import KitError
 
 __all__ = ["PluggtoConnector", "PluggtoAuth", "ORDER_STATUSES"]
 
@@ -88,6 +89,13 @@ class PluggtoConnector(Connector):
         user = _unwrap(user, "User")
         return {"user_id": user.get("id"), "name": user.get("name")}
 
+    def _warm_token(self) -> None:
+        """Get a token before writes fan out: threads would queue on it, then burst past the rate limit."""
+        try:
+            self.auth.headers()
+        except KitError:
+            pass  # each write reports the error on its items
+
     # -- catalogue -------------------------------------------------------------------
     def list_listings(self):
         rows = []
@@ -114,6 +122,7 @@ class PluggtoConnector(Connector):
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
         """``PUT /skus/{sku}`` ``{"quantity": N}`` (🟡; a variation SKU is addressed the same way)."""
+        self._warm_token()
         return self.run_writes(
             items, lambda g: self._put_sku(g[0].sku, {"quantity": max(0, int(g[0].quantity))}), what="stock"
         )
@@ -127,6 +136,7 @@ class PluggtoConnector(Connector):
             listed = max(round(float(item.list_price), 2), selling) if item.list_price is not None else selling
             self._put_sku(item.sku, {"price": listed, "special_price": selling})
 
+        self._warm_token()
         return self.run_writes(items, send, what="prices")
 
     # -- orders --------------------------------------------------------------------------

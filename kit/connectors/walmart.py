@@ -36,7 +36,7 @@ from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
-from kit.errors import AuthenticationError
+from kit.errors import AuthenticationError, KitError
 from kit.scrub import register_secret, scrub
 
 __all__ = ["WalmartConnector", "WalmartAuth", "WalmartResponseTable", "ORDER_STATUSES", "CARRIERS", "METHOD_CODES"]
@@ -160,6 +160,13 @@ class WalmartConnector(Connector):
         body = self.get_json("/v3/items", params={"limit": 1, "nextCursor": "*"}) or {}
         return {"items": body.get("totalItems")}
 
+    def _warm_token(self) -> None:
+        """Get a token before writes fan out: threads would queue on it, then burst past the rate limit."""
+        try:
+            self.auth.headers()
+        except KitError:
+            pass  # each write reports the error on its items
+
     # -- catalogue -------------------------------------------------------------------
     def list_listings(self):
         from concurrent.futures import ThreadPoolExecutor
@@ -195,6 +202,7 @@ class WalmartConnector(Connector):
             body = {"sku": item.sku, "quantity": {"unit": "EACH", "amount": max(0, int(item.quantity))}}
             self.request("PUT", "/v3/inventory", params={"sku": item.sku}, json_data=body, family="write")
 
+        self._warm_token()
         return self.run_writes(items, send, what="stock")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
@@ -213,6 +221,7 @@ class WalmartConnector(Connector):
             }
             self.request("PUT", "/v3/price", json_data=body, family="write")
 
+        self._warm_token()
         return self.run_writes(items, send, what="prices")
 
     # -- orders ---------------------------------------------------------------------------
