@@ -118,7 +118,7 @@ def step_syncs(ctx: DemoContext) -> None:
     failures = []
     for name, _type in DEMO_CHANNELS:
         for job in DEMO_SYNC_JOBS:
-            outcome = run_notebook_job(job, name, ws=ctx.workspace, reports=reports)
+            outcome = run_notebook_job(job, name, ws=ctx.workspace, reports=reports, log_output=False)
             c = outcome.summary.get("counts", {})
             state = "OK" if outcome.exit_code == 0 else f"FALHOU (código {outcome.exit_code})"
             ctx.say(

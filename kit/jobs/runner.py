@@ -142,8 +142,12 @@ def run_notebook_job(
     ws: Any = None,
     kernel_name: str = KERNEL_NAME,
     reports: Path | None = None,
+    log_output: bool = True,
 ) -> RunOutcome:
     """Run ``job`` for ``channel`` through its notebook; see the module docstring.
+
+    ``log_output`` copies the kernel's output (one line per batch) to the
+    ``papermill`` logger, for cron logs.
 
     Raises:
         ConfigurationError: unknown job, channel or parameter (exit 2).
@@ -199,7 +203,7 @@ def run_notebook_job(
                 parameters=parameters,
                 kernel_name=kernel_name,
                 progress_bar=False,
-                log_output=True,
+                log_output=log_output,
                 cwd=str(REPO_ROOT),
             )
         except PapermillExecutionError as exc:
