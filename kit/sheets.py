@@ -1185,7 +1185,7 @@ def _empty(type_: str, n: int) -> Any:
         return pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)))
     if type_ == "date":
         return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
-    return pd.Series(np.full(n, np.nan, dtype=object), dtype="str")
+    return pd.Series(index=pd.RangeIndex(n), dtype="str")
 
 
 def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem):
