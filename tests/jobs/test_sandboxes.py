@@ -100,3 +100,33 @@ def test_orders_written_once(sandbox, workspace):
         for order in json.loads(path.read_text())["orders"]:
             seen[(order["order_id"], order["version"])] += 1
     assert sum(seen.values()) == s1.applied and set(seen.values()) == {1}
+
+
+@pytest.mark.timeout(120)
+def test_status_sends_invoices_and_tracking_once(sandbox, workspace, tmp_path):
+    name = sandbox.kit_name
+    s = run_job("orders", name, ws=workspace, connector=sandbox.connector)
+    assert s.ok and s.applied >= 3
+    orders = []
+    for path in sorted((workspace.root / "outbox" / name).glob("*.json")):
+        orders += json.loads(path.read_text())["orders"]
+    rows = []
+    for i, order in enumerate(orders[:3], 1):
+        key = "352611112223330001815500100" + f"{i:017d}"  # 44 digits
+        xml = tmp_path / "erp" / f"nfe{i}.xml"
+        xml.write_text(f'<?xml version="1.0"?><nfeProc><NFe><infNFe Id="NFe{key}"><ide><nNF>{1000 + i}</nNF>'
+                       f"</ide></infNFe></NFe><protNFe><infProt><chNFe>{key}</chNFe></infProt></protNFe></nfeProc>")  # fmt: skip
+        rows.append(f"{order['order_id']};{key};{1000 + i};1;2026-11-20T10:00:00-03:00;Correios;SEDEX;BR{i:09d}BR;"
+                    f"https://rastreio.example/BR{i:09d}BR;Faturado;{order.get('total') or 10};{xml.name}")  # fmt: skip
+    header = ("channel_order_id;nfe_key;invoice_number;invoice_series;issued_at;carrier;service;tracking_code;"
+              "tracking_url;status;invoice_value;nfe_xml_path")  # fmt: skip
+    (tmp_path / "erp" / "shipments.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    sandbox.state.clear_log()
+    s1 = run_job("status", name, ws=workspace, connector=sandbox.connector)
+    assert s1.applied >= 1 and s1.applied + s1.failed + s1.skipped == 6, s1.render_pt() + str(s1.details)
+    assert _writes(sandbox), "nothing was sent to the channel"
+    # What a channel refuses (e.g. Mercado Livre: tracking only for ME1 shipments) is reported with its reason.
+    assert all(d.reason for d in s1.details if d.status == "failed")
+    s2 = run_job("status", name, ws=workspace, connector=sandbox.connector)
+    # Accepted events are never sent again; only refused ones are retried.
+    assert s2.applied == 0 and s2.failed == s1.failed and s2.skipped >= s1.applied
