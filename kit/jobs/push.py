@@ -116,6 +116,8 @@ def _push(
             to_send.append(sku)
         else:
             summary.add("skipped", sku, "SKU sem anúncio no canal (não encontrado em list_listings)")
+    # Variations of one listing side by side: channels that write a listing at once get one request.
+    to_send.sort(key=lambda s: (str(bindings[s][0].get("channel_id") or ""), s))
     if ctx.max_items and len(to_send) > ctx.max_items:
         for sku in to_send[ctx.max_items :]:
             summary.add("skipped", sku, f"limite max_items={ctx.max_items}: fica para a próxima execução")
