@@ -19,6 +19,7 @@ confirmed and what is inferred, per operation: ``docs/channels.md``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,8 @@ from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockI
 from kit.connectors.paginate import PagePaginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
 from kit.errors import ChannelFatalError
+
+log = logging.getLogger("kit.connectors.skyhub")
 
 __all__ = ["SkyhubConnector", "ENDPOINT_RATES", "QUEUE_BATCH", "order_path"]
 
@@ -71,6 +74,7 @@ class SkyhubConnector(Connector):
         super().__init__(*args, **kw)
         # sku -> (product sku, variation sku or None)
         self._links: dict[str, tuple[str, str | None]] | None = None
+        self._links_complete = True  # False when the catalogue passed SkyHub's 10,000-record paging wall
 
     def make_auth(self) -> AuthStrategy:
         return StaticHeaders(
@@ -108,7 +112,26 @@ class SkyhubConnector(Connector):
             stop_at_max=True,
             channel=self.channel.name,
         )
-        return pager.all(lambda p: self.get_json("/products", params=p, family="products:GET"))
+        seen: dict[str, Any] = {}
+
+        def fetch(params: dict[str, Any]) -> Any:
+            body = self.get_json("/products", params=params, family="products:GET")
+            seen["total"] = (body or {}).get("total") if isinstance(body, dict) else None
+            return body
+
+        products = pager.all(fetch)
+        total = seen.get("total")
+        self._links_complete = not (isinstance(total, int) and total > len(products))
+        if not self._links_complete:
+            log.warning(
+                "%s: SkyHub lists only %d of %s products (no paging past %d records); "
+                "SKUs beyond are written by SKU without a lookup",
+                self.channel.name,
+                len(products),
+                total,
+                MAX_DEEP_RECORDS,
+            )
+        return products
 
     def list_listings(self):
         rows: list[dict[str, Any]] = []
@@ -155,7 +178,10 @@ class SkyhubConnector(Connector):
         if self._links is None:
             self.list_listings()
         assert self._links is not None
-        return self._links.get(item.sku)
+        found = self._links.get(item.sku)
+        if found is None and not self._links_complete:
+            return (item.sku, None)  # past the listing wall: let SkyHub say whether the product exists
+        return found
 
     def _put(self, item: StockItem | PriceItem, fields: dict[str, Any]) -> None:
         target = self._resolve(item)

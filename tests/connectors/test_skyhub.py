@@ -39,3 +39,21 @@ def test_invoice_and_shipment_reach_an_order_whose_code_has_spaces():
         assert [i["sku"] for i in stored["shipments"][-1]["items"]] == [i.sku for i in fetched.items]
         assert all("%20" in r["path"] for r in sbx.state.requests if r["method"] == "POST")
         conn.close()
+
+
+def test_skus_past_the_paging_wall_are_still_written(monkeypatch):
+    import kit.connectors.skyhub as skyhub
+    from connectors.contract import make_connector
+    from kit.connectors.model import StockItem
+    from kit.sandbox import start_sandbox
+
+    monkeypatch.setattr(skyhub, "MAX_DEEP_RECORDS", 200)  # SkyHub's wall is 10,000 records
+    with start_sandbox("skyhub", rate_limit=(5000, 5000), n_products=250, orders=0, variation_share=False) as sbx:
+        conn = make_connector(sbx)
+        assert len(conn.list_listings()) == 200
+        last = sorted(sbx.state.data["products"])[-1]
+        result = conn.update_stock([StockItem(last, 42), StockItem("NOT-ON-SKYHUB", 1)])
+        assert [r.status for r in result.items] == ["applied", "failed"]
+        assert "404" in result.items[1].reason
+        assert sbx.state.data["products"][last]["qty"] == 42
+        conn.close()
