@@ -61,10 +61,15 @@ def test_orders_survive_20_sigkills(tmp_path, workspace):
             proc.wait(timeout=60)
             proc.stderr.close()
             killed += proc.returncode == -signal.SIGKILL
-            # Uncommitted feed events reappear once their visibility timeout passes; pass it now.
+            # Uncommitted feed events reappear once their visibility timeout passes (pass it now), in
+            # no guaranteed order, and new orders keep arriving: the re-read pages differ from the
+            # killed run's, so a batch file written before the kill is not simply rewritten.
+            for _ in range(rng.randint(0, 4)):
+                sbx.add_order(sbx.make_order())
             with sbx.state.lock:
                 for ev in sbx.state.data["feed"]:
                     ev["_invisible_until"] = 0.0
+                rng.shuffle(sbx.state.data["feed"])
             normal = subprocess.run(
                 [sys.executable, str(WORKER), "vtex-crash"], env=env, cwd=ROOT, capture_output=True, text=True,
                 timeout=60,
