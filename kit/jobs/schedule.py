@@ -43,14 +43,16 @@ class DueJob:
     last_ok_start: float | None = None
 
 
-def golive_passed(ws: Any, channel: str) -> bool:
-    """True when the channel's latest go-live check says APTO."""
+def golive_passed(ws: Any, channel: str, environment: str | None = None) -> bool:
+    """True when the channel's latest go-live check says APTO (for its current environment)."""
     try:
         from kit.golive import latest_result
     except ImportError:
         return False
     result = latest_result(ws, channel)
-    return bool(result) and str(result.get("verdict", "")).upper() == "APTO"
+    if not result or str(result.get("verdict", "")).upper() != "APTO":
+        return False
+    return environment is None or result.get("environment", environment) == environment
 
 
 def last_ok_starts(ws: Any) -> dict[tuple[str, str], float]:
@@ -74,7 +76,7 @@ def due_jobs(ws: Any, now: float | None = None) -> list[DueJob]:
     last = last_ok_starts(ws)
     out = []
     for ch in ChannelRegistry(ws).list():
-        passed = golive_passed(ws, ch.name) if ch.enabled else False
+        passed = golive_passed(ws, ch.name, ch.environment) if ch.enabled else False
         for job in JOBS:
             cfg = ch.jobs.get(job)
             if cfg is None:
@@ -168,7 +170,7 @@ def crontab_text(ws: Any) -> str:
         if not ch.enabled:
             lines.append(f"# {ch.name}: channel disabled, not scheduled")
             continue
-        if not golive_passed(ws, ch.name):
+        if not golive_passed(ws, ch.name, ch.environment):
             lines.append(f"# {ch.name}: go-live check not passed, not scheduled")
             continue
         for job, cfg in ch.jobs.items():
@@ -203,7 +205,7 @@ def systemd_text(ws: Any) -> str:
         "# Alternative (instead of run-due): one timer per job, at the channel's interval.",
     ]
     for ch in ChannelRegistry(ws).list():
-        if not ch.enabled or not golive_passed(ws, ch.name):
+        if not ch.enabled or not golive_passed(ws, ch.name, ch.environment):
             out.append(f"# {ch.name}: not scheduled ({'disabled' if not ch.enabled else 'go-live not passed'})")
             continue
         for job, cfg in ch.jobs.items():

@@ -3,41 +3,11 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from kit.connectors.model import ItemResult, Order, OrderItem, OrdersPage, WriteResult
-
-
-def _fallback_reader() -> None:
-    """Until kit.sheets lands: a tiny pandas reader for canonical-header CSVs (tests only)."""
-    if "kit.sheets" in sys.modules or importlib.util.find_spec("kit.sheets") is not None:
-        return
-    import pandas as pd
-
-    numeric = {"available", "reserved", "price", "list_price", "invoice_value", "stock"}
-
-    def read_table(path, kind=None, *, sheet=None):
-        frame = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
-        for col in frame.columns:
-            if col in numeric:
-                frame[col] = pd.to_numeric(frame[col].str.replace(",", "."), errors="coerce")
-            else:
-                frame[col] = frame[col].replace("", None)
-        frame["_row"] = range(2, len(frame) + 2)
-        frame.attrs["source"] = {"file": str(path), "sheet": None}
-        return frame
-
-    mod = types.ModuleType("kit.sheets")
-    mod.read_table = read_table
-    sys.modules["kit.sheets"] = mod
-
-
-_fallback_reader()
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:

@@ -95,3 +95,21 @@ def test_cli_schedule_and_run_due_list(workspace, kit_cli):
     assert kit_cli("schedule", "--systemd").returncode == 0
     r = kit_cli("run-due", "--list")
     assert r.returncode == 0 and "never ran" in r.stdout
+
+
+def test_golive_for_another_environment_does_not_count(workspace):
+    from kit.golive import record_result
+
+    _channel(workspace, "env", golive=None)
+    record_result(workspace, {"channel": "env", "verdict": "APTO", "environment": "production",
+                              "finished_at": "2026-11-26T11:00:00"})  # fmt: skip
+    due = {d.job: d for d in due_jobs(workspace) if d.channel == "env"}
+    assert not due["stock"].due and due["stock"].reason == "go-live check not passed"
+    record_result(workspace, {"channel": "env", "verdict": "APTO", "environment": "sandbox",
+                              "finished_at": "2026-11-26T12:00:00"})  # fmt: skip
+    assert {d.job for d in due_jobs(workspace) if d.channel == "env" and d.due} == {
+        "stock",
+        "prices",
+        "orders",
+        "status",
+    }
