@@ -501,6 +501,10 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
         path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style, sample_rows
     )
     if frame is not None:
+        blob = data if data is not None else path.read_bytes()
+        if codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
+            blob = blob[len(codecs.BOM_UTF8) :]
+        info["strip_rows"] = _rows_to_strip(blob, sep or "\x1f", codec, header_line, len(frame))
         return _Raw(headers, header_line, frame, header_line + 1, info), schema
     try:
         if text is None:
@@ -520,6 +524,71 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
         raise _Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
     raw = _Raw(headers, header_line, frame, header_line + 1, info)
     return raw, schema
+
+
+STRIP_ROWS_MAX_FRACTION = 0.5  # past this, stripping every cell is as cheap
+
+
+def _rows_to_strip(blob: bytes, sep: str, codec: str, skip_lines: int, nrows: int):
+    """Data rows whose cells may begin or end with whitespace, or None for "all of them".
+
+    Stripping every text cell is the reader's costliest step on large files and is
+    almost always a no-op. This finds, with vectorised byte tests, every place
+    where a cell could have surrounding whitespace (a space next to a separator,
+    quote or line break; any other whitespace that ``str.strip`` removes, found
+    conservatively by its bytes) and maps it to its row, so only those rows are
+    stripped. When lines and rows do not correspond one to one (a quoted value
+    spanning lines), it answers None and everything is stripped as before.
+    """
+    import numpy as np
+
+    if not codec.replace("-", "").lower().startswith(("utf8", "cp1252", "latin", "iso8859")):
+        return None
+    arr = np.frombuffer(blob, dtype=np.uint8)
+    n = len(arr)
+    newline = np.flatnonzero(arr == 10)
+    line_starts = np.concatenate(([0], newline + 1))
+    if line_starts[-1] == n:  # final newline
+        line_starts = line_starts[:-1]
+    if len(line_starts) - skip_lines != nrows:
+        return None  # quoted line breaks, or rows pandas did not keep line for line
+    sep_byte = ord(sep) if len(sep) == 1 and ord(sep) < 128 else -1
+    edge = np.zeros(256, dtype=bool)  # a space next to these is always at a cell's edge
+    edge[[10, 13, 34]] = True
+    spaces = np.flatnonzero(arr == 32)
+    prev = np.where(spaces > 0, arr[np.maximum(spaces - 1, 0)], 10)
+    nxt = np.where(spaces < n - 1, arr[np.minimum(spaces + 1, n - 1)], 10)
+    at_edge = edge[prev] | edge[nxt]
+    by_sep = ~at_edge & ((prev == sep_byte) | (nxt == sep_byte))
+    suspect = spaces[at_edge]
+    if by_sep.any():
+        # "Cama, Mesa" inside quotes is text, not a cell edge: keep a space next to the
+        # separator only when an even number of quotes precede it on its line.
+        cand = spaces[by_sep]
+        quotes = np.flatnonzero(arr == 34)
+        if len(quotes):
+            line = np.searchsorted(line_starts, cand, side="right") - 1
+            before = np.searchsorted(quotes, cand) - np.searchsorted(quotes, line_starts[line])
+            cand = cand[before % 2 == 0]
+        suspect = np.concatenate((suspect, cand))
+    odd = np.zeros(256, dtype=bool)
+    odd[[9, 11, 12, 28, 29, 30, 31]] = True
+    if sep_byte == 9:
+        odd[9] = False
+    if codec.replace("-", "").lower().startswith("utf8"):
+        # lead bytes of U+0085/U+00A0 (C2) and U+1680, U+2000-U+205F, U+3000 (E1-E3): flag them all
+        odd[[0xC2, 0xE1, 0xE2, 0xE3]] = True
+    else:
+        odd[[0x85, 0xA0]] = True
+    flagged = np.flatnonzero(odd[arr])
+    if sep_byte == -1 and len(sep):  # an unusual separator: be careful
+        return None
+    positions = np.concatenate((suspect, flagged))
+    if len(positions) > nrows * STRIP_ROWS_MAX_FRACTION:
+        return None
+    lines = np.searchsorted(line_starts, positions, side="right") - 1
+    rows = np.unique(lines - skip_lines)
+    return rows[(rows >= 0) & (rows < nrows)]
 
 
 def _sample_records(lines: list[str], header_line: int, sep: str | None) -> list[list[str]]:
@@ -1006,7 +1075,17 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
     rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
     # Strip text cells once (numbers: pandas.to_numeric ignores surrounding spaces).
     numeric = {c.name for c in schema.columns if c.type in ("decimal", "int")}
-    cells = {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
+    strip_rows = info.pop("strip_rows", None)
+    if strip_rows is not None:  # only the rows the raw bytes show may carry surrounding whitespace
+        cells = {}
+        for c, m in mapping.items():
+            col = frame[m.position]
+            if c not in numeric and len(strip_rows):
+                col = col.copy()
+                col.iloc[strip_rows] = col.iloc[strip_rows].str.strip()
+            cells[c] = col
+    else:
+        cells = {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
     # Blank rows: nothing in any cell.
     blank = np.ones(n, dtype=bool)
     for c in cells.values():

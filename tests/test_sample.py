@@ -370,21 +370,9 @@ def _expected_rows(rel: str) -> int:
     return len(text.strip().splitlines()) - 1
 
 
-_KNOWN_READER_ISSUES = {
-    # kit.sheets drops a last row starting with "Total" as a totals trailer; here it is the carrier Total Express.
-    "store_clean/skyhub/carrier_service.csv",
-    "channels/skyhub/carrier_service.csv",
-}
-
-
 @pytest.mark.parametrize(
     ("rel", "kind"),
-    [
-        pytest.param(r, k, marks=pytest.mark.xfail(reason="reader treats 'Total Express' as a trailer row"))
-        if r in _KNOWN_READER_ISSUES
-        else (r, k)
-        for r, k in _sample_files()
-    ],
+    list(_sample_files()),
     ids=lambda v: v if "/" in str(v) else "",
 )
 def test_the_shared_reader_reads_every_sample_file_whole(rel, kind):

@@ -601,3 +601,38 @@ def test_a_value_that_starts_like_a_footer_is_data(tmp_path):
     assert df["carrier"].tolist() == ["Correios", "Total Express"]  # the bare "Total" line is the footer
     report = inspect_table(path, "carrier_service")
     assert report["trailer_rows"] == 1
+
+
+# --- surrounding whitespace on the fast path -------------------------------------------------
+
+
+def _big_products_csv(path, n=3000, *, multiline=False):
+    rows = ["sku,ean,title,category,price,stock"]
+    for i in range(n):
+        title = f'"Título {i}\nsegunda linha"' if multiline and i == 5 else f"Título {i}"
+        rows.append(f'SKU-{i:05d},{7890000000000 + i},{title},"Casa > Cama, Mesa e Banho",{10 + i % 7}.5,{i % 9}')
+    rows[10] = rows[10].replace("SKU-00009", "  SKU-00009 ")  # plain spaces around a key
+    rows[20] = rows[20].replace("Título 19", "Título 19\u00a0")  # a non-breaking space at the end
+    rows[30] = rows[30].replace('"Casa', '" Casa')  # a space inside the quotes
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("multiline", [False, True], ids=["line-per-row", "quoted-line-break"])
+def test_only_rows_with_surrounding_whitespace_are_stripped_and_all_of_them_are(tmp_path, multiline):
+    frame = read_table(_big_products_csv(tmp_path / "p.csv", multiline=multiline), "products")
+    assert frame.loc[frame["_row"] == 11, "sku"].item() == "SKU-00009"
+    assert frame.loc[frame["_row"] == 21, "title"].item() == "Título 19"
+    assert frame.loc[frame["_row"] == 31, "category"].item() == "Casa > Cama, Mesa e Banho"
+    assert not frame["sku"].str.contains(r"^\s|\s$", regex=True).any()
+    assert not frame["title"].str.contains(r"^\s|\s$", regex=True).any()
+    assert len(frame) == 3000
+
+
+def test_rows_to_strip_maps_byte_positions_to_rows():
+    from kit.sheets import _rows_to_strip
+
+    blob = b"h1,h2\na,b\nc ,d\ne,f\ng,\xc2\xa0h\n"
+    assert list(_rows_to_strip(blob, ",", "utf-8", 1, 4)) == [1, 3]
+    assert _rows_to_strip(b'h1,h2\n"a\nb",c\n', ",", "utf-8", 1, 1) is None  # lines != rows
+    assert _rows_to_strip(blob, ",", "utf-16", 1, 4) is None
