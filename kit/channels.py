@@ -79,7 +79,9 @@ class Channel:
             value = self.settings.get(key) or next(s.default for s in t.settings if s.key == key)
             base = RateLimit(int(value) * factor, base.burst, f"{base.source}; {key}={value}", base.confidence)
         if self.rate_limit_per_second:
-            return RateLimit(min(base.per_second, self.rate_limit_per_second), base.burst, "channel setting", "configured")
+            return RateLimit(
+                min(base.per_second, self.rate_limit_per_second), base.burst, "channel setting", "configured"
+            )
         return base
 
     def to_dict(self) -> dict[str, Any]:
@@ -170,9 +172,7 @@ def validate(ch: Channel) -> Channel:
             )
         spec = known_settings[key]
         if spec.choices and str(value) not in spec.choices:
-            raise LimitError(
-                f"setting {key}={value!r} is not one of {', '.join(spec.choices)}", channel=ch.name
-            )
+            raise LimitError(f"setting {key}={value!r} is not one of {', '.join(spec.choices)}", channel=ch.name)
         ch.settings[key] = str(value)
     for spec in t.settings:
         if spec.key not in ch.settings and spec.default is not None:

@@ -131,7 +131,10 @@ _register(
             CredentialField("refresh_token", "Refresh token (TG-...)", help="rotates on every refresh"),
             CredentialField("access_token", "Access token (APP_USR-...)", required=False),
         ),
-        settings=(SettingField("user_id", "ID do vendedor (user_id)", required=False), SettingField("site_id", "Site", "MLB")),
+        settings=(
+            SettingField("user_id", "ID do vendedor (user_id)", required=False),
+            SettingField("site_id", "Site", "MLB"),
+        ),
         # §1.9: no global number published; 429 past per-app limits. Kit default.
         rate_limit=RateLimit(10, 20, f"{_SRC} §1.9 (none published)", "inferred"),
         # §1.2: multiget up to 20 ids; §1.3 stock/price one item per PUT /items/{id}.

@@ -301,9 +301,9 @@ class StateStore:
         return {sku: json.loads(value) for sku, value in cur}
 
     def count(self, channel: str, kind: str) -> int:
-        return self.db.execute(
-            "SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=?", (channel, kind)
-        ).fetchone()[0]
+        return self.db.execute("SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=?", (channel, kind)).fetchone()[
+            0
+        ]
 
     def delete_kind(self, channel: str, kind: str) -> None:
         with self.transaction() as db:

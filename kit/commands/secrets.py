@@ -54,7 +54,9 @@ def cmd_set(args) -> int:
         )
     value = read_secret_value(f"{args.key} for {ch.name}: ")
     if not value:
-        raise ConfigurationError("no value given on stdin", hint=f"echo \"$VALUE\" | kit secrets set {ch.name} {args.key}")
+        raise ConfigurationError(
+            "no value given on stdin", hint=f'echo "$VALUE" | kit secrets set {ch.name} {args.key}'
+        )
     SecretsStore().set(ref, args.key, value)
     print(f"stored {args.key} for {ch.name}")
     return 0
