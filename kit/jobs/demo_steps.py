@@ -8,7 +8,10 @@ non-zero (:class:`kit.errors.KitError`).
 from __future__ import annotations
 
 import atexit
+import json
 import os
+import subprocess
+import sys
 from typing import Any
 
 from kit.demo import DEMO_CHANNELS, DemoContext, demo_step, read_export
@@ -18,6 +21,7 @@ __all__ = ["DEMO_SYNC_JOBS"]
 
 DEMO_SYNC_JOBS = ("stock", "prices", "orders")
 DEMO_ORDERS = 12
+SYNC_TIMEOUT_S = 600
 
 
 def _stop_all(servers: list[Any]) -> None:
@@ -108,29 +112,50 @@ def step_golive(ctx: DemoContext) -> None:
 
 @demo_step("syncs", after="golive_check")
 def step_syncs(ctx: DemoContext) -> None:
-    """Run the stock, price and order syncs of each demo channel through papermill (as kit sync does)."""
-    from kit.jobs.runner import run_notebook_job
+    """Run the stock, price and order syncs of each demo channel with ``kit sync`` (papermill).
+
+    One ``kit sync`` process per run, exactly as cron would start it; the channels
+    run side by side (each channel's jobs in order), which keeps the demo short.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from kit.jobs.settings import sample_erp_dir, set_job_settings
 
     reports = ctx.dir / "reports"
-    os.environ["KIT_REPORTS"] = str(reports)
     set_job_settings(ctx.workspace, None, {"erp_dir": str(sample_erp_dir()), "outbox_dir": str(ctx.dir / "outbox")})
-    failures = []
-    for name, _type in DEMO_CHANNELS:
+    env = dict(os.environ, KIT_REPORTS=str(reports), KIT_WORKSPACE=str(ctx.workspace.root))
+
+    def channel_runs(name: str) -> list[tuple[str, int, dict[str, Any]]]:
+        out = []
         for job in DEMO_SYNC_JOBS:
-            outcome = run_notebook_job(job, name, ws=ctx.workspace, reports=reports, log_output=False)
-            c = outcome.summary.get("counts", {})
-            state = "OK" if outcome.exit_code == 0 else f"FALHOU (código {outcome.exit_code})"
+            proc = subprocess.run(
+                [sys.executable, "-m", "kit", "sync", job, "--channel", name, "--json"],
+                capture_output=True, text=True, env=env, timeout=SYNC_TIMEOUT_S,
+            )  # fmt: skip
+            try:
+                summary = json.loads(proc.stdout)
+            except ValueError:
+                summary = {"error": (proc.stderr.strip().splitlines() or ["sem saída"])[-1]}
+            out.append((job, proc.returncode, summary))
+        return out
+
+    with ThreadPoolExecutor(max_workers=len(DEMO_CHANNELS)) as pool:
+        results = list(pool.map(channel_runs, [name for name, _type in DEMO_CHANNELS]))
+    failures = []
+    for (name, _type), runs in zip(DEMO_CHANNELS, results, strict=True):
+        for job, code, summary in runs:
+            c = summary.get("counts") or {}
+            state = "OK" if code == 0 else f"FALHOU (código {code})"
             ctx.say(
                 f"Sync {job:6} {name}: {state}: {c.get('applied', 0)} aplicados, {c.get('failed', 0)} falhas, "
                 f"{c.get('skipped', 0)} sem mudança/ignorados, {c.get('quarantined', 0)} em quarentena, "
                 f"{c.get('held', 0)} retidos"
             )
-            if outcome.exit_code and not c.get("failed"):
+            if code and not c.get("failed"):
                 # The run itself broke (configuration, input, crash): the demo cannot go on as shown.
-                failures.append(f"{job} {name}: {outcome.summary.get('error') or 'veja o relatório'}")
+                failures.append(f"{job} {name}: {summary.get('error') or 'veja o relatório'}")
             elif c.get("failed"):
-                ctx.say(f"  itens recusados pelo canal estão no relatório com o motivo: {outcome.report_path}")
+                ctx.say(f"  itens recusados pelo canal estão no relatório com o motivo: {summary.get('report_path')}")
     ctx.data["sync_failures"] = failures
 
 
