@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import ROOT
 
+JOB_NAMES = ("stock", "prices", "products", "orders", "status")
+JOB_PARAMETERS = ("channel", "dry_run", "full", "since", "max_items", "workspace", "summary_path")
+
 
 @pytest.fixture
 def vtex(workspace, tmp_path, monkeypatch):
@@ -157,14 +160,17 @@ def test_job_notebooks_are_committed_clean_and_declare_the_parameters():
     import nbformat
     import papermill
 
-    for job in ("stock", "prices", "products", "orders", "status"):
-        path = ROOT / "notebooks" / "jobs" / f"{job}.ipynb"
+    for path in [
+        *(ROOT / "notebooks" / "jobs" / f"{job}.ipynb" for job in JOB_NAMES),
+        ROOT / "notebooks" / "painel.ipynb",
+    ]:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
         params = papermill.inspect_notebook(str(path))
-        assert {"channel", "dry_run", "full", "since", "max_items", "workspace", "summary_path"} <= set(params)
+        expected = {"workspace"} if path.name == "painel.ipynb" else set(JOB_PARAMETERS)
+        assert expected <= set(params)
 
 
 def test_direct_run_honours_the_lock(vtex, workspace):
