@@ -130,3 +130,22 @@ def test_status_sends_invoices_and_tracking_once(sandbox, workspace, tmp_path):
     s2 = run_job("status", name, ws=workspace, connector=sandbox.connector)
     # Accepted events are never sent again; only refused ones are retried.
     assert s2.applied == 0 and s2.failed == s1.failed and s2.skipped >= s1.applied
+
+
+@pytest.mark.timeout(120)
+def test_products_binding_table_from_the_channel(sandbox, workspace, tmp_path):
+    import csv
+
+    name = sandbox.kit_name
+    header = "sku;ean;title;brand;category;ncm;weight_kg;height_cm;width_cm;length_cm;price;stock;active"
+    rows = [f"{p['sku']};{p['ean']};{p['title']};{p['brand']};{p['category']};{p['ncm']};1;1;1;1;{p['price']};1;Sim"
+            for p in sandbox.catalog] + ["SKU-NOVO;;Produto novo;Marca;Cat;12345678;1;1;1;1;9.90;1;Sim"]  # fmt: skip
+    (tmp_path / "erp" / "products.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "bindings.csv"
+    s = run_job("products", name, ws=workspace, connector=sandbox.connector, params={"export_bindings": str(out)})
+    assert s.ok, s.render_pt()
+    assert s.extra["bound"] == len(sandbox.catalog)
+    assert {d.key for d in s.details} == {"SKU-NOVO"}  # the ERP SKU without a listing is reported
+    with open(out, encoding="utf-8") as fh:
+        bound = {r["sku"] for r in csv.DictReader(fh)}
+    assert bound >= {p["sku"] for p in sandbox.catalog}
