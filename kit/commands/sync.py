@@ -33,6 +33,9 @@ def register(sub) -> None:
     p.add_argument("--approve", nargs="+", metavar="SKU", help="prices: approve held prices (sent next run)")
     p.add_argument("--approve-all", action="store_true", help="prices: approve every held price")
     p.add_argument("--reject", nargs="+", metavar="SKU", help="prices: reject held prices")
+    p.add_argument(
+        "--show-held", action="store_true", help="list what waits for a person: held prices / quarantined orders"
+    )
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
     p.set_defaults(func=cmd_sync)
 
@@ -58,6 +61,8 @@ def cmd_sync(args) -> int:
         raise ConfigurationError("--max-items must be at least 1")
     if args.approve or args.approve_all or args.reject:
         return _decide(args)
+    if args.show_held:
+        return _show_held(args)
     params: dict[str, Any] = {}
     for pair in args.param:
         if "=" not in pair:
@@ -128,4 +133,25 @@ def _decide(args) -> int:
     else:
         n = approve_prices(ws, args.channel, None if args.approve_all else args.approve)
         print(f"{n} held price(s) approved for {args.channel}; they go out on the next prices run")
+    return 0
+
+
+def _show_held(args) -> int:
+    from kit.channels import ChannelRegistry
+    from kit.commands._util import print_json, print_table, workspace
+    from kit.errors import ConfigurationError
+    from kit.jobs.state import JobState
+
+    ws = workspace()
+    ChannelRegistry(ws).get(args.channel)
+    state = JobState(ws, args.channel)
+    if args.job == "prices":
+        rows = [r for r in state.holds() if r["decision"] == "pending"]
+        columns = ["sku", "reference_price", "new_price", "drop_pct"]
+    elif args.job == "orders":
+        rows = [{k: v for k, v in r.items() if k != "payload"} for r in state.quarantined()]
+        columns = ["order_id", "version", "attempts", "reason"]
+    else:
+        raise ConfigurationError("--show-held applies to the prices and orders jobs")
+    print_json(rows) if args.json else print_table(rows, columns)
     return 0

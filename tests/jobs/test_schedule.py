@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -113,3 +114,18 @@ def test_golive_for_another_environment_does_not_count(workspace):
         "orders",
         "status",
     }
+
+
+def test_cli_show_held_and_approve(workspace, kit_cli):
+    from kit.jobs.state import JobState
+
+    _channel(workspace, "ok")
+    JobState(workspace, "ok").hold_price("SKU-1", 100.0, 40.0, 60.0)
+    JobState(workspace, "ok").quarantine("O-1", "v1", "status 'x': sem mapeamento no de-para", {"order_id": "O-1"})
+    r = kit_cli("sync", "prices", "--channel", "ok", "--show-held", "--json")
+    assert r.returncode == 0 and [h["sku"] for h in json.loads(r.stdout)] == ["SKU-1"]
+    r = kit_cli("sync", "orders", "--channel", "ok", "--show-held")
+    assert r.returncode == 0 and "O-1" in r.stdout and "sem mapeamento" in r.stdout
+    assert kit_cli("sync", "prices", "--channel", "ok", "--approve", "SKU-1").returncode == 0
+    assert JobState(workspace, "ok").approved_prices() == {"SKU-1": 40.0}
+    assert kit_cli("sync", "stock", "--channel", "ok", "--show-held").returncode == 2
