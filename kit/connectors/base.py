@@ -277,6 +277,7 @@ class Connector:
                 error = None
             except KitError as exc:
                 refused, error = {}, exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}"
+                self._local.attempts = getattr(self._local, "attempts", 0) + getattr(exc, "attempts", 0)
             except Exception as exc:  # never lose an item to an unexpected bug
                 log.exception("unexpected error while sending %s to %s", what, self.channel.name)
                 refused, error = {}, scrub(f"unexpected error: {type(exc).__name__}: {exc}")

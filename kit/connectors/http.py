@@ -396,6 +396,13 @@ class HttpClient:
             "status": raw.status_code if raw is not None else None,
             "request_id": _request_id(raw),
         }
+        err = self._make_error(rule, message, raw, fields, auth=auth)
+        err.attempts = attempts  # type: ignore[attr-defined]  # how many sends it took, for WriteResult
+        return err
+
+    def _make_error(
+        self, rule: ResponseRule, message: str, raw: requests.Response | None, fields: dict[str, Any], *, auth: bool
+    ) -> KitError:
         if auth or rule.fault == CONFIGURATION:
             hint = (
                 "check the credentials with 'kit secrets list' and the app's permissions on the channel"

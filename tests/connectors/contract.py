@@ -48,8 +48,9 @@ FAST_RETRY = RetryPolicy(max_attempts=6, base_delay_s=0.005, max_delay_s=0.05, r
 #: For tests that inject faults on a share of requests: enough attempts that an honest
 #: connector cannot lose an item by bad luck (0.35 ** 15 is about 1e-7 per request).
 FAULT_RETRY = RetryPolicy(max_attempts=15, base_delay_s=0.002, max_delay_s=0.02, retry_after_cap_s=0.02, budget_s=30)
-#: A read timeout short enough that the sandbox's "timeout" fault (0.6 s) trips it.
-TEST_TIMEOUTS = Timeouts(connect=2.0, read=0.25)
+#: A read timeout short enough that the sandbox's "timeout" fault (1.2 s) trips it, long enough
+#: that an honest answer on a loaded CI machine does not.
+TEST_TIMEOUTS = Timeouts(connect=2.0, read=0.5)
 #: A client rate far above anything the tests need (the sandbox's own limit is what the 429 test lowers).
 TEST_RATE = RateLimit(2000, 200, "tests", "configured")
 
@@ -223,7 +224,7 @@ class ChannelContract:
     def test_timeouts_and_dropped_connections_are_retried(self, sandbox):
         connector = self.connector_for(sandbox, retry=FAULT_RETRY)
         rows = self.sample_items(connector)
-        sandbox.faults.update(timeout_rate=0.2, timeout_s=0.6, drop_rate=0.15, seed=3)
+        sandbox.faults.update(timeout_rate=0.2, timeout_s=1.2, drop_rate=0.15, seed=3)
         items = [StockItem(r.sku, 21, r.channel_id, r.variation_id) for r in rows.itertuples()]
         result = connector.update_stock(items)
         result.assert_accounted(items)
