@@ -68,7 +68,8 @@ def runs_frame(ws: Any):
     if len(frame):
         frame["duration_s"] = (frame["finished_at"].astype(float) - frame["started_at"].astype(float)).round(1)
         for col in ("started_at", "finished_at"):
-            frame[col] = pd.to_datetime(frame[col].astype(float), unit="s", utc=True).dt.tz_convert("America/Sao_Paulo")
+            when = pd.to_datetime(frame[col].astype(float), unit="s", utc=True).dt.floor("s")
+            frame[col] = when.dt.tz_convert("America/Sao_Paulo")
         frame = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
     return frame
 
@@ -130,7 +131,8 @@ def quarantine_frame(ws: Any):
         rows = []
     frame = pd.DataFrame(rows, columns=cols)
     if len(frame):
-        frame["first_seen"] = pd.to_datetime(frame["first_seen"], unit="s", utc=True).dt.tz_convert("America/Sao_Paulo")
+        when = pd.to_datetime(frame["first_seen"], unit="s", utc=True).dt.floor("s")
+        frame["first_seen"] = when.dt.tz_convert("America/Sao_Paulo")
     return frame.rename(columns={"channel": "canal", "order_id": "pedido", "version": "versão", "reason": "motivo",
                                  "attempts": "tentativas", "first_seen": "desde"})  # fmt: skip
 
