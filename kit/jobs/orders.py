@@ -33,6 +33,7 @@ __all__ = ["reconcile", "get_cursor", "set_cursor", "failpoint"]
 
 log = logging.getLogger("kit.jobs.orders")
 
+MAX_PAGES_PER_RUN = 1000  # a channel that always says "more" cannot keep one run going forever
 KILL_ENV = "KIT_JOBS_KILL_POINT"  # tests: "<point>:<n>" SIGKILLs this process the n-th time <point> is reached
 _hits: dict[str, int] = {}
 
@@ -217,6 +218,9 @@ def run_orders(ctx: JobContext) -> None:
             time.monotonic() - t0,
         )
         if truncated or not orders or not page.has_more:
+            break
+        if pages >= MAX_PAGES_PER_RUN:
+            summary.note(f"Limite de {MAX_PAGES_PER_RUN} páginas por execução: o restante fica para a próxima.")
             break
         if page.cursor is not None and page.cursor in cursors:
             summary.note("O canal devolveu o mesmo cursor duas vezes: o restante fica para a próxima execução.")

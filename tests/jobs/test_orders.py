@@ -152,3 +152,21 @@ def test_dry_run_writes_and_acks_nothing(channel, workspace, tmp_path):
     s = run_job("orders", "loja", ws=workspace, connector=fake, dry_run=True)
     assert s.ok and s.applied == 0 and s.skipped == 2
     assert fake.acked == [] and not (workspace.root / "outbox" / "loja").exists()
+
+
+def test_a_channel_that_always_has_more_cannot_loop_forever(channel, workspace, tmp_path, monkeypatch):
+    import kit.jobs.orders as orders_job
+    from kit.connectors.model import OrdersPage
+
+    write_mappings(tmp_path / "mappings")
+    monkeypatch.setattr(orders_job, "MAX_PAGES_PER_RUN", 5)
+
+    class Endless(FakeConnector):
+        def fetch_orders(self, since=None, cursor=None):
+            self.calls.append(("fetch_orders", cursor))
+            return OrdersPage([make_order(1)], cursor=None, has_more=True)
+
+    fake = Endless([])
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert s.ok and s.applied == 1 and s.skipped == 4
+    assert len([c for c in fake.calls if c[0] == "fetch_orders"]) == 5
