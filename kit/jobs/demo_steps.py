@@ -78,7 +78,26 @@ def step_sandboxes(ctx: DemoContext) -> None:
         ctx.say(f"Sandbox {ch.channel_type.label}: {sbx.url} ({len(catalog)} anúncios, {DEMO_ORDERS} pedidos) → {name}")
 
 
-@demo_step("golive_check", after="sandboxes")
+@demo_step("depara_tables", after="sandboxes")
+def step_depara(ctx: DemoContext) -> None:
+    """Show the committed de-para tables each demo channel uses (mappings/<channel>/)."""
+    from kit.channels import ChannelRegistry
+    from kit.depara import load_table, table_path, validate
+
+    labels = {"carrier_service": "transportadoras/serviços", "payment_method": "pagamentos", "order_status": "status"}
+    for name, _type in DEMO_CHANNELS:
+        kinds = ChannelRegistry(ctx.workspace).get(name).channel_type.depara_kinds
+        parts, problems = [], 0
+        for kind in kinds:
+            table = load_table(name, kind)
+            confirmed = int(table["confirmed"].astype(bool).sum()) if len(table) else 0
+            parts.append(f"{confirmed} {labels.get(kind, kind)}")
+            problems += len(validate(kind, table))
+        folder = table_path(name, kinds[0]).parent
+        ctx.say(f"De-para {name}: {', '.join(parts)} confirmados ({folder}); {problems} problemas na validação")
+
+
+@demo_step("golive_check", after="depara_tables")
 def step_golive(ctx: DemoContext) -> None:
     """Run the go-live check of each demo channel against its (sandbox) store and its de-para tables."""
     try:

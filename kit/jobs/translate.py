@@ -53,11 +53,7 @@ class Translator:
     def _table(self, kind: str) -> Any:
         if kind not in self._tables:
             from kit.depara import load_table
-
-            try:
-                from kit.depara.translation import Translator as DeparaTranslator
-            except ImportError:  # older layout
-                from kit.depara.apply import Translator as DeparaTranslator
+            from kit.depara.apply import Translator as DeparaTranslator
 
             frame = load_table(self.channel, kind)
             self._tables[kind] = DeparaTranslator(kind, frame) if len(frame) else None
