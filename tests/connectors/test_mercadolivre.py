@@ -120,3 +120,19 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
         me2 = next(o for o in orders if o.carrier_raw == "me2")
         with pytest.raises(ChannelFatalError, match="ME1"):
             conn.send_tracking(me2, carrier="Correios", code="X")
+
+
+def test_scan_tolerates_a_constant_scroll_id_but_refuses_a_repeated_page():
+    from kit.connectors.mercadolivre import _ScanPaginator
+
+    def pager():
+        return _ScanPaginator("scroll_id", cursor_param="scroll_id", base_params={"search_type": "scan"},
+                              records_path="results")  # fmt: skip
+
+    pages = iter([{"results": ["A", "B"], "scroll_id": "S"}, {"results": ["C"], "scroll_id": "S"},
+                  {"results": [], "scroll_id": "S"}])  # fmt: skip
+    assert pager().all(lambda p: next(pages)) == ["A", "B", "C"]
+    stuck = iter([{"results": ["A"], "scroll_id": "S"}, {"results": ["B"], "scroll_id": "S"}] + [
+        {"results": ["A"], "scroll_id": "S"}] * 3)  # fmt: skip
+    with pytest.raises(ChannelFatalError, match="repeated"):
+        pager().all(lambda p: next(stuck))
