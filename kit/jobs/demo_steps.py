@@ -174,8 +174,51 @@ def step_syncs(ctx: DemoContext) -> None:
                 # The run itself broke (configuration, input, crash): the demo cannot go on as shown.
                 failures.append(f"{job} {name}: {summary.get('error') or 'veja o relatório'}")
             elif c.get("failed"):
-                ctx.say(f"  itens recusados pelo canal estão no relatório com o motivo: {summary.get('report_path')}")
+                reason = _top_reason(summary.get("report_path"))
+                ctx.say(f"  motivo mais comum: {reason}" if reason else "  motivos no relatório")
+                ctx.say(f"  relatório: {summary.get('report_path')}")
     ctx.data["sync_failures"] = failures
+    _rerun_without_changes(ctx, env)
+
+
+def _rerun_without_changes(ctx: DemoContext, env: dict[str, str]) -> None:
+    """Run one stock sync again: no ERP change, so the channel gets no update request."""
+    name = DEMO_CHANNELS[min(1, len(DEMO_CHANNELS) - 1)][0]
+    sbx = (ctx.data.get("sandbox_by_channel") or {}).get(name)
+    if sbx is None:
+        return
+    before = sum(1 for r in list(sbx.state.requests) if r.get("method") in ("PUT", "POST", "PATCH", "DELETE"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "kit", "sync", "stock", "--channel", name, "--json"],
+        capture_output=True, text=True, env=env, timeout=SYNC_TIMEOUT_S,
+    )  # fmt: skip
+    after = sum(1 for r in list(sbx.state.requests) if r.get("method") in ("PUT", "POST", "PATCH", "DELETE"))
+    try:
+        c = json.loads(proc.stdout).get("counts") or {}
+    except ValueError:
+        c = {}
+    ctx.say(
+        f"Sync stock {name} de novo, sem mudança no ERP: {c.get('applied', 0)} aplicados, "
+        f"{c.get('skipped', 0)} sem mudança; {after - before} requisições de atualização enviadas ao canal"
+    )
+
+
+def _top_reason(report_path: str | None) -> str | None:
+    """The most common failure reason in a run's JSON summary (beside its notebook)."""
+    from collections import Counter
+    from pathlib import Path
+
+    if not report_path:
+        return None
+    try:
+        data = json.loads(Path(report_path).with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    reasons = Counter(d.get("reason") for d in data.get("details") or [] if d.get("status") == "failed")
+    if not reasons:
+        return None
+    reason, n = reasons.most_common(1)[0]
+    return f"{reason} ({n} itens)"
 
 
 @demo_step("reports", after="syncs")
