@@ -26,6 +26,7 @@ from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockI
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
 from kit.errors import ChannelFatalError, ConfigurationError
+from kit.scrub import scrub
 
 __all__ = ["VtexConnector", "ORDER_STATUSES"]
 
@@ -361,6 +362,38 @@ class VtexConnector(Connector):
         return self.request(
             "PATCH", f"/api/oms/pvt/orders/{order.order_id}/invoice/{invoice_number}", json_data=body, family="write"
         ).json()
+
+    # -- go-live evidence ----------------------------------------------------------
+    def integration_evidence(self) -> list[dict[str, Any]]:
+        """Another system already receiving this account's orders through our app key.
+
+        VTEX keeps one orders feed or hook per app key (§2.1, §2.5). An orders hook
+        configured on the key the kit uses means another system (an old ERP, an
+        integrator) gets the orders pushed to it: a blocker. Feeds and hooks of
+        *other* app keys are not visible to this key, so an empty answer does not
+        prove there is no other integration: the go-live checklist item stays.
+        """
+        try:
+            config = self.get_json("/api/orders/hook/config")
+        except ChannelFatalError as exc:
+            if exc.status == 404:  # no hook on this key
+                return []
+            raise
+        url = str(((config or {}).get("hook") or {}).get("url") or "")
+        if not url:
+            return []
+        shown = scrub(url.split("?", 1)[0])
+        return [
+            {
+                "severity": "bloqueio",
+                "field": "orders.hook",
+                "value": shown,
+                "expected": "nenhum hook de pedidos de outro sistema nesta appKey",
+                "message": f"Esta appKey já tem um hook de pedidos enviando os pedidos para {shown}: outro sistema "
+                "recebe os pedidos deste canal. A VTEX permite um feed ou hook por appKey: use uma appKey exclusiva "
+                "para o ERP, ou remova o hook (DELETE /api/orders/hook/config) se ele não é mais usado.",
+            }
+        ]
 
     # -- value lists -------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:

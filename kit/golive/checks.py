@@ -594,10 +594,13 @@ def check_other_erp(ctx: GoliveContext) -> pd.DataFrame:
     orders hook configured for another app key, Mercado Livre application
     grants of another app, listings last changed by another application. An
     empty result means the channel was asked and showed no other integration.
-    Without evidence the consultant must confirm checklist item ``other_erp``
-    (recorded with who and when); unconfirmed it is a blocker.
+    Unless the connector declares ``integration_evidence_conclusive`` (it sees
+    every integration of the account), the consultant must also confirm
+    checklist item ``other_erp`` (recorded with who and when); unconfirmed it is
+    a blocker.
     """
     evidence = None
+    conclusive = False
     if ctx.channel is not None:
         try:
             conn = ctx.get_connector()
@@ -606,6 +609,9 @@ def check_other_erp(ctx: GoliveContext) -> pd.DataFrame:
         hook = getattr(conn, "integration_evidence", None)
         if callable(hook):
             evidence = hook()
+        # Evidence is conclusive only where the channel can see every integration;
+        # otherwise what it shows is added and the checklist item still applies.
+        conclusive = bool(getattr(conn, "integration_evidence_conclusive", False))
     frames = []
     if evidence is not None:
         rows = evidence if isinstance(evidence, pd.DataFrame) else pd.DataFrame(list(evidence))
@@ -617,12 +623,20 @@ def check_other_erp(ctx: GoliveContext) -> pd.DataFrame:
                     expected=rec.get("expected", "nenhuma outra integração ativa"), message=rec.get("message", ""),
                 )
             )  # fmt: skip
+        if frames and not conclusive:
+            return concat_findings([*frames, _other_erp_checklist(ctx)])
         if frames:
             return concat_findings(frames)
-        return make_findings(
-            "other_erp", INFO, field="integration", value="nenhuma", expected="nenhuma outra integração ativa",
-            message="O canal não mostra nenhuma outra integração ativa (evidência do conector)",
-        )  # fmt: skip
+        if conclusive:
+            return make_findings(
+                "other_erp", INFO, field="integration", value="nenhuma", expected="nenhuma outra integração ativa",
+                message="O canal não mostra nenhuma outra integração ativa (evidência do conector)",
+            )  # fmt: skip
+    return _other_erp_checklist(ctx)
+
+
+def _other_erp_checklist(ctx: GoliveContext) -> pd.DataFrame:
+    """The consultant's explicit answer to checklist item ``other_erp``."""
     answer = ctx.confirmed(OTHER_ERP_ITEM)
     if answer:
         return make_findings(

@@ -414,6 +414,30 @@ class VtexSandbox(SandboxServer):
         return Reply(200, b"", content_type="application/json")
 
     # orders -------------------------------------------------------------------
+    @route("GET", "/api/orders/hook/config")
+    def hook_config(self, req: Request) -> Any:
+        hook = self.state.data.get("hook")
+        if not hook:
+            return self.error_reply(404, "Hook not configured for this appKey")
+        return hook
+
+    @route("POST", "/api/orders/hook/config")
+    def hook_config_set(self, req: Request) -> Any:
+        body = req.json()
+        if not isinstance(body, dict) or not (body.get("hook") or {}).get("url"):
+            raise BadRequest("hook.url is required")
+        if (body.get("filter") or {}).get("type") not in ("FromWorkflow", "FromOrders"):
+            raise BadRequest("filter.type must be FromWorkflow or FromOrders")
+        with self.state.lock:
+            self.state.data["hook"] = {"filter": body["filter"], "hook": body["hook"]}
+        return Reply(200, b"", content_type="application/json")
+
+    @route("DELETE", "/api/orders/hook/config")
+    def hook_config_delete(self, req: Request) -> Any:
+        with self.state.lock:
+            self.state.data.pop("hook", None)
+        return Reply(200, b"", content_type="application/json")
+
     @route("GET", "/api/orders/feed/config")
     def feed_config(self, req: Request) -> Any:
         if not self.state.data.get("feed_configured"):

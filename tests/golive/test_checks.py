@@ -203,9 +203,16 @@ def test_other_erp_evidence_checklist_and_confirmation():
     hook = FakeConnector()
     hook.integration_evidence = lambda: [{"field": "hook", "value": "appkey-outro", "message": "Hook de outro app"}]
     f = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=hook), only=["other_erp"])
-    assert f["severity"].tolist() == ["bloqueio"] and f["value"].tolist() == ["appkey-outro"]
+    # what the channel shows is a blocker, and the checklist item still applies
+    assert f["field"].tolist() == ["hook", "checklist.other_erp"] and f["value"].tolist()[0] == "appkey-outro"
+    assert f["severity"].tolist() == ["bloqueio", "bloqueio"]
+    partial = FakeConnector()
+    partial.integration_evidence = lambda: []  # asked, nothing seen: but the channel cannot see everything
+    f = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=partial), only=["other_erp"])
+    assert f["field"].tolist() == ["checklist.other_erp"] and f["severity"].tolist() == ["bloqueio"]
     clean = FakeConnector()
-    clean.integration_evidence = lambda: []  # asked, nothing found: no checklist needed
+    clean.integration_evidence = lambda: []
+    clean.integration_evidence_conclusive = True  # the channel sees every integration: no checklist needed
     f = run_checks(_ctx(erp, erp.copy(), channel=ch, connector=clean), only=["other_erp"])
     assert f["severity"].tolist() == ["info"] and f["field"].tolist() == ["integration"]
 
