@@ -95,6 +95,8 @@ class ChannelType:
     rate_from_setting: tuple[str, float] | None = None
     # Value-list kinds this channel needs mapped before go-live.
     depara_kinds: tuple[str, ...] = ("carrier_service", "payment_method", "order_status")
+    # Listings with variations take one price for every variation (Mercado Livre, §1.2).
+    uniform_variation_price: bool = False
 
     def batch_limit(self, job: str) -> int:
         return self.max_batch.get(job, KIT_MAX_BATCH)
@@ -140,6 +142,7 @@ _register(
         # §1.2: multiget up to 20 ids; §1.3 stock/price one item per PUT /items/{id}.
         items_per_request={"products": 20},
         base_urls={"production": "https://api.mercadolibre.com", "sandbox": "https://api.mercadolibre.com"},
+        uniform_variation_price=True,  # §1.2: one price across the variations of a listing
     )
 )
 _register(

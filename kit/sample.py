@@ -72,7 +72,10 @@ __all__ = [
 PRODUCT_COLUMNS = (
     "sku", "ean", "title", "brand", "category", "ncm", "weight_kg",
     "height_cm", "width_cm", "length_cm", "price", "stock", "active",
+    "color", "size", "parent_sku",
 )  # fmt: skip
+# Columns every channel's listing export carries (variation columns are not there).
+LISTING_COLUMNS = PRODUCT_COLUMNS[:13]
 
 SAMPLE_SEED = 2026
 SAMPLE_SKUS = 300
@@ -111,6 +114,8 @@ DEFECT_CLASSES = {
     "long_title": "the store title is longer than the channel's title limit",
     "ean_moved": "the store has the ERP product (same EAN) under another SKU",
     "unmapped_values": "the channel uses carrier/payment/status values with no mapping",
+    "variation_price_conflict": "a variation family (same parent_sku, one listing) has one SKU with another ERP "
+    "price, on a channel whose listings take one price for every variation",
 }
 # How many SKUs each class touches in a store export (per class; disjoint SKUs).
 DEFECT_COUNTS = {
@@ -126,7 +131,14 @@ DEFECT_COUNTS = {
     "missing_brand": 3,
     "long_title": 3,
     "ean_moved": 2,
+    "variation_price_conflict": 2,
 }
+# Share of catalogue rows that start a variation family, and family sizes (2-4 SKUs):
+# 10 % of starts x 3 SKUs on average puts about 25 % of SKUs in families.
+FAMILY_START_SHARE = 0.10
+FAMILY_SIZES = (2, 4)
+# What a family's members differ by.
+_VARY_COLOR, _VARY_SIZE, _VARY_BOTH = 0, 1, 2
 # Smallest relative price change injected as a divergence: any sane tolerance is below it.
 PRICE_DIVERGENCE_MIN_PCT = 10.0
 
@@ -231,8 +243,37 @@ def _titles(noun_i: np.ndarray, brand_i: np.ndarray, adj_i: np.ndarray, color_i:
     return out
 
 
+def _families(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Variation families over ``n`` consecutive rows, vectorised.
+
+    Returns:
+        ``head`` (row position of each row's family head; a standalone row is
+        its own head), ``pos`` (position inside the family, 0 for the head)
+        and ``in_family`` (rows of families of 2 or more).
+    """
+    rng = np.random.default_rng([seed, 11])
+    lo, hi = FAMILY_SIZES
+    sizes = np.where(rng.random(n) < FAMILY_START_SHARE, rng.integers(lo, hi + 1, n), 1)
+    ends = np.cumsum(sizes)
+    groups = int(np.searchsorted(ends, n)) + 1  # groups needed to cover n rows
+    sizes, ends = sizes[:groups], ends[:groups]
+    starts = ends - sizes
+    group = np.repeat(np.arange(groups), sizes)[:n]
+    head = starts[group]
+    pos = np.arange(n) - head
+    real_size = np.minimum(ends, n) - starts  # the last family may be cut at n
+    return head, pos, real_size[group] > 1
+
+
 def _catalog_columns(n: int, seed: int, sku_prefix: str) -> dict[str, Any]:
-    """The catalogue as columns (lists / numpy arrays), vectorised."""
+    """The catalogue as columns (lists / numpy arrays), vectorised.
+
+    About 25 % of SKUs belong to variation families of 2-4 consecutive SKUs
+    (:func:`_families`): the same product (noun, brand, adjective, category,
+    NCM, weight, dimensions and price) in other colours and/or sizes, with
+    ``parent_sku`` ``PAI-<head's number>``; standalone SKUs have an empty
+    ``parent_sku``.
+    """
     rng = np.random.default_rng(seed)
     noun_i = rng.integers(0, len(_NOUNS), n)
     brand_i = rng.integers(0, len(_BRANDS), n)
@@ -242,27 +283,52 @@ def _catalog_columns(n: int, seed: int, sku_prefix: str) -> dict[str, Any]:
     base_price = np.array([x[3] for x in _NOUNS])[noun_i]
     # Prices end in ,90 like shop prices do.
     price = np.maximum(np.round(base_price * rng.uniform(0.6, 1.8, n)), 10) - 0.10
+    weight = np.round(rng.uniform(0.1, 8.0, n), 3)
+    height = np.round(rng.uniform(2, 60, n), 1)
+    width_cm = np.round(rng.uniform(5, 60, n), 1)
+    length = np.round(rng.uniform(5, 80, n), 1)
+    stock = rng.integers(0, 500, n)
+    # Families: members take the head's product and differ by colour and/or size.
+    head, pos, in_family = _families(n, seed)
+    vary = np.random.default_rng([seed, 12]).integers(0, 3, n)[head]
+    noun_i, brand_i, adj_i = noun_i[head], brand_i[head], adj_i[head]
+    price, weight, height, width_cm, length = price[head], weight[head], height[head], width_cm[head], length[head]
+    head_color, head_size = color_i[head], size_i[head]
+    by_color = in_family & (vary != _VARY_SIZE)
+    by_size = in_family & (vary != _VARY_COLOR)
+    color_i = np.where(in_family, np.where(by_color, (head_color + pos) % len(_COLORS), head_color), color_i)
+    # Size families walk P, M, G, GG or 36, 38, 40, 42 (the head's kind of size).
+    size_start = np.where(head_size >= _SIZES.index("36"), _SIZES.index("36"), 0)
+    size_i = np.where(in_family, np.where(by_size, size_start + pos, head_size), size_i)
     offset = (seed * 7919) % 1000 * 1_000_000
     bodies = 789_000_000_000 + (offset + np.arange(1, n + 1, dtype=np.int64)) % 1_000_000_000
     width = len(str(n)) if n >= 1_000_000 else 6
     categories = [x[1] for x in _NOUNS]
     ncms = [x[2] for x in _NOUNS]
     nouns_l = noun_i.tolist()
+    numbers = np.strings.zfill((np.arange(n) + 1).astype(str), width)
+    parent = np.where(in_family, np.strings.add(f"{_PARENT_PREFIX}-", numbers[head]), "")
     return {
-        "sku": [f"{sku_prefix}-{i:0{width}d}" for i in range(1, n + 1)],
+        "sku": np.strings.add(f"{sku_prefix}-", numbers).tolist(),
         "ean": _ean13_many(bodies),
         "title": _titles(noun_i, brand_i, adj_i, color_i, size_i),
         "brand": [_BRANDS[b] for b in brand_i.tolist()],
         "category": [categories[k] for k in nouns_l],
         "ncm": [ncms[k] for k in nouns_l],
-        "weight_kg": np.round(rng.uniform(0.1, 8.0, n), 3),
-        "height_cm": np.round(rng.uniform(2, 60, n), 1),
-        "width_cm": np.round(rng.uniform(5, 60, n), 1),
-        "length_cm": np.round(rng.uniform(5, 80, n), 1),
+        "weight_kg": weight,
+        "height_cm": height,
+        "width_cm": width_cm,
+        "length_cm": length,
         "price": np.round(price, 2),
-        "stock": rng.integers(0, 500, n),
+        "stock": stock,
         "active": np.ones(n, dtype=bool),
+        "color": np.array(_COLORS, dtype=object)[color_i].tolist(),
+        "size": np.array([*_SIZES, ""], dtype=object)[size_i].tolist(),  # -1 -> ""
+        "parent_sku": parent.tolist(),
     }
+
+
+_PARENT_PREFIX = "PAI"
 
 
 def generate_catalog_frame(n: int, seed: int = 42, *, sku_prefix: str = "SKU"):
@@ -392,6 +458,9 @@ ERP_PRODUCT_HEADERS = {
     "price": "Preço",
     "stock": "Estoque",
     "active": "Ativo",
+    "color": "Cor",
+    "size": "Tamanho",
+    "parent_sku": "Código pai",
 }
 ERP_STOCK_HEADERS = {"sku": "Código", "available": "Disponível", "reserved": "Reservado", "warehouse": "Depósito"}
 ERP_PRICE_HEADERS = {
@@ -422,10 +491,10 @@ ERP_WAREHOUSE = "CD Principal"
 ERP_PRICE_TABLE = "Varejo"
 
 
-def _product_cells(row: dict[str, Any], decimal_comma: bool) -> list[Any]:
+def _product_cells(row: dict[str, Any], decimal_comma: bool, columns: Sequence[str] = PRODUCT_COLUMNS) -> list[Any]:
     out = []
-    for col in PRODUCT_COLUMNS:
-        v = row[col]
+    for col in columns:
+        v = row.get(col, "")
         if col == "weight_kg":
             out.append(_fmt_num(v, 3, decimal_comma))
         elif col in ("height_cm", "width_cm", "length_cm"):
@@ -556,6 +625,9 @@ def _write_erp_exports_fast(out: Path, frame: Any) -> None:
             _decimal_strings(prices, 2),
             stocks.astype(str).tolist(),
             np.where(frame["active"].to_numpy(), "Sim", "Não").tolist(),
+            frame["color"].tolist(),
+            frame["size"].tolist(),
+            frame["parent_sku"].tolist(),
         ],
         encoding="cp1252",
         eol="\r\n",
@@ -701,10 +773,11 @@ _STORE_HEADERS_PT = {
     "price": "Preço",
     "stock": "Estoque",
     "active": "Ativo",
+    "variation_id": "ID da variação",
 }
 _STORE_HEADERS_EN = {c: c for c in _STORE_HEADERS_PT}
 STORE_FORMATS: dict[str, dict[str, Any]] = {
-    "mercadolivre": {"file": "listings.xlsx", "headers": _STORE_HEADERS_PT},
+    "mercadolivre": {"file": "listings.xlsx", "headers": _STORE_HEADERS_PT, "variations": True},
     "vtex": {"file": "listings.csv", "sep": ",", "encoding": "utf-8", "decimal_comma": False, "headers": _STORE_HEADERS_EN},
     "magento": {"file": "listings.csv", "sep": ",", "encoding": "utf-8", "decimal_comma": False, "headers": _STORE_HEADERS_EN},
     "skyhub": {"file": "listings.csv", "sep": ";", "encoding": "utf-8-sig", "decimal_comma": True, "headers": _STORE_HEADERS_PT},
@@ -715,7 +788,7 @@ STORE_FORMATS: dict[str, dict[str, Any]] = {
     "walmart": {"file": "listings.csv", "sep": ",", "encoding": "utf-8", "decimal_comma": False, "headers": _STORE_HEADERS_EN},
     "ezcommerce": {"file": "listings.csv", "sep": "\t", "encoding": "utf-8", "decimal_comma": True, "headers": _STORE_HEADERS_PT},
 }  # fmt: skip
-STORE_COLUMNS = ("channel_id", *PRODUCT_COLUMNS)
+STORE_COLUMNS = ("channel_id", *LISTING_COLUMNS)
 
 
 def _channel_id(channel_type: str, k: int) -> str:
@@ -725,6 +798,33 @@ def _channel_id(channel_type: str, k: int) -> str:
     if channel_type == "walmart":
         return f"WM{100_000_000 + k}"
     return str(1000 + k)
+
+
+def _uniform_variation_price(channel_type: str) -> bool:
+    """Whether the channel type's listings take one price for every variation (channel type data)."""
+    from kit.channeltypes import get_type
+
+    return bool(get_type(channel_type).uniform_variation_price)
+
+
+def _variation_id(k: int) -> str:
+    """A variation id shaped like Mercado Livre's (a long number)."""
+    return str(174_000_000_000 + k)
+
+
+def _families_of(records: list[dict[str, Any]]) -> dict[str, list[int]]:
+    """Row positions per non-empty ``parent_sku`` (catalogue order)."""
+    fams: dict[str, list[int]] = {}
+    for i, r in enumerate(records):
+        parent = str(r.get("parent_sku") or "")
+        if parent:
+            fams.setdefault(parent, []).append(i)
+    return fams
+
+
+def _conflict_price(price: float) -> float:
+    """Another shop price (ends in ,90) about 15 % above ``price``: clearly not the family's."""
+    return round(max(round(price * 1.15), round(price) + 5) - 0.10, 2)
 
 
 def _bad_ean(ean: str) -> str:
@@ -782,13 +882,41 @@ def write_store_export(
     def take(cls: str) -> list[int]:
         return [next(pool) for _ in range(DEFECT_COUNTS[cls])] if cls in chosen else []
 
-    picks = {cls: take(cls) for cls in DEFECT_COUNTS}
+    uniform_price = _uniform_variation_price(channel_type)
+    picks = {cls: take(cls) for cls in DEFECT_COUNTS if cls != "variation_price_conflict"}
+    families = _families_of(records)
+    # variation_price_conflict: families of 3+ SKUs no other defect touches (the family's
+    # price stays the majority's); the picked SKU is the one a check should flag.
+    conflict: list[int] = []
+    if "variation_price_conflict" in chosen and uniform_price:
+        busy = {i for v in picks.values() for i in v}
+        for i in pool:
+            members = families.get(str(records[i].get("parent_sku") or ""), [])
+            if len(conflict) == DEFECT_COUNTS["variation_price_conflict"]:
+                break
+            if len(members) >= 3 and not busy.intersection(members):
+                conflict.append(i)
+                busy.update(members)
+        picks["variation_price_conflict"] = [
+            m for i in conflict for m in families[str(records[i]["parent_sku"])]
+        ]  # the whole family is spoken for
     manifest_defects: dict[str, dict[str, Any]] = {}
 
     def note(cls: str, skus: list[str], details: list[dict[str, Any]]) -> None:
         manifest_defects[cls] = {"description": DEFECT_CLASSES[cls], "skus": skus, "details": details}
 
-    rows = [dict(r, channel_id=_channel_id(channel_type, k)) for k, r in enumerate(records, 1)]
+    # Channels with variation listings: a family is one listing (the head's id) with a
+    # variation id per SKU; elsewhere each SKU is its own listing.
+    variations = bool(STORE_FORMATS[channel_type].get("variations"))
+    head_of = {m: ms[0] for ms in families.values() for m in ms} if variations else {}
+    rows = [
+        dict(
+            r,
+            channel_id=_channel_id(channel_type, head_of.get(k - 1, k - 1) + 1),
+            variation_id=_variation_id(k) if k - 1 in head_of else "",
+        )
+        for k, r in enumerate(records, 1)
+    ]
     by_index = dict(enumerate(rows))
     drop: set[int] = set()
     appended: list[dict[str, Any]] = []
@@ -800,11 +928,11 @@ def write_store_export(
         extras = generate_catalog(len(picks["extra_in_store"]), seed + 1, sku_prefix="LOJA")
         for k, e in enumerate(extras):
             e["ean"] = ean13(780_000_000_000 + seed % 1000 * 1000 + k)  # outside the ERP's EAN range
-            appended.append(dict(e, channel_id=_channel_id(channel_type, 900_000 + k)))
+            appended.append(dict(e, channel_id=_channel_id(channel_type, 900_000 + k), variation_id=""))
         note("extra_in_store", [e["sku"] for e in extras], [])
     if "duplicate_sku_store" in chosen:
         for k, i in enumerate(picks["duplicate_sku_store"]):
-            appended.append(dict(by_index[i], channel_id=_channel_id(channel_type, 800_000 + k)))
+            appended.append(dict(by_index[i], channel_id=_channel_id(channel_type, 800_000 + k), variation_id=""))
         note("duplicate_sku_store", [records[i]["sku"] for i in picks["duplicate_sku_store"]], [])
     if "duplicate_ean" in chosen:
         # Each picked SKU takes the EAN of the next SKU in catalogue order (not itself a defect pick).
@@ -890,14 +1018,47 @@ def write_store_export(
         )
         manifest_defects["ean_moved"]["also_reported_as"] = ["missing_in_store", "extra_in_store"]
 
+    erp_file = None
+    if conflict:
+        # The defect is in the ERP export: this store's ERP file has one SKU of each picked
+        # family at another price (the shared ERP export stays clean).
+        erp_records = [dict(r) for r in records]
+        details = []
+        for i in conflict:
+            parent = str(records[i]["parent_sku"])
+            erp_records[i]["price"] = _conflict_price(records[i]["price"])
+            details.append(
+                {
+                    "sku": records[i]["sku"],
+                    "parent_sku": parent,
+                    "channel_id": rows[i]["channel_id"] if variations else "",
+                    "erp_price": erp_records[i]["price"],
+                    "family_price": records[i]["price"],
+                    "siblings": [records[m]["sku"] for m in families[parent] if m != i],
+                }
+            )
+        erp_file = "erp_products.csv"
+        _write_csv(
+            out / erp_file,
+            [ERP_PRODUCT_HEADERS[c] for c in PRODUCT_COLUMNS],
+            (_product_cells(r, True) for r in erp_records),
+            sep=";",
+            encoding="cp1252",
+        )
+        note("variation_price_conflict", [d["sku"] for d in details], details)
+        manifest_defects["variation_price_conflict"]["erp_file"] = erp_file
+    elif (out / "erp_products.csv").exists():
+        (out / "erp_products.csv").unlink()
+
     store_rows = [by_index[i] for i in range(len(rows)) if i not in drop] + appended
     fmt = STORE_FORMATS[channel_type]
-    header = [fmt["headers"][c] for c in STORE_COLUMNS]
+    columns = STORE_COLUMNS + (("variation_id",) if variations else ())
+    header = [fmt["headers"][c] for c in columns]
     if fmt["file"].endswith(".xlsx"):
-        body = ([r[c] if c != "active" else ("Sim" if r[c] else "Não") for c in STORE_COLUMNS] for r in store_rows)
+        body = ([r[c] if c != "active" else ("Sim" if r[c] else "Não") for c in columns] for r in store_rows)
         _write_xlsx(out / fmt["file"], header, body, sheet="Anúncios")
     else:
-        body = ([r["channel_id"], *_product_cells(r, fmt["decimal_comma"])] for r in store_rows)
+        body = ([r["channel_id"], *_product_cells(r, fmt["decimal_comma"], columns[1:])] for r in store_rows)
         _write_csv(out / fmt["file"], header, body, sep=fmt["sep"], encoding=fmt["encoding"])
 
     write_channel_value_lists(out, channel_type, unmapped_extras="unmapped_values" in chosen)
@@ -918,6 +1079,7 @@ def write_store_export(
         "seed": seed,
         "clean": not chosen,
         "listings_file": fmt["file"],
+        "erp_file": erp_file,
         "erp_skus": len(records),
         "store_rows": len(store_rows),
         "title_limit": limit,
@@ -1136,7 +1298,8 @@ def _sample_readme(n: int, seed: int, manifests: dict[str, dict[str, Any]]) -> s
         "",
         "| Path | What | Format |",
         "|---|---|---|",
-        "| `erp/products.csv` | ERP catalogue | cp1252, `;`, decimal comma, ERP headers (`Código`, `EAN/GTIN`, `Descrição`...) |",
+        "| `erp/products.csv` | ERP catalogue (with variation families: `Cor`, `Tamanho`, `Código pai`) | cp1252, `;`, "
+        "decimal comma, ERP headers (`Código`, `EAN/GTIN`, `Descrição`...) |",
         "| `erp/stock.csv` | ERP available stock | UTF-8 with BOM, `;` |",
         "| `erp/prices.csv` | ERP prices | cp1252, `;`, thousands dot + decimal comma |",
         "| `erp/carrier_service.csv`, `payment_method.csv`, `order_status.csv` | ERP value lists | cp1252, `;` |",
@@ -1169,14 +1332,17 @@ def _sample_readme(n: int, seed: int, manifests: dict[str, dict[str, Any]]) -> s
         "Every class touches its own SKUs (no SKU carries two defects). `defects.json` in each",
         "directory lists them by class with the SKUs a check should flag and per-SKU details.",
         f"Price divergences are at least {PRICE_DIVERGENCE_MIN_PCT:g}% (one is a drop of more than 50%).",
-        "The ERP files themselves are clean.",
+        "The ERP files in `erp/` are clean; the one ERP-side defect (`variation_price_conflict`) is in",
+        "`store/<type>/erp_products.csv` (manifest key `erp_file`), the ERP export to check that store against.",
         "",
         "| Class | Meaning | SKUs per type |",
         "|---|---|---|",
     ]
     for cls, meaning in DEFECT_CLASSES.items():
         count = DEFECT_COUNTS.get(cls)
-        lines.append(f"| `{cls}` | {meaning} | {count if count is not None else 'value lists'} |")
+        uniform = ", ".join(t for t in STORE_FORMATS if _uniform_variation_price(t))
+        where = f" ({uniform} only)" if cls == "variation_price_conflict" else ""
+        lines.append(f"| `{cls}` | {meaning} | {count if count is not None else 'value lists'}{where} |")
     lines += [
         "",
         "Notes:",
@@ -1185,6 +1351,13 @@ def _sample_readme(n: int, seed: int, manifests: dict[str, dict[str, Any]]) -> s
         "* `ean_moved`: the ERP SKU is absent and the same EAN appears under `<sku>-V<n>`; a check may",
         "  also report these as `missing_in_store` / `extra_in_store` (`also_reported_as` in the manifest).",
         "* `long_title`: over the channel's title limit (`title_limit` in the manifest; Mercado Livre 60).",
+        "* Variation families: about 25 % of SKUs belong to families of 2-4 SKUs (`parent_sku` `PAI-...`)",
+        "  sharing product, category, NCM, brand, weight/dimensions and price, differing by colour and/or size.",
+        "  Where the channel lists them as one listing with variations (Mercado Livre), the store export gives",
+        "  the family one `channel_id` and each SKU a `variation_id`.",
+        "* `variation_price_conflict`: only for channel types whose listings take one price for every",
+        "  variation (`uniform_variation_price`, Mercado Livre); one SKU of a family of 3+ has another price",
+        "  in `erp_products.csv`. The same SKU may also show as a `price_divergence` against the store.",
         "* `unmapped_values`: `carrier_service.csv`, `payment_method.csv`, `order_status.csv` in",
         "  `store/<type>/` carry values absent from the ground truth (`kit/data/channel_values.json`):",
         "",

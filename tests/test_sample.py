@@ -21,6 +21,7 @@ from stdnum.br import cnpj as stdnum_cnpj
 from stdnum.br import cpf as stdnum_cpf
 
 from kit import sample as S
+from kit.channeltypes import get_type
 
 SAMPLE = Path(S.sample_dir())
 TYPES = sorted(S.STORE_FORMATS)
@@ -160,6 +161,14 @@ def _read_listings(directory: Path, channel_type: str) -> pd.DataFrame:
     return frame
 
 
+def _find_price_conflicts(erp_file: Path) -> set[str]:
+    """SKUs whose ERP price differs from the most common price of their family (``Código pai``)."""
+    erp = pd.read_csv(erp_file, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    erp = erp[erp["Código pai"] != ""]
+    mode = erp.groupby("Código pai")["Preço"].agg(lambda p: p.value_counts().index[0])
+    return set(erp.loc[erp["Preço"] != erp["Código pai"].map(mode), "Código"])
+
+
 def _find_defects(erp: list[dict], store: pd.DataFrame, title_limit: int) -> dict[str, set[str]]:
     by_sku = {r["sku"]: r for r in erp}
     erp_by_ean = {r["ean"]: r["sku"] for r in erp}
@@ -202,7 +211,15 @@ def test_store_export_defects_match_the_manifest(tmp_path, channel_type):
     catalog = S.generate_catalog(300, seed=11)
     manifest = S.write_store_export(tmp_path, catalog, channel_type, seed=11)
     assert json.loads((tmp_path / "defects.json").read_text(encoding="utf-8")) == manifest
-    assert set(manifest["defects"]) == set(S.DEFECT_CLASSES)
+    uniform = get_type(channel_type).uniform_variation_price
+    expected = set(S.DEFECT_CLASSES) - (set() if uniform else {"variation_price_conflict"})
+    assert set(manifest["defects"]) == expected
+    if uniform:
+        conflicts = _find_price_conflicts(tmp_path / manifest["erp_file"])
+        assert conflicts == set(manifest["defects"]["variation_price_conflict"]["skus"])
+        assert len(conflicts) == S.DEFECT_COUNTS["variation_price_conflict"]
+    else:
+        assert manifest["erp_file"] is None and not (tmp_path / "erp_products.csv").exists()
     store = _read_listings(tmp_path, channel_type)
     assert len(store) == manifest["store_rows"]
     found = _find_defects(catalog, store, S.TITLE_LIMITS[channel_type])
@@ -212,7 +229,7 @@ def test_store_export_defects_match_the_manifest(tmp_path, channel_type):
     assert found["missing_in_store"] == listed["missing_in_store"] | {d["erp_sku"] for d in moved}
     assert found["extra_in_store"] == listed["extra_in_store"] | {d["store_sku"] for d in moved}
     for cls in S.DEFECT_COUNTS:
-        if cls in ("missing_in_store", "extra_in_store"):
+        if cls in ("missing_in_store", "extra_in_store", "variation_price_conflict"):
             continue
         assert found[cls] == listed[cls], cls
     drops = [d for d in manifest["defects"]["price_divergence"]["details"] if d["change_pct"] < -50]
@@ -394,3 +411,53 @@ def test_the_shared_reader_parses_erp_numbers_and_codes():
     assert frame["ncm"].tolist() == [r["ncm"] for r in catalog]
     prices = sheets.read_table(SAMPLE / "erp" / "prices.csv", "prices")
     assert prices["price"].tolist() == [r["price"] for r in catalog]
+
+
+# -- variation families ---------------------------------------------------------------------------
+def test_catalog_has_variation_families_sharing_product_and_price():
+    frame = S.generate_catalog_frame(4000, seed=9)
+    fam = frame[frame["parent_sku"] != ""]
+    assert 0.18 <= len(fam) / len(frame) <= 0.32
+    sizes = fam.groupby("parent_sku").size()
+    assert sizes.between(2, 4).all()
+    shared = ["brand", "category", "ncm", "weight_kg", "height_cm", "width_cm", "length_cm", "price"]
+    assert (fam.groupby("parent_sku")[shared].nunique() == 1).all().all()
+    # Members differ by colour and/or size, and their titles say so.
+    variant = fam["color"] + "|" + fam["size"]
+    assert (variant.groupby(fam["parent_sku"]).nunique() == sizes).all()
+    assert (fam.groupby("parent_sku")["title"].nunique() == sizes).all()
+    assert all(c in t for c, t in zip(fam["color"], fam["title"], strict=True))
+    # Members are consecutive and the family code names its first SKU.
+    first = fam.groupby("parent_sku")["sku"].first()
+    assert all(p.split("-")[1] == s.split("-")[1] for p, s in first.items())
+    alone = frame[frame["parent_sku"] == ""]
+    assert alone["sku"].is_unique and len(alone) > 0
+
+
+def test_erp_export_carries_colour_size_and_parent(tmp_path):
+    sheets = pytest.importorskip("kit.sheets")
+    S.write_erp_exports(tmp_path / "fast", 500, seed=3)
+    S.write_erp_exports(tmp_path / "records", 500, seed=3, catalog=S.generate_catalog(500, seed=3))
+    assert filecmp.cmp(tmp_path / "fast" / "products.csv", tmp_path / "records" / "products.csv", shallow=False)
+    frame = sheets.read_table(tmp_path / "fast" / "products.csv", "products")
+    truth = S.generate_catalog_frame(500, seed=3)
+    for col in ("color", "size", "parent_sku"):
+        assert frame[col].fillna("").tolist() == truth[col].tolist(), col
+
+
+def test_mercadolivre_store_lists_a_family_as_one_listing_with_variations(tmp_path):
+    catalog = S.generate_catalog(300, seed=11)
+    S.write_store_export(tmp_path, catalog, "mercadolivre", defects=(), seed=11)
+    store = _read_listings(tmp_path, "mercadolivre").astype({"channel_id": str, "variation_id": str})
+    parent = store["sku"].map({r["sku"]: r["parent_sku"] for r in catalog})
+    fam = store[parent != ""]
+    assert (fam["variation_id"] != "").all() and fam["variation_id"].is_unique
+    assert (fam.groupby(parent[parent != ""])["channel_id"].nunique() == 1).all()
+    assert fam.groupby("channel_id")["sku"].nunique().min() >= 2
+    alone = store[parent == ""]
+    assert (alone["variation_id"] == "").all() and alone["channel_id"].is_unique
+    assert not set(alone["channel_id"]) & set(fam["channel_id"])
+    # Other channels: one listing per SKU, no variation column.
+    S.write_store_export(tmp_path / "vtex", catalog, "vtex", defects=(), seed=11)
+    vtex = _read_listings(tmp_path / "vtex", "vtex")
+    assert "variation_id" not in vtex.columns and vtex["channel_id"].is_unique

@@ -55,14 +55,30 @@ def _parse_iso(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def _combination(row: dict[str, Any]) -> list[dict[str, str]]:
+    """A variation's ``attribute_combinations``: its colour and size (the title's last word if neither)."""
+    out = []
+    if str(row.get("color") or "").strip():
+        out.append({"id": "COLOR", "name": "Cor", "value_name": str(row["color"]).strip()})
+    if str(row.get("size") or "").strip():
+        out.append({"id": "SIZE", "name": "Tamanho", "value_name": str(row["size"]).strip()})
+    return out or [{"id": "COLOR", "name": "Cor", "value_name": str(row["title"]).split()[-1]}]
+
+
 class MercadoLivreSandbox(SandboxServer):
     """Seller ``123456789`` on site MLB.
 
+    Listings with variations come from the catalogue's variation families
+    (rows sharing a ``parent_sku``): one item per family, one variation per
+    SKU, the family's price (its first SKU's) on the item and every variation.
+    A catalogue without ``parent_sku`` gives simple listings only.
+
     Args (besides the base's):
-        variation_share: share of listings created with variations (0 disables them).
+        variation_share: share of the catalogue's families listed as one item
+            with variations (the others as one item per SKU); 0 disables variations.
     """
 
-    def __init__(self, *args: Any, variation_share: float = 0.25, **kw: Any) -> None:
+    def __init__(self, *args: Any, variation_share: float = 1.0, **kw: Any) -> None:
         self.variation_share = variation_share
         super().__init__(*args, **kw)
 
@@ -85,14 +101,11 @@ class MercadoLivreSandbox(SandboxServer):
         items: dict[str, dict[str, Any]] = {}
         n = 0
         next_variation = 174000000000
-        rows = list(catalog)
-        i = 0
-        while i < len(rows):
+        for group in self._listing_groups(list(catalog)):
             n += 1
             item_id = f"{SITE}{4000000000 + n}"
-            p = rows[i]
-            if self.variation_share and self.rng.random() < self.variation_share and i + 1 < len(rows):
-                group = rows[i : i + self.rng.randint(2, 3)]
+            p = group[0]
+            if len(group) > 1:
                 variations = []
                 for v in group:
                     next_variation += 1
@@ -101,9 +114,7 @@ class MercadoLivreSandbox(SandboxServer):
                             "id": next_variation,
                             "price": float(p["price"]),
                             "available_quantity": int(v.get("stock") or 0),
-                            "attribute_combinations": [
-                                {"id": "COLOR", "name": "Cor", "value_name": str(v["title"]).split()[-1]}
-                            ],
+                            "attribute_combinations": _combination(v),
                             "attributes": [
                                 {"id": "SELLER_SKU", "name": "SKU", "value_name": str(v["sku"])},
                                 {
@@ -115,10 +126,8 @@ class MercadoLivreSandbox(SandboxServer):
                             "seller_custom_field": None,
                         }
                     )
-                i += len(group)
             else:
-                group, variations = [p], []
-                i += 1
+                variations = []
             items[item_id] = {
                 "id": item_id,
                 "site_id": SITE,
@@ -156,6 +165,27 @@ class MercadoLivreSandbox(SandboxServer):
         else:
             for _ in range(orders if isinstance(orders, int) else 25):
                 self.add_order()
+
+    def _listing_groups(self, rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Catalogue rows per listing, in catalogue order: a family (same ``parent_sku``) is one listing."""
+        groups: list[list[dict[str, Any]]] = []
+        family: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            parent = str(row.get("parent_sku") or "").strip()
+            if not parent or not self.variation_share:
+                groups.append([row])
+            elif parent in family:
+                family[parent].append(row)
+            else:
+                family[parent] = [row]
+                groups.append(family[parent])
+        out: list[list[dict[str, Any]]] = []
+        for group in groups:
+            if len(group) > 1 and self.variation_share < 1 and self.rng.random() >= self.variation_share:
+                out.extend([row] for row in group)  # this family listed SKU by SKU
+            else:
+                out.append(group)
+        return out
 
     def add_order(self, when: datetime | None = None) -> dict[str, Any]:
         """Create an order (sometimes two in one pack) with its shipment."""

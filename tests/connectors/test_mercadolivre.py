@@ -38,6 +38,39 @@ def _variation_item(sbx):
     return next(i for i in sbx.state.data["items"].values() if len(i["variations"]) >= 2)
 
 
+def _item_skus(item):
+    holders = item["variations"] or [item]
+    return [next(a["value_name"] for a in h["attributes"] if a["id"] == "SELLER_SKU") for h in holders]
+
+
+def test_sandbox_variations_are_the_catalogue_families_at_the_family_price():
+    from kit.sample import generate_catalog
+
+    catalog = generate_catalog(120, seed=4)
+    by_sku = {r["sku"]: r for r in catalog}
+    families = {}
+    for r in catalog:
+        if r["parent_sku"]:
+            families.setdefault(r["parent_sku"], set()).add(r["sku"])
+    with start_sandbox("mercadolivre", catalog=catalog, orders=0) as sbx:
+        items = list(sbx.state.data["items"].values())
+    grouped = [set(_item_skus(i)) for i in items if i["variations"]]
+    assert grouped and sorted(map(sorted, grouped)) == sorted(map(sorted, families.values()))
+    for item in items:
+        skus = _item_skus(item)
+        assert item["price"] == by_sku[skus[0]]["price"]
+        assert {v["price"] for v in item["variations"]} <= {item["price"]}
+        for v in item["variations"]:
+            sku = next(a["value_name"] for a in v["attributes"] if a["id"] == "SELLER_SKU")
+            combo = {c["id"]: c["value_name"] for c in v["attribute_combinations"]}
+            assert combo.get("COLOR") == by_sku[sku]["color"]
+    # A catalogue without families (no parent_sku) is served without variations.
+    plain = [{k: v for k, v in r.items() if k != "parent_sku"} for r in catalog]
+    with start_sandbox("mercadolivre", catalog=plain, orders=0) as sbx:
+        assert not any(i["variations"] for i in sbx.state.data["items"].values())
+        assert len(sbx.state.data["items"]) == len(plain)
+
+
 def test_stock_of_one_variation_sends_every_variation_and_keeps_the_others():
     with start_sandbox("mercadolivre", n_products=40, orders=0, rate_limit=(5000, 5000)) as sbx:
         conn = make_connector(sbx)
