@@ -10,6 +10,7 @@ passing check (or a recorded, reasoned override).
 from __future__ import annotations
 
 import kit.golive.checks  # noqa: E402,F401,I001  (registers the built-in checks)
+import kit.golive.variations  # noqa: E402,F401,I001  (registers variation_price)
 from kit.golive.capacity import JobPlan, plan_job
 from kit.golive.checks import capacity_plan, first_sync_preview  # noqa: E402
 from kit.golive.context import CapacityAssumptions, GoliveContext, Tolerances

@@ -30,6 +30,7 @@ __all__ = [
     "prepare_products",
     "load_store_listings",
     "PRODUCT_COLUMNS",
+    "ERP_COLUMNS",
     "STORE_COLUMNS",
 ]
 
@@ -40,9 +41,10 @@ PRODUCT_COLUMNS = (
     "height_cm", "width_cm", "length_cm", "price", "stock", "active",
 )  # fmt: skip
 STORE_COLUMNS = PRODUCT_COLUMNS + ("channel_id", "variation_id", "status")
+ERP_COLUMNS = PRODUCT_COLUMNS + ("parent_sku",)  # variation families (empty when the ERP has none)
 GOLIVE_KIND = "golive_products"
 _NUMERIC = ("weight_kg", "height_cm", "width_cm", "length_cm", "price", "stock")
-_TEXT = ("sku", "ean", "title", "brand", "category", "ncm", "channel_id", "variation_id", "status")
+_TEXT = ("sku", "ean", "title", "brand", "category", "ncm", "channel_id", "variation_id", "status", "parent_sku")
 
 
 @dataclass(slots=True)
@@ -110,7 +112,7 @@ class GoliveContext:
     cache: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.erp = prepare_products(self.erp, PRODUCT_COLUMNS)
+        self.erp = prepare_products(self.erp, ERP_COLUMNS)
         self.store = prepare_products(self.store, STORE_COLUMNS)
         if self.company is None and self.channel is not None:
             self.company = self.channel.company

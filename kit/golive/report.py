@@ -75,7 +75,10 @@ def sample_inputs(channel_type: str, *, clean: bool = False) -> dict[str, str]:
     except ImportError:
         has_demo = False
     return {
-        "erp_file": str(base / "erp" / "products.csv"),
+        # A store whose defects include an ERP-side one comes with its own ERP export.
+        "erp_file": str(
+            store_dir / manifest["erp_file"] if manifest.get("erp_file") else base / "erp" / "products.csv"
+        ),
         "store_file": str(store_dir / manifest.get("listings_file", "listings.csv")),
         "values_dir": str(store_dir),
         "manifest": str(store_dir / "defects.json"),

@@ -35,6 +35,7 @@ BY_SKU = {
     "zero_dimensions": ("required_fields", DIMENSIONS),
     "missing_brand": ("required_fields", {"store.brand"}),
     "long_title": ("required_fields", {"store.title"}),
+    "variation_price_conflict": ("variation_price", {"erp.price"}),
 }
 
 
