@@ -344,8 +344,15 @@ class VtexConnector(Connector):
     ) -> dict[str, Any]:
         """``PATCH /api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}`` (tracking of an invoice)."""
         order = self.as_order(order)
-        if not invoice_number:
-            packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+        packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+        if invoice_number:
+            # send_invoice names an invoice "<number>-<series>": the ERP may give just the number.
+            known = [str(p.get("invoiceNumber")) for p in packages]
+            if str(invoice_number) not in known:
+                prefixed = [k for k in known if k.startswith(f"{invoice_number}-")]
+                if len(prefixed) == 1:
+                    invoice_number = prefixed[0]
+        else:
             if not packages:
                 raise ChannelFatalError(
                     "the VTEX order has no invoice to attach the tracking to",

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from kit.errors import ChannelFatalError, KitError
+from kit.errors import KitError
 from kit.jobs.core import JobContext, batched, iter_rows, register_job
 
 __all__ = ["status_events"]
@@ -78,15 +78,7 @@ def _send(ctx: JobContext, folder: Path, ev: dict[str, Any]) -> None:
             "url": _s(r.get("tracking_url")) or None,
             "service": _s(r.get("service")) or None,
         }
-        number = _s(r.get("invoice_number")) or None
-        try:
-            c.send_tracking(ev["order_id"], invoice_number=number, **kw)
-        except ChannelFatalError as exc:
-            # Some channels key the invoice differently (VTEX: "<number>-<series>"); without a
-            # number the connector finds the invoice the kit sent itself.
-            if exc.status != 404 or not number:
-                raise
-            c.send_tracking(ev["order_id"], invoice_number=None, **kw)
+        c.send_tracking(ev["order_id"], invoice_number=_s(r.get("invoice_number")) or None, **kw)
 
 
 @register_job("status")

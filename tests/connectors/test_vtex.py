@@ -211,3 +211,16 @@ def test_missing_pricing_permission_is_named():
         sbx.state.data["denied_paths"] = (f"/{ACCOUNT}/pricing",)
         report = make_connector(sbx).test_connection()
         assert not report.ok and report.missing_permissions == ["Pricing (Read prices)"]
+
+
+def test_tracking_finds_the_invoice_by_the_erp_number_without_its_series():
+    """send_invoice names the invoice "<number>-<series>"; the ERP's export gives the bare number."""
+    with start_sandbox("vtex", n_products=5, orders=2, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        order = conn.fetch_orders().orders[0]
+        conn.send_invoice(order, nfe_key="3" * 44, number="4521", series="2", value=order.total)
+        conn.send_tracking(order.order_id, carrier="Correios", code="BR9", invoice_number="4521")
+        patch = [e for e in sbx.state.requests if e["method"] == "PATCH"][-1]
+        assert patch["path"].endswith("/invoice/4521-2")
+        packages = sbx.state.data["orders"][order.order_id]["packageAttachment"]["packages"]
+        assert [p.get("trackingNumber") for p in packages] == ["BR9"]
