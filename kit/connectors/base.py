@@ -47,7 +47,14 @@ from kit.errors import AuthenticationError, ChannelError, ConfigurationError, Ki
 from kit.scrub import scrub
 from kit.secrets import SecretsStore
 
-__all__ = ["Connector", "OperationNotSupported", "VALUE_LIST_COLUMNS", "value_list_frame", "resolve_base_url"]
+__all__ = [
+    "Connector",
+    "OperationNotSupported",
+    "NotApplicable",
+    "VALUE_LIST_COLUMNS",
+    "value_list_frame",
+    "resolve_base_url",
+]
 
 log = logging.getLogger("kit.connectors")
 
@@ -63,6 +70,15 @@ VALUE_LIST_COLUMNS = {
 
 class OperationNotSupported(ConfigurationError):
     """The channel has no API for this operation (see docs/channels.md)."""
+
+
+class NotApplicable(ChannelError):
+    """This operation does not apply to this record: the channel does it itself.
+
+    E.g. tracking of a Mercado Envios (ME2) shipment, which Mercado Livre
+    informs; a sync job records the event as skipped with the reason, once,
+    instead of failing and retrying it on every run.
+    """
 
 
 def value_list_frame(kind: str, rows: list[dict[str, Any]]):

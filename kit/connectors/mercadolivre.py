@@ -23,7 +23,7 @@ from typing import Any
 
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
-from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.base import Connector, NotApplicable, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator, OffsetPaginator
 from kit.errors import ChannelFatalError, ConfigurationError
@@ -411,7 +411,7 @@ class MercadoLivreConnector(Connector):
         shipment = order.raw.get("_shipment") or self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
         mode = (shipment.get("logistic") or {}).get("mode")
         if mode != "me1":
-            raise ChannelFatalError(
+            raise NotApplicable(
                 f"tracking is informed by the seller only for ME1 shipments; this one is {mode}",
                 channel=self.channel.name,
                 hint="ME2 tracking comes from Mercado Envios; nothing to send",

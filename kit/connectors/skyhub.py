@@ -28,7 +28,7 @@ from urllib.parse import quote
 from kit.channeltypes import RateLimit
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
-from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.base import Connector, NotApplicable, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
 from kit.connectors.paginate import PagePaginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
@@ -315,8 +315,19 @@ class SkyhubConnector(Connector):
         invoice_number: str | None = None,
         shipped_at: str | None = None,
     ) -> dict[str, Any]:
-        """``POST /orders/{code}/shipments`` with the items and ``track`` {code, carrier, method, url}."""
+        """``POST /orders/{code}/shipments`` with the items and ``track`` {code, carrier, method, url}.
+
+        B2W Entrega / Direct orders (``calculation_type`` ``b2wentrega...``) are tracked by
+        the marketplace itself (§4.3 ✅): nothing to send, :class:`NotApplicable`.
+        """
         order = self.as_order(order)
+        calculation = str(order.raw.get("calculation_type") or "")
+        if calculation.lower().startswith("b2wentrega"):
+            raise NotApplicable(
+                f"tracking of {calculation} orders is handled by the marketplace",
+                channel=self.channel.name,
+                hint="nothing to send for this order",
+            )
         body = {
             "status": "order_shipped",
             "shipment": {

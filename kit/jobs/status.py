@@ -83,7 +83,7 @@ def _send(ctx: JobContext, folder: Path, ev: dict[str, Any]) -> None:
 
 @register_job("status")
 def run_status(ctx: JobContext) -> None:
-    from kit.connectors.base import OperationNotSupported
+    from kit.connectors.base import NotApplicable, OperationNotSupported
     from kit.jobs.erp import read_erp
     from kit.jobs.settings import erp_dir
 
@@ -140,6 +140,10 @@ def run_status(ctx: JobContext) -> None:
                 unsupported.add(ev["event"])
                 ctx.summary.add("skipped", key, "o canal não aceita este envio pela API")
                 ctx.summary.note(f"Não suportado pelo canal: {exc.message}")
+                continue
+            except NotApplicable as exc:  # the channel does it itself: done, not retried
+                ctx.state.record_status(ev["order_id"], ev["event"], ev["value"])
+                ctx.summary.add("skipped", key, f"não se aplica: {exc.message}")
                 continue
             except KitError as exc:
                 if ev["event"] == "invoice":

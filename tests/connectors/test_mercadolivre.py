@@ -13,6 +13,7 @@ import json  # noqa: E402
 import pytest  # noqa: E402
 
 from connectors.contract import make_connector  # noqa: E402
+from kit.connectors.base import NotApplicable  # noqa: E402
 from kit.connectors.model import PriceItem, StockItem  # noqa: E402
 from kit.errors import ChannelFatalError, ConfigurationError  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
@@ -151,7 +152,7 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
             f"POST /shipments/{shipment['id']}/seller_notifications"
         )  # tracking before the status (§1.6)
         me2 = next(o for o in orders if o.carrier_raw == "me2")
-        with pytest.raises(ChannelFatalError, match="ME1"):
+        with pytest.raises(NotApplicable, match="ME1"):
             conn.send_tracking(me2, carrier="Correios", code="X")
 
 
