@@ -277,6 +277,21 @@ class SandboxServer:
     def seed_data(self, catalog: list[dict[str, Any]], orders: int | list[dict[str, Any]] | None) -> None:
         """Fill ``self.state.data`` from the catalogue and orders."""
 
+    #: orders generated when ``start_sandbox`` is given no ``orders``
+    DEFAULT_ORDERS: ClassVar[int] = 25
+
+    def seed_orders(self, orders: int | list[dict[str, Any]] | None) -> None:
+        """Add ready-made orders (a list), or generate ``orders`` of them (default :data:`DEFAULT_ORDERS`).
+
+        Uses the subclass's ``add_order(order)`` and ``make_order()``.
+        """
+        if isinstance(orders, list):
+            for order in orders:
+                self.add_order(order)
+        else:
+            for _ in range(orders if isinstance(orders, int) else self.DEFAULT_ORDERS):
+                self.add_order(self.make_order())
+
     def check_auth(self, req: Request) -> Reply | None:
         """``None`` when the request carries valid credentials, else the channel's 401/403 reply."""
         return None

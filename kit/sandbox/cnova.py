@@ -66,12 +66,7 @@ class CnovaSandbox(SandboxServer):
                 "stocks": [{"warehouse": 1, "quantity": int(p.get("stock") or 0), "crossDockingTime": 0}],
             }
         self.state.data.update(items=items, orders={}, trackings=[])
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, str(it["skuId"]), None) for sku, it in self.state.data["items"].items()]

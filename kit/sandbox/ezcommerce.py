@@ -87,12 +87,7 @@ class EzcommerceSandbox(SoapSandbox):
         self.state.data.update(
             products=products, orders={}, confirmed=set(), updated=set(), status_calls=[], packages=[]
         )
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     def listings_frame(self):
         """What the store holds, in the listing columns (tests; the API has no such read)."""

@@ -56,12 +56,7 @@ class NetshoesSandbox(SandboxServer):
             skus[sku["sku"]] = sku
             products[product_id] = {"productId": product_id, "name": p["title"], "brand": p.get("brand"), "skus": [sku]}
         self.state.data.update(products=products, skus=skus, orders={}, status_updates=[])
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, s["productId"], None) for sku, s in self.state.data["skus"].items()]

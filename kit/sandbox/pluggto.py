@@ -74,12 +74,7 @@ class PluggtoSandbox(SandboxServer):
             i += len(group)
         self.state.data.update(products=products, by_sku=by_sku, orders={}, user={"id": 129, "name": "Loja Sandbox"})
         self.state.data.update(refresh_tokens=set(), access_tokens={}, token_calls=0)
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, None, None) for sku in self.state.data["by_sku"]]

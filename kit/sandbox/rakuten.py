@@ -70,12 +70,7 @@ class RakutenSandbox(SoapSandbox):
             for n, p in enumerate(catalog)
         }
         self.state.data.update(skus=skus, orders={}, validated={}, status_changes=[])
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, s["CodigoProdutoInterno"], None) for sku, s in self.state.data["skus"].items()]

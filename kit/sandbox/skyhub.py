@@ -110,12 +110,7 @@ class SkyhubSandbox(SandboxServer):
             i += 1
         self.state.data.update(products=products, variation_of=variation_of, orders={}, queue={}, invoices={})
         self.state.data["shipments"] = {}
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     @staticmethod
     def _product(p: dict[str, Any], sku: str, variations: list[dict[str, Any]]) -> dict[str, Any]:

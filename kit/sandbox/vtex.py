@@ -61,13 +61,7 @@ class VtexSandbox(SandboxServer):
         self.state.data.update(skus=skus, by_ref=by_ref, inventory=inventory, prices=prices, feed=[], orders={})
         self.state.data["feed_configured"] = True
         self.state.data["invoices"] = {}
-        n_orders = orders if isinstance(orders, int) else 25
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(n_orders):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     # -- data helpers ------------------------------------------------------
     def make_order(self) -> dict[str, Any]:

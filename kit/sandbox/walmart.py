@@ -53,12 +53,7 @@ class WalmartSandbox(SandboxServer):
                 "quantity": int(p.get("stock") or 0),
             }
         self.state.data.update(items=items, orders={}, tokens={}, token_calls=0, correlation_ids=[])
-        if isinstance(orders, list):
-            for order in orders:
-                self.add_order(order)
-        else:
-            for _ in range(orders if isinstance(orders, int) else 25):
-                self.add_order(self.make_order())
+        self.seed_orders(orders)
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, it["wpid"], None) for sku, it in self.state.data["items"].items()]
