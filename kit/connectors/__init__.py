@@ -20,12 +20,9 @@ strategies), ``base`` (the Connector class).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import threading
 from typing import TYPE_CHECKING, Any
 
-from kit.errors import ConfigurationError
+from kit.plugins import PluginRegistry
 
 if TYPE_CHECKING:
     from kit.channels import Channel
@@ -37,9 +34,7 @@ __all__ = ["register_connector", "connector_for", "connector_class", "registered
 #: Modules of this package that are the base, not channels.
 BASE_MODULES = frozenset({"base", "http", "auth", "ratelimit", "paginate", "responses", "model"})
 
-_REGISTRY: dict[str, type[Connector]] = {}
-_loaded = False
-_load_lock = threading.RLock()
+_REGISTRY: PluginRegistry[type[Connector]] = PluginRegistry("connector", __name__, BASE_MODULES)
 
 
 def register_connector(type_name: str, cls: type[Connector]) -> type[Connector]:
@@ -47,41 +42,17 @@ def register_connector(type_name: str, cls: type[Connector]) -> type[Connector]:
     from kit.channeltypes import get_type
 
     get_type(type_name)  # must be a declared channel type
-    if type_name in _REGISTRY:
-        raise ValueError(f"a connector for channel type {type_name!r} is already registered")
-    cls.type_name = type_name
-    _REGISTRY[type_name] = cls
-    return cls
-
-
-def _load_all() -> None:
-    global _loaded
-    with _load_lock:
-        if _loaded:
-            return
-        _loaded = True
-        for info in pkgutil.iter_modules(__path__):
-            if info.name.startswith("_") or info.name in BASE_MODULES:
-                continue
-            importlib.import_module(f"{__name__}.{info.name}")
+    return _REGISTRY.register(type_name, cls)
 
 
 def registered_types() -> list[str]:
     """Channel types that have a connector."""
-    _load_all()
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def connector_class(type_name: str) -> type[Connector]:
     """The connector class of ``type_name``."""
-    _load_all()
-    try:
-        return _REGISTRY[type_name]
-    except KeyError:
-        raise ConfigurationError(
-            f"there is no connector for channel type {type_name!r} yet",
-            hint="connectors exist for: " + ", ".join(sorted(_REGISTRY)),
-        ) from None
+    return _REGISTRY.get(type_name)
 
 
 def connector_for(

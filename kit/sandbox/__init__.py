@@ -16,59 +16,31 @@ other than ``base`` are imported on first use.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-import threading
 from typing import TYPE_CHECKING, Any
 
-from kit.errors import ConfigurationError
+from kit.plugins import PluginRegistry
 
 if TYPE_CHECKING:
     from kit.sandbox.base import SandboxServer
 
 __all__ = ["register_sandbox", "start_sandbox", "sandbox_class", "sandbox_types"]
 
-_REGISTRY: dict[str, type[SandboxServer]] = {}
-_loaded = False
-_load_lock = threading.RLock()
+_REGISTRY: PluginRegistry[type[SandboxServer]] = PluginRegistry("sandbox", __name__, {"base"})
 
 
 def register_sandbox(type_name: str, cls: type[SandboxServer]) -> type[SandboxServer]:
     """Register the sandbox of channel type ``type_name`` (twice is an error)."""
-    if type_name in _REGISTRY:
-        raise ValueError(f"a sandbox for channel type {type_name!r} is already registered")
-    cls.type_name = type_name
-    _REGISTRY[type_name] = cls
-    return cls
-
-
-def _load_all() -> None:
-    global _loaded
-    with _load_lock:
-        if _loaded:
-            return
-        _loaded = True
-        for info in pkgutil.iter_modules(__path__):
-            if info.name.startswith("_") or info.name == "base":
-                continue
-            importlib.import_module(f"{__name__}.{info.name}")
+    return _REGISTRY.register(type_name, cls)
 
 
 def sandbox_types() -> list[str]:
     """Channel types that have a sandbox."""
-    _load_all()
-    return sorted(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def sandbox_class(type_name: str) -> type[SandboxServer]:
-    _load_all()
-    try:
-        return _REGISTRY[type_name]
-    except KeyError:
-        raise ConfigurationError(
-            f"there is no sandbox for channel type {type_name!r}",
-            hint="sandboxes exist for: " + ", ".join(sorted(_REGISTRY)),
-        ) from None
+    """The sandbox class of ``type_name``."""
+    return _REGISTRY.get(type_name)
 
 
 def start_sandbox(
