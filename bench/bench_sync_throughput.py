@@ -22,7 +22,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -124,7 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--rate", type=float, help="one R for every channel (requests/s)")
     args = parser.parse_args(argv)
-    os.environ.setdefault("KIT_SECRETS", str(Path(tempfile.mkdtemp(prefix="kit-bench-")) / "secrets.json"))
+    if "KIT_SECRETS" not in os.environ:
+        scratch = tempfile.mkdtemp(prefix="kit-bench-")
+        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+        os.environ["KIT_SECRETS"] = str(Path(scratch) / "secrets.json")
     names = [c.strip() for c in args.channels.split(",")] if args.channels else list(PLAN)
     unknown = [c for c in names if c not in PLAN and args.rate is None]
     if unknown:

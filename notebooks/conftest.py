@@ -6,11 +6,10 @@ kit's locations at a temporary directory here isolates every notebook run.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
-
-import pytest
 
 _TMP = tempfile.mkdtemp(prefix="kit-nbval-")
 for _name, _sub in (
@@ -21,9 +20,4 @@ for _name, _sub in (
     ("XDG_DATA_HOME", "xdg-data"),
 ):
     os.environ[_name] = os.path.join(_TMP, _sub)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cleanup_tmp():
-    yield
-    shutil.rmtree(_TMP, ignore_errors=True)
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
