@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import math
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -370,12 +371,14 @@ class ListsLoader:
 
     Args:
         on_load: called with ``(erp_path, channel_path)`` once both files are in.
-        directory: where uploaded files are written.
+        directory: where uploaded files are written; by default a temporary
+            directory made on the first upload (none at all in headless runs).
     """
 
-    def __init__(self, on_load: Callable[[Path, Path], None], directory: str | Path) -> None:
+    def __init__(self, on_load: Callable[[Path, Path], None], directory: str | Path | None = None) -> None:
         self.on_load = on_load
-        self.directory = Path(directory)
+        self._directory = Path(directory) if directory else None
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self.erp = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do ERP")
         self.channel = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do canal")
         self.button = W.Button(description="Usar arquivos enviados")
@@ -383,6 +386,14 @@ class ListsLoader:
         self.message = W.HTML()
         self.button.on_click(lambda _: self.load())
         self.widget = W.VBox([W.HBox([self.erp, self.channel, self.button]), self.message])
+
+    @property
+    def directory(self) -> Path:
+        """Where uploads go (a temporary directory, removed with the loader, unless one was given)."""
+        if self._directory is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="depara-")
+            self._directory = Path(self._scratch.name)
+        return self._directory
 
     @staticmethod
     def _save(upload: W.FileUpload, directory: Path, prefix: str) -> Path | None:
@@ -396,11 +407,11 @@ class ListsLoader:
         return path
 
     def load(self) -> tuple[Path, Path] | None:
-        erp = self._save(self.erp, self.directory, "erp")
-        channel = self._save(self.channel, self.directory, "canal")
-        if erp is None or channel is None:
+        if not self.erp.value or not self.channel.value:
             self.message.value = "Envie as duas listas (ERP e canal) antes de continuar."
             return None
+        erp = self._save(self.erp, self.directory, "erp")
+        channel = self._save(self.channel, self.directory, "canal")
         self.message.value = f"Listas recebidas: {html.escape(erp.name)}, {html.escape(channel.name)}."
         self.on_load(erp, channel)
         return erp, channel
