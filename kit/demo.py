@@ -105,37 +105,9 @@ def demo_step(name: str, *, after: str | None = None, description: str = "") -> 
 
 def read_export(path: Path, kind: str):
     """Read an export through the kit's spreadsheet reader (:func:`kit.sheets.read_table`)."""
-    try:
-        from kit.sheets import read_table
-    except ImportError:  # the reader is being built in parallel; see _read_plain
-        return _read_plain(path, kind)
+    from kit.sheets import read_table
+
     return read_table(path, kind)
-
-
-def _read_plain(path: Path, kind: str):
-    """Stop-gap reader for the sample files only (values stay text) until kit.sheets lands."""
-    import io
-
-    import pandas as pd
-
-    from kit.schemas import get_schema
-
-    if path.suffix == ".xlsx":
-        frame = pd.read_excel(path, dtype=str).fillna("")
-    else:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        header = text.splitlines()[0]
-        sep = max(";,\t", key=header.count)
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    schema = get_schema(kind)
-    frame = frame.rename(columns={h: m[0] for h in frame.columns if (m := schema.match_header(h))})
-    frame.insert(0, "_row", range(2, len(frame) + 2))
-    frame.attrs["source"] = {"file": str(path), "sheet": None}
-    return frame
 
 
 # ---------------------------------------------------------------------------
@@ -223,15 +195,10 @@ def _listing_kind() -> str:
     """The reader kind for store listings: products columns where a SKU may repeat.
 
     A repeated SKU in a store export is a finding for the go-live check, not a
-    reading error; the go-live package owns that kind (``listings`` once the
-    reader registers it).
+    reading error.
     """
-    try:
-        from kit.golive.context import products_kind
-    except ImportError:
-        from kit.schemas import SCHEMAS
+    from kit.golive.context import products_kind
 
-        return "listings" if "listings" in SCHEMAS else "products"
     return products_kind()
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from kit.depara.kinds import MappingKind, get_kind
-from kit.errors import ConfigurationError, InputDataError
+from kit.errors import ConfigurationError
 
 __all__ = ["load_values", "fetch_channel_values", "sample_lists"]
 
@@ -19,30 +19,12 @@ def load_values(path: str | Path, kind: str | MappingKind, *, sheet: str | None 
     Raises:
         InputDataError: the file cannot be read or lacks the kind's columns.
     """
-    k = get_kind(kind)
-    try:
-        from kit.sheets import read_table
-    except ImportError:  # pragma: no cover - until kit.sheets lands
-        read_table = None
-    if read_table is not None:
-        frame = read_table(path, kind=k.list_kind, sheet=sheet)
-    else:  # pragma: no cover
-        frame = _read_plain(Path(path), sheet)
     from kit.depara.suggest import value_frame
+    from kit.sheets import read_table
 
+    k = get_kind(kind)
+    frame = read_table(path, kind=k.list_kind, sheet=sheet)
     value_frame(k, frame)  # raises InputDataError naming the missing column
-    return frame
-
-
-def _read_plain(path: Path, sheet: str | None) -> pd.DataFrame:  # pragma: no cover
-    if not path.exists():
-        raise InputDataError("file not found", file=str(path))
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str)
-    else:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    frame.attrs["source"] = {"file": str(path), "sheet": sheet}
     return frame
 
 
@@ -56,16 +38,11 @@ def fetch_channel_values(channel: str, kind: str | MappingKind, **kw: Any) -> pd
         ConfigurationError: the connector cannot list values (not built yet, or
             this channel type has no such list): load a file instead.
     """
-    k = get_kind(kind)
-    try:
-        from kit.connectors import connector_for
-    except ImportError:
-        raise ConfigurationError(
-            "this kit has no channel connectors yet", channel=channel, hint="load the channel's list from a file"
-        ) from None
     from kit.channels import ChannelRegistry
+    from kit.connectors import connector_for
     from kit.store import Workspace
 
+    k = get_kind(kind)
     workspace = kw.pop("workspace", None) or Workspace()
     config = ChannelRegistry(workspace).get(channel)
     connector = connector_for(config, workspace=workspace, **kw)

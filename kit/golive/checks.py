@@ -514,15 +514,6 @@ def check_depara(ctx: GoliveContext) -> pd.DataFrame:
             "depara", AVISO, field="depara", value=", ".join(kinds), expected="tabelas de de-para revisadas",
             message="Modo offline sem canal: as tabelas de de-para (" + ", ".join(kinds) + ") não foram verificadas",
         )  # fmt: skip
-    try:
-        import kit.depara.table  # noqa: F401
-        import kit.depara.validate  # noqa: F401
-    except ImportError:
-        return make_findings(
-            "depara", BLOQUEIO, field="depara", value=", ".join(kinds), expected="kit.depara instalado",
-            message="O módulo de de-para (kit.depara) não está disponível: não é possível confirmar que todos "
-            "os valores do canal estão mapeados",
-        )  # fmt: skip
     from kit.golive.depara_bridge import depara_findings
 
     return depara_findings(ctx, kinds)

@@ -42,7 +42,6 @@ PRODUCT_COLUMNS = (
 )  # fmt: skip
 STORE_COLUMNS = PRODUCT_COLUMNS + ("channel_id", "variation_id", "status")
 ERP_COLUMNS = PRODUCT_COLUMNS + ("parent_sku",)  # variation families (empty when the ERP has none)
-GOLIVE_KIND = "golive_products"
 _NUMERIC = ("weight_kg", "height_cm", "width_cm", "length_cm", "price", "stock")
 _TEXT = ("sku", "ean", "title", "brand", "category", "ncm", "channel_id", "variation_id", "status", "parent_sku")
 
@@ -143,15 +142,8 @@ class GoliveContext:
 
 
 def connector_for_channel(channel: Channel) -> Any:
-    """``kit.connectors.connector_for(channel)`` with a clear error while connectors are missing."""
-    try:
-        from kit.connectors import connector_for
-    except ImportError:
-        raise ConfigurationError(
-            "the channel connectors (kit.connectors) are not installed in this kit",
-            channel=channel.name,
-            hint="give the store export with --store FILE (offline check) until connectors are available",
-        ) from None
+    """The channel's connector (``kit.connectors.connector_for``) with the workspace attached."""
+    from kit.connectors import connector_for
     from kit.store import Workspace
 
     return connector_for(channel, workspace=Workspace())
@@ -161,74 +153,19 @@ def read_products(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read an ERP or store export with the kit's reader (products columns).
 
     Repeated SKUs are not a reading error here: the ``duplicates`` check reports
-    them, so the reader is asked for the ``listings`` kind (a SKU may repeat)
-    where it is registered, else for a products schema without the unique key.
+    them, so the reader is asked for the ``listings`` kind (a SKU may repeat).
     """
+    from kit.sheets import read_table
+
     p = Path(path)
     if not p.exists():
         raise InputDataError(f"file {p} does not exist", file=str(p), hint="check the path")
-    try:
-        from kit.sheets import read_table
-    except ImportError:  # the shared reader has not landed: a minimal CSV read
-        log.warning("kit.sheets is not available; reading %s as a plain CSV", p)
-        return _read_csv_fallback(p)
     return read_table(p, products_kind())
 
 
 def products_kind() -> str:
     """The reader kind for go-live inputs: products columns, SKUs allowed to repeat."""
-    from kit.schemas import SCHEMAS, Schema, get_schema, register
-
-    if "listings" in SCHEMAS:
-        return "listings"
-    if GOLIVE_KIND not in SCHEMAS:
-        products = get_schema("products")
-        register(
-            Schema(
-                GOLIVE_KIND,
-                products.columns,
-                key=(),
-                description="products/listings for the go-live check (repeated SKUs are findings, not errors)",
-            )
-        )
-    return GOLIVE_KIND
-
-
-def _read_csv_fallback(path: Path, *, rename: bool = True) -> pd.DataFrame:
-    """Interim reader used only while :mod:`kit.sheets` is not installed."""
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, dtype="str").fillna("")
-        else:
-            raw = path.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("cp1252")
-            import io
-
-            head = text.split("\n", 1)[0]
-            sep = max((";", ",", "\t"), key=head.count) if any(c in head for c in ";,\t") else ","
-            df = pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False, sep=sep)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is an input error
-        raise InputDataError(f"cannot read {path}: {exc}", file=str(path)) from None
-    try:
-        if not rename:
-            raise ImportError
-        from kit.schemas import get_schema
-
-        schema = get_schema("products")
-        names = {}
-        for col in df.columns:
-            hit = schema.match_header(col)
-            if hit and hit[0] not in names.values():
-                names[col] = hit[0]
-        df = df.rename(columns=names)
-    except ImportError:
-        pass
-    df.insert(0, "_row", range(2, len(df) + 2))
-    df.attrs["source"] = {"file": str(path), "sheet": None}
-    return df
+    return "listings"
 
 
 def load_store_listings(channel: Channel, connector: Any = None) -> pd.DataFrame:

@@ -68,12 +68,9 @@ def sample_inputs(channel_type: str, *, clean: bool = False) -> dict[str, str]:
     store_dir = base / ("store_clean" if clean else "store") / channel_type
     manifest = json.loads((store_dir / "defects.json").read_text(encoding="utf-8"))
     demo = f"demo-{channel_type}"
-    try:  # the reviewed demo de-para tables, where the checkout has them
-        from kit.depara.table import mappings_dir
+    from kit.depara.table import mappings_dir
 
-        has_demo = (mappings_dir() / demo).is_dir()
-    except ImportError:
-        has_demo = False
+    has_demo = (mappings_dir() / demo).is_dir()  # the reviewed demo de-para tables, where the checkout has them
     return {
         # A store whose defects include an ERP-side one comes with its own ERP export.
         "erp_file": str(

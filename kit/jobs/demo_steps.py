@@ -100,11 +100,8 @@ def step_depara(ctx: DemoContext) -> None:
 @demo_step("golive_check", after="depara_tables")
 def step_golive(ctx: DemoContext) -> None:
     """Run the go-live check of each demo channel against its (sandbox) store and its de-para tables."""
-    try:
-        from kit.golive import record_confirmation, run_golive
-    except ImportError:
-        ctx.say("Go-live: verificação indisponível nesta versão; os jobs rodam manualmente (kit sync).")
-        return
+    from kit.golive import record_confirmation, run_golive
+
     for name, channel_type in DEMO_CHANNELS:
         # The checklist answer a consultant gives: the sandbox store has no other integration.
         record_confirmation(ctx.workspace, name, "other_erp", by="kit demo", note="sandbox local da demonstração")

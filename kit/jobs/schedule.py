@@ -45,10 +45,8 @@ class DueJob:
 
 def golive_passed(ws: Any, channel: str, environment: str | None = None) -> bool:
     """True when the channel's latest go-live check says APTO (for its current environment)."""
-    try:
-        from kit.golive import latest_result
-    except ImportError:
-        return False
+    from kit.golive import latest_result
+
     result = latest_result(ws, channel)
     if not result or str(result.get("verdict", "")).upper() != "APTO":
         return False
