@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
+from kit.connectors.cnova import ORDER_STATUS_DATES
 from kit.sample import channel_values
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
@@ -22,15 +23,7 @@ from kit.sandbox.netshoes import parse_date
 __all__ = ["CnovaSandbox", "STATUS_DATE"]
 
 #: status -> the date field its endpoint filters on
-STATUS_DATE = {
-    "new": "purchasedAt",
-    "approved": "approvedAt",
-    "sent": "sentAt",
-    "partiallySent": "sentAt",
-    "delivered": "deliveredAt",
-    "partiallyDelivered": "deliveredAt",
-    "canceled": "canceledAt",
-}
+STATUS_DATE = ORDER_STATUS_DATES  # one declaration of the API fact (§7), shared with the connector
 
 
 def _iso(dt: datetime) -> str:
