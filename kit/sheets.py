@@ -46,6 +46,8 @@ from kit.errors import InputDataError
 from kit.schemas import SCHEMAS, Schema, get_schema, normalize_header
 
 if TYPE_CHECKING:  # pandas is imported lazily: the CLI must start without it
+    from collections.abc import Callable
+
     import pandas as pd
 
 __all__ = [
@@ -1280,6 +1282,20 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
 
         return f" in cell {get_column_letter(position + 1)}{int(rownum[i])}"
 
+    def flag(mask, message: Callable[[int], str], hint: str) -> None:
+        """One error for the rows in ``mask``: the first one shown, the others counted."""
+        i = int(np.argmax(mask))
+        rows = tuple(int(r) for r in rownum[mask])
+        problem(
+            "error",
+            message(i) + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+            row=rows[0],
+            column=header,
+            value=s.iloc[i],
+            rows=rows,
+            hint=hint,
+        )
+
     empty = _is_empty(s)
     if col.type in ("code", "text"):
         if col.type == "code":
@@ -1290,18 +1306,13 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             if not plain and (s.str.contains("E+", regex=False).any() or s.str.contains("e+", regex=False).any()):
                 sci = s.str.contains(_SCI_DIGITS if col.digits else _SCI_EXCEL, regex=True).to_numpy()
             if sci.any():
-                i = int(np.argmax(sci))
-                rows = tuple(int(r) for r in rownum[sci])
-                problem(
-                    "error",
-                    f"{col.name} {s.iloc[i]!r}{where(i)} is in scientific notation: Excel converted the code "
-                    "to a number and its real digits are lost"
-                    + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
-                    row=rows[0],
-                    column=header,
-                    value=s.iloc[i],
-                    rows=rows,
-                    hint=(
+                flag(
+                    sci,
+                    lambda i: (
+                        f"{col.name} {s.iloc[i]!r}{where(i)} is in scientific notation: Excel converted the code "
+                        "to a number and its real digits are lost"
+                    ),
+                    (
                         f"format the {header!r} column as Text and paste the codes again from the ERP"
                         if cell_refs
                         else f"export the file again from the ERP and do not open and save it in Excel; to open it in "
@@ -1311,17 +1322,12 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             if cell_refs and not plain:  # a workbook: Excel turns codes such as "3-12" into dates
                 dated = s.str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d").to_numpy()
                 if dated.any():
-                    i = int(np.argmax(dated))
-                    rows = tuple(int(r) for r in rownum[dated])
-                    problem(
-                        "error",
-                        f"{col.name}{where(i)} is a date ({s.iloc[i][:10]}): Excel turned the code into a date"
-                        + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
-                        row=rows[0],
-                        column=header,
-                        value=s.iloc[i],
-                        rows=rows,
-                        hint=f"format the {header!r} column as Text and paste the codes again from the ERP",
+                    flag(
+                        dated,
+                        lambda i: (
+                            f"{col.name}{where(i)} is a date ({s.iloc[i][:10]}): Excel turned the code into a date"
+                        ),
+                        f"format the {header!r} column as Text and paste the codes again from the ERP",
                     )
             if col.digits and not plain:
                 odd = ~s.str.isdigit() & ~pd.Series(empty, index=s.index)
@@ -1367,17 +1373,10 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                 hint="use one style in the whole column: 1.234,56 (Brazilian) or 1234.56",
             )
         elif bad.any():
-            i = int(np.argmax(bad))
-            rows = tuple(int(r) for r in rownum[bad])
-            problem(
-                "error",
-                f"{col.name}: {s.iloc[i]!r}{where(i)} is not a number"
-                + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
-                row=rows[0],
-                column=header,
-                value=s.iloc[i],
-                rows=rows,
-                hint="write numbers like 1234,56 or 1.234,56 (no text, no units inside the cell)",
+            flag(
+                bad,
+                lambda i: f"{col.name}: {s.iloc[i]!r}{where(i)} is not a number",
+                "write numbers like 1234,56 or 1.234,56 (no text, no units inside the cell)",
             )
         if factor != 1.0:
             values = values * factor
@@ -1385,17 +1384,10 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         if col.min_value is not None:
             neg = arr < col.min_value
             if neg.any():
-                i = int(np.argmax(neg))
-                rows = tuple(int(r) for r in rownum[neg])
-                problem(
-                    "error",
-                    f"{col.name} {s.iloc[i]!r}{where(i)} is negative"
-                    + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
-                    row=rows[0],
-                    column=header,
-                    value=s.iloc[i],
-                    rows=rows,
-                    hint=f"{col.name} cannot be below {col.min_value:g}; fix the value in the ERP and export again",
+                flag(
+                    neg,
+                    lambda i: f"{col.name} {s.iloc[i]!r}{where(i)} is negative",
+                    f"{col.name} cannot be below {col.min_value:g}; fix the value in the ERP and export again",
                 )
         if col.type == "int":
             frac = ~np.isnan(arr) & (np.floor(arr) != arr)
@@ -1421,17 +1413,10 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         mapped = norm.map(_BOOLS)
         bad = (mapped.isna() & ~pd.Series(empty)).to_numpy()
         if bad.any():
-            i = int(np.argmax(bad))
-            rows = tuple(int(r) for r in rownum[bad])
-            problem(
-                "error",
-                f"{col.name}: {s.iloc[i]!r}{where(i)} is not yes/no"
-                + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
-                row=rows[0],
-                column=header,
-                value=s.iloc[i],
-                rows=rows,
-                hint="use Sim/Não, S/N, Ativo/Inativo, 1/0 or true/false",
+            flag(
+                bad,
+                lambda i: f"{col.name}: {s.iloc[i]!r}{where(i)} is not yes/no",
+                "use Sim/Não, S/N, Ativo/Inativo, 1/0 or true/false",
             )
         return mapped.astype("boolean"), None
     if col.type == "date":
