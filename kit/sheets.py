@@ -502,95 +502,30 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
     frame = _read_csv_typed(
         path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style, sample_rows
     )
-    if frame is not None:
-        blob = data if data is not None else path.read_bytes()
-        if codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
-            blob = blob[len(codecs.BOM_UTF8) :]
-        info["strip_rows"] = _rows_to_strip(blob, sep or "\x1f", codec, header_line, len(frame))
-        return _Raw(headers, header_line, frame, header_line + 1, info), schema
-    try:
-        if text is None:
-            try:
-                frame = pd.read_csv(path, encoding=codec, encoding_errors="strict", **kwargs)
-            except UnicodeDecodeError:
-                data = path.read_bytes()
-                _mixed_encoding(data, name, bom=codec == "utf-8-sig")
-                codec, shown = "cp1252", "cp1252"
-                info["encoding"] = shown
-                frame = pd.read_csv(io.StringIO(data.decode(codec, errors="replace")), **kwargs)
-        else:
-            frame = pd.read_csv(io.StringIO(text), **kwargs)
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(headers))})
-    except pd.errors.ParserError as exc:
-        raise _Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
-    raw = _Raw(headers, header_line, frame, header_line + 1, info)
-    return raw, schema
+    if frame is None:
+        try:
+            if text is None:
+                try:
+                    frame = pd.read_csv(path, encoding=codec, encoding_errors="strict", **kwargs)
+                except UnicodeDecodeError:
+                    data = path.read_bytes()
+                    _mixed_encoding(data, name, bom=codec == "utf-8-sig")
+                    codec, shown = "cp1252", "cp1252"
+                    info["encoding"] = shown
+                    frame = pd.read_csv(io.StringIO(data.decode(codec, errors="replace")), **kwargs)
+            else:
+                frame = pd.read_csv(io.StringIO(text), **kwargs)
+        except pd.errors.EmptyDataError:
+            frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(headers))})
+        except pd.errors.ParserError as exc:
+            raise _Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
+    from kit.bytescan import ByteFacts
 
-
-STRIP_ROWS_MAX_FRACTION = 0.5  # past this, stripping every cell is as cheap
-
-
-def _rows_to_strip(blob: bytes, sep: str, codec: str, skip_lines: int, nrows: int):
-    """Data rows whose cells may begin or end with whitespace, or None for "all of them".
-
-    Stripping every text cell is the reader's costliest step on large files and is
-    almost always a no-op. This finds, with vectorised byte tests, every place
-    where a cell could have surrounding whitespace (a space next to a separator,
-    quote or line break; any other whitespace that ``str.strip`` removes, found
-    conservatively by its bytes) and maps it to its row, so only those rows are
-    stripped. When lines and rows do not correspond one to one (a quoted value
-    spanning lines), it answers None and everything is stripped as before.
-    """
-    import numpy as np
-
-    if not codec.replace("-", "").lower().startswith(("utf8", "cp1252", "latin", "iso8859")):
-        return None
-    arr = np.frombuffer(blob, dtype=np.uint8)
-    n = len(arr)
-    newline = np.flatnonzero(arr == 10)
-    line_starts = np.concatenate(([0], newline + 1))
-    if line_starts[-1] == n:  # final newline
-        line_starts = line_starts[:-1]
-    if len(line_starts) - skip_lines != nrows:
-        return None  # quoted line breaks, or rows pandas did not keep line for line
-    sep_byte = ord(sep) if len(sep) == 1 and ord(sep) < 128 else -1
-    edge = np.zeros(256, dtype=bool)  # a space next to these is always at a cell's edge
-    edge[[10, 13, 34]] = True
-    spaces = np.flatnonzero(arr == 32)
-    prev = np.where(spaces > 0, arr[np.maximum(spaces - 1, 0)], 10)
-    nxt = np.where(spaces < n - 1, arr[np.minimum(spaces + 1, n - 1)], 10)
-    at_edge = edge[prev] | edge[nxt]
-    by_sep = ~at_edge & ((prev == sep_byte) | (nxt == sep_byte))
-    suspect = spaces[at_edge]
-    if by_sep.any():
-        # "Cama, Mesa" inside quotes is text, not a cell edge: keep a space next to the
-        # separator only when an even number of quotes precede it on its line.
-        cand = spaces[by_sep]
-        quotes = np.flatnonzero(arr == 34)
-        if len(quotes):
-            line = np.searchsorted(line_starts, cand, side="right") - 1
-            before = np.searchsorted(quotes, cand) - np.searchsorted(quotes, line_starts[line])
-            cand = cand[before % 2 == 0]
-        suspect = np.concatenate((suspect, cand))
-    odd = np.zeros(256, dtype=bool)
-    odd[[9, 11, 12, 28, 29, 30, 31]] = True
-    if sep_byte == 9:
-        odd[9] = False
-    if codec.replace("-", "").lower().startswith("utf8"):
-        # lead bytes of U+0085/U+00A0 (C2) and U+1680, U+2000-U+205F, U+3000 (E1-E3): flag them all
-        odd[[0xC2, 0xE1, 0xE2, 0xE3]] = True
-    else:
-        odd[[0x85, 0xA0]] = True
-    flagged = np.flatnonzero(odd[arr])
-    if sep_byte == -1 and len(sep):  # an unusual separator: be careful
-        return None
-    positions = np.concatenate((suspect, flagged))
-    if len(positions) > nrows * STRIP_ROWS_MAX_FRACTION:
-        return None
-    lines = np.searchsorted(line_starts, positions, side="right") - 1
-    rows = np.unique(lines - skip_lines)
-    return rows[(rows >= 0) & (rows < nrows)]
+    blob = data if data is not None else path.read_bytes()
+    if codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
+        blob = blob[len(codecs.BOM_UTF8) :]
+    info["byte_facts"] = ByteFacts(blob, sep or "\x1f", codec, header_line, len(frame))
+    return _Raw(headers, header_line, frame, header_line + 1, info), schema
 
 
 def _sample_records(lines: list[str], header_line: int, sep: str | None) -> list[list[str]]:
@@ -662,9 +597,13 @@ def _read_csv_typed(source, codec, kwargs, schema, headers, default_style, sampl
             return None
         if col.type == "int" and (np.floor(arr) != arr)[~np.isnan(arr)].any():
             return None
-    for pos in frame.columns:
-        if pos not in numeric and frame[pos].hasnans:  # cells missing at the end of short rows
-            frame[pos] = frame[pos].fillna("")
+    # Cells missing at the end of short rows are NaN in the text columns. A row short of
+    # one column is short of every later one, so from the last text column back, the
+    # first column without NaN proves the earlier ones have none either.
+    for pos in reversed([p for p in frame.columns if p not in numeric]):
+        if not frame[pos].hasnans:
+            break
+        frame[pos] = frame[pos].fillna("")
     return frame
 
 
@@ -1077,7 +1016,8 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
     rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
     # Strip text cells once (numbers: pandas.to_numeric ignores surrounding spaces).
     numeric = {c.name for c in schema.columns if c.type in ("decimal", "int")}
-    strip_rows = info.pop("strip_rows", None)
+    facts = info.pop("byte_facts", None)
+    strip_rows = facts.rows_to_strip() if facts is not None else None
     if strip_rows is not None:  # only the rows the raw bytes show may carry surrounding whitespace
         cells = {}
         for c, m in mapping.items():
@@ -1088,14 +1028,15 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             cells[c] = col
     else:
         cells = {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
-    # Blank rows: nothing in any cell.
-    blank = np.ones(n, dtype=bool)
-    for c in cells.values():
-        blank &= _is_empty(c)
+    # Blank rows: nothing in any cell. Each column is only looked at in the rows still blank.
     mapped_pos = {m.position for m in mapping.values()}
-    for pos in frame.columns:
-        if pos not in mapped_pos:
-            blank &= _is_empty(frame[pos])
+    candidates = np.arange(n)
+    for col in [*cells.values(), *(frame[p] for p in frame.columns if p not in mapped_pos)]:
+        if not len(candidates):
+            break
+        candidates = candidates[_is_empty(col if len(candidates) == n else col.iloc[candidates])]
+    blank = np.zeros(n, dtype=bool)
+    blank[candidates] = True
     # Trailer rows: "Total", "Gerado em ..." (or a totals line with no key) at the end.
     keep = ~blank
     trailer = _trailer_rows(frame, keep, cells, schema)
@@ -1111,8 +1052,19 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
         )
     info["blank_rows"] = int(blank.sum())
     info["trailer_rows"] = len(trailer)
-    if not keep.all():
-        idx = np.flatnonzero(keep)
+    kept = None if keep.all() else np.flatnonzero(keep)
+
+    def rows_with(byte: bytes) -> Any:
+        """Bool mask of the kept rows whose line holds ``byte`` (None: cannot tell)."""
+        rows = facts.rows_with(byte) if facts is not None else None
+        if rows is None:
+            return None
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        return mask if kept is None else mask[kept]
+
+    if kept is not None:
+        idx = kept
         cells = {c: s.iloc[idx].reset_index(drop=True) for c, s in cells.items()}
         rownum = rownum[idx]
         frame = frame.iloc[idx].reset_index(drop=True)
@@ -1124,7 +1076,8 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             hint="export the data again; the export came out empty",
         )
     # Huge cells (any column): usually an unclosed quote that swallowed the rows after it.
-    for pos in frame.columns:
+    no_huge_cells = facts is not None and facts.lines_shorter_than(MAX_CELL_CHARS + 1)
+    for pos in [] if no_huge_cells else frame.columns:
         if frame[pos].dtype.kind == "f":  # numbers read by the fast path
             continue
         lengths = frame[pos].str.len()
@@ -1148,7 +1101,16 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             continue
         m = mapping[col.name]
         values, style = _convert(
-            cells[col.name], col, m.header, m.factor, rownum, default_style, raw.cell_refs, m.position, problem
+            cells[col.name],
+            col,
+            m.header,
+            m.factor,
+            rownum,
+            default_style,
+            raw.cell_refs,
+            m.position,
+            problem,
+            rows_with,
         )
         out[col.name] = values
         if style:
@@ -1239,7 +1201,8 @@ def _trailer_rows(frame: Any, keep: Any, cells: dict[str, Any], schema: Schema) 
 def _is_empty(s) -> Any:
     if s.dtype.kind == "f":
         return s.isna().to_numpy()
-    return (s == "").to_numpy()
+    # numpy's elementwise == on the object array: a fraction of pandas' string comparison
+    return s.to_numpy(dtype=object) == ""
 
 
 def _row_texts(frame, i: int) -> list[str]:
@@ -1269,8 +1232,12 @@ def _empty(type_: str, n: int) -> Any:
     return pd.Series(index=pd.RangeIndex(n), dtype="str")
 
 
-def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem):
-    """Convert one stripped text column to its type; report bad values. Returns (values, decimal style)."""
+def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem, rows_with=None):
+    """Convert one stripped text column to its type; report bad values. Returns (values, decimal style).
+
+    ``rows_with(byte)`` (from the raw bytes) narrows per-cell tests to the rows whose
+    line holds the byte they look for; None from it means every row.
+    """
     import numpy as np
     import pandas as pd
 
@@ -1296,15 +1263,30 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             hint=hint,
         )
 
+    def where_byte(byte: bytes, test: Callable[[Any], Any]) -> Any:
+        """Bool mask of ``test`` over the column, run only in rows whose line holds ``byte``."""
+        lines = rows_with(byte) if rows_with is not None else None
+        if lines is None:
+            return test(s).to_numpy(dtype=bool)
+        out = np.zeros(len(s), dtype=bool)
+        if lines.any():
+            out[lines] = test(s[lines]).to_numpy(dtype=bool)
+        return out
+
     empty = _is_empty(s)
     if col.type in ("code", "text"):
         if col.type == "code":
             plain = col.digits and bool((s.str.isdigit().to_numpy() | empty).all())  # the usual EAN/NCM
-            if not plain and s.str.startswith("'").any():  # Excel's "store as text" prefix
+            if not plain and where_byte(b"'", lambda t: t.str.startswith("'")).any():  # Excel's text prefix
                 s = s.str.removeprefix("'")
             sci = np.zeros(len(s), dtype=bool)
-            if not plain and (s.str.contains("E+", regex=False).any() or s.str.contains("e+", regex=False).any()):
-                sci = s.str.contains(_SCI_DIGITS if col.digits else _SCI_EXCEL, regex=True).to_numpy()
+            exponent = (
+                where_byte(b"+", lambda t: t.str.contains("E+", regex=False) | t.str.contains("e+", regex=False))
+                if not plain
+                else sci
+            )
+            if exponent.any():
+                sci = exponent & s.str.contains(_SCI_DIGITS if col.digits else _SCI_EXCEL, regex=True).to_numpy()
             if sci.any():
                 flag(
                     sci,
@@ -1409,9 +1391,12 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             return pd.Series(pd.arrays.IntegerArray(ints, missing)), style
         return pd.Series(arr, dtype="float64"), style
     if col.type == "bool":
-        norm = s.str.lower()
-        mapped = norm.map(_BOOLS)
-        bad = (mapped.isna() & ~pd.Series(empty)).to_numpy()
+        # a handful of distinct words: look each up once
+        codes, uniques = pd.factorize(s.to_numpy(dtype=object))
+        truth = [_BOOLS.get(str(u).lower()) for u in uniques] + [None]  # code -1 (NaN): unknown
+        known = np.array([t is not None for t in truth])[codes]
+        mapped = pd.Series(pd.arrays.BooleanArray(np.array([bool(t) for t in truth])[codes], ~known))
+        bad = ~known & ~empty
         if bad.any():
             flag(
                 bad,
