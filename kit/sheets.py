@@ -1023,8 +1023,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
         for c, m in mapping.items():
             col = frame[m.position]
             if c not in numeric and len(strip_rows):
-                col = col.copy()
-                col.iloc[strip_rows] = col.iloc[strip_rows].str.strip()
+                col = _strip_rows(col, strip_rows)
             cells[c] = col
     else:
         cells = {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
@@ -1115,7 +1114,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
         out[col.name] = values
         if style:
             decimal_styles[col.name] = style
-    result = pd.DataFrame(out)
+    result = pd.DataFrame(out, copy=False)
     result["_row"] = rownum
     info["decimal"] = (
         "comma" if "comma" in decimal_styles.values() else "point" if "point" in decimal_styles.values() else "n/a"
@@ -1196,6 +1195,20 @@ def _trailer_rows(frame: Any, keep: Any, cells: dict[str, Any], schema: Schema) 
     if len(found) >= len(idx):  # everything looks like a footer: it is data
         return []
     return sorted(found)
+
+
+def _strip_rows(col, rows):
+    """``col`` with the text cells of ``rows`` stripped (a copy only when one changes)."""
+    import numpy as np
+
+    before = col.to_numpy(dtype=object)[rows]
+    # str.strip() returns the very same object when there is nothing to strip
+    changed = [k for k, v in enumerate(before) if isinstance(v, str) and v.strip() is not v]
+    if not changed:  # most cells of a flagged row have nothing to strip
+        return col
+    col = col.copy()
+    col.iloc[rows[changed]] = np.array([v.strip() for v in before[changed]], dtype=object)
+    return col
 
 
 def _is_empty(s) -> Any:
