@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.golive.codes import as_objects, ean_valid_mask, ncm_valid_mask
+from kit.golive.codes import as_objects, ean_valid_mask, factorize_text, ncm_valid_mask, text_lengths
 from kit.golive.context import GoliveContext
 from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_findings, make_findings
 from kit.golive.registry import register_check
@@ -80,7 +80,7 @@ class SideKeys:
 def _factorize_both(erp: pd.Series, store: pd.Series) -> tuple[np.ndarray, np.ndarray, int, int]:
     # Object arrays hash several times faster than the python-backed str dtype.
     a, b = as_objects(erp, clean=True), as_objects(store, clean=True)
-    codes, uniques = pd.factorize(np.concatenate([a, b]))
+    codes, uniques = factorize_text(np.concatenate([a, b]))
     blank = int(np.nonzero(uniques == "")[0][0]) if (uniques == "").any() else -1
     return codes[: len(a)].astype(np.int64), codes[len(a) :].astype(np.int64), len(uniques), blank
 
@@ -128,7 +128,7 @@ def matched(ctx: GoliveContext) -> pd.DataFrame:
             data[f"{col}_store"] = store[col].to_numpy()[st]
         data["channel_id"] = store["channel_id"].to_numpy()[st]
         data["status"] = store["status"].to_numpy()[st]
-        frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in data.items()})
+        frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in data.items()}, copy=False)
         ctx.cache["matched"] = frame
     return ctx.cache["matched"]
 
@@ -266,8 +266,8 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
             cid = as_objects(df["channel_id"], clean=True)
             given = np.nonzero(cid != "")[0]
             if given.size:
-                cid_codes, _ = pd.factorize(cid[given])
-                var_codes, var_uniques = pd.factorize(as_objects(df["variation_id"], clean=True)[given])
+                cid_codes, _ = factorize_text(cid[given])
+                var_codes, var_uniques = factorize_text(as_objects(df["variation_id"], clean=True)[given])
                 key = cid_codes.astype(np.int64) * np.int64(len(var_uniques) + 1) + var_codes
                 dup_id = df.iloc[given[pd.Series(key).duplicated(keep=False).to_numpy()]]
             else:
@@ -383,7 +383,7 @@ def check_required_fields(ctx: GoliveContext) -> pd.DataFrame:
         has_sku = ~k[side].sku_blank
         here = IN_SIDE[side]
         sev = BLOQUEIO if side == "erp" else AVISO
-        too_long = df["title"].str.len().to_numpy(dtype=float, na_value=0) > req.title_max
+        too_long = text_lengths(as_objects(df["title"], clean=True)) > req.title_max
         long = df.iloc[np.nonzero(too_long & has_sku)[0]]
         if len(long):
             frames.append(

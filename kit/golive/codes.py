@@ -12,7 +12,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["GTIN_LENGTHS", "ean_valid_mask", "ean_is_valid", "ncm_valid_mask", "blank_mask", "as_objects"]
+__all__ = [
+    "GTIN_LENGTHS",
+    "ean_valid_mask",
+    "ean_is_valid",
+    "ncm_valid_mask",
+    "blank_mask",
+    "as_objects",
+    "factorize_text",
+    "text_lengths",
+]
 
 GTIN_LENGTHS = (8, 12, 13, 14)  # GTIN-8, UPC-A (GTIN-12), EAN-13, GTIN-14
 _EAN_WIDTH = 15  # one more than the longest GTIN: anything longer is cut to 15 and fails the length test
@@ -34,6 +43,36 @@ def as_objects(values: pd.Series | np.ndarray | list, *, clean: bool = False) ->
         out = out.copy()
         out[missing] = ""
     return out
+
+
+def factorize_text(objs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pandas.factorize`` of an object array of ``str``: (int64 codes, uniques in first-seen order).
+
+    Goes through the strings' 64-bit hashes: an integer hash table is about twice
+    as fast as pandas' object one on a million fresh strings. Exact: every value
+    is compared with its group's first value, and on any mismatch (a hash
+    collision, or values that are not plain strings) it falls back to
+    ``pandas.factorize``.
+    """
+    objs = np.asarray(objs, dtype=object)
+    try:
+        hashes = np.fromiter(map(hash, objs), dtype=np.int64, count=len(objs))
+    except TypeError:  # an unhashable value: let pandas decide
+        codes, uniques = pd.factorize(objs)
+        return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
+    codes, unique_hashes = pd.factorize(hashes)
+    first = np.empty(len(unique_hashes), dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(objs) - 1, -1, -1)  # the last write wins: each code's first row
+    uniques = objs[first]
+    if not (objs == uniques[codes]).all():  # a collision (or NaN, which is not equal to itself)
+        codes, pd_uniques = pd.factorize(objs)
+        return codes.astype(np.int64, copy=False), np.asarray(pd_uniques, dtype=object)
+    return codes.astype(np.int64, copy=False), uniques
+
+
+def text_lengths(objs: np.ndarray) -> np.ndarray:
+    """``len`` of each ``str`` of an object array (no missing values) as int64."""
+    return np.fromiter(map(len, objs), dtype=np.int64, count=len(objs))
 
 
 def blank_mask(values: pd.Series) -> pd.Series:

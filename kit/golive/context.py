@@ -197,7 +197,8 @@ def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
         if col in _TEXT:
             if col in df.columns:
                 arr = df[col].to_numpy(dtype=object)
-                missing = pd.isna(arr)
+                # the reader's "str" columns hold NaN for missing (x != x only for NaN): cheaper than isna
+                missing = (arr != arr) if from_reader and df[col].dtype == "str" else pd.isna(arr)
                 if missing.any():
                     arr = arr.copy()
                     arr[missing] = ""
@@ -214,13 +215,13 @@ def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
             else:
                 data[col] = np.full(n, np.nan)
         elif col == "active":
-            data[col] = df[col].to_numpy() if col in df.columns else np.ones(n, dtype=bool)
+            data[col] = pd.Series(df[col].array, copy=False) if col in df.columns else np.ones(n, dtype=bool)
     for c in df.columns:
-        if c not in data:
-            data[c] = df[c].to_numpy()
+        if c not in data:  # other columns as they are (no copy, no type inference on object arrays)
+            data[c] = pd.Series(df[c].array, copy=False)
     if "_row" not in data:
         data["_row"] = np.arange(2, n + 2)
-    prepared = pd.DataFrame(data)
+    prepared = pd.DataFrame(data, copy=False)
     prepared.attrs.update(df.attrs)
     prepared.attrs["golive_prepared"] = True
     return prepared

@@ -73,7 +73,7 @@ def listing_groups(ctx: GoliveContext) -> pd.DataFrame:
     parent = as_objects(erp["parent_sku"], clean=True)[pos]
     links = []
     for col in (listing, parent):
-        codes, _ = pd.factorize(np.where(col == "", None, col))  # None -> -1
+        codes, _ = pd.factorize(np.where(col == "", None, col))  # None -> -1: a blank links nothing
         links.append(codes.astype(np.int64))
     group = _components(len(pos), links)
     sizes = np.bincount(group, minlength=len(pos))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pandas as pd
+import pytest
 from stdnum import ean as stdnum_ean
 
-from kit.golive.codes import blank_mask, ean_is_valid, ean_valid_mask, ncm_valid_mask
+from kit.golive.codes import blank_mask, ean_is_valid, ean_valid_mask, factorize_text, ncm_valid_mask, text_lengths
 from kit.sample import ean13
 
 
@@ -51,3 +53,36 @@ def test_index_is_kept_and_blanks_are_separate():
 def test_ncm_eight_digits():
     s = pd.Series(["61091000", "6109.10.00", "6109100", "610910000", "6109100A", "", None, "6109.10.00.0"])
     assert ncm_valid_mask(s).tolist() == [True, True, False, False, False, False, False, False]
+
+
+class _Clash(str):
+    """A string whose hash collides with every other one's."""
+
+    def __hash__(self) -> int:
+        return 7
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_factorize_text_is_pandas_factorize(seed):
+    rng = random.Random(seed)
+    values = np.array(
+        [rng.choice(["", "A-1", "a-1", "Ação", " x", "x"]) + str(rng.randint(0, 50)) for _ in range(2000)],
+        dtype=object,
+    )
+    codes, uniques = factorize_text(values)
+    expected_codes, expected_uniques = pd.factorize(values)
+    assert codes.tolist() == expected_codes.tolist()
+    assert uniques.tolist() == list(expected_uniques)
+    assert text_lengths(values).tolist() == [len(v) for v in values]
+
+
+def test_factorize_text_survives_hash_collisions_and_odd_values():
+    clashing = np.array([_Clash("a"), _Clash("b"), _Clash("a"), "c"], dtype=object)
+    codes, uniques = factorize_text(clashing)
+    assert codes.tolist() == [0, 1, 0, 2] and [str(u) for u in uniques] == ["a", "b", "c"]
+    with_nan = np.array(["a", float("nan"), "a", float("nan")], dtype=object)
+    codes, _ = factorize_text(with_nan)
+    assert codes.tolist() == pd.factorize(with_nan)[0].tolist()  # NaN is missing (-1), as in pandas
+    unhashable = np.array([["x"], "a"], dtype=object)
+    with pytest.raises(TypeError):
+        factorize_text(unhashable)  # as pandas.factorize itself
