@@ -67,6 +67,7 @@ class ByteFacts:
         bare_cr = blob.count(b"\r") - blob.count(b"\r\n") if blob.find(b"\r") >= 0 else 0
         self.usable = ascii_compatible(codec) and self.sep_byte >= 0 and bare_cr == 0 and lines - skip_lines == nrows
         self._ends: np.ndarray | None = None
+        self._quotes: np.ndarray | None = None  # every quote's position, found by _spaces_at_edges
 
     # --- public answers ---------------------------------------------------------------------
 
@@ -96,16 +97,16 @@ class ByteFacts:
     def rows_to_strip(self) -> np.ndarray | None:
         """Data rows whose cells may begin or end with whitespace, or None for "maybe all".
 
-        Flags a space next to a line end, a quote or a separator, and any other
-        whitespace character ``str.strip`` removes wherever it is. Those rows are
-        stripped; the others provably need not be.
+        Flags a space next to a line end, a quote or a separator (one inside a
+        quoted cell, as in ``"Cama, Mesa"``, only when the file's quoting is too
+        irregular to tell), and any other whitespace character ``str.strip``
+        removes wherever it is. Those rows are stripped; the others provably need
+        not be.
         """
         if not self.usable:
             return None
-        # A space next to a separator inside quotes ("Cama, Mesa") is text, but telling which
-        # are needs a quote-state parser (a quote inside an unquoted cell is literal): those
-        # rows are simply stripped too, which costs about what telling them apart would.
-        positions = np.concatenate((*self._spaces_at_edges(), self._odd_spaces()))
+        edge, by_sep = self._spaces_at_edges()
+        positions = np.concatenate((edge, self._outside_quotes(by_sep), self._odd_spaces()))
         if len(positions) > self.nrows // 2:
             return None  # stripping every cell is as cheap
         return self._rows_of(positions)
@@ -119,6 +120,7 @@ class ByteFacts:
         crlf = self.blob.find(b"\r") >= 0
         edge_parts: list[np.ndarray] = []
         sep_parts: list[np.ndarray] = []
+        quote_parts: list[np.ndarray] = []
         size = min(CHUNK_BYTES, len(arr))
         sp = np.empty(size + 1, dtype=bool)
         strong = np.empty(size + 1, dtype=bool)
@@ -130,14 +132,19 @@ class ByteFacts:
             chunk = arr[start : start + size + 1]
             m = len(chunk)
             s, st, w, t = sp[:m], strong[:m], weak[:m], tmp[:m]
+            if quotes:  # every quote's position, for _outside_quotes (the overlap byte is the next chunk's)
+                np.equal(chunk, _QUOTE, out=t)
+                quote_parts.append(np.flatnonzero(t[: min(m, size)]) + start)
             np.equal(chunk, _SPACE, out=s)
             if not s.any():
                 continue
             np.equal(chunk, _NL, out=st)
-            for byte, present in ((_QUOTE, quotes), (_CR, crlf)):
-                if present:
-                    np.equal(chunk, byte, out=t)
-                    st |= t
+            if quotes:
+                np.equal(chunk, _QUOTE, out=t)
+                st |= t
+            if crlf:
+                np.equal(chunk, _CR, out=t)
+                st |= t
             np.equal(chunk, self.sep_byte, out=w)
             for found, cls in ((edge_parts, st), (sep_parts, w)):
                 h = hit[: m - 1]
@@ -149,7 +156,37 @@ class ByteFacts:
                     found.append(np.flatnonzero(h) + start)
         if len(arr) and arr[0] == _SPACE:
             edge_parts.append(np.zeros(1, dtype=np.int64))
+        self._quotes = _joined(quote_parts)
         return _joined(edge_parts), _joined(sep_parts)
+
+    def _outside_quotes(self, positions: np.ndarray) -> np.ndarray:
+        """``positions`` without those inside quoted cells, when the quoting is regular enough to tell.
+
+        The parser opens a quoted cell at a quote that starts a cell and closes it
+        at a quote followed by the separator or a line end; ``""`` inside is an
+        escaped quote. If every quote of the file is one of those, in that order,
+        the quotes before a position are odd exactly when it is inside a quoted
+        cell (lines are rows here, so no quoted cell spans lines). A quote
+        anywhere else (``TV 24" LED``: literal, in an unquoted cell) breaks the
+        count, and then no position is dropped.
+        """
+        quotes = self._quotes if self._quotes is not None else self._find_all(b'"')
+        if not len(positions) or not len(quotes):
+            return positions
+        arr = np.frombuffer(self.blob, dtype=np.uint8)
+        n = len(arr)
+        prev = arr[np.maximum(quotes - 1, 0)]
+        nxt = arr[np.minimum(quotes + 1, n - 1)]
+        escaped_pair = np.diff(quotes) == 1  # "" : quote k and k + 1 side by side
+        after_quote = np.concatenate(([False], escaped_pair))
+        before_quote = np.concatenate((escaped_pair, [False]))
+        opens = (quotes == 0) | (prev == self.sep_byte) | (prev == _NL) | after_quote
+        closes = (quotes == n - 1) | (nxt == self.sep_byte) | (nxt == _NL) | (nxt == _CR) | before_quote
+        in_order = np.where(np.arange(len(quotes)) % 2 == 0, opens, closes)
+        if not in_order.all():
+            return positions
+        inside = np.searchsorted(quotes, positions) % 2 == 1
+        return positions[~inside]
 
     def _odd_spaces(self) -> np.ndarray:
         """Positions of whitespace other than space, LF, CR (and a tab separator)."""

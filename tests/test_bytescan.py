@@ -30,7 +30,13 @@ def _random_csv(seed: int, sep: str, crlf: bool) -> tuple[bytes, list[list[str]]
     out = io.StringIO()
     writer = csv.writer(out, delimiter=sep, lineterminator="\r\n" if crlf else "\n")
     writer.writerow([f"h{i}" for i in range(ncols)])
-    writer.writerows(rows)
+    for row in rows:
+        if seed % 2 and rng.random() < 0.1:
+            # written by hand, unquoted: a literal quote inside a cell (24" TV), spaces kept as they are
+            row[:] = [c.replace(sep, "").replace('"', "") + (' 24" TV ' if j == 0 else "") for j, c in enumerate(row)]
+            out.write(sep.join(row) + ("\r\n" if crlf else "\n"))
+        else:
+            writer.writerow(row)
     return out.getvalue().encode("utf-8"), rows
 
 
@@ -64,6 +70,16 @@ def test_rows_to_strip_flags_edges_and_separator_spaces_only():
     # row 0: a separator's space inside quotes (text, flagged all the same: conservative);
     # row 4: a literal quote in an unquoted cell does not hide " Samsung"; row 5: inner spaces only
     assert facts.rows_to_strip().tolist() == [0, 1, 2, 4]
+
+
+def test_a_separator_space_inside_regular_quotes_is_not_an_edge():
+    clean = b"k,v\n" * 10
+    blob = b'h1,h2\nabc,"Cama, Mesa e Banho"\n"Diz:""oi"", ok",x\n"a", b\n' + clean
+    facts = ByteFacts(blob, ",", "utf-8", 1, 13)
+    assert facts.rows_to_strip().tolist() == [2]  # only the space after a closed quote is outside
+    literal = blob + b'TV 24" LED,y\n'  # a quote inside an unquoted cell: the quote count means nothing
+    facts = ByteFacts(literal, ",", "utf-8", 1, 14)
+    assert facts.rows_to_strip().tolist() == [0, 1, 2, 13]  # 13: its spaces touch the literal quote
 
 
 def test_no_answer_when_lines_are_not_rows_or_the_encoding_moves_ascii():

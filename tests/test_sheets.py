@@ -654,6 +654,8 @@ def _messy_csv(path, seed, rows=400):
         # most rows clean: the defects must be found among many good rows, past the sniffed sample
         # even seeds keep numbers plain, so the C parser reads them (the typed path); odd ones do not
         choices = {c: v[:2] if c in ("price", "stock") and seed % 2 == 0 else v for c, v in _MESSY.items()}
+        if seed % 5 == 0:  # regular quoting only (no literal quote in an unquoted cell)
+            choices["title"] = [t for t in choices["title"] if "24" not in t]
         cells = [(choices[c][0] if rng.random() < 0.9 else rng.choice(choices[c])).format(i=i) for c in cols]
         if rng.random() < 0.03:
             cells = cells[: rng.randint(1, len(cells))]  # a short row
