@@ -77,20 +77,22 @@ class SideKeys:
     keyed: np.ndarray  # row positions of the first occurrence of each non-blank SKU
 
 
-def _factorize_both(erp: pd.Series, store: pd.Series) -> tuple[np.ndarray, np.ndarray, int, int]:
+def _factorize_both(erp: pd.Series, store: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Codes of both sides in one code space, the distinct values, and the code of ``""`` (or -1)."""
     # Object arrays hash several times faster than the python-backed str dtype.
     a, b = as_objects(erp, clean=True), as_objects(store, clean=True)
     codes, uniques = factorize_text(np.concatenate([a, b]))
     blank = int(np.nonzero(uniques == "")[0][0]) if (uniques == "").any() else -1
-    return codes[: len(a)].astype(np.int64), codes[len(a) :].astype(np.int64), len(uniques), blank
+    return codes[: len(a)], codes[len(a) :], uniques, blank
 
 
 def keys(ctx: GoliveContext) -> dict[str, Any]:
     """SKU and EAN codes of both sides, computed once per context."""
     if "keys" not in ctx.cache:
-        sku_e, sku_s, n_sku, blank_sku = _factorize_both(ctx.erp["sku"], ctx.store["sku"])
-        ean_e, ean_s, n_ean, blank_ean = _factorize_both(ctx.erp["ean"], ctx.store["ean"])
-        out: dict[str, Any] = {"n_sku": n_sku, "n_ean": n_ean}
+        sku_e, sku_s, sku_values, blank_sku = _factorize_both(ctx.erp["sku"], ctx.store["sku"])
+        ean_e, ean_s, ean_values, blank_ean = _factorize_both(ctx.erp["ean"], ctx.store["ean"])
+        # ean_values: each distinct EAN once (validated once, not once per row and side)
+        out: dict[str, Any] = {"n_sku": len(sku_values), "n_ean": len(ean_values), "ean_values": ean_values}
         for side, sku, ean in (("erp", sku_e, ean_e), ("store", sku_s, ean_s)):
             sku_blank, ean_blank = sku == blank_sku, ean == blank_ean
             first = ~pd.Series(sku).duplicated().to_numpy()
@@ -118,16 +120,20 @@ def _matched_rows(ctx: GoliveContext) -> tuple[np.ndarray, np.ndarray]:
 
 
 def matched(ctx: GoliveContext) -> pd.DataFrame:
-    """ERP and store rows with the same SKU side by side (``*_erp`` / ``*_store``)."""
+    """ERP and store rows with the same SKU side by side.
+
+    Columns: ``sku``, ``channel_id``, ``price_erp``/``price_store``,
+    ``stock_erp``/``stock_store``, and ``pos_erp``/``pos_store``, the row
+    positions in ``ctx.erp``/``ctx.store`` (for any other column).
+    """
     if "matched" not in ctx.cache:
         e, st = _matched_rows(ctx)
         erp, store = ctx.erp, ctx.store
-        data: dict[str, Any] = {"sku": erp["sku"].to_numpy()[e]}
-        for col in ("ean", "title", "price", "stock", "_row"):
+        data: dict[str, Any] = {"sku": erp["sku"].to_numpy()[e], "channel_id": store["channel_id"].to_numpy()[st]}
+        for col in ("price", "stock"):
             data[f"{col}_erp"] = erp[col].to_numpy()[e]
             data[f"{col}_store"] = store[col].to_numpy()[st]
-        data["channel_id"] = store["channel_id"].to_numpy()[st]
-        data["status"] = store["status"].to_numpy()[st]
+        data["pos_erp"], data["pos_store"] = e, st
         frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in data.items()}, copy=False)
         ctx.cache["matched"] = frame
     return ctx.cache["matched"]
@@ -192,8 +198,7 @@ def _suggest(
     how = np.full(n, "", dtype=object)
     with_ean = ot.keyed[~ot.ean_blank[ot.keyed]]
     first_by_ean = np.full(k["n_ean"], -1, dtype=np.int64)
-    codes, first = np.unique(ot.ean[with_ean], return_index=True)
-    first_by_ean[codes] = with_ean[first]
+    first_by_ean[ot.ean[with_ean][::-1]] = with_ean[::-1]  # the last write wins: each EAN's first row
     j = np.where(me.ean_blank[rows], -1, first_by_ean[me.ean[rows]])
     hit = j >= 0
     other_sku = odf["sku"].to_numpy()
@@ -246,7 +251,9 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
                 )
             )  # fmt: skip
         # One EAN on several SKUs: distinct (EAN, SKU) pairs, counted per EAN.
-        with_ean = np.nonzero(~sk.ean_blank)[0]
+        # only an EAN on two rows or more can be on two SKUs
+        seen = np.bincount(sk.ean[~sk.ean_blank], minlength=k["n_ean"])
+        with_ean = np.nonzero(~sk.ean_blank & (seen[sk.ean] > 1))[0]
         pair = sk.ean[with_ean] * np.int64(k["n_sku"]) + sk.sku[with_ean]
         distinct = with_ean[~pd.Series(pair).duplicated().to_numpy()]
         per_ean = np.bincount(sk.ean[distinct], minlength=k["n_ean"])
@@ -292,13 +299,14 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
     """EAN check digits, NCM format, company CNPJ, price > 0 and stock >= 0."""
     k = keys(ctx)
     frames = [_cnpj_findings(ctx)]
+    ean_ok = ean_valid_mask(k["ean_values"], clean=True).to_numpy()  # per distinct EAN
     for side in ("erp", "store"):
         df = _frame(ctx, side)
         sk = k[side]
         has_sku = ~sk.sku_blank
         here = IN_SIDE[side]
         strict = BLOQUEIO if side == "erp" else AVISO  # the ERP's values are what will be sent
-        bad = df.iloc[np.nonzero(~sk.ean_blank & ~ean_valid_mask(df["ean"], clean=True).to_numpy())[0]]
+        bad = df.iloc[np.nonzero(~sk.ean_blank & ~ean_ok[sk.ean])[0]]
         if len(bad):
             frames.append(
                 make_findings(
@@ -318,7 +326,9 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
         ncm = as_objects(df["ncm"], clean=True)
         ncm_given = ncm != ""
         if side == "erp" or ncm_given.any():
-            wrong = ~ncm_valid_mask(df["ncm"], clean=True).to_numpy() & has_sku & (ncm_given | (side == "erp"))
+            codes, distinct = pd.factorize(ncm)  # a catalogue has few distinct NCMs: check each once
+            ncm_ok = ncm_valid_mask(np.asarray(distinct, dtype=object), clean=True).to_numpy()[codes]
+            wrong = ~ncm_ok & has_sku & (ncm_given | (side == "erp"))
             bad_ncm = df.iloc[np.nonzero(wrong)[0]]
             if len(bad_ncm):
                 frames.append(

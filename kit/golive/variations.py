@@ -73,8 +73,10 @@ def listing_groups(ctx: GoliveContext) -> pd.DataFrame:
     parent = as_objects(erp["parent_sku"], clean=True)[pos]
     links = []
     for col in (listing, parent):
-        codes, _ = pd.factorize(np.where(col == "", None, col))  # None -> -1: a blank links nothing
-        links.append(codes.astype(np.int64))
+        codes = np.full(len(col), -1, dtype=np.int64)  # a blank links nothing
+        given = np.nonzero(col != "")[0]
+        codes[given] = pd.factorize(col[given])[0]
+        links.append(codes)
     group = _components(len(pos), links)
     sizes = np.bincount(group, minlength=len(pos))
     keep = sizes[group] > 1
