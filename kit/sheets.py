@@ -1092,11 +1092,15 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
                 hint="the export is probably broken (an unclosed quote joins the rows after it); export it again",
             )
     out: dict[str, Any] = {}
+    absent: dict[str, Any] = {}
     decimal_styles: dict[str, str] = {}
     default_style = info.get("default_decimal", "point")
     for col in schema.columns:
         if col.name not in mapping:
-            out[col.name] = _empty(col.type, len(rownum))
+            # columns the file lacks share one all-empty array per type (copy-on-write keeps them apart)
+            if col.type not in absent:
+                absent[col.type] = _empty(col.type, len(rownum))
+            out[col.name] = absent[col.type]
             continue
         m = mapping[col.name]
         values, style = _convert(
@@ -1340,11 +1344,17 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
                             value=s.iloc[i],
                             rows=tuple(int(r) for r in rownum[still]),
                         )
+        if not empty.any() and s.dtype == "str":
+            return s, None  # nothing to blank out: no copy
         return s.where(~empty, None).astype("str"), None
     if col.type in ("decimal", "int") and s.dtype.kind == "f":  # already parsed and checked by the fast path
-        arr = s.to_numpy(dtype="float64") * factor
+        arr = s.to_numpy(dtype="float64")
+        if factor != 1.0:
+            arr = arr * factor
         missing = np.isnan(arr)
-        style = default_style if (np.floor(arr) != arr)[~missing].any() else None
+        with np.errstate(invalid="ignore"):
+            fraction = bool(np.any(np.mod(arr, 1.0) != 0) if not missing.any() else np.any(np.mod(arr[~missing], 1.0)))
+        style = default_style if fraction else None
         if col.type == "int":
             return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, arr).astype("int64"), missing)), style
         return pd.Series(arr), style
