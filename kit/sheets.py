@@ -188,7 +188,9 @@ def read_table(path: str | Path, kind: str | None = None, *, sheet: str | int | 
     Returns:
         A DataFrame with every column of the schema (absent optional ones are empty),
         codes as text, numbers parsed, ``_row`` = the 1-based row number in the file,
-        and ``df.attrs["source"] = {"file", "sheet"}`` (plus ``"kind"``).
+        and ``df.attrs["source"] = {"file", "sheet"}`` (plus ``"kind"``, and
+        ``"empty_cells"``: per column, how many cells are empty; a text column
+        holds NaN exactly there).
 
     Raises:
         InputDataError: naming file/sheet/row/column of the first problem; its
@@ -207,7 +209,7 @@ def inspect_table(path: str | Path, kind: str | None = None, sheet: str | int | 
     Returns a JSON-friendly dict: ``file``, ``format``, ``encoding``, ``separator``,
     ``decimal``, ``sheet``, ``sheets``, ``kind``, ``kind_guessed``, ``header_row``,
     ``columns`` (original header -> canonical column, type, unit factor),
-    ``missing_columns``, ``dtypes``, ``rows``, ``blank_rows``, ``trailer_rows``,
+    ``missing_columns``, ``empty_cells`` (per column), ``dtypes``, ``rows``, ``blank_rows``, ``trailer_rows``,
     ``problems`` (list of dicts) and ``ok`` (no error-level problem).
 
     Raises:
@@ -1093,6 +1095,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             )
     out: dict[str, Any] = {}
     absent: dict[str, Any] = {}
+    empty_cells: dict[str, int] = {}  # per column: cells with nothing in them (a text column's NaN)
     decimal_styles: dict[str, str] = {}
     default_style = info.get("default_decimal", "point")
     for col in schema.columns:
@@ -1101,8 +1104,11 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             if col.type not in absent:
                 absent[col.type] = _empty(col.type, len(rownum))
             out[col.name] = absent[col.type]
+            empty_cells[col.name] = len(rownum)
             continue
         m = mapping[col.name]
+        empty = _is_empty(cells[col.name])
+        empty_cells[col.name] = int(empty.sum())
         values, style = _convert(
             cells[col.name],
             col,
@@ -1114,6 +1120,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             m.position,
             problem,
             rows_with,
+            empty,
         )
         out[col.name] = values
         if style:
@@ -1124,9 +1131,10 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
         "comma" if "comma" in decimal_styles.values() else "point" if "point" in decimal_styles.values() else "n/a"
     )
     info["decimal_by_column"] = decimal_styles
+    info["empty_cells"] = empty_cells
     # Required values and duplicate keys.
     for col in schema.columns:
-        if col.required and col.name in mapping and col.type in ("code", "text"):
+        if col.required and col.name in mapping and col.type in ("code", "text") and empty_cells[col.name]:
             empty = result[col.name].isna().to_numpy()
             if empty.any():
                 rows = tuple(int(r) for r in rownum[empty])
@@ -1159,6 +1167,7 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
             )
     result.attrs["source"] = {"file": name, "sheet": sheet}
     result.attrs["kind"] = schema.name
+    result.attrs["empty_cells"] = dict(empty_cells)
     result.attrs["warnings"] = [_describe(p) for p in problems if p.severity == "warning"][:20]
     return result
 
@@ -1249,11 +1258,12 @@ def _empty(type_: str, n: int) -> Any:
     return pd.Series(index=pd.RangeIndex(n), dtype="str")
 
 
-def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem, rows_with=None):
+def _convert(s, col, header, factor, rownum, default_style, cell_refs, position, problem, rows_with=None, empty=None):
     """Convert one stripped text column to its type; report bad values. Returns (values, decimal style).
 
     ``rows_with(byte)`` (from the raw bytes) narrows per-cell tests to the rows whose
-    line holds the byte they look for; None from it means every row.
+    line holds the byte they look for; None from it means every row. ``empty``:
+    the column's empty cells, when the caller has them already.
     """
     import numpy as np
     import pandas as pd
@@ -1290,7 +1300,8 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             out[lines] = test(s[lines]).to_numpy(dtype=bool)
         return out
 
-    empty = _is_empty(s)
+    if empty is None:
+        empty = _is_empty(s)
     if col.type in ("code", "text"):
         if col.type == "code":
             plain = col.digits and bool((s.str.isdigit().to_numpy() | empty).all())  # the usual EAN/NCM

@@ -688,3 +688,14 @@ def test_byte_facts_change_no_value_and_no_message(tmp_path, monkeypatch, seed):
     pd.testing.assert_frame_equal(fast[0], slow[0])
     assert fast[1] == slow[1]
     assert fast[1], "the messy file should have problems to report"
+
+
+def test_empty_cells_are_counted_per_column(tmp_path):
+    path = write(tmp_path, "SKU;EAN;Título;Marca;Preço\nA-1;;Caneca;;10\nA-2;789;Prato ;  ;\nA-3;;Pires;;3\n")
+    df = read_table(path, "listings")
+    counts = df.attrs["empty_cells"]  # a cell of spaces is empty too
+    assert (counts["sku"], counts["ean"], counts["title"], counts["brand"], counts["price"]) == (0, 2, 0, 3, 1)
+    assert counts["ncm"] == 3  # a column the file lacks: empty throughout
+    for col in ("ean", "title", "brand", "ncm"):  # a text column holds NaN exactly in its empty cells
+        assert df[col].isna().sum() == counts[col]
+    assert inspect_table(path, "listings")["empty_cells"] == counts

@@ -191,14 +191,19 @@ def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
     if not df.columns.is_unique:
         raise InputDataError("the table has duplicated columns", hint="remove repeated headers")
     from_reader = "kind" in df.attrs  # kit.sheets.read_table strips every cell
+    empty_cells = df.attrs.get("empty_cells", {}) if from_reader else {}
     data: dict[str, Any] = {}
     n = len(df)
     for col in columns:
         if col in _TEXT:
-            if col in df.columns:
+            if col in df.columns and empty_cells.get(col) == n:  # the reader found it empty throughout
+                data[col] = pd.Series(np.full(n, "", dtype=object), dtype=object, copy=False)
+            elif col in df.columns:
                 arr = df[col].to_numpy(dtype=object)
-                # the reader's "str" columns hold NaN for missing (x != x only for NaN): cheaper than isna
-                missing = (arr != arr) if from_reader and df[col].dtype == "str" else pd.isna(arr)
+                if empty_cells.get(col) == 0 and df[col].dtype == "str":
+                    missing = np.zeros(0, dtype=bool)  # the reader counted no empty cell: no NaN to replace
+                else:  # the reader's "str" columns hold NaN for missing (x != x only for NaN): cheaper than isna
+                    missing = (arr != arr) if from_reader and df[col].dtype == "str" else pd.isna(arr)
                 if missing.any():
                     arr = arr.copy()
                     arr[missing] = ""

@@ -236,3 +236,19 @@ def test_title_limits_match_the_sample_generator():
     from kit.sample import TITLE_LIMITS
 
     assert {t: requirements_for(t).title_max for t in CHANNEL_TYPES} == TITLE_LIMITS
+
+
+def test_prepare_products_trusts_the_readers_empty_counts_and_nothing_else(tmp_path):
+    from kit.golive.context import ERP_COLUMNS, prepare_products
+    from kit.sheets import read_table
+
+    path = tmp_path / "erp.csv"
+    path.write_text("sku,ean,title,brand,price,stock\nA-1,,Caneca,,10,1\nA-2,789,Prato,,,2\n", encoding="utf-8")
+    read = read_table(path, "listings")
+    fast = prepare_products(read, ERP_COLUMNS)
+    blind = read.copy()
+    blind.attrs = {}  # the same frame with no reader metadata: every column scanned
+    slow = prepare_products(blind, ERP_COLUMNS)
+    for col in ("sku", "ean", "title", "brand", "ncm", "parent_sku"):
+        assert fast[col].tolist() == slow[col].tolist(), col
+    assert fast["ean"].tolist() == ["", "789"] and fast["brand"].tolist() == ["", ""]
