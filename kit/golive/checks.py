@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.golive.codes import as_objects, ean_valid_mask, factorize_text, ncm_valid_mask, text_lengths
+from kit.golive.codes import (
+    as_objects,
+    duplicated_text,
+    ean_valid_mask,
+    factorize_text,
+    ncm_valid_mask,
+    text_lengths,
+)
 from kit.golive.context import GoliveContext
 from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_findings, make_findings
 from kit.golive.registry import register_check
@@ -273,10 +280,8 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
             cid = as_objects(df["channel_id"], clean=True)
             given = np.nonzero(cid != "")[0]
             if given.size:
-                cid_codes, _ = factorize_text(cid[given])
-                var_codes, var_uniques = factorize_text(as_objects(df["variation_id"], clean=True)[given])
-                key = cid_codes.astype(np.int64) * np.int64(len(var_uniques) + 1) + var_codes
-                dup_id = df.iloc[given[pd.Series(key).duplicated(keep=False).to_numpy()]]
+                var = as_objects(df["variation_id"], clean=True)
+                dup_id = df.iloc[given[duplicated_text(cid[given], var[given])]]
             else:
                 dup_id = df.iloc[[]]
             if len(dup_id):

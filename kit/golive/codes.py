@@ -20,6 +20,7 @@ __all__ = [
     "blank_mask",
     "as_objects",
     "factorize_text",
+    "duplicated_text",
     "text_lengths",
 ]
 
@@ -68,6 +69,26 @@ def factorize_text(objs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         codes, pd_uniques = pd.factorize(objs)
         return codes.astype(np.int64, copy=False), np.asarray(pd_uniques, dtype=object)
     return codes.astype(np.int64, copy=False), uniques
+
+
+def duplicated_text(*columns: np.ndarray) -> np.ndarray:
+    """Bool mask of the rows whose values (across ``columns``, object arrays of ``str``) appear more than once.
+
+    Like ``DataFrame.duplicated(keep=False)``, exact, but rows are first paired
+    up by a 64-bit mix of the strings' hashes (cheap), and only the few rows
+    whose mix repeats are compared value by value.
+    """
+    n = len(columns[0])
+    mixed = np.zeros(n, dtype=np.uint64)
+    for col in columns:
+        h = np.fromiter(map(hash, col), dtype=np.int64, count=n).view(np.uint64)
+        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + h  # wraps around: a mix, not a sum
+    candidates = np.nonzero(pd.Series(mixed).duplicated(keep=False).to_numpy())[0]
+    out = np.zeros(n, dtype=bool)
+    if candidates.size:
+        exact = pd.DataFrame({i: col[candidates] for i, col in enumerate(columns)}).duplicated(keep=False)
+        out[candidates[exact.to_numpy()]] = True
+    return out
 
 
 def text_lengths(objs: np.ndarray) -> np.ndarray:

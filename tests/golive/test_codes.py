@@ -9,7 +9,15 @@ import pandas as pd
 import pytest
 from stdnum import ean as stdnum_ean
 
-from kit.golive.codes import blank_mask, ean_is_valid, ean_valid_mask, factorize_text, ncm_valid_mask, text_lengths
+from kit.golive.codes import (
+    blank_mask,
+    duplicated_text,
+    ean_is_valid,
+    ean_valid_mask,
+    factorize_text,
+    ncm_valid_mask,
+    text_lengths,
+)
 from kit.sample import ean13
 
 
@@ -86,3 +94,18 @@ def test_factorize_text_survives_hash_collisions_and_odd_values():
     unhashable = np.array([["x"], "a"], dtype=object)
     with pytest.raises(TypeError):
         factorize_text(unhashable)  # as pandas.factorize itself
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_duplicated_text_is_pandas_duplicated(seed):
+    rng = random.Random(seed)
+    ids = np.array([f"MLB{rng.randint(0, 300)}" for _ in range(1000)], dtype=object)
+    var = np.array([rng.choice(["", "1", "2", "Azul"]) for _ in range(1000)], dtype=object)
+    expected = pd.DataFrame({"c": ids, "v": var}).duplicated(keep=False).to_numpy()
+    assert duplicated_text(ids, var).tolist() == expected.tolist()
+    assert duplicated_text(ids).tolist() == pd.Series(ids).duplicated(keep=False).tolist()
+
+
+def test_duplicated_text_compares_values_when_hashes_collide():
+    values = np.array([_Clash("a"), _Clash("b"), _Clash("a"), _Clash("c")], dtype=object)
+    assert duplicated_text(values).tolist() == [True, False, True, False]
