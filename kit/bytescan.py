@@ -140,11 +140,10 @@ class ByteFacts:
                 continue
             np.equal(chunk, _NL, out=st)
             if quotes:
-                np.equal(chunk, _QUOTE, out=t)
-                st |= t
+                st |= t  # still the quotes
             if crlf:
-                np.equal(chunk, _CR, out=t)
-                st |= t
+                np.equal(chunk, _CR, out=w)
+                st |= w
             np.equal(chunk, self.sep_byte, out=w)
             for found, cls in ((edge_parts, st), (sep_parts, w)):
                 h = hit[: m - 1]
