@@ -69,6 +69,13 @@ def _frame(ctx: GoliveContext, side: str) -> pd.DataFrame:
     return ctx.erp if side == "erp" else ctx.store
 
 
+def _blank_text(df: pd.DataFrame, col: str) -> np.ndarray:
+    """True where a prepared text column is ``""`` (no scan when prepare counted none)."""
+    if df.attrs.get("empty_cells", {}).get(col) == 0:
+        return np.zeros(len(df), dtype=bool)
+    return as_objects(df[col], clean=True) == ""
+
+
 def _rowref(df: pd.DataFrame) -> pd.Series:
     return df["_row"].astype("str")
 
@@ -278,7 +285,7 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
             )  # fmt: skip
         if side == "store":
             cid = as_objects(df["channel_id"], clean=True)
-            given = np.nonzero(cid != "")[0]
+            given = np.nonzero(~_blank_text(df, "channel_id"))[0]
             if given.size:
                 var = as_objects(df["variation_id"], clean=True)
                 dup_id = df.iloc[given[duplicated_text(cid[given], var[given])]]
@@ -329,7 +336,7 @@ def check_validity(ctx: GoliveContext) -> pd.DataFrame:
                 )
             )  # fmt: skip
         ncm = as_objects(df["ncm"], clean=True)
-        ncm_given = ncm != ""
+        ncm_given = ~_blank_text(df, "ncm")
         if side == "erp" or ncm_given.any():
             codes, distinct = pd.factorize(ncm)  # a catalogue has few distinct NCMs: check each once
             ncm_ok = ncm_valid_mask(np.asarray(distinct, dtype=object), clean=True).to_numpy()[codes]
@@ -410,7 +417,7 @@ def check_required_fields(ctx: GoliveContext) -> pd.DataFrame:
                 )
             )  # fmt: skip
         for col in req.text_fields:
-            empty = df.iloc[np.nonzero((as_objects(df[col], clean=True) == "") & has_sku)[0]]
+            empty = df.iloc[np.nonzero(_blank_text(df, col) & has_sku)[0]]
             if len(empty):
                 frames.append(
                     make_findings(

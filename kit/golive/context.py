@@ -94,6 +94,9 @@ class GoliveContext:
         value_lists: the channel's value lists per de-para kind (files); when
             ``None`` they come from ``connector.value_lists()`` if there is one.
         connector: a connector object (built lazily from the channel when needed).
+        trust_reader_counts: ``erp``/``store`` come unmodified from
+            :func:`read_products` (see :func:`prepare_products`): spares a scan
+            per column. Leave it False for frames changed after reading.
     """
 
     erp: pd.DataFrame
@@ -109,10 +112,11 @@ class GoliveContext:
     value_lists: dict[str, pd.DataFrame] | None = None
     connector: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
+    trust_reader_counts: bool = False
 
     def __post_init__(self) -> None:
-        self.erp = prepare_products(self.erp, ERP_COLUMNS)
-        self.store = prepare_products(self.store, STORE_COLUMNS)
+        self.erp = prepare_products(self.erp, ERP_COLUMNS, trust_counts=self.trust_reader_counts)
+        self.store = prepare_products(self.store, STORE_COLUMNS, trust_counts=self.trust_reader_counts)
         if self.company is None and self.channel is not None:
             self.company = self.channel.company
         if self.mappings_channel is None and self.channel is not None:
@@ -176,7 +180,7 @@ def load_store_listings(channel: Channel, connector: Any = None) -> pd.DataFrame
     return df
 
 
-def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+def prepare_products(df: pd.DataFrame, columns: tuple[str, ...], *, trust_counts: bool = False) -> pd.DataFrame:
     """Canonical columns present, codes as stripped text, numbers as floats.
 
     Text columns become ``object`` columns of ``str`` with ``""`` for missing
@@ -185,33 +189,42 @@ def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
     stripped; others (connector listings, hand-built frames) are stripped here.
     Columns the source lacks are added empty (a check that needs them reports
     the gap). Already-prepared frames pass through.
+
+    The prepared frame's ``attrs["empty_cells"]`` counts the ``""`` of each text
+    column, exactly. ``trust_counts=True`` says ``df`` comes unmodified from
+    :func:`read_products`: the reader's own counts are taken as they are, and a
+    column it counted no empty cell in is not scanned for them.
     """
     if df.attrs.get("golive_prepared"):
         return df
     if not df.columns.is_unique:
         raise InputDataError("the table has duplicated columns", hint="remove repeated headers")
     from_reader = "kind" in df.attrs  # kit.sheets.read_table strips every cell
-    empty_cells = df.attrs.get("empty_cells", {}) if from_reader else {}
+    read_counts = df.attrs.get("empty_cells", {}) if from_reader and trust_counts else {}
+    counts: dict[str, int] = {}
     data: dict[str, Any] = {}
     n = len(df)
     for col in columns:
         if col in _TEXT:
-            if col in df.columns and empty_cells.get(col) == n:  # the reader found it empty throughout
+            if col not in df.columns or read_counts.get(col) == n:  # empty throughout
                 data[col] = pd.Series(np.full(n, "", dtype=object), dtype=object, copy=False)
-            elif col in df.columns:
-                arr = df[col].to_numpy(dtype=object)
-                if empty_cells.get(col) == 0 and df[col].dtype == "str":
-                    missing = np.zeros(0, dtype=bool)  # the reader counted no empty cell: no NaN to replace
-                else:  # the reader's "str" columns hold NaN for missing (x != x only for NaN): cheaper than isna
-                    missing = (arr != arr) if from_reader and df[col].dtype == "str" else pd.isna(arr)
+                counts[col] = n
+                continue
+            arr = df[col].to_numpy(dtype=object)
+            reader_text = from_reader and df[col].dtype == "str"  # NaN exactly where a cell was empty
+            if reader_text and read_counts.get(col) == 0:
+                counts[col] = 0  # nothing to replace, nothing to scan
+            else:
+                missing = (arr != arr) if reader_text else pd.isna(arr)  # x != x: only NaN, cheaper than isna
                 if missing.any():
                     arr = arr.copy()
                     arr[missing] = ""
-                if not from_reader or df[col].dtype not in ("str", object):
+                if reader_text:
+                    counts[col] = int(missing.sum())
+                else:
                     arr = np.array([str(v).strip() for v in arr], dtype=object)
-                data[col] = pd.Series(arr, dtype=object, copy=False)
-            else:
-                data[col] = pd.Series(np.full(n, "", dtype=object), dtype=object, copy=False)
+                    counts[col] = int((arr == "").sum())
+            data[col] = pd.Series(arr, dtype=object, copy=False)
         elif col in _NUMERIC:
             if col in df.columns:
                 s = df[col]
@@ -228,6 +241,7 @@ def prepare_products(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame
         data["_row"] = np.arange(2, n + 2)
     prepared = pd.DataFrame(data, copy=False)
     prepared.attrs.update(df.attrs)
+    prepared.attrs["empty_cells"] = counts
     prepared.attrs["golive_prepared"] = True
     return prepared
 

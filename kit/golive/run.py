@@ -267,6 +267,7 @@ def run_golive(
             mappings_channel=mappings_channel or None,
             value_lists=value_lists,
             connector=connector,
+            trust_reader_counts=True,  # erp (and store, from a file) straight from read_products
         )
         timings: dict[str, float] = {"load": time.perf_counter() - t0}
         findings = sort_findings(run_checks(ctx, timings=timings))

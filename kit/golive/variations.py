@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.golive.checks import keys
+from kit.golive.checks import _blank_text, keys
 from kit.golive.codes import as_objects
 from kit.golive.context import GoliveContext
 from kit.golive.findings import BLOQUEIO, empty_findings, make_findings
@@ -65,8 +65,9 @@ def listing_groups(ctx: GoliveContext) -> pd.DataFrame:
     sku_codes = k["erp"].sku[pos]
     # Store side: SKU -> listing id, for rows that are variations of a listing.
     cid = as_objects(store["channel_id"], clean=True)
-    var = as_objects(store["variation_id"], clean=True)
-    srows = np.nonzero((cid != "") & (var != "") & ~k["store"].sku_blank)[0]
+    srows = np.nonzero(~_blank_text(store, "channel_id") & ~_blank_text(store, "variation_id") & ~k["store"].sku_blank)[
+        0
+    ]
     listing_by_sku = np.full(k["n_sku"], "", dtype=object)
     listing_by_sku[k["store"].sku[srows]] = cid[srows]
     listing = listing_by_sku[sku_codes]

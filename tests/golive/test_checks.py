@@ -238,17 +238,24 @@ def test_title_limits_match_the_sample_generator():
     assert {t: requirements_for(t).title_max for t in CHANNEL_TYPES} == TITLE_LIMITS
 
 
-def test_prepare_products_trusts_the_readers_empty_counts_and_nothing_else(tmp_path):
+def test_prepare_products_counts_empty_cells_exactly_trusted_or_not(tmp_path):
     from kit.golive.context import ERP_COLUMNS, prepare_products
     from kit.sheets import read_table
 
     path = tmp_path / "erp.csv"
-    path.write_text("sku,ean,title,brand,price,stock\nA-1,,Caneca,,10,1\nA-2,789,Prato,,,2\n", encoding="utf-8")
+    path.write_text("sku,ean,title,brand,price,stock\nA-1,,Caneca,Acme,10,1\nA-2,789,Prato,Acme,,2\n", encoding="utf-8")
     read = read_table(path, "listings")
-    fast = prepare_products(read, ERP_COLUMNS)
-    blind = read.copy()
-    blind.attrs = {}  # the same frame with no reader metadata: every column scanned
-    slow = prepare_products(blind, ERP_COLUMNS)
+    trusted = prepare_products(read, ERP_COLUMNS, trust_counts=True)
+    scanned = prepare_products(read, ERP_COLUMNS)
     for col in ("sku", "ean", "title", "brand", "ncm", "parent_sku"):
-        assert fast[col].tolist() == slow[col].tolist(), col
-    assert fast["ean"].tolist() == ["", "789"] and fast["brand"].tolist() == ["", ""]
+        assert trusted[col].tolist() == scanned[col].tolist(), col
+    assert trusted.attrs["empty_cells"] == scanned.attrs["empty_cells"]
+    assert scanned.attrs["empty_cells"]["ean"] == 1 and scanned.attrs["empty_cells"]["brand"] == 0
+    # Changed after reading: the reader's count (no empty brand) is stale, and is not used unless trusted.
+    changed = read.copy()
+    changed.loc[1, "brand"] = None
+    assert changed.attrs["empty_cells"]["brand"] == 0  # pandas carries attrs along
+    prepared = prepare_products(changed, ERP_COLUMNS)
+    assert prepared["brand"].tolist() == ["Acme", ""] and prepared.attrs["empty_cells"]["brand"] == 1
+    hand_made = prepare_products(pd.DataFrame({"sku": ["A", "B"], "brand": [" ", "x"]}), ERP_COLUMNS)
+    assert hand_made["brand"].tolist() == ["", "x"] and hand_made.attrs["empty_cells"]["brand"] == 1
