@@ -1363,9 +1363,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         if factor != 1.0:
             arr = arr * factor
         missing = np.isnan(arr)
-        with np.errstate(invalid="ignore"):
-            fraction = bool(np.any(np.mod(arr, 1.0) != 0) if not missing.any() else np.any(np.mod(arr[~missing], 1.0)))
-        style = default_style if fraction else None
+        style = default_style if _has_fraction(arr) else None
         if col.type == "int":
             return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, arr).astype("int64"), missing)), style
         return pd.Series(arr), style
@@ -1455,6 +1453,23 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             )
         return values, None
     raise AssertionError(col.type)
+
+
+def _has_fraction(arr) -> bool:
+    """True when a float array (NaN allowed) holds a value with a fractional part.
+
+    Looks block by block and stops at the first one: prices show a fraction
+    within the first rows; only whole-number columns are read to the end.
+    """
+    import numpy as np
+
+    step = 1 << 16
+    with np.errstate(invalid="ignore"):
+        for start in range(0, len(arr), step):
+            block = arr[start : start + step]
+            if np.any(np.mod(block, 1.0) > 0):  # NaN > 0 is False; mod of a negative is >= 0
+                return True
+    return False
 
 
 def _parse_dates(s):

@@ -699,3 +699,14 @@ def test_empty_cells_are_counted_per_column(tmp_path):
     for col in ("ean", "title", "brand", "ncm"):  # a text column holds NaN exactly in its empty cells
         assert df[col].isna().sum() == counts[col]
     assert inspect_table(path, "listings")["empty_cells"] == counts
+
+
+def test_has_fraction_finds_a_fraction_anywhere_and_ignores_missing_values():
+    import numpy as np
+
+    from kit.sheets import _has_fraction
+
+    assert not _has_fraction(np.array([1.0, np.nan, -3.0, 0.0]))
+    assert _has_fraction(np.array([1.0, np.nan, -3.5]))
+    assert _has_fraction(np.r_[np.ones(200_000), 0.25])  # past the first blocks
+    assert not _has_fraction(np.array([]))
