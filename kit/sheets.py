@@ -1304,7 +1304,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         empty = _is_empty(s)
     if col.type in ("code", "text"):
         if col.type == "code":
-            plain = col.digits and bool((s.str.isdigit().to_numpy() | empty).all())  # the usual EAN/NCM
+            plain = col.digits and _all_digits(s, empty)  # the usual EAN/NCM
             if not plain and where_byte(b"'", lambda t: t.str.startswith("'")).any():  # Excel's text prefix
                 s = s.str.removeprefix("'")
             sci = np.zeros(len(s), dtype=bool)
@@ -1453,6 +1453,21 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             )
         return values, None
     raise AssertionError(col.type)
+
+
+def _all_digits(s, empty) -> bool:
+    """True when every non-empty cell of a text column is made of digits only.
+
+    One ``str.isdigit`` over the joined cells (an empty cell adds nothing) is
+    about twice as fast as one call per cell.
+    """
+    try:
+        joined = "".join(s.to_numpy(dtype=object))
+    except TypeError:  # a cell that is not text (a missing value)
+        return all(
+            e or (isinstance(v, str) and v.isdigit()) for v, e in zip(s.to_numpy(dtype=object), empty, strict=True)
+        )
+    return joined.isdigit() or not joined
 
 
 def _has_fraction(arr) -> bool:

@@ -710,3 +710,15 @@ def test_has_fraction_finds_a_fraction_anywhere_and_ignores_missing_values():
     assert _has_fraction(np.array([1.0, np.nan, -3.5]))
     assert _has_fraction(np.r_[np.ones(200_000), 0.25])  # past the first blocks
     assert not _has_fraction(np.array([]))
+
+
+def test_all_digits_agrees_with_isdigit_per_cell():
+    import numpy as np
+
+    from kit.sheets import _all_digits
+
+    for cells in (["789", "", "0012"], ["789", "78 9"], ["", ""], ["١٢٣", "7"], ["7,89E+12"], ["7", np.nan]):
+        s = pd.Series(cells, dtype=object)
+        empty = (s == "").to_numpy()
+        expected = bool((s.map(lambda v: isinstance(v, str) and v.isdigit()).to_numpy() | empty).all())
+        assert _all_digits(s, empty) == expected, cells
