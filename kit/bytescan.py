@@ -62,12 +62,20 @@ class ByteFacts:
         self.nrows = nrows
         self.utf8 = codec.replace("-", "").replace("_", "").lower().startswith("utf8")
         self.sep_byte = ord(sep) if len(sep) == 1 and ord(sep) < 128 else -1
-        lines = blob.count(b"\n") + (0 if not blob or blob.endswith(b"\n") else 1)
-        # A bare CR also ends a row for the parser; "\r\n" is one line end.
-        bare_cr = blob.count(b"\r") - blob.count(b"\r\n") if blob.find(b"\r") >= 0 else 0
-        self.usable = ascii_compatible(codec) and self.sep_byte >= 0 and bare_cr == 0 and lines - skip_lines == nrows
         self._ends: np.ndarray | None = None
-        self._quotes: np.ndarray | None = None  # every quote's position, found by _spaces_at_edges
+        self._quotes: np.ndarray | None = None  # every quote's position
+        self._edge = self._by_sep = np.empty(0, dtype=np.int64)
+        self._controls = 0  # bytes below 32 other than line ends
+        self.usable = False
+        if not ascii_compatible(codec) or self.sep_byte < 0:
+            return
+        newlines = self._scan()  # one pass: line ends, quotes, spaces at cell edges, control bytes
+        lines = newlines + (0 if not blob or blob.endswith(b"\n") else 1)
+        # A bare CR also ends a row for the parser; "\r\n" is one line end.
+        crs = blob.count(b"\r") if blob.find(b"\r") >= 0 else 0
+        bare_cr = crs - blob.count(b"\r\n") if crs else 0
+        self._controls -= crs
+        self.usable = bare_cr == 0 and lines - skip_lines == nrows
 
     # --- public answers ---------------------------------------------------------------------
 
@@ -105,22 +113,27 @@ class ByteFacts:
         """
         if not self.usable:
             return None
-        edge, by_sep = self._spaces_at_edges()
-        positions = np.concatenate((edge, self._outside_quotes(by_sep), self._odd_spaces()))
+        positions = np.concatenate((self._edge, self._outside_quotes(self._by_sep), self._odd_spaces()))
         if len(positions) > self.nrows // 2:
             return None  # stripping every cell is as cheap
         return self._rows_of(positions)
 
     # --- scans ------------------------------------------------------------------------------
 
-    def _spaces_at_edges(self) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of spaces next to a line end or quote, and of spaces next to the separator."""
+    def _scan(self) -> int:
+        """One pass over the bytes, in cache-sized chunks: returns the number of line ends.
+
+        Records every quote's position, the spaces next to a line end or quote
+        (``_edge``) and those next to the separator (``_by_sep``), and how many
+        bytes below 32 are not line ends (``_controls``; CRs are taken off after).
+        """
         arr = np.frombuffer(self.blob, dtype=np.uint8)
         quotes = self.blob.find(b'"') >= 0
         crlf = self.blob.find(b"\r") >= 0
         edge_parts: list[np.ndarray] = []
         sep_parts: list[np.ndarray] = []
         quote_parts: list[np.ndarray] = []
+        newlines = controls = 0
         size = min(CHUNK_BYTES, len(arr))
         sp = np.empty(size + 1, dtype=bool)
         strong = np.empty(size + 1, dtype=bool)
@@ -131,14 +144,20 @@ class ByteFacts:
             # one byte of overlap: a pair (i, i + 1) across two chunks is seen in the first
             chunk = arr[start : start + size + 1]
             m = len(chunk)
+            own = min(m, size)  # the overlap byte is counted with the next chunk
             s, st, w, t = sp[:m], strong[:m], weak[:m], tmp[:m]
-            if quotes:  # every quote's position, for _outside_quotes (the overlap byte is the next chunk's)
+            np.less(chunk, 32, out=t)
+            below = np.count_nonzero(t[:own])
+            np.equal(chunk, _NL, out=st)
+            lf = np.count_nonzero(st[:own])
+            newlines += lf
+            controls += below - lf
+            if quotes:
                 np.equal(chunk, _QUOTE, out=t)
-                quote_parts.append(np.flatnonzero(t[: min(m, size)]) + start)
+                quote_parts.append(np.flatnonzero(t[:own]) + start)
             np.equal(chunk, _SPACE, out=s)
             if not s.any():
                 continue
-            np.equal(chunk, _NL, out=st)
             if quotes:
                 st |= t  # still the quotes
             if crlf:
@@ -156,7 +175,9 @@ class ByteFacts:
         if len(arr) and arr[0] == _SPACE:
             edge_parts.append(np.zeros(1, dtype=np.int64))
         self._quotes = _joined(quote_parts)
-        return _joined(edge_parts), _joined(sep_parts)
+        self._edge, self._by_sep = _joined(edge_parts), _joined(sep_parts)
+        self._controls = controls
+        return newlines
 
     def _outside_quotes(self, positions: np.ndarray) -> np.ndarray:
         """``positions`` without those inside quoted cells, when the quoting is regular enough to tell.
@@ -192,7 +213,7 @@ class ByteFacts:
         blob = self.blob
         parts = []
         low = [b for b in (9, *_LOW_SPACES) if b != self.sep_byte]
-        for b in low:
+        for b in low if self._controls else ():  # the scan saw control bytes: find which and where
             if blob.find(bytes((b,))) >= 0:
                 parts.append(self._find_all(bytes((b,))))
         if self.sep_byte == 9 and blob.find(b'"') >= 0:
