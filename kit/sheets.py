@@ -1275,13 +1275,13 @@ def _empty(type_: str, n: int) -> Any:
     import pandas as pd
 
     if type_ == "decimal":
-        return pd.Series(np.full(n, np.nan))
+        return pd.Series(np.full(n, np.nan), copy=False)
     if type_ == "int":
         return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype="int64"), np.ones(n, dtype=bool)))
     if type_ == "bool":
         return pd.Series(pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool)))
     if type_ == "date":
-        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), copy=False)
     return pd.Series(index=pd.RangeIndex(n), dtype="str")
 
 
@@ -1389,11 +1389,13 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
         arr = s.to_numpy(dtype="float64")
         if factor != 1.0:
             arr = arr * factor
+        else:
+            arr = _own(arr)
         missing = np.isnan(arr)
         style = default_style if _has_fraction(arr) else None
         if col.type == "int":
             return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, arr).astype("int64"), missing)), style
-        return pd.Series(arr), style
+        return pd.Series(arr, copy=False), style
     if col.type in ("decimal", "int"):
         values, style, bad, mixed = _parse_numbers(s, empty, default_style)
         if bad.any():  # " 12,5\u00a0" or a cell of spaces: strip what failed and try again
@@ -1448,7 +1450,7 @@ def _convert(s, col, header, factor, rownum, default_style, cell_refs, position,
             missing = np.isnan(arr)
             ints = np.where(missing, 0, arr).astype("int64")
             return pd.Series(pd.arrays.IntegerArray(ints, missing)), style
-        return pd.Series(arr, dtype="float64"), style
+        return pd.Series(arr, dtype="float64", copy=False), style
     if col.type == "bool":
         # a handful of distinct words: look each up once
         codes, uniques = pd.factorize(s.to_numpy(dtype=object))
@@ -1495,6 +1497,20 @@ def _all_digits(s, empty) -> bool:
             e or (isinstance(v, str) and v.isdigit()) for v, e in zip(s.to_numpy(dtype=object), empty, strict=True)
         )
     return joined.isdigit() or not joined
+
+
+def _own(arr):
+    """A writable ``arr`` without a copy when possible.
+
+    The parsed numbers are a read-only view of the raw frame, which is dropped
+    once the result is built: the result can take the buffer over.
+    """
+    if not arr.flags.writeable:
+        try:
+            arr.setflags(write=True)
+        except ValueError:  # the buffer's owner is read-only itself
+            arr = arr.copy()
+    return arr
 
 
 def _has_fraction(arr) -> bool:

@@ -722,3 +722,15 @@ def test_all_digits_agrees_with_isdigit_per_cell():
         empty = (s == "").to_numpy()
         expected = bool((s.map(lambda v: isinstance(v, str) and v.isdigit()).to_numpy() | empty).all())
         assert _all_digits(s, empty) == expected, cells
+
+
+def test_a_read_frame_can_be_changed_in_place(tmp_path):
+    path = write(tmp_path, "SKU;Título;Preço;Estoque;Peso (g)\nA-1;Caneca;10,5;3;500\nA-2;Prato;7;1;250\n")
+    df = read_table(path, "products")
+    df.loc[0, "price"] = 1.0  # numbers taken over from the parser without a copy must stay writable
+    df.loc[1, "stock"] = 9
+    df.loc[0, "weight_kg"] = 2.0
+    copy = df.copy()
+    copy.loc[1, "price"] = 99.0
+    assert df["price"].tolist() == [1.0, 7.0] and df["stock"].tolist() == [3, 9]
+    assert df["weight_kg"].tolist() == [2.0, 0.25] and copy["price"].tolist() == [1.0, 99.0]
