@@ -4,7 +4,10 @@
 the last report) unless the latest go-live result of the channel is ``APTO``
 for the channel's environment, or ``force=True`` with a reason, in which case
 the override is recorded in the workspace (``golive.json``, table ``gate``)
-with who and when. :func:`disable` always works. The CLI (``kit channels
+with who and when. A passing result no longer counts once the channel's
+configuration changed after it (:func:`checked_config`: type, company,
+environment, address, credentials reference, settings, rate, jobs): the check
+must be run again for what will actually be switched on. :func:`disable` always works. The CLI (``kit channels
 enable|disable``) and the configuration notebook both call these.
 """
 
@@ -15,9 +18,40 @@ from typing import Any
 from kit.errors import ConfigurationError, GateError
 from kit.golive.results import APTO, current_user, latest_result, now_iso
 
-__all__ = ["enable", "disable", "gate_events", "GateDecision"]
+__all__ = ["enable", "disable", "gate_events", "GateDecision", "checked_config", "config_changes"]
 
 GateDecision = dict[str, Any]
+
+
+def checked_config(channel: Any) -> dict[str, Any]:
+    """What of a channel's configuration a go-live check depends on (stored with each result).
+
+    Type, company, environment, address, credentials reference, settings, the
+    rate limit override and every job's interval and batch (the capacity planner
+    used them). Name, the on/off switch and timestamps are left out.
+    """
+    return {
+        "type": channel.type,
+        "company": channel.company,
+        "environment": channel.environment,
+        "base_url": channel.base_url,
+        "credentials_ref": channel.credentials_ref,
+        "settings": dict(sorted(channel.settings.items())),
+        "rate_limit_per_second": channel.rate_limit_per_second,
+        "jobs": {
+            job: {"interval_min": cfg.interval_min, "batch_size": cfg.batch_size, "enabled": cfg.enabled}
+            for job, cfg in sorted(channel.jobs.items())
+        },
+    }
+
+
+def config_changes(result: dict[str, Any], channel: Any) -> list[str]:
+    """The configuration fields that changed since ``result`` was checked ([] when unchanged or unknown)."""
+    then = result.get("channel_config")
+    if not then:  # a result recorded before configurations were stored with it
+        return []
+    now = checked_config(channel)
+    return sorted(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
 
 
 def _record(ws: Any, event: dict[str, Any]) -> None:
@@ -51,6 +85,8 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
     last = latest_result(ws, name)
     passed = bool(last) and last.get("verdict") == APTO
     env_ok = bool(last) and last.get("environment", ch.environment) == ch.environment
+    changed = config_changes(last, ch) if last else []
+    env_ok = env_ok and not changed
     if force:
         if not reason or not reason.strip():
             raise ConfigurationError(
@@ -63,8 +99,13 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
             why = "no go-live check has been run for this channel"
         elif not passed:
             why = f"the latest go-live check ({last.get('finished_at')}) is {last.get('verdict')}"
-        else:
+        elif last.get("environment", ch.environment) != ch.environment:
             why = f"the latest go-live check was for '{last.get('environment')}', the channel is '{ch.environment}'"
+        else:
+            why = (
+                f"the channel's configuration changed since the latest go-live check ({last.get('finished_at')}): "
+                + ", ".join(changed)
+            )
         report = (last or {}).get("html_path") or (last or {}).get("report_path")
         hint = f"see the report {report}, fix the blockers and run 'kit check golive --channel {name}'" if report else (
             f"run 'kit check golive --channel {name} --erp FILE'"

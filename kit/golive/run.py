@@ -29,6 +29,7 @@ from kit.golive.context import (
     read_products,
 )
 from kit.golive.findings import SEVERITIES, sort_findings
+from kit.golive.gate import checked_config
 from kit.golive.registry import run_checks
 from kit.golive.results import (
     confirmations,
@@ -292,6 +293,7 @@ def run_golive(
                     "parameters": parameters,
                     "environment": environment,
                     "by": current_user(by),
+                    "channel_config": checked_config(ch),
                 },
             )
         write_summary(run.summary_path, _summary(run))

@@ -85,3 +85,28 @@ def test_confirmations_and_answers_file(workspace, channel, tmp_path):
     broken.write_text("{")
     with pytest.raises(InputDataError, match="not valid JSON"):
         read_answers_file(broken)
+
+
+def test_a_pass_stops_counting_once_the_configuration_changes(workspace, channel):
+    from kit.channels import JobConfig
+    from kit.golive.gate import checked_config
+
+    registry = ChannelRegistry(workspace)
+    checked = dict(_result(channel, "APTO", "2026-01-05T00:00:00+00:00"))
+    checked["channel_config"] = checked_config(registry.get(channel))
+    record_result(workspace, checked)
+    registry.update(channel, jobs={"stock": JobConfig(interval_min=5, batch_size=500)})
+    with pytest.raises(GateError, match=r"configuration changed since the latest go-live check .*: jobs"):
+        enable(workspace, channel)
+    registry.update(channel, jobs={})  # back to what was checked
+    assert not enable(workspace, channel)["forced"]
+    disable(workspace, channel)
+    registry.update(channel, company="11444777000161")
+    with pytest.raises(GateError, match="company"):
+        enable(workspace, channel)
+    assert enable(workspace, channel, force=True, reason="CNPJ corrigido, checagem agendada")["forced"]
+
+
+def test_a_result_recorded_without_a_configuration_still_counts(workspace, channel):
+    record_result(workspace, _result(channel, "APTO", "2026-01-06T00:00:00+00:00"))  # from an older kit
+    assert not enable(workspace, channel)["forced"]
