@@ -9,15 +9,15 @@ divergences), then measures in one run:
   (:func:`kit.golive.context.read_products` -> ``kit.sheets.read_table``), the
   context built and every registered check run (offline mode: no channel).
 
-Both are run ``--repeat`` times, alternating (default 3), and the fastest of
+Both are run ``--repeat`` times, alternating (default 5), and the fastest of
 each is kept: on a shared virtual machine one run can be 30 % slower than the
 next for no reason of its own, and the minimum is the figure least disturbed
-by neighbours. Prints both times (wall clock and CPU), every run's wall time,
+by neighbours (``timeit``'s rule). Every run's time is printed. Prints both times (wall clock and CPU), every run's wall time,
 their ratio (target <= 2.5x), the split between the kit's reader and the
 checks, the time per check and the peak memory (``ru_maxrss`` of this process;
 tracemalloc is not used: tracing would slow the check down several-fold).
 
-    python bench/bench_golive.py                 # 1,000,000 SKUs per side, best of 3
+    python bench/bench_golive.py                 # 1,000,000 SKUs per side, best of 5
     python bench/bench_golive.py 200000 --repeat 1
 """
 
@@ -134,6 +134,6 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n", nargs="?", type=int, default=1_000_000, help="SKUs per side (default 1,000,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each, the fastest kept (default 3)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each, the fastest kept (default 5)")
     args = parser.parse_args()
     main(args.n, max(args.repeat, 1))
