@@ -1092,10 +1092,9 @@ def _build(raw: _Raw, schema: Schema, path: Path) -> pd.DataFrame:
         return mask if kept is None else mask[kept]
 
     if kept is not None:
-        idx = kept
-        cells = {c: s.iloc[idx].reset_index(drop=True) for c, s in cells.items()}
-        rownum = rownum[idx]
-        frame = frame.iloc[idx].reset_index(drop=True)
+        cells = {c: s.iloc[kept].reset_index(drop=True) for c, s in cells.items()}
+        rownum = rownum[kept]
+        frame = frame.iloc[kept].reset_index(drop=True)
     if len(rownum) == 0:
         problem(
             "error",
