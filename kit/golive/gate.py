@@ -107,9 +107,12 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
                 + ", ".join(changed)
             )
         report = (last or {}).get("html_path") or (last or {}).get("report_path")
-        hint = f"see the report {report}, fix the blockers and run 'kit check golive --channel {name}'" if report else (
-            f"run 'kit check golive --channel {name} --erp FILE'"
-        )  # fmt: skip
+        if passed and changed:
+            hint = f"run 'kit check golive --channel {name}' again for the configuration as it is now"
+        elif report:
+            hint = f"see the report {report}, fix the blockers and run 'kit check golive --channel {name}'"
+        else:
+            hint = f"run 'kit check golive --channel {name} --erp FILE'"
         raise GateError(
             f"channel {name} was not enabled: {why}",
             channel=name,

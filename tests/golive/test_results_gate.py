@@ -96,8 +96,9 @@ def test_a_pass_stops_counting_once_the_configuration_changes(workspace, channel
     checked["channel_config"] = checked_config(registry.get(channel))
     record_result(workspace, checked)
     registry.update(channel, jobs={"stock": JobConfig(interval_min=5, batch_size=500)})
-    with pytest.raises(GateError, match=r"configuration changed since the latest go-live check .*: jobs"):
+    with pytest.raises(GateError, match=r"configuration changed since the latest go-live check .*: jobs") as info:
         enable(workspace, channel)
+    assert "again for the configuration as it is now" in info.value.hint
     registry.update(channel, jobs={})  # back to what was checked
     assert not enable(workspace, channel)["forced"]
     disable(workspace, channel)
