@@ -26,7 +26,7 @@ from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator, OffsetPaginator
-from kit.errors import ChannelFatalError, ConfigurationError
+from kit.errors import AuthenticationError, ChannelFatalError, ConfigurationError
 
 __all__ = ["MercadoLivreConnector", "ORDER_STATUSES", "ME2_LOGISTIC_TYPES"]
 
@@ -105,6 +105,47 @@ class MercadoLivreConnector(Connector):
             )
         self._user_id = str(me.get("id"))
         return {"user_id": me.get("id"), "nickname": me.get("nickname"), "site_id": me.get("site_id")}
+
+    # -- go-live evidence -----------------------------------------------------------
+    def integration_evidence(self) -> list[dict[str, Any]] | None:
+        """Other applications this seller authorized to change the account (§1.1 grant management).
+
+        ``GET /users/{user_id}/applications`` lists every app the seller granted,
+        with its scopes. Another app with ``write`` can change listings, stock and
+        prices: often an old ERP or an integrator, sometimes a harmless tool
+        (a repricer, a chat). So it is a warning naming the app, and the
+        consultant's checklist item stays; apps that can only read are left out.
+        """
+        own = str(self.secrets.get(self.channel.credentials_ref, "client_id") or "")  # the kit's app id
+        try:
+            apps = self.get_json(f"/users/{self.user_id}/applications")
+        except (AuthenticationError, ChannelFatalError) as exc:
+            if getattr(exc, "status", None) in (403, 404):  # the app may not see the grants: cannot tell
+                return None
+            raise
+        if not isinstance(apps, list):
+            return None
+        out = []
+        for app in apps:
+            if not isinstance(app, dict):
+                continue
+            app_id = str(app.get("app_id") or "")
+            scopes = [str(s) for s in (app.get("scopes") or [])]
+            if not app_id or app_id == own or "write" not in scopes:
+                continue
+            since = str(app.get("date_created") or "")[:10]
+            out.append(
+                {
+                    "severity": "aviso",
+                    "field": "applications",
+                    "value": app_id,
+                    "expected": "nenhum outro aplicativo com permissão de escrita",
+                    "message": f"O vendedor autorizou o aplicativo {app_id} (desde {since or '?'}) a alterar a conta "
+                    f"({', '.join(scopes)}): se for outro ERP ou integrador, ele também mexe em anúncios, estoque e "
+                    "preços. Confirme com o cliente; se não é mais usado, revogue a autorização no Mercado Livre.",
+                }
+            )
+        return out
 
     def permission_probes(self) -> list[tuple[str, Any]]:
         since = (datetime.now(UTC) - timedelta(days=1)).isoformat(timespec="seconds")

@@ -98,6 +98,15 @@ class MercadoLivreSandbox(SandboxServer):
         data["access_tokens"] = {}  # token -> expiry (epoch s)
         data["expires_in"] = ACCESS_TTL_S
         data["token_calls"] = 0
+        # GET /users/{user_id}/applications: the apps this seller authorized (the kit's own app only)
+        data["applications"] = [
+            {
+                "user_id": SELLER_ID,
+                "app_id": self.credentials["client_id"],
+                "date_created": "2026-01-05T10:00:00.000-03:00",
+                "scopes": ["offline_access", "read", "write"],
+            }
+        ]
         items: dict[str, dict[str, Any]] = {}
         n = 0
         next_variation = 174000000000
@@ -392,6 +401,14 @@ class MercadoLivreSandbox(SandboxServer):
     @route("GET", "/users/me")
     def users_me(self, req: Request) -> Any:
         return {"id": SELLER_ID, "nickname": "LOJA_SANDBOX", "site_id": SITE, "tags": ["normal", "brand"]}
+
+    @route("GET", "/users/{user_id}/applications")
+    def user_applications(self, req: Request) -> Any:
+        # §1.1 grant management: a bare array of {user_id, app_id, date_created, scopes}
+        if req.params["user_id"] != str(SELLER_ID):
+            return self._error(403, "forbidden", "caller.id does not match the user_id")
+        with self.state.lock:
+            return [dict(a) for a in self.state.data["applications"]]
 
     def _seller_items(self, req: Request) -> list[str]:
         ids = sorted(self.state.data["items"])
