@@ -48,3 +48,32 @@ def mappings(tmp_path, monkeypatch):
         return directory
 
     return fill
+
+
+def other_erp_findings(workspace, mappings, tmp_path, channel_type: str, name: str, *, confirm: bool, prepare=None):
+    """Go-live against a live sandbox channel; the ``other_erp`` findings.
+
+    ``prepare(sandbox)`` changes the sandbox first (a hook, a granted app...);
+    ``confirm`` records the consultant's checklist answer.
+    """
+    sandbox = pytest.importorskip("kit.sandbox")
+    from kit.channels import ChannelRegistry
+    from kit.golive import run_golive
+    from kit.golive.results import record_confirmation
+    from kit.sample import generate_catalog
+
+    catalog = generate_catalog(4, seed=9)
+    sbx = sandbox.start_sandbox(channel_type, catalog=catalog, orders=0, seed=9)
+    try:
+        ChannelRegistry(workspace).add(sbx.channel(name))
+        mappings(name, channel_type)
+        if prepare is not None:
+            prepare(sbx)
+        if confirm:
+            record_confirmation(workspace, name, "other_erp", "Consultora Ana")
+        path = tmp_path / "erp.csv"
+        pd.DataFrame(catalog).to_csv(path, index=False)
+        run = run_golive(channel=name, erp_file=path, environment="sandbox", output_dir=tmp_path / "out")
+    finally:
+        sbx.stop()
+    return run.findings[run.findings["check"] == "other_erp"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
+
+from tests.golive.conftest import other_erp_findings
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -11,27 +12,11 @@ OTHER_APP = "8812345678901234"
 
 
 def _other_erp(workspace, mappings, tmp_path, *, apps: list[dict], confirm: bool):
-    sandbox = pytest.importorskip("kit.sandbox")
-    from kit.channels import ChannelRegistry
-    from kit.golive import run_golive
-    from kit.golive.results import record_confirmation
-    from kit.sample import generate_catalog
-
-    catalog = generate_catalog(4, seed=9)
-    sbx = sandbox.start_sandbox("mercadolivre", catalog=catalog, orders=0, seed=9)
-    try:
+    def grant(sbx):
         with sbx.state.lock:
             sbx.state.data["applications"].extend(apps)
-        ChannelRegistry(workspace).add(sbx.channel("ml-apps"))
-        mappings("ml-apps", "mercadolivre")
-        if confirm:
-            record_confirmation(workspace, "ml-apps", "other_erp", "Consultor Beto")
-        path = tmp_path / "erp.csv"
-        pd.DataFrame(catalog).to_csv(path, index=False)
-        run = run_golive(channel="ml-apps", erp_file=path, environment="sandbox", output_dir=tmp_path / "out")
-    finally:
-        sbx.stop()
-    return run.findings[run.findings["check"] == "other_erp"]
+
+    return other_erp_findings(workspace, mappings, tmp_path, "mercadolivre", "ml-apps", confirm=confirm, prepare=grant)
 
 
 def _app(app_id: str, scopes: list[str]) -> dict:

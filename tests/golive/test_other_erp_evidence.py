@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import requests
+
+from tests.golive.conftest import other_erp_findings
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -12,34 +13,17 @@ OTHER_URL = "https://erp-antigo.example/vtex/pedidos"
 
 
 def _other_erp(workspace, mappings, tmp_path, *, hook: bool, confirm: bool):
-    sandbox = pytest.importorskip("kit.sandbox")
-    from kit.channels import ChannelRegistry
-    from kit.golive import run_golive
-    from kit.golive.results import record_confirmation
-    from kit.sample import generate_catalog
+    def add_hook(sbx):
+        body = {"filter": {"type": "FromWorkflow", "status": ["ready-for-handling"]},
+                "hook": {"url": OTHER_URL + "?token=abc123", "headers": {}}}  # fmt: skip
+        headers = {
+            "X-VTEX-API-AppKey": sbx.credentials["app_key"],
+            "X-VTEX-API-AppToken": sbx.credentials["app_token"],
+        }
+        assert requests.post(f"{sbx.url}/api/orders/hook/config", json=body, headers=headers, timeout=10).ok
 
-    catalog = generate_catalog(4, seed=9)
-    sbx = sandbox.start_sandbox("vtex", catalog=catalog, orders=0, seed=9)
-    try:
-        ch = sbx.channel("vtex-hook")
-        ChannelRegistry(workspace).add(ch)
-        mappings("vtex-hook", "vtex")
-        if hook:
-            body = {"filter": {"type": "FromWorkflow", "status": ["ready-for-handling"]},
-                    "hook": {"url": OTHER_URL + "?token=abc123", "headers": {}}}  # fmt: skip
-            headers = {
-                "X-VTEX-API-AppKey": sbx.credentials["app_key"],
-                "X-VTEX-API-AppToken": sbx.credentials["app_token"],
-            }
-            assert requests.post(f"{sbx.url}/api/orders/hook/config", json=body, headers=headers, timeout=10).ok
-        if confirm:
-            record_confirmation(workspace, "vtex-hook", "other_erp", "Consultora Ana")
-        path = tmp_path / "erp.csv"
-        pd.DataFrame(catalog).to_csv(path, index=False)
-        run = run_golive(channel="vtex-hook", erp_file=path, environment="sandbox", output_dir=tmp_path / "out")
-    finally:
-        sbx.stop()
-    return run.findings[run.findings["check"] == "other_erp"]
+    prepare = add_hook if hook else None
+    return other_erp_findings(workspace, mappings, tmp_path, "vtex", "vtex-hook", confirm=confirm, prepare=prepare)
 
 
 def test_a_hook_on_the_app_key_is_a_blocker_even_when_the_checklist_is_confirmed(workspace, mappings, tmp_path):
