@@ -502,7 +502,7 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
     info["default_decimal"] = default_style
     sample_rows = _sample_records(lines, header_line, sep)
     # The raw bytes, for the byte facts: copied from the page cache while the parser works.
-    raw_bytes = _BackgroundRead(path) if data is None else None
+    raw_bytes = _read_in_background(path) if data is None else None
     frame = _read_csv_typed(
         path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style, sample_rows
     )
@@ -525,36 +525,22 @@ def _load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tupl
             raise _Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
     from kit.bytescan import ByteFacts
 
-    blob = data if data is not None else raw_bytes.result() if raw_bytes is not None else path.read_bytes()
+    blob = data if data is not None else raw_bytes.result()  # raw_bytes is set whenever data is None
     if codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
         blob = blob[len(codecs.BOM_UTF8) :]
     info["byte_facts"] = ByteFacts(blob, sep or "\x1f", codec, header_line, len(frame))
     return _Raw(headers, header_line, frame, header_line + 1, info), schema
 
 
-class _BackgroundRead:
-    """``path.read_bytes()`` in a thread (reading releases the GIL); ``result()`` waits for it."""
+def _read_in_background(path: Path):
+    """``path.read_bytes()`` in a thread (reading releases the GIL): a Future; its errors come out of result()."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    def __init__(self, path: Path) -> None:
-        import threading
-
-        self._data: bytes | None = None
-        self._error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, args=(path,), name="kit-read-bytes", daemon=True)
-        self._thread.start()
-
-    def _run(self, path: Path) -> None:
-        try:
-            self._data = path.read_bytes()
-        except OSError as exc:  # raised again by result(), in the caller's thread
-            self._error = exc
-
-    def result(self) -> bytes:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._data is not None
-        return self._data
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-read-bytes")
+    try:
+        return pool.submit(path.read_bytes)
+    finally:
+        pool.shutdown(wait=False)  # the one task still runs; no thread is left behind after it
 
 
 def _sample_records(lines: list[str], header_line: int, sep: str | None) -> list[list[str]]:

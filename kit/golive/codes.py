@@ -46,6 +46,11 @@ def as_objects(values: pd.Series | np.ndarray | list, *, clean: bool = False) ->
     return out
 
 
+def _hashes(objs: np.ndarray) -> np.ndarray:
+    """Python's ``hash`` of each value as int64 (cached on each ``str`` once computed)."""
+    return np.fromiter(map(hash, objs), dtype=np.int64, count=len(objs))
+
+
 def factorize_text(objs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pandas.factorize`` of an object array of ``str``: (int64 codes, uniques in first-seen order).
 
@@ -57,7 +62,7 @@ def factorize_text(objs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     objs = np.asarray(objs, dtype=object)
     try:
-        hashes = np.fromiter(map(hash, objs), dtype=np.int64, count=len(objs))
+        hashes = _hashes(objs)
     except TypeError:  # an unhashable value: let pandas decide
         codes, uniques = pd.factorize(objs)
         return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=object)
@@ -81,7 +86,7 @@ def duplicated_text(*columns: np.ndarray) -> np.ndarray:
     n = len(columns[0])
     mixed = np.zeros(n, dtype=np.uint64)
     for col in columns:
-        h = np.fromiter(map(hash, col), dtype=np.int64, count=n).view(np.uint64)
+        h = _hashes(col).view(np.uint64)
         mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + h  # wraps around: a mix, not a sum
     candidates = np.nonzero(pd.Series(mixed).duplicated(keep=False).to_numpy())[0]
     out = np.zeros(n, dtype=bool)
