@@ -34,10 +34,12 @@ from kit.connectors.model import (
     LISTING_COLUMNS,
     SKIPPED,
     ConnectionReport,
+    Invoice,
     ItemResult,
     Order,
     OrdersPage,
     PriceItem,
+    Shipment,
     StockItem,
     WriteResult,
 )
@@ -412,29 +414,14 @@ class Connector:
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         raise self.unsupported("invoice (NF-e) upload")
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         raise self.unsupported("tracking update")
 

@@ -23,7 +23,16 @@ from urllib.parse import quote
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import OffsetPaginator, dig
 from kit.errors import ChannelFatalError
 
@@ -217,47 +226,33 @@ class CnovaConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``POST /orders/{id}/trackings/sent`` carrying the invoice (and the tracking when given)."""
         body: dict[str, Any] = {
             "invoice": {
-                "number": number,
-                "serie": series or "1",
-                "issuedAt": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
-                "accessKey": nfe_key,
+                "number": invoice.number,
+                "serie": invoice.series or "1",
+                "issuedAt": invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                "accessKey": invoice.nfe_key,
             }
         }
-        if tracking_code:
-            body.update(number=tracking_code, url=tracking_url, carrier={"name": carrier or ""})
+        tracking = invoice.shipment
+        if tracking:
+            body.update(number=tracking.code, url=tracking.url, carrier={"name": tracking.carrier or ""})
         return self._trackings_sent(order, body)
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``POST /orders/{id}/trackings/sent`` with the tracking number, URL and carrier."""
-        body: dict[str, Any] = {"number": code, "url": url, "carrier": {"name": carrier}}
-        if shipped_at:
-            body["occurredAt"] = shipped_at
-        if invoice_number:
-            body["invoice"] = {"number": invoice_number}
+        body: dict[str, Any] = {"number": shipment.code, "url": shipment.url, "carrier": {"name": shipment.carrier}}
+        if shipment.shipped_at:
+            body["occurredAt"] = shipment.shipped_at
+        if shipment.invoice_number:
+            body["invoice"] = {"number": shipment.invoice_number}
         return self._trackings_sent(order, body)
 
     # -- value lists -----------------------------------------------------------------------

@@ -32,7 +32,16 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.soap import SoapArray, SoapConnector, child, children, leaf_dict, text
 from kit.errors import ChannelFatalError
 from kit.scrub import register_secret
@@ -221,49 +230,34 @@ class EzcommerceConnector(SoapConnector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``AtualizarStatusPedido`` to Faturado with the invoice (field names inferred)."""
         number_id = order.order_id if isinstance(order, Order) else str(order)
         fields = {
             "NumeroPedido": number_id,
             "Status": STATUS_INVOICED,
-            "NumeroNotaFiscal": str(number),
-            "SerieNotaFiscal": str(series or "1"),
-            "ChaveNotaFiscal": nfe_key,
-            "DataEmissao": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "NumeroNotaFiscal": str(invoice.number),
+            "SerieNotaFiscal": str(invoice.series or "1"),
+            "ChaveNotaFiscal": invoice.nfe_key,
+            "DataEmissao": invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
         }
         return self._status("AtualizarStatusPedido", fields)
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``AtualizarStatusPacotePorObjeto`` (the tracking object) to Despachado (field names inferred)."""
         number_id = order.order_id if isinstance(order, Order) else str(order)
         fields = {
             "NumeroPedido": number_id,
-            "CodigoObjeto": code,
+            "CodigoObjeto": shipment.code,
             "Status": STATUS_SHIPPED,
-            "Transportadora": carrier,
-            "UrlRastreamento": url,
-            "DataEnvio": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "Transportadora": shipment.carrier,
+            "UrlRastreamento": shipment.url,
+            "DataEnvio": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
         }
         return self._status("AtualizarStatusPacotePorObjeto", fields)
 

@@ -16,7 +16,16 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, BearerToken
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import PagePaginator
 from kit.errors import AuthenticationError, ChannelFatalError
 
@@ -263,16 +272,7 @@ class MagentoConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``POST /V1/order/{id}/invoice`` (Magento's invoice), then the NF-e in an order comment.
 
@@ -284,7 +284,7 @@ class MagentoConnector(Connector):
             "POST", f"order/{order_id}/invoice", json_data={"capture": True, "notify": True}, family="write",
             idempotent=False,
         ).json()  # fmt: skip
-        text = f"NF-e {number}{'-' + series if series else ''} chave {nfe_key}"
+        text = f"NF-e {invoice.number}{'-' + invoice.series if invoice.series else ''} chave {invoice.nfe_key}"
         self.request(
             "POST",
             f"orders/{order_id}/comments",
@@ -296,13 +296,7 @@ class MagentoConnector(Connector):
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``POST /V1/order/{id}/ship`` with every item and one track (``carrier`` is the store's carrier code)."""
         order = self.as_order(order)
@@ -311,7 +305,13 @@ class MagentoConnector(Connector):
                 {"order_item_id": int(i.channel_item_id), "qty": i.quantity} for i in order.items if i.channel_item_id
             ],
             "notify": True,
-            "tracks": [{"track_number": code, "title": service or carrier, "carrier_code": carrier}],
+            "tracks": [
+                {
+                    "track_number": shipment.code,
+                    "title": shipment.service or shipment.carrier,
+                    "carrier_code": shipment.carrier,
+                }
+            ],
         }
         shipment_id = self.request(
             "POST", f"order/{order.order_id}/ship", json_data=body, family="write", idempotent=False

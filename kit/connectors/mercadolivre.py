@@ -24,7 +24,16 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import CursorPaginator, OffsetPaginator
 from kit.errors import AuthenticationError, ChannelFatalError, ConfigurationError
 
@@ -402,26 +411,17 @@ class MercadoLivreConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """NF-e XML as the raw body of ``POST /shipments/{id}/invoice_data/?siteId=MLB`` (§1.7 🟡; one per pack)."""
-        if xml is None:
+        if invoice.xml is None:
             raise ConfigurationError(
                 "Mercado Livre needs the authorised NF-e XML, not only its key",
                 channel=self.channel.name,
                 hint="give the XML file (nfe_xml_path in the shipments export)",
             )
         order = self.as_order(order)
-        body = xml.encode("utf-8") if isinstance(xml, str) else xml
+        body = invoice.xml.encode("utf-8") if isinstance(invoice.xml, str) else invoice.xml
         return self.request(
             "POST",
             f"/shipments/{self._shipment_id(order)}/invoice_data/",
@@ -434,13 +434,7 @@ class MercadoLivreConnector(Connector):
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """ME1 only (§1.6 ✅): ``PUT /shipments/{id}`` (service_id + tracking) then ``seller_notifications`` shipped.
 
@@ -449,17 +443,20 @@ class MercadoLivreConnector(Connector):
         """
         order = self.as_order(order)
         sid = self._shipment_id(order)
-        shipment = order.raw.get("_shipment") or self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
-        mode = (shipment.get("logistic") or {}).get("mode")
+        ml_shipment = order.raw.get("_shipment") or self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
+        mode = (ml_shipment.get("logistic") or {}).get("mode")
         if mode != "me1":
             raise NotApplicable(
                 f"tracking is informed by the seller only for ME1 shipments; this one is {mode}",
                 channel=self.channel.name,
                 hint="ME2 tracking comes from Mercado Envios; nothing to send",
             )
-        service_id = self._service_id(service or carrier, shipment)
+        service_id = self._service_id(shipment.service or shipment.carrier, ml_shipment)
         self.request(
-            "PUT", f"/shipments/{sid}", json_data={"service_id": service_id, "tracking_number": code}, family="write"
+            "PUT",
+            f"/shipments/{sid}",
+            json_data={"service_id": service_id, "tracking_number": shipment.code},
+            family="write",
         )
         return self.request(
             "POST",
@@ -467,11 +464,11 @@ class MercadoLivreConnector(Connector):
             json_data={
                 "payload": {
                     "service_id": service_id,
-                    "comment": f"{carrier} {code}",
-                    "date": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                    "comment": f"{shipment.carrier} {shipment.code}",
+                    "date": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
                 },
-                "tracking_number": code,
-                "tracking_url": url,
+                "tracking_number": shipment.code,
+                "tracking_url": shipment.url,
                 "status": "shipped",
                 "substatus": None,
             },

@@ -28,6 +28,8 @@ __all__ = [
     "Order",
     "OrdersPage",
     "ConnectionReport",
+    "Invoice",
+    "Shipment",
 ]
 
 APPLIED, FAILED, SKIPPED = "applied", "failed", "skipped"
@@ -192,3 +194,47 @@ class ConnectionReport:
     message: str
     missing_permissions: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Shipment:
+    """A shipment of an order as the ERP reports it: carrier, tracking code and where to follow it.
+
+    Attributes:
+        carrier: the carrier as the channel names it (after de-para), e.g. "Correios".
+        code: the tracking code.
+        url: where the buyer follows the shipment.
+        service: the carrier's service (e.g. "SEDEX"), where the channel asks for it.
+        invoice_number: the NF-e number this shipment carries (channels that tie tracking to an invoice).
+        shipped_at: ISO 8601 date-time the carrier took the parcel (default: now, where the channel needs one).
+    """
+
+    carrier: str
+    code: str
+    url: str | None = None
+    service: str | None = None
+    invoice_number: str | None = None
+    shipped_at: str | None = None
+
+
+@dataclass(slots=True)
+class Invoice:
+    """The NF-e of an order as the ERP issued it.
+
+    Attributes:
+        nfe_key: the 44-digit access key (chave de acesso).
+        number: the NF-e number.
+        series: the NF-e series.
+        issued_at: ISO 8601 date-time of issue (default: now, where the channel needs one).
+        value: the invoice total in BRL (default: the order total, where the channel needs one).
+        xml: the authorised NF-e XML, where the channel takes the document itself.
+        shipment: tracking sent together with the invoice, for channels whose invoice call carries it.
+    """
+
+    nfe_key: str
+    number: str
+    series: str | None = None
+    issued_at: str | None = None
+    value: float | None = None
+    xml: str | bytes | None = None
+    shipment: Shipment | None = None

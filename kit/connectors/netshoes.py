@@ -24,7 +24,16 @@ from urllib.parse import quote
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import PagePaginator
 from kit.errors import ChannelFatalError
 
@@ -185,45 +194,30 @@ class NetshoesConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``PUT /orders/{n}/shippings/{code}/status`` with ``Invoiced`` and the invoice (🟡 body)."""
         invoice = {
-            "number": number,
-            "line": series or "1",
-            "accessKey": nfe_key,
-            "issueDate": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "number": invoice.number,
+            "line": invoice.series or "1",
+            "accessKey": invoice.nfe_key,
+            "issueDate": invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
         }
         return self._status(order, {"status": "Invoiced", "invoice": invoice})
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``PUT /orders/{n}/shippings/{code}/status`` with ``Shipped``, carrier and tracking (🟡 body)."""
         body = {
             "status": "Shipped",
-            "carrier": carrier,
-            "deliveryService": service,
-            "trackingNumber": code,
-            "trackingLink": url,
-            "deliveredCarrierDate": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "carrier": shipment.carrier,
+            "deliveryService": shipment.service,
+            "trackingNumber": shipment.code,
+            "trackingLink": shipment.url,
+            "deliveredCarrierDate": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
         }
         return self._status(order, body)
 

@@ -27,7 +27,16 @@ from urllib.parse import quote
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import CursorPaginator
 from kit.errors import KitError
 
@@ -210,46 +219,32 @@ class PluggtoConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``PUT /orders/{id}`` ``{"status":"invoiced","shipments":[{"id":<existing>,"nfe_key",...}]}``."""
         fields: dict[str, Any] = {
-            "nfe_key": nfe_key,
-            "nfe_number": str(number),
-            "nfe_serie": str(series or "1"),
-            "nfe_date": (issued_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
+            "nfe_key": invoice.nfe_key,
+            "nfe_number": str(invoice.number),
+            "nfe_serie": str(invoice.series or "1"),
+            "nfe_date": (invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
         }
-        if tracking_code:
-            fields.update(track_code=tracking_code, track_url=tracking_url, shipping_company=carrier)
+        tracking = invoice.shipment
+        if tracking:
+            fields.update(track_code=tracking.code, track_url=tracking.url, shipping_company=tracking.carrier)
         return self._update_shipment(order, "invoiced", fields)
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``PUT /orders/{id}`` ``{"status":"shipping_informed","shipments":[{"id":<existing>,"track_code",...}]}``."""
         fields = {
-            "shipping_company": carrier,
-            "shipping_method": service,
-            "track_code": code,
-            "track_url": url,
-            "date_shipped": (shipped_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
+            "shipping_company": shipment.carrier,
+            "shipping_method": shipment.service,
+            "track_code": shipment.code,
+            "track_url": shipment.url,
+            "date_shipped": (shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
             "status": "shipped",
         }
         return self._update_shipment(order, "shipping_informed", {k: v for k, v in fields.items() if v is not None})

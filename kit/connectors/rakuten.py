@@ -27,7 +27,16 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import PagePaginator
 from kit.connectors.soap import SoapConnector, child, children, leaf_dict, text
 from kit.errors import ChannelFatalError, ConfigurationError
@@ -277,35 +286,24 @@ class RakutenConnector(SoapConnector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``AlterarStatus`` to Faturado with ``NotaFiscal``/``Serie`` (no NF-e key field is known)."""
         return self._alter_status(
-            order, STATUS_INVOICED, tracking=tracking_code or "", number=number, series=series or ""
+            order,
+            STATUS_INVOICED,
+            tracking=invoice.shipment.code if invoice.shipment else "",
+            number=invoice.number,
+            series=invoice.series or "",
         )
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``AlterarStatus`` to Enviado with the tracking code in ``ObjetoSedex``."""
-        return self._alter_status(order, STATUS_SHIPPED, tracking=code, number=invoice_number or "0")
+        return self._alter_status(order, STATUS_SHIPPED, tracking=shipment.code, number=shipment.invoice_number or "0")
 
     # -- value lists ---------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:

@@ -29,7 +29,16 @@ from kit.channeltypes import RateLimit
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import PagePaginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
 from kit.errors import ChannelFatalError
@@ -288,32 +297,17 @@ class SkyhubConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``POST /orders/{code}/invoice`` ``{"status":"order_invoiced","invoice":{"key":...}}``."""
         code = order.order_id if isinstance(order, Order) else str(order)
-        body = {"status": "order_invoiced", "invoice": {"key": nfe_key}}
+        body = {"status": "order_invoiced", "invoice": {"key": invoice.nfe_key}}
         return self.request("POST", order_path(code, "/invoice"), json_data=body, family="orders:POST").json() or {}
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``POST /orders/{code}/shipments`` with the items and ``track`` {code, carrier, method, url}.
 
@@ -332,9 +326,14 @@ class SkyhubConnector(Connector):
             "status": "order_shipped",
             "shipment": {
                 "code": f"{order.order_id}-1",
-                "delivered_carrier_date": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                "delivered_carrier_date": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
                 "items": [{"sku": it.sku, "qty": it.quantity} for it in order.items],
-                "track": {"code": code, "carrier": carrier, "method": service or order.service_raw or "", "url": url},
+                "track": {
+                    "code": shipment.code,
+                    "carrier": shipment.carrier,
+                    "method": shipment.service or order.service_raw or "",
+                    "url": shipment.url,
+                },
             },
         }
         path = order_path(order.order_id, "/shipments")

@@ -22,7 +22,16 @@ from typing import Any, TypeVar
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
 from kit.errors import ChannelFatalError, ConfigurationError
@@ -292,16 +301,7 @@ class VtexConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``POST /api/oms/pvt/orders/{orderId}/invoice`` (type Output, items always sent, cents)."""
         order = self.as_order(order)
@@ -311,20 +311,21 @@ class VtexConnector(Connector):
         ]
         body: dict[str, Any] = {
             "type": "Output",
-            "issuanceDate": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
-            "invoiceNumber": number if not series else f"{number}-{series}",
-            "invoiceValue": str(_cents(value if value is not None else order.total)),
-            "invoiceKey": nfe_key,
+            "issuanceDate": invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "invoiceNumber": invoice.number if not invoice.series else f"{invoice.number}-{invoice.series}",
+            "invoiceValue": str(_cents(invoice.value if invoice.value is not None else order.total)),
+            "invoiceKey": invoice.nfe_key,
             "items": items,
         }
-        if xml is not None:
-            body["embeddedInvoice"] = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-        if tracking_code:
+        if invoice.xml is not None:
+            body["embeddedInvoice"] = invoice.xml.decode("utf-8") if isinstance(invoice.xml, bytes) else invoice.xml
+        tracking = invoice.shipment
+        if tracking:
             body.update(
                 {
-                    "trackingNumber": tracking_code,
-                    "trackingUrl": tracking_url,
-                    "courier": carrier or order.carrier_raw or "",
+                    "trackingNumber": tracking.code,
+                    "trackingUrl": tracking.url,
+                    "courier": tracking.carrier or order.carrier_raw or "",
                 }
             )
         return self.request(
@@ -334,17 +335,12 @@ class VtexConnector(Connector):
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``PATCH /api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}`` (tracking of an invoice)."""
         order = self.as_order(order)
         packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+        invoice_number = shipment.invoice_number
         if invoice_number:
             # send_invoice names an invoice "<number>-<series>": the ERP may give just the number.
             known = [str(p.get("invoiceNumber")) for p in packages]
@@ -361,10 +357,10 @@ class VtexConnector(Connector):
                 )
             invoice_number = packages[-1]["invoiceNumber"]
         body = {
-            "trackingNumber": code,
-            "trackingUrl": url,
-            "courier": carrier,
-            "dispatchedDate": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "trackingNumber": shipment.code,
+            "trackingUrl": shipment.url,
+            "courier": shipment.carrier,
+            "dispatchedDate": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
         }
         return self.request(
             "PATCH", f"/api/oms/pvt/orders/{order.order_id}/invoice/{invoice_number}", json_data=body, family="write"

@@ -33,7 +33,7 @@ import requests
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
 from kit.errors import AuthenticationError, KitError
@@ -310,17 +310,14 @@ class WalmartConnector(Connector):
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``POST /v3/orders/{po}/shipping``: every line Shipped with its tracking info."""
         order = self.as_order(order)
-        ship_ms = int((datetime.fromisoformat(shipped_at) if shipped_at else datetime.now(UTC)).timestamp() * 1000)
+        ship_ms = int(
+            (datetime.fromisoformat(shipment.shipped_at) if shipment.shipped_at else datetime.now(UTC)).timestamp()
+            * 1000
+        )
         lines = [
             {
                 "lineNumber": it.channel_item_id,
@@ -331,10 +328,10 @@ class WalmartConnector(Connector):
                             "statusQuantity": {"unitOfMeasurement": "EACH", "amount": str(it.quantity)},
                             "trackingInfo": {
                                 "shipDateTime": ship_ms,
-                                "carrierName": {"carrier": carrier},
-                                "methodCode": service or order.service_raw or "Standard",
-                                "trackingNumber": code,
-                                "trackingURL": url,
+                                "carrierName": {"carrier": shipment.carrier},
+                                "methodCode": shipment.service or order.service_raw or "Standard",
+                                "trackingNumber": shipment.code,
+                                "trackingURL": shipment.url,
                             },
                         }
                     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.contract import contract_suite, make_connector
+from kit.connectors.model import Invoice, Shipment
 from kit.sandbox import start_sandbox
 
 TestCnovaContract = contract_suite("cnova", products=120, write_path="^/sellerItems/")
@@ -26,7 +27,10 @@ def test_tracking_with_invoice_names_the_order_items():
     with start_sandbox("cnova", rate_limit=(5000, 5000), n_products=10, orders=3) as sbx:
         conn = make_connector(sbx)
         order = conn.fetch_orders(since="2000-01-01T00:00:00+00:00").orders[0]
-        conn.send_invoice(order, nfe_key="3" * 44, number="123", series="1", tracking_code="BR123", carrier="Correios")
+        conn.send_invoice(
+            order,
+            Invoice(nfe_key="3" * 44, number="123", series="1", shipment=Shipment(carrier="Correios", code="BR123")),
+        )
         sent = sbx.state.data["orders"][order.order_id]["trackings"][-1]
         assert sent["items"] == [i["id"] for i in order.raw["items"]]
         assert sent["invoice"]["accessKey"] == "3" * 44 and sent["number"] == "BR123"

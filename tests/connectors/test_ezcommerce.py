@@ -16,7 +16,7 @@ from connectors.contract import FAST_RETRY, FAULT_RETRY, TEST_RATE, ChannelContr
 from kit.connectors import connector_for
 from kit.connectors.base import OperationNotSupported
 from kit.connectors.http import RetryPolicy
-from kit.connectors.model import PriceItem, StockItem
+from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem
 from kit.connectors.ratelimit import reset_buckets
 from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError
 from kit.sandbox import start_sandbox
@@ -146,8 +146,8 @@ def test_confirmed_protocols_leave_the_queue_and_status_updates_carry_invoice_an
         page = conn.fetch_orders()
         assert conn.ack_orders(page.orders[:3]) == 3
         assert sbx.waiting() == [page.orders[3].order_id]
-        conn.send_invoice(page.orders[0], nfe_key="3" * 44, number="55", series="2")
-        conn.send_tracking(page.orders[0], carrier="Correios", code="BR9", url="https://t.example/BR9")
+        conn.send_invoice(page.orders[0], Invoice(nfe_key="3" * 44, number="55", series="2"))
+        conn.send_tracking(page.orders[0], Shipment(carrier="Correios", code="BR9", url="https://t.example/BR9"))
         assert sbx.state.data["status_calls"][-1]["ChaveNotaFiscal"] == "3" * 44
         assert sbx.state.data["packages"][-1]["CodigoObjeto"] == "BR9"
         assert sbx.state.data["orders"][page.orders[0].order_id]["Status"] == "Despachado"

@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from connectors.contract import make_connector  # noqa: E402
 from kit.channels import Channel  # noqa: E402
 from kit.connectors import connector_for  # noqa: E402
-from kit.connectors.model import PriceItem, StockItem  # noqa: E402
+from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa: E402
 from kit.errors import ConfigurationError  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
 
@@ -55,8 +55,8 @@ def test_orders_are_filtered_on_updated_at_and_the_cursor_moves_forward():
         assert query["searchCriteria[filter_groups][0][filters][0][value]"] == ["2000-01-01 03:00:00"]  # UTC
         assert page.cursor == max(o.updated_at for o in page.orders)
         order = page.orders[0]
-        conn.send_invoice(order, nfe_key="4" * 44, number="55", series="1")
-        conn.send_tracking(order.order_id, carrier="correios", code="BR9", service="PAC")
+        conn.send_invoice(order, Invoice(nfe_key="4" * 44, number="55", series="1"))
+        conn.send_tracking(order.order_id, Shipment(carrier="correios", code="BR9", service="PAC"))
         again = conn.fetch_orders(cursor=page.cursor)
         assert order.order_id in {o.order_id for o in again.orders}  # it changed: it comes back
         comment = sbx.state.data["orders"][int(order.order_id)]["status_histories"][-1]["comment"]

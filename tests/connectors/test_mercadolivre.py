@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from connectors.contract import make_connector  # noqa: E402
 from kit.connectors.base import NotApplicable  # noqa: E402
-from kit.connectors.model import PriceItem, StockItem  # noqa: E402
+from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa: E402
 from kit.errors import ChannelFatalError, ConfigurationError  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
 
@@ -125,9 +125,9 @@ def test_nfe_xml_upload_for_me2_and_clear_errors_otherwise():
         orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
         me2 = next(o for o in orders if o.carrier_raw == "me2" and o.service_raw != "fulfillment")
         with pytest.raises(ConfigurationError, match="XML"):
-            conn.send_invoice(me2, nfe_key="3" * 44, number="10")
+            conn.send_invoice(me2, Invoice(nfe_key="3" * 44, number="10"))
         xml = '<?xml version="1.0"?><nfeProc versao="4.00"><NFe><infNFe Id="NFe' + "3" * 44 + '"/></NFe></nfeProc>'
-        answer = conn.send_invoice(me2, nfe_key="3" * 44, number="10", xml=xml)
+        answer = conn.send_invoice(me2, Invoice(nfe_key="3" * 44, number="10", xml=xml))
         shipment_id = int(me2.raw["shipping"]["id"])
         assert answer["substatus"] != "invoice_pending"
         upload = _queries(sbx, "/invoice_data")[-1]
@@ -136,7 +136,7 @@ def test_nfe_xml_upload_for_me2_and_clear_errors_otherwise():
         full = [o for o in orders if o.service_raw == "fulfillment"]
         if full:
             with pytest.raises(ChannelFatalError):
-                conn.send_invoice(full[0], nfe_key="3" * 44, number="11", xml=xml)
+                conn.send_invoice(full[0], Invoice(nfe_key="3" * 44, number="11", xml=xml))
 
 
 def test_me1_tracking_then_shipped_notification_and_me2_refused():
@@ -144,7 +144,7 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
         conn = make_connector(sbx)
         orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
         me1 = next(o for o in orders if o.carrier_raw == "me1")
-        conn.send_tracking(me1, carrier="Correios", code="OP123456789BR", service=me1.service_raw)
+        conn.send_tracking(me1, Shipment(carrier="Correios", code="OP123456789BR", service=me1.service_raw))
         shipment = sbx.state.data["shipments"][int(me1.raw["shipping"]["id"])]
         assert shipment["tracking_number"] == "OP123456789BR" and shipment["status"] == "shipped"
         calls = [e["method"] + " " + e["path"] for e in sbx.state.requests if "/shipments/" in e["path"]]
@@ -153,7 +153,7 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
         )  # tracking before the status (§1.6)
         me2 = next(o for o in orders if o.carrier_raw == "me2")
         with pytest.raises(NotApplicable, match="ME1"):
-            conn.send_tracking(me2, carrier="Correios", code="X")
+            conn.send_tracking(me2, Shipment(carrier="Correios", code="X"))
 
 
 def test_scan_tolerates_a_constant_scroll_id_but_refuses_a_repeated_page():

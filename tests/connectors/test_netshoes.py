@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.contract import contract_suite
+from kit.connectors.model import Invoice, Shipment
 
 TestNetshoesContract = contract_suite("netshoes", products=51, write_path="^/skus/")
 
@@ -28,8 +29,8 @@ def test_shipping_status_updates_use_the_order_shipping_code():
     with start_sandbox("netshoes", rate_limit=(5000, 5000), n_products=5, orders=2) as sbx:
         conn = make_connector(sbx)
         order = conn.fetch_orders(since="2000-01-01T00:00:00+00:00").orders[0]
-        conn.send_invoice(order, nfe_key="3" * 44, number="10", series="1")
-        conn.send_tracking(order, carrier="Correios", code="BR1", service="PAC")
+        conn.send_invoice(order, Invoice(nfe_key="3" * 44, number="10", series="1"))
+        conn.send_tracking(order, Shipment(carrier="Correios", code="BR1", service="PAC"))
         paths = [r["path"] for r in sbx.state.requests if r["method"] == "PUT"]
         assert paths == [f"/orders/{order.order_id}/shippings/1/status"] * 2
         assert sbx.state.data["status_updates"] == [(order.order_id, "Invoiced"), (order.order_id, "Shipped")]

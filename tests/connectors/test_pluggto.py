@@ -5,6 +5,7 @@ from __future__ import annotations
 import requests
 
 from connectors.contract import contract_suite, make_connector
+from kit.connectors.model import Invoice, Shipment
 from kit.connectors.ratelimit import reset_buckets
 from kit.sandbox import start_sandbox
 from kit.secrets import SecretsStore
@@ -40,8 +41,10 @@ def test_invoice_and_tracking_reuse_the_existing_shipment_id():
     with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=3) as sbx:
         conn = make_connector(sbx)
         order = conn.fetch_orders(since="2000-01-01").orders[0]
-        conn.send_invoice(order.order_id, nfe_key="3" * 44, number="77", series="1")
-        conn.send_tracking(order.order_id, carrier="Correios", code="BR1", url="https://t.example/BR1", service="PAC")
+        conn.send_invoice(order.order_id, Invoice(nfe_key="3" * 44, number="77", series="1"))
+        conn.send_tracking(
+            order.order_id, Shipment(carrier="Correios", code="BR1", url="https://t.example/BR1", service="PAC")
+        )
         shipments = sbx.state.data["orders"][order.order_id]["shipments"]
         assert len(shipments) == 1, shipments
         assert shipments[0]["nfe_key"] == "3" * 44 and shipments[0]["track_code"] == "BR1"

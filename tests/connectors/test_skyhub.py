@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from connectors.contract import contract_suite
+from kit.connectors.model import Invoice, Shipment
 
 TestSkyhubContract = contract_suite("skyhub", products=250, acks=True, write_path="^/(products|variations)/")
 
@@ -31,8 +32,10 @@ def test_invoice_and_shipment_reach_an_order_whose_code_has_spaces():
         sbx.add_order(order)
         conn = make_connector(sbx)
         fetched = conn.fetch_orders().orders[0]
-        conn.send_invoice(fetched, nfe_key="3" * 44, number="1")
-        conn.send_tracking(fetched, carrier="Correios", code="BR123", service="SEDEX", url="https://t.example/BR123")
+        conn.send_invoice(fetched, Invoice(nfe_key="3" * 44, number="1"))
+        conn.send_tracking(
+            fetched, Shipment(carrier="Correios", code="BR123", service="SEDEX", url="https://t.example/BR123")
+        )
         stored = sbx.state.data["orders"][order["code"]]
         assert stored["status"]["code"] == "order_shipped" and stored["invoices"] == [{"key": "3" * 44}]
         assert stored["shipments"][-1]["track"]["code"] == "BR123"

@@ -17,7 +17,7 @@ import jsonschema  # noqa: E402
 import pytest  # noqa: E402
 
 from connectors.contract import make_connector  # noqa: E402
-from kit.connectors.model import PriceItem, StockItem  # noqa: E402
+from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
 from kit.sandbox.vtex import ACCOUNT  # noqa: E402
 
@@ -107,11 +107,10 @@ def _exercise(sbx) -> None:
     conn.update_prices([PriceItem(s, 19.9 + n, list_price=29.9 + n) for n, s in enumerate(skus)])
     page = conn.fetch_orders()
     order = page.orders[0]
-    conn.send_invoice(
-        order, nfe_key="35" + "1" * 42, number="1001", series="1", value=order.total, xml="<nfeProc/>",
-        tracking_code="BR1", tracking_url="https://t.example/BR1", carrier="Correios",
-    )  # fmt: skip
-    conn.send_tracking(order.order_id, carrier="Correios", code="BR2", url="https://t.example/BR2")
+    tracking = Shipment(carrier="Correios", code="BR1", url="https://t.example/BR1")
+    invoice = Invoice("35" + "1" * 42, "1001", series="1", value=order.total, xml="<nfeProc/>", shipment=tracking)
+    conn.send_invoice(order, invoice)
+    conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR2", url="https://t.example/BR2"))
     conn.ack_orders(page.orders)
     conn.value_lists()
     conn.test_connection()
@@ -218,8 +217,8 @@ def test_tracking_finds_the_invoice_by_the_erp_number_without_its_series():
     with start_sandbox("vtex", n_products=5, orders=2, rate_limit=(5000, 5000)) as sbx:
         conn = make_connector(sbx)
         order = conn.fetch_orders().orders[0]
-        conn.send_invoice(order, nfe_key="3" * 44, number="4521", series="2", value=order.total)
-        conn.send_tracking(order.order_id, carrier="Correios", code="BR9", invoice_number="4521")
+        conn.send_invoice(order, Invoice(nfe_key="3" * 44, number="4521", series="2", value=order.total))
+        conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR9", invoice_number="4521"))
         patch = [e for e in sbx.state.requests if e["method"] == "PATCH"][-1]
         assert patch["path"].endswith("/invoice/4521-2")
         packages = sbx.state.data["orders"][order.order_id]["packageAttachment"]["packages"]
