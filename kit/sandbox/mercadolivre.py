@@ -333,11 +333,11 @@ class MercadoLivreSandbox(SandboxServer):
         )
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
-        # §1.9: a 429 without Retry-After is what ML documents; the sandbox adds it (clients must not depend on it).
+        # §1.9: ML documents a 429 without Retry-After.
         return Reply(
             429,
             {"message": "Too many requests", "error": "local_rate_limited", "status": 429, "cause": []},
-            {"Retry-After": str(retry_after)},
+            self.retry_after_headers(retry_after),
         )
 
     def check_auth(self, req: Request) -> Reply | None:

@@ -147,7 +147,9 @@ class NetshoesSandbox(SandboxServer):
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
         return Reply(
-            429, {"code": "429", "message": "Too Many Requests: plan limit reached"}, {"Retry-After": str(retry_after)}
+            429,
+            {"code": "429", "message": "Too Many Requests: plan limit reached"},
+            self.retry_after_headers(retry_after),
         )
 
     @staticmethod

@@ -18,10 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote
 
-from kit.connectors.ratelimit import TokenBucket
 from kit.sample import channel_values
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
+from kit.sandbox.limits import SandboxBucket
 
 __all__ = ["SkyhubSandbox", "SITES", "STATUS_TYPES"]
 
@@ -67,7 +67,7 @@ class SkyhubSandbox(SandboxServer):
         self.queue_visibility_s = queue_visibility_s
         self.variation_share = variation_share
         self._explicit_rate = kw.get("rate_limit") is not None
-        self._buckets: dict[str, TokenBucket] = {}
+        self._buckets: dict[str, SandboxBucket] = {}
         self._buckets_lock = threading.Lock()
         super().__init__(**kw)
 
@@ -240,7 +240,7 @@ class SkyhubSandbox(SandboxServer):
             return "order:GET"
         return f"{resource}:{req.method}"
 
-    def rate_bucket(self, req: Request) -> TokenBucket:
+    def rate_bucket(self, req: Request) -> SandboxBucket:
         key = self._bucket_key(req)
         with self._buckets_lock:
             bucket = self._buckets.get(key)
@@ -250,7 +250,7 @@ class SkyhubSandbox(SandboxServer):
                 else:
                     per = float(RATES.get(key, 1))
                     rate = (per, per)
-                bucket = self._buckets[key] = TokenBucket(*rate)
+                bucket = self._buckets[key] = SandboxBucket(*rate)
             return bucket
 
     def set_rate_limit(self, per_second: float, burst: float | None = None) -> None:

@@ -97,7 +97,7 @@ class SoapSandbox(SandboxServer):
         )
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
-        return Reply(429, "Too Many Requests", {"Retry-After": str(retry_after)}, "text/plain")
+        return Reply(429, "Too Many Requests", self.retry_after_headers(retry_after), "text/plain")
 
     def result_reply(self, name: str, result: Any) -> Reply:
         ET.register_namespace("soap", SOAP_ENV)

@@ -165,7 +165,7 @@ class WalmartSandbox(SandboxServer):
         return Reply(
             429,
             _errors("REQUEST_THRESHOLD_VIOLATED", "Too Many Requests", "REQUEST"),
-            {"Retry-After": str(retry_after)},
+            self.retry_after_headers(retry_after),
         )
 
     # -- items, inventory, price ------------------------------------------------------------------

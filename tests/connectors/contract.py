@@ -293,6 +293,42 @@ class ChannelContract:
                 assert order.payment_raw in payments
             assert order.status_raw in statuses
 
+    # -- the order lifecycle after import ------------------------------------------------------
+    def test_an_order_cancelled_after_import_reaches_the_outbox_once(self, sandbox, workspace, tmp_path, monkeypatch):
+        """Import, cancel on the channel, import again: one update with the cancelled status, no duplicate."""
+        from kit.channels import ChannelRegistry
+        from kit.jobs import run_job
+        from tests.jobs.conftest import write_truth_mappings
+
+        name = f"contract-{self.channel_type}"
+        ChannelRegistry(workspace).add(sandbox.channel(name))
+        monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
+        write_truth_mappings(tmp_path / "mappings", name, self.channel_type)
+        connector = self.connector_for(sandbox)
+        first = run_job("orders", name, ws=workspace, connector=connector)
+        assert first.ok and first.applied > 0, first.render_pt()
+        before = _outbox(workspace, name)
+        target = next(o for o in before if o["erp"].get("status") != "Cancelado")
+        sandbox.cancel_order(target["order_id"])
+        second = run_job("orders", name, ws=workspace, connector=connector)
+        assert second.ok, second.render_pt()
+        after = _outbox(workspace, name)
+        new = after[len(before) :]
+        assert [(o["order_id"], o["erp"]["status"]) for o in new] == [(target["order_id"], "Cancelado")]
+        keys = [(o["order_id"], o["version"]) for o in after]
+        assert len(keys) == len(set(keys))  # nothing written twice
+        third = run_job("orders", name, ws=workspace, connector=connector)
+        assert third.ok and third.applied == 0 and len(_outbox(workspace, name)) == len(after)
+
+
+def _outbox(workspace, channel: str) -> list[dict[str, Any]]:
+    """Every order written to ``channel``'s outbox, batch files in the order they were written."""
+    import json
+
+    folder = workspace.root / "outbox" / channel
+    batches = sorted(folder.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return [o for path in batches for o in json.loads(path.read_text(encoding="utf-8"))["orders"]]
+
 
 def contract_suite(channel_type: str, **options: Any) -> type:
     """A test class running :class:`ChannelContract` against ``channel_type``'s sandbox."""
