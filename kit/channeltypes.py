@@ -162,6 +162,9 @@ _register(
         ),
         # §2.4: pricing PUT/POST 40 req/s per account with 1000 burst credits.
         rate_limit=RateLimit(40, 1000, f"{_SRC} §2.4", "confirmed"),
+        # catalog-api.json (info): 15,000 requests/min per endpoint, 45,000 per account: catalogue
+        # writes (publishing) are paced at one endpoint's limit, which no endpoint can exceed.
+        rate_limits={"catalog": RateLimit(250, 250, "catalog-api.json: 15,000 req/min per endpoint", "confirmed")},
         # §2.5: feed maxlot 10; list orders per_page max 100.
         items_per_request={"orders": 10},
         max_batch={"orders": 100},

@@ -93,6 +93,8 @@ def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements 
     """What ``item`` lacks before ``conn``'s channel accepts it (pt-BR), or ``""`` when complete."""
     problems = []
     fields = missing_fields(item, conn.publish_required)
+    if item.bound and "channel_category" in fields:
+        fields.remove("channel_category")  # an update without a mapped category keeps the channel's
     if "channel_category" in fields:
         fields.remove("channel_category")
         problems.append(
@@ -106,7 +108,8 @@ def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements 
         problems.append(f"título com {len(item.title)} caracteres; {conn.label} aceita até {limit}")
     if requirements is not None:
         for attr in requirements.missing(item):
-            erp_value = item.attributes.get(attr.name)
+            sent = {k.casefold(): v for k, v in item.channel_attributes.items()}.get(attr.name.casefold())
+            erp_value = sent or item.attributes.get(attr.name)
             allowed = f" (valores aceitos: {', '.join(attr.values[:8])})" if attr.values else ""
             if erp_value:
                 problems.append(
@@ -157,7 +160,9 @@ def _prepare(conn: Any, items: Sequence[ProductItem]) -> tuple[list[PublishResul
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, KitError):
-        return scrub(exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}")
+        text = exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}"
+        hint = getattr(exc, "hint", None)
+        return scrub(f"{text} ({hint})" if hint else text)
     return scrub(f"erro inesperado: {type(exc).__name__}: {exc}")
 
 

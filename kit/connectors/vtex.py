@@ -1,4 +1,4 @@
-"""VTEX connector: inventory per SKU and warehouse, pricing, RefId mapping, Feed v3 orders, invoices.
+"""VTEX connector: inventory per SKU and warehouse, pricing, RefId mapping, Feed v3 orders, invoices, publishing.
 
 Declarations only; the request loop, retries and rate limiting are the base's.
 Shapes follow the official OpenAPI documents (``../shared/specs/vtex/``) and
@@ -34,6 +34,7 @@ from kit.connectors.model import (
 )
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
+from kit.connectors.vtex_catalog import VtexCatalogMixin
 from kit.errors import ChannelFatalError, ConfigurationError
 from kit.scrub import scrub
 
@@ -65,8 +66,14 @@ def _cents(value: float | None) -> int:
     return int(round(float(value or 0) * 100))
 
 
-class VtexConnector(Connector):
-    """VTEX (``X-VTEX-API-AppKey`` / ``X-VTEX-API-AppToken``)."""
+class VtexConnector(VtexCatalogMixin, Connector):
+    """VTEX (``X-VTEX-API-AppKey`` / ``X-VTEX-API-AppToken``); publishing in :mod:`kit.connectors.vtex_catalog`."""
+
+    # Publishing (docs/publishing.md): the Catalog API creates and updates products and SKUs.
+    publish_create = True
+    publish_update = True
+    # catalog-api.json: product Name "Limited to 150 characters".
+    publish_title_max = 150
 
     response_rules = (
         # logistics-api.json: 423 Locked = concurrent updates of one SKU/warehouse; wait and retry.
@@ -422,10 +429,13 @@ class VtexConnector(Connector):
                     if name.strip():
                         names.append({"payment_method": name.strip()})
         statuses = [{"status": s} for s in ORDER_STATUSES]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", names),
             "order_status": value_list_frame("order_status", statuses),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 
