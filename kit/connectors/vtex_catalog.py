@@ -42,8 +42,9 @@ FAMILY = "catalog"
 
 
 def _grams(kg: float | None) -> int:
-    # catalog-api.json: PackagedWeightKg is an integer in the store's unit, grams by default; never 0.
-    return max(1, int(round(float(kg or 0) * 1000)))
+    # catalog-api.json: PackagedWeightKg is an integer in the store's unit, grams by default. A missing
+    # weight is sent as 0, which VTEX refuses: never an invented weight.
+    return int(round(float(kg or 0) * 1000))
 
 
 class VtexCatalogMixin:

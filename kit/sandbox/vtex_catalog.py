@@ -156,7 +156,7 @@ class VtexCatalogRoutes:
         record["ReleaseDate"] = record["ReleaseDate"] or "2026-01-01T00:00:00"
         record["AdWordsRemarketingCode"] = record["AdWordsRemarketingCode"] or ""
         record["LomadeeCampaignCode"] = record["LomadeeCampaignCode"] or ""
-        record["SupplierId"] = record["SupplierId"]
+        record["SupplierId"] = record["SupplierId"] if record["SupplierId"] is not None else 1
         return record
 
     def add_sku(self, body: dict[str, Any], *, sku_id: int | None = None) -> dict[str, Any]:
