@@ -133,13 +133,13 @@ class VtexConnector(VtexCatalogMixin, Connector):
             for i in pager.all(lambda p: self.get_json("/api/catalog_system/pvt/sku/stockkeepingunitids", params=p))
         ]
 
-    def resolve_sku_ids(self, refs: Sequence[str]) -> dict[str, str]:
+    def resolve_sku_ids(self, refs: Sequence[str], *, family: str = "read") -> dict[str, str]:
         """RefId (the ERP's SKU) -> VTEX skuId, cached; unknown RefIds are left out."""
         missing = list(dict.fromkeys(r for r in refs if r not in self._sku_ids))
         for start in range(0, len(missing), REFID_BATCH):
             chunk = missing[start : start + REFID_BATCH]
             found = self.request(
-                "POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids", json_data=chunk, family="read"
+                "POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids", json_data=chunk, family=family
             ).json()
             for ref, sku_id in (found or {}).items():
                 if sku_id:

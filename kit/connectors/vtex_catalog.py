@@ -69,13 +69,15 @@ class VtexCatalogMixin:
     # -- lookups -----------------------------------------------------------------------
     def find_listings(self, skus: list[str]) -> dict[str, ListingRef]:
         """SKU ids by RefId (the ERP SKU), 50 per call (``stockkeepingunitidsbyrefids``)."""
-        found = self.resolve_sku_ids(list(dict.fromkeys(skus)))
+        found = self.resolve_sku_ids(list(dict.fromkeys(skus)), family=FAMILY)
         return {ref: ListingRef(ref, sku_id) for ref, sku_id in found.items()}
 
     def product_by_refid(self, ref: str) -> dict[str, Any] | None:
         """The product whose RefId is ``ref``, or ``None`` (VTEX answers an empty body or 404)."""
         try:
-            found = self.get_json(f"/api/catalog_system/pvt/products/productgetbyrefid/{quote(ref, safe='')}")
+            found = self.get_json(
+                f"/api/catalog_system/pvt/products/productgetbyrefid/{quote(ref, safe='')}", family=FAMILY
+            )
         except ChannelFatalError as exc:
             if exc.status == 404:
                 return None
