@@ -60,23 +60,8 @@ def _ms(value: str) -> int:
     return epoch_ms(parse_date(value))
 
 
-def render_order(spec: dict[str, Any], catalog: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A Netshoes order (``GET /orders/{n}?expand=shippings,items``) from a neutral order spec.
-
-    Args:
-        spec: one order of :func:`kit.sample.generate_orders` (``order_id``,
-            ``created_at``, ``status_raw``, ``carrier_raw``, ``service_raw``,
-            ``items``, ``buyer``, ``shipping_address``, ``shipping_cost``, ``total``).
-        catalog: SKU -> ``{"ean", "name", "brand"}`` to fill item details (optional).
-
-    Returns:
-        The order as the channel serves it: dates in epoch milliseconds, one
-        shipping (code ``<order>1``) holding the items, customer and transport.
-    """
-    catalog = catalog or {}
-    number = str(spec["order_id"])
-    status = str(spec["status_raw"])
-    placed = _ms(spec["created_at"])
+def _items(spec: dict[str, Any], catalog: dict[str, dict[str, Any]], number: str, status: str) -> list[dict[str, Any]]:
+    """The spec's lines as Netshoes order items (``OrderItemResource``)."""
     items = []
     for k, it in enumerate(spec["items"], 1):
         info = catalog.get(str(it["sku"]), {})
@@ -96,6 +81,27 @@ def render_order(spec: dict[str, Any], catalog: dict[str, dict[str, Any]] | None
                 "status": status,
             }  # fmt: skip
         )
+    return items
+
+
+def render_order(spec: dict[str, Any], catalog: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A Netshoes order (``GET /orders/{n}?expand=shippings,items``) from a neutral order spec.
+
+    Args:
+        spec: one order of :func:`kit.sample.generate_orders` (``order_id``,
+            ``created_at``, ``status_raw``, ``carrier_raw``, ``service_raw``,
+            ``items``, ``buyer``, ``shipping_address``, ``shipping_cost``, ``total``).
+        catalog: SKU -> ``{"ean", "name", "brand"}`` to fill item details (optional).
+
+    Returns:
+        The order as the channel serves it: dates in epoch milliseconds, one
+        shipping (code ``<order>1``) holding the items, customer and transport.
+    """
+    catalog = catalog or {}
+    number = str(spec["order_id"])
+    status = str(spec["status_raw"])
+    placed = _ms(spec["created_at"])
+    items = _items(spec, catalog, number, status)
     freight = round(float(spec.get("shipping_cost") or 0), 2)
     goods = round(sum(i["totalGross"] for i in items), 2)
     addr = spec.get("shipping_address") or {}
