@@ -253,7 +253,16 @@ _register(
             CredentialField("client_id", "client_id", secret=False),
             CredentialField("access_token", "access_token"),
         ),
-        settings=(SettingField("site", "Site", "CB"), SettingField("warehouse", "Armazém", "1")),
+        settings=(
+            SettingField("site", "Site", "CB"),
+            SettingField("warehouse", "Armazém", "1"),
+            # §7: crossDockingTime in a stock update overwrites the seller's handling days; sent only when set.
+            SettingField(
+                "cross_docking_days",
+                "Prazo de manuseio (dias) enviado com o estoque",
+                help="Deixe vazio para manter o prazo configurado no painel da Via.",
+            ),
+        ),
         # §7: only page caps (50) were found; request rate not published.
         rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
         max_batch={"orders": 50, "products": 50},

@@ -50,8 +50,17 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
     "magento": PublishedLimit(None, 1, f"{_SRC} §3.7: none built in"),
     "skyhub": PublishedLimit(9, 9, f"{_SRC} §4.4: 9 req/s per endpoint and method; 429 without Retry-After"),
     "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found"),
-    "netshoes": PublishedLimit(50 / 60, 5, f"{_SRC} §6: plans of 50/100/250 calls per minute"),
-    "cnova": PublishedLimit(None, 1, f"{_SRC} §7: not found"),
+    "netshoes": PublishedLimit(
+        50 / 60,
+        5,
+        f"{_SRC} §6; developers.netshoes.com.br/api-portal/producao: plans of 50/100/250 calls per minute "
+        "(new sellers on 50), 429 past it; no Retry-After documented; burst not published (5 assumed)",
+    ),
+    "cnova": PublishedLimit(
+        None,
+        1,
+        f"{_SRC} §7: no request rate published (integrations do get 429s and wait a minute); only page caps of 50",
+    ),
     "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: not found"),
     "walmart": PublishedLimit(None, 1, f"{_SRC} §9.1: per-API token buckets (numbers per API)"),
     "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: not found"),
