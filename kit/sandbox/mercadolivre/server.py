@@ -40,6 +40,12 @@ class MercadoLivreSandbox(AuthRoutes, ItemRoutes, OrderRoutes, ShipmentRoutes, S
         self.app_quota_per_hour = app_quota_per_hour
         super().__init__(*args, **kw)
 
+    def default_rate(self) -> tuple[float | None, float]:
+        """The application's hourly quota (:data:`~kit.sandbox.limits.PUBLISHED_LIMITS` holds the documented one)."""
+        if self.app_quota_per_hour == APP_QUOTA_PER_HOUR:
+            return super().default_rate()
+        return self.app_quota_per_hour / 3600, float(self.app_quota_per_hour)
+
     def channel_settings(self) -> dict[str, str]:
         from kit.sandbox.mercadolivre.common import SELLER_ID
 
