@@ -54,8 +54,14 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
     ),
     "vtex": PublishedLimit(40, 1000, f"{_SRC} §2.4 (pricing: 40 req/s, 1000 burst)"),
     "magento": PublishedLimit(None, 1, f"{_SRC} §3.7: none built in"),
-    "skyhub": PublishedLimit(9, 9, f"{_SRC} §4.4: 9 req/s per endpoint and method; 429 without Retry-After"),
-    "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found"),
+    "skyhub": PublishedLimit(
+        9,
+        9,
+        f"{_SRC} §4.4 (desenvolvedores.skyhub.com.br/guias-api-skyhub/limite-de-requisicoes): per endpoint and "
+        "method, 9 req/s for writes, queues and products GET, 1 req/s for orders GET and the rest (the sandbox's "
+        "table: kit/sandbox/skyhub/common.py); 429 without Retry-After",
+    ),
+    "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found (developers.plugg.to publishes no rate limit)"),
     "netshoes": PublishedLimit(50 / 60, 5, f"{_SRC} §6: plans of 50/100/250 calls per minute"),
     "cnova": PublishedLimit(None, 1, f"{_SRC} §7: not found"),
     "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: not found"),
