@@ -12,7 +12,8 @@ desenvolvedores.skyhub.com.br "paginação e filtros", "produto simples e variá
   carries ``next``, the URL of the next page, which goes past 10,000;
 * ``PUT /products/{sku}`` ``{"product": {...}}`` and ``PUT /variations/{sku}``
   ``{"variation": {...}}`` with only the fields that change: ``qty`` an
-  integer ≥ 0, prices numbers ≥ 0 with ``promotional_price`` ≤ ``price``; the
+  integer ≥ 0, prices numbers > 0 (comunicado 2025 "criação e atualização de
+  produtos e variações": never 0 or null) with ``promotional_price`` ≤ ``price``; the
   stock of a configurable product lives on its variations (❓: refused on the
   product).
 """
@@ -122,9 +123,9 @@ def _apply(target: dict[str, Any], fields: dict[str, Any], *, configurable: bool
             raise BadRequest("the stock of a product with variations is updated per variation", 422)
         if not is_int(fields["qty"]) or fields["qty"] < 0:
             raise BadRequest("qty must be an integer >= 0")
-    for key in ("price", "promotional_price"):
-        if key in fields and (not is_number(fields[key]) or fields[key] < 0):
-            raise BadRequest(f"{key} must be a number >= 0")
+    for key in ("price", "promotional_price"):  # comunicado 2025: prices may not be 0 or null
+        if key in fields and (not is_number(fields[key]) or fields[key] <= 0):
+            raise BadRequest(f"{key} must be a number greater than 0")
     if "status" in fields and fields["status"] not in ("enabled", "disabled"):
         raise BadRequest("status must be enabled or disabled")
     price = fields.get("price", target.get("price"))
