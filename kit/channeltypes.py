@@ -137,8 +137,15 @@ _register(
             SettingField("user_id", "ID do vendedor (user_id)", required=False),
             SettingField("site_id", "Site", "MLB"),
         ),
-        # §1.9: no global number published; 429 past per-app limits. Kit default.
-        rate_limit=RateLimit(10, 20, f"{_SRC} §1.9 (none published)", "inferred"),
+        # developers.mercadolivre.com.br/gerencie-seu-aplicativo: each application has an hourly quota,
+        # max_requests_per_hour (18000 in the page's example), shared by every seller it serves. The default
+        # pace spends it evenly: a burst of 300, the rest over the hour (the connector reads the app's own quota).
+        rate_limit=RateLimit(
+            (18000 - 300) / 3600,
+            300,
+            "developers.mercadolivre.com.br/gerencie-seu-aplicativo: max_requests_per_hour 18000 per application",
+            "confirmed",
+        ),
         # §1.2: multiget up to 20 ids; §1.3 stock/price one item per PUT /items/{id}.
         items_per_request={"products": 20},
         base_urls={"production": "https://api.mercadolibre.com", "sandbox": "https://api.mercadolibre.com"},

@@ -45,11 +45,23 @@ UNPUBLISHED = PublishedLimit(None, 1, "no limit published")
 
 #: One row per channel type. Each channel's sandbox owner keeps its row true to the documents.
 PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
-    "mercadolivre": PublishedLimit(None, 1, f"{_SRC} §1.9: no global number; 429 without Retry-After"),
+    # The quota is per hour and per application; the bucket holds the hour's quota and refills it evenly.
+    "mercadolivre": PublishedLimit(
+        18000 / 3600,
+        18000,
+        "developers.mercadolivre.com.br/gerencie-seu-aplicativo: max_requests_per_hour 18000 per application; "
+        f"429 without Retry-After ({_SRC} §1.9)",
+    ),
     "vtex": PublishedLimit(40, 1000, f"{_SRC} §2.4 (pricing: 40 req/s, 1000 burst)"),
     "magento": PublishedLimit(None, 1, f"{_SRC} §3.7: none built in"),
-    "skyhub": PublishedLimit(9, 9, f"{_SRC} §4.4: 9 req/s per endpoint and method; 429 without Retry-After"),
-    "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found"),
+    "skyhub": PublishedLimit(
+        9,
+        9,
+        f"{_SRC} §4.4 (desenvolvedores.skyhub.com.br/guias-api-skyhub/limite-de-requisicoes): per endpoint and "
+        "method, 9 req/s for writes, queues and products GET, 1 req/s for orders GET and the rest (the sandbox's "
+        "table: kit/sandbox/skyhub/common.py); 429 without Retry-After",
+    ),
+    "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found (developers.plugg.to publishes no rate limit)"),
     "netshoes": PublishedLimit(
         50 / 60,
         5,
