@@ -43,7 +43,7 @@ ENGLISH_STOPWORDS = frozenset(
 # Suffixes removed by :func:`stem`, longest first; the stem keeps at least 3 letters.
 _SUFFIXES = (
     "amentos", "imentos", "amento", "imento", "mente", "acoes", "coes", "acao", "cao",
-    "ados", "adas", "idos", "idas", "ivos", "ivas", "ado", "ada", "ido", "ida", "ivo", "iva", "oes", "gue", "es", "s",
+    "ados", "adas", "idos", "idas", "ivos", "ivas", "ado", "ada", "ido", "ida", "ivo", "iva", "oes", "gue", "ao", "es", "s",
 )  # fmt: skip
 _VOWELS = ("a", "e", "o")
 _CAMEL = re.compile(r"[a-z][A-Z]")
