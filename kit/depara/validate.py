@@ -26,9 +26,31 @@ import pandas as pd
 
 from kit.depara.kinds import MappingKind, get_kind
 
-__all__ = ["validate", "PROBLEM_COLUMNS", "has_errors", "summary"]
+__all__ = ["validate", "PROBLEM_COLUMNS", "PROBLEM_LABELS", "has_errors", "summary", "summary_text", "for_people"]
 
 PROBLEM_COLUMNS = ("problem", "severity", "kind", "channel_value", "erp_value", "row", "message")
+# What a person reads for each problem, severity and column.
+PROBLEM_LABELS = {
+    "unmapped": "sem de-para",
+    "pending": "pendente",
+    "empty_target": "confirmado sem valor",
+    "unknown_target": "valor fora da lista",
+    "conflict": "conflito",
+    "many_to_one": "vários no mesmo destino",
+    "duplicate": "duplicado",
+    "stale": "valor que saiu da lista",
+    "missing_table": "tabela ausente",
+}
+_SEVERITY_LABELS = {"error": "erro", "warning": "aviso"}
+_COLUMN_LABELS = {
+    "problem": "problema",
+    "severity": "gravidade",
+    "kind": "tipo",
+    "channel_value": "valor do canal",
+    "erp_value": "valor do ERP",
+    "row": "linha",
+    "message": "mensagem",
+}
 
 
 def _label(values: tuple[str, ...]) -> str:
@@ -156,3 +178,16 @@ def has_errors(problems: pd.DataFrame) -> bool:
 def summary(problems: pd.DataFrame) -> dict[str, int]:
     """Counts per problem (for notebooks and the CLI)."""
     return {str(k): int(v) for k, v in problems["problem"].value_counts().sort_index().items()}
+
+
+def summary_text(problems: pd.DataFrame) -> str:
+    """``"pendente: 2, sem de-para: 1"``: the counts in words a person reads."""
+    return ", ".join(f"{PROBLEM_LABELS.get(k, k)}: {v}" for k, v in summary(problems).items())
+
+
+def for_people(problems: pd.DataFrame) -> pd.DataFrame:
+    """The problems with Portuguese column names and words (for notebooks)."""
+    out = problems.copy()
+    out["problem"] = out["problem"].map(lambda p: PROBLEM_LABELS.get(p, p))
+    out["severity"] = out["severity"].map(lambda s: _SEVERITY_LABELS.get(s, s))
+    return out.rename(columns=_COLUMN_LABELS)

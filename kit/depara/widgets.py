@@ -211,7 +211,8 @@ class DeparaEditor:
         self.save_button.on_click(lambda _: self.save())
         self.widget = W.VBox(
             [
-                W.HBox([self.counts_html, self.only_pending, self.max_score]),
+                self.counts_html,
+                W.HBox([self.only_pending, self.max_score]),
                 self.bulk_box,
                 self.grid,
                 W.HBox([self.previous_button, self.page_label, self.next_button]),
@@ -224,7 +225,7 @@ class DeparaEditor:
     def _build_bulk(self) -> None:
         self.bulk_rule = W.Dropdown(options=[(label, n) for n, (label, _) in enumerate(BULK_RULES)], value=0,
                                     description="Confirmar em lote:", style={"description_width": "initial"},
-                                    layout=W.Layout(width="auto"))  # fmt: skip
+                                    layout=W.Layout(width="330px"))  # fmt: skip
         self.bulk_rule.add_class("depara-bulk-rule")
         self.bulk_score = W.BoundedIntText(value=DEFAULT_BULK_SCORE, min=0, max=100, layout=W.Layout(width="70px"))
         self.bulk_score.add_class("depara-bulk-score")
@@ -414,7 +415,7 @@ class DeparaEditor:
     def save(self, *, reviewer: str | None = None) -> Path:
         """Write the table, validate it, and show the summary (in Portuguese)."""
         from kit.depara.table import save_table
-        from kit.depara.validate import summary, validate
+        from kit.depara.validate import summary_text, validate
 
         if not self.channel:
             self.status.value = "<b>Escolha o canal antes de salvar.</b>"
@@ -426,7 +427,7 @@ class DeparaEditor:
         c = self.counts()
         text = f"Salvo em <code>{html.escape(str(path))}</code>: {c['mapeados']} mapeados, {c['pendentes']} pendentes."
         if len(problems):
-            text += " Problemas: " + ", ".join(f"{k}: {v}" for k, v in summary(problems).items())
+            text += " Problemas: " + html.escape(summary_text(problems)) + "."
         else:
             text += " Nenhum problema na validação."
         self.status.value = text

@@ -61,7 +61,7 @@ def test_save_button_writes_the_table_and_shows_the_validation(workspace, mappin
     path, problems = seen[0]
     assert path == mappings / "loja" / "order_status.csv"
     assert set(problems["problem"]) == {"pending"}
-    assert "Pendentes" in ed.counts_html.value and "pending: 2" in ed.status.value
+    assert "Pendentes" in ed.counts_html.value and "pendente: 2" in ed.status.value
     saved = load_table("loja", "order_status")
     assert int(saved["confirmed"].sum()) == 2
     with workspace.table("mappings") as t:
