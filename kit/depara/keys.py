@@ -36,7 +36,9 @@ Key = tuple[str, ...]
 GENERALIZATION_STEP = 5.0
 _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
-_GENERIC_TOKENS = frozenset(GENERIC_WORDS) | {"order", "status", "situacao"}
+# Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
+# "Pago" alone is a status, and "Mercado Pago" a name.
+_GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
 
 
 def split_parts(value: str) -> tuple[str, list[str]]:
