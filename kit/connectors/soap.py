@@ -56,7 +56,7 @@ from kit.connectors.responses import (
     ResponseRule,
     ResponseTable,
 )
-from kit.errors import ChannelError, ChannelFatalError, ConfigurationError, KitError
+from kit.errors import ChannelFatalError, ConfigurationError, KitError
 from kit.scrub import scrub
 
 __all__ = [
@@ -176,8 +176,6 @@ class SoapResponseTable(ResponseTable):
         return cached
 
     def for_response(self, raw: requests.Response) -> ResponseRule | None:
-        if raw.status_code < 300 and "wsdl" in (urlsplit(raw.url or "").query or "").lower():
-            return None  # a WSDL is not an envelope; zeep reads it
         if raw.status_code < 300 or raw.content.lstrip().startswith(b"<"):
             try:
                 root = self._root(raw)
@@ -297,16 +295,15 @@ class SoapConnector(Connector):
             return f"{self.base_url}{self.services[service]}?wsdl"
         if self.source.kind == "pasta":
             return str(self.source.folder / f"{service}.wsdl")  # type: ignore[operator]
-        return f"bundled:{service}.wsdl"
+        return str(BUNDLED / self.channel.type / f"{service}.wsdl")
 
     def read_contract_document(self, url: str) -> bytes:
         """One WSDL/XSD document, only from the allowed places (never another host, never a local file elsewhere)."""
-        if url.startswith("bundled:"):
-            data = (BUNDLED / self.type_name / url.split(":", 1)[1]).read_bytes()
-        elif self.source.kind == "pasta":
+        if self.source.kind != "loja":
+            folder = self.source.folder if self.source.kind == "pasta" else BUNDLED / self.channel.type
             path = Path(url).resolve()
-            if self.source.folder not in path.parents:
-                raise ContractUnavailable(f"the WSDL refers to {url}, outside {self.source.folder}", channel=self.name)
+            if folder not in path.parents:
+                raise ContractUnavailable(f"the WSDL refers to {url}, outside {folder}", channel=self.name)
             try:
                 data = path.read_bytes()
             except OSError as exc:
@@ -317,9 +314,9 @@ class SoapConnector(Connector):
                 raise ContractUnavailable(f"the WSDL refers to another host ({wanted.netloc})", channel=self.name)
             try:
                 data = self.request("GET", url, family="read", expect_json=False).content
-            except (ChannelError, ConfigurationError) as exc:
-                if isinstance(exc, ConfigurationError) and not isinstance(exc, ContractUnavailable):
-                    raise  # credentials: the caller reports them as such
+            except ChannelFatalError as exc:
+                if not exc.status or exc.status < 400:
+                    raise  # a malformed answer is the channel's fault, reported as such
                 raise ContractUnavailable(f"the store did not serve {wanted.path}?wsdl: {exc.message}",
                                           channel=self.name) from None  # fmt: skip
         if len(data) > MAX_WSDL_BYTES:
@@ -332,6 +329,7 @@ class SoapConnector(Connector):
             found = self._clients.get(service)
             if found is None:
                 transport = KitTransport(self, service)
+                counted = getattr(self._local, "attempts", 0)  # reading the contract is no item's attempt
                 try:
                     found = zeep.Client(self.wsdl_location(service), transport=transport, settings=ZEEP_SETTINGS)
                 except KitError:
@@ -341,6 +339,8 @@ class SoapConnector(Connector):
                         f"the WSDL of {service} cannot be read: {type(exc).__name__}: {scrub(str(exc))[:200]}",
                         channel=self.name,
                     ) from None
+                finally:
+                    self._local.attempts = counted
                 self._clients[service] = found
             return found
 
