@@ -156,11 +156,14 @@ class RakutenConnector(SoapConnector):
 
     # -- catalogue ---------------------------------------------------------------------------------
     def list_listings(self):
-        """``sku.Listar`` (one call, no paging in the documented operation); it carries no stock."""
+        """``sku.Listar`` (one call, no paging in the documented operation); it carries no stock.
+
+        The PartNumber is the SKU's key in every IKC call, so it is the listing's channel id too.
+        """
         result = self.ikc("sku", "Listar", {"CodigoInternoProduto": "", "PartNumber": "", "StatusSKU": ANY},
                           family="read")  # fmt: skip
         rows = [
-            {"channel_id": None, "variation_id": None, "sku": r.get("PartNumber"), "ean": r.get("EAN"),
+            {"channel_id": r.get("PartNumber"), "variation_id": None, "sku": r.get("PartNumber"), "ean": r.get("EAN"),
              "title": r.get("Descricao"), "price": r.get("PrecoPor"), "stock": None,
              "status": r.get("ProdutoCaracteristicaStatus")}
             for r in _rows(self._checked(result, "sku.Listar"), "clsProdutoCaracteristica")
@@ -190,7 +193,7 @@ class RakutenConnector(SoapConnector):
                     return {0: f"PartNumber {item.sku} is not in the Rakuten store (estoque.Retornar)"}
                 minimum = current[1]
             result = self.ikc("estoque", "Salvar", {
-                "CodigoProdutoInterno": item.channel_id or "", "PartNumber": item.sku,
+                "CodigoProdutoInterno": "", "PartNumber": item.sku,
                 "QtdEstoque": max(0, int(item.quantity)), "QtdMinima": minimum, "TipoAlteracao": STOCK_REPLACE})  # fmt: skip
             refused = self._refusal(result, "estoque.Salvar")
             return {0: refused} if refused else None
