@@ -52,9 +52,9 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
     "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found"),
     "netshoes": PublishedLimit(50 / 60, 5, f"{_SRC} §6: plans of 50/100/250 calls per minute"),
     "cnova": PublishedLimit(None, 1, f"{_SRC} §7: not found"),
-    "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: not found"),
+    "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: none published (no public manual)"),
     "walmart": PublishedLimit(None, 1, f"{_SRC} §9.1: per-API token buckets (numbers per API)"),
-    "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: not found"),
+    "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: none published (manual index only)"),
 }
 
 
