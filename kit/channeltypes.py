@@ -289,7 +289,18 @@ _register(
             CredentialField("a1", "Chave A1 (GUID)"),
             CredentialField("a2", "Chave A2 (GUID)"),
         ),
-        settings=(SettingField("loja", "Código da loja", required=True),),
+        settings=(
+            SettingField(
+                "loja", "Código da loja", default="0", help="0 = a loja das chaves A1/A2 (como integradores enviam)"
+            ),
+            SettingField(
+                "wsdl",
+                "Contrato (WSDL)",
+                default="loja",
+                help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
+            ),
+            SettingField("qtd_minima", "Estoque mínimo enviado (vazio = manter o da loja)"),
+        ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
     )
 )
@@ -321,6 +332,16 @@ _register(
         credentials=(
             CredentialField("login", "Login", secret=False),
             CredentialField("password", "Senha"),
+        ),
+        settings=(
+            SettingField(
+                "wsdl",
+                "Contrato (WSDL)",
+                default="loja",
+                help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
+            ),
+            SettingField("status_faturado", "StatusID de 'faturado' na loja"),
+            SettingField("status_despachado", "StatusID de 'despachado' na loja"),
         ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §10 (not found)", "inferred"),
         # §10: SalvarEstoqueLst / SalvarPrecoLst take lists; size not documented.

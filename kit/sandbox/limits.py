@@ -73,9 +73,9 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
         1,
         f"{_SRC} §7: no request rate published (integrations do get 429s and wait a minute); only page caps of 50",
     ),
-    "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: not found"),
+    "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: none published (no public manual)"),
     "walmart": PublishedLimit(None, 1, f"{_SRC} §9.1: per-API token buckets (numbers per API)"),
-    "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: not found"),
+    "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: none published (manual index only)"),
 }
 
 
