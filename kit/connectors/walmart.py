@@ -171,7 +171,7 @@ def _ms_to_iso(value: Any) -> str | None:
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)) or str(value).isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, UTC).isoformat(timespec="seconds")
+        return datetime.fromtimestamp(int(value) / 1000, UTC).isoformat(timespec="milliseconds")
     try:
         return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC).isoformat(timespec="seconds")
     except ValueError:
