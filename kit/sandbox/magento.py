@@ -28,9 +28,11 @@ See ``docs/channels.md``.
 
 from __future__ import annotations
 
+import random
 import re
 import time
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -47,7 +49,7 @@ INPUT_LIMIT = 20  # §3.7: list inputs of at most 20 entities when input limitin
 MAX_PAGE_SIZE = 300  # §3.7
 #: How far an OAuth timestamp may be from the store's clock (Magento's nonce generator: 600 s).
 TIMESTAMP_WINDOW_S = 600
-_SIGNERS = {"HMAC-SHA256": signature.sign_hmac_sha256, "HMAC-SHA1": signature.sign_hmac_sha1}
+_SIGNERS = {"HMAC-SHA256": signature.sign_hmac_sha256_with_client, "HMAC-SHA1": signature.sign_hmac_sha1_with_client}
 _UNAUTHORIZED = "The consumer isn't authorized to access %resources."
 
 _KEY = re.compile(r"searchCriteria\[(\w+)\](?:\[(\d+)\])?(?:\[(\w+)\])?(?:\[(\d+)\])?(?:\[(\w+)\])?")
@@ -136,6 +138,17 @@ def _number(value: Any, kind: str) -> float:
     return float(value)
 
 
+#: Status mix of a live store's recent orders (inferred): most wait for invoicing or shipping, a few are
+#: finished, canceled, held or in payment review. The generator draws statuses uniformly.
+LIVE_MIX = (("pending", 25), ("processing", 40), ("complete", 15), ("canceled", 8), ("holded", 4),
+            ("payment_review", 4), ("pending_payment", 2), ("closed", 2))  # fmt: skip
+
+
+def _live_mix(specs: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
+    names, weights = zip(*LIVE_MIX, strict=True)
+    return [dict(spec, status_raw=rng.choices(names, weights)[0]) for spec in specs]
+
+
 def _limit(items: Any, name: str) -> Reply | None:
     if not isinstance(items, list) or not items:
         raise BadRequest(f'"{name}" is required. Enter and try again.')
@@ -193,7 +206,8 @@ class MagentoSandbox(SandboxServer):
         self.state.data["denied_resources"] = set()
         if not isinstance(orders, list):
             count = orders if isinstance(orders, int) else self.DEFAULT_ORDERS
-            orders = recent(generate_orders(catalog, "magento", count, seed=self.seed)) if count and catalog else []
+            specs = generate_orders(catalog, "magento", count, seed=self.seed) if count and catalog else []
+            orders = recent(_live_mix(specs, random.Random(self.seed)))
         self.seed_orders(orders)
 
     def render_order(self, spec: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +305,10 @@ class MagentoSandbox(SandboxServer):
         base = signature.signature_base_string(
             req.method, signature.base_string_uri(uri), signature.normalize_parameters(params)
         )
-        expected = sign(base, creds.get("consumer_secret", ""), creds.get("access_token_secret", ""))
+        keys = SimpleNamespace(
+            client_secret=creds.get("consumer_secret", ""), resource_owner_secret=creds.get("access_token_secret", "")
+        )
+        expected = sign(base, keys)
         if not signature.safe_string_equals(expected, oauth["oauth_signature"]):
             return Reply(401, {"message": "The signature is invalid. Verify and try again."})
         nonce = (oauth["oauth_consumer_key"], oauth["oauth_nonce"])
