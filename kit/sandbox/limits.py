@@ -47,13 +47,23 @@ UNPUBLISHED = PublishedLimit(None, 1, "no limit published")
 PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
     "mercadolivre": PublishedLimit(None, 1, f"{_SRC} §1.9: no global number; 429 without Retry-After"),
     "vtex": PublishedLimit(40, 1000, f"{_SRC} §2.4 (pricing: 40 req/s, 1000 burst)"),
-    "magento": PublishedLimit(None, 1, f"{_SRC} §3.7: none built in"),
+    "magento": PublishedLimit(
+        None,
+        1,
+        f"{_SRC} §3.7 (developer.adobe.com .../api-security): no request rate limit built in; input "
+        "limiting (20 entities, page size 300) is enforced by the sandbox instead; 429 only from hosting/CDN",
+    ),
     "skyhub": PublishedLimit(9, 9, f"{_SRC} §4.4: 9 req/s per endpoint and method; 429 without Retry-After"),
     "pluggto": PublishedLimit(None, 1, f"{_SRC} §5.4: not found"),
     "netshoes": PublishedLimit(50 / 60, 5, f"{_SRC} §6: plans of 50/100/250 calls per minute"),
     "cnova": PublishedLimit(None, 1, f"{_SRC} §7: not found"),
     "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: not found"),
-    "walmart": PublishedLimit(None, 1, f"{_SRC} §9.1: per-API token buckets (numbers per API)"),
+    "walmart": PublishedLimit(
+        None,
+        1,
+        f"{_SRC} §9.1 and developer.walmart.com 'Rate limiting': per-API limits, 429 'Too Many Requests'; "
+        "the per-API numbers are not in the shared documents, and no Retry-After is documented",
+    ),
     "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: not found"),
 }
 
