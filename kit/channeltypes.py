@@ -183,12 +183,43 @@ _register(
         name="magento",
         label="Magento 2 / Adobe Commerce",
         category="plataforma",
-        credentials=(CredentialField("access_token", "Token de integração (Bearer)"),),
+        # §3.1: an integration signs with OAuth 1.0a (4 keys); since 2.4.4 its access token alone is
+        # refused as a Bearer unless the store enables it (settings.auth=bearer for those stores).
+        credentials=(
+            CredentialField(
+                "consumer_key",
+                "Consumer key (integração)",
+                secret=False,
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+            CredentialField(
+                "consumer_secret",
+                "Consumer secret (integração)",
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+            CredentialField("access_token", "Access token (integração ou token Bearer)"),
+            CredentialField(
+                "access_token_secret",
+                "Access token secret (integração)",
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+        ),  # fmt: skip
         settings=(
             SettingField("store_code", "Store code", "default"),
             SettingField("source_code", "Source (MSI)", "default"),
             SettingField("stock_id", "Stock id (MSI)", "1"),
-        ),
+            SettingField(
+                "auth",
+                "Autenticação",
+                "auto",
+                choices=("auto", "oauth1", "bearer"),
+                help="oauth1: assinatura OAuth 1.0a da integração; bearer: só o token, se a loja permitir; "
+                "auto: OAuth 1.0a quando as quatro chaves da integração estão cadastradas",
+            ),
+        ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
         rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
         # §3.7: with input limiting on, 20 entities per synchronous request.
