@@ -8,16 +8,19 @@ what it understood.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kit.sheets.convert import convert, empty_column, is_empty
+from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
 from kit.sheets.problems import Fatal, Problem, describe, rows_text
 from kit.sheets.raw import Raw
-from kit.sheets.schema import Schema
+from kit.sheets.schema import HeaderMatch, Schema
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
 __all__ = ["MAX_CELL_CHARS", "build"]
@@ -26,19 +29,42 @@ __all__ = ["MAX_CELL_CHARS", "build"]
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 
 
-def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
-    import numpy as np
-    import pandas as pd
+@dataclass(slots=True)
+class _Rows:
+    """The data rows kept (blank and trailer rows dropped), with each mapped column's cells."""
 
+    frame: Any  # the raw frame's kept rows
+    cells: dict[str, Any]  # canonical column -> its cells (text stripped)
+    rownum: Any  # the spreadsheet row of each kept row
+    facts: Any  # ByteFacts of a CSV, or None
+    rows_with: Callable[[bytes], Any]  # see ColumnJob.rows_with
+
+
+def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
+    """The canonical DataFrame of ``schema`` from ``raw``; problems go to ``raw.problems``, facts to ``raw.info``."""
     name = str(path)
     sheet = raw.info.get("sheet")
     problems = raw.problems
-    frame = raw.frame
-    info = raw.info
 
     def problem(severity: str, message: str, **kw: Any) -> None:
         problems.append(Problem(severity, message, name, sheet=sheet, **kw))
 
+    mapping = _map_columns(raw, schema, problem)
+    _describe_columns(raw, schema, mapping, problem)
+    rows = _data_rows(raw, schema, mapping, problem)
+    _huge_cells(raw, rows, problem)
+    result, empty_cells = _convert_columns(raw, schema, mapping, rows, problem)
+    _required_values(result, schema, mapping, empty_cells, rows.rownum, problem)
+    _repeated_keys(result, schema, mapping, problem)
+    result.attrs["source"] = {"file": name, "sheet": sheet}
+    result.attrs["kind"] = schema.name
+    result.attrs["empty_cells"] = dict(empty_cells)
+    result.attrs["warnings"] = [describe(p) for p in problems if p.severity == "warning"][:20]
+    return result
+
+
+def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict[str, HeaderMatch]:
+    """Canonical column -> the header that gives it; merged and repeated headers reported."""
     matches = schema.match_headers(raw.headers)
     for ref, c0, c1 in raw.merged_header:
         problem(
@@ -64,7 +90,14 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     mapping = {m.column: by_col[m.column][0] for m in matches}
     missing = [c for c in schema.required if c not in mapping]
     if missing:  # find_header guarantees this does not happen; keep the invariant visible
-        raise Fatal(Problem("error", f"missing required column(s) {', '.join(missing)}", name, sheet=sheet))
+        message = f"missing required column(s) {', '.join(missing)}"
+        raise Fatal(Problem("error", message, raw.info["file"], sheet=raw.info.get("sheet")))
+    return mapping
+
+
+def _describe_columns(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]) -> None:
+    """``info``: each header's column, type and unit factor; ignored and missing columns."""
+    info = raw.info
     info["columns"] = [
         {
             "header": h,
@@ -82,22 +115,27 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     if info["missing_columns"]:
         problem("warning", f"standard column(s) not in the file: {', '.join(info['missing_columns'])}")
 
-    n = len(frame)
-    rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
-    # Strip text cells once (numbers: pandas.to_numeric ignores surrounding spaces).
+
+def _stripped_cells(frame: Any, schema: Schema, mapping: dict[str, HeaderMatch], facts: Any) -> dict[str, Any]:
+    """Each mapped column's cells, text stripped once (numbers: pandas.to_numeric ignores surrounding spaces)."""
     numeric = {c.name for c in schema.columns if c.type in ("decimal", "int")}
-    facts = info.pop("byte_facts", None)
     strip_rows = facts.rows_to_strip() if facts is not None else None
-    if strip_rows is not None:  # only the rows the raw bytes show may carry surrounding whitespace
-        cells = {}
-        for c, m in mapping.items():
-            col = frame[m.position]
-            if c not in numeric and len(strip_rows):
-                col = _strip_rows(col, strip_rows)
-            cells[c] = col
-    else:
-        cells = {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
-    # Blank rows: nothing in any cell. Each column is only looked at in the rows still blank.
+    if strip_rows is None:
+        return {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
+    cells = {}  # only the rows the raw bytes show may carry surrounding whitespace
+    for c, m in mapping.items():
+        col = frame[m.position]
+        if c not in numeric and len(strip_rows):
+            col = _strip_rows(col, strip_rows)
+        cells[c] = col
+    return cells
+
+
+def _blank_rows(frame: Any, cells: dict[str, Any], mapping: dict[str, HeaderMatch]) -> Any:
+    """Bool mask of the rows with nothing in any cell. Each column is only looked at in the rows still blank."""
+    import numpy as np
+
+    n = len(frame)
     mapped_pos = {m.position for m in mapping.values()}
     candidates = np.arange(n)
     for col in [*cells.values(), *(frame[p] for p in frame.columns if p not in mapped_pos)]:
@@ -106,6 +144,19 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
         candidates = candidates[is_empty(col if len(candidates) == n else col.iloc[candidates])]
     blank = np.zeros(n, dtype=bool)
     blank[candidates] = True
+    return blank
+
+
+def _data_rows(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]) -> _Rows:
+    """The rows that hold data: blank rows and trailer rows ("Total", "Gerado em ...") dropped."""
+    import numpy as np
+
+    frame, info = raw.frame, raw.info
+    n = len(frame)
+    rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
+    facts = info.pop("byte_facts", None)
+    cells = _stripped_cells(frame, schema, mapping, facts)
+    blank = _blank_rows(frame, cells, mapping)
     # Trailer rows: "Total", "Gerado em ..." (or a totals line with no key) at the end.
     keep = ~blank
     trailer = trailer_rows(frame, keep, cells, schema)
@@ -143,8 +194,15 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
             row=raw.header_row,
             hint="export the data again; the export came out empty",
         )
-    # Huge cells (any column): usually an unclosed quote that swallowed the rows after it.
-    no_huge_cells = facts is not None and facts.lines_shorter_than(MAX_CELL_CHARS + 1)
+    return _Rows(frame, cells, rownum, facts, rows_with)
+
+
+def _huge_cells(raw: Raw, rows: _Rows, problem: Callable[..., None]) -> None:
+    """Cells longer than a spreadsheet cell can be: usually an unclosed quote that swallowed the rows after it."""
+    import numpy as np
+
+    frame = rows.frame
+    no_huge_cells = rows.facts is not None and rows.facts.lines_shorter_than(MAX_CELL_CHARS + 1)
     for pos in [] if no_huge_cells else frame.columns:
         if frame[pos].dtype.kind == "f":  # numbers read by the fast path
             continue
@@ -156,10 +214,19 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
                 "error",
                 f"a cell has {int(lengths.iloc[i]):,} characters, more than the {MAX_CELL_CHARS:,} a spreadsheet "
                 "cell can hold",
-                row=int(rownum[i]),
+                row=int(rows.rownum[i]),
                 column=header or None,
                 hint="the export is probably broken (an unclosed quote joins the rows after it); export it again",
             )
+
+
+def _convert_columns(
+    raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], rows: _Rows, problem: Callable[..., None]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Every column of the schema, converted to its type (absent ones empty), with ``_row``; and empty cells."""
+    import pandas as pd
+
+    info, rownum = raw.info, rows.rownum
     out: dict[str, Any] = {}
     absent: dict[str, Any] = {}
     empty_cells: dict[str, int] = {}  # per column: cells with nothing in them (a text column's NaN)
@@ -174,21 +241,12 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
             empty_cells[col.name] = len(rownum)
             continue
         m = mapping[col.name]
-        empty = is_empty(cells[col.name])
+        empty = is_empty(rows.cells[col.name])
         empty_cells[col.name] = int(empty.sum())
-        values, style = convert(
-            cells[col.name],
-            col,
-            m.header,
-            m.factor,
-            rownum,
-            default_style,
-            raw.cell_refs,
-            m.position,
-            problem,
-            rows_with,
-            empty,
+        job = ColumnJob(
+            col, m.header, m.factor, rownum, default_style, raw.cell_refs, m.position, problem, rows.rows_with
         )
+        values, style = convert(rows.cells[col.name], job, empty)
         out[col.name] = values
         if style:
             decimal_styles[col.name] = style
@@ -199,7 +257,18 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     )
     info["decimal_by_column"] = decimal_styles
     info["empty_cells"] = empty_cells
-    # Required values and duplicate keys.
+    return result, empty_cells
+
+
+def _required_values(
+    result: pd.DataFrame,
+    schema: Schema,
+    mapping: dict[str, HeaderMatch],
+    empty_cells: dict[str, int],
+    rownum: Any,
+    problem: Callable[..., None],
+) -> None:
+    """Every row needs a value in each required text column."""
     for col in schema.columns:
         if col.required and col.name in mapping and col.type in ("code", "text") and empty_cells[col.name]:
             empty = result[col.name].isna().to_numpy()
@@ -213,30 +282,33 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
                     rows=rows,
                     hint=f"every row needs a {col.name}; fill it or delete the row",
                 )
+
+
+def _repeated_keys(
+    result: pd.DataFrame, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]
+) -> None:
+    """A key (``sku``, ``sku + warehouse``...) that appears on several rows."""
     key = [k for k in schema.key if k in mapping]
-    if key and len(result):
-        dup = result.duplicated(subset=key, keep=False).to_numpy() & result[key].notna().all(axis=1).to_numpy()
-        if dup.any():
-            groups = result.loc[dup].groupby(key, sort=False, dropna=False)["_row"].apply(list)
-            first_key, first_rows = next(iter(groups.items()))
-            label = first_key if isinstance(first_key, tuple) else (first_key,)
-            what = ", ".join(f"{k} {v!r}" for k, v in zip(key, label, strict=True))
-            extra = len(groups) - 1
-            problem(
-                "error",
-                f"{what} appears more than once: {rows_text(tuple(first_rows))}"
-                + (f" (and {extra} more repeated key{'s' if extra > 1 else ''})" if extra else ""),
-                row=int(first_rows[1]),
-                column=mapping[key[0]].header,
-                rows=tuple(int(r) for r in result.loc[dup, "_row"]),
-                value=str(label[0]),
-                hint=f"each {' + '.join(key)} must appear once; remove or merge the repeated rows",
-            )
-    result.attrs["source"] = {"file": name, "sheet": sheet}
-    result.attrs["kind"] = schema.name
-    result.attrs["empty_cells"] = dict(empty_cells)
-    result.attrs["warnings"] = [describe(p) for p in problems if p.severity == "warning"][:20]
-    return result
+    if not key or not len(result):
+        return
+    dup = result.duplicated(subset=key, keep=False).to_numpy() & result[key].notna().all(axis=1).to_numpy()
+    if not dup.any():
+        return
+    groups = result.loc[dup].groupby(key, sort=False, dropna=False)["_row"].apply(list)
+    first_key, first_rows = next(iter(groups.items()))
+    label = first_key if isinstance(first_key, tuple) else (first_key,)
+    what = ", ".join(f"{k} {v!r}" for k, v in zip(key, label, strict=True))
+    extra = len(groups) - 1
+    problem(
+        "error",
+        f"{what} appears more than once: {rows_text(tuple(first_rows))}"
+        + (f" (and {extra} more repeated key{'s' if extra > 1 else ''})" if extra else ""),
+        row=int(first_rows[1]),
+        column=mapping[key[0]].header,
+        rows=tuple(int(r) for r in result.loc[dup, "_row"]),
+        value=str(label[0]),
+        hint=f"each {' + '.join(key)} must appear once; remove or merge the repeated rows",
+    )
 
 
 def _strip_rows(col, rows):

@@ -14,6 +14,7 @@ import codecs
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,54 +27,36 @@ from kit.sheets.sniff import SEP_NAMES, SNIFF_BYTES, check_binary, detect_encodi
 __all__ = ["load_csv"]
 
 
-def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple[Raw, Schema]:
-    import pandas as pd
+@dataclass(slots=True)
+class _Decoded:
+    """A CSV's encoding and its first bytes as text (the whole text when it is not UTF-8)."""
 
+    codec: str  # for reading
+    shown: str  # the name users read
+    data: bytes | None  # the whole file, when it had to be read already
+    text: str | None  # the whole file decoded (legacy encodings), else None: pandas decodes it
+    sample: str  # the sniffed part, decoded
+
+
+def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple[Raw, Schema]:
+    """The cells of a delimited text file, as text (number columns of the fast path as floats)."""
     name = str(path)
-    codec, shown = detect_encoding(head, name)
-    data: bytes | None = None
-    if codec not in ("utf-8", "utf-8-sig"):
-        data = path.read_bytes()
-        if codec == "cp1252" or codec == "latin-1":
-            mixed_encoding(data, name, bom=False)
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            codec, shown = "latin-1", "latin-1"
-            text = data.decode(codec)
-        sample = text[:SNIFF_BYTES]
-    else:
-        try:
-            sample = codecs.getincrementaldecoder(codec)().decode(head, final=size <= SNIFF_BYTES)
-        except UnicodeDecodeError:  # a BOM that lies, or a multi-byte char cut at the end of the file
-            mixed_encoding(path.read_bytes(), name, bom=codec == "utf-8-sig")
-            sample = head.decode(codec, errors="replace")
-        text = None
-    check_binary(sample, name)
-    lines = sample.splitlines()
+    dec = _decode(path, head, size, name)
+    check_binary(dec.sample, name)
+    lines = dec.sample.splitlines()
     if size > SNIFF_BYTES and lines:
         lines = lines[:-1]  # the last sampled line may be cut
     if not any(ln.strip().strip(";,\t|") for ln in lines):
         raise Fatal(Problem("error", "the file has no content: every row is blank", name, hint="export it again"))
     sep = detect_separator(lines, name)
-    records: list[list[str]] = []
-    line_of: list[int] = []  # physical line where each record ends
-    reader = csv.reader(io.StringIO("\n".join(lines[: HEADER_SEARCH_ROWS * 4])), delimiter=sep or "\x1f")
-    try:
-        for rec in reader:
-            records.append(rec)
-            line_of.append(reader.line_num)
-            if len(records) >= HEADER_SEARCH_ROWS:
-                break
-    except csv.Error:
-        pass
+    records, line_of = _header_records(lines, sep)
     hdr_idx, schema = find_header(records, schemas, name, None)
     headers = [h.strip() for h in records[hdr_idx]]
     header_line = line_of[hdr_idx]
     info = {
         "file": name,
         "format": "csv",
-        "encoding": shown,
+        "encoding": dec.shown,
         "separator": SEP_NAMES.get(sep or "", "(one column)"),
         "sheet": None,
         "sheets": None,
@@ -94,34 +77,84 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     info["default_decimal"] = default_style
     sample_rows = _sample_records(lines, header_line, sep)
     # The raw bytes, for the byte facts: copied from the page cache while the parser works.
-    raw_bytes = _read_in_background(path) if data is None else None
+    raw_bytes = _read_in_background(path) if dec.data is None else None
     frame = _read_csv_typed(
-        path if text is None else io.StringIO(text), codec, kwargs, schema, headers, default_style, sample_rows
+        path if dec.text is None else io.StringIO(dec.text),
+        dec.codec,
+        kwargs,
+        schema,
+        headers,
+        default_style,
+        sample_rows,
     )
     if frame is None:
-        try:
-            if text is None:
-                try:
-                    frame = pd.read_csv(path, encoding=codec, encoding_errors="strict", **kwargs)
-                except UnicodeDecodeError:
-                    data = path.read_bytes()
-                    mixed_encoding(data, name, bom=codec == "utf-8-sig")
-                    codec, shown = "cp1252", "cp1252"
-                    info["encoding"] = shown
-                    frame = pd.read_csv(io.StringIO(data.decode(codec, errors="replace")), **kwargs)
-            else:
-                frame = pd.read_csv(io.StringIO(text), **kwargs)
-        except pd.errors.EmptyDataError:
-            frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(headers))})
-        except pd.errors.ParserError as exc:
-            raise Fatal(_parser_problem(str(exc), name, len(headers), header_line, sep)) from None
+        frame = _read_text(path, dec, kwargs, info, header_line, sep)
     from kit.sheets.bytefacts import ByteFacts
 
-    blob = data if data is not None else raw_bytes.result()  # raw_bytes is set whenever data is None
-    if codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
+    blob = dec.data if dec.data is not None else raw_bytes.result()  # raw_bytes is set whenever data is None
+    if dec.codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
         blob = blob[len(codecs.BOM_UTF8) :]
-    info["byte_facts"] = ByteFacts(blob, sep or "\x1f", codec, header_line, len(frame))
+    info["byte_facts"] = ByteFacts(blob, sep or "\x1f", dec.codec, header_line, len(frame))
     return Raw(headers, header_line, frame, header_line + 1, info), schema
+
+
+def _decode(path: Path, head: bytes, size: int, name: str) -> _Decoded:
+    """The encoding, and the sniffed part as text; a legacy encoding decodes the whole file now."""
+    codec, shown = detect_encoding(head, name)
+    if codec not in ("utf-8", "utf-8-sig"):
+        data = path.read_bytes()
+        if codec == "cp1252" or codec == "latin-1":
+            mixed_encoding(data, name, bom=False)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            codec, shown = "latin-1", "latin-1"
+            text = data.decode(codec)
+        return _Decoded(codec, shown, data, text, text[:SNIFF_BYTES])
+    try:
+        sample = codecs.getincrementaldecoder(codec)().decode(head, final=size <= SNIFF_BYTES)
+    except UnicodeDecodeError:  # a BOM that lies, or a multi-byte char cut at the end of the file
+        mixed_encoding(path.read_bytes(), name, bom=codec == "utf-8-sig")
+        sample = head.decode(codec, errors="replace")
+    return _Decoded(codec, shown, None, None, sample)
+
+
+def _header_records(lines: list[str], sep: str | None) -> tuple[list[list[str]], list[int]]:
+    """The first records (where the header is looked for), and the physical line where each ends."""
+    records: list[list[str]] = []
+    line_of: list[int] = []
+    reader = csv.reader(io.StringIO("\n".join(lines[: HEADER_SEARCH_ROWS * 4])), delimiter=sep or "\x1f")
+    try:
+        for rec in reader:
+            records.append(rec)
+            line_of.append(reader.line_num)
+            if len(records) >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        pass
+    return records, line_of
+
+
+def _read_text(path: Path, dec: _Decoded, kwargs: dict[str, Any], info: dict[str, Any], header_line: int, sep):
+    """The careful path: every cell as text. A UTF-8 file that turns out not to be is read as cp1252."""
+    import pandas as pd
+
+    name = str(path)
+    try:
+        if dec.text is None:
+            try:
+                return pd.read_csv(path, encoding=dec.codec, encoding_errors="strict", **kwargs)
+            except UnicodeDecodeError:
+                dec.data = path.read_bytes()
+                mixed_encoding(dec.data, name, bom=dec.codec == "utf-8-sig")
+                dec.codec, dec.shown = "cp1252", "cp1252"
+                info["encoding"] = dec.shown
+                return pd.read_csv(io.StringIO(dec.data.decode(dec.codec, errors="replace")), **kwargs)
+        return pd.read_csv(io.StringIO(dec.text), **kwargs)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(kwargs["names"]))})
+    except pd.errors.ParserError as exc:
+        raise Fatal(_parser_problem(str(exc), name, len(kwargs["names"]), header_line, sep)) from None
 
 
 def _read_in_background(path: Path):
