@@ -27,7 +27,10 @@ lets a SKU repeat (the go-live check reports repeats as findings).
 Cost: the C parser reads number columns whose sampled values are plain numbers
 (``bench/bench_reader.py`` compares with bare ``pandas.read_csv(dtype=str)``);
 everything else is vectorised pandas on text, with no per-row Python on the
-happy path. XLSX goes through openpyxl's read-only mode.
+happy path. XLSX values come from python-calamine (Rust); openpyxl reads only
+the sheets calamine cannot read exactly (formulas without a saved result, error
+values, integers longer than a float holds). ``bench/bench_reader.py`` also
+compares the same data as XLSX and as CSV.
 
 The package, one stage per module; each imports only modules drawn below it::
 
@@ -37,6 +40,8 @@ The package, one stage per module; each imports only modules drawn below it::
       |     +-- sniff       encoding, binary content, separator
       |     +-- bytefacts   what the raw bytes prove (which rows need per-cell checks)
       +-- workbook    XLSX: cells -> text (formulas' saved results, merged cells, sheets)
+      |     +-- books       where the cells come from: python-calamine, or openpyxl
+      |           +-- xlsxml    the sheet's XML: what calamine cannot give exactly
       |     (delimited and workbook both use layout and raw)
       +-- build       cells as text -> the kind's canonical columns
             +-- convert     codes, booleans, dates, dispatch per column type
@@ -47,18 +52,18 @@ The package, one stage per module; each imports only modules drawn below it::
     schema        Column, Schema, the registry, header normalization
     declarations  the kinds the kit reads (registered on import)
 
-``problems``, ``schema``, ``bytefacts`` and ``numeric`` import nothing of the
-package; pandas and numpy are imported inside functions (``bytefacts`` aside,
-imported by ``delimited`` only when a CSV is read), so ``import kit.sheets``
-stays light for the CLI.
+``problems``, ``schema``, ``bytefacts``, ``numeric`` and ``xlsxml`` import nothing
+of the package but ``problems``; pandas, numpy, python-calamine and openpyxl are
+imported inside functions (``bytefacts`` aside, imported by ``delimited`` only
+when a CSV is read), so ``import kit.sheets`` stays light for the CLI.
 """
 
 from __future__ import annotations
 
 from kit.sheets import declarations  # noqa: F401  (registers the kinds)
-from kit.sheets.build import MAX_CELL_CHARS
 from kit.sheets.layout import HEADER_SEARCH_ROWS
 from kit.sheets.problems import Problem, problems_frame
+from kit.sheets.raw import MAX_CELL_CHARS
 from kit.sheets.read import inspect_table, read_table
 from kit.sheets.schema import (
     COLUMN_TYPES,

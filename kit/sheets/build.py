@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
 from kit.sheets.problems import Fatal, Problem, describe, rows_text
-from kit.sheets.raw import Raw
+from kit.sheets.raw import MAX_CELL_CHARS, Raw
 from kit.sheets.schema import HeaderMatch, Schema
 
 if TYPE_CHECKING:
@@ -23,10 +23,7 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-__all__ = ["MAX_CELL_CHARS", "build"]
-
-
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+__all__ = ["build"]
 
 
 @dataclass(slots=True)
@@ -36,8 +33,8 @@ class _Rows:
     frame: Any  # the raw frame's kept rows
     cells: dict[str, Any]  # canonical column -> its cells (text stripped)
     rownum: Any  # the spreadsheet row of each kept row
-    facts: Any  # ByteFacts of a CSV, or None
-    rows_with: Callable[[bytes], Any]  # see ColumnJob.rows_with
+    facts: Any  # the loader's facts (see kit.sheets.raw), or None
+    rows_with: Callable[[bytes, int], Any]  # see ColumnJob.rows_with
 
 
 def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
@@ -154,7 +151,7 @@ def _data_rows(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], proble
     frame, info = raw.frame, raw.info
     n = len(frame)
     rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
-    facts = info.pop("byte_facts", None)
+    facts = raw.facts
     cells = _stripped_cells(frame, schema, mapping, facts)
     blank = _blank_rows(frame, cells, mapping)
     # Trailer rows: "Total", "Gerado em ..." (or a totals line with no key) at the end.
@@ -174,9 +171,9 @@ def _data_rows(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], proble
     info["trailer_rows"] = len(trailer)
     kept = None if keep.all() else np.flatnonzero(keep)
 
-    def rows_with(byte: bytes) -> Any:
-        """Bool mask of the kept rows whose line holds ``byte`` (None: cannot tell)."""
-        rows = facts.rows_with(byte) if facts is not None else None
+    def rows_with(byte: bytes, position: int) -> Any:
+        """Bool mask of the kept rows whose cell at ``position`` may hold ``byte`` (None: cannot tell)."""
+        rows = facts.rows_with(byte, position) if facts is not None else None
         if rows is None:
             return None
         mask = np.zeros(n, dtype=bool)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kit.sheets.numeric import has_fraction, own, parse_numbers
+from kit.sheets.problems import column_letter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -73,8 +74,8 @@ class ColumnJob:
         cell_refs: messages may name cells (an XLSX: ``D5``).
         position: the column's 0-based position in the file.
         problem: ``problem(severity, message, **where)`` records one problem.
-        rows_with: ``rows_with(byte)`` (from the raw bytes) narrows per-cell tests to the
-            rows whose line holds the byte they look for; None from it means every row.
+        rows_with: ``rows_with(byte, position)`` (from the loader's facts) narrows per-cell tests
+            to the rows whose cell may hold the byte they look for; None from it means every row.
     """
 
     col: Any
@@ -85,15 +86,13 @@ class ColumnJob:
     cell_refs: bool
     position: int
     problem: Callable[..., None]
-    rows_with: Callable[[bytes], Any] | None = None
+    rows_with: Callable[[bytes, int], Any] | None = None
 
     def where(self, i: int) -> str:
         # The row is in the error's location already; an XLSX cell reference helps find it.
         if not self.cell_refs:
             return ""
-        from openpyxl.utils import get_column_letter
-
-        return f" in cell {get_column_letter(self.position + 1)}{int(self.rownum[i])}"
+        return f" in cell {column_letter(self.position)}{int(self.rownum[i])}"
 
     def flag(self, s, mask, message: Callable[[int], str], hint: str) -> None:
         """One error for the rows in ``mask``: the first one shown, the others counted."""
@@ -115,7 +114,7 @@ class ColumnJob:
         """Bool mask of ``test`` over the column, run only in rows whose line holds ``byte``."""
         import numpy as np
 
-        lines = self.rows_with(byte) if self.rows_with is not None else None
+        lines = self.rows_with(byte, self.position) if self.rows_with is not None else None
         if lines is None:
             return test(s).to_numpy(dtype=bool)
         out = np.zeros(len(s), dtype=bool)
@@ -182,7 +181,7 @@ def _clean_codes(s, job: ColumnJob, empty):
             ),
         )
     if cell_refs and not plain:  # a workbook: Excel turns codes such as "3-12" into dates
-        dated = s.str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d").to_numpy()
+        dated = job.where_byte(s, b":", lambda t: t.str.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"))
         if dated.any():
             job.flag(
                 s,

@@ -94,8 +94,8 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     blob = dec.data if dec.data is not None else raw_bytes.result()  # raw_bytes is set whenever data is None
     if dec.codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
         blob = blob[len(codecs.BOM_UTF8) :]
-    info["byte_facts"] = ByteFacts(blob, sep or "\x1f", dec.codec, header_line, len(frame))
-    return Raw(headers, header_line, frame, header_line + 1, info), schema
+    facts = ByteFacts(blob, sep or "\x1f", dec.codec, header_line, len(frame))
+    return Raw(headers, header_line, frame, header_line + 1, info, facts=facts), schema
 
 
 def _decode(path: Path, head: bytes, size: int, name: str) -> _Decoded:

@@ -16,7 +16,7 @@ from kit.errors import InputDataError
 if TYPE_CHECKING:  # pandas is imported lazily: the CLI must start without it
     import pandas as pd
 
-__all__ = ["Problem", "problems_frame", "raise_first", "Fatal", "describe", "rows_text"]
+__all__ = ["Problem", "problems_frame", "raise_first", "Fatal", "describe", "rows_text", "column_letter"]
 
 
 @dataclass(slots=True)
@@ -92,3 +92,13 @@ def rows_text(rows: tuple[int, ...]) -> str:
         return f"rows {shown}... ({len(rows)} rows)"
     head, _, last = shown.rpartition(", ")
     return f"rows {head} and {last}"
+
+
+def column_letter(index: int) -> str:
+    """A spreadsheet column's letters from its 0-based index: 0 -> ``A``, 27 -> ``AB``."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
