@@ -13,6 +13,10 @@ and the value lists). It deals with what real exports look like:
   Excel turned into ``7,89123E+12`` is reported (its digits are lost);
 * title rows above the header, merged header cells, blank rows, trailer rows
   (``Total``, ``Gerado em ...``), several sheets, formulas (cached values);
+* no cell is lost without a word: a row with more cells than the header is an
+  error naming the row and the extra cells (empty ones, a separator closing each
+  line, lose nothing and are dropped); values in a column without a header are
+  named in a warning; a quantity too large to keep exactly is an error;
 * every problem names file, sheet, row and column, and says what to fix.
 
 Problems are collected (not raised one by one): :func:`read_table` raises one

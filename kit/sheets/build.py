@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
-from kit.sheets.problems import Fatal, Problem, describe, rows_text
+from kit.sheets.problems import Fatal, Problem, column_letter, describe, rows_text
 from kit.sheets.raw import MAX_CELL_CHARS, Raw
 from kit.sheets.schema import HeaderMatch, Schema
 
@@ -50,6 +50,7 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     _describe_columns(raw, schema, mapping, problem)
     rows = _data_rows(raw, schema, mapping, problem)
     _huge_cells(raw, rows, problem)
+    _unnamed_cells(raw, rows, problem)
     result, empty_cells = _convert_columns(raw, schema, mapping, rows, problem)
     _required_values(result, schema, mapping, empty_cells, rows.rownum, problem)
     _repeated_keys(result, schema, mapping, problem)
@@ -214,6 +215,29 @@ def _huge_cells(raw: Raw, rows: _Rows, problem: Callable[..., None]) -> None:
                 row=int(rows.rownum[i]),
                 column=header or None,
                 hint="the export is probably broken (an unclosed quote joins the rows after it); export it again",
+            )
+
+
+def _unnamed_cells(raw: Raw, rows: _Rows, problem: Callable[..., None]) -> None:
+    """A column without a header that holds values: they are not read, and the reader says so."""
+    import numpy as np
+
+    for pos in rows.frame.columns:
+        if pos < len(raw.headers) and raw.headers[pos]:
+            continue
+        column = rows.frame[pos]
+        filled = ~is_empty(column if column.dtype.kind == "f" else column.fillna("").astype(str).str.strip())
+        if filled.any():
+            i = int(np.argmax(filled))
+            letter = column_letter(int(pos))
+            problem(
+                "warning",
+                f"a coluna {letter} não tem cabeçalho, mas tem valores em {int(filled.sum())} linha(s) "
+                f"(linha {int(rows.rownum[i])}: {column.iloc[i]!r}); esses valores não são lidos",
+                row=int(rows.rownum[i]),
+                column=letter,
+                rows=tuple(int(r) for r in rows.rownum[filled]),
+                hint="dê um nome à coluna (ou apague os valores) e exporte de novo",
             )
 
 

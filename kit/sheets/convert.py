@@ -18,7 +18,9 @@ from kit.sheets.problems import column_letter
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["ColumnJob", "convert", "is_empty", "empty_column"]
+__all__ = ["ColumnJob", "convert", "is_empty", "empty_column", "MAX_WHOLE_NUMBER"]
+
+MAX_WHOLE_NUMBER = 2**53  # a whole number above this is not kept exactly by a float (nor read back as written)
 
 
 _TRUE = {
@@ -239,6 +241,9 @@ def _numbers(s, job: ColumnJob, empty):
             s[bad] = stripped
             empty = is_empty(s)
             values, style, bad, mixed = parse_numbers(s, empty, job.default_style)
+    infinite = np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))
+    if infinite.any():  # "1e999": not a number anyone meant
+        bad, values = bad | infinite, values.where(~infinite)
     if mixed is not None:
         i, j = mixed
         job.problem(
@@ -274,10 +279,20 @@ def _numbers(s, job: ColumnJob, empty):
 
 
 def _whole_numbers(s, job: ColumnJob, arr):
-    """An int column: a value with a fraction is reported (and left empty); the rest as Int64."""
+    """An int column: a value too large to keep or with a fraction is reported (and left empty); the rest Int64."""
     import numpy as np
     import pandas as pd
 
+    with np.errstate(invalid="ignore"):
+        big = ~np.isnan(arr) & (np.abs(arr) > MAX_WHOLE_NUMBER)
+    if big.any():  # cast to int64 it would become another number without a word
+        job.flag(
+            s,
+            big,
+            lambda i: f"{job.col.name} {s.iloc[i]!r}{job.where(i)} é grande demais para uma quantidade",
+            "confira o valor no ERP e exporte de novo",
+        )
+        arr = np.where(big, np.nan, arr)
     frac = ~np.isnan(arr) & (np.floor(arr) != arr)
     if frac.any():
         i = int(np.argmax(frac))

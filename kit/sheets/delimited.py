@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kit.sheets.convert import MAX_WHOLE_NUMBER
 from kit.sheets.layout import HEADER_SEARCH_ROWS, find_header
 from kit.sheets.problems import Fatal, Problem
 from kit.sheets.raw import Raw
@@ -62,10 +63,13 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
         "sheets": None,
         "header_row": header_line,
     }
+    sample_rows = _sample_records(lines, header_line, sep)
+    # Room for rows longer than the header (their cells are looked at, never dropped unseen).
+    width = max([len(headers), *map(len, sample_rows)])
     kwargs: dict[str, Any] = dict(
         sep=sep or "\x1f",
         header=None,
-        names=list(range(len(headers))),
+        names=list(range(width)),
         skiprows=header_line,
         dtype=str,
         na_filter=False,
@@ -75,7 +79,6 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     )
     default_style = "comma" if sep in (";", "\t", "|") else "point"
     info["default_decimal"] = default_style
-    sample_rows = _sample_records(lines, header_line, sep)
     # The raw bytes, for the byte facts: copied from the page cache while the parser works.
     raw_bytes = _read_in_background(path) if dec.data is None else None
     frame = _read_csv_typed(
@@ -89,13 +92,14 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     )
     if frame is None:
         frame = _read_text(path, dec, kwargs, info, header_line, sep)
+    frame, problems = _extra_cells(frame, len(headers), header_line, name, sep)
     from kit.sheets.bytefacts import ByteFacts
 
     blob = dec.data if dec.data is not None else raw_bytes.result()  # raw_bytes is set whenever data is None
     if dec.codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
         blob = blob[len(codecs.BOM_UTF8) :]
     facts = ByteFacts(blob, sep or "\x1f", dec.codec, header_line, len(frame))
-    return Raw(headers, header_line, frame, header_line + 1, info, facts=facts), schema
+    return Raw(headers, header_line, frame, header_line + 1, info, problems, facts=facts), schema
 
 
 def _decode(path: Path, head: bytes, size: int, name: str) -> _Decoded:
@@ -136,25 +140,109 @@ def _header_records(lines: list[str], sep: str | None) -> tuple[list[list[str]],
 
 
 def _read_text(path: Path, dec: _Decoded, kwargs: dict[str, Any], info: dict[str, Any], header_line: int, sep):
-    """The careful path: every cell as text. A UTF-8 file that turns out not to be is read as cp1252."""
+    """The careful path: every cell as text. A UTF-8 file that turns out not to be is read as cp1252/latin-1.
+
+    A row wider than the rows sampled (pandas would refuse it, or drop its cells
+    with a ``ParserWarning``) is measured and the file read again with room for it.
+    """
     import pandas as pd
 
     name = str(path)
     try:
-        if dec.text is None:
-            try:
-                return pd.read_csv(path, encoding=dec.codec, encoding_errors="strict", **kwargs)
-            except UnicodeDecodeError:
-                dec.data = path.read_bytes()
-                mixed_encoding(dec.data, name, bom=dec.codec == "utf-8-sig")
-                dec.codec, dec.shown = "cp1252", "cp1252"
-                info["encoding"] = dec.shown
-                return pd.read_csv(io.StringIO(dec.data.decode(dec.codec, errors="replace")), **kwargs)
-        return pd.read_csv(io.StringIO(dec.text), **kwargs)
+        try:
+            return _parse(path, dec, kwargs, info)
+        except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
+            if isinstance(exc, pd.errors.ParserError) and "Expected" not in str(exc):
+                raise
+            source = io.StringIO(dec.text) if dec.text is not None else path
+            widest = _widest_record(source, dec.codec, kwargs["sep"], header_line)
+            if widest <= len(kwargs["names"]):
+                raise
+            return _parse(path, dec, dict(kwargs, names=list(range(widest))), info)
     except pd.errors.EmptyDataError:
         return pd.DataFrame({i: pd.Series([], dtype=str) for i in range(len(kwargs["names"]))})
-    except pd.errors.ParserError as exc:
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:
         raise Fatal(_parser_problem(str(exc), name, len(kwargs["names"]), header_line, sep)) from None
+
+
+def _parse(path: Path, dec: _Decoded, kwargs: dict[str, Any], info: dict[str, Any]):
+    """``pandas.read_csv`` of the whole file as text; a ``ParserWarning`` (cells dropped) is raised, not printed."""
+    import warnings
+
+    import pandas as pd
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        if dec.text is not None:
+            return pd.read_csv(io.StringIO(dec.text), **kwargs)
+        try:
+            return pd.read_csv(path, encoding=dec.codec, encoding_errors="strict", **kwargs)
+        except UnicodeDecodeError:
+            dec.data = path.read_bytes()
+            mixed_encoding(dec.data, str(path), bom=dec.codec == "utf-8-sig")
+            dec.text, dec.codec = _legacy_text(dec.data)
+            dec.shown = dec.codec
+            info["encoding"] = dec.shown
+            return pd.read_csv(io.StringIO(dec.text), **kwargs)
+
+
+def _legacy_text(data: bytes) -> tuple[str, str]:
+    """Bytes that are not UTF-8, decoded without losing any: cp1252, or latin-1 where cp1252 has holes."""
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _widest_record(source: Any, codec: str, sep: str, header_line: int) -> int:
+    """The most cells a data record has (the csv module, record by record: only when a row is wider than the sample)."""
+    with source if isinstance(source, io.StringIO) else open(source, encoding=codec, newline="") as fh:  # noqa: SIM115
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=sep)
+        widest = 0
+        try:
+            for record in reader:
+                if reader.line_num > header_line:
+                    widest = max(widest, len(record))
+        except csv.Error:
+            pass
+    return widest
+
+
+def _extra_cells(frame: Any, ncols: int, header_line: int, name: str, sep: str | None) -> tuple[Any, list[Problem]]:
+    """The frame cut to the header's columns, and an error for the rows whose cells beyond it hold something.
+
+    Empty cells past the header (a separator at the end of each line) lose nothing
+    and are dropped quietly; a value there is data the reader cannot place.
+    """
+    import numpy as np
+
+    if frame.shape[1] <= ncols:
+        return frame, []
+    extra = frame.iloc[:, ncols:]
+    filled = np.column_stack(
+        [extra[c].fillna("").astype(str).str.strip().to_numpy(dtype=object) != "" for c in extra.columns]
+    )
+    frame = frame.iloc[:, :ncols]
+    rows = np.flatnonzero(filled.any(axis=1))
+    if not len(rows):
+        return frame, []
+    first = int(rows[0])
+    cells = [str(v) for v in extra.iloc[first].tolist()[: int(np.flatnonzero(filled[first])[-1]) + 1]]
+    numbers = tuple(header_line + 1 + int(r) for r in rows)
+    shown = ", ".join(repr(c) for c in cells[:5]) + (", ..." if len(cells) > 5 else "")
+    problem = Problem(
+        "error",
+        f"a linha {numbers[0]} tem {ncols + len(cells)} células, mas o cabeçalho (linha {header_line}) tem {ncols} "
+        f"colunas; células a mais: {shown}" + (f" ({len(numbers)} linhas assim)" if len(numbers) > 1 else ""),
+        name,
+        row=numbers[0],
+        value=cells[-1],
+        rows=numbers,
+        hint=f"um valor provavelmente contém o separador {SEP_NAMES.get(sep or '', sep)} sem aspas: ponha esse valor "
+        "entre aspas ou apague as células a mais, e exporte de novo",
+    )
+    return frame, [problem]
 
 
 def _read_in_background(path: Path):
@@ -192,6 +280,8 @@ def _read_csv_typed(source, codec, kwargs, schema, headers, default_style, sampl
     bad value, a negative or fraction where not allowed) the whole file is re-read
     as text, where each problem gets its message.
     """
+    import warnings
+
     import numpy as np
     import pandas as pd
 
@@ -213,7 +303,7 @@ def _read_csv_typed(source, codec, kwargs, schema, headers, default_style, sampl
         return None
     typed = dict(kwargs)
     typed.update(
-        dtype={i: ("float64" if i in numeric else str) for i in range(len(headers))},
+        dtype={i: ("float64" if i in numeric else str) for i in range(len(kwargs["names"]))},
         decimal="," if default_style == "comma" else ".",
         na_filter=True,
         na_values={i: [""] for i in numeric},
@@ -223,8 +313,10 @@ def _read_csv_typed(source, codec, kwargs, schema, headers, default_style, sampl
     else:
         typed.update(encoding=codec, encoding_errors="strict")
     try:
-        frame = pd.read_csv(source, **typed)
-    except (ValueError, TypeError, UnicodeDecodeError):  # ParserError is a ValueError
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # cells dropped: the careful path measures them
+            frame = pd.read_csv(source, **typed)
+    except (ValueError, TypeError, UnicodeDecodeError, pd.errors.ParserWarning):  # ParserError is a ValueError
         return None
     finally:
         if isinstance(source, io.StringIO):
@@ -236,6 +328,8 @@ def _read_csv_typed(source, codec, kwargs, schema, headers, default_style, sampl
         if col.min_value is not None and (arr < col.min_value).any():
             return None
         if col.type == "int" and (np.floor(arr) != arr)[~np.isnan(arr)].any():
+            return None
+        if col.type == "int" and (np.abs(arr[~np.isnan(arr)]) > MAX_WHOLE_NUMBER).any():
             return None
     # Cells missing at the end of short rows are NaN in the text columns. A row short of
     # one column is short of every later one, so from the last text column back, the

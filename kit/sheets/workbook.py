@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.sheets.books import cell_text, open_book, openpyxl_errors
+from kit.sheets.convert import MAX_WHOLE_NUMBER
 from kit.sheets.layout import HEADER_SEARCH_ROWS, find_header, found_headers
 from kit.sheets.problems import Fatal, Problem, column_letter
 from kit.sheets.raw import MAX_CELL_CHARS, Raw
@@ -320,7 +321,7 @@ def _plain_numbers(values: tuple[Any, ...], col: Any) -> Any:
         arr[k] = _as_text_parses(cells[k])
     if col.min_value is not None and (arr[~empty] < col.min_value).any():
         return None
-    if col.type == "int" and (np.floor(arr) != arr)[~empty].any():
+    if col.type == "int" and ((np.floor(arr) != arr) | (np.abs(arr) > MAX_WHOLE_NUMBER))[~empty].any():
         return None
     return pd.Series(arr, copy=False)
 

@@ -54,3 +54,21 @@ def test_only_rows_with_surrounding_whitespace_are_stripped_and_all_of_them_are(
     assert not frame["sku"].str.contains(r"^\s|\s$", regex=True).any()
     assert not frame["title"].str.contains(r"^\s|\s$", regex=True).any()
     assert len(frame) == 3000
+
+
+def test_values_in_a_column_without_a_header_are_named_not_dropped_silently(tmp_path):
+    import openpyxl
+
+    csv_path = write(tmp_path, "SKU;Estoque;\nA-1;1;nota\nA-2;2;\n")
+    wb = openpyxl.Workbook()
+    wb.active.append(["SKU", "Estoque", None, "Depósito"])
+    wb.active.append(["A-1", 1, 7.5, "CD1"])
+    wb.active.append(["A-2", 2, None, "CD1"])
+    wb.save(tmp_path / "estoque.xlsx")
+    for path, letter, value in ((csv_path, "C", "'nota'"), (tmp_path / "estoque.xlsx", "C", "'7.5'")):
+        df = read_table(path, "stock")  # a warning: the named columns are read
+        assert df["available"].tolist() == [1, 2]
+        warnings = [p for p in inspect_table(path, "stock")["problems"] if p["severity"] == "warning"]
+        unnamed = [p for p in warnings if "não tem cabeçalho" in p["message"]]
+        assert unnamed and unnamed[0]["column"] == letter and unnamed[0]["row"] == 2, warnings
+        assert value in unnamed[0]["message"] and "não são lidos" in unnamed[0]["message"]

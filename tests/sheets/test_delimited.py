@@ -106,3 +106,85 @@ def test_fast_path_leaves_problems_to_the_careful_path(tmp_path):
         read_table(path, "stock")
     assert "available '-2' is negative" in info.value.message
     assert len([p for p in info.value.problems if p.severity == "error"]) == 2
+
+
+# --- a row with more cells than the header: an error naming row and cells, never a dropped value ------
+
+EXTRA_CELLS = {
+    # first data row longer: pandas drops its cells with a ParserWarning, exit 0 (fails on the reader before)
+    "first row": ("SKU;Estoque\nA-1;10;x;y\nA-2;5\n", 2, "a linha 2 tem 4 células", "'x', 'y'"),
+    # every data row one cell longer than the header: the same warning, every value of that column lost
+    "every row": ("SKU;Estoque\nA-1;10;CD1\nA-2;5;CD2\n", 2, "(2 linhas assim)", "'CD1'"),
+    # a longer row past the rows the reader samples: found when pandas refuses it
+    "a late row": (
+        "SKU;Estoque\n" + "".join(f"A-{i};{i}\n" for i in range(3000)) + "B;1;;z\n",
+        3002,
+        "tem 4 células",
+        "'', 'z'",
+    ),
+    # the fast path (a number column read by the C parser) hands the file to the careful path
+    "fast path": ("SKU;Título;Preço\nA-1;Caneca;1,5;9\nA-2;Prato;2,5\n", 2, "a linha 2 tem 4 células", "'9'"),
+}
+
+
+@pytest.mark.parametrize("case", list(EXTRA_CELLS))
+def test_a_row_with_more_cells_than_the_header_is_an_error_naming_row_and_cells(tmp_path, case):
+    import warnings
+
+    text, row, fragment, cells = EXTRA_CELLS[case]
+    path = write(tmp_path, text)
+    kind = "products" if "Título" in text else "stock"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ParserWarning escapes: the reader says it itself
+        with pytest.raises(InputDataError) as info:
+            read_table(path, kind)
+        report = inspect_table(path, kind)
+    exc = info.value
+    assert fragment in exc.message and f"células a mais: {cells}" in exc.message
+    assert (exc.file, exc.row, exc.exit_code) == (str(path), row, 2)
+    assert "sem aspas" in exc.hint
+    assert report["ok"] is False and report["problems"][0]["row"] == row
+
+
+@pytest.mark.parametrize("case", ["first row"])
+def test_kit_inspect_exits_2_on_extra_cells_without_a_traceback(kit_cli, tmp_path, case):
+    path = write(tmp_path, EXTRA_CELLS[case][0])
+    result = kit_cli("inspect", str(path), "--kind", "stock")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "ParserWarning" not in result.stderr
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and "células a mais: 'x', 'y'" in errors[0] and "row 2" in errors[0]
+
+
+def test_empty_cells_past_the_header_lose_nothing_and_are_dropped(tmp_path):
+    import warnings
+
+    late = "SKU;Estoque\n" + "".join(f"A-{i};{i}\n" for i in range(3000)) + "B;1;;\n"
+    for text in ("SKU;Estoque\nA-1;10;\nA-2;5;\n", late):  # a separator closing each line, or one line
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            df = read_table(write(tmp_path, text), "stock")
+        assert df.columns.tolist() == ["sku", "available", "reserved", "warehouse", "_row"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "fragment"),
+    [
+        ("99999999999999999999", "é grande demais para uma quantidade"),  # int64 cast made it -9223372036854775808
+        ("1.000.000.000.000.000.000.000", "é grande demais para uma quantidade"),
+    ],
+)
+def test_a_quantity_too_large_to_keep_is_an_error_not_another_number(tmp_path, cell, fragment):
+    import warnings
+
+    path = write(tmp_path, f"SKU;Estoque\nA-1;{cell}\nA-2;3\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # numpy's "invalid value encountered in cast" was the only sign before
+        with pytest.raises(InputDataError, match=fragment) as info:
+            read_table(path, "stock")
+    assert (info.value.row, info.value.column) == (2, "Estoque")
+
+
+def test_an_infinite_price_is_not_a_number(tmp_path):
+    with pytest.raises(InputDataError, match="'1e999' is not a number"):
+        read_table(write(tmp_path, "SKU;Título;Preço\nA;Caneca;1e999\nB;Prato;2\n"), "products")
