@@ -478,6 +478,7 @@ register(
         ),
         key=("carrier", "service"),
         description="value list: carriers and their services",
+        value_list=True,
     )
 )
 
@@ -505,6 +506,7 @@ register(
         ),
         key=("payment_method",),
         description="value list: payment methods",
+        value_list=True,
     )
 )
 
@@ -523,6 +525,7 @@ register(
         ),
         key=("status",),
         description="value list: order statuses",
+        value_list=True,
     )
 )
 
@@ -541,6 +544,7 @@ register(
         ),
         key=("category",),
         description="value list: categories",
+        value_list=True,
     )
 )
 
@@ -560,6 +564,7 @@ register(
         ),
         key=("attribute", "value"),
         description="value list: attributes and their values",
+        value_list=True,
     )
 )
 
@@ -569,6 +574,7 @@ register(
         (Column("warehouse", "text", required=True, aliases=WAREHOUSE_ALIASES[:7]), _code(), _description()),
         key=("warehouse",),
         description="value list: warehouses",
+        value_list=True,
     )
 )
 
@@ -578,5 +584,6 @@ register(
         (Column("price_table", "text", required=True, aliases=PRICE_TABLE_ALIASES[:5]), _code(), _description()),
         key=("price_table",),
         description="value list: price tables",
+        value_list=True,
     )
 )

@@ -13,7 +13,15 @@ from typing import Any
 from kit.sheets.problems import Fatal, Problem
 from kit.sheets.schema import SCHEMAS, Schema, normalize_header
 
-__all__ = ["HEADER_SEARCH_ROWS", "TRAILER_SEARCH_ROWS", "find_header", "found_headers", "trailer_rows", "row_texts"]
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "TRAILER_SEARCH_ROWS",
+    "find_header",
+    "value_list_reading",
+    "found_headers",
+    "trailer_rows",
+    "row_texts",
+]
 
 
 HEADER_SEARCH_ROWS = 30  # title rows an export may carry above its header
@@ -31,8 +39,14 @@ _FOOTER_PHRASE = re.compile(
 )
 
 
-def find_header(rows: list[list[Any]], schemas: list[Schema], name: str, sheet: str | None) -> tuple[int, Schema]:
-    """The header row (index into ``rows``) and schema: best match, earliest on ties."""
+def find_header(
+    rows: list[list[Any]], schemas: list[Schema], name: str, sheet: str | None, *, lists: bool = True
+) -> tuple[int, Schema]:
+    """The header row (index into ``rows``) and schema: best match, earliest on ties.
+
+    With one kind named and ``lists``, a value list of one or two columns whose
+    headers do not name it is read as that kind (:func:`value_list_reading`).
+    """
     complete: list[tuple[int, int, Schema]] = []  # (score, -index, schema)
     partial: list[tuple[int, int, Schema, list[str]]] = []
     for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
@@ -71,6 +85,9 @@ def find_header(rows: list[list[Any]], schemas: list[Schema], name: str, sheet: 
     found = found_headers(rows[row_idx]) if rows else "none"
     if len(schemas) == 1:
         schema = schemas[0]
+        read_as = value_list_reading(rows, schema) if lists else None
+        if read_as is not None:
+            return read_as
         missing = schema.score(list(rows[row_idx]))[1] if rows else schema.required
         raise Fatal(
             Problem(
@@ -100,6 +117,42 @@ def find_header(rows: list[list[Any]], schemas: list[Schema], name: str, sheet: 
             hint="say which kind it is (--kind K) and name the columns as the ERP does; kinds: " + ", ".join(SCHEMAS),
         )
     )
+
+
+def value_list_reading(rows: list[list[Any]], schema: Schema) -> tuple[int, Schema] | None:
+    """A value list exported with any header, read as ``schema``: (header row, the schema reading it), or None.
+
+    One column: it holds the values, whatever its header says ("nome", "descrição",
+    "payment_type"...). Two columns: the one named as a code (else the one not named
+    as a description, else the first) holds the values, which are what orders and
+    the ERP carry; the other is their description. The schema says what it understood.
+    """
+    if not schema.value_list or len(schema.required) != 1:
+        return None
+    idx = next((i for i, cells in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(str(c).strip() for c in cells)), None)
+    if idx is None:
+        return None
+    headers = [str(c).strip() for c in rows[idx] if str(c).strip()]
+    value = schema.required[0]
+    if len(headers) == 1:
+        understood = f"lista de valores de uma coluna: {headers[0]!r} lida como {value} (o cabeçalho não diz o tipo)"
+        return idx, schema.read_as({headers[0]: value}, understood)
+    if len(headers) != 2 or normalize_header(headers[0], keep_connectives=True) == normalize_header(
+        headers[1], keep_connectives=True
+    ):
+        return None
+    named = [(schema.match_header(h) or (None,))[0] for h in headers]
+    if "code" in named:
+        v = named.index("code")
+    elif named.count("description") == 1:
+        v = 1 - named.index("description")
+    else:
+        v = 0
+    understood = (
+        f"lista de valores de duas colunas: {headers[v]!r} lida como {value}, o valor, e {headers[1 - v]!r} "
+        "como description, a descrição (os cabeçalhos não dizem o tipo)"
+    )
+    return idx, schema.read_as({headers[v]: value, headers[1 - v]: "description"}, understood)
 
 
 def found_headers(cells: list[Any]) -> str:

@@ -96,6 +96,8 @@ def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, d
         raise exc from None
     raw.info["kind"] = schema.name
     raw.info["kind_guessed"] = kind is None
+    if getattr(schema, "understood", ""):  # a value list read whatever its headers say
+        raw.info["understood"] = schema.understood
     return frame, raw.info, raw.problems
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "COLUMN_TYPES",
     "Column",
     "Schema",
+    "HeadersReadAs",
     "HeaderMatch",
     "SCHEMAS",
     "register",
@@ -151,6 +152,9 @@ class Schema:
         description: one line, shown by ``kit inspect``.
         guessable: considered when the kind of a file is guessed from its headers
             (False for a kind that shares another's columns, e.g. ``listings``).
+        value_list: a list of values (statuses, payment methods...) as people export them:
+            a file of one or two columns is read as this kind whatever its headers say
+            (:meth:`read_as`), when the kind is named.
     """
 
     name: str
@@ -158,6 +162,7 @@ class Schema:
     key: tuple[str, ...] = ()
     description: str = ""
     guessable: bool = True
+    value_list: bool = False
     _exact: dict[str, str] = field(default_factory=dict, repr=False)
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -242,6 +247,35 @@ class Schema:
         matched = {m.column for m in self.match_headers(headers)}
         score = sum(self.column(c).weight for c in matched)
         return score, [c for c in self.required if c not in matched]
+
+    def read_as(self, headers: dict[str, str], understood: str = "") -> Schema:
+        """This kind, with the file's ``headers`` (header -> column) read as those columns whatever they say.
+
+        ``understood`` says so to the person reading the file (``kit inspect``).
+        """
+        forced = {normalize_header(h, keep_connectives=True): c for h, c in headers.items()}
+        return HeadersReadAs(
+            self.name, self.columns, self.key, self.description, False, self.value_list, forced=forced,
+            understood=understood,
+        )  # fmt: skip
+
+
+@dataclass(slots=True)
+class HeadersReadAs(Schema):
+    """A schema whose given headers are taken as given columns (a value list exported with any header).
+
+    A column taken by one of these headers is not matched by another header again.
+    """
+
+    forced: dict[str, str] = field(default_factory=dict)  # normalized header -> column
+    understood: str = ""  # what the reader did, in words (pt-BR)
+
+    def match_header(self, header: object) -> tuple[str, float] | None:
+        column = self.forced.get(normalize_header(header, keep_connectives=True))
+        if column is not None:
+            return column, 1.0
+        found = Schema.match_header(self, header)
+        return None if found and found[0] in self.forced.values() else found
 
 
 SCHEMAS: dict[str, Schema] = {}

@@ -122,7 +122,7 @@ def _pick_sheet(book: Any, sheets: list[str], schemas: list[Schema], sheet: str 
         if not any(any(c.strip() for c in r) for r in top):
             continue
         try:
-            idx, schema = find_header(top, schemas, name, title)
+            idx, schema = find_header(top, schemas, name, title, lists=False)  # never a sheet by its shape
         except Fatal:
             first = next((r for r in top if any(c.strip() for c in r)), [])
             seen_headers.append(f"{title!r} ({found_headers(first)})")
