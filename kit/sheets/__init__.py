@@ -55,6 +55,8 @@ The package, one stage per module; each imports only modules drawn below it::
     problems      Problem, Fatal, raise_first, problems_frame
     schema        Column, Schema, the registry, header normalization
     declarations  the kinds the kit reads (registered on import)
+    xlsxwrite     the other way: XLSX and CSV the kit writes for people, text always as text
+                  (apart: the reader does not use it)
 
 ``problems``, ``schema``, ``bytefacts``, ``numeric`` and ``xlsxml`` import nothing
 of the package but ``problems``; pandas, numpy, python-calamine and openpyxl are
