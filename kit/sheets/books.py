@@ -186,6 +186,8 @@ class _CalamineBook:
         return [[cell_text(v) for v in r] for r in sheet.to_python(skip_empty_area=False, nrows=n)]
 
     def cells(self, title: str) -> SheetCells:
+        from python_calamine import CalamineError
+
         from kit.sheets.xlsxml import scan_sheet
 
         path = self.sheet_xml.get(title)
@@ -194,7 +196,10 @@ class _CalamineBook:
         # The sheet's XML is inflated and scanned in a thread (zlib releases the GIL) while calamine parses.
         scanning = _in_background(scan_sheet, self.parts, path)
         sheet = self._sheet(title)
-        rows = sheet.to_python(skip_empty_area=False) if sheet is not None else []
+        try:
+            rows = sheet.to_python(skip_empty_area=False) if sheet is not None else []
+        except CalamineError:
+            sheet, rows = None, []
         scan = scanning.result()
         reason = scan.openpyxl_needed or (None if sheet is not None else "calamine could not parse the sheet")
         if reason:
