@@ -113,7 +113,7 @@ def test_golive_report_files_store_hostile_skus_and_titles_as_text(tmp_path):
 
 
 def test_depara_export_stores_hostile_values_as_text(tmp_path):
-    from kit.depara.table import export_xlsx
+    from kit.depara import export_xlsx
 
     table = pd.DataFrame(
         {
