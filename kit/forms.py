@@ -28,7 +28,7 @@ from typing import Any
 from kit.channels import NAME_RE, Channel, ChannelRegistry, JobConfig
 from kit.channels import validate as validate_channel
 from kit.channeltypes import CHANNEL_TYPES, JOBS, get_type
-from kit.errors import ConfigurationError, KitError
+from kit.errors import ConfigurationError, GateError, KitError
 from kit.forms_fields import (
     CATEGORY_LABELS,
     ENVIRONMENT_LABELS,
@@ -42,6 +42,7 @@ from kit.forms_fields import (
     cnpj_message,
 )
 from kit.forms_list import LIST_COLUMNS, channel_rows
+from kit.forms_messages import connection_explanation, explain_error, gate_refusal
 from kit.scrub import scrub
 from kit.secrets import SecretsStore, credentials_ref
 
@@ -68,6 +69,14 @@ class SaveResult:
     message: str
     errors: dict[str, str] = field(default_factory=dict)
     channel: Channel | None = None
+    detail: str = ""  # technical text (English allowed, scrubbed): shown collapsed under the message
+
+
+def _not_saved(exc: KitError) -> SaveResult:
+    """A refused save, explained in pt-BR (the error's own text as the technical detail)."""
+    why = explain_error(exc)
+    text = f"Não salvo: {why.text()}"
+    return SaveResult(False, text, {"_form": text}, detail=why.detail)
 
 
 @dataclass(slots=True)
@@ -78,6 +87,7 @@ class ActionResult:
     message: str
     missing_permissions: list[str] = field(default_factory=list)
     report_path: str | None = None
+    detail: str = ""  # technical text (English allowed, scrubbed): shown collapsed under the message
 
 
 class ChannelForm:
@@ -274,7 +284,7 @@ class ChannelForm:
         try:
             validate_channel(ch)  # the same rules as the CLI, as a last guard
         except KitError as exc:
-            return SaveResult(False, "Não salvo: " + scrub(exc.message), {"_form": scrub(str(exc))})
+            return _not_saved(exc)
         was_new = self.channel is None
         if self.channel is not None and (ch.company, ch.environment) != (
             self.channel.company,
@@ -303,7 +313,7 @@ class ChannelForm:
             if creds:
                 self.secrets.update(saved.credentials_ref, creds)
         except KitError as exc:
-            return SaveResult(False, "Não salvo: " + scrub(exc.message), {"_form": scrub(str(exc))})
+            return _not_saved(exc)
         self.channel = saved
         verb = "criado" if was_new else "atualizado"
         stored = len(creds)
@@ -319,42 +329,31 @@ class ChannelForm:
         return None
 
     def test_connection(self) -> ActionResult:
-        """Run the connector's ``test_connection()`` and phrase the answer in pt-BR."""
+        """Run the connector's ``test_connection()`` and phrase the answer in pt-BR.
+
+        The connector's own (English) message goes to :attr:`ActionResult.detail`.
+        """
+        from kit.connectors import connector_for
+        from kit.connectors.base import resolve_base_url
+
         refused = self._need_saved()
         if refused:
             return refused
+        ch = self.registry.get(self.channel.name)  # type: ignore[union-attr]
+        ctx = {"channel": ch.name, "type_name": ch.type}
         try:
-            from kit.connectors import connector_for
-        except ImportError:
-            return ActionResult(
-                False, "O teste de conexão ainda não está disponível nesta instalação (módulo kit.connectors ausente)."
-            )
-        try:
-            ch = self.registry.get(self.channel.name)  # type: ignore[union-attr]
+            address = resolve_base_url(ch)
             report = connector_for(ch, secrets=self.secrets, workspace=self.ws).test_connection()
-        except KitError as exc:
-            return ActionResult(False, "Falha na conexão: " + scrub(str(exc)))
-        except Exception as exc:  # a connector bug must not leave the page blank
-            return ActionResult(False, f"Falha na conexão ({type(exc).__name__}): {scrub(str(exc))}")
+        except Exception as exc:  # noqa: BLE001 - a connector bug must not leave the page blank
+            why = explain_error(exc, address=ch.base_url, **ctx)
+            return ActionResult(False, f"Falha na conexão com {self.type.label}. {why.text()}", detail=why.detail)
+        why = connection_explanation(self.type.label, report, address=address, **ctx)
         missing = [scrub(p) for p in (getattr(report, "missing_permissions", None) or [])]
-        detail = scrub(getattr(report, "message", "") or "")
-        if report.ok and not missing:
-            text = f"Conexão OK com {self.type.label}"
-        elif report.ok:
-            text = f"Conectou em {self.type.label}, mas faltam permissões: {', '.join(missing)}"
-        else:
-            text = f"Falha na conexão com {self.type.label}"
-            if missing:
-                text += f"; permissões que faltam: {', '.join(missing)}"
-        if detail:
-            text += f" — {detail}"
-        return ActionResult(bool(report.ok) and not missing, text, missing)
+        return ActionResult(bool(report.ok) and not missing, why.text(), missing, detail=why.detail)
 
     def _golive_report(self) -> str | None:
-        try:
-            from kit.golive import latest_result
-        except ImportError:
-            return None
+        from kit.golive import latest_result
+
         try:
             result = latest_result(self.ws, self.channel.name)  # type: ignore[union-attr]
         except KitError:
@@ -363,26 +362,20 @@ class ChannelForm:
         return result.get("html_path") or result.get("report_path")
 
     def enable(self, *, force: bool = False, reason: str | None = None) -> ActionResult:
-        """Switch the integration on through the go-live gate."""
+        """Switch the integration on through the go-live gate; a refusal says why in pt-BR."""
+        from kit.golive import gate
+
         refused = self._need_saved()
         if refused:
             return refused
-        try:
-            from kit.golive import gate
-        except ImportError:
-            return ActionResult(
-                False,
-                "Não ligado: a verificação de go-live ainda não está disponível nesta instalação "
-                "(módulo kit.golive.gate ausente); sem ela o canal não pode ser ligado.",
-            )
         name = self.channel.name  # type: ignore[union-attr]
         try:
             gate.enable(self.ws, name, force=force, reason=reason)
         except KitError as exc:
-            report = self._golive_report()
-            text = "Não ligado: " + scrub(exc.message)
-            text += f" Último relatório de go-live: {report}" if report else " Nenhum go-live registrado ainda."
-            return ActionResult(False, text, report_path=report)
+            why = gate_refusal(self.ws, self.registry.get(name)) if isinstance(exc, GateError) else explain_error(exc)
+            return ActionResult(
+                False, f"Não ligado: {why.text()}", report_path=self._golive_report(), detail=scrub(str(exc))
+            )
         self.channel = self.registry.get(name)
         return ActionResult(True, f"Integração {name} ligada.", report_path=self._golive_report())
 
@@ -391,17 +384,13 @@ class ChannelForm:
         refused = self._need_saved()
         if refused:
             return refused
+        from kit.golive import gate
+
         name = self.channel.name  # type: ignore[union-attr]
         try:
-            try:
-                from kit.golive import gate
-            except ImportError:
-                gate = None
-            if gate is not None and hasattr(gate, "disable"):
-                gate.disable(self.ws, name)
-            else:
-                self.registry.update(name, enabled=False)
+            gate.disable(self.ws, name)
         except KitError as exc:
-            return ActionResult(False, "Não desligado: " + scrub(exc.message))
+            why = explain_error(exc)
+            return ActionResult(False, f"Não desligado: {why.text()}", detail=why.detail)
         self.channel = self.registry.get(name)
         return ActionResult(True, f"Integração {name} desligada.")
