@@ -70,10 +70,10 @@ class AssortmentPanel:
         self.action = w.Dropdown(options=[(v, k) for k, v in ACTION_LABELS.items()], value="exclude",
                                  layout=w.Layout(width="110px"))  # fmt: skip
         self.field = w.Dropdown(options=[(v, k) for k, v in FIELD_LABELS.items()], value="brand",
-                                layout=w.Layout(width="290px"))  # fmt: skip
-        self.value = w.Combobox(placeholder="valor (SKUs: vários separados por espaço)", ensure_option=False,
-                                layout=w.Layout(width="320px"))  # fmt: skip
-        self.note = w.Text(placeholder="observação (opcional)", layout=w.Layout(width="220px"))
+                                layout=w.Layout(width="260px"))  # fmt: skip
+        self.value = w.Combobox(placeholder="valor (SKUs: vários, separados por espaço)", ensure_option=False,
+                                layout=w.Layout(width="260px"))  # fmt: skip
+        self.note = w.Text(placeholder="observação (opcional)", layout=w.Layout(width="180px"))
         self.add_button = w.Button(description="Adicionar regra", icon="plus", button_style="primary")
         self.rules = w.Select(options=[], rows=6, layout=w.Layout(width="620px"))
         self.remove_button = w.Button(description="Remover regra", icon="trash")

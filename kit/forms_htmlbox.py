@@ -56,12 +56,13 @@ def _strip_tags(markup: str) -> str:
     return re.sub(r"<[^>]+>", " ", markup)
 
 
-def report_link(path: str | os.PathLike[str] | None, label: str) -> str:
+def report_link(path: str | os.PathLike[str] | None, label: str, *, show_path: bool = True) -> str:
     """``<a>`` to a report file, relative to the notebook's folder, with the full path beside it ("" without a path).
 
     Args:
         path: the report file.
         label: the pt-BR link text, e.g. "abrir relatório".
+        show_path: also show the full path (where the link cannot open: a report outside JupyterLab's root).
     """
     if not path:
         return ""
@@ -71,7 +72,5 @@ def report_link(path: str | os.PathLike[str] | None, label: str) -> str:
     except ValueError:  # another drive (Windows)
         rel = str(target)
     href = html.escape(quote(rel.replace(os.sep, "/")), quote=True)
-    return (
-        f"<a class='canais-link' href='{href}' target='_blank'>{html.escape(label)}</a> "
-        f"<code style='font-size:85%'>{html.escape(str(target))}</code>"
-    )
+    link = f"<a class='canais-link' href='{href}' target='_blank' title='{html.escape(str(target))}'>{html.escape(label)}</a>"
+    return link + (f" <code style='font-size:85%'>{html.escape(str(target))}</code>" if show_path else "")

@@ -46,11 +46,11 @@ INPUT_WIDTH = "260px"
 def _cell(row: dict[str, str], key: str) -> str:
     text = text_html(str(row.get(key, ""))).replace("\n", "<br>")
     if key == "golive" and row.get("golive_report"):
-        text += "<br>" + report_link(row["golive_report"], "abrir relatório")
+        text += "<br>" + report_link(row["golive_report"], "abrir relatório", show_path=False)
     detail = {"golive": "golive_detail", "last_run": "runs_detail"}.get(key)
     if detail and row.get(detail):
         text += technical_details(row[detail])
-    return f"<td style='padding:2px 8px;vertical-align:top'>{text}</td>"
+    return f"<td style='padding:2px 8px;vertical-align:top;text-align:left'>{text}</td>"
 
 
 def render_channel_table(rows: list[dict[str, str]]) -> str:
