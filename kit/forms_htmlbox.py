@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
 import ipywidgets as w
 
 __all__ = ["HtmlBox", "report_link"]
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 class HtmlBox:
@@ -51,9 +54,7 @@ class HtmlBox:
 
 
 def _strip_tags(markup: str) -> str:
-    import re
-
-    return re.sub(r"<[^>]+>", " ", markup)
+    return _TAG.sub(" ", markup)
 
 
 def report_link(path: str | os.PathLike[str] | None, label: str, *, show_path: bool = True) -> str:
