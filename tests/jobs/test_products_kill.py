@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.connectors.contract import write_publishing_inputs
+from tests.connectors.test_cnova import cnova_items
+from tests.connectors.test_netshoes import netshoes_items
 from tests.connectors.test_vtex import vtex_items
 
 WORKER = Path(__file__).with_name("_products_kill_worker.py")
@@ -25,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # mostly inside the window
 #: channel type -> item factory (see tests/connectors/contract.py PublishingContract)
 KILL_CHANNELS = {"vtex": vtex_items}
+KILL_CHANNELS["netshoes"] = netshoes_items
+KILL_CHANNELS["cnova"] = cnova_items
 #: the kill test is about crashes, not rates: sandbox and worker run far above any channel's limit (Netshoes'
 #: plan of 50 calls/min would make 40 runs take hours); bench/ measures rates
 FAST_RATE = (5000.0, 5000.0)
