@@ -63,6 +63,10 @@ NOT_UPDATABLE = (
 )
 #: loads are read from this long before the oldest pending send (the two clocks may differ)
 CLOCK_MARGIN = timedelta(days=1)
+#: from this many SKUs on, a lookup pages the two lists instead of two calls per SKU
+PAGED_LOOKUP_MIN = 25
+#: the start of "every load" for the createdAt filter ('{data inicial},*')
+EPOCH = "2000-01-01T00:00:00+00:00"
 _FORBIDDEN_TAGS = re.compile(r"<\s*(img|object|script|iframe)\b", re.I)
 
 
@@ -136,14 +140,35 @@ class CnovaCatalogMixin:
             raise
 
     def find_listings(self, skus: list[str]) -> dict[str, ListingRef]:
-        """Approved (``GET /sellerItems/{sku}``) or still in a load (``GET /loads/products/{sku}``)."""
+        """Approved (on sellerItems) or still in a load; per SKU for a few, from the two lists for many.
+
+        Per SKU: ``GET /sellerItems/{sku}`` then ``GET /loads/products/{sku}`` (two
+        calls each). From :data:`PAGED_LOOKUP_MIN` SKUs on, paging ``GET
+        /sellerItems`` and ``GET /loads/products`` (50 per call) costs less.
+        """
+        wanted = list(dict.fromkeys(skus))
+        if len(wanted) >= PAGED_LOOKUP_MIN:
+            return self._find_in_lists(set(wanted))
         found: dict[str, ListingRef] = {}
-        for sku in dict.fromkeys(skus):
+        for sku in wanted:
             code = quote(sku, safe="")
             item = self._get_or_none(f"/sellerItems/{code}", {"site": self.site})
             if item is not None and item.get("skuSiteId"):
                 found[sku] = ListingRef(sku, str(item["skuSiteId"]))
             elif self._get_or_none(f"/loads/products/{code}") is not None:
+                found[sku] = ListingRef(sku, f"{LOAD_PREFIX}{sku}")
+        return found
+
+    def _find_in_lists(self, wanted: set[str]) -> dict[str, ListingRef]:
+        found: dict[str, ListingRef] = {}
+        for item in self.read_all("/sellerItems", "sellerItems", {"site": self.site}, family=FAMILY):
+            sku = str(item.get("skuSellerId"))
+            if sku in wanted and item.get("skuSiteId"):
+                found[sku] = ListingRef(sku, str(item["skuSiteId"]))
+        loads = self.read_all("/loads/products", "skus", {"createdAt": f"{EPOCH},*"}, family=FAMILY)
+        for row in loads:
+            sku = str((row.get("skuSeller") or {}).get("id"))
+            if sku in wanted and sku not in found and row.get("status") != AVAILABLE:
                 found[sku] = ListingRef(sku, f"{LOAD_PREFIX}{sku}")
         return found
 

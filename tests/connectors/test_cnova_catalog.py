@@ -154,3 +154,25 @@ def test_categories_are_blocked_by_default_and_feed_the_depara_when_open():
         assert {"Eletroportáteis>Cozinha", "Esporte>Futebol"} <= set(lists["category"]["category"])
         assert "Bivolt" in set(lists["attribute"]["value"])
         conn.close()
+
+
+def test_many_skus_are_looked_up_from_the_two_lists_not_one_by_one(sbx, conn):
+    from kit.connectors.cnova_catalog import PAGED_LOOKUP_MIN
+
+    items = cnova_items(sbx, conn, PAGED_LOOKUP_MIN + 5)
+    for item in items:
+        conn.create_listing(item)
+    approved = {i.sku for i in items[::2]}
+    for sku in approved:
+        sbx.review(sku)
+    seeded = next(iter(sorted(set(sbx.state.data["items"]) - approved)))
+    sbx.state.clear_log()
+    found = conn.find_listings([*(i.sku for i in items), seeded, "NAO-EXISTE"])
+    assert {s: r.channel_id for s, r in found.items() if s in approved} == {
+        s: sbx.state.data["items"][s]["skuSiteId"] for s in approved
+    }
+    assert {found[i.sku].channel_id for i in items if i.sku not in approved} == {
+        f"{LOAD_PREFIX}{i.sku}" for i in items if i.sku not in approved
+    }
+    assert found[seeded].channel_id == sbx.state.data["items"][seeded]["skuSiteId"] and "NAO-EXISTE" not in found
+    assert {r["path"] for r in sbx.state.requests} == {"/sellerItems", "/loads/products"}
