@@ -175,6 +175,8 @@ class Connector:
     )  # fmt: skip
     #: longest title the channel accepts (None: no limit known)
     publish_title_max: ClassVar[int | None] = None
+    #: required fields an update may leave empty: the connector keeps the channel's own (like an unmapped category)
+    publish_update_keeps: ClassVar[tuple[str, ...]] = ()
     #: the rate family of catalogue writes (a bucket of its own where the type declares one)
     publish_family: ClassVar[str] = "catalog"
     #: the channel registers a variation family in one request (Netshoes: every size together): the loop hands

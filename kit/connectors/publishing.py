@@ -101,8 +101,9 @@ def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements 
     """What ``item`` lacks before ``conn``'s channel accepts it (pt-BR), or ``""`` when complete."""
     problems = []
     fields = missing_fields(item, conn.publish_required)
-    if item.bound and "channel_category" in fields:
-        fields.remove("channel_category")  # an update without a mapped category keeps the channel's
+    if item.bound:  # an update without a mapped category (or a field the connector keeps) keeps the channel's
+        kept = {"channel_category", *getattr(conn, "publish_update_keeps", ())}
+        fields = [f for f in fields if f not in kept]
     if "channel_category" in fields:
         fields.remove("channel_category")
         problems.append(

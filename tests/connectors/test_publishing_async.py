@@ -121,3 +121,13 @@ def test_a_family_refused_by_the_channel_fails_every_member_with_the_reason(skus
     report = publish(conn, _items(*skus, family="F"))
     assert [r.status for r in report.items] == ["failed"] * len(skus)
     assert all("família recusada" in r.reason and r.action == "create" for r in report.items)
+
+
+def test_an_update_may_leave_out_a_field_the_connector_keeps_a_create_may_not():
+    conn = FakeChannel()
+    conn.publish_required = ("title", "weight_kg", "image_urls")
+    conn.publish_update_keeps = ("image_urls",)
+    conn.update_listing = lambda item: PublishResult(item.sku, APPLIED, "update", channel_id=item.channel_id)
+    bound = _items("A", channel_id="id-A")[0]
+    report = publish(conn, [bound, *_items("B")])
+    assert [r.status for r in report.items] == ["applied", "held"] and "imagens" in report.items[1].fix
