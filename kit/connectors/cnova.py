@@ -129,9 +129,10 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
     response_table_class = CnovaResponses
 
     # Publishing (docs/publishing.md; kit/connectors/cnova_catalog.py): loads create products that the marketplace
-    # approves (polled); an approved product cannot be changed by the API (publish_support says so per SKU).
+    # approves (polled); an approved product cannot be changed by the API: no updates (publish_support says so per
+    # SKU; only a product still in its load is corrected, found by the lookup before a create).
     publish_create = True
-    publish_update = True
+    publish_update = False
     publish_unsupported = NOT_UPDATABLE
     # v2 swagger (SDK): at least one image; dimensions not 0. No title limit is published (none declared).
     publish_required = ("title", "brand", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm",

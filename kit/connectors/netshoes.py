@@ -132,6 +132,7 @@ class NetshoesConnector(NetshoesCatalogMixin, Connector):
     publish_required = ("title", "brand", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm",
                         "image_urls")  # fmt: skip
     publish_family_together = True  # portal, "Conceito de Família": every size sent together
+    publish_update_keeps = ("image_urls",)  # an ERP row without images keeps the SKU's images on Netshoes
     publish_poll_wait_s = 20.0  # each poll costs one call per SKU of the plan's 50-250 per minute
     publish_poll_interval_s = 5.0
 

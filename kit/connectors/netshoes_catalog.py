@@ -269,14 +269,20 @@ class NetshoesCatalogMixin:
 
     # -- update ---------------------------------------------------------------------------------------------
     def update_listing(self, item: ProductItem) -> PublishResult:
-        """``PATCH /products/{id}`` when the product's fields changed, then ``PUT /products/{id}/skus/{sku}``."""
+        """``PATCH /products/{id}`` when the product's fields changed, then ``PUT /products/{id}/skus/{sku}``.
+
+        The PUT replaces the SKU: an item without images keeps the ones the SKU has (``publish_update_keeps``).
+        """
         product_id = str(item.product_id or item.channel_id)
         self._check_values(item)
         if item.channel_category:
             self._patch_product(product_id, self._product_fields(item))
         path = f"/products/{quote(product_id, safe='')}/skus/{quote(item.sku, safe='')}"
+        body = self._sku_body(item)
+        if not item.image_urls:  # the PUT replaces the SKU: keep the images it has on Netshoes
+            body["images"] = [{"url": i["url"]} for i in self.get_json(path, family=FAMILY).get("images") or []]
         try:
-            self.request("PUT", path, json_data=self._sku_body(item), family=FAMILY)
+            self.request("PUT", path, json_data=body, family=FAMILY)
         except ChannelFatalError as exc:
             if exc.status != 409:
                 raise

@@ -195,7 +195,11 @@ class NetshoesSandbox(NetshoesCatalogRoutes, SandboxServer):
                 "active": bool(p.get("active", True)),
                 "available": int(p.get("stock") or 0),
                 "price": float(p.get("price") or 0),
-            }
+                # listed SKUs have what creation required: images and measures (kg, cm)
+                "images": [{"url": f"https://static.netshoes.example/produtos/{p['sku']}/1.jpg"}],
+                "height": float(p.get("height_cm") or 1), "width": float(p.get("width_cm") or 1),
+                "depth": float(p.get("length_cm") or 1), "weight": float(p.get("weight_kg") or 0.1),
+            }  # fmt: skip
             skus[sku["sku"]] = sku
             products[product_id] = {"productId": product_id, "brand": p.get("brand"), "department": p.get("category"),
                                     "skus": [sku]}  # fmt: skip

@@ -183,3 +183,15 @@ def test_an_error_body_reaches_the_user_with_its_notifications(sbx, conn):
     with pytest.raises(ChannelFatalError) as info:
         conn.request("POST", "/products", json_data={"productId": "X"}, family="catalog")
     assert "Invalid product." in info.value.message and "department is required" in info.value.message
+
+
+def test_an_update_without_erp_images_keeps_the_skus_images(sbx, conn):
+    sku, record = next(iter(sbx.state.data["skus"].items()))  # listed before the kit: it has its images
+    images = list(record["images"])
+    item = ProductItem(sku, "Título novo", brand=record["brand"], weight_kg=1.0, height_cm=2.0, width_cm=3.0,
+                       length_cm=4.0, channel_id=record["productId"])  # fmt: skip
+    report = conn.publish([item])
+    assert report.items[0].status == "applied", report.to_frame().to_string()
+    assert sbx.state.data["skus"][sku]["images"] == images and sbx.state.data["skus"][sku]["name"] == "Título novo"
+    held = conn.publish([replace(item, sku="NOVO-SEM-IMAGEM", channel_id=None, channel_category=TEMPLATED)])
+    assert held.items[0].status == "held" and "imagens" in held.items[0].fix  # a create still needs them
