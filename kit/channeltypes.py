@@ -273,7 +273,8 @@ _register(
             SettingField("plan", "Plano (chamadas/min)", "50", choices=("50", "100", "250")),
             SettingField("business_unit", "Unidade de negócio", "NS", choices=("NS", "ZT")),
         ),
-        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks.
+        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks. Publishing calls
+        # (products, SKU status polls) count in the same bucket: no "catalog" family of its own.
         rate_limit=RateLimit(50 / 60, 5, f"{_SRC} §6 (plan 50/min)", "confirmed"),
         rate_from_setting=("plan", 1 / 60),
         base_urls={
@@ -301,7 +302,7 @@ _register(
                 help="Deixe vazio para manter o prazo configurado no painel da Via.",
             ),
         ),
-        # §7: only page caps (50) were found; request rate not published.
+        # §7: only page caps (50) were found; request rate not published. Product loads and their polls share it.
         rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
         max_batch={"orders": 50, "products": 50},
         base_urls={
