@@ -1,5 +1,8 @@
 """Rakuten IKCWebservice sandbox (ASMX, SOAP 1.1): sku, estoque and pedido services of one store.
 
+The catalogue services (``produto``, ``sku.Salvar``, ``ProdutoCategoria``,
+``categoria``) are :mod:`kit.sandbox.rakuten_catalog`.
+
 Written from the documents (``../shared/channel-apis.md`` §8 and the sources
 it cites), not from the connector:
 
@@ -37,6 +40,13 @@ from typing import Any
 from kit.sample import generate_orders
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import Request
+from kit.sandbox.rakuten_catalog import (
+    CATALOG_OPERATIONS,
+    CATALOG_SERVICES,
+    CATALOG_TYPES,
+    RakutenCatalog,
+    seed_catalog,
+)
 from kit.sandbox.soap import Complex, Contract, Enum, Fault, Field, Operation, SoapSandbox, operation
 
 __all__ = ["RakutenSandbox", "CONTRACT", "LOJA", "STATUS"]
@@ -180,10 +190,10 @@ CONTRACT = Contract(
     namespace=NS,
     services={
         f"/ikcwebservice/{s}.asmx": (s, p)
-        for s, p in (("sku", "WSSKU"), ("estoque", "WSEstoque"), ("pedido", "WSPedido"))
+        for s, p in (("sku", "WSSKU"), ("estoque", "WSEstoque"), ("pedido", "WSPedido"), *CATALOG_SERVICES)
     },  # fmt: skip
-    types={t.name: t for t in _TYPES},
-    operations=_OPERATIONS,
+    types={t.name: t for t in (*_TYPES, *CATALOG_TYPES)},
+    operations=(*_OPERATIONS, *CATALOG_OPERATIONS),
     action=lambda service, name: f"{NS}/{name}",
 )
 
@@ -192,8 +202,8 @@ def _stamp(when: datetime) -> str:
     return when.astimezone(BRT).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class RakutenSandbox(SoapSandbox):
-    """One IKC store (``LojaCodigo`` 1234, or 0 as integrators send it) with SKUs, stock and orders."""
+class RakutenSandbox(RakutenCatalog, SoapSandbox):
+    """One IKC store (``LojaCodigo`` 1234, or 0 as integrators send it): products, SKUs, categories, stock, orders."""
 
     contract = CONTRACT
 
@@ -214,6 +224,7 @@ class RakutenSandbox(SoapSandbox):
             for n, p in enumerate(catalog)
         }  # fmt: skip
         self.state.data.update(skus=skus, orders={}, validated={}, status_changes=[])
+        seed_catalog(self.state.data, catalog)
         self.catalog = catalog
         self.seed_orders(orders)
 
