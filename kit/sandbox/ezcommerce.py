@@ -227,6 +227,7 @@ class EzcommerceSandbox(SoapSandbox):
 
     contract = CONTRACT
     wsdl_needs_auth = True
+    read_operations = frozenset({"PedidosDisponiveis", "PedidosDisponiveisComFiltro", "PedidosAtualizados"})
 
     def default_credentials(self) -> dict[str, str]:
         return {"login": f"erp-sandbox-{self.seed:04d}", "password": f"sbxEZpass{self.seed:04d}!"}

@@ -206,6 +206,7 @@ class RakutenSandbox(RakutenCatalog, SoapSandbox):
     """One IKC store (``LojaCodigo`` 1234, or 0 as integrators send it): products, SKUs, categories, stock, orders."""
 
     contract = CONTRACT
+    read_operations = frozenset({"Listar", "Retornar", "ListarNovos", "ListarCategoriasAtivasPorProduto"})
 
     def default_credentials(self) -> dict[str, str]:
         return {"a1": str(uuid.UUID(int=self.seed + 1)).upper(), "a2": str(uuid.UUID(int=self.seed + 2)).upper()}
