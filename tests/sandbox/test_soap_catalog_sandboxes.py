@@ -111,3 +111,58 @@ def test_rakuten_refuses_what_the_xsd_requires_and_skus_that_cannot_be_placed(ra
     unknown = _ikc(rakuten, "ProdutoCategoria", "Salvar", "<LojaCodigo>0</LojaCodigo><CodigoInternoProduto>OUTRO"
                    "</CodigoInternoProduto><CodigoInternoCategoria>CAT999</CodigoInternoCategoria>")  # fmt: skip
     assert unknown["Codigo"] == "2" and "CAT999 não encontrada" in unknown["Descricao"]
+
+
+# -- EZ Commerce -------------------------------------------------------------------------------------
+@pytest.fixture
+def ez():
+    with start_sandbox("ezcommerce", n_products=3, orders=0) as sbx:
+        yield sbx
+
+
+def _salvar_produto(sbx, **fields: object):
+    body = "<produto>" + "".join(f"<{k}>{v}</{k}>" for k, v in sorted(fields.items()) if v is not None) + "</produto>"
+    answer = requests.post(f"{sbx.url}/catalogows.svc", data=_envelope("SalvarProduto", EZ, body),
+                           headers={"Content-Type": "text/xml; charset=utf-8",
+                                    "SOAPAction": f'"{EZ}ICatalogoWS/SalvarProduto"'},
+                           auth=(sbx.credentials["login"], sbx.credentials["password"]), timeout=5)  # fmt: skip
+    return _result(answer, EZ)
+
+
+def _produto_ez(code: str, **over: object) -> dict[str, object]:
+    return {"CodigoIntegracao": code, "Nome": "Caneca", "DescricaoLonga": "Caneca de louça", "Ativo": "true",
+            "SiteCategoriaPrincipal": 2, "Peso": 0.5, "Altura": 12, "Largura": 9, "Profundidade": 9, "Preco": 29.9,
+            **over}  # fmt: skip
+
+
+def test_ezcommerce_saves_a_product_by_its_codigo_integracao(ez):
+    created = _salvar_produto(ez, **_produto_ez("CANECA", EstoqueAtual=4))
+    assert (created["Status"], created["ObjectId"], created["Mensagem"]) == ("Sucesso", "CANECA", "Produto incluído")
+    again = _salvar_produto(ez, **_produto_ez("CANECA", Nome="Caneca 300 ml"))
+    assert again["Mensagem"] == "Produto alterado" and ez.listings_by_ref()["CANECA"] == ["CANECA"]
+    # Saved again without EstoqueAtual: the record is replaced whole (the worst plausible reading of WCF).
+    assert ez.state.data["products"]["CANECA"]["title"] == "Caneca 300 ml"
+    assert ez.state.data["products"]["CANECA"]["stock"] == 0
+
+
+@pytest.mark.parametrize(
+    ("over", "expected"),
+    [
+        ({"Nome": None}, "Nome obrigatório"),
+        ({"SiteCategoriaPrincipal": 999}, "SiteCategoriaPrincipal 999 não é uma categoria da loja"),
+        ({"SiteCategoriaPrincipal": None}, "SiteCategoriaPrincipal None não é uma categoria da loja"),
+        ({"MarcaID": 999}, "MarcaID 999 não é uma marca da loja"),
+        ({"Peso": None}, "Peso obrigatório(s)"),
+        ({"Profundidade": 0}, "Profundidade obrigatório(s)"),
+        ({"Preco": None}, "Preco obrigatório e maior que zero"),
+    ],
+)
+def test_ezcommerce_refuses_an_incomplete_product_with_its_error_list(ez, over, expected):
+    answer = _salvar_produto(ez, **_produto_ez("NOVO", **over))
+    assert answer["Status"] == "Erro" and answer["Mensagem"].startswith(expected)
+    assert "NOVO" not in ez.state.data["products"]
+
+
+def test_ezcommerce_refuses_members_outside_its_contract(ez):
+    answer = _salvar_produto(ez, **_produto_ez("NOVO", Ean="7891234567895"))  # EAN is a Variacao member
+    assert answer["fault"] == "soap:Client" and "<Ean> was not expected" in answer["faultstring"]
