@@ -217,12 +217,12 @@ class RakutenSandbox(RakutenCatalog, SoapSandbox):
     def seed_data(self, catalog: list[dict[str, Any]], orders: Any) -> None:
         skus = {
             str(p["sku"]): {
-                "PartNumber": str(p["sku"]), "CodigoProdutoInterno": f"P{n:06d}", "Descricao": p["title"],
+                "PartNumber": str(p["sku"]), "CodigoProdutoInterno": str(p["sku"]), "Descricao": p["title"],
                 "EAN": str(p.get("ean") or ""), "PrecoDe": round(float(p.get("price") or 0) * 1.1, 2),
                 "PrecoPor": float(p.get("price") or 0), "Qtde": int(p.get("stock") or 0), "QtdeMinimo": 0,
                 "Ativo": bool(p.get("active", True)),
             }
-            for n, p in enumerate(catalog)
+            for p in catalog
         }  # fmt: skip
         self.state.data.update(skus=skus, orders={}, validated={}, status_changes=[])
         seed_catalog(self.state.data, catalog)

@@ -169,7 +169,7 @@ def _positive(value: Any) -> bool:
 
 
 def seed_catalog(data: dict[str, Any], catalog: list[dict[str, Any]]) -> None:
-    """Products (one per seeded SKU, code ``P<n>``), the category tree of the catalogue and the links."""
+    """Products (one per seeded SKU, its code the SKU), the category tree of the catalogue and the links."""
     categories: dict[str, dict[str, Any]] = {}
     by_path: dict[str, str] = {}
     for p in catalog:
@@ -183,7 +183,7 @@ def seed_catalog(data: dict[str, Any], catalog: list[dict[str, Any]]) -> None:
             parent = by_path[path]
     products, links = {}, {}
     for n, p in enumerate(catalog):
-        code = f"P{n:06d}"
+        code = str(p["sku"])  # a store where the ERP saved each SKU as its own product
         products[code] = {
             "ProdutoCodigo": n + 1, "NomeProduto": p["title"], "TituloProduto": p["title"], "DescricaoProduto": "",
             "PesoProduto": p.get("weight_kg") or 1, "PesoEmbalagemProduto": p.get("weight_kg") or 1,

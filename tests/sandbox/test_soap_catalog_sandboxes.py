@@ -103,7 +103,7 @@ def test_rakuten_refuses_what_the_xsd_requires_and_skus_that_cannot_be_placed(ra
     _ikc(rakuten, "produto", "Salvar", _produto("OUTRO"))
     taken = _ikc(rakuten, "sku", "Salvar", "<LojaCodigo>0</LojaCodigo><CodigoInternoProduto>OUTRO</CodigoInternoProduto>"
                  "<PartNumber>SKU-000001</PartNumber><PrecoPor>10</PrecoPor><StatusSKU>1</StatusSKU>")  # fmt: skip
-    assert taken["Codigo"] == "3" and "já cadastrado no produto P000000" in taken["Descricao"]
+    assert taken["Codigo"] == "3" and "já cadastrado no produto SKU-000001" in taken["Descricao"]
     half = _ikc(rakuten, "sku", "Salvar", "<LojaCodigo>0</LojaCodigo><CodigoInternoProduto>OUTRO</CodigoInternoProduto>"
                 "<PartNumber>Y</PartNumber><PrecoPor>10</PrecoPor><sku1><string>Cor</string></sku1>"
                 "<StatusSKU>1</StatusSKU>")  # fmt: skip
