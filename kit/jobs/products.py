@@ -33,6 +33,7 @@ import time
 from typing import Any
 
 from kit.jobs.core import JobContext, iter_rows, register_job
+from kit.jobs.sku_binding import binds_by_sku, recorded_rows
 
 __all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
 
@@ -65,8 +66,10 @@ def run_products(ctx: JobContext) -> None:
     assortment = resolve(frame, ctx.channel)
     wanted = assortment.skus
     rows = {str(r["sku"]).strip(): r for r in iter_rows(frame) if r.get("sku") and str(r["sku"]).strip() in wanted}
-    listings = ctx.connector.list_listings()
-    n = ctx.state.replace_bindings(iter_rows(listings))
+    if binds_by_sku(ctx.connector):  # no listing read (EZ Commerce): what this job recorded is what is listed
+        n = ctx.state.replace_bindings(recorded_rows(ctx))
+    else:
+        n = ctx.state.replace_bindings(iter_rows(ctx.connector.list_listings()))
     bindings = _bindings(ctx)
     outside = sorted(s for s in bindings if s not in rows)
     bound = sorted(s for s in rows if s in bindings)
