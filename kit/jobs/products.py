@@ -40,6 +40,8 @@ __all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
 _hits: dict[str, int] = {}
+#: per-SKU notes of applied listings kept in the summary's extra (the notes group them all)
+NOTES_KEPT = 1000
 _STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
 
@@ -176,6 +178,21 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
         "Publicação: " + ", ".join(f"{n} {_STATUS_PT[s]}" for s, n in counts.items() if n)
         + f" ({len(report.created())} anúncios criados)." if items else "Nada a publicar: nenhuma mudança."
     )  # fmt: skip
+    _applied_notes(ctx, report)
+
+
+def _applied_notes(ctx: JobContext, report: Any) -> None:
+    """What applied listings could not carry (``PublishResult.note``): per SKU in ``extra``, grouped in the notes."""
+    noted = {r.sku: r.note for r in report.items if r.status == "applied" and r.note}
+    if not noted:
+        return
+    ctx.summary.extra["applied_notes"] = dict(list(noted.items())[:NOTES_KEPT])
+    by_note: dict[str, list[str]] = {}
+    for sku, note in noted.items():
+        by_note.setdefault(note, []).append(sku)
+    for note, skus in by_note.items():
+        more = f" e mais {len(skus) - 5}" if len(skus) > 5 else ""
+        ctx.summary.note(f"{len(skus)} SKUs aplicados com ressalva ({', '.join(skus[:5])}{more}): {note}.")
 
 
 class _Recorder:
