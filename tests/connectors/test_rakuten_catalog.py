@@ -102,3 +102,21 @@ def test_the_catalogue_services_are_needed_only_to_publish(store):
     failed = conn.publish([item]).items[0]
     assert failed.status == "failed" and "a loja não serviu o WSDL" in failed.reason
     conn.close()
+
+
+def test_the_products_job_reports_per_sku_what_could_not_be_sent(store, conn, workspace, tmp_path, monkeypatch):
+    from connectors.contract import write_publishing_inputs
+    from kit.channels import ChannelRegistry
+    from kit.jobs import run_job
+    from kit.jobs.settings import set_job_settings
+
+    ChannelRegistry(workspace).add(store.channel("rakuten-notas"))
+    items = rakuten_items(store, conn, 3)
+    monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
+    write_publishing_inputs(tmp_path, "rakuten-notas", items)
+    set_job_settings(workspace, None, {"erp_dir": str(tmp_path / "erp")})
+    summary = run_job("products", "rakuten-notas", ws=workspace, connector=conn)
+    assert summary.ok and summary.applied == 3, summary.render_pt()
+    notes = summary.extra["applied_notes"]
+    assert set(notes) == {i.sku for i in items} and all("imagens não enviadas" in n for n in notes.values())
+    assert any("SKUs aplicados com ressalva" in line and "imagens não enviadas" in line for line in summary.notes)
