@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 PLAN: dict[str, float] = {"vtex": 200}
 PLAN["netshoes"] = 250 / 60  # developers.netshoes.com.br/api-portal/producao: the largest plan, 250 calls/min
 PLAN["cnova"] = 5  # Via publishes no rate: the kit's inferred default (kit/channeltypes.py)
+PLAN["rakuten"] = 50  # Rakuten publishes no limit: 50/s is the bench's own rate, not the channel's
+PLAN["ezcommerce"] = 50  # EZ Commerce publishes no limit: the bench's own rate
 
 
 def _items(channel_type: str, sbx, conn, n: int):
@@ -61,6 +63,8 @@ def bench(channel_type: str, rate: float, n: int) -> dict:
         conn.category_requirements(items[0].channel_category)  # warm the caches (untimed)
         if hasattr(conn, "brand_id"):
             conn.brand_id(items[0].brand)
+        for service in getattr(conn, "services", {}):  # SOAP: read each WSDL once, before the clock starts
+            conn.client(service)
         sbx.state.clear_log()
         sbx.set_rate_limit(rate, server_burst)
         t0 = time.perf_counter()

@@ -332,6 +332,12 @@ _register(
                 help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
             ),
             SettingField("qtd_minima", "Estoque mínimo enviado (vazio = manter o da loja)"),
+            SettingField(
+                "qtd_maxima_venda",
+                "Quantidade máxima por venda de um produto novo",
+                default="999",
+                help="produto.Salvar exige o campo; 999 é o que integradores enviam; um produto existente mantém o seu",
+            ),
         ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
     )

@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, TypeVar
 
@@ -186,6 +186,9 @@ class Connector:
     #: ``publish_poll_interval_s``) before it leaves them pending for the next run; 0 = no wait
     publish_poll_wait_s: ClassVar[float] = 0.0
     publish_poll_interval_s: ClassVar[float] = 5.0
+    #: no listing read, and every listing is keyed by the ERP SKU (the seller SKU is the channel's id):
+    #: the jobs bind SKUs with :meth:`sku_bindings` instead of ``list_listings()`` (EZ Commerce)
+    bind_by_sku: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -436,6 +439,22 @@ class Connector:
         frame["price"] = pd.to_numeric(frame["price"], errors="coerce")
         frame["stock"] = pd.to_numeric(frame["stock"], errors="coerce").astype("Int64")
         return frame
+
+    def sku_bindings(
+        self, skus: Sequence[str], recorded: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Hook (``bind_by_sku`` channels): binding rows (:data:`LISTING_COLUMNS` keys) for ``skus``, no read.
+
+        A SKU the products job recorded (``recorded``: sku -> ``{channel_id, variation_id}``, e.g. a
+        variation of a family) keeps that listing; any other SKU is its own channel id.
+        """
+        recorded = recorded or {}
+        rows = []
+        for sku in dict.fromkeys(skus):
+            ref = recorded.get(sku) or {}
+            rows.append({"sku": sku, "channel_id": ref.get("channel_id") or sku,
+                         "variation_id": ref.get("variation_id") or None})  # fmt: skip
+        return rows
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
         raise self.unsupported("stock updates")

@@ -33,6 +33,7 @@ import time
 from typing import Any
 
 from kit.jobs.core import JobContext, iter_rows, register_job
+from kit.jobs.sku_binding import binds_by_sku, recorded_rows
 
 __all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
 
@@ -41,6 +42,8 @@ STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish
 #: the content fingerprint a pending item was sent with: recorded as applied when the poll says so
 STATE_PENDING_PRINT = "publish_pending_print"
 _hits: dict[str, int] = {}
+#: per-SKU notes of applied listings kept in the summary's extra (the notes group them all)
+NOTES_KEPT = 1000
 _STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
 
@@ -67,8 +70,10 @@ def run_products(ctx: JobContext) -> None:
     assortment = resolve(frame, ctx.channel)
     wanted = assortment.skus
     rows = {str(r["sku"]).strip(): r for r in iter_rows(frame) if r.get("sku") and str(r["sku"]).strip() in wanted}
-    listings = ctx.connector.list_listings()
-    n = ctx.state.replace_bindings(iter_rows(listings))
+    if binds_by_sku(ctx.connector):  # no listing read (EZ Commerce): what this job recorded is what is listed
+        n = ctx.state.replace_bindings(recorded_rows(ctx))
+    else:
+        n = ctx.state.replace_bindings(iter_rows(ctx.connector.list_listings()))
     bindings = _bindings(ctx)
     outside = sorted(s for s in bindings if s not in rows)
     bound = sorted(s for s in rows if s in bindings)
@@ -175,6 +180,21 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
         "Publicação: " + ", ".join(f"{n} {_STATUS_PT[s]}" for s, n in counts.items() if n)
         + f" ({len(report.created())} anúncios criados)." if items else "Nada a publicar: nenhuma mudança."
     )  # fmt: skip
+    _applied_notes(ctx, report)
+
+
+def _applied_notes(ctx: JobContext, report: Any) -> None:
+    """What applied listings could not carry (``PublishResult.note``): per SKU in ``extra``, grouped in the notes."""
+    noted = {r.sku: r.note for r in report.items if r.status == "applied" and r.note}
+    if not noted:
+        return
+    ctx.summary.extra["applied_notes"] = dict(list(noted.items())[:NOTES_KEPT])
+    by_note: dict[str, list[str]] = {}
+    for sku, note in noted.items():
+        by_note.setdefault(note, []).append(sku)
+    for note, skus in by_note.items():
+        more = f" e mais {len(skus) - 5}" if len(skus) > 5 else ""
+        ctx.summary.note(f"{len(skus)} SKUs aplicados com ressalva ({', '.join(skus[:5])}{more}): {note}.")
 
 
 class _Recorder:

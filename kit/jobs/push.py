@@ -23,6 +23,7 @@ from typing import Any
 
 from kit.errors import ConfigurationError, InputDataError
 from kit.jobs.core import JobContext, batched, item_results, iter_rows, register_job
+from kit.jobs.sku_binding import bind_skus, binds_by_sku
 
 __all__ = ["stock_quantities", "guard_drop_pct", "ensure_bindings", "approve_prices", "BINDING_MAX_AGE_S"]
 
@@ -75,6 +76,8 @@ def ensure_bindings(ctx: JobContext, skus: list[str]) -> dict[str, list[dict[str
     is unknown and was not already missing from the last refresh (or that
     refresh is older than :data:`BINDING_MAX_AGE_S`).
     """
+    if binds_by_sku(ctx.connector):  # no listing read (EZ Commerce): bound by the ERP SKU
+        return bind_skus(ctx, skus)
     state = ctx.state
     bindings = state.bindings()
     refreshed = state.bindings_refreshed_at()

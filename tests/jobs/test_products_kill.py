@@ -19,14 +19,16 @@ import pytest
 
 from tests.connectors.contract import write_publishing_inputs
 from tests.connectors.test_cnova import cnova_items
+from tests.connectors.test_ezcommerce import ezcommerce_items
 from tests.connectors.test_netshoes import netshoes_items
+from tests.connectors.test_rakuten import rakuten_items
 from tests.connectors.test_vtex import vtex_items
 
 WORKER = Path(__file__).with_name("_products_kill_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # mostly inside the window
 #: channel type -> item factory (see tests/connectors/contract.py PublishingContract)
-KILL_CHANNELS = {"vtex": vtex_items}
+KILL_CHANNELS = {"vtex": vtex_items, "rakuten": rakuten_items, "ezcommerce": ezcommerce_items}
 KILL_CHANNELS["netshoes"] = netshoes_items
 KILL_CHANNELS["cnova"] = cnova_items
 #: the kill test is about crashes, not rates: sandbox and worker run far above any channel's limit (Netshoes'
