@@ -19,6 +19,7 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from kit.errors import ChannelFatalError
+from kit.scrub import clip
 
 __all__ = ["Paginator", "OffsetPaginator", "PagePaginator", "CursorPaginator", "FeedPaginator", "dig"]
 
@@ -102,7 +103,7 @@ class Paginator:
                 return
             if token in seen:
                 raise ChannelFatalError(
-                    f"the channel repeated a pagination cursor ({str(token)[:40]}); stopping to avoid an endless loop",
+                    f"the channel repeated a pagination cursor ({clip(token, 40)}); stopping to avoid an endless loop",
                     channel=self.channel,
                     hint="try again later; if it persists, report it to the channel",
                 )

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import ConfigurationError, LockHeldError
+from kit.scrub import clip
 
 __all__ = [
     "RunOutcome",
@@ -34,6 +35,7 @@ __all__ = [
     "validate_parameters",
     "reports_root",
     "record_run",
+    "failing_cell",
     "KERNEL_NAME",
 ]
 
@@ -42,6 +44,7 @@ log = logging.getLogger("kit.jobs.runner")
 KERNEL_NAME = "python3"
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 MAX_DETAILS_IN_JSON = 1000
+MAX_MESSAGE_CHARS = 2000
 
 
 @dataclass(slots=True)
@@ -92,6 +95,12 @@ def validate_parameters(path: Path, params: dict[str, Any]) -> None:
             file=str(path),
             hint="declared parameters: " + ", ".join(sorted(declared)),
         )
+
+
+def failing_cell(exc: Any) -> dict[str, Any]:
+    """Where a papermill run broke, for the JSON summary: the message scrubbed first, then cut."""
+    return {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "error": exc.ename,
+            "message": clip(exc.evalue, MAX_MESSAGE_CHARS)}  # fmt: skip
 
 
 def _timestamp(folder: Path) -> str:
@@ -207,10 +216,9 @@ def run_notebook_job(
                 cwd=str(REPO_ROOT),
             )
         except PapermillExecutionError as exc:
-            failing = {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "error": exc.ename,
-                       "message": str(exc.evalue)[:2000]}  # fmt: skip
+            failing = failing_cell(exc)
         except Exception as exc:  # noqa: BLE001 - kernel died, could not start...: still a recorded failed run
-            crash = f"{type(exc).__name__}: {exc}"
+            crash = clip(f"{type(exc).__name__}: {exc}", MAX_MESSAGE_CHARS)
         finally:
             if previous is None:
                 os.environ.pop(HELD_ENV, None)

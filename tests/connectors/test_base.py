@@ -43,6 +43,11 @@ from kit.sandbox.base import Reply, SandboxServer, route
         (500, RETRY),
         (503, RETRY),
         (422, FAIL),
+        (301, FAIL),  # a redirect is never a success (and never followed)
+        (302, FAIL),
+        (304, FAIL),
+        (307, FAIL),
+        (101, FAIL),  # nor anything else outside 2xx
         (requests.exceptions.ReadTimeout(), RETRY),
         (requests.exceptions.ConnectionError(), RETRY),
         (MalformedBody("x"), FAIL),
