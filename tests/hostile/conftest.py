@@ -11,7 +11,7 @@ from kit.channeltypes import RateLimit
 from kit.connectors.auth import StaticHeaders
 from kit.connectors.base import Connector
 from kit.connectors.http import RetryPolicy, Timeouts
-from kit.connectors.paginate import PagePaginator
+from kit.connectors.paginate import CursorPaginator, PagePaginator
 
 #: quick retries: the suite is about bounds, not patience
 RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05, retry_after_cap_s=0.05, budget_s=4.0)
@@ -34,6 +34,12 @@ class HostileConnector(Connector):
                               channel=self.channel.name)  # fmt: skip
         rows = pager.all(lambda params: self.get_json("/listings", params=params))
         return self.listings_frame(rows)
+
+    def list_by_cursor(self) -> list:
+        """Records read with a cursor from the body (``next``), the channel declaring its ``total``."""
+        pager = CursorPaginator("next", cursor_param="cursor", records_path="items", total_path="total",
+                                channel=self.channel.name)  # fmt: skip
+        return pager.all(lambda params: self.get_json("/feed", params=params))
 
     def _put(self, items, what: str, value):
         def send(group):
