@@ -44,7 +44,7 @@ from kit.connectors.responses import (
     ResponseTable,
 )
 from kit.errors import ChannelFatalError
-from kit.scrub import scrub
+from kit.scrub import clip
 
 __all__ = [
     "SOAP_ENV",
@@ -272,7 +272,7 @@ class SoapResponseTable(ResponseTable):
         except MalformedXml:
             return None
         fault = find_fault(root) if root is not None else None
-        return scrub(fault[1][:300]) if fault else None
+        return clip(fault[1], 300) if fault else None
 
 
 class SoapConnector(Connector):

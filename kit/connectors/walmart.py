@@ -37,7 +37,7 @@ from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockI
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
 from kit.errors import AuthenticationError, KitError
-from kit.scrub import register_secret, scrub
+from kit.scrub import clip, register_secret
 
 __all__ = ["WalmartConnector", "WalmartAuth", "WalmartResponseTable", "ORDER_STATUSES", "CARRIERS", "METHOD_CODES"]
 
@@ -129,7 +129,7 @@ class WalmartResponseTable(ResponseTable):
             if isinstance(e, dict):
                 text = f"{e.get('code', '')}: {e.get('message') or e.get('description') or e.get('info') or ''}"
                 parts.append(text + (f" (field {e['field']})" if e.get("field") else ""))
-        return scrub("; ".join(parts)[:300]) or None
+        return clip("; ".join(parts), 300) or None
 
 
 class _QueryCursor(CursorPaginator):
