@@ -12,7 +12,7 @@ through :func:`scrub`. Two layers:
 Text is scrubbed *before* it is cut: :func:`clip` does both in that order. A
 cut made elsewhere first can leave the first (or last) characters of a secret
 at an edge of the text, where whole-value matching no longer sees it, so
-:func:`scrub` also masks an edge that is a piece (4 characters or more) of a
+:func:`scrub` also masks an edge that is a piece (8 characters or more) of a
 known secret.
 """
 
@@ -26,8 +26,9 @@ from urllib.parse import quote, quote_plus
 __all__ = ["scrub", "clip", "register_secret", "mask", "ScrubFilter", "install_log_filter", "MASK"]
 
 MASK = "••••"
-#: the shortest piece of a known secret masked at an edge of a text (as short as a secret may be)
-MIN_PIECE = 4
+#: the shortest piece of a known secret masked at an edge of a text: long enough that ordinary words
+#: (a channel name ending a message) are not taken for the start of a key that happens to begin like them
+MIN_PIECE = 8
 
 _lock = threading.Lock()
 _known: set[str] = set()

@@ -268,7 +268,10 @@ class StateStore:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error)."""
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error); a nested one joins the outer one."""
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -299,6 +302,26 @@ class StateStore:
         """Every ``sku -> value`` of one channel and kind."""
         cur = self.db.execute("SELECT sku, value FROM sku_state WHERE channel=? AND kind=?", (channel, kind))
         return {sku: json.loads(value) for sku, value in cur}
+
+    def get_all_stamped(self, channel: str, kind: str) -> dict[str, tuple[Any, float]]:
+        """Every ``sku -> (value, updated_at)`` of one channel and kind."""
+        cur = self.db.execute(
+            "SELECT sku, value, updated_at FROM sku_state WHERE channel=? AND kind=?", (channel, kind)
+        )
+        return {sku: (json.loads(value), at) for sku, value, at in cur}
+
+    def count_updated(self, channel: str, kind: str, since: float, until: float) -> int:
+        """How many ``kind`` rows of ``channel`` were written between ``since`` and ``until``."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=? AND updated_at BETWEEN ? AND ?",
+            (channel, kind, since, until),
+        ).fetchone()[0]
+
+    def replace_kind(self, channel: str, kind: str, values: Iterable[tuple[str, Any]]) -> int:
+        """Make ``(sku, value)`` pairs the whole of ``kind`` for ``channel`` (one transaction)."""
+        with self.transaction():
+            self.delete_kind(channel, kind)
+            return self.put_many(channel, kind, values)
 
     def count(self, channel: str, kind: str) -> int:
         return self.db.execute("SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=?", (channel, kind)).fetchone()[
