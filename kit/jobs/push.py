@@ -177,12 +177,13 @@ class _Push:
     make_item: Callable[[str, Any, dict[str, Any]], Any]
     label: str
     before_send: Callable[[list[str], list[Any]], dict[str, str]] | None = None  # sku -> why it is held
+    also: frozenset[str] = frozenset()  # sent even if unchanged since the last push (approved prices)
 
 
 def _push(ctx: JobContext, push: _Push) -> None:
     summary, wanted = ctx.summary, push.wanted
     last = ctx.ws.states.get_all(ctx.name, push.kind)
-    changed = sorted(s for s, v in wanted.items() if ctx.full or last.get(s) != v)
+    changed = sorted(s for s, v in wanted.items() if ctx.full or last.get(s) != v or s in push.also)
     summary.skipped += len(wanted) - len(changed)  # unchanged SKUs: counted, not listed one by one
     if not changed:
         summary.note(f"Nenhuma alteração de {push.label} desde o último envio: nada a enviar.")
@@ -374,7 +375,10 @@ def run_prices(ctx: JobContext) -> None:
     ctx.summary.note(f"Arquivo do ERP: {_source(frame)} ({len(wanted)} SKUs; trava de preço {guard_pct:g} %).")
     _report_bad(ctx, found)
     last = ctx.ws.states.get_all_stamped(ctx.name, "price")
-    changed = [s for s, v in wanted.items() if ctx.full or (last.get(s) or (None,))[0] != v]
+    approved = ctx.state.approved_prices()
+    # An approved price goes out on the next run even when the ERP has not changed since the last push.
+    also = frozenset(s for s, v in wanted.items() if approved.get(s) == v["price"])
+    changed = [s for s, v in wanted.items() if ctx.full or (last.get(s) or (None,))[0] != v or s in also]
     # The guard compares with the channel's price: a listing table older than a day is read again first.
     bindings = ensure_bindings(ctx, changed, max_age_s=REFERENCE_MAX_AGE_S) if changed else {}
     guard = PriceGuard(
@@ -383,7 +387,7 @@ def run_prices(ctx: JobContext) -> None:
         bindings,
         ctx.state.bindings_refreshed_at(),
         {s: v.get("price") for s, v in ctx.ws.states.get_all(ctx.name, BAD_LISTING_KIND).items() if "price" in v},
-        ctx.state.approved_prices(),
+        approved,
     )
     new = {s: wanted[s]["price"] for s in changed}
     held = [s for s in changed if _hold(ctx, s, new[s], guard.hold_reason(s, new[s], guard.reference(s)))]
@@ -398,7 +402,7 @@ def run_prices(ctx: JobContext) -> None:
     _push(
         ctx,
         _Push("price", send_wanted, lambda items: ctx.connector.update_prices(items), _price_item, "preços",
-              before_send=before_send),
+              before_send=before_send, also=also),
     )  # fmt: skip
     n_held = ctx.summary.held
     if n_held:
