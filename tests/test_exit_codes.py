@@ -129,14 +129,16 @@ def test_a_non_utf8_argument(loja, args):
 
 @pytest.mark.parametrize("lock", [".channels.lock", "locks/loja.stock.lock"])
 def test_a_symlinked_lock(loja, tmp_path, lock):
+    from kit.channels import ChannelRegistry
+
+    ChannelRegistry(loja).update("loja", enabled=True)  # a switched-on channel: the run gets as far as its lock
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
     path = loja.root / lock
     path.parent.mkdir(exist_ok=True)
     path.unlink(missing_ok=True)
     path.symlink_to(victim)
-    command = ["channels", "list"] if lock == ".channels.lock" else ["sync", "stock", "--channel", "loja", "--force",
-                                                                      "--reason", "teste"]  # fmt: skip
+    command = ["channels", "list"] if lock == ".channels.lock" else ["sync", "stock", "--channel", "loja"]
     err = assert_contract(_kit(*command))
     assert "link" in err
     assert victim.read_text(encoding="utf-8") == "keep me"  # never truncated through the link

@@ -39,8 +39,7 @@ def test_names_read_back_from_the_workspace_are_checked_again(kit_cli, workspace
     path.write_text(json.dumps(data), encoding="utf-8")
     reports = tmp_path / "one" / "two" / "reports"
     env = {"KIT_REPORTS": str(reports)}
-    for args in (["sync", "stock", "--channel", name, "--force", "--reason", "teste"], ["channels", "list"],
-                 ["schedule"], ["run-due"]):  # fmt: skip
+    for args in (["channels", "list"], ["schedule"], ["run-due"], ["sync", "stock", "--channel", name]):
         result = kit_cli(*args, env=env)
         assert result.returncode == 2, (args, result.stdout, result.stderr)
         assert "Traceback" not in result.stderr and "channels.json" in result.stderr
