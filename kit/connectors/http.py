@@ -40,7 +40,7 @@ import requests
 
 from kit.connectors._bounds import GuardedAdapter, bounded, read_body
 from kit.connectors.auth import AuthStrategy, NoAuth
-from kit.connectors.ratelimit import TokenBucket
+from kit.connectors.ratelimit import Bucket
 from kit.connectors.responses import (
     CONFIGURATION,
     FAIL,
@@ -214,7 +214,7 @@ class HttpClient:
         channel: channel name (for errors and logs).
         base_url: prefix of relative paths.
         auth: the authentication strategy.
-        limiter: callable ``family -> TokenBucket`` (the shared buckets).
+        limiter: callable ``family -> Bucket`` (the shared buckets).
         table: the response-handling table.
         retry: bounds of the loop.
         timeouts: (connect, read) timeouts and the wall clock of one attempt.
@@ -264,7 +264,7 @@ class HttpClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
 
-    def _bucket(self, family: str) -> TokenBucket | None:
+    def _bucket(self, family: str) -> Bucket | None:
         return self.limiter(family) if self.limiter is not None else None
 
     def _backoff(self, attempt: int) -> float:
@@ -318,11 +318,8 @@ class HttpClient:
             bucket = self._bucket(family)
             if bucket is not None:
                 bucket.acquire()
-            req_headers = dict(headers or {})
-            sent_auth: dict[str, str] = {}
-            if authenticate:
-                sent_auth = self.auth.headers()
-                req_headers.update(sent_auth)
+            sent_auth = self.auth.headers() if authenticate else {}
+            req_headers = {**(headers or {}), **sent_auth}
             t0 = time.monotonic()
             at = min(t0 + self.timeouts.total, started + self.retry.budget_s)
             raw, exc, rule, parsed = self._attempt(method, url, send, req_headers, at, expect_json)
@@ -346,25 +343,33 @@ class HttpClient:
                 raise self._error(rule, method, log_path, raw, exc, attempt)
             if not idempotent and exc is not None and not isinstance(exc, requests.exceptions.ConnectTimeout):
                 raise self._error(rule, method, log_path, raw, exc, attempt)
-            # retry / rate_limited
-            if attempt >= self.retry.max_attempts:
+            wait = self._wait(action, raw, attempt, started, bucket)  # retry / rate_limited
+            if wait is None:
                 break
-            wait = self._backoff(attempt)
-            if action == RATE_LIMITED:
-                after = _retry_after(raw)
-                if after is not None:
-                    # What the channel asked for, plus jitter so waiting threads do not return as one herd.
-                    wait = min(after, self.retry.retry_after_cap_s) + self._backoff(attempt) / 2
-            if time.monotonic() - started + wait >= self.retry.budget_s:
-                break
-            if action == RATE_LIMITED and bucket is not None:
-                # Slow every thread sharing this account's bucket by one backoff step (they may be
-                # over the limit too); this request itself waits what the channel asked for.
-                bucket.penalize(self._backoff(attempt))
             if wait > 0:
                 self.sleep(wait)
         assert last_rule is not None
         raise self._error(last_rule, method, log_path, last_raw, None, attempt, exhausted=True)
+
+    def _wait(
+        self, action: str, raw: requests.Response | None, attempt: int, started: float, bucket: Bucket | None
+    ) -> float | None:
+        """Seconds to wait before the next attempt; ``None`` when the attempts or the budget are spent."""
+        if attempt >= self.retry.max_attempts:
+            return None
+        wait = self._backoff(attempt)
+        if action == RATE_LIMITED:
+            after = _retry_after(raw)
+            if after is not None:
+                # What the channel asked for, plus jitter so waiting threads do not return as one herd.
+                wait = min(after, self.retry.retry_after_cap_s) + self._backoff(attempt) / 2
+        if time.monotonic() - started + wait >= self.retry.budget_s:
+            return None
+        if action == RATE_LIMITED and bucket is not None:
+            # Slow every thread sharing this account's bucket by one backoff step (they may be
+            # over the limit too); this request itself waits what the channel asked for.
+            bucket.penalize(self._backoff(attempt))
+        return wait
 
     def _attempt(
         self, method: str, url: str, send: dict[str, Any], headers: dict[str, str], at: float, expect_json: bool

@@ -209,12 +209,7 @@ def run_job(
     from kit.jobs.settings import job_settings
     from kit.store import Workspace
 
-    if job not in JOBS:
-        raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
-    if max_items is not None and int(max_items) < 1:
-        raise ConfigurationError(f"max_items must be at least 1, got {max_items!r}")
-    if since:
-        check_since(since)
+    _check_arguments(job, max_items, since)
     ws = ws if ws is not None else Workspace()
     summary = JobSummary(job=job, channel=channel_name, dry_run=bool(dry_run), full=bool(full))
     try:
@@ -243,21 +238,24 @@ def run_job(
                 raise ws.states.corrupt(exc) from None
             _backup_state(ws)
             log.info("%s %s finished in %.2f s: %s", channel_name, job, time.monotonic() - t0, summary.counts)
-    except KitError as exc:
-        if not isinstance(exc, StoreError):  # what the run recorded before failing is worth keeping
-            _backup_state(ws)
-        summary.finish(exc)
+    except (KitError, OSError) as exc:  # OSError: disk full, permissions: the run failed, say where
+        if isinstance(exc, KitError) and not isinstance(exc, StoreError):
+            _backup_state(ws)  # what the run recorded before failing is worth keeping
+        summary.finish(exc if isinstance(exc, KitError) else KitError(f"file system error: {exc}"))
         log.error("%s %s failed: %s", channel_name, job, summary.error)
         if raise_errors:
             raise
-        return summary
-    except OSError as exc:  # disk full, permissions: the run failed, say where
-        if raise_errors:
-            raise
-        summary.finish(KitError(f"file system error: {exc}"))
-        log.error("%s %s failed: %s", channel_name, job, summary.error)
         return summary
     return summary.finish()
+
+
+def _check_arguments(job: str, max_items: int | None, since: str | None) -> None:
+    if job not in JOBS:
+        raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
+    if max_items is not None and int(max_items) < 1:
+        raise ConfigurationError(f"max_items must be at least 1, got {max_items!r}")
+    if since:
+        check_since(since)
 
 
 def _backup_state(ws: Any) -> None:

@@ -234,21 +234,26 @@ def run_notebook_job(
     run = {"channel": channel, "job": job, "dry_run": bool(dry_run), "full": bool(full), "started_at": started,
            "finished_at": finished, "report_path": str(out_nb), "forced": forced}  # fmt: skip
     result = _result(ws, run, summary, failing, crash)
+    _save(ws, ch, run, result, out_json)
+    return RunOutcome(result["exit_code"], result, out_nb, out_json)
+
+
+def _save(ws: Any, channel: Any, run: dict[str, Any], result: dict[str, Any], out_json: Path) -> None:
+    """Write the JSON summary, scrub it and the notebook, and record the run in the workspace."""
     from kit.store import atomic_write_bytes
 
     atomic_write_bytes(out_json, json.dumps(result, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
-    _register_channel_secrets(ws, ch)
-    for path in (out_nb, out_json):
+    _register_channel_secrets(ws, channel)
+    for path in (Path(run["report_path"]), out_json):
         _scrub_file(path)
     counts = {k: int(result["counts"].get(k, 0)) for k in COUNT_KEYS}
     row = {k: run[k] for k in ("channel", "job", "started_at", "finished_at", "report_path", "dry_run")}
     row.update(status=result["status"], counts=counts, exit_code=result["exit_code"])
-    if forced:
-        row["forced"] = forced
+    if run.get("forced"):
+        row["forced"] = run["forced"]
     if result.get("counts_from_state"):
         row["counts_from_state"] = True
     record_run(ws, row)
-    return RunOutcome(result["exit_code"], result, out_nb, out_json)
 
 
 def _execute(
