@@ -20,7 +20,8 @@ Where they may live
     The file, its lock and its directory are checked before every use: a
     symbolic link at the file's or the lock's path is refused (it could point
     the kit's writes at another file, or feed it someone else's keys); so is a
-    directory another user owns or may write (they could swap the file).
+    directory another user (not root) owns or every user may write (they could
+    swap the file).
     A file readable by others is tightened to 0600.
 """
 
@@ -64,6 +65,11 @@ def env_var_name(ref: str, key: str) -> str:
     return f"{ENV_PREFIX}{norm}__{re.sub(r'[^A-Za-z0-9]', '_', key).upper()}"
 
 
+def _trusted_owners() -> set[int]:
+    """Who may own the secrets and their folder: this user, or root (a mounted secrets volume)."""
+    return {os.getuid(), 0}
+
+
 class SecretsStore:
     """Read and write credentials by reference.
 
@@ -96,8 +102,12 @@ class SecretsStore:
                     "para o arquivo verdadeiro",
                 )
         info = folder.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o002:
-            why = "pertence a outro usuário" if info.st_uid != os.getuid() else "pode ser alterada por qualquer usuário"
+        if info.st_uid not in _trusted_owners() or info.st_mode & 0o002:
+            why = (
+                "pertence a outro usuário"
+                if info.st_uid not in _trusted_owners()
+                else "pode ser alterada por qualquer usuário"
+            )
             raise StoreError(
                 f"a pasta das credenciais {folder} {why}: outra pessoa poderia trocar o arquivo",
                 file=str(folder),
@@ -109,7 +119,7 @@ class SecretsStore:
         if not self.path.exists():
             return {}
         self._check_place()
-        if self.path.stat().st_uid != os.getuid():
+        if self.path.stat().st_uid not in _trusted_owners():
             raise StoreError(
                 "o arquivo de credenciais pertence a outro usuário",
                 file=str(self.path),
