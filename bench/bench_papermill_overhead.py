@@ -38,7 +38,7 @@ def main() -> int:
             ChannelRegistry(ws).add(sbx.channel("bench-vtex"))
             erp = root / "erp"
             erp.mkdir()
-            rows = [f"{p['sku']};{int(p.get('stock') or 0) + 5};1" for p in sbx.state.data["skus"].values()]
+            rows = [f"{ref};{int(qty) + 5};1" for ref, qty in sbx.stock_levels().items()]
             (erp / "stock.csv").write_text("sku;available;reserved\n" + "\n".join(rows) + "\n", encoding="utf-8")
             set_job_settings(ws, None, {"erp_dir": str(erp)})
             first = run_job("stock", "bench-vtex", ws=ws)

@@ -137,8 +137,15 @@ _register(
             SettingField("user_id", "ID do vendedor (user_id)", required=False),
             SettingField("site_id", "Site", "MLB"),
         ),
-        # §1.9: no global number published; 429 past per-app limits. Kit default.
-        rate_limit=RateLimit(10, 20, f"{_SRC} §1.9 (none published)", "inferred"),
+        # developers.mercadolivre.com.br/gerencie-seu-aplicativo: each application has an hourly quota,
+        # max_requests_per_hour (18000 in the page's example), shared by every seller it serves. The default
+        # pace spends it evenly: a burst of 300, the rest over the hour (the connector reads the app's own quota).
+        rate_limit=RateLimit(
+            (18000 - 300) / 3600,
+            300,
+            "developers.mercadolivre.com.br/gerencie-seu-aplicativo: max_requests_per_hour 18000 per application",
+            "confirmed",
+        ),
         # §1.2: multiget up to 20 ids; §1.3 stock/price one item per PUT /items/{id}.
         items_per_request={"products": 20},
         base_urls={"production": "https://api.mercadolibre.com", "sandbox": "https://api.mercadolibre.com"},
@@ -162,6 +169,9 @@ _register(
         ),
         # §2.4: pricing PUT/POST 40 req/s per account with 1000 burst credits.
         rate_limit=RateLimit(40, 1000, f"{_SRC} §2.4", "confirmed"),
+        # catalog-api.json (info): 15,000 requests/min per endpoint, 45,000 per account: catalogue
+        # writes (publishing) are paced at one endpoint's limit, which no endpoint can exceed.
+        rate_limits={"catalog": RateLimit(250, 250, "catalog-api.json: 15,000 req/min per endpoint", "confirmed")},
         # §2.5: feed maxlot 10; list orders per_page max 100.
         items_per_request={"orders": 10},
         max_batch={"orders": 100},
@@ -173,12 +183,43 @@ _register(
         name="magento",
         label="Magento 2 / Adobe Commerce",
         category="plataforma",
-        credentials=(CredentialField("access_token", "Token de integração (Bearer)"),),
+        # §3.1: an integration signs with OAuth 1.0a (4 keys); since 2.4.4 its access token alone is
+        # refused as a Bearer unless the store enables it (settings.auth=bearer for those stores).
+        credentials=(
+            CredentialField(
+                "consumer_key",
+                "Consumer key (integração)",
+                secret=False,
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+            CredentialField(
+                "consumer_secret",
+                "Consumer secret (integração)",
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+            CredentialField("access_token", "Access token (integração ou token Bearer)"),
+            CredentialField(
+                "access_token_secret",
+                "Access token secret (integração)",
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+        ),  # fmt: skip
         settings=(
             SettingField("store_code", "Store code", "default"),
             SettingField("source_code", "Source (MSI)", "default"),
             SettingField("stock_id", "Stock id (MSI)", "1"),
-        ),
+            SettingField(
+                "auth",
+                "Autenticação",
+                "auto",
+                choices=("auto", "oauth1", "bearer"),
+                help="oauth1: assinatura OAuth 1.0a da integração; bearer: só o token, se a loja permitir; "
+                "auto: OAuth 1.0a quando as quatro chaves da integração estão cadastradas",
+            ),
+        ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
         rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
         # §3.7: with input limiting on, 20 entities per synchronous request.
@@ -250,7 +291,16 @@ _register(
             CredentialField("client_id", "client_id", secret=False),
             CredentialField("access_token", "access_token"),
         ),
-        settings=(SettingField("site", "Site", "CB"), SettingField("warehouse", "Armazém", "1")),
+        settings=(
+            SettingField("site", "Site", "CB"),
+            SettingField("warehouse", "Armazém", "1"),
+            # §7: crossDockingTime in a stock update overwrites the seller's handling days; sent only when set.
+            SettingField(
+                "cross_docking_days",
+                "Prazo de manuseio (dias) enviado com o estoque",
+                help="Deixe vazio para manter o prazo configurado no painel da Via.",
+            ),
+        ),
         # §7: only page caps (50) were found; request rate not published.
         rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
         max_batch={"orders": 50, "products": 50},
@@ -270,7 +320,18 @@ _register(
             CredentialField("a1", "Chave A1 (GUID)"),
             CredentialField("a2", "Chave A2 (GUID)"),
         ),
-        settings=(SettingField("loja", "Código da loja", required=True),),
+        settings=(
+            SettingField(
+                "loja", "Código da loja", default="0", help="0 = a loja das chaves A1/A2 (como integradores enviam)"
+            ),
+            SettingField(
+                "wsdl",
+                "Contrato (WSDL)",
+                default="loja",
+                help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
+            ),
+            SettingField("qtd_minima", "Estoque mínimo enviado (vazio = manter o da loja)"),
+        ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
     )
 )
@@ -302,6 +363,16 @@ _register(
         credentials=(
             CredentialField("login", "Login", secret=False),
             CredentialField("password", "Senha"),
+        ),
+        settings=(
+            SettingField(
+                "wsdl",
+                "Contrato (WSDL)",
+                default="loja",
+                help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
+            ),
+            SettingField("status_faturado", "StatusID de 'faturado' na loja"),
+            SettingField("status_despachado", "StatusID de 'despachado' na loja"),
         ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §10 (not found)", "inferred"),
         # §10: SalvarEstoqueLst / SalvarPrecoLst take lists; size not documented.

@@ -485,6 +485,13 @@ register(
                 standard=False,
                 aliases=("id canal", "id anuncio", "codigo anuncio", "channel id", "mlb", "id marketplace"),
             ),
+            # The channels a product is published on (kit.assortment): names, types or labels of channels.
+            Column(
+                "channels",
+                "text",
+                standard=False,
+                aliases=("canais", "publicar em", "marketplaces", "marketplace", "canais de venda", "channels"),
+            ),
             Column(
                 "variation_id",
                 "code",

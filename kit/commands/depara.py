@@ -2,7 +2,14 @@
 
 Exit codes: 0 ok; 1 ``validate`` found problems (any severity: a duplicate or
 stale row is also something to clean up); 2 usage or input errors
-(unreadable files, unknown kinds, no table).
+(unreadable files, unknown kinds, no table, a reviewed XLSX with values
+outside the list).
+
+``validate`` checks each table against the channel's value lists: a file given
+with ``--channel-values``, else the channel's live lists from its API
+(``connector.value_lists()``) when the channel is configured and answers;
+``--offline`` skips the API. It says which lists it used, or plainly that it
+could not reach the channel.
 """
 
 from __future__ import annotations
@@ -30,17 +37,19 @@ def register(sub) -> None:
     bd.add_argument("--replace", action="store_true", help="discard the existing table instead of keeping its rows")
     bd.set_defaults(func=cmd_build)
 
-    vd = dsub.add_parser("validate", help="check a channel's tables; exit 1 when they have problems")
+    vd = dsub.add_parser("validate", help="check a channel's tables (and its live value lists); exit 1 on problems")
     vd.add_argument("channel")
     vd.add_argument("kind", nargs="?")
     _lists(vd, required=False)
+    vd.add_argument("--offline", action="store_true", help="do not read the channel's value lists from its API")
     vd.add_argument("--json", action="store_true")
     vd.set_defaults(func=cmd_validate)
 
-    ex = dsub.add_parser("export", help="export a table to XLSX for review in Excel")
+    ex = dsub.add_parser("export", help="export a table to XLSX for review in Excel (dropdowns of the ERP values)")
     ex.add_argument("channel")
     ex.add_argument("kind")
     ex.add_argument("file")
+    _lists(ex, required=False)
     ex.set_defaults(func=cmd_export)
 
     im = dsub.add_parser("import", help="import a reviewed XLSX back into the table")
@@ -48,6 +57,7 @@ def register(sub) -> None:
     im.add_argument("kind")
     im.add_argument("file")
     im.add_argument("--sheet")
+    _lists(im, required=False)
     im.set_defaults(func=cmd_import)
 
 
@@ -64,9 +74,21 @@ def _load_lists(args, kind):
     return erp, channel
 
 
+def _targets(args, kind):
+    """The allowed target values from --erp (in kinds) / --channel-values (out kinds), or None."""
+    from kit.depara.suggest import value_frame
+
+    erp, channel = _load_lists(args, kind)
+    target_list = erp if kind.direction == "in" else channel
+    if target_list is None:
+        return None
+    return list(value_frame(kind, target_list)[list(kind.list_columns)].itertuples(index=False, name=None))
+
+
 def cmd_suggest(args) -> int:
     from kit.commands._util import print_json, print_table
     from kit.depara.kinds import get_kind
+    from kit.depara.review import reason_label
     from kit.depara.suggest import suggest
 
     kind = get_kind(args.kind)
@@ -92,17 +114,17 @@ def cmd_suggest(args) -> int:
         for i, c in enumerate(cands):
             rows.append(
                 {
-                    "value": " / ".join(rec["value"]) if i == 0 else "",
-                    "rank": i + 1 if c["label"] else "",
-                    "candidate": c["label"] or "(none)",
+                    "valor": " / ".join(rec["value"]) if i == 0 else "",
+                    "ordem": i + 1 if c["label"] else "",
+                    "sugestão": c["label"] or "(nenhuma)",
                     "score": f"{c['score']:.0f}" if c["label"] else "",
-                    "reason": c["reason"],
-                    "preaccepted": ("yes" if rec["preaccepted"] else "no") if i == 0 else "",
+                    "motivo": reason_label(c["reason"]),
+                    "pré-aceito": ("sim" if rec["preaccepted"] else "não") if i == 0 else "",
                 }
             )
-    print_table(rows, ["value", "rank", "candidate", "score", "reason", "preaccepted"])
+    print_table(rows, ["valor", "ordem", "sugestão", "score", "motivo", "pré-aceito"])
     pre = sum(r["preaccepted"] for r in records)
-    print(f"\n{len(records)} values, {pre} pre-accepted, {len(records) - pre} to review")
+    print(f"\n{len(records)} valores: {pre} pré-aceitos, {len(records) - pre} para revisar")
     return 0
 
 
@@ -119,69 +141,135 @@ def cmd_build(args) -> int:
         table = merge_tables(kind, load_table(args.channel, kind), table)
     path = save_table(args.channel, kind, table, reviewer="kit depara build")
     confirmed = int(table["confirmed"].sum())
-    print(f"wrote {path}: {len(table)} rows, {confirmed} confirmed, {len(table) - confirmed} pending review")
+    print(f"gravado {path}: {len(table)} linhas, {confirmed} confirmadas, {len(table) - confirmed} para revisar")
     return 0
+
+
+def _validate_kinds(args):
+    """The kinds to check: the one asked, else the channel's tables plus the kinds its type needs."""
+    from kit.depara.kinds import get_kind
+    from kit.depara.table import list_tables, table_path
+    from kit.errors import ConfigurationError
+
+    if args.kind:
+        kind = get_kind(args.kind)
+        if not table_path(args.channel, kind).exists():
+            raise ConfigurationError(
+                f"não há tabela de de-para {kind.name} para o canal {args.channel!r}",
+                file=str(table_path(args.channel, kind)),
+                hint=f"monte uma com 'kit depara build {args.channel} {kind.name} --erp ARQUIVO --channel-values ARQUIVO'",
+            )
+        return [kind], []
+    kinds = [get_kind(k) for ch, k, _ in list_tables() if ch == args.channel]
+    needed = [get_kind(k) for k in _type_kinds(args.channel)]
+    missing = [k for k in needed if k not in kinds]
+    if not kinds and not needed:
+        raise ConfigurationError(
+            f"não há tabelas de de-para para o canal {args.channel!r}", hint="monte-as com 'kit depara build'"
+        )
+    return kinds + missing, missing
+
+
+def _type_kinds(channel: str) -> tuple[str, ...]:
+    from kit.channels import ChannelRegistry
+    from kit.errors import KitError
+    from kit.store import Workspace
+
+    try:
+        return ChannelRegistry(Workspace(create=False)).get(channel).channel_type.depara_kinds
+    except KitError:
+        return ()
 
 
 def cmd_validate(args) -> int:
     from kit.commands._util import print_json, print_table
-    from kit.depara.kinds import get_kind
-    from kit.depara.table import list_tables, load_table, table_path
+    from kit.depara.live import live_value_lists
+    from kit.depara.table import load_table
     from kit.depara.validate import validate
     from kit.errors import ConfigurationError
 
-    if args.kind:
-        kinds = [get_kind(args.kind)]
-        if not table_path(args.channel, kinds[0]).exists():
-            raise ConfigurationError(
-                f"no {kinds[0].name} mapping table for channel {args.channel!r}",
-                file=str(table_path(args.channel, kinds[0])),
-                hint=f"build one with 'kit depara build {args.channel} {kinds[0].name} --erp FILE --channel-values FILE'",
-            )
-    else:
-        kinds = [get_kind(k) for ch, k, _ in list_tables() if ch == args.channel]
-        if not kinds:
-            raise ConfigurationError(f"no mapping tables for channel {args.channel!r}", hint="run 'kit depara build'")
+    kinds, missing = _validate_kinds(args)
     if (args.erp or args.channel_values) and len(kinds) != 1:
         raise ConfigurationError(
-            "--erp/--channel-values need a KIND", hint="kit depara validate CHANNEL KIND --erp ..."
+            "--erp/--channel-values pedem um KIND", hint="kit depara validate CANAL KIND --erp ..."
         )
+    live = None if args.offline or args.channel_values else live_value_lists(args.channel)
     failed = False
     out = []
     for kind in kinds:
         erp, channel = _load_lists(args, kind)
+        if channel is None and live is not None and live.reached:
+            channel = live.lists.get(kind.list_kind)
+        if kind in missing and channel is None:
+            out.append(_missing_table(args.channel, kind))
+            failed = True
+            continue
         problems = validate(kind, load_table(args.channel, kind), channel_values=channel, erp_values=erp)
         failed = failed or len(problems) > 0
         out.extend(problems.astype(object).where(problems.notna(), None).to_dict("records"))
     if args.json:
-        print_json({"channel": args.channel, "ok": not failed, "problems": out})
-    elif out:
-        print_table(out, ["kind", "problem", "severity", "channel_value", "erp_value", "row", "message"])
+        live_json = (
+            None if live is None else {"reached": live.reached, "reason": live.reason, "lists": sorted(live.lists)}
+        )
+        print_json({"channel": args.channel, "ok": not failed, "live": live_json, "problems": out})
+        return 1 if failed else 0
+    if args.channel_values:
+        print(f"Lista do canal: arquivo {args.channel_values}")
+    elif live is None:
+        print("Listas do canal: não consultadas (--offline); só as tabelas foram conferidas.")
     else:
-        print(f"{args.channel}: {', '.join(k.name for k in kinds)}: no problems")
+        print(f"Listas do canal: {live.describe()}" + ("" if live.reached else "; só as tabelas foram conferidas."))
+    if out:
+        names = {"kind": "tipo", "problem": "problema", "severity": "gravidade", "channel_value": "valor do canal",
+                 "erp_value": "valor do ERP", "row": "linha", "message": "mensagem"}  # fmt: skip
+        print_table([{names[k]: ("" if v is None else v) for k, v in p.items()} for p in out], list(names.values()))
+        print(f"\n{len(out)} problema(s) em {args.channel}.")
+    else:
+        print(f"{args.channel}: {', '.join(k.name for k in kinds)}: nenhum problema")
     return 1 if failed else 0
 
 
-def cmd_export(args) -> int:
-    from kit.depara.table import export_xlsx, load_table
+def _missing_table(channel: str, kind) -> dict:
+    return {
+        "problem": "missing_table",
+        "severity": "error",
+        "kind": kind.name,
+        "channel_value": "",
+        "erp_value": "",
+        "row": None,
+        "message": f"não há tabela de de-para {kind.name}, que o tipo do canal exige (kit depara build {channel} "
+        f"{kind.name} ...)",
+    }
 
-    table = load_table(args.channel, args.kind, missing_ok=False)
-    path = export_xlsx(args.channel, args.kind, args.file, table=table)
-    print(f"wrote {path} ({len(table)} rows)")
+
+def cmd_export(args) -> int:
+    from kit.depara.kinds import get_kind
+    from kit.depara.table import load_table
+    from kit.depara.xlsx import export_xlsx
+
+    kind = get_kind(args.kind)
+    table = load_table(args.channel, kind, missing_ok=False)
+    targets = _targets(args, kind)
+    path = export_xlsx(args.channel, kind, args.file, table=table, targets=targets)
+    print(f"gravado {path} ({len(table)} linhas)")
+    if targets is None:
+        side, flag = ("ERP", "--erp") if kind.direction == "in" else ("canal", "--channel-values")
+        print(f"aviso: sem a lista do {side} ({flag} ARQUIVO) a coluna do {side} fica sem lista suspensa")
     return 0
 
 
 def cmd_import(args) -> int:
     from kit.depara.kinds import get_kind
-    from kit.depara.table import import_xlsx, save_table
+    from kit.depara.table import save_table
     from kit.depara.validate import summary, validate
+    from kit.depara.xlsx import import_xlsx
 
     kind = get_kind(args.kind)
-    table = import_xlsx(kind, args.file, sheet=args.sheet)
+    table = import_xlsx(kind, args.file, sheet=args.sheet, targets=_targets(args, kind))
     path = save_table(args.channel, kind, table)
     problems = validate(kind, table)
     confirmed = int(table["confirmed"].sum())
-    print(f"wrote {path}: {len(table)} rows, {confirmed} confirmed, {len(table) - confirmed} pending")
+    print(f"gravado {path}: {len(table)} linhas, {confirmed} confirmadas, {len(table) - confirmed} pendentes")
     if len(problems):
-        print("problems: " + ", ".join(f"{k} {v}" for k, v in summary(problems).items()))
+        print("problemas: " + ", ".join(f"{k} {v}" for k, v in summary(problems).items()))
     return 0

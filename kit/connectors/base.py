@@ -10,7 +10,13 @@ A channel module *declares*; this base *does*. A connector subclass sets:
   :class:`OperationNotSupported`), built on :meth:`Connector.request` /
   :meth:`Connector.get_json` (the one request loop) and
   :meth:`Connector.run_writes` (per-item accounting, bulk chunks or a small
-  thread pool under the shared rate limiter).
+  thread pool under the shared rate limiter);
+* for publishing (``docs/publishing.md``): ``publish_create`` /
+  ``publish_update`` (what the API allows), ``publish_required``, and the hooks
+  :meth:`Connector.find_listings`, :meth:`Connector.category_requirements`,
+  :meth:`Connector.create_listing`, :meth:`Connector.update_listing` and, for
+  asynchronous channels, :meth:`Connector.poll_publish`. The loop itself is
+  :func:`kit.connectors.publishing.publish`, behind :meth:`Connector.publish`.
 
 See ``docs/channels.md`` for what each channel supports and how sure we are.
 """
@@ -33,11 +39,19 @@ from kit.connectors.model import (
     FAILED,
     LISTING_COLUMNS,
     SKIPPED,
+    CategoryRequirements,
     ConnectionReport,
+    Invoice,
     ItemResult,
+    ListingRef,
     Order,
     OrdersPage,
     PriceItem,
+    ProductItem,
+    PublishReport,
+    PublishResult,
+    PublishSupport,
+    Shipment,
     StockItem,
     WriteResult,
 )
@@ -65,6 +79,9 @@ VALUE_LIST_COLUMNS = {
     "carrier_service": ["carrier", "service", "code", "description"],
     "payment_method": ["payment_method", "code", "description"],
     "order_status": ["status", "code", "description"],
+    # publishing: the channel's category tree and its attributes (docs/publishing.md)
+    "category": ["category", "code", "description"],
+    "attribute": ["attribute", "value", "code", "description"],
 }
 
 
@@ -87,7 +104,7 @@ def value_list_frame(kind: str, rows: list[dict[str, Any]]):
 
     columns = VALUE_LIST_COLUMNS[kind]
     frame = pd.DataFrame([{c: r.get(c) for c in columns} for r in rows], columns=columns)
-    key = columns[:2] if kind == "carrier_service" else columns[:1]
+    key = columns[:2] if kind in ("carrier_service", "attribute") else columns[:1]
     return frame.drop_duplicates(subset=key).reset_index(drop=True)
 
 
@@ -142,6 +159,21 @@ class Connector:
     MAX_WRITERS: ClassVar[int] = 64
     #: families with their own bucket; others share the channel's main bucket
     write_family: ClassVar[str] = "write"
+
+    # -- publishing declarations (docs/publishing.md) --------------------------
+    #: the API can create listings / update existing ones
+    publish_create: ClassVar[bool] = False
+    publish_update: ClassVar[bool] = False
+    #: why not, per SKU (pt-BR; shown in the report when an action is not allowed)
+    publish_unsupported: ClassVar[str] = ""
+    #: ProductItem fields a listing must have before it is sent (else the item is held)
+    publish_required: ClassVar[tuple[str, ...]] = (
+        "title", "brand", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm",
+    )  # fmt: skip
+    #: longest title the channel accepts (None: no limit known)
+    publish_title_max: ClassVar[int | None] = None
+    #: the rate family of catalogue writes (a bucket of its own where the type declares one)
+    publish_family: ClassVar[str] = "catalog"
 
     def __init__(
         self,
@@ -426,29 +458,14 @@ class Connector:
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         raise self.unsupported("invoice (NF-e) upload")
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         raise self.unsupported("tracking update")
 
@@ -458,3 +475,55 @@ class Connector:
 
     def as_order(self, order: Order | str) -> Order:
         return order if isinstance(order, Order) else self.get_order(str(order))
+
+    # -- publishing (docs/publishing.md) ----------------------------------------------
+    def publish_support(self, item: ProductItem) -> PublishSupport:
+        """Hook: what the API allows for ``item`` (default: the class declarations)."""
+        reason = self.publish_unsupported or f"{self.label}: cadastro de anúncios pela API não suportado pelo kit"
+        allowed = self.publish_create and self.publish_update
+        return PublishSupport(self.publish_create, self.publish_update, "" if allowed else reason)
+
+    def find_listings(self, skus: Sequence[str]) -> dict[str, ListingRef]:
+        """Hook: existing listings of ``skus`` on the channel, found by seller SKU (idempotency before create).
+
+        Default: one :meth:`list_listings` filtered by SKU. A channel with a
+        lookup by SKU overrides it (VTEX: RefId; Mercado Livre: ``seller_sku``).
+        """
+        wanted = set(skus)
+        found: dict[str, ListingRef] = {}
+        for rec in self.list_listings().to_dict("records"):
+            sku = rec.get("sku")
+            if sku in wanted and rec.get("channel_id") and sku not in found:
+                found[sku] = ListingRef(str(sku), str(rec["channel_id"]), rec.get("variation_id") or None)
+        return found
+
+    def category_requirements(self, channel_category: str) -> CategoryRequirements:
+        """Hook: the attributes ``channel_category`` requires (default: none known)."""
+        return CategoryRequirements(str(channel_category))
+
+    def create_listing(self, item: ProductItem) -> PublishResult:
+        """Hook: create the listing of ``item`` (not bound); the result carries the new ids."""
+        raise self.unsupported("listing creation")
+
+    def update_listing(self, item: ProductItem) -> PublishResult:
+        """Hook: update the bound listing of ``item`` (title, description, brand, EAN, NCM, measures, images...)."""
+        raise self.unsupported("listing updates")
+
+    def poll_publish(self, tokens: dict[str, str]) -> list[PublishResult]:
+        """Hook: the outcome of pending items (``sku -> token``); still pending ones come back ``pending``.
+
+        Default: a channel that answers synchronously never leaves anything pending.
+        """
+        return []
+
+    def publish(
+        self,
+        items: Sequence[ProductItem],
+        *,
+        on_result: Callable[[ProductItem, PublishResult], None] | None = None,
+        workers: int | None = None,
+    ) -> PublishReport:
+        """Create or update listings: see :func:`kit.connectors.publishing.publish`."""
+        from kit.connectors.publishing import publish
+
+        return publish(self, items, on_result=on_result, workers=workers)

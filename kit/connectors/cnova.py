@@ -1,16 +1,25 @@
-"""Via / Casas Bahia (ex-Cnova) connector: sellerItems stock and prices, orders by status, trackings with invoice.
+"""Via / Casas Bahia (ex-Cnova) connector: sellerItems stock and prices, orders by status, invoice and shipping trackings.
 
 Declarations on the shared base; shapes from ``../shared/channel-apis.md``
-section 7 (developers.grupocasasbahia.com.br, the generated Cnova v2 SDK).
-What is confirmed and what is inferred, per operation: ``docs/channels.md``.
+section 7 and its sources (developers.grupocasasbahia.com.br, the generated
+Cnova v2 SDK, a production integration's code). What is confirmed and what is
+inferred, per operation: ``docs/channels.md``.
 
 * ``client_id`` + ``access_token`` headers.
 * Paging is ``_offset``/``_limit`` and the server caps a page at 50 *without
   saying so*: :class:`ServedOffsetPaginator` advances by what came back and
   stops only on an empty page or the reported total, never on "fewer than
   asked".
+* ``GET /sellerItems`` lists only Extra's items unless ``site`` is given: the
+  channel's ``site`` setting is always sent.
 * Orders are read per status (``/orders/status/{new|approved|...}``), each
-  filtered by that status's own date (``purchasedAt``, ``approvedAt``...).
+  filtered by that status's own date from the cursor on (``{from},*``); a
+  cancellation after import comes from ``/orders/status/canceled`` with a new
+  ``updatedAt``, the order's version.
+* The invoice (``/trackings/invoice``) and the shipment (``/trackings/sent``,
+  carrier and tracking) are separate events.
+* A stock update sends ``crossDockingTime`` only when the ``cross_docking_days``
+  setting asks for it; otherwise the seller's handling time is left alone.
 """
 
 from __future__ import annotations
@@ -23,7 +32,16 @@ from urllib.parse import quote
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import OffsetPaginator, dig
 from kit.errors import ChannelFatalError
 
@@ -31,16 +49,20 @@ __all__ = ["CnovaConnector", "ServedOffsetPaginator", "ORDER_STATUS_DATES", "PAG
 
 #: §7 (✅): at most 50 per page for sellerItems and orders; larger values are capped silently.
 PAGE_LIMIT = 50
-#: §7 (🟡): order status endpoints and the date each one filters on.
+#: §7 (🟡 v2 SDK): order status endpoints and the date each one filters on.
 ORDER_STATUS_DATES = {
     "new": "purchasedAt",
     "approved": "approvedAt",
     "sent": "sentAt",
     "partiallySent": "sentAt",
     "delivered": "deliveredAt",
-    "partiallyDelivered": "deliveredAt",
+    "partiallyDelivered": "sentAt",
     "canceled": "canceledAt",
 }
+#: ``order.status`` codes (🟡 v2 SDK: NEW, PEN, PAY, SHP, DLV; ``CAN`` inferred) -> the endpoint's status,
+#: for an order read by id (a listed order takes the status of the endpoint it came from)
+STATUS_BY_CODE = {"NEW": "new", "PEN": "new", "PAY": "approved", "GDE": "approved", "SHP": "sent", "DLV": "delivered",
+                  "CAN": "canceled"}  # fmt: skip
 DEFAULT_LOOKBACK_DAYS = 30
 MAX_PAGES = 200
 
@@ -92,39 +114,52 @@ class CnovaConnector(Connector):
         )  # fmt: skip
 
     def check_connection(self) -> dict[str, Any]:
-        body = self.get_json("/sellerItems", params={"_offset": 0, "_limit": 1}) or {}
-        return {"seller_items": _total(body)}
+        params = {"site": self.settings.get("site") or "CB", "_offset": 0, "_limit": 1}
+        body = self.get_json("/sellerItems", params=params) or {}
+        return {"seller_items": _total(body), "site": params["site"]}
 
     # -- catalogue -------------------------------------------------------------------
     def list_listings(self):
-        site = self.settings.get("site")
-        items = self._pager("sellerItems").all(lambda p: _with_total(self.get_json("/sellerItems", params=p)))
+        """``GET /sellerItems?site=...`` (without ``site`` Via lists only Extra's items)."""
+        site = self.settings.get("site") or "CB"
+        items = self._pager("sellerItems").all(
+            lambda p: _with_total(self.get_json("/sellerItems", params={"site": site, **p}))
+        )
         rows = []
         for it in items:
             prices = it.get("prices") or []
             price = next((p for p in prices if p.get("site") == site), prices[0] if prices else {})
-            stocks = it.get("stocks") or []
+            statuses = it.get("status") if isinstance(it.get("status"), list) else []
+            active = next((s.get("active") for s in statuses if s.get("site") == site), None)
             rows.append(
                 {
-                    "channel_id": it.get("skuId"),
+                    "channel_id": it.get("skuSiteId"),
                     "variation_id": None,
                     "sku": it.get("skuSellerId"),
-                    "ean": (it.get("eans") or [None])[0],
+                    "ean": (it.get("gtin") or [None])[0],
                     "title": it.get("title"),
                     "price": price.get("offer") or price.get("default"),
-                    "stock": sum(int(s.get("quantity") or 0) for s in stocks),
-                    "status": it.get("status"),
+                    "stock": sum(int(s.get("quantity") or 0) for s in it.get("stocks") or []),
+                    "status": None if active is None else ("active" if active else "inactive"),
                 }
             )
         return self.listings_frame(rows)
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        """``PUT /sellerItems/{skuSellerId}/stock`` ``{"quantity", "crossDockingTime", "warehouse"}`` (🟡)."""
+        """``PUT /sellerItems/{skuSellerId}/stock`` ``{"quantity", "warehouse"}`` (🟡).
+
+        ``crossDockingTime`` (the seller's handling days) goes only when the
+        ``cross_docking_days`` setting is filled: sending it with every stock
+        push would overwrite what the seller set on the channel.
+        """
         warehouse = int(self.settings.get("warehouse") or 1)
+        cross_docking = str(self.settings.get("cross_docking_days") or "").strip()
 
         def send(group: list[StockItem]) -> None:
             item = group[0]
-            body = {"quantity": max(0, int(item.quantity)), "crossDockingTime": 0, "warehouse": warehouse}
+            body: dict[str, Any] = {"quantity": max(0, int(item.quantity)), "warehouse": warehouse}
+            if cross_docking:
+                body["crossDockingTime"] = int(cross_docking)
             self.request("PUT", f"/sellerItems/{quote(item.sku, safe='')}/stock", json_data=body, family="write")
 
         return self.run_writes(items, send, what="stock")
@@ -153,28 +188,27 @@ class CnovaConnector(Connector):
             statuses: the status endpoints to read (default: all of :data:`ORDER_STATUS_DATES`).
         """
         start = cursor or since or (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat()
-        end = datetime.now(UTC).isoformat(timespec="seconds")
-        raws: dict[str, dict[str, Any]] = {}
+        found: dict[str, Order] = {}
         for status in statuses or ORDER_STATUS_DATES:
-            params = {ORDER_STATUS_DATES[status]: f"{start},{end}"}
+            params = {ORDER_STATUS_DATES[status]: f"{start},*"}
             for row in self._pager("orders").all(
                 lambda p, s=status, q=params: _with_total(
                     self.get_json(f"/orders/status/{s}", params={**q, **p}, family="orders_read")
                 )
             ):
-                raws[str(row["id"])] = row
-        orders = sorted(
-            (self.normalize_order(r) for r in raws.values()), key=lambda o: (o.updated_at or "", o.order_id)
-        )
+                found[str(row["id"])] = self.normalize_order(row, status=status)
+        orders = sorted(found.values(), key=lambda o: (o.updated_at or "", o.order_id))
         new_cursor = max((o.updated_at or "" for o in orders), default="") or start
         return OrdersPage(orders, new_cursor, has_more=False)
 
     def get_order(self, order_id: str) -> Order:
         return self.normalize_order(self.get_json(f"/orders/{quote(str(order_id), safe='')}", family="orders_read"))
 
-    def normalize_order(self, raw: dict[str, Any]) -> Order:
+    def normalize_order(self, raw: dict[str, Any], status: str | None = None) -> Order:
+        """One :class:`Order`; ``status`` is the list endpoint it came from (by id: its status code, mapped)."""
         freight = raw.get("freight") or {}
         customer = raw.get("customer") or {}
+        shipping = raw.get("shipping") or {}
         lines: dict[str, OrderItem] = {}
         for i in raw.get("items") or []:
             sku = str(i.get("skuSellerId"))
@@ -188,77 +222,84 @@ class CnovaConnector(Connector):
                 channel_item_id=str(i.get("id")),
                 title=str(i.get("name") or ""),
             )
+        code = str(raw.get("status") or "")
+        sent = [t for t in raw.get("trackings") or [] if (t.get("carrier") or {}).get("name")]
         return Order(
             order_id=str(raw["id"]),
             channel=self.channel.name,
-            status_raw=str(raw.get("status") or ""),
+            status_raw=status or STATUS_BY_CODE.get(code.upper(), code),
             created_at=raw.get("purchasedAt"),
             updated_at=raw.get("updatedAt"),
             items=list(lines.values()),
-            # §7 (❓): the carrier's name is not documented in orders; the sandbox serves freight.carrier.
-            carrier_raw=freight.get("carrier"),
+            # §7 (❓): no documented carrier before shipping; freight.carrier where served, else the last tracking's.
+            carrier_raw=freight.get("carrier") or (sent[-1]["carrier"]["name"] if sent else None),
             service_raw=freight.get("type"),
-            payment_raw=None,  # paymentType codes are unknown (❓); the marketplace collects
+            payment_raw=None,  # paymentType is a card/boleto code (1, 2, 4, 5); the marketplace collects
             total=raw.get("totalAmount"),
             buyer={"name": customer.get("name"), "document": customer.get("documentNumber")},
-            shipping_address=dict(raw.get("shipping") or {}),
+            shipping_address={
+                "street": shipping.get("address"),
+                "number": shipping.get("number"),
+                "complement": shipping.get("complement"),
+                "district": shipping.get("quarter"),
+                "city": shipping.get("city"),
+                "state": shipping.get("state"),
+                "zipcode": shipping.get("zipCode"),
+            },
             raw=raw,
         )
 
-    def _trackings_sent(self, order: Order | str, body: dict[str, Any]) -> dict[str, Any]:
-        order = self.as_order(order)
-        item_ids = [str(i.get("id")) for i in order.raw.get("items") or []]
+    def _tracking(self, order: Order, event: str, covered: set[str], body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /orders/{id}/trackings/{event}`` for the order's items not ``covered`` yet (none left: done)."""
+        if order.status_raw in ("canceled", "new"):
+            what = "cancelado" if order.status_raw == "canceled" else "aguardando pagamento"
+            raise ChannelFatalError(
+                f"Via: o pedido {order.order_id} está {what} no canal; nada foi enviado",
+                channel=self.channel.name,
+                hint="confira o pedido no painel da Via antes de faturar ou enviar",
+            )
+        item_ids = [str(i.get("id")) for i in order.raw.get("items") or [] if str(i.get("id")) not in covered]
         if not item_ids:
-            raise ChannelFatalError("the Via order has no items to ship", channel=self.channel.name)
+            return {"items": [], "already": sorted(covered)}
         body = {"items": item_ids, "occurredAt": datetime.now(UTC).isoformat(timespec="seconds"), **body}
-        path = f"/orders/{quote(order.order_id, safe='')}/trackings/sent"
-        return self.request("POST", path, json_data=body, family="write").json() or {}
+        path = f"/orders/{quote(order.order_id, safe='')}/trackings/{event}"
+        self.request("POST", path, json_data=body, family="write")
+        return {"items": item_ids}
 
-    def send_invoice(
-        self,
-        order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
-    ) -> dict[str, Any]:
-        """``POST /orders/{id}/trackings/sent`` carrying the invoice (and the tracking when given)."""
-        body: dict[str, Any] = {
-            "invoice": {
-                "number": number,
-                "serie": series or "1",
-                "issuedAt": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
-                "accessKey": nfe_key,
-            }
+    def send_invoice(self, order: Order | str, invoice: Invoice) -> dict[str, Any]:
+        """``POST /orders/{id}/trackings/invoice`` ``{items, occurredAt, invoice{number, serie, issuedAt, accessKey}}`` (🟡).
+
+        Items already invoiced are left out; carrier and tracking go in
+        :meth:`send_tracking` (sent after this when ``invoice.shipment`` is given).
+        """
+        order = self.as_order(order)
+        issued = invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds")
+        body = {
+            "occurredAt": issued,
+            "invoice": {"number": invoice.number, "serie": invoice.series or "1", "issuedAt": issued,
+                        "accessKey": invoice.nfe_key},
+        }  # fmt: skip
+        covered = {
+            str(i)
+            for t in order.raw.get("trackings") or []
+            if (t.get("invoice") or {}).get("accessKey") == invoice.nfe_key
+            for i in t.get("items") or []
         }
-        if tracking_code:
-            body.update(number=tracking_code, url=tracking_url, carrier={"name": carrier or ""})
-        return self._trackings_sent(order, body)
+        result = self._tracking(order, "invoice", covered, body)
+        if invoice.shipment is not None:
+            result["tracking"] = self.send_tracking(self.get_order(order.order_id), invoice.shipment)
+        return result
 
-    def send_tracking(
-        self,
-        order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
-    ) -> dict[str, Any]:
-        """``POST /orders/{id}/trackings/sent`` with the tracking number, URL and carrier."""
-        body: dict[str, Any] = {"number": code, "url": url, "carrier": {"name": carrier}}
-        if shipped_at:
-            body["occurredAt"] = shipped_at
-        if invoice_number:
-            body["invoice"] = {"number": invoice_number}
-        return self._trackings_sent(order, body)
+    def send_tracking(self, order: Order | str, shipment: Shipment) -> dict[str, Any]:
+        """``POST /orders/{id}/trackings/sent`` ``{items, occurredAt, number, url, carrier{name}}`` (🟡)."""
+        order = self.as_order(order)
+        body: dict[str, Any] = {"number": shipment.code, "carrier": {"name": shipment.carrier}}
+        if shipment.url:
+            body["url"] = shipment.url
+        if shipment.shipped_at:
+            body["occurredAt"] = shipment.shipped_at
+        covered = {str(i.get("id")) for i in order.raw.get("items") or [] if i.get("sent")}
+        return self._tracking(order, "sent", covered, body)
 
     # -- value lists -----------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:

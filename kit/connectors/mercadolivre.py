@@ -13,6 +13,11 @@ section 1. Capability/confidence table: ``docs/channels.md``.
   thread pool under the shared rate limiter. For listings with variations the
   item is read fresh and **every** variation id is sent back (leaving one out
   may delete it, §1.3 ❓).
+* Rate: Mercado Livre gives each *application* an hourly quota
+  (``max_requests_per_hour``, 18000 in the official example), readable from
+  ``GET /applications/{app_id}``. The connector reads it once per process and
+  paces every seller of the app from one bucket (:func:`app_rate`); until it
+  is read, the declared default (the documented 18000/h) applies.
 """
 
 from __future__ import annotations
@@ -24,11 +29,22 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.mercadolivre_quota import APP_BURST, AppQuota, app_rate
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import CursorPaginator, OffsetPaginator
 from kit.errors import AuthenticationError, ChannelFatalError, ConfigurationError
 
-__all__ = ["MercadoLivreConnector", "ORDER_STATUSES", "ME2_LOGISTIC_TYPES"]
+__all__ = ["MercadoLivreConnector", "ORDER_STATUSES", "ME2_LOGISTIC_TYPES", "app_rate", "APP_BURST"]
+
 
 # §1.2: offset paging stops at 1000 results; scan pages hold up to 100; multiget takes 20 ids.
 OFFSET_LIMIT_MAX = 1000
@@ -45,6 +61,20 @@ ORDER_STATUSES = (
 )  # fmt: skip
 # §1.6 (✅): ME2 logistic types.
 ME2_LOGISTIC_TYPES = ("drop_off", "xd_drop_off", "cross_docking", "fulfillment", "self_service")
+
+
+def _instant(value: Any) -> datetime | None:
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _latest(values: Sequence[Any], default: str) -> str:
+    """The latest of ISO date-times compared as instants (offsets differ), as written by the channel."""
+    dated = [(when, str(v)) for v in values if v and (when := _instant(v)) is not None]
+    return max(dated)[1] if dated else default
 
 
 class _ScanPaginator(CursorPaginator):
@@ -73,7 +103,7 @@ def _attr(attrs: list[dict[str, Any]] | None, attr_id: str) -> str | None:
     return None
 
 
-class MercadoLivreConnector(Connector):
+class MercadoLivreConnector(AppQuota, Connector):
     """Mercado Livre (``Authorization: Bearer APP_USR-...``, token refreshed and rotated as needed)."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
@@ -96,6 +126,7 @@ class MercadoLivreConnector(Connector):
 
     # -- connection ----------------------------------------------------------------
     def check_connection(self) -> dict[str, Any]:
+        quota = self.app_quota()
         me = self.get_json("/users/me")
         if self._user_id and str(me.get("id")) != str(self._user_id):
             raise ConfigurationError(
@@ -104,7 +135,12 @@ class MercadoLivreConnector(Connector):
                 hint="authorize the app with the right seller account, or fix settings.user_id",
             )
         self._user_id = str(me.get("id"))
-        return {"user_id": me.get("id"), "nickname": me.get("nickname"), "site_id": me.get("site_id")}
+        return {
+            "user_id": me.get("id"),
+            "nickname": me.get("nickname"),
+            "site_id": me.get("site_id"),
+            "app_requests_per_hour": quota,
+        }
 
     # -- go-live evidence -----------------------------------------------------------
     def integration_evidence(self) -> list[dict[str, Any]] | None:
@@ -166,6 +202,7 @@ class MercadoLivreConnector(Connector):
     # -- listings ------------------------------------------------------------------------
     def item_ids(self) -> list[str]:
         """Every listing id of the seller (offset paging, or scan past 1000 results)."""
+        self.app_quota()
         path = f"/users/{self.user_id}/items/search"
         first = self.get_json(path, params={"offset": 0, "limit": SEARCH_PAGE})
         total = int((first.get("paging") or {}).get("total") or 0)
@@ -245,6 +282,7 @@ class MercadoLivreConnector(Connector):
     # -- writes ----------------------------------------------------------------------------
     def _write(self, items: Sequence[StockItem] | Sequence[PriceItem], field: str, what: str) -> WriteResult:
         items = list(items)
+        self.app_quota()
         if any(not it.channel_id for it in items) and self._links is None:
             self.list_listings()
 
@@ -313,6 +351,7 @@ class MercadoLivreConnector(Connector):
         The cursor returned is the newest ``date_last_updated`` seen; the
         boundary is inclusive, so consumers drop repeats by (order_id, updated_at).
         """
+        self.app_quota()
         start = cursor or since or (datetime.now(UTC) - timedelta(days=30)).isoformat(timespec="seconds")
         params = {"seller": self.user_id, "order.date_last_updated.from": start, "sort": "date_asc"}
         pager = OffsetPaginator(
@@ -337,8 +376,9 @@ class MercadoLivreConnector(Connector):
                     f"/shipments/{sid}", headers={"x-format-new": "true"}, family="orders_read"
                 )
             orders.append(self.normalize_order(raw, shipments.get(sid)))
-        newest = max((o.updated_at or "" for o in orders), default="") or start
-        return OrdersPage(orders, newest, has_more=len(raws) >= ORDERS_MAX_OFFSET)
+        return OrdersPage(
+            orders, _latest([o.updated_at for o in orders], start), has_more=len(raws) >= ORDERS_MAX_OFFSET
+        )
 
     def get_order(self, order_id: str) -> Order:
         raw = self.get_json(f"/orders/{order_id}", headers={"x-format-new": "true"}, family="orders_read")
@@ -358,8 +398,11 @@ class MercadoLivreConnector(Connector):
             service = option.get("name") or logistic.get("type")
         else:
             service = mode
-        payments = raw.get("payments") or []
+        payments = [p for p in raw.get("payments") or [] if isinstance(p, dict)]
         pay = payments[0] if payments else {}
+        # §1.7/§1.8: total_amount is the items; the buyer's shipping rides on the payment that carries it
+        # (a rejected attempt and its retry repeat it: counted once).
+        shipping = max((float(p.get("shipping_cost") or 0) for p in payments), default=0.0)
         items = []
         for line in raw.get("order_items") or []:
             it = line.get("item") or {}
@@ -384,7 +427,7 @@ class MercadoLivreConnector(Connector):
             carrier_raw=mode,
             service_raw=service,
             payment_raw=pay.get("payment_method_id") or pay.get("payment_type") or pay.get("payment_type_id"),
-            total=float(raw.get("total_amount") or 0),
+            total=round(float(raw.get("total_amount") or 0) + shipping, 2),
             buyer=dict(raw.get("buyer") or {}),
             shipping_address=dict(dest.get("shipping_address") or {}),
             pack_id=str(raw["pack_id"]) if raw.get("pack_id") else None,
@@ -402,26 +445,17 @@ class MercadoLivreConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """NF-e XML as the raw body of ``POST /shipments/{id}/invoice_data/?siteId=MLB`` (§1.7 🟡; one per pack)."""
-        if xml is None:
+        if invoice.xml is None:
             raise ConfigurationError(
                 "Mercado Livre needs the authorised NF-e XML, not only its key",
                 channel=self.channel.name,
                 hint="give the XML file (nfe_xml_path in the shipments export)",
             )
         order = self.as_order(order)
-        body = xml.encode("utf-8") if isinstance(xml, str) else xml
+        body = invoice.xml.encode("utf-8") if isinstance(invoice.xml, str) else invoice.xml
         return self.request(
             "POST",
             f"/shipments/{self._shipment_id(order)}/invoice_data/",
@@ -434,13 +468,7 @@ class MercadoLivreConnector(Connector):
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """ME1 only (§1.6 ✅): ``PUT /shipments/{id}`` (service_id + tracking) then ``seller_notifications`` shipped.
 
@@ -449,17 +477,20 @@ class MercadoLivreConnector(Connector):
         """
         order = self.as_order(order)
         sid = self._shipment_id(order)
-        shipment = order.raw.get("_shipment") or self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
-        mode = (shipment.get("logistic") or {}).get("mode")
+        ml_shipment = order.raw.get("_shipment") or self.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
+        mode = (ml_shipment.get("logistic") or {}).get("mode")
         if mode != "me1":
             raise NotApplicable(
                 f"tracking is informed by the seller only for ME1 shipments; this one is {mode}",
                 channel=self.channel.name,
                 hint="ME2 tracking comes from Mercado Envios; nothing to send",
             )
-        service_id = self._service_id(service or carrier, shipment)
+        service_id = self._service_id(shipment.service or shipment.carrier, ml_shipment)
         self.request(
-            "PUT", f"/shipments/{sid}", json_data={"service_id": service_id, "tracking_number": code}, family="write"
+            "PUT",
+            f"/shipments/{sid}",
+            json_data={"service_id": service_id, "tracking_number": shipment.code},
+            family="write",
         )
         return self.request(
             "POST",
@@ -467,11 +498,11 @@ class MercadoLivreConnector(Connector):
             json_data={
                 "payload": {
                     "service_id": service_id,
-                    "comment": f"{carrier} {code}",
-                    "date": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                    "comment": f"{shipment.carrier} {shipment.code}",
+                    "date": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
                 },
-                "tracking_number": code,
-                "tracking_url": url,
+                "tracking_number": shipment.code,
+                "tracking_url": shipment.url,
                 "status": "shipped",
                 "substatus": None,
             },

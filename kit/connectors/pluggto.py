@@ -11,27 +11,47 @@ what is inferred, per operation: ``docs/channels.md``.
   :meth:`~PluggtoAuth.initial_grant` is the password grant with the user's
   API login: used when no refresh token is stored or Plug.to refuses it.
 * Lists carry ``total, showing, limit, hash_prev, hash_next, result[]``; the
-  next page is asked with ``next=<hash_next>`` (parameter name inferred).
+  next page is asked with ``next=<hash_next>`` (the parameter integrations use;
+  the published Postman collection's order request could not be read, so it
+  stays inferred). The orders list runs newest first: a fetch cut short keeps
+  its place in the cursor (:func:`resume_cursor`) instead of jumping to the
+  newest order and skipping the older ones.
 * Invoice and tracking are ``PUT /orders/{id}`` with ``shipments[]`` that
   carry the **existing** shipment id; without it Plug.to creates a duplicate
-  shipment, so the connector reads the order first.
+  shipment, so the connector reads the order first. Plug.to answers
+  ``{"error": true, "type": "not_updated"}`` when the order already holds what
+  was sent (a retry of a change it took): that is applied, not a failure; any
+  other ``error: true`` answer is a failure, whatever its HTTP status.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
+
+import requests
 
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import CursorPaginator
-from kit.errors import KitError
+from kit.connectors.responses import CHANNEL, IGNORE, ResponseRule, ResponseTable
+from kit.errors import ChannelFatalError, KitError
 
-__all__ = ["PluggtoConnector", "PluggtoAuth", "ORDER_STATUSES"]
+__all__ = ["PluggtoConnector", "PluggtoAuth", "PluggtoResponses", "ORDER_STATUSES", "resume_cursor"]
 
 #: §5.3 (🟡 official SDK validation list).
 ORDER_STATUSES = (
@@ -41,6 +61,7 @@ ORDER_STATUSES = (
 PAGE_LIMIT = 100
 ORDER_PAGES_PER_FETCH = 20
 DEFAULT_LOOKBACK_DAYS = 30
+EPOCH = "1970-01-01T00:00:00+00:00"
 #: §5.1: access tokens last 1 hour; refresh 5 minutes early.
 TOKEN_MARGIN_S = 300.0
 
@@ -57,10 +78,55 @@ class PluggtoAuth(OAuth2Refresh):
         return {"grant_type": "password", "username": username, "password": password}
 
 
+def _error_body(content: bytes) -> dict[str, Any] | None:
+    """Plug.to's error body (``{"error": true, "type", "message", "details"}``), or ``None``."""
+    try:
+        body = json.loads(content or b"null")
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) and body.get("error") is True else None
+
+
+class PluggtoResponses(ResponseTable):
+    """Plug.to's rows: ``not_updated`` is no failure (the order already holds the change); details to the user."""
+
+    def for_response(self, raw: requests.Response) -> ResponseRule | None:
+        body = _error_body(raw.content) if 400 <= raw.status_code < 500 else None
+        if body is not None and body.get("type") == "not_updated":
+            return ResponseRule(raw.status_code, IGNORE, CHANNEL, "the order already holds this change")
+        return super().for_response(raw)
+
+    def detail(self, raw: requests.Response) -> str | None:
+        body = _error_body(raw.content)
+        return str(body.get("details") or body.get("message"))[:300] if body else None
+
+
+def resume_cursor(start: str, hash_next: str, newest: str) -> str:
+    """A cursor that resumes a cut-short fetch: the window start, the next page, the newest change seen."""
+    return json.dumps({"from": start, "next": hash_next, "newest": newest}, separators=(",", ":"))
+
+
 def _instant(value: str) -> datetime:
     """An ISO date-time or date as an aware datetime (naive values are UTC)."""
     dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def _utc(value: str | None) -> str:
+    """A date-time "in UTC format" as the update pages show it ("2024-07-15T18:07:07.000Z"); now when absent.
+
+    A date without a time is sent as the date (the older pages' examples); a time without
+    an offset is taken as Brazil's (-03:00), where the ERP issued it.
+    """
+    if value and "T" not in str(value):
+        return str(value)[:10]
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else datetime.now(UTC)
+    except ValueError:
+        return str(value)[:10]
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone(timedelta(hours=-3)))
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _unwrap(record: Any, key: str) -> dict[str, Any]:
@@ -74,6 +140,7 @@ class PluggtoConnector(Connector):
     """Plug.to hub (``Authorization: Bearer``, tokens rotated and persisted)."""
 
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    response_table_class = PluggtoResponses
 
     def make_auth(self) -> AuthStrategy:
         return PluggtoAuth("/oauth/token", margin_s=TOKEN_MARGIN_S)
@@ -141,26 +208,43 @@ class PluggtoConnector(Connector):
 
     # -- orders --------------------------------------------------------------------------
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
-        """``GET /orders?modified=<from>to<to>`` (day granularity), then kept from the exact cursor on.
+        """``GET /orders?modified=<from>to<to>`` (whole days), newest first, then kept from the exact cursor on.
 
-        The filter works by day, so the orders are also compared with the
-        cursor (the newest ``modified`` seen, inclusive) on this side.
+        The filter works by day (in a time zone the documents do not give), so
+        the window opens a day early and the orders are compared with the
+        cursor (the newest ``modified`` seen, inclusive) on this side. A fetch
+        that stops after :data:`ORDER_PAGES_PER_FETCH` pages returns a
+        :func:`resume_cursor`: the next call goes on from the next page.
         """
-        start = cursor or since or (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat()
-        day_from = start[:10]
-        day_to = datetime.now(UTC).date().isoformat()
-        pager = self._pager({"modified": f"{day_from}to{day_to}"}, max_pages=ORDER_PAGES_PER_FETCH, stop_at_max=True)
-        pages = 0
+        resume = json.loads(cursor) if cursor and cursor.startswith("{") else None
+        start = (resume or {}).get("from") or cursor or since
+        start = start or (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat()
+        day_from = (_instant(start) - timedelta(days=1)).date().isoformat()
+        params: dict[str, Any] = {"modified": f"{day_from}to{datetime.now(UTC).date().isoformat()}"}
+        pager = self._pager(params, max_pages=ORDER_PAGES_PER_FETCH, stop_at_max=True)
+        if resume:
+            pager.base_params["next"] = resume["next"]
+        pages, last_next = 0, None
         orders: list[Order] = []
-        for page in pager.pages(lambda p: self.get_json("/orders", params=p, family="orders_read")):
+
+        def fetch(p: dict[str, Any]) -> Any:
+            nonlocal last_next
+            body = self.get_json("/orders", params=p, family="orders_read")
+            last_next = body.get("hash_next") if isinstance(body, dict) else None
+            return body
+
+        for page in pager.pages(fetch):
             pages += 1
             orders.extend(self.normalize_order(_unwrap(r, "Order")) for r in page)
-        if cursor or since:
+        if resume or cursor or since:
             floor = _instant(start)
             orders = [o for o in orders if o.updated_at and _instant(o.updated_at) >= floor]
-        orders.sort(key=lambda o: (o.updated_at or "", o.order_id))
-        new_cursor = max((o.updated_at or "" for o in orders), default="") or start
-        return OrdersPage(orders, new_cursor, has_more=pages >= ORDER_PAGES_PER_FETCH)
+        orders.sort(key=lambda o: (_instant(o.updated_at or EPOCH), o.order_id))
+        seen = [o.updated_at for o in orders if o.updated_at] + [(resume or {}).get("newest") or start]
+        newest = max(seen, key=_instant)
+        if pages >= ORDER_PAGES_PER_FETCH and last_next:
+            return OrdersPage(orders, resume_cursor(start, last_next, newest), has_more=True)
+        return OrdersPage(orders, newest, has_more=False)
 
     def get_order(self, order_id: str) -> Order:
         body = self.get_json(f"/orders/{quote(str(order_id), safe='')}", family="orders_read")
@@ -205,51 +289,51 @@ class PluggtoConnector(Connector):
         existing = [s for s in fresh.raw.get("shipments") or [] if s.get("id")]
         shipment = {"id": existing[0]["id"], **fields} if existing else dict(fields)
         body = {"status": status, "shipments": [shipment]}
-        return self.request("PUT", f"/orders/{quote(order_id, safe='')}", json_data=body, family="write").json() or {}
+        path = f"/orders/{quote(order_id, safe='')}"
+        response = self.request("PUT", path, json_data=body, family="write")
+        answer = response.json() or {}
+        if isinstance(answer, dict) and answer.get("error") is True:
+            if answer.get("type") == "not_updated":  # already in that state (a retry of a change it took)
+                return {"not_updated": True, "details": answer.get("details")}
+            raise ChannelFatalError(
+                f"Plug.to refused the update: {answer.get('details') or answer.get('message') or answer}",
+                channel=self.channel.name,
+                method="PUT",
+                path=path,
+                status=response.status,
+                request_id=response.request_id,
+            )
+        return answer
 
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``PUT /orders/{id}`` ``{"status":"invoiced","shipments":[{"id":<existing>,"nfe_key",...}]}``."""
         fields: dict[str, Any] = {
-            "nfe_key": nfe_key,
-            "nfe_number": str(number),
-            "nfe_serie": str(series or "1"),
-            "nfe_date": (issued_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
+            "nfe_key": invoice.nfe_key,
+            "nfe_number": str(invoice.number),
+            "nfe_serie": str(invoice.series or "1"),
+            "nfe_date": _utc(invoice.issued_at),
         }
-        if tracking_code:
-            fields.update(track_code=tracking_code, track_url=tracking_url, shipping_company=carrier)
+        tracking = invoice.shipment
+        if tracking:
+            fields.update(track_code=tracking.code, track_url=tracking.url, shipping_company=tracking.carrier)
         return self._update_shipment(order, "invoiced", fields)
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``PUT /orders/{id}`` ``{"status":"shipping_informed","shipments":[{"id":<existing>,"track_code",...}]}``."""
         fields = {
-            "shipping_company": carrier,
-            "shipping_method": service,
-            "track_code": code,
-            "track_url": url,
-            "date_shipped": (shipped_at or datetime.now(UTC).isoformat(timespec="seconds"))[:10],
+            "shipping_company": shipment.carrier,
+            "shipping_method": shipment.service,
+            "track_code": shipment.code,
+            "track_url": shipment.url,
+            "date_shipped": _utc(shipment.shipped_at),
             "status": "shipped",
         }
         return self._update_shipment(order, "shipping_informed", {k: v for k, v in fields.items() if v is not None})

@@ -9,8 +9,13 @@ confirmed and what is inferred, per operation: ``docs/channels.md``.
 * Limits are per endpoint + method (§4.4): each ``"<resource>:<METHOD>"``
   family below has its own token bucket, so 9 product PUTs/s never starve the
   1/s orders GET. A configured channel rate may lower them, never raise them.
+* Products are listed with the documented cursor: every page with more to
+  come carries ``next`` (the next page's URL), which goes past the 10,000
+  records where page paging stops (§4.2). Only its path and query are
+  followed: credentials never go to a host the channel names.
 * Orders come from the queue: ``GET /queues/orders`` hands out one order per
-  call (204 when empty); the order must be deleted from the queue
+  call (204 when empty), with its current status (a cancellation after
+  import comes back the same way); the order must be deleted from the queue
   (``DELETE /queues/orders/{code}``, :meth:`SkyhubConnector.ack_orders`) only
   after it is stored durably, or SkyHub delivers it again after 5 minutes.
   Order codes carry the site name with spaces (``Lojas Americanas-100...``):
@@ -19,22 +24,29 @@ confirmed and what is inferred, per operation: ``docs/channels.md``.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import xml.etree.ElementTree as ET
+from collections.abc import Hashable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from kit.channeltypes import RateLimit
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
-from kit.connectors.paginate import PagePaginator
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
+from kit.connectors.paginate import PagePaginator, Paginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
 from kit.errors import ChannelFatalError
-
-log = logging.getLogger("kit.connectors.skyhub")
 
 __all__ = ["SkyhubConnector", "ENDPOINT_RATES", "QUEUE_BATCH", "order_path"]
 
@@ -51,9 +63,10 @@ ENDPOINT_RATES: dict[str, float] = {
     "queues:DELETE": 9,
     "statuses:GET": 1,  # "everything else 1/s"
 }
-#: §4.2: page size default = max = 100; deep paging past 10,000 records answers 400.
+#: §4.2: page size default = max = 100 (page paging answers 400 past 10,000 records; the cursor does not stop).
 PAGE_SIZE = 100
-MAX_DEEP_RECORDS = 10_000
+#: Brazil's offset (no daylight saving since 2019), for an ERP issue date written without one.
+BRT = timezone(timedelta(hours=-3))
 #: Orders taken from the queue per ``fetch_orders`` call (one GET each).
 QUEUE_BATCH = 50
 #: Pages of the order query read for value lists (1 GET/s).
@@ -65,6 +78,62 @@ def order_path(code: str, suffix: str = "") -> str:
     return f"/orders/{quote(str(code), safe='')}{suffix}"
 
 
+class NextUrlPaginator(Paginator):
+    """Follows the ``next`` URL of each page (§4.2 products cursor); only its path and query are used.
+
+    The token is (path, query): a channel that hands back the same ``next``
+    twice is refused by the base, like a repeated cursor.
+    """
+
+    def __init__(self, path: str, base_params: dict[str, Any], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.path, self.base_params = path, dict(base_params)
+
+    def first_params(self) -> dict[str, Any]:
+        return {"path": self.path, "params": dict(self.base_params)}
+
+    def next_token(self, body: Any, records: list[Any], token: Any) -> Hashable | None:
+        url = body.get("next") if isinstance(body, dict) else None
+        if not url or not records:
+            return None
+        parts = urlsplit(str(url))
+        return (parts.path or self.path, tuple(parse_qsl(parts.query, keep_blank_values=True)))
+
+    def params(self, token: Any) -> dict[str, Any]:
+        return {"path": token[0], "params": dict(token[1])}
+
+
+def nfe_volumes(xml: str | bytes | None) -> int:
+    """Volumes of an NF-e (the sum of ``transp/vol/qVol``); 1 when the XML is absent or says nothing."""
+    if not xml:
+        return 1
+    try:
+        root = ET.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+    except ET.ParseError:
+        return 1
+    total = 0
+    for el in root.iter():
+        if el.tag.rsplit("}", 1)[-1] == "qVol" and (el.text or "").strip().isdigit():
+            total += int(el.text.strip())
+    return max(1, total)
+
+
+def _is_direct(order: Order) -> bool:
+    """An Americanas Entrega (B2W Entrega / Direct) order: the marketplace ships and tracks it."""
+    return str(order.raw.get("calculation_type") or "").lower().startswith("b2wentrega")
+
+
+def issue_date(value: str | None) -> str | None:
+    """An ERP issue date as SkyHub writes it ("2019-01-27T12:30:00-03:00"); ``None`` when it has no time."""
+    if not value or "T" not in str(value):
+        return None
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (dt if dt.tzinfo else dt.replace(tzinfo=BRT)).isoformat(timespec="seconds")
+
+
 class SkyhubConnector(Connector):
     """SkyHub / Americanas Marketplace (three static headers)."""
 
@@ -74,7 +143,6 @@ class SkyhubConnector(Connector):
         super().__init__(*args, **kw)
         # sku -> (product sku, variation sku or None)
         self._links: dict[str, tuple[str, str | None]] | None = None
-        self._links_complete = True  # False when the catalogue passed SkyHub's 10,000-record paging wall
 
     def make_auth(self) -> AuthStrategy:
         return StaticHeaders(
@@ -102,36 +170,11 @@ class SkyhubConnector(Connector):
 
     # -- catalogue -----------------------------------------------------------------
     def products(self) -> list[dict[str, Any]]:
-        pager = PagePaginator(
-            PAGE_SIZE,
-            page_param="page",
-            size_param="per_page",
-            records_path="products",
-            total_path="total",
-            max_pages=MAX_DEEP_RECORDS // PAGE_SIZE,
-            stop_at_max=True,
-            channel=self.channel.name,
+        """Every product, following the ``next`` cursor page after page (past 10,000 records)."""
+        pager = NextUrlPaginator(
+            "/products", {"per_page": PAGE_SIZE}, records_path="products", channel=self.channel.name
         )
-        seen: dict[str, Any] = {}
-
-        def fetch(params: dict[str, Any]) -> Any:
-            body = self.get_json("/products", params=params, family="products:GET")
-            seen["total"] = (body or {}).get("total") if isinstance(body, dict) else None
-            return body
-
-        products = pager.all(fetch)
-        total = seen.get("total")
-        self._links_complete = not (isinstance(total, int) and total > len(products))
-        if not self._links_complete:
-            log.warning(
-                "%s: SkyHub lists only %d of %s products (no paging past %d records); "
-                "SKUs beyond are written by SKU without a lookup",
-                self.channel.name,
-                len(products),
-                total,
-                MAX_DEEP_RECORDS,
-            )
-        return products
+        return pager.all(lambda p: self.get_json(p["path"], params=p["params"], family="products:GET"))
 
     def list_listings(self):
         rows: list[dict[str, Any]] = []
@@ -178,10 +221,7 @@ class SkyhubConnector(Connector):
         if self._links is None:
             self.list_listings()
         assert self._links is not None
-        found = self._links.get(item.sku)
-        if found is None and not self._links_complete:
-            return (item.sku, None)  # past the listing wall: let SkyHub say whether the product exists
-        return found
+        return self._links.get(item.sku)
 
     def _put(self, item: StockItem | PriceItem, fields: dict[str, Any]) -> None:
         target = self._resolve(item)
@@ -259,7 +299,8 @@ class SkyhubConnector(Connector):
             ],
             carrier_raw=raw.get("shipping_carrier"),
             service_raw=raw.get("shipping_method"),
-            # §4.3 (unconfirmed): payments[] structure; the sandbox uses {method, value, installments}.
+            # desenvolvedores.skyhub.com.br "consumo de pedidos - queues" (example): payments[{method, value,
+            # parcels, status, transaction_date, sefaz}].
             payment_raw=payments[0].get("method") if payments else None,
             total=raw.get("total_ordered"),
             buyer={
@@ -288,57 +329,80 @@ class SkyhubConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
-        """``POST /orders/{code}/invoice`` ``{"status":"order_invoiced","invoice":{"key":...}}``."""
-        code = order.order_id if isinstance(order, Order) else str(order)
-        body = {"status": "order_invoiced", "invoice": {"key": nfe_key}}
-        return self.request("POST", order_path(code, "/invoice"), json_data=body, family="orders:POST").json() or {}
+        """``POST /orders/{code}/invoice`` ``{"status": "order_invoiced", "invoice": {"key", "issue_date"}}``.
+
+        Americanas Entrega Direct orders also carry ``volume_qty`` (their labels
+        need it, §4.3): the NF-e's ``transp/vol/qVol`` when the XML is given, else
+        1. A 422 (the order's status no longer allows it) is success when the
+        order already holds this key: a retry of an invoice SkyHub took.
+        """
+        order = self.as_order(order)
+        fields: dict[str, Any] = {"key": invoice.nfe_key}
+        when = issue_date(invoice.issued_at)
+        if when:
+            fields["issue_date"] = when
+        body: dict[str, Any] = {"status": "order_invoiced", "invoice": fields}
+        if _is_direct(order):
+            body["volume_qty"] = nfe_volumes(invoice.xml)
+        path = order_path(order.order_id, "/invoice")
+        try:
+            return self.request("POST", path, json_data=body, family="orders:POST").json() or {}
+        except ChannelFatalError as exc:
+            current = self._after_refusal(exc, order.order_id)
+            if any(str(i.get("key")) == invoice.nfe_key for i in current.get("invoices") or []):
+                return {"already_applied": True, "invoices": current.get("invoices")}
+            raise
+
+    def _after_refusal(self, exc: ChannelFatalError, code: str) -> dict[str, Any]:
+        """The order as SkyHub holds it after a 422 (``exc`` again for any other refusal)."""
+        if exc.status != 422:
+            raise exc
+        return self.get_json(order_path(code), family="order:GET") or {}
 
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``POST /orders/{code}/shipments`` with the items and ``track`` {code, carrier, method, url}.
 
         B2W Entrega / Direct orders (``calculation_type`` ``b2wentrega...``) are tracked by
-        the marketplace itself (§4.3 ✅): nothing to send, :class:`NotApplicable`.
+        the marketplace itself (§4.3 ✅): nothing to send, :class:`NotApplicable`. A 422
+        for a shipment SkyHub already holds (same code and tracking) is success.
         """
         order = self.as_order(order)
-        calculation = str(order.raw.get("calculation_type") or "")
-        if calculation.lower().startswith("b2wentrega"):
+        if _is_direct(order):
             raise NotApplicable(
-                f"tracking of {calculation} orders is handled by the marketplace",
+                f"tracking of {order.raw.get('calculation_type')} orders is handled by the marketplace",
                 channel=self.channel.name,
                 hint="nothing to send for this order",
             )
+        code = f"{order.order_id}-1"
         body = {
             "status": "order_shipped",
             "shipment": {
-                "code": f"{order.order_id}-1",
-                "delivered_carrier_date": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                "code": code,
+                "delivered_carrier_date": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
                 "items": [{"sku": it.sku, "qty": it.quantity} for it in order.items],
-                "track": {"code": code, "carrier": carrier, "method": service or order.service_raw or "", "url": url},
+                "track": {
+                    "code": shipment.code,
+                    "carrier": shipment.carrier,
+                    "method": shipment.service or order.service_raw or "",
+                    "url": shipment.url,
+                },
             },
         }
         path = order_path(order.order_id, "/shipments")
-        return self.request("POST", path, json_data=body, family="orders:POST").json() or {}
+        try:
+            return self.request("POST", path, json_data=body, family="orders:POST").json() or {}
+        except ChannelFatalError as exc:
+            current = self._after_refusal(exc, order.order_id)
+            for held in current.get("shipments") or []:
+                if held.get("code") == code and (held.get("track") or {}).get("code") == shipment.code:
+                    return {"already_applied": True, "shipment": held}
+            raise
 
     # -- value lists -------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:

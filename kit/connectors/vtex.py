@@ -1,4 +1,4 @@
-"""VTEX connector: inventory per SKU and warehouse, pricing, RefId mapping, Feed v3 orders, invoices.
+"""VTEX connector: inventory per SKU and warehouse, pricing, RefId mapping, Feed v3 orders, invoices, publishing.
 
 Declarations only; the request loop, retries and rate limiting are the base's.
 Shapes follow the official OpenAPI documents (``../shared/specs/vtex/``) and
@@ -22,9 +22,19 @@ from typing import Any, TypeVar
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
-from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, StockItem, WriteResult
+from kit.connectors.model import (
+    Invoice,
+    Order,
+    OrderItem,
+    OrdersPage,
+    PriceItem,
+    Shipment,
+    StockItem,
+    WriteResult,
+)
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
+from kit.connectors.vtex_catalog import VtexCatalogMixin
 from kit.errors import ChannelFatalError, ConfigurationError
 from kit.scrub import scrub
 
@@ -56,8 +66,14 @@ def _cents(value: float | None) -> int:
     return int(round(float(value or 0) * 100))
 
 
-class VtexConnector(Connector):
-    """VTEX (``X-VTEX-API-AppKey`` / ``X-VTEX-API-AppToken``)."""
+class VtexConnector(VtexCatalogMixin, Connector):
+    """VTEX (``X-VTEX-API-AppKey`` / ``X-VTEX-API-AppToken``); publishing in :mod:`kit.connectors.vtex_catalog`."""
+
+    # Publishing (docs/publishing.md): the Catalog API creates and updates products and SKUs.
+    publish_create = True
+    publish_update = True
+    # catalog-api.json: product Name "Limited to 150 characters".
+    publish_title_max = 150
 
     response_rules = (
         # logistics-api.json: 423 Locked = concurrent updates of one SKU/warehouse; wait and retry.
@@ -117,13 +133,13 @@ class VtexConnector(Connector):
             for i in pager.all(lambda p: self.get_json("/api/catalog_system/pvt/sku/stockkeepingunitids", params=p))
         ]
 
-    def resolve_sku_ids(self, refs: Sequence[str]) -> dict[str, str]:
+    def resolve_sku_ids(self, refs: Sequence[str], *, family: str = "read") -> dict[str, str]:
         """RefId (the ERP's SKU) -> VTEX skuId, cached; unknown RefIds are left out."""
         missing = list(dict.fromkeys(r for r in refs if r not in self._sku_ids))
         for start in range(0, len(missing), REFID_BATCH):
             chunk = missing[start : start + REFID_BATCH]
             found = self.request(
-                "POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids", json_data=chunk, family="read"
+                "POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids", json_data=chunk, family=family
             ).json()
             for ref, sku_id in (found or {}).items():
                 if sku_id:
@@ -292,16 +308,7 @@ class VtexConnector(Connector):
     def send_invoice(
         self,
         order: Order | str,
-        *,
-        nfe_key: str,
-        number: str,
-        series: str | None = None,
-        issued_at: str | None = None,
-        value: float | None = None,
-        xml: str | bytes | None = None,
-        tracking_code: str | None = None,
-        tracking_url: str | None = None,
-        carrier: str | None = None,
+        invoice: Invoice,
     ) -> dict[str, Any]:
         """``POST /api/oms/pvt/orders/{orderId}/invoice`` (type Output, items always sent, cents)."""
         order = self.as_order(order)
@@ -311,20 +318,21 @@ class VtexConnector(Connector):
         ]
         body: dict[str, Any] = {
             "type": "Output",
-            "issuanceDate": issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
-            "invoiceNumber": number if not series else f"{number}-{series}",
-            "invoiceValue": str(_cents(value if value is not None else order.total)),
-            "invoiceKey": nfe_key,
+            "issuanceDate": invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "invoiceNumber": invoice.number if not invoice.series else f"{invoice.number}-{invoice.series}",
+            "invoiceValue": str(_cents(invoice.value if invoice.value is not None else order.total)),
+            "invoiceKey": invoice.nfe_key,
             "items": items,
         }
-        if xml is not None:
-            body["embeddedInvoice"] = xml.decode("utf-8") if isinstance(xml, bytes) else xml
-        if tracking_code:
+        if invoice.xml is not None:
+            body["embeddedInvoice"] = invoice.xml.decode("utf-8") if isinstance(invoice.xml, bytes) else invoice.xml
+        tracking = invoice.shipment
+        if tracking:
             body.update(
                 {
-                    "trackingNumber": tracking_code,
-                    "trackingUrl": tracking_url,
-                    "courier": carrier or order.carrier_raw or "",
+                    "trackingNumber": tracking.code,
+                    "trackingUrl": tracking.url,
+                    "courier": tracking.carrier or order.carrier_raw or "",
                 }
             )
         return self.request(
@@ -334,17 +342,12 @@ class VtexConnector(Connector):
     def send_tracking(
         self,
         order: Order | str,
-        *,
-        carrier: str,
-        code: str,
-        url: str | None = None,
-        service: str | None = None,
-        invoice_number: str | None = None,
-        shipped_at: str | None = None,
+        shipment: Shipment,
     ) -> dict[str, Any]:
         """``PATCH /api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}`` (tracking of an invoice)."""
         order = self.as_order(order)
         packages = (order.raw.get("packageAttachment") or {}).get("packages") or []
+        invoice_number = shipment.invoice_number
         if invoice_number:
             # send_invoice names an invoice "<number>-<series>": the ERP may give just the number.
             known = [str(p.get("invoiceNumber")) for p in packages]
@@ -361,10 +364,10 @@ class VtexConnector(Connector):
                 )
             invoice_number = packages[-1]["invoiceNumber"]
         body = {
-            "trackingNumber": code,
-            "trackingUrl": url,
-            "courier": carrier,
-            "dispatchedDate": shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
+            "trackingNumber": shipment.code,
+            "trackingUrl": shipment.url,
+            "courier": shipment.carrier,
+            "dispatchedDate": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
         }
         return self.request(
             "PATCH", f"/api/oms/pvt/orders/{order.order_id}/invoice/{invoice_number}", json_data=body, family="write"
@@ -426,10 +429,13 @@ class VtexConnector(Connector):
                     if name.strip():
                         names.append({"payment_method": name.strip()})
         statuses = [{"status": s} for s in ORDER_STATUSES]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", names),
             "order_status": value_list_frame("order_status", statuses),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 

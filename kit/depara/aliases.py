@@ -6,6 +6,10 @@ Each row says ``alias`` means ``canonical`` within a section: a mapping kind
 with values written ``"Correios | Normal"``). Aliases of one meaning form a
 group (aliases of aliases join it too); every value of a group, on either
 side, resolves to the group's representative.
+
+A group is a *concept*. ``kit/depara/data/concepts.csv`` says which concept
+narrows which (``Pago parcialmente`` narrows ``Aguardando pagamento``):
+:meth:`Aliases.ancestors` walks up that tree.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from kit.depara.normalize import compact, normalize
 __all__ = ["Aliases", "load_aliases", "PART_SEPARATOR"]
 
 PART_SEPARATOR = "|"
+# A concept tree deeper than this is a loop in concepts.csv.
+MAX_DEPTH = 8
 
 
 @dataclass(slots=True)
@@ -35,6 +41,8 @@ class Aliases:
     keys: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     # channel type -> the aliases that hold only for that channel's API
     scoped: dict[str, Aliases] = field(default_factory=dict)
+    # section -> representative -> the representative of the broader concept
+    broader: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def resolve(self, section: str, value: str) -> str:
         """The representative (compact) of ``value`` (compact) in ``section``."""
@@ -45,7 +53,7 @@ class Aliases:
         extra = self.scoped.get(channel_type or "")
         if extra is None:
             return self
-        merged = Aliases(keys={k: extra.keys.get(k, []) + v for k, v in self.keys.items()})
+        merged = Aliases(keys={k: extra.keys.get(k, []) + v for k, v in self.keys.items()}, broader=self.broader)
         for section in set(self.parts) | set(extra.parts):
             base = self.parts.get(section, {})
             over = extra.parts.get(section, {})
@@ -58,10 +66,20 @@ class Aliases:
     def resolve_text(self, section: str, value: str, default: str) -> str:
         return self.text.get(section, {}).get(value, default)
 
+    def ancestors(self, section: str, value: str) -> tuple[str, ...]:
+        """The broader concepts of representative ``value``, nearest first."""
+        tree = self.broader.get(section)
+        if not tree:
+            return ()
+        out: list[str] = []
+        while value in tree and len(out) < MAX_DEPTH:
+            value = tree[value]
+            out.append(value)
+        return tuple(out)
+
 
 def _parse(text: str, source: str) -> Aliases:
-    rows = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    reader = csv.DictReader(io.StringIO("\n".join(rows)))
+    reader = csv.DictReader(io.StringIO("\n".join(_rows(text))))
     if reader.fieldnames is None or not {"kind", "alias", "canonical"} <= set(reader.fieldnames):
         raise ValueError(f"{source}: header must be kind,alias,canonical")
     by_scope: dict[str, dict[str, list[tuple[str, str]]]] = {}
@@ -111,8 +129,34 @@ def _groups(pairs: dict[str, list[tuple[str, str]]]) -> Aliases:
     return out
 
 
+def _rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _concepts(aliases: Aliases, text: str, source: str) -> None:
+    """Fill ``aliases.broader`` from the concepts file (names resolved through the aliases)."""
+    reader = csv.DictReader(io.StringIO("\n".join(_rows(text))))
+    if reader.fieldnames is None or not {"kind", "concept", "broader"} <= set(reader.fieldnames):
+        raise ValueError(f"{source}: header must be kind,concept,broader")
+    for row in reader:
+        section = (row.get("kind") or "").strip()
+        names = [(row.get(k) or "").strip() for k in ("concept", "broader")]
+        groups = aliases.parts.get(section, {})
+        reps = [groups.get(compact(n)) for n in names]
+        if not section or not all(names) or None in reps:
+            raise ValueError(f"{source}: {row!r} must name two canonicals of aliases.csv in section {section!r}")
+        tree = aliases.broader.setdefault(section, {})
+        if reps[0] in tree or reps[0] == reps[1]:
+            raise ValueError(f"{source}: {names[0]!r} is given a broader concept twice (or itself)")
+        tree[reps[0]] = reps[1]
+        if len(aliases.ancestors(section, reps[0])) >= MAX_DEPTH:
+            raise ValueError(f"{source}: the concepts above {names[0]!r} form a loop")
+
+
 @lru_cache(maxsize=1)
 def load_aliases() -> Aliases:
-    """The package's alias dictionary (cached)."""
-    text = resources.files("kit.depara").joinpath("data/aliases.csv").read_text(encoding="utf-8")
-    return _parse(text, "kit/depara/data/aliases.csv")
+    """The package's alias dictionary with its concept tree (cached)."""
+    data = resources.files("kit.depara").joinpath("data")
+    aliases = _parse(data.joinpath("aliases.csv").read_text(encoding="utf-8"), "kit/depara/data/aliases.csv")
+    _concepts(aliases, data.joinpath("concepts.csv").read_text(encoding="utf-8"), "kit/depara/data/concepts.csv")
+    return aliases

@@ -13,10 +13,9 @@ __all__ = ["build_table", "merge_tables"]
 
 
 def _note(cands: list[dict[str, Any]]) -> str:
-    if not cands:
-        return "sem sugestão"
-    best = cands[0]
-    return f"sugestão: {best['label']} ({best['reason']} {best['score']:.0f})"
+    from kit.depara.review import suggestion_note
+
+    return suggestion_note(cands[0] if cands else None)
 
 
 def build_table(kind: str | MappingKind, suggestions: pd.DataFrame) -> pd.DataFrame:

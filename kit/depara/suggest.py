@@ -1,4 +1,4 @@
-"""Match suggestions: exact, alias, learned, then fuzzy.
+"""Match suggestions: exact, alias (concepts), learned, then fuzzy; and pre-acceptance.
 
 For every source value (a channel value for ``direction="in"`` kinds) the
 suggester ranks up to ``top`` target values, each with a score (0-100) and the
@@ -7,17 +7,21 @@ reason it was found:
 ``exact``
     equal after :func:`kit.depara.normalize.normalize`;
 ``alias``
-    equal after resolving the built-in alias dictionary (and, for lists that
-    carry one, through the value's ``description``);
+    the same concept, or a broader one, through the alias dictionary and its
+    concept tree (:mod:`kit.depara.aliases`), read from the value, its
+    description, its main part or its parts (:mod:`kit.depara.keys`);
 ``learned``
     confirmed for the same source value in another channel's table;
 ``fuzzy``
     :func:`rapidfuzz.fuzz.ratio` over token-sorted normalized text (a
-    token-sort ratio), computed for all pairs at once with
-    :func:`rapidfuzz.process.cdist`.
+    token-sort ratio, computed for all pairs at once with
+    :func:`rapidfuzz.process.cdist`), or the share of words the two values
+    have in common (:mod:`kit.depara.words`), whichever is higher.
 
-Only a *unique* exact or alias match is pre-accepted. Everything else waits for
-a person: a wrong match silently accepted is the worst outcome.
+How candidates are ordered and when the best is pre-accepted is in
+:mod:`kit.depara.rank`: only a unique exact or alias match that no other target
+matches more closely. Everything else waits for a person: a wrong match
+silently accepted is the worst outcome.
 """
 
 from __future__ import annotations
@@ -32,9 +36,12 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from kit.depara.aliases import PART_SEPARATOR, Aliases, load_aliases
+from kit.depara.aliases import Aliases, load_aliases
+from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
+from kit.depara.rank import PARTIAL_SCORE, SPECIAL_SCORE, Candidates, preaccept
+from kit.depara.words import WordIndex
 
 __all__ = [
     "suggest",
@@ -49,16 +56,21 @@ __all__ = [
 
 REASONS = ("exact", "alias", "learned", "fuzzy")
 PREACCEPT_REASONS = frozenset({"exact", "alias"})
-_RANK = {r: i for i, r in enumerate(REASONS)}
 # Rows handed to cdist at once: bounds memory to CHUNK x targets bytes (uint8).
 CHUNK_ROWS = 2048
 LEARNED_SCORE = 100.0
-# A match through part of a value ("pagarme_boleto" -> "boleto", "me1" +
-# "Correios PAC" -> Correios / PAC) ranks with the aliases but is never
-# pre-accepted: the rest of the value might change its meaning.
-PARTIAL_SCORE = 90.0
 # Fuzzy scores below this are noise ("6" vs "Pago" scores 0): no candidate.
 MIN_FUZZY_SCORE = 40
+# A fuzzy candidate never shows 100: that is for exact and alias matches.
+MAX_FUZZY_SCORE = 99.0
+# On lists up to WIDE_POOL_LIMIT values, the fuzzy search keeps WIDE_POOL candidates to
+# re-rank by shared words, and values holding one of the value's words (a word held by at
+# most WORD_HOLDERS_LIMIT values) join them. Larger lists keep ``top``: speed first.
+WIDE_POOL = 10
+WIDE_POOL_LIMIT = 5000
+WORD_HOLDERS_LIMIT = 50
+# Weight of the text ratio against shared words in a fuzzy score (see fuzzy_score).
+RATIO_WEIGHT = 0.8
 
 
 @dataclass(slots=True)
@@ -66,11 +78,14 @@ class Prepared:
     """One side's unique values with their match keys."""
 
     values: list[tuple[str, ...]]
-    exact: list[tuple[str, ...]]
-    canon: list[list[tuple[str, ...]]]
+    keys: list[ValueKeys]
     text: list[str]
-    exact_index: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
-    canon_index: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    exact_index: dict[Key, list[int]] = field(default_factory=dict)
+    canon_index: dict[Key, list[int]] = field(default_factory=dict)
+    part_index: dict[Key, list[int]] = field(default_factory=dict)
+    # concept key -> values of a strictly narrower concept (target side)
+    narrower: dict[Key, list[int]] = field(default_factory=dict)
+    words: WordIndex | None = None
 
 
 def _cell(value: Any) -> str:
@@ -118,85 +133,26 @@ def value_frame(kind: str | MappingKind, values: Any) -> pd.DataFrame:
     return frame.drop_duplicates(subset=cols).reset_index(drop=True)
 
 
-def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
-    """Drop a leading repeat of the first key part ("Jadlog" + "Jadlog Package")."""
-    if not head or not part:
-        return part
-    if part[: len(head)] == head and len(part) > len(head):
-        return part[len(head) :]
-    joined, prefix = "".join(part), "".join(head)
-    if joined.startswith(prefix) and len(joined) > len(prefix):
-        return tokens(joined[len(prefix) :])
-    return part
-
-
-class _Keyer:
-    """Turns raw key tuples into exact keys, canonical keys and fuzzy text."""
-
-    def __init__(self, kind: MappingKind, aliases: Aliases) -> None:
-        self.kind = kind
-        self.aliases = aliases
-        base = kind.aliases
-        self.sections = [f"{base}.{c}" for c in kind.list_columns] if kind.composite else [base]
-        self.whole: dict[tuple[str, ...], tuple[tuple[str, ...], list[str]]] = {}
-        for alias, canonical in aliases.keys.get(base, []):
-            a = tuple(p.strip() for p in alias.split(PART_SEPARATOR))
-            c = tuple(p.strip() for p in canonical.split(PART_SEPARATOR))
-            if len(a) != len(kind.list_columns) or len(c) != len(kind.list_columns):
-                raise ValueError(f"aliases.csv: {alias!r} -> {canonical!r} has the wrong number of parts for {base}")
-            self.whole.setdefault(self._canon(a)[0], self._canon(c))
-
-    def _parts(self, raw: Sequence[str]) -> list[list[str]]:
-        parts = [tokens(p) for p in raw]
-        if self.kind.composite:
-            parts = [parts[0]] + [_strip_prefix(parts[0], p) for p in parts[1:]]
-        return parts
-
-    def _canon(self, raw: Sequence[str], parts: list[list[str]] | None = None) -> tuple[tuple[str, ...], list[str]]:
-        keys, texts = [], []
-        for section, toks in zip(self.sections, parts if parts is not None else self._parts(raw), strict=True):
-            flat = "".join(toks)
-            rep = self.aliases.resolve(section, flat)
-            keys.append(rep)
-            texts.append(self.aliases.resolve_text(section, rep, " ".join(toks)) if rep != flat else " ".join(toks))
-        return tuple(keys), texts
-
-    def key(self, raw: Sequence[str], description: str = "") -> tuple[tuple[str, ...], list[tuple[str, ...]], str]:
-        parts = self._parts(raw)
-        exact = tuple("".join(p) for p in parts)
-        canon, texts = self._canon(raw, parts)
-        if canon in self.whole:
-            canon, texts = self.whole[canon]
-        canon_keys = [canon]
-        if description and not self.kind.composite:
-            dcanon, dtexts = self._canon((description,))
-            if dcanon[0]:
-                canon_keys.append(dcanon)
-                if not any(ch.isalpha() for ch in str(raw[0])):
-                    # a bare code ("6") is matched by its description; a word keeps its own text
-                    texts = texts + dtexts
-        text = " ".join(sorted(" ".join(texts).split()))
-        return exact, canon_keys, text
-
-
-def prepare_values(kind: str | MappingKind, values: Any, *, aliases: Aliases | None = None) -> Prepared:
-    """Normalize one side's value list once (keys for exact/alias, text for fuzzy)."""
+def prepare_values(
+    kind: str | MappingKind, values: Any, *, aliases: Aliases | None = None, keyer: Keyer | None = None
+) -> Prepared:
+    """Normalize one side's value list once: keys for exact/alias lookups, text and words for fuzzy."""
     k = get_kind(kind)
+    keyer = keyer or Keyer(k, aliases or load_aliases())
     frame = value_frame(k, values)
-    keyer = _Keyer(k, aliases or load_aliases())
-    cols = list(k.list_columns)
-    raws = list(frame[cols].itertuples(index=False, name=None))
+    raws = list(frame[list(k.list_columns)].itertuples(index=False, name=None))
     descs = frame["description"].tolist() if "description" in frame.columns else [""] * len(raws)
-    prep = Prepared(values=[], exact=[], canon=[], text=[])
-    for i, (raw, desc) in enumerate(zip(raws, descs, strict=True)):
-        exact, canon, text = keyer.key(raw, desc)
-        prep.values.append(tuple(raw))
-        prep.exact.append(exact)
-        prep.canon.append(canon)
-        prep.text.append(text)
-        prep.exact_index.setdefault(exact, []).append(i)
-        for c in canon:
+    keys = [keyer.keys(raw, desc) for raw, desc in zip(raws, descs, strict=True)]
+    prep = Prepared(values=[tuple(r) for r in raws], keys=keys, text=[vk.text for vk in keys])
+    for i, vk in enumerate(keys):
+        prep.exact_index.setdefault(vk.exact, []).append(i)
+        for c in vk.concepts:
             prep.canon_index.setdefault(c, []).append(i)
+            for g, _ in keyer.generalizations(c):
+                prep.narrower.setdefault(g, []).append(i)
+        for c in vk.parts:
+            prep.part_index.setdefault(c, []).append(i)
+    prep.words = WordIndex.build([vk.words for vk in keys])
     return prep
 
 
@@ -228,35 +184,110 @@ def fuzzy_topk(queries: Sequence[str], choices: Sequence[str], k: int = 3) -> tu
             scores[start : start + len(block), col] = block[r, best]
             block[r, best] = 0
     return idx, scores
-    for start in range(0, n, CHUNK_ROWS):
-        block = process.cdist(
-            queries[start : start + CHUNK_ROWS], choices, scorer=fuzz.ratio, dtype=np.uint8, workers=-1
-        )
-        if k < m:
-            part = np.argpartition(block, m - k, axis=1)[:, m - k :]
-        else:
-            part = np.broadcast_to(np.arange(m), block.shape).copy()
-        part_scores = np.take_along_axis(block, part, axis=1)
-        order = np.argsort(-part_scores.astype(np.int16), axis=1, kind="stable")
-        idx[start : start + len(block)] = np.take_along_axis(part, order, axis=1)
-        scores[start : start + len(block)] = np.take_along_axis(part_scores, order, axis=1)
-    return idx, scores
 
 
-def _learned(
-    kind: MappingKind, keyer: _Keyer, channel: str | None, mappings_dir: str | Path | None
-) -> dict[tuple[str, ...], Counter]:
+def fuzzy_score(ratio: float, shared_words: float) -> float:
+    """One similarity from the text ratio and the shared-words score (both 0-100).
+
+    Shared words count in full; the text ratio, which two unrelated values can
+    reach by sharing letters ("acessorios bolsas" / "acessorios malas"), counts
+    at :data:`RATIO_WEIGHT` with the words making up the rest.
+    """
+    return max(shared_words, RATIO_WEIGHT * ratio + (1.0 - RATIO_WEIGHT) * shared_words)
+
+
+def _learned(keyer: Keyer, channel: str | None, mappings_dir: str | Path | None) -> dict[Key, Counter]:
     from kit.depara.table import confirmed_rows
 
-    out: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-    for src, dst in confirmed_rows(kind, exclude_channel=channel, mappings_dir=mappings_dir):
-        _, canon, _ = keyer.key(src)
-        out[canon[0]][tuple(dst)] += 1
+    out: dict[Key, Counter] = defaultdict(Counter)
+    for src, dst in confirmed_rows(keyer.kind, exclude_channel=channel, mappings_dir=mappings_dir):
+        out[keyer.keys(src).concepts[0]][tuple(dst)] += 1
     return out
 
 
 def _label(values: Sequence[str]) -> str:
     return " / ".join(values)
+
+
+class _Matcher:
+    """Candidates of every source value against one target list."""
+
+    def __init__(self, keyer: Keyer, src: Prepared, dst: Prepared, learned: dict[Key, Counter], top: int) -> None:
+        self.keyer, self.src, self.dst, self.learned, self.top = keyer, src, dst, learned, top
+        self.carriers: dict[tuple[str, ...], str] = {}
+        if keyer.kind.composite:
+            for v in dst.values:
+                self.carriers.setdefault(tuple(tokens(v[0])), v[0])
+        self.small = len(dst.values) <= WIDE_POOL_LIMIT
+        # a value matched exactly by one target, with nothing else to read, needs no fuzzy search
+        self.plain_exact = [
+            len(dst.exact_index.get(vk.exact, ())) == 1 and not vk.desc_text for vk in src.keys
+        ]  # fmt: skip
+        need = [i for i, plain in enumerate(self.plain_exact) if not plain]
+        texts = [src.keys[i].text for i in need] + [src.keys[i].desc_text for i in need if src.keys[i].desc_text]
+        self.q_pos = {t: n for n, t in enumerate(dict.fromkeys(texts))}
+        c_texts = list(dict.fromkeys(dst.text))
+        c_pos = {t: n for n, t in enumerate(c_texts)}
+        self.c_members: dict[int, list[int]] = defaultdict(list)
+        for j, t in enumerate(dst.text):
+            self.c_members[c_pos[t]].append(j)
+        pool = max(top, WIDE_POOL) if self.small else top
+        self.f_idx, self.f_score = fuzzy_topk(list(self.q_pos), c_texts, pool)
+
+    def candidates(self, i: int) -> Candidates:
+        cands = Candidates()
+        vk = self.src.keys[i]
+        self._dictionary(cands, i, vk)
+        counts = self.learned.get(vk.concepts[0])
+        if counts:
+            total = sum(counts.values())
+            for values, n in counts.items():
+                for j in self.dst.exact_index.get(self.keyer.keys(values).exact, ()):
+                    cands.add(j, "learned", round(LEARNED_SCORE * n / total, 1))
+        if not self.plain_exact[i]:
+            self._fuzzy(cands, vk)
+        return cands
+
+    def _dictionary(self, cands: Candidates, i: int, vk: ValueKeys) -> None:
+        dst = self.dst
+        for j in dst.exact_index.get(vk.exact, ()):
+            cands.add(j, "exact", 100.0)
+        for key in vk.concepts:
+            for j in dst.canon_index.get(key, ()):
+                cands.add(j, "equal", 100.0, concept=key)
+            for g, depth in self.keyer.generalizations(key):
+                for j in dst.canon_index.get(g, ()):
+                    cands.add(j, "general", 100.0 - GENERALIZATION_STEP * depth, depth=depth, concept=g)
+            for j in dst.narrower.get(key, ()):
+                cands.add(j, "special", SPECIAL_SCORE)
+        if cands.of("exact", "equal", "general"):
+            return
+        hits = [j for key in vk.parts for j in dst.canon_index.get(key, ())]
+        hits += [j for key in vk.concepts for j in dst.part_index.get(key, ())]
+        for j in hits or _partial(self.keyer, self.src.values[i], dst, self.carriers):
+            cands.add(j, "partial", PARTIAL_SCORE)
+
+    def _fuzzy(self, cands: Candidates, vk: ValueKeys) -> None:
+        dst, index = self.dst, self.dst.words
+        scored: dict[int, float] = {}
+        for text in (vk.text, vk.desc_text):
+            if not text:
+                continue
+            row = self.q_pos[text]
+            for col in range(self.f_idx.shape[1]):
+                for j in self.c_members[int(self.f_idx[row, col])]:
+                    scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
+        if self.small:
+            for word in vk.words:
+                holders = index.holding(word)
+                if len(holders) <= WORD_HOLDERS_LIMIT:
+                    for j in holders:
+                        if j not in scored:
+                            scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
+        for j, ratio in scored.items():
+            shared = index.score(vk.words, j)
+            if max(ratio, shared) >= MIN_FUZZY_SCORE:
+                cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, fuzzy_score(ratio, shared)), 1))
 
 
 def suggest(
@@ -275,7 +306,7 @@ def suggest(
     Args:
         kind: a registered mapping kind name.
         channel_values: the channel's value list (DataFrame with the kind's list
-            columns, or a sequence of strings / tuples).
+            columns and an optional ``description``, or a sequence of strings / tuples).
         erp_values: the ERP's value list, same forms.
         channel: the channel being mapped; its own table is not used for
             learning (other channels' confirmed rows are).
@@ -295,27 +326,11 @@ def suggest(
     k = get_kind(kind)
     if channel_type is None and channel:
         channel_type = _channel_type(channel)
-    aliases = load_aliases().for_channel_type(channel_type)
-    keyer = _Keyer(k, aliases)
+    keyer = Keyer(k, load_aliases().for_channel_type(channel_type))
     source_values, target_values = (channel_values, erp_values) if k.direction == "in" else (erp_values, channel_values)
-    src = prepare_values(k, source_values, aliases=aliases)
-    dst = prepare_values(k, target_values, aliases=aliases)
-    learned_map = _learned(k, keyer, channel, mappings_dir) if learned else {}
-
-    # fuzzy over unique texts only
-    q_texts = list(dict.fromkeys(src.text))
-    c_texts = list(dict.fromkeys(dst.text))
-    c_members: dict[int, list[int]] = defaultdict(list)
-    c_pos = {t: i for i, t in enumerate(c_texts)}
-    for j, t in enumerate(dst.text):
-        c_members[c_pos[t]].append(j)
-    f_idx, f_score = fuzzy_topk(q_texts, c_texts, top)
-    q_pos = {t: i for i, t in enumerate(q_texts)}
-
-    carriers: dict[tuple[str, ...], str] = {}
-    if k.composite:
-        for v in dst.values:
-            carriers.setdefault(tuple(tokens(v[0])), v[0])
+    src = prepare_values(k, source_values, keyer=keyer)
+    dst = prepare_values(k, target_values, keyer=keyer)
+    matcher = _Matcher(keyer, src, dst, _learned(keyer, channel, mappings_dir) if learned else {}, top)
     n_src = len(src.values)
     out_targets: list[tuple[str, ...]] = []
     out_score = np.zeros(n_src)
@@ -324,55 +339,24 @@ def suggest(
     out_cands: list[list[dict[str, Any]]] = []
     empty = ("",) * len(k.list_columns)
     for i in range(n_src):
-        found: dict[int, tuple[int, float]] = {}  # target index -> (rank, score)
-
-        def add(j: int, reason: str, score: float, found: dict[int, tuple[int, float]] = found) -> None:
-            cur = found.get(j)
-            cand = (_RANK[reason], -score)
-            if cur is None or cand < cur:
-                found[j] = cand
-
-        for j in dst.exact_index.get(src.exact[i], ()):
-            add(j, "exact", 100.0)
-        for c in src.canon[i]:
-            for j in dst.canon_index.get(c, ()):
-                add(j, "alias", 100.0)
-        strong = len(found)
-        if not strong:
-            for j in _partial(k, keyer, src.values[i], dst, carriers):
-                add(j, "alias", PARTIAL_SCORE)
-        counts = learned_map.get(src.canon[i][0])
-        if counts:
-            total = sum(counts.values())
-            for values, n in counts.items():
-                key = prepare_key(keyer, values)
-                for j in dst.exact_index.get(key, ()):
-                    add(j, "learned", round(LEARNED_SCORE * n / total, 1))
-        row = q_pos[src.text[i]]
-        for col in range(f_idx.shape[1]):
-            if f_score[row, col] < MIN_FUZZY_SCORE:
-                break
-            for j in c_members[int(f_idx[row, col])]:
-                add(j, "fuzzy", float(f_score[row, col]))
-        ranked = sorted(found.items(), key=lambda kv: (kv[1], kv[0]))[:top]
-        cands = [
-            {
-                "values": list(dst.values[j]),
-                "label": _label(dst.values[j]),
-                "score": -neg,
-                "reason": REASONS[rank],
-            }
-            for j, (rank, neg) in ranked
-        ]
-        out_cands.append(cands)
-        if cands:
-            out_targets.append(tuple(cands[0]["values"]))
-            out_score[i] = cands[0]["score"]
-            out_reason.append(cands[0]["reason"])
-            out_pre[i] = cands[0]["reason"] in PREACCEPT_REASONS and strong == 1
-        else:
+        cands = matcher.candidates(i)
+        ranked = cands.ranked(src.keys[i].words, dst.words) if len(cands) > 1 else list(cands.by_target.values())
+        shown = [
+            {"values": list(dst.values[c.target]), "label": _label(dst.values[c.target]), "score": c.score,
+             "reason": c.reason}
+            for c in ranked[:top]
+        ]  # fmt: skip
+        out_cands.append(shown)
+        if not shown:
             out_targets.append(empty)
             out_reason.append("")
+            continue
+        out_targets.append(tuple(shown[0]["values"]))
+        out_score[i] = shown[0]["score"]
+        out_reason.append(shown[0]["reason"])
+        out_pre[i] = preaccept(
+            cands, ranked[0], src.keys[i].words, dst.words, dst.narrower, plain_exact=matcher.plain_exact[i]
+        )
     data: dict[str, Any] = {}
     for c, col in enumerate(k.source_columns):
         data[col] = [v[c] for v in src.values]
@@ -385,11 +369,9 @@ def suggest(
     return pd.DataFrame(data)
 
 
-def _partial(
-    kind: MappingKind, keyer: _Keyer, raw: tuple[str, ...], dst: Prepared, carriers: dict[tuple[str, ...], str]
-) -> list[int]:
+def _partial(keyer: Keyer, raw: tuple[str, ...], dst: Prepared, carriers: dict[tuple[str, ...], str]) -> list[int]:
     """Targets matched by part of ``raw`` (longest part first), or ``[]``."""
-    if not kind.composite:
+    if not keyer.kind.composite:
         toks = tokens(raw[0])
         section = keyer.sections[0]
         for start in range(1, len(toks)):
@@ -401,8 +383,7 @@ def _partial(
     for size in range(len(toks) - 1, 0, -1):
         head = carriers.get(tuple(toks[:size]))
         if head is not None:
-            _, canon, _ = keyer.key((head, " ".join(toks[size:]), *raw[2:]))
-            return dst.canon_index.get(canon[0], [])
+            return dst.canon_index.get(keyer.keys((head, " ".join(toks[size:]), *raw[2:])).concepts[0], [])
     return []
 
 
@@ -415,8 +396,3 @@ def _channel_type(channel: str) -> str | None:
         return ChannelRegistry(Workspace(create=False)).get(channel).type
     except Exception:  # an unconfigured channel just gets the generic aliases
         return None
-
-
-def prepare_key(keyer: _Keyer, values: Sequence[str]) -> tuple[str, ...]:
-    """The exact key of a raw value tuple (used to find learned targets in a list)."""
-    return keyer.key(values)[0]

@@ -1,4 +1,4 @@
-"""Mapping tables on disk: ``mappings/<channel>/<kind>.csv``, and XLSX export/import.
+"""Mapping tables on disk: ``mappings/<channel>/<kind>.csv`` (XLSX review: :mod:`kit.depara.xlsx`).
 
 The CSV is the reviewed artifact: UTF-8, one row per mapping, stable columns
 (:attr:`MappingKind.columns`: source key columns, target key columns, ``method``,
@@ -15,7 +15,6 @@ import io
 import math
 import os
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,8 +32,6 @@ __all__ = [
     "save_table",
     "coerce_table",
     "confirmed_rows",
-    "export_xlsx",
-    "import_xlsx",
     "list_tables",
 ]
 
@@ -272,125 +269,3 @@ def confirmed_rows(
             dst = tuple(d[c] for c in k.target_columns)
             if all(dst):
                 yield src, dst
-
-
-# -- XLSX ---------------------------------------------------------------------------------------
-
-_XLSX_TEXT = "@"
-
-
-def export_xlsx(
-    channel: str,
-    kind: str | MappingKind,
-    path: str | Path,
-    *,
-    table: pd.DataFrame | None = None,
-    directory: str | Path | None = None,
-) -> Path:
-    """Write the table to an XLSX sheet named after the kind; keys are stored as text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    k = get_kind(kind)
-    frame = table if table is not None else load_table(channel, k, directory=directory)
-    frame = coerce_table(k, frame)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = k.name[:31]
-    ws.append(list(k.columns))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    text_cols = set(k.source_columns + k.target_columns + ("method", "note"))
-    for r, row in enumerate(frame.itertuples(index=False), start=2):
-        d = row._asdict()
-        for c, col in enumerate(k.columns, start=1):
-            value = d[col]
-            if col == "score":
-                value = None if math.isnan(value) else float(value)
-            elif col == "confirmed":
-                value = bool(value)
-            elif col in text_cols:
-                value = value if value != "" else None
-            cell = ws.cell(row=r, column=c, value=value)
-            if col in text_cols:
-                cell.number_format = _XLSX_TEXT
-                cell.data_type = "s" if value is not None else cell.data_type
-    ws.freeze_panes = "A2"
-    for c, col in enumerate(k.columns, start=1):
-        width = max([len(col)] + [len(_text(v)) for v in frame[col].tolist()]) + 2
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = min(width, 60)
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    wb.save(buf)
-    from kit.store import atomic_write_bytes
-
-    atomic_write_bytes(out, buf.getvalue())
-    return out
-
-
-def import_xlsx(kind: str | MappingKind, path: str | Path, *, sheet: str | None = None) -> pd.DataFrame:
-    """Read a table exported by :func:`export_xlsx` (and edited in Excel).
-
-    Raises:
-        InputDataError: the file, sheet, header or a cell is wrong; the error
-            names file, sheet, row and column.
-    """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    k = get_kind(kind)
-    file = str(path)
-    try:
-        wb = load_workbook(file, data_only=True)
-    except FileNotFoundError:
-        raise InputDataError("file not found", file=file) from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputDataError(f"not a readable XLSX workbook ({exc})", file=file, hint="save it as .xlsx") from None
-    name = sheet or (k.name[:31] if k.name[:31] in wb.sheetnames else wb.sheetnames[0])
-    if name not in wb.sheetnames:
-        raise InputDataError(f"no sheet {name!r}", file=file, sheet=name, hint="sheets: " + ", ".join(wb.sheetnames))
-    ws = wb[name]
-    rows = list(ws.iter_rows(values_only=True))
-    if not rows:
-        raise InputDataError("the sheet is empty", file=file, sheet=name)
-    header = [_text(h).strip() for h in rows[0]]
-    for col in k.source_columns + k.target_columns:
-        if col not in header:
-            raise InputDataError(
-                f"missing column {col!r}",
-                file=file,
-                sheet=name,
-                row=1,
-                column=col,
-                hint="expected columns: " + ", ".join(k.columns),
-            )
-    data: dict[str, list[Any]] = {h: [] for h in header if h}
-    line_numbers = []
-    for r, values in enumerate(rows[1:], start=2):
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        line_numbers.append(r)
-        for h, v in zip(header, values, strict=False):
-            if not h:
-                continue
-            if h in k.source_columns + k.target_columns and isinstance(v, float) and not v.is_integer():
-                raise InputDataError(
-                    f"a key cell holds the number {v!r}, not text",
-                    file=file,
-                    sheet=name,
-                    row=r,
-                    column=h,
-                    hint="format the column as text in Excel",
-                )
-            data[h].append(v)
-        for h in header[len(values) :]:
-            if h:
-                data[h].append(None)
-    frame = pd.DataFrame(data)
-    frame["_row"] = line_numbers
-    for col in k.source_columns:
-        for row, v in zip(line_numbers, frame[col].tolist(), strict=True):
-            if _text(v).strip() == "":
-                raise InputDataError("empty key cell", file=file, sheet=name, row=row, column=col)
-    return coerce_table(k, frame, source={"file": file, "sheet": name})

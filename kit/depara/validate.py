@@ -26,9 +26,31 @@ import pandas as pd
 
 from kit.depara.kinds import MappingKind, get_kind
 
-__all__ = ["validate", "PROBLEM_COLUMNS", "has_errors", "summary"]
+__all__ = ["validate", "PROBLEM_COLUMNS", "PROBLEM_LABELS", "has_errors", "summary", "summary_text", "for_people"]
 
 PROBLEM_COLUMNS = ("problem", "severity", "kind", "channel_value", "erp_value", "row", "message")
+# What a person reads for each problem, severity and column.
+PROBLEM_LABELS = {
+    "unmapped": "sem de-para",
+    "pending": "pendente",
+    "empty_target": "confirmado sem valor",
+    "unknown_target": "valor fora da lista",
+    "conflict": "conflito",
+    "many_to_one": "vários no mesmo destino",
+    "duplicate": "duplicado",
+    "stale": "valor que saiu da lista",
+    "missing_table": "tabela ausente",
+}
+_SEVERITY_LABELS = {"error": "erro", "warning": "aviso"}
+_COLUMN_LABELS = {
+    "problem": "problema",
+    "severity": "gravidade",
+    "kind": "tipo",
+    "channel_value": "valor do canal",
+    "erp_value": "valor do ERP",
+    "row": "linha",
+    "message": "mensagem",
+}
 
 
 def _label(values: tuple[str, ...]) -> str:
@@ -74,26 +96,10 @@ def validate(
     source_list, target_list = (channel_values, erp_values) if k.direction == "in" else (erp_values, channel_values)
     source_keys = _keys(k, source_list) if source_list is not None else None
     target_keys = _keys(k, target_list) if target_list is not None else None
-    src_cols, dst_cols = list(k.source_columns), list(k.target_columns)
-    problems: list[dict[str, Any]] = []
-
-    def add(problem: str, severity: str, src: tuple[str, ...], dst: tuple[str, ...], row: Any, message: str) -> None:
-        ch, erp = (src, dst) if k.direction == "in" else (dst, src)
-        problems.append(
-            {
-                "problem": problem,
-                "severity": severity,
-                "kind": k.name,
-                "channel_value": _label(ch) if any(ch) else "",
-                "erp_value": _label(erp) if any(erp) else "",
-                "row": row,
-                "message": message,
-            }
-        )
-
+    found = _Problems(k)
     src_side, dst_side = ("canal", "ERP") if k.direction == "in" else ("ERP", "canal")
     entries = [
-        (tuple(r[c] for c in src_cols), tuple(r[c] for c in dst_cols), bool(r["confirmed"]), r["_row"])
+        (tuple(r[c] for c in k.source_columns), tuple(r[c] for c in k.target_columns), bool(r["confirmed"]), r["_row"])
         for r in t.to_dict("records")
     ]
     seen: dict[tuple, int] = {}
@@ -102,43 +108,74 @@ def validate(
     for src, dst, confirmed, row in entries:
         key = (_ckey(src), _ckey(dst))
         if key in seen:
-            add("duplicate", "warning", src, dst, row, f"mesmo mapeamento da linha {seen[key]}")
+            found.add("duplicate", "warning", src, dst, row, f"mesmo mapeamento da linha {seen[key]}")
             continue
         seen[key] = row
         if not confirmed:
-            add("pending", "error", src, dst, row, "mapeamento aguardando revisão (confirmed=false)")
+            found.add("pending", "error", src, dst, row, "mapeamento aguardando revisão (confirmed=false)")
             continue
         if not all(dst):
-            add("empty_target", "error", src, dst, row, f"valor confirmado sem valor do {dst_side}")
+            found.add("empty_target", "error", src, dst, row, f"valor confirmado sem valor do {dst_side}")
             continue
         targets_by_source.setdefault(_ckey(src), {})[dst] = row
         sources_by_target.setdefault(_ckey(dst), {})[src] = row
         if target_keys is not None and _ckey(dst) not in target_keys:
-            add("unknown_target", "error", src, dst, row, f"valor não existe na lista do {dst_side}")
+            found.add("unknown_target", "error", src, dst, row, f"valor não existe na lista do {dst_side}")
         if source_keys is not None and _ckey(src) not in source_keys:
-            add("stale", "warning", src, dst, row, f"valor não existe mais na lista do {src_side}")
-    for targets in targets_by_source.values():
-        if len(targets) > 1:
-            labels = ", ".join(f"{_label(d)} (linha {r})" for d, r in targets.items())
-            for dst, row in targets.items():
-                src = next(s for s, d, _, r in entries if r == row)
-                add("conflict", "error", src, dst, row, f"um valor mapeado para vários: {labels}")
+            found.add("stale", "warning", src, dst, row, f"valor não existe mais na lista do {src_side}")
+    by_row = {r: (s, d) for s, d, _, r in entries}
+    found.crossed(targets_by_source, by_row, "conflict", "um valor mapeado para vários")
     if not k.many_to_one:
-        for _, sources in sources_by_target.items():
-            if len(sources) > 1:
-                labels = ", ".join(f"{_label(s)} (linha {r})" for s, r in sources.items())
-                for src, row in sources.items():
-                    dst = next(d for s, d, _, r in entries if r == row)
-                    add("many_to_one", "error", src, dst, row, f"vários valores no mesmo destino: {labels}")
+        found.crossed(sources_by_target, by_row, "many_to_one", "vários valores no mesmo destino")
     if source_keys is not None:
         in_table = {_ckey(src) for src, _, _, _ in entries}
-        frame = _source_frame(k, source_list)
-        for values in frame:
+        for values in _source_frame(k, source_list):
             if _ckey(values) not in in_table:
-                add("unmapped", "error", values, ("",) * len(dst_cols), None, f"valor do {src_side} sem mapeamento")
-    out = pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS))
+                blank = ("",) * len(k.target_columns)
+                found.add("unmapped", "error", values, blank, None, f"valor do {src_side} sem mapeamento")
+    out = pd.DataFrame(found.rows, columns=list(PROBLEM_COLUMNS))
     out["row"] = out["row"].astype("Int64")
     return out
+
+
+class _Problems:
+    """The problems found so far, as rows of the problems frame."""
+
+    def __init__(self, kind: MappingKind) -> None:
+        self.kind = kind
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self, problem: str, severity: str, src: tuple[str, ...], dst: tuple[str, ...], row: Any, message: str
+    ) -> None:
+        ch, erp = (src, dst) if self.kind.direction == "in" else (dst, src)
+        self.rows.append(
+            {
+                "problem": problem,
+                "severity": severity,
+                "kind": self.kind.name,
+                "channel_value": _label(ch) if any(ch) else "",
+                "erp_value": _label(erp) if any(erp) else "",
+                "row": row,
+                "message": message,
+            }
+        )
+
+    def crossed(
+        self,
+        groups: dict[tuple, dict[tuple, int]],
+        by_row: dict[Any, tuple[tuple[str, ...], tuple[str, ...]]],
+        problem: str,
+        text: str,
+    ) -> None:
+        """One problem per row of every group holding more than one value (one source, several targets...)."""
+        for members in groups.values():
+            if len(members) < 2:
+                continue
+            labels = ", ".join(f"{_label(v)} (linha {r})" for v, r in members.items())
+            for _, row in members.items():
+                src, dst = by_row[row]
+                self.add(problem, "error", src, dst, row, f"{text}: {labels}")
 
 
 def _source_frame(kind: MappingKind, values: Any) -> list[tuple[str, ...]]:
@@ -156,3 +193,16 @@ def has_errors(problems: pd.DataFrame) -> bool:
 def summary(problems: pd.DataFrame) -> dict[str, int]:
     """Counts per problem (for notebooks and the CLI)."""
     return {str(k): int(v) for k, v in problems["problem"].value_counts().sort_index().items()}
+
+
+def summary_text(problems: pd.DataFrame) -> str:
+    """``"pendente: 2, sem de-para: 1"``: the counts in words a person reads."""
+    return ", ".join(f"{PROBLEM_LABELS.get(k, k)}: {v}" for k, v in summary(problems).items())
+
+
+def for_people(problems: pd.DataFrame) -> pd.DataFrame:
+    """The problems with Portuguese column names and words (for notebooks)."""
+    out = problems.copy()
+    out["problem"] = out["problem"].map(lambda p: PROBLEM_LABELS.get(p, p))
+    out["severity"] = out["severity"].map(lambda s: _SEVERITY_LABELS.get(s, s))
+    return out.rename(columns=_COLUMN_LABELS)

@@ -1,24 +1,33 @@
 """The de-para editor for notebooks, in plain ipywidgets (testable without a kernel).
 
-:class:`DeparaEditor` builds one row per source value (the channel value for
-``in`` kinds) with the suggestion, its score and reason, and a dropdown to
-choose or override the target. Pre-accepted suggestions start selected and
-confirmed; the others start *pending* (nothing selected) so no unreviewed
-suggestion can be saved as a mapping. Choosing a value in a dropdown is a
-person's decision, so it marks the row confirmed.
+:class:`DeparaEditor` shows a :class:`kit.depara.review.ReviewState`: one row
+per source value (the channel value for ``in`` kinds) with the best suggestion,
+its score and reason (in words: "sinônimo", "semelhança"...), and a dropdown to
+choose or override the target. Pre-accepted suggestions start chosen and
+confirmed; the others start pending: their dropdown reads "escolher..." and
+nothing unreviewed can be saved as a mapping. Choosing in a dropdown is a
+person's decision, so it confirms the row.
 
-Stable hooks for browser tests: the grid has CSS class ``depara-grid``, each
-row ``depara-row``, the save button ``depara-save`` (description "Salvar"),
-the counters ``depara-counts``, the filters ``depara-filter-pending`` and
-``depara-filter-score``.
+Above the grid: the counts (mapeados / pendentes / pré-aceitos), the filters,
+and the bulk action: pick a rule (score from N, or one reason), "Ver quantos"
+says how many pending rows it would confirm, "Confirmar N" does it, "Desfazer"
+undoes the last change.
+
+Stable hooks for browser tests (CSS classes): ``depara-editor``, ``depara-grid``,
+``depara-row``, ``depara-choice``, ``depara-confirmed``, ``depara-counts``,
+``depara-filter-pending``, ``depara-filter-score``, ``depara-bulk-rule``,
+``depara-bulk-score``, ``depara-bulk-preview``, ``depara-bulk-confirm``,
+``depara-undo``, ``depara-bulk-message``, ``depara-save`` ("Salvar"),
+``depara-status``; ``depara-upload`` on the uploads' button.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +35,20 @@ import ipywidgets as W
 import pandas as pd
 
 from kit.depara.kinds import MappingKind, get_kind
+from kit.depara.review import BulkRule, ReviewState, reason_label
 
-__all__ = ["DeparaEditor", "ListsLoader", "PENDING"]
+__all__ = ["DeparaEditor", "ListsLoader", "PENDING", "BULK_RULES"]
 
-PENDING = "— pendente —"
+PENDING = "escolher..."
+_PENDING_VALUE = -1  # a dropdown value of None shows blank: pending is a real option
 # Rows per page: widgets are built only for the rows shown.
 PAGE_SIZE = 50
 # Dropdown entries beyond the candidates; a longer target list is cut (the
 # candidates are always offered).
 MAX_OPTIONS = 1000
+# The bulk rules offered: (label, reason or None for "by score").
+BULK_RULES = (("score a partir de", None), ("motivo: sinônimo", "alias"), ("motivo: aprendido", "learned"))
+DEFAULT_BULK_SCORE = 90
 
 
 def _label(values: Sequence[str]) -> str:
@@ -75,30 +89,23 @@ class DeparaEditor:
         self.erp_values = erp_values
         self.directory = directory
         self.on_save = on_save
-        self.records = suggestions.to_dict("records")
-        self.sources = [tuple(r[c] for c in self.kind.source_columns) for r in self.records]
+        self.state = ReviewState.from_suggestions(self.kind, suggestions)
         if targets is None:
             seen: dict[tuple[str, ...], None] = {}
-            for r in self.records:
+            for r in self.state.records:
                 for c in r["candidates"]:
                     seen.setdefault(tuple(c["values"]), None)
             targets = list(seen)
         self.targets = [tuple(t) if not isinstance(t, str) else (t,) for t in targets]
-        self.choice: list[tuple[str, ...] | None] = []
-        self.confirmed: list[bool] = []
-        self.method: list[str] = []
-        self.score: list[float] = []
-        for r in self.records:
-            pre = bool(r["preaccepted"])
-            top = tuple(r[c] for c in self.kind.target_columns)
-            self.choice.append(top if pre else None)
-            self.confirmed.append(pre)
-            self.method.append(r["reason"] if pre else "")
-            self.score.append(float(r["score"]) if pre else math.nan)
         if existing is not None and len(existing):
-            self._apply_existing(existing)
+            for target in self.state.apply_existing(existing):
+                if target not in self.targets:
+                    self.targets.append(target)
+        self._target_index = {t: n for n, t in enumerate(self.targets)}
         self.last_problems: pd.DataFrame | None = None
         self.last_path: Path | None = None
+        self._quiet = False
+        self._pending_bulk: tuple[BulkRule, list[int]] | None = None
         self._build()
 
     @classmethod
@@ -135,59 +142,39 @@ class DeparaEditor:
             **kw,
         )
 
-    # -- state -----------------------------------------------------------------------------
-    def _apply_existing(self, existing: pd.DataFrame) -> None:
-        from kit.depara.normalize import compact
-        from kit.depara.table import coerce_table
+    # -- state (kept in self.state) ----------------------------------------------------------
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        return self.state.records
 
-        table = coerce_table(self.kind, existing)
-        index = {tuple(compact(v) for v in s): i for i, s in enumerate(self.sources)}
-        for r in table.to_dict("records"):
-            i = index.get(tuple(compact(r[c]) for c in self.kind.source_columns))
-            if i is None:
-                continue
-            target = tuple(r[c] for c in self.kind.target_columns)
-            self.choice[i] = target if any(target) else None
-            self.confirmed[i] = bool(r["confirmed"]) and any(target)
-            self.method[i] = r["method"]
-            self.score[i] = r["score"]
-            if any(target) and target not in self.targets:
-                self.targets.append(target)
+    @property
+    def sources(self) -> list[tuple[str, ...]]:
+        return self.state.sources
+
+    @property
+    def choice(self) -> list[tuple[str, ...] | None]:
+        return [r.choice for r in self.state.rows]
 
     def counts(self) -> dict[str, int]:
-        """``{"mapeados": n, "pendentes": m, "total": n + m}``."""
-        mapped = sum(1 for c, ok in zip(self.choice, self.confirmed, strict=True) if c is not None and ok)
-        return {"mapeados": mapped, "pendentes": len(self.sources) - mapped, "total": len(self.sources)}
+        """``{"mapeados", "pendentes", "pre_aceitos", "total"}`` (see :meth:`ReviewState.counts`)."""
+        return self.state.counts()
 
     def to_table(self) -> pd.DataFrame:
         """The mapping table as chosen so far (pending rows keep the suggestion in ``note``)."""
-        from kit.depara.table import coerce_table
-
-        rows = []
-        for i, r in enumerate(self.records):
-            row = dict(zip(self.kind.source_columns, self.sources[i], strict=True))
-            choice = self.choice[i]
-            for c, col in enumerate(self.kind.target_columns):
-                row[col] = choice[c] if choice else ""
-            row["method"] = self.method[i] if choice else ""
-            row["score"] = self.score[i] if choice else math.nan
-            row["confirmed"] = bool(choice) and self.confirmed[i]
-            cands = r["candidates"]
-            row["note"] = "" if row["confirmed"] or not cands else (
-                f"sugestão: {cands[0]['label']} ({cands[0]['reason']} {cands[0]['score']:.0f})"
-            )  # fmt: skip
-            rows.append(row)
-        return coerce_table(self.kind, pd.DataFrame(rows, columns=list(self.kind.columns)))
+        return self.state.to_table()
 
     def set_choice(self, i: int, target: Sequence[str] | None) -> None:
         """Choose ``target`` for row ``i`` (``None`` = pending), as the dropdown does."""
-        self.dropdowns[i].value = None if target is None else self.targets.index(tuple(target))
+        self.dropdowns[i].value = _PENDING_VALUE if target is None else self._target_index[tuple(target)]
 
     # -- widgets ---------------------------------------------------------------------------
-    def _options(self, i: int) -> list[tuple[str, int | None]]:
+    def _options(self, i: int) -> list[tuple[str, int]]:
         first = [tuple(c["values"]) for c in self.records[i]["candidates"]]
-        order = list(dict.fromkeys([t for t in first if t in self.targets] + self.targets[:MAX_OPTIONS]))
-        return [(PENDING, None)] + [(_label(t), self.targets.index(t)) for t in order]
+        order = list(dict.fromkeys([t for t in first if t in self._target_index] + self.targets[:MAX_OPTIONS]))
+        chosen = self.state.rows[i].choice
+        if chosen is not None and chosen not in order:
+            order.append(chosen)
+        return [(PENDING, _PENDING_VALUE)] + [(_label(t), self._target_index[t]) for t in order]
 
     def _build(self) -> None:
         self.counts_html = W.HTML()
@@ -210,29 +197,23 @@ class DeparaEditor:
         self._row_cache: dict[int, W.HBox] = {}
         self._cell = W.Layout(width="22%")
         self._small = W.Layout(width="8%")
-        self.header = W.HBox(
-            [
-                W.HTML(f"<b>{html.escape(t)}</b>", layout=lay)
-                for t, lay in [
-                    ("Valor do " + ("canal" if self.kind.direction == "in" else "ERP"), self._cell),
-                    ("Sugestão", self._cell),
-                    ("Score", self._small),
-                    ("Motivo", self._small),
-                    ("De-para", W.Layout(width="28%")),
-                    ("OK", self._small),
-                ]
-            ]
-        )
+        side = "canal" if self.kind.direction == "in" else "ERP"
+        titles = [(f"Valor do {side}", self._cell), ("Sugestão", self._cell), ("Score", self._small),
+                  ("Motivo", W.Layout(width="10%")), ("De-para", W.Layout(width="26%")), ("OK", self._small)]  # fmt: skip
+        self.header = W.HBox([W.HTML(f"<b>{html.escape(t)}</b>", layout=lay) for t, lay in titles])
         self.grid = W.VBox([self.header])
         self.grid.add_class("depara-grid")
-        self.only_pending.observe(lambda _: self._filters_changed(), names="value")
-        self.max_score.observe(lambda _: self._filters_changed(), names="value")
+        self._build_bulk()
+        self.only_pending.observe(lambda _: self.refresh(), names="value")
+        self.max_score.observe(lambda _: self.refresh(), names="value")
         self.previous_button.on_click(lambda _: self.go_to_page(self.page - 1))
         self.next_button.on_click(lambda _: self.go_to_page(self.page + 1))
         self.save_button.on_click(lambda _: self.save())
         self.widget = W.VBox(
             [
-                W.HBox([self.counts_html, self.only_pending, self.max_score]),
+                self.counts_html,
+                W.HBox([self.only_pending, self.max_score]),
+                self.bulk_box,
                 self.grid,
                 W.HBox([self.previous_button, self.page_label, self.next_button]),
                 W.HBox([self.save_button, self.status]),
@@ -241,17 +222,43 @@ class DeparaEditor:
         self.widget.add_class("depara-editor")
         self.refresh()
 
+    def _build_bulk(self) -> None:
+        self.bulk_rule = W.Dropdown(options=[(label, n) for n, (label, _) in enumerate(BULK_RULES)], value=0,
+                                    description="Confirmar em lote:", style={"description_width": "initial"},
+                                    layout=W.Layout(width="330px"))  # fmt: skip
+        self.bulk_rule.add_class("depara-bulk-rule")
+        self.bulk_score = W.BoundedIntText(value=DEFAULT_BULK_SCORE, min=0, max=100, layout=W.Layout(width="70px"))
+        self.bulk_score.add_class("depara-bulk-score")
+        self.bulk_preview_button = W.Button(description="Ver quantos", icon="search", layout=W.Layout(width="auto"))
+        self.bulk_preview_button.add_class("depara-bulk-preview")
+        self.bulk_confirm_button = W.Button(description="Confirmar", button_style="success", icon="check",
+                                            disabled=True, layout=W.Layout(width="auto"))  # fmt: skip
+        self.bulk_confirm_button.add_class("depara-bulk-confirm")
+        self.undo_button = W.Button(description="Desfazer", icon="undo", disabled=True, layout=W.Layout(width="auto"))
+        self.undo_button.add_class("depara-undo")
+        self.bulk_message = W.HTML()
+        self.bulk_message.add_class("depara-bulk-message")
+        self.bulk_rule.observe(lambda _: self._bulk_changed(), names="value")
+        self.bulk_score.observe(lambda _: self._bulk_changed(), names="value")
+        self.bulk_preview_button.on_click(lambda _: self.preview_bulk())
+        self.bulk_confirm_button.on_click(lambda _: self.confirm_bulk())
+        self.undo_button.on_click(lambda _: self.undo())
+        self.bulk_box = W.VBox(
+            [
+                W.HBox([self.bulk_rule, self.bulk_score, self.bulk_preview_button, self.bulk_confirm_button,
+                        self.undo_button]),
+                self.bulk_message,
+            ]
+        )  # fmt: skip
+
     def row(self, i: int) -> W.HBox:
         """The widgets of row ``i`` (built the first time it is shown)."""
         if i in self._row_cache:
             return self._row_cache[i]
-        cands = self.records[i]["candidates"]
-        best = cands[0] if cands else None
-        dd = W.Dropdown(options=self._options(i), value=None, layout=W.Layout(width="28%"))
-        if self.choice[i] is not None:
-            dd.value = self.targets.index(self.choice[i])
+        best = self.state.top(i)
+        dd = W.Dropdown(options=self._options(i), value=self._dropdown_value(i), layout=W.Layout(width="26%"))
         dd.add_class("depara-choice")
-        ok = W.Checkbox(value=self.confirmed[i], indent=False, layout=self._small)
+        ok = W.Checkbox(value=self.state.mapped(i), indent=False, layout=self._small)
         ok.add_class("depara-confirmed")
         dd.observe(lambda change, i=i: self._on_choice(i, change["new"]), names="value")
         ok.observe(lambda change, i=i: self._on_confirm(i, change["new"]), names="value")
@@ -260,7 +267,7 @@ class DeparaEditor:
                 W.Label(_label(self.sources[i]), layout=self._cell),
                 W.Label(best["label"] if best else "(sem sugestão)", layout=self._cell),
                 W.Label(f"{best['score']:.0f}" if best else "", layout=self._small),
-                W.Label(best["reason"] if best else "", layout=self._small),
+                W.Label(reason_label(best["reason"]) if best else "", layout=W.Layout(width="10%")),
                 dd,
                 ok,
             ]
@@ -269,27 +276,110 @@ class DeparaEditor:
         self._row_cache[i] = row
         return row
 
-    def _on_choice(self, i: int, value: int | None) -> None:
-        self.choice[i] = None if value is None else self.targets[value]
-        self.method[i] = "manual" if value is not None else ""
-        self.score[i] = math.nan
-        self.confirmed[i] = value is not None
-        if self.checks[i].value != self.confirmed[i]:
-            self.checks[i].value = self.confirmed[i]
+    def _dropdown_value(self, i: int) -> int:
+        chosen = self.state.rows[i].choice
+        return _PENDING_VALUE if chosen is None else self._target_index[chosen]
+
+    @contextlib.contextmanager
+    def _syncing(self) -> Iterator[None]:
+        """Set widget values from the state without their handlers changing the state back."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+
+    def _sync_rows(self) -> None:
+        with self._syncing():
+            for i, row in self._row_cache.items():
+                dd, ok = row.children[4], row.children[5]
+                value = self._dropdown_value(i)
+                if value not in {v for _, v in dd.options}:
+                    dd.options = self._options(i)
+                dd.value = value
+                ok.value = self.state.mapped(i)
+        self.undo_button.disabled = not self.state.history
         self._update_counts()
+
+    def _on_choice(self, i: int, value: int) -> None:
+        if self._quiet:
+            return
+        self.state.choose(i, None if value == _PENDING_VALUE else self.targets[value])
+        self._after_change()
 
     def _on_confirm(self, i: int, value: bool) -> None:
-        self.confirmed[i] = bool(value) and self.choice[i] is not None
-        if self.checks[i].value != self.confirmed[i]:
-            self.checks[i].value = self.confirmed[i]
-        self._update_counts()
+        if self._quiet:
+            return
+        self.state.confirm(i, value)
+        self._after_change()
 
+    def _after_change(self) -> None:
+        self._pending_bulk = None
+        self.bulk_confirm_button.disabled = True
+        self.bulk_confirm_button.description = "Confirmar"
+        self._sync_rows()
+
+    # -- bulk actions and undo -------------------------------------------------------------
+    def bulk_rule_value(self) -> BulkRule:
+        """The rule set in the bulk widgets."""
+        _, reason = BULK_RULES[self.bulk_rule.value]
+        return BulkRule(reason=reason) if reason else BulkRule(min_score=float(self.bulk_score.value))
+
+    def _bulk_changed(self) -> None:
+        self.bulk_score.disabled = BULK_RULES[self.bulk_rule.value][1] is not None
+        self._pending_bulk = None
+        self.bulk_confirm_button.disabled = True
+        self.bulk_confirm_button.description = "Confirmar"
+        self.bulk_message.value = ""
+
+    def preview_bulk(self) -> int:
+        """Say how many pending rows the bulk rule would confirm; arm the confirm button."""
+        rule = self.bulk_rule_value()
+        rows = self.state.bulk_rows(rule)
+        self._pending_bulk = (rule, rows)
+        if not rows:
+            self.bulk_message.value = f"Nenhuma sugestão pendente com {html.escape(rule.describe())}."
+            self.bulk_confirm_button.disabled = True
+            return 0
+        by_reason: dict[str, int] = {}
+        for i in rows:
+            label = reason_label(self.state.top(i)["reason"])
+            by_reason[label] = by_reason.get(label, 0) + 1
+        parts = ", ".join(f"{n} por {label}" for label, n in sorted(by_reason.items()))
+        self.bulk_message.value = (
+            f"<b>{len(rows)}</b> sugestões pendentes com {html.escape(rule.describe())} ({html.escape(parts)}). "
+            f"Clique em <b>Confirmar {len(rows)}</b> para aceitá-las; <b>Desfazer</b> volta atrás."
+        )
+        self.bulk_confirm_button.description = f"Confirmar {len(rows)}"
+        self.bulk_confirm_button.disabled = False
+        return len(rows)
+
+    def confirm_bulk(self) -> int:
+        """Confirm the rows shown by :meth:`preview_bulk` (nothing before a preview)."""
+        if self._pending_bulk is None:
+            self.bulk_message.value = "Clique em <b>Ver quantos</b> antes de confirmar."
+            return 0
+        rule, rows = self._pending_bulk
+        done = self.state.confirm_rows(rows, rule)
+        self._after_change()
+        self.bulk_message.value = f"{done} sugestões confirmadas ({html.escape(rule.describe())})."
+        if self.only_pending.value:
+            self.refresh()
+        return done
+
+    def undo(self) -> bool:
+        """Undo the last change (a choice, a tick or a bulk confirmation)."""
+        done = self.state.undo()
+        self._after_change()
+        self.bulk_message.value = "Última alteração desfeita." if done else "Nada para desfazer."
+        return done
+
+    # -- paging and filters ----------------------------------------------------------------
     def visible(self) -> list[int]:
         """Indices of the rows the filters let through (all pages)."""
         out = []
         for i, r in enumerate(self.records):
-            pending = not (self.choice[i] is not None and self.confirmed[i])
-            if self.only_pending.value and not pending:
+            if self.only_pending.value and self.state.mapped(i):
                 continue
             if float(r["score"]) > self.max_score.value:
                 continue
@@ -298,7 +388,7 @@ class DeparaEditor:
 
     def shown(self) -> list[int]:
         """Indices of the rows on the current page."""
-        return [i for i in self._visible[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE]]
+        return list(self._visible[self.page * PAGE_SIZE : (self.page + 1) * PAGE_SIZE])
 
     def go_to_page(self, page: int) -> None:
         pages = max(1, math.ceil(len(self._visible) / PAGE_SIZE))
@@ -309,9 +399,6 @@ class DeparaEditor:
         self.next_button.disabled = self.page >= pages - 1
         self._update_counts()
 
-    def _filters_changed(self) -> None:
-        self.refresh()
-
     def refresh(self) -> None:
         """Apply the filters (back to page 1) and update the counters."""
         self._visible = self.visible()
@@ -321,13 +408,14 @@ class DeparaEditor:
         c = self.counts()
         self.counts_html.value = (
             f"<b>Mapeados:</b> {c['mapeados']} &nbsp; <b>Pendentes:</b> {c['pendentes']} &nbsp; "
-            f"<b>Total:</b> {c['total']} &nbsp; (filtro: {len(self._visible)})"
+            f"<b>Pré-aceitos:</b> {c['pre_aceitos']} &nbsp; <b>Total:</b> {c['total']} &nbsp; "
+            f"(na tela: {len(self._visible)})"
         )
 
     def save(self, *, reviewer: str | None = None) -> Path:
         """Write the table, validate it, and show the summary (in Portuguese)."""
         from kit.depara.table import save_table
-        from kit.depara.validate import summary, validate
+        from kit.depara.validate import summary_text, validate
 
         if not self.channel:
             self.status.value = "<b>Escolha o canal antes de salvar.</b>"
@@ -339,7 +427,7 @@ class DeparaEditor:
         c = self.counts()
         text = f"Salvo em <code>{html.escape(str(path))}</code>: {c['mapeados']} mapeados, {c['pendentes']} pendentes."
         if len(problems):
-            text += " Problemas: " + ", ".join(f"{k}: {v}" for k, v in summary(problems).items())
+            text += " Problemas: " + html.escape(summary_text(problems)) + "."
         else:
             text += " Nenhum problema na validação."
         self.status.value = text
@@ -367,7 +455,7 @@ class _OnDemand:
 
 
 class ListsLoader:
-    """Two upload widgets (ERP list, channel list) that hand saved files to a callback.
+    """Two upload buttons (ERP list, channel list) that hand the saved files to a callback.
 
     Args:
         on_load: called with ``(erp_path, channel_path)`` once both files are in.
@@ -379,9 +467,12 @@ class ListsLoader:
         self.on_load = on_load
         self._directory = Path(directory) if directory else None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
-        self.erp = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do ERP")
-        self.channel = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do canal")
-        self.button = W.Button(description="Usar arquivos enviados")
+        wide = W.Layout(width="auto", min_width="220px")
+        self.erp = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do ERP",
+                                icon="upload", button_style="info", layout=wide)  # fmt: skip
+        self.channel = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do canal",
+                                    icon="upload", button_style="info", layout=wide)  # fmt: skip
+        self.button = W.Button(description="Usar arquivos enviados", icon="check", layout=W.Layout(width="auto"))
         self.button.add_class("depara-upload")
         self.message = W.HTML()
         self.button.on_click(lambda _: self.load())

@@ -177,13 +177,7 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
         expected = np.where(has, suggestion + " (" + how + ")", f"SKU presente {where}")
         base = f"SKU {OF_SIDE[side]} não existe {where}"
         if side == "erp":
-            sev = np.where(has, BLOQUEIO, AVISO)
-            tail = np.where(
-                has,
-                ": o mesmo produto parece estar na loja sob o SKU " + suggestion + " (" + how + "); "
-                "corrija o SKU na loja ou no ERP, senão o anúncio será duplicado",
-                ": o produto não será sincronizado até ser anunciado no canal",
-            )
+            sev, tail = _to_create(ctx, rows, has, suggestion, how)
         else:
             sev = np.full(len(rows), BLOQUEIO, dtype=object)
             tail = np.where(
@@ -191,6 +185,14 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
                 ": parece ser o SKU " + suggestion + " do ERP (" + how + "); corrija o SKU de um dos lados",
                 ": o ERP não controlará o estoque deste anúncio (risco de vender sem estoque)",
             )
+        if side == "store" and ctx.assortment is not None:
+            outside = rows["sku"].isin(set(ctx.erp_all["sku"])).to_numpy()
+            sev = np.where(outside, AVISO, sev)
+            base = np.where(outside, "Anúncio fora do sortimento do canal", base)
+            tail = np.where(
+                outside, ": o SKU existe no ERP mas não está no sortimento deste canal; inclua-o no sortimento "
+                "(kit assortment set) ou pause o anúncio no canal", tail,
+            )  # fmt: skip
         frames.append(
             make_findings(
                 "sku_coverage", sev, sku=rows["sku"], field=f"{side}.sku", value=rows["sku"],
@@ -198,6 +200,31 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
             )
         )  # fmt: skip
     return concat_findings(frames)
+
+
+def _to_create(ctx: GoliveContext, rows: pd.DataFrame, has: np.ndarray, suggestion: np.ndarray, how: np.ndarray):
+    """Severity and message tail of ERP SKUs without a listing: "a criar", or why they cannot be created.
+
+    A SKU the store seems to hold under another SKU is a blocker (a duplicate listing otherwise). The
+    others are "a criar" (info, in the first-sync preview) when the products job can create them; when
+    it cannot, a blocker if the channel has an assortment (the company said the SKU belongs there),
+    else a warning as before assortments existed.
+    """
+    from kit.golive.creation import creation_plan
+
+    plan = creation_plan(ctx, list(rows["sku"]))
+    can = plan["can_create"].to_numpy(dtype=bool)
+    reason = plan["reason"].to_numpy(dtype=object)
+    blocked = BLOQUEIO if ctx.assortment is not None else AVISO
+    sev = np.where(has, BLOQUEIO, np.where(can, INFO, blocked))
+    tail = np.where(
+        has,
+        ": o mesmo produto parece estar na loja sob o SKU " + suggestion + " (" + how + "); "
+        "corrija o SKU na loja ou no ERP, senão o anúncio será duplicado",
+        np.where(can, ": a criar pela sincronização de produtos (kit sync products)",
+                 ": não pode ser criado pela sincronização de produtos: " + reason),
+    )  # fmt: skip
+    return sev, tail
 
 
 def _suggest(
@@ -743,10 +770,13 @@ def first_sync_preview(ctx: GoliveContext) -> dict[str, Any]:
     """What switching on would change on the channel (ERP values pushed over the store's).
 
     Returns:
-        ``{"stock_updates", "price_updates", "to_zero", "price_drops"}``: two
-        counts and two DataFrames (``to_zero``: listings whose stock would go to
-        zero; ``price_drops``: price decreases sorted by drop %, largest first,
-        with ``drop_pct``).
+        ``{"stock_updates", "price_updates", "to_zero", "price_drops", "to_create",
+        "cannot_create", "product_updates"}``: counts and DataFrames (``to_zero``:
+        listings whose stock would go to zero; ``price_drops``: price decreases
+        sorted by drop %, largest first, with ``drop_pct``; ``to_create`` /
+        ``cannot_create``: ERP SKUs without a listing the products job would
+        create / cannot create, with the reason; ``product_updates``: listings whose
+        content the products job would update).
     """
     if "preview" in ctx.cache:
         return ctx.cache["preview"]
@@ -764,9 +794,34 @@ def first_sync_preview(ctx: GoliveContext) -> dict[str, Any]:
         "price_updates": int(price_change.sum()),
         "to_zero": to_zero.reset_index(drop=True),
         "price_drops": drops,
+        **_creation_preview(ctx),
     }
     ctx.cache["preview"] = preview
     return preview
+
+
+def _creation_preview(ctx: GoliveContext) -> dict[str, Any]:
+    from kit.golive.creation import creation_plan
+
+    k = keys(ctx)
+    in_store = np.zeros(k["n_sku"], dtype=bool)
+    in_store[k["store"].sku[k["store"].keyed]] = True
+    erp = keyed(ctx, "erp")
+    missing = erp[~in_store[k["erp"].sku[k["erp"].keyed]]]
+    plan = creation_plan(ctx, list(missing["sku"]))
+    cls_update = _can_update(ctx)
+    can = plan["can_create"].to_numpy(dtype=bool)
+    return {
+        "to_create": plan.loc[can, ["sku"]].reset_index(drop=True),
+        "cannot_create": plan.loc[~can, ["sku", "reason"]].reset_index(drop=True),
+        "product_updates": int(len(matched(ctx))) if cls_update else 0,
+    }
+
+
+def _can_update(ctx: GoliveContext) -> bool:
+    from kit.connectors import connector_class
+
+    return bool(connector_class(ctx.channel_type.name).publish_update)
 
 
 @register_check("first_sync")
@@ -783,7 +838,18 @@ def check_first_sync(ctx: GoliveContext) -> pd.DataFrame:
                 f"A primeira sincronização enviará {pv['price_updates']} atualizações de preço",
                 f"{len(pv['to_zero'])} anúncios ficarão com estoque zero",
             ],
-        )
+        ),
+        make_findings(
+            "first_sync", INFO, field="preview.products",
+            value=[str(len(pv["to_create"])), str(pv["product_updates"]), str(len(pv["cannot_create"]))],
+            expected="", message=[
+                f"A sincronização de produtos criará {len(pv['to_create'])} anúncios",
+                f"A sincronização de produtos atualizará até {pv['product_updates']} anúncios "
+                "(só os que mudaram no ERP)",
+                f"{len(pv['cannot_create'])} SKUs do sortimento sem anúncio não podem ser criados "
+                "(motivos na verificação de cobertura de SKUs)",
+            ],
+        ),
     ]  # fmt: skip
     big = pv["price_drops"][pv["price_drops"]["drop_pct"] > guard]
     if len(big):

@@ -97,6 +97,9 @@ class GoliveContext:
         trust_reader_counts: ``erp``/``store`` come unmodified from
             :func:`read_products` (see :func:`prepare_products`): spares a scan
             per column. Leave it False for frames changed after reading.
+        assortment: the ERP SKUs that belong on the channel (:mod:`kit.assortment`);
+            ``None`` = the whole ERP catalogue. ERP SKUs outside it produce no
+            finding (``erp`` keeps the assortment only, ``erp_all`` everything).
     """
 
     erp: pd.DataFrame
@@ -113,10 +116,17 @@ class GoliveContext:
     connector: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
     trust_reader_counts: bool = False
+    assortment: set[str] | None = None
+    erp_all: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         self.erp = prepare_products(self.erp, ERP_COLUMNS, trust_counts=self.trust_reader_counts)
         self.store = prepare_products(self.store, STORE_COLUMNS, trust_counts=self.trust_reader_counts)
+        self.erp_all = self.erp
+        if self.assortment is not None:
+            attrs = dict(self.erp.attrs)
+            self.erp = self.erp[self.erp["sku"].isin(self.assortment).to_numpy()].reset_index(drop=True)
+            self.erp.attrs.update(attrs)
         if self.company is None and self.channel is not None:
             self.company = self.channel.company
         if self.mappings_channel is None and self.channel is not None:

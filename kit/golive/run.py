@@ -255,6 +255,7 @@ def run_golive(
                     row = {"item": entry["item"], "by": entry["by"], "at": entry.get("at") or now_iso()}
                 got[entry["item"]] = dict(row, confirmed=True)
         value_lists = load_value_lists(values_dir, ctype.depara_kinds) if values_dir else None
+        assortment = _assortment(erp, ch, parameters)
         ctx = GoliveContext(
             erp=erp,
             store=store,
@@ -269,6 +270,7 @@ def run_golive(
             value_lists=value_lists,
             connector=connector,
             trust_reader_counts=True,  # erp (and store, from a file) straight from read_products
+            assortment=assortment,
         )
         timings: dict[str, float] = {"load": time.perf_counter() - t0}
         findings = sort_findings(run_checks(ctx, timings=timings))
@@ -307,6 +309,19 @@ def run_golive(
         raise
 
 
+def _assortment(erp: pd.DataFrame, channel: Any, parameters: dict[str, Any]) -> set[str] | None:
+    """The channel's assortment (kit.assortment); ``None`` when it has none (the whole catalogue)."""
+    if channel is None:
+        return None
+    from kit.assortment import resolve
+
+    result = resolve(erp, channel)
+    if not (result.has_rules or result.has_column):
+        return None
+    parameters["assortment"] = result.counts()
+    return result.skus
+
+
 def _summary(run: GoliveRun) -> dict[str, Any]:
     counts = run.counts
     return {
@@ -340,4 +355,6 @@ def write_findings_xlsx(run: GoliveRun) -> Path:
         preview = first_sync_preview(run.ctx)
         preview["price_drops"].head(XLSX_MAX_ROWS).to_excel(xl, sheet_name="Quedas de preço", index=False)
         preview["to_zero"].head(XLSX_MAX_ROWS).to_excel(xl, sheet_name="Estoque zero", index=False)
+        preview["to_create"].head(XLSX_MAX_ROWS).to_excel(xl, sheet_name="A criar", index=False)
+        preview["cannot_create"].head(XLSX_MAX_ROWS).to_excel(xl, sheet_name="Não podem ser criados", index=False)
     return path

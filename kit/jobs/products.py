@@ -1,104 +1,220 @@
-"""``products``: the SKU binding table, and listing updates where the channel allows.
+"""``products``: create the listings the channel's assortment needs, update the ones that changed.
 
-Every run refreshes the binding table (ERP SKU <-> channel id <-> variation)
-from ``list_listings()`` and compares it with the ERP's product export:
+Every run (see ``docs/publishing.md``):
 
-* ERP SKUs with a listing are bound; their title/description/attributes/images
-  are pushed through ``connector.update_products(items)`` when the connector
-  has such a method, only when they changed since the last push (kind
-  ``product`` in the state store);
-* ERP SKUs without a listing would need a listing created
-  (``connector.create_products``); where the connector has no such method the
-  report says so, SKU by SKU;
-* listings whose SKU is not in the ERP are reported.
+1. reads the ERP products export and the channel's assortment (:mod:`kit.assortment`):
+   SKUs outside it are left alone;
+2. refreshes the binding table (ERP SKU <-> channel id <-> variation) from
+   ``list_listings()`` and reports listings outside the assortment;
+3. polls what the last run left ``pending`` (never re-sent while pending);
+4. builds a :class:`~kit.connectors.model.ProductItem` per assortment SKU, with
+   category and attributes through de-para (:mod:`kit.publish_items`): unbound
+   SKUs are creates, bound SKUs whose content fingerprint changed since the
+   last applied publish are updates;
+5. publishes them through ``connector.publish`` (which looks every SKU up on
+   the channel before creating it: never a duplicate listing) and records each
+   binding and fingerprint as soon as its result arrives.
 
-``params={"export_bindings": "file.csv"}`` (``kit sync products
---export-bindings FILE``) writes the binding table as CSV.
+Each item ends applied, held (the report says what to fix), failed (the
+channel's reason), pending or skipped. A second run with no ERP change creates
+nothing and sends no update. ``params={"export_bindings": "file.csv"}``
+(``kit sync products --export-bindings FILE``) writes the binding table as CSV.
+
+Crash tests set ``KIT_PRODUCTS_KILL_POINT=<point>:<n>`` (``after_created``: the
+channel said "created" and the kit has not recorded it yet; ``after_recorded``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import os
+import signal
+import threading
 import time
 from typing import Any
 
-from kit.errors import KitError
-from kit.jobs.core import JobContext, batched, item_results, iter_rows, register_job
+from kit.jobs.core import JobContext, iter_rows, register_job
 
-__all__ = ["PRODUCT_FIELDS"]
+__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
 
-PRODUCT_FIELDS = ("title", "description", "brand", "category", "ean", "image_urls", "color", "size")
+KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
+STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
+_hits: dict[str, int] = {}
+_STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
 
-def _fingerprint(row: dict[str, Any]) -> str:
-    data = {k: None if row.get(k) is None else str(row.get(k)) for k in PRODUCT_FIELDS}
-    return hashlib.sha1(json.dumps(data, sort_keys=True).encode()).hexdigest()
+def failpoint(name: str) -> None:
+    """Crash-test hook: SIGKILL this process the n-th time ``name`` is reached (``KIT_PRODUCTS_KILL_POINT``)."""
+    spec = os.environ.get(KILL_ENV)
+    if not spec:
+        return
+    point, _, nth = spec.partition(":")
+    if point == name:
+        _hits[name] = _hits.get(name, 0) + 1
+        if _hits[name] >= int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
 
 
 @register_job("products")
 def run_products(ctx: JobContext) -> None:
+    from kit.assortment import resolve
     from kit.jobs.erp import read_erp
     from kit.jobs.settings import erp_dir
 
     frame = read_erp(erp_dir(ctx.ws, ctx.name), "products", ctx.name)
     source = (frame.attrs.get("source") or {}).get("file")
-    rows = {str(r["sku"]).strip(): r for r in iter_rows(frame) if r.get("sku")}
+    assortment = resolve(frame, ctx.channel)
+    wanted = assortment.skus
+    rows = {str(r["sku"]).strip(): r for r in iter_rows(frame) if r.get("sku") and str(r["sku"]).strip() in wanted}
     listings = ctx.connector.list_listings()
     n = ctx.state.replace_bindings(iter_rows(listings))
-    bindings = ctx.state.bindings()
+    bindings = _bindings(ctx)
+    outside = sorted(s for s in bindings if s not in rows)
     bound = sorted(s for s in rows if s in bindings)
     missing = sorted(s for s in rows if s not in bindings)
-    orphans = sorted(s for s in bindings if s not in rows)
     ctx.summary.extra.update(
-        {"erp_file": source, "erp_skus": len(rows), "listings": n, "bound": len(bound), "orphans": orphans[:200]}
-    )
+        {"erp_file": source, "erp_skus": int(len(frame)), "assortment": len(rows), "listings": n,
+         "bound": len(bound), "to_create": len(missing), "outside_assortment": outside[:200],
+         "orphans": outside[:200], "assortment_counts": assortment.counts()}
+    )  # fmt: skip
     ctx.summary.note(
-        f"Arquivo do ERP: {source}. {len(rows)} SKUs no ERP, {n} anúncios no canal: "
-        f"{len(bound)} vinculados, {len(missing)} sem anúncio, {len(orphans)} anúncios sem SKU no ERP."
+        f"Arquivo do ERP: {source}. {len(frame)} SKUs no ERP, {len(rows)} no sortimento do canal; {n} anúncios no "
+        f"canal: {len(bound)} vinculados, {len(missing)} a criar, {len(outside)} anúncios fora do sortimento."
     )
     export = ctx.params.get("export_bindings")
     if export:
         count = ctx.state.export_bindings(export)
         ctx.summary.note(f"Tabela de vínculos exportada: {export} ({count} linhas).")
+    if not callable(getattr(ctx.connector, "publish", None)):
+        _unsupported(ctx, bound, missing)
+        return
+    _poll_pending(ctx)
+    _publish(ctx, rows, bindings, bound, missing)
 
-    c = ctx.connector
-    create = getattr(c, "create_products", None)
-    update = getattr(c, "update_products", None)
+
+def _bindings(ctx: JobContext) -> dict[str, dict[str, Any]]:
+    """Bindings from the channel's listings, plus listings this job created since (not listed yet)."""
+    out = {sku: rows[0] for sku, rows in ctx.state.bindings().items()}
+    for sku, ref in ctx.ws.states.get_all(ctx.name, STATE_LISTING).items():
+        if ref and sku not in out:
+            out[sku] = ref
+    return out
+
+
+def _unsupported(ctx: JobContext, bound: list[str], missing: list[str]) -> None:
     for sku in missing:
-        reason = "sem anúncio no canal" + ("" if create else "; criação de anúncio pela API não suportada")
-        ctx.summary.add("skipped", sku, reason)
-    if not update:
+        ctx.summary.add("skipped", sku, "sem anúncio no canal; criação de anúncio pela API não suportada")
+    ctx.summary.skipped += len(bound)
+    ctx.summary.note(
+        "Este conector não cria nem atualiza anúncios pela API: somente a tabela de vínculos foi atualizada."
+    )
+    ctx.summary.extra["unsupported"] = ["update_products", "create_products"]
+
+
+def _poll_pending(ctx: JobContext) -> None:
+    pending = {k: v for k, v in ctx.ws.states.get_all(ctx.name, STATE_PENDING).items() if v}
+    if not pending:
+        return
+    results = ctx.connector.poll_publish(dict(pending)) or []
+    recorder = _Recorder(ctx, {})
+    for result in results:
+        recorder.record_polled(result)
+    still = sorted(set(pending) - {r.sku for r in results if r.status != "pending"})
+    if still:
+        ctx.summary.note(f"{len(still)} itens ainda pendentes no canal (consultados de novo na próxima execução).")
+
+
+def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], missing: list[str]) -> None:
+    from kit.publish_items import fingerprint, load_translators, product_item
+
+    conn = ctx.connector
+    if not conn.publish_update:
         ctx.summary.skipped += len(bound)
-        ctx.summary.note(
-            "Este conector não atualiza título/descrição/atributos/imagens pela API: "
-            "somente a tabela de vínculos foi atualizada."
-        )
-        ctx.summary.extra["unsupported"] = ["update_products"] + ([] if create else ["create_products"])
-        return
-    last = ctx.ws.states.get_all(ctx.name, "product")
-    changed = [s for s in bound if ctx.full or last.get(s) != _fingerprint(rows[s])]
-    ctx.summary.skipped += len(bound) - len(changed)
+        ctx.summary.note(f"{conn.label} não atualiza anúncios pela API: somente a tabela de vínculos foi atualizada.")
+        ctx.summary.extra.setdefault("unsupported", []).append("update_products")
+        bound = []
+    if not conn.publish_create:
+        for sku in missing:
+            reason = conn.publish_unsupported or "criação de anúncio pela API não suportada"
+            ctx.summary.add("skipped", sku, f"sem anúncio no canal; {reason}")
+        ctx.summary.extra.setdefault("unsupported", []).append("create_products")
+        missing = []
+    translators = load_translators(ctx.name)
+    pending = {k for k, v in ctx.ws.states.get_all(ctx.name, STATE_PENDING).items() if v}
+    last = ctx.ws.states.get_all(ctx.name, STATE_FINGERPRINT)
+    items, prints = [], {}
+    for sku in missing + bound:
+        if sku in pending:
+            ctx.summary.add("skipped", sku, "aguardando o canal (pendente): consultado na próxima execução")
+            continue
+        item = product_item(rows[sku], translators, bindings.get(sku))
+        prints[sku] = fingerprint(item)
+        if item.bound and not ctx.full and last.get(sku) == prints[sku]:
+            ctx.summary.skipped += 1  # unchanged since the last applied publish
+            continue
+        items.append(item)
     if ctx.max_items:
-        changed = changed[: ctx.max_items]
+        ctx.summary.skipped += max(0, len(items) - ctx.max_items)
+        items = items[: ctx.max_items]
+    creates = sum(1 for i in items if not i.bound)
+    ctx.summary.extra.update({"sent_creates": creates, "sent_updates": len(items) - creates})
     if ctx.dry_run:
-        for sku in changed:
-            ctx.summary.add("skipped", sku, "simulação: o anúncio seria atualizado")
+        for item in items:
+            what = "o anúncio seria atualizado" if item.bound else "o anúncio seria criado"
+            ctx.summary.add("skipped", item.sku, f"simulação: {what}")
         return
-    batches = list(batched(changed, ctx.batch_size))
-    for i, skus in enumerate(batches, 1):
-        t0 = time.monotonic()
-        items = [
-            dict(rows[s], channel_id=b["channel_id"], variation_id=b["variation_id"]) for s in skus for b in bindings[s]
-        ]
-        try:
-            result = update(items)
-            outcome = {sku: (st, why) for sku, st, why in item_results(result)}
-        except KitError as exc:
-            outcome = {s: ("failed", exc.message) for s in skus}
-        applied = [s for s in skus if outcome.get(s, ("failed",))[0] == "applied"]
-        for s in skus:
-            st, why = outcome.get(s, ("failed", "sem resultado do canal"))
-            ctx.summary.add(st if st in ("applied", "failed", "skipped") else "failed", s, why)
-        ctx.ws.states.put_many(ctx.name, "product", [(s, _fingerprint(rows[s])) for s in applied])
-        ctx.log_batch(i, len(batches), len(skus), len(applied), len(skus) - len(applied), time.monotonic() - t0)
+    t0 = time.monotonic()
+    recorder = _Recorder(ctx, prints)
+    report = ctx.connector.publish(items, on_result=recorder)
+    report.assert_accounted(items)
+    counts = report.counts
+    ctx.summary.requests += len(items)
+    ctx.log_batch(1, 1, len(items), counts["applied"], counts["failed"], time.monotonic() - t0)
+    ctx.summary.note(
+        "Publicação: " + ", ".join(f"{n} {_STATUS_PT[s]}" for s, n in counts.items() if n)
+        + f" ({len(report.created())} anúncios criados)." if items else "Nada a publicar: nenhuma mudança."
+    )  # fmt: skip
+
+
+class _Recorder:
+    """Records each publish result as it arrives (bindings first: a crash must not lose a created listing)."""
+
+    def __init__(self, ctx: JobContext, prints: dict[str, str]) -> None:
+        self.ctx = ctx
+        self.prints = prints
+        self.lock = threading.Lock()
+
+    def __call__(self, item: Any, result: Any) -> None:
+        with self.lock:
+            self._record(result, self.prints.get(item.sku))
+
+    def record_polled(self, result: Any) -> None:
+        with self.lock:
+            self._record(result, None, polled=True)
+
+    def _record(self, result: Any, print_: str | None, *, polled: bool = False) -> None:
+        ctx, states = self.ctx, self.ctx.ws.states
+        sku, status = result.sku, result.status
+        if status == "applied":
+            if result.action == "create":
+                failpoint("after_created")
+            ref = {"channel_id": result.channel_id, "variation_id": result.variation_id,
+                   "product_id": result.product_id}  # fmt: skip
+            states.put_many(ctx.name, STATE_LISTING, [(sku, ref)])
+            if print_:
+                states.put_many(ctx.name, STATE_FINGERPRINT, [(sku, print_)])
+            if polled:
+                states.put_many(ctx.name, STATE_PENDING, [(sku, None)])
+            failpoint("after_recorded")
+            ctx.summary.add("applied", sku)
+        elif status == "pending":
+            states.put_many(ctx.name, STATE_PENDING, [(sku, result.token)])
+            if not polled:
+                ctx.summary.add("skipped", sku, f"enviado; aguardando o canal (pendente: {result.token})")
+        elif status == "held":
+            ctx.summary.add("held", sku, result.fix)
+        elif status == "failed":
+            if polled:
+                states.put_many(ctx.name, STATE_PENDING, [(sku, None)])
+            ctx.summary.add("failed", sku, result.reason)
+        else:
+            ctx.summary.add("skipped", sku, result.reason)

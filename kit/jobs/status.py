@@ -5,8 +5,8 @@ order with ``nfe_key``, ``invoice_number``, ``tracking_code``...). Each row give
 up to two events, sent in this order because channels refuse tracking before
 the invoice:
 
-    invoice   (order, NF-e key)        -> connector.send_invoice(...)
-    tracking  (order, tracking code)   -> connector.send_tracking(...)
+    invoice   (order, NF-e key)        -> connector.send_invoice(order, Invoice(...))
+    tracking  (order, tracking code)   -> connector.send_tracking(order, Shipment(...))
 
 ``status_ledger`` keeps every event the channel accepted; an event already
 there is never sent again, a refused one is retried on the next run.
@@ -58,12 +58,13 @@ def _xml(ctx: JobContext, folder: Path, row: dict[str, Any]) -> str | None:
 
 
 def _send(ctx: JobContext, folder: Path, ev: dict[str, Any]) -> None:
+    from kit.connectors.model import Invoice, Shipment
+
     r = ev["row"]
     c = ctx.connector
     if ev["event"] == "invoice":
         value = r.get("invoice_value")
-        c.send_invoice(
-            ev["order_id"],
+        invoice = Invoice(
             nfe_key=ev["value"],
             number=_s(r.get("invoice_number")),
             series=_s(r.get("invoice_series")) or None,
@@ -71,14 +72,16 @@ def _send(ctx: JobContext, folder: Path, ev: dict[str, Any]) -> None:
             value=float(value) if value is not None else None,
             xml=_xml(ctx, folder, r),
         )
+        c.send_invoice(ev["order_id"], invoice)
     else:
-        kw = {
-            "carrier": _s(r.get("carrier")),
-            "code": ev["value"],
-            "url": _s(r.get("tracking_url")) or None,
-            "service": _s(r.get("service")) or None,
-        }
-        c.send_tracking(ev["order_id"], invoice_number=_s(r.get("invoice_number")) or None, **kw)
+        shipment = Shipment(
+            carrier=_s(r.get("carrier")),
+            code=ev["value"],
+            url=_s(r.get("tracking_url")) or None,
+            service=_s(r.get("service")) or None,
+            invoice_number=_s(r.get("invoice_number")) or None,
+        )
+        c.send_tracking(ev["order_id"], shipment)
 
 
 @register_job("status")

@@ -11,8 +11,9 @@ A channel sandbox subclasses :class:`SandboxServer` and declares:
 * :meth:`SandboxServer.error_reply` (the channel's error body shape) and
   optionally :meth:`SandboxServer.rate_limited_reply`.
 
-The base does the rest: keep-alive HTTP/1.1, a token bucket answering 429 with
-``Retry-After`` past the configured rate, fault injection (:class:`Faults`,
+The base does the rest: keep-alive HTTP/1.1, a token bucket answering 429 past
+the channel's *published* limit (:mod:`kit.sandbox.limits`, with its source;
+``Retry-After`` only where the channel documents it), fault injection (:class:`Faults`,
 settable from Python or ``POST /__sandbox__/faults``), and a request log
 (``server.state.requests``) for tests.
 """
@@ -32,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from kit.connectors.ratelimit import TokenBucket
+from kit.sandbox.limits import PublishedLimit, SandboxBucket, published_limit
 
 __all__ = ["SandboxServer", "Faults", "SandboxState", "Request", "Reply", "route", "ADMIN_PREFIX"]
 
@@ -224,12 +225,14 @@ class SandboxServer:
         catalog: products (canonical columns) to serve; default ``generate_catalog(n_products, seed)``.
         orders: number of orders to generate, or a list of order dicts in the channel's shape.
         credentials: the keys the sandbox accepts (default :meth:`default_credentials`).
-        rate_limit: requests per second answered before 429 (``None`` = the type's limit);
-            a ``(per_second, burst)`` pair or a number.
+        rate_limit: requests per second answered before 429 (``None`` = the channel's published
+            limit, :attr:`SandboxServer.limit`); a ``(per_second, burst)`` pair or a number.
         n_products: size of the generated catalogue when ``catalog`` is not given.
     """
 
     type_name: ClassVar[str] = ""
+    #: the channel's documented limit (default: the row of :data:`kit.sandbox.limits.PUBLISHED_LIMITS`)
+    limit: ClassVar[PublishedLimit | None] = None
     _route_table: ClassVar[list[tuple[str, re.Pattern[str], str]]] = []
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -261,7 +264,7 @@ class SandboxServer:
         self.faults.update(seed=seed)
         self.credentials = dict(credentials or self.default_credentials())
         self.rate = self._rate(rate_limit)
-        self.bucket = TokenBucket(*self.rate)
+        self.bucket = SandboxBucket(*self.rate)
         self._request_seq = 0
         self._seq_lock = threading.Lock()
         self.log_bodies = True
@@ -300,7 +303,7 @@ class SandboxServer:
         """An error in the channel's body shape."""
         return Reply(status, {"message": message, "status": status})
 
-    def rate_bucket(self, req: Request) -> TokenBucket:
+    def rate_bucket(self, req: Request) -> SandboxBucket:
         """Hook: the token bucket this request counts against (default: one for the whole server).
 
         Channels with limits per endpoint + method (SkyHub) return one bucket per key.
@@ -312,7 +315,12 @@ class SandboxServer:
         return Reply(reply.status, b'{"truncated": [1, 2', reply.headers, "application/json")
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
-        return Reply(429, {"message": "Too Many Requests"} | {"status": 429}, {"Retry-After": str(retry_after)})
+        """The channel's 429; ``Retry-After`` only where the channel documents it (:attr:`limit`)."""
+        return Reply(429, {"message": "Too Many Requests", "status": 429}, self.retry_after_headers(retry_after))
+
+    def retry_after_headers(self, retry_after: int) -> dict[str, str]:
+        """``{"Retry-After": n}`` where the channel documents the header on its 429 answers, else nothing."""
+        return {"Retry-After": str(retry_after)} if self.published().retry_after else {}
 
     def channel_settings(self) -> dict[str, str]:
         """Channel settings that point a connector at this sandbox (e.g. the VTEX account)."""
@@ -361,22 +369,37 @@ class SandboxServer:
         """SKU -> the stock the sandbox holds (tests check that writes landed)."""
         raise NotImplementedError
 
-    def default_rate(self) -> tuple[float, float]:
-        from kit.channeltypes import get_type
+    def published(self) -> PublishedLimit:
+        """The channel's documented limit: :attr:`limit`, else its row in the published-limits table."""
+        return self.limit or published_limit(self.type_name)
 
-        limit = get_type(self.type_name).rate_limit
-        return float(limit.per_second), float(limit.burst)
+    def default_rate(self) -> tuple[float | None, float]:
+        """``(per_second, burst)`` of the published limit (``per_second`` ``None``: no limit)."""
+        limit = self.published()
+        return limit.per_second, float(limit.burst)
+
+    def cancel_order(self, order_id: str) -> None:
+        """Cancel an order on the channel side, as a buyer or the marketplace would after it was imported.
+
+        The change must show the way the channel's API shows it (a new status and
+        update stamp, a queue entry, a feed event...), so the orders job's
+        "cancelled after import" contract can be tested against the sandbox.
+        """
+        raise NotImplementedError(f"the {self.type_name} sandbox cannot cancel an order yet")
 
     # -- lifecycle -----------------------------------------------------------
-    def _rate(self, rate_limit: float | tuple[float, float] | None) -> tuple[float, float]:
+    def _rate(self, rate_limit: float | tuple[float, float] | None) -> tuple[float | None, float]:
         if rate_limit is None:
             return self.default_rate()
         if isinstance(rate_limit, tuple):
             return float(rate_limit[0]), float(rate_limit[1])
         return float(rate_limit), max(1.0, float(rate_limit))
 
-    def set_rate_limit(self, per_second: float, burst: float | None = None) -> None:
-        self.rate = (float(per_second), float(burst if burst is not None else max(1.0, per_second)))
+    def set_rate_limit(self, per_second: float | None, burst: float | None = None) -> None:
+        if per_second is None:
+            self.rate = (None, 1.0)
+        else:
+            self.rate = (float(per_second), float(burst if burst is not None else max(1.0, per_second)))
         self.bucket.configure(*self.rate)
 
     @property

@@ -1,36 +1,165 @@
 """Netshoes / Zattini sandbox: products and SKUs, stocks, prices, orders with shippings, shipping status.
 
-Follows ``../shared/channel-apis.md`` section 6: ``client_id`` + ``access_token``
-headers, 0-based ``page``/``size``, ``expand=items,shippings``, orders by
-``orderStartDate``/``orderEndDate``/``orderStatus``, status updates per
-shipping, and the plan limit (calls per minute; 429 past it). Body shapes
-marked 🟡 there are the sandbox's best reading. See ``docs/channels.md``.
+Written from the channel's documents, never from the connector
+(``../shared/channel-apis.md`` §6 and the sources it names):
+
+* the official swagger SDK ``netshoes/marketplace-api-sdk-php`` (models:
+  ``ProductResource``/``SkuResource`` with ``eanIsbn``, ``StockResource``
+  ``{country, available}``, ``PriceResource``, list envelopes ``{items, links}``
+  without a total, ``ErrorResource {type, description, notifications}``);
+* ``gpupo/netshoes-sdk`` fixtures captured from the API (orders carry
+  ``orderNumber``/``orderStatus``, dates as epoch milliseconds, shippings with
+  ``customer.address``, ``sender``, ``transport``, ``invoice``), its status flow
+  ``Created -> Approved -> Invoiced -> Shipped -> Delivered`` and the
+  per-status update paths ``PUT /orders/{n}/shippings/{code}/status/{status}``
+  (also in a 2026 integration that quotes the portal's swagger: invoiced
+  ``{number, line, key, issueDate}``, shipped ``{carrier, trackingNumber,
+  trackingLink, deliveredCarrierDate, estimatedDelivery}``, canceled
+  ``{reasonCancellationCode}``, "after invoiced the order does not cancel").
+
+A cancellation shows as ``orderStatus`` and the shipping's ``status`` turning
+``Canceled`` with a ``cancellationReason``; orders carry no update stamp, so
+nothing else changes (:meth:`NetshoesSandbox.cancel_order`). See ``docs/channels.md``.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
-from kit.sample import channel_values
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
+from kit.sandbox.util import epoch_ms, parse_date, recent_specs
 
-__all__ = ["NetshoesSandbox", "parse_date"]
+__all__ = ["NetshoesSandbox", "parse_date", "SHIPPING_FLOW", "render_order"]
 
+#: page size cap (a 2026 integration: "size max 50"; inferred)
 MAX_PAGE_SIZE = 50
+#: the order/shipping status flow (gpupo/netshoes-sdk README)
 SHIPPING_FLOW = ("Created", "Approved", "Invoiced", "Shipped", "Delivered")
+CANCELED = "Canceled"
+#: path segment of ``.../status/{segment}`` -> the status it sets, and the statuses it may follow
+TRANSITIONS = {
+    "approved": ("Approved", ("Created",)),
+    "invoiced": ("Invoiced", ("Approved",)),
+    "shipped": ("Shipped", ("Invoiced",)),
+    "delivered": ("Delivered", ("Shipped",)),
+    "canceled": (CANCELED, ("Created", "Approved")),  # "depois de faturado o pedido não cancela"
+}
+#: fields each status body must carry (the swagger resources named above)
+REQUIRED_FIELDS = {
+    "invoiced": ("number", "line", "key", "issueDate"),
+    "shipped": ("carrier", "trackingNumber"),
+    "delivered": ("deliveryDate",),
+    "canceled": ("reasonCancellationCode",),
+}
 
 
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+def _ms(value: str) -> int:
+    return epoch_ms(parse_date(value))
 
 
-def parse_date(value: str) -> datetime:
-    """An ISO date-time (``Z`` or offset; a bare date is midnight UTC)."""
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+def _items(spec: dict[str, Any], catalog: dict[str, dict[str, Any]], number: str, status: str) -> list[dict[str, Any]]:
+    """The spec's lines as Netshoes order items (``OrderItemResource``)."""
+    items = []
+    for k, it in enumerate(spec["items"], 1):
+        info = catalog.get(str(it["sku"]), {})
+        unit = round(float(it["unit_price"]), 2)
+        items.append(
+            {
+                "itemId": int(f"{number[-6:]}{k:02d}"),
+                "sku": str(it["sku"]),
+                "ean": info.get("ean") or "",
+                "name": info.get("name") or str(it["sku"]),
+                "brand": info.get("brand") or "",
+                "quantity": int(it["qty"]),
+                "grossUnitValue": unit,
+                "discountUnitValue": 0.0,
+                "netUnitValue": unit,
+                "totalGross": round(unit * int(it["qty"]), 2),
+                "status": status,
+            }  # fmt: skip
+        )
+    return items
+
+
+def render_order(spec: dict[str, Any], catalog: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A Netshoes order (``GET /orders/{n}?expand=shippings,items``) from a neutral order spec.
+
+    Args:
+        spec: one order of :func:`kit.sample.generate_orders` (``order_id``,
+            ``created_at``, ``status_raw``, ``carrier_raw``, ``service_raw``,
+            ``items``, ``buyer``, ``shipping_address``, ``shipping_cost``, ``total``).
+        catalog: SKU -> ``{"ean", "name", "brand"}`` to fill item details (optional).
+
+    Returns:
+        The order as the channel serves it: dates in epoch milliseconds, one
+        shipping (code ``<order>1``) holding the items, customer and transport.
+    """
+    catalog = catalog or {}
+    number = str(spec["order_id"])
+    status = str(spec["status_raw"])
+    placed = _ms(spec["created_at"])
+    items = _items(spec, catalog, number, status)
+    freight = round(float(spec.get("shipping_cost") or 0), 2)
+    goods = round(sum(i["totalGross"] for i in items), 2)
+    addr = spec.get("shipping_address") or {}
+    buyer = spec.get("buyer") or {}
+    shipping = {
+        "shippingCode": int(f"{number[-7:]}1"),
+        "status": status,
+        "freightAmount": freight,
+        "country": "BR",
+        "deliveryTime": 7,
+        "cancellationReason": "Solicitação do cliente" if status == CANCELED else None,
+        "customer": {
+            "document": buyer.get("document"),
+            "customerName": buyer.get("name"),
+            "recipientName": buyer.get("name"),
+            "address": {
+                "street": addr.get("street"),
+                "number": addr.get("number"),
+                "complement": "",
+                "neighborhood": "Centro",
+                "city": addr.get("city"),
+                "state": addr.get("state"),
+                "postalCode": addr.get("zipcode"),
+            },
+        },  # fmt: skip
+        "sender": {"supplierCnpj": "11222333000181", "sellerCode": 1434, "sellerName": "Loja Sandbox"},
+        "items": items,
+        "invoice": None,
+        "transport": {"carrier": spec.get("carrier_raw"), "deliveryService": spec.get("service_raw")},
+    }
+    return {
+        "orderNumber": number,
+        "originNumber": f"NS{number}",
+        "originSite": "NETSHOES",
+        "businessUnit": "NS",
+        "orderDate": placed,
+        "paymentDate": placed + 30 * 60_000,
+        "agreedDate": placed + 30 * 60_000,
+        "orderStatus": status,
+        "orderType": "Sale",
+        "totalQuantity": sum(i["quantity"] for i in items),
+        "devolutionRequested": False,
+        "exchangeRequested": False,
+        "totalGross": round(goods + freight, 2),
+        "totalDiscount": 0.0,
+        "totalFreight": freight,
+        "totalCommission": 0.0,
+        "totalNet": goods,
+        "shippings": [shipping],
+    }
+
+
+def _order_status(shippings: list[dict[str, Any]]) -> str:
+    """The order's status: ``Canceled`` when every shipping is, else its least advanced active shipping."""
+    active = [s["status"] for s in shippings if s["status"] != CANCELED]
+    if not active:
+        return CANCELED
+    return min(active, key=lambda s: SHIPPING_FLOW.index(s) if s in SHIPPING_FLOW else 0)
 
 
 class NetshoesSandbox(SandboxServer):
@@ -46,17 +175,50 @@ class NetshoesSandbox(SandboxServer):
             product_id = f"NS{100000 + n}"
             sku = {
                 "sku": str(p["sku"]),
-                "ean": str(p.get("ean") or ""),
+                "eanIsbn": str(p.get("ean") or ""),
                 "name": p["title"],
-                "status": "active" if p.get("active", True) else "inactive",
+                "description": p["title"],
+                "brand": p.get("brand"),
                 "productId": product_id,
+                "active": bool(p.get("active", True)),
                 "available": int(p.get("stock") or 0),
                 "price": float(p.get("price") or 0),
             }
             skus[sku["sku"]] = sku
-            products[product_id] = {"productId": product_id, "name": p["title"], "brand": p.get("brand"), "skus": [sku]}
+            products[product_id] = {"productId": product_id, "brand": p.get("brand"), "department": p.get("category"),
+                                    "skus": [sku]}  # fmt: skip
+        self.catalog = catalog
         self.state.data.update(products=products, skus=skus, orders={}, status_updates=[])
         self.seed_orders(orders)
+
+    def seed_orders(self, orders: int | list[dict[str, Any]] | None) -> None:
+        """Ready-made orders (channel shape), or ``orders`` sample orders rendered by :func:`render_order`."""
+        if isinstance(orders, list):
+            for order in orders:
+                self.add_order(order)
+            return
+        from kit.sample import generate_orders
+
+        count = orders if isinstance(orders, int) else self.DEFAULT_ORDERS
+        if count and self.catalog:
+            for spec in recent_specs(generate_orders(self.catalog, self.type_name, count, self.seed)):
+                self.add_order(render_order(spec, self._catalog_info()))
+
+    def _catalog_info(self) -> dict[str, dict[str, Any]]:
+        return {
+            s: {"ean": v["eanIsbn"], "name": v["name"], "brand": v["brand"]} for s, v in self.state.data["skus"].items()
+        }
+
+    def make_order(self) -> dict[str, Any]:
+        from kit.sample import generate_orders
+
+        n = len(self.state.data["orders"]) + 1
+        spec = recent_specs(generate_orders(self.catalog, self.type_name, n, self.seed))[-1]
+        return render_order(spec, self._catalog_info())
+
+    def add_order(self, order: dict[str, Any]) -> None:
+        with self.state.lock:
+            self.state.data["orders"][str(order["orderNumber"])] = order
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, s["productId"], None) for sku, s in self.state.data["skus"].items()]
@@ -64,91 +226,38 @@ class NetshoesSandbox(SandboxServer):
     def stock_levels(self) -> dict[str, float]:
         return {sku: s["available"] for sku, s in self.state.data["skus"].items()}
 
-    def make_order(self) -> dict[str, Any]:
-        rng = self.rng
-        values = channel_values("netshoes")
-        (carrier, service), _ = rng.choice(values["carrier_service"])
-        status, _ = rng.choice(values["order_status"])
-        n = len(self.state.data["orders"])
-        number = str(50000000 + n + 1)
-        placed = datetime.now(UTC).replace(microsecond=0) - timedelta(days=5, minutes=-13 * n)
-        chosen = rng.sample(sorted(self.state.data["skus"]), k=min(2, len(self.state.data["skus"])))
-        items = []
-        for k, sku in enumerate(chosen):
-            s = self.state.data["skus"][sku]
-            items.append(
-                {
-                    "itemId": f"{number}-{k + 1}",
-                    "sku": sku,
-                    "ean": s["ean"],
-                    "name": s["name"],
-                    "brand": "",
-                    "quantity": rng.randint(1, 2),
-                    "grossUnitValue": s["price"],
-                    "discountUnitValue": 0.0,
-                    "netUnitValue": s["price"],
-                    "status": status,
-                }  # fmt: skip
-            )
-        total = round(sum(i["netUnitValue"] * i["quantity"] for i in items), 2)
-        return {
-            "orderNumber": number,
-            "originNumber": f"NS-{number}",
-            "originSite": "NS",
-            "businessUnit": "NS",
-            "orderDate": _iso(placed),
-            "paymentDate": _iso(placed + timedelta(minutes=30)),
-            "orderStatus": status,
-            "orderType": "Sale",
-            "totalGross": total,
-            "totalDiscount": 0.0,
-            "totalFreight": 15.0,
-            "totalNet": total,
-            "shippings": [
-                {
-                    "shippingCode": 1,
-                    "status": status,
-                    "freightAmount": 15.0,
-                    "country": "BR",
-                    "customer": {
-                        "customerName": f"Cliente {number}",
-                        "document": "12345678909",
-                        "address": {
-                            "street": "Rua Sandbox",
-                            "number": "10",
-                            "city": "São Paulo",
-                            "state": "SP",
-                            "postalCode": "01310100",
-                            "neighborhood": "Bela Vista",
-                        },
-                    },  # fmt: skip
-                    "items": items,
-                    "invoice": None,
-                    "transport": {"carrier": carrier, "deliveryService": service, "trackingNumber": None},
-                }
-            ],
-        }
+    def cancel_order(self, order_id: str) -> None:
+        """The buyer or Netshoes cancels: order and every shipping turn ``Canceled`` with a reason.
 
-    def add_order(self, order: dict[str, Any]) -> None:
+        Netshoes orders carry no update stamp, so nothing else tells the change.
+        """
         with self.state.lock:
-            self.state.data["orders"][order["orderNumber"]] = order
+            order = self.state.data["orders"][str(order_id)]
+            for shipping in order["shippings"]:
+                shipping["status"] = CANCELED
+                shipping["cancellationReason"] = "Solicitação do cliente"
+                for item in shipping.get("items") or []:
+                    item["status"] = CANCELED
+            order["orderStatus"] = CANCELED
 
     # -- behaviour ---------------------------------------------------------------------
     def check_auth(self, req: Request) -> Reply | None:
         cid, token = req.header("client_id"), req.header("access_token")
         if not cid or not token:
-            return Reply(401, {"code": "401", "message": "client_id and access_token headers are required"})
+            return Reply(
+                401, {"message": "Could not find a required APP in the request, identified by HEADER client_id."}
+            )
         if cid != self.credentials["client_id"] or token != self.credentials["access_token"]:
-            return Reply(401, {"code": "401", "message": "Could not find a required APP in the request"})
+            return Reply(401, {"message": "Could not find a required Access Token in the request."})
         return None
 
     def error_reply(self, status: int, message: str) -> Reply:
-        return Reply(status, {"code": str(status), "message": message})
+        kind = {400: "Bad_Request", 404: "Resource_Not_Found", 409: "Conflict"}.get(status, "Error")
+        return Reply(status, {"type": kind, "description": message, "notifications": [message], "links": []})
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
-        return Reply(
-            429, {"code": "429", "message": "Too Many Requests: plan limit reached"}, {"Retry-After": str(retry_after)}
-        )
+        # producao page: "será retornado erro 429"; no Retry-After documented.
+        return Reply(429, {"message": "API rate limit exceeded"}, self.retry_after_headers(retry_after))
 
     @staticmethod
     def _page(req: Request) -> tuple[int, int]:
@@ -156,38 +265,44 @@ class NetshoesSandbox(SandboxServer):
             page = int(req.q("page", "0") or 0)
             size = min(int(req.q("size", "20") or 20), MAX_PAGE_SIZE)
         except ValueError:
-            raise BadRequest("page and size must be numbers") from None
+            raise BadRequest("page and size must be integers") from None
         if page < 0 or size < 1:
             raise BadRequest("page must be >= 0 and size >= 1")
         return page, size
 
+    @staticmethod
+    def _listing(rows: list[Any], page: int, size: int, path: str) -> dict[str, Any]:
+        links = [{"rel": "self", "href": f"{path}?page={page}&size={size}"}]
+        return {"items": rows[page * size : (page + 1) * size], "links": links}
+
     @route("GET", "/products")
     def products_list(self, req: Request) -> Any:
         page, size = self._page(req)
+        hidden = ("available", "price", "productId", "active", "brand")
         with self.state.lock:
             rows = [
-                dict(p, skus=[{k: v for k, v in s.items() if k not in ("available", "price")} for s in p["skus"]])
+                dict(p, skus=[{k: v for k, v in s.items() if k not in hidden} for s in p["skus"]])
                 for p in sorted(self.state.data["products"].values(), key=lambda p: p["productId"])
             ]
-        return {"items": rows[page * size : (page + 1) * size], "page": page, "size": size, "total": len(rows)}
+        return self._listing(rows, page, size, "/products")
 
     def _sku(self, req: Request) -> dict[str, Any]:
         sku = self.state.data["skus"].get(unquote(req.params["sku"]))
         if sku is None:
-            raise BadRequest("SKU not found", status=404)
+            raise BadRequest("Resource not found.", status=404)
         return sku
 
     @route("GET", "/skus/{sku}/stocks")
     def stock_get(self, req: Request) -> Any:
         sku = self._sku(req)
-        return {"sku": sku["sku"], "country": "BR", "available": sku["available"]}
+        return {"country": "BR", "available": sku["available"], "total": sku["available"], "reserved": 0}
 
     @route("PUT", "/skus/{sku}/stocks")
     def stock_put(self, req: Request) -> Any:
         body = req.json() or {}
         available = body.get("available")
-        if body.get("country") != "BR" or not isinstance(available, int) or available < 0:
-            raise BadRequest('body must be {"country":"BR","available":<non-negative integer>}')
+        if body.get("country") != "BR" or type(available) is not int or available < 0:
+            raise BadRequest('body must be {"country": "BR", "available": <non-negative integer>}')
         with self.state.lock:
             self._sku(req)["available"] = available
         return Reply(204)
@@ -201,69 +316,121 @@ class NetshoesSandbox(SandboxServer):
     def price_put(self, req: Request) -> Any:
         body = req.json() or {}
         price = body.get("price")
-        if not isinstance(price, (int, float)) or price <= 0:
+        if isinstance(price, bool) or not isinstance(price, (int, float)) or price <= 0:
             raise BadRequest("price must be a positive number")
         with self.state.lock:
             self._sku(req)["price"] = float(price)
         return Reply(204)
 
+    @route("GET", "/skus/{sku}/bus/{buId}/status")
+    def bu_status(self, req: Request) -> Any:
+        if req.params["buId"] not in ("NS", "ZT"):
+            raise BadRequest("Resource not found.", status=404)
+        return {"active": self._sku(req)["active"], "skuSynchronized": True}
+
+    # -- orders ------------------------------------------------------------------------------
     @route("GET", "/orders")
     def orders_list(self, req: Request) -> Any:
         page, size = self._page(req)
         try:
-            start = parse_date(req.q("orderStartDate")) if req.q("orderStartDate") else None
-            end = parse_date(req.q("orderEndDate")) if req.q("orderEndDate") else None
+            start = _ms(req.q("orderStartDate")) if req.q("orderStartDate") else None
+            end = _ms(req.q("orderEndDate")) if req.q("orderEndDate") else None
         except ValueError:
-            raise BadRequest("orderStartDate/orderEndDate must be ISO date-times") from None
-        status = req.q("orderStatus")
+            raise BadRequest("orderStartDate/orderEndDate must be ISO 8601 date-times") from None
+        status = (req.q("orderStatus") or "").lower()
         with self.state.lock:
             rows = sorted(self.state.data["orders"].values(), key=lambda o: (o["orderDate"], o["orderNumber"]))
-        rows = [
-            o
-            for o in rows
-            if (start is None or parse_date(o["orderDate"]) >= start)
-            and (end is None or parse_date(o["orderDate"]) <= end)
-            and (not status or o["orderStatus"] == status)
-        ]
-        expand = set((req.q("expand") or "").split(","))
-        out = [o if "shippings" in expand else {k: v for k, v in o.items() if k != "shippings"} for o in rows]
-        return {"items": out[page * size : (page + 1) * size], "page": page, "size": size, "total": len(out)}
+            rows = [
+                self._expanded(o, req.q("expand"))
+                for o in rows
+                if (start is None or o["orderDate"] >= start)
+                and (end is None or o["orderDate"] <= end)
+                and (not status or o["orderStatus"].lower() == status)
+                and (not req.q("orderType") or o["orderType"] == req.q("orderType"))
+            ]
+        return self._listing(rows, page, size, "/orders")
+
+    @staticmethod
+    def _expanded(order: dict[str, Any], expand: str | None) -> dict[str, Any]:
+        """A copy of ``order`` with only the sub-resources ``expand`` asks for."""
+        parts = set((expand or "").split(","))
+        out = {k: v for k, v in order.items() if k != "shippings"}
+        if "shippings" in parts:
+            out["shippings"] = [
+                {k: v for k, v in s.items() if k != "items" or "items" in parts} for s in order["shippings"]
+            ]
+        return out
 
     @route("GET", "/orders/{orderNumber}")
     def order_get(self, req: Request) -> Any:
-        order = self.state.data["orders"].get(req.params["orderNumber"])
-        return order if order is not None else self.error_reply(404, "Order not found")
-
-    @route("PUT", "/orders/{orderNumber}/shippings/{shippingCode}/status")
-    def shipping_status(self, req: Request) -> Any:
-        body = req.json() or {}
-        status = body.get("status")
-        if status not in SHIPPING_FLOW[2:] + ("Canceled",):
-            raise BadRequest("status must be Invoiced, Shipped, Delivered or Canceled")
-        if status == "Invoiced" and len(str((body.get("invoice") or {}).get("accessKey") or "")) != 44:
-            raise BadRequest("invoice.accessKey (44 digits) is required for Invoiced")
-        if status == "Shipped" and not body.get("trackingNumber"):
-            raise BadRequest("trackingNumber is required for Shipped")
         with self.state.lock:
             order = self.state.data["orders"].get(req.params["orderNumber"])
             if order is None:
-                return self.error_reply(404, "Order not found")
+                return self.error_reply(404, "Resource not found.")
+            return self._expanded(order, req.q("expand"))
+
+    @route("PUT", "/orders/{orderNumber}/shippings/{shippingCode}/status/{status}")
+    def shipping_status(self, req: Request) -> Any:
+        segment = req.params["status"]
+        if segment not in TRANSITIONS:
+            return self.error_reply(404, f"resource {req.path} not found")
+        body = req.json()
+        if not isinstance(body, dict):
+            raise BadRequest("the body must be a JSON object")
+        _check_status_body(segment, body)
+        target, allowed_from = TRANSITIONS[segment]
+        with self.state.lock:
+            order = self.state.data["orders"].get(req.params["orderNumber"])
             shipping = next(
-                (s for s in order["shippings"] if str(s["shippingCode"]) == req.params["shippingCode"]), None
+                (s for s in (order or {}).get("shippings", []) if str(s["shippingCode"]) == req.params["shippingCode"]),
+                None,
             )
             if shipping is None:
-                return self.error_reply(404, "Shipping not found")
-            shipping["status"] = order["orderStatus"] = status
-            if status == "Invoiced":
-                shipping["invoice"] = body["invoice"]
-            if status == "Shipped":
-                shipping["transport"].update(
-                    trackingNumber=body["trackingNumber"],
-                    trackingLink=body.get("trackingLink"),
-                    carrier=body.get("carrier"),
-                )
-            self.state.data["status_updates"].append((order["orderNumber"], status))
-        return Reply(204)
+                return self.error_reply(404, "Resource not found.")
+            if shipping["status"] not in allowed_from:
+                return self.error_reply(409, f"shipping is {shipping['status']}: it cannot change to {target}")
+            self._apply(shipping, segment, body)
+            shipping["status"] = target
+            order["orderStatus"] = _order_status(order["shippings"])
+            self.state.data["status_updates"].append((order["orderNumber"], shipping["shippingCode"], target))
+        return Reply(200, {"status": target})
+
+    @staticmethod
+    def _apply(shipping: dict[str, Any], segment: str, body: dict[str, Any]) -> None:
+        now = epoch_ms(datetime.now(UTC))
+        if segment == "invoiced":
+            shipping["invoice"] = {"number": str(body["number"]), "line": str(body["line"]),
+                                   "accessKey": str(body["key"]), "date": _ms(body["issueDate"]), "shipDate": None}  # fmt: skip
+        elif segment == "shipped":
+            shipping["transport"] = dict(
+                shipping.get("transport") or {}, carrier=body["carrier"], trackingNumber=body["trackingNumber"],
+                trackingLink=body.get("trackingLink"), shipDate=now,
+            )  # fmt: skip
+        elif segment == "delivered":
+            shipping["transport"] = dict(shipping.get("transport") or {}, deliveryDate=_ms(body["deliveryDate"]))
+        elif segment == "canceled":
+            shipping["cancellationReason"] = str(body["reasonCancellationCode"])
+
+
+def _check_status_body(segment: str, body: dict[str, Any]) -> None:
+    """Refuse a status body the channel would refuse: missing fields, a bad NF-e key or date."""
+    missing = [f for f in REQUIRED_FIELDS.get(segment, ()) if body.get(f) in (None, "")]
+    if missing:
+        raise BadRequest(f"required fields missing for {segment}: {', '.join(missing)}")
+    if "status" in body and str(body["status"]).lower() != segment:
+        raise BadRequest(f"status {body['status']!r} does not match the path ({segment})")
+    if segment == "invoiced":
+        key = str(body["key"])
+        if len(key) != 44 or not key.isdigit():
+            raise BadRequest("key (NF-e access key) must have 44 digits")
+        if not str(body["number"]).isdigit() or not str(body["line"]).isdigit():
+            raise BadRequest("number and line (NF-e number and series) must be numeric")
+    for field in ("issueDate", "deliveryDate", "deliveredCarrierDate", "estimatedDelivery"):
+        if body.get(field):
+            try:
+                parse_date(str(body[field]))
+            except ValueError:
+                raise BadRequest(f"{field} must be an ISO 8601 date-time") from None
 
 
 register_sandbox("netshoes", NetshoesSandbox)

@@ -1,34 +1,58 @@
-"""VTEX sandbox: catalog (SKU ids, RefId mapping), logistics inventory, pricing, OMS orders and Feed v3.
+"""VTEX sandbox: catalogue, logistics inventory, pricing, OMS orders and Feed v3.
 
 Shapes follow the official OpenAPI documents in ``../shared/specs/vtex/`` (the
 tests validate every request and response against them). Pricing is served at
 ``/{account}/pricing/...`` on the same host, as ``api.vtex.com/{account}/pricing``
-is in production. See ``docs/channels.md``.
+is in production. The catalogue (products, SKUs, images, specifications,
+categories, brands) is :mod:`kit.sandbox.vtex_catalog`; orders, the feed and
+``render_order`` are :mod:`kit.sandbox.vtex_orders`. See ``docs/channels.md``.
+
+Rate limits are the documented ones, per API (:data:`API_LIMITS`): the
+catalogue per endpoint and per account, pricing writes, Get order; the rest
+(logistics, feed) publishes none. A test that gives the sandbox an explicit
+rate (``rate_limit=`` or ``set_rate_limit``) gets one bucket for everything.
 """
 
 from __future__ import annotations
 
-import time
+import threading
 import uuid
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from kit.sample import channel_values
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
+from kit.sandbox.limits import PublishedLimit, SandboxBucket
+from kit.sandbox.vtex_catalog import VtexCatalogRoutes
+from kit.sandbox.vtex_orders import FEED_VISIBILITY_S, VtexOrderRoutes
 
-__all__ = ["VtexSandbox", "ACCOUNT"]
+__all__ = ["VtexSandbox", "ACCOUNT", "API_LIMITS", "FEED_VISIBILITY_S"]
 
 ACCOUNT = "sandboxkit"
 FIRST_SKU_ID = 1001
-FEED_VISIBILITY_S = 60.0  # uncommitted feed events reappear after this long
+_CATALOG_SRC = "catalog-api.json (info): 45,000 requests/min per account, 15,000 per endpoint"
+#: The documented limits per API (a request outside these families is not limited: none published).
+API_LIMITS: dict[str, PublishedLimit] = {
+    "catalog_endpoint": PublishedLimit(15_000 / 60, 250, _CATALOG_SRC),
+    "catalog_account": PublishedLimit(45_000 / 60, 750, _CATALOG_SRC),
+    "pricing_write": PublishedLimit(40, 1000, "channel-apis.md §2.4: pricing PUT/POST 40 req/s, 1000 burst credits"),
+    "orders_get": PublishedLimit(6000 / 60, 100, "orders-api.json Get order: 6000 requests/min per account"),
+}
 
 
-def _iso(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+class _AllOf:
+    """A request that counts against several buckets (one endpoint's and the account's)."""
+
+    def __init__(self, *buckets: SandboxBucket) -> None:
+        self.buckets = buckets
+
+    def try_acquire(self, n: float = 1.0) -> bool:
+        return all(b.try_acquire(n) for b in self.buckets)  # stops at the first refusal
+
+    def seconds_until(self, n: float = 1.0) -> float:
+        return max(b.seconds_until(n) for b in self.buckets)
 
 
-class VtexSandbox(SandboxServer):
+class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
     """In-memory VTEX account ``sandboxkit`` with one warehouse (``1_1``)."""
 
     warehouses = ("1_1", "2_1")
@@ -42,160 +66,92 @@ class VtexSandbox(SandboxServer):
             "app_token": "SBXTOKEN" + uuid.UUID(int=self.seed).hex.upper(),
         }
 
+    # -- rate limits per API ---------------------------------------------------------
+    def _rate(self, rate_limit: float | tuple[float, float] | None) -> tuple[float | None, float]:
+        self._explicit_rate = rate_limit is not None
+        self._api_buckets: dict[str, SandboxBucket] = {}
+        self._api_lock = threading.Lock()
+        return super()._rate(rate_limit)
+
+    def set_rate_limit(self, per_second: float | None, burst: float | None = None) -> None:
+        self._explicit_rate = True
+        super().set_rate_limit(per_second, burst)
+
+    def _api_bucket(self, key: str, limit: PublishedLimit) -> SandboxBucket:
+        with self._api_lock:
+            if key not in self._api_buckets:
+                self._api_buckets[key] = SandboxBucket(limit.per_second, limit.burst)
+            return self._api_buckets[key]
+
+    def rate_bucket(self, req: Request) -> Any:
+        if self._explicit_rate:
+            return self.bucket
+        path = req.path
+        if path.startswith("/api/catalog"):
+            found = self.find_route(req.method, path)
+            endpoint = f"{req.method} {found[0] if found else path}"
+            return _AllOf(
+                self._api_bucket("catalog_account", API_LIMITS["catalog_account"]),
+                self._api_bucket(endpoint, API_LIMITS["catalog_endpoint"]),
+            )
+        if "/pricing/" in path and req.method in ("PUT", "POST"):
+            return self._api_bucket("pricing_write", API_LIMITS["pricing_write"])
+        if path.startswith("/api/oms/pvt/orders/") and req.method == "GET":
+            return self._api_bucket("orders_get", API_LIMITS["orders_get"])
+        return SandboxBucket(None, 1)  # logistics, feed...: no limit published
+
+    # -- data ---------------------------------------------------------------------------
     def seed_data(self, catalog: list[dict[str, Any]], orders: Any) -> None:
-        skus: dict[int, dict[str, Any]] = {}
-        by_ref: dict[str, int] = {}
-        inventory: dict[tuple[int, str], dict[str, Any]] = {}
-        prices: dict[int, dict[str, Any]] = {}
+        data = self.state.data
+        self.seed_catalog_tables()
+        data.update(skus={}, by_ref={}, inventory={}, prices={}, feed=[], orders={}, invoices={})
+        data["feed_configured"] = True
+        self._spec_choices = (
+            tuple(dict.fromkeys(str(p["color"]) for p in catalog if p.get("color"))),
+            tuple(dict.fromkeys(str(p["size"]) for p in catalog if p.get("size"))),
+        )
         for n, product in enumerate(catalog):
-            sku_id = FIRST_SKU_ID + n
-            skus[sku_id] = dict(product, sku_id=sku_id, product_id=500 + n)
-            by_ref[str(product["sku"])] = sku_id
-            inventory[(sku_id, "1_1")] = {
-                "quantity": int(product.get("stock") or 0),
-                "unlimitedQuantity": False,
-                "leadTime": "00:00:00",
-            }
-            price = float(product.get("price") or 0)
-            prices[sku_id] = {"basePrice": price, "listPrice": round(price * 1.2, 2), "costPrice": None, "markup": None}
-        self.state.data.update(skus=skus, by_ref=by_ref, inventory=inventory, prices=prices, feed=[], orders={})
-        self.state.data["feed_configured"] = True
-        self.state.data["invoices"] = {}
+            self._seed_sku(FIRST_SKU_ID + n, product)
+        data["next_ids"]["sku"] = FIRST_SKU_ID + len(catalog) - 1
         self.seed_orders(orders)
 
-    # -- data helpers ------------------------------------------------------
-    def make_order(self) -> dict[str, Any]:
-        rng = self.rng
-        values = channel_values("vtex")
-        (carrier, sla), _ = rng.choice(values["carrier_service"])
-        payment, _ = rng.choice(values["payment_method"])
-        status, _ = rng.choice(values["order_status"])
-        skus = self.state.data["skus"]
-        chosen = rng.sample(sorted(skus), k=min(len(skus), rng.randint(1, 3)))
-        seq = 7000000 + len(self.state.data["orders"]) + 1
-        created = datetime.now(UTC).replace(microsecond=0) - timedelta(
-            days=20, minutes=-37 * len(self.state.data["orders"])
-        )
-        items = []
-        for sku_id in chosen:
-            p = skus[sku_id]
-            cents = int(round(float(p["price"]) * 100))
-            items.append(
-                {
-                    "uniqueId": uuid.UUID(int=rng.getrandbits(128)).hex.upper(),
-                    "id": str(sku_id),
-                    "productId": str(p["product_id"]),
-                    "ean": str(p.get("ean") or ""),
-                    "quantity": rng.randint(1, 3),
-                    "seller": "1",
-                    "name": p["title"],
-                    "refId": str(p["sku"]),
-                    "price": cents,
-                    "listPrice": cents,
-                    "sellingPrice": cents,
-                    "priceTags": [],
-                    "imageUrl": "",
-                    "detailUrl": "",
-                }
-            )
-        total = sum(i["price"] * i["quantity"] for i in items)
-        delivery = "pickup-in-point" if carrier == "Retirada" else "delivery"
-        return {
-            "orderId": f"v{seq}sbx-01",
-            "sequence": str(seq),
-            "marketplaceOrderId": "",
-            "origin": "Marketplace",
-            "affiliateId": "",
-            "salesChannel": "1",
-            "status": status,
-            "statusDescription": status,
-            "value": total + 1590,
-            "creationDate": _iso(created),
-            "lastChange": _iso(created + timedelta(minutes=5)),
-            "totals": [
-                {"id": "Items", "name": "Total dos Itens", "value": total},
-                {"id": "Shipping", "name": "Total do Frete", "value": 1590},
-            ],
-            "items": items,
-            "clientProfileData": {
-                "email": f"cliente{seq}@example.com",
-                "firstName": "Cliente",
-                "lastName": f"Sandbox {seq}",
-                "documentType": "cpf",
-                "document": "12345678909",
-                "isCorporate": False,
-            },
-            "shippingData": {
-                "address": {
-                    "addressType": "residential",
-                    "receiverName": f"Cliente Sandbox {seq}",
-                    "postalCode": "01310-100",
-                    "city": "São Paulo",
-                    "state": "SP",
-                    "country": "BRA",
-                    "street": "Avenida Paulista",
-                    "number": "1000",
-                    "neighborhood": "Bela Vista",
-                    "complement": "",
-                },
-                "logisticsInfo": [
-                    {
-                        "itemIndex": n,
-                        "selectedSla": sla,
-                        "selectedDeliveryChannel": delivery,
-                        "deliveryCompany": carrier,
-                        "shippingEstimate": "3bd",
-                        "price": 1590 if n == 0 else 0,
-                        "deliveryIds": [
-                            {
-                                "courierId": carrier.lower().replace(" ", ""),
-                                "courierName": carrier,
-                                "dockId": "1",
-                                "warehouseId": "1_1",
-                                "quantity": it["quantity"],
-                            }
-                        ],
-                    }
-                    for n, it in enumerate(items)
-                ],
-            },
-            "paymentData": {
-                "transactions": [
-                    {
-                        "isActive": True,
-                        "transactionId": uuid.UUID(int=rng.getrandbits(128)).hex.upper(),
-                        "payments": [
-                            {
-                                "id": uuid.UUID(int=rng.getrandbits(128)).hex.upper(),
-                                "paymentSystem": str(rng.randint(1, 130)),
-                                "paymentSystemName": payment,
-                                "value": total + 1590,
-                                "installments": 1,
-                            }
-                        ],
-                    }
-                ]
-            },
-            "packageAttachment": {"packages": []},
-        }
+    def _seed_sku(self, sku_id: int, product: dict[str, Any]) -> None:
+        data = self.state.data
+        title = str(product["title"])
+        family = str(product.get("parent_sku") or product["sku"])
+        pid = data["product_by_ref"].get(family)
+        if pid is None:
+            pid = self.add_product(
+                {"Name": title, "RefId": family, "Description": title, "TaxCode": str(product.get("ncm") or ""),
+                 "CategoryId": self.ensure_category(str(product.get("category") or "Geral")),
+                 "BrandId": self.ensure_brand(str(product.get("brand") or "Sem marca")),
+                 "IsVisible": True, "IsActive": True}
+            )["Id"]  # fmt: skip
+        h, w, length = (float(product.get(k) or 0) for k in ("height_cm", "width_cm", "length_cm"))
+        grams = int(round(float(product.get("weight_kg") or 0) * 1000))
+        sku = self.add_sku(
+            {"Id": sku_id, "ProductId": pid, "Name": title, "RefId": str(product["sku"]), "PackagedHeight": h,
+             "PackagedLength": length, "PackagedWidth": w, "PackagedWeightKg": grams, "Height": h, "Length": length,
+             "Width": w, "WeightKg": grams, "IsActive": bool(product.get("active", True)), "ActivateIfPossible": True}
+        )  # fmt: skip
+        sku["_eans"] = [str(product["ean"])] if product.get("ean") else []
+        sku["_specs"] = {k: [str(product[c])] for k, c in (("Cor", "color"), ("Tamanho", "size")) if product.get(c)}
+        self.on_sku_created(sku_id, stock=int(product.get("stock") or 0), price=float(product.get("price") or 0))
 
-    def add_order(self, order: dict[str, Any]) -> None:
-        """Store an order and put a feed event for it (as a status change would)."""
-        with self.state.lock:
-            self.state.data["orders"][order["orderId"]] = order
-            self.state.data["feed"].append(
-                {
-                    "eventId": uuid.UUID(int=self.rng.getrandbits(128)).hex,
-                    "handle": "AQEB" + uuid.UUID(int=self.rng.getrandbits(128)).hex + "==",
-                    "domain": "Fulfillment",
-                    "state": order["status"],
-                    "lastState": "order-created",
-                    "orderId": order["orderId"],
-                    "lastChange": order["lastChange"],
-                    "currentChange": order["lastChange"],
-                    "_invisible_until": 0.0,
-                }
-            )
+    def on_sku_created(self, sku_id: int, *, stock: int = 0, price: float | None = None) -> None:
+        """Inventory (warehouse 1_1) and a price row for a new SKU (a created SKU has no price yet)."""
+        self.state.data["inventory"][(sku_id, "1_1")] = {
+            "quantity": stock, "unlimitedQuantity": False, "leadTime": "00:00:00",
+        }  # fmt: skip
+        if price is not None:
+            self.state.data["prices"][sku_id] = {
+                "basePrice": price, "listPrice": round(price * 1.2, 2), "costPrice": None, "markup": None,
+            }  # fmt: skip
+
+    def category_specs(self) -> list[tuple[str, bool, tuple[str, ...]]]:
+        """Every leaf category asks for the SKU specifications "Cor" (required) and "Tamanho" (optional)."""
+        colors, sizes = getattr(self, "_spec_choices", ((), ()))
+        return [("Cor", True, colors), ("Tamanho", False, sizes)]
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(ref, str(sku_id), None) for ref, sku_id in self.state.data["by_ref"].items()]
@@ -203,6 +159,13 @@ class VtexSandbox(SandboxServer):
     def stock_levels(self) -> dict[str, float]:
         inventory = self.state.data["inventory"]
         return {ref: inventory[(sku_id, "1_1")]["quantity"] for ref, sku_id in self.state.data["by_ref"].items()}
+
+    def listings_by_ref(self) -> dict[str, list[int]]:
+        """RefId -> every SKU id carrying it (tests: exactly one listing per SKU)."""
+        out: dict[str, list[int]] = {}
+        for sid, sku in self.state.data["skus"].items():
+            out.setdefault(str(sku.get("RefId")), []).append(sid)
+        return out
 
     # -- channel behaviour ---------------------------------------------------
     def check_auth(self, req: Request) -> Reply | None:
@@ -219,7 +182,7 @@ class VtexSandbox(SandboxServer):
     def error_reply(self, status: int, message: str) -> Reply:
         return Reply(status, {"error": {"code": str(status), "message": message, "exception": None}})
 
-    # catalog -----------------------------------------------------------------
+    # catalog (SKU context and RefId mapping) -------------------------------------------
     @route("GET", "/api/catalog_system/pvt/sku/stockkeepingunitids")
     def sku_ids(self, req: Request) -> Any:
         page = int(req.q("page", "1") or 1)
@@ -230,79 +193,49 @@ class VtexSandbox(SandboxServer):
     @route("GET", "/api/catalog_system/pvt/sku/stockkeepingunitbyid/{skuId}")
     def sku_by_id(self, req: Request) -> Any:
         try:
-            p = self.state.data["skus"][int(req.params["skuId"])]
+            sku = self.state.data["skus"][int(req.params["skuId"])]
         except (KeyError, ValueError):
             return self.error_reply(404, "SKU not found")
-        w, h, length = float(p["width_cm"]), float(p["height_cm"]), float(p["length_cm"])
-        weight = float(p["weight_kg"]) * 1000
+        return self.sku_context(sku)
+
+    def sku_context(self, sku: dict[str, Any]) -> dict[str, Any]:
+        """Get SKU and context (catalog-api.json SkuContext) from the SKU, its product, brand and category."""
+        data = self.state.data
+        product = data["products"][sku["ProductId"]]
+        brand = data["brands"].get(product["BrandId"], {})
+        category = data["categories"].get(product["CategoryId"], {})
+        ean = (sku["_eans"] or [""])[0]
+        name_complete = sku["Name"] if product["Name"] in sku["Name"] else f"{product['Name']} {sku['Name']}"
+        ph, pl, pw = (float(sku[k] or 0) for k in ("PackagedHeight", "PackagedLength", "PackagedWidth"))
+        files = sku["_files"]
         return {
-            "Id": p["sku_id"],
-            "ProductId": p["product_id"],
-            "NameComplete": p["title"],
-            "ComplementName": "",
-            "ProductName": p["title"],
-            "ProductDescription": p["title"],
-            "ProductRefId": str(p["sku"]),
-            "TaxCode": str(p.get("ncm") or ""),
-            "SkuName": p["title"],
-            "IsActive": bool(p.get("active", True)),
-            "IsTransported": True,
-            "IsInventoried": True,
-            "IsGiftCardRecharge": False,
-            "ImageUrl": "",
-            "DetailUrl": f"/p{p['product_id']}/p",
-            "CSCIdentification": None,
-            "BrandId": "2000001",
-            "BrandName": str(p.get("brand") or ""),
-            "Dimension": {
-                "cubicweight": round(w * h * length / 6000, 4),
-                "height": h,
-                "length": length,
-                "weight": weight,
-                "width": w,
-            },
-            "RealDimension": {
-                "realCubicWeight": round(w * h * length / 6000, 4),
-                "realHeight": h,
-                "realLength": length,
-                "realWeight": weight,
-                "realWidth": w,
-            },
-            "ManufacturerCode": "",
-            "IsKit": False,
-            "KitItems": [],
-            "Services": [],
-            "Categories": [],
-            "Attachments": [],
-            "Collections": [],
-            "SkuSellers": [
-                {
-                    "SellerId": "1",
-                    "StockKeepingUnitId": p["sku_id"],
-                    "SellerStockKeepingUnitId": str(p["sku_id"]),
-                    "IsActive": True,
-                    "FreightCommissionPercentage": 0,
-                    "ProductCommissionPercentage": 0,
-                }
-            ],
-            "SalesChannels": [1],
-            "Images": [],
-            "SkuSpecifications": [],
-            "ProductSpecifications": [],
-            "ProductClustersIds": "",
-            "ProductCategoryIds": "/1/",
+            "Id": sku["Id"], "ProductId": sku["ProductId"], "NameComplete": name_complete, "ComplementName": "",
+            "ProductName": product["Name"], "ProductDescription": product["Description"],
+            "ProductRefId": product["RefId"], "TaxCode": product["TaxCode"], "SkuName": sku["Name"],
+            "IsActive": bool(sku["IsActive"]), "IsTransported": True, "IsInventoried": True,
+            "IsGiftCardRecharge": False, "ImageUrl": files[0]["Url"] if files else "",
+            "DetailUrl": f"/{product['LinkId']}/p", "CSCIdentification": None,
+            "BrandId": str(product["BrandId"]), "BrandName": brand.get("name", ""),
+            "Dimension": {"cubicweight": sku["CubicWeight"], "height": ph, "length": pl,
+                          "weight": float(sku["PackagedWeightKg"]), "width": pw},
+            "RealDimension": {"realCubicWeight": sku["CubicWeight"], "realHeight": float(sku["Height"]),
+                              "realLength": float(sku["Length"]), "realWeight": float(sku["WeightKg"]),
+                              "realWidth": float(sku["Width"])},
+            "ManufacturerCode": sku["ManufacturerCode"], "IsKit": False, "KitItems": [], "Services": [],
+            "Categories": [], "Attachments": [], "Collections": [],
+            "SkuSellers": [{"SellerId": "1", "StockKeepingUnitId": sku["Id"],
+                            "SellerStockKeepingUnitId": str(sku["Id"]), "IsActive": True,
+                            "FreightCommissionPercentage": 0, "ProductCommissionPercentage": 0}],
+            "SalesChannels": [1], "Images": [], "SkuSpecifications": [], "ProductSpecifications": [],
+            "ProductClustersIds": "", "ProductCategoryIds": f"/{product['CategoryId']}/",
             "ProductGlobalCategoryId": None,
-            "ProductCategories": {"1": str(p.get("category") or "")},
-            "CommercialConditionId": 1,
-            "RewardValue": 0,
-            "AlternateIds": {"Ean": str(p.get("ean") or ""), "RefId": str(p["sku"])},
-            "AlternateIdValues": [str(p.get("ean") or ""), str(p["sku"])],
-            "EstimatedDateArrival": None,
-            "MeasurementUnit": "un",
-            "UnitMultiplier": 1.0,
-            "InformationSource": None,
-            "ModalType": None,
-        }
+            "ProductCategories": {str(product["CategoryId"]): category.get("Name", "")},
+            "CommercialConditionId": 1, "RewardValue": 0,
+            "AlternateIds": {"Ean": ean, "RefId": sku["RefId"] or ""},
+            "AlternateIdValues": [ean, sku["RefId"] or ""],
+            "EstimatedDateArrival": None, "MeasurementUnit": sku["MeasurementUnit"],
+            "UnitMultiplier": float(sku["UnitMultiplier"]), "InformationSource": None, "ModalType": None,
+        }  # fmt: skip
 
     @route("POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids")
     def sku_ids_by_refids(self, req: Request) -> Any:
@@ -408,195 +341,6 @@ class VtexSandbox(SandboxServer):
         return Reply(200, b"", content_type="application/json")
 
     # orders -------------------------------------------------------------------
-    @route("GET", "/api/orders/hook/config")
-    def hook_config(self, req: Request) -> Any:
-        hook = self.state.data.get("hook")
-        if not hook:
-            return self.error_reply(404, "Hook not configured for this appKey")
-        return hook
-
-    @route("POST", "/api/orders/hook/config")
-    def hook_config_set(self, req: Request) -> Any:
-        body = req.json()
-        if not isinstance(body, dict) or not (body.get("hook") or {}).get("url"):
-            raise BadRequest("hook.url is required")
-        if (body.get("filter") or {}).get("type") not in ("FromWorkflow", "FromOrders"):
-            raise BadRequest("filter.type must be FromWorkflow or FromOrders")
-        with self.state.lock:
-            self.state.data["hook"] = {"filter": body["filter"], "hook": body["hook"]}
-        return Reply(200, b"", content_type="application/json")
-
-    @route("DELETE", "/api/orders/hook/config")
-    def hook_config_delete(self, req: Request) -> Any:
-        with self.state.lock:
-            self.state.data.pop("hook", None)
-        return Reply(200, b"", content_type="application/json")
-
-    @route("GET", "/api/orders/feed/config")
-    def feed_config(self, req: Request) -> Any:
-        if not self.state.data.get("feed_configured"):
-            return self.error_reply(404, "Feed not configured for this appKey")
-        return {
-            "filter": {"type": "FromWorkflow", "status": ["ready-for-handling", "canceled", "invoiced"]},
-            "queue": {"visibilityTimeoutInSeconds": int(FEED_VISIBILITY_S), "MessageRetentionPeriodInSeconds": 345600},
-        }
-
-    @route("GET", "/api/orders/feed")
-    def feed_read(self, req: Request) -> Any:
-        if not self.state.data.get("feed_configured"):
-            return self.error_reply(404, "Feed not configured for this appKey")
-        try:
-            maxlot = int(req.q("maxlot", "10") or 10)
-        except ValueError:
-            raise BadRequest("maxlot must be a number") from None
-        if not 1 <= maxlot <= 10:
-            raise BadRequest("maxlot must be between 1 and 10")
-        now = time.monotonic()
-        out = []
-        with self.state.lock:
-            for ev in self.state.data["feed"]:
-                if ev["_invisible_until"] <= now:
-                    ev["_invisible_until"] = now + FEED_VISIBILITY_S
-                    out.append({k: v for k, v in ev.items() if not k.startswith("_")})
-                    if len(out) >= maxlot:
-                        break
-        return out
-
-    @route("POST", "/api/orders/feed")
-    def feed_commit(self, req: Request) -> Any:
-        body = req.json()
-        if not isinstance(body, dict) or not isinstance(body.get("handles"), list):
-            raise BadRequest("body must be {'handles': [...]}")
-        handles = set(body["handles"])
-        with self.state.lock:
-            self.state.data["feed"] = [ev for ev in self.state.data["feed"] if ev["handle"] not in handles]
-        return Reply(200, b"", content_type="application/json")
-
-    @route("GET", "/api/oms/pvt/orders/{orderId}")
-    def order_get(self, req: Request) -> Any:
-        order = self.state.data["orders"].get(req.params["orderId"])
-        if order is None:
-            return self.error_reply(404, "Order not found")
-        return order
-
-    @route("POST", "/api/oms/pvt/orders/{orderId}/invoice")
-    def order_invoice(self, req: Request) -> Any:
-        order = self.state.data["orders"].get(req.params["orderId"])
-        if order is None:
-            return self.error_reply(404, "Order not found")
-        body = req.json() or {}
-        for key in ("type", "issuanceDate", "invoiceNumber", "invoiceValue", "items"):
-            if key not in body:
-                raise BadRequest(f"{key} is required")
-        receipt = uuid.UUID(int=self.rng.getrandbits(128)).hex
-        with self.state.lock:
-            packages = order.setdefault("packageAttachment", {"packages": []})["packages"]
-            packages[:] = [p for p in packages if p.get("invoiceNumber") != body["invoiceNumber"]]
-            packages.append(
-                {
-                    "invoiceNumber": body["invoiceNumber"],
-                    "invoiceKey": body.get("invoiceKey"),
-                    "invoiceValue": int(body["invoiceValue"]),
-                    "trackingNumber": body.get("trackingNumber"),
-                    "trackingUrl": body.get("trackingUrl"),
-                    "courier": body.get("courier"),
-                    "type": body["type"],
-                }
-            )
-            invoiced = sum(p["invoiceValue"] for p in packages if p["type"] == "Output")
-            if invoiced >= order["value"]:
-                order["status"] = "invoiced"
-        return {"date": _iso(datetime.now(UTC)), "orderId": order["orderId"], "receipt": receipt}
-
-    @route("PATCH", "/api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}")
-    def invoice_tracking(self, req: Request) -> Any:
-        order = self.state.data["orders"].get(req.params["orderId"])
-        if order is None:
-            return self.error_reply(404, "Order not found")
-        body = req.json() or {}
-        if not body.get("trackingNumber"):
-            raise BadRequest("trackingNumber is required")
-        for package in order.get("packageAttachment", {}).get("packages", []):
-            if package["invoiceNumber"] == req.params["invoiceNumber"]:
-                package.update({k: body.get(k) for k in ("trackingNumber", "trackingUrl", "courier")})
-                break
-        else:
-            return self.error_reply(404, "Invoice not found")
-        return {"date": _iso(datetime.now(UTC)), "orderId": order["orderId"], "receipt": uuid.uuid4().hex}
-
-    @route("GET", "/api/oms/pvt/orders")
-    def order_list(self, req: Request) -> Any:
-        """List orders (backfill only: no items; max 30 pages of at most 100)."""
-        page = int(req.q("page", "1") or 1)
-        per_page = min(int(req.q("per_page", "15") or 15), 100)
-        if page > 30:
-            raise BadRequest("page must be at most 30")
-        orders = sorted(self.state.data["orders"].values(), key=lambda o: o["creationDate"])
-        chunk = orders[(page - 1) * per_page : page * per_page]
-        values = [o["value"] for o in orders] or [0]
-
-        def stat(facets: bool = True) -> dict[str, Any]:
-            inner = stat(False) if facets else None
-            return {
-                "Count": len(orders), "Max": max(values), "Mean": sum(values) // len(values), "Min": min(values),
-                "Missing": 0, "StdDev": 0, "Sum": sum(values), "SumOfSquares": sum(v * v for v in values),
-                "Facets": {
-                    "origin": {"Fulfillment": inner, "Marketplace": inner}, "currencyCode": {"BRL": inner},
-                } if facets else None,
-            }  # fmt: skip
-
-        return {
-            "list": [
-                {
-                    "orderId": o["orderId"],
-                    "creationDate": o["creationDate"],
-                    "clientName": f"{o['clientProfileData']['firstName']} {o['clientProfileData']['lastName']}",
-                    "items": None,
-                    "totalValue": o["value"],
-                    "paymentNames": ", ".join(
-                        p["paymentSystemName"] for t in o["paymentData"]["transactions"] for p in t["payments"]
-                    ),
-                    "status": o["status"],
-                    "statusDescription": o["statusDescription"],
-                    "marketPlaceOrderId": None,
-                    "sequence": o["sequence"],
-                    "salesChannel": o["salesChannel"],
-                    "affiliateId": o["affiliateId"],
-                    "origin": o["origin"],
-                    "workflowInErrorState": False,
-                    "workflowInRetry": False,
-                    "lastMessageUnread": None,
-                    "ShippingEstimatedDate": None,
-                    "ShippingEstimatedDateMax": None,
-                    "ShippingEstimatedDateMin": None,
-                    "orderIsComplete": True,
-                    "listId": None,
-                    "listType": None,
-                    "authorizedDate": None,
-                    "callCenterOperatorName": None,
-                    "totalItems": sum(i["quantity"] for i in o["items"]),
-                    "currencyCode": "BRL",
-                }  # fmt: skip
-                for o in chunk
-            ],
-            "facets": [],
-            "paging": {
-                "total": len(orders),
-                "pages": max(1, -(-len(orders) // per_page)),
-                "currentPage": page,
-                "perPage": per_page,
-            },  # fmt: skip
-            "stats": {"stats": {"totalValue": stat(), "totalItems": stat()}},
-        }
-
-    @route("GET", "/api/logistics/pvt/shipping-policies")
-    def shipping_policies(self, req: Request) -> Any:
-        values = channel_values("vtex")["carrier_service"]
-        items = [
-            {"id": f"sp{n}", "name": sla, "shippingMethod": carrier, "isActive": True}
-            for n, ((carrier, sla), _) in enumerate(values)
-        ]
-        return {"items": items, "paging": {"page": 1, "perPage": len(items), "total": len(items), "pages": 1}}
 
 
 register_sandbox("vtex", VtexSandbox)

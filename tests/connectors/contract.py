@@ -13,6 +13,10 @@ size in the sandbox; pick it so listings take several pages),
 transparently, e.g. OAuth2), ``acks`` (True when ``ack_orders`` removes orders
 from a queue/feed).
 
+Publishing (docs/publishing.md) is a second, separate suite a channel opts into with one line::
+
+    TestVtexPublishing = publishing_suite("vtex", item_factory=vtex_items)
+
 Every test runs against the channel's real sandbox on 127.0.0.1 with small
 retry delays, so the suite takes seconds.
 """
@@ -41,6 +45,9 @@ __all__ = [
     "TEST_TIMEOUTS",
     "TEST_RATE",
     "make_connector",
+    "publishing_suite",
+    "PublishingContract",
+    "write_publishing_inputs",
 ]
 
 #: Small delays so retries cost milliseconds in tests.
@@ -293,8 +300,186 @@ class ChannelContract:
                 assert order.payment_raw in payments
             assert order.status_raw in statuses
 
+    # -- the order lifecycle after import ------------------------------------------------------
+    def test_an_order_cancelled_after_import_reaches_the_outbox_once(self, sandbox, workspace, tmp_path, monkeypatch):
+        """Import, cancel on the channel, import again: one update with the cancelled status, no duplicate."""
+        from kit.channels import ChannelRegistry
+        from kit.jobs import run_job
+        from tests.jobs.conftest import write_truth_mappings
+
+        name = f"contract-{self.channel_type}"
+        ChannelRegistry(workspace).add(sandbox.channel(name))
+        monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
+        write_truth_mappings(tmp_path / "mappings", name, self.channel_type)
+        connector = self.connector_for(sandbox)
+        first = run_job("orders", name, ws=workspace, connector=connector)
+        assert first.ok and first.applied > 0, first.render_pt()
+        before = _outbox(workspace, name)
+        target = next(o for o in before if o["erp"].get("status") != "Cancelado")
+        sandbox.cancel_order(target["order_id"])
+        second = run_job("orders", name, ws=workspace, connector=connector)
+        assert second.ok, second.render_pt()
+        after = _outbox(workspace, name)
+        new = after[len(before) :]
+        assert [(o["order_id"], o["erp"]["status"]) for o in new] == [(target["order_id"], "Cancelado")]
+        keys = [(o["order_id"], o["version"]) for o in after]
+        assert len(keys) == len(set(keys))  # nothing written twice
+        third = run_job("orders", name, ws=workspace, connector=connector)
+        assert third.ok and third.applied == 0 and len(_outbox(workspace, name)) == len(after)
+
+
+def _outbox(workspace, channel: str) -> list[dict[str, Any]]:
+    """Every order written to ``channel``'s outbox, batch files in the order they were written."""
+    import json
+
+    folder = workspace.root / "outbox" / channel
+    batches = sorted(folder.glob("*.json"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+    return [o for path in batches for o in json.loads(path.read_text(encoding="utf-8"))["orders"]]
+
 
 def contract_suite(channel_type: str, **options: Any) -> type:
     """A test class running :class:`ChannelContract` against ``channel_type``'s sandbox."""
     name = "".join(part.title() for part in channel_type.split("_"))
     return type(f"Test{name}Contract", (ChannelContract,), {"channel_type": channel_type, **options})
+
+
+# ------------------------------------------------------------------------------------------ publishing
+class PublishingContract:
+    """The publishing contract (docs/publishing.md). Subclassed by :func:`publishing_suite` (not collected).
+
+    A channel opts in with one line, giving ``item_factory(sandbox, connector, n)``: ``n`` valid
+    :class:`~kit.connectors.model.ProductItem` (unbound) for its sandbox, with ``category`` /
+    ``channel_category`` and ``attributes`` / ``channel_attributes`` filled as the de-para would;
+    ``incomplete`` names a required field the channel itself refuses when it is missing. The
+    sandbox must offer ``listings_by_ref()`` (seller SKU -> the channel's listing ids).
+    """
+
+    channel_type: str = ""
+    products: int = 6
+    item_factory: Any = None
+    incomplete: str = "weight_kg"
+
+    @pytest.fixture
+    def sandbox(self):
+        reset_buckets()
+        with start_sandbox(self.channel_type, rate_limit=(5000, 5000), n_products=self.products, orders=0) as sbx:
+            yield sbx
+
+    @pytest.fixture
+    def connector(self, sandbox):
+        conn = make_connector(sandbox)
+        yield conn
+        conn.close()
+
+    def items(self, sandbox, connector, n: int = 6) -> list:
+        return type(self).item_factory(sandbox, connector, n)
+
+    @staticmethod
+    def counts(sandbox, skus) -> dict[str, int]:
+        listed = sandbox.listings_by_ref()
+        return {s: len(listed.get(s, [])) for s in skus}
+
+    def test_publish_creates_the_missing_listings_once(self, sandbox, connector):
+        items = self.items(sandbox, connector)
+        report = connector.publish(items)
+        report.assert_accounted(items)
+        assert report.counts["applied"] == len(items), report.to_frame().to_string()
+        assert {r.action for r in report.items} == {"create"}
+        assert self.counts(sandbox, [i.sku for i in items]) == {i.sku: 1 for i in items}
+        again = connector.publish(items)  # the kit lost its records: found by SKU, updated, not created
+        again.assert_accounted(items)
+        assert {r.action for r in again.items} == {"update"} and again.counts["applied"] == len(items)
+        assert self.counts(sandbox, [i.sku for i in items]) == {i.sku: 1 for i in items}
+
+    def test_an_incomplete_product_is_held_and_the_channel_refuses_it_too(self, sandbox, connector):
+        from dataclasses import replace
+
+        item = replace(self.items(sandbox, connector, 1)[0], **{self.incomplete: None})
+        report = connector.publish([item])
+        report.assert_accounted([item])
+        assert report.items[0].status == "held" and report.items[0].fix
+        assert self.counts(sandbox, [item.sku]) == {item.sku: 0}
+        with pytest.raises(ChannelFatalError) as info:  # sent anyway, the channel refuses it with its reason
+            connector.create_listing(item)
+        assert info.value.status and 400 <= info.value.status < 500 and info.value.message
+        assert self.counts(sandbox, [item.sku]) == {item.sku: 0}
+
+    def test_a_crash_between_created_and_the_binding_never_duplicates(self, sandbox, connector):
+        items = self.items(sandbox, connector, 3)
+        for item in items:  # the channel said "created"; the kit died before writing the binding down
+            assert connector.create_listing(item).status == "applied"
+        report = connector.publish(items)
+        report.assert_accounted(items)
+        assert [r.action for r in report.items] == ["update"] * len(items)
+        assert self.counts(sandbox, [i.sku for i in items]) == {i.sku: 1 for i in items}
+
+    def test_every_item_is_accounted_for(self, sandbox, connector):
+        from dataclasses import replace
+
+        good = self.items(sandbox, connector, 4)
+        items = [*good, replace(good[0], sku=good[0].sku + "-X", channel_category=None),
+                 replace(good[1], sku=good[1].sku + "-Y", title="")]  # fmt: skip
+        report = connector.publish(items)
+        report.assert_accounted(items)
+        assert sum(report.counts.values()) == len(items)
+        assert [r.status for r in report.items[-2:]] == ["held", "held"]
+
+    def test_the_products_job_creates_then_a_second_run_sends_nothing(self, sandbox, connector, workspace, tmp_path,
+                                                                       monkeypatch):  # fmt: skip
+        from kit.channels import ChannelRegistry
+        from kit.jobs import run_job
+        from kit.jobs.settings import set_job_settings
+
+        name = f"publish-{self.channel_type}"
+        ChannelRegistry(workspace).add(sandbox.channel(name))
+        items = self.items(sandbox, connector, 5)
+        monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
+        write_publishing_inputs(tmp_path, name, items)
+        set_job_settings(workspace, None, {"erp_dir": str(tmp_path / "erp")})
+        first = run_job("products", name, ws=workspace, connector=connector)
+        assert first.ok and first.applied >= len(items), first.render_pt()
+        assert self.counts(sandbox, [i.sku for i in items]) == {i.sku: 1 for i in items}
+        sandbox.state.clear_log()
+        second = run_job("products", name, ws=workspace, connector=connector)
+        assert second.ok and second.applied == 0 and second.failed == 0, second.render_pt()
+        writes = [e for e in sandbox.state.requests if e["method"] in ("POST", "PUT", "PATCH", "DELETE")]
+        reads = {"stockkeepingunitidsbyrefids"}  # lookups by POST are reads
+        assert [e["path"] for e in writes if not any(r in e["path"] for r in reads)] == []
+
+
+ERP_PRODUCT_HEADER = ["sku", "ean", "title", "brand", "category", "ncm", "weight_kg", "height_cm", "width_cm",
+                      "length_cm", "price", "stock", "active", "color", "size", "parent_sku", "image_urls"]  # fmt: skip
+
+
+def write_publishing_inputs(root, channel: str, items: list) -> None:
+    """An ERP products export of ``items`` and the de-para tables they need."""
+    import csv
+
+    rows = [[i.sku, i.ean or "", i.title, i.brand, i.category, i.ncm or "", i.weight_kg, i.height_cm, i.width_cm,
+             i.length_cm, i.price or 10, i.stock or 1, "Sim", i.attributes.get("Cor", ""),
+             i.attributes.get("Tamanho", ""), i.parent_sku or "", " ".join(i.image_urls)] for i in items]  # fmt: skip
+    (root / "erp").mkdir(parents=True, exist_ok=True)
+    with open(root / "erp" / "products.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(ERP_PRODUCT_HEADER)
+        w.writerows(rows)
+    folder = root / "mappings" / channel
+    folder.mkdir(parents=True, exist_ok=True)
+    cats = sorted({(i.category, i.channel_category) for i in items if i.channel_category})
+    attrs = sorted({(k, v, ck, cv) for i in items for (k, v), (ck, cv) in
+                    zip(i.attributes.items(), i.channel_attributes.items(), strict=False)})  # fmt: skip
+    for kind, head, data in (
+        ("category", ["erp_category", "channel_category"], cats),
+        ("attribute", ["erp_attribute", "erp_value", "channel_attribute", "channel_value"], attrs),
+    ):
+        with open(folder / f"{kind}.csv", "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow([*head, "method", "score", "confirmed", "note"])
+            w.writerows([[*r, "manual", "", "true", ""] for r in data])
+
+
+def publishing_suite(channel_type: str, item_factory: Any, **options: Any) -> type:
+    """A test class running :class:`PublishingContract` against ``channel_type``'s sandbox."""
+    name = "".join(part.title() for part in channel_type.split("_"))
+    attrs = {"channel_type": channel_type, "item_factory": staticmethod(item_factory), **options}
+    return type(f"Test{name}Publishing", (PublishingContract,), attrs)

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 
 from connectors.contract import make_connector  # noqa: E402
 from kit.connectors.base import NotApplicable  # noqa: E402
-from kit.connectors.model import PriceItem, StockItem  # noqa: E402
+from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa: E402
 from kit.errors import ChannelFatalError, ConfigurationError  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
 
@@ -125,9 +125,9 @@ def test_nfe_xml_upload_for_me2_and_clear_errors_otherwise():
         orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
         me2 = next(o for o in orders if o.carrier_raw == "me2" and o.service_raw != "fulfillment")
         with pytest.raises(ConfigurationError, match="XML"):
-            conn.send_invoice(me2, nfe_key="3" * 44, number="10")
+            conn.send_invoice(me2, Invoice(nfe_key="3" * 44, number="10"))
         xml = '<?xml version="1.0"?><nfeProc versao="4.00"><NFe><infNFe Id="NFe' + "3" * 44 + '"/></NFe></nfeProc>'
-        answer = conn.send_invoice(me2, nfe_key="3" * 44, number="10", xml=xml)
+        answer = conn.send_invoice(me2, Invoice(nfe_key="3" * 44, number="10", xml=xml))
         shipment_id = int(me2.raw["shipping"]["id"])
         assert answer["substatus"] != "invoice_pending"
         upload = _queries(sbx, "/invoice_data")[-1]
@@ -136,7 +136,7 @@ def test_nfe_xml_upload_for_me2_and_clear_errors_otherwise():
         full = [o for o in orders if o.service_raw == "fulfillment"]
         if full:
             with pytest.raises(ChannelFatalError):
-                conn.send_invoice(full[0], nfe_key="3" * 44, number="11", xml=xml)
+                conn.send_invoice(full[0], Invoice(nfe_key="3" * 44, number="11", xml=xml))
 
 
 def test_me1_tracking_then_shipped_notification_and_me2_refused():
@@ -144,7 +144,7 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
         conn = make_connector(sbx)
         orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
         me1 = next(o for o in orders if o.carrier_raw == "me1")
-        conn.send_tracking(me1, carrier="Correios", code="OP123456789BR", service=me1.service_raw)
+        conn.send_tracking(me1, Shipment(carrier="Correios", code="OP123456789BR", service=me1.service_raw))
         shipment = sbx.state.data["shipments"][int(me1.raw["shipping"]["id"])]
         assert shipment["tracking_number"] == "OP123456789BR" and shipment["status"] == "shipped"
         calls = [e["method"] + " " + e["path"] for e in sbx.state.requests if "/shipments/" in e["path"]]
@@ -153,7 +153,7 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
         )  # tracking before the status (§1.6)
         me2 = next(o for o in orders if o.carrier_raw == "me2")
         with pytest.raises(NotApplicable, match="ME1"):
-            conn.send_tracking(me2, carrier="Correios", code="X")
+            conn.send_tracking(me2, Shipment(carrier="Correios", code="X"))
 
 
 def test_scan_tolerates_a_constant_scroll_id_but_refuses_a_repeated_page():
@@ -170,3 +170,100 @@ def test_scan_tolerates_a_constant_scroll_id_but_refuses_a_repeated_page():
         {"results": ["A"], "scroll_id": "S"}] * 3)  # fmt: skip
     with pytest.raises(ChannelFatalError, match="repeated"):
         pager().all(lambda p: next(stuck))
+
+
+# -- the application's quota sets the pace -------------------------------------------------------
+def test_the_default_rate_is_the_documented_application_quota():
+    from kit.channeltypes import get_type
+    from kit.connectors.mercadolivre import app_rate
+
+    declared = get_type("mercadolivre").rate_limit
+    # 18000 requests per hour (GET /applications/{id}, official example), never more in any sliding hour
+    assert declared.per_second * 3600 + declared.burst == pytest.approx(18000)
+    assert declared.confidence == "confirmed" and "max_requests_per_hour" in declared.source
+    assert app_rate(18000).per_second == pytest.approx(declared.per_second)
+
+
+def test_the_connector_reads_the_quota_and_paces_every_seller_of_the_app_from_one_bucket():
+    from kit.connectors.mercadolivre_quota import reset_app_quotas
+    from kit.connectors.ratelimit import reset_buckets
+
+    reset_buckets()
+    reset_app_quotas()
+    try:
+        with start_sandbox("mercadolivre", n_products=10, orders=0, app_quota_per_hour=36000) as sbx:
+            conn = make_connector(sbx, rate_limit=None)
+            assert conn.rate_limit_for("write")[1].per_second == pytest.approx((18000 - 300) / 3600)
+            report = conn.test_connection()
+            assert report.ok and report.details["app_requests_per_hour"] == 36000
+            _, limit = conn.rate_limit_for("write")
+            assert limit.per_second == pytest.approx((36000 - 300) / 3600) and limit.burst == 300
+            assert len(_queries(sbx, "/applications/")) == 1
+            # Another seller's channel on the same app: no second read, and the same bucket.
+            other = make_connector(sbx, rate_limit=None)
+            other.list_listings()
+            assert len(_queries(sbx, "/applications/")) == 1
+            assert other.bucket("write") is conn.bucket("orders_read")
+            assert other.rate_limit_for("write")[1].per_second == pytest.approx(limit.per_second)
+            conn.close()
+            other.close()
+    finally:
+        reset_app_quotas()
+        reset_buckets()
+
+
+def test_an_unreadable_quota_keeps_the_documented_default():
+    from kit.connectors.mercadolivre_quota import reset_app_quotas
+
+    reset_app_quotas()
+    with start_sandbox("mercadolivre", n_products=5, orders=0, rate_limit=(5000, 5000)) as sbx:
+        sbx.state.data["denied_scopes"] = ["/applications/"]
+        conn = make_connector(sbx, rate_limit=None)
+        assert conn.test_connection().ok
+        assert conn.rate_limit_for("write")[1].per_second == pytest.approx((18000 - 300) / 3600)
+        assert [e["status"] for e in _queries(sbx, "/applications/")] == [403]
+        conn.close()
+    reset_app_quotas()
+
+
+# -- the sandbox as a witness ------------------------------------------------------------------------
+def test_sandbox_answers_the_legacy_shipment_without_x_format_new():
+    with start_sandbox("mercadolivre", n_products=10, orders=3) as sbx:
+        conn = make_connector(sbx)
+        sid = next(iter(sbx.state.data["shipments"]))
+        legacy = conn.get_json(f"/shipments/{sid}")
+        assert "logistic" not in legacy and "mode" in legacy
+        assert "logistic" in conn.get_json(f"/shipments/{sid}", headers={"x-format-new": "true"})
+        conn.close()
+
+
+def test_sandbox_refuses_a_quantity_sent_as_text_and_an_order_search_without_seller():
+    with start_sandbox("mercadolivre", n_products=10, orders=2, variation_share=0.0) as sbx:
+        conn = make_connector(sbx)
+        item_id = next(iter(sbx.state.data["items"]))
+        with pytest.raises(ChannelFatalError, match="integer"):
+            conn.request("PUT", f"/items/{item_id}", json_data={"available_quantity": "5"})
+        with pytest.raises(ChannelFatalError, match="seller"):
+            conn.get_json("/orders/search", params={"order.date_last_updated.from": "2026-01-01T00:00:00-03:00"})
+        with pytest.raises(ChannelFatalError, match="ISO 8601"):
+            conn.get_json("/orders/search", params={"seller": "123456789", "order.date_last_updated.from": "ontem"})
+        conn.close()
+
+
+def test_a_cancelled_order_takes_neither_invoice_nor_tracking():
+    with start_sandbox("mercadolivre", n_products=30, orders=40, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
+        me2 = next(o for o in orders if o.carrier_raw == "me2" and o.service_raw != "fulfillment")
+        sbx.cancel_order(me2.order_id)
+        xml = '<?xml version="1.0"?><nfeProc versao="4.00"><NFe><infNFe Id="NFe' + "3" * 44 + '"/></NFe></nfeProc>'
+        with pytest.raises(ChannelFatalError, match="cancelled"):
+            conn.send_invoice(me2.order_id, Invoice(nfe_key="3" * 44, number="10", xml=xml))
+        conn.close()
+
+
+def test_orders_round_trip_through_the_sandbox_and_the_connector():
+    from connectors.roundtrip import assert_round_trip
+
+    # Mercado Livre orders carry no buyer name or CPF (billing info is a separate resource, §1.7).
+    assert_round_trip("mercadolivre", buyer=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import requests
 
 from connectors.contract import contract_suite, make_connector
+from kit.connectors.model import Invoice, Shipment
 from kit.connectors.ratelimit import reset_buckets
 from kit.sandbox import start_sandbox
 from kit.secrets import SecretsStore
@@ -40,8 +41,10 @@ def test_invoice_and_tracking_reuse_the_existing_shipment_id():
     with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=3) as sbx:
         conn = make_connector(sbx)
         order = conn.fetch_orders(since="2000-01-01").orders[0]
-        conn.send_invoice(order.order_id, nfe_key="3" * 44, number="77", series="1")
-        conn.send_tracking(order.order_id, carrier="Correios", code="BR1", url="https://t.example/BR1", service="PAC")
+        conn.send_invoice(order.order_id, Invoice(nfe_key="3" * 44, number="77", series="1"))
+        conn.send_tracking(
+            order.order_id, Shipment(carrier="Correios", code="BR1", url="https://t.example/BR1", service="PAC")
+        )
         shipments = sbx.state.data["orders"][order.order_id]["shipments"]
         assert len(shipments) == 1, shipments
         assert shipments[0]["nfe_key"] == "3" * 44 and shipments[0]["track_code"] == "BR1"
@@ -57,3 +60,109 @@ def test_invoice_and_tracking_reuse_the_existing_shipment_id():
         ).raise_for_status()
         assert len(sbx.state.data["orders"][order.order_id]["shipments"]) == 2
         conn.close()
+
+
+# -- a retried status: not_updated is applied, other errors are failures --------------------------
+import pytest  # noqa: E402
+
+from kit.errors import ChannelFatalError  # noqa: E402
+
+
+@pytest.mark.parametrize("status", [400, 200])
+def test_a_change_plugg_to_already_holds_is_applied_not_retried_forever(status):
+    reset_buckets()
+    with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=3, not_updated_status=status) as sbx:
+        conn = make_connector(sbx)
+        order = conn.fetch_orders(since="2000-01-01").orders[0]
+        invoice = Invoice(nfe_key="3" * 44, number="77", series="1", issued_at="2026-11-20T10:00:00")
+        assert conn.send_invoice(order.order_id, invoice).get("not_updated") is None
+        # The answer was lost: the status job sends the same invoice again; Plug.to answers not_updated.
+        again = conn.send_invoice(order.order_id, invoice)
+        assert again == {"not_updated": True, "details": "Changes not found in the order"}
+        answers = [r["status"] for r in sbx.state.requests if r["method"] == "PUT"]
+        assert answers == [200, status]
+        stored = sbx.state.data["orders"][order.order_id]["shipments"]
+        assert len(stored) == 1 and stored[0]["nfe_date"] == "2026-11-20T13:00:00.000Z"  # BRT -> UTC
+        conn.close()
+
+
+def test_any_other_error_body_is_a_failure_whatever_its_http_status(monkeypatch):
+    """A 200 whose body says ``"error": true`` is never counted applied (an ambiguous answer is a failure)."""
+    from types import SimpleNamespace
+
+    reset_buckets()
+    with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=3) as sbx:
+        conn = make_connector(sbx)
+        order = conn.fetch_orders(since="2000-01-01").orders[0]
+        real = conn.request
+
+        def locked(method, path, **kw):
+            if method != "PUT":
+                return real(method, path, **kw)
+            body = {"error": True, "type": "invalid", "details": "Pedido bloqueado"}
+            return SimpleNamespace(json=lambda: body, status=200, request_id="r-1")
+
+        monkeypatch.setattr(conn, "request", locked)
+        with pytest.raises(ChannelFatalError, match="Pedido bloqueado"):
+            conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR1"))
+        conn.close()
+
+
+def test_the_sandbox_refuses_an_unknown_status_and_a_key_with_letters():
+    reset_buckets()
+    with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=2) as sbx:
+        conn = make_connector(sbx)
+        oid = next(iter(sbx.state.data["orders"]))
+        with pytest.raises(ChannelFatalError, match="status contain a value not allowed"):
+            conn.request("PUT", f"/orders/{oid}", json_data={"status": "faturado"})
+        with pytest.raises(ChannelFatalError, match="numbers only"):
+            conn.request("PUT", f"/orders/{oid}", json_data={"status": "invoiced", "shipments": [{"nfe_key": "NF1"}]})
+        with pytest.raises(ChannelFatalError, match="integer"):
+            conn.request("PUT", f"/skus/{next(iter(sbx.state.data['by_sku']))}", json_data={"quantity": "7"})
+        conn.close()
+
+
+# -- paging: next=<hash_next>, newest first, a cut-short fetch resumes ----------------------------
+def test_orders_are_paged_with_next_and_a_cut_short_fetch_resumes_without_skipping(monkeypatch):
+    import kit.connectors.pluggto as plg
+
+    monkeypatch.setattr(plg, "PAGE_LIMIT", 4)
+    monkeypatch.setattr(plg, "ORDER_PAGES_PER_FETCH", 2)
+    reset_buckets()
+    with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=20, orders=19) as sbx:
+        conn = make_connector(sbx)
+        seen, cursor, calls = [], None, 0
+        while True:
+            page = conn.fetch_orders(since="2000-01-01", cursor=cursor)
+            seen += [o.order_id for o in page.orders]
+            calls += 1
+            if not page.has_more:
+                break
+            cursor = page.cursor
+        assert sorted(seen) == sorted(sbx.state.data["orders"]) and len(seen) == len(set(seen))
+        assert calls == 3  # 19 orders, 4 a page, 2 pages a call
+        listed = [r["query"] for r in sbx.state.requests if r["path"] == "/orders"]
+        hashes = [q.get("next", [None])[0] for q in listed]
+        assert hashes[0] is None and all(hashes[1:])  # every later page asked with next=<hash_next>
+        assert len(set(hashes[1:])) == len(hashes) - 1
+        conn.close()
+
+
+def test_sandbox_variations_are_the_catalogue_families():
+    from kit.sample import generate_catalog
+
+    catalog = generate_catalog(120, seed=4)
+    families: dict[str, set[str]] = {}
+    for row in catalog:
+        if row["parent_sku"]:
+            families.setdefault(row["parent_sku"], set()).add(row["sku"])
+    with start_sandbox("pluggto", catalog=catalog, orders=0) as sbx:
+        grouped = {p["sku"]: {v["sku"] for v in p["variations"]}
+                   for p in sbx.state.data["products"].values() if p["variations"]}  # fmt: skip
+    assert families and grouped == families
+
+
+def test_orders_round_trip_through_the_sandbox_and_the_connector():
+    from connectors.roundtrip import assert_round_trip
+
+    assert_round_trip("pluggto", buyer=True)

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from connectors.contract import contract_suite
+from connectors.contract import contract_suite, publishing_suite
+from kit.connectors.model import ProductItem
+
+
+def vtex_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the VTEX sandbox: a leaf category of its tree, a seeded brand, an accepted colour."""
+    leaf = next(c for c in connector.category_tree() if c["leaf"])
+    brand = next(iter(sandbox.state.data["brands"].values()))["name"]
+    colour = next(a for a in connector.category_requirements(leaf["path"]).attributes if a.name == "Cor").values[0]
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand=brand,
+            ean=None, ncm="61091000", weight_kg=0.5 + k / 10, height_cm=3.0, width_cm=20.0, length_cm=30.0,
+            price=49.9, stock=5, category=f"ERP > Categoria {leaf['id']}", channel_category=leaf["path"],
+            attributes={"Cor": f"cor-erp-{colour}"}, channel_attributes={"Cor": colour},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
 
 TestVtexContract = contract_suite("vtex", acks=True, connector_attrs={"page_size": 25})
+TestVtexPublishing = publishing_suite("vtex", item_factory=vtex_items)
 
 
 # -- the sandbox cannot drift from VTEX's published API --------------------------------
@@ -17,7 +37,7 @@ import jsonschema  # noqa: E402
 import pytest  # noqa: E402
 
 from connectors.contract import make_connector  # noqa: E402
-from kit.connectors.model import PriceItem, StockItem  # noqa: E402
+from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
 from kit.sandbox.vtex import ACCOUNT  # noqa: E402
 
@@ -107,20 +127,35 @@ def _exercise(sbx) -> None:
     conn.update_prices([PriceItem(s, 19.9 + n, list_price=29.9 + n) for n, s in enumerate(skus)])
     page = conn.fetch_orders()
     order = page.orders[0]
-    conn.send_invoice(
-        order, nfe_key="35" + "1" * 42, number="1001", series="1", value=order.total, xml="<nfeProc/>",
-        tracking_code="BR1", tracking_url="https://t.example/BR1", carrier="Correios",
-    )  # fmt: skip
-    conn.send_tracking(order.order_id, carrier="Correios", code="BR2", url="https://t.example/BR2")
+    tracking = Shipment(carrier="Correios", code="BR1", url="https://t.example/BR1")
+    invoice = Invoice("35" + "1" * 42, "1001", series="1", value=order.total, xml="<nfeProc/>", shipment=tracking)
+    conn.send_invoice(order, invoice)
+    conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR2", url="https://t.example/BR2"))
     conn.ack_orders(page.orders)
     conn.value_lists()
     conn.test_connection()
     conn.close()
 
 
+def _exercise_publishing(sbx) -> None:
+    from dataclasses import replace
+
+    conn = make_connector(sbx)
+    items = vtex_items(sbx, conn, 4)
+    items[0] = replace(items[0], ean="7891234567895", image_urls=["https://img.example.com/a.jpg",
+                                                                   "https://img.example.com/b.png"])  # fmt: skip
+    conn.publish(items)  # creates: product, SKU, EAN, images, specifications
+    changed = [replace(i, title=i.title + " v2", image_urls=["https://img.example.com/c.jpg"]) for i in items]
+    conn.publish(changed)  # found by RefId: updates (GET + PUT product and SKU, images replaced)
+    conn.publish([replace(items[1], sku="NOVO-RUIM", weight_kg=None)])  # held: nothing sent
+    conn.value_lists()
+    conn.close()
+
+
 def test_every_request_and_response_matches_the_vtex_openapi_documents(spec_index):
     with start_sandbox("vtex", rate_limit=(5000, 5000), n_products=30) as sbx:
         _exercise(sbx)
+        _exercise_publishing(sbx)
         log = list(sbx.state.requests)
     assert len(log) > 50
     problems = []
@@ -149,6 +184,9 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(spec_inde
             errors = list(jsonschema.Draft4Validator(response_schema).iter_errors(entry["response"]))
             problems += [f"response {entry['method']} {template}: {e.message} at {list(e.path)}" for e in errors[:3]]
     assert not problems, "\n".join(problems[:30])
+    bodies = sum(1 for e in log if e["body"])
+    print(f"VTEX OpenAPI: {len(log)} requests ({bodies} with a body) and their answers validated, "
+          f"{len(operations)} operations")  # fmt: skip
     # the exercise covered the operations the connector relies on
     for expected in (
         "PUT /api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}",
@@ -158,6 +196,16 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(spec_inde
         "POST /api/oms/pvt/orders/{orderId}/invoice",
         "PATCH /api/oms/pvt/orders/{orderId}/invoice/{invoiceNumber}",
         "POST /api/catalog_system/pub/sku/stockkeepingunitidsbyrefids",
+        "POST /api/catalog/pvt/product",
+        "PUT /api/catalog/pvt/product/{productId}",
+        "POST /api/catalog/pvt/stockkeepingunit",
+        "PUT /api/catalog/pvt/stockkeepingunit/{skuId}",
+        "POST /api/catalog/pvt/stockkeepingunit/{skuId}/ean/{ean}",
+        "POST /api/catalog/pvt/stockkeepingunit/{skuId}/file",
+        "PUT /api/catalog/pvt/stockkeepingunit/{skuId}/specificationvalue",
+        "GET /api/catalog_system/pvt/products/productgetbyrefid/{refId}",
+        "GET /api/catalog_system/pub/category/tree/{categoryLevels}",
+        "GET /api/catalog_system/pub/specification/fieldGet/{fieldId}",
     ):
         assert expected in operations
 
@@ -218,9 +266,46 @@ def test_tracking_finds_the_invoice_by_the_erp_number_without_its_series():
     with start_sandbox("vtex", n_products=5, orders=2, rate_limit=(5000, 5000)) as sbx:
         conn = make_connector(sbx)
         order = conn.fetch_orders().orders[0]
-        conn.send_invoice(order, nfe_key="3" * 44, number="4521", series="2", value=order.total)
-        conn.send_tracking(order.order_id, carrier="Correios", code="BR9", invoice_number="4521")
+        conn.send_invoice(order, Invoice(nfe_key="3" * 44, number="4521", series="2", value=order.total))
+        conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR9", invoice_number="4521"))
         patch = [e for e in sbx.state.requests if e["method"] == "PATCH"][-1]
         assert patch["path"].endswith("/invoice/4521-2")
         packages = sbx.state.data["orders"][order.order_id]["packageAttachment"]["packages"]
         assert [p.get("trackingNumber") for p in packages] == ["BR9"]
+
+
+def test_render_order_round_trips_through_the_connector():
+    """render_order (VTEX's documented order shape, from the sample generator) is what the connector normalises."""
+    from datetime import datetime
+
+    with start_sandbox("vtex", n_products=12, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        for _ in range(5):
+            spec = sbx.order_spec()
+            sbx.add_order(sbx.render_order(spec))
+            order = conn.get_order(spec["order_id"])
+            assert order.order_id == spec["order_id"] and order.status_raw == spec["status_raw"]
+            assert (order.carrier_raw, order.service_raw, order.payment_raw) == (
+                spec["carrier_raw"], spec["service_raw"], spec["payment_raw"])  # fmt: skip
+            assert [(i.sku, i.quantity, i.unit_price) for i in order.items] == [
+                (it["sku"], it["qty"], it["unit_price"]) for it in spec["items"]]  # fmt: skip
+            assert order.total == pytest.approx(spec["total"])
+            assert order.buyer["name"] == spec["buyer"]["name"] and order.buyer["document"] == spec["buyer"]["document"]
+            when = datetime.fromisoformat(order.created_at.replace("Z", "+00:00"))
+            assert when == datetime.fromisoformat(spec["created_at"])
+            address = order.shipping_address
+            assert (address["street"], address["number"], address["city"], address["state"]) == tuple(
+                spec["shipping_address"][k] for k in ("street", "number", "city", "state"))  # fmt: skip
+            assert address["postalCode"].replace("-", "") == spec["shipping_address"]["zipcode"]
+
+
+def test_cancel_order_shows_in_the_feed_and_the_order():
+    with start_sandbox("vtex", n_products=5, orders=3, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        page = conn.fetch_orders()
+        conn.ack_orders(page.orders)
+        target = page.orders[0]
+        sbx.cancel_order(target.order_id)
+        again = conn.fetch_orders()
+        assert [(o.order_id, o.status_raw) for o in again.orders] == [(target.order_id, "canceled")]
+        assert again.orders[0].updated_at > target.updated_at

@@ -117,3 +117,14 @@ def test_composite_apply_with_column_mapping():
                           "service": "ship_mode"})  # fmt: skip
     assert done[["erp_carrier", "erp_service"]].values.tolist() == [["Mercado Envios", "Normal"]]
     assert bad["value"].tolist() == ["me2 / fulfillment"]
+
+
+def test_problems_read_in_portuguese():
+    from kit.depara.validate import for_people, summary_text, validate
+
+    table = pd.DataFrame({"channel_status": ["paid", "x"], "erp_status": ["Pago", ""], "confirmed": [True, False]})
+    problems = validate("order_status", table, channel_values=["paid", "x", "new"])
+    assert summary_text(problems) == "pendente: 1, sem de-para: 1"
+    people = for_people(problems)
+    assert list(people.columns)[:3] == ["problema", "gravidade", "tipo"]
+    assert set(people["problema"]) == {"pendente", "sem de-para"} and set(people["gravidade"]) == {"erro"}

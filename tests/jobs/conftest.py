@@ -65,12 +65,12 @@ class FakeConnector:
         self.queue = [o for o in self.queue if o.order_id not in ids]
         return len(ids)
 
-    def send_invoice(self, order, **kw):
-        self.calls.append(("send_invoice", (order, kw)))
+    def send_invoice(self, order, invoice):
+        self.calls.append(("send_invoice", (order, invoice)))
         return {}
 
-    def send_tracking(self, order, **kw):
-        self.calls.append(("send_tracking", (order, kw)))
+    def send_tracking(self, order, shipment):
+        self.calls.append(("send_tracking", (order, shipment)))
         return {}
 
     def writes(self, name: str | None = None) -> list:

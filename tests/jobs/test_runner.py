@@ -31,7 +31,7 @@ def vtex(workspace, tmp_path, monkeypatch):
     ChannelRegistry(workspace).update("vtex-sbx", enabled=True)  # a manual kit sync runs switched-on channels
     erp = tmp_path / "erp"
     erp.mkdir()
-    rows = [f"{p['sku']};{int(p.get('stock') or 0) + 7};2" for p in list(sbx.state.data["skus"].values())[:10]]
+    rows = [f"{ref};{int(qty) + 7};2" for ref, qty in list(sbx.stock_levels().items())[:10]]
     (erp / "stock.csv").write_text("sku;available;reserved\n" + "\n".join(rows) + "\n", encoding="utf-8")
     set_job_settings(workspace, None, {"erp_dir": str(erp)})
     monkeypatch.setenv("KIT_REPORTS", str(tmp_path / "reports"))

@@ -33,7 +33,7 @@ def test_status_sends_invoice_then_tracking_once(channel, fake, tmp_path, worksp
     assert s.ok and s.applied == 3
     calls = [(name, args[0]) for name, args in fake.writes()]
     assert calls == [("send_invoice", "A1"), ("send_tracking", "A1"), ("send_invoice", "A2")]
-    assert fake.writes("send_invoice")[0][1][1]["nfe_key"] == KEY + "1"
+    assert fake.writes("send_invoice")[0][1][1].nfe_key == KEY + "1"
     assert any("não vieram deste canal" in n for n in s.notes)  # OTHER is not one of this channel's orders
     fake.calls.clear()
     s2 = run_job("status", "loja", ws=workspace, connector=fake)
@@ -47,7 +47,7 @@ def test_refused_invoice_holds_tracking_and_is_retried(channel, fake, tmp_path, 
         sub="loja",  # a channel's own folder: every row is this channel's
     )
 
-    def refuse(order, **kw):
+    def refuse(order, invoice):
         raise ChannelFatalError("invoice rejected: key does not match order", channel="loja", status=400)
 
     fake.send_invoice = refuse

@@ -66,3 +66,32 @@ def test_auth_and_body_rules(sbx):
     assert requests.put(put, headers=_headers(sbx), timeout=5).status_code == 400  # no body
     latin1 = '{"product": {"qty": 1, "name": "Ação"}}'.encode("latin-1")
     assert requests.put(put, data=latin1, headers=_headers(sbx), timeout=5).status_code == 415
+
+
+def test_a_cancellation_after_consumption_comes_back_through_the_queue_with_its_current_status(sbx):
+    get = lambda: requests.get(f"{sbx.url}/queues/orders", headers=_headers(sbx), timeout=5)  # noqa: E731
+    codes = []
+    for _ in range(2):
+        order = get().json()
+        codes.append(order["code"])
+        code = requests.utils.quote(order["code"], safe="")
+        assert requests.delete(f"{sbx.url}/queues/orders/{code}", headers=_headers(sbx), timeout=5).status_code == 204
+    assert get().status_code == 204
+    before = sbx.state.data["orders"][codes[0]]["updated_at"]
+    sbx.cancel_order(codes[0])
+    again = get()
+    assert again.status_code == 200 and again.json()["code"] == codes[0]
+    assert again.json()["status"] == {"code": "order_canceled", "label": "Cancelado (SkyHub)", "type": "CANCELED"}
+    assert again.json()["updated_at"] > before
+
+
+def test_errors_follow_skyhub_codes(sbx):
+    h = _headers(sbx)
+    assert requests.get(f"{sbx.url}/products", headers={**h, "Accept": "text/html"}, timeout=5).status_code == 406
+    code = requests.utils.quote(next(iter(sbx.state.data["orders"])), safe="")
+    canceled = requests.post(f"{sbx.url}/orders/{code}/shipments", headers=h, timeout=5,
+                             json={"status": "order_shipped", "shipment": {"code": "X", "items": [], "track": {}}})  # fmt: skip
+    assert canceled.status_code == 400 and set(canceled.json()) == {"error"}
+    sku = next(s for s, p in sbx.state.data["products"].items() if not p["variations"])
+    text_qty = requests.put(f"{sbx.url}/products/{sku}", json={"product": {"qty": "5"}}, headers=h, timeout=5)
+    assert text_qty.status_code == 400 and "qty must be an integer" in text_qty.json()["error"]

@@ -1,0 +1,258 @@
+"""The one publishing loop: what ``Connector.publish(items)`` does for every channel.
+
+A channel declares what it allows and implements a few hooks (see
+``docs/publishing.md`` and the hooks in :mod:`kit.connectors.base`); this module
+does the rest, the same way for every channel:
+
+1. **Allowed?** ``publish_support(item)``: a create or update the channel does
+   not allow is ``skipped`` with the reason, per SKU.
+2. **Complete?** the channel's required fields (``publish_required``), title
+   limit, and the category's required attributes (``category_requirements``):
+   an incomplete item is ``held`` with what to fix; nothing is sent for it.
+3. **Never a duplicate.** Every item that would be created is first looked up
+   on the channel by seller SKU (``find_listings``): a listing found there (a
+   crash after the channel's "created" and before the kit recorded it) is bound
+   and updated, never created again.
+4. **Send.** ``create_listing`` / ``update_listing`` per item (or
+   ``create_listings`` / ``update_listings`` for bulk channels), the items of one
+   variation family in order in one worker (a family's parent is created once),
+   families in parallel under the shared rate limiter. A :class:`KitError` is the
+   item's ``failed`` reason; an unexpected error too (never lost).
+5. **Account.** One :class:`PublishResult` per input item, in order; ``on_result``
+   is called for each as soon as it is known (the products job records a
+   binding there, before the next item is sent).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from kit.connectors.model import (
+    APPLIED,
+    CREATE,
+    FAILED,
+    HELD,
+    SKIPPED,
+    UPDATE,
+    CategoryRequirements,
+    ProductItem,
+    PublishReport,
+    PublishResult,
+)
+from kit.errors import KitError
+from kit.scrub import scrub
+
+__all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields"]
+
+log = logging.getLogger("kit.connectors.publishing")
+
+#: pt-BR names of the ProductItem fields, for "what to fix" messages.
+FIELD_LABELS = {
+    "title": "título",
+    "description": "descrição",
+    "brand": "marca",
+    "ean": "EAN/GTIN",
+    "ncm": "NCM",
+    "weight_kg": "peso (kg)",
+    "height_cm": "altura (cm)",
+    "width_cm": "largura (cm)",
+    "length_cm": "comprimento (cm)",
+    "price": "preço",
+    "stock": "estoque",
+    "channel_category": "categoria do canal (de-para de categoria)",
+    "image_urls": "imagens (URLs)",
+}
+_POSITIVE = ("weight_kg", "height_cm", "width_cm", "length_cm", "price")
+
+OnResult = Callable[[ProductItem, PublishResult], None]
+
+
+def missing_fields(item: ProductItem, required: Sequence[str]) -> list[str]:
+    """The ``required`` ProductItem fields that ``item`` lacks (blank, empty, or not > 0 for measures)."""
+    out = []
+    for name in required:
+        value = getattr(item, name)
+        if name in _POSITIVE:
+            try:
+                ok = value is not None and float(value) > 0
+            except (TypeError, ValueError):
+                ok = False
+        else:
+            ok = value not in (None, "", [], {})
+        if not ok:
+            out.append(name)
+    return out
+
+
+def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements | None) -> str:
+    """What ``item`` lacks before ``conn``'s channel accepts it (pt-BR), or ``""`` when complete."""
+    problems = []
+    fields = missing_fields(item, conn.publish_required)
+    if item.bound and "channel_category" in fields:
+        fields.remove("channel_category")  # an update without a mapped category keeps the channel's
+    if "channel_category" in fields:
+        fields.remove("channel_category")
+        problems.append(
+            f"categoria '{item.category or '(vazia)'}' sem de-para para o canal: mapeie-a "
+            f"(kit depara build {conn.channel.name} category ...) e confirme"
+        )
+    if fields:
+        problems.append("preencha no ERP: " + ", ".join(FIELD_LABELS.get(f, f) for f in fields))
+    limit = conn.publish_title_max
+    if limit and item.title and len(item.title) > limit:
+        problems.append(f"título com {len(item.title)} caracteres; {conn.label} aceita até {limit}")
+    if requirements is not None:
+        for attr in requirements.missing(item):
+            sent = {k.casefold(): v for k, v in item.channel_attributes.items()}.get(attr.name.casefold())
+            erp_value = sent or item.attributes.get(attr.name)
+            allowed = f" (valores aceitos: {', '.join(attr.values[:8])})" if attr.values else ""
+            if erp_value:
+                problems.append(
+                    f"atributo obrigatório '{attr.name}' da categoria {requirements.category}: o valor "
+                    f"'{erp_value}' não é aceito pelo canal{allowed}; ajuste o de-para de atributos"
+                )
+            else:
+                problems.append(
+                    f"atributo obrigatório '{attr.name}' da categoria {requirements.category} sem valor{allowed}: "
+                    f"preencha-o no ERP e mapeie-o (kit depara build {conn.channel.name} attribute ...)"
+                )
+    return "; ".join(problems)
+
+
+def _requirements(conn: Any, item: ProductItem, cache: dict[str, Any]) -> CategoryRequirements | None:
+    if not item.channel_category:
+        return None
+    key = str(item.channel_category)
+    if key not in cache:
+        cache[key] = conn.category_requirements(key)
+    return cache[key]
+
+
+def _prepare(conn: Any, items: Sequence[ProductItem]) -> tuple[list[PublishResult | None], list[int]]:
+    """Results decided before anything is sent (skipped / held), and the positions left to send."""
+    results: list[PublishResult | None] = [None] * len(items)
+    todo: list[int] = []
+    cache: dict[str, Any] = {}
+    for i, item in enumerate(items):
+        action = UPDATE if item.bound else CREATE
+        support = conn.publish_support(item)
+        if not (support.update if action == UPDATE else support.create):
+            what = "atualização" if action == UPDATE else "criação"
+            why = support.reason or f"{conn.label} não permite a {what} de anúncios pela API"
+            results[i] = PublishResult(item.sku, SKIPPED, "", why, channel_id=item.channel_id)
+            continue
+        try:
+            fix = check_item(conn, item, _requirements(conn, item, cache))
+        except KitError as exc:
+            results[i] = PublishResult(item.sku, FAILED, action, _reason(exc), channel_id=item.channel_id)
+            continue
+        if fix:
+            results[i] = PublishResult(item.sku, HELD, action, fix=fix, channel_id=item.channel_id)
+            continue
+        todo.append(i)
+    return results, todo
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, KitError):
+        text = exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}"
+        hint = getattr(exc, "hint", None)
+        return scrub(f"{text} ({hint})" if hint else text)
+    return scrub(f"erro inesperado: {type(exc).__name__}: {exc}")
+
+
+def _lookup(conn: Any, items: list[ProductItem], todo: list[int]) -> list[ProductItem]:
+    """Copies of ``items`` where an unbound SKU already has a listing on the channel: bound to it."""
+    unbound = [items[i].sku for i in todo if not items[i].bound]
+    if not unbound:
+        return items
+    found = conn.find_listings(unbound)
+    out = list(items)
+    for i in todo:
+        ref = found.get(items[i].sku) if not items[i].bound else None
+        if ref is not None:
+            log.info("%s: SKU %s already listed on the channel (%s): bound, not created", conn.channel.name,
+                     items[i].sku, ref.channel_id)  # fmt: skip
+            out[i] = replace(
+                items[i], channel_id=ref.channel_id, variation_id=ref.variation_id, product_id=ref.product_id
+            )
+    return out
+
+
+def _send_one(conn: Any, item: ProductItem) -> PublishResult:
+    action = UPDATE if item.bound else CREATE
+    try:
+        result = conn.update_listing(item) if action == UPDATE else conn.create_listing(item)
+    except KitError as exc:
+        return PublishResult(item.sku, FAILED, action, _reason(exc), channel_id=item.channel_id)
+    except Exception as exc:  # never lose an item to an unexpected bug
+        log.exception("unexpected error publishing %s to %s", item.sku, conn.channel.name)
+        return PublishResult(item.sku, FAILED, action, _reason(exc), channel_id=item.channel_id)
+    if result.sku != item.sku:
+        raise AssertionError(f"{type(conn).__name__} answered sku {result.sku!r} for {item.sku!r}")
+    if not result.action:
+        result.action = action
+    return result
+
+
+def publish(
+    conn: Any,
+    items: Sequence[ProductItem],
+    *,
+    on_result: OnResult | None = None,
+    workers: int | None = None,
+) -> PublishReport:
+    """Publish ``items`` through ``conn`` (see the module docstring); one result per item, in order.
+
+    Args:
+        conn: the channel's connector.
+        items: the products to create or update (bound items are updates).
+        on_result: called with ``(item, result)`` for every item as soon as its outcome is known
+            (from worker threads; it must be thread-safe). An exception from it stops the publish.
+        workers: concurrent families (default: ``conn.writers(conn.publish_family)``).
+    """
+    items = list(items)
+    results, todo = _prepare(conn, items)
+    lock = threading.Lock()
+
+    def done(i: int, item: ProductItem, result: PublishResult) -> None:
+        with lock:
+            results[i] = result
+        if on_result is not None:
+            on_result(item, result)
+
+    for i, item in enumerate(items):
+        if results[i] is not None and on_result is not None:
+            on_result(item, results[i])
+    if todo:
+        sent = _lookup(conn, items, todo)
+        families: dict[str, list[int]] = {}
+        for i in todo:
+            families.setdefault(sent[i].family, []).append(i)
+
+        def run(group: list[int]) -> None:
+            for i in group:
+                done(i, sent[i], _send_one(conn, sent[i]))
+
+        n = max(1, min(workers or conn.writers(conn.publish_family), len(families)))
+        if n == 1:
+            for group in families.values():
+                run(group)
+        else:
+            with ThreadPoolExecutor(max_workers=n, thread_name_prefix=f"kit-publish-{conn.type_name}") as pool:
+                list(pool.map(run, families.values()))
+    report = PublishReport([r for r in results if r is not None])
+    report.assert_accounted(items)
+    counts = report.counts
+    log.info("%s: publish %d items: %s", conn.channel.name, len(items), counts)
+    return report
+
+
+def applied(result: PublishResult) -> bool:
+    """True when the channel accepted the item (created or updated)."""
+    return result.status == APPLIED

@@ -1,0 +1,188 @@
+"""Match keys of one value: exact key, concept keys, part keys, fuzzy texts and words.
+
+A value is read in several ways, each a key the suggester looks up on the other side:
+
+* the *exact* key: the value's compact form (``SEDEX10`` = ``Sedex 10``);
+* *concept* keys: the value resolved through the alias dictionary, as a whole,
+  without the words that only name the kind of value (``PEDIDO BLOQUEADO`` ->
+  ``bloqueado``), by the part before a parenthesis (``Pagamento Instantâneo (PIX)``
+  -> ``Pagamento Instantâneo``), and through its description;
+* *part* keys: the other parts of a value written as a list or with a note
+  (``TED/DOC``, ``(Alelo / Sodexo)``); a match through a part ranks with the
+  aliases but is never pre-accepted;
+* the fuzzy *texts* (the value's, and its description's, words read through
+  the vocabulary and sorted) and its *words* (:func:`kit.depara.words.words`).
+
+Composite keys (carrier + service) are read whole, part by part, as before:
+a service repeating its carrier's name loses it (``Jadlog`` + ``Jadlog Package``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+from kit.depara.aliases import PART_SEPARATOR, Aliases
+from kit.depara.kinds import MappingKind
+from kit.depara.normalize import tokens
+from kit.depara.words import GENERIC_WORDS, load_vocabulary, words
+
+__all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
+
+Key = tuple[str, ...]
+# Score lost per step up the concept tree (a match through a broader concept).
+GENERALIZATION_STEP = 5.0
+_PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
+_MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
+# Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
+# "Pago" alone is a status, and "Mercado Pago" a name.
+_GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
+
+
+def split_parts(value: str) -> tuple[str, list[str]]:
+    """``(main part, other parts)`` of a value written with a note or as a list.
+
+    ``"Pagamento Instantâneo (PIX)"`` -> ``("Pagamento Instantâneo", ["PIX"])``;
+    ``"TED/DOC"`` -> ``("", ["TED", "DOC"])`` (a list has no main part).
+    """
+    text = str(value).strip()
+    if not _MAYBE_PARTS.search(text):
+        return "", []
+    pieces = [p for p in _PARTS.split(text) if p.strip()]
+    if len(pieces) < 2:
+        return "", []
+    paren = text.find("(")
+    if paren > 0 and not _PARTS.search(text[:paren]):
+        return pieces[0], pieces[1:]
+    return "", pieces
+
+
+@dataclass(slots=True)
+class ValueKeys:
+    """Every key of one value (see the module docstring)."""
+
+    exact: Key
+    concepts: list[Key] = field(default_factory=list)
+    parts: list[Key] = field(default_factory=list)
+    text: str = ""
+    desc_text: str = ""
+    words: frozenset[str] = frozenset()
+
+
+def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
+    """Drop a leading repeat of the first key part ("Jadlog" + "Jadlog Package")."""
+    if not head or not part:
+        return part
+    if part[: len(head)] == head and len(part) > len(head):
+        return part[len(head) :]
+    joined, prefix = "".join(part), "".join(head)
+    if joined.startswith(prefix) and len(joined) > len(prefix):
+        return tokens(joined[len(prefix) :])
+    return part
+
+
+def _fuzzy_text(toks: Sequence[str]) -> str:
+    vocabulary = load_vocabulary()
+    out: list[str] = []
+    for tok in toks:
+        out.extend(vocabulary.get(tok, (tok,)))
+    return " ".join(sorted(out))
+
+
+class Keyer:
+    """Turns raw value tuples into :class:`ValueKeys` for one kind and alias dictionary."""
+
+    def __init__(self, kind: MappingKind, aliases: Aliases) -> None:
+        self.kind = kind
+        self.aliases = aliases
+        base = kind.aliases
+        self.sections = [f"{base}.{c}" for c in kind.list_columns] if kind.composite else [base]
+        self.trees = [aliases.broader.get(s) or {} for s in self.sections]
+        self.whole: dict[Key, tuple[Key, list[str]]] = {}
+        for alias, canonical in aliases.keys.get(base, []):
+            a = tuple(p.strip() for p in alias.split(PART_SEPARATOR))
+            c = tuple(p.strip() for p in canonical.split(PART_SEPARATOR))
+            if len(a) != len(kind.list_columns) or len(c) != len(kind.list_columns):
+                raise ValueError(f"aliases.csv: {alias!r} -> {canonical!r} has the wrong number of parts for {base}")
+            self.whole.setdefault(self.canon(self.split(a))[0], self.canon(self.split(c)))
+
+    # -- parts and concepts ----------------------------------------------------------------
+    def split(self, raw: Sequence[str]) -> list[list[str]]:
+        parts = [tokens(p) for p in raw]
+        if self.kind.composite:
+            parts = [parts[0]] + [_strip_prefix(parts[0], p) for p in parts[1:]]
+        return parts
+
+    def canon(self, parts: list[list[str]]) -> tuple[Key, list[str]]:
+        """The concept key of split ``parts`` and the text of each part's concept."""
+        keys, texts = [], []
+        for section, toks in zip(self.sections, parts, strict=True):
+            flat = "".join(toks)
+            rep = self.aliases.resolve(section, flat)
+            keys.append(rep)
+            texts.append(self.aliases.resolve_text(section, rep, " ".join(toks)) if rep != flat else " ".join(toks))
+        return tuple(keys), texts
+
+    def _single(self, text: str) -> Key | None:
+        toks = tokens(text)
+        if not toks:
+            return None
+        return self.canon([toks])[0]
+
+    def generalizations(self, key: Key) -> Iterator[tuple[Key, int]]:
+        """Broader concept keys of ``key`` with their distance (every part up its own tree)."""
+        if not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
+            return
+        chains = [(rep, *self.aliases.ancestors(s, rep)) for s, rep in zip(self.sections, key, strict=True)]
+        for combo in product(*(range(len(c)) for c in chains)):
+            depth = sum(combo)
+            if depth:
+                yield tuple(c[i] for c, i in zip(chains, combo, strict=True)), depth
+
+    def most_specific(self, keys: list[Key]) -> list[Key]:
+        """``keys`` without those that are broader than another of them."""
+        unique = list(dict.fromkeys(keys))
+        if len(unique) == 1:
+            return unique
+        broader = {g for k in unique for g, _ in self.generalizations(k)}
+        return [k for k in unique if k not in broader]
+
+    # -- all keys of a value ---------------------------------------------------------------
+    def keys(self, raw: Sequence[str], description: str = "") -> ValueKeys:
+        parts = self.split(raw)
+        exact = tuple("".join(p) for p in parts)
+        canon, texts = self.canon(parts)
+        if canon in self.whole:
+            canon, texts = self.whole[canon]
+        out = ValueKeys(exact=exact, concepts=[canon])
+        if not self.kind.composite:
+            self._variants(str(raw[0]), parts[0], out, whole=canon)
+            dtoks = tokens(description) if description else []
+            if dtoks:
+                out.concepts.append(self.canon([dtoks])[0])
+                self._variants(description, dtoks, out)
+                if not any(ch.isalpha() for ch in str(raw[0])):
+                    # a bare code ("6") is matched by its description; a word keeps its own text
+                    texts = texts + self.canon([dtoks])[1]
+                out.desc_text = _fuzzy_text(dtoks)
+        out.concepts = self.most_specific(out.concepts)
+        out.parts = [p for p in dict.fromkeys(out.parts) if p not in out.concepts]
+        out.text = _fuzzy_text(" ".join(texts).split())
+        out.words = words(*raw, description, toks=None if self.kind.composite else parts[0])
+        return out
+
+    def _variants(self, raw: str, toks: list[str], out: ValueKeys, whole: Key | None = None) -> None:
+        """Concept keys without generic words and by the main part; part keys by the other parts."""
+        main, others = split_parts(raw)
+        for text_toks in (toks, tokens(main) if main else []):
+            plain = [t for t in text_toks if t not in _GENERIC_TOKENS]
+            for variant in (text_toks, plain):
+                if variant is toks and whole is not None:
+                    out.concepts.append(whole)
+                elif variant and (variant is text_toks or len(variant) < len(text_toks)):
+                    out.concepts.append(self.canon([variant])[0])
+        for part in others:
+            if key := self._single(part):
+                out.parts.append(key)

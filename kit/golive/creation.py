@@ -1,0 +1,83 @@
+"""Which ERP SKUs without a listing the products job could create, and why not.
+
+The go-live's view of publishing (``docs/publishing.md``): an assortment SKU with
+no listing is "a criar" when the channel's API can create it and nothing it
+needs is missing; otherwise the reason says what blocks it: the channel does
+not allow creation, the category has no de-para, a required field or (with a
+live connector) a required attribute of the channel's category is missing.
+The same :func:`kit.publish_items.product_item` and
+:func:`kit.connectors.publishing.check_item` the job uses decide it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kit.golive.context import GoliveContext
+
+__all__ = ["creation_plan", "CREATION_COLUMNS"]
+
+CREATION_COLUMNS = ["sku", "can_create", "reason"]
+
+
+class _Offline:
+    """The bits of a connector :func:`check_item` reads, from the class alone (offline mode)."""
+
+    def __init__(self, cls: Any, channel_name: str, label: str) -> None:
+        self.publish_required = cls.publish_required
+        self.publish_title_max = cls.publish_title_max
+        self.label = label
+        self.channel = type("C", (), {"name": channel_name})()
+
+
+def _connector(ctx: GoliveContext) -> tuple[Any, Any]:
+    """``(connector-like for check_item, live connector or None)``."""
+    from kit.connectors import connector_class
+
+    cls = connector_class(ctx.channel_type.name)
+    live = None
+    if ctx.channel is not None:
+        try:
+            live = ctx.get_connector()
+        except Exception:  # noqa: BLE001 - the credentials check reports connector problems
+            live = None
+    return (live if live is not None else _Offline(cls, ctx.label, ctx.channel_type.label)), (cls, live)
+
+
+def creation_plan(ctx: GoliveContext, skus: list[str]) -> pd.DataFrame:
+    """For ERP ``skus`` without a listing: ``sku, can_create, reason`` (cached per context)."""
+    key = ("creation", tuple(skus))
+    if key in ctx.cache:
+        return ctx.cache[key]
+    from kit.connectors.publishing import check_item
+    from kit.publish_items import Translators, load_translators, product_item
+
+    conn, (cls, live) = _connector(ctx)
+    rows = []
+    if not cls.publish_create:
+        why = cls.publish_unsupported or f"{ctx.channel_type.label} não permite criar anúncios pela API (pelo kit)"
+        rows = [{"sku": s, "can_create": False, "reason": why} for s in skus]
+    else:
+        translators = load_translators(ctx.mappings_channel) if ctx.mappings_channel else Translators()
+        erp = ctx.erp.drop_duplicates("sku").set_index("sku", drop=False)
+        cache: dict[str, Any] = {}
+        for sku in skus:
+            item = product_item(erp.loc[sku].to_dict(), translators)
+            requirements = None
+            if live is not None and item.channel_category:
+                if item.channel_category not in cache:
+                    try:
+                        cache[item.channel_category] = live.category_requirements(item.channel_category)
+                    except Exception as exc:  # noqa: BLE001 - reported as the reason
+                        cache[item.channel_category] = str(getattr(exc, "message", exc))
+                requirements = cache[item.channel_category]
+            if isinstance(requirements, str):
+                rows.append({"sku": sku, "can_create": False, "reason": requirements})
+                continue
+            fix = check_item(conn, item, requirements)
+            rows.append({"sku": sku, "can_create": not fix, "reason": fix})
+    frame = pd.DataFrame(rows, columns=CREATION_COLUMNS)
+    ctx.cache[key] = frame
+    return frame

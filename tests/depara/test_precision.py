@@ -1,0 +1,98 @@
+"""Precision: an alias is a concept; the specific ERP value wins, and nothing closer may be overlooked."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.depara.aliases import Aliases, _concepts, _parse
+from kit.depara.suggest import suggest
+
+
+def _one(kind, channel, erp, **kw):
+    table = suggest(kind, channel, erp, learned=False, **kw)
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+def _top(row) -> str:
+    return row["candidates"][0]["label"] if row["candidates"] else ""
+
+
+@pytest.mark.parametrize(
+    ("value", "erp", "top", "pre"),
+    [
+        # the ERP has the partial state: it wins over the broad one
+        ("partially_paid", ["Aguardando pagamento", "Pago", "Pago parcialmente"], "Pago parcialmente", True),
+        # the ERP has only the broad state: the broad one, pre-accepted (nothing more specific exists)
+        ("partially_paid", ["Aguardando pagamento", "Pago"], "Aguardando pagamento", True),
+        # the broad state has another narrower value in the ERP: a person chooses
+        ("payment_in_process", ["Aguardando pagamento", "Pago parcialmente"], "Aguardando pagamento", False),
+        ("partially_refunded", ["Cancelado", "Estornado", "Estornado parcialmente"], "Estornado parcialmente", True),
+        ("refunded", ["Cancelado", "Devolvido", "Estornado parcialmente"], "Devolvido", False),
+        ("refunded", ["Cancelado", "Devolvido"], "Devolvido", True),
+        # generic words ("pedido", "pagamento") qualify nothing
+        ("holded", ["PEDIDO BLOQUEADO", "PAGTO EM ANALISE", "CANCELADO"], "PEDIDO BLOQUEADO", True),
+    ],
+)
+def test_order_status_concepts(value, erp, top, pre):
+    row = _one("order_status", [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_a_named_wallet_goes_to_the_erp_value_naming_it():
+    erp = ["Carteira digital", "Saldo Mercado Pago", "PayPal", "Dinheiro"]
+    channel = pd.DataFrame({"payment_method": ["account_money", "digital_wallet", "wallet"],
+                            "description": ["Money in the Mercado Pago account.", "Paypal.", ""]})  # fmt: skip
+    got = suggest("payment_method", channel, erp, channel_type="mercadolivre", learned=False)
+    got = got.set_index("channel_payment_method")
+    assert got.loc["account_money", "erp_payment_method"] == "Saldo Mercado Pago"
+    assert got.loc["digital_wallet", "erp_payment_method"] == "PayPal" and got.loc["digital_wallet", "preaccepted"]
+    assert got.loc["wallet", "erp_payment_method"] == "Carteira digital" and got.loc["wallet", "preaccepted"]
+    # elsewhere account_money is the generic balance: with a named wallet in the ERP, a person chooses
+    other = _one("payment_method", ["account_money"], erp, channel_type="magento")
+    assert _top(other) == "Carteira digital" and not other["preaccepted"]
+
+
+def test_a_closer_erp_value_by_its_words_blocks_preacceptance():
+    erp = ["Cartão de crédito", "Cartão de crédito Mercado Pago", "Boleto"]
+    channel = pd.DataFrame({"payment_method": ["credit_card"], "description": ["Mercado Pago credit card"]})
+    row = _one("payment_method", channel, erp)
+    assert {c["label"] for c in row["candidates"][:2]} == set(erp[:2]) and not row["preaccepted"]
+    plain = _one("payment_method", ["credit_card"], erp)
+    assert _top(plain) == "Cartão de crédito" and plain["preaccepted"]
+
+
+def test_values_with_a_note_or_a_list_match_by_their_parts():
+    erp = ["Pagamento Instantâneo (PIX)", "Transferência bancária, Carteira Digital", "Faturado (atendido)"]
+    pix = _one("payment_method", ["pix"], erp)
+    assert _top(pix) == "Pagamento Instantâneo (PIX)" and pix["preaccepted"]
+    wallet = _one("payment_method", ["digital_wallet"], erp)
+    assert wallet["candidates"][0]["reason"] == "alias" and not wallet["preaccepted"]  # only part of that value
+    invoiced = _one("order_status", ["invoiced"], ["Faturado (atendido)", "Em aberto"])
+    assert _top(invoiced) == "Faturado (atendido)" and invoiced["preaccepted"]
+
+
+def test_english_words_meet_the_erps_portuguese_but_only_as_suggestions():
+    row = _one("payment_method", ["Cash"], ["Cheque", "Dinheiro", "Carteira Digital"])
+    assert (_top(row), row["candidates"][0]["reason"], bool(row["preaccepted"])) == ("Dinheiro", "fuzzy", False)
+    assert row["candidates"][0]["score"] < 100
+    status = _one("order_status", pd.DataFrame({"status": ["request-cancel"], "description": ["Cancellation requested"]}),
+                  ["Cancelado", "Cancelamento solicitado", "Pago"])  # fmt: skip
+    assert _top(status) == "Cancelamento solicitado" and not status["preaccepted"]
+
+
+def test_concept_tree_is_checked_when_loaded():
+    aliases = _parse(
+        "kind,alias,canonical\norder_status,paid,Pago\norder_status,partially_paid,Pago parcialmente\n", "t"
+    )
+    _concepts(aliases, "kind,concept,broader\norder_status,Pago parcialmente,Pago\n", "t")
+    assert aliases.ancestors("order_status", "pagoparcialmente") == ("pago",)
+    for bad in ("order_status,Pago parcialmente,Nada\n", "order_status,Pago parcialmente,Pago parcialmente\n"):
+        with pytest.raises(ValueError):
+            _concepts(_parse("kind,alias,canonical\norder_status,paid,Pago\norder_status,pp,Pago parcialmente\n", "t"),
+                      "kind,concept,broader\n" + bad, "t")  # fmt: skip
+    loop = _parse("kind,alias,canonical\nk,a,A\nk,b,B\n", "t")
+    with pytest.raises(ValueError, match="twice|loop"):
+        _concepts(loop, "kind,concept,broader\nk,A,B\nk,B,A\n", "t")
+    assert isinstance(loop, Aliases)
