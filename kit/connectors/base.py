@@ -427,6 +427,7 @@ class Connector:
         raise self.unsupported("list_listings")
 
     def listings_frame(self, rows: list[dict[str, Any]]):
+        import numpy as np
         import pandas as pd
 
         def code(v: Any) -> str | None:
@@ -436,8 +437,21 @@ class Connector:
         for col in ("channel_id", "variation_id", "sku", "ean"):
             data[col] = [code(v) for v in data[col]]
         frame = pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in LISTING_COLUMNS}, columns=LISTING_COLUMNS)
-        frame["price"] = pd.to_numeric(frame["price"], errors="coerce")
-        frame["stock"] = pd.to_numeric(frame["stock"], errors="coerce").astype("Int64")
+        # One bad value is one bad listing: NaN, inf, garbage or a fractional/overflowing stock becomes empty
+        # and is listed in attrs["bad_values"] (sku, channel_id, column, value) for the jobs to report.
+        price = pd.to_numeric(frame["price"], errors="coerce")
+        stock = pd.to_numeric(frame["stock"], errors="coerce")
+        good_price = price.notna() & np.isfinite(price)
+        good_stock = stock.notna() & np.isfinite(stock) & (stock.abs() < 2**53) & (stock % 1 == 0)
+        bad = []
+        for column, good in (("price", good_price), ("stock", good_stock)):
+            given = frame[column].map(lambda v: v is not None and not (isinstance(v, str) and not v.strip()))
+            for i in frame.index[given & ~good]:
+                bad.append({"sku": frame.at[i, "sku"], "channel_id": frame.at[i, "channel_id"], "column": column,
+                            "value": repr(frame.at[i, column])[:40]})  # fmt: skip
+        frame["price"] = price.where(good_price)
+        frame["stock"] = stock.where(good_stock).astype("Int64")
+        frame.attrs["bad_values"] = bad
         return frame
 
     def sku_bindings(

@@ -57,7 +57,7 @@ from kit.connectors.responses import (
     ResponseTable,
 )
 from kit.errors import ChannelFatalError, ConfigurationError, KitError
-from kit.scrub import scrub
+from kit.scrub import clip, scrub
 
 __all__ = [
     "SoapFault",
@@ -194,7 +194,7 @@ class SoapResponseTable(ResponseTable):
             fault = find_fault(self._root(raw))
         except MalformedXml:
             return None
-        return scrub(fault[1][:300]) if fault else None
+        return clip(fault[1], 300) if fault else None
 
 
 @dataclass(frozen=True, slots=True)
