@@ -13,8 +13,13 @@ ML_LEAF = "Casa > Utilidades"
 
 
 def ml_items(sandbox, connector, n: int) -> list[ProductItem]:
-    """``n`` new products for the ML sandbox: a leaf of its tree, a colour per SKU (families need distinct ones)."""
-    colours = next(a for a in connector.category_requirements(ML_LEAF).attributes if a.name == "Cor").values
+    """``n`` new products for the ML sandbox: a leaf of its tree, a colour per SKU (families need distinct ones).
+
+    The colours are read from the sandbox, not through ``connector``: a call would spend the single-use
+    refresh token that the kill test's worker processes hold too.
+    """
+    spec = next(a for a in sandbox.attributes_of(sandbox.leaf_for(ML_LEAF)) if a["id"] == "COLOR")
+    colours = [v["name"] for v in spec["values"]]
     return [
         ProductItem(
             f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand="Ipê", ean=None,
