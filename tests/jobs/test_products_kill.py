@@ -19,13 +19,14 @@ import pytest
 
 from tests.connectors.contract import write_publishing_inputs
 from tests.connectors.test_mercadolivre import ml_items
+from tests.connectors.test_skyhub import skyhub_items
 from tests.connectors.test_vtex import vtex_items
 
 WORKER = Path(__file__).with_name("_products_kill_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # mostly inside the window
 #: channel type -> item factory (see tests/connectors/contract.py PublishingContract)
-KILL_CHANNELS = {"vtex": vtex_items, "mercadolivre": ml_items}
+KILL_CHANNELS = {"vtex": vtex_items, "mercadolivre": ml_items, "skyhub": skyhub_items}
 
 
 @pytest.mark.slow
