@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 PLAN: dict[str, float] = {"vtex": 200}
 PLAN["mercadolivre"] = 18000 / 3600  # the documented application quota, max_requests_per_hour 18000
 PLAN["skyhub"] = 9  # §4.4: 9 req/s per endpoint + method (products GET, products POST...), each its own bucket
+PLAN["pluggto"] = 5  # §5.4: none published; the kit's default pace (kit/channeltypes.py)
 
 
 #: channel type -> the item factory of its publishing contract (``tests/connectors/test_<type>.py``).
-FACTORIES = {"vtex": "vtex_items", "mercadolivre": "ml_items", "skyhub": "skyhub_items"}
+FACTORIES = {"vtex": "vtex_items", "mercadolivre": "ml_items", "skyhub": "skyhub_items", "pluggto": "pluggto_items"}
 
 
 def _items(channel_type: str, sbx, conn, n: int):

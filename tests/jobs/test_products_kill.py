@@ -19,6 +19,7 @@ import pytest
 
 from tests.connectors.contract import write_publishing_inputs
 from tests.connectors.test_mercadolivre import ml_items
+from tests.connectors.test_pluggto import pluggto_items
 from tests.connectors.test_skyhub import skyhub_items
 from tests.connectors.test_vtex import vtex_items
 
@@ -26,7 +27,7 @@ WORKER = Path(__file__).with_name("_products_kill_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # mostly inside the window
 #: channel type -> item factory (see tests/connectors/contract.py PublishingContract)
-KILL_CHANNELS = {"vtex": vtex_items, "mercadolivre": ml_items, "skyhub": skyhub_items}
+KILL_CHANNELS = {"vtex": vtex_items, "mercadolivre": ml_items, "skyhub": skyhub_items, "pluggto": pluggto_items}
 
 
 @pytest.mark.slow
