@@ -63,8 +63,43 @@ LIST_PAGE = 10
 LISTING_PAGE = 100
 #: Pages read from each list (10,000 categories or brands): a safety net, not a channel number.
 MAX_LIST_PAGES = 1000
+#: Pages of the category list read for the de-para value lists (300 categories, 30 s at 1 req/s): a person waits.
+VALUE_LIST_PAGES = 30
 #: §4.4 (confirmed): the publishing families' rates; lists fall under "everything else", 1/s.
 PUBLISH_RATES = {"products:POST": 9, "categories:GET": 1, "brands:GET": 1}
+
+
+class _LazyList:
+    """A paged list read only as far as needed (thread-safe): what was read is kept for the next lookups."""
+
+    def __init__(self, pages: Any) -> None:
+        self._pages, self._lock = pages, threading.RLock()
+        self.values: list[dict[str, Any]] = []
+        self.pages_read, self.done = 0, False
+
+    def _next_page(self) -> None:
+        page = next(self._pages, None)
+        if page is None:
+            self.done = True
+        else:
+            self.pages_read += 1
+            self.values.extend(page)
+
+    def read(self, max_pages: int | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            while not self.done and (max_pages is None or self.pages_read < max_pages):
+                self._next_page()
+            return list(self.values)
+
+    def find(self, match: Any) -> dict[str, Any] | None:
+        with self._lock:
+            seen = 0
+            while True:
+                hit = next((v for v in self.values[seen:] if match(v)), None)
+                if hit is not None or self.done:
+                    return hit
+                seen = len(self.values)
+                self._next_page()
 
 
 def _path(category: dict[str, Any]) -> str:
@@ -81,54 +116,63 @@ class SkyhubCatalogMixin:
     request: Any
     get_json: Any
 
-    def _sky_cached(self, key: str, load: Any) -> Any:
-        if not hasattr(self, "_sky_catalog"):
-            self._sky_catalog: dict[str, Any] = {}
-            self._sky_lock = threading.Lock()
-        with self._sky_lock:
-            if key not in self._sky_catalog:
-                self._sky_catalog[key] = load()
-            return self._sky_catalog[key]
-
     @property
     def omnik_base(self) -> str:
         """Where the category list is: omnik's host, or ``{base_url}/omnik`` behind an override."""
         return OMNIK_URL if self.base_url.rstrip("/") == PRODUCTION_URL else f"{self.base_url}/omnik"
 
-    def _list(self, url: str, family: str) -> list[dict[str, Any]]:
-        pager = OffsetPaginator(LIST_PAGE, records_path="values", total_path="total", max_pages=MAX_LIST_PAGES,
-                                stop_at_max=True, channel=self.channel.name)  # fmt: skip
-        return pager.all(lambda p: self.get_json(url, params=p, family=family))
+    def _lazy(self, key: str, url: str, family: str) -> _LazyList:
+        with self._sky_lock_for():
+            lists = self.__dict__.setdefault("_sky_lists", {})
+            if key not in lists:
+                pager = OffsetPaginator(
+                    LIST_PAGE,
+                    records_path="values",
+                    total_path="total",
+                    max_pages=MAX_LIST_PAGES,
+                    stop_at_max=True,
+                    channel=self.channel.name,
+                )
+                lists[key] = _LazyList(pager.pages(lambda p: self.get_json(url, params=p, family=family)))
+            return lists[key]  # fmt: skip
 
-    # -- categories and brands -----------------------------------------------------------
-    def categories(self) -> list[dict[str, Any]]:
-        """The category list (``values`` of every page), read once."""
-        return self._sky_cached("categories", lambda: self._list(f"{self.omnik_base}/categories", "categories:GET"))
+    def _sky_lock_for(self) -> Any:
+        if "_sky_lists_lock" not in self.__dict__:
+            self.__dict__["_sky_lists_lock"] = threading.Lock()
+        return self.__dict__["_sky_lists_lock"]
+
+    def _category_list(self) -> _LazyList:
+        return self._lazy("categories", f"{self.omnik_base}/categories", "categories:GET")
+
+    def categories(self, max_pages: int | None = None) -> list[dict[str, Any]]:
+        """The category list, read to its end (or ``max_pages`` pages in all)."""
+        return self._category_list().read(max_pages)
 
     def category_entry(self, value: str) -> dict[str, Any]:
-        """The list entry of a de-para value: its id, or its path (``Casa > Utilidades``)."""
+        """The list entry of a de-para value (its id, or its path ``Casa > Utilidades``), reading pages until found."""
         text = str(value).strip()
         wanted = " > ".join(p.strip() for p in text.replace("/", ">").split(">") if p.strip()).casefold()
-        for cat in self.categories():
-            if str(cat.get("id")) == text or _path(cat).casefold() == wanted:
-                return cat
-        raise ChannelFatalError(
-            f"a categoria '{value}' não está na lista de categorias da Americanas (SkyHub)",
-            channel=self.channel.name,
-            hint="corrija o de-para de categoria com um id ou caminho da lista (kit depara build ... category)",
-        )
+        found = self._category_list().find(lambda c: str(c.get("id")) == text or _path(c).casefold() == wanted)
+        if found is None:
+            raise ChannelFatalError(
+                f"a categoria '{value}' não está na lista de categorias da Americanas (SkyHub)",
+                channel=self.channel.name,
+                hint="corrija o de-para de categoria com um id ou caminho da lista (kit depara build ... category)",
+            )
+        return found
 
     def _brand_data(self, name: str) -> dict[str, Any]:
-        brands = self._sky_cached("brands", lambda: {str(b["brandData"]["name"]).casefold(): b["brandData"]
-                                                     for b in self._list("/brands", "brands:GET")})  # fmt: skip
-        found = brands.get(str(name).strip().casefold())
+        wanted = str(name).strip().casefold()
+        found = self._lazy("brands", "/brands", "brands:GET").find(
+            lambda b: str((b.get("brandData") or {}).get("name", "")).casefold() == wanted
+        )
         if found is None:
             raise ChannelFatalError(
                 f"a marca '{name}' não está na lista de marcas da Americanas (GET /brands)",
                 channel=self.channel.name,
                 hint="use no ERP o nome da marca como a lista da SkyHub o escreve, ou peça a inclusão da marca",
             )
-        return found
+        return found["brandData"]
 
     def brand_id(self, name: str) -> str:
         """The id of ``name`` in ``GET /brands`` (an unknown brand fails the item with what to do)."""
@@ -333,9 +377,12 @@ class SkyhubCatalogMixin:
 
     # -- value lists -------------------------------------------------------------------------
     def catalog_value_lists(self) -> dict[str, list[dict[str, Any]]]:
-        """``category`` rows (id and path of every entry) and ``attribute`` rows (every listed value)."""
+        """``category`` rows (id and path of every entry) and ``attribute`` rows (every listed value).
+
+        At most :data:`VALUE_LIST_PAGES` pages (logged when the list goes on): the list is read at 1 req/s.
+        """
         categories, attributes = [], []
-        for cat in self.categories():
+        for cat in self.categories(VALUE_LIST_PAGES):
             categories.append({"category": _path(cat), "code": str(cat["id"]),
                                "description": "EAN obrigatório" if cat.get("eanRequired") else ""})  # fmt: skip
             for row in cat.get("attributes") or []:
@@ -343,6 +390,8 @@ class SkyhubCatalogMixin:
                 attributes.append({"attribute": row["name"], "value": row.get("value") or "",
                                    "code": row.get("valueId") or row.get("nameId"),
                                    "description": what + (", variação" if row.get("variant") else "")})  # fmt: skip
+        if not self._category_list().done:
+            log.warning("%s: category value list cut at %d categories", self.channel.name, len(categories))
         return {"category": categories, "attribute": attributes}
 
 

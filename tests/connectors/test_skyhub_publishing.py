@@ -130,3 +130,14 @@ def test_the_lookup_before_create_reads_whichever_is_fewer_requests():
         assert not [g for g in gets if "LOTE" in g]  # looked up through the listing, not one by one
         assert sorted(g for g in gets if "NOVO" in g) == ["/products/NOVO-001", "/products/NOVO-002"]  # the updates
         conn.close()
+
+
+def test_category_and_brand_lookups_read_pages_only_until_found(sbx):
+    conn = make_connector(sbx)
+    first = next(iter(sbx.state.data["categories"].values()))
+    assert conn.category_entry(first["path"])["id"] == first["id"]
+    assert conn.brand_id(next(iter(sbx.state.data["brands"].values()))["name"])
+    paths = [e["path"] for e in sbx.state.requests]
+    assert paths.count("/omnik/categories") == 1 and paths.count("/brands") == 1  # the lists go on: not read
+    assert len(sbx.state.data["categories"]) > 10 and len(sbx.state.data["brands"]) > 10
+    conn.close()

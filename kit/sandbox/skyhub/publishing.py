@@ -58,8 +58,11 @@ BASE_CATEGORIES = (
     "Eletrônicos > Áudio", "Eletroportáteis > Cozinha", "Casa > Cozinha", "Casa > Iluminação", "Esporte > Futebol",
     "Eletrônicos > Acessórios", "Acessórios > Relógios", "Casa > Cama, Mesa e Banho", "Ferramentas > Manuais",
 )  # fmt: skip
-#: The brands of the list (GET /brands): the sample catalogue's (kit.sample) and the seeded catalogue's.
-BASE_BRANDS = ("Atlântica", "Ipê", "Vértice", "Serra Azul", "Carioca", "Pampa", "Jangada", "Cerrado", "Maré", "Boto")
+#: The brands of the list (GET /brands): the sample catalogue's (kit.sample), a few of the marketplace's own, and
+#: the seeded catalogue's (the real list holds thousands: lookups must page).
+BASE_BRANDS = ("Atlântica", "Ipê", "Vértice", "Serra Azul", "Carioca", "Pampa", "Jangada", "Cerrado", "Maré", "Boto",
+               "Genérica", "Sem Marca", "Tramontina", "Mondial", "Britânia", "Philco", "Arno", "Oster", "Multilaser",
+               "Intelbras")  # fmt: skip
 _COLORS = ("Preto", "Branco", "Azul", "Vermelho", "Cinza", "Verde", "Rosa", "Amarelo", "Bege", "Marrom")
 _SIZES = ("PP", "P", "M", "G", "GG", "XG", "34", "36", "38", "40", "42", "44", "Único")
 _URL = re.compile(r"^https?://\S+$", re.I)
