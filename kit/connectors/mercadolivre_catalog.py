@@ -36,6 +36,7 @@ __all__ = [
     "FAMILY",
     "KIT_FILLED",
     "MAX_VALUE_LIST_CATEGORIES",
+    "MAX_ATTRIBUTE_LEAVES",
 ]
 
 log = logging.getLogger("kit.connectors.mercadolivre")
@@ -46,8 +47,10 @@ KIT_FILLED = {
     "BRAND": "brand", "GTIN": "ean", "SELLER_SKU": "sku", "SELLER_PACKAGE_HEIGHT": "height_cm",
     "SELLER_PACKAGE_WIDTH": "width_cm", "SELLER_PACKAGE_LENGTH": "length_cm", "SELLER_PACKAGE_WEIGHT": "weight_kg",
 }  # fmt: skip
-#: Categories read for the de-para value lists: ML's whole tree holds thousands, read at the app's hourly pace.
-MAX_VALUE_LIST_CATEGORIES = 400
+#: Categories read for the de-para value lists, and leaves whose attributes are read: ML's tree holds thousands,
+#: read at the app's hourly pace, and a person waits for the lists (both cuts are logged).
+MAX_VALUE_LIST_CATEGORIES = 200
+MAX_ATTRIBUTE_LEAVES = 40
 _CATEGORY_ID = re.compile(r"^[A-Z]{3}\d+$")
 
 
@@ -173,7 +176,10 @@ class MercadoLivreCatalogMixin:
             log.warning("%s: category value list cut at %d categories (%d more not read)", self.channel.name,
                         len(categories), len(queue))  # fmt: skip
         attributes: list[dict[str, Any]] = []
-        for cat_id in leaves:
+        if len(leaves) > MAX_ATTRIBUTE_LEAVES:
+            log.warning("%s: attributes read for %d of %d leaf categories", self.channel.name, MAX_ATTRIBUTE_LEAVES,
+                        len(leaves))  # fmt: skip
+        for cat_id in leaves[:MAX_ATTRIBUTE_LEAVES]:
             for attr_id, spec in self.category_specs(cat_id).items():
                 tags = spec.get("tags") or {}
                 if attr_id in KIT_FILLED or tags.get("read_only") or tags.get("fixed"):
