@@ -199,12 +199,43 @@ _register(
         name="magento",
         label="Magento 2 / Adobe Commerce",
         category="plataforma",
-        credentials=(CredentialField("access_token", "Token de integração (Bearer)"),),
+        # §3.1: an integration signs with OAuth 1.0a (4 keys); since 2.4.4 its access token alone is
+        # refused as a Bearer unless the store enables it (settings.auth=bearer for those stores).
+        credentials=(
+            CredentialField(
+                "consumer_key",
+                "Consumer key (integração)",
+                secret=False,
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+            CredentialField(
+                "consumer_secret",
+                "Consumer secret (integração)",
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+            CredentialField("access_token", "Access token (integração ou token Bearer)"),
+            CredentialField(
+                "access_token_secret",
+                "Access token secret (integração)",
+                required=False,
+                help="necessária para a assinatura OAuth 1.0a (padrão)",
+            ),
+        ),  # fmt: skip
         settings=(
             SettingField("store_code", "Store code", "default"),
             SettingField("source_code", "Source (MSI)", "default"),
             SettingField("stock_id", "Stock id (MSI)", "1"),
-        ),
+            SettingField(
+                "auth",
+                "Autenticação",
+                "auto",
+                choices=("auto", "oauth1", "bearer"),
+                help="oauth1: assinatura OAuth 1.0a da integração; bearer: só o token, se a loja permitir; "
+                "auto: OAuth 1.0a quando as quatro chaves da integração estão cadastradas",
+            ),
+        ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
         rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
         # §3.7: with input limiting on, 20 entities per synchronous request.
@@ -258,7 +289,8 @@ _register(
             SettingField("plan", "Plano (chamadas/min)", "50", choices=("50", "100", "250")),
             SettingField("business_unit", "Unidade de negócio", "NS", choices=("NS", "ZT")),
         ),
-        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks.
+        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks. Publishing calls
+        # (products, SKU status polls) count in the same bucket: no "catalog" family of its own.
         rate_limit=RateLimit(50 / 60, 5, f"{_SRC} §6 (plan 50/min)", "confirmed"),
         rate_from_setting=("plan", 1 / 60),
         base_urls={
@@ -286,7 +318,7 @@ _register(
                 help="Deixe vazio para manter o prazo configurado no painel da Via.",
             ),
         ),
-        # §7: only page caps (50) were found; request rate not published.
+        # §7: only page caps (50) were found; request rate not published. Product loads and their polls share it.
         rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
         max_batch={"orders": 50, "products": 50},
         base_urls={
@@ -305,7 +337,18 @@ _register(
             CredentialField("a1", "Chave A1 (GUID)"),
             CredentialField("a2", "Chave A2 (GUID)"),
         ),
-        settings=(SettingField("loja", "Código da loja", required=True),),
+        settings=(
+            SettingField(
+                "loja", "Código da loja", default="0", help="0 = a loja das chaves A1/A2 (como integradores enviam)"
+            ),
+            SettingField(
+                "wsdl",
+                "Contrato (WSDL)",
+                default="loja",
+                help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
+            ),
+            SettingField("qtd_minima", "Estoque mínimo enviado (vazio = manter o da loja)"),
+        ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
     )
 )
@@ -337,6 +380,16 @@ _register(
         credentials=(
             CredentialField("login", "Login", secret=False),
             CredentialField("password", "Senha"),
+        ),
+        settings=(
+            SettingField(
+                "wsdl",
+                "Contrato (WSDL)",
+                default="loja",
+                help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
+            ),
+            SettingField("status_faturado", "StatusID de 'faturado' na loja"),
+            SettingField("status_despachado", "StatusID de 'despachado' na loja"),
         ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §10 (not found)", "inferred"),
         # §10: SalvarEstoqueLst / SalvarPrecoLst take lists; size not documented.

@@ -15,7 +15,10 @@ A channel module *declares*; this base *does*. A connector subclass sets:
   ``publish_update`` (what the API allows), ``publish_required``, and the hooks
   :meth:`Connector.find_listings`, :meth:`Connector.category_requirements`,
   :meth:`Connector.create_listing`, :meth:`Connector.update_listing` and, for
-  asynchronous channels, :meth:`Connector.poll_publish`. The loop itself is
+  asynchronous channels, :meth:`Connector.poll_publish` (``publish_poll_wait_s``:
+  how long one publish waits for them); channels that register a variation
+  family in one request set ``publish_family_together`` and implement
+  :meth:`Connector.create_listings`. The loop itself is
   :func:`kit.connectors.publishing.publish`, behind :meth:`Connector.publish`.
 
 See ``docs/channels.md`` for what each channel supports and how sure we are.
@@ -172,8 +175,17 @@ class Connector:
     )  # fmt: skip
     #: longest title the channel accepts (None: no limit known)
     publish_title_max: ClassVar[int | None] = None
+    #: required fields an update may leave empty: the connector keeps the channel's own (like an unmapped category)
+    publish_update_keeps: ClassVar[tuple[str, ...]] = ()
     #: the rate family of catalogue writes (a bucket of its own where the type declares one)
     publish_family: ClassVar[str] = "catalog"
+    #: the channel registers a variation family in one request (Netshoes: every size together): the loop hands
+    #: a family's creates to :meth:`create_listings` at once, and holds them all when one of them is held
+    publish_family_together: ClassVar[bool] = False
+    #: asynchronous channels: how long one publish keeps polling its pending items (pauses growing up to
+    #: ``publish_poll_interval_s``) before it leaves them pending for the next run; 0 = no wait
+    publish_poll_wait_s: ClassVar[float] = 0.0
+    publish_poll_interval_s: ClassVar[float] = 5.0
 
     def __init__(
         self,
@@ -494,6 +506,13 @@ class Connector:
     def update_listing(self, item: ProductItem) -> PublishResult:
         """Hook: update the bound listing of ``item`` (title, description, brand, EAN, NCM, measures, images...)."""
         raise self.unsupported("listing updates")
+
+    def create_listings(self, items: Sequence[ProductItem]) -> list[PublishResult]:
+        """Hook: create the listings of one variation family at once (``publish_family_together``).
+
+        Returns one result per item, in order. Default: :meth:`create_listing` for each.
+        """
+        return [self.create_listing(item) for item in items]
 
     def poll_publish(self, tokens: dict[str, str]) -> list[PublishResult]:
         """Hook: the outcome of pending items (``sku -> token``); still pending ones come back ``pending``.

@@ -1,65 +1,50 @@
-"""EZ Commerce (SOAP/WCF) connector: stock and prices in batches, orders queue with protocol confirmation, status.
+"""EZ Commerce (WCF, SOAP 1.1) connector, driven by the store's WSDL (zeep): stock, prices, orders queue, status.
 
-**Inferred** from a secondary source (a WSDL-generated PHP client of 2015 for
-``pedidows.svc`` and ``catalogows.svc``; ``../shared/channel-apis.md``
-section 10): operation names are from that client; parameter and field names
-inside ``Estoque``/``Preco``/``Pedido`` are the kit's choice and are marked so
-in ``docs/channels.md``.
+What the documents say (``../shared/channel-apis.md`` §10; a PHP client generated
+in 2015 from ``services03.ezcommerce.com.br/{pedidows,catalogows}.svc?wsdl``;
+see ``docs/channels.md`` for each row's confidence):
 
-* Authentication: HTTP Basic with the login and password (what the PHP
-  client's ``login``/``password`` SoapClient options do); wrong credentials
-  get IIS's HTTP 401.
-* Catalogue: ``SalvarEstoqueLst`` / ``SalvarPrecoLst`` with up to
-  ``items_per_request`` items (:mod:`kit.channeltypes`); each answer is a
-  ``RespostaProcessamento`` whose ``RespostaProcessamentoLst`` gives one
-  status per item, so every item is accounted for. The catalogue service has
-  **no read operation** (only ``Salvar*``/``Excluir*``/menu lookups), so
-  :meth:`EzcommerceConnector.list_listings` is not supported.
+* Authentication: HTTP Basic with the login and password (the PHP client's
+  ``login``/``password`` SoapClient options); IIS answers 401 to wrong ones.
+* Catalogue writes: ``SalvarEstoqueLst(Estoque: ArrayOfEstoque)`` with
+  ``Estoque{CodigoIntegracao, CodigoIntegracaoSubVariacao,
+  CodigoIntegracaoVariacao, EstoqueAtual, EstoqueMinimo}`` and
+  ``SalvarPrecoLst(Preco: ArrayOfPreco)`` with ``Preco{CodigoIntegracao, …,
+  PrecoProduto, PrecoPromocao, Promocao, PromocaoFim, PromocaoInicio}``; each
+  answers a ``RespostaProcessamento{Erros[], Mensagem, ObjectId, Protocolo,
+  RespostaProcessamentoLst[], Resultado, Status, Tipo, Valor}``. The
+  catalogue service has **no read operation**, so ``list_listings`` is refused.
 * Orders: ``PedidosDisponiveis`` (new) and ``PedidosAtualizados`` (changed)
-  keep returning an order until its ``Protocolo`` is confirmed with
-  ``ConfirmaRecebimentoPedidoLst`` / ``ConfirmaRecebimentoPedidoAtualizadoLst``
-  (:meth:`EzcommerceConnector.ack_orders`).
+  return ``Pedido`` records in ``Resultado`` until their ``Protocolo`` is
+  confirmed (``ConfirmaRecebimentoPedidoLst`` /
+  ``ConfirmaRecebimentoPedidoAtualizadoLst(arrProtocolo)``). A ``Pedido`` has
+  no update timestamp: its outbox version is a hash of its content, so a
+  cancellation (new ``StatusID``/``StatusDesc``) is a new version.
+* Status: ``AtualizarStatusPedido(statusPedido{NotificarCliente, NumeroObjeto,
+  PedidoID, StatusID, TemplateEmailID})``: a numeric ``StatusID`` of the
+  store's own status list (settings ``status_faturado``/``status_despachado``)
+  and the tracking object. It has **no NF-e field**.
 """
 
 from __future__ import annotations
 
 import base64
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
-from kit.connectors.model import (
-    Invoice,
-    Order,
-    OrderItem,
-    OrdersPage,
-    PriceItem,
-    Shipment,
-    StockItem,
-    WriteResult,
-)
-from kit.connectors.soap import SoapArray, SoapConnector, child, children, leaf_dict, text
-from kit.errors import ChannelFatalError
+from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
+from kit.connectors.soap import SoapConnector
+from kit.errors import ChannelFatalError, ConfigurationError
 from kit.scrub import register_secret
 
-__all__ = ["EzcommerceConnector", "HttpBasic", "ORDER_STATUSES", "NAMESPACE", "DATA_NAMESPACE", "SERVICES"]
+__all__ = ["EzcommerceConnector", "HttpBasic", "SERVICES", "SUCCESS"]
 
-NAMESPACE = "http://tempuri.org/"  # WCF default (inferred)
-DATA_NAMESPACE = "http://schemas.datacontract.org/2004/07/EZCommerce.Integracao"  # inferred
-ARRAYS_NAMESPACE = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"  # WCF ArrayOfstring
-#: service -> (path, WCF contract name used in SOAPAction; the contract names are inferred)
-SERVICES = {"pedido": ("/pedidows.svc", "IPedidoWS"), "catalogo": ("/catalogows.svc", "ICatalogoWS")}
-SUCCESS = "Sucesso"
-#: Order statuses as the kit expects them (inferred: the manual's list was not read).
-ORDER_STATUSES = (
-    "Aguardando Pagamento", "Pagamento Confirmado", "Em Separacao", "Faturado", "Despachado", "Entregue", "Cancelado",
-)  # fmt: skip
-STATUS_INVOICED = "Faturado"
-STATUS_SHIPPED = "Despachado"
+SERVICES = {"pedido": "/pedidows.svc", "catalogo": "/catalogows.svc"}
+SUCCESS = "Sucesso"  # RespostaProcessamento.Status of a success (inferred: the enum's values are not public)
 #: ack_token prefixes: which confirmation operation an order needs
 NEW, UPDATED = "novo", "atualizado"
 
@@ -84,77 +69,99 @@ class HttpBasic(AuthStrategy):
         return old is not None and self.headers()["Authorization"] != old
 
 
-def _outcome(result: ET.Element) -> tuple[bool, str]:
-    """(ok, message) of one ``RespostaProcessamento``."""
-    errors = [e.text or "" for e in children(child(result, "Erros"))]
-    message = "; ".join(e for e in errors if e) or text(result, "Mensagem") or ""
-    return text(result, "Status") == SUCCESS, message
+def _outcome(result: dict[str, Any]) -> tuple[bool, str]:
+    """(ok, message) of one ``RespostaProcessamento``: ok only on ``Status`` "Sucesso" with no ``Erros``."""
+    errors = [e.get("Mensagem") or f"erro {e.get('CodigoErro')}" for e in _items(result.get("Erros"))]
+    message = "; ".join(errors) or result.get("Mensagem") or ""
+    return result.get("Status") == SUCCESS and not errors, message or f"Status {result.get('Status')!r}"
+
+
+def _items(array: Any) -> list[dict[str, Any]]:
+    """The items of a WCF ``ArrayOfX`` (one child list) as dicts."""
+    if not isinstance(array, dict):
+        return []
+    values = next(iter(array.values()), None) if len(array) == 1 else None
+    return [v for v in (values or []) if v is not None]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, datetime) else (str(value) if value else None)
 
 
 class EzcommerceConnector(SoapConnector):
     """EZ Commerce integration layer (``pedidows.svc``, ``catalogows.svc``; HTTP Basic)."""
 
-    namespace = NAMESPACE
+    services = SERVICES
 
     def make_auth(self) -> AuthStrategy:
         return HttpBasic()
 
-    def soap_action(self, service: str, operation: str) -> str:
-        return f"{NAMESPACE}{SERVICES[service][1]}/{operation}"
-
-    def ez(
-        self, service: str, operation: str, params: list[tuple[str, Any]] = (), *, family: str = "write"
-    ) -> ET.Element:
-        return self.call(SERVICES[service][0], operation, params, service=service, family=family)
-
     def check_connection(self) -> dict[str, Any]:
         # Side-effect free: reading the queue confirms nothing.
-        found = children(self.ez("pedido", "PedidosDisponiveis", family="orders_read"))
-        return {"orders_waiting": len(found)}
+        return {"orders_waiting": len(self._queue("PedidosDisponiveis")), "contract": self.source.kind}
 
     def list_listings(self):
         raise self.unsupported("list_listings (EZ Commerce's catalogue service has no read operation)")
 
-    # -- writes ------------------------------------------------------------------------
-    def _batch(self, operation: str, param: str, item_tag: str, rows: list[dict[str, Any]]) -> dict[int, str] | None:
-        result = self.ez("catalogo", operation, [(param, SoapArray(item_tag, rows, DATA_NAMESPACE))])
-        per_item = children(child(result, "RespostaProcessamentoLst"))
+    # -- writes ------------------------------------------------------------------------------------
+    def _batch(self, name: str, param: str, rows: list[dict[str, Any]]) -> dict[int, str] | None:
+        """One ``Salvar…Lst`` call; ``{position: reason}`` of the refused rows (every row accounted for)."""
+        result = self.call("catalogo", name, {param: {param: rows}})
         ok, message = _outcome(result)
-        if len(per_item) != len(rows):
-            if ok and not per_item:
-                return None  # the whole batch succeeded without per-item detail
-            reason = message or f"{operation} answered {len(per_item)} results for {len(rows)} items"
-            return {i: reason for i in range(len(rows))}
+        per_item = _items(result.get("RespostaProcessamentoLst"))
+        by_code = {r.get("ObjectId"): r for r in per_item if r.get("ObjectId")}
+        codes = [r["CodigoIntegracao"] for r in rows]
+        if len(by_code) == len(rows) and set(by_code) == set(codes):
+            matched = [by_code[c] for c in codes]
+        elif len(per_item) == len(rows):
+            matched = per_item
+        elif ok and not per_item:
+            return None  # the whole list succeeded without per-item detail
+        else:
+            reason = message if not ok else f"{name} answered {len(per_item)} results for {len(rows)} items"
+            return dict.fromkeys(range(len(rows)), reason)
         refused = {}
-        for i, item in enumerate(per_item):
+        for i, item in enumerate(matched):
             item_ok, item_message = _outcome(item)
             if not item_ok:
-                refused[i] = item_message or f"{operation} refused the item"
+                refused[i] = item_message
         return refused or None
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        """``SalvarEstoqueLst(arrEstoque)`` with ``Estoque {Sku, Quantidade}`` (field names inferred)."""
+        """``SalvarEstoqueLst`` with ``Estoque{CodigoIntegracao, EstoqueAtual}`` (``EstoqueMinimo`` from the setting)."""
+        minimum = self.settings.get("estoque_minimo")
 
         def send(group: list[StockItem]) -> dict[int, str] | None:
-            rows = [{"Sku": it.sku, "Quantidade": max(0, int(it.quantity))} for it in group]
-            return self._batch("SalvarEstoqueLst", "arrEstoque", "Estoque", rows)
+            rows = [
+                {"CodigoIntegracao": it.sku, "CodigoIntegracaoVariacao": it.variation_id,
+                 "EstoqueAtual": max(0, int(it.quantity)), "EstoqueMinimo": int(minimum) if minimum else None}
+                for it in group
+            ]  # fmt: skip
+            return self._batch("SalvarEstoqueLst", "Estoque", rows)
 
         return self.run_writes(items, send, batch_size=self.type.per_request("stock"), what="stock")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``SalvarPrecoLst(arrPreco)`` with ``Preco {Sku, PrecoDe, PrecoPor}`` (field names inferred)."""
+        """``SalvarPrecoLst`` with ``Preco{CodigoIntegracao, PrecoProduto, Promocao=false}`` (no promotion dates)."""
 
         def send(group: list[PriceItem]) -> dict[int, str] | None:
-            rows = []
-            for it in group:
-                por = round(float(it.price), 2)
-                de = max(round(float(it.list_price), 2), por) if it.list_price is not None else por
-                rows.append({"Sku": it.sku, "PrecoDe": de, "PrecoPor": por})
-            return self._batch("SalvarPrecoLst", "arrPreco", "Preco", rows)
+            rows = [
+                {"CodigoIntegracao": it.sku, "CodigoIntegracaoVariacao": it.variation_id,
+                 "PrecoProduto": round(float(it.price), 2), "Promocao": False}
+                for it in group
+            ]  # fmt: skip
+            return self._batch("SalvarPrecoLst", "Preco", rows)
 
         return self.run_writes(items, send, batch_size=self.type.per_request("prices"), what="prices")
 
-    # -- orders -----------------------------------------------------------------------------
+    # -- orders ---------------------------------------------------------------------------------
+    def _queue(self, name: str) -> list[dict[str, Any]]:
+        result = self.call("pedido", name, {}, family="orders_read")
+        ok, message = _outcome(result)
+        if not ok:
+            raise ChannelFatalError(f"EZ Commerce refused {name}: {message}", channel=self.channel.name)
+        return _items(result.get("Resultado"))
+
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
         """New (``PedidosDisponiveis``) and changed (``PedidosAtualizados``) orders not confirmed yet.
 
@@ -162,108 +169,90 @@ class EzcommerceConnector(SoapConnector):
         order in both lists comes once, as the changed one.
         """
         orders: dict[str, Order] = {}
-        for operation, kind in (("PedidosDisponiveis", NEW), ("PedidosAtualizados", UPDATED)):
-            for el in children(self.ez("pedido", operation, family="orders_read")):
-                order = self.normalize_order(el, kind)
+        for name, kind in (("PedidosDisponiveis", NEW), ("PedidosAtualizados", UPDATED)):
+            for raw in self._queue(name):
+                order = self.normalize_order(raw, kind)
                 orders[order.order_id] = order
         return OrdersPage(list(orders.values()), None, has_more=False)
 
-    def normalize_order(self, el: ET.Element, kind: str = NEW) -> Order:
-        head = leaf_dict(el)
-        customer = leaf_dict(child(el, "Cliente"))
-        items = [leaf_dict(i) for i in children(child(el, "Itens"))]
+    def normalize_order(self, raw: dict[str, Any], kind: str = NEW) -> Order:
+        """A ``Pedido`` (documented fields) as the kit's :class:`Order` (no update stamp: the version is a hash)."""
+        payment = raw.get("FormaDePagamento") or {}
         return Order(
-            order_id=str(head.get("NumeroPedido")),
+            order_id=str(raw.get("PedidoID")),
             channel=self.channel.name,
-            status_raw=str(head.get("Status") or ""),
-            created_at=head.get("DataPedido"),
-            updated_at=head.get("DataAtualizacao"),
+            status_raw=str(raw.get("StatusDesc") or ""),
+            created_at=_iso(raw.get("DataVenda")),
+            updated_at=None,
             items=[
-                OrderItem(
-                    sku=str(i.get("Sku")),
-                    quantity=int(float(i.get("Quantidade") or 0)),
-                    unit_price=float(i.get("ValorUnitario") or 0),
-                    title=str(i.get("Nome") or ""),
-                )
-                for i in items
-            ],
-            carrier_raw=head.get("Transportadora"),
-            service_raw=head.get("ServicoEntrega"),
-            payment_raw=head.get("FormaPagamento"),
-            total=float(head["ValorTotal"]) if head.get("ValorTotal") else None,
-            buyer={"name": customer.get("Nome"), "email": customer.get("Email"), "document": customer.get("Documento")},
-            ack_token=f"{kind}|{head.get('Protocolo')}",
-            raw={**head, "Itens": items, "Cliente": customer},
-        )
+                OrderItem(sku=str(i.get("CodigoIntegracao")), quantity=int(i.get("Quantidade") or 0),
+                          unit_price=float(i.get("PrecoUnitario") or 0), title=str(i.get("NomeDoProduto") or ""),
+                          variation_id=i.get("CodigoIntegracaoVariacao"))
+                for i in _items(raw.get("Itens"))
+            ],  # fmt: skip
+            carrier_raw=raw.get("FormaEntregaAlias"),
+            service_raw=raw.get("FreteCodEnvio"),
+            payment_raw=payment.get("FormaPagamentoAlias"),
+            total=float(raw["ValorTotal"]) if raw.get("ValorTotal") is not None else None,
+            buyer={"name": raw.get("EntregaNome"), "document": raw.get("NumeroRegistroCliente"),
+                   "email": raw.get("EntregaEmail")},
+            shipping_address={"street": raw.get("EntregaLogradouro"), "number": raw.get("EntregaNumero"),
+                              "city": raw.get("EntregaCidade"), "state": raw.get("EntregaEstado"),
+                              "zipcode": raw.get("EntregaCEP")},
+            ack_token=f"{kind}|{raw.get('Protocolo')}",
+            raw=raw,
+        )  # fmt: skip
 
     def ack_orders(self, orders: Sequence[Order]) -> int:
-        """Confirm the orders' ``Protocolo`` (new and changed ones through their own ``...Lst`` operation)."""
+        """Confirm the orders' ``Protocolo`` (new and changed ones through their own ``…Lst`` operation)."""
         by_kind: dict[str, list[str]] = {NEW: [], UPDATED: []}
         for order in orders:
             kind, _, protocol = (order.ack_token or "").partition("|")
-            if protocol:
+            if protocol and protocol != "None":
                 by_kind.setdefault(kind, []).append(protocol)
         done = 0
-        for kind, operation in (
-            (NEW, "ConfirmaRecebimentoPedidoLst"),
-            (UPDATED, "ConfirmaRecebimentoPedidoAtualizadoLst"),
-        ):
+        for kind, name in ((NEW, "ConfirmaRecebimentoPedidoLst"), (UPDATED, "ConfirmaRecebimentoPedidoAtualizadoLst")):
             protocols = by_kind.get(kind) or []
             if not protocols:
                 continue
-            result = self.ez("pedido", operation, [("arrProtocolo", SoapArray("string", protocols, ARRAYS_NAMESPACE))])
-            ok, message = _outcome(result)
+            ok, message = _outcome(self.call("pedido", name, {"arrProtocolo": {"string": protocols}}))
             if not ok:
-                raise ChannelFatalError(f"EZ Commerce refused {operation}: {message}", channel=self.channel.name)
+                raise ChannelFatalError(f"EZ Commerce refused {name}: {message}", channel=self.channel.name)
             done += len(protocols)
         return done
 
-    def _status(self, operation: str, fields: dict[str, Any]) -> dict[str, Any]:
-        result = self.ez(
-            "pedido", operation, [("pedido" if operation == "AtualizarStatusPedido" else "objeto", fields)]
-        )
+    def _status_id(self, setting: str) -> int:
+        value = self.settings.get(setting)
+        try:
+            return int(value or "")
+        except ValueError:
+            raise ConfigurationError(
+                f"EZ Commerce needs the store's StatusID for this status (setting {setting})",
+                channel=self.channel.name,
+                hint=f"look the number up in the store's admin and run 'kit channels set {self.channel.name} "
+                f"settings.{setting}=<StatusID>'",
+            ) from None
+
+    def _update(self, order: Order | str, status_id: int, tracking: str | None) -> dict[str, Any]:
+        number = order.order_id if isinstance(order, Order) else str(order)
+        change = {"NotificarCliente": False, "NumeroObjeto": tracking, "PedidoID": int(number), "StatusID": status_id}
+        result = self.call("pedido", "AtualizarStatusPedido", {"statusPedido": change})
         ok, message = _outcome(result)
         if not ok:
-            raise ChannelFatalError(f"EZ Commerce refused {operation}: {message}", channel=self.channel.name)
-        return {"Protocolo": text(result, "Protocolo"), "Mensagem": text(result, "Mensagem")}
+            raise ChannelFatalError(f"EZ Commerce refused AtualizarStatusPedido: {message}", channel=self.channel.name)
+        return {"Protocolo": result.get("Protocolo"), "Mensagem": result.get("Mensagem")}
 
-    def send_invoice(
-        self,
-        order: Order | str,
-        invoice: Invoice,
-    ) -> dict[str, Any]:
-        """``AtualizarStatusPedido`` to Faturado with the invoice (field names inferred)."""
-        number_id = order.order_id if isinstance(order, Order) else str(order)
-        fields = {
-            "NumeroPedido": number_id,
-            "Status": STATUS_INVOICED,
-            "NumeroNotaFiscal": str(invoice.number),
-            "SerieNotaFiscal": str(invoice.series or "1"),
-            "ChaveNotaFiscal": invoice.nfe_key,
-            "DataEmissao": invoice.issued_at or datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        return self._status("AtualizarStatusPedido", fields)
+    def send_invoice(self, order: Order | str, invoice: Invoice) -> dict[str, Any]:
+        """``AtualizarStatusPedido`` to the store's "faturado" ``StatusID``: the operation has no NF-e field."""
+        return {**self._update(order, self._status_id("status_faturado"), None), "nfe_sent": False}
 
-    def send_tracking(
-        self,
-        order: Order | str,
-        shipment: Shipment,
-    ) -> dict[str, Any]:
-        """``AtualizarStatusPacotePorObjeto`` (the tracking object) to Despachado (field names inferred)."""
-        number_id = order.order_id if isinstance(order, Order) else str(order)
-        fields = {
-            "NumeroPedido": number_id,
-            "CodigoObjeto": shipment.code,
-            "Status": STATUS_SHIPPED,
-            "Transportadora": shipment.carrier,
-            "UrlRastreamento": shipment.url,
-            "DataEnvio": shipment.shipped_at or datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-        return self._status("AtualizarStatusPacotePorObjeto", fields)
+    def send_tracking(self, order: Order | str, shipment: Shipment) -> dict[str, Any]:
+        """``AtualizarStatusPedido`` to the store's "despachado" ``StatusID`` with ``NumeroObjeto`` = tracking code."""
+        return self._update(order, self._status_id("status_despachado"), shipment.code)
 
-    # -- value lists -------------------------------------------------------------------------------
+    # -- value lists ---------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Statuses (inferred list); carriers, services and payment names of the orders waiting (nothing confirmed)."""
+        """Carriers/services, payments and statuses of the orders waiting (reading confirms nothing)."""
         orders = self.fetch_orders().orders
         return {
             "carrier_service": value_list_frame(
@@ -273,7 +262,10 @@ class EzcommerceConnector(SoapConnector):
             "payment_method": value_list_frame(
                 "payment_method", [{"payment_method": o.payment_raw} for o in orders if o.payment_raw]
             ),
-            "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUSES]),
+            "order_status": value_list_frame(
+                "order_status",
+                [{"status": o.status_raw, "code": str(o.raw.get("StatusID"))} for o in orders if o.status_raw],
+            ),
         }
 
 

@@ -1,22 +1,31 @@
 """Magento 2 / Adobe Commerce connector: MSI source items, base prices, orders by ``updated_at``, invoice and ship.
 
 Declarations on the shared base; shapes from ``../shared/channel-apis.md``
-section 3 (developer.adobe.com). Capability/confidence table: ``docs/channels.md``.
+section 3 (developer.adobe.com) and Adobe's admin REST schema 2.4.9
+(``../shared/specs/magento/``; the tests check every request against it).
+Capability/confidence table: ``docs/channels.md``.
 
 Every merchant hosts their own store, so the channel needs a ``base_url``
 (the store's host); calls go to ``{base_url}/rest/{store_code}/V1/...``.
+Authentication: OAuth 1.0a signing by default, Bearer as an option
+(:mod:`kit.connectors.magento_auth`); ``test_connection`` says which the store accepts.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import requests
+
 from kit.connectors import register_connector
-from kit.connectors.auth import AuthStrategy, BearerToken
+from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.magento_auth import AUTH_MODES, AUTO, BEARER, OAUTH1, OAUTH1_KEYS, MagentoAuth, oauth1_signer
 from kit.connectors.model import (
+    ConnectionReport,
     Invoice,
     Order,
     OrderItem,
@@ -27,7 +36,7 @@ from kit.connectors.model import (
     WriteResult,
 )
 from kit.connectors.paginate import PagePaginator
-from kit.errors import AuthenticationError, ChannelFatalError
+from kit.errors import AuthenticationError, ChannelError, ChannelFatalError, ConfigurationError
 
 __all__ = ["MagentoConnector", "search_params", "ORDER_STATES"]
 
@@ -48,13 +57,17 @@ def search_params(
     page: int | None = None,
     size: int | None = None,
 ) -> dict[str, Any]:
-    """``searchCriteria`` query parameters; each filter is its own group (AND)."""
+    """``searchCriteria`` query parameters; each filter is its own group (AND).
+
+    The spelling is the schema's (``filterGroups``, ``conditionType``); Magento also
+    accepts snake_case (README erratum 3 of ``shared/specs/magento``).
+    """
     params: dict[str, Any] = {}
     for g, (field, value, condition) in enumerate(filters):
-        prefix = f"searchCriteria[filter_groups][{g}][filters][0]"
+        prefix = f"searchCriteria[filterGroups][{g}][filters][0]"
         params[f"{prefix}[field]"] = field
         params[f"{prefix}[value]"] = value
-        params[f"{prefix}[condition_type]"] = condition
+        params[f"{prefix}[conditionType]"] = condition
     for s, (field, direction) in enumerate(sort):
         params[f"searchCriteria[sortOrders][{s}][field]"] = field
         params[f"searchCriteria[sortOrders][{s}][direction]"] = direction
@@ -84,7 +97,7 @@ class _SearchPager(PagePaginator):
 
 
 class MagentoConnector(Connector):
-    """Magento 2 REST with an integration (or admin) token sent as ``Authorization: Bearer``."""
+    """Magento 2 REST signed with OAuth 1.0a (an integration), or with a Bearer token (``settings.auth=bearer``)."""
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -94,7 +107,14 @@ class MagentoConnector(Connector):
         self.bulk = self.type.per_request("stock") or DEFAULT_BULK
 
     def make_auth(self) -> AuthStrategy:
-        return BearerToken("access_token")
+        mode = self.settings.get("auth") or AUTO
+        if mode not in AUTH_MODES:
+            raise ConfigurationError(
+                f"unknown Magento authentication {mode!r}",
+                channel=self.channel.name,
+                hint=f"run 'kit channels set {self.channel.name} settings.auth=oauth1' (or auto, bearer)",
+            )
+        return MagentoAuth(mode)
 
     # -- connection ------------------------------------------------------------
     def check_connection(self) -> dict[str, Any]:
@@ -107,6 +127,47 @@ class MagentoConnector(Connector):
                 hint="known store codes: " + ", ".join(str(c) for c in codes),
             )
         return {"store_codes": codes}
+
+    def test_connection(self) -> ConnectionReport:
+        """The base check, plus which authentication the store accepts (pt-BR, also in ``details["auth"]``).
+
+        Both ways are tried on ``GET /V1/store/storeConfigs``: the OAuth 1.0a
+        signature and the access token as a Bearer (refused by default since
+        2.4.4). The kit keeps using the configured one (``settings.auth``).
+        """
+        report = super().test_connection()
+        accepts = {OAUTH1: self._accepts(OAUTH1), BEARER: self._accepts(BEARER)}
+        mode = self.auth.mode  # type: ignore[attr-defined]
+        sentence = _auth_sentence(accepts)
+        other = BEARER if mode == OAUTH1 else OAUTH1
+        if accepts[mode] is False and accepts[other]:
+            sentence += f"; mude a autenticação do canal para {_MODE_PT[other]} (settings.auth={other})"
+        report.details = {**report.details, "auth": {"configured": mode, **accepts}}
+        text = f"Autenticação: {sentence}. O kit usa {_MODE_PT[mode]}."
+        report.message = text if report.ok else f"{report.message}. {text}"
+        return report
+
+    def _accepts(self, mode: str) -> bool | None:
+        """Does the store accept ``mode``? ``None``: not tested (keys missing) or no clear answer."""
+        auth: MagentoAuth = self.auth  # type: ignore[assignment]
+        keys = OAUTH1_KEYS if mode == OAUTH1 else ("access_token",)
+        if not auth.has(keys):
+            return None
+        url = self.http.url("store/storeConfigs")
+        creds = auth.credentials(keys)
+        if mode == OAUTH1:
+            signed = requests.Request("GET", url, auth=oauth1_signer(creds)).prepare()
+            value = signed.headers["Authorization"]
+            header = value.decode() if isinstance(value, bytes) else str(value)
+        else:
+            header = f"Bearer {creds['access_token']}"
+        try:
+            self.request("GET", url, headers={"Authorization": header}, authenticate=False)
+        except AuthenticationError:
+            return False
+        except ChannelError:
+            return None
+        return True
 
     def permission_probes(self) -> list[tuple[str, Any]]:
         return [
@@ -288,7 +349,14 @@ class MagentoConnector(Connector):
         self.request(
             "POST",
             f"orders/{order_id}/comments",
-            json_data={"statusHistory": {"comment": text, "is_customer_notified": 0, "is_visible_on_front": 0}},
+            json_data={
+                "statusHistory": {
+                    "comment": text,
+                    "is_customer_notified": 0,
+                    "is_visible_on_front": 0,
+                    "parent_id": int(order_id),  # required by the schema (the order's entity_id)
+                }
+            },
             family="write",
         )
         return {"invoice_id": invoice_id, "comment": text}
@@ -298,12 +366,15 @@ class MagentoConnector(Connector):
         order: Order | str,
         shipment: Shipment,
     ) -> dict[str, Any]:
-        """``POST /V1/order/{id}/ship`` with every item and one track (``carrier`` is the store's carrier code)."""
+        """``POST /V1/order/{id}/ship`` with what is left to ship of every item, and one track.
+
+        ``carrier`` is the store's carrier code. Magento refuses an item of another
+        order or a quantity above the unshipped one, so the quantities come from the
+        order as Magento has it now (``qty_ordered`` less shipped, refunded and canceled).
+        """
         order = self.as_order(order)
         body = {
-            "items": [
-                {"order_item_id": int(i.channel_item_id), "qty": i.quantity} for i in order.items if i.channel_item_id
-            ],
+            "items": _items_to_ship(order),
             "notify": True,
             "tracks": [
                 {
@@ -340,13 +411,69 @@ class MagentoConnector(Connector):
         return exc.status in (401, 403)
 
 
+def _items_to_ship(order: Order) -> list[dict[str, Any]]:
+    """``[{order_item_id, qty}]`` of the order's lines with something left to ship."""
+    raw_items = {str(i.get("item_id")): i for i in (order.raw or {}).get("items") or []}
+    items = []
+    for line in order.items:
+        if not line.channel_item_id:
+            continue
+        raw = raw_items.get(line.channel_item_id)
+        if raw is None:
+            qty = float(line.quantity)
+        else:
+            done = sum(float(raw.get(k) or 0) for k in ("qty_shipped", "qty_refunded", "qty_canceled"))
+            qty = float(raw.get("qty_ordered") or 0) - done
+        if qty > 0:
+            items.append({"order_item_id": int(line.channel_item_id), "qty": qty})
+    return items
+
+
+_MODE_PT = {OAUTH1: "a assinatura OAuth 1.0a", BEARER: "o token de acesso como Bearer"}
+
+
+def _auth_sentence(accepts: dict[str, bool | None]) -> str:
+    """What the store accepts, in pt-BR, from the two probes of :meth:`MagentoConnector.test_connection`."""
+    oauth, bearer = accepts[OAUTH1], accepts[BEARER]
+    if oauth and bearer:
+        return "a loja aceita a assinatura OAuth 1.0a e também o token de acesso como Bearer"
+    if oauth:
+        return (
+            "a loja aceita a assinatura OAuth 1.0a e recusa o token de acesso como Bearer "
+            "(o padrão do Magento 2.4.4 ou mais novo)"
+        )
+    if bearer:
+        if oauth is None:
+            return (
+                "a loja aceita o token de acesso como Bearer; a assinatura OAuth 1.0a não foi testada "
+                "(faltam consumer_key, consumer_secret ou access_token_secret da integração)"
+            )
+        return "a loja aceita o token como Bearer e recusa a assinatura OAuth 1.0a (confira as chaves da integração)"
+    if oauth is None and bearer is False:
+        return (
+            "a loja recusa o token como Bearer: desde o Magento 2.4.4 um token de integração só vale assinado "
+            "com OAuth 1.0a (ou com a opção 'Allow OAuth Access Tokens to be used as standalone Bearer tokens' "
+            "ligada na loja); cadastre consumer_key, consumer_secret e access_token_secret da integração"
+        )
+    if oauth is False and bearer is False:
+        return "a loja recusou as credenciais nas duas formas (OAuth 1.0a e Bearer): confira as chaves da integração"
+    return "não foi possível confirmar a forma de autenticação aceita pela loja"
+
+
 def _render(message: str, params: Any) -> str:
+    """Fill Magento's placeholders: ``%name`` from a dict; from a list, ``%1``.. or the names in order.
+
+    Price results carry their parameters as a list of strings (the schema's
+    ``string[]``) while the message keeps named placeholders (``%fieldName``).
+    """
     if isinstance(params, dict):
         for key, value in params.items():
             message = message.replace(f"%{key}", str(value))
     elif isinstance(params, list):
         for n, value in enumerate(params, 1):
             message = message.replace(f"%{n}", str(value))
+        for name, value in zip(re.findall(r"%([A-Za-z_]\w*)", message), params, strict=False):
+            message = message.replace(f"%{name}", str(value), 1)
     return message
 
 

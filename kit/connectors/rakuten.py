@@ -1,318 +1,313 @@
-"""Rakuten Brasil (IKCWebservice, SOAP 1.1) connector: stock, price, new orders, validation, status.
+"""Rakuten Brasil (IKCWebservice, ASMX SOAP 1.1) connector, driven by the store's WSDL (zeep).
 
-Everything here is **inferred** from a secondary source (ERP client code
-generated from the stores' WSDLs; ``../shared/channel-apis.md`` section 8):
-see ``docs/channels.md`` for what each operation rests on. The platform
-appears discontinued; treat it as legacy.
+What the documents say (``../shared/channel-apis.md`` §8 and the sources in
+``docs/channels.md``; all secondary, the platform looks discontinued):
 
-* Services per store: ``{base_url}/ikcwebservice/{produto|sku|estoque|pedido|tabelapreco}.asmx``,
-  namespace ``http://www.ikeda.com.br``, ``SOAPAction`` ``http://www.ikeda.com.br/<Method>``.
-* The two keys travel in a SOAP header
-  ``<clsSoapHeader xmlns="http://www.ikeda.com.br"><A1/><A2/></clsSoapHeader>``
-  (:class:`SoapHeaderKeys`); bad keys come back as a SOAP fault, which the
-  SOAP response table turns into an AuthenticationError.
-* Results are ``clsRetorno...`` with ``Codigo`` (1 = ok) and ``Descricao``;
-  another ``Codigo`` refuses the item (reported per item, not retried).
-* Orders: ``pedido.asmx ListarNovos`` lists the orders the ERP has not
-  validated yet; ``Validar`` (the ERP confirms it imported the order, giving
-  its own code) is the acknowledgement, so ``ListarNovos`` is a queue.
+* Services per store: ``{base_url}/ikcwebservice/{sku,estoque,pedido}.asmx``;
+  the WSDL decides operations, parameter names and the SOAPAction.
+* Keys: ``A1``/``A2`` in every call. Both public clients built from stores'
+  WSDLs send them in the SOAP header ``clsSoapHeader``; the generated client
+  shows them as parameters of each method (``Estoque.Salvar(..., A1, A2)``).
+  The connector puts them wherever the store's WSDL declares them: in a
+  header element that has ``A1``/``A2``, or as body parameters.
+* Results: ``clsRetornoOf…{Acao, Data, Codigo, Descricao, Lista}``;
+  ``Codigo`` 1 is success, another value refuses the item (not retried).
+* Orders: ``pedido.ListarNovos`` lists the orders not validated yet;
+  ``Validar`` is the acknowledgement. A cancellation after import is read
+  with ``pedido.Listar(StatusPedido=5)``: the order comes back with a newer
+  ``DataAtualizacao``, which is its version in the outbox.
+* Statuses (annex 3 of the manual, quoted by an integrator): :data:`ORDER_STATUSES`.
+* ``AlterarStatus(…, NotaFiscal int, Serie)`` has **no NF-e key** parameter;
+  the order read has ``NumeroNF``/``SerieNF`` only. The invoice call therefore
+  records the NF-e number and series and keeps the order's status.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
-from kit.connectors.model import (
-    Invoice,
-    Order,
-    OrderItem,
-    OrdersPage,
-    PriceItem,
-    Shipment,
-    StockItem,
-    WriteResult,
-)
-from kit.connectors.paginate import PagePaginator
-from kit.connectors.soap import SoapConnector, child, children, leaf_dict, text
+from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
+from kit.connectors.soap import ContractUnavailable, SoapConnector
 from kit.errors import ChannelFatalError, ConfigurationError
 
-__all__ = ["RakutenConnector", "SoapHeaderKeys", "ORDER_STATUSES", "NAMESPACE", "service_path"]
+__all__ = ["RakutenConnector", "IkcKeys", "ORDER_STATUSES", "SERVICES", "STATUS_CANCELLED", "STATUS_SHIPPED"]
 
-NAMESPACE = "http://www.ikeda.com.br"
-OK = "1"
-#: Rakuten status codes. Only 6 ("Aguardando pagamento") was seen in the secondary source; the others are
-#: the kit's reading of the manual's annex (inferred) and must be checked against a live store.
+SERVICES = {name: f"/ikcwebservice/{name}.asmx" for name in ("sku", "estoque", "pedido")}
+OK = 1
+BRT = timezone(timedelta(hours=-3))
+#: Annex 3 of "IKCWebservice 2.2 - 14. Pedidos" as quoted in an integrator's code (🟡 secondary)
 ORDER_STATUSES = {
-    "6": "Aguardando pagamento",
-    "7": "Pagamento confirmado",
-    "10": "Faturado",
-    "11": "Enviado",
-    "12": "Entregue",
-    "15": "Cancelado",
-}
-STATUS_INVOICED = 10
-STATUS_SHIPPED = 11
-#: TipoAlteracao of estoque.Salvar: 1 = replace the quantity (inferred; 2/3 add/subtract).
-STOCK_REPLACE = 1
-LIST_PAGE = 50
-ALL = 0  # StatusPedido / CodigoPedido "any" (inferred)
+    "1": "Efetuado", "4": "Problemas", "5": "Cancelado", "6": "Aguardando pagamento", "7": "Pagamento confirmado",
+    "8": "Análise de risco", "17": "Despachado", "92": "Entregue", "99": "Troca", "100": "Cupom próxima compra",
+    "108": "Alterar forma de pagamento",
+}  # fmt: skip
+STATUS_CANCELLED = 5
+STATUS_SHIPPED = 17
+#: TipoAlteracao of estoque.Salvar: 3 = replace (the integrator sends its absolute balance with 3)
+STOCK_REPLACE = 3
+ANY = 0  # StatusPedido / CodigoPedido / StatusSKU 0 = any (inferred)
+#: how far before the last seen update the cancellation read looks (clock skew between runs)
+CANCEL_WINDOW = timedelta(days=1)
+#: without a cursor (first run), cancellations this recent are read
+FIRST_RUN_WINDOW = timedelta(days=2)
 
 
-def service_path(name: str) -> str:
-    """Path of one IKC service, e.g. ``/ikcwebservice/estoque.asmx``."""
-    return f"/ikcwebservice/{name}.asmx"
-
-
-class SoapHeaderKeys(AuthStrategy):
-    """The A1/A2 keys carried in the SOAP header (no HTTP headers)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._values: dict[str, str] | None = None
+class IkcKeys(AuthStrategy):
+    """The A1/A2 keys: no HTTP headers; they travel inside every envelope."""
 
     def values(self) -> dict[str, str]:
-        if self._values is None:
-            self._values = {"A1": self.require("a1"), "A2": self.require("a2")}
-        return dict(self._values)
-
-    def refresh(self, rejected: dict[str, str] | None = None) -> bool:
-        # The keys are inside the envelope already sent: re-read them for the next call, do not resend.
-        self._values = None
-        return False
+        return {"A1": self.require("a1"), "A2": self.require("a2")}
 
 
-def _check(result: ET.Element, operation: str) -> str | None:
-    """``None`` when ``Codigo`` is 1, else the refusal (``Descricao``)."""
-    code = text(result, "Codigo")
-    if code == OK:
+def _when(text: Any) -> datetime | None:
+    """IKC's ``yyyy-mm-dd HH:MM:SS`` (Brasília time; ISO with ``T`` or an offset is accepted too)."""
+    if text in (None, ""):
         return None
-    return f"{operation} refused (Codigo {code}): {text(result, 'Descricao') or 'no description'}"
+    if isinstance(text, datetime):
+        return text if text.tzinfo else text.replace(tzinfo=BRT)
+    try:
+        when = datetime.fromisoformat(str(text).strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=BRT)
+
+
+def _iso(text: Any) -> str | None:
+    when = _when(text)
+    return when.isoformat() if when else None
+
+
+def _rows(result: dict[str, Any], item: str) -> list[dict[str, Any]]:
+    return list(((result.get("Lista") or {}).get(item)) or [])
 
 
 class RakutenConnector(SoapConnector):
-    """Rakuten IKCWebservice (keys A1/A2 in the SOAP header; store code ``loja``)."""
+    """Rakuten IKCWebservice (keys A1/A2 placed where the WSDL says; store code ``loja``)."""
 
-    namespace = NAMESPACE
+    services = SERVICES
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
         try:
-            self.loja = int(self.settings.get("loja") or "")
+            self.loja = int(self.settings.get("loja") or 0)
+            minimum = self.settings.get("qtd_minima")
+            self.fixed_minimum = int(minimum) if minimum not in (None, "") else None
         except ValueError:
             raise ConfigurationError(
-                "the Rakuten store code (loja) is not set or is not a number",
+                "the Rakuten store code (loja) and qtd_minima must be whole numbers",
                 channel=self.channel.name,
-                hint=f"run 'kit channels set {self.channel.name} settings.loja=<código da loja>'",
+                hint=f"run 'kit channels set {self.channel.name} settings.loja=<código da loja>' (0 = a loja das chaves)",
             ) from None
+        self._placement: dict[tuple[str, str], str | None] = {}
 
     def make_auth(self) -> AuthStrategy:
-        return SoapHeaderKeys()
+        return IkcKeys()
 
-    def soap_header(self) -> tuple[str, dict[str, Any]]:
-        assert isinstance(self.auth, SoapHeaderKeys)
-        return ("clsSoapHeader", self.auth.values())
+    # -- calls ---------------------------------------------------------------------------------
+    def key_placement(self, service: str, name: str) -> str | None:
+        """Where the WSDL wants A1/A2 for this operation: a header element's name, or ``None`` (body)."""
+        key = (service, name)
+        if key not in self._placement:
+            op = self.operation(service, name)
+            body = {n for n, _ in op.input.body.type.elements}
+            header = op.input.header
+            found: str | None | bool = None if {"A1", "A2"} <= body else False
+            for hname, element in header.type.elements if (found is False and header is not None) else ():
+                if {"A1", "A2"} <= {n for n, _ in element.type.elements}:
+                    found = hname
+            if found is False:
+                raise ContractUnavailable(f"the WSDL of {service}.{name} has no place for the A1/A2 keys",
+                                          channel=self.channel.name)  # fmt: skip
+            self._placement[key] = found  # type: ignore[assignment]
+        return self._placement[key]
 
-    def ikc(self, service: str, operation: str, params: list[tuple[str, Any]], *, family: str = "write") -> ET.Element:
-        return self.call(service_path(service), operation, [("LojaCodigo", self.loja), *params], family=family)
+    def ikc(self, service: str, name: str, params: dict[str, Any], *, family: str = "write") -> dict[str, Any]:
+        """One IKC call with the store code and the keys; the ``clsRetorno…`` result as a dict."""
+        assert isinstance(self.auth, IkcKeys)
+        keys = self.auth.values()
+        header = self.key_placement(service, name)
+        args = {"LojaCodigo": self.loja, **params}
+        if header is None:
+            return self.call(service, name, {**args, **keys}, family=family)
+        return self.call(service, name, args, family=family, _soapheaders={header: keys})
+
+    def _checked(self, result: dict[str, Any], what: str) -> dict[str, Any]:
+        refused = self._refusal(result, what)
+        if refused:
+            raise ChannelFatalError(refused, channel=self.channel.name)
+        return result
+
+    @staticmethod
+    def _refusal(result: dict[str, Any], what: str) -> str | None:
+        if result.get("Codigo") == OK:
+            return None
+        return f"{what} refused (Codigo {result.get('Codigo')}): {result.get('Descricao') or 'no description'}"
 
     def check_connection(self) -> dict[str, Any]:
-        result = self.ikc(
-            "sku", "Listar", [("PartNumber", ""), ("Pagina", 1), ("RegistrosPorPagina", 1)], family="read"
-        )
-        refused = _check(result, "sku.Listar")
-        if refused:
-            raise ChannelFatalError(refused, channel=self.channel.name)
-        return {"loja": self.loja}
+        # Any Codigo proves the keys were accepted (a wrong key is a SOAP fault); nothing changes.
+        self.ikc("estoque", "Retornar", {"CodigoProdutoInterno": "", "PartNumber": "kit-teste-de-conexao"},
+                 family="read")  # fmt: skip
+        return {"loja": self.loja, "contract": self.source.kind}
 
-    # -- catalogue -----------------------------------------------------------------
-    def _sku_page(self, params: dict[str, Any]) -> dict[str, Any]:
-        result = self.ikc(
-            "sku", "Listar", [("PartNumber", ""), ("Pagina", params["page"]), ("RegistrosPorPagina", params["size"])],
-            family="read",
-        )  # fmt: skip
-        refused = _check(result, "sku.Listar")
-        if refused:
-            raise ChannelFatalError(refused, channel=self.channel.name)
-        return {"records": [leaf_dict(el) for el in children(child(result, "Lista"))]}
-
+    # -- catalogue ---------------------------------------------------------------------------------
     def list_listings(self):
-        pager = PagePaginator(LIST_PAGE, size_param="size", records_path="records", start=1, channel=self.channel.name)
+        """``sku.Listar`` (one call, no paging in the documented operation); it carries no stock.
+
+        The PartNumber is the SKU's key in every IKC call, so it is the listing's channel id too.
+        """
+        result = self.ikc("sku", "Listar", {"CodigoInternoProduto": "", "PartNumber": "", "StatusSKU": ANY},
+                          family="read")  # fmt: skip
         rows = [
-            {
-                "channel_id": r.get("CodigoProdutoInterno"),
-                "variation_id": None,
-                "sku": r.get("PartNumber"),
-                "ean": r.get("EAN"),
-                "title": r.get("Nome"),
-                "price": r.get("PrecoPor"),
-                "stock": r.get("QtdEstoque"),
-                "status": r.get("Status"),
-            }
-            for r in pager.all(self._sku_page)
-        ]
+            {"channel_id": r.get("PartNumber"), "variation_id": None, "sku": r.get("PartNumber"), "ean": r.get("EAN"),
+             "title": r.get("Descricao"), "price": r.get("PrecoPor"), "stock": None,
+             "status": r.get("ProdutoCaracteristicaStatus")}
+            for r in _rows(self._checked(result, "sku.Listar"), "clsProdutoCaracteristica")
+        ]  # fmt: skip
         return self.listings_frame(rows)
 
+    def stock_of(self, sku: str) -> tuple[int, int] | None:
+        """``estoque.Retornar``: (quantity, minimum) of one SKU, ``None`` when the store does not know it."""
+        result = self.ikc("estoque", "Retornar", {"CodigoProdutoInterno": "", "PartNumber": sku}, family="read")
+        rows = _rows(result, "clsEstoque") if result.get("Codigo") == OK else []
+        return (int(rows[0]["Qtde"]), int(rows[0]["QtdeMinimo"])) if rows else None
+
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        """``estoque.asmx Salvar`` per item (TipoAlteracao 1 = replace)."""
+        """``estoque.Salvar`` per item, ``TipoAlteracao`` 3 (replace), keeping the store's ``QtdMinima``.
+
+        ``QtdMinima`` is required by the operation: the store's current value is
+        read first (``estoque.Retornar``) so a stock push never resets it,
+        unless the channel's ``qtd_minima`` setting fixes a value.
+        """
 
         def send(group: list[StockItem]) -> dict[int, str] | None:
             item = group[0]
-            result = self.ikc(
-                "estoque",
-                "Salvar",
-                [
-                    ("CodigoProdutoInterno", item.channel_id or item.sku),
-                    ("PartNumber", item.sku),
-                    ("QtdEstoque", max(0, int(item.quantity))),
-                    ("QtdMinima", 0),
-                    ("TipoAlteracao", STOCK_REPLACE),
-                ],
-            )
-            refused = _check(result, "estoque.Salvar")
+            minimum = self.fixed_minimum
+            if minimum is None:
+                current = self.stock_of(item.sku)
+                if current is None:
+                    return {0: f"PartNumber {item.sku} is not in the Rakuten store (estoque.Retornar)"}
+                minimum = current[1]
+            result = self.ikc("estoque", "Salvar", {
+                "CodigoProdutoInterno": "", "PartNumber": item.sku,
+                "QtdEstoque": max(0, int(item.quantity)), "QtdMinima": minimum, "TipoAlteracao": STOCK_REPLACE})  # fmt: skip
+            refused = self._refusal(result, "estoque.Salvar")
             return {0: refused} if refused else None
 
         return self.run_writes(items, send, what="stock")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``sku.asmx AlterarPreco(PartNumber, PrecoPor)`` per item (a list price has no known field)."""
+        """``sku.AlterarPreco(PartNumber, PrecoPor)`` per item (the operation has no list price)."""
 
         def send(group: list[PriceItem]) -> dict[int, str] | None:
             item = group[0]
-            result = self.ikc(
-                "sku", "AlterarPreco", [("PartNumber", item.sku), ("PrecoPor", round(float(item.price), 2))]
-            )
-            refused = _check(result, "sku.AlterarPreco")
+            params = {"PartNumber": item.sku, "PrecoPor": round(float(item.price), 2)}
+            refused = self._refusal(self.ikc("sku", "AlterarPreco", params), "sku.AlterarPreco")
             return {0: refused} if refused else None
 
         return self.run_writes(items, send, what="prices")
 
-    # -- orders ----------------------------------------------------------------------
-    def _orders(self, result: ET.Element, operation: str) -> list[Order]:
-        refused = _check(result, operation)
-        if refused:
-            raise ChannelFatalError(refused, channel=self.channel.name)
-        return [self.normalize_order(el) for el in children(child(result, "Lista"))]
+    # -- orders -----------------------------------------------------------------------------------
+    def _list(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        result = self.ikc("pedido", name, {"StatusInternoPedido": "", **params}, family="orders_read")
+        return _rows(self._checked(result, f"pedido.{name}"), "clsPedido")
 
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
-        """``pedido.asmx ListarNovos``: the orders not validated yet (a queue; ``since``/``cursor`` unused)."""
-        result = self.ikc(
-            "pedido", "ListarNovos", [("StatusPedido", ALL), ("StatusInternoPedido", "")], family="orders_read"
-        )
-        return OrdersPage(self._orders(result, "pedido.ListarNovos"), None, has_more=False)
+        """New orders (``ListarNovos``, a queue) and orders cancelled since the last run (``Listar`` status 5)."""
+        fresh = [self.normalize_order(r, ack=True) for r in self._list("ListarNovos", {"StatusPedido": ANY})]
+        seen = {o.order_id for o in fresh}
+        start = _when(since)
+        start = start - CANCEL_WINDOW if start else datetime.now(BRT) - FIRST_RUN_WINDOW
+        cancelled = [
+            self.normalize_order(r)
+            for r in self._list("Listar", {"CodigoPedido": ANY, "StatusPedido": STATUS_CANCELLED})
+            if str(r.get("PedidoCodigo")) not in seen and (_when(r.get("DataAtualizacao")) or start) >= start
+        ]
+        return OrdersPage(fresh + cancelled, None, has_more=False)
 
     def get_order(self, order_id: str) -> Order:
-        result = self.ikc(
-            "pedido", "Listar", [("CodigoPedido", int(order_id)), ("StatusPedido", ALL), ("StatusInternoPedido", "")],
-            family="orders_read",
-        )  # fmt: skip
-        orders = self._orders(result, "pedido.Listar")
+        orders = self._list("Listar", {"CodigoPedido": int(order_id), "StatusPedido": ANY})
         if not orders:
             raise ChannelFatalError(f"Rakuten order {order_id} not found", channel=self.channel.name)
-        return orders[0]
+        return self.normalize_order(orders[0])
 
-    def normalize_order(self, el: ET.Element) -> Order:
-        head = leaf_dict(el)
-        customer = leaf_dict(child(el, "Cliente"))
-        items = [leaf_dict(i) for i in children(child(el, "Itens"))]
+    def normalize_order(self, raw: dict[str, Any], *, ack: bool = False) -> Order:
+        """A ``clsPedido`` (documented fields) as the kit's :class:`Order`."""
+        items = ((raw.get("Itens") or {}).get("Item")) or []
+        carrier = raw.get("Carrier") or {}
+        name = " ".join(p for p in (raw.get("Nome"), raw.get("Sobrenome")) if p) or raw.get("RazaoSocial")
         return Order(
-            order_id=str(head.get("Codigo")),
+            order_id=str(raw.get("PedidoCodigo")),
             channel=self.channel.name,
-            status_raw=str(head.get("Status") or ""),
-            created_at=head.get("Data"),
-            updated_at=head.get("DataAtualizacao"),
+            status_raw=str(raw.get("PedidoStatus")),
+            created_at=_iso(raw.get("Data")),
+            updated_at=_iso(raw.get("DataAtualizacao")),
             items=[
-                OrderItem(
-                    sku=str(i.get("ItemPartNumber")),
-                    quantity=int(i.get("ItemQtde") or 0),
-                    unit_price=float(i.get("ItemValor") or 0),
-                    title=str(i.get("ItemNome") or ""),
-                )
+                OrderItem(sku=str(i.get("ItemPartNumber") or i.get("CodigoInterno")), quantity=int(i.get("ItemQtde") or 0),
+                          unit_price=float(i.get("ItemValor") or 0), title=str(i.get("ItemNome") or ""),
+                          channel_item_id=str(i.get("ItemCodigo")))
                 for i in items
-            ],
-            carrier_raw=head.get("Transportadora"),
-            service_raw=head.get("FormaEnvio"),
-            payment_raw=head.get("FormaPagamento"),
-            total=float(head["ValorTotal"]) if head.get("ValorTotal") else None,
-            buyer={"name": customer.get("Nome"), "email": customer.get("Email"), "document": customer.get("CPF")},
-            ack_token=str(head.get("Codigo")),
-            raw={**head, "Itens": items, "Cliente": customer},
-        )
+            ],  # fmt: skip
+            carrier_raw=carrier.get("Name"),
+            service_raw=carrier.get("Description"),
+            payment_raw=str(raw["FormaPgto"]) if raw.get("FormaPgto") is not None else None,
+            total=float(raw["ValorTotal"]) if raw.get("ValorTotal") is not None else None,
+            buyer={"name": name, "document": raw.get("CPF") or raw.get("CNPJ"), "email": raw.get("Email")},
+            shipping_address={"street": raw.get("Logradouro"), "number": raw.get("Numero"),
+                              "city": raw.get("Cidade"), "state": raw.get("Estado"), "zipcode": raw.get("CEP")},
+            ack_token=str(raw.get("PedidoCodigo")) if ack else None,
+            raw=raw,
+        )  # fmt: skip
 
     def ack_orders(self, orders: Sequence[Order]) -> int:
-        """``pedido.asmx Validar(CodigoPedido, CodigoInternoPedido)`` per order (internal code ``KIT-<code>``)."""
+        """``pedido.Validar(CodigoPedido, CodigoInternoPedido="KIT-<code>")`` for each new order."""
+        done = 0
         for order in orders:
-            code = order.ack_token or order.order_id
-            result = self.ikc(
-                "pedido", "Validar", [("CodigoPedido", int(code)), ("CodigoInternoPedido", f"KIT-{code}")]
-            )
-            refused = _check(result, "pedido.Validar")
-            if refused:
-                raise ChannelFatalError(refused, channel=self.channel.name)
-        return len(orders)
+            if not order.ack_token:
+                continue  # a cancellation read by Listar: nothing to validate
+            params = {"CodigoPedido": int(order.ack_token), "CodigoInternoPedido": f"KIT-{order.ack_token}"}
+            self._checked(self.ikc("pedido", "Validar", params), "pedido.Validar")
+            done += 1
+        return done
 
-    def _alter_status(
-        self, order: Order | str, status: int, *, tracking: str = "", number: str = "0", series: str = ""
-    ) -> dict[str, Any]:
-        code = order.order_id if isinstance(order, Order) else str(order)
+    def _alter_status(self, order: Order, status: int, *, tracking: str, number: str, series: str) -> dict[str, Any]:
         try:
             invoice = int(number or 0)
         except ValueError:
-            raise ConfigurationError(
-                f"Rakuten takes a numeric invoice number, got {number!r}", channel=self.channel.name
-            ) from None
-        result = self.ikc(
-            "pedido",
-            "AlterarStatus",
-            [
-                ("CodigoPedido", int(code)),
-                ("CodigoInternoPedido", f"KIT-{code}"),
-                ("PedidoStatus", status),
-                ("StatusInternoPedido", ""),
-                ("ObjetoSedex", tracking),
-                ("NotaFiscal", invoice),
-                ("Serie", series),
-            ],
-        )
-        refused = _check(result, "pedido.AlterarStatus")
-        if refused:
-            raise ChannelFatalError(refused, channel=self.channel.name)
-        return {"Codigo": text(result, "Codigo"), "Descricao": text(result, "Descricao")}
+            raise ConfigurationError(f"Rakuten takes a numeric NF-e number, got {number!r}",
+                                     channel=self.channel.name) from None  # fmt: skip
+        raw = order.raw
+        params = {
+            "CodigoPedido": int(order.order_id), "CodigoInternoPedido": raw.get("PedidoCodigoInterno") or "",
+            "PedidoStatus": status, "StatusInternoPedido": raw.get("PedidoStatusInterno") or "",
+            "ObjetoSedex": tracking, "NotaFiscal": invoice, "Serie": series,
+        }  # fmt: skip
+        result = self._checked(self.ikc("pedido", "AlterarStatus", params), "pedido.AlterarStatus")
+        return {"Codigo": result.get("Codigo"), "Descricao": result.get("Descricao")}
 
-    def send_invoice(
-        self,
-        order: Order | str,
-        invoice: Invoice,
-    ) -> dict[str, Any]:
-        """``AlterarStatus`` to Faturado with ``NotaFiscal``/``Serie`` (no NF-e key field is known)."""
-        return self._alter_status(
-            order,
-            STATUS_INVOICED,
-            tracking=invoice.shipment.code if invoice.shipment else "",
-            number=invoice.number,
-            series=invoice.series or "",
-        )
+    def send_invoice(self, order: Order | str, invoice: Invoice) -> dict[str, Any]:
+        """``AlterarStatus`` with ``NotaFiscal``/``Serie``, status unchanged: IKC has no NF-e key parameter."""
+        current = self.get_order(order.order_id if isinstance(order, Order) else str(order))
+        tracking = invoice.shipment.code if invoice.shipment else (current.raw.get("Sedex") or "")
+        answer = self._alter_status(current, int(current.status_raw), tracking=tracking, number=invoice.number,
+                                    series=invoice.series or "")  # fmt: skip
+        return {**answer, "nfe_key_sent": False}
 
-    def send_tracking(
-        self,
-        order: Order | str,
-        shipment: Shipment,
-    ) -> dict[str, Any]:
-        """``AlterarStatus`` to Enviado with the tracking code in ``ObjetoSedex``."""
-        return self._alter_status(order, STATUS_SHIPPED, tracking=shipment.code, number=shipment.invoice_number or "0")
+    def send_tracking(self, order: Order | str, shipment: Shipment) -> dict[str, Any]:
+        """``AlterarStatus`` to 17 (Despachado) with ``ObjetoSedex``, keeping the NF-e number already recorded."""
+        current = self.get_order(order.order_id if isinstance(order, Order) else str(order))
+        number = shipment.invoice_number or current.raw.get("NumeroNF") or "0"
+        return self._alter_status(current, STATUS_SHIPPED, tracking=shipment.code, number=str(number),
+                                  series=current.raw.get("SerieNF") or "")  # fmt: skip
 
-    # -- value lists ---------------------------------------------------------------------
+    # -- value lists ------------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Statuses (inferred table); carriers, services and payment names from ``pedido.Listar`` (all orders)."""
-        result = self.ikc(
-            "pedido", "Listar", [("CodigoPedido", ALL), ("StatusPedido", ALL), ("StatusInternoPedido", "")],
-            family="orders_read",
-        )  # fmt: skip
-        orders = self._orders(result, "pedido.Listar")
+        """Statuses (annex 3); carriers and payment codes from ``pedido.Listar`` (all orders)."""
+        orders = [self.normalize_order(r) for r in self._list("Listar", {"CodigoPedido": ANY, "StatusPedido": ANY})]
         return {
             "carrier_service": value_list_frame(
                 "carrier_service",

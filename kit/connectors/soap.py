@@ -1,37 +1,50 @@
-"""SOAP 1.1 (document/literal) on the shared base: envelopes, fault classification, a connector class.
+"""SOAP channels on the shared base: the contract comes from a WSDL, read by zeep.
 
-Not a channel: the base for the SOAP channels (Rakuten IKCWebservice, EZ
-Commerce WCF services). Plain XML over the base's one request loop; parsing
-goes through ``defusedxml`` (no entity expansion, no external references).
+Not a channel: the base of Rakuten (IKCWebservice, ASMX) and EZ Commerce
+(WCF). zeep reads the WSDL and builds/parses every envelope; the request goes
+through the kit's one loop (:meth:`~kit.connectors.base.Connector.request`:
+rate limit, retries, timeouts, the response table, scrubbing) by way of
+:class:`KitTransport`, a zeep transport whose ``post_xml`` and ``load`` are
+the connector's requests. zeep never opens a connection of its own.
 
-* :func:`envelope` builds ``<soap:Envelope>`` with an optional header and the
-  operation element; values are scalars, dicts (nested elements, in order),
-  :class:`SoapArray` (repeated item elements) or ``None`` (``xsi:nil``).
-* :class:`SoapResponseTable` is the base's response table with one hook
-  overridden: an answer carrying a ``soap:Fault`` is classified by its
-  ``faultcode``/``faultstring`` into :class:`SoapAuthFault` (bad keys ->
-  AuthenticationError), :class:`SoapClientFault` (refused, not retried) or
-  :class:`SoapServerFault` (retried), through ordinary rows
-  (:data:`SOAP_RULES`); a success whose body is not XML is
-  :class:`MalformedXml`. Faults with no SOAP body fall back to the status rows.
-* :class:`SoapConnector` adds :meth:`SoapConnector.call` (one operation, one
-  request through the loop) to :class:`~kit.connectors.base.Connector`.
+Where the contract comes from (channel setting ``wsdl``, :class:`ContractSource`):
 
-See ``docs/channels.md`` for what is known of each SOAP channel.
+* ``loja`` (default): the store's own WSDL, ``GET <service path>?wsdl`` on the
+  channel's address (imports it references are fetched the same way, only
+  from that host);
+* a folder: ``<folder>/<service>.wsdl`` files the user saved from the store;
+* ``inferido``: the kit's bundled reading of the public documents
+  (``kit/data/wsdl/<type>/``), **inferred**; ``test_connection()`` says so.
+
+Faults: :class:`SoapResponseTable` classifies a ``soap:Fault`` answer by its
+``faultcode``/``faultstring`` into :class:`SoapAuthFault` (credentials),
+:class:`SoapClientFault` (refused, not retried) or :class:`SoapServerFault`
+(retried); a success that is not XML is :class:`MalformedXml`. An answer that
+does not fit the WSDL is a ChannelFatalError.
 """
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import requests
+import zeep
 from defusedxml import ElementTree as SafeET
+from requests.structures import CaseInsensitiveDict
+from zeep.exceptions import Error as ZeepError
+from zeep.helpers import serialize_object
 
 from kit.connectors.base import Connector
+from kit.connectors.model import ConnectionReport
 from kit.connectors.responses import (
     CHANNEL,
     CONFIGURATION,
@@ -43,13 +56,10 @@ from kit.connectors.responses import (
     ResponseRule,
     ResponseTable,
 )
-from kit.errors import ChannelFatalError
+from kit.errors import ChannelFatalError, ConfigurationError, KitError
 from kit.scrub import scrub
 
 __all__ = [
-    "SOAP_ENV",
-    "XSI",
-    "SoapArray",
     "SoapFault",
     "SoapAuthFault",
     "SoapClientFault",
@@ -58,35 +68,27 @@ __all__ = [
     "SOAP_RULES",
     "AUTH_FAULT_PATTERN",
     "SoapResponseTable",
+    "ContractSource",
+    "ContractUnavailable",
+    "KitTransport",
     "SoapConnector",
-    "envelope",
-    "parse_xml",
     "find_fault",
-    "local",
-    "child",
-    "children",
-    "text",
-    "leaf_dict",
-    "add_element",
-    "set_value",
+    "MAX_WSDL_BYTES",
 ]
 
+log = logging.getLogger("kit.connectors.soap")
+
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
+#: a WSDL (or one schema it imports) larger than this is refused
+MAX_WSDL_BYTES = 5_000_000
 #: faultstrings that mean "the keys/login are wrong" (PT and EN wording of ASMX/WCF services)
 AUTH_FAULT_PATTERN = re.compile(
     r"autentica|credencia|chave[s]? (de acesso )?inv|senha|login|unauthori[sz]ed|access is denied|not authenticated",
     re.IGNORECASE,
 )
-
-
-@dataclass(slots=True)
-class SoapArray:
-    """A list serialized as repeated ``item`` elements (``ArrayOfstring`` -> ``<string>`` items)."""
-
-    item: str
-    items: list[Any] = field(default_factory=list)
-    namespace: str | None = None  # items' namespace when it differs from the parent's
+#: the kit's reading of each channel's documents, as WSDL files (inferred contracts)
+BUNDLED = Path(__file__).resolve().parents[1] / "data" / "wsdl"
+ZEEP_SETTINGS = zeep.Settings(strict=True, xml_huge_tree=False, forbid_dtd=True, forbid_entities=True)
 
 
 class MalformedXml(MalformedBody):
@@ -113,6 +115,10 @@ class SoapServerFault(SoapFault):
     """The service failed (``soap:Server``): may pass on a retry."""
 
 
+class ContractUnavailable(ConfigurationError):
+    """The service's WSDL could not be read from where the channel's ``wsdl`` setting points."""
+
+
 #: Rows for SOAP answers, looked up before the connector's own rows and the defaults.
 SOAP_RULES: tuple[ResponseRule, ...] = (
     ResponseRule(SoapAuthFault, REFRESH_THEN_RETRY, CONFIGURATION, "the channel rejected the credentials"),
@@ -122,107 +128,27 @@ SOAP_RULES: tuple[ResponseRule, ...] = (
 )
 
 
-# -- XML helpers -----------------------------------------------------------------------
-def local(tag: str) -> str:
-    """``{namespace}Name`` -> ``Name``."""
+def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def parse_xml(content: bytes) -> ET.Element:
-    """Parse untrusted XML safely (raises :class:`MalformedXml`)."""
+def _parse(content: bytes) -> ET.Element:
     try:
         return SafeET.fromstring(content)
     except Exception as exc:  # ParseError, DTD/entity refusals from defusedxml
         raise MalformedXml(f"not well-formed XML: {type(exc).__name__}") from None
 
 
-def child(el: ET.Element | None, name: str) -> ET.Element | None:
-    """First child with local name ``name``."""
-    if el is None:
-        return None
-    return next((c for c in el if local(c.tag) == name), None)
-
-
-def children(el: ET.Element | None, name: str | None = None) -> list[ET.Element]:
-    """Children (with local name ``name``)."""
-    if el is None:
-        return []
-    return [c for c in el if name is None or local(c.tag) == name]
-
-
-def text(el: ET.Element | None, name: str, default: str | None = None) -> str | None:
-    """Text of the child ``name`` (``default`` when absent, empty or nil)."""
-    found = child(el, name)
-    if found is None or found.get(f"{{{XSI}}}nil") == "true" or found.text is None:
-        return default
-    return found.text
-
-
-def leaf_dict(el: ET.Element | None) -> dict[str, str | None]:
-    """``{local name: text}`` of the childless children of ``el``."""
-    return {local(c.tag): c.text for c in children(el) if len(c) == 0}
-
-
 def find_fault(root: ET.Element) -> tuple[str, str] | None:
-    """``(faultcode, faultstring)`` when ``root`` is an envelope carrying a fault."""
-    body = child(root, "Body") if local(root.tag) == "Envelope" else None
-    fault = child(body, "Fault")
+    """``(faultcode, faultstring)`` when ``root`` is a SOAP 1.1 envelope carrying a fault."""
+    if _local(root.tag) != "Envelope":
+        return None
+    body = next((c for c in root if _local(c.tag) == "Body"), None)
+    fault = next((c for c in body if _local(c.tag) == "Fault"), None) if body is not None else None
     if fault is None:
         return None
-    return (text(fault, "faultcode") or "", text(fault, "faultstring") or "")
-
-
-def set_value(el: ET.Element, value: Any, ns: str | None) -> None:
-    if value is None:
-        el.set(f"{{{XSI}}}nil", "true")
-    elif isinstance(value, SoapArray):
-        for item in value.items:
-            add_element(el, value.item, item, value.namespace or ns)
-    elif isinstance(value, dict):
-        for key, sub in value.items():
-            add_element(el, key, sub, ns)
-    elif isinstance(value, bool):
-        el.text = "true" if value else "false"
-    elif isinstance(value, float):
-        el.text = f"{value:.2f}"
-    else:
-        el.text = str(value)
-
-
-def add_element(parent: ET.Element, name: str, value: Any, ns: str | None) -> ET.Element:
-    el = ET.SubElement(parent, f"{{{ns}}}{name}" if ns else name)
-    set_value(el, value, ns)
-    return el
-
-
-def envelope(
-    operation: str,
-    namespace: str,
-    params: dict[str, Any] | Iterable[tuple[str, Any]],
-    *,
-    header: tuple[str, dict[str, Any]] | None = None,
-    header_namespace: str | None = None,
-) -> bytes:
-    """A SOAP 1.1 document/literal request: ``<operation xmlns=namespace>`` with ``params`` in order.
-
-    Args:
-        operation: the operation element's local name.
-        namespace: the service namespace (also the default for parameters).
-        params: parameter name -> value (see the module docstring for value types).
-        header: ``(element name, {child: value})`` placed in ``soap:Header``.
-        header_namespace: namespace of the header element (default: ``namespace``).
-    """
-    ET.register_namespace("soap", SOAP_ENV)
-    ET.register_namespace("xsi", XSI)
-    root = ET.Element(f"{{{SOAP_ENV}}}Envelope")
-    if header is not None:
-        head = ET.SubElement(root, f"{{{SOAP_ENV}}}Header")
-        add_element(head, header[0], header[1], header_namespace or namespace)
-    body = ET.SubElement(root, f"{{{SOAP_ENV}}}Body")
-    op = ET.SubElement(body, f"{{{namespace}}}{operation}")
-    for name, value in params.items() if isinstance(params, dict) else params:
-        add_element(op, name, value, namespace)
-    return b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    fields = {_local(c.tag): (c.text or "") for c in fault}
+    return fields.get("faultcode", ""), fields.get("faultstring", "")
 
 
 class SoapResponseTable(ResponseTable):
@@ -235,31 +161,27 @@ class SoapResponseTable(ResponseTable):
 
     def classify(self, code: str, message: str) -> SoapFault:
         """The fault's class: auth (by faultstring), client or server (by faultcode)."""
-        kind = local(code).split(".")[0].lower().rsplit(":", 1)[-1]
+        kind = _local(code).split(".")[0].lower().rsplit(":", 1)[-1]
         if self.auth_pattern.search(message):
             return SoapAuthFault(code, message)
         if kind in ("client", "sender", "versionmismatch", "mustunderstand"):
             return SoapClientFault(code, message)
         return SoapServerFault(code, message)
 
-    def _root(self, raw: requests.Response) -> ET.Element | None:
+    def _root(self, raw: requests.Response) -> ET.Element:
         cached = getattr(raw, "_kit_xml", None)
-        if cached is not None:
-            return cached
-        root = parse_xml(raw.content)
-        raw._kit_xml = root  # type: ignore[attr-defined]
-        return root
+        if cached is None:
+            cached = _parse(raw.content)
+            raw._kit_xml = cached  # type: ignore[attr-defined]
+        return cached
 
     def for_response(self, raw: requests.Response) -> ResponseRule | None:
-        body = raw.content.lstrip()
-        if raw.status_code < 300 or body.startswith(b"<"):
+        if raw.status_code < 300 or raw.content.lstrip().startswith(b"<"):
             try:
                 root = self._root(raw)
             except MalformedXml as exc:
-                if raw.status_code < 300:
-                    return self.for_exception(exc)
-                return self.for_status(raw.status_code)  # an HTML error page: the status decides
-            fault = find_fault(root) if root is not None else None
+                return self.for_exception(exc) if raw.status_code < 300 else self.for_status(raw.status_code)
+            fault = find_fault(root)
             if fault is not None:
                 return self.for_exception(self.classify(*fault))
             if raw.status_code < 300:
@@ -268,63 +190,221 @@ class SoapResponseTable(ResponseTable):
 
     def detail(self, raw: requests.Response) -> str | None:
         try:
-            root = self._root(raw)
+            fault = find_fault(self._root(raw))
         except MalformedXml:
             return None
-        fault = find_fault(root) if root is not None else None
         return scrub(fault[1][:300]) if fault else None
 
 
-class SoapConnector(Connector):
-    """A connector whose operations are SOAP 1.1 calls.
+@dataclass(frozen=True, slots=True)
+class ContractSource:
+    """Where a channel's WSDL comes from: ``loja`` (the store), a folder, or ``inferido`` (bundled)."""
 
-    Subclasses declare ``namespace`` and may override :meth:`soap_action`
-    (``{namespace}/{operation}`` by default, ASMX style) and
-    :meth:`soap_header` (credentials carried in the envelope).
+    kind: str  # "loja" | "pasta" | "inferido"
+    folder: Path | None = None
+
+    @classmethod
+    def from_setting(cls, value: str | None, channel: str) -> ContractSource:
+        text = (value or "loja").strip()
+        if text.lower() in ("loja", "store"):
+            return cls("loja")
+        if text.lower() in ("inferido", "inferred"):
+            return cls("inferido")
+        folder = Path(text).expanduser()
+        if not folder.is_dir():
+            raise ConfigurationError(
+                f"settings.wsdl points at {text!r}, which is not a folder",
+                channel=channel,
+                hint=f"save the store's WSDL files (<service>.wsdl) in a folder and run 'kit channels set {channel} "
+                "settings.wsdl=<pasta>', or use settings.wsdl=loja / settings.wsdl=inferido",
+            )
+        return cls("pasta", folder.resolve())
+
+    @property
+    def inferred(self) -> bool:
+        return self.kind == "inferido"
+
+
+class KitTransport(zeep.Transport):
+    """zeep's transport replaced by the connector's request loop (one per service)."""
+
+    def __init__(self, connector: SoapConnector, service: str) -> None:
+        super().__init__(cache=None)
+        self.connector, self.service = connector, service
+        self.local = threading.local()
+
+    def load(self, url: str) -> bytes:
+        """A WSDL or schema: from the chosen folder, the bundled data, or the channel's own host."""
+        return self.connector.read_contract_document(url)
+
+    def post_xml(self, address: str, envelope: Any, headers: dict[str, str]) -> Any:
+        from lxml import etree
+
+        body = etree.tostring(envelope, encoding="utf-8", xml_declaration=True)
+        sent = {k: v for k, v in headers.items() if k.lower() in ("soapaction", "content-type")}
+        response = self.connector.request(
+            "POST",
+            self.connector.services[self.service],
+            data=body,
+            headers=sent,
+            family=getattr(self.local, "family", "write"),
+            expect_json=False,
+        )
+        self.local.response = response
+        return SimpleNamespace(
+            status_code=response.status,
+            content=response.content,
+            headers=CaseInsensitiveDict(response.headers),
+            encoding="utf-8",
+        )
+
+    def post(self, address: str, message: Any, headers: dict[str, str]) -> Any:
+        raise ConfigurationError("zeep tried to send outside the kit's request loop", channel=self.connector.name)
+
+    def get(self, address: str, params: Any, headers: dict[str, str]) -> Any:
+        raise ConfigurationError("zeep tried to read outside the kit's request loop", channel=self.connector.name)
+
+
+class SoapConnector(Connector):
+    """A connector whose operations are calls described by the store's WSDL.
+
+    Subclasses declare :attr:`services` (service name -> URL path) and call
+    :meth:`call`; the WSDL decides names, order, types and the SOAPAction.
     """
 
     json_body = False
     response_table_class = SoapResponseTable
     default_headers = {"Content-Type": "text/xml; charset=utf-8", "Accept": "text/xml"}
-    namespace: ClassVar[str] = ""
+    #: service name -> path on the channel's address, e.g. {"estoque": "/ikcwebservice/estoque.asmx"}
+    services: ClassVar[dict[str, str]] = {}
 
-    def soap_action(self, service: str, operation: str) -> str:
-        return f"{self.namespace.rstrip('/')}/{operation}"
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.source = ContractSource.from_setting(self.settings.get("wsdl"), self.channel.name)
+        self._clients: dict[str, zeep.Client] = {}
+        self._clients_lock = threading.Lock()
 
-    def soap_header(self) -> tuple[str, dict[str, Any]] | None:
-        return None
+    @property
+    def name(self) -> str:
+        return self.channel.name
 
-    def call(
-        self,
-        path: str,
-        operation: str,
-        params: dict[str, Any] | Iterable[tuple[str, Any]] = (),
-        *,
-        service: str = "",
-        family: str = "write",
-    ) -> ET.Element:
-        """Send ``operation`` to ``path``; return its ``<{operation}Result>`` element (namespaces kept).
+    # -- the contract ------------------------------------------------------------------------
+    def wsdl_location(self, service: str) -> str:
+        """Where zeep reads ``service``'s WSDL from (a URL on the channel's host or a file path)."""
+        if self.source.kind == "loja":
+            return f"{self.base_url}{self.services[service]}?wsdl"
+        if self.source.kind == "pasta":
+            return str(self.source.folder / f"{service}.wsdl")  # type: ignore[operator]
+        return str(BUNDLED / self.channel.type / f"{service}.wsdl")
 
-        Faults, timeouts, malformed answers and 5xx are handled by the request
-        loop and its table like any other answer.
-        """
-        body = envelope(operation, self.namespace, params, header=self.soap_header())
-        response = self.request(
-            "POST",
-            path,
-            data=body,
-            headers={"SOAPAction": f'"{self.soap_action(service, operation)}"'},
-            family=family,
-        )
-        root = parse_xml(response.content)  # already checked by the table: well-formed
-        result = child(child(child(root, "Body"), f"{operation}Response"), f"{operation}Result")
-        if result is None:
+    def read_contract_document(self, url: str) -> bytes:
+        """One WSDL/XSD document, only from the allowed places (never another host, never a local file elsewhere)."""
+        if self.source.kind != "loja":
+            folder = self.source.folder if self.source.kind == "pasta" else BUNDLED / self.channel.type
+            path = Path(url).resolve()
+            if folder not in path.parents:
+                raise ContractUnavailable(f"the WSDL refers to {url}, outside {folder}", channel=self.name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise ContractUnavailable(f"cannot read {path}: {exc.strerror}", channel=self.name) from None
+        else:
+            wanted, ours = urlsplit(url), urlsplit(self.base_url)
+            if (wanted.scheme, wanted.netloc) != (ours.scheme, ours.netloc):
+                raise ContractUnavailable(f"the WSDL refers to another host ({wanted.netloc})", channel=self.name)
+            try:
+                data = self.request("GET", url, family="read", expect_json=False).content
+            except ChannelFatalError as exc:
+                if not exc.status or exc.status < 400:
+                    raise  # a malformed answer is the channel's fault, reported as such
+                raise ContractUnavailable(f"the store did not serve {wanted.path}?wsdl: {exc.message}",
+                                          channel=self.name) from None  # fmt: skip
+        if len(data) > MAX_WSDL_BYTES:
+            raise ContractUnavailable(f"{url} is larger than {MAX_WSDL_BYTES} bytes", channel=self.name)
+        return data
+
+    def client(self, service: str) -> zeep.Client:
+        """The zeep client of ``service`` (WSDL read once per connector)."""
+        with self._clients_lock:
+            found = self._clients.get(service)
+            if found is None:
+                transport = KitTransport(self, service)
+                counted = getattr(self._local, "attempts", 0)  # reading the contract is no item's attempt
+                try:
+                    found = zeep.Client(self.wsdl_location(service), transport=transport, settings=ZEEP_SETTINGS)
+                except KitError:
+                    raise
+                except (ZeepError, ValueError, SyntaxError) as exc:  # XMLSyntaxError is a SyntaxError
+                    raise ContractUnavailable(
+                        f"the WSDL of {service} cannot be read: {type(exc).__name__}: {scrub(str(exc))[:200]}",
+                        channel=self.name,
+                    ) from None
+                finally:
+                    self._local.attempts = counted
+                self._clients[service] = found
+            return found
+
+    def operation(self, service: str, name: str) -> Any:
+        """zeep's binding operation (raises ContractUnavailable when the WSDL has no such operation)."""
+        binding = self.client(service).service._binding
+        try:
+            return binding.get(name)
+        except ValueError:
+            raise ContractUnavailable(f"the WSDL of {service} has no operation {name}", channel=self.name) from None
+
+    def call(self, service: str, name: str, params: dict[str, Any], *, family: str = "write", **extra: Any) -> Any:
+        """Call ``name`` of ``service`` with ``params`` (names as the WSDL spells them); the result as dicts."""
+        client = self.client(service)
+        transport: KitTransport = client.transport
+        transport.local.family = family
+        self.operation(service, name)
+        try:
+            result = client.service[name](**params, **extra)
+        except KitError:
+            raise
+        except TypeError as exc:  # a parameter the WSDL does not have
+            raise ChannelFatalError(f"{name}: {exc}", channel=self.name, hint="the store's WSDL decides the parameters; "
+                                    "check settings.wsdl and docs/channels.md") from None  # fmt: skip
+        except ZeepError as exc:
+            response = getattr(transport.local, "response", None)
             raise ChannelFatalError(
-                f"the channel's answer to {operation} has no {operation}Result",
-                channel=self.channel.name,
+                f"{name}: the request or the channel's answer does not fit the WSDL: {scrub(str(exc))[:300]}",
+                channel=self.name,
                 method="POST",
-                path=path,
-                status=response.status,
-                request_id=response.request_id,
+                path=self.services[service],
+                status=getattr(response, "status", None),
+                request_id=getattr(response, "request_id", None),
+            ) from None
+        return serialize_object(result, target_cls=dict)
+
+    # -- connection report ---------------------------------------------------------------------
+    def contract_note(self) -> str:
+        """pt-BR: where this connector's contract came from, for the connection report."""
+        if self.source.kind == "loja":
+            return "contrato lido do WSDL publicado pela loja"
+        if self.source.kind == "pasta":
+            return f"contrato lido dos WSDL salvos em {self.source.folder}"
+        return (
+            "ATENÇÃO: contrato inferido (leitura do kit dos documentos públicos, sem o WSDL real da loja); "
+            "confira antes de produção com settings.wsdl=loja ou uma pasta com os WSDL da loja"
+        )
+
+    def test_connection(self) -> ConnectionReport:
+        try:
+            for service in self.services:
+                self.client(service)
+        except ContractUnavailable as exc:
+            return ConnectionReport(
+                False,
+                f"não foi possível ler o contrato SOAP ({exc.message}); salve os WSDL da loja numa pasta e aponte "
+                f"settings.wsdl para ela, ou use settings.wsdl=inferido (contrato inferido, não confirmado)",
+                [],
+                {"contract": self.source.kind, "error": exc.to_dict()},
             )
-        return result
+        except KitError:
+            pass  # credentials or the channel itself: the connection test below reports them
+        report = super().test_connection()
+        note = self.contract_note()
+        report.details = {**report.details, "contract": self.source.kind, "contract_note": note}
+        report.message = f"{report.message}; {note}" if report.message else note
+        return report

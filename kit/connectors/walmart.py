@@ -12,18 +12,22 @@ is the US/Global Marketplace API.)
   ``WM_QOS.CORRELATION_ID``.
 * Errors come as ``{"errors":[{code, message, category, severity, field}]}``:
   :class:`WalmartResponseTable` only changes how that detail is shown.
-* Orders: ``GET /v3/orders?status=Created`` followed by the ``nextCursor``
-  query string Walmart returns; :meth:`WalmartConnector.ack_orders`
-  acknowledges them, which takes them out of the ``Created`` list.
+* Orders: ``GET /v3/orders?status=Created`` (new orders) and, after the first
+  read, ``lastModifiedStartDate`` (orders that changed: cancelled, shipped,
+  delivered), each followed by the ``nextCursor`` query string Walmart returns;
+  :meth:`WalmartConnector.ack_orders` acknowledges the new ones. Every request
+  and answer is checked against Walmart's OpenAPI documents in the tests.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import threading
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -36,25 +40,55 @@ from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
-from kit.errors import AuthenticationError, KitError
+from kit.errors import AuthenticationError, ChannelFatalError, KitError
 from kit.scrub import register_secret, scrub
 
-__all__ = ["WalmartConnector", "WalmartAuth", "WalmartResponseTable", "ORDER_STATUSES", "CARRIERS", "METHOD_CODES"]
+__all__ = [
+    "WalmartConnector",
+    "WalmartAuth",
+    "WalmartResponseTable",
+    "ORDER_STATUSES",
+    "CARRIERS",
+    "METHOD_CODES",
+    "FULFILMENT_TYPES",
+]
 
 SERVICE_NAME = "Walmart Marketplace"
 #: §9.1: access tokens last 900 s; renew this long before.
 TOKEN_MARGIN_S = 120.0
 DEFAULT_TOKEN_TTL_S = 900.0
-#: §9.1: order line statuses.
-ORDER_STATUSES = ("Created", "Acknowledged", "Shipped", "Delivered", "Cancelled")
-#: §9.1 (❓): shipping method codes; carrierName must match Walmart's supported list (a subset here).
-METHOD_CODES = ("Value", "Standard", "Express", "OneDay", "Freight")
-CARRIERS = ("USPS", "UPS", "FedEx", "DHL", "OnTrac")
+#: orders.json ``OrderLineStatusType.status``.
+ORDER_STATUSES = ("Created", "Acknowledged", "Shipped", "Delivered", "Cancelled", "Refund")
+OPEN_STATUSES = ("Created", "Acknowledged")
+#: orders.json ``ShippingInfoType.methodCode``.
+METHOD_CODES = ("Standard", "Express", "OneDay", "Freight", "WhiteGlove", "Value")
+#: orders.json ``Order.shipNode.type``: who fulfils the order (the order's "carrier" side before it ships).
+FULFILMENT_TYPES = ("SellerFulfilled", "WFSFulfilled", "3PLFulfilled")
+DEFAULT_SHIP_NODE = "SellerFulfilled"  # GET /v3/orders shipNodeType: "SellerFulfilled(Default)"
+#: orders.json ``CarrierNameType.carrier`` (shipping updates); anything else goes as ``otherCarrier``.
+SHIPPING_CARRIERS = ("UPS", "USPS", "FedEx", "Airborne", "OnTrac", "DHL Ecommerce - US", "DHL", "LS", "UDS",
+                     "UPSMI", "FDX", "PILOT", "ESTES", "SAIA", "FDS Express", "Seko Worldwide", "HIT Delivery",
+                     "FEDEXSP", "RL Carriers", "Metropolitan Warehouse & Delivery", "China Post", "YunExpress",
+                     "Yellow Freight Sys", "AIT Worldwide Logistics", "Chukou1", "Sendle", "Landmark Global",
+                     "Sunyou", "Yanwen", "4PX", "GLS", "OSM Worldwide", "FIRST MILE", "AM Trucking", "CEVA",
+                     "India Post", "SF Express", "CNE", "TForce Freight", "AxleHire", "LSO", "Royal Mail",
+                     "ABF Freight System", "WanB", "Roadrunner Freight", "Meyer Distribution", "AAA Cooper",
+                     "Canada Post", "Southeastern Freight Lines", "Japan Post", "Correos de Mexico",
+                     "XPO Logistics", "JD Logistics", "YDH", "JCEX", "Flyt", "Deutsche Post", "Better Trucks",
+                     "Asendia", "SFC", "UBI", "ePost Global", "YF Logistics", "RXO", "Estes Express", "Shypmax",
+                     "WIN.IT America", "PITT OHIO", "PostNord Sweden", "Equick", "Whistl", "Tusou", "Shiprocket",
+                     "DTDC", "PTS")  # fmt: skip
+CARRIERS = SHIPPING_CARRIERS
 CURRENCY = "USD"
 ITEMS_PAGE = 50
-ORDERS_PAGE = 100
+ORDERS_PAGE = 100  # GET /v3/orders limit: default "100", "cannot be larger than 200"
 ORDER_PAGES_PER_FETCH = 10
-DEFAULT_LOOKBACK_DAYS = 30  # Walmart serves the last 180 days only
+DEFAULT_LOOKBACK_DAYS = 30  # first read of orders waiting for the seller
+ORDER_HISTORY = timedelta(days=180)  # "Only orders created in last 180 days ... can be fetched"
+#: the change window starts this long before the previous read began (clock skew, in-flight changes);
+#: orders seen again keep their version (newest statusDate) and are skipped by the orders job.
+CHANGE_MARGIN = timedelta(minutes=5)
+CHANGED = "changed"
 
 
 class WalmartAuth(AuthStrategy):
@@ -132,19 +166,115 @@ class WalmartResponseTable(ResponseTable):
         return scrub("; ".join(parts)[:300]) or None
 
 
-class _QueryCursor(CursorPaginator):
-    """Walmart's ``nextCursor`` is a whole query string (``?limit=..&hasMoreElements=true&...``)."""
-
-    def params(self, token: Any) -> dict[str, Any]:
-        return dict(parse_qsl(str(token).lstrip("?")))
-
-
 def _ms_to_iso(value: Any) -> str | None:
+    """Epoch milliseconds (or an ISO date-time, as the list schema types ``orderDate``) -> ISO 8601 UTC."""
     if value in (None, ""):
         return None
     if isinstance(value, (int, float)) or str(value).isdigit():
-        return datetime.fromtimestamp(int(value) / 1000, UTC).isoformat(timespec="seconds")
-    return str(value)
+        return datetime.fromtimestamp(int(value) / 1000, UTC).isoformat(timespec="milliseconds")
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(UTC).isoformat(timespec="seconds")
+    except ValueError:
+        return str(value)
+
+
+def _lines(raw: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list((((raw or {}).get("orderLines") or {}).get("orderLine")) or [])
+
+
+def _line_statuses_of(line: dict[str, Any]) -> set[str]:
+    return {str(s.get("status")) for s in ((line.get("orderLineStatuses") or {}).get("orderLineStatus") or [])}
+
+
+def _only_open(raw: dict[str, Any]) -> bool:
+    """Every line still Created or Acknowledged (nothing happened that the ERP must hear about)."""
+    statuses = {s for line in _lines(raw) for s in _line_statuses_of(line)}
+    return bool(statuses) and statuses <= set(OPEN_STATUSES)
+
+
+def _order_status(statuses: list[str]) -> str:
+    """One status for the order: its lines' when they agree, else the least advanced line still alive."""
+    distinct = list(dict.fromkeys(statuses))
+    if len(distinct) <= 1:
+        return distinct[0] if distinct else ""
+    for status in ("Created", "Acknowledged", "Shipped", "Delivered"):
+        if status in distinct:
+            return status
+    return distinct[0]
+
+
+def _carrier_name(shipment: Shipment, channel: str) -> dict[str, str]:
+    """``carrierName`` of a shipping update: a listed carrier, or ``otherCarrier`` (needs a tracking URL)."""
+    listed = {c.lower(): c for c in SHIPPING_CARRIERS}
+    name = (shipment.carrier or "").strip()
+    if name.lower() in listed:
+        return {"carrier": listed[name.lower()]}
+    if not shipment.url:
+        raise ChannelFatalError(
+            f"Walmart accepts carrier {name!r} only as otherCarrier with a tracking URL, and none was given",
+            channel=channel,
+            hint="send the tracking URL with the shipment, or use a carrier of Walmart's list (e.g. USPS, UPS, FedEx)",
+        )
+    return {"otherCarrier": name}
+
+
+def _wm_time(value: datetime | str) -> str:
+    """A date-time as Walmart's examples write it (``2020-03-16T10:30:15Z``, UTC)."""
+    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(slots=True)
+class _ReadState:
+    """Where an order read is: the streams left, the page cursor, and the change window."""
+
+    streams: list[str]
+    created_from: str
+    modified_from: str | None
+    next_since: str
+    next: str | None = None
+
+    @classmethod
+    def start(cls, since: str | None, previous: str | None = None) -> _ReadState:
+        now = datetime.now(UTC)
+        changed_from = previous or since
+        first = changed_from is None
+        return cls(
+            streams=["Created", "Acknowledged"] if first else ["Created", CHANGED],
+            created_from=_wm_time(now - timedelta(days=DEFAULT_LOOKBACK_DAYS)),
+            modified_from=_wm_time(changed_from) if changed_from else None,
+            next_since=_wm_time(now - CHANGE_MARGIN),
+        )
+
+    @classmethod
+    def load(cls, cursor: str) -> _ReadState:
+        try:
+            data = json.loads(cursor)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or "since" not in data:
+            # A cursor from before this format (a bare nextCursor): start again from scratch.
+            return cls.start(None)
+        if not data.get("streams"):
+            return cls.start(None, previous=data["since"])
+        return cls(list(data["streams"]), data["created_from"], data.get("modified_from"), data["since"],
+                   data.get("next"))  # fmt: skip
+
+    def query(self, stream: str) -> dict[str, Any]:
+        if stream == CHANGED:
+            horizon = datetime.now(UTC) - ORDER_HISTORY + timedelta(hours=1)
+            return {"lastModifiedStartDate": self.modified_from, "createdStartDate": _wm_time(horizon),
+                    "limit": ORDERS_PAGE}  # fmt: skip
+        return {"status": stream, "createdStartDate": self.created_from, "limit": ORDERS_PAGE}
+
+    def dump(self) -> str:
+        data: dict[str, Any] = {"since": self.next_since}
+        if self.streams:
+            data.update(streams=self.streams, created_from=self.created_from, modified_from=self.modified_from,
+                        next=self.next)  # fmt: skip
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 class WalmartConnector(Connector):
@@ -225,56 +355,73 @@ class WalmartConnector(Connector):
         return self.run_writes(items, send, what="prices")
 
     # -- orders ---------------------------------------------------------------------------
-    def fetch_orders(
-        self, since: str | None = None, cursor: str | None = None, *, status: str = "Created"
-    ) -> OrdersPage:
-        """``GET /v3/orders?status=Created&createdStartDate=...`` then each ``nextCursor`` query.
+    def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
+        """New orders and the orders that changed since the last read, in pages of ``GET /v3/orders``.
 
-        ``cursor`` is a ``nextCursor`` left over from a fetch that stopped at
-        :data:`ORDER_PAGES_PER_FETCH` pages. Acknowledge the orders with
-        :meth:`ack_orders` once stored; acknowledged orders leave the list.
+        Acknowledged orders leave the ``status=Created`` list, so that list alone never
+        shows a later cancellation. Each read therefore runs *streams* of queries:
+
+        * ``Created`` (``createdStartDate`` = :data:`DEFAULT_LOOKBACK_DAYS` ago): orders
+          waiting for the seller; on the very first read also ``Acknowledged`` ones;
+        * ``changed`` (after the first read, or from ``since``): ``lastModifiedStartDate``
+          = the previous read's start less :data:`CHANGE_MARGIN`, ``createdStartDate`` =
+          Walmart's 180-day horizon (the default would be 7 days). Orders whose lines are
+          all still Created/Acknowledged are left out: that change is the kit's own
+          acknowledgement (new ones come from the ``Created`` stream).
+
+        Each page follows ``meta.nextCursor`` as given. The returned cursor (JSON text)
+        holds where the next read starts, or the stream and page to go on with.
         """
-        first = {
-            "status": status,
-            "limit": ORDERS_PAGE,
-            "createdStartDate": since or (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat(),
-        }
-        pager = _QueryCursor(
-            "list.meta.nextCursor", cursor_param="nextCursor", base_params=first,
-            records_path="list.elements.order", channel=self.channel.name,
-            max_pages=ORDER_PAGES_PER_FETCH, stop_at_max=True,
-        )  # fmt: skip
-        if cursor:
-            pager.base_params = pager.params(cursor)
-        last: dict[str, Any] = {}
-
-        def fetch(params: dict[str, Any]) -> Any:
-            body = self.get_json("/v3/orders", params=params, family="orders_read")
-            last["cursor"] = ((body or {}).get("list") or {}).get("meta", {}).get("nextCursor")
-            return body
-
-        raws = pager.all(fetch)
-        orders = [self.normalize_order(r) for r in raws]
-        more = bool(last.get("cursor")) and bool(raws)
-        return OrdersPage(orders, last.get("cursor") if more else None, has_more=more)
+        state = _ReadState.load(cursor) if cursor else _ReadState.start(since)
+        orders: dict[str, Order] = {}
+        pages = 0
+        while state.streams and pages < ORDER_PAGES_PER_FETCH:
+            stream = state.streams[0]
+            params = dict(parse_qsl(state.next.lstrip("?"))) if state.next else state.query(stream)
+            body = self.get_json("/v3/orders", params=params, family="orders_read") or {}
+            pages += 1
+            listing = body.get("list") or {}
+            raws = (listing.get("elements") or {}).get("order") or []
+            for raw in raws:
+                if stream == CHANGED and _only_open(raw):
+                    continue
+                order = self.normalize_order(raw)
+                orders[order.order_id] = order
+            following = (listing.get("meta") or {}).get("nextCursor")
+            if following and raws:
+                if following == state.next:
+                    raise ChannelFatalError("Walmart repeated an order cursor; stopping", channel=self.channel.name)
+                state.next = str(following)
+            else:
+                state.streams.pop(0)
+                state.next = None
+        return OrdersPage(list(orders.values()), state.dump(), has_more=bool(state.streams))
 
     def get_order(self, order_id: str) -> Order:
         body = self.get_json(f"/v3/orders/{quote(str(order_id), safe='')}", family="orders_read") or {}
         return self.normalize_order(body.get("order") or body)
 
     def normalize_order(self, raw: dict[str, Any]) -> Order:
+        """A purchase order in the kit's shape (fields of the ``Order`` schema of ``orders.json``).
+
+        * ``carrier_raw`` is who fulfils the order (``shipNode.type``; absent = ``SellerFulfilled``,
+          the documented default): Walmart names a carrier only on lines already shipped
+          (``trackingInfo.carrierName``), and the seller picks it. ``service_raw`` is
+          ``shippingInfo.methodCode``.
+        * ``updated_at`` is the newest line ``statusDate`` (the document's "date shown on the
+          recent order status"), so a cancellation makes a new version of the order.
+        """
         lines = ((raw.get("orderLines") or {}).get("orderLine")) or []
         shipping = raw.get("shippingInfo") or {}
         statuses = [s for line in lines for s in ((line.get("orderLineStatuses") or {}).get("orderLineStatus") or [])]
-        tracked = next((s.get("trackingInfo") for s in statuses if s.get("trackingInfo")), None) or {}
-        carrier = (tracked.get("carrierName") or {}).get("carrier") or shipping.get("carrierName")
         items = []
+        charged = 0.0
         for line in lines:
-            charge = next(
-                (c for c in (line.get("charges") or {}).get("charge") or [] if c.get("chargeType") == "PRODUCT"), {}
-            )
+            charges = (line.get("charges") or {}).get("charge") or []
+            product = next((c for c in charges if c.get("chargeType") == "PRODUCT"), {})
+            charged += sum(float((c.get("chargeAmount") or {}).get("amount") or 0) for c in charges)
             qty = int(float((line.get("orderLineQuantity") or {}).get("amount") or 0))
-            amount = float((charge.get("chargeAmount") or {}).get("amount") or 0)
+            amount = float((product.get("chargeAmount") or {}).get("amount") or 0)
             items.append(
                 OrderItem(
                     sku=str((line.get("item") or {}).get("sku")),
@@ -284,16 +431,19 @@ class WalmartConnector(Connector):
                     title=str((line.get("item") or {}).get("productName") or ""),
                 )
             )
+        total = ((raw.get("orderSummary") or {}).get("totalAmount") or {}).get("currencyAmount")
+        stamps = [line.get("statusDate") for line in lines if line.get("statusDate") not in (None, "")]
         return Order(
             order_id=str(raw["purchaseOrderId"]),
             channel=self.channel.name,
-            status_raw=str(statuses[0].get("status")) if statuses else "",
+            status_raw=_order_status([str(s.get("status")) for s in statuses]),
             created_at=_ms_to_iso(raw.get("orderDate")),
-            updated_at=None,  # Walmart orders carry no update stamp; the job versions them by content
+            updated_at=_ms_to_iso(max(map(int, stamps))) if stamps else _ms_to_iso(raw.get("orderDate")),
             items=items,
-            carrier_raw=carrier,
+            carrier_raw=str((raw.get("shipNode") or {}).get("type") or DEFAULT_SHIP_NODE),
             service_raw=shipping.get("methodCode"),
             payment_raw=None,  # the marketplace collects
+            total=round(float(total if total is not None else charged), 2),
             buyer={"email": raw.get("customerEmailId"), "name": (shipping.get("postalAddress") or {}).get("name")},
             shipping_address=dict(shipping.get("postalAddress") or {}),
             ack_token=str(raw["purchaseOrderId"]),
@@ -301,23 +451,47 @@ class WalmartConnector(Connector):
         )
 
     def ack_orders(self, orders: Sequence[Order]) -> int:
-        """``POST /v3/orders/{purchaseOrderId}/acknowledge`` per order (safe to repeat)."""
+        """``POST /v3/orders/{purchaseOrderId}/acknowledge`` for each order with a Created line.
+
+        Returns how many of ``orders`` are acknowledged now (those already were count too);
+        cancelled or shipped orders are not acknowledged.
+        """
+        acked = 0
         for order in orders:
-            po = quote(order.ack_token or order.order_id, safe="")
-            self.request("POST", f"/v3/orders/{po}/acknowledge", family="write", expect_json=False)
-        return len(orders)
+            statuses = {s for line in _lines(order.raw) for s in _line_statuses_of(line)} or {order.status_raw}
+            if "Created" in statuses:
+                po = quote(order.ack_token or order.order_id, safe="")
+                self.request("POST", f"/v3/orders/{po}/acknowledge", family="write", expect_json=False)
+                acked += 1
+            elif statuses == {"Acknowledged"}:
+                acked += 1
+        return acked
 
     def send_tracking(
         self,
         order: Order | str,
         shipment: Shipment,
     ) -> dict[str, Any]:
-        """``POST /v3/orders/{po}/shipping``: every line Shipped with its tracking info."""
+        """``POST /v3/orders/{po}/shipping``: every line not cancelled becomes Shipped with the tracking.
+
+        ``carrierName`` is ``{"carrier": X}`` for a carrier of Walmart's list, else
+        ``{"otherCarrier": X}``, which Walmart accepts only with a ``trackingURL``.
+        ``methodCode`` is the shipment's service when it is a Walmart method code,
+        else the order's own.
+        """
         order = self.as_order(order)
-        ship_ms = int(
-            (datetime.fromisoformat(shipment.shipped_at) if shipment.shipped_at else datetime.now(UTC)).timestamp()
-            * 1000
-        )
+        carrier = _carrier_name(shipment, self.channel.name)
+        method = shipment.service if shipment.service in METHOD_CODES else order.service_raw
+        shipped_at = datetime.fromisoformat(shipment.shipped_at) if shipment.shipped_at else datetime.now(UTC)
+        tracking = {
+            "shipDateTime": int(shipped_at.timestamp() * 1000),
+            "carrierName": carrier,
+            "methodCode": method if method in METHOD_CODES else "Standard",
+            "trackingNumber": shipment.code,
+        }
+        if shipment.url:
+            tracking["trackingURL"] = shipment.url
+        cancelled = {ln.get("lineNumber") for ln in _lines(order.raw) if _line_statuses_of(ln) == {"Cancelled"}}
         lines = [
             {
                 "lineNumber": it.channel_item_id,
@@ -326,18 +500,13 @@ class WalmartConnector(Connector):
                         {
                             "status": "Shipped",
                             "statusQuantity": {"unitOfMeasurement": "EACH", "amount": str(it.quantity)},
-                            "trackingInfo": {
-                                "shipDateTime": ship_ms,
-                                "carrierName": {"carrier": shipment.carrier},
-                                "methodCode": shipment.service or order.service_raw or "Standard",
-                                "trackingNumber": shipment.code,
-                                "trackingURL": shipment.url,
-                            },
+                            "trackingInfo": tracking,
                         }
                     ]
                 },
             }
             for it in order.items
+            if it.channel_item_id not in cancelled
         ]
         body = {"orderShipment": {"orderLines": {"orderLine": lines}}}
         po = quote(order.order_id, safe="")
@@ -345,8 +514,8 @@ class WalmartConnector(Connector):
 
     # -- value lists -------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Static lists (Walmart publishes them in its docs, not through the API): carriers x method codes, statuses."""
-        carriers = [{"carrier": c, "service": m} for c in CARRIERS for m in METHOD_CODES]
+        """From the documents (Walmart has no API for them): fulfilment types x method codes; line statuses."""
+        carriers = [{"carrier": c, "service": m} for c in FULFILMENT_TYPES for m in METHOD_CODES]
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", []),

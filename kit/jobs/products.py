@@ -38,6 +38,8 @@ __all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
 
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
+#: the content fingerprint a pending item was sent with: recorded as applied when the poll says so
+STATE_PENDING_PRINT = "publish_pending_print"
 _hits: dict[str, int] = {}
 _STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
@@ -195,6 +197,8 @@ class _Recorder:
         ctx, states = self.ctx, self.ctx.ws.states
         sku, status = result.sku, result.status
         if status == "applied":
+            if polled:  # sent in an earlier run: its content is the one it was sent with
+                print_ = states.get(ctx.name, STATE_PENDING_PRINT, sku)
             if result.action == "create":
                 failpoint("after_created")
             ref = {"channel_id": result.channel_id, "variation_id": result.variation_id,
@@ -208,6 +212,8 @@ class _Recorder:
             ctx.summary.add("applied", sku)
         elif status == "pending":
             states.put_many(ctx.name, STATE_PENDING, [(sku, result.token)])
+            if print_:
+                states.put_many(ctx.name, STATE_PENDING_PRINT, [(sku, print_)])
             if not polled:
                 ctx.summary.add("skipped", sku, f"enviado; aguardando o canal (pendente: {result.token})")
         elif status == "held":

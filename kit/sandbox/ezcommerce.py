@@ -1,105 +1,301 @@
-"""EZ Commerce sandbox (SOAP/WCF): ``catalogows.svc`` stock and prices, ``pedidows.svc`` orders queue.
+"""EZ Commerce sandbox (WCF, SOAP 1.1): ``pedidows.svc`` orders queue, ``catalogows.svc`` stock and prices.
 
-Shapes as the connector infers them (``../shared/channel-apis.md`` section 10,
-a generated PHP client): HTTP Basic (IIS answers 401 to wrong credentials),
-``SalvarEstoqueLst``/``SalvarPrecoLst`` answering a ``RespostaProcessamento``
-with one entry per item, ``PedidosDisponiveis``/``PedidosAtualizados`` that
-keep returning an order until its ``Protocolo`` is confirmed, status and
-package updates. Field names are the kit's inference (``docs/channels.md``).
+Written from the documents (``../shared/channel-apis.md`` §10 and its sources),
+not from the connector:
+
+* Contract: a PHP client generated in 2015 from
+  ``services03.ezcommerce.com.br/{pedidows,catalogows}.svc?wsdl`` (WsdlToPhp,
+  a public repository): operation names, parameter names (``Estoque``,
+  ``Preco``, ``arrProtocolo``, ``statusPedido``, ``filter``) and every field of
+  ``Estoque``, ``Preco``, ``Pedido``, ``PedidoItem``, ``FormaDePagamento``,
+  ``StatusPedido``, ``RespostaProcessamento`` and ``RespostaProcessamentoErro``
+  (WCF data contracts: members in alphabetical order, all optional). The
+  manual ("Layer de Integração EZ Commerce" v1.21/v1.32) has the same
+  families; only its table of contents is readable publicly.
+* Orders come inside ``PedidosDisponiveisResult.Resultado`` (``anyType``) as
+  an ``ArrayOfPedido`` (the generated client has that type); an order keeps
+  coming until its ``Protocolo`` is confirmed (``ConfirmaRecebimentoPedido…``).
+* Authentication: HTTP Basic (what the PHP client's ``login``/``password``
+  SoapClient options send); IIS answers 401 to wrong credentials, also on
+  ``?wsdl``.
+* Inferred (not in any public document): the service namespace and
+  SOAPAction (WCF defaults, ``http://tempuri.org/I{Pedido,Catalogo}WS/<op>``);
+  the store's ``StatusID`` numbering (the sandbox's: :data:`STATUS_IDS`);
+  ``Status`` "Sucesso"/"Erro" of a ``RespostaProcessamento``; one
+  ``RespostaProcessamentoLst`` entry per list item with its
+  ``CodigoIntegracao`` (or protocol) in ``ObjectId``; changes (a cancellation)
+  coming through ``PedidosAtualizados`` with a new ``Protocolo`` until
+  ``ConfirmaRecebimentoPedidoAtualizado…``; at most :data:`MAX_LIST` items per list.
 """
 
 from __future__ import annotations
 
 import base64
 import uuid
-import xml.etree.ElementTree as ET
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from kit.connectors.model import LISTING_COLUMNS
-from kit.connectors.soap import SoapArray, child, children, leaf_dict
-from kit.sample import channel_values
+from kit.sample import channel_values, generate_orders
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import Reply, Request
-from kit.sandbox.soap import Fault, SoapSandbox, operation
+from kit.sandbox.soap import Complex, Contract, Field, Operation, SoapSandbox, operation
 
-__all__ = ["EzcommerceSandbox"]
+__all__ = ["EzcommerceSandbox", "CONTRACT", "STATUS_IDS", "MAX_LIST"]
 
 NS = "http://tempuri.org/"
 CONTRACTS = {"pedido": "IPedidoWS", "catalogo": "ICatalogoWS"}
 MAX_LIST = 500
+OK, ERROR = "Sucesso", "Erro"
+#: The sandbox store's StatusID numbering (each EZ store configures its own; none is published)
+STATUS_IDS = {status: n for n, (status, _) in enumerate(channel_values("ezcommerce")["order_status"], 1)}
+CANCELLED = "Cancelado"
 
 
-def _resposta(
-    ok: bool, message: str, items: list[tuple[bool, str]] | None = None, protocol: str = ""
-) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = [
-        ("Erros", SoapArray("string", [] if ok else [message])),
-        ("Mensagem", message),
-        ("ObjectId", ""),
-        ("Protocolo", protocol),
-    ]
-    if items is not None:
-        out.append(
-            (
-                "RespostaProcessamentoLst",
-                SoapArray(
-                    "RespostaProcessamento",
-                    [
-                        {
-                            "Erros": SoapArray("string", [] if good else [msg]),
-                            "Mensagem": msg,
-                            "Status": "Sucesso" if good else "Erro",
-                        }
-                        for good, msg in items
-                    ],
-                ),
-            )
-        )
-    out += [("Resultado", ok), ("Status", "Sucesso" if ok else "Erro"), ("Tipo", ""), ("Valor", "")]
-    return out
+def _f(name: str, kind: str = "string", many: bool = False) -> Field:
+    return Field(name, kind, many=many, nillable=kind not in ("int", "decimal", "double", "boolean", "dateTime"))
+
+
+def _array(name: str, item: str, kind: str | None = None) -> Complex:
+    return Complex(name, (Field(item, kind or item, many=True, nillable=True),))
+
+
+_TYPES = [
+    Complex(
+        "RespostaProcessamento",
+        (
+            _f("Erros", "ArrayOfRespostaProcessamentoErro"),
+            _f("Mensagem"),
+            _f("ObjectId"),
+            _f("Protocolo"),
+            _f("RespostaProcessamentoLst", "ArrayOfRespostaProcessamento"),
+            _f("Resultado", "anyType"),
+            _f("Status"),
+            _f("Tipo"),
+            _f("Valor"),
+        ),
+    ),  # fmt: skip
+    _array("ArrayOfRespostaProcessamento", "RespostaProcessamento"),
+    Complex("RespostaProcessamentoErro", (_f("CodigoErro", "int"), _f("Mensagem"))),
+    _array("ArrayOfRespostaProcessamentoErro", "RespostaProcessamentoErro"),
+    Complex(
+        "Estoque",
+        (
+            _f("CodigoIntegracao"),
+            _f("CodigoIntegracaoSubVariacao"),
+            _f("CodigoIntegracaoVariacao"),
+            _f("EstoqueAtual", "int"),
+            _f("EstoqueMinimo", "int"),
+        ),
+    ),  # fmt: skip
+    _array("ArrayOfEstoque", "Estoque"),
+    Complex(
+        "Preco",
+        (
+            _f("CodigoIntegracao"),
+            _f("CodigoIntegracaoSubVariacao"),
+            _f("CodigoIntegracaoVariacao"),
+            _f("PrecoProduto", "decimal"),
+            _f("PrecoPromocao", "decimal"),
+            _f("Promocao", "boolean"),
+            _f("PromocaoFim", "dateTime"),
+            _f("PromocaoInicio", "dateTime"),
+        ),
+    ),  # fmt: skip
+    _array("ArrayOfPreco", "Preco"),
+    Complex(
+        "FormaDePagamento",
+        (
+            _f("CartaoQuantidadeParcelas", "int"),
+            _f("FormaPagamentoAlias"),
+            _f("FormaPagamentoID", "int"),
+            _f("Valor", "double"),
+        ),
+    ),  # fmt: skip
+    Complex(
+        "PedidoItem",
+        (
+            _f("CodigoDoProduto", "int"),
+            _f("CodigoIntegracao"),
+            _f("CodigoIntegracaoSubVariacao"),
+            _f("CodigoIntegracaoVariacao"),
+            _f("DescontoItem", "double"),
+            _f("NomeDoProduto"),
+            _f("PrecoUnitario", "double"),
+            _f("Quantidade", "int"),
+            _f("Referencia"),
+        ),
+    ),  # fmt: skip
+    _array("ArrayOfPedidoItem", "PedidoItem"),
+    Complex(
+        "Pedido",
+        (
+            _f("ClienteID", "int"),
+            _f("CodigoPedidoExterno"),
+            _f("DataVenda", "dateTime"),
+            _f("EntregaBairro"),
+            _f("EntregaCEP"),
+            _f("EntregaCidade"),
+            _f("EntregaComplementoEndereco"),
+            _f("EntregaEmail"),
+            _f("EntregaEstado"),
+            _f("EntregaLogradouro"),
+            _f("EntregaNome"),
+            _f("EntregaNumero"),
+            _f("EntregaPais"),
+            _f("EntregaTelefone"),
+            _f("FormaDePagamento", "FormaDePagamento"),
+            _f("FormaEntregaAlias"),
+            _f("FormaEntregaID", "int"),
+            _f("FreteCodEnvio"),
+            _f("Itens", "ArrayOfPedidoItem"),
+            _f("NumeroRegistroCliente"),
+            _f("Observacoes"),
+            _f("OrigemPedido"),
+            _f("PedidoID", "int"),
+            _f("PrevisaoEntregaEmDias", "int"),
+            _f("Protocolo"),
+            _f("StatusDesc"),
+            _f("StatusID", "int"),
+            _f("TipoCliente"),
+            _f("ValorDesconto", "decimal"),
+            _f("ValorFrete", "decimal"),
+            _f("ValorTotal", "decimal"),
+        ),
+    ),  # fmt: skip
+    _array("ArrayOfPedido", "Pedido"),
+    Complex(
+        "StatusPedido",
+        (
+            _f("NotificarCliente", "boolean"),
+            _f("NumeroObjeto"),
+            _f("PedidoID", "int"),
+            _f("StatusID", "int"),
+            _f("TemplateEmailID"),
+        ),
+    ),  # fmt: skip
+    _array("ArrayOfstring", "string", "string"),
+    Complex(
+        "PedidoFiltro",
+        (
+            _f("CNPJ"),
+            _f("CPF"),
+            _f("DataFinal", "dateTime"),
+            _f("DataInicial", "dateTime"),
+            _f("PedidoID", "int"),
+            _f("StatusID", "int"),
+        ),
+    ),  # fmt: skip
+]
+_R = "RespostaProcessamento"
+_OPERATIONS = (
+    Operation("pedido", "PedidosDisponiveis", (), _R),
+    Operation("pedido", "PedidosDisponiveisComFiltro", (_f("filter", "PedidoFiltro"),), _R),
+    Operation("pedido", "PedidosAtualizados", (), _R),
+    Operation("pedido", "ConfirmaRecebimentoPedidoLst", (_f("arrProtocolo", "ArrayOfstring"),), _R),
+    Operation("pedido", "ConfirmaRecebimentoPedidoAtualizadoLst", (_f("arrProtocolo", "ArrayOfstring"),), _R),
+    Operation("pedido", "AtualizarStatusPedido", (_f("statusPedido", "StatusPedido"),), _R),
+    Operation("catalogo", "SalvarEstoqueLst", (_f("Estoque", "ArrayOfEstoque"),), _R),
+    Operation("catalogo", "SalvarPrecoLst", (_f("Preco", "ArrayOfPreco"),), _R),
+)
+CONTRACT = Contract(
+    namespace=NS,
+    services={"/pedidows.svc": ("pedido", "PedidoWS"), "/catalogows.svc": ("catalogo", "CatalogoWS")},
+    types={t.name: t for t in _TYPES},
+    operations=_OPERATIONS,
+    action=lambda service, name: f"{NS}{CONTRACTS[service]}/{name}",
+)
+
+
+def _resposta(ok: bool, message: str, *, items: list[dict[str, Any]] | None = None, result: Any = None,
+              object_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+    errors = [] if ok else [{"CodigoErro": 1, "Mensagem": message}]
+    return {
+        "Erros": {"RespostaProcessamentoErro": errors}, "Mensagem": message, "ObjectId": object_id,
+        "Protocolo": str(uuid.uuid4()) if ok else None,
+        "RespostaProcessamentoLst": {"RespostaProcessamento": items or []}, "Resultado": result,
+        "Status": OK if ok else ERROR, "Tipo": None, "Valor": None,
+    }  # fmt: skip
+
+
+def _summary(items: list[dict[str, Any]]) -> dict[str, Any]:
+    ok = all(i["Status"] == OK for i in items)
+    return _resposta(ok, "Processado" if ok else "Processado com erros", items=items)
 
 
 class EzcommerceSandbox(SoapSandbox):
-    """One EZ Commerce store; the catalogue is only written by the ERP (no read operation)."""
+    """One EZ Commerce store; its catalogue is only written by the ERP (the service has no read)."""
 
-    namespace = NS
-    services = {"/pedidows.svc": "pedido", "/catalogows.svc": "catalogo"}
-
-    def soap_action(self, service: str, name: str) -> str:
-        return f"{NS}{CONTRACTS[service]}/{name}"
+    contract = CONTRACT
+    wsdl_needs_auth = True
 
     def default_credentials(self) -> dict[str, str]:
         return {"login": f"erp-sandbox-{self.seed:04d}", "password": f"sbxEZpass{self.seed:04d}!"}
 
+    def channel_settings(self) -> dict[str, str]:
+        return {"wsdl": "loja", "status_faturado": str(STATUS_IDS["Faturado"]),
+                "status_despachado": str(STATUS_IDS["Despachado"])}  # fmt: skip
+
     def seed_data(self, catalog: list[dict[str, Any]], orders: Any) -> None:
         products = {
-            str(p["sku"]): {
-                "sku": str(p["sku"]),
-                "ean": str(p.get("ean") or ""),
-                "title": p["title"],
-                "stock": int(p.get("stock") or 0),
-                "price": float(p.get("price") or 0),
-                "list_price": round(float(p.get("price") or 0) * 1.1, 2),
-            }
+            str(p["sku"]): {"sku": str(p["sku"]), "ean": str(p.get("ean") or ""), "title": p["title"],
+                            "stock": int(p.get("stock") or 0), "price": float(p.get("price") or 0), "promo": None}
             for p in catalog
-        }
-        self.state.data.update(
-            products=products, orders={}, confirmed=set(), updated=set(), status_calls=[], packages=[]
-        )
+        }  # fmt: skip
+        self.state.data.update(products=products, orders={}, confirmed=set(), updates={}, status_calls=[])
+        self.catalog = catalog
         self.seed_orders(orders)
 
+    def seed_orders(self, orders: int | list[dict[str, Any]] | None) -> None:
+        """Orders from the sample order generator (issue 19), rendered in EZ Commerce's shape."""
+        if not isinstance(orders, list):
+            count = orders if isinstance(orders, int) else self.DEFAULT_ORDERS
+            orders = generate_orders(self.catalog, "ezcommerce", count, self.seed) if count else []
+        for spec in orders:
+            self.add_order(self.render_order(spec) if "items" in spec else spec)
+
+    def render_order(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A ``Pedido`` (documented field names) from a neutral order of :func:`kit.sample.generate_orders`."""
+        address = spec.get("shipping_address") or {}
+        payments = [raw for raw, _ in channel_values("ezcommerce")["payment_method"]]
+        items = [
+            {"CodigoDoProduto": n, "CodigoIntegracao": it["sku"], "DescontoItem": 0.0,
+             "NomeDoProduto": self.state.data["products"].get(it["sku"], {}).get("title"),
+             "PrecoUnitario": float(it["unit_price"]), "Quantidade": int(it["qty"]), "Referencia": it["sku"]}
+            for n, it in enumerate(spec["items"], 1)
+        ]  # fmt: skip
+        return {
+            "ClienteID": int(spec["buyer"]["document"][:6]), "CodigoPedidoExterno": None,
+            "DataVenda": datetime.fromisoformat(spec["created_at"]).isoformat(), "EntregaCEP": address.get("zipcode"),
+            "EntregaCidade": address.get("city"), "EntregaEstado": address.get("state"),
+            "EntregaLogradouro": address.get("street"), "EntregaNome": spec["buyer"]["name"],
+            "EntregaNumero": address.get("number"), "EntregaPais": "Brasil",
+            "FormaDePagamento": {"CartaoQuantidadeParcelas": 1, "FormaPagamentoAlias": spec["payment_raw"],
+                                 "FormaPagamentoID": payments.index(spec["payment_raw"]) + 1,
+                                 "Valor": float(spec["total"])},
+            "FormaEntregaAlias": spec["carrier_raw"], "FormaEntregaID": 1, "FreteCodEnvio": spec["service_raw"],
+            "Itens": {"PedidoItem": items}, "NumeroRegistroCliente": spec["buyer"]["document"],
+            "OrigemPedido": "Loja", "PedidoID": int(spec["order_id"]), "PrevisaoEntregaEmDias": 5,
+            "Protocolo": str(uuid.UUID(int=self.rng.getrandbits(128))), "StatusDesc": spec["status_raw"],
+            "StatusID": STATUS_IDS[spec["status_raw"]], "TipoCliente": "PF", "ValorDesconto": 0.0,
+            "ValorFrete": float(spec.get("shipping_cost") or 0), "ValorTotal": float(spec["total"]),
+        }  # fmt: skip
+
+    def add_order(self, order: dict[str, Any]) -> None:
+        with self.state.lock:
+            self.state.data["orders"][order["PedidoID"]] = order
+
     def listings_frame(self):
-        """What the store holds, in the listing columns (tests; the API has no such read)."""
+        """What the store holds, in the listing columns (tests only: the API has no catalogue read)."""
         import pandas as pd
 
         with self.state.lock:
-            rows = [
-                {"channel_id": None, "variation_id": None, "sku": p["sku"], "ean": p["ean"], "title": p["title"],
-                 "price": p["price"], "stock": p["stock"], "status": "active"}
-                for p in self.state.data["products"].values()
-            ]  # fmt: skip
-        return pd.DataFrame(rows, columns=LISTING_COLUMNS)
+            rows = [{"sku": p["sku"], "ean": p["ean"], "title": p["title"], "price": p["price"], "stock": p["stock"]}
+                    for p in self.state.data["products"].values()]  # fmt: skip
+        frame = pd.DataFrame(rows, columns=["sku", "ean", "title", "price", "stock"])
+        frame.insert(0, "variation_id", None)
+        frame.insert(0, "channel_id", None)
+        frame["status"] = "active"
+        return frame
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, None, None) for sku in self.state.data["products"]]
@@ -107,50 +303,21 @@ class EzcommerceSandbox(SoapSandbox):
     def stock_levels(self) -> dict[str, float]:
         return {sku: p["stock"] for sku, p in self.state.data["products"].items()}
 
-    def make_order(self) -> dict[str, Any]:
-        rng = self.rng
-        values = channel_values("ezcommerce")
-        (carrier, service), _ = rng.choice(values["carrier_service"])
-        payment, _ = rng.choice(values["payment_method"])
-        status, _ = rng.choice(values["order_status"])
-        n = len(self.state.data["orders"])
-        number = f"EZ{700000 + n + 1}"
-        placed = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=30, minutes=-3 * n)
-        items = []
-        for sku in rng.sample(sorted(self.state.data["products"]), k=min(2, len(self.state.data["products"]))):
-            p = self.state.data["products"][sku]
-            items.append({"Sku": sku, "Nome": p["title"], "Quantidade": rng.randint(1, 3), "ValorUnitario": p["price"]})
-        return {
-            "NumeroPedido": number,
-            "Protocolo": str(uuid.UUID(int=self.rng.getrandbits(128))),
-            "DataPedido": placed.strftime("%Y-%m-%dT%H:%M:%S"),
-            "DataAtualizacao": (placed + timedelta(minutes=4)).strftime("%Y-%m-%dT%H:%M:%S"),
-            "Status": status,
-            "ValorTotal": round(sum(i["ValorUnitario"] * i["Quantidade"] for i in items) + 14.9, 2),
-            "FormaPagamento": payment,
-            "Transportadora": carrier,
-            "ServicoEntrega": service,
-            "Cliente": {
-                "Nome": f"Cliente {number}",
-                "Email": f"{number.lower()}@example.com",
-                "Documento": "12345678909",
-            },
-            "Itens": items,
-        }
-
-    def add_order(self, order: dict[str, Any]) -> None:
+    def waiting(self) -> list[int]:
+        """``PedidoID`` of the orders ``PedidosDisponiveis`` still returns."""
         with self.state.lock:
-            self.state.data["orders"][order["NumeroPedido"]] = order
+            confirmed = self.state.data["confirmed"]
+            return [n for n, o in self.state.data["orders"].items() if o["Protocolo"] not in confirmed]
 
-    def waiting(self) -> list[str]:
-        """Order numbers still returned by ``PedidosDisponiveis``."""
+    def cancel_order(self, order_id: str) -> None:
+        """The store cancels: new ``StatusID``/``StatusDesc``, and the order joins ``PedidosAtualizados``."""
         with self.state.lock:
-            return [
-                n for n, o in self.state.data["orders"].items() if o["Protocolo"] not in self.state.data["confirmed"]
-            ]
+            order = self.state.data["orders"][int(order_id)]
+            order.update(StatusID=STATUS_IDS[CANCELLED], StatusDesc=CANCELLED)
+            self.state.data["updates"][str(uuid.uuid4())] = order["PedidoID"]
 
-    # -- behaviour -----------------------------------------------------------------------------
-    def check_soap_auth(self, req: Request, header: ET.Element | None) -> Reply | None:
+    # -- behaviour ----------------------------------------------------------------------------
+    def check_soap_auth(self, req: Request, header: dict[str, Any] | None) -> Reply | None:
         expected = base64.b64encode(f"{self.credentials['login']}:{self.credentials['password']}".encode()).decode()
         if req.header("Authorization") != f"Basic {expected}":
             return Reply(
@@ -161,132 +328,118 @@ class EzcommerceSandbox(SoapSandbox):
             )
         return None
 
-    def _rows(self, op: ET.Element, param: str, item: str) -> list[dict[str, str | None]]:
-        rows = [leaf_dict(el) for el in children(child(op, param)) if el.tag == item]
+    def _list(self, params: dict[str, Any], param: str, item: str) -> list[dict[str, Any]] | dict[str, Any]:
+        rows = ((params.get(param) or {}).get(item)) or []
         if not rows:
-            raise Fault(f"{param} must hold at least one {item}")
+            return _resposta(False, f"{param} deve ter ao menos um {item}")
         if len(rows) > MAX_LIST:
-            raise Fault(f"{param} holds more than {MAX_LIST} items")
+            return _resposta(False, f"{param} tem mais de {MAX_LIST} itens")
         return rows
 
     @operation("catalogo", "SalvarEstoqueLst")
-    def salvar_estoque_lst(self, op: ET.Element, req: Request) -> Any:
+    def salvar_estoque_lst(self, p: dict[str, Any], req: Request) -> Any:
+        rows = self._list(p, "Estoque", "Estoque")
+        if isinstance(rows, dict):
+            return rows
         results = []
         with self.state.lock:
-            for row in self._rows(op, "arrEstoque", "Estoque"):
-                product = self.state.data["products"].get(row.get("Sku") or "")
-                try:
-                    qty = int(row.get("Quantidade") or "")
-                except ValueError:
-                    results.append((False, "Quantidade inválida"))
-                    continue
+            for row in rows:
+                code = row.get("CodigoIntegracao") or ""
+                product = self.state.data["products"].get(code)
+                qty = row.get("EstoqueAtual")
                 if product is None:
-                    results.append((False, f"Produto {row.get('Sku')} não encontrado"))
-                elif qty < 0:
-                    results.append((False, "Quantidade não pode ser negativa"))
+                    results.append(_resposta(False, f"Produto {code} não encontrado", object_id=code))
+                elif qty is None or qty < 0:
+                    results.append(_resposta(False, "EstoqueAtual obrigatório e não negativo", object_id=code))
                 else:
                     product["stock"] = qty
-                    results.append((True, "Estoque salvo"))
-        ok = all(good for good, _ in results)
-        return _resposta(ok, "Processado" if ok else "Processado com erros", results)
+                    results.append(_resposta(True, "Estoque salvo", object_id=code))
+        return _summary(results)
 
     @operation("catalogo", "SalvarPrecoLst")
-    def salvar_preco_lst(self, op: ET.Element, req: Request) -> Any:
+    def salvar_preco_lst(self, p: dict[str, Any], req: Request) -> Any:
+        rows = self._list(p, "Preco", "Preco")
+        if isinstance(rows, dict):
+            return rows
         results = []
         with self.state.lock:
-            for row in self._rows(op, "arrPreco", "Preco"):
-                product = self.state.data["products"].get(row.get("Sku") or "")
-                try:
-                    de, por = float(row.get("PrecoDe") or ""), float(row.get("PrecoPor") or "")
-                except ValueError:
-                    results.append((False, "Preço inválido"))
-                    continue
+            for row in rows:
+                code = row.get("CodigoIntegracao") or ""
+                product = self.state.data["products"].get(code)
+                price, promo = row.get("PrecoProduto"), row.get("PrecoPromocao")
                 if product is None:
-                    results.append((False, f"Produto {row.get('Sku')} não encontrado"))
-                elif por <= 0 or por > de:
-                    results.append((False, "PrecoPor deve ser positivo e não maior que PrecoDe"))
+                    results.append(_resposta(False, f"Produto {code} não encontrado", object_id=code))
+                elif price is None or price <= 0:
+                    results.append(_resposta(False, "PrecoProduto obrigatório e maior que zero", object_id=code))
+                elif row.get("Promocao") and (promo is None or not 0 < promo < price or not row.get("PromocaoFim")):
+                    results.append(_resposta(False, "Promoção exige PrecoPromocao menor e PromocaoFim",
+                                             object_id=code))  # fmt: skip
                 else:
-                    product.update(price=por, list_price=de)
-                    results.append((True, "Preço salvo"))
-        ok = all(good for good, _ in results)
-        return _resposta(ok, "Processado" if ok else "Processado com erros", results)
+                    product["price"] = float(promo if row.get("Promocao") else price)
+                    product["promo"] = float(price) if row.get("Promocao") else None
+                    results.append(_resposta(True, "Preço salvo", object_id=code))
+        return _summary(results)
 
-    @staticmethod
-    def _order_xml(order: dict[str, Any]) -> dict[str, Any]:
-        return {
-            **{k: v for k, v in order.items() if k not in ("Cliente", "Itens")},
-            "Cliente": order["Cliente"],
-            "Itens": SoapArray("PedidoItem", order["Itens"]),
-        }
+    def _orders(self, numbers: list[int], protocols: list[str] | None = None) -> dict[str, Any]:
+        rows = []
+        for k, n in enumerate(numbers):
+            order = dict(self.state.data["orders"][n])
+            if protocols:
+                order["Protocolo"] = protocols[k]
+            rows.append(order)
+        return _resposta(True, f"{len(rows)} pedidos", result=("ArrayOfPedido", {"Pedido": rows}))
 
     @operation("pedido", "PedidosDisponiveis")
-    def pedidos_disponiveis(self, op: ET.Element, req: Request) -> Any:
-        with self.state.lock:
-            rows = [
-                self._order_xml(o)
-                for o in self.state.data["orders"].values()
-                if o["Protocolo"] not in self.state.data["confirmed"]
-            ]
-        return SoapArray("Pedido", rows)
+    def pedidos_disponiveis(self, p: dict[str, Any], req: Request) -> Any:
+        return self._orders(self.waiting())
 
     @operation("pedido", "PedidosAtualizados")
-    def pedidos_atualizados(self, op: ET.Element, req: Request) -> Any:
+    def pedidos_atualizados(self, p: dict[str, Any], req: Request) -> Any:
         with self.state.lock:
-            rows = [self._order_xml(self.state.data["orders"][n]) for n in sorted(self.state.data["updated"])]
-        return SoapArray("Pedido", rows)
+            pending = list(self.state.data["updates"].items())
+            return self._orders([n for _, n in pending], [protocol for protocol, _ in pending])
 
-    def _confirm(self, op: ET.Element, updated: bool) -> Any:
-        protocols = [el.text or "" for el in children(child(op, "arrProtocolo"))]
+    def _confirm(self, p: dict[str, Any], *, updated: bool) -> Any:
+        protocols = (p.get("arrProtocolo") or {}).get("string") or []
         if not protocols:
-            raise Fault("arrProtocolo must hold at least one string")
+            return _resposta(False, "arrProtocolo deve ter ao menos um protocolo")
+        results = []
         with self.state.lock:
-            known = {o["Protocolo"]: n for n, o in self.state.data["orders"].items()}
-            results = []
+            known = {o["Protocolo"] for o in self.state.data["orders"].values()}
             for protocol in protocols:
-                if protocol not in known:
-                    results.append((False, f"Protocolo {protocol} não encontrado"))
-                    continue
-                if updated:
-                    self.state.data["updated"].discard(known[protocol])
-                else:
+                if updated and protocol in self.state.data["updates"]:
+                    del self.state.data["updates"][protocol]
+                elif not updated and protocol in known:
                     self.state.data["confirmed"].add(protocol)
-                results.append((True, "Recebimento confirmado"))
-        ok = all(good for good, _ in results)
-        return _resposta(ok, "Processado" if ok else "Processado com erros", results)
+                else:
+                    results.append(_resposta(False, f"Protocolo {protocol} não encontrado", object_id=protocol))
+                    continue
+                results.append(_resposta(True, "Recebimento confirmado", object_id=protocol))
+        return _summary(results)
 
     @operation("pedido", "ConfirmaRecebimentoPedidoLst")
-    def confirma_lst(self, op: ET.Element, req: Request) -> Any:
-        return self._confirm(op, updated=False)
+    def confirma_lst(self, p: dict[str, Any], req: Request) -> Any:
+        return self._confirm(p, updated=False)
 
     @operation("pedido", "ConfirmaRecebimentoPedidoAtualizadoLst")
-    def confirma_atualizado_lst(self, op: ET.Element, req: Request) -> Any:
-        return self._confirm(op, updated=True)
-
-    def _change(self, number: str | None, status: str | None, record: dict[str, Any], kind: str) -> Any:
-        with self.state.lock:
-            order = self.state.data["orders"].get(number or "")
-            if order is None:
-                return _resposta(False, f"Pedido {number} não encontrado")
-            if status not in {raw for raw, _ in channel_values("ezcommerce")["order_status"]}:
-                return _resposta(False, f"Status {status} inválido")
-            order["Status"] = status
-            order["DataAtualizacao"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-            self.state.data["status_calls" if kind == "status" else "packages"].append(record)
-        return _resposta(True, "Status atualizado", protocol=str(uuid.uuid4()))
+    def confirma_atualizado_lst(self, p: dict[str, Any], req: Request) -> Any:
+        return self._confirm(p, updated=True)
 
     @operation("pedido", "AtualizarStatusPedido")
-    def atualizar_status_pedido(self, op: ET.Element, req: Request) -> Any:
-        fields = leaf_dict(child(op, "pedido"))
-        if fields.get("Status") == "Faturado" and len(fields.get("ChaveNotaFiscal") or "") != 44:
-            return _resposta(False, "ChaveNotaFiscal deve ter 44 dígitos")
-        return self._change(fields.get("NumeroPedido"), fields.get("Status"), fields, "status")
-
-    @operation("pedido", "AtualizarStatusPacotePorObjeto")
-    def atualizar_pacote(self, op: ET.Element, req: Request) -> Any:
-        fields = leaf_dict(child(op, "objeto"))
-        if not fields.get("CodigoObjeto"):
-            return _resposta(False, "CodigoObjeto é obrigatório")
-        return self._change(fields.get("NumeroPedido"), fields.get("Status"), fields, "package")
+    def atualizar_status_pedido(self, p: dict[str, Any], req: Request) -> Any:
+        change = p.get("statusPedido") or {}
+        names = {n: s for s, n in STATUS_IDS.items()}
+        with self.state.lock:
+            order = self.state.data["orders"].get(change.get("PedidoID") or 0)
+            if order is None:
+                return _resposta(False, f"Pedido {change.get('PedidoID')} não encontrado")
+            if change.get("StatusID") not in names:
+                return _resposta(False, f"StatusID {change.get('StatusID')} inválido")
+            if order["StatusDesc"] == CANCELLED:
+                return _resposta(False, "Pedido cancelado não pode mudar de status")
+            order.update(StatusID=change["StatusID"], StatusDesc=names[change["StatusID"]])
+            self.state.data["status_calls"].append(dict(change))
+        return _resposta(True, "Status atualizado", object_id=str(order["PedidoID"]))
 
 
 register_sandbox("ezcommerce", EzcommerceSandbox)

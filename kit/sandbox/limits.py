@@ -53,7 +53,12 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
         f"429 without Retry-After ({_SRC} §1.9)",
     ),
     "vtex": PublishedLimit(40, 1000, f"{_SRC} §2.4 (pricing: 40 req/s, 1000 burst)"),
-    "magento": PublishedLimit(None, 1, f"{_SRC} §3.7: none built in"),
+    "magento": PublishedLimit(
+        None,
+        1,
+        f"{_SRC} §3.7 (developer.adobe.com .../api-security): no request rate limit built in; input "
+        "limiting (20 entities, page size 300) is enforced by the sandbox instead; 429 only from hosting/CDN",
+    ),
     "skyhub": PublishedLimit(
         9,
         9,
@@ -73,9 +78,14 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
         1,
         f"{_SRC} §7: no request rate published (integrations do get 429s and wait a minute); only page caps of 50",
     ),
-    "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: not found"),
-    "walmart": PublishedLimit(None, 1, f"{_SRC} §9.1: per-API token buckets (numbers per API)"),
-    "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: not found"),
+    "rakuten": PublishedLimit(None, 1, f"{_SRC} §8: none published (no public manual)"),
+    "walmart": PublishedLimit(
+        None,
+        1,
+        f"{_SRC} §9.1 and developer.walmart.com 'Rate limiting': per-API limits, 429 'Too Many Requests'; "
+        "the per-API numbers are not in the shared documents, and no Retry-After is documented",
+    ),
+    "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: none published (manual index only)"),
 }
 
 

@@ -1,4 +1,5 @@
-"""EZ Commerce (SOAP/WCF) connector: the contract suite adapted to a channel without a catalogue read.
+"""EZ Commerce (SOAP/WCF) connector: the contract suite adapted to a channel without a catalogue read, the
+documented list and status calls, the orders queue and its updates, and the WSDL deciding the contract.
 
 EZ Commerce's catalogue service only writes (``Salvar*``/``Excluir*``), so
 ``list_listings`` is refused clearly, the sample SKUs come from the sandbox's
@@ -8,17 +9,19 @@ read through ``fetch_orders`` (``PedidosDisponiveis``) instead.
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 
 from connectors.contract import FAST_RETRY, FAULT_RETRY, TEST_RATE, ChannelContract, make_connector
+from connectors.soap_helpers import bundled_matches_sandbox, round_trip
 from kit.connectors import connector_for
 from kit.connectors.base import OperationNotSupported
 from kit.connectors.http import RetryPolicy
 from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem
 from kit.connectors.ratelimit import reset_buckets
-from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError
+from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError, ConfigurationError
 from kit.sandbox import start_sandbox
 from kit.secrets import SecretsStore
 
@@ -133,22 +136,91 @@ def test_batches_follow_items_per_request_and_results_map_to_items():
         result.assert_accounted(items)
         assert [r.sku for r in result.failures()] == ["NOPE-2", "NOPE-1"]
         assert all("não encontrado" in r.reason for r in result.failures())
-        calls = [r for r in sbx.state.requests if r["path"] == "/catalogows.svc"]
+        calls = [r for r in sbx.state.requests if r["path"] == "/catalogows.svc" and r["method"] == "POST"]
         assert len(calls) == 3  # 252 items in batches of 100
+        assert b"<ns0:EstoqueAtual>7</ns0:EstoqueAtual>" in calls[0]["body"]
+        assert b"EstoqueMinimo" not in calls[0]["body"]  # never sent unless the channel's setting says so
         assert all(p["stock"] == 7 for p in sbx.state.data["products"].values())
         conn.close()
 
 
-def test_confirmed_protocols_leave_the_queue_and_status_updates_carry_invoice_and_tracking():
+def test_prices_go_as_preco_produto_without_a_promotion():
+    reset_buckets()
+    with start_sandbox("ezcommerce", rate_limit=(5000, 5000), n_products=3, orders=1) as sbx:
+        conn = make_connector(sbx)
+        result = conn.update_prices([PriceItem("SKU-000001", 19.9, list_price=29.9), PriceItem("SKU-000002", 0.0)])
+        assert [r.status for r in result.items] == ["applied", "failed"]
+        body = [r for r in sbx.state.requests if r["path"] == "/catalogows.svc"][-1]["body"].decode()
+        assert re.search(r"<ns0:PrecoProduto>19\.90?</ns0:PrecoProduto>", body)
+        assert "<ns0:Promocao>false</ns0:Promocao>" in body and "PrecoPromocao" not in body
+        assert sbx.state.data["products"]["SKU-000001"]["price"] == 19.9
+        conn.close()
+
+
+def test_confirmed_protocols_leave_the_queue_and_status_updates_use_the_stores_status_ids():
     reset_buckets()
     with start_sandbox("ezcommerce", rate_limit=(5000, 5000), n_products=10, orders=4) as sbx:
         conn = make_connector(sbx, retry=FAST_RETRY)
         page = conn.fetch_orders()
         assert conn.ack_orders(page.orders[:3]) == 3
-        assert sbx.waiting() == [page.orders[3].order_id]
-        conn.send_invoice(page.orders[0], Invoice(nfe_key="3" * 44, number="55", series="2"))
+        assert sbx.waiting() == [int(page.orders[3].order_id)]
+        answer = conn.send_invoice(page.orders[0], Invoice(nfe_key="3" * 44, number="55", series="2"))
+        assert answer["nfe_sent"] is False  # AtualizarStatusPedido has no NF-e field
         conn.send_tracking(page.orders[0], Shipment(carrier="Correios", code="BR9", url="https://t.example/BR9"))
-        assert sbx.state.data["status_calls"][-1]["ChaveNotaFiscal"] == "3" * 44
-        assert sbx.state.data["packages"][-1]["CodigoObjeto"] == "BR9"
-        assert sbx.state.data["orders"][page.orders[0].order_id]["Status"] == "Despachado"
+        invoiced, shipped = sbx.state.data["status_calls"][-2:]
+        settings = sbx.channel_settings()
+        assert invoiced["StatusID"] == int(settings["status_faturado"]) and "NumeroObjeto" not in invoiced
+        assert (shipped["StatusID"], shipped["NumeroObjeto"]) == (int(settings["status_despachado"]), "BR9")
+        assert sbx.state.data["orders"][int(page.orders[0].order_id)]["StatusDesc"] == "Despachado"
         conn.close()
+
+
+def test_status_updates_need_the_stores_status_ids():
+    reset_buckets()
+    with start_sandbox("ezcommerce", rate_limit=(5000, 5000), n_products=3, orders=1) as sbx:
+        sbx.channel_settings = lambda: {"wsdl": "loja"}
+        conn = make_connector(sbx)
+        with pytest.raises(ConfigurationError, match="StatusID") as info:
+            conn.send_tracking("300001", Shipment(carrier="Correios", code="BR1"))
+        assert "settings.status_despachado" in info.value.hint
+        assert not sbx.state.data["status_calls"]
+        conn.close()
+
+
+def test_a_cancellation_comes_through_pedidos_atualizados_once():
+    reset_buckets()
+    with start_sandbox("ezcommerce", rate_limit=(5000, 5000), n_products=5, orders=3) as sbx:
+        conn = make_connector(sbx)
+        first = conn.fetch_orders()
+        conn.ack_orders(first.orders)
+        target = first.orders[1]
+        sbx.cancel_order(target.order_id)
+        again = conn.fetch_orders()
+        assert [(o.order_id, o.status_raw, o.ack_token.split("|")[0]) for o in again.orders] == [
+            (target.order_id, "Cancelado", "atualizado")
+        ]
+        assert conn.ack_orders(again.orders) == 1
+        assert conn.fetch_orders().orders == []
+        conn.close()
+
+
+def test_the_inferred_contract_is_said_plainly():
+    reset_buckets()
+    with start_sandbox("ezcommerce", rate_limit=(5000, 5000), n_products=3, orders=2) as sbx:
+        sbx.channel_settings = lambda: {"wsdl": "inferido", "status_faturado": "4", "status_despachado": "5"}
+        conn = make_connector(sbx)
+        report = conn.test_connection()
+        assert report.ok and "contrato inferido" in report.message
+        assert not any("wsdl" in str(r["query"]) for r in sbx.state.requests)  # nothing fetched from the store
+        assert len(conn.fetch_orders().orders) == 2
+        conn.close()
+
+
+def test_the_bundled_inferred_contract_is_the_sandboxs_reading_of_the_documents():
+    reset_buckets()
+    with start_sandbox("ezcommerce", rate_limit=(5000, 5000), n_products=2, orders=1) as sbx:
+        assert bundled_matches_sandbox(sbx, "ezcommerce") == 2
+
+
+def test_render_order_round_trips_through_the_connector():
+    assert round_trip("ezcommerce") >= 5

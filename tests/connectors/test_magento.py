@@ -1,23 +1,40 @@
-"""Magento 2 connector: the contract suite plus Magento specifics (bulk batches, per-item price errors)."""
+"""Magento 2 connector: the contract suite, every exchange checked against Adobe's schema, OAuth 1.0a, orders."""
 
 from __future__ import annotations
 
 from connectors.contract import contract_suite
+from connectors.openapi import magento_spec, traffic_fixtures
 
 TestMagentoContract = contract_suite("magento", products=250)
+spec_check, check_traffic, unchecked_traffic = traffic_fixtures(magento_spec)
 
 
 # -- Magento specifics ------------------------------------------------------------------------
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
 import json  # noqa: E402
+from base64 import b64encode  # noqa: E402
+from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
+import requests  # noqa: E402
+from oauthlib.oauth1 import SIGNATURE_HMAC_SHA1  # noqa: E402
 
 from connectors.contract import make_connector  # noqa: E402
 from kit.channels import Channel  # noqa: E402
 from kit.connectors import connector_for  # noqa: E402
+from kit.connectors.magento_auth import oauth1_signer  # noqa: E402
 from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa: E402
 from kit.errors import ConfigurationError  # noqa: E402
+from kit.sample import generate_catalog, generate_orders  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
+from kit.secrets import SecretsStore  # noqa: E402
+
+
+def _signed(sbx, method: str, path: str, **kw) -> requests.Response:
+    """A request signed as an integration would, outside the connector."""
+    auth = oauth1_signer(sbx.credentials)
+    return requests.request(method, sbx.url + path, auth=auth, timeout=5, **kw)
 
 
 def test_stock_goes_in_bulk_batches_of_at_most_20_and_a_bad_sku_fails_alone():
@@ -41,26 +58,46 @@ def test_base_prices_report_refused_skus_per_item():
         sku = sorted(sbx.state.data["products"])[0]
         result = conn.update_prices([PriceItem(sku, 129.9), PriceItem("GHOST-2", 10.0)])
         assert [r.status for r in result.items] == ["applied", "failed"]
-        assert "GHOST-2" in result.items[1].reason
+        assert result.items[1].reason == "Requested product doesn't exist. SKU = GHOST-2."
         assert sbx.state.data["products"][sku]["price"] == 129.9
 
 
 def test_orders_are_filtered_on_updated_at_and_the_cursor_moves_forward():
-    with start_sandbox("magento", n_products=10, orders=12, rate_limit=(5000, 5000)) as sbx:
+    with start_sandbox("magento", n_products=10, orders=12, rate_limit=(5000, 5000), seed=2) as sbx:
         conn = make_connector(sbx)
         page = conn.fetch_orders(since="2000-01-01T00:00:00-03:00")
         assert len(page.orders) == 12
         query = [e["query"] for e in sbx.state.requests if e["path"].endswith("/V1/orders")][0]
-        assert query["searchCriteria[filter_groups][0][filters][0][field]"] == ["updated_at"]
-        assert query["searchCriteria[filter_groups][0][filters][0][value]"] == ["2000-01-01 03:00:00"]  # UTC
+        assert query["searchCriteria[filterGroups][0][filters][0][field]"] == ["updated_at"]
+        assert query["searchCriteria[filterGroups][0][filters][0][value]"] == ["2000-01-01 03:00:00"]  # UTC
         assert page.cursor == max(o.updated_at for o in page.orders)
-        order = page.orders[0]
+        order = next(o for o in page.orders if o.status_raw in ("pending", "processing"))
         conn.send_invoice(order, Invoice(nfe_key="4" * 44, number="55", series="1"))
         conn.send_tracking(order.order_id, Shipment(carrier="correios", code="BR9", service="PAC"))
+        held = sbx.state.data["orders"][int(order.order_id)]
+        assert held["state"] == "complete"  # fully invoiced and shipped
         again = conn.fetch_orders(cursor=page.cursor)
         assert order.order_id in {o.order_id for o in again.orders}  # it changed: it comes back
-        comment = sbx.state.data["orders"][int(order.order_id)]["status_histories"][-1]["comment"]
-        assert "4" * 44 in comment
+        assert "4" * 44 in held["status_histories"][-1]["comment"]
+
+
+def test_ship_takes_only_what_is_left_and_magento_refuses_foreign_items_and_extra_quantities():
+    with start_sandbox("magento", n_products=10, orders=12, rate_limit=(5000, 5000), seed=2) as sbx:
+        conn = make_connector(sbx)
+        order = next(o for o in conn.fetch_orders().orders if o.status_raw in ("pending", "processing"))
+        first = order.items[0]
+        body = {"items": [{"order_item_id": int(first.channel_item_id), "qty": 1}]}
+        assert _signed(sbx, "POST", f"/rest/default/V1/order/{order.order_id}/ship", json=body).status_code == 200
+        conn.send_tracking(order.order_id, Shipment(carrier="correios", code="BR1", service="PAC"))
+        ship = [json.loads(e["body"]) for e in sbx.state.requests if e["path"].endswith("/ship")][-1]
+        left = [(int(i.channel_item_id), i.quantity - (1 if i is first else 0)) for i in order.items]
+        assert [(i["order_item_id"], i["qty"]) for i in ship["items"]] == [(k, q) for k, q in left if q > 0]
+        other = next(o for o in sbx.state.data["orders"].values() if o["entity_id"] != int(order.order_id))
+        foreign = {"items": [{"order_item_id": other["items"][0]["item_id"], "qty": 1}]}
+        wrong = _signed(sbx, "POST", f"/rest/default/V1/order/{order.order_id}/ship", json=foreign)
+        assert wrong.status_code == 400 and "not part of the original order" in wrong.json()["message"]
+        again = _signed(sbx, "POST", f"/rest/default/V1/order/{order.order_id}/ship", json=body)
+        assert again.status_code == 400  # complete now: nothing left to ship
 
 
 def test_a_missing_acl_resource_is_reported_by_name():
@@ -77,3 +114,159 @@ def test_a_magento_channel_needs_a_base_url():
     )
     with pytest.raises(ConfigurationError, match="base URL"):
         connector_for(channel)
+
+
+# -- OAuth 1.0a -----------------------------------------------------------------------------------------
+# OAuth Core 1.0, Appendix A.5 (the photos.example.net example): consumer dpf43f3p2l4k3l03 / kd94hf93k423kf44,
+# token nnch734d00sl2jdk / pfkkdhi9sl3r4s00, nonce kllo9940pd9333jh, timestamp 1191242096.
+VECTOR = {"consumer_key": "dpf43f3p2l4k3l03", "consumer_secret": "kd94hf93k423kf44",
+          "access_token": "nnch734d00sl2jdk", "access_token_secret": "pfkkdhi9sl3r4s00"}  # fmt: skip
+VECTOR_URL = "http://photos.example.net/photos?file=vacation.jpg&size=original"
+VECTOR_BASE = (
+    "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%3Ddpf43f3p2l4k3l03"
+    "%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3D{method}%26oauth_timestamp%3D1191242096"
+    "%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%3D1.0%26size%3Doriginal"
+)
+
+
+def _vector_signature(**options) -> str:
+    signer = oauth1_signer(VECTOR, nonce="kllo9940pd9333jh", timestamp="1191242096", **options)
+    header = requests.Request("GET", VECTOR_URL, auth=signer).prepare().headers["Authorization"]
+    header = header.decode() if isinstance(header, bytes) else header
+    from oauthlib.oauth1.rfc5849 import utils
+
+    return utils.unescape(dict(utils.parse_authorization_header(header))["oauth_signature"])
+
+
+def test_oauth1_signing_matches_the_published_example_and_an_independent_hmac_sha256():
+    assert _vector_signature(signature_method=SIGNATURE_HMAC_SHA1) == "tR3+Ty81lMeYAr/Fid0kMTYa/WM="
+    key = b"kd94hf93k423kf44&pfkkdhi9sl3r4s00"
+    expected = b64encode(hmac.new(key, VECTOR_BASE.format(method="HMAC-SHA256").encode(), hashlib.sha256).digest())
+    assert _vector_signature() == expected.decode()  # the connector's default: HMAC-SHA256
+
+
+def test_the_sandbox_verifies_signatures_nonces_and_timestamps():
+    with start_sandbox("magento", n_products=3, orders=0) as sbx:
+        path = "/rest/default/V1/store/storeConfigs"
+        assert _signed(sbx, "GET", path).status_code == 200
+        good = requests.Request("GET", sbx.url + path, auth=oauth1_signer(sbx.credentials)).prepare()
+        assert requests.Session().send(good, timeout=5).status_code == 200
+        replay = requests.Session().send(good, timeout=5)
+        assert replay.status_code == 401 and "nonce" in replay.json()["message"]
+        wrong = dict(sbx.credentials, consumer_secret="not-the-secret")
+        forged = requests.get(sbx.url + path, auth=oauth1_signer(wrong), timeout=5)
+        assert forged.status_code == 401 and "signature is invalid" in forged.json()["message"]
+        stale = requests.get(sbx.url + path, auth=oauth1_signer(sbx.credentials, timestamp="1191242096"), timeout=5)
+        assert stale.status_code == 401 and "timestamp" in stale.json()["message"]
+        bearer = {"Authorization": f"Bearer {sbx.credentials['access_token']}"}
+        assert requests.get(sbx.url + path, headers=bearer, timeout=5).status_code == 401
+        sbx.allow_bearer = True  # "Allow OAuth Access Tokens to be used as standalone Bearer tokens"
+        assert requests.get(sbx.url + path, headers=bearer, timeout=5).status_code == 200
+
+
+def test_every_retry_is_signed_again_with_a_fresh_nonce():
+    with start_sandbox("magento", n_products=30, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        sbx.faults.update(error_rate=0.4, seed=7)
+        assert len(conn.list_listings()) == 30
+        nonces = [e["headers"]["Authorization"].split('oauth_nonce="')[1].split('"')[0] for e in sbx.state.requests]
+        assert sbx.state.count(503) > 0 and len(nonces) == len(set(nonces))
+
+
+def test_connection_tells_which_authentication_the_store_accepts():
+    with start_sandbox("magento", n_products=3, orders=0) as sbx:
+        report = make_connector(sbx).test_connection()
+        assert report.ok and report.details["auth"] == {"configured": "oauth1", "oauth1": True, "bearer": False}
+        assert "aceita a assinatura OAuth 1.0a e recusa o token de acesso como Bearer" in report.message
+        sbx.allow_bearer = True
+        assert "e também o token de acesso como Bearer" in make_connector(sbx).test_connection().message
+        sbx.allow_bearer = False
+        ref = sbx.channel().credentials_ref  # a channel set up with the token only
+        for key in ("consumer_key", "consumer_secret", "access_token_secret"):
+            SecretsStore().delete(ref, key)
+        sbx.credentials = {"access_token": sbx.credentials["access_token"]}
+        token_only = make_connector(sbx)
+        report = token_only.test_connection()
+        assert token_only.auth.mode == "bearer" and not report.ok
+        assert "cadastre consumer_key, consumer_secret e access_token_secret" in report.message
+
+
+def test_numeric_text_is_cast_and_other_text_refused_as_magento_does(unchecked_traffic):
+    with start_sandbox("magento", n_products=3, orders=0) as sbx:
+        sku = sorted(sbx.state.data["products"])[0]
+        item = {"sku": sku, "source_code": "default", "quantity": "7", "status": 1}
+        path = "/rest/default/V1/inventory/source-items"
+        assert _signed(sbx, "POST", path, json={"sourceItems": [item]}).status_code == 200
+        assert sbx.state.data["sources"][(sku, "default")]["quantity"] == 7
+        refused = _signed(sbx, "POST", path, json={"sourceItems": [dict(item, quantity="sete")]})
+        assert refused.status_code == 400 and 'The "float" type was expected' in refused.json()["message"]
+        missing = _signed(sbx, "POST", path, json={"sourceItems": [{"sku": sku, "quantity": 1}]})
+        assert missing.status_code == 400
+
+
+# -- the order shape ------------------------------------------------------------------------------------
+def _instant(value: str) -> datetime:
+    text = value.replace(" ", "T")
+    dt = datetime.fromisoformat(text)
+    return dt if dt.tzinfo else dt.fromisoformat(text + "+00:00")
+
+
+def test_rendered_orders_come_back_the_same_through_the_connector():
+    catalog = generate_catalog(20, 5)
+    specs = generate_orders(catalog, "magento", 30, seed=5)
+    with start_sandbox("magento", catalog=catalog, orders=specs, rate_limit=(5000, 5000)) as sbx:
+        got = {o.order_id: o for o in make_connector(sbx).fetch_orders().orders}
+    assert len(got) == len(specs)
+    for spec in specs:
+        order = got[spec["order_id"]]
+        assert (order.status_raw, order.carrier_raw, order.service_raw, order.payment_raw) == (
+            spec["status_raw"], spec["carrier_raw"], spec["service_raw"], spec["payment_raw"])  # fmt: skip
+        assert [(i.sku, i.quantity, i.unit_price) for i in order.items] == [
+            (i["sku"], i["qty"], i["unit_price"]) for i in spec["items"]
+        ]
+        assert order.total == pytest.approx(spec["total"])
+        assert (order.buyer["name"], order.buyer["document"]) == (spec["buyer"]["name"], spec["buyer"]["document"])
+        assert _instant(order.created_at) == _instant(spec["created_at"])
+        assert _instant(order.updated_at) == _instant(spec["updated_at"])
+        street = order.shipping_address["street"]
+        where = spec["shipping_address"]
+        assert (street, order.shipping_address["postcode"]) == ([where["street"], where["number"]], where["zipcode"])
+
+
+def test_magento_cannot_cancel_a_complete_order():
+    with start_sandbox("magento", n_products=10, orders=25, seed=2) as sbx:
+        complete = next(o for o in sbx.state.data["orders"].values() if o["state"] == "complete")
+        with pytest.raises(ValueError, match="cannot cancel"):
+            sbx.cancel_order(str(complete["entity_id"]))
+
+
+def test_the_exercise_covers_every_operation_the_connector_relies_on(spec_check):
+    with start_sandbox("magento", n_products=30, orders=12, rate_limit=(5000, 5000), seed=2) as sbx:
+        conn = make_connector(sbx)
+        conn.test_connection()
+        skus = list(conn.list_listings()["sku"].head(5))
+        conn.update_stock([StockItem(s, 3) for s in skus] + [StockItem("GHOST", 1)])
+        conn.update_prices([PriceItem(s, 10.5) for s in skus] + [PriceItem("GHOST", 1.0)])
+        order = next(o for o in conn.fetch_orders().orders if o.status_raw in ("pending", "processing"))
+        conn.send_invoice(order, Invoice(nfe_key="3" * 44, number="7"))
+        conn.send_tracking(order.order_id, Shipment(carrier="correios", code="BR7", service="PAC"))
+        conn.value_lists()
+        report = magento_spec().check_log(sbx.state.requests)
+    assert not report.problems, report.text()
+    assert report.operations >= {
+        "GET /V1/store/storeConfigs", "GET /V1/products", "GET /V1/inventory/source-items",
+        "POST /V1/inventory/source-items", "POST /V1/products/base-prices", "GET /V1/orders",
+        "GET /V1/orders/{id}", "POST /V1/order/{orderId}/invoice", "POST /V1/orders/{id}/comments",
+        "POST /V1/order/{orderId}/ship",
+    }  # fmt: skip
+
+
+def test_the_validator_refuses_what_the_schema_refuses(spec_check):
+    spec = magento_spec()
+    entry = {"method": "POST", "path": "/rest/default/V1/inventory/source-items", "query": {}, "status": 200,
+             "headers": {"Content-Type": "application/json"}, "response": [],
+             "body": json.dumps({"sourceItems": [{"sku": "A", "source_code": "default", "quantity": "7"}]}).encode()}  # fmt: skip
+    problems = spec.check_log([entry]).problems
+    assert any("quantity" in p and "'7' is not of type 'number'" in p for p in problems), problems
+    entry = dict(entry, path="/rest/default/V1/order/abc/ship", body=b"{}", response=5)
+    assert any("orderId='abc': not a integer" in p for p in spec.check_log([entry]).problems)

@@ -23,7 +23,7 @@ OURS = ["mercadolivre", "vtex", "magento"]
 PROBE = {
     "vtex": ("/api/catalog_system/pvt/sku/stockkeepingunitids", lambda c: {
         "X-VTEX-API-AppKey": c["app_key"], "X-VTEX-API-AppToken": c["app_token"]}),
-    "magento": ("/rest/default/V1/store/storeConfigs", lambda c: {"Authorization": f"Bearer {c['access_token']}"}),
+    "magento": ("/rest/default/V1/store/storeConfigs", None),  # OAuth 1.0a: signed per URL (_magento_oauth)
     "mercadolivre": ("/users/me", None),
 }  # fmt: skip
 
@@ -40,8 +40,21 @@ def _ml_token(sbx) -> dict:
     return {"Authorization": "Bearer " + r.json()["access_token"]}
 
 
+def _magento_oauth(sbx, path: str) -> dict:
+    """An integration's OAuth 1.0a signature for GET ``path`` (Magento 2.4.4+ refuses its token as a Bearer)."""
+    from requests_oauthlib import OAuth1
+
+    c = sbx.credentials
+    auth = OAuth1(c["consumer_key"], c["consumer_secret"], c["access_token"], c["access_token_secret"],
+                  signature_method="HMAC-SHA256")  # fmt: skip
+    value = requests.Request("GET", sbx.url + path, auth=auth).prepare().headers["Authorization"]
+    return {"Authorization": value.decode() if isinstance(value, bytes) else value}
+
+
 def _headers(sbx, channel_type):
     path, make = PROBE[channel_type]
+    if channel_type == "magento":
+        return path, _magento_oauth(sbx, path)
     return path, (make(sbx.credentials) if make else _ml_token(sbx))
 
 
