@@ -11,7 +11,9 @@ ERP values for ``out`` kinds) in the kind's list columns, an optional
 ``description`` and the right answer written by hand: ``expected`` (one-column
 kinds) or ``expected_<column>`` (composite kinds). ``target_file`` is the list
 the answer is chosen from. ``split`` is ``dev`` (looked at while the matching
-rules were written) or ``holdout`` (only counted).
+rules were written), ``holdout`` (only counted; seen by the first rules' author
+once they were final) or ``fresh`` (a second holdout, from other channels' and
+ERPs' documents, built before the rules were changed again; only counted).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -30,7 +32,7 @@ from kit.depara.kinds import MappingKind, get_kind
 
 __all__ = ["EvalGroup", "EvalItem", "EvalFigures", "EvalReport", "load_eval_set", "evaluate", "SPLITS"]
 
-SPLITS = ("dev", "holdout")
+SPLITS = ("dev", "holdout", "fresh")
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

@@ -1,10 +1,11 @@
 """The suggester on the evaluation set: real channel values against ERP lists as ERPs name things.
 
 ``tests/depara/data/eval`` (see its README): values from the channels' public
-documentation, the right ERP value for each written by hand, deliberate
+documentation, the right answer for each written by hand, deliberate
 near-duplicates in the ERP lists. The figures are printed for the ``dev``
 groups (looked at while the rules were written), the ``holdout`` groups (only
-counted) and all.
+counted), the ``fresh`` groups (a second holdout from other channels and ERPs,
+built before the rules were changed again) and all.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from kit.depara.evaluate import evaluate, load_eval_set
+from kit.depara.evaluate import SPLITS, evaluate, load_eval_set
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
-# Issue 17's goal is top-1 >= 90 %. General rules (concepts, words, parts; no alias written
-# for an item of this set) reach 88.5 % here: this bar guards what was reached, not the goal.
-MIN_TOP1 = 0.88
+# Issue 17's goal is top-1 >= 90 %. These bars guard what was reached per split, not the goal:
+# the fresh split was measured at 72.6 % before any rule was changed for it.
+MIN_TOP1 = {"dev": 0.88, "holdout": 0.88, "fresh": 0.72}
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +29,9 @@ def report():
 
 def test_the_set_is_well_formed_and_cites_its_sources():
     groups = load_eval_set(EVAL)
-    assert {g.split for g in groups} == {"dev", "holdout"}
+    assert {g.split for g in groups} == {"dev", "holdout", "fresh"}
     assert all(g.citation.strip() for g in groups)
-    assert sum(len(g.expected) for g in groups) >= 150
+    assert sum(len(g.expected) for g in groups) >= 250
     assert not any("kit/data" in g.citation for g in groups)
 
 
@@ -38,8 +39,9 @@ def test_no_wrong_preaccept_and_top1_on_the_evaluation_set(report, capsys):
     with capsys.disabled():
         print("\nde-para evaluation set (tests/depara/data/eval):")
         print(report.text())
-    total = report.figures()
-    # A wrong match silently accepted is the worst outcome: none allowed.
-    assert total.wrong_preaccepted == 0
-    assert total.top1_rate >= MIN_TOP1
-    assert total.top3 >= total.top1 and total.preaccepted > 0
+    for split in SPLITS:
+        figures = report.figures(split=split)
+        # A wrong match silently accepted is the worst outcome: none allowed, on any split.
+        assert figures.wrong_preaccepted == 0, split
+        assert figures.top1_rate >= MIN_TOP1[split], (split, figures.line(split))
+        assert figures.top3 >= figures.top1 and figures.preaccepted > 0, split
