@@ -17,7 +17,12 @@ fuzzy      fuzzy    0-99   text similarity or shared words, whichever is higher
 Order: exact and alias candidates first (the same concept, then broader,
 partial, narrower), within each those sharing more of the value's qualifying
 words (:mod:`kit.depara.words`) ahead, then by score; then learned, then
-fuzzy, by score.
+fuzzy, by score. One exception: a value that says it is *partial*
+("PartiallyShipped", "pagamento parcial") is a state of its own; when the
+first candidate is not partial and another holds every word of the value, that
+one goes first, however it was found (a partial shipment is not "Enviado"
+when the ERP has "Enviado parcialmente"). It is then not pre-accepted unless
+it is itself an exact or alias match.
 
 :func:`preaccept`: only the best of an ``exact`` / ``equal`` / ``general``
 match, when it is the only target of its concept, when (for ``general``) the
@@ -33,7 +38,16 @@ from dataclasses import dataclass
 
 from kit.depara.words import WordIndex
 
-__all__ = ["Candidate", "Candidates", "preaccept", "MATCHES", "REASON_OF", "PARTIAL_SCORE", "SPECIAL_SCORE"]
+__all__ = [
+    "Candidate",
+    "Candidates",
+    "preaccept",
+    "MATCHES",
+    "REASON_OF",
+    "PARTIAL_SCORE",
+    "SPECIAL_SCORE",
+    "PARTIAL_WORDS",
+]
 
 MATCHES = ("exact", "equal", "general", "partial", "special", "learned", "fuzzy")
 REASON_OF = {
@@ -51,6 +65,9 @@ _DICTIONARY = frozenset({"exact", "equal", "general", "partial", "special"})
 _BUCKET = {"exact": 0, "equal": 0, "general": 1, "partial": 2, "special": 3}
 PARTIAL_SCORE = 90.0
 SPECIAL_SCORE = 80.0
+# Words (stems) that make a state a different one: the ERP's own partial state is the
+# answer for a partial value, whatever the dictionary says about the whole state.
+PARTIAL_WORDS = frozenset({"parcial"})
 # A qualifying word held by more targets than this is not scanned: the best is not
 # pre-accepted (many values share a word the best lacks; a person should look).
 QUALIFIER_SCAN_LIMIT = 256
@@ -99,7 +116,22 @@ class Candidates:
                 return (0, _BUCKET[c.match], -round(shared, 6), -c.score, c.target)
             return (1 if c.match == "learned" else 2, 0, 0.0, -c.score, c.target)
 
-        return sorted(self.by_target.values(), key=key)
+        return _partial_first(sorted(self.by_target.values(), key=key), source_words, index)
+
+
+def _partial_first(ranked: list[Candidate], source_words: frozenset[str], index: WordIndex) -> list[Candidate]:
+    """``ranked`` with the first target holding every word of a partial value moved first (see above).
+
+    Only the value's words that some target holds count ("partiallyshipped", the camelCase
+    value read whole, is in no ERP list).
+    """
+    if not ranked or not source_words & PARTIAL_WORDS or PARTIAL_WORDS & index.sets[ranked[0].target]:
+        return ranked
+    known = frozenset(w for w in source_words if w in index.weight)  # a word no target holds tells nothing
+    for n, c in enumerate(ranked):
+        if known <= index.sets[c.target]:
+            return [c, *ranked[:n], *ranked[n + 1 :]]
+    return ranked
 
 
 def _closer_exists(best: Candidate, source_words: frozenset[str], index: WordIndex, broader: set[int]) -> bool:

@@ -17,9 +17,11 @@ import pytest
 from kit.depara.evaluate import SPLITS, evaluate, load_eval_set
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
-# Issue 17's goal is top-1 >= 90 %. These bars guard what was reached per split, not the goal:
-# the fresh split was measured at 72.6 % before any rule was changed for it.
-MIN_TOP1 = {"dev": 0.88, "holdout": 0.88, "fresh": 0.72}
+# Issue 17's goal is top-1 >= 90 %. These bars guard what was reached per split (dev 92.0 %,
+# holdout 91.0 %, fresh 76.4 %), not the goal. The fresh split was at 72.6 % before any rule
+# was changed; it stays below the goal because its misses need knowledge the rules do not
+# have yet (see the README's de-para section), and no rule is written for one of its items.
+MIN_TOP1 = {"dev": 0.91, "holdout": 0.91, "fresh": 0.76}
 
 
 @pytest.fixture(scope="module")

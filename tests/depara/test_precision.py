@@ -31,6 +31,16 @@ def _top(row) -> str:
         ("partially_refunded", ["Cancelado", "Estornado", "Estornado parcialmente"], "Estornado parcialmente", True),
         ("refunded", ["Cancelado", "Devolvido", "Estornado parcialmente"], "Devolvido", False),
         ("refunded", ["Cancelado", "Devolvido"], "Devolvido", True),
+        # an open order ("Em aberto") is broader than one awaiting payment
+        ("new", ["Em aberto", "Aguardando pagamento", "Pago"], "Em aberto", True),
+        ("pending", ["Em aberto", "Pago", "Cancelado"], "Em aberto", True),
+        ("new", ["Aguardando pagamento", "Pago"], "Aguardando pagamento", False),
+        # a partial state is its own state: the ERP's partial value first, never pre-accepted by its words alone
+        ("PartiallyShipped", ["Enviado", "Enviado parcialmente", "Entregue"], "Enviado parcialmente", False),
+        ("partially delivered", ["Entregue", "Entregue parcialmente", "Enviado"], "Entregue parcialmente", False),
+        ("shipped", ["Enviado", "Enviado parcialmente", "Entregue"], "Enviado", True),
+        # with no partial state in the ERP, the dictionary's whole state stands
+        ("PartiallyShipped", ["Enviado", "Entregue"], "Enviado", True),
         # generic words ("pedido", "pagamento") qualify nothing
         ("holded", ["PEDIDO BLOQUEADO", "PAGTO EM ANALISE", "CANCELADO"], "PEDIDO BLOQUEADO", True),
     ],
