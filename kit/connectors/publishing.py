@@ -13,11 +13,13 @@ does the rest, the same way for every channel:
    on the channel by seller SKU (``find_listings``): a listing found there (a
    crash after the channel's "created" and before the kit recorded it) is bound
    and updated, never created again.
-4. **Send.** ``create_listing`` / ``update_listing`` per item (or
-   ``create_listings`` / ``update_listings`` for bulk channels), the items of one
+4. **Send.** ``create_listing`` / ``update_listing`` per item, the items of one
    variation family in order in one worker (a family's parent is created once),
-   families in parallel under the shared rate limiter. A :class:`KitError` is the
-   item's ``failed`` reason; an unexpected error too (never lost).
+   families in parallel under the shared rate limiter; or, for bulk and feed
+   channels (``publish_batch`` > 0), ``send_listings`` with up to
+   ``publish_batch`` items per call, in input order (a family stays in order). A
+   :class:`KitError` is the item's ``failed`` reason (every item of a bulk call);
+   an unexpected error too (never lost).
 5. **Account.** One :class:`PublishResult` per input item, in order; ``on_result``
    is called for each as soon as it is known (the products job records a
    binding there, before the next item is sent).
@@ -47,7 +49,7 @@ from kit.connectors.model import (
 from kit.errors import KitError
 from kit.scrub import scrub
 
-__all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields"]
+__all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields", "send_one"]
 
 log = logging.getLogger("kit.connectors.publishing")
 
@@ -184,7 +186,8 @@ def _lookup(conn: Any, items: list[ProductItem], todo: list[int]) -> list[Produc
     return out
 
 
-def _send_one(conn: Any, item: ProductItem) -> PublishResult:
+def send_one(conn: Any, item: ProductItem) -> PublishResult:
+    """``create_listing`` or ``update_listing`` of one item; a :class:`KitError` is its ``failed`` reason."""
     action = UPDATE if item.bound else CREATE
     try:
         result = conn.update_listing(item) if action == UPDATE else conn.create_listing(item)
@@ -198,6 +201,23 @@ def _send_one(conn: Any, item: ProductItem) -> PublishResult:
     if not result.action:
         result.action = action
     return result
+
+
+def _send_batch(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
+    """One ``send_listings`` call; a :class:`KitError` (or a bug) fails every item of it with the reason."""
+    try:
+        results = list(conn.send_listings(items))
+    except Exception as exc:  # never lose an item to an unexpected bug
+        if not isinstance(exc, KitError):
+            log.exception("unexpected error publishing %d items to %s", len(items), conn.channel.name)
+        return [PublishResult(i.sku, FAILED, UPDATE if i.bound else CREATE, _reason(exc), channel_id=i.channel_id)
+                for i in items]  # fmt: skip
+    if [r.sku for r in results] != [i.sku for i in items]:
+        raise AssertionError(f"{type(conn).__name__}.send_listings answered other SKUs than it was given")
+    for item, result in zip(items, results, strict=True):
+        if not result.action:
+            result.action = UPDATE if item.bound else CREATE
+    return results
 
 
 def publish(
@@ -237,10 +257,15 @@ def publish(
 
         def run(group: list[int]) -> None:
             for i in group:
-                done(i, sent[i], _send_one(conn, sent[i]))
+                done(i, sent[i], send_one(conn, sent[i]))
 
         n = max(1, min(workers or conn.writers(conn.publish_family), len(families)))
-        if n == 1:
+        if conn.publish_batch > 0:
+            for start in range(0, len(todo), conn.publish_batch):
+                chunk = todo[start : start + conn.publish_batch]
+                for i, result in zip(chunk, _send_batch(conn, [sent[i] for i in chunk]), strict=True):
+                    done(i, sent[i], result)
+        elif n == 1:
             for group in families.values():
                 run(group)
         else:
