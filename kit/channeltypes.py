@@ -219,9 +219,31 @@ _register(
                 help="oauth1: assinatura OAuth 1.0a da integração; bearer: só o token, se a loja permitir; "
                 "auto: OAuth 1.0a quando as quatro chaves da integração estão cadastradas",
             ),
+            # Publishing (kit/connectors/magento_catalog.py): where the ERP's fields go in the store.
+            SettingField("attribute_set", "Conjunto de atributos dos produtos (nome ou id)", "Default"),
+            SettingField(
+                "website_ids",
+                "Websites dos produtos (ids separados por vírgula)",
+                help="vazio: o website do store code do canal",
+            ),
+            SettingField("attribute_ean", "Atributo do EAN/GTIN", "ean", help="código do atributo na loja"),
+            SettingField("attribute_ncm", "Atributo do NCM", "ncm", help="código do atributo na loja"),
+            SettingField(
+                "attribute_brand",
+                "Atributo da marca",
+                "manufacturer",
+                help="código do atributo na loja (select: a marca deve ser uma opção)",
+            ),
+            SettingField("attribute_height", "Atributo da altura (cm)", help="vazio: não enviado (o Magento não tem)"),
+            SettingField("attribute_width", "Atributo da largura (cm)", help="vazio: não enviado (o Magento não tem)"),
+            SettingField(
+                "attribute_length", "Atributo do comprimento (cm)", help="vazio: não enviado (o Magento não tem)"
+            ),
         ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
         rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
+        # Publishing: catalogue calls on the same host, paced like the other writes (none built in, §3.7).
+        rate_limits={"catalog": RateLimit(10, 10, f"{_SRC} §3.7 (none built in): kit default", "inferred")},
         # §3.7: with input limiting on, 20 entities per synchronous request.
         items_per_request={"stock": 20, "prices": 20},
         max_batch={"stock": 20, "prices": 20, "orders": 300},
