@@ -242,8 +242,7 @@ _register(
         ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
         rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
-        # Publishing: catalogue calls on the same host, paced like the other writes (none built in, §3.7).
-        rate_limits={"catalog": RateLimit(10, 10, f"{_SRC} §3.7 (none built in): kit default", "inferred")},
+        # Publishing (family "catalog") shares this bucket: one merchant host, one pace.
         # §3.7: with input limiting on, 20 entities per synchronous request.
         items_per_request={"stock": 20, "prices": 20},
         max_batch={"stock": 20, "prices": 20, "orders": 300},

@@ -82,7 +82,7 @@ def fetch_image(url: str, session: requests.Session) -> Image:
             if declared > max_bytes:
                 raise _fail(url, f"{declared / 1_048_576:.1f} MB; o limite é {max_bytes / 1_048_576:.0f} MB")
             body = bytearray()
-            for chunk in raw.iter_content(CHUNK):
+            while chunk := raw.raw.read1(CHUNK):  # one socket read each: the deadline holds against a trickle
                 body += chunk
                 if len(body) > max_bytes:
                     raise _fail(url, f"maior que {max_bytes / 1_048_576:.0f} MB")
