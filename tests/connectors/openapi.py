@@ -366,10 +366,28 @@ def _scalar(schema: dict[str, Any], value: str) -> list[str]:
 
 
 def _parse_body(raw: bytes, ctype: str) -> Any:
+    if "multipart/form-data" in ctype:
+        return _multipart(raw, ctype)
     text = raw.decode("utf-8")
     if "x-www-form-urlencoded" in ctype:
         return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
     return json.loads(text)
+
+
+def _multipart(raw: bytes, ctype: str) -> dict[str, Any]:
+    """``{part name: value}``; a part sent as JSON is parsed (a feed file), any other is text."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    out: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        out[str(name)] = json.loads(payload) if "json" in part.get_content_type() else payload.decode("utf-8")
+    return out
 
 
 def _schema_problems(validator: jsonschema.Draft4Validator, data: Any, what: str) -> list[str]:
@@ -435,6 +453,35 @@ def _walmart_order_wrapper(doc: dict[str, Any]) -> None:
     media["schema"] = {"type": "object", "required": ["order"], "properties": {"order": media["schema"]}}
 
 
+def _shape(values: list[Any]) -> dict[str, Any]:
+    """A JSON schema of what ``values`` (examples) have in common: keys all of them carry are required."""
+    if all(isinstance(v, dict) for v in values):
+        keys = list(dict.fromkeys(k for v in values for k in v))
+        props = {k: _shape([v[k] for v in values if k in v]) for k in keys}
+        return {"type": "object", "properties": props, "required": [k for k in keys if all(k in v for v in values)]}
+    if all(isinstance(v, list) for v in values):
+        return {"type": "array", "minItems": 1, "items": _shape([x for v in values for x in v])}
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return {"type": "number"}
+    return {"type": "string"}
+
+
+def _walmart_feed_file(doc: dict[str, Any]) -> None:
+    # POST /v3/feeds types its multipart "file" part as binary; for the item feeds that part is the JSON feed,
+    # shaped as the document's own V4.8 MP_ITEM and MP_MAINTENANCE examples show it.
+    media = doc["paths"]["/v3/feeds"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    feeds = [media["examples"][name]["value"] for name in ("V4.8 MP_ITEM", "V4.8 MP_MAINTENANCE")]
+    schema = _shape(feeds)
+    header = schema["properties"]["MPItemFeedHeader"]["properties"]
+    for key in ("sellingChannel", "processMode", "subset", "locale", "version"):
+        header[key]["enum"] = sorted({f["MPItemFeedHeader"][key] for f in feeds})
+    item = schema["properties"]["MPItem"]["items"]["properties"]
+    groups = [g for f in feeds for i in f["MPItem"] for g in i["Visible"].values()]
+    # Visible holds one object named after the item's category ("Computers", "Home Decor, Kitchen, & Other").
+    item["Visible"] = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": _shape(groups)}
+    media["schema"]["properties"]["file"] = schema
+
+
 def _walmart_error_body() -> dict[str, Any]:
     orders = json.loads((SPECS / "walmart" / "orders.json").read_text(encoding="utf-8"))
     gateway = to_json_schema(orders["components"]["schemas"]["GatewayError"], orders)
@@ -455,6 +502,10 @@ def walmart_errata() -> tuple[Erratum, ...]:
         Erratum("walmart-get-order-wrapper", "orders.json: GET /v3/orders/{purchaseOrderId} declares the bare order, "
                 "its example (and the acknowledge/shipping answers) wrap it in {order}", patch=_walmart_order_wrapper,
                 file="orders.json"),
+        Erratum("walmart-feed-file", "items.json POST /v3/feeds: the multipart file part, typed binary, is the JSON "
+                "feed; checked against the shape of the document's V4.8 MP_ITEM and MP_MAINTENANCE examples (keys both "
+                "carry are required, header values as exemplified, one Visible category)",
+                patch=_walmart_feed_file, file="items.json"),
         Erratum("walmart-errors-4xx", "no operation documents its errors: {errors: [GatewayError]} (orders.json)",
                 undocumented=("*", "4xx", error_body)),
         Erratum("walmart-errors-5xx", "as walmart-errors-4xx, for 5xx answers", undocumented=("*", "5xx", error_body)),
@@ -462,7 +513,7 @@ def walmart_errata() -> tuple[Erratum, ...]:
 
 
 MAGENTO_FILES = ("admin-rest-erp-subset-2.4.9.json",)
-WALMART_FILES = ("authentication.json", "items.json", "inventory.json", "prices.json", "orders.json")
+WALMART_FILES = ("authentication.json", "items.json", "inventory.json", "prices.json", "orders.json", "feeds.json")
 
 
 def magento_spec() -> ApiSpec:
