@@ -38,6 +38,7 @@ from urllib.parse import parse_qs, urlencode
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
 from kit.sandbox.orders import recent
+from kit.sandbox.walmart_feeds import WalmartFeedRoutes
 from kit.sandbox.walmart_orders import OrderRefused, acknowledge, cancel_lines, matches, render_order, ship
 
 __all__ = ["WalmartSandbox", "TOKEN_TTL_S", "parse_date"]
@@ -71,8 +72,8 @@ def _ms(dt: datetime) -> int:
     return int(dt.timestamp() * 1000)
 
 
-class WalmartSandbox(SandboxServer):
-    """In-memory Walmart seller with orders from the sample generator."""
+class WalmartSandbox(WalmartFeedRoutes, SandboxServer):
+    """In-memory Walmart seller with orders from the sample generator; item feeds in :mod:`.walmart_feeds`."""
 
     DEFAULT_ORDERS = 25
     PARTNER_ID = "10000012345"
@@ -97,6 +98,7 @@ class WalmartSandbox(SandboxServer):
                 "quantity": int(p.get("stock") or 0),
             }
         self.state.data.update(items=items, orders={}, tokens={}, token_calls=0, correlation_ids=[])
+        self.seed_feeds()
         if not isinstance(orders, list):
             count = orders if isinstance(orders, int) else self.DEFAULT_ORDERS
             orders = recent(generate_orders(catalog, "walmart", count, seed=self.seed)) if count and catalog else []
@@ -130,8 +132,14 @@ class WalmartSandbox(SandboxServer):
         with self.state.lock:
             cancel_lines(self.state.data["orders"][order_id], None, "CUSTOMER_REQUESTED_SELLER_TO_CANCEL")
 
+    def channel_settings(self) -> dict[str, str]:
+        # Feeds are processed in a fraction of a second here (minutes to hours on Walmart): poll accordingly.
+        return {"feed_wait_s": "10", "feed_poll_s": "0.05"}
+
     def links(self) -> list[tuple[str, str | None, str | None]]:
-        return [(sku, it["wpid"], None) for sku, it in self.state.data["items"].items()]
+        with self.state.lock:
+            self.advance_feeds()
+            return [(sku, it["wpid"], None) for sku, it in self.state.data["items"].items()]
 
     def stock_levels(self) -> dict[str, float]:
         return {sku: it["quantity"] for sku, it in self.state.data["items"].items()}
@@ -187,6 +195,8 @@ class WalmartSandbox(SandboxServer):
     # -- items, inventory, price ------------------------------------------------------------------
     @route("GET", "/v3/items")
     def items_list(self, req: Request) -> Any:
+        with self.state.lock:
+            self.advance_feeds()
         limit = min(self._int(req, "limit", 20), MAX_ITEMS_PAGE)
         cursor = req.q("nextCursor", "*") or "*"
         if cursor != "*" and not cursor.removeprefix("c").isdigit():
