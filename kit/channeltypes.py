@@ -365,8 +365,27 @@ _register(
             CredentialField("client_id", "Client ID", secret=False),
             CredentialField("client_secret", "Client secret"),
         ),
+        settings=(
+            # Publishing by item feeds (kit/connectors/walmart_catalog.py): how long one run waits for a feed.
+            SettingField(
+                "feed_wait_s",
+                "Espera máxima por um feed de itens (s)",
+                "120",
+                help="o que o Walmart ainda processa fica pendente e é consultado na próxima execução",
+            ),
+            SettingField("feed_poll_s", "Primeira consulta de um feed após o envio (s)", "5"),
+        ),  # fmt: skip
         # §9.1: per-API token buckets, numbers not given here; kit default.
         rate_limit=RateLimit(5, 10, f"{_SRC} §9.1 (per-API buckets)", "inferred"),
+        # developer.walmart.com/us-marketplace/docs/item-management-available-requests: Bulk Item Setup
+        # MP_ITEM 10/hr and MP_MAINTENANCE 10/hr; All feed statuses + Feed item status 5000 TPM (shared).
+        rate_limits={
+            "feed_item": RateLimit(10 / 3600, 10, "developer.walmart.com item management: MP_ITEM 10 feeds/hour"),
+            "feed_maintenance": RateLimit(
+                10 / 3600, 10, "developer.walmart.com item management: MP_MAINTENANCE 10 feeds/hour"
+            ),
+            "feed_status": RateLimit(5000 / 60, 100, "developer.walmart.com item management: feed statuses 5000 TPM"),
+        },
         max_batch={"orders": 200},
         base_urls={
             "production": "https://marketplace.walmartapis.com",

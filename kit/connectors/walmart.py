@@ -1,5 +1,7 @@
 """Walmart Marketplace connector: client-credentials tokens, inventory, price, orders by cursor, acknowledge, shipping.
 
+Item publishing (MP_ITEM / MP_MAINTENANCE feeds, polled per item) is :mod:`kit.connectors.walmart_catalog`.
+
 Declarations on the shared base; shapes from ``../shared/channel-apis.md``
 section 9.1 (developer.walmart.com). What is confirmed and what is inferred,
 per operation: ``docs/channels.md``. (Walmart Brasil ended around 2018; this
@@ -40,6 +42,7 @@ from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
+from kit.connectors.walmart_catalog import FEED_ITEMS_MAX, WalmartCatalogMixin
 from kit.errors import AuthenticationError, ChannelFatalError, KitError
 from kit.scrub import register_secret, scrub
 
@@ -277,8 +280,19 @@ class _ReadState:
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
-class WalmartConnector(Connector):
-    """Walmart Marketplace (client credentials, ``WM_*`` headers)."""
+class WalmartConnector(WalmartCatalogMixin, Connector):
+    """Walmart Marketplace (client credentials, ``WM_*`` headers); publishing by item feeds in :mod:`.walmart_catalog`."""
+
+    # Publishing (docs/publishing.md): MP_ITEM feeds create items, MP_MAINTENANCE feeds update them.
+    publish_create = True
+    publish_update = True
+    publish_batch = FEED_ITEMS_MAX
+    publish_family = "feed_item"
+    # The V4.8 examples' Orderable fields: a product id (the EAN as GTIN), name, brand, price, shipping weight;
+    # mainImageUrl of the Visible group (Walmart fetches it); the taxonomy's subcategory.
+    publish_required = ("title", "brand", "ean", "price", "weight_kg", "channel_category", "image_urls")
+    # Item spec 4.x: productName at most 199 characters (inferred: the spec's JSON schema is not shared).
+    publish_title_max = 199
 
     response_table_class = WalmartResponseTable
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -514,12 +528,15 @@ class WalmartConnector(Connector):
 
     # -- value lists -------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """From the documents (Walmart has no API for them): fulfilment types x method codes; line statuses."""
+        """Fulfilment types x method codes and line statuses (documents); the taxonomy; variant attribute names."""
         carriers = [{"carrier": c, "service": m} for c in FULFILMENT_TYPES for m in METHOD_CODES]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", []),
             "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUSES]),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 
