@@ -34,10 +34,12 @@ from typing import Any
 
 from kit.jobs.core import JobContext, iter_rows, register_job
 
-__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
+__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING", "STATE_PENDING_PRINT"]
 
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
+#: the fingerprint of what a pending item was sent with: recorded when polling says it was applied
+STATE_PENDING_PRINT = "publish_pending_print"
 _hits: dict[str, int] = {}
 _STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
@@ -115,7 +117,7 @@ def _poll_pending(ctx: JobContext) -> None:
     if not pending:
         return
     results = ctx.connector.poll_publish(dict(pending)) or []
-    recorder = _Recorder(ctx, {})
+    recorder = _Recorder(ctx, ctx.ws.states.get_all(ctx.name, STATE_PENDING_PRINT))
     for result in results:
         recorder.record_polled(result)
     still = sorted(set(pending) - {r.sku for r in results if r.status != "pending"})
@@ -189,7 +191,7 @@ class _Recorder:
 
     def record_polled(self, result: Any) -> None:
         with self.lock:
-            self._record(result, None, polled=True)
+            self._record(result, self.prints.get(result.sku), polled=True)
 
     def _record(self, result: Any, print_: str | None, *, polled: bool = False) -> None:
         ctx, states = self.ctx, self.ctx.ws.states
@@ -208,6 +210,8 @@ class _Recorder:
             ctx.summary.add("applied", sku)
         elif status == "pending":
             states.put_many(ctx.name, STATE_PENDING, [(sku, result.token)])
+            if print_ and not polled:
+                states.put_many(ctx.name, STATE_PENDING_PRINT, [(sku, print_)])
             if not polled:
                 ctx.summary.add("skipped", sku, f"enviado; aguardando o canal (pendente: {result.token})")
         elif status == "held":
