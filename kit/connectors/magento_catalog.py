@@ -335,15 +335,35 @@ class MagentoCatalogMixin:
         return {"product": {k: v for k, v in product.items() if v is not None}, "saveOptions": True}
 
     # -- configurable families --------------------------------------------------------------------------
+    def _family(self, sku: str) -> dict[str, Any] | None:
+        """What this connector already knows of a family (its parent, option attributes, children), or ``None``.
+
+        Filled only from Magento's answers and from writes Magento accepted, so a family's later members skip
+        the lookups; a new connector (each run has one) looks everything up again.
+        """
+        self._cached("families", dict)
+        return self._catalog["families"].get(sku)
+
     def _ensure_parent(self, item: ProductItem, variants: list[str]) -> dict[str, Any]:
         """The family's configurable product: found by its SKU (the family code), else created now."""
+        sku = str(item.parent_sku)
+        known = self._family(sku)
+        if known is not None:
+            return known["parent"]
+        parent, created = self._find_or_create_parent(item, variants)
+        # A parent made just now has no options or children yet; a found one is read when first needed.
+        self._catalog["families"][sku] = {"parent": parent, "options": set() if created else None,
+                                          "children": set() if created else None}  # fmt: skip
+        return parent
+
+    def _find_or_create_parent(self, item: ProductItem, variants: list[str]) -> tuple[dict[str, Any], bool]:
         sku = str(item.parent_sku)
         found = self._product_or_none(sku)
         if found is not None:
             if found.get("type_id") != "configurable":
                 raise self._fatal(f"o SKU da família {sku} já existe na loja como produto '{found.get('type_id')}'",
                                   "renomeie o código da família no ERP ou converta o produto na loja")  # fmt: skip
-            return found
+            return found, False
         set_id, _ = self.attribute_set()
         values = [str(item.channel_attributes[c]) for c in variants]
         name = family_title(item.title, values)
@@ -357,13 +377,16 @@ class MagentoCatalogMixin:
         parent = self.request("POST", self._write_url("products"), json_data={"product": body, "saveOptions": True},
                               family=FAMILY).json()  # fmt: skip
         self._sync_media(ProductItem(sku, name, image_urls=item.image_urls), [])
-        return parent
+        return parent, True
 
     def _attach(self, parent: dict[str, Any], item: ProductItem, variants: list[str]) -> None:
         """Options for the variant attributes the parent lacks, then the child link (each looked up first)."""
         psku = quote(str(parent["sku"]), safe="")
-        options = self.get_json(f"configurable-products/{psku}/options/all", family=FAMILY) or []
-        have = {str(o.get("attribute_id")) for o in options}
+        family = self._family(str(parent["sku"])) or {"options": None, "children": None}
+        if family["options"] is None:
+            options = self.get_json(f"configurable-products/{psku}/options/all", family=FAMILY) or []
+            family["options"] = {str(o.get("attribute_id")) for o in options}
+        have = family["options"]
         attrs = self.set_attributes()
         for position, code in enumerate(variants):
             attr = attrs[code]
@@ -374,10 +397,14 @@ class MagentoCatalogMixin:
                       "values": [{"value_index": int(self._option_id(code, str(item.channel_attributes[code])))}]}  # fmt: skip
             self.request("POST", self._write_url(f"configurable-products/{psku}/options"), json_data={"option": option},
                          family=FAMILY)  # fmt: skip
-        children = self.get_json(f"configurable-products/{psku}/children", family=FAMILY) or []
-        if item.sku not in {str(c.get("sku")) for c in children}:
+            have.add(str(attr["attribute_id"]))
+        if family["children"] is None:
+            children = self.get_json(f"configurable-products/{psku}/children", family=FAMILY) or []
+            family["children"] = {str(c.get("sku")) for c in children}
+        if item.sku not in family["children"]:
             self.request("POST", self._write_url(f"configurable-products/{psku}/child"),
                          json_data={"childSku": item.sku}, family=FAMILY)  # fmt: skip
+            family["children"].add(item.sku)
 
     # -- media ----------------------------------------------------------------------------------------
     def _image_session(self) -> requests.Session:

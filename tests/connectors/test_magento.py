@@ -11,7 +11,8 @@ from kit.sandbox.magento_catalog import png_bytes
 def magento_items(sandbox, connector, n: int, *, variants: bool = True) -> list[ProductItem]:
     """``n`` new products for the Magento sandbox: a category of its tree, a brand and colours of its options, an
     image it serves; families of two (``FAM-<k // 2>``) whose members differ in colour (a configurable each)."""
-    leaf = next(c for c in connector.category_tree() if c["path"].endswith("Camisetas"))
+    tree = connector.category_tree()
+    leaf = next((c for c in tree if c["path"].endswith("Camisetas")), max(tree, key=lambda c: c["level"]))
     options = sandbox.state.data["attributes"]
     brand = next(o["label"] for o in options["manufacturer"]["options"] if o["value"])
     colours = [o["label"] for o in options["color"]["options"] if o["value"]]
@@ -517,7 +518,8 @@ def test_the_publishing_exercise_covers_every_catalogue_operation(spec_check, ca
         conn = make_connector(sbx)
         items = magento_items(sbx, conn, 4)
         conn.publish(items)
-        conn.publish([replace(i, image_urls=[sbx.add_file("novo.png", png_bytes(3, 3))]) for i in items])
+        rerun = make_connector(sbx)  # a new run reads the families back (options, children)
+        rerun.publish([replace(i, image_urls=[sbx.add_file("novo.png", png_bytes(3, 3))]) for i in items])
         conn.value_lists()
         catalogue = [e for e in sbx.state.requests if "/V1/orders" not in e["path"]]
         report = magento_spec().check_log(catalogue)
