@@ -42,6 +42,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from kit.sandbox.base import BadRequest, Reply, Request, route
+from kit.sandbox.limits import SandboxBucket
 
 __all__ = ["WalmartFeedRoutes", "TAXONOMY", "subcategory_key", "valid_gtin"]
 
@@ -87,10 +88,16 @@ class WalmartFeedRoutes:
 
     def seed_feeds(self) -> None:
         self.feed_timing = dict(type(self).feed_timing)
+        self.feed_buckets: dict[str, SandboxBucket] = {}
         self.state.data.update(feeds={}, feed_order=[], setups={}, content={},
                                next_wpid=700000 + len(self.state.data["items"]))  # fmt: skip
         for sku in self.state.data["items"]:
             self.state.data["setups"][sku] = ["seed"]
+
+    def set_feed_rate(self, per_second: float | None, burst: float = 1.0) -> None:
+        """Answer 429 past ``per_second`` uploads of each feed type (Walmart publishes MP_ITEM and MP_MAINTENANCE
+        at 10 an hour each: off by default, as the tests upload dozens of feeds a minute; benchmarks set a rate)."""
+        self.feed_buckets = {} if per_second is None else {t: SandboxBucket(per_second, burst) for t in SELLING_CHANNEL}
 
     def listings_by_ref(self) -> dict[str, list[str]]:
         """SKU -> its item setups (seeded, or MP_ITEM submissions in flight or applied): one each, never two."""
@@ -110,6 +117,9 @@ class WalmartFeedRoutes:
         feed_type = req.q("feedType")
         if feed_type not in SELLING_CHANNEL:
             raise BadRequest(f"feedType {feed_type!r} is not served by this sandbox (MP_ITEM, MP_MAINTENANCE)")
+        bucket = self.feed_buckets.get(feed_type)
+        if bucket is not None and not bucket.try_acquire():
+            return self.rate_limited_reply(max(1, int(bucket.seconds_until() + 0.999)))  # type: ignore[attr-defined]
         if len(req.body) > MAX_FEED_BYTES:
             return Reply(413, {"errors": [{"code": "PAYLOAD_TOO_LARGE", "description": "Payload Too Large",
                                            "info": "Payload Too Large", "severity": "ERROR", "category": "REQUEST",
