@@ -5,6 +5,11 @@ One creation costs a fixed number of catalogue requests per item (VTEX: product 
 SKU lookup, SKU POST, EAN, image, specification: measured from the sandbox's log), so the ceiling is
 ``R / requests per item`` items per second. Channels plug in with one row in ``PLAN``.
 
+Feed channels (``publish_batch`` > 0, Walmart): R is feed uploads per second (the sandbox answers 429
+past it, per feed type) and the ceiling is ``R x items per feed`` items per second; the bench splits the
+items into :data:`FEEDS` feeds (Walmart allows 10,000 items per feed and 10 MP_ITEM feeds an hour:
+a production ceiling of 100,000 items an hour, 27.8 items/s). Reads and status polls are not paced.
+
 Usage::
 
     python bench/bench_publish.py                 # every channel in PLAN
@@ -23,44 +28,57 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-#: channel type -> catalogue requests per second R (VTEX: catalog-api.json allows 250/s per endpoint).
-PLAN: dict[str, float] = {"vtex": 200}
+#: channel type -> catalogue requests per second R (VTEX: catalog-api.json allows 250/s per endpoint);
+#: for feed channels, feed uploads per second.
+PLAN: dict[str, float] = {"vtex": 200, "magento": 100, "walmart": 2}
+FEEDS = 8
 
 
 def _items(channel_type: str, sbx, conn, n: int):
-    if channel_type == "vtex":
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-        from connectors.test_vtex import vtex_items
+    """``n`` items from the channel's publishing-contract factory (``tests/connectors/test_<type>.py``)."""
+    import importlib
 
-        return vtex_items(sbx, conn, n)
-    raise SystemExit(f"no item factory for {channel_type}")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    module = importlib.import_module(f"connectors.test_{channel_type}")
+    factory = getattr(module, f"{channel_type}_items", None)
+    if factory is None:
+        raise SystemExit(f"no item factory for {channel_type}")
+    return factory(sbx, conn, n)
 
 
 def bench(channel_type: str, rate: float, n: int) -> dict:
-    from kit.channeltypes import RateLimit
-    from kit.connectors import connector_for
+    from kit.channeltypes import RateLimit, get_type
+    from kit.connectors import connector_class, connector_for
     from kit.connectors.http import RetryPolicy
-    from kit.connectors.ratelimit import reset_buckets
+    from kit.connectors.ratelimit import DEFAULT_FAMILY, reset_buckets
     from kit.sandbox import start_sandbox
 
     reset_buckets()
     burst = max(1.0, rate / 10)
+    feeds = connector_class(channel_type).publish_batch > 0
     with start_sandbox(channel_type, n_products=10, orders=0, rate_limit=(rate, burst)) as sbx:
-        limit = RateLimit(rate, int(burst), "bench")
-        conn = connector_for(sbx.channel(), rate_limit={"catalog": limit},
-                             retry=RetryPolicy(20, 0.01, 0.5, 1.0, budget_s=120))  # fmt: skip
+        limit, fast = RateLimit(rate, int(burst), "bench"), RateLimit(5000, 5000, "bench")
+        rates = {f: fast for f in [*get_type(channel_type).rate_limits, DEFAULT_FAMILY]} if feeds else {}
+        rates[connector_class(channel_type).publish_family] = limit
+        conn = connector_for(sbx.channel(), rate_limit=rates, retry=RetryPolicy(20, 0.01, 0.5, 1.0, budget_s=120))
         items = _items(channel_type, sbx, conn, n)
         conn.category_requirements(items[0].channel_category)  # warm the caches (untimed)
-        conn.brand_id(items[0].brand)
+        if hasattr(conn, "brand_id"):
+            conn.brand_id(items[0].brand)
+        if feeds:
+            conn.feed_items = -(-n // FEEDS)
+            sbx.set_rate_limit(5000, 5000)
+            sbx.set_feed_rate(rate, burst + 1)  # one upload of slack: network jitter is not a 429
+        else:
+            sbx.set_rate_limit(rate, burst)
         sbx.state.clear_log()
-        sbx.set_rate_limit(rate, burst)
         t0 = time.perf_counter()
         report = conn.publish(items)
         seconds = time.perf_counter() - t0
         created = len(report.created())
         requests = sum(1 for e in sbx.state.requests if e["status"] != 429)
         per_item = requests / max(1, created)
-        ceiling = rate / per_item
+        ceiling = rate * conn.feed_items if feeds else rate / per_item
         return {"channel": channel_type, "items": n, "created": created, "seconds": seconds,
                 "requests_per_item": per_item, "items_per_s": created / seconds, "ceiling": ceiling,
                 "ratio": created / seconds / ceiling, "429": sbx.state.count(429)}  # fmt: skip
