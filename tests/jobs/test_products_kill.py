@@ -18,13 +18,15 @@ from pathlib import Path
 import pytest
 
 from tests.connectors.contract import write_publishing_inputs
+from tests.connectors.test_magento import magento_standalone_items
 from tests.connectors.test_vtex import vtex_items
+from tests.connectors.test_walmart import walmart_standalone_items
 
 WORKER = Path(__file__).with_name("_products_kill_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # mostly inside the window
 #: channel type -> item factory (see tests/connectors/contract.py PublishingContract)
-KILL_CHANNELS = {"vtex": vtex_items}
+KILL_CHANNELS = {"vtex": vtex_items, "magento": magento_standalone_items, "walmart": walmart_standalone_items}
 
 
 @pytest.mark.slow
@@ -36,6 +38,7 @@ def test_products_survive_20_sigkills(channel_type, tmp_path, workspace, monkeyp
     from kit.channels import ChannelRegistry
     from kit.jobs.products import KILL_ENV
     from kit.jobs.settings import set_job_settings
+    from kit.sample import ean13
     from kit.sandbox import start_sandbox
     from tests.connectors.contract import make_connector
 
@@ -53,7 +56,15 @@ def test_products_survive_20_sigkills(channel_type, tmp_path, workspace, monkeyp
         for _ in range(20):
             for _new in range(rng.randint(3, 6)):  # new ERP products every round: creations to be killed in
                 k = len(items) + 1
-                items.append(replace(template, sku=f"KILL-{k:04d}", title=f"Produto {k}", parent_sku=f"KF-{k // 3}"))
+                items.append(
+                    replace(
+                        template,
+                        sku=f"KILL-{k:04d}",
+                        title=f"Produto {k}",
+                        parent_sku=f"KF-{k // 3}",
+                        ean=ean13(f"20{k:010d}") if template.ean else None,
+                    )
+                )  # one product, one EAN
             write_publishing_inputs(tmp_path, name, items)
             point = rng.choice(KILL_POINTS)
             run_env = dict(env)
