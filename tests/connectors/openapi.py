@@ -32,6 +32,8 @@ from urllib.parse import parse_qs
 
 import jsonschema
 
+from connectors.openapi_examples import walmart_feed_file as _walmart_feed_file
+
 __all__ = ["SPECS", "Erratum", "ApiSpec", "Operation", "Report", "to_json_schema"]
 
 SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs"
@@ -451,35 +453,6 @@ def _walmart_order_wrapper(doc: dict[str, Any]) -> None:
     # (as the acknowledge and shipping answers are declared).
     media = doc["paths"]["/v3/orders/{purchaseOrderId}"]["get"]["responses"]["200"]["content"]["application/json"]
     media["schema"] = {"type": "object", "required": ["order"], "properties": {"order": media["schema"]}}
-
-
-def _shape(values: list[Any]) -> dict[str, Any]:
-    """A JSON schema of what ``values`` (examples) have in common: keys all of them carry are required."""
-    if all(isinstance(v, dict) for v in values):
-        keys = list(dict.fromkeys(k for v in values for k in v))
-        props = {k: _shape([v[k] for v in values if k in v]) for k in keys}
-        return {"type": "object", "properties": props, "required": [k for k in keys if all(k in v for v in values)]}
-    if all(isinstance(v, list) for v in values):
-        return {"type": "array", "minItems": 1, "items": _shape([x for v in values for x in v])}
-    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-        return {"type": "number"}
-    return {"type": "string"}
-
-
-def _walmart_feed_file(doc: dict[str, Any]) -> None:
-    # POST /v3/feeds types its multipart "file" part as binary; for the item feeds that part is the JSON feed,
-    # shaped as the document's own V4.8 MP_ITEM and MP_MAINTENANCE examples show it.
-    media = doc["paths"]["/v3/feeds"]["post"]["requestBody"]["content"]["multipart/form-data"]
-    feeds = [media["examples"][name]["value"] for name in ("V4.8 MP_ITEM", "V4.8 MP_MAINTENANCE")]
-    schema = _shape(feeds)
-    header = schema["properties"]["MPItemFeedHeader"]["properties"]
-    for key in ("sellingChannel", "processMode", "subset", "locale", "version"):
-        header[key]["enum"] = sorted({f["MPItemFeedHeader"][key] for f in feeds})
-    item = schema["properties"]["MPItem"]["items"]["properties"]
-    groups = [g for f in feeds for i in f["MPItem"] for g in i["Visible"].values()]
-    # Visible holds one object named after the item's category ("Computers", "Home Decor, Kitchen, & Other").
-    item["Visible"] = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": _shape(groups)}
-    media["schema"]["properties"]["file"] = schema
 
 
 def _walmart_error_body() -> dict[str, Any]:
