@@ -45,6 +45,8 @@ __all__ = ["WalmartSandbox", "TOKEN_TTL_S", "parse_date"]
 
 TOKEN_TTL_S = 900  # §9.1
 MAX_ITEMS_PAGE = 50
+MAX_INVENTORIES_PAGE = 50  # GET /v3/inventories: limit "Cannot be more than 50"
+SHIP_NODE = "10000012345"  # the seller's own node (one node: what PUT /v3/inventory without shipNode sets)
 MAX_ORDERS_PAGE = 200  # GET /v3/orders: limit "cannot be larger than 200"
 ORDERS_HISTORY = timedelta(days=180)  # "only orders created in last 180 days"
 CREATED_DEFAULT = timedelta(days=7)  # createdStartDate: "Default is current date - 7 days"
@@ -232,6 +234,29 @@ class WalmartSandbox(WalmartFeedRoutes, SandboxServer):
     def inventory_get(self, req: Request) -> Any:
         item = self._item(req.q("sku"))
         return {"sku": item["sku"], "quantity": {"unit": "EACH", "amount": item["quantity"]}}
+
+    @route("GET", "/v3/inventories")
+    def inventories(self, req: Request) -> Any:
+        """Every item's inventory per ship node (one node here: the seller's), 50 at most per page."""
+        limit = self._int(req, "limit", 10)
+        if not 0 < limit <= MAX_INVENTORIES_PAGE:
+            raise BadRequest(f"limit cannot be more than {MAX_INVENTORIES_PAGE}")
+        cursor = req.q("nextCursor") or "i0"
+        if not cursor.startswith("i") or not cursor[1:].isdigit():
+            raise BadRequest("nextCursor is not valid")
+        offset = int(cursor[1:])
+        with self.state.lock:
+            self.advance_feeds()
+            skus = sorted(self.state.data["items"])
+            rows = []
+            for sku in skus[offset : offset + limit]:
+                qty = {"unit": "EACH", "amount": self.state.data["items"][sku]["quantity"]}
+                rows.append({"sku": sku, "nodes": [{"shipNode": SHIP_NODE, "inputQty": qty, "availToSellQty": qty,
+                                                    "reservedQty": {"unit": "EACH", "amount": 0}}]})  # fmt: skip
+        meta: dict[str, Any] = {"totalCount": len(skus)}
+        if offset + limit < len(skus):
+            meta["nextCursor"] = f"i{offset + limit}"
+        return {"meta": meta, "elements": {"inventories": rows}}
 
     @route("PUT", "/v3/inventory")
     def inventory_put(self, req: Request) -> Any:

@@ -71,9 +71,11 @@ def walmart():
 
 def test_correlation_id_is_new_on_every_call(walmart):
     sbx, conn = walmart
-    conn.list_listings()
+    conn.list_listings()  # one page of items, one of inventories
+    conn.update_stock([StockItem(s, 1) for s in sorted(sbx.state.data["items"])[:5]])
     ids = sbx.state.data["correlation_ids"]
-    assert len(ids) == 1 + 12 and len(set(ids)) == len(ids)
+    calls = [e for e in sbx.state.requests if e["path"] != "/v3/token"]
+    assert len(ids) == len(calls) == 2 + 5 and len(set(ids)) == len(ids)
 
 
 def test_token_is_renewed_before_it_expires_without_a_401(walmart):
@@ -203,7 +205,7 @@ def test_the_exercise_covers_every_operation_the_connector_relies_on(spec_check)
         report = walmart_spec().check_log(sbx.state.requests)
     assert not report.problems, report.text()
     assert report.operations >= {
-        "POST /v3/token", "GET /v3/items", "GET /v3/inventory", "PUT /v3/inventory", "PUT /v3/price",
+        "POST /v3/token", "GET /v3/items", "GET /v3/inventories", "PUT /v3/inventory", "PUT /v3/price",
         "GET /v3/orders", "GET /v3/orders/{purchaseOrderId}", "POST /v3/orders/{purchaseOrderId}/acknowledge",
         "POST /v3/orders/{purchaseOrderId}/shipping",
     }  # fmt: skip
