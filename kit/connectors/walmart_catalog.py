@@ -46,6 +46,7 @@ from kit.connectors.model import (
     APPLIED,
     CREATE,
     FAILED,
+    HELD,
     PENDING,
     SKIPPED,
     UPDATE,
@@ -204,6 +205,12 @@ class WalmartCatalogMixin:
         for i, item in enumerate(items):
             if results[i] is None and i not in tokens:
                 kind = MP_MAINTENANCE if item.bound else MP_ITEM
+                if not item.channel_category:  # the loop lets an update keep the channel's category; a feed cannot
+                    results[i] = PublishResult(item.sku, HELD, UPDATE, fix=(
+                        f"categoria '{item.category or '(vazia)'}' sem de-para: o Walmart substitui o item inteiro ao "
+                        f"atualizá-lo (MP_MAINTENANCE); mapeie-a (kit depara build {self.channel.name} category ...)"),
+                        channel_id=item.channel_id)  # fmt: skip
+                    continue
                 try:
                     row = self.category_of(str(item.channel_category or ""))
                 except KitError as exc:

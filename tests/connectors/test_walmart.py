@@ -420,3 +420,13 @@ def test_the_publishing_exercise_covers_every_feed_operation(spec_check, capsys)
             f"\nwalmart publishing exercise: {report.requests} feed and item requests and {report.responses} answers "
             f"validated against shared/specs/walmart ({len(_feeds(sbx))} feed files against the V4.8 examples)"
         )
+
+
+def test_an_update_without_a_mapped_category_is_held_a_feed_replaces_the_whole_item(walmart):
+    sbx, conn = walmart
+    sku = sorted(sbx.state.data["items"])[0]
+    item = replace(walmart_items(sbx, conn, 1, variants=False)[0], sku=sku, channel_category=None, channel_id="WP",
+                   parent_sku=None)  # fmt: skip
+    result = conn.publish([item]).items[0]
+    assert (result.status, result.action) == ("held", "update") and "MP_MAINTENANCE" in result.fix
+    assert not _feeds(sbx)
