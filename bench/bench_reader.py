@@ -1,16 +1,25 @@
-"""Bench: ``kit.sheets.read_table`` against bare ``pandas.read_csv(dtype=str)``.
+"""Bench: ``kit.sheets.read_table`` against bare ``pandas.read_csv(dtype=str)``, and XLSX against CSV.
 
-Writes a products CSV as a Brazilian ERP exports it (``;``, decimal comma, codes
-with leading zeros) and prints both times and their ratio, measured in one run.
-A second file writes prices with thousands dots ("1.234,56"), which the C parser
-cannot take: that ratio is the careful (text) path's.
+1. CSV: writes a products CSV as a Brazilian ERP exports it (``;``, decimal
+   comma, codes with leading zeros) and prints ``read_table``'s time against bare
+   ``pandas.read_csv(dtype=str)``. A second file writes prices with thousands
+   dots ("1.234,56"), which the C parser cannot take: that ratio is the careful
+   (text) path's.
+2. XLSX against CSV, the same data (30,000 rows by default): the ERP products
+   export above, and a store export as a marketplace gives it (20 columns:
+   descriptions, image URLs, variation ids). Each is written as CSV and as XLSX
+   (numbers as numbers, as Excel keeps them) and read with ``read_table``;
+   the runs alternate, every run's time is printed, and the ratio is the best
+   XLSX run over the best CSV run of this one run of the bench. The XLSX read
+   through openpyxl alone (the reader before python-calamine) is timed once.
 
-    python bench/bench_reader.py            # 200,000 rows
-    python bench/bench_reader.py 1000000    # the go-live size
+    python bench/bench_reader.py                  # 200,000 rows (CSV), 30,000 rows (XLSX vs CSV)
+    python bench/bench_reader.py 1000000 --xlsx-rows 33000 --repeat 5
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -24,10 +33,11 @@ from kit.sheets import read_table
 HEADER = "Código;EAN;Título;Marca;Categoria;NCM;Peso (kg);Altura;Largura;Comprimento;Preço;Estoque;Ativo"
 
 
-def write_products(path: Path, n: int, seed: int = 1, *, thousands: bool = False) -> None:
+def products_frame(n: int, seed: int = 1) -> pd.DataFrame:
+    """An ERP's products export: 13 columns, codes with leading zeros."""
     rng = np.random.default_rng(seed)
     idx = np.arange(1, n + 1)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "sku": [f"{i:08d}" for i in idx],
             "ean": [f"789{i:010d}" for i in idx],
@@ -44,11 +54,76 @@ def write_products(path: Path, n: int, seed: int = 1, *, thousands: bool = False
             "active": rng.choice(["Sim", "Não"], n),
         }
     )
+
+
+def write_products(path: Path, n: int, seed: int = 1, *, thousands: bool = False) -> None:
+    frame = products_frame(n, seed)
     if thousands:
         frame["price"] = frame["price"].map("{:,.2f}".format).str.translate(str.maketrans(",.", ".,"))
     with path.open("w", encoding="utf-8") as fh:
         fh.write(HEADER + "\n")
         frame.to_csv(fh, sep=";", decimal=",", header=False, index=False)
+
+
+_WORDS = (
+    "panela antiaderente toalha banho camiseta algodão tênis corrida garrafa térmica mochila notebook capa couro "
+    "inox premium kit conjunto cozinha casa mesa cama jardim esporte infantil"
+).split()
+
+
+def store_frame(n: int, seed: int = 3) -> pd.DataFrame:
+    """A marketplace's listings export: 20 columns, a long description and three image URLs per row."""
+    rng = np.random.default_rng(seed)
+    idx = np.arange(1, n + 1)
+
+    def phrase(k: int) -> list[str]:
+        return [" ".join(rng.choice(_WORDS, k)) for _ in range(n)]
+
+    return pd.DataFrame(
+        {
+            "Código do anúncio": [f"MLB{3900000000 + i}" for i in idx],
+            "SKU": [f"SKU-{i:06d}" for i in idx],
+            "EAN": [f"789{i:010d}" for i in idx],
+            "Título": [t[:60] for t in phrase(8)],
+            "Descrição completa": [p.capitalize() + "." for p in phrase(110)],
+            "Marca": rng.choice(["Ipê", "Maré", "Pampa", "Atlântica", "Tramontina"], n),
+            "Categoria": rng.choice(["Casa > Cozinha > Panelas", "Moda > Camisetas", "Esportes > Tênis"], n),
+            "NCM": rng.choice(["61091000", "64041100", "96170010", "73239300"], n),
+            "Peso (kg)": np.round(rng.uniform(0.1, 8, n), 3),
+            "Altura (cm)": np.round(rng.uniform(2, 60, n), 1),
+            "Largura (cm)": np.round(rng.uniform(5, 60, n), 1),
+            "Comprimento (cm)": np.round(rng.uniform(5, 80, n), 1),
+            "Preço": np.round(rng.uniform(19.9, 1999.9, n), 2),
+            "Preço de": np.round(rng.uniform(19.9, 2999.9, n), 2),
+            "Estoque": rng.integers(0, 500, n),
+            "Ativo": rng.choice(["Sim", "Não"], n),
+            "Imagens": [
+                ";".join(f"https://http2.mlstatic.com/D_NQ_NP_{a}-MLB{b}_O.webp" for a, b in zip(x, y, strict=True))
+                for x, y in zip(rng.integers(10**8, 10**9, (n, 3)), rng.integers(10**9, 10**10, (n, 3)), strict=True)
+            ],
+            "Cor": rng.choice(["Azul", "Preto", "Branco", "Vermelho"], n),
+            "Tamanho": rng.choice(["P", "M", "G", "GG"], n),
+            "ID da variação": [f"{17000000000 + i}" for i in idx],
+        }
+    )
+
+
+def write_pair(frame: pd.DataFrame, header: list[str], directory: Path, name: str) -> tuple[Path, Path]:
+    """The same data as a ';' CSV with decimal commas and as an XLSX with numbers as numbers."""
+    import xlsxwriter
+
+    csv_path, xlsx_path = directory / f"{name}.csv", directory / f"{name}.xlsx"
+    with csv_path.open("w", encoding="utf-8") as fh:
+        fh.write(";".join(header) + "\n")
+        frame.to_csv(fh, sep=";", decimal=",", header=False, index=False)
+    book = xlsxwriter.Workbook(str(xlsx_path), {"constant_memory": True, "strings_to_numbers": False})
+    sheet = book.add_worksheet("Planilha1")
+    sheet.write_row(0, 0, header)
+    columns = [frame[c].tolist() for c in frame.columns]
+    for i, row in enumerate(zip(*columns, strict=True), start=1):
+        sheet.write_row(i, 0, row)
+    book.close()
+    return csv_path, xlsx_path
 
 
 def best_of(fn, repeat: int = 2) -> float:
@@ -60,6 +135,12 @@ def best_of(fn, repeat: int = 2) -> float:
     return min(times)
 
 
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def measure(path: Path, n: int) -> tuple[float, float]:
     bare = best_of(lambda: pd.read_csv(path, sep=";", dtype=str, keep_default_na=False))
     df = read_table(path, "products")
@@ -67,8 +148,8 @@ def measure(path: Path, n: int) -> tuple[float, float]:
     return bare, best_of(lambda: read_table(path, "products"))
 
 
-def main(n: int) -> None:
-    print(f"rows: {n:,}")
+def csv_against_bare(n: int) -> None:
+    print(f"CSV: read_table against bare pandas.read_csv(dtype=str), {n:,} rows")
     with tempfile.TemporaryDirectory() as tmp:
         for label, thousands in (("fast path", False), ("careful path, '1.234,56' prices", True)):
             path = Path(tmp) / "products.csv"
@@ -80,5 +161,52 @@ def main(n: int) -> None:
             print(f"  ratio read_table / read_csv: {kit / bare:.1f}x")
 
 
+def _openpyxl_only(path: Path, kind: str) -> float:
+    """One read of the XLSX through openpyxl alone: the reader as it was before python-calamine."""
+    import kit.sheets.workbook as workbook
+    from kit.sheets import books
+
+    real = workbook.open_book
+    workbook.open_book = books._OpenpyxlBook
+    try:
+        return timed(lambda: read_table(path, kind))
+    finally:
+        workbook.open_book = real
+
+
+def xlsx_against_csv(n: int, repeat: int) -> None:
+    print(f"\nXLSX against CSV, the same data, {n:,} rows; {repeat} runs each, alternating")
+    shapes = (
+        ("ERP products export, 13 columns", products_frame(n), HEADER.split(";"), "products"),
+        ("store listings export, 20 columns", store_frame(n), None, "listings"),
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-reader-") as tmp:
+        for label, frame, header, kind in shapes:
+            csv_path, xlsx_path = write_pair(frame, header or list(frame.columns), Path(tmp), kind)
+            from_csv, from_xlsx = read_table(csv_path, kind), read_table(xlsx_path, kind)
+            pd.testing.assert_frame_equal(from_csv.drop(columns="_row"), from_xlsx.drop(columns="_row"))
+            csv_runs, xlsx_runs = [], []
+            for _ in range(repeat):
+                csv_runs.append(timed(lambda p=csv_path, k=kind: read_table(p, k)))
+                xlsx_runs.append(timed(lambda p=xlsx_path, k=kind: read_table(p, k)))
+            before = _openpyxl_only(xlsx_path, kind)
+            size = f"CSV {csv_path.stat().st_size / 1e6:.1f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.1f} MB"
+            print(f"{label} ({size}; both read to the same frame):")
+            print("  runs CSV  (s): " + ", ".join(f"{t:.3f}" for t in csv_runs))
+            print("  runs XLSX (s): " + ", ".join(f"{t:.3f}" for t in xlsx_runs))
+            print(f"  XLSX through openpyxl alone (before): {before:.2f} s")
+            print(f"  ratio XLSX / CSV (best runs): {min(xlsx_runs) / min(csv_runs):.2f}x (goal <= 2x)")
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=200_000, help="rows of the CSV bench (default 200,000)")
+    parser.add_argument("--xlsx-rows", type=int, default=30_000, help="rows of the XLSX/CSV bench (default 30,000)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each in the XLSX/CSV bench (default 5)")
+    args = parser.parse_args(argv)
+    csv_against_bare(args.n)
+    xlsx_against_csv(args.xlsx_rows, max(args.repeat, 1))
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
+    main(sys.argv[1:])

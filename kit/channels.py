@@ -22,12 +22,13 @@ from kit.channeltypes import (
     RateLimit,
     get_type,
 )
-from kit.errors import ConfigurationError, LimitError
+from kit.errors import ConfigurationError, LimitError, StoreError
 from kit.secrets import credentials_ref
 
 __all__ = ["Channel", "JobConfig", "ChannelRegistry", "validate", "validate_cnpj", "parse_assignments"]
 
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+# \Z, not $: "$" also matches before a final newline, and a name ending in one breaks crontab lines.
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}\Z")
 
 # Defaults per job: minutes between runs and items per batch.
 DEFAULT_JOBS = {
@@ -90,10 +91,31 @@ class Channel:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Channel:
-        data = dict(data)
-        jobs = {k: JobConfig(**v) for k, v in (data.pop("jobs", None) or {}).items()}
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(jobs=jobs, **{k: v for k, v in data.items() if k in known})
+        """A channel read back from the workspace, checked again: the file may have been edited by hand.
+
+        Raises:
+            StoreError: a row of the wrong shape, or a name that is not a valid channel name
+                (names become paths: reports, locks, outbox).
+        """
+        try:
+            data = dict(data)
+            jobs = {k: JobConfig(**v) for k, v in (data.pop("jobs", None) or {}).items()}
+            known = {f for f in cls.__dataclass_fields__}
+            ch = cls(jobs=jobs, **{k: v for k, v in data.items() if k in known})
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise StoreError(
+                f"uma linha de channels.json não tem a forma de um canal ({exc})",
+                file="channels.json",
+                hint="corrija o arquivo na área de trabalho (há uma cópia anterior em channels.json.bak)",
+            ) from None
+        if not isinstance(ch.name, str) or not NAME_RE.fullmatch(ch.name):
+            raise StoreError(
+                f"channels.json tem um canal com nome inválido: {ch.name!r}",
+                file="channels.json",
+                hint="o arquivo foi alterado fora do kit; corrija o nome (letras minúsculas, dígitos, '-' e '_') "
+                "ou restaure channels.json.bak",
+            )
+        return ch
 
 
 def validate_cnpj(value: str) -> str:
@@ -123,7 +145,7 @@ def _as_int(key: str, value: Any) -> int:
 
 def validate(ch: Channel) -> Channel:
     """Check a channel against its type's declarations; return it normalised."""
-    if not NAME_RE.match(ch.name):
+    if not isinstance(ch.name, str) or not NAME_RE.fullmatch(ch.name):
         raise ConfigurationError(
             f"channel name {ch.name!r} is not valid",
             hint="use lowercase letters, digits, '-' and '_' (up to 63), starting with a letter or digit",
@@ -136,7 +158,7 @@ def validate(ch: Channel) -> Channel:
             f"environment {ch.environment!r} is not valid", hint="one of: " + ", ".join(ENVIRONMENTS)
         )
     ch.company = validate_cnpj(ch.company)
-    if ch.base_url is not None and ch.base_url != "" and not re.match(r"^https?://[^\s/]+", ch.base_url):
+    if ch.base_url is not None and ch.base_url != "" and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", ch.base_url):
         raise ConfigurationError(f"base URL {ch.base_url!r} is not an http(s) URL", channel=ch.name)
     if not ch.credentials_ref:
         ch.credentials_ref = credentials_ref(ch.company, ch.environment, ch.name)

@@ -294,7 +294,8 @@ _register(
             SettingField("plan", "Plano (chamadas/min)", "50", choices=("50", "100", "250")),
             SettingField("business_unit", "Unidade de negócio", "NS", choices=("NS", "ZT")),
         ),
-        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks.
+        # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks. Publishing calls
+        # (products, SKU status polls) count in the same bucket: no "catalog" family of its own.
         rate_limit=RateLimit(50 / 60, 5, f"{_SRC} §6 (plan 50/min)", "confirmed"),
         rate_from_setting=("plan", 1 / 60),
         base_urls={
@@ -322,7 +323,7 @@ _register(
                 help="Deixe vazio para manter o prazo configurado no painel da Via.",
             ),
         ),
-        # §7: only page caps (50) were found; request rate not published.
+        # §7: only page caps (50) were found; request rate not published. Product loads and their polls share it.
         rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
         max_batch={"orders": 50, "products": 50},
         base_urls={
@@ -352,6 +353,12 @@ _register(
                 help="loja = WSDL publicado pela loja; uma pasta com os WSDL salvos; inferido = leitura do kit (não confirmada)",
             ),
             SettingField("qtd_minima", "Estoque mínimo enviado (vazio = manter o da loja)"),
+            SettingField(
+                "qtd_maxima_venda",
+                "Quantidade máxima por venda de um produto novo",
+                default="999",
+                help="produto.Salvar exige o campo; 999 é o que integradores enviam; um produto existente mantém o seu",
+            ),
         ),
         rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
     )

@@ -8,11 +8,20 @@ so ``kit --help`` and ``kit channels`` start quickly.
 Exit codes (stable, scripts depend on them):
     0 success; 1 a check or job found failures; 2 usage or input error;
     3 another run holds the lock.
+
+Every error is one ``error:`` line and a ``hint:`` line on stderr, never a
+traceback (``-v`` adds it for an unexpected one): a :class:`~kit.errors.KitError`
+with its own exit code; a file-system error (read-only or full disk, missing
+permission, a symbolic link refused) and an unreadable state store exit 2; an
+argument that is not UTF-8 is refused before anything runs (exit 2). The
+process's umask is widened to at least 022: nothing the kit or its kernels
+create is writable by other users.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import logging
 import os
@@ -55,8 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     from kit.errors import KitError
-    from kit.scrub import install_log_filter, scrub
+    from kit.scrub import install_log_filter
 
+    os.umask(os.umask(0o022) | 0o022)  # never group- or world-writable, whatever the caller's umask
+    argv = sys.argv[1:] if argv is None else list(argv)
+    bad = next((a for a in argv if _not_utf8(a)), None)
+    if bad is not None:
+        shown = bad.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        return _fail(f"argumento que não é UTF-8: {shown!r}", "use nomes e valores em UTF-8 (renomeie o arquivo se "
+                     "for um nome de arquivo)", EXIT_USAGE)  # fmt: skip
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.workspace:
@@ -75,19 +91,69 @@ def main(argv: list[str] | None = None) -> int:
         code = args.func(args)
         return EXIT_OK if code is None else int(code)
     except KitError as exc:
-        sys.stderr.write(f"error: {scrub(exc.message)}")
         loc = exc.where()
-        if loc:
-            sys.stderr.write(f" ({loc})")
-        sys.stderr.write("\n")
-        if exc.hint:
-            sys.stderr.write(f"hint: {scrub(exc.hint)}\n")
-        return exc.exit_code
+        return _fail(exc.message + (f" ({loc})" if loc else ""), exc.hint, exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:
+        return _fail(_os_message(exc), _os_hint(exc), EXIT_USAGE)
+    except Exception as exc:  # noqa: BLE001 - the last line of the contract: one error line, never a traceback
+        import sqlite3
+
+        if isinstance(exc, sqlite3.DatabaseError):
+            return _fail(f"o arquivo de estado da área de trabalho não pode ser lido: {exc}",
+                         "rode 'kit init --restore-state' para voltar à última cópia boa (o arquivo atual é guardado)",
+                         EXIT_USAGE)  # fmt: skip
+        if args.verbose:
+            import traceback
+
+            traceback.print_exc()
+        return _fail(f"erro inesperado: {type(exc).__name__}: {exc}",
+                     "rode de novo com -v para ver onde, e informe a equipe do kit", EXIT_FAILED)  # fmt: skip
+
+
+def _not_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _fail(message: str, hint: str | None, code: int) -> int:
+    """One ``error:`` line and one ``hint:`` line, scrubbed, single-line each."""
+    from kit.scrub import scrub
+
+    def line(text: str) -> str:
+        return " ".join(scrub(text).split())
+
+    sys.stderr.write(f"error: {line(message)}\n")
+    if hint:
+        sys.stderr.write(f"hint: {line(hint)}\n")
+    return code
+
+
+def _os_message(exc: OSError) -> str:
+    where = f": {exc.filename}" if exc.filename else ""
+    return f"erro do sistema de arquivos ({exc.strerror or exc}){where}"
+
+
+_OS_HINTS = {
+    errno.EROFS: "a pasta está num sistema de arquivos somente leitura: use uma área de trabalho gravável "
+    "(--workspace DIR ou KIT_WORKSPACE)",
+    errno.EACCES: "sem permissão: verifique o dono e as permissões da pasta, ou use outra área de trabalho",
+    errno.EPERM: "operação não permitida: verifique o dono e as permissões da pasta",
+    errno.ENOSPC: "disco cheio: libere espaço e rode de novo (nada foi perdido do que já estava gravado)",
+    errno.ELOOP: "há um link simbólico onde o kit grava um arquivo seu: remova o link",
+    errno.ENOTDIR: "um arquivo está no lugar de uma pasta: verifique o caminho",
+}
+
+
+def _os_hint(exc: OSError) -> str:
+    return _OS_HINTS.get(exc.errno or 0, "verifique o caminho e as permissões")
 
 
 def run() -> None:

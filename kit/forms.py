@@ -16,26 +16,42 @@ What goes where
 Messages for users are in Brazilian Portuguese; they pass through
 :func:`kit.scrub.scrub` before they are shown.
 
-The widget layer over this model is :mod:`kit.forms_widgets`.
+The fields come from :mod:`kit.forms_fields`, the channel list from
+:mod:`kit.forms_list`; the widget layer over this model is :mod:`kit.forms_widgets`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kit.channels import DEFAULT_JOBS, NAME_RE, Channel, ChannelRegistry, JobConfig
+from kit.channels import NAME_RE, Channel, ChannelRegistry, JobConfig
 from kit.channels import validate as validate_channel
-from kit.channeltypes import CATEGORIES, CHANNEL_TYPES, ENVIRONMENTS, JOBS, MAX_INTERVAL_MIN, get_type
-from kit.errors import ConfigurationError, KitError
-from kit.scrub import MASK, scrub
+from kit.channeltypes import CHANNEL_TYPES, JOBS, get_type
+from kit.errors import ConfigurationError, GateError, KitError
+from kit.forms_fields import (
+    CATEGORY_LABELS,
+    ENVIRONMENT_LABELS,
+    GROUP_LABELS,
+    JOB_LABELS,
+    SECRET_PLACEHOLDER,
+    URL_RE,
+    FieldSpec,
+    as_int,
+    build_fields,
+    cnpj_message,
+)
+from kit.forms_list import LIST_COLUMNS, channel_rows
+from kit.forms_messages import connection_explanation, explain_error, gate_refusal
+from kit.scrub import scrub
 from kit.secrets import SecretsStore, credentials_ref
 
 __all__ = [
     "JOB_LABELS",
     "GROUP_LABELS",
+    "CATEGORY_LABELS",
+    "ENVIRONMENT_LABELS",
+    "SECRET_PLACEHOLDER",
     "FieldSpec",
     "SaveResult",
     "ActionResult",
@@ -43,73 +59,6 @@ __all__ = [
     "channel_rows",
     "LIST_COLUMNS",
 ]
-
-JOB_LABELS = {
-    "products": "Produtos",
-    "stock": "Estoque",
-    "prices": "Preços",
-    "orders": "Pedidos",
-    "status": "Status dos pedidos",
-}
-GROUP_LABELS = {
-    "canal": "Canal",
-    "autenticacao": "Autenticação",
-    "configuracoes": "Configurações do canal",
-    "tarefas": "Intervalo e lote por tarefa",
-}
-CATEGORY_LABELS = {"plataforma": "Plataforma", "marketplace": "Marketplace", "integrador": "Integrador"}
-ENVIRONMENT_LABELS = {"sandbox": "Sandbox (homologação)", "production": "Produção"}
-SECRET_PLACEHOLDER = MASK + " guardado (em branco = manter)"
-
-# Columns of the channel list, with their pt-BR headers.
-LIST_COLUMNS = {
-    "name": "Canal",
-    "category": "Categoria",
-    "type": "Tipo",
-    "company": "Empresa (CNPJ)",
-    "environment": "Ambiente",
-    "enabled": "Ligado",
-    "golive": "Último go-live",
-    "last_run": "Última execução",
-}
-
-_URL_RE = re.compile(r"^https?://[^\s/]+")
-
-
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
-    """One field of the form.
-
-    Attributes:
-        key: dotted key, e.g. ``company``, ``credentials.app_token``,
-            ``settings.account``, ``jobs.stock.batch_size``.
-        label: pt-BR label.
-        kind: ``text``, ``secret`` (password widget), ``int`` or ``choice``.
-        group: one of :data:`GROUP_LABELS`.
-        required: must be filled (credentials: only when nothing is stored).
-        default: the value a new channel starts with.
-        choices: ``(value, label)`` pairs for ``choice`` fields.
-        minimum / maximum: bounds of ``int`` fields (the type's limits).
-        limit: the limit as shown beside the field, in pt-BR.
-        help: extra pt-BR explanation.
-    """
-
-    key: str
-    label: str
-    kind: str = "text"
-    group: str = "canal"
-    required: bool = False
-    default: Any = None
-    choices: tuple[tuple[str, str], ...] = ()
-    minimum: int | None = None
-    maximum: int | None = None
-    limit: str = ""
-    help: str = ""
-
-    @property
-    def css_key(self) -> str:
-        """The key as used in CSS classes (``canais-field-<css_key>``)."""
-        return self.key.replace(".", "-")
 
 
 @dataclass(slots=True)
@@ -120,6 +69,14 @@ class SaveResult:
     message: str
     errors: dict[str, str] = field(default_factory=dict)
     channel: Channel | None = None
+    detail: str = ""  # technical text (English allowed, scrubbed): shown collapsed under the message
+
+
+def _not_saved(exc: KitError) -> SaveResult:
+    """A refused save, explained in pt-BR (the error's own text as the technical detail)."""
+    why = explain_error(exc)
+    text = f"Não salvo: {why.text()}"
+    return SaveResult(False, text, {"_form": text}, detail=why.detail)
 
 
 @dataclass(slots=True)
@@ -130,34 +87,7 @@ class ActionResult:
     message: str
     missing_permissions: list[str] = field(default_factory=list)
     report_path: str | None = None
-
-
-def _cnpj_message(value: str) -> str | None:
-    from stdnum.br import cnpj
-    from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
-
-    try:
-        cnpj.validate(value)
-    except InvalidLength:
-        return "O CNPJ deve ter 14 caracteres (ex.: 11.222.333/0001-81)."
-    except InvalidChecksum:
-        return "CNPJ inválido: os dígitos verificadores não conferem."
-    except InvalidFormat:
-        return "CNPJ inválido: use números (ou letras maiúsculas no CNPJ alfanumérico) e pontuação."
-    except ValidationError:
-        return "CNPJ inválido."
-    return None
-
-
-def _as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value if value is not None else "").strip()
-    if re.fullmatch(r"[+-]?\d+", text):
-        return int(text)
-    return None
+    detail: str = ""  # technical text (English allowed, scrubbed): shown collapsed under the message
 
 
 class ChannelForm:
@@ -212,100 +142,7 @@ class ChannelForm:
         return [f for f in self.fields if f.group == group]
 
     def _build_fields(self) -> list[FieldSpec]:
-        t = self.type
-        out = [
-            FieldSpec(
-                "name",
-                "Nome do canal",
-                required=True,
-                limit="letras minúsculas, números, - e _",
-                help="Identifica o canal no kit e nos relatórios (ex.: vtex-loja1).",
-            ),
-            FieldSpec(
-                "category",
-                "Categoria",
-                kind="choice",
-                default=t.category,
-                choices=tuple((c, CATEGORY_LABELS[c]) for c in CATEGORIES),
-                required=True,
-            ),
-            FieldSpec("company", "Empresa (CNPJ)", required=True, limit="14 caracteres"),
-            FieldSpec(
-                "environment",
-                "Ambiente",
-                kind="choice",
-                default="sandbox",
-                choices=tuple((e, ENVIRONMENT_LABELS[e]) for e in ENVIRONMENTS),
-                required=True,
-            ),
-            FieldSpec(
-                "base_url",
-                "URL da API",
-                limit="opcional: em branco usa o endereço padrão do canal",
-                help="Use para apontar para um sandbox local (ex.: http://127.0.0.1:8080).",
-            ),
-        ]
-        for c in t.credentials:
-            out.append(
-                FieldSpec(
-                    f"credentials.{c.key}",
-                    c.label,
-                    kind="secret",
-                    group="autenticacao",
-                    required=c.required,
-                    limit="obrigatório" if c.required else "opcional",
-                    help=c.help,
-                )
-            )
-        for s in t.settings:
-            out.append(
-                FieldSpec(
-                    f"settings.{s.key}",
-                    s.label,
-                    kind="choice" if s.choices else "text",
-                    group="configuracoes",
-                    required=s.required,
-                    default=None if s.default is None else str(s.default),
-                    choices=tuple((c, c) for c in s.choices),
-                    limit="obrigatório" if s.required else "",
-                    help=s.help,
-                )
-            )
-        for job in JOBS:
-            interval, batch = DEFAULT_JOBS[job]
-            floor = t.interval_floor(job)
-            limit = t.batch_limit(job)
-            per_request = t.per_request(job)
-            batch_note = f"máx. {limit} itens por lote ({t.label})"
-            if per_request > 1:
-                batch_note += f"; {per_request} por chamada"
-            out.append(
-                FieldSpec(
-                    f"jobs.{job}.interval_min",
-                    f"{JOB_LABELS[job]}: intervalo (min)",
-                    kind="int",
-                    group="tarefas",
-                    required=True,
-                    default=interval,
-                    minimum=floor,
-                    maximum=MAX_INTERVAL_MIN,
-                    limit=f"de {floor} a {MAX_INTERVAL_MIN} min",
-                )
-            )
-            out.append(
-                FieldSpec(
-                    f"jobs.{job}.batch_size",
-                    f"{JOB_LABELS[job]}: lote (itens)",
-                    kind="int",
-                    group="tarefas",
-                    required=True,
-                    default=min(batch, limit),
-                    minimum=1,
-                    maximum=limit,
-                    limit=batch_note,
-                )
-            )
-        return out
+        return build_fields(self.type)
 
     # -- values ---------------------------------------------------------------
     def stored_credentials(self) -> set[str]:
@@ -366,14 +203,14 @@ class ChannelForm:
                 return f"Já existe um canal chamado {text!r}."
             return None
         if key == "company":
-            return _cnpj_message(text)
+            return cnpj_message(text)
         if key == "base_url":
-            return None if _URL_RE.match(text) else "Informe um endereço http:// ou https:// (ou deixe em branco)."
+            return None if URL_RE.match(text) else "Informe um endereço http:// ou https:// (ou deixe em branco)."
         if f.kind == "choice":
             allowed = [c for c, _ in f.choices]
             return None if text in allowed else f"Escolha um destes valores: {', '.join(allowed)}."
         if f.kind == "int":
-            number = _as_int(value)
+            number = as_int(value)
             if number is None:
                 return "Informe um número inteiro."
             if f.key.endswith(".batch_size"):
@@ -412,8 +249,8 @@ class ChannelForm:
         for job in JOBS:
             old = self.channel.jobs.get(job) if self.channel else None
             jobs[job] = JobConfig(
-                interval_min=int(_as_int(values.get(f"jobs.{job}.interval_min")) or 0),
-                batch_size=int(_as_int(values.get(f"jobs.{job}.batch_size")) or 0),
+                interval_min=int(as_int(values.get(f"jobs.{job}.interval_min")) or 0),
+                batch_size=int(as_int(values.get(f"jobs.{job}.batch_size")) or 0),
                 enabled=old.enabled if old else True,
             )
         base = self.channel
@@ -447,7 +284,7 @@ class ChannelForm:
         try:
             validate_channel(ch)  # the same rules as the CLI, as a last guard
         except KitError as exc:
-            return SaveResult(False, "Não salvo: " + scrub(exc.message), {"_form": scrub(str(exc))})
+            return _not_saved(exc)
         was_new = self.channel is None
         if self.channel is not None and (ch.company, ch.environment) != (
             self.channel.company,
@@ -476,7 +313,7 @@ class ChannelForm:
             if creds:
                 self.secrets.update(saved.credentials_ref, creds)
         except KitError as exc:
-            return SaveResult(False, "Não salvo: " + scrub(exc.message), {"_form": scrub(str(exc))})
+            return _not_saved(exc)
         self.channel = saved
         verb = "criado" if was_new else "atualizado"
         stored = len(creds)
@@ -492,42 +329,31 @@ class ChannelForm:
         return None
 
     def test_connection(self) -> ActionResult:
-        """Run the connector's ``test_connection()`` and phrase the answer in pt-BR."""
+        """Run the connector's ``test_connection()`` and phrase the answer in pt-BR.
+
+        The connector's own (English) message goes to :attr:`ActionResult.detail`.
+        """
+        from kit.connectors import connector_for
+        from kit.connectors.base import resolve_base_url
+
         refused = self._need_saved()
         if refused:
             return refused
+        ch = self.registry.get(self.channel.name)  # type: ignore[union-attr]
+        ctx = {"channel": ch.name, "type_name": ch.type}
         try:
-            from kit.connectors import connector_for
-        except ImportError:
-            return ActionResult(
-                False, "O teste de conexão ainda não está disponível nesta instalação (módulo kit.connectors ausente)."
-            )
-        try:
-            ch = self.registry.get(self.channel.name)  # type: ignore[union-attr]
+            address = resolve_base_url(ch)
             report = connector_for(ch, secrets=self.secrets, workspace=self.ws).test_connection()
-        except KitError as exc:
-            return ActionResult(False, "Falha na conexão: " + scrub(str(exc)))
-        except Exception as exc:  # a connector bug must not leave the page blank
-            return ActionResult(False, f"Falha na conexão ({type(exc).__name__}): {scrub(str(exc))}")
+        except Exception as exc:  # noqa: BLE001 - a connector bug must not leave the page blank
+            why = explain_error(exc, address=ch.base_url, **ctx)
+            return ActionResult(False, f"Falha na conexão com {self.type.label}. {why.text()}", detail=why.detail)
+        why = connection_explanation(self.type.label, report, address=address, **ctx)
         missing = [scrub(p) for p in (getattr(report, "missing_permissions", None) or [])]
-        detail = scrub(getattr(report, "message", "") or "")
-        if report.ok and not missing:
-            text = f"Conexão OK com {self.type.label}"
-        elif report.ok:
-            text = f"Conectou em {self.type.label}, mas faltam permissões: {', '.join(missing)}"
-        else:
-            text = f"Falha na conexão com {self.type.label}"
-            if missing:
-                text += f"; permissões que faltam: {', '.join(missing)}"
-        if detail:
-            text += f" — {detail}"
-        return ActionResult(bool(report.ok) and not missing, text, missing)
+        return ActionResult(bool(report.ok) and not missing, why.text(), missing, detail=why.detail)
 
     def _golive_report(self) -> str | None:
-        try:
-            from kit.golive import latest_result
-        except ImportError:
-            return None
+        from kit.golive import latest_result
+
         try:
             result = latest_result(self.ws, self.channel.name)  # type: ignore[union-attr]
         except KitError:
@@ -536,26 +362,20 @@ class ChannelForm:
         return result.get("html_path") or result.get("report_path")
 
     def enable(self, *, force: bool = False, reason: str | None = None) -> ActionResult:
-        """Switch the integration on through the go-live gate."""
+        """Switch the integration on through the go-live gate; a refusal says why in pt-BR."""
+        from kit.golive import gate
+
         refused = self._need_saved()
         if refused:
             return refused
-        try:
-            from kit.golive import gate
-        except ImportError:
-            return ActionResult(
-                False,
-                "Não ligado: a verificação de go-live ainda não está disponível nesta instalação "
-                "(módulo kit.golive.gate ausente); sem ela o canal não pode ser ligado.",
-            )
         name = self.channel.name  # type: ignore[union-attr]
         try:
             gate.enable(self.ws, name, force=force, reason=reason)
         except KitError as exc:
-            report = self._golive_report()
-            text = "Não ligado: " + scrub(exc.message)
-            text += f" Último relatório de go-live: {report}" if report else " Nenhum go-live registrado ainda."
-            return ActionResult(False, text, report_path=report)
+            why = gate_refusal(self.ws, self.registry.get(name)) if isinstance(exc, GateError) else explain_error(exc)
+            return ActionResult(
+                False, f"Não ligado: {why.text()}", report_path=self._golive_report(), detail=scrub(str(exc))
+            )
         self.channel = self.registry.get(name)
         return ActionResult(True, f"Integração {name} ligada.", report_path=self._golive_report())
 
@@ -564,85 +384,13 @@ class ChannelForm:
         refused = self._need_saved()
         if refused:
             return refused
+        from kit.golive import gate
+
         name = self.channel.name  # type: ignore[union-attr]
         try:
-            try:
-                from kit.golive import gate
-            except ImportError:
-                gate = None
-            if gate is not None and hasattr(gate, "disable"):
-                gate.disable(self.ws, name)
-            else:
-                self.registry.update(name, enabled=False)
+            gate.disable(self.ws, name)
         except KitError as exc:
-            return ActionResult(False, "Não desligado: " + scrub(exc.message))
+            why = explain_error(exc)
+            return ActionResult(False, f"Não desligado: {why.text()}", detail=why.detail)
         self.channel = self.registry.get(name)
         return ActionResult(True, f"Integração {name} desligada.")
-
-
-# -- the channel list -----------------------------------------------------------
-def _when(ts: Any) -> str:
-    if ts in (None, ""):
-        return ""
-    if isinstance(ts, (int, float)):
-        return _dt.datetime.fromtimestamp(ts, _dt.UTC).strftime("%d/%m/%Y %H:%M UTC")
-    return str(ts)
-
-
-def _run_order(row: dict[str, Any]) -> str:
-    ts = row.get("finished_at") or row.get("started_at") or ""
-    # Timestamps may be epoch numbers or ISO strings; both sort as zero-padded text.
-    return f"{ts:020.6f}" if isinstance(ts, (int, float)) else str(ts)
-
-
-def _last_runs(ws: Any) -> dict[str, dict[str, Any]]:
-    """The latest run of each channel, from the workspace ``runs`` table."""
-    last: dict[str, dict[str, Any]] = {}
-    with ws.table("runs") as table:
-        rows = [dict(r) for r in table.all()]
-    for row in rows:
-        name = row.get("channel")
-        if name and (name not in last or _run_order(row) >= _run_order(last[name])):
-            last[name] = row
-    return last
-
-
-def channel_rows(ws: Any) -> list[dict[str, str]]:
-    """One row per channel for the list: see :data:`LIST_COLUMNS`. Values are pt-BR strings."""
-    try:
-        from kit.golive import latest_result
-    except ImportError:
-        latest_result = None
-    runs = _last_runs(ws)
-    rows = []
-    for ch in ChannelRegistry(ws).list():
-        verdict = ""
-        if latest_result is not None:
-            try:
-                result = latest_result(ws, ch.name)
-            except KitError:
-                result = None
-            if result:
-                verdict = f"{result.get('verdict', '')} {_when(result.get('finished_at'))}".strip()
-        run = runs.get(ch.name)
-        last_run = ""
-        if run:
-            last_run = f"{JOB_LABELS.get(run.get('job'), run.get('job', ''))}: {run.get('status', '')} "
-            last_run += _when(run.get("finished_at") or run.get("started_at"))
-        try:
-            label = get_type(ch.type).label
-        except ConfigurationError:
-            label = ch.type
-        rows.append(
-            {
-                "name": ch.name,
-                "category": CATEGORY_LABELS.get(ch.category, ch.category),
-                "type": label,
-                "company": ch.company,
-                "environment": ENVIRONMENT_LABELS.get(ch.environment, ch.environment),
-                "enabled": "sim" if ch.enabled else "não",
-                "golive": verdict or "—",
-                "last_run": last_run.strip() or "—",
-            }
-        )
-    return rows

@@ -13,7 +13,11 @@ Stable CSS classes, used by the browser tests:
 * ``canais-msg`` (and ``canais-msg-<key>``) on the message beside each field;
 * ``canais-limit`` on the limit shown beside each field;
 * ``canais-status`` on the outcome line under the buttons;
-* ``canais-btn-salvar``, ``canais-btn-testar``, ``canais-btn-ligar``, ``canais-btn-desligar``.
+* ``canais-btn-salvar``, ``canais-btn-testar``, ``canais-btn-ligar``, ``canais-btn-desligar``;
+* ``canais-detalhes`` on a collapsed "Detalhes técnicos" block (what the channel said, often English).
+
+Below the form, the chosen channel's go-live (:mod:`kit.forms_golive_panel`) and
+assortment (:mod:`kit.forms_assortment_panel`) follow the channel picker.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ import ipywidgets as w
 
 from kit.channeltypes import CHANNEL_TYPES
 from kit.forms import GROUP_LABELS, LIST_COLUMNS, ActionResult, ChannelForm, FieldSpec, channel_rows
+from kit.forms_assortment_panel import AssortmentPanel
+from kit.forms_format import status_html, technical_details, text_html
+from kit.forms_golive_panel import GolivePanel
+from kit.forms_htmlbox import HtmlBox, report_link
 from kit.scrub import scrub
 from kit.secrets import SecretsStore
 
@@ -35,26 +43,26 @@ LABEL_WIDTH = "260px"
 INPUT_WIDTH = "260px"
 
 
+def _cell(row: dict[str, str], key: str) -> str:
+    text = text_html(str(row.get(key, ""))).replace("\n", "<br>")
+    if key == "golive" and row.get("golive_report"):
+        text += "<br>" + report_link(row["golive_report"], "abrir relatório", show_path=False)
+    detail = {"golive": "golive_detail", "last_run": "runs_detail"}.get(key)
+    if detail and row.get(detail):
+        text += technical_details(row[detail])
+    return f"<td style='padding:2px 8px;vertical-align:top;text-align:left'>{text}</td>"
+
+
 def render_channel_table(rows: list[dict[str, str]]) -> str:
-    """The channel list as an HTML table (values escaped)."""
+    """The channel list as an HTML table (values escaped, reasons' technical text collapsed)."""
     if not rows:
         return "<p class='canais-empty'><i>Nenhum canal configurado ainda. Use o formulário abaixo.</i></p>"
     head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(h)}</th>" for h in LIST_COLUMNS.values())
     body = []
     for row in rows:
-        cells = "".join(f"<td style='padding:2px 8px'>{html.escape(str(row.get(k, '')))}</td>" for k in LIST_COLUMNS)
-        body.append(f"<tr data-channel='{html.escape(row['name'])}'>{cells}</tr>")
+        cells = "".join(_cell(row, k) for k in LIST_COLUMNS)
+        body.append(f"<tr data-channel='{html.escape(row['name'], quote=True)}'>{cells}</tr>")
     return f"<table class='canais-table'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _status_html(ok: bool, message: str, report_path: str | None = None) -> str:
-    color, icon = ("#1a7f37", "✔") if ok else ("#b42318", "✖")
-    text = html.escape(scrub(message))
-    if report_path:
-        safe = html.escape(scrub(report_path), quote=True)
-        text += f" <a href='{safe}' target='_blank'>abrir relatório</a>"
-    kind = "ok" if ok else "erro"
-    return f"<span class='canais-{kind}' style='color:{color}'>{icon} {text}</span>"
 
 
 class ChannelFormWidget:
@@ -75,6 +83,7 @@ class ChannelFormWidget:
         secrets: SecretsStore | None = None,
         channel: str | None = None,
         type_name: str | None = None,
+        golive_runner: Any = None,
     ) -> None:
         if ws is None:
             from kit.store import Workspace
@@ -85,9 +94,33 @@ class ChannelFormWidget:
         self._quiet = False
         self.inputs: dict[str, w.Widget] = {}
         self.messages: dict[str, w.HTML] = {}
+        self._build_controls(type_name)
+        self.golive = GolivePanel(ws, runner=golive_runner, on_done=self.refresh_list)
+        self.assortment = AssortmentPanel(ws)
+        self.form_box = w.VBox(
+            [
+                w.HBox([self.channel_select, self.type_select]),
+                self.type_info,
+                self.fields_box,
+                w.HBox(list(self.buttons.values())),
+                w.HBox([self.force, self.reason]),
+                self.status,
+                self.golive.widget,
+                self.assortment.widget,
+            ]
+        )
+        self.form_box.add_class("canais-form")
+        self.widget = w.VBox([w.HTML("<h3>Canais configurados</h3>"), self.list_html.widget, self.form_box])
+        self.widget.add_class("canais-app")
 
-        self.list_html = w.HTML()
-        self.list_html.add_class("canais-list")
+        self.form: ChannelForm
+        self._refresh_channel_options(selected=channel or NEW)
+        self._open(channel)
+        self.refresh_list()
+
+    def _build_controls(self, type_name: str | None) -> None:
+        """The list, pickers, buttons and status line, with their CSS classes and handlers."""
+        self.list_html = HtmlBox("canais-list")
         self.type_select = w.Dropdown(
             options=[(t.label, t.name) for t in CHANNEL_TYPES.values()],
             value=type_name or next(iter(CHANNEL_TYPES)),
@@ -113,32 +146,12 @@ class ChannelFormWidget:
         self.reason.add_class("canais-reason")
         self.status = w.HTML()
         self.status.add_class("canais-status")
-
         self.buttons["salvar"].on_click(lambda _b: self.on_save())
         self.buttons["testar"].on_click(lambda _b: self.on_test())
         self.buttons["ligar"].on_click(lambda _b: self.on_enable())
         self.buttons["desligar"].on_click(lambda _b: self.on_disable())
         self.type_select.observe(self._on_type, names="value")
         self.channel_select.observe(self._on_channel, names="value")
-
-        self.form_box = w.VBox(
-            [
-                w.HBox([self.channel_select, self.type_select]),
-                self.type_info,
-                self.fields_box,
-                w.HBox(list(self.buttons.values())),
-                w.HBox([self.force, self.reason]),
-                self.status,
-            ]
-        )
-        self.form_box.add_class("canais-form")
-        self.widget = w.VBox([w.HTML("<h3>Canais configurados</h3>"), self.list_html, self.form_box])
-        self.widget.add_class("canais-app")
-
-        self.form: ChannelForm
-        self._refresh_channel_options(selected=channel or NEW)
-        self._open(channel)
-        self.refresh_list()
 
     def _ipython_display_(self) -> None:  # pragma: no cover - needs a frontend
         from IPython.display import display
@@ -170,6 +183,13 @@ class ChannelFormWidget:
             self.form = ChannelForm(self.type_select.value, self.ws, self.secrets)
             self.type_select.disabled = False
         self._build_fields()
+        self._follow_channel()
+
+    def _follow_channel(self) -> None:
+        """Point the go-live and assortment panels at the form's saved channel (none for a new one)."""
+        name = None if self.form.is_new else self.form.channel.name  # type: ignore[union-attr]
+        self.golive.set_channel(name)
+        self.assortment.set_channel(name)
 
     def _make_input(self, spec: FieldSpec, value: Any) -> w.Widget:
         layout = w.Layout(width=INPUT_WIDTH)
@@ -190,10 +210,11 @@ class ChannelFormWidget:
     def _build_fields(self) -> None:
         t = self.form.type
         rl = t.rate_limit
+        known = "publicado pelo canal" if rl.confidence == "confirmed" else "estimado"
         self.type_info.value = (
             f"<div style='color:#555'>{html.escape(t.label)} · categoria usual: {html.escape(t.category)} · "
-            f"limite de requisições: {rl.per_second:g}/s, rajada {rl.burst} "
-            f"({'publicado' if rl.confidence == 'confirmed' else 'estimado'}: {html.escape(rl.source)})</div>"
+            f"limite de requisições: {rl.per_second:g}/s, rajada {rl.burst} ({known})</div>"
+            + technical_details(f"Fonte do limite de requisições: {rl.source}")
         )
         values = self.form.initial_values()
         self.inputs, self.messages = {}, {}
@@ -252,7 +273,7 @@ class ChannelFormWidget:
         self._open(change["new"] or None)
 
     def _show(self, result: ActionResult) -> None:
-        self.status.value = _status_html(result.ok, result.message, result.report_path)
+        self.status.value = status_html(result.ok, result.message, result.detail)
 
     def refresh_list(self) -> None:
         """Redraw the channel list from the workspace."""
@@ -276,10 +297,9 @@ class ChannelFormWidget:
             self.type_select.disabled = True
             self._refresh_channel_options(selected=result.channel.name if result.channel else NEW)
             self.refresh_list()
-        message = result.message
-        if "_form" in result.errors:
-            message = result.errors["_form"]
-        self.status.value = _status_html(result.ok, message)
+        if result.ok:
+            self._follow_channel()
+        self.status.value = status_html(result.ok, result.errors.get("_form", result.message), result.detail)
 
     def on_test(self) -> None:
         """Testar conexão."""

@@ -8,6 +8,12 @@ through :func:`scrub`. Two layers:
   appears, also URL-encoded;
 * shapes: bearer tokens, ``access_token=`` style query/form parameters,
   auth headers and JSON fields named like credentials, whatever their value.
+
+Text is scrubbed *before* it is cut: :func:`clip` does both in that order. A
+cut made elsewhere first can leave the first (or last) characters of a secret
+at an edge of the text, where whole-value matching no longer sees it, so
+:func:`scrub` also masks an edge that is a piece (8 characters or more) of a
+known secret.
 """
 
 from __future__ import annotations
@@ -17,13 +23,17 @@ import re
 import threading
 from urllib.parse import quote, quote_plus
 
-__all__ = ["scrub", "register_secret", "mask", "ScrubFilter", "install_log_filter", "MASK"]
+__all__ = ["scrub", "clip", "register_secret", "mask", "ScrubFilter", "install_log_filter", "MASK"]
 
 MASK = "••••"
+#: the shortest piece of a known secret masked at an edge of a text: long enough that ordinary words
+#: (a channel name ending a message) are not taken for the start of a key that happens to begin like them
+MIN_PIECE = 8
 
 _lock = threading.Lock()
 _known: set[str] = set()
 _known_re: re.Pattern[str] | None = None
+_pieces: tuple[str, ...] = ()
 
 # Names whose values are secrets wherever they appear (query, form, JSON, headers).
 _SECRET_NAMES = (
@@ -54,7 +64,7 @@ def register_secret(value: str | None) -> None:
     Very short values (under 4 characters) are not registered: replacing them
     would mangle ordinary text, and they are not worth protecting as secrets.
     """
-    global _known_re
+    global _known_re, _pieces
     if not value or len(value) < 4:
         return
     variants = {value, quote(value, safe=""), quote_plus(value)}
@@ -64,6 +74,7 @@ def register_secret(value: str | None) -> None:
         _known.update(variants)
         ordered = sorted(_known, key=len, reverse=True)
         _known_re = re.compile("|".join(re.escape(v) for v in ordered))
+        _pieces = tuple(ordered)
 
 
 def scrub(text: object) -> str:
@@ -73,10 +84,52 @@ def scrub(text: object) -> str:
     out = str(text)
     pattern = _known_re
     if pattern is not None:
-        out = pattern.sub(MASK, out)
+        out = _mask_edges(pattern.sub(MASK, out), _pieces)
     for regex, repl in _PATTERNS:
         out = regex.sub(repl, out)
     return out
+
+
+def clip(text: object, limit: int, *, ellipsis: str = "…") -> str:
+    """Scrub ``text``, then cut it to at most ``limit`` characters (never the other way round).
+
+    The cut never splits a mask, and a cut text ends with ``ellipsis``.
+    """
+    out = scrub(text)
+    if len(out) <= limit:
+        return out
+    cut = max(0, limit - len(ellipsis))
+    start = out.rfind(MASK, max(0, cut - len(MASK) + 1), cut + len(MASK) - 1)
+    if start != -1 and start < cut < start + len(MASK):
+        cut = start  # keep a mask whole or drop it whole
+    return out[:cut] + ellipsis
+
+
+def _mask_edges(text: str, secrets: tuple[str, ...]) -> str:
+    """Mask a piece of a known secret left at the start or end of ``text`` by an earlier cut."""
+    for secret in secrets:
+        n = len(secret)
+        if n <= MIN_PIECE:
+            continue
+        # End: the text ends with the secret's first k characters (MIN_PIECE <= k < n).
+        tail = text[-(n - 1) :]
+        first = secret[:MIN_PIECE]
+        j = tail.find(first)
+        while j != -1:
+            if secret.startswith(tail[j:]):
+                text = text[: len(text) - len(tail) + j] + MASK
+                break
+            j = tail.find(first, j + 1)
+        # Start: the text begins with the secret's last k characters.
+        head = text[: n - 1]
+        last = secret[-MIN_PIECE:]
+        j = head.rfind(last)
+        while j != -1:
+            if secret.endswith(head[: j + MIN_PIECE]):
+                text = MASK + text[j + MIN_PIECE :]
+                break
+            j = head.rfind(last, 0, j + MIN_PIECE - 1)
+    return text
 
 
 def mask(value: str | None) -> str:

@@ -15,6 +15,14 @@ How they are keyed
 
 Every value read is registered with :func:`kit.scrub.register_secret`, so it is
 masked from any message, log line or report formed afterwards.
+
+Where they may live
+    The file, its lock and its directory are checked before every use: a
+    symbolic link at the file's or the lock's path is refused (it could point
+    the kit's writes at another file, or feed it someone else's keys); so is a
+    directory another user (not root) owns or every user may write (they could
+    swap the file).
+    A file readable by others is tightened to 0600.
 """
 
 from __future__ import annotations
@@ -57,6 +65,11 @@ def env_var_name(ref: str, key: str) -> str:
     return f"{ENV_PREFIX}{norm}__{re.sub(r'[^A-Za-z0-9]', '_', key).upper()}"
 
 
+def _trusted_owners() -> set[int]:
+    """Who may own the secrets and their folder: this user, or root (a mounted secrets volume)."""
+    return {os.getuid(), 0}
+
+
 class SecretsStore:
     """Read and write credentials by reference.
 
@@ -74,12 +87,44 @@ class SecretsStore:
         # create the secrets directory first, private.
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._check_place()
         return self._file_lock
+
+    def _check_place(self) -> None:
+        """Refuse a secrets file or lock that is a symbolic link, and a directory others own or may write."""
+        folder = self.path.parent
+        for path in (self.path, Path(self._file_lock.lock_file)):
+            if path.is_symlink():
+                raise StoreError(
+                    f"{path.name} é um link simbólico; o kit não segue links no lugar das credenciais",
+                    file=str(path),
+                    hint=f"substitua o link pelo próprio arquivo (modo 0600) em {folder}, ou aponte KIT_SECRETS "
+                    "para o arquivo verdadeiro",
+                )
+        info = folder.stat()
+        if info.st_uid not in _trusted_owners() or info.st_mode & 0o002:
+            why = (
+                "pertence a outro usuário"
+                if info.st_uid not in _trusted_owners()
+                else "pode ser alterada por qualquer usuário"
+            )
+            raise StoreError(
+                f"a pasta das credenciais {folder} {why}: outra pessoa poderia trocar o arquivo",
+                file=str(folder),
+                hint=f"use uma pasta só sua: chmod 700 {folder} (como dono), ou aponte KIT_SECRETS para outra",
+            )
 
     # -- file access -------------------------------------------------------
     def _read(self) -> dict[str, dict[str, str]]:
         if not self.path.exists():
             return {}
+        self._check_place()
+        if self.path.stat().st_uid not in _trusted_owners():
+            raise StoreError(
+                "o arquivo de credenciais pertence a outro usuário",
+                file=str(self.path),
+                hint="o arquivo de credenciais deve ser seu, com modo 0600; recrie-o com 'kit secrets set'",
+            )
         mode = stat.S_IMODE(self.path.stat().st_mode)
         if mode & 0o077:
             # Tighten rather than refuse: the file is ours, and refusing would
@@ -93,16 +138,22 @@ class SecretsStore:
                 file=str(self.path),
                 hint="fix or remove the file and set the keys again with 'kit secrets set'",
             ) from None
-        if not isinstance(data, dict):
-            raise StoreError("the secrets file must hold a JSON object", file=str(self.path))
+        if not isinstance(data, dict) or not all(
+            isinstance(v, dict) and all(isinstance(x, str) for x in v.values()) for v in data.values()
+        ):
+            raise StoreError(
+                "o arquivo de credenciais não tem a forma esperada ({referência: {chave: valor}})",
+                file=str(self.path),
+                hint="corrija ou remova o arquivo e guarde as chaves de novo com 'kit secrets set'",
+            )
         for entries in data.values():
-            if isinstance(entries, dict):
-                for value in entries.values():
-                    register_secret(str(value))
+            for value in entries.values():
+                register_secret(str(value))
         return data
 
     def _write(self, data: dict[str, dict[str, str]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._check_place()
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".secrets-", suffix=".tmp")
         try:
             os.fchmod(fd, 0o600)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import types
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from kit.channels import DEFAULT_JOBS, ChannelRegistry
 from kit.channeltypes import CHANNEL_TYPES, JOBS, MAX_INTERVAL_MIN, get_type
-from kit.errors import ChannelFatalError, GateError
+from kit.errors import AuthenticationError, ChannelFatalError
 from kit.forms import ChannelForm, channel_rows
 from kit.secrets import SecretsStore
 
@@ -178,12 +177,6 @@ def test_test_connection_needs_a_saved_channel(workspace):
     assert "Salve o canal" in ChannelForm("vtex", ws=workspace).test_connection().message
 
 
-def test_test_connection_without_connectors_module(saved, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kit.connectors", None)
-    result = saved.test_connection()
-    assert not result.ok and "não está disponível" in result.message
-
-
 def _fake_connector(monkeypatch, behaviour):
     import kit.connectors
 
@@ -201,15 +194,16 @@ def _fake_connector(monkeypatch, behaviour):
 def test_test_connection_ok_and_missing_permissions(saved, monkeypatch):
     from kit.connectors.model import ConnectionReport
 
-    seen = _fake_connector(monkeypatch, lambda: ConnectionReport(True, "account loja reachable"))
+    seen = _fake_connector(monkeypatch, lambda: ConnectionReport(True, "connected to VTEX"))
     result = saved.test_connection()
-    assert result.ok and "Conexão OK com VTEX" in result.message
+    assert result.ok and result.message == "Conexão OK com VTEX."
+    assert result.detail == "connected to VTEX"  # the connector's English words only in the technical detail
     assert seen["channel"].name == "vtex-loja" and seen["token"] == APP_TOKEN
 
     _fake_connector(monkeypatch, lambda: ConnectionReport(True, "partial", ["Logistics: write inventory"]))
     result = saved.test_connection()
     assert not result.ok and result.missing_permissions == ["Logistics: write inventory"]
-    assert "faltam permissões: Logistics: write inventory" in result.message
+    assert "faltam permissões: Logistics: write inventory" in result.message and "partial" not in result.message
 
 
 def test_test_connection_failure_is_scrubbed(saved, monkeypatch):
@@ -218,47 +212,58 @@ def test_test_connection_failure_is_scrubbed(saved, monkeypatch):
 
     _fake_connector(monkeypatch, boom)
     result = saved.test_connection()
-    assert not result.ok and "Falha na conexão" in result.message and "403" in result.message
-    assert APP_TOKEN not in result.message
+    assert not result.ok and result.message.startswith("Falha na conexão com VTEX. O canal recusou a requisição")
+    assert "HTTP 403" in result.message and "403 with body" in result.detail
+    assert APP_TOKEN not in result.message + result.detail
 
 
 # -- Ligar / Desligar through the gate -----------------------------------------------
-def _fake_golive(monkeypatch, enable, verdict=None):
-    gate = types.SimpleNamespace(enable=enable)
-    mod = types.ModuleType("kit.golive")
-    mod.gate = gate
-    mod.latest_result = lambda ws, name: verdict
-    monkeypatch.setitem(sys.modules, "kit.golive", mod)
-    monkeypatch.setitem(sys.modules, "kit.golive.gate", gate)
+def _record(workspace, verdict, *, environment="sandbox", when="2026-11-26T10:00:00+00:00", config=None):
+    from kit.golive.results import record_result
+
+    row = {"channel": "vtex-loja", "verdict": verdict, "environment": environment, "finished_at": when,
+           "report_path": "reports/vtex-loja/x/golive.ipynb", "html_path": "reports/vtex-loja/x/golive.html",
+           "counts": {"sku_coverage": {"bloqueio": 3 if verdict != "APTO" else 0, "aviso": 1, "info": 0}}}  # fmt: skip
+    if config is not None:
+        row["channel_config"] = config
+    record_result(workspace, row)
 
 
-def test_enable_refused_without_gate_module(saved, workspace, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kit.golive", None)
+@pytest.mark.parametrize(
+    "setup, expected",
+    [
+        (None, "Nenhuma verificação de go-live foi feita"),
+        ({"verdict": "NÃO APTO"}, "O último go-live (26/11/2026 07:00) deu NÃO APTO"),
+        ({"verdict": "APTO", "environment": "production"}, "foi para o ambiente produção, e o canal está em sandbox"),
+        ({"verdict": "APTO", "changed": True}, "A configuração do canal mudou depois do último go-live"),
+    ],
+    ids=["never-checked", "nao-apto", "other-environment", "config-changed"],
+)
+def test_enable_refused_by_the_gate_says_why_in_portuguese(saved, workspace, setup, expected):
+    from kit.golive.gate import checked_config
+
+    if setup:
+        config = None
+        if setup.get("changed"):
+            config = checked_config(ChannelRegistry(workspace).get("vtex-loja"))
+            config["settings"] = {**config["settings"], "warehouse_id": "9_9"}
+        _record(workspace, setup["verdict"], environment=setup.get("environment", "sandbox"), config=config)
     result = saved.enable()
-    assert not result.ok and "go-live" in result.message
-    assert not ChannelRegistry(workspace).get("vtex-loja").enabled
-
-
-def test_enable_refused_by_gate_shows_reason_and_report(saved, workspace, monkeypatch):
-    def refuse(ws, name, force=False, reason=None):
-        raise GateError(f"the latest go-live check of {name} is NÃO APTO", channel=name)
-
-    verdict = {"verdict": "NÃO APTO", "report_path": "reports/golive/vtex-loja.html", "finished_at": 1.0}
-    _fake_golive(monkeypatch, refuse, verdict)
-    result = saved.enable()
-    assert not result.ok and "NÃO APTO" in result.message
-    assert result.report_path == "reports/golive/vtex-loja.html" and result.report_path in result.message
+    assert not result.ok and result.message.startswith("Não ligado: ") and expected in result.message
+    assert "was not enabled" not in result.message and "was not enabled" in result.detail  # English only in detail
     assert not ChannelRegistry(workspace).get("vtex-loja").enabled
 
 
 def test_enable_and_disable_through_gate(saved, workspace, monkeypatch):
+    from kit.golive import gate
+
     calls = []
 
     def accept(ws, name, force=False, reason=None):
         calls.append((name, force, reason))
         ChannelRegistry(ws).update(name, enabled=True)
 
-    _fake_golive(monkeypatch, accept, {"verdict": "APTO", "report_path": "r.html", "finished_at": 2.0})
+    monkeypatch.setattr(gate, "enable", accept)
     result = saved.enable(force=True, reason="piloto")
     assert result.ok and calls == [("vtex-loja", True, "piloto")]
     assert ChannelRegistry(workspace).get("vtex-loja").enabled
@@ -267,22 +272,55 @@ def test_enable_and_disable_through_gate(saved, workspace, monkeypatch):
 
 
 # -- the channel list ----------------------------------------------------------------
-def test_channel_rows_show_last_golive_and_last_run(saved, workspace, monkeypatch):
-    _fake_golive(monkeypatch, None, {"verdict": "APTO", "report_path": "r.html", "finished_at": 1_700_000_000})
+def _run(workspace, tmp_path, job, status, when, *, counts=None, error=None, dry_run=False):
+    """A run as kit.jobs.runner records it: a row in the runs table and the JSON summary beside its report."""
+    import json
+
+    report = tmp_path / "reports" / "vtex-loja" / job / f"{when}.ipynb"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    counts = {"applied": 0, "failed": 0, "skipped": 0, "quarantined": 0, "held": 0, **(counts or {})}
+    report.with_suffix(".json").write_text(json.dumps({"status": status, "counts": counts, "error": error}))
     with workspace.table("runs") as runs:
-        runs.insert({"channel": "vtex-loja", "job": "stock", "status": "ok", "finished_at": 1_700_000_100})
-        runs.insert({"channel": "vtex-loja", "job": "orders", "status": "failed", "finished_at": 1_700_000_200})
+        runs.insert({"channel": "vtex-loja", "job": job, "status": status, "started_at": when - 5,
+                     "finished_at": when, "counts": counts, "report_path": str(report), "dry_run": dry_run,
+                     "exit_code": 0 if status == "ok" else 1})  # fmt: skip
+
+
+def test_channel_rows_show_last_golive_and_the_last_run_of_each_job_with_reasons(saved, workspace, tmp_path):
+    _record(workspace, "NÃO APTO", when="2026-11-26T10:00:00+00:00")
+    _run(workspace, tmp_path, "stock", "failed", 1_700_000_000, counts={"failed": 2})
+    _run(workspace, tmp_path, "stock", "ok", 1_700_000_100, counts={"applied": 10})  # the latest stock run wins
+    _run(workspace, tmp_path, "orders", "failed", 1_700_000_200, counts={"quarantined": 3},
+         error="the connection failed or was dropped (gave up after 6 attempts) (channel vtex-loja)")  # fmt: skip
+    _run(workspace, tmp_path, "prices", "failed", 1_700_000_300, counts={"held": 4, "failed": 1})
+    with workspace.table("runs") as runs:
+        runs.insert({"channel": "vtex-loja", "job": "products", "status": "locked", "finished_at": 1_700_000_400})
         runs.insert({"channel": "outro", "job": "orders", "status": "ok", "finished_at": 1_700_000_900})
     (row,) = channel_rows(workspace)
     assert row["name"] == "vtex-loja" and row["type"] == "VTEX" and row["enabled"] == "não"
-    assert row["golive"].startswith("APTO")
-    assert row["last_run"].startswith("Pedidos: failed")
+    assert row["golive"] == "NÃO APTO · 26/11/2026 07:00 · 3 bloqueio(s)"
+    assert row["golive_report"] == "reports/vtex-loja/x/golive.html"
+    assert row["last_run"].split("\n") == [
+        "Produtos: não rodou · 14/11/2023 19:20 · outra execução estava em andamento",
+        "Estoque: OK · 14/11/2023 19:15",
+        "Preços: falhou · 14/11/2023 19:18 · 1 com falha, 4 retido(s)",
+        "Pedidos: falhou · 14/11/2023 19:16 · parou: o canal não respondeu a tempo ou limitou as requisições, "
+        "3 em quarentena",
+    ]
+    assert "the connection failed" in row["runs_detail"]  # the English behind the reason, for the collapsed block
 
 
-def test_channel_rows_without_runs_or_golive(saved, workspace, monkeypatch):
-    monkeypatch.setitem(sys.modules, "kit.golive", None)
+def test_channel_rows_in_the_company_time_zone(saved, workspace, monkeypatch):
+    _record(workspace, "APTO", when="2026-11-26T10:00:00+00:00")
+    monkeypatch.setenv("KIT_TIMEZONE", "UTC")
+    assert channel_rows(workspace)[0]["golive"].startswith("APTO · 26/11/2026 10:00")
+    monkeypatch.setenv("KIT_TIMEZONE", "America/Manaus")
+    assert channel_rows(workspace)[0]["golive"].startswith("APTO · 26/11/2026 06:00")
+
+
+def test_channel_rows_without_runs_or_golive(saved, workspace):
     (row,) = channel_rows(workspace)
-    assert row["golive"] == "—" and row["last_run"] == "—"
+    assert row["golive"] == "—" and row["last_run"] == "—" and row["golive_report"] == ""
 
 
 # -- widgets (no kernel: handlers fire directly) ------------------------------------------
@@ -337,24 +375,31 @@ def test_widget_buttons_show_outcomes(saved, workspace, monkeypatch):
     from kit.forms_widgets import ChannelFormWidget
 
     app = ChannelFormWidget(ws=workspace, channel="vtex-loja")
-    _fake_connector(monkeypatch, lambda: ConnectionReport(False, "401 unauthorized", ["OMS"]))
+    refused = AuthenticationError("the channel rejected the credentials", channel="vtex-loja", status=401)
+    report = ConnectionReport(False, refused.message, ["credentials"], {"error": refused.to_dict()})
+    _fake_connector(monkeypatch, lambda: report)
     app.buttons["testar"].click()
-    assert "Falha na conexão com VTEX" in app.status.value and "OMS" in app.status.value
+    assert "Falha na conexão com VTEX. O canal recusou as credenciais." in app.status.value
+    assert "<details class='canais-detalhes'>" in app.status.value and "rejected the credentials" in app.status.value
+    _fake_connector(monkeypatch, lambda: ConnectionReport(False, "connected to VTEX, but the credentials lack: OMS",
+                                                          ["OMS"]))  # fmt: skip
+    app.buttons["testar"].click()
+    assert "Conectou em VTEX, mas faltam permissões: OMS." in app.status.value
 
     app.force.value = True
     app.buttons["ligar"].click()
     assert "justificativa" in app.status.value
 
-    monkeypatch.setitem(sys.modules, "kit.golive", None)
     app.force.value = False
     app.buttons["ligar"].click()
-    assert "Não ligado" in app.status.value
+    assert "Não ligado: Nenhuma verificação de go-live" in app.status.value
     app.buttons["desligar"].click()
     assert "desligada" in app.status.value
 
 
 def test_enable_through_the_real_gate(saved, workspace):
-    gate = pytest.importorskip("kit.golive.gate", reason="kit.golive (issue 6) has not landed yet")
+    from kit.golive import gate
+
     refused = saved.enable()
     assert not refused.ok and refused.message.startswith("Não ligado")
     assert not ChannelRegistry(workspace).get("vtex-loja").enabled
@@ -368,8 +413,9 @@ def test_enable_through_the_real_gate(saved, workspace):
 
 @pytest.mark.parametrize("good_token", [True, False], ids=["right-keys", "wrong-token"])
 def test_test_connection_against_the_vtex_sandbox(workspace, good_token):
-    sandbox = pytest.importorskip("kit.sandbox", reason="kit.sandbox (issue 3) has not landed yet")
-    vtex_sandbox = pytest.importorskip("kit.sandbox.vtex", reason="the VTEX sandbox has not landed yet")
+    from kit import sandbox
+    from kit.sandbox import vtex as vtex_sandbox
+
     with sandbox.start_sandbox("vtex") as server:
         creds = dict(server.credentials)
         if not good_token:
@@ -383,8 +429,10 @@ def test_test_connection_against_the_vtex_sandbox(workspace, good_token):
         assert form.save(values).ok
         result = form.test_connection()
     assert result.ok is good_token, result.message
-    assert ("Conexão OK com VTEX" in result.message) is good_token
-    assert creds["app_token"] not in result.message
+    assert (result.message == "Conexão OK com VTEX.") is good_token
+    if not good_token:
+        assert result.message.startswith("Falha na conexão com VTEX. O canal recusou as credenciais.")
+    assert creds["app_token"] not in result.message + result.detail
 
 
 @pytest.mark.timeout(180)
@@ -408,7 +456,8 @@ def test_canais_notebook_runs_headless_under_papermill(saved, workspace, tmp_pat
 
 
 def test_gate_follows_the_recorded_golive_verdict(saved, workspace):
-    results = pytest.importorskip("kit.golive.results", reason="kit.golive (issue 6) has not landed yet")
+    from kit.golive import results
+
     report = "reports/vtex-loja/20261126/golive.html"
     results.record_result(
         workspace,
@@ -417,7 +466,7 @@ def test_gate_follows_the_recorded_golive_verdict(saved, workspace):
     )  # fmt: skip
     refused = saved.enable()
     assert not refused.ok and "NÃO APTO" in refused.message
-    assert refused.report_path == report and report in refused.message
+    assert refused.report_path == report
     assert channel_rows(workspace)[0]["golive"].startswith("NÃO APTO")
     results.record_result(
         workspace,

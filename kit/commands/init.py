@@ -1,10 +1,15 @@
-"""``kit init``: create a workspace."""
+"""``kit init``: create (or check) a workspace; ``--restore-state`` puts back the last good state store."""
 
 from __future__ import annotations
 
 
 def register(sub) -> None:
     p = sub.add_parser("init", help="create (or check) the workspace")
+    p.add_argument(
+        "--restore-state",
+        action="store_true",
+        help="replace a corrupt states.sqlite with its last good copy (states.sqlite.bak); the corrupt file is kept",
+    )
     p.set_defaults(func=cmd_init)
 
 
@@ -12,5 +17,12 @@ def cmd_init(args) -> int:
     from kit.commands._util import workspace
 
     ws = workspace()
+    if args.restore_state:
+        from kit.store import STATES_FILE, StateStore
+
+        kept, restored = StateStore.restore(ws.root / STATES_FILE)
+        print(f"estado restaurado: {restored} (cópia de {restored.name}.bak); o arquivo corrompido ficou em {kept}")
+        print("a próxima execução de pedidos completa o registro de pedidos a partir da caixa de saída")
+        return 0
     print(f"workspace ready at {ws.root} (schema {ws.schema_version})")
     return 0

@@ -61,6 +61,8 @@ def _numbered_sheet(path: str, number: str) -> str | int:
 def _print_report(report: dict, print_table) -> None:
     print(f"file:       {report['file']}")
     print(f"kind:       {report['kind']}" + ("  (guessed from the headers)" if report.get("kind_guessed") else ""))
+    if report.get("understood"):  # a value list read whatever its headers say (pt-BR)
+        print(f"entendido:  {report['understood']}")
     if report["format"] == "csv":
         print(f"format:     CSV, encoding {report['encoding']}, separator {report['separator']}")
     else:

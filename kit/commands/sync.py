@@ -37,6 +37,13 @@ def register(sub) -> None:
         "--show-held", action="store_true", help="list what waits for a person: held prices / quarantined orders"
     )
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="run even though the channel is switched off or its latest go-live is not APTO (needs --reason)",
+    )
+    p.add_argument("--reason", help="why the run is forced (recorded with the run)")
+    p.add_argument("--by", help="who forces the run (default: $USER)")
     p.set_defaults(func=cmd_sync)
 
 
@@ -63,6 +70,11 @@ def cmd_sync(args) -> int:
         return _decide(args)
     if args.show_held:
         return _show_held(args)
+    if args.since:
+        from kit.jobs.core import check_since
+
+        check_since(args.since)
+    forced = _forced(args)
     params: dict[str, Any] = {}
     for pair in args.param:
         if "=" not in pair:
@@ -86,6 +98,7 @@ def cmd_sync(args) -> int:
         max_items=args.max_items,
         params=params,
         ws=workspace(),
+        forced=forced,
     )
     s = outcome.summary
     if args.json:
@@ -103,6 +116,32 @@ def cmd_sync(args) -> int:
         print(f"report: {outcome.report_path}")
         print(f"summary: {outcome.summary_path}")
     return outcome.exit_code
+
+
+def _forced(args) -> dict[str, Any] | None:
+    """Refuse a manual run of a channel switched off or not APTO, unless forced with a reason (recorded)."""
+    from kit.commands._util import workspace
+    from kit.errors import ConfigurationError
+    from kit.jobs.runner import manual_run_refusal
+
+    if args.force and not (args.reason or "").strip():
+        raise ConfigurationError(
+            "--force precisa de um motivo",
+            hint=f'kit sync {args.job} --channel {args.channel} --force --reason "por que roda mesmo assim"',
+        )
+    refusal = None if args.dry_run else manual_run_refusal(workspace(), args.channel)
+    if refusal is None:
+        return None
+    if not args.force:
+        raise ConfigurationError(
+            f"sincronização manual recusada: {refusal}",
+            channel=args.channel,
+            hint=f"ligue o canal depois de um go-live APTO ('kit check golive --channel {args.channel}', "
+            f"'kit channels enable {args.channel}'), simule com --dry-run, ou force com --force --reason \"...\"",
+        )
+    from kit.golive.results import current_user
+
+    return {"reason": args.reason.strip(), "by": current_user(args.by), "refusal": refusal}
 
 
 def _config(args) -> int:

@@ -15,7 +15,10 @@ A channel module *declares*; this base *does*. A connector subclass sets:
   ``publish_update`` (what the API allows), ``publish_required``, and the hooks
   :meth:`Connector.find_listings`, :meth:`Connector.category_requirements`,
   :meth:`Connector.create_listing`, :meth:`Connector.update_listing` and, for
-  asynchronous channels, :meth:`Connector.poll_publish`. The loop itself is
+  asynchronous channels, :meth:`Connector.poll_publish` (``publish_poll_wait_s``:
+  how long one publish waits for them); channels that register a variation
+  family in one request set ``publish_family_together`` and implement
+  :meth:`Connector.create_listings`. The loop itself is
   :func:`kit.connectors.publishing.publish`, behind :meth:`Connector.publish`.
 
 See ``docs/channels.md`` for what each channel supports and how sure we are.
@@ -26,7 +29,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ClassVar, TypeVar
 
@@ -172,11 +175,23 @@ class Connector:
     )  # fmt: skip
     #: longest title the channel accepts (None: no limit known)
     publish_title_max: ClassVar[int | None] = None
+    #: required fields an update may leave empty: the connector keeps the channel's own (like an unmapped category)
+    publish_update_keeps: ClassVar[tuple[str, ...]] = ()
     #: the rate family of catalogue writes (a bucket of its own where the type declares one)
     publish_family: ClassVar[str] = "catalog"
     #: items per call of :meth:`send_listings` (feeds, bulk endpoints); 0: one :meth:`create_listing` /
     #: :meth:`update_listing` call per item
     publish_batch: ClassVar[int] = 0
+    #: the channel registers a variation family in one request (Netshoes: every size together): the loop hands
+    #: a family's creates to :meth:`create_listings` at once, and holds them all when one of them is held
+    publish_family_together: ClassVar[bool] = False
+    #: asynchronous channels: how long one publish keeps polling its pending items (pauses growing up to
+    #: ``publish_poll_interval_s``) before it leaves them pending for the next run; 0 = no wait
+    publish_poll_wait_s: ClassVar[float] = 0.0
+    publish_poll_interval_s: ClassVar[float] = 5.0
+    #: no listing read, and every listing is keyed by the ERP SKU (the seller SKU is the channel's id):
+    #: the jobs bind SKUs with :meth:`sku_bindings` instead of ``list_listings()`` (EZ Commerce)
+    bind_by_sku: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -415,6 +430,7 @@ class Connector:
         raise self.unsupported("list_listings")
 
     def listings_frame(self, rows: list[dict[str, Any]]):
+        import numpy as np
         import pandas as pd
 
         def code(v: Any) -> str | None:
@@ -424,9 +440,38 @@ class Connector:
         for col in ("channel_id", "variation_id", "sku", "ean"):
             data[col] = [code(v) for v in data[col]]
         frame = pd.DataFrame({c: pd.Series(data[c], dtype=object) for c in LISTING_COLUMNS}, columns=LISTING_COLUMNS)
-        frame["price"] = pd.to_numeric(frame["price"], errors="coerce")
-        frame["stock"] = pd.to_numeric(frame["stock"], errors="coerce").astype("Int64")
+        # One bad value is one bad listing: NaN, inf, garbage or a fractional/overflowing stock becomes empty
+        # and is listed in attrs["bad_values"] (sku, channel_id, column, value) for the jobs to report.
+        price = pd.to_numeric(frame["price"], errors="coerce")
+        stock = pd.to_numeric(frame["stock"], errors="coerce")
+        good_price = price.notna() & np.isfinite(price)
+        good_stock = stock.notna() & np.isfinite(stock) & (stock.abs() < 2**53) & (stock % 1 == 0)
+        bad = []
+        for column, good in (("price", good_price), ("stock", good_stock)):
+            given = frame[column].map(lambda v: v is not None and not (isinstance(v, str) and not v.strip()))
+            for i in frame.index[given & ~good]:
+                bad.append({"sku": frame.at[i, "sku"], "channel_id": frame.at[i, "channel_id"], "column": column,
+                            "value": repr(frame.at[i, column])[:40]})  # fmt: skip
+        frame["price"] = price.where(good_price)
+        frame["stock"] = stock.where(good_stock).astype("Int64")
+        frame.attrs["bad_values"] = bad
         return frame
+
+    def sku_bindings(
+        self, skus: Sequence[str], recorded: Mapping[str, Mapping[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        """Hook (``bind_by_sku`` channels): binding rows (:data:`LISTING_COLUMNS` keys) for ``skus``, no read.
+
+        A SKU the products job recorded (``recorded``: sku -> ``{channel_id, variation_id}``, e.g. a
+        variation of a family) keeps that listing; any other SKU is its own channel id.
+        """
+        recorded = recorded or {}
+        rows = []
+        for sku in dict.fromkeys(skus):
+            ref = recorded.get(sku) or {}
+            rows.append({"sku": sku, "channel_id": ref.get("channel_id") or sku,
+                         "variation_id": ref.get("variation_id") or None})  # fmt: skip
+        return rows
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
         raise self.unsupported("stock updates")
@@ -509,6 +554,13 @@ class Connector:
         from kit.connectors.publishing import send_one
 
         return [send_one(self, item) for item in items]
+
+    def create_listings(self, items: Sequence[ProductItem]) -> list[PublishResult]:
+        """Hook: create the listings of one variation family at once (``publish_family_together``).
+
+        Returns one result per item, in order. Default: :meth:`create_listing` for each.
+        """
+        return [self.create_listing(item) for item in items]
 
     def poll_publish(self, tokens: dict[str, str]) -> list[PublishResult]:
         """Hook: the outcome of pending items (``sku -> token``); still pending ones come back ``pending``.

@@ -20,6 +20,7 @@ inferred, per operation: ``docs/channels.md``.
   carrier and tracking) are separate events.
 * A stock update sends ``crossDockingTime`` only when the ``cross_docking_days``
   setting asks for it; otherwise the seller's handling time is left alone.
+* Publishing (product loads, their approval, polled): :mod:`kit.connectors.cnova_catalog`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from urllib.parse import quote
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.cnova_catalog import NOT_UPDATABLE, CnovaCatalogMixin
 from kit.connectors.model import (
     Invoice,
     Order,
@@ -43,7 +45,9 @@ from kit.connectors.model import (
     WriteResult,
 )
 from kit.connectors.paginate import OffsetPaginator, dig
+from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
+from kit.scrub import scrub
 
 __all__ = ["CnovaConnector", "ServedOffsetPaginator", "ORDER_STATUS_DATES", "PAGE_LIMIT"]
 
@@ -99,10 +103,42 @@ def _with_total(body: Any) -> Any:
     return body
 
 
-class CnovaConnector(Connector):
+class CnovaResponses(ResponseTable):
+    """The error body is ``Errors {errors[{code, httpStatus, type, message, skuSellerId}]}`` (SDK): messages shown."""
+
+    def detail(self, raw: Any) -> str | None:
+        try:
+            body = raw.json()
+        except ValueError:
+            return None
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if not isinstance(errors, list) or not errors:
+            return None
+        parts = [
+            f"{e['skuSellerId']}: {e.get('message')}" if e.get("skuSellerId") else str(e.get("message"))
+            for e in errors[:6]
+            if isinstance(e, dict)
+        ]
+        return scrub("; ".join(parts)[:400])
+
+
+class CnovaConnector(CnovaCatalogMixin, Connector):
     """Via marketplace (Casas Bahia, Extra, Ponto Frio); ``client_id`` + ``access_token``."""
 
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    response_table_class = CnovaResponses
+
+    # Publishing (docs/publishing.md; kit/connectors/cnova_catalog.py): loads create products that the marketplace
+    # approves (polled); an approved product cannot be changed by the API: no updates (publish_support says so per
+    # SKU; only a product still in its load is corrected, found by the lookup before a create).
+    publish_create = True
+    publish_update = False
+    publish_unsupported = NOT_UPDATABLE
+    # v2 swagger (SDK): at least one image; dimensions not 0. No title limit is published (none declared).
+    publish_required = ("title", "brand", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm",
+                        "image_urls")  # fmt: skip
+    publish_poll_wait_s = 10.0  # production approval takes days: the next run polls what is left
+    publish_poll_interval_s = 3.0
 
     def make_auth(self) -> AuthStrategy:
         return StaticHeaders({"client_id": "client_id", "access_token": "access_token"})
@@ -112,6 +148,12 @@ class CnovaConnector(Connector):
             PAGE_LIMIT, offset_param="_offset", limit_param="_limit", records_path=records_path,
             total_path="_total", channel=self.channel.name, max_pages=MAX_PAGES, **kw,
         )  # fmt: skip
+
+    def read_all(self, path: str, records_path: str, params: dict[str, Any] | None = None, **kw: Any) -> list[Any]:
+        """Every record of an ``_offset``/``_limit`` list (pages as served, ``metadata.totalRows`` as the end)."""
+        return self._pager(records_path).all(
+            lambda p: _with_total(self.get_json(path, params={**(params or {}), **p}, **kw))
+        )
 
     def check_connection(self) -> dict[str, Any]:
         params = {"site": self.settings.get("site") or "CB", "_offset": 0, "_limit": 1}
@@ -303,16 +345,19 @@ class CnovaConnector(Connector):
 
     # -- value lists -----------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Statuses from the endpoint names; carriers/freight types seen in the last 30 days of orders."""
+        """Statuses from the endpoint names; carriers/freight types of the last 30 days of orders; categories."""
         carriers = [
             {"carrier": o.carrier_raw, "service": o.service_raw}
             for o in self.fetch_orders().orders
             if o.carrier_raw or o.service_raw
         ]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", []),
             "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUS_DATES]),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 

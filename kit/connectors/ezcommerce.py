@@ -36,6 +36,7 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
+from kit.connectors.ezcommerce_catalog import NO_UPDATE, EzcommerceCatalogMixin
 from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
 from kit.connectors.soap import SoapConnector
 from kit.errors import ChannelFatalError, ConfigurationError
@@ -88,10 +89,21 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else (str(value) if value else None)
 
 
-class EzcommerceConnector(SoapConnector):
-    """EZ Commerce integration layer (``pedidows.svc``, ``catalogows.svc``; HTTP Basic)."""
+class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
+    """EZ Commerce integration layer (``pedidows.svc``, ``catalogows.svc``; HTTP Basic).
+
+    Publishing (creation only) is :mod:`kit.connectors.ezcommerce_catalog`.
+    """
 
     services = SERVICES
+    # No catalogue read: the jobs bind a SKU to the product whose CodigoIntegracao is the SKU (the stock and
+    # price calls already address it so) instead of reading list_listings().
+    bind_by_sku = True
+    publish_create = True
+    publish_update = False
+    publish_unsupported = NO_UPDATE
+    # Brand is not required: MarcaID is the store's number and brands cannot be read (said per SKU).
+    publish_required = ("title", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm", "price")
 
     def make_auth(self) -> AuthStrategy:
         return HttpBasic()

@@ -9,6 +9,18 @@ refresh the credentials once, or raise a :class:`~kit.errors.KitError` that
 carries channel, method, path, status and request id. Attempts and total time
 are bounded by :class:`RetryPolicy`.
 
+Bounded in time and size, whatever the channel does:
+
+* each attempt has a wall-clock deadline (:attr:`Timeouts.total`, never past
+  the request's budget): a read timeout restarts with every byte, so a channel
+  dripping one byte at a time would never trip it. A single watchdog thread
+  shuts the socket of an attempt past its deadline, headers or body alike
+  (:mod:`kit.connectors._bounds`);
+* each answer is read in chunks up to :data:`MAX_RESPONSE_BYTES` (a declared
+  ``Content-Length`` beyond it is refused before reading);
+* redirects are never followed (the credentials would go along), and a 3xx is
+  not a success (see :mod:`kit.connectors.responses`).
+
 Logging: one DEBUG line per request, scrubbed (no query strings, no secrets).
 """
 
@@ -26,8 +38,9 @@ from urllib.parse import urlsplit
 
 import requests
 
+from kit.connectors._bounds import GuardedAdapter, bounded, read_body
 from kit.connectors.auth import AuthStrategy, NoAuth
-from kit.connectors.ratelimit import TokenBucket
+from kit.connectors.ratelimit import Bucket
 from kit.connectors.responses import (
     CONFIGURATION,
     FAIL,
@@ -35,20 +48,26 @@ from kit.connectors.responses import (
     RATE_LIMITED,
     REFRESH_THEN_RETRY,
     TRANSIENT,
+    DeadlineExceeded,
     MalformedBody,
     ResponseRule,
     ResponseTable,
+    ResponseTooLarge,
+    is_success,
+    unexpected_status,
 )
 from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError, KitError
-from kit.scrub import scrub
+from kit.scrub import clip, scrub
 
-__all__ = ["RetryPolicy", "Timeouts", "HttpClient", "Response", "REQUEST_ID_HEADERS"]
+__all__ = ["RetryPolicy", "Timeouts", "HttpClient", "Response", "REQUEST_ID_HEADERS", "MAX_RESPONSE_BYTES"]
 
 log = logging.getLogger("kit.connectors.http")
 
 # Headers channels use to identify a request, first found wins.
 REQUEST_ID_HEADERS = ("X-Request-Id", "X-Request-ID", "x-request-id", "X-VTEX-Request-Id", "X-Magento-Request-Id")
 USER_AGENT = "canais-kit/0.1"
+#: The largest answer the kit reads (a listing page or an orders page is far smaller).
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +96,19 @@ class RetryPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
-    """(connect, read) seconds, sent on every call."""
+    """(connect, read) seconds, sent on every call, and the wall clock of one attempt.
+
+    Attributes:
+        connect: to open the connection.
+        read: between two bytes of the answer (restarts with every byte).
+        total: of one attempt, from sending to the last byte of the answer
+            (does not restart); an attempt also never runs past the request's
+            :attr:`RetryPolicy.budget_s`.
+    """
 
     connect: float = 5.0
     read: float = 30.0
+    total: float = 120.0
 
     def pair(self) -> tuple[float, float]:
         return (self.connect, self.read)
@@ -159,7 +187,7 @@ def _channel_detail(raw: requests.Response | None) -> str:
     try:
         body = raw.json()
     except ValueError:
-        return scrub(raw.text[:200]).strip()
+        return clip(raw.text, 200).strip()
     if isinstance(body, dict):
         params = body.get("parameters")
         for key in ("message", "error_description", "error", "Message", "detail"):
@@ -173,10 +201,10 @@ def _channel_detail(raw: requests.Response | None) -> str:
                         for e in errors[:5]
                         if isinstance(e, dict)
                     )
-                return scrub(value[:300])
+                return clip(value, 300)
             if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return scrub(value["message"][:200])
-    return scrub(json.dumps(body, ensure_ascii=False)[:200])
+                return clip(value["message"], 200)
+    return clip(json.dumps(body, ensure_ascii=False), 200)
 
 
 class HttpClient:
@@ -186,12 +214,13 @@ class HttpClient:
         channel: channel name (for errors and logs).
         base_url: prefix of relative paths.
         auth: the authentication strategy.
-        limiter: callable ``family -> TokenBucket`` (the shared buckets).
+        limiter: callable ``family -> Bucket`` (the shared buckets).
         table: the response-handling table.
         retry: bounds of the loop.
-        timeouts: (connect, read) timeouts.
+        timeouts: (connect, read) timeouts and the wall clock of one attempt.
         headers: default headers of every request.
         json_body: when true (default), success bodies must be JSON (or empty).
+        max_response_bytes: the largest answer read (default :data:`MAX_RESPONSE_BYTES`).
     """
 
     def __init__(
@@ -207,6 +236,7 @@ class HttpClient:
         headers: dict[str, str] | None = None,
         json_body: bool = True,
         pool_size: int = 32,
+        max_response_bytes: int | None = None,
     ) -> None:
         self.channel = channel
         self.base_url = base_url.rstrip("/")
@@ -216,8 +246,9 @@ class HttpClient:
         self.retry = retry or RetryPolicy()
         self.timeouts = timeouts or Timeouts()
         self.json_body = json_body
+        self.max_response_bytes = max_response_bytes or MAX_RESPONSE_BYTES
         self.session = requests.Session()
-        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
+        adapter = GuardedAdapter(pool_connections=4, pool_maxsize=pool_size, max_retries=0)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -233,7 +264,7 @@ class HttpClient:
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}/{path.lstrip('/')}"
 
-    def _bucket(self, family: str) -> TokenBucket | None:
+    def _bucket(self, family: str) -> Bucket | None:
         return self.limiter(family) if self.limiter is not None else None
 
     def _backoff(self, attempt: int) -> float:
@@ -277,6 +308,7 @@ class HttpClient:
         url = self.url(path)
         log_path = urlsplit(url).path  # never the query string
         expect_json = self.json_body if expect_json is None else expect_json
+        send = {"params": params, "json": json_data, "data": data}
         started = time.monotonic()
         attempt = 0
         last_rule: ResponseRule | None = None
@@ -286,45 +318,17 @@ class HttpClient:
             bucket = self._bucket(family)
             if bucket is not None:
                 bucket.acquire()
-            req_headers = dict(headers or {})
-            sent_auth: dict[str, str] = {}
-            if authenticate:
-                sent_auth = self.auth.headers()
-                req_headers.update(sent_auth)
-            raw: requests.Response | None = None
-            exc: BaseException | None = None
+            sent_auth = self.auth.headers() if authenticate else {}
+            req_headers = {**(headers or {}), **sent_auth}
             t0 = time.monotonic()
-            try:
-                raw = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    json=json_data,
-                    data=data,
-                    headers=req_headers,
-                    timeout=self.timeouts.pair(),
-                    allow_redirects=False,
-                )
-                rule = self.table.for_response(raw)
-                if rule is None and expect_json:
-                    try:
-                        parsed = _parse_json(raw.content)
-                    except ValueError as err:
-                        exc = MalformedBody(str(err))
-                        rule = self.table.for_exception(exc)
-                    else:
-                        result = Response(raw, attempt, {})
-                        result._json = parsed
-                        self._log(method, log_path, raw.status_code, attempt, t0)
-                        return result
-            except requests.exceptions.RequestException as err:
-                exc = err
-                rule = self.table.for_exception(err)
-                if rule is None:
-                    rule = ResponseRule(type(err), FAIL, TRANSIENT, "the request could not be sent")
+            at = min(t0 + self.timeouts.total, started + self.retry.budget_s)
+            raw, exc, rule, parsed = self._attempt(method, url, send, req_headers, at, expect_json)
             self._log(method, log_path, raw.status_code if raw is not None else type(exc).__name__, attempt, t0)
-            if rule is None:  # success, body not required to be JSON
-                return Response(raw, attempt, {})
+            if rule is None:  # success
+                result = Response(raw, attempt, {})
+                if expect_json:
+                    result._json = parsed
+                return result
             last_rule, last_raw = rule, raw
             action = rule.action
             if action == IGNORE:
@@ -339,25 +343,80 @@ class HttpClient:
                 raise self._error(rule, method, log_path, raw, exc, attempt)
             if not idempotent and exc is not None and not isinstance(exc, requests.exceptions.ConnectTimeout):
                 raise self._error(rule, method, log_path, raw, exc, attempt)
-            # retry / rate_limited
-            if attempt >= self.retry.max_attempts:
+            wait = self._wait(action, raw, attempt, started, bucket)  # retry / rate_limited
+            if wait is None:
                 break
-            wait = self._backoff(attempt)
-            if action == RATE_LIMITED:
-                after = _retry_after(raw)
-                if after is not None:
-                    # What the channel asked for, plus jitter so waiting threads do not return as one herd.
-                    wait = min(after, self.retry.retry_after_cap_s) + self._backoff(attempt) / 2
-            if time.monotonic() - started + wait > self.retry.budget_s:
-                break
-            if action == RATE_LIMITED and bucket is not None:
-                # Slow every thread sharing this account's bucket by one backoff step (they may be
-                # over the limit too); this request itself waits what the channel asked for.
-                bucket.penalize(self._backoff(attempt))
             if wait > 0:
                 self.sleep(wait)
         assert last_rule is not None
         raise self._error(last_rule, method, log_path, last_raw, None, attempt, exhausted=True)
+
+    def _wait(
+        self, action: str, raw: requests.Response | None, attempt: int, started: float, bucket: Bucket | None
+    ) -> float | None:
+        """Seconds to wait before the next attempt; ``None`` when the attempts or the budget are spent."""
+        if attempt >= self.retry.max_attempts:
+            return None
+        wait = self._backoff(attempt)
+        if action == RATE_LIMITED:
+            after = _retry_after(raw)
+            if after is not None:
+                # What the channel asked for, plus jitter so waiting threads do not return as one herd.
+                wait = min(after, self.retry.retry_after_cap_s) + self._backoff(attempt) / 2
+        if time.monotonic() - started + wait >= self.retry.budget_s:
+            return None
+        if action == RATE_LIMITED and bucket is not None:
+            # Slow every thread sharing this account's bucket by one backoff step (they may be
+            # over the limit too); this request itself waits what the channel asked for.
+            bucket.penalize(self._backoff(attempt))
+        return wait
+
+    def _attempt(
+        self, method: str, url: str, send: dict[str, Any], headers: dict[str, str], at: float, expect_json: bool
+    ) -> tuple[requests.Response | None, BaseException | None, ResponseRule | None, Any]:
+        """One send under the deadline ``at``: ``(answer, exception, rule, parsed body)``; rule ``None`` = success."""
+        raw: requests.Response | None = None
+        exc: BaseException | None = None
+        rule: ResponseRule | None = None
+        parsed: Any = None
+        with bounded(at) as deadline:
+            try:
+                if at <= time.monotonic():
+                    raise DeadlineExceeded("no time left in the request's budget")
+                raw = self.session.request(
+                    method,
+                    url,
+                    **send,
+                    headers=headers,
+                    timeout=self.timeouts.pair(),
+                    allow_redirects=False,  # a redirect is an answer, never followed with the credentials
+                    stream=True,
+                )
+                read_body(raw, self.max_response_bytes)
+                if deadline.expired:  # the watchdog cut the answer short: what was read is not the answer
+                    raise DeadlineExceeded(f"more than {self.timeouts.total:g} s")
+            except Exception as err:  # noqa: BLE001 - classified below, re-raised when unknown
+                if deadline.expired and not isinstance(err, ResponseTooLarge):
+                    err = DeadlineExceeded(f"more than {self.timeouts.total:g} s")
+                if not isinstance(err, requests.exceptions.RequestException):
+                    raise
+                if raw is not None:
+                    raw.close()
+                exc, raw = err, None
+                rule = self.table.for_exception(err) or ResponseRule(
+                    type(err), FAIL, TRANSIENT, "the request could not be sent"
+                )
+                return raw, exc, rule, parsed
+        rule = self.table.for_response(raw)
+        if rule is None and not is_success(raw.status_code):
+            rule = unexpected_status(raw.status_code)  # a table hook that let a non-2xx through
+        if rule is None and expect_json:
+            try:
+                parsed = _parse_json(raw.content)
+            except ValueError as err:
+                exc = MalformedBody(str(err))
+                rule = self.table.for_exception(exc)
+        return raw, exc, rule, parsed
 
     def _log(self, method: str, path: str, status: Any, attempt: int, t0: float) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -382,6 +441,9 @@ class HttpClient:
     ) -> KitError:
         if raw is not None:
             detail = self.table.detail(raw) or _channel_detail(raw)
+            if 300 <= raw.status_code < 400 and raw.headers.get("Location"):
+                target = urlsplit(raw.headers["Location"])
+                detail = f"Location {target.scheme}://{target.netloc}" if target.netloc else "Location relativo"
         else:
             detail = type(exc).__name__ if exc is not None else ""
         message = rule.message

@@ -108,6 +108,8 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
     # The EAV "required" rule refuses a simple product without price; the kit also needs the category
     # (navigation) and the weight (freight quotes).
     publish_required = ("title", "price", "weight_kg", "channel_category")
+    # An update never sends the price (the prices job owns it) and keeps the weight when the ERP has none.
+    publish_update_keeps = ("price", "weight_kg")
     # catalog_product_entity_varchar: a product name is at most 255 characters.
     publish_title_max = 255
 

@@ -14,7 +14,8 @@ of ``docs/publishing.md``). Shapes from Adobe's admin REST schema 2.4.9
   attributes of the store (``color``, ``size``...). Each step is looked up before
   it is done (the parent by SKU, its options, its children), so a crash between
   two of them creates only what is missing. A family without such an attribute
-  is published as standalone simple products (a configurable needs one).
+  is published as standalone simple products (a configurable needs one), said
+  in the result's ``note``, as is any field the store has no attribute for.
 * **Attributes.** The attribute set (``settings.attribute_set``, name or id) is
   read with its attributes: its required user attributes are the category
   requirements the loop holds items on; select values are sent as option ids
@@ -250,7 +251,7 @@ class MagentoCatalogMixin:
             self._attach(parent, item, variants)
         self._sync_media(item, [])
         return PublishResult(item.sku, APPLIED, CREATE, channel_id=str(saved["id"]),
-                             product_id=str(parent["id"]) if parent else None)  # fmt: skip
+                             product_id=str(parent["id"]) if parent else None, note=self._note(item, variants))  # fmt: skip
 
     def update_listing(self, item: ProductItem) -> PublishResult:
         """``PUT /V1/products/{sku}`` with the content (categories and websites added to the product's own)."""
@@ -266,7 +267,7 @@ class MagentoCatalogMixin:
             self._attach(parent, item, variants)
         self._sync_media(item, current.get("media_gallery_entries") or [])
         return PublishResult(item.sku, APPLIED, UPDATE, channel_id=str(current["id"]),
-                             product_id=str(parent["id"]) if parent else None)  # fmt: skip
+                             product_id=str(parent["id"]) if parent else None, note=self._note(item, variants))  # fmt: skip
 
     # -- bodies ---------------------------------------------------------------------------------------
     def _variant_codes(self, item: ProductItem) -> list[str]:
@@ -277,10 +278,29 @@ class MagentoCatalogMixin:
         codes = sorted(c for c, v in item.channel_attributes.items()
                        if v not in (None, "") and (attrs.get(c) or {}).get("frontend_input") == "select"
                        and (attrs.get(c) or {}).get("scope") == "global")  # fmt: skip
-        if not codes:
-            log.warning("%s: family %s of SKU %s has no variant attribute the store can use: published as a "
-                        "standalone simple product", self.channel.name, item.parent_sku, item.sku)  # fmt: skip
         return codes
+
+    def _note(self, item: ProductItem, variants: list[str]) -> str:
+        """What the store could not carry for ``item`` (``PublishResult.note``, pt-BR), or ``""``."""
+        attrs = self.set_attributes()
+        skipped = []
+        for setting, value, label in (("attribute_ean", item.ean, "EAN"), ("attribute_ncm", item.ncm, "NCM"),
+                                      ("attribute_brand", item.brand, "marca")):  # fmt: skip
+            code = self.settings.get(setting) or ""
+            if value and code not in attrs:
+                skipped.append(f"{label} (o conjunto de atributos não tem '{code}': settings.{setting})")
+        measures = ("attribute_height", "attribute_width", "attribute_length")
+        if any((item.height_cm, item.width_cm, item.length_cm)) and not all(
+            (self.settings.get(m) or "") in attrs for m in measures
+        ):
+            skipped.append("medidas (o Magento não tem atributos de altura, largura e comprimento: "
+                           "settings.attribute_height|width|length)")  # fmt: skip
+        parts = ["não enviado: " + ", ".join(skipped)] if skipped else []
+        if item.parent_sku and not variants:
+            parts.append(f"publicado como produto avulso: a família {item.parent_sku} não tem atributo de variação "
+                         "(select global da loja) para um produto configurável; mapeie cor/tamanho no de-para de "
+                         "atributos")  # fmt: skip
+        return "; ".join(parts)
 
     def _custom_attributes(self, item: ProductItem, *, with_variants: bool) -> list[dict[str, str]]:
         attrs = self.set_attributes()

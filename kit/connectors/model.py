@@ -408,6 +408,8 @@ class PublishResult:
         channel_id, variation_id, product_id: the listing the item is (now) bound to.
         token: pending: what ``Connector.poll_publish`` takes to learn the outcome.
         attempts: HTTP attempts spent on the item.
+        note: applied: what the channel could not carry for this SKU, with why (pt-BR; e.g. images on a
+            channel without an image operation), so nothing is dropped silently.
     """
 
     sku: str
@@ -420,6 +422,7 @@ class PublishResult:
     product_id: str | None = None
     token: str | None = None
     attempts: int = 0
+    note: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in PUBLISH_STATUSES:
@@ -466,5 +469,5 @@ class PublishReport:
         """The results as a DataFrame (one row per item)."""
         import pandas as pd
 
-        cols = ["sku", "status", "action", "reason", "fix", "channel_id", "variation_id", "product_id", "token"]
+        cols = ["sku", "status", "action", "reason", "fix", "channel_id", "variation_id", "product_id", "token", "note"]
         return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in self.items], columns=cols)

@@ -16,6 +16,8 @@ operation: ``docs/channels.md``.
   look-back window; the job versions each order by its content.
 * Dates come as epoch milliseconds (captured answers) or ISO text; both are read.
 * Status updates go to every shipping of the order (an order may have several).
+* Publishing (product families, templates, the asynchronous catalogue sync):
+  :mod:`kit.connectors.netshoes_catalog`.
 """
 
 from __future__ import annotations
@@ -39,8 +41,11 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.netshoes_catalog import NetshoesCatalogMixin
 from kit.connectors.paginate import PagePaginator
+from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
+from kit.scrub import scrub
 
 __all__ = ["NetshoesConnector", "ORDER_STATUSES", "CHANGE_STATUSES"]
 
@@ -98,10 +103,38 @@ def _sku_path(sku: str, tail: str) -> str:
     return f"/skus/{quote(str(sku), safe='')}/{tail}"
 
 
-class NetshoesConnector(Connector):
+class NetshoesResponses(ResponseTable):
+    """The error body is ``ErrorResource {type, description, notifications[]}`` (SDK): both parts are shown."""
+
+    def detail(self, raw: Any) -> str | None:
+        try:
+            body = raw.json()
+        except ValueError:
+            return None
+        if not isinstance(body, dict) or not isinstance(body.get("description"), str):
+            return None
+        notes = [str(n) for n in body.get("notifications") or [] if str(n) != body["description"]]
+        return scrub((body["description"] + (" " + "; ".join(notes[:6]) if notes else ""))[:400])
+
+
+class NetshoesConnector(NetshoesCatalogMixin, Connector):
     """Netshoes / Zattini marketplace (``client_id`` + ``access_token`` headers)."""
 
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    response_table_class = NetshoesResponses
+
+    # Publishing (docs/publishing.md; kit/connectors/netshoes_catalog.py): families created with every SKU,
+    # updated per SKU; creation answers after the catalogue processed the SKUs (polled).
+    publish_create = True
+    publish_update = True
+    # help.vtex.com (Netshoes integration): name, weight, height, width, length and images required; the
+    # description falls back to the title. No title limit is published (none declared).
+    publish_required = ("title", "brand", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm",
+                        "image_urls")  # fmt: skip
+    publish_family_together = True  # portal, "Conceito de Família": every size sent together
+    publish_update_keeps = ("image_urls",)  # an ERP row without images keeps the SKU's images on Netshoes
+    publish_poll_wait_s = 20.0  # each poll costs one call per SKU of the plan's 50-250 per minute
+    publish_poll_interval_s = 5.0
 
     def make_auth(self) -> AuthStrategy:
         return StaticHeaders({"client_id": "client_id", "access_token": "access_token"})
@@ -312,17 +345,20 @@ class NetshoesConnector(Connector):
 
     # -- value lists -----------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Documented statuses; carriers and services seen in the orders of the last 30 days."""
+        """Documented statuses; carriers and services of the last 30 days of orders; categories and attributes."""
         since = (datetime.now(UTC) - timedelta(days=DEFAULT_LOOKBACK_DAYS)).isoformat(timespec="seconds")
         carriers = [
             {"carrier": o.carrier_raw, "service": o.service_raw}
             for o in self.fetch_orders(since=since).orders
             if o.carrier_raw or o.service_raw
         ]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", []),
             "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUSES]),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 

@@ -7,6 +7,12 @@ identical to the one before, so a channel that repeats a cursor (or ignores
 the paging parameters) ends in a clear :class:`~kit.errors.ChannelFatalError`
 instead of an endless loop.
 
+A channel that keeps sending *new* records is bounded too: by what it declares
+(``total_path``: more records than the declared total, plus one page of slack
+for records added meanwhile, is an error) and by time (``max_seconds`` of the
+channel's own time answering pages, default :data:`PAGING_TIME_LIMIT_S`; the
+time the caller spends on each page does not count).
+
 Subclasses: :class:`OffsetPaginator` (offset/limit), :class:`PagePaginator`
 (page numbers), :class:`CursorPaginator` (scroll id / next cursor read from
 the body), :class:`FeedPaginator` (read-until-empty feeds whose events are
@@ -15,14 +21,28 @@ committed separately; the "token" is the set of handles of a lot).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from kit.errors import ChannelFatalError
+from kit.scrub import clip
 
-__all__ = ["Paginator", "OffsetPaginator", "PagePaginator", "CursorPaginator", "FeedPaginator", "dig"]
+__all__ = [
+    "Paginator",
+    "OffsetPaginator",
+    "PagePaginator",
+    "CursorPaginator",
+    "FeedPaginator",
+    "dig",
+    "PAGING_TIME_LIMIT_S",
+]
 
 Fetch = Callable[[dict[str, Any]], Any]
+
+#: Default bound of one paging loop: seconds the channel may spend answering its pages.
+PAGING_TIME_LIMIT_S = 1800.0
+_HINT = "tente de novo mais tarde; se persistir, informe o canal (a paginação dele não termina)"
 
 
 def dig(body: Any, path: str | None) -> Any:
@@ -42,6 +62,9 @@ class Paginator:
     Args:
         records_path: dotted path of the record list in the body ("" = the body).
         max_pages: hard stop, a safety net against channels that never end.
+        stop_at_max: reaching ``max_pages`` ends quietly (a channel's own cap) instead of an error.
+        total_path: dotted path of the total number of records the channel declares.
+        max_seconds: bound of the channel's time answering pages (default :data:`PAGING_TIME_LIMIT_S`).
         channel: channel name for error messages.
     """
 
@@ -51,11 +74,15 @@ class Paginator:
         records_path: str = "",
         max_pages: int = 100_000,
         stop_at_max: bool = False,
+        total_path: str | None = None,
+        max_seconds: float | None = None,
         channel: str | None = None,
     ) -> None:
         self.records_path = records_path
         self.max_pages = max_pages
         self.stop_at_max = stop_at_max  # True: a channel cap (e.g. 30 pages), not an error
+        self.total_path = total_path
+        self.max_seconds = max_seconds
         self.channel = channel
 
     def first_params(self) -> dict[str, Any]:
@@ -73,6 +100,11 @@ class Paginator:
         """Where the next page starts, or ``None`` when this was the last."""
         raise NotImplementedError
 
+    def declared_total(self, body: Any) -> int | None:
+        """The number of records the channel says it has (``None``: it does not say)."""
+        total = dig(body, self.total_path) if self.total_path else None
+        return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
+
     def page_signature(self, records: list[Any]) -> str | None:
         """A fingerprint of a page; two equal non-empty pages in a row mean the channel is stuck."""
         if not records:
@@ -85,9 +117,12 @@ class Paginator:
         token: Any = None
         previous: str | None = None
         params = self.first_params()
+        limit = PAGING_TIME_LIMIT_S if self.max_seconds is None else self.max_seconds
+        bound = _Bound(self, limit)
         for _ in range(self.max_pages):
-            body = fetch(params)
+            body = bound.fetch(fetch, params)
             records = self.records(body)
+            bound.count(records, self.declared_total(body))
             signature = self.page_signature(records)
             if signature is not None and signature == previous:
                 raise ChannelFatalError(
@@ -102,17 +137,60 @@ class Paginator:
                 return
             if token in seen:
                 raise ChannelFatalError(
-                    f"the channel repeated a pagination cursor ({str(token)[:40]}); stopping to avoid an endless loop",
+                    f"the channel repeated a pagination cursor ({clip(token, 40)}); stopping to avoid an endless loop",
                     channel=self.channel,
                     hint="try again later; if it persists, report it to the channel",
                 )
             seen.add(token)
+            bound.check_time()
             params = self.params(token)
         if not self.stop_at_max:
             raise ChannelFatalError(f"more than {self.max_pages} pages; stopping", channel=self.channel)
 
     def all(self, fetch: Fetch) -> list[Any]:
         return [r for page in self.pages(fetch) for r in page]
+
+
+class _Bound:
+    """What one paging loop has used: the channel's time, the records against its declared total."""
+
+    __slots__ = ("paginator", "limit", "spent", "pages", "records", "declared", "largest")
+
+    def __init__(self, paginator: Paginator, limit: float) -> None:
+        self.paginator, self.limit = paginator, limit
+        self.spent = 0.0
+        self.pages = self.records = self.largest = 0
+        self.declared: int | None = None
+
+    def fetch(self, fetch: Fetch, params: dict[str, Any]) -> Any:
+        t0 = time.monotonic()
+        try:
+            return fetch(params)
+        finally:
+            self.spent += time.monotonic() - t0
+            self.pages += 1
+
+    def count(self, records: list[Any], declared: int | None) -> None:
+        self.records += len(records)
+        self.largest = max(self.largest, len(records))
+        if declared is not None:
+            self.declared = declared
+        if self.declared is not None and self.records > self.declared + max(1, self.largest):
+            raise ChannelFatalError(
+                f"o canal declarou {self.declared} registros, mas já enviou {self.records} em {self.pages} páginas; "
+                "a paginação foi interrompida para não seguir sem fim",
+                channel=self.paginator.channel,
+                hint=_HINT,
+            )
+
+    def check_time(self) -> None:
+        if self.spent > self.limit:
+            raise ChannelFatalError(
+                f"a paginação do canal passou de {self.limit:g} s ({self.pages} páginas, {self.records} registros) "
+                "sem terminar; foi interrompida",
+                channel=self.paginator.channel,
+                hint=_HINT,
+            )
 
 
 class OffsetPaginator(Paginator):
@@ -124,11 +202,10 @@ class OffsetPaginator(Paginator):
         *,
         offset_param: str = "offset",
         limit_param: str = "limit",
-        total_path: str | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
-        self.limit, self.offset_param, self.limit_param, self.total_path = limit, offset_param, limit_param, total_path
+        self.limit, self.offset_param, self.limit_param = limit, offset_param, limit_param
 
     def first_params(self) -> dict[str, Any]:
         return self.params(0)
@@ -138,8 +215,8 @@ class OffsetPaginator(Paginator):
 
     def next_token(self, body: Any, records: list[Any], token: Any) -> int | None:
         offset = (token or 0) + len(records)
-        total = dig(body, self.total_path) if self.total_path else None
-        if not records or len(records) < self.limit or (isinstance(total, int) and offset >= total):
+        total = self.declared_total(body)
+        if not records or len(records) < self.limit or (total is not None and offset >= total):
             return None
         return offset
 
@@ -154,17 +231,10 @@ class PagePaginator(Paginator):
         page_param: str = "page",
         size_param: str = "pagesize",
         start: int = 1,
-        total_path: str | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
-        self.size, self.page_param, self.size_param, self.start, self.total_path = (
-            size,
-            page_param,
-            size_param,
-            start,
-            total_path,
-        )
+        self.size, self.page_param, self.size_param, self.start = size, page_param, size_param, start
 
     def first_params(self) -> dict[str, Any]:
         return self.params(self.start)
@@ -174,10 +244,10 @@ class PagePaginator(Paginator):
 
     def next_token(self, body: Any, records: list[Any], token: Any) -> int | None:
         page = token or self.start
-        total = dig(body, self.total_path) if self.total_path else None
+        total = self.declared_total(body)
         if not records or len(records) < self.size:
             return None
-        if isinstance(total, int) and (page - self.start + 1) * self.size >= total:
+        if total is not None and (page - self.start + 1) * self.size >= total:
             return None
         return page + 1
 

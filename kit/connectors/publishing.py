@@ -15,20 +15,27 @@ does the rest, the same way for every channel:
    and updated, never created again.
 4. **Send.** ``create_listing`` / ``update_listing`` per item, the items of one
    variation family in order in one worker (a family's parent is created once),
-   families in parallel under the shared rate limiter; or, for bulk and feed
-   channels (``publish_batch`` > 0), ``send_listings`` with up to
-   ``publish_batch`` items per call, in input order (a family stays in order). A
-   :class:`KitError` is the item's ``failed`` reason (every item of a bulk call);
-   an unexpected error too (never lost).
-5. **Account.** One :class:`PublishResult` per input item, in order; ``on_result``
+   families in parallel under the shared rate limiter. A channel that registers a
+   family in one request (``publish_family_together``) gets the family's creates
+   in one ``create_listings`` call, and a family with a held create is held
+   whole. Bulk and feed channels (``publish_batch`` > 0) get ``send_listings``
+   with up to ``publish_batch`` items per call, in input order (a family stays in
+   order). A :class:`KitError` is the item's ``failed`` reason (every item of a
+   bulk call); an unexpected error too (never lost).
+5. **Wait, bounded.** Asynchronous channels answer ``pending`` with a token; for
+   ``publish_poll_wait_s`` seconds the loop polls them (``poll_publish``, pauses
+   growing up to ``publish_poll_interval_s``); what is still pending then is
+   reported pending, and the next run polls it instead of sending it again.
+6. **Account.** One :class:`PublishResult` per input item, in order; ``on_result``
    is called for each as soon as it is known (the products job records a
-   binding there, before the next item is sent).
+   binding there, before the next item is sent; a pending item after the wait).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -39,6 +46,7 @@ from kit.connectors.model import (
     CREATE,
     FAILED,
     HELD,
+    PENDING,
     SKIPPED,
     UPDATE,
     CategoryRequirements,
@@ -95,8 +103,9 @@ def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements 
     """What ``item`` lacks before ``conn``'s channel accepts it (pt-BR), or ``""`` when complete."""
     problems = []
     fields = missing_fields(item, conn.publish_required)
-    if item.bound and "channel_category" in fields:
-        fields.remove("channel_category")  # an update without a mapped category keeps the channel's
+    if item.bound:  # an update without a mapped category (or a field the connector keeps) keeps the channel's
+        kept = {"channel_category", *getattr(conn, "publish_update_keeps", ())}
+        fields = [f for f in fields if f not in kept]
     if "channel_category" in fields:
         fields.remove("channel_category")
         problems.append(
@@ -157,7 +166,28 @@ def _prepare(conn: Any, items: Sequence[ProductItem]) -> tuple[list[PublishResul
             results[i] = PublishResult(item.sku, HELD, action, fix=fix, channel_id=item.channel_id)
             continue
         todo.append(i)
+    if conn.publish_family_together:
+        todo = _hold_incomplete_families(conn, items, results, todo)
     return results, todo
+
+
+def _hold_incomplete_families(conn: Any, items: Sequence[ProductItem], results: list, todo: list[int]) -> list[int]:
+    """Families registered in one request: the creates of a family with a held (or failed) create are held too."""
+    blocked: dict[str, str] = {}
+    for i, item in enumerate(items):
+        if results[i] is not None and not item.bound and results[i].status in (HELD, FAILED):
+            blocked.setdefault(item.family, item.sku)
+    keep = []
+    for i in todo:
+        sibling = blocked.get(items[i].family)
+        if sibling is None or items[i].bound:
+            keep.append(i)
+            continue
+        results[i] = PublishResult(
+            items[i].sku, HELD, CREATE, fix=f"a {conn.label} cadastra a família {items[i].family} inteira de uma vez: "
+            f"corrija antes o SKU {sibling}, retido (veja o motivo dele)",
+        )  # fmt: skip
+    return keep
 
 
 def _reason(exc: BaseException) -> str:
@@ -220,6 +250,46 @@ def _send_batch(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
     return results
 
 
+def _send_family(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
+    """The creates of one family in one ``create_listings`` call (a :class:`KitError` fails them all)."""
+    try:
+        results = list(conn.create_listings(items))
+    except Exception as exc:  # KitError: the channel's reason; anything else: never lost
+        if not isinstance(exc, KitError):
+            log.exception("unexpected error publishing family %s to %s", items[0].family, conn.channel.name)
+        return [PublishResult(i.sku, FAILED, CREATE, _reason(exc)) for i in items]
+    if [r.sku for r in results] != [i.sku for i in items]:
+        raise AssertionError(f"{type(conn).__name__}.create_listings answered {[r.sku for r in results]}")
+    for result in results:
+        result.action = result.action or CREATE
+    return results
+
+
+def _await_pending(conn: Any, parked: dict[int, PublishResult]) -> dict[int, PublishResult]:
+    """Poll pending results until final or ``publish_poll_wait_s`` passed; every result comes back, final or not."""
+    out = dict(parked)
+    waiting = dict(parked)
+    deadline = time.monotonic() + float(conn.publish_poll_wait_s or 0)
+    pause = min(0.2, float(conn.publish_poll_interval_s))
+    while waiting and time.monotonic() + pause < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, float(conn.publish_poll_interval_s))
+        try:
+            polled = {r.sku: r for r in conn.poll_publish({r.sku: str(r.token) for r in waiting.values()}) or []}
+        except KitError as exc:  # still pending: the next run polls again
+            log.warning("%s: polling pending listings failed: %s", conn.channel.name, _reason(exc))
+            break
+        for i, old in list(waiting.items()):
+            new = polled.get(old.sku)
+            if new is None:
+                continue
+            new.action = new.action or old.action
+            out[i] = new
+            if new.status != PENDING:
+                del waiting[i]
+    return out
+
+
 def publish(
     conn: Any,
     items: Sequence[ProductItem],
@@ -239,9 +309,14 @@ def publish(
     items = list(items)
     results, todo = _prepare(conn, items)
     lock = threading.Lock()
+    parked: dict[int, PublishResult] = {}  # pending answers, polled before they are reported
+    wait = float(conn.publish_poll_wait_s or 0) > 0
 
     def done(i: int, item: ProductItem, result: PublishResult) -> None:
         with lock:
+            if wait and result.status == PENDING:
+                parked[i] = result
+                return
             results[i] = result
         if on_result is not None:
             on_result(item, result)
@@ -249,15 +324,20 @@ def publish(
     for i, item in enumerate(items):
         if results[i] is not None and on_result is not None:
             on_result(item, results[i])
+    sent = _lookup(conn, items, todo) if todo else items
     if todo:
-        sent = _lookup(conn, items, todo)
         families: dict[str, list[int]] = {}
         for i in todo:
             families.setdefault(sent[i].family, []).append(i)
 
         def run(group: list[int]) -> None:
+            creates = [i for i in group if not sent[i].bound] if conn.publish_family_together else []
+            if creates:
+                for i, result in zip(creates, _send_family(conn, [sent[i] for i in creates]), strict=True):
+                    done(i, sent[i], result)
             for i in group:
-                done(i, sent[i], send_one(conn, sent[i]))
+                if i not in creates:
+                    done(i, sent[i], send_one(conn, sent[i]))
 
         n = max(1, min(workers or conn.writers(conn.publish_family), len(families)))
         if conn.publish_batch > 0:
@@ -271,6 +351,10 @@ def publish(
         else:
             with ThreadPoolExecutor(max_workers=n, thread_name_prefix=f"kit-publish-{conn.type_name}") as pool:
                 list(pool.map(run, families.values()))
+    for i, result in sorted(_await_pending(conn, parked).items()):
+        results[i] = result
+        if on_result is not None:
+            on_result(sent[i], result)
     report = PublishReport([r for r in results if r is not None])
     report.assert_accounted(items)
     counts = report.counts

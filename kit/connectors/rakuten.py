@@ -24,6 +24,7 @@ What the documents say (``../shared/channel-apis.md`` §8 and the sources in
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -32,12 +33,18 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
 from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
+from kit.connectors.rakuten_catalog import RakutenCatalogMixin
 from kit.connectors.soap import ContractUnavailable, SoapConnector
-from kit.errors import ChannelFatalError, ConfigurationError
+from kit.errors import ChannelFatalError, ConfigurationError, KitError
 
 __all__ = ["RakutenConnector", "IkcKeys", "ORDER_STATUSES", "SERVICES", "STATUS_CANCELLED", "STATUS_SHIPPED"]
 
-SERVICES = {name: f"/ikcwebservice/{name}.asmx" for name in ("sku", "estoque", "pedido")}
+#: stock, prices and orders; the catalogue services (publishing) are read only when a product is published
+SYNC_SERVICES = ("sku", "estoque", "pedido")
+SERVICES = {
+    name: f"/ikcwebservice/{name}.asmx" for name in (*SYNC_SERVICES, "produto", "ProdutoCategoria", "categoria")
+}
+log = logging.getLogger("kit.connectors.rakuten")
 OK = 1
 BRT = timezone(timedelta(hours=-3))
 #: Annex 3 of "IKCWebservice 2.2 - 14. Pedidos" as quoted in an integrator's code (🟡 secondary)
@@ -86,10 +93,20 @@ def _rows(result: dict[str, Any], item: str) -> list[dict[str, Any]]:
     return list(((result.get("Lista") or {}).get(item)) or [])
 
 
-class RakutenConnector(SoapConnector):
-    """Rakuten IKCWebservice (keys A1/A2 placed where the WSDL says; store code ``loja``)."""
+class RakutenConnector(RakutenCatalogMixin, SoapConnector):
+    """Rakuten IKCWebservice (keys A1/A2 placed where the WSDL says; store code ``loja``).
+
+    Publishing (``docs/publishing.md``) is :mod:`kit.connectors.rakuten_catalog`.
+    """
 
     services = SERVICES
+    required_services = SYNC_SERVICES
+    # Publishing: produto.Salvar + sku.Salvar create and change listings (generated clients, 🟡 secondary).
+    publish_create = True
+    publish_update = True
+    # Brand is not required: no operation carries it (said per SKU). The price creates a product or SKU only;
+    # an existing one keeps the store's. No title limit is documented.
+    publish_required = ("title", "channel_category", "weight_kg", "height_cm", "width_cm", "length_cm", "price")
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -121,7 +138,7 @@ class RakutenConnector(SoapConnector):
                 if {"A1", "A2"} <= {n for n, _ in element.type.elements}:
                     found = hname
             if found is False:
-                raise ContractUnavailable(f"the WSDL of {service}.{name} has no place for the A1/A2 keys",
+                raise ContractUnavailable(f"o WSDL de {service}.{name} não tem lugar para as chaves A1/A2",
                                           channel=self.channel.name)  # fmt: skip
             self._placement[key] = found  # type: ignore[assignment]
         return self._placement[key]
@@ -306,9 +323,15 @@ class RakutenConnector(SoapConnector):
 
     # -- value lists ------------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Statuses (annex 3); carriers and payment codes from ``pedido.Listar`` (all orders)."""
+        """Statuses (annex 3); carriers and payment codes from ``pedido.Listar`` (all orders); the category tree."""
         orders = [self.normalize_order(r) for r in self._list("Listar", {"CodigoPedido": ANY, "StatusPedido": ANY})]
+        try:
+            catalog = {kind: value_list_frame(kind, rows) for kind, rows in self.catalog_value_lists().items()}
+        except KitError as exc:  # a store without categoria.asmx still has its order lists
+            log.warning("%s: category list not read: %s", self.channel.name, exc.message)
+            catalog = {}
         return {
+            **catalog,
             "carrier_service": value_list_frame(
                 "carrier_service",
                 [{"carrier": o.carrier_raw, "service": o.service_raw} for o in orders if o.carrier_raw],

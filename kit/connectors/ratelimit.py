@@ -1,27 +1,95 @@
-"""Proactive rate limiting: a thread-safe token bucket per channel account.
+"""Proactive rate limiting: one token bucket per channel account, shared by every thread and process.
 
-Buckets are kept in a process-wide registry keyed by ``(account, family)``,
-so every thread and every connector object talking to the same channel
-account shares one bucket and the kit rarely meets a 429 at all. ``family`` is
-an operation family ("write", "read", "orders_read", ...): a channel type
-declares extra buckets in ``ChannelType.rate_limits``; families it does not
-declare share the channel's main bucket (``Channel.rate_limit()``).
+The rate limit belongs to the channel account, not to the process: two jobs of
+one channel started by cron in separate processes must draw from one bucket,
+or each uses the whole limit and the channel answers 429. Buckets therefore
+live in a :class:`BucketStore`, keyed by ``(account, family)``:
+
+* :class:`SQLiteBuckets` (the default): the bucket's state is a row of a
+  SQLite file (``<workspace>/ratelimit.sqlite``, or ``$KIT_RATE_BUCKETS``), so
+  every process of the machine working on the workspace shares it. Each take is
+  one short write transaction; waiting happens outside it.
+* :class:`MemoryBuckets`: one process only (``KIT_RATE_BUCKETS=memory``; also
+  the fallback when the file cannot be opened).
+
+A store is two methods, :meth:`BucketStore.bucket` and :meth:`BucketStore.reset`;
+callers only ever see :func:`bucket_for`, so another store (PostgreSQL, for
+several machines) plugs in with :func:`use_buckets` without touching them.
+
+``family`` is an operation family ("write", "read", "orders_read", ...): a
+channel type declares extra buckets in ``ChannelType.rate_limits``; families it
+does not declare share the channel's main bucket (``Channel.rate_limit()``).
+
+:class:`TokenBucket` is the in-process bucket (the sandboxes use it too, for
+the limit they enforce as the channel).
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
 
 from kit.channeltypes import RateLimit
 
-__all__ = ["TokenBucket", "bucket_for", "reset_buckets", "DEFAULT_FAMILY"]
+__all__ = [
+    "Bucket",
+    "BucketStore",
+    "TokenBucket",
+    "MemoryBuckets",
+    "SQLiteBuckets",
+    "SharedBucket",
+    "bucket_for",
+    "use_buckets",
+    "current_store",
+    "reset_buckets",
+    "DEFAULT_FAMILY",
+    "BUCKETS_ENV",
+]
+
+log = logging.getLogger("kit.connectors.ratelimit")
 
 DEFAULT_FAMILY = "default"
+BUCKETS_ENV = "KIT_RATE_BUCKETS"  # a file path, or "memory"
+BUCKETS_FILE = "ratelimit.sqlite"
+#: a stored stamp older than this (or in the future: a reboot) starts the bucket full again
+_STALE_S = 24 * 3600.0
+
+
+class Bucket(Protocol):
+    """What the request loop needs of a bucket."""
+
+    rate: float
+    burst: float
+
+    def acquire(self, n: float = 1.0) -> float:
+        """Block until ``n`` tokens are ours; return the seconds waited."""
+
+    def penalize(self, seconds: float) -> None:
+        """The channel said 429: hold every caller of this bucket for ``seconds``."""
+
+    def configure(self, rate: float, burst: float) -> None:
+        """Change the rate in place (a channel's limit was edited)."""
+
+
+class BucketStore(Protocol):
+    """Where buckets live: the extension point (one machine, several machines...)."""
+
+    def bucket(self, account: str, family: str, limit: RateLimit) -> Bucket:
+        """The bucket of ``account`` for ``family``, (re)configured to ``limit``."""
+
+    def reset(self) -> None:
+        """Forget every bucket (tests)."""
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``burst`` saved up.
+    """``rate`` tokens per second, at most ``burst`` saved up, in this process.
 
     :meth:`acquire` blocks until a token is available. The wait is computed
     under the lock (tokens may go negative, which queues callers fairly) and
@@ -87,23 +155,199 @@ class TokenBucket:
             return max(0.0, (n - self._tokens) / self.rate)
 
 
-_registry: dict[tuple[str, str], TokenBucket] = {}
-_registry_lock = threading.Lock()
+def _configured(bucket: Bucket, limit: RateLimit) -> Bucket:
+    if bucket.rate != limit.per_second or bucket.burst != max(1.0, float(limit.burst)):
+        bucket.configure(limit.per_second, limit.burst)
+    return bucket
 
 
-def bucket_for(account: str, family: str, limit: RateLimit) -> TokenBucket:
+class MemoryBuckets:
+    """Buckets of this process only."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def bucket(self, account: str, family: str, limit: RateLimit) -> Bucket:
+        with self._lock:
+            found = self._buckets.get((account, family))
+            if found is None:
+                found = self._buckets[(account, family)] = TokenBucket(limit.per_second, limit.burst)
+            return _configured(found, limit)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+
+
+class SharedBucket:
+    """A token bucket whose state (tokens, stamp) is a row of a :class:`SQLiteBuckets` file.
+
+    The clock is ``time.monotonic()``, the machine's monotonic clock, the same
+    in every process of one boot.
+    """
+
+    def __init__(self, store: SQLiteBuckets, account: str, family: str, rate: float, burst: float) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.store, self.key = store, (account, family)
+        self.rate = float(rate)
+        self.burst = max(1.0, float(burst))
+
+    def configure(self, rate: float, burst: float) -> None:
+        self.rate = float(rate)
+        self.burst = max(1.0, float(burst))
+
+    def _take(self, n: float, penalty: float | None = None) -> float:
+        """Refill, then take ``n`` tokens (or apply a 429 ``penalty``) in one transaction; return the tokens left."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT tokens, stamp FROM bucket WHERE account=? AND family=?", self.key).fetchone()
+            now = time.monotonic()
+            if row is None or row[1] > now or now - row[1] > _STALE_S:
+                tokens = self.burst
+            else:
+                tokens = min(self.burst, row[0] + (now - row[1]) * self.rate)
+            tokens -= n
+            if penalty is not None:
+                tokens = min(tokens, -penalty * self.rate)
+            db.execute("INSERT OR REPLACE INTO bucket VALUES (?,?,?,?)", (*self.key, tokens, now))
+        return tokens
+
+    def reserve(self, n: float = 1.0) -> float:
+        """Take ``n`` tokens now; return how long the caller must wait before using them."""
+        tokens = self._take(n)
+        return 0.0 if tokens >= 0 else -tokens / self.rate
+
+    def acquire(self, n: float = 1.0) -> float:
+        wait = self.reserve(n)
+        if wait > 0:
+            time.sleep(wait)
+        return wait
+
+    def penalize(self, seconds: float) -> None:
+        if seconds > 0:
+            self._take(0.0, penalty=seconds)
+
+
+class SQLiteBuckets:
+    """Buckets shared by every process using the same file (one machine).
+
+    Args:
+        path: the SQLite file (created private, 0600).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not self.path.exists():
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        with self._lock:
+            self._connect()
+        self._buckets: dict[tuple[str, str], SharedBucket] = {}
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=OFF")  # a lost update after a power cut costs one burst, nothing more
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS bucket (account TEXT NOT NULL, family TEXT NOT NULL, tokens REAL NOT NULL,"
+                " stamp REAL NOT NULL, PRIMARY KEY (account, family)) WITHOUT ROWID"
+            )
+            self._db = db
+        return self._db
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            db = self._connect()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def bucket(self, account: str, family: str, limit: RateLimit) -> Bucket:
+        key = (account, family)
+        found = self._buckets.get(key)
+        if found is None:
+            found = self._buckets.setdefault(key, SharedBucket(self, account, family, limit.per_second, limit.burst))
+        return _configured(found, limit)
+
+    def reset(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM bucket")
+        self._buckets.clear()
+
+    def close(self) -> None:
+        """Close the file; the next take opens it again."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+
+_lock = threading.Lock()
+_explicit: BucketStore | None = None
+_stores: dict[str, BucketStore] = {}  # by location, most recently opened last
+_OPEN_STORES = 4  # older ones are closed (they reopen on use): a long test session opens many
+
+
+def use_buckets(store: BucketStore | None) -> None:
+    """Use ``store`` for every bucket of this process (``None``: back to the default location)."""
+    global _explicit
+    with _lock:
+        _explicit = store
+
+
+def _location() -> str:
+    where = os.environ.get(BUCKETS_ENV)
+    if where:
+        return where
+    from kit.store import default_workspace_path
+
+    return str(default_workspace_path() / BUCKETS_FILE)
+
+
+def current_store() -> BucketStore:
+    """The store buckets come from now: the one set by :func:`use_buckets`, else the default location's."""
+    if _explicit is not None:
+        return _explicit
+    where = _location()
+    with _lock:
+        store = _stores.get(where)
+        if store is None:
+            store = _stores[where] = _open(where)
+            for old in list(_stores.values())[:-_OPEN_STORES]:
+                if isinstance(old, SQLiteBuckets):
+                    old.close()
+        return store
+
+
+def _open(where: str) -> BucketStore:
+    if where == "memory":
+        return MemoryBuckets()
+    try:
+        return SQLiteBuckets(where)
+    except (OSError, sqlite3.Error) as exc:
+        # Still safe within this process; other processes may then use the limit too.
+        log.warning("rate-limit buckets cannot be shared through %s (%s); using this process's own", where, exc)
+        return MemoryBuckets()
+
+
+def bucket_for(account: str, family: str, limit: RateLimit) -> Bucket:
     """The shared bucket of ``account`` for ``family``, (re)configured to ``limit``."""
-    key = (account, family)
-    with _registry_lock:
-        bucket = _registry.get(key)
-        if bucket is None:
-            bucket = _registry[key] = TokenBucket(limit.per_second, limit.burst)
-        elif bucket.rate != limit.per_second or bucket.burst != max(1.0, float(limit.burst)):
-            bucket.configure(limit.per_second, limit.burst)
-        return bucket
+    return current_store().bucket(account, family, limit)
 
 
 def reset_buckets() -> None:
-    """Forget every bucket (tests)."""
-    with _registry_lock:
-        _registry.clear()
+    """Forget every bucket (tests): of the explicit store and of every store opened so far."""
+    with _lock:
+        stores = [*([_explicit] if _explicit is not None else []), *_stores.values()]
+    for store in stores:
+        store.reset()

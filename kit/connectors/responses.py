@@ -13,6 +13,11 @@ codes (a ``range``) or an exception class, and says:
   ``transient`` (may pass: ChannelTransientError once the budget is spent);
 * ``message``: what the user reads.
 
+Only a 2xx answer is a success. A 3xx is never followed (the credentials would
+go along to wherever it points) and never counted as applied: with an empty
+body nothing says the write happened. Any other status without a row is a
+failure too (:meth:`ResponseTable.for_status`).
+
 A connector adds rows in its ``response_rules``; they are looked up before
 :data:`DEFAULT_RULES`, so a channel quirk (VTEX ``423 Locked`` is retryable,
 for instance) is one row.
@@ -36,8 +41,12 @@ __all__ = [
     "TRANSIENT",
     "ResponseRule",
     "MalformedBody",
+    "DeadlineExceeded",
+    "ResponseTooLarge",
     "DEFAULT_RULES",
     "ResponseTable",
+    "is_success",
+    "unexpected_status",
 ]
 
 RETRY, RATE_LIMITED, REFRESH_THEN_RETRY, FAIL, IGNORE = "retry", "rate_limited", "refresh_then_retry", "fail", "ignore"
@@ -48,6 +57,18 @@ FAULTS = (CONFIGURATION, CHANNEL, TRANSIENT)
 
 class MalformedBody(Exception):
     """Raised by the loop when a success answer's body is not the JSON promised."""
+
+
+class DeadlineExceeded(requests.exceptions.Timeout):
+    """Raised by the loop when one attempt (send, wait, whole answer) outlives its wall-clock bound.
+
+    A read timeout restarts with every byte; a channel dripping one byte at a
+    time never trips it. This one does not restart.
+    """
+
+
+class ResponseTooLarge(requests.exceptions.RequestException):
+    """Raised by the loop when an answer is larger than the client accepts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +108,36 @@ DEFAULT_RULES: tuple[ResponseRule, ...] = (
     ResponseRule(429, RATE_LIMITED, TRANSIENT, "the channel's rate limit was reached"),
     ResponseRule(range(500, 600), RETRY, TRANSIENT, "the channel had an internal error"),
     ResponseRule(range(400, 500), FAIL, CHANNEL, "the channel refused the request"),
+    ResponseRule(
+        range(300, 400),
+        FAIL,
+        CHANNEL,
+        "o canal respondeu com um redirecionamento (HTTP 3xx) em vez de um resultado; redirecionamentos não são "
+        "seguidos (as credenciais iriam junto) e nada foi contado como aplicado",
+    ),
+    ResponseRule(
+        DeadlineExceeded,
+        RETRY,
+        TRANSIENT,
+        "o canal não terminou de responder dentro do tempo máximo por requisição",
+    ),
+    ResponseRule(ResponseTooLarge, FAIL, CHANNEL, "a resposta do canal passou do tamanho máximo aceito"),
     ResponseRule(requests.exceptions.ConnectTimeout, RETRY, TRANSIENT, "could not connect in time"),
     ResponseRule(requests.exceptions.ReadTimeout, RETRY, TRANSIENT, "the channel did not answer in time"),
     ResponseRule(requests.exceptions.ChunkedEncodingError, RETRY, TRANSIENT, "the connection broke mid-answer"),
     ResponseRule(requests.exceptions.ConnectionError, RETRY, TRANSIENT, "the connection failed or was dropped"),
     ResponseRule(MalformedBody, FAIL, CHANNEL, "the channel answered with malformed JSON"),
 )
+
+
+def is_success(status: int) -> bool:
+    """Only a 2xx answer says a request was done."""
+    return 200 <= status < 300
+
+
+def unexpected_status(status: int) -> ResponseRule:
+    """The rule for a status no row matches and that is not a success."""
+    return ResponseRule(status, FAIL, CHANNEL, f"unexpected HTTP status {status}")
 
 
 class ResponseTable:
@@ -102,12 +147,16 @@ class ResponseTable:
         self.rules: Sequence[ResponseRule] = (*overrides, *DEFAULT_RULES)
 
     def for_status(self, status: int) -> ResponseRule | None:
-        """The rule for an HTTP status; ``None`` means success (2xx/3xx with no row)."""
+        """The rule for an HTTP status; ``None`` means success (a 2xx with no row).
+
+        Anything else without a row (1xx, 3xx, a status outside the standard
+        ranges) is a failure: only an explicit success counts.
+        """
         for rule in self.rules:
             if rule.matches_status(status):
                 return rule
-        if status >= 400:
-            return ResponseRule(status, FAIL, CHANNEL, f"unexpected HTTP status {status}")
+        if not is_success(status):
+            return unexpected_status(status)
         return None
 
     def for_exception(self, exc: BaseException) -> ResponseRule | None:

@@ -57,7 +57,7 @@ from kit.connectors.responses import (
     ResponseTable,
 )
 from kit.errors import ChannelFatalError, ConfigurationError, KitError
-from kit.scrub import scrub
+from kit.scrub import clip, scrub
 
 __all__ = [
     "SoapFault",
@@ -74,6 +74,7 @@ __all__ = [
     "SoapConnector",
     "find_fault",
     "MAX_WSDL_BYTES",
+    "unsent_note",
 ]
 
 log = logging.getLogger("kit.connectors.soap")
@@ -193,7 +194,7 @@ class SoapResponseTable(ResponseTable):
             fault = find_fault(self._root(raw))
         except MalformedXml:
             return None
-        return scrub(fault[1][:300]) if fault else None
+        return clip(fault[1], 300) if fault else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +266,14 @@ class KitTransport(zeep.Transport):
         raise ConfigurationError("zeep tried to read outside the kit's request loop", channel=self.connector.name)
 
 
+def unsent_note(item: Any, reasons: dict[str, str]) -> str:
+    """pt-BR: what of ``item`` the channel cannot carry, with why (``field -> reason``), for ``PublishResult.note``.
+
+    Only fields the item actually has are named (an empty brand is not "not sent").
+    """
+    return "; ".join(why for name, why in reasons.items() if getattr(item, name, None) not in (None, "", [], {}))
+
+
 class SoapConnector(Connector):
     """A connector whose operations are calls described by the store's WSDL.
 
@@ -277,6 +286,8 @@ class SoapConnector(Connector):
     default_headers = {"Content-Type": "text/xml; charset=utf-8", "Accept": "text/xml"}
     #: service name -> path on the channel's address, e.g. {"estoque": "/ikcwebservice/estoque.asmx"}
     services: ClassVar[dict[str, str]] = {}
+    #: the services ``test_connection()`` must read (default: all); publishing-only ones fail per item instead
+    required_services: ClassVar[tuple[str, ...] | None] = None
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -303,24 +314,24 @@ class SoapConnector(Connector):
             folder = self.source.folder if self.source.kind == "pasta" else BUNDLED / self.channel.type
             path = Path(url).resolve()
             if folder not in path.parents:
-                raise ContractUnavailable(f"the WSDL refers to {url}, outside {folder}", channel=self.name)
+                raise ContractUnavailable(f"o WSDL aponta para {url}, fora de {folder}", channel=self.name)
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                raise ContractUnavailable(f"cannot read {path}: {exc.strerror}", channel=self.name) from None
+                raise ContractUnavailable(f"não foi possível ler {path}: {exc.strerror}", channel=self.name) from None
         else:
             wanted, ours = urlsplit(url), urlsplit(self.base_url)
             if (wanted.scheme, wanted.netloc) != (ours.scheme, ours.netloc):
-                raise ContractUnavailable(f"the WSDL refers to another host ({wanted.netloc})", channel=self.name)
+                raise ContractUnavailable(f"o WSDL aponta para outro endereço ({wanted.netloc})", channel=self.name)
             try:
                 data = self.request("GET", url, family="read", expect_json=False).content
             except ChannelFatalError as exc:
                 if not exc.status or exc.status < 400:
                     raise  # a malformed answer is the channel's fault, reported as such
-                raise ContractUnavailable(f"the store did not serve {wanted.path}?wsdl: {exc.message}",
+                raise ContractUnavailable(f"a loja não serviu o WSDL {wanted.path}?wsdl: {exc.message}",
                                           channel=self.name) from None  # fmt: skip
         if len(data) > MAX_WSDL_BYTES:
-            raise ContractUnavailable(f"{url} is larger than {MAX_WSDL_BYTES} bytes", channel=self.name)
+            raise ContractUnavailable(f"{url} tem mais de {MAX_WSDL_BYTES} bytes", channel=self.name)
         return data
 
     def client(self, service: str) -> zeep.Client:
@@ -336,7 +347,7 @@ class SoapConnector(Connector):
                     raise
                 except (ZeepError, ValueError, SyntaxError) as exc:  # XMLSyntaxError is a SyntaxError
                     raise ContractUnavailable(
-                        f"the WSDL of {service} cannot be read: {type(exc).__name__}: {scrub(str(exc))[:200]}",
+                        f"o WSDL de {service} não pode ser lido: {type(exc).__name__}: {scrub(str(exc))[:200]}",
                         channel=self.name,
                     ) from None
                 finally:
@@ -350,7 +361,7 @@ class SoapConnector(Connector):
         try:
             return binding.get(name)
         except ValueError:
-            raise ContractUnavailable(f"the WSDL of {service} has no operation {name}", channel=self.name) from None
+            raise ContractUnavailable(f"o WSDL de {service} não tem a operação {name}", channel=self.name) from None
 
     def call(self, service: str, name: str, params: dict[str, Any], *, family: str = "write", **extra: Any) -> Any:
         """Call ``name`` of ``service`` with ``params`` (names as the WSDL spells them); the result as dicts."""
@@ -391,7 +402,7 @@ class SoapConnector(Connector):
 
     def test_connection(self) -> ConnectionReport:
         try:
-            for service in self.services:
+            for service in self.required_services or tuple(self.services):
                 self.client(service)
         except ContractUnavailable as exc:
             return ConnectionReport(

@@ -44,7 +44,7 @@ from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
 from kit.connectors.walmart_catalog import FEED_ITEMS_MAX, WalmartCatalogMixin
 from kit.errors import AuthenticationError, ChannelFatalError, KitError
-from kit.scrub import register_secret, scrub
+from kit.scrub import clip, register_secret
 
 __all__ = [
     "WalmartConnector",
@@ -167,7 +167,7 @@ class WalmartResponseTable(ResponseTable):
             if isinstance(e, dict):
                 text = f"{e.get('code', '')}: {e.get('message') or e.get('description') or e.get('info') or ''}"
                 parts.append(text + (f" (field {e['field']})" if e.get("field") else ""))
-        return scrub("; ".join(parts)[:300]) or None
+        return clip("; ".join(parts), 300) or None
 
 
 def _ms_to_iso(value: Any) -> str | None:

@@ -319,7 +319,7 @@ class WalmartCatalogMixin:
         state = str(row.get("ingestionStatus"))
         if state == "SUCCESS":
             return PublishResult(item.sku, APPLIED, action, channel_id=str(row.get("wpid") or item.channel_id or
-                                                                           item.sku))  # fmt: skip
+                                                                           item.sku), note=_note(item))  # fmt: skip
         if state == "INPROGRESS":
             return PublishResult(item.sku, PENDING, action, token=token, channel_id=item.channel_id)
         retry = " (erro do Walmart: a próxima execução reenvia)" if state in ("SYSTEM_ERROR", "TIMEOUT_ERROR") else ""
@@ -384,6 +384,16 @@ class WalmartCatalogMixin:
         if result.status == FAILED:
             raise ChannelFatalError(result.reason, channel=self.channel.name)
         return result
+
+
+def _note(item: ProductItem) -> str:
+    """What the feed does not carry for ``item`` (``PublishResult.note``, pt-BR), or ``""``."""
+    skipped = []
+    if item.ncm:
+        skipped.append("NCM (o Walmart US não tem)")
+    if any((item.height_cm, item.width_cm, item.length_cm)):
+        skipped.append("medidas (o feed leva só o peso de envio)")
+    return "não enviado: " + ", ".join(skipped) if skipped else ""
 
 
 def _errors(errors: list[dict[str, Any]]) -> str:

@@ -13,15 +13,16 @@ Jobs are registered functions (``@register_job("stock")``) taking a
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from kit.errors import ConfigurationError, KitError
+from kit.errors import ConfigurationError, KitError, StoreError
 from kit.jobs.model import JobSummary
 
-__all__ = ["run_job", "register_job", "JOBS", "JobContext", "batched", "item_results"]
+__all__ = ["run_job", "register_job", "JOBS", "JobContext", "batched", "item_results", "check_since", "parse_instant"]
 
 log = logging.getLogger("kit.jobs")
 
@@ -129,6 +130,40 @@ def item_results(result: Any) -> list[tuple[str, str, str]]:
     return out
 
 
+def parse_instant(text: Any) -> Any:
+    """An ISO date or date-time as an aware ``datetime`` (naive = local time), or ``None``."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.astimezone()
+
+
+def check_since(since: Any) -> None:
+    """Refuse a ``since`` that is not an ISO date, or that is in the future (it would become the cursor).
+
+    Raises:
+        ConfigurationError: exit 2, with a pt-BR hint.
+    """
+    import time
+    from datetime import UTC, datetime
+
+    when = parse_instant(since)
+    if when is None:
+        raise ConfigurationError(
+            f"since={since!r} is not an ISO date",
+            hint="use uma data ISO, por exemplo 2026-11-20 ou 2026-11-20T08:00:00-03:00",
+        )
+    if when > datetime.fromtimestamp(time.time(), UTC):
+        raise ConfigurationError(
+            f"--since {since} está no futuro",
+            hint="os pedidos seriam buscados a partir de uma data que ainda não chegou e o cursor ficaria lá; "
+            "use uma data passada",
+        )
+
+
 def _load_channel(ws: Any, name: str) -> Any:
     from kit.channels import ChannelRegistry
 
@@ -174,19 +209,7 @@ def run_job(
     from kit.jobs.settings import job_settings
     from kit.store import Workspace
 
-    if job not in JOBS:
-        raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
-    if max_items is not None and int(max_items) < 1:
-        raise ConfigurationError(f"max_items must be at least 1, got {max_items!r}")
-    if since:
-        from datetime import datetime
-
-        try:
-            datetime.fromisoformat(str(since).replace("Z", "+00:00"))
-        except ValueError:
-            raise ConfigurationError(
-                f"since={since!r} is not an ISO date", hint="e.g. 2026-11-20 or 2026-11-20T08:00:00-03:00"
-            ) from None
+    _check_arguments(job, max_items, since)
     ws = ws if ws is not None else Workspace()
     summary = JobSummary(job=job, channel=channel_name, dry_run=bool(dry_run), full=bool(full))
     try:
@@ -209,21 +232,41 @@ def run_job(
         )
         with job_lock(ws, channel_name, job):
             t0 = time.monotonic()
-            JOBS[job](ctx)
+            try:
+                JOBS[job](ctx)
+            except sqlite3.DatabaseError as exc:  # corrupt states.sqlite, found mid-run
+                raise ws.states.corrupt(exc) from None
+            _backup_state(ws)
             log.info("%s %s finished in %.2f s: %s", channel_name, job, time.monotonic() - t0, summary.counts)
-    except KitError as exc:
-        summary.finish(exc)
+    except (KitError, OSError) as exc:  # OSError: disk full, permissions: the run failed, say where
+        if isinstance(exc, KitError) and not isinstance(exc, StoreError):
+            _backup_state(ws)  # what the run recorded before failing is worth keeping
+        summary.finish(exc if isinstance(exc, KitError) else KitError(f"file system error: {exc}"))
         log.error("%s %s failed: %s", channel_name, job, summary.error)
         if raise_errors:
             raise
-        return summary
-    except OSError as exc:  # disk full, permissions: the run failed, say where
-        if raise_errors:
-            raise
-        summary.finish(KitError(f"file system error: {exc}"))
-        log.error("%s %s failed: %s", channel_name, job, summary.error)
         return summary
     return summary.finish()
+
+
+def _check_arguments(job: str, max_items: int | None, since: str | None) -> None:
+    if job not in JOBS:
+        raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
+    if max_items is not None and int(max_items) < 1:
+        raise ConfigurationError(f"max_items must be at least 1, got {max_items!r}")
+    if since:
+        check_since(since)
+
+
+def _backup_state(ws: Any) -> None:
+    """Keep the last good copy of the state store after a run that changed it (never fails the run)."""
+    states = getattr(ws, "_states", None)
+    if states is None:
+        return
+    try:
+        states.backup()
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("could not back up %s: %s", states.path, exc)
 
 
 def iter_rows(frame: Any) -> Iterable[dict[str, Any]]:

@@ -99,8 +99,9 @@ def step_depara(ctx: DemoContext) -> None:
 
 @demo_step("golive_check", after="depara_tables")
 def step_golive(ctx: DemoContext) -> None:
-    """Run the go-live check of each demo channel against its (sandbox) store and its de-para tables."""
+    """Run the go-live check of each demo channel; switch on (through the gate) those found APTO."""
     from kit.golive import record_confirmation, run_golive
+    from kit.golive.gate import enable
 
     for name, channel_type in DEMO_CHANNELS:
         # The checklist answer a consultant gives: the sandbox store has no other integration.
@@ -119,10 +120,12 @@ def step_golive(ctx: DemoContext) -> None:
             raise KitError(f"go-live de {name} falhou: {exc.message}") from None
         line = f"Go-live {name}: {run.verdict}"
         if run.verdict == "APTO":
-            line += f" (pode ser ligado: kit channels enable {name}; a demo o deixa desligado)"
+            enable(ctx.workspace, name, by="kit demo")
+            ctx.data.setdefault("enabled", []).append(name)
+            line += " (ligado pela demonstração, pelo portão do go-live; desligado de novo ao final)"
         else:
             n = int((run.findings["severity"] == "bloqueio").sum()) if len(run.findings) else 0
-            line += f" ({n} bloqueios; o canal fica desligado e o agendador não o roda)"
+            line += f" ({n} bloqueios; o canal fica desligado e não é sincronizado)"
         ctx.say(line + f"; relatório em {run.output_dir}")
 
 
@@ -155,10 +158,14 @@ def step_syncs(ctx: DemoContext) -> None:
             out.append((job, proc.returncode, summary))
         return out
 
-    with ThreadPoolExecutor(max_workers=len(DEMO_CHANNELS)) as pool:
-        results = list(pool.map(channel_runs, [name for name, _type in DEMO_CHANNELS]))
+    enabled = [name for name, _type in DEMO_CHANNELS if name in (ctx.data.get("enabled") or [])]
+    for name, _type in DEMO_CHANNELS:
+        if name not in enabled:
+            ctx.say(f"Sync {name}: não sincronizado (o go-live não deu APTO; o canal está desligado)")
+    with ThreadPoolExecutor(max_workers=max(1, len(enabled))) as pool:
+        results = list(pool.map(channel_runs, enabled))
     failures = []
-    for (name, _type), runs in zip(DEMO_CHANNELS, results, strict=True):
+    for name, runs in zip(enabled, results, strict=True):
         for job, code, summary in runs:
             c = summary.get("counts") or {}
             state = "OK" if code == 0 else f"FALHOU (código {code})"
@@ -182,7 +189,7 @@ def _rerun_without_changes(ctx: DemoContext, env: dict[str, str]) -> None:
     """Run one stock sync again: no ERP change, so the channel gets no update request."""
     name = DEMO_CHANNELS[min(1, len(DEMO_CHANNELS) - 1)][0]
     sbx = (ctx.data.get("sandbox_by_channel") or {}).get(name)
-    if sbx is None:
+    if sbx is None or name not in (ctx.data.get("enabled") or []):
         return
     before = sum(1 for r in list(sbx.state.requests) if r.get("method") in ("PUT", "POST", "PATCH", "DELETE"))
     proc = subprocess.run(
@@ -220,7 +227,9 @@ def _top_reason(report_path: str | None) -> str | None:
 
 @demo_step("reports", after="syncs")
 def step_reports(ctx: DemoContext) -> None:
-    """Say where the reports and the order outbox are; stop the sandboxes."""
+    """Say where the reports and the order outbox are; stop the sandboxes and switch their channels off."""
+    from kit.golive.gate import disable
+
     reports = ctx.dir / "reports"
     notebooks = sorted(reports.rglob("*.ipynb"))
     ctx.say(f"Relatórios: {reports} ({len(notebooks)} notebooks de execução + resumos JSON)")
@@ -229,6 +238,10 @@ def step_reports(ctx: DemoContext) -> None:
     ctx.say(f"Caixa de saída de pedidos para o ERP: {outbox} ({len(batches)} lotes; formato em docs/outbox.md)")
     ctx.say("Painel: abra notebooks/painel.ipynb com KIT_WORKSPACE apontando para a área de trabalho da demo")
     _stop_all(ctx.data.get("sandboxes", []))
+    for name in ctx.data.get("enabled") or []:  # their sandboxes are gone: the scheduler must not run them
+        disable(ctx.workspace, name, by="kit demo")
+    if ctx.data.get("enabled"):
+        ctx.say("Canais desligados ao final (os sandboxes da demonstração foram encerrados)")
     failures = ctx.data.get("sync_failures") or []
     if failures:
         raise KitError(

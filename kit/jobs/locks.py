@@ -8,6 +8,9 @@ lock is simply taken over. Beside it, ``<...>.lock.json`` says who holds it
 
 ``kit sync`` takes the lock in the CLI process and tells the notebook's kernel
 through ``KIT_JOB_LOCK_HELD`` that it is held on its behalf.
+
+A symbolic link at the lock's path (or its ``.json``) is refused: opening it
+would truncate whatever it points at.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ HELD_ENV = "KIT_JOB_LOCK_HELD"
 
 
 def lock_path(ws: Any, channel: str, job: str) -> Path:
-    return Path(ws.root) / "locks" / f"{channel}.{job}.lock"
+    from kit.store import safe_child
+
+    return safe_child(Path(ws.root) / "locks", f"{channel}.{job}.lock")
 
 
 def _held_by_parent(channel: str, job: str) -> bool:
@@ -43,10 +48,14 @@ def job_lock(ws: Any, channel: str, job: str) -> Iterator[None]:
     if _held_by_parent(channel, job):
         yield
         return
+    from kit.store import mkdir_private, refuse_symlink
+
     path = lock_path(ws, channel, job)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    mkdir_private(path.parent)
     info = path.with_name(path.name + ".json")
-    lock = FileLock(str(path), timeout=0, is_singleton=False)
+    refuse_symlink(path)
+    refuse_symlink(info)  # written below: a link there would be written through
+    lock = FileLock(str(path), timeout=0, is_singleton=False, mode=0o600)
     try:
         lock.acquire()
     except Timeout:

@@ -17,6 +17,11 @@ Order of operations for each page fetched from the channel::
 * Orders with unmapped values go to ``order_quarantine`` with the reason and
   their full payload; every run retries them, and writes each one once its
   mapping exists.
+* A cursor never moves past now: the stored ``since`` is the newest update the
+  channel actually returned (compared as instants, not as text), a date-like
+  cursor in the future is clamped to now, and a stored one found in the future
+  (a clock step, an old bug) is dropped so the channel's default look-back
+  applies again (orders already written are skipped by the ledger).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 
 from kit.jobs.core import JobContext, register_job
 
-__all__ = ["reconcile", "get_cursor", "set_cursor", "failpoint"]
+__all__ = ["reconcile", "get_cursor", "set_cursor", "failpoint", "clamp_instant"]
 
 log = logging.getLogger("kit.jobs.orders")
 
@@ -49,6 +54,39 @@ def failpoint(name: str) -> None:
     _hits[name] = _hits.get(name, 0) + 1
     if _hits[name] >= int(nth or 1):
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def clamp_instant(value: Any, now: float | None = None) -> Any:
+    """``value`` itself, unless it is a date-time after ``now``: then ``now``, written the same way.
+
+    Opaque cursors (feed handles, scroll ids) are returned as they are.
+    """
+    from datetime import UTC, datetime
+
+    from kit.jobs.core import parse_instant
+
+    when = parse_instant(value) if isinstance(value, str) else None
+    current = datetime.fromtimestamp(time.time() if now is None else now, UTC)
+    if when is None or when <= current:
+        return value
+    text = value.strip()
+    naive = len(text) > 10 and not (text.endswith("Z") or "+" in text[10:] or "-" in text[10:])
+    if len(text) == 10:  # a date only
+        return current.astimezone().date().isoformat()
+    if naive:
+        out = current.astimezone(when.tzinfo).replace(tzinfo=None, microsecond=0).isoformat()
+        return out.replace("T", " ") if " " in text else out
+    out = current.replace(microsecond=0).isoformat()
+    return out.replace("+00:00", "Z") if text.endswith("Z") else out
+
+
+def _newer(candidate: Any, than: Any) -> bool:
+    from kit.jobs.core import parse_instant
+
+    a, b = parse_instant(candidate), parse_instant(than) if than is not None else None
+    if a is None:
+        return False
+    return b is None or a > b
 
 
 def get_cursor(ws: Any, channel: str) -> dict[str, Any]:
@@ -130,9 +168,62 @@ def _retry_quarantine(ctx: JobContext, folder: Any, translator: Any, written: se
     return len(ready)
 
 
+def _start(ctx: JobContext) -> tuple[Any, Any]:
+    """``(since, cursor)`` to read from: ``--since``, else the stored cursor unless it is in the future."""
+    stored = get_cursor(ctx.ws, ctx.name)
+    since = ctx.since or stored.get("since")
+    cursor = None if ctx.since else stored.get("cursor")
+    if not ctx.since and (clamp_instant(since) != since or clamp_instant(cursor) != cursor):
+        ctx.summary.note(
+            "O cursor salvo de pedidos estava no futuro (relógio ajustado?): foi descartado e a busca volta ao "
+            "período padrão do canal; pedidos já gravados não se repetem."
+        )
+        since = since if clamp_instant(since) == since else None
+        cursor = None
+    return since, cursor
+
+
+def _sort(
+    ctx: JobContext,
+    orders: list[Any],
+    translator: Any,
+    written: set[tuple[str, str]],
+    held: set[tuple[str, str]],
+    high_water: Any,
+) -> tuple[list[dict[str, Any]], set[tuple[str, str]], Any]:
+    """One page's orders: ``(to write, their keys, newest update seen)``; the rest skipped or quarantined."""
+    from kit.jobs.adapters import order_to_dict, order_version
+
+    summary = ctx.summary
+    fresh: list[dict[str, Any]] = []
+    fresh_keys: set[tuple[str, str]] = set()
+    for order in orders:
+        data = order_to_dict(order)
+        data["version"] = order_version(data)
+        key = (str(data["order_id"]), data["version"])
+        if data.get("updated_at") and _newer(data["updated_at"], high_water):
+            high_water = str(data["updated_at"])
+        if key in written or key in fresh_keys:
+            summary.add("skipped", key[0], "já gravado na caixa de saída (versão igual)")
+            continue
+        if key in held:
+            continue
+        result = translator.translate(data)
+        if not result.ok:
+            reason = "; ".join(result.problems)
+            summary.add("quarantined", key[0], reason)
+            held.add(key)
+            if not ctx.dry_run:
+                ctx.state.quarantine(key[0], key[1], reason, data)
+            continue
+        data["erp"] = result.values
+        fresh.append(data)
+        fresh_keys.add(key)
+    return fresh, fresh_keys, high_water
+
+
 @register_job("orders")
 def run_orders(ctx: JobContext) -> None:
-    from kit.jobs.adapters import order_to_dict, order_version
     from kit.jobs.settings import outbox_dir
     from kit.jobs.translate import Translator
 
@@ -141,15 +232,13 @@ def run_orders(ctx: JobContext) -> None:
     summary.extra["outbox"] = str(folder)
     translator = Translator(ctx.name, ctx.channel.channel_type.depara_kinds)
     if not ctx.dry_run:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)  # not 0700: the ERP's importer may run as another user
         reconcile(ctx, folder)
     written = ctx.state.ledger_keys()
     _retry_quarantine(ctx, folder, translator, written)
     held = {(q["order_id"], q["version"]) for q in ctx.state.quarantined()}  # counted by the retry above
 
-    stored = get_cursor(ctx.ws, ctx.name)
-    since = ctx.since or stored.get("since")
-    cursor = None if ctx.since else stored.get("cursor")
+    since, cursor = _start(ctx)
     connector = ctx.connector
     can_ack = callable(getattr(connector, "ack_orders", None))
     seen = 0
@@ -168,30 +257,7 @@ def run_orders(ctx: JobContext) -> None:
             orders = orders[: max(0, ctx.max_items - seen)]
             truncated = True
         seen += len(orders)
-        fresh: list[dict[str, Any]] = []
-        fresh_keys: set[tuple[str, str]] = set()
-        for order in orders:
-            data = order_to_dict(order)
-            data["version"] = order_version(data)
-            key = (str(data["order_id"]), data["version"])
-            if data.get("updated_at") and (high_water is None or str(data["updated_at"]) > str(high_water)):
-                high_water = str(data["updated_at"])
-            if key in written or key in fresh_keys:
-                summary.add("skipped", key[0], "já gravado na caixa de saída (versão igual)")
-                continue
-            if key in held:
-                continue
-            result = translator.translate(data)
-            if not result.ok:
-                reason = "; ".join(result.problems)
-                summary.add("quarantined", key[0], reason)
-                held.add(key)
-                if not ctx.dry_run:
-                    ctx.state.quarantine(key[0], key[1], reason, data)
-                continue
-            data["erp"] = result.values
-            fresh.append(data)
-            fresh_keys.add(key)
+        fresh, fresh_keys, high_water = _sort(ctx, orders, translator, written, held, high_water)
         if ctx.dry_run:
             for o in fresh:
                 summary.add("skipped", o["order_id"], "simulação: seria gravado na caixa de saída")
@@ -207,16 +273,10 @@ def run_orders(ctx: JobContext) -> None:
                 summary.requests += 1
             failpoint("after_ack")
             if not truncated:
-                set_cursor(ctx.ws, ctx.name, cursor=page.cursor, since=high_water)
+                set_cursor(ctx.ws, ctx.name, cursor=clamp_instant(page.cursor), since=clamp_instant(high_water))
         bar.update(len(orders))
-        log.info(
-            "%s orders page %d: %d fetched, %d written, %.2f s",
-            ctx.name,
-            pages,
-            len(orders),
-            len(fresh),
-            time.monotonic() - t0,
-        )
+        log.info("%s orders page %d: %d fetched, %d written, %.2f s", ctx.name, pages, len(orders), len(fresh),
+                 time.monotonic() - t0)  # fmt: skip
         if truncated or not orders or not page.has_more:
             break
         if pages >= MAX_PAGES_PER_RUN:
@@ -230,8 +290,7 @@ def run_orders(ctx: JobContext) -> None:
     bar.close()
     summary.extra.update({"pages": pages, "fetched": seen, "ledger_total": ctx.state.ledger_count()})
     summary.note(f"Caixa de saída: {folder}")
-    pending = ctx.state.quarantined()
-    if pending:
+    if pending := ctx.state.quarantined():
         summary.note(
             f"{len(pending)} pedidos em quarentena aguardam de-para (serão gravados quando o mapeamento existir)."
         )

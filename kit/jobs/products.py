@@ -33,14 +33,17 @@ import time
 from typing import Any
 
 from kit.jobs.core import JobContext, iter_rows, register_job
+from kit.jobs.sku_binding import binds_by_sku, recorded_rows
 
-__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING", "STATE_PENDING_PRINT"]
+__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
 
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
-#: the fingerprint of what a pending item was sent with: recorded when polling says it was applied
+#: the content fingerprint a pending item was sent with: recorded as applied when the poll says so
 STATE_PENDING_PRINT = "publish_pending_print"
 _hits: dict[str, int] = {}
+#: per-SKU notes of applied listings kept in the summary's extra (the notes group them all)
+NOTES_KEPT = 1000
 _STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
 
@@ -67,8 +70,10 @@ def run_products(ctx: JobContext) -> None:
     assortment = resolve(frame, ctx.channel)
     wanted = assortment.skus
     rows = {str(r["sku"]).strip(): r for r in iter_rows(frame) if r.get("sku") and str(r["sku"]).strip() in wanted}
-    listings = ctx.connector.list_listings()
-    n = ctx.state.replace_bindings(iter_rows(listings))
+    if binds_by_sku(ctx.connector):  # no listing read (EZ Commerce): what this job recorded is what is listed
+        n = ctx.state.replace_bindings(recorded_rows(ctx))
+    else:
+        n = ctx.state.replace_bindings(iter_rows(ctx.connector.list_listings()))
     bindings = _bindings(ctx)
     outside = sorted(s for s in bindings if s not in rows)
     bound = sorted(s for s in rows if s in bindings)
@@ -117,7 +122,7 @@ def _poll_pending(ctx: JobContext) -> None:
     if not pending:
         return
     results = ctx.connector.poll_publish(dict(pending)) or []
-    recorder = _Recorder(ctx, ctx.ws.states.get_all(ctx.name, STATE_PENDING_PRINT))
+    recorder = _Recorder(ctx, {})
     for result in results:
         recorder.record_polled(result)
     still = sorted(set(pending) - {r.sku for r in results if r.status != "pending"})
@@ -175,6 +180,21 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
         "Publicação: " + ", ".join(f"{n} {_STATUS_PT[s]}" for s, n in counts.items() if n)
         + f" ({len(report.created())} anúncios criados)." if items else "Nada a publicar: nenhuma mudança."
     )  # fmt: skip
+    _applied_notes(ctx, report)
+
+
+def _applied_notes(ctx: JobContext, report: Any) -> None:
+    """What applied listings could not carry (``PublishResult.note``): per SKU in ``extra``, grouped in the notes."""
+    noted = {r.sku: r.note for r in report.items if r.status == "applied" and r.note}
+    if not noted:
+        return
+    ctx.summary.extra["applied_notes"] = dict(list(noted.items())[:NOTES_KEPT])
+    by_note: dict[str, list[str]] = {}
+    for sku, note in noted.items():
+        by_note.setdefault(note, []).append(sku)
+    for note, skus in by_note.items():
+        more = f" e mais {len(skus) - 5}" if len(skus) > 5 else ""
+        ctx.summary.note(f"{len(skus)} SKUs aplicados com ressalva ({', '.join(skus[:5])}{more}): {note}.")
 
 
 class _Recorder:
@@ -191,12 +211,14 @@ class _Recorder:
 
     def record_polled(self, result: Any) -> None:
         with self.lock:
-            self._record(result, self.prints.get(result.sku), polled=True)
+            self._record(result, None, polled=True)
 
     def _record(self, result: Any, print_: str | None, *, polled: bool = False) -> None:
         ctx, states = self.ctx, self.ctx.ws.states
         sku, status = result.sku, result.status
         if status == "applied":
+            if polled:  # sent in an earlier run: its content is the one it was sent with
+                print_ = states.get(ctx.name, STATE_PENDING_PRINT, sku)
             if result.action == "create":
                 failpoint("after_created")
             ref = {"channel_id": result.channel_id, "variation_id": result.variation_id,
@@ -210,7 +232,7 @@ class _Recorder:
             ctx.summary.add("applied", sku)
         elif status == "pending":
             states.put_many(ctx.name, STATE_PENDING, [(sku, result.token)])
-            if print_ and not polled:
+            if print_:
                 states.put_many(ctx.name, STATE_PENDING_PRINT, [(sku, print_)])
             if not polled:
                 ctx.summary.add("skipped", sku, f"enviado; aguardando o canal (pendente: {result.token})")

@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import ConfigurationError, LockHeldError
+from kit.jobs.model import COUNT_KEYS
+from kit.scrub import clip
 
 __all__ = [
     "RunOutcome",
@@ -34,6 +36,8 @@ __all__ = [
     "validate_parameters",
     "reports_root",
     "record_run",
+    "failing_cell",
+    "manual_run_refusal",
     "KERNEL_NAME",
 ]
 
@@ -42,6 +46,7 @@ log = logging.getLogger("kit.jobs.runner")
 KERNEL_NAME = "python3"
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 MAX_DETAILS_IN_JSON = 1000
+MAX_MESSAGE_CHARS = 2000
 
 
 @dataclass(slots=True)
@@ -94,6 +99,30 @@ def validate_parameters(path: Path, params: dict[str, Any]) -> None:
         )
 
 
+def failing_cell(exc: Any) -> dict[str, Any]:
+    """Where a papermill run broke, for the JSON summary: the message scrubbed first, then cut."""
+    return {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "error": exc.ename,
+            "message": clip(exc.evalue, MAX_MESSAGE_CHARS)}  # fmt: skip
+
+
+def manual_run_refusal(ws: Any, channel: str) -> str | None:
+    """Why a job of ``channel`` should not be run by hand now (pt-BR), or ``None``.
+
+    A channel switched off, or whose latest go-live check is not APTO, is not
+    synced on a person's say-so alone: the scheduler would not run it either.
+    """
+    from kit.channels import ChannelRegistry
+    from kit.golive.results import APTO, latest_result
+
+    ch = ChannelRegistry(ws).get(channel)
+    if not ch.enabled:
+        return f"o canal {channel} está desligado"
+    last = latest_result(ws, channel)
+    if last and last.get("verdict") != APTO:
+        return f"o último go-live do canal {channel} ({last.get('finished_at') or '?'}) deu {last.get('verdict')}"
+    return None
+
+
 def _timestamp(folder: Path) -> str:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     name, n = stamp, 1
@@ -143,27 +172,27 @@ def run_notebook_job(
     kernel_name: str = KERNEL_NAME,
     reports: Path | None = None,
     log_output: bool = True,
+    forced: dict[str, Any] | None = None,
 ) -> RunOutcome:
     """Run ``job`` for ``channel`` through its notebook; see the module docstring.
 
     ``log_output`` copies the kernel's output (one line per batch) to the
-    ``papermill`` logger, for cron logs.
+    ``papermill`` logger, for cron logs. ``forced`` (``{"reason", "by",
+    "refusal"}``) records that a person ran it past :func:`manual_run_refusal`:
+    it goes into the JSON summary and the run record.
 
     Raises:
         ConfigurationError: unknown job, channel or parameter (exit 2).
         LockHeldError: another run of the same (channel, job) is in progress (exit 3).
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     from kit.channels import ChannelRegistry
-    from kit.jobs.locks import HELD_ENV, job_lock
-    from kit.store import Workspace
+    from kit.jobs.locks import job_lock
+    from kit.store import Workspace, safe_child
 
     ws = ws if ws is not None else Workspace()
     nb = notebook_path(job)
     ch = ChannelRegistry(ws).get(channel)
-    folder = (reports or reports_root()) / channel / job
+    folder = safe_child(reports or reports_root(), ch.name, job)
     parameters: dict[str, Any] = {
         "channel": channel,
         "dry_run": bool(dry_run),
@@ -173,7 +202,6 @@ def run_notebook_job(
         "workspace": str(ws.root),
     }
     parameters.update(params or {})
-    validate_parameters(nb, parameters)
     started = time.time()
     try:
         lock = job_lock(ws, channel, job)
@@ -186,36 +214,16 @@ def run_notebook_job(
         )  # fmt: skip
         raise
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        validate_parameters(nb, parameters)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         stem = _timestamp(folder)
-        out_nb = folder / f"{stem}.ipynb"
-        out_json = folder / f"{stem}.json"
-        kernel_json = folder / f".{stem}.kernel.json"
+        out_nb, out_json, kernel_json = (
+            folder / f"{stem}.ipynb",
+            folder / f"{stem}.json",
+            folder / f".{stem}.kernel.json",
+        )
         parameters["summary_path"] = str(kernel_json)
-        failing: dict[str, Any] | None = None
-        crash: str | None = None
-        previous = os.environ.get(HELD_ENV)
-        os.environ[HELD_ENV] = f"{channel}:{job}"
-        try:
-            papermill.execute_notebook(
-                str(nb),
-                str(out_nb),
-                parameters=parameters,
-                kernel_name=kernel_name,
-                progress_bar=False,
-                log_output=log_output,
-                cwd=str(REPO_ROOT),
-            )
-        except PapermillExecutionError as exc:
-            failing = {"cell_index": exc.cell_index, "exec_count": exc.exec_count, "error": exc.ename,
-                       "message": str(exc.evalue)[:2000]}  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 - kernel died, could not start...: still a recorded failed run
-            crash = f"{type(exc).__name__}: {exc}"
-        finally:
-            if previous is None:
-                os.environ.pop(HELD_ENV, None)
-            else:
-                os.environ[HELD_ENV] = previous
+        failing, crash = _execute(nb, out_nb, parameters, kernel_name, log_output, f"{channel}:{job}")
     finally:
         lock.__exit__(None, None, None)
     finished = time.time()
@@ -223,41 +231,102 @@ def run_notebook_job(
     if kernel_json.exists():
         summary = json.loads(kernel_json.read_text(encoding="utf-8"))
         kernel_json.unlink()
+    run = {"channel": channel, "job": job, "dry_run": bool(dry_run), "full": bool(full), "started_at": started,
+           "finished_at": finished, "report_path": str(out_nb), "forced": forced}  # fmt: skip
+    result = _result(ws, run, summary, failing, crash)
+    _save(ws, ch, run, result, out_json)
+    return RunOutcome(result["exit_code"], result, out_nb, out_json)
+
+
+def _save(ws: Any, channel: Any, run: dict[str, Any], result: dict[str, Any], out_json: Path) -> None:
+    """Write the JSON summary, scrub it and the notebook, and record the run in the workspace."""
+    from kit.store import atomic_write_bytes
+
+    atomic_write_bytes(out_json, json.dumps(result, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
+    _register_channel_secrets(ws, channel)
+    for path in (Path(run["report_path"]), out_json):
+        _scrub_file(path)
+    counts = {k: int(result["counts"].get(k, 0)) for k in COUNT_KEYS}
+    row = {k: run[k] for k in ("channel", "job", "started_at", "finished_at", "report_path", "dry_run")}
+    row.update(status=result["status"], counts=counts, exit_code=result["exit_code"])
+    if run.get("forced"):
+        row["forced"] = run["forced"]
+    if result.get("counts_from_state"):
+        row["counts_from_state"] = True
+    record_run(ws, row)
+
+
+def _execute(
+    nb: Path, out_nb: Path, parameters: dict[str, Any], kernel_name: str, log_output: bool, held: str
+) -> tuple[dict[str, Any] | None, str | None]:
+    """Run the notebook; ``(failing cell, crash)``, both ``None`` when it ran to the end."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from kit.jobs.locks import HELD_ENV
+
+    failing: dict[str, Any] | None = None
+    crash: str | None = None
+    previous = os.environ.get(HELD_ENV)
+    os.environ[HELD_ENV] = held
+    try:
+        papermill.execute_notebook(
+            str(nb),
+            str(out_nb),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=log_output,
+            cwd=str(REPO_ROOT),
+        )
+    except PapermillExecutionError as exc:
+        failing = failing_cell(exc)
+    except Exception as exc:  # noqa: BLE001 - kernel died, could not start...: still a recorded failed run
+        crash = clip(f"{type(exc).__name__}: {exc}", MAX_MESSAGE_CHARS)
+    finally:
+        if previous is None:
+            os.environ.pop(HELD_ENV, None)
+        else:
+            os.environ[HELD_ENV] = previous
+    return failing, crash
+
+
+def _result(
+    ws: Any, run: dict[str, Any], summary: dict[str, Any], failing: dict[str, Any] | None, crash: str | None
+) -> dict[str, Any]:
+    """The run's JSON summary. Without the kernel's own summary (it died), the counts are what the state store holds."""
+    from kit.jobs.state import counts_from_state
+
     exit_code = int(summary.get("exit_code", 1)) if summary else 1
     if (failing or crash) and exit_code == 0:
         exit_code = 1
-    status = "ok" if exit_code == 0 else "failed"
+    notes = list(summary.get("notes") or [])
+    counts = summary.get("counts")
+    from_state = not counts
+    if from_state:
+        counts = counts_from_state(ws, run["channel"], run["job"], run["started_at"], run["finished_at"])
+        notes.append(
+            "A execução parou antes de gravar o próprio resumo (o kernel caiu): as contagens são as do estado "
+            "gravado (o que o canal confirmou antes da queda)."
+        )
+    if run.get("forced"):
+        notes.insert(0, f"Execução forçada por {run['forced'].get('by')}: {run['forced'].get('reason')} "
+                        f"(recusada porque {run['forced'].get('refusal')}).")  # fmt: skip
     details = summary.get("details") or []
-    result = {
-        "channel": channel,
-        "job": job,
-        "status": status,
+    return {
+        **{k: run[k] for k in ("channel", "job")},
+        "status": "ok" if exit_code == 0 else "failed",
         "exit_code": exit_code,
-        "dry_run": bool(dry_run),
-        "full": bool(full),
-        "counts": summary.get("counts") or {"applied": 0, "failed": 0, "skipped": 0, "quarantined": 0, "held": 0},
-        "duration_s": round(finished - started, 3),
+        **{k: run[k] for k in ("dry_run", "full")},
+        "counts": counts,
+        "counts_from_state": from_state,
+        "duration_s": round(run["finished_at"] - run["started_at"], 3),
         "job_duration_s": summary.get("duration_s"),
-        "started_at": started,
-        "finished_at": finished,
-        "report_path": str(out_nb),
+        **{k: run[k] for k in ("started_at", "finished_at", "report_path", "forced")},
         "failing_cell": failing,
         "error": summary.get("error") or (failing or {}).get("message") or crash,
-        "notes": summary.get("notes") or [],
+        "notes": notes,
         "extra": summary.get("extra") or {},
         "details": details[:MAX_DETAILS_IN_JSON],
         "details_truncated": max(0, len(details) - MAX_DETAILS_IN_JSON),
     }
-    from kit.store import atomic_write_bytes
-
-    atomic_write_bytes(out_json, json.dumps(result, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
-    _register_channel_secrets(ws, ch)
-    for path in (out_nb, out_json):
-        _scrub_file(path)
-    counts = {k: int(result["counts"].get(k, 0)) for k in ("applied", "failed", "skipped", "quarantined", "held")}
-    record_run(
-        ws,
-        {"channel": channel, "job": job, "started_at": started, "finished_at": finished, "status": status,
-         "counts": counts, "report_path": str(out_nb), "exit_code": exit_code, "dry_run": bool(dry_run)},
-    )  # fmt: skip
-    return RunOutcome(exit_code, result, out_nb, out_json)

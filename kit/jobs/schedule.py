@@ -6,7 +6,9 @@ interval has elapsed. A job is due when
 * the job is enabled in the channel's configuration,
 * the channel is enabled,
 * the channel's latest go-live check says APTO (no check = not passed),
-* its last successful (non dry-run) start is older than its interval.
+* its last successful (non dry-run) start is older than its interval, or is
+  in the future: the clock stepped back (NTP, a VM restored), and waiting for
+  it to catch up would stop the job for as long as the step.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+#: a recorded start later than now by more than this means the clock stepped back
+CLOCK_SLACK_S = 60
 
 
 @dataclass(slots=True)
@@ -88,6 +92,8 @@ def due_jobs(ws: Any, now: float | None = None) -> list[DueJob]:
                 due, why = False, "job disabled"
             elif prev is None:
                 due, why = True, "never ran"
+            elif prev > now + CLOCK_SLACK_S:
+                due, why = True, f"last ok start is {int((prev - now) // 60)} min in the future (clock stepped back)"
             elif now - prev >= cfg.interval_min * 60 - 5:  # 5 s slack: cron starts are not exact
                 due, why = True, f"last ok start {int((now - prev) // 60)} min ago"
             else:
@@ -135,27 +141,55 @@ def interval_to_cron(minutes: int) -> str | None:
     return None
 
 
-def _kit_command() -> str:
+def _kit_command() -> list[str]:
+    """The words that start the kit: its console script beside this Python, else ``python -m kit``."""
     exe = Path(sys.executable).with_name("kit")
-    return str(exe) if exe.exists() else f"{sys.executable} -m kit"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "kit"]
+
+
+def _environment(ws: Any) -> list[tuple[str, str]]:
+    """``(name, value)`` of the variables a scheduled run needs."""
+    pairs = [("KIT_WORKSPACE", str(Path(ws.root).resolve()))]
+    for name in ("KIT_SECRETS", "KIT_REPORTS", "KIT_MAPPINGS", "KIT_ERP_DIR", "KIT_OUTBOX"):
+        if os.environ.get(name):
+            pairs.append((name, os.environ[name]))
+    return pairs
+
+
+def _cron(word: str) -> str:
+    """A shell word for a crontab line: quoted, and ``%`` escaped (cron turns a bare one into a newline)."""
+    return shlex.quote(word).replace("%", "\\%")
 
 
 def _env_prefix(ws: Any) -> str:
-    parts = [f"KIT_WORKSPACE={shlex.quote(str(Path(ws.root).resolve()))}"]
-    for name in ("KIT_SECRETS", "KIT_REPORTS", "KIT_MAPPINGS", "KIT_ERP_DIR", "KIT_OUTBOX"):
-        if os.environ.get(name):
-            parts.append(f"{name}={shlex.quote(os.environ[name])}")
-    return " ".join(parts)
+    return " ".join(f"{name}={_cron(value)}" for name, value in _environment(ws))
+
+
+def _unit(word: str, *, command: bool = True) -> str:
+    """A word of a systemd command line (or, ``command=False``, an Environment= assignment).
+
+    Double-quoted with ``\\`` and ``"`` escaped, ``%`` written ``%%`` (specifiers), and in a
+    command line ``$`` written ``$$`` (variable expansion).
+    """
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%")
+    if command:
+        escaped = escaped.replace("$", "$$")
+    return f'"{escaped}"'
+
+
+def _unit_path(path: Path | str) -> str:
+    """A path as a systemd setting value (WorkingDirectory=): taken whole, only ``%`` escaped."""
+    return str(path).replace("%", "%%")
 
 
 def crontab_text(ws: Any) -> str:
     """Crontab lines: the single ``run-due`` line, and the per-job alternative."""
     from kit.channels import ChannelRegistry
 
-    kit = _kit_command()
-    cd = f"cd {shlex.quote(str(REPO_ROOT))}"
+    kit = " ".join(_cron(w) for w in _kit_command())
+    cd = f"cd {_cron(str(REPO_ROOT))}"
     env = _env_prefix(ws)
-    log = shlex.quote(str(Path(os.environ.get("KIT_REPORTS") or REPO_ROOT / "reports") / "cron.log"))
+    log = _cron(str(Path(os.environ.get("KIT_REPORTS") or REPO_ROOT / "reports") / "cron.log"))
     lines = [
         "# canais-kit schedule (from 'kit schedule'); install with 'crontab -e'.",
         "# Recommended: one line; every minute it runs the jobs whose interval has elapsed",
@@ -188,15 +222,16 @@ def systemd_text(ws: Any) -> str:
     """systemd user units: a run-due timer every minute (and per-job timers as an alternative)."""
     from kit.channels import ChannelRegistry
 
-    kit = _kit_command()
-    env_lines = "".join(f"Environment={part}\n" for part in _env_prefix(ws).split(" "))
+    kit = " ".join(_unit(w) for w in _kit_command())
+    env_lines = "".join(f"Environment={_unit(f'{name}={value}', command=False)}\n" for name, value in _environment(ws))
+    workdir = _unit_path(REPO_ROOT)
     out = [
         "# canais-kit systemd user units (from 'kit schedule --systemd').",
         "# Save under ~/.config/systemd/user/, then: systemctl --user enable --now canais-kit-run-due.timer",
         "",
         "# --- canais-kit-run-due.service",
         "[Unit]\nDescription=canais-kit: run the sync jobs that are due\n",
-        f"[Service]\nType=oneshot\nWorkingDirectory={REPO_ROOT}\n{env_lines}ExecStart={kit} run-due\n",
+        f"[Service]\nType=oneshot\nWorkingDirectory={workdir}\n{env_lines}ExecStart={kit} run-due\n",
         "# --- canais-kit-run-due.timer",
         "[Unit]\nDescription=canais-kit: every minute\n",
         "[Timer]\nOnCalendar=*-*-* *:*:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
@@ -212,7 +247,7 @@ def systemd_text(ws: Any) -> str:
             unit = f"canais-kit-{ch.name}-{job}"
             out.append(f"# --- {unit}.service")
             out.append(
-                f"[Service]\nType=oneshot\nWorkingDirectory={REPO_ROOT}\n{env_lines}"
+                f"[Service]\nType=oneshot\nWorkingDirectory={workdir}\n{env_lines}"
                 f"ExecStart={kit} sync {job} --channel {ch.name}\n"
             )
             out.append(f"# --- {unit}.timer")

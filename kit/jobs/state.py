@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JobState", "BINDING_COLUMNS", "reset_channel_state"]
+__all__ = ["JobState", "BINDING_COLUMNS", "reset_channel_state", "counts_from_state"]
 
 BINDING_COLUMNS = ("sku", "channel_id", "variation_id", "ean", "title", "price", "stock", "status")
 
@@ -234,6 +234,37 @@ class JobState:
                 "INSERT OR IGNORE INTO status_ledger VALUES (?,?,?,?,?)",
                 (self.channel, order_id, event, value, time.time()),
             )
+
+
+# (job) -> queries counting what a run of it left in the store between two instants
+_RUN_TRACES: dict[str, dict[str, str]] = {
+    "stock": {
+        "applied": "SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind='stock' AND updated_at BETWEEN ? AND ?"
+    },
+    "prices": {
+        "applied": "SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind='price' AND updated_at BETWEEN ? AND ?",
+        "held": "SELECT COUNT(*) FROM price_hold WHERE channel=? AND held_at BETWEEN ? AND ?",
+    },
+    "orders": {
+        "applied": "SELECT COUNT(*) FROM order_ledger WHERE channel=? AND written_at BETWEEN ? AND ?",
+        "quarantined": "SELECT COUNT(*) FROM order_quarantine WHERE channel=? AND last_tried BETWEEN ? AND ?",
+    },
+    "status": {"applied": "SELECT COUNT(*) FROM status_ledger WHERE channel=? AND sent_at BETWEEN ? AND ?"},
+}
+
+
+def counts_from_state(ws: Any, channel: str, job: str, since: float, until: float) -> dict[str, int]:
+    """The counts of a run that died before saying them: what the state store holds from it.
+
+    Every item the channel applied was made durable right after its batch
+    (snapshot, ledger), so what was written between the run's start and end
+    is exactly what went out. Failures are not in the store: they count 0.
+    """
+    JobState(ws, channel)  # tables exist
+    counts = {"applied": 0, "failed": 0, "skipped": 0, "quarantined": 0, "held": 0}
+    for key, sql in _RUN_TRACES.get(job, {}).items():
+        counts[key] = int(ws.states.db.execute(sql, (channel, since, until)).fetchone()[0])
+    return counts
 
 
 def reset_channel_state(ws: Any, channel: str) -> None:

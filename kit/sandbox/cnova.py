@@ -21,6 +21,8 @@ Written from the channel's documents, never from the connector
   ``/trackings/sent`` carries carrier and tracking; ``crossDockingTime`` in a
   stock update is optional.
 
+Product loads, their approval and the categories: :mod:`kit.sandbox.cnova_catalog`.
+
 Inferred here (worst plausible case, see ``docs/channels.md``): an item ships
 only after it was invoiced; a cancelled order shows in
 ``/orders/status/canceled`` with status ``CAN`` and a new ``updatedAt``; the
@@ -35,6 +37,7 @@ from urllib.parse import unquote
 
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
+from kit.sandbox.cnova_catalog import CnovaCatalogRoutes
 from kit.sandbox.util import iso_utc, parse_date, recent_specs
 
 __all__ = ["CnovaSandbox", "STATUS_DATE", "STATUS_CODE", "render_order"]
@@ -138,15 +141,24 @@ def _public(order: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in order.items() if not k.startswith("_")}
 
 
-class CnovaSandbox(SandboxServer):
+class CnovaSandbox(CnovaCatalogRoutes, SandboxServer):
     """In-memory Via seller selling on site ``CB``.
 
     Args:
         page_cap: the largest page served whatever ``_limit`` asks (Via: 50).
+        review_delay_s: seconds the Equipe de Cadastro takes to decide on a loaded
+            product (``None``: only :meth:`review` decides).
+        categories_open: ``GET /categories`` answers (Via blocks it by default).
     """
 
-    def __init__(self, *, page_cap: int = 50, **kw: Any) -> None:
+    site = SITE
+
+    def __init__(
+        self, *, page_cap: int = 50, review_delay_s: float | None = 0.3, categories_open: bool = False, **kw: Any
+    ) -> None:
         self.page_cap = page_cap
+        self.review_delay_s = review_delay_s
+        self.categories_open = categories_open
         super().__init__(**kw)
 
     def default_credentials(self) -> dict[str, str]:
@@ -169,7 +181,7 @@ class CnovaSandbox(SandboxServer):
                 ],
             }
         self.catalog = catalog
-        self.state.data.update(items=items, orders={}, trackings=[])
+        self.state.data.update(items=items, orders={}, trackings=[], loads={}, duplicates=[])
         self.seed_orders(orders)
 
     def seed_orders(self, orders: int | list[dict[str, Any]] | None) -> None:
@@ -248,6 +260,7 @@ class CnovaSandbox(SandboxServer):
         offset, limit = self._window(req)
         site = req.q("site") or "EX"  # "Se o parâmetro não for informado, serão trazidos apenas produtos do Extra."
         with self.state.lock:
+            self._review_due()
             rows = [
                 it for k, it in sorted(self.state.data["items"].items()) if any(s["site"] == site for s in it["status"])
             ]
@@ -261,7 +274,9 @@ class CnovaSandbox(SandboxServer):
 
     @route("GET", "/sellerItems/{sku}")
     def seller_item(self, req: Request) -> Any:
-        return self._item(req)
+        with self.state.lock:
+            self._review_due()
+            return self._item(req)
 
     @route("PUT", "/sellerItems/{sku}/stock")
     def stock_put(self, req: Request) -> Any:

@@ -38,6 +38,7 @@ from typing import Any
 from kit.sample import channel_values, generate_orders
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import Reply, Request
+from kit.sandbox.ezcommerce_catalog import CATALOG_OPERATIONS, CATALOG_TYPES, EzcommerceCatalog, seed_catalog
 from kit.sandbox.soap import Complex, Contract, Field, Operation, SoapSandbox, operation
 
 __all__ = ["EzcommerceSandbox", "CONTRACT", "STATUS_IDS", "MAX_LIST"]
@@ -200,8 +201,8 @@ _OPERATIONS = (
 CONTRACT = Contract(
     namespace=NS,
     services={"/pedidows.svc": ("pedido", "PedidoWS"), "/catalogows.svc": ("catalogo", "CatalogoWS")},
-    types={t.name: t for t in _TYPES},
-    operations=_OPERATIONS,
+    types={t.name: t for t in (*_TYPES, *CATALOG_TYPES)},
+    operations=(*_OPERATIONS, *CATALOG_OPERATIONS),
     action=lambda service, name: f"{NS}{CONTRACTS[service]}/{name}",
 )
 
@@ -222,11 +223,16 @@ def _summary(items: list[dict[str, Any]]) -> dict[str, Any]:
     return _resposta(ok, "Processado" if ok else "Processado com erros", items=items)
 
 
-class EzcommerceSandbox(SoapSandbox):
-    """One EZ Commerce store; its catalogue is only written by the ERP (the service has no read)."""
+class EzcommerceSandbox(EzcommerceCatalog, SoapSandbox):
+    """One EZ Commerce store; its catalogue is only written by the ERP (the service has no read).
+
+    ``SalvarProduto`` (publishing) is :mod:`kit.sandbox.ezcommerce_catalog`.
+    """
 
     contract = CONTRACT
+    resposta = staticmethod(_resposta)
     wsdl_needs_auth = True
+    read_operations = frozenset({"PedidosDisponiveis", "PedidosDisponiveisComFiltro", "PedidosAtualizados"})
 
     def default_credentials(self) -> dict[str, str]:
         return {"login": f"erp-sandbox-{self.seed:04d}", "password": f"sbxEZpass{self.seed:04d}!"}
@@ -242,6 +248,7 @@ class EzcommerceSandbox(SoapSandbox):
             for p in catalog
         }  # fmt: skip
         self.state.data.update(products=products, orders={}, confirmed=set(), updates={}, status_calls=[])
+        seed_catalog(self.state.data, catalog)
         self.catalog = catalog
         self.seed_orders(orders)
 

@@ -19,7 +19,9 @@ Written from the channel's documents, never from the connector
 
 A cancellation shows as ``orderStatus`` and the shipping's ``status`` turning
 ``Canceled`` with a ``cancellationReason``; orders carry no update stamp, so
-nothing else changes (:meth:`NetshoesSandbox.cancel_order`). See ``docs/channels.md``.
+nothing else changes (:meth:`NetshoesSandbox.cancel_order`). Product creation,
+templates and the catalogue sync: :mod:`kit.sandbox.netshoes_catalog`. See
+``docs/channels.md``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import unquote
 
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
+from kit.sandbox.netshoes_catalog import NetshoesCatalogRoutes
 from kit.sandbox.util import epoch_ms, parse_date, recent_specs
 
 __all__ = ["NetshoesSandbox", "parse_date", "SHIPPING_FLOW", "render_order"]
@@ -162,8 +165,17 @@ def _order_status(shippings: list[dict[str, Any]]) -> str:
     return min(active, key=lambda s: SHIPPING_FLOW.index(s) if s in SHIPPING_FLOW else 0)
 
 
-class NetshoesSandbox(SandboxServer):
-    """In-memory Netshoes seller; one product per catalogue SKU (business unit NS)."""
+class NetshoesSandbox(NetshoesCatalogRoutes, SandboxServer):
+    """In-memory Netshoes seller; one product per catalogue SKU (business unit NS).
+
+    Args:
+        sync_delay_s: seconds a new SKU stays in catalogue processing before it is
+            synchronised (``None``: until :meth:`complete_sync`).
+    """
+
+    def __init__(self, *, sync_delay_s: float | None = 0.3, **kw: Any) -> None:
+        self.sync_delay_s = sync_delay_s
+        super().__init__(**kw)
 
     def default_credentials(self) -> dict[str, str]:
         return {"client_id": f"sbx-netshoes-{self.seed:04d}", "access_token": f"sbxNSaccess{self.seed:04d}tokenXYZ"}
@@ -183,12 +195,17 @@ class NetshoesSandbox(SandboxServer):
                 "active": bool(p.get("active", True)),
                 "available": int(p.get("stock") or 0),
                 "price": float(p.get("price") or 0),
-            }
+                # listed SKUs have what creation required: images and measures (kg, cm)
+                "images": [{"url": f"https://static.netshoes.example/produtos/{p['sku']}/1.jpg"}],
+                "height": float(p.get("height_cm") or 1), "width": float(p.get("width_cm") or 1),
+                "depth": float(p.get("length_cm") or 1), "weight": float(p.get("weight_kg") or 0.1),
+            }  # fmt: skip
             skus[sku["sku"]] = sku
             products[product_id] = {"productId": product_id, "brand": p.get("brand"), "department": p.get("category"),
                                     "skus": [sku]}  # fmt: skip
         self.catalog = catalog
         self.state.data.update(products=products, skus=skus, orders={}, status_updates=[])
+        self.seed_catalog_lists([str(p["brand"]) for p in catalog if p.get("brand")])
         self.seed_orders(orders)
 
     def seed_orders(self, orders: int | list[dict[str, Any]] | None) -> None:
@@ -278,12 +295,8 @@ class NetshoesSandbox(SandboxServer):
     @route("GET", "/products")
     def products_list(self, req: Request) -> Any:
         page, size = self._page(req)
-        hidden = ("available", "price", "productId", "active", "brand")
         with self.state.lock:
-            rows = [
-                dict(p, skus=[{k: v for k, v in s.items() if k not in hidden} for s in p["skus"]])
-                for p in sorted(self.state.data["products"].values(), key=lambda p: p["productId"])
-            ]
+            rows = [self._public(p) for p in sorted(self.state.data["products"].values(), key=lambda p: p["productId"])]
         return self._listing(rows, page, size, "/products")
 
     def _sku(self, req: Request) -> dict[str, Any]:
@@ -324,9 +337,14 @@ class NetshoesSandbox(SandboxServer):
 
     @route("GET", "/skus/{sku}/bus/{buId}/status")
     def bu_status(self, req: Request) -> Any:
+        """``{active, skuSynchronized, statusMatch, hasPrice, hasStock}`` (gpupo fixture ``status-pendente.json``)."""
         if req.params["buId"] not in ("NS", "ZT"):
             raise BadRequest("Resource not found.", status=404)
-        return {"active": self._sku(req)["active"], "skuSynchronized": True}
+        with self.state.lock:
+            sku = self._sku(req)
+            status = self._status_match(str(sku["sku"]))
+            return {"active": sku["active"], "skuSynchronized": status == "PROCESSADO_INTEGRACAO_CATALOGO",
+                    "statusMatch": status, "hasPrice": sku["price"] > 0, "hasStock": sku["available"] > 0}  # fmt: skip
 
     # -- orders ------------------------------------------------------------------------------
     @route("GET", "/orders")

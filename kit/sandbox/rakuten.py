@@ -1,5 +1,8 @@
 """Rakuten IKCWebservice sandbox (ASMX, SOAP 1.1): sku, estoque and pedido services of one store.
 
+The catalogue services (``produto``, ``sku.Salvar``, ``ProdutoCategoria``,
+``categoria``) are :mod:`kit.sandbox.rakuten_catalog`.
+
 Written from the documents (``../shared/channel-apis.md`` §8 and the sources
 it cites), not from the connector:
 
@@ -37,6 +40,13 @@ from typing import Any
 from kit.sample import generate_orders
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import Request
+from kit.sandbox.rakuten_catalog import (
+    CATALOG_OPERATIONS,
+    CATALOG_SERVICES,
+    CATALOG_TYPES,
+    RakutenCatalog,
+    seed_catalog,
+)
 from kit.sandbox.soap import Complex, Contract, Enum, Fault, Field, Operation, SoapSandbox, operation
 
 __all__ = ["RakutenSandbox", "CONTRACT", "LOJA", "STATUS"]
@@ -180,10 +190,10 @@ CONTRACT = Contract(
     namespace=NS,
     services={
         f"/ikcwebservice/{s}.asmx": (s, p)
-        for s, p in (("sku", "WSSKU"), ("estoque", "WSEstoque"), ("pedido", "WSPedido"))
+        for s, p in (("sku", "WSSKU"), ("estoque", "WSEstoque"), ("pedido", "WSPedido"), *CATALOG_SERVICES)
     },  # fmt: skip
-    types={t.name: t for t in _TYPES},
-    operations=_OPERATIONS,
+    types={t.name: t for t in (*_TYPES, *CATALOG_TYPES)},
+    operations=(*_OPERATIONS, *CATALOG_OPERATIONS),
     action=lambda service, name: f"{NS}/{name}",
 )
 
@@ -192,10 +202,11 @@ def _stamp(when: datetime) -> str:
     return when.astimezone(BRT).strftime("%Y-%m-%d %H:%M:%S")
 
 
-class RakutenSandbox(SoapSandbox):
-    """One IKC store (``LojaCodigo`` 1234, or 0 as integrators send it) with SKUs, stock and orders."""
+class RakutenSandbox(RakutenCatalog, SoapSandbox):
+    """One IKC store (``LojaCodigo`` 1234, or 0 as integrators send it): products, SKUs, categories, stock, orders."""
 
     contract = CONTRACT
+    read_operations = frozenset({"Listar", "Retornar", "ListarNovos", "ListarCategoriasAtivasPorProduto"})
 
     def default_credentials(self) -> dict[str, str]:
         return {"a1": str(uuid.UUID(int=self.seed + 1)).upper(), "a2": str(uuid.UUID(int=self.seed + 2)).upper()}
@@ -206,14 +217,15 @@ class RakutenSandbox(SoapSandbox):
     def seed_data(self, catalog: list[dict[str, Any]], orders: Any) -> None:
         skus = {
             str(p["sku"]): {
-                "PartNumber": str(p["sku"]), "CodigoProdutoInterno": f"P{n:06d}", "Descricao": p["title"],
+                "PartNumber": str(p["sku"]), "CodigoProdutoInterno": str(p["sku"]), "Descricao": p["title"],
                 "EAN": str(p.get("ean") or ""), "PrecoDe": round(float(p.get("price") or 0) * 1.1, 2),
                 "PrecoPor": float(p.get("price") or 0), "Qtde": int(p.get("stock") or 0), "QtdeMinimo": 0,
                 "Ativo": bool(p.get("active", True)),
             }
-            for n, p in enumerate(catalog)
+            for p in catalog
         }  # fmt: skip
         self.state.data.update(skus=skus, orders={}, validated={}, status_changes=[])
+        seed_catalog(self.state.data, catalog)
         self.catalog = catalog
         self.seed_orders(orders)
 

@@ -330,6 +330,8 @@ class SoapSandbox(SandboxServer):
     contract: ClassVar[Contract]
     #: does ``GET <path>?wsdl`` need the credentials (IIS Basic on WCF) or not (ASMX)?
     wsdl_needs_auth: ClassVar[bool] = False
+    #: operations that only read (tests tell them from writes: every SOAP call is a POST)
+    read_operations: ClassVar[frozenset[str]] = frozenset()
     _ops: ClassVar[dict[tuple[str, str], str]] = {}
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -340,6 +342,12 @@ class SoapSandbox(SandboxServer):
                 for key in getattr(fn, "_soap_ops", ()):
                     ops[key] = attr
         cls._ops = ops
+
+    def is_read_request(self, entry: dict[str, Any]) -> bool:
+        """Was this logged request a call of a read operation (by its ``SOAPAction``)? Unknown: a write."""
+        headers = {k.lower(): v for k, v in (entry.get("headers") or {}).items()}
+        action = (headers.get("soapaction") or "").strip('"')
+        return entry.get("method") == "GET" or (bool(action) and action.rsplit("/", 1)[-1] in self.read_operations)
 
     # -- declarations -----------------------------------------------------------------
     def check_soap_auth(self, req: Request, header: dict[str, Any] | None) -> Fault | Reply | None:

@@ -43,6 +43,11 @@ from kit.sandbox.base import Reply, SandboxServer, route
         (500, RETRY),
         (503, RETRY),
         (422, FAIL),
+        (301, FAIL),  # a redirect is never a success (and never followed)
+        (302, FAIL),
+        (304, FAIL),
+        (307, FAIL),
+        (101, FAIL),  # nor anything else outside 2xx
         (requests.exceptions.ReadTimeout(), RETRY),
         (requests.exceptions.ConnectionError(), RETRY),
         (MalformedBody("x"), FAIL),
@@ -118,6 +123,35 @@ def test_buckets_are_shared_per_account_and_family():
     assert bucket_for("acct", "write", limit) is not bucket_for("acct", "orders_read", limit)
     assert bucket_for("other", "write", limit) is not bucket_for("acct", "write", limit)
     assert bucket_for("acct", "write", RateLimit(3, 3, "t")).rate == 3  # reconfigured in place
+
+
+def test_a_bucket_file_is_one_bucket_for_every_store_that_opens_it(tmp_path):
+    from kit.connectors.ratelimit import SQLiteBuckets
+
+    path = tmp_path / "buckets.sqlite"
+    one, two = SQLiteBuckets(path), SQLiteBuckets(path)  # as two processes would
+    limit = RateLimit(50, 5, "t")
+    a, b = one.bucket("acct", "write", limit), two.bucket("acct", "write", limit)
+    assert [a.reserve() for _ in range(5)] == [0.0] * 5  # the burst, spent through one
+    wait = b.reserve()  # the other sees it spent
+    assert 0.0 < wait <= 1 / 50 + 0.01
+    b.penalize(1.0)  # a 429 seen by one holds back the other too
+    assert a.reserve() >= 0.9
+    assert one.bucket("other", "write", limit).reserve() == 0.0  # another account: its own bucket
+    assert path.stat().st_mode & 0o077 == 0
+    one.close()
+    two.close()
+
+
+def test_the_default_bucket_store_is_shared_through_the_workspace(tmp_path, monkeypatch):
+    from kit.connectors import ratelimit
+
+    monkeypatch.setenv("KIT_WORKSPACE", str(tmp_path / "ws"))
+    monkeypatch.delenv(ratelimit.BUCKETS_ENV, raising=False)
+    assert isinstance(ratelimit.current_store(), ratelimit.SQLiteBuckets)
+    assert (tmp_path / "ws" / "ratelimit.sqlite").exists()
+    monkeypatch.setenv(ratelimit.BUCKETS_ENV, "memory")
+    assert isinstance(ratelimit.current_store(), ratelimit.MemoryBuckets)
 
 
 def test_connectors_of_one_account_share_a_bucket():

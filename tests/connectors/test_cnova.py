@@ -7,9 +7,9 @@ import json
 import pytest
 import requests
 
-from connectors.contract import contract_suite, make_connector
+from connectors.contract import contract_suite, make_connector, publishing_suite
 from connectors.roundtrip import assert_same_order
-from kit.connectors.model import FAILED, Invoice, PriceItem, Shipment, StockItem
+from kit.connectors.model import FAILED, Invoice, PriceItem, ProductItem, Shipment, StockItem
 from kit.errors import ChannelFatalError
 from kit.sample import generate_catalog, generate_orders
 from kit.sandbox import start_sandbox
@@ -17,6 +17,24 @@ from kit.sandbox.cnova import render_order
 
 _Contract = contract_suite("cnova", products=120, write_path="^/sellerItems/")
 FAST = (5000, 5000)
+
+
+def cnova_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the Via sandbox: the seller's own category path, families by productSellerId."""
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Garrafa térmica nova {k}", description=f"<p>Descrição {k}</p>", brand="Atlântica",
+            ean="7891234567895", ncm="96170010", weight_kg=0.5 + k / 10, height_cm=25.0, width_cm=8.0,
+            length_cm=8.0, price=49.9, stock=5, category="Casa > Utilidades", channel_category="Casa>Utilidades",
+            attributes={"Cor": "cor-erp-preto", "Tamanho": f"tam-erp-{k % 2}"},
+            channel_attributes={"Cor": "Preto", "Capacidade": ("500 ml", "1 l")[k % 2]},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+TestCnovaPublishing = publishing_suite("cnova", item_factory=cnova_items, created_statuses=("pending",), updates=False)
 
 
 class TestCnovaContract(_Contract):

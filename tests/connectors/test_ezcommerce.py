@@ -14,16 +14,36 @@ import time
 
 import pytest
 
-from connectors.contract import FAST_RETRY, FAULT_RETRY, TEST_RATE, ChannelContract, make_connector
+from connectors.contract import FAST_RETRY, FAULT_RETRY, TEST_RATE, ChannelContract, make_connector, publishing_suite
 from connectors.soap_helpers import bundled_matches_sandbox, round_trip
 from kit.connectors import connector_for
 from kit.connectors.base import OperationNotSupported
 from kit.connectors.http import RetryPolicy
-from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem
+from kit.connectors.model import Invoice, PriceItem, ProductItem, Shipment, StockItem
 from kit.connectors.ratelimit import reset_buckets
 from kit.errors import AuthenticationError, ChannelFatalError, ChannelTransientError, ConfigurationError
 from kit.sandbox import start_sandbox
 from kit.secrets import SecretsStore
+
+
+def ezcommerce_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the EZ Commerce sandbox: a child site category (its id, as the de-para gives it)."""
+    leaf = max(sandbox.category_ids())
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand="Marca da Casa",
+            ean="7891234567895", ncm="61091000", weight_kg=0.5 + k / 10, height_cm=3.0, width_cm=20.0,
+            length_cm=30.0, price=49.9, stock=5, category=f"ERP > {sandbox.category_ids()[leaf]}",
+            channel_category=str(leaf), attributes={"Cor": f"cor-erp-{k}"}, channel_attributes={"Cor": "Azul"},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+TestEzcommercePublishing = publishing_suite(
+    "ezcommerce", item_factory=ezcommerce_items, refusal_status=None, finds_existing=False
+)
 
 
 class TestEzcommerceContract(ChannelContract):

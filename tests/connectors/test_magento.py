@@ -373,14 +373,15 @@ def test_two_children_with_the_same_values_fail_with_magentos_reason(store):
     assert "have the same set of attribute values" in report.items[1].reason
 
 
-def test_a_family_without_a_variant_attribute_is_published_as_standalone_products(store, caplog):
+def test_a_family_without_a_variant_attribute_is_published_as_standalone_products_and_says_so(store):
     sbx, conn = store
     items = magento_standalone_items(sbx, conn, 3)[1:]
     report = conn.publish(items)
     assert report.counts["applied"] == 2
     assert "FAM-001" not in sbx.state.data["products"]
     assert [sbx.state.data["products"][i.sku]["visibility"] for i in items] == [4, 4]
-    assert "standalone simple product" in caplog.text
+    assert "publicado como produto avulso: a família FAM-001" in report.items[0].note
+    assert "medidas (o Magento não tem atributos" in report.items[0].note  # no measure attributes configured
 
 
 def test_category_brand_ean_ncm_and_website_go_where_the_store_keeps_them(store):

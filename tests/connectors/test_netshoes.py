@@ -7,9 +7,9 @@ import copy
 import pytest
 import requests
 
-from connectors.contract import contract_suite, make_connector
+from connectors.contract import contract_suite, make_connector, publishing_suite
 from connectors.roundtrip import assert_same_order
-from kit.connectors.model import Invoice, Shipment
+from kit.connectors.model import Invoice, ProductItem, Shipment
 from kit.connectors.netshoes import CHANGE_STATUSES
 from kit.errors import ChannelFatalError
 from kit.sample import channel_values, generate_catalog, generate_orders
@@ -18,6 +18,28 @@ from kit.sandbox.netshoes import render_order
 
 _Contract = contract_suite("netshoes", products=51, write_path="^/skus/")
 FAST = (5000, 5000)
+#: a product type without templates (required attributes), so the products job's ERP colour/size columns suffice
+PLAIN_TYPE = "Acessórios Esportivos > Garrafas"
+
+
+def netshoes_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the Netshoes sandbox: families of two sizes, listed brand, colour and sizes."""
+    node = next(c for c in connector.category_tree() if c["path"] == PLAIN_TYPE)
+    brand = sandbox.state.data["lists"]["brands"][0]
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Garrafa térmica nova {k}", description=f"Descrição {k}", brand=brand,
+            ean=None, ncm="96170010", weight_kg=0.5 + k / 10, height_cm=25.0, width_cm=8.0, length_cm=8.0,
+            price=49.9, stock=5, category="ERP > Garrafas", channel_category=node["path"],
+            attributes={"Cor": "cor-erp-preto", "Tamanho": f"tam-erp-{k % 2}"},
+            channel_attributes={"Cor": "Preto", "Tamanho": ("P", "M")[k % 2]},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+TestNetshoesPublishing = publishing_suite("netshoes", item_factory=netshoes_items, created_statuses=("pending",))
 
 
 class TestNetshoesContract(_Contract):

@@ -27,6 +27,10 @@ class FeedChannel:
     publish_required = ("title", "weight_kg")
     publish_title_max = 20
     publish_family = "feeds"
+    publish_family_together = False
+    publish_update_keeps: tuple[str, ...] = ()
+    publish_poll_wait_s = 0.0
+    publish_poll_interval_s = 5.0
     type_name = "fake"
     label = "Fake"
 

@@ -9,9 +9,9 @@ import shutil
 
 import pytest
 
-from connectors.contract import ChannelContract, make_connector
+from connectors.contract import ChannelContract, make_connector, publishing_suite
 from connectors.soap_helpers import bundled_matches_sandbox, round_trip
-from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem
+from kit.connectors.model import Invoice, PriceItem, ProductItem, Shipment, StockItem
 from kit.connectors.ratelimit import reset_buckets
 from kit.sandbox import start_sandbox
 
@@ -46,6 +46,25 @@ class TestRakutenContract(ChannelContract):
             assert connector.stock_of(item.sku)[0] == item.quantity
         for item in prices:
             assert after.loc[item.sku, "price"] == pytest.approx(item.price)
+
+
+def rakuten_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the Rakuten sandbox: a child category of its tree (as a path), families of two."""
+    leaf = next(code for code, c in sorted(sandbox.state.data["categories"].items()) if c["PaiInterno"])
+    path = sandbox.category_paths()[leaf]
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand="Marca da Casa",
+            ean="7891234567895", ncm="61091000", weight_kg=0.5 + k / 10, height_cm=3.0, width_cm=20.0,
+            length_cm=30.0, price=49.9, stock=5, category=f"ERP > {path}", channel_category=path,
+            attributes={"Cor": f"cor-erp-{k}"}, channel_attributes={"Cor": ("Azul", "Verde")[k % 2]},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+TestRakutenPublishing = publishing_suite("rakuten", item_factory=rakuten_items, refusal_status=None)
 
 
 @pytest.fixture
@@ -152,7 +171,7 @@ def test_the_inferred_contract_is_said_plainly_and_a_missing_wsdl_is_reported(st
 
 
 def test_the_bundled_inferred_contract_is_the_sandboxs_reading_of_the_documents(store):
-    assert bundled_matches_sandbox(store, "rakuten") == 3
+    assert bundled_matches_sandbox(store, "rakuten") == 6  # sku, estoque, pedido + produto, ProdutoCategoria, categoria
 
 
 def test_render_order_round_trips_through_the_connector():

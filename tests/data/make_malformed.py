@@ -1,4 +1,4 @@
-"""Regenerate the spreadsheet corpus used by ``tests/test_sheets.py``.
+"""Regenerate the spreadsheet corpus used by the reader's tests (``tests/sheets/``).
 
 ``malformed/``: files each broken in one way a real ERP/store export gets broken.
 ``clean/``: messy-but-valid exports the reader must read to the right values.

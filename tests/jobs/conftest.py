@@ -55,6 +55,7 @@ class FakeConnector:
 
     def fetch_orders(self, since=None, cursor=None):
         self.calls.append(("fetch_orders", cursor))
+        self.since_asked = getattr(self, "since_asked", []) + [since]
         page = self.queue[: self.page_size]
         return OrdersPage(page, cursor=None, has_more=len(self.queue) > self.page_size)
 

@@ -170,3 +170,49 @@ def test_a_channel_that_always_has_more_cannot_loop_forever(channel, workspace, 
     s = run_job("orders", "loja", ws=workspace, connector=fake)
     assert s.ok and s.applied == 1 and s.skipped == 4
     assert len([c for c in fake.calls if c[0] == "fetch_orders"]) == 5
+
+
+def test_a_future_since_is_refused(channel, workspace):
+    import pytest
+
+    from kit.errors import ConfigurationError
+    from kit.jobs.orders import get_cursor
+
+    with pytest.raises(ConfigurationError, match="no futuro") as info:
+        run_job("orders", "loja", ws=workspace, since="2099-01-01")
+    assert info.value.exit_code == 2
+    assert get_cursor(workspace, "loja").get("since") is None
+
+
+def test_the_cursor_never_moves_past_now(channel, workspace, tmp_path):
+    """The stored since is the newest update the channel returned, never later than now."""
+    import time
+    from datetime import UTC, datetime
+
+    from kit.jobs.core import parse_instant
+    from kit.jobs.orders import get_cursor, set_cursor
+
+    write_mappings(tmp_path / "mappings")
+    ahead = make_order(2)
+    ahead.updated_at = "2099-05-05T10:00:00Z"  # a channel whose clock (or data) is in the future
+    fake = FakeConnector([], [make_order(1), ahead, make_order(3)])
+    assert run_job("orders", "loja", ws=workspace, connector=fake).applied == 3
+    stored = parse_instant(get_cursor(workspace, "loja")["since"])
+    assert stored <= datetime.fromtimestamp(time.time() + 1, UTC)
+    # Text comparison put "2026-11-20T10:03:00-03:00" before "...10:02:00Z"; as instants it is later.
+    set_cursor(workspace, "loja", since=None, cursor=None)
+    first, second = make_order(4), make_order(5)
+    first.updated_at, second.updated_at = "2026-11-20T10:02:00Z", "2026-11-20T10:03:00-03:00"
+    run_job("orders", "loja", ws=workspace, connector=FakeConnector([], [second, first]))
+    assert get_cursor(workspace, "loja")["since"] == "2026-11-20T10:03:00-03:00"
+
+
+def test_a_stored_cursor_in_the_future_is_dropped(channel, workspace, tmp_path):
+    from kit.jobs.orders import set_cursor
+
+    write_mappings(tmp_path / "mappings")
+    set_cursor(workspace, "loja", since="2099-01-01T00:00:00Z", cursor="2099-01-01T00:00:00Z")  # an old bug's cursor
+    fake = FakeConnector([], [make_order(1)])
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert fake.since_asked[0] is None and fake.calls[0] == ("fetch_orders", None)  # the channel's own look-back
+    assert s.applied == 1 and any("futuro" in n for n in s.notes)

@@ -112,7 +112,7 @@ def test_price_guard_holds_big_drops_until_approved(channel, fake, tmp_path, wor
     sent = _sent(fake, "update_prices")
     assert set(sent) == {"SKU-001", "SKU-003"} and sent["SKU-001"].list_price == 120.0
     held = {d.key: d.reason for d in s1.details if d.status == "held"}
-    assert "SKU-002" in held and "50.0 %" in held["SKU-002"]
+    assert "SKU-002" in held and "50,0 %" in held["SKU-002"] and "R$ 100,00" in held["SKU-002"]
     fake.calls.clear()
     # Still held on the next run, nothing else sent.
     s2 = run_job("prices", "loja", ws=workspace, connector=fake)
@@ -148,3 +148,70 @@ def test_since_must_be_an_iso_date(workspace):
 
     with pytest.raises(ConfigurationError, match="not an ISO date"):
         run_job("orders", "loja", ws=workspace, since="ontem")
+
+
+def _age_bindings(workspace, channel: str, seconds: float) -> None:
+    import time
+
+    workspace.states.put_many(channel, "binding_meta", [("refreshed_at", time.time() - seconds)])
+
+
+def test_the_guard_compares_with_the_channel_price_in_every_path(channel, fake, tmp_path, workspace):
+    """The channel's price, not the kit's memory: a store raised behind the kit is guarded, --full included."""
+    _prices(tmp_path, [[f"SKU-00{i}", "100.00", ""] for i in range(1, 6)])
+    assert run_job("prices", "loja", ws=workspace, connector=fake).applied == 5  # last sent: 100 everywhere
+    for row in fake.listings:  # someone raised two prices on the channel itself
+        row["price"] = {"SKU-001": 400.0, "SKU-002": 400.0}.get(row["sku"], row["price"])
+    fake.calls.clear()
+    full = run_job("prices", "loja", ws=workspace, connector=fake, full=True)
+    assert (full.applied, full.held) == (3, 2), full.details
+    assert set(_sent(fake, "update_prices")) == {"SKU-003", "SKU-004", "SKU-005"}
+    held = {d.key: d.reason for d in full.details if d.status == "held"}
+    assert "75,0 %" in held["SKU-001"] and "R$ 400,00" in held["SKU-001"] and "anúncio" in held["SKU-001"]
+    # A delta run: the listing table is a day old, so it is read again before comparing.
+    fake.listings[3]["price"] = 500.0  # SKU-004 raised too
+    _age_bindings(workspace, "loja", 2 * 86400)
+    _prices(tmp_path, [["SKU-001", "100.00", ""], ["SKU-002", "100.00", ""], ["SKU-003", "100.00", ""],
+                       ["SKU-004", "95.00", ""], ["SKU-005", "95.00", ""]])  # fmt: skip
+    fake.calls.clear()
+    delta = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert ("list_listings", None) in fake.calls
+    assert set(_sent(fake, "update_prices")) == {"SKU-005"}  # 100 -> 95 against the channel's 100
+    assert {d.key for d in delta.details if d.status == "held"} == {"SKU-004"}  # 95 against the channel's 500
+    # Approving one sends only that one; the holds of the --full run still wait.
+    assert approve_prices(workspace, "loja", ["SKU-004"]) == 1
+    fake.calls.clear()
+    after = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert list(_sent(fake, "update_prices")) == ["SKU-004"] and after.held == 0
+    from kit.jobs.state import JobState
+
+    assert {h["sku"] for h in JobState(workspace, "loja").holds() if h["decision"] == "pending"} == {
+        "SKU-001",
+        "SKU-002",
+    }
+
+
+def test_a_read_before_write_is_the_reference_where_the_connector_offers_it(channel, fake, tmp_path, workspace):
+    live = {"SKU-001": 300.0, "SKU-002": 100.0}
+    fake.current_prices = lambda items: {n: live.get(i.sku) for n, i in enumerate(items)}
+    _prices(tmp_path, [["SKU-001", "100.00", ""], ["SKU-002", "99.00", ""]])
+    s = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert (s.applied, s.held) == (1, 1) and list(_sent(fake, "update_prices")) == ["SKU-002"]
+    assert "lido no canal agora" in next(d.reason for d in s.details if d.key == "SKU-001")
+
+
+def test_one_bad_erp_value_is_one_failed_item(channel, fake, tmp_path, workspace):
+    (tmp_path / "erp" / "stock.csv").write_text(
+        "sku;available;reserved\nSKU-001;10;0\nSKU-002;;0\nSKU-003;1e400;0\nSKU-004;5;0\n", encoding="utf-8"
+    )
+    s = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert (s.applied, s.failed) == (2, 2) and s.error is None, (s.error, s.details)
+    assert set(_sent(fake, "update_stock")) == {"SKU-001", "SKU-004"}
+    reasons = {d.key: d.reason for d in s.details if d.status == "failed"}
+    assert "linha 3" in reasons["SKU-002"] and "linha 4" in reasons["SKU-003"]
+    (tmp_path / "erp" / "prices.csv").write_text(
+        "sku;price\nSKU-001;90,00\nSKU-002;\nSKU-003;1e400\nSKU-004;95,00\n", encoding="utf-8"
+    )
+    p = run_job("prices", "loja", ws=workspace, connector=fake)
+    assert (p.applied, p.failed) == (2, 2) and p.error is None, (p.error, p.details)
+    assert set(_sent(fake, "update_prices")) == {"SKU-001", "SKU-004"}

@@ -28,6 +28,7 @@ def vtex(workspace, tmp_path, monkeypatch):
 
     sbx = start_sandbox("vtex", n_products=12, orders=5, seed=3)
     ChannelRegistry(workspace).add(sbx.channel("vtex-sbx"))
+    ChannelRegistry(workspace).update("vtex-sbx", enabled=True)  # a manual kit sync runs switched-on channels
     erp = tmp_path / "erp"
     erp.mkdir()
     rows = [f"{ref};{int(qty) + 7};2" for ref, qty in list(sbx.stock_levels().items())[:10]]
@@ -200,3 +201,20 @@ def test_run_due_runs_the_due_job_once(vtex, kit_cli, workspace, tmp_path):
     with workspace.table("runs") as runs:
         assert [(x["job"], x["status"]) for x in runs.all()] == [("stock", "ok")]
     assert len(list((tmp_path / "reports" / "vtex-sbx" / "stock").glob("*.ipynb"))) == 1
+
+
+@pytest.mark.timeout(180)
+def test_counts_after_a_kernel_crash_are_what_the_state_store_holds(vtex, kit_cli, workspace):
+    """The kernel dies after its second batch (as on a full disk): the run says what did go out."""
+    from kit.channels import ChannelRegistry
+
+    ChannelRegistry(workspace).update("vtex-sbx", {"jobs.stock.batch_size": "2"})
+    r = kit_cli("sync", "stock", "--channel", "vtex-sbx", "--json", env={"KIT_JOBS_KILL_POINT": "push_after_batch:2"})
+    assert r.returncode == 1, r.stdout + r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["status"] == "failed" and summary["counts_from_state"] is True
+    assert summary["counts"]["applied"] == 4 == workspace.states.count("vtex-sbx", "stock")
+    assert len(_writes(vtex)) == 4  # and that is what the channel received
+    with workspace.table("runs") as runs:
+        row = runs.all()[-1]
+    assert row["counts"]["applied"] == 4 and row["status"] == "failed"

@@ -64,6 +64,18 @@ def test_interval_elapsed_since_last_successful_real_start(workspace):
     assert later["stock"] is True  # stock runs every 15 min by default
 
 
+def test_a_recorded_start_in_the_future_is_due(workspace):
+    """The clock stepped back: waiting for it to catch up would stop every job for as long as the step."""
+    _channel(workspace, "ok")
+    now = time.time()
+    record_run(workspace, {"channel": "ok", "job": "stock", "started_at": now + 3 * 3600, "finished_at": now + 3 * 3600,
+                           "status": "ok", "exit_code": 0, "counts": {}, "report_path": None})  # fmt: skip
+    stock = next(d for d in due_jobs(workspace, now) if d.job == "stock")
+    assert stock.due and "future" in stock.reason
+    recent = next(d for d in due_jobs(workspace, now + 3 * 3600 + 30) if d.job == "stock")
+    assert not recent.due  # once the clock is there again, the interval counts as usual
+
+
 def test_run_due_runs_exactly_the_due_jobs(workspace):
     _channel(workspace, "ok")
     _channel(workspace, "off", enabled=False)

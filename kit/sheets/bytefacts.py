@@ -79,8 +79,8 @@ class ByteFacts:
 
     # --- public answers ---------------------------------------------------------------------
 
-    def rows_with(self, byte: bytes) -> np.ndarray | None:
-        """Data rows (0-based) whose line contains ``byte`` (one ASCII byte), or None."""
+    def rows_with(self, byte: bytes, position: int | None = None) -> np.ndarray | None:
+        """Data rows (0-based) whose line contains ``byte`` (one ASCII byte), or None; any column (``position``)."""
         if not self.usable or len(byte) != 1 or byte[0] >= 128:
             return None
         return self._rows_of(self._find_all(byte))

@@ -1,0 +1,346 @@
+"""Cells as text -> the canonical DataFrame of a kind (:func:`build`).
+
+Maps the headers to the kind's columns, drops blank and trailer rows, reports
+cells too long for a spreadsheet, converts each column (:mod:`kit.sheets.convert`),
+checks required values and repeated keys, and records in the read's ``info``
+what it understood.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
+from kit.sheets.layout import row_texts, trailer_rows
+from kit.sheets.problems import Fatal, Problem, column_letter, describe, rows_text
+from kit.sheets.raw import MAX_CELL_CHARS, Raw
+from kit.sheets.schema import HeaderMatch, Schema
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pandas as pd
+
+__all__ = ["build"]
+
+
+@dataclass(slots=True)
+class _Rows:
+    """The data rows kept (blank and trailer rows dropped), with each mapped column's cells."""
+
+    frame: Any  # the raw frame's kept rows
+    cells: dict[str, Any]  # canonical column -> its cells (text stripped)
+    rownum: Any  # the spreadsheet row of each kept row
+    facts: Any  # the loader's facts (see kit.sheets.raw), or None
+    rows_with: Callable[[bytes, int], Any]  # see ColumnJob.rows_with
+
+
+def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
+    """The canonical DataFrame of ``schema`` from ``raw``; problems go to ``raw.problems``, facts to ``raw.info``."""
+    name = str(path)
+    sheet = raw.info.get("sheet")
+    problems = raw.problems
+
+    def problem(severity: str, message: str, **kw: Any) -> None:
+        problems.append(Problem(severity, message, name, sheet=sheet, **kw))
+
+    mapping = _map_columns(raw, schema, problem)
+    _describe_columns(raw, schema, mapping, problem)
+    rows = _data_rows(raw, schema, mapping, problem)
+    _huge_cells(raw, rows, problem)
+    _unnamed_cells(raw, rows, problem)
+    result, empty_cells = _convert_columns(raw, schema, mapping, rows, problem)
+    _required_values(result, schema, mapping, empty_cells, rows.rownum, problem)
+    _repeated_keys(result, schema, mapping, problem)
+    result.attrs["source"] = {"file": name, "sheet": sheet}
+    result.attrs["kind"] = schema.name
+    result.attrs["empty_cells"] = dict(empty_cells)
+    result.attrs["warnings"] = [describe(p) for p in problems if p.severity == "warning"][:20]
+    return result
+
+
+def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict[str, HeaderMatch]:
+    """Canonical column -> the header that gives it; merged and repeated headers reported."""
+    matches = schema.match_headers(raw.headers)
+    for ref, c0, c1 in raw.merged_header:
+        problem(
+            "error",
+            f"header cell {ref} is merged across {c1 - c0 + 1} columns ({raw.headers[c0]!r}): "
+            "each column needs its own header",
+            row=raw.header_row,
+            column=raw.headers[c0],
+            hint="unmerge the header cells and give each column its own name (e.g. Altura, Largura, Comprimento)",
+        )
+    by_col: dict[str, list] = {}
+    for m in matches:
+        by_col.setdefault(m.column, []).append(m)
+    for col, ms in by_col.items():
+        if len(ms) > 1:
+            problem(
+                "error",
+                f"columns {' and '.join(repr(m.header) for m in ms)} both mean {col}: keep only one",
+                row=raw.header_row,
+                column=ms[1].header,
+                hint="delete or rename the extra column",
+            )
+    mapping = {m.column: by_col[m.column][0] for m in matches}
+    missing = [c for c in schema.required if c not in mapping]
+    if missing:  # find_header guarantees this does not happen; keep the invariant visible
+        message = f"missing required column(s) {', '.join(missing)}"
+        raise Fatal(Problem("error", message, raw.info["file"], sheet=raw.info.get("sheet")))
+    return mapping
+
+
+def _describe_columns(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]) -> None:
+    """``info``: each header's column, type and unit factor; ignored and missing columns."""
+    info = raw.info
+    info["columns"] = [
+        {
+            "header": h,
+            "column": schema.match_header(h)[0] if schema.match_header(h) else None,
+            "factor": (schema.match_header(h) or (None, 1.0))[1],
+        }
+        for h in raw.headers
+        if h
+    ]
+    for entry in info["columns"]:
+        if entry["column"]:
+            entry["type"] = schema.column(entry["column"]).type
+    info["ignored_columns"] = [h for h in raw.headers if h and not schema.match_header(h)]
+    info["missing_columns"] = [c.name for c in schema.columns if c.standard and c.name not in mapping]
+    if info["missing_columns"]:
+        problem("warning", f"standard column(s) not in the file: {', '.join(info['missing_columns'])}")
+
+
+def _stripped_cells(frame: Any, schema: Schema, mapping: dict[str, HeaderMatch], facts: Any) -> dict[str, Any]:
+    """Each mapped column's cells, text stripped once (numbers: pandas.to_numeric ignores surrounding spaces)."""
+    numeric = {c.name for c in schema.columns if c.type in ("decimal", "int")}
+    strip_rows = facts.rows_to_strip() if facts is not None else None
+    if strip_rows is None:
+        return {c: frame[m.position] if c in numeric else frame[m.position].str.strip() for c, m in mapping.items()}
+    cells = {}  # only the rows the raw bytes show may carry surrounding whitespace
+    for c, m in mapping.items():
+        col = frame[m.position]
+        if c not in numeric and len(strip_rows):
+            col = _strip_rows(col, strip_rows)
+        cells[c] = col
+    return cells
+
+
+def _blank_rows(frame: Any, cells: dict[str, Any], mapping: dict[str, HeaderMatch]) -> Any:
+    """Bool mask of the rows with nothing in any cell. Each column is only looked at in the rows still blank."""
+    import numpy as np
+
+    n = len(frame)
+    mapped_pos = {m.position for m in mapping.values()}
+    candidates = np.arange(n)
+    for col in [*cells.values(), *(frame[p] for p in frame.columns if p not in mapped_pos)]:
+        if not len(candidates):
+            break
+        candidates = candidates[is_empty(col if len(candidates) == n else col.iloc[candidates])]
+    blank = np.zeros(n, dtype=bool)
+    blank[candidates] = True
+    return blank
+
+
+def _data_rows(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]) -> _Rows:
+    """The rows that hold data: blank rows and trailer rows ("Total", "Gerado em ...") dropped."""
+    import numpy as np
+
+    frame, info = raw.frame, raw.info
+    n = len(frame)
+    rownum = np.arange(raw.first_data_row, raw.first_data_row + n, dtype="int64")
+    facts = raw.facts
+    cells = _stripped_cells(frame, schema, mapping, facts)
+    blank = _blank_rows(frame, cells, mapping)
+    # Trailer rows: "Total", "Gerado em ..." (or a totals line with no key) at the end.
+    keep = ~blank
+    trailer = trailer_rows(frame, keep, cells, schema)
+    if trailer:
+        keep[trailer] = False
+        rows = [int(rownum[i]) for i in trailer]
+        first_text = next((v for v in row_texts(frame, trailer[0]) if v), "")
+        problem(
+            "warning",
+            f"dropped {len(rows)} trailer row(s) at the end of the data (row {rows[0]}: {first_text[:40]!r})",
+            row=rows[0],
+            rows=tuple(rows),
+        )
+    info["blank_rows"] = int(blank.sum())
+    info["trailer_rows"] = len(trailer)
+    kept = None if keep.all() else np.flatnonzero(keep)
+
+    def rows_with(byte: bytes, position: int) -> Any:
+        """Bool mask of the kept rows whose cell at ``position`` may hold ``byte`` (None: cannot tell)."""
+        rows = facts.rows_with(byte, position) if facts is not None else None
+        if rows is None:
+            return None
+        mask = np.zeros(n, dtype=bool)
+        mask[rows] = True
+        return mask if kept is None else mask[kept]
+
+    if kept is not None:
+        cells = {c: s.iloc[kept].reset_index(drop=True) for c, s in cells.items()}
+        rownum = rownum[kept]
+        frame = frame.iloc[kept].reset_index(drop=True)
+    if len(rownum) == 0:
+        problem(
+            "error",
+            f"the file has a header (row {raw.header_row}) but no data rows",
+            row=raw.header_row,
+            hint="export the data again; the export came out empty",
+        )
+    return _Rows(frame, cells, rownum, facts, rows_with)
+
+
+def _huge_cells(raw: Raw, rows: _Rows, problem: Callable[..., None]) -> None:
+    """Cells longer than a spreadsheet cell can be: usually an unclosed quote that swallowed the rows after it."""
+    import numpy as np
+
+    frame = rows.frame
+    no_huge_cells = rows.facts is not None and rows.facts.lines_shorter_than(MAX_CELL_CHARS + 1)
+    for pos in [] if no_huge_cells else frame.columns:
+        if frame[pos].dtype.kind == "f":  # numbers read by the fast path
+            continue
+        lengths = frame[pos].str.len()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARS:
+            i = int(np.argmax((lengths > MAX_CELL_CHARS).to_numpy()))
+            header = raw.headers[pos] if pos < len(raw.headers) else str(pos)
+            problem(
+                "error",
+                f"a cell has {int(lengths.iloc[i]):,} characters, more than the {MAX_CELL_CHARS:,} a spreadsheet "
+                "cell can hold",
+                row=int(rows.rownum[i]),
+                column=header or None,
+                hint="the export is probably broken (an unclosed quote joins the rows after it); export it again",
+            )
+
+
+def _unnamed_cells(raw: Raw, rows: _Rows, problem: Callable[..., None]) -> None:
+    """A column without a header that holds values: they are not read, and the reader says so."""
+    import numpy as np
+
+    for pos in rows.frame.columns:
+        if pos < len(raw.headers) and raw.headers[pos]:
+            continue
+        column = rows.frame[pos]
+        filled = ~is_empty(column if column.dtype.kind == "f" else column.fillna("").astype(str).str.strip())
+        if filled.any():
+            i = int(np.argmax(filled))
+            letter = column_letter(int(pos))
+            problem(
+                "warning",
+                f"a coluna {letter} não tem cabeçalho, mas tem valores em {int(filled.sum())} linha(s) "
+                f"(linha {int(rows.rownum[i])}: {column.iloc[i]!r}); esses valores não são lidos",
+                row=int(rows.rownum[i]),
+                column=letter,
+                rows=tuple(int(r) for r in rows.rownum[filled]),
+                hint="dê um nome à coluna (ou apague os valores) e exporte de novo",
+            )
+
+
+def _convert_columns(
+    raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], rows: _Rows, problem: Callable[..., None]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Every column of the schema, converted to its type (absent ones empty), with ``_row``; and empty cells."""
+    import pandas as pd
+
+    info, rownum = raw.info, rows.rownum
+    out: dict[str, Any] = {}
+    absent: dict[str, Any] = {}
+    empty_cells: dict[str, int] = {}  # per column: cells with nothing in them (a text column's NaN)
+    decimal_styles: dict[str, str] = {}
+    default_style = info.get("default_decimal", "point")
+    for col in schema.columns:
+        if col.name not in mapping:
+            # columns the file lacks share one all-empty array per type (copy-on-write keeps them apart)
+            if col.type not in absent:
+                absent[col.type] = empty_column(col.type, len(rownum))
+            out[col.name] = absent[col.type]
+            empty_cells[col.name] = len(rownum)
+            continue
+        m = mapping[col.name]
+        empty = is_empty(rows.cells[col.name])
+        empty_cells[col.name] = int(empty.sum())
+        job = ColumnJob(
+            col, m.header, m.factor, rownum, default_style, raw.cell_refs, m.position, problem, rows.rows_with
+        )
+        values, style = convert(rows.cells[col.name], job, empty)
+        out[col.name] = values
+        if style:
+            decimal_styles[col.name] = style
+    result = pd.DataFrame(out, copy=False)
+    result["_row"] = rownum
+    info["decimal"] = (
+        "comma" if "comma" in decimal_styles.values() else "point" if "point" in decimal_styles.values() else "n/a"
+    )
+    info["decimal_by_column"] = decimal_styles
+    info["empty_cells"] = empty_cells
+    return result, empty_cells
+
+
+def _required_values(
+    result: pd.DataFrame,
+    schema: Schema,
+    mapping: dict[str, HeaderMatch],
+    empty_cells: dict[str, int],
+    rownum: Any,
+    problem: Callable[..., None],
+) -> None:
+    """Every row needs a value in each required text column."""
+    for col in schema.columns:
+        if col.required and col.name in mapping and col.type in ("code", "text") and empty_cells[col.name]:
+            empty = result[col.name].isna().to_numpy()
+            if empty.any():
+                rows = tuple(int(r) for r in rownum[empty])
+                problem(
+                    "error",
+                    f"empty {col.name} in {rows_text(rows)}",
+                    row=rows[0],
+                    column=mapping[col.name].header,
+                    rows=rows,
+                    hint=f"every row needs a {col.name}; fill it or delete the row",
+                )
+
+
+def _repeated_keys(
+    result: pd.DataFrame, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]
+) -> None:
+    """A key (``sku``, ``sku + warehouse``...) that appears on several rows."""
+    key = [k for k in schema.key if k in mapping]
+    if not key or not len(result):
+        return
+    dup = result.duplicated(subset=key, keep=False).to_numpy() & result[key].notna().all(axis=1).to_numpy()
+    if not dup.any():
+        return
+    groups = result.loc[dup].groupby(key, sort=False, dropna=False)["_row"].apply(list)
+    first_key, first_rows = next(iter(groups.items()))
+    label = first_key if isinstance(first_key, tuple) else (first_key,)
+    what = ", ".join(f"{k} {v!r}" for k, v in zip(key, label, strict=True))
+    extra = len(groups) - 1
+    problem(
+        "error",
+        f"{what} appears more than once: {rows_text(tuple(first_rows))}"
+        + (f" (and {extra} more repeated key{'s' if extra > 1 else ''})" if extra else ""),
+        row=int(first_rows[1]),
+        column=mapping[key[0]].header,
+        rows=tuple(int(r) for r in result.loc[dup, "_row"]),
+        value=str(label[0]),
+        hint=f"each {' + '.join(key)} must appear once; remove or merge the repeated rows",
+    )
+
+
+def _strip_rows(col, rows):
+    """``col`` with the text cells of ``rows`` stripped (a copy only when one changes)."""
+    import numpy as np
+
+    before = col.to_numpy(dtype=object)[rows]
+    # str.strip() returns the very same object when there is nothing to strip
+    changed = [k for k, v in enumerate(before) if isinstance(v, str) and v.strip() is not v]
+    if not changed:  # most cells of a flagged row have nothing to strip
+        return col
+    col = col.copy()
+    col.iloc[rows[changed]] = np.array([v.strip() for v in before[changed]], dtype=object)
+    return col

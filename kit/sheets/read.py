@@ -1,0 +1,146 @@
+"""The reader's entry points: :func:`read_table` and :func:`inspect_table`.
+
+A read runs the stages in order: the file is recognised (CSV or XLSX, by its
+content and extension), loaded into cells as text (:mod:`kit.sheets.delimited`
+or :mod:`kit.sheets.workbook`), then built into the kind's canonical columns
+(:mod:`kit.sheets.build`).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kit.sheets.build import build
+from kit.sheets.delimited import load_csv
+from kit.sheets.problems import Fatal, Problem, describe, raise_first
+from kit.sheets.raw import Raw
+from kit.sheets.schema import SCHEMAS, Schema, get_schema
+from kit.sheets.sniff import SNIFF_BYTES
+from kit.sheets.workbook import load_xlsx
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["read_table", "inspect_table"]
+
+
+log = logging.getLogger(__name__)
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+
+
+def read_table(path: str | Path, kind: str | None = None, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read an ERP/store export (CSV or XLSX) into the canonical columns of ``kind``.
+
+    Args:
+        path: the file.
+        kind: a kind registered in :mod:`kit.sheets.declarations`; ``None`` guesses it from the headers.
+        sheet: XLSX sheet name, or 0-based position; ``None`` picks the sheet whose
+            headers match the kind (a single-sheet workbook: that sheet).
+
+    Returns:
+        A DataFrame with every column of the schema (absent optional ones are empty),
+        codes as text, numbers parsed, ``_row`` = the 1-based row number in the file,
+        and ``df.attrs["source"] = {"file", "sheet"}`` (plus ``"kind"``, and
+        ``"empty_cells"``: per column, how many cells are empty; a text column
+        holds NaN exactly there).
+
+    Raises:
+        InputDataError: naming file/sheet/row/column of the first problem; its
+            ``problems`` attribute lists every problem found (errors and warnings).
+    """
+    frame, _info, problems = _read(Path(path), kind, sheet)
+    raise_first(problems)
+    for p in problems:
+        log.info("%s", describe(p))
+    return frame
+
+
+def inspect_table(path: str | Path, kind: str | None = None, sheet: str | int | None = None) -> dict[str, Any]:
+    """What the reader understood of a file, without raising for row-level problems.
+
+    Returns a JSON-friendly dict: ``file``, ``format``, ``encoding``, ``separator``,
+    ``decimal``, ``sheet``, ``sheets``, ``kind``, ``kind_guessed``, ``header_row``,
+    ``columns`` (original header -> canonical column, type, unit factor),
+    ``missing_columns``, ``empty_cells`` (per column), ``dtypes``, ``rows``, ``blank_rows``, ``trailer_rows``,
+    ``problems`` (list of dicts) and ``ok`` (no error-level problem).
+
+    Raises:
+        InputDataError: only when the file cannot be read at all (empty, corrupt,
+            no recognisable header...); ``.problems`` is set.
+    """
+    frame, info, problems = _read(Path(path), kind, sheet)
+    problems = sorted(problems, key=lambda p: (p.severity != "error", p.row or 0))
+    info["problems"] = [p.to_dict() for p in problems]
+    info["ok"] = not any(p.severity == "error" for p in problems)
+    if frame is not None:
+        info["rows"] = len(frame)
+        info["dtypes"] = {c: str(t) for c, t in frame.dtypes.items()}
+    return info
+
+
+def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, dict[str, Any], list[Problem]]:
+    schemas = [get_schema(kind)] if kind else [s for s in SCHEMAS.values() if s.guessable]
+    try:
+        try:
+            raw, schema = _load(path, schemas, sheet)
+        except OSError as exc:  # permissions, a file vanishing mid-read, a device error
+            reason = exc.strerror or type(exc).__name__
+            raise Fatal(Problem("error", f"cannot read the file: {reason}", str(path), hint="check the file")) from None
+        frame = build(raw, schema, path)
+    except Fatal as fatal:
+        exc = fatal.problem.to_error()
+        exc.problems = [fatal.problem]
+        raise exc from None
+    raw.info["kind"] = schema.name
+    raw.info["kind_guessed"] = kind is None
+    if getattr(schema, "understood", ""):  # a value list read whatever its headers say
+        raw.info["understood"] = schema.understood
+    return frame, raw.info, raw.problems
+
+
+def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[Raw, Schema]:
+    name = str(path)
+    if not path.exists():
+        raise Fatal(Problem("error", "file not found", name, hint="check the path"))
+    if path.is_dir():
+        raise Fatal(Problem("error", "this is a directory, not a file", name))
+    size = path.stat().st_size
+    if size == 0:
+        raise Fatal(Problem("error", "the file is empty (0 bytes)", name, hint="export the data again from the ERP"))
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    suffix = path.suffix.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        raise Fatal(
+            Problem(
+                "error",
+                "old Excel format (.xls) is not supported",
+                name,
+                hint="open it in Excel or LibreOffice and save it as .xlsx, or as CSV (UTF-8)",
+            )
+        )
+    if head.startswith(b"PK\x03\x04") or suffix in XLSX_SUFFIXES:
+        if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES:
+            _unsupported(name, suffix)
+        return load_xlsx(path, schemas, sheet)
+    if suffix not in CSV_SUFFIXES:
+        _unsupported(name, suffix)
+    if sheet is not None:
+        raise Fatal(
+            Problem("error", f"a CSV file has no sheets (sheet {sheet!r} was asked for)", name, hint="drop the sheet")
+        )
+    return load_csv(path, head, size, schemas)
+
+
+def _unsupported(name: str, suffix: str) -> None:
+    raise Fatal(
+        Problem(
+            "error",
+            f"unsupported file type {suffix or '(no extension)'!r}",
+            name,
+            hint="export the data as .csv (UTF-8, ';' separated) or .xlsx",
+        )
+    )

@@ -1,0 +1,74 @@
+"""The canonical frame (``kit.sheets.build``): huge cells, empty cells, surrounding whitespace."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.sheets import MAX_CELL_CHARS, inspect_table, read_table
+from sheets.common import write
+
+
+def test_huge_cell_limit_is_excel_limit():
+    assert MAX_CELL_CHARS == 32_767
+
+
+def test_empty_cells_are_counted_per_column(tmp_path):
+    path = write(tmp_path, "SKU;EAN;Título;Marca;Preço\nA-1;;Caneca;;10\nA-2;789;Prato ;  ;\nA-3;;Pires;;3\n")
+    df = read_table(path, "listings")
+    counts = df.attrs["empty_cells"]  # a cell of spaces is empty too
+    assert (counts["sku"], counts["ean"], counts["title"], counts["brand"], counts["price"]) == (0, 2, 0, 3, 1)
+    assert counts["ncm"] == 3  # a column the file lacks: empty throughout
+    for col in ("ean", "title", "brand", "ncm"):  # a text column holds NaN exactly in its empty cells
+        assert df[col].isna().sum() == counts[col]
+    assert inspect_table(path, "listings")["empty_cells"] == counts
+
+
+@pytest.mark.parametrize("pad", [" ", "\t", "\u00a0", "  \u00a0 "])
+def test_cells_padded_with_whitespace_are_stripped(tmp_path, pad):
+    text = f"SKU;Título;Estoque\n{pad}A-1{pad};{pad}Caneca{pad};{pad}10{pad}\nA-2;Prato;3\n"
+    for encoding in ("utf-8", "cp1252"):
+        df = read_table(write(tmp_path, text, encoding=encoding), "products")
+        assert df["sku"].tolist() == ["A-1", "A-2"]
+        assert df["title"].tolist() == ["Caneca", "Prato"]
+        assert df["stock"].tolist() == [10, 3]
+
+
+def _big_products_csv(path, n=3000, *, multiline=False):
+    rows = ["sku,ean,title,category,price,stock"]
+    for i in range(n):
+        title = f'"Título {i}\nsegunda linha"' if multiline and i == 5 else f"Título {i}"
+        rows.append(f'SKU-{i:05d},{7890000000000 + i},{title},"Casa > Cama, Mesa e Banho",{10 + i % 7}.5,{i % 9}')
+    rows[10] = rows[10].replace("SKU-00009", "  SKU-00009 ")  # plain spaces around a key
+    rows[20] = rows[20].replace("Título 19", "Título 19\u00a0")  # a non-breaking space at the end
+    rows[30] = rows[30].replace('"Casa', '" Casa')  # a space inside the quotes
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("multiline", [False, True], ids=["line-per-row", "quoted-line-break"])
+def test_only_rows_with_surrounding_whitespace_are_stripped_and_all_of_them_are(tmp_path, multiline):
+    frame = read_table(_big_products_csv(tmp_path / "p.csv", multiline=multiline), "products")
+    assert frame.loc[frame["_row"] == 11, "sku"].item() == "SKU-00009"
+    assert frame.loc[frame["_row"] == 21, "title"].item() == "Título 19"
+    assert frame.loc[frame["_row"] == 31, "category"].item() == "Casa > Cama, Mesa e Banho"
+    assert not frame["sku"].str.contains(r"^\s|\s$", regex=True).any()
+    assert not frame["title"].str.contains(r"^\s|\s$", regex=True).any()
+    assert len(frame) == 3000
+
+
+def test_values_in_a_column_without_a_header_are_named_not_dropped_silently(tmp_path):
+    import openpyxl
+
+    csv_path = write(tmp_path, "SKU;Estoque;\nA-1;1;nota\nA-2;2;\n")
+    wb = openpyxl.Workbook()
+    wb.active.append(["SKU", "Estoque", None, "Depósito"])
+    wb.active.append(["A-1", 1, 7.5, "CD1"])
+    wb.active.append(["A-2", 2, None, "CD1"])
+    wb.save(tmp_path / "estoque.xlsx")
+    for path, letter, value in ((csv_path, "C", "'nota'"), (tmp_path / "estoque.xlsx", "C", "'7.5'")):
+        df = read_table(path, "stock")  # a warning: the named columns are read
+        assert df["available"].tolist() == [1, 2]
+        warnings = [p for p in inspect_table(path, "stock")["problems"] if p["severity"] == "warning"]
+        unnamed = [p for p in warnings if "não tem cabeçalho" in p["message"]]
+        assert unnamed and unnamed[0]["column"] == letter and unnamed[0]["row"] == 2, warnings
+        assert value in unnamed[0]["message"] and "não são lidos" in unnamed[0]["message"]

@@ -1,0 +1,122 @@
+"""Schemas and the kinds declared (``kit.sheets.schema``, ``kit.sheets.declarations``): aliases, units, guessing."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.sheets import read_table
+from kit.sheets.schema import SCHEMAS, Column, Schema, get_schema, normalize_header, register
+from sheets.common import write
+
+ALIASES = [
+    ("products", "Código", "sku"),
+    ("products", "Cód. Produto", "sku"),
+    ("products", "Cod Item", "sku"),
+    ("products", "Referência", "sku"),
+    ("products", "EAN/GTIN", "ean"),
+    ("products", "Código de barras", "ean"),
+    ("products", "Descrição", "title"),
+    ("products", "Título", "title"),
+    ("products", "Nome do produto", "title"),
+    ("products", "Marca", "brand"),
+    ("products", "Categoria", "category"),
+    ("products", "NCM", "ncm"),
+    ("products", "Peso (kg)", "weight_kg"),
+    ("products", "Peso bruto", "weight_kg"),
+    ("products", "Altura", "height_cm"),
+    ("products", "Largura", "width_cm"),
+    ("products", "Comprimento/Profundidade", "length_cm"),
+    ("products", "Profundidade", "length_cm"),
+    ("products", "Preço de venda", "price"),
+    ("products", "Valor", "price"),
+    ("products", "Saldo", "stock"),
+    ("products", "Ativo/Situação", "active"),
+    ("stock", "Qtd disponível", "available"),
+    ("stock", "Reservado", "reserved"),
+    ("stock", "Depósito", "warehouse"),
+    ("stock", "Armazém", "warehouse"),
+    ("prices", "Tabela de preço", "price_table"),
+    ("prices", "Preço De", "list_price"),
+    ("prices", "Preço Por", "price"),
+    ("shipments", "Chave NF-e", "nfe_key"),
+    ("shipments", "Chave de acesso", "nfe_key"),
+    ("shipments", "Número NF", "invoice_number"),
+    ("shipments", "Série", "invoice_series"),
+    ("shipments", "Data de emissão", "issued_at"),
+    ("shipments", "Código de rastreio", "tracking_code"),
+    ("shipments", "Rastreamento", "tracking_code"),
+    ("shipments", "URL de rastreio", "tracking_url"),
+    ("shipments", "Pedido no canal", "channel_order_id"),
+    ("shipments", "Nº pedido marketplace", "channel_order_id"),
+    ("shipments", "Status/Situação do pedido", "status"),
+    ("shipments", "Transportadora", "carrier"),
+    ("shipments", "Serviço/Modalidade", "service"),
+    ("payment_method", "Forma de pagamento", "payment_method"),
+    ("payment_method", "Meio de pagamento", "payment_method"),
+    ("order_status", "Situação do pedido", "status"),
+    ("warehouse", "Depósito/Armazém", "warehouse"),
+    ("price_table", "Tabela de preço", "price_table"),
+    ("carrier_service", "  MODALIDADE  ", "service"),
+]
+
+
+@pytest.mark.parametrize(("kind", "header", "column"), ALIASES)
+def test_brazilian_erp_header_aliases(kind, header, column):
+    assert get_schema(kind).match_header(header)[0] == column
+
+
+@pytest.mark.parametrize(
+    ("header", "factor"),
+    [("Peso (g)", 0.001), ("Peso em gramas", 0.001), ("Peso (kg)", 1.0), ("Peso", 1.0), ("Altura (mm)", 0.1)],
+)
+def test_units_in_headers_convert(header, factor):
+    column = "height_cm" if "Altura" in header else "weight_kg"
+    assert get_schema("products").match_header(header) == (column, factor)
+
+
+def test_header_in_an_incompatible_unit_is_not_taken():
+    assert get_schema("products").match_header("Altura (kg)") is None
+
+
+def test_normalize_header_strips_accents_case_punctuation_and_connectives():
+    assert normalize_header("  Cód. do Produto ") == "cod produto"
+    assert normalize_header("CÓDIGO_PRODUTO") == "codigo produto"
+    assert normalize_header("Nº Pedido (Marketplace)") == "no pedido marketplace"
+
+
+def test_schema_registered_twice_is_an_error():
+    with pytest.raises(ValueError, match="already registered"):
+        register(Schema("products", (Column("sku", "code", required=True),)))
+    assert set(SCHEMAS) >= {
+        "products", "stock", "prices", "shipments", "carrier_service", "payment_method",
+        "order_status", "category", "attribute", "warehouse", "price_table",
+    }  # fmt: skip
+
+
+def test_alias_meaning_two_columns_is_refused_at_declaration():
+    with pytest.raises(ValueError, match="maps to both"):
+        Schema("x", (Column("a", "text", aliases=("Saldo",)), Column("b", "int", aliases=("saldo",))))
+    with pytest.raises(ValueError, match="unknown type"):
+        Column("a", "money")
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("SKU;Estoque;Depósito", "stock"),
+        ("Código;Preço;Tabela de preço", "prices"),
+        ("Código;Descrição;Marca;EAN;Preço;Estoque", "products"),
+        ("Nº pedido marketplace;Chave NF-e;Código de rastreio", "shipments"),
+        ("Transportadora;Serviço", "carrier_service"),
+        ("Forma de pagamento;Código", "payment_method"),
+        ("Situação do pedido", "order_status"),
+        ("Código;Categoria", "category"),
+        ("Atributo;Valor", "attribute"),
+        ("Depósito;Descrição", "warehouse"),
+        ("Tabela de preço;Código", "price_table"),
+    ],
+)
+def test_kind_is_guessed_from_the_headers(tmp_path, header, kind):
+    ncols = header.count(";") + 1
+    path = write(tmp_path, header + "\n" + ";".join(["1"] * ncols) + "\n")
+    assert read_table(path).attrs["kind"] == kind
