@@ -340,7 +340,7 @@ def publish(
                     done(i, sent[i], send_one(conn, sent[i]))
 
         n = max(1, min(workers or conn.writers(conn.publish_family), len(families)))
-        if conn.publish_batch > 0:
+        if getattr(conn, "publish_batch", 0) > 0:
             for start in range(0, len(todo), conn.publish_batch):
                 chunk = todo[start : start + conn.publish_batch]
                 for i, result in zip(chunk, _send_batch(conn, [sent[i] for i in chunk]), strict=True):
