@@ -21,8 +21,11 @@ from tests.connectors.contract import write_publishing_inputs
 from tests.connectors.test_cnova import cnova_items
 from tests.connectors.test_ezcommerce import ezcommerce_items
 from tests.connectors.test_magento import magento_standalone_items
+from tests.connectors.test_mercadolivre import ml_items
 from tests.connectors.test_netshoes import netshoes_items
+from tests.connectors.test_pluggto import pluggto_items
 from tests.connectors.test_rakuten import rakuten_items
+from tests.connectors.test_skyhub import skyhub_items
 from tests.connectors.test_vtex import vtex_items
 from tests.connectors.test_walmart import walmart_standalone_items
 
@@ -33,6 +36,9 @@ KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # most
 KILL_CHANNELS = {"vtex": vtex_items, "rakuten": rakuten_items, "ezcommerce": ezcommerce_items}
 KILL_CHANNELS["netshoes"] = netshoes_items
 KILL_CHANNELS["cnova"] = cnova_items
+KILL_CHANNELS["mercadolivre"] = ml_items
+KILL_CHANNELS["skyhub"] = skyhub_items
+KILL_CHANNELS["pluggto"] = pluggto_items
 # One template makes a whole family here: Magento and Walmart get theirs without variant attributes.
 KILL_CHANNELS["magento"] = magento_standalone_items
 KILL_CHANNELS["walmart"] = walmart_standalone_items
