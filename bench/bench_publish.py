@@ -127,7 +127,11 @@ def main() -> int:
     try:
         for ch in args.channels.split(","):
             rate = args.rate or PLAN[ch]
-            r = bench(ch, rate, args.items or max(40, min(400, int(rate * 8))))
+            from kit.connectors import connector_class
+
+            # feed channels: R counts uploads, so the default size is the 400 items of 8 feeds, not R x 8
+            default = 400 if connector_class(ch).publish_batch else max(40, min(400, int(rate * 8)))
+            r = bench(ch, rate, args.items or default)
             print(f"{r['channel']:<12} {r['created']}/{r['items']} created in {r['seconds']:.1f} s, "
                   f"{r['requests_per_item']:.1f} requests/item ({r['bucket_per_item']:.1f} in the busiest bucket), "
                   f"{r['items_per_s']:.1f} items/s of a ceiling of "
