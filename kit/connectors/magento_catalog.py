@@ -64,6 +64,9 @@ LOOKUP_BATCH = 100  # SKUs per lookup: one page (page size <= 300 with input lim
 KIT_FILLED = frozenset({"name", "sku", "price", "weight", "status", "visibility", "description", "short_description",
                         "url_key", "tax_class_id", "quantity_and_stock_status", "category_ids", "meta_title",
                         "meta_description", "meta_keyword", "image", "small_image", "thumbnail", "media_gallery"})  # fmt: skip
+#: settings naming the store's attribute for a ProductItem field
+CARRIED = {"attribute_ean": "ean", "attribute_ncm": "ncm", "attribute_brand": "brand", "attribute_height": "height_cm",
+           "attribute_width": "width_cm", "attribute_length": "length_cm"}  # fmt: skip
 ROLES = ["image", "small_image", "thumbnail"]
 VISIBLE, NOT_VISIBLE = 4, 1  # visibility: 4 catalog and search, 1 not visible individually
 LBS_PER_KG = 2.20462
@@ -226,16 +229,23 @@ class MagentoCatalogMixin:
             raise
 
     def category_requirements(self, channel_category: str) -> CategoryRequirements:
-        """The attribute set's required user attributes (Magento's requirements are per set, not per category)."""
+        """The attribute set's required user attributes (Magento's requirements are per set, not per category).
+
+        A required attribute the kit fills from the product itself (the configured EAN, NCM, brand or measure
+        codes) names that field, so a product without it is held with "preencha no ERP".
+        """
         self.category_id(channel_category)  # an unknown category fails the item with what to fix
-        set_id, set_name = self.attribute_set()
-        filled = KIT_FILLED | {self.settings.get(k) for k in ("attribute_ean", "attribute_ncm", "attribute_brand",
-                                                               "attribute_height", "attribute_width", "attribute_length")}  # fmt: skip
+        _, set_name = self.attribute_set()
+        carried = {self.settings.get(setting): name for setting, name in CARRIED.items() if self.settings.get(setting)}
         required = []
         for code, attr in self.set_attributes().items():
-            if attr.get("is_required") and attr.get("is_user_defined") and code not in filled:
-                values = tuple(str(o["label"]) for o in attr.get("options") or [] if o.get("value"))
-                required.append(RequiredAttribute(code, values, code=str(attr.get("attribute_id") or "")))
+            if not (attr.get("is_required") and attr.get("is_user_defined")) or code in KIT_FILLED:
+                continue
+            values = (
+                () if code in carried else tuple(str(o["label"]) for o in attr.get("options") or [] if o.get("value"))
+            )
+            required.append(RequiredAttribute(code, values, code=str(attr.get("attribute_id") or ""),
+                                              field=carried.get(code, "")))  # fmt: skip
         return CategoryRequirements(str(channel_category), required, f"Magento: conjunto de atributos {set_name}")
 
     def create_listing(self, item: ProductItem) -> PublishResult:

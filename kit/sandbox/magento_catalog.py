@@ -125,7 +125,8 @@ class MagentoCatalogRoutes:
             }  # fmt: skip
         everything = [a[0] for a in _ATTRIBUTES if a[0] != "material"]
         data["sets"][DEFAULT_SET] = {"name": "Default", "attributes": everything, "required": []}
-        data["sets"][FASHION_SET] = {"name": "Moda", "attributes": [*everything, "material"], "required": ["material"]}
+        data["sets"][FASHION_SET] = {"name": "Moda", "attributes": [*everything, "material"],
+                                     "required": ["material", "ean"]}  # fmt: skip
 
     def _next(self, kind: str) -> int:
         ids = self.state.data["next_ids"]

@@ -424,11 +424,15 @@ def test_the_attribute_sets_required_attribute_holds_the_item_and_magento_refuse
     channel = sbx.channel()
     channel.settings["attribute_set"] = "Moda"
     conn = connector_for(channel, retry=FAST_RETRY, timeouts=TEST_TIMEOUTS, rate_limit=TEST_RATE)
-    item = replace(magento_items(sbx, conn, 1)[0], parent_sku=None)
+    item = replace(magento_items(sbx, conn, 1)[0], parent_sku=None, ean="7891234567895")
     held = conn.publish([item]).items[0]
     assert held.status == "held" and "atributo obrigatório 'material'" in held.fix and "Algodão" in held.fix
     with pytest.raises(ChannelFatalError, match='The "Material" attribute value is empty'):
         conn.create_listing(item)
+    no_ean = conn.publish([replace(item, ean=None, channel_attributes={"material": "Algodão"})]).items[0]
+    assert no_ean.status == "held" and "EAN/GTIN" in no_ean.fix  # filled from the product, not the de-para
+    with pytest.raises(ChannelFatalError, match='The "EAN" attribute value is empty'):
+        conn.create_listing(replace(item, ean=None, channel_attributes={"material": "Algodão"}))
     done = conn.publish([replace(item, channel_attributes={**item.channel_attributes, "material": "Algodão"})])
     assert done.items[0].status == "applied"
     assert sbx.state.data["products"][item.sku]["attribute_set_id"] == 10
