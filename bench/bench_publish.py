@@ -7,6 +7,11 @@ SKU lookup, SKU POST, EAN, image, specification: measured from the sandbox's log
 (SkyHub), the busiest bucket's requests per item. Channels plug in with one row in ``PLAN`` (their item
 factory is ``<type>_items`` of ``tests/connectors/test_<type>.py``).
 
+Feed channels (``publish_batch`` > 0, Walmart): R is feed uploads per second (the sandbox answers 429
+past it, per feed type) and the ceiling is ``R x items per feed`` items per second; the bench splits the
+items into :data:`FEEDS` feeds (Walmart allows 10,000 items per feed and 10 MP_ITEM feeds an hour:
+a production ceiling of 100,000 items an hour, 27.8 items/s). Reads and status polls are not paced.
+
 Usage::
 
     python bench/bench_publish.py                 # every channel in PLAN
@@ -34,6 +39,10 @@ PLAN["ezcommerce"] = 50  # EZ Commerce publishes no limit: the bench's own rate
 PLAN["mercadolivre"] = 18000 / 3600  # the documented application quota, max_requests_per_hour 18000
 PLAN["skyhub"] = 9  # §4.4: 9 req/s per endpoint + method (products GET, products POST...), each its own bucket
 PLAN["pluggto"] = 5  # §5.4: none published; the kit's default pace (kit/channeltypes.py)
+PLAN["magento"] = 100  # Magento builds in no rate limit (§3.7): the bench's own rate
+PLAN["walmart"] = 2  # feed uploads per second (Walmart: 10 MP_ITEM feeds an hour); see the docstring
+#: feeds a feed channel's items are split into
+FEEDS = 8
 
 
 def _items(channel_type: str, sbx, conn, n: int):
@@ -63,36 +72,43 @@ def _per_item(sbx, created: int) -> float:
 
 
 def bench(channel_type: str, rate: float, n: int) -> dict:
-    from kit.channeltypes import RateLimit
-    from kit.connectors import connector_for
+    from kit.channeltypes import RateLimit, get_type
+    from kit.connectors import connector_class, connector_for
     from kit.connectors.http import RetryPolicy
-    from kit.connectors.ratelimit import reset_buckets
+    from kit.connectors.ratelimit import DEFAULT_FAMILY, reset_buckets
     from kit.sandbox import start_sandbox
 
     reset_buckets()
     burst = max(1.0, rate / 10)
+    feeds = connector_class(channel_type).publish_batch > 0
     # The server tolerates at least 5 requests of jitter (a per-minute quota such as Netshoes' tolerates far more);
     # the client still paces itself at ``rate`` with ``burst``, so the ratio cannot exceed what the channel allows.
     server_burst = max(burst, 5.0)
     with start_sandbox(channel_type, n_products=10, orders=0, rate_limit=(rate, server_burst)) as sbx:
-        limit = RateLimit(rate, int(burst), "bench")
-        conn = connector_for(sbx.channel(), rate_limit={"catalog": limit},
-                             retry=RetryPolicy(20, 0.01, 0.5, 1.0, budget_s=120))  # fmt: skip
+        limit, fast = RateLimit(rate, int(burst), "bench"), RateLimit(5000, 5000, "bench")
+        rates = {f: fast for f in [*get_type(channel_type).rate_limits, DEFAULT_FAMILY]} if feeds else {}
+        rates[connector_class(channel_type).publish_family] = limit
+        conn = connector_for(sbx.channel(), rate_limit=rates, retry=RetryPolicy(20, 0.01, 0.5, 1.0, budget_s=120))
         items = _items(channel_type, sbx, conn, n)
         conn.category_requirements(items[0].channel_category)  # warm the caches (untimed)
         if hasattr(conn, "brand_id"):
             conn.brand_id(items[0].brand)
         for service in getattr(conn, "services", {}):  # SOAP: read each WSDL once, before the clock starts
             conn.client(service)
+        if feeds:
+            conn.feed_items = -(-n // FEEDS)
+            sbx.set_rate_limit(5000, 5000)
+            sbx.set_feed_rate(rate, burst + 1)  # one upload of slack: network jitter is not a 429
+        else:
+            sbx.set_rate_limit(rate, server_burst)
         sbx.state.clear_log()
-        sbx.set_rate_limit(rate, server_burst)
         t0 = time.perf_counter()
         report = conn.publish(items)
         seconds = time.perf_counter() - t0
         created = len(report.created())
         requests = sum(1 for e in sbx.state.requests if e["status"] != 429)
         per_item = _per_item(sbx, created)
-        ceiling = rate / per_item
+        ceiling = rate * conn.feed_items if feeds else rate / per_item
         return {"channel": channel_type, "items": n, "created": created, "seconds": seconds,
                 "requests_per_item": requests / max(1, created), "bucket_per_item": per_item,
                 "items_per_s": created / seconds, "ceiling": ceiling, "ratio": created / seconds / ceiling,
@@ -111,7 +127,11 @@ def main() -> int:
     try:
         for ch in args.channels.split(","):
             rate = args.rate or PLAN[ch]
-            r = bench(ch, rate, args.items or max(40, min(400, int(rate * 8))))
+            from kit.connectors import connector_class
+
+            # feed channels: R counts uploads, so the default size is the 400 items of 8 feeds, not R x 8
+            default = 400 if connector_class(ch).publish_batch else max(40, min(400, int(rate * 8)))
+            r = bench(ch, rate, args.items or default)
             print(f"{r['channel']:<12} {r['created']}/{r['items']} created in {r['seconds']:.1f} s, "
                   f"{r['requests_per_item']:.1f} requests/item ({r['bucket_per_item']:.1f} in the busiest bucket), "
                   f"{r['items_per_s']:.1f} items/s of a ceiling of "

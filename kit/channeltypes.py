@@ -235,9 +235,30 @@ _register(
                 help="oauth1: assinatura OAuth 1.0a da integração; bearer: só o token, se a loja permitir; "
                 "auto: OAuth 1.0a quando as quatro chaves da integração estão cadastradas",
             ),
+            # Publishing (kit/connectors/magento_catalog.py): where the ERP's fields go in the store.
+            SettingField("attribute_set", "Conjunto de atributos dos produtos (nome ou id)", "Default"),
+            SettingField(
+                "website_ids",
+                "Websites dos produtos (ids separados por vírgula)",
+                help="vazio: o website do store code do canal",
+            ),
+            SettingField("attribute_ean", "Atributo do EAN/GTIN", "ean", help="código do atributo na loja"),
+            SettingField("attribute_ncm", "Atributo do NCM", "ncm", help="código do atributo na loja"),
+            SettingField(
+                "attribute_brand",
+                "Atributo da marca",
+                "manufacturer",
+                help="código do atributo na loja (select: a marca deve ser uma opção)",
+            ),
+            SettingField("attribute_height", "Atributo da altura (cm)", help="vazio: não enviado (o Magento não tem)"),
+            SettingField("attribute_width", "Atributo da largura (cm)", help="vazio: não enviado (o Magento não tem)"),
+            SettingField(
+                "attribute_length", "Atributo do comprimento (cm)", help="vazio: não enviado (o Magento não tem)"
+            ),
         ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
         rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
+        # Publishing (family "catalog") shares this bucket: one merchant host, one pace.
         # §3.7: with input limiting on, 20 entities per synchronous request.
         items_per_request={"stock": 20, "prices": 20},
         max_batch={"stock": 20, "prices": 20, "orders": 300},
@@ -367,8 +388,27 @@ _register(
             CredentialField("client_id", "Client ID", secret=False),
             CredentialField("client_secret", "Client secret"),
         ),
+        settings=(
+            # Publishing by item feeds (kit/connectors/walmart_catalog.py): how long one run waits for a feed.
+            SettingField(
+                "feed_wait_s",
+                "Espera máxima por um feed de itens (s)",
+                "120",
+                help="o que o Walmart ainda processa fica pendente e é consultado na próxima execução",
+            ),
+            SettingField("feed_poll_s", "Primeira consulta de um feed após o envio (s)", "5"),
+        ),  # fmt: skip
         # §9.1: per-API token buckets, numbers not given here; kit default.
         rate_limit=RateLimit(5, 10, f"{_SRC} §9.1 (per-API buckets)", "inferred"),
+        # developer.walmart.com/us-marketplace/docs/item-management-available-requests: Bulk Item Setup
+        # MP_ITEM 10/hr and MP_MAINTENANCE 10/hr; All feed statuses + Feed item status 5000 TPM (shared).
+        rate_limits={
+            "feed_item": RateLimit(10 / 3600, 10, "developer.walmart.com item management: MP_ITEM 10 feeds/hour"),
+            "feed_maintenance": RateLimit(
+                10 / 3600, 10, "developer.walmart.com item management: MP_MAINTENANCE 10 feeds/hour"
+            ),
+            "feed_status": RateLimit(5000 / 60, 100, "developer.walmart.com item management: feed statuses 5000 TPM"),
+        },
         max_batch={"orders": 200},
         base_urls={
             "production": "https://marketplace.walmartapis.com",

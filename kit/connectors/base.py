@@ -179,6 +179,9 @@ class Connector:
     publish_update_keeps: ClassVar[tuple[str, ...]] = ()
     #: the rate family of catalogue writes (a bucket of its own where the type declares one)
     publish_family: ClassVar[str] = "catalog"
+    #: items per call of :meth:`send_listings` (feeds, bulk endpoints); 0: one :meth:`create_listing` /
+    #: :meth:`update_listing` call per item
+    publish_batch: ClassVar[int] = 0
     #: the channel registers a variation family in one request (Netshoes: every size together): the loop hands
     #: a family's creates to :meth:`create_listings` at once, and holds them all when one of them is held
     publish_family_together: ClassVar[bool] = False
@@ -539,6 +542,18 @@ class Connector:
     def update_listing(self, item: ProductItem) -> PublishResult:
         """Hook: update the bound listing of ``item`` (title, description, brand, EAN, NCM, measures, images...)."""
         raise self.unsupported("listing updates")
+
+    def send_listings(self, items: Sequence[ProductItem]) -> list[PublishResult]:
+        """Hook (bulk and feed channels, ``publish_batch`` > 0): create the unbound ``items``, update the bound ones.
+
+        One result per item, in order; a result may be ``pending`` with a token (a feed
+        still processing: :meth:`poll_publish` learns the outcome later). A :class:`KitError`
+        fails every item of the call with its message. Default: one :meth:`create_listing` /
+        :meth:`update_listing` per item.
+        """
+        from kit.connectors.publishing import send_one
+
+        return [send_one(self, item) for item in items]
 
     def create_listings(self, items: Sequence[ProductItem]) -> list[PublishResult]:
         """Hook: create the listings of one variation family at once (``publish_family_together``).

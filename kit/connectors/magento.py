@@ -1,4 +1,4 @@
-"""Magento 2 / Adobe Commerce connector: MSI source items, base prices, orders by ``updated_at``, invoice and ship.
+"""Magento 2 / Adobe Commerce connector: MSI source items, base prices, orders by ``updated_at``, invoice, ship, publishing.
 
 Declarations on the shared base; shapes from ``../shared/channel-apis.md``
 section 3 (developer.adobe.com) and Adobe's admin REST schema 2.4.9
@@ -9,6 +9,8 @@ Every merchant hosts their own store, so the channel needs a ``base_url``
 (the store's host); calls go to ``{base_url}/rest/{store_code}/V1/...``.
 Authentication: OAuth 1.0a signing by default, Bearer as an option
 (:mod:`kit.connectors.magento_auth`); ``test_connection`` says which the store accepts.
+Publishing (products, configurables, attribute set, categories, media):
+:mod:`kit.connectors.magento_catalog`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.magento_auth import AUTH_MODES, AUTO, BEARER, OAUTH1, OAUTH1_KEYS, MagentoAuth, oauth1_signer
+from kit.connectors.magento_catalog import MagentoCatalogMixin
 from kit.connectors.model import (
     ConnectionReport,
     Invoice,
@@ -96,8 +99,19 @@ class _SearchPager(PagePaginator):
         return {**self.base, **super().params(token)}
 
 
-class MagentoConnector(Connector):
+class MagentoConnector(MagentoCatalogMixin, Connector):
     """Magento 2 REST signed with OAuth 1.0a (an integration), or with a Bearer token (``settings.auth=bearer``)."""
+
+    # Publishing (docs/publishing.md): products are created and updated through the REST API.
+    publish_create = True
+    publish_update = True
+    # The EAV "required" rule refuses a simple product without price; the kit also needs the category
+    # (navigation) and the weight (freight quotes).
+    publish_required = ("title", "price", "weight_kg", "channel_category")
+    # An update never sends the price (the prices job owns it) and keeps the weight when the ERP has none.
+    publish_update_keeps = ("price", "weight_kg")
+    # catalog_product_entity_varchar: a product name is at most 255 characters.
+    publish_title_max = 255
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -185,7 +199,8 @@ class MagentoConnector(Connector):
 
     # -- catalogue -------------------------------------------------------------
     def list_listings(self):
-        products = self._search("products")
+        # A configurable parent is the family's page, not a sellable SKU: its children are the listings.
+        products = [p for p in self._search("products") if p.get("type_id") != "configurable"]
         stock = {s["sku"]: s for s in self._search("inventory/source-items", [("source_code", self.source_code, "eq")])}
         rows = []
         for p in products:
@@ -399,11 +414,20 @@ class MagentoConnector(Connector):
         payments = [{"payment_method": o.payment_raw} for o in orders if o.payment_raw]
         statuses = [{"status": s, "description": "state"} for s in ORDER_STATES]
         statuses += [{"status": o.status_raw} for o in orders if o.status_raw]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", payments),
             "order_status": value_list_frame("order_status", statuses),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
+
+    def close(self) -> None:
+        images = getattr(self, "_images", None)
+        if images is not None:
+            images.close()
+        super().close()
 
     def is_permission_error(self, exc: AuthenticationError) -> bool:
         # Magento answers 401 (not 403) when a valid token lacks an ACL resource; probes run

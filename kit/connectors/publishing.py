@@ -18,8 +18,10 @@ does the rest, the same way for every channel:
    families in parallel under the shared rate limiter. A channel that registers a
    family in one request (``publish_family_together``) gets the family's creates
    in one ``create_listings`` call, and a family with a held create is held
-   whole. A :class:`KitError` is the item's ``failed`` reason; an unexpected
-   error too (never lost).
+   whole. Bulk and feed channels (``publish_batch`` > 0) get ``send_listings``
+   with up to ``publish_batch`` items per call, in input order (a family stays in
+   order). A :class:`KitError` is the item's ``failed`` reason (every item of a
+   bulk call); an unexpected error too (never lost).
 5. **Wait, bounded.** Asynchronous channels answer ``pending`` with a token; for
    ``publish_poll_wait_s`` seconds the loop polls them (``poll_publish``, pauses
    growing up to ``publish_poll_interval_s``); what is still pending then is
@@ -55,7 +57,7 @@ from kit.connectors.model import (
 from kit.errors import KitError
 from kit.scrub import scrub
 
-__all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields"]
+__all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields", "send_one"]
 
 log = logging.getLogger("kit.connectors.publishing")
 
@@ -220,7 +222,8 @@ def _lookup(conn: Any, items: list[ProductItem], todo: list[int]) -> list[Produc
     return out
 
 
-def _send_one(conn: Any, item: ProductItem) -> PublishResult:
+def send_one(conn: Any, item: ProductItem) -> PublishResult:
+    """``create_listing`` or ``update_listing`` of one item; a :class:`KitError` is its ``failed`` reason."""
     action = UPDATE if item.bound else CREATE
     try:
         result = conn.update_listing(item) if action == UPDATE else conn.create_listing(item)
@@ -234,6 +237,23 @@ def _send_one(conn: Any, item: ProductItem) -> PublishResult:
     if not result.action:
         result.action = action
     return result
+
+
+def _send_batch(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
+    """One ``send_listings`` call; a :class:`KitError` (or a bug) fails every item of it with the reason."""
+    try:
+        results = list(conn.send_listings(items))
+    except Exception as exc:  # never lose an item to an unexpected bug
+        if not isinstance(exc, KitError):
+            log.exception("unexpected error publishing %d items to %s", len(items), conn.channel.name)
+        return [PublishResult(i.sku, FAILED, UPDATE if i.bound else CREATE, _reason(exc), channel_id=i.channel_id)
+                for i in items]  # fmt: skip
+    if [r.sku for r in results] != [i.sku for i in items]:
+        raise AssertionError(f"{type(conn).__name__}.send_listings answered other SKUs than it was given")
+    for item, result in zip(items, results, strict=True):
+        if not result.action:
+            result.action = UPDATE if item.bound else CREATE
+    return results
 
 
 def _send_family(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
@@ -323,10 +343,15 @@ def publish(
                     done(i, sent[i], result)
             for i in group:
                 if i not in creates:
-                    done(i, sent[i], _send_one(conn, sent[i]))
+                    done(i, sent[i], send_one(conn, sent[i]))
 
         n = max(1, min(workers or conn.writers(conn.publish_family), len(families)))
-        if n == 1:
+        if getattr(conn, "publish_batch", 0) > 0:
+            for start in range(0, len(todo), conn.publish_batch):
+                chunk = todo[start : start + conn.publish_batch]
+                for i, result in zip(chunk, _send_batch(conn, [sent[i] for i in chunk]), strict=True):
+                    done(i, sent[i], result)
+        elif n == 1:
             for group in families.values():
                 run(group)
         else:

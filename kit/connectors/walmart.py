@@ -1,5 +1,7 @@
 """Walmart Marketplace connector: client-credentials tokens, inventory, price, orders by cursor, acknowledge, shipping.
 
+Item publishing (MP_ITEM / MP_MAINTENANCE feeds, polled per item) is :mod:`kit.connectors.walmart_catalog`.
+
 Declarations on the shared base; shapes from ``../shared/channel-apis.md``
 section 9.1 (developer.walmart.com). What is confirmed and what is inferred,
 per operation: ``docs/channels.md``. (Walmart Brasil ended around 2018; this
@@ -40,6 +42,7 @@ from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
+from kit.connectors.walmart_catalog import FEED_ITEMS_MAX, WalmartCatalogMixin
 from kit.errors import AuthenticationError, ChannelFatalError, KitError
 from kit.scrub import clip, register_secret
 
@@ -81,6 +84,7 @@ SHIPPING_CARRIERS = ("UPS", "USPS", "FedEx", "Airborne", "OnTrac", "DHL Ecommerc
 CARRIERS = SHIPPING_CARRIERS
 CURRENCY = "USD"
 ITEMS_PAGE = 50
+INVENTORY_PAGE = 50  # GET /v3/inventories: limit "Cannot be more than 50"
 ORDERS_PAGE = 100  # GET /v3/orders limit: default "100", "cannot be larger than 200"
 ORDER_PAGES_PER_FETCH = 10
 DEFAULT_LOOKBACK_DAYS = 30  # first read of orders waiting for the seller
@@ -277,8 +281,19 @@ class _ReadState:
         return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
-class WalmartConnector(Connector):
-    """Walmart Marketplace (client credentials, ``WM_*`` headers)."""
+class WalmartConnector(WalmartCatalogMixin, Connector):
+    """Walmart Marketplace (client credentials, ``WM_*`` headers); publishing by item feeds in :mod:`.walmart_catalog`."""
+
+    # Publishing (docs/publishing.md): MP_ITEM feeds create items, MP_MAINTENANCE feeds update them.
+    publish_create = True
+    publish_update = True
+    publish_batch = FEED_ITEMS_MAX
+    publish_family = "feed_item"
+    # The V4.8 examples' Orderable fields: a product id (the EAN as GTIN), name, brand, price, shipping weight;
+    # mainImageUrl of the Visible group (Walmart fetches it); the taxonomy's subcategory.
+    publish_required = ("title", "brand", "ean", "price", "weight_kg", "channel_category", "image_urls")
+    # Item spec 4.x: productName at most 199 characters (inferred: the spec's JSON schema is not shared).
+    publish_title_max = 199
 
     response_table_class = WalmartResponseTable
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -299,29 +314,29 @@ class WalmartConnector(Connector):
 
     # -- catalogue -------------------------------------------------------------------
     def list_listings(self):
-        from concurrent.futures import ThreadPoolExecutor
+        """``GET /v3/items`` and the stock of every item from ``GET /v3/inventories`` (50 per call, not one per SKU).
 
+        The stock is the sum of ``inputQty`` over the item's ship nodes (a seller with one node: what
+        ``update_stock`` set); an item with no inventory entry has no stock.
+        """
         pager = CursorPaginator(
             "nextCursor", cursor_param="nextCursor", base_params={"limit": ITEMS_PAGE, "nextCursor": "*"},
             records_path="ItemResponse", channel=self.channel.name,
         )  # fmt: skip
         items = pager.all(lambda p: self.get_json("/v3/items", params=p))
-
-        def row(it: dict[str, Any]) -> dict[str, Any]:
-            inv = self.get_json("/v3/inventory", params={"sku": it["sku"]}) or {}
-            return {
-                "channel_id": it.get("wpid"),
-                "variation_id": None,
-                "sku": it.get("sku"),
-                "ean": it.get("gtin") or it.get("upc"),
-                "title": it.get("productName"),
-                "price": (it.get("price") or {}).get("amount"),
-                "stock": (inv.get("quantity") or {}).get("amount"),
-                "status": it.get("publishedStatus"),
-            }
-
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            rows = list(pool.map(row, items))
+        stock_pager = CursorPaginator("meta.nextCursor", cursor_param="nextCursor", base_params={"limit": INVENTORY_PAGE},
+                                      records_path="elements.inventories", channel=self.channel.name)  # fmt: skip
+        stock: dict[str, float] = {}
+        for inv in stock_pager.all(lambda p: self.get_json("/v3/inventories", params=p)):
+            nodes = inv.get("nodes") or []
+            stock[str(inv.get("sku"))] = sum(float((n.get("inputQty") or {}).get("amount") or 0) for n in nodes)
+        rows = [
+            {"channel_id": it.get("wpid"), "variation_id": None, "sku": it.get("sku"),
+             "ean": it.get("gtin") or it.get("upc"), "title": it.get("productName"),
+             "price": (it.get("price") or {}).get("amount"), "stock": stock.get(str(it.get("sku"))),
+             "status": it.get("publishedStatus")}
+            for it in items
+        ]  # fmt: skip
         return self.listings_frame(rows)
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
@@ -514,12 +529,15 @@ class WalmartConnector(Connector):
 
     # -- value lists -------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """From the documents (Walmart has no API for them): fulfilment types x method codes; line statuses."""
+        """Fulfilment types x method codes and line statuses (documents); the taxonomy; variant attribute names."""
         carriers = [{"carrier": c, "service": m} for c in FULFILMENT_TYPES for m in METHOD_CODES]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", []),
             "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUSES]),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 

@@ -83,7 +83,9 @@ PUBLISHED_LIMITS: dict[str, PublishedLimit] = {
         None,
         1,
         f"{_SRC} §9.1 and developer.walmart.com 'Rate limiting': per-API limits, 429 'Too Many Requests'; "
-        "the per-API numbers are not in the shared documents, and no Retry-After is documented",
+        "the per-API numbers are not in the shared documents, and no Retry-After is documented; item feeds: "
+        "MP_ITEM and MP_MAINTENANCE 10 an hour each (developer.walmart.com item management; the sandbox's "
+        "set_feed_rate)",
     ),
     "ezcommerce": PublishedLimit(None, 1, f"{_SRC} §10: none published (manual index only)"),
 }

@@ -40,6 +40,7 @@ from oauthlib.oauth1.rfc5849 import signature, utils
 
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
+from kit.sandbox.magento_catalog import MagentoCatalogRoutes
 from kit.sandbox.magento_orders import OrderRefused, cancel, invoice, magento_time, render_order, ship
 from kit.sandbox.orders import recent
 
@@ -160,8 +161,8 @@ def _limit(items: Any, name: str) -> Reply | None:
     return None
 
 
-class MagentoSandbox(SandboxServer):
-    """A Magento 2.4 store with MSI, store code ``default`` and source ``default``."""
+class MagentoSandbox(MagentoCatalogRoutes, SandboxServer):
+    """A Magento 2.4 store with MSI, store code ``default`` and source ``default``; catalogue in :mod:`.magento_catalog`."""
 
     DEFAULT_ORDERS = 25
 
@@ -203,6 +204,7 @@ class MagentoSandbox(SandboxServer):
             }
         self.allow_bearer = False
         self.state.data.update(products=products, sources=sources, orders={}, shipments={}, invoices={}, nonces=set())
+        self.seed_catalog(catalog)
         self.state.data["denied_resources"] = set()
         if not isinstance(orders, list):
             count = orders if isinstance(orders, int) else self.DEFAULT_ORDERS
@@ -265,7 +267,8 @@ class MagentoSandbox(SandboxServer):
         elif not (self.allow_bearer and auth == f"Bearer {self.credentials.get('access_token')}"):
             return self._unauthorized()
         for resource, pattern in (
-            ("Magento_Catalog::products", r"/V1/products"),
+            ("Magento_Catalog::products", r"/V1/(products|configurable-products)"),
+            ("Magento_Catalog::categories", r"/V1/categories"),
             ("Magento_InventoryApi::source_item", r"/V1/inventory/"),
             ("Magento_Sales::actions_view", r"/V1/orders?\b"),
         ):
@@ -320,6 +323,9 @@ class MagentoSandbox(SandboxServer):
 
     def error_reply(self, status: int, message: str) -> Reply:
         return Reply(status, {"message": message})
+
+    def admin(self, req: Request) -> Reply:
+        return self.serve_file(req) or super().admin(req)
 
     def rate_limited_reply(self, retry_after: int) -> Reply:
         return Reply(429, {"message": "Too Many Requests"}, self.retry_after_headers(retry_after))

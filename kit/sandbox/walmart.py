@@ -38,12 +38,15 @@ from urllib.parse import parse_qs, urlencode
 from kit.sandbox import register_sandbox
 from kit.sandbox.base import BadRequest, Reply, Request, SandboxServer, route
 from kit.sandbox.orders import recent
+from kit.sandbox.walmart_feeds import WalmartFeedRoutes
 from kit.sandbox.walmart_orders import OrderRefused, acknowledge, cancel_lines, matches, render_order, ship
 
 __all__ = ["WalmartSandbox", "TOKEN_TTL_S", "parse_date"]
 
 TOKEN_TTL_S = 900  # §9.1
 MAX_ITEMS_PAGE = 50
+MAX_INVENTORIES_PAGE = 50  # GET /v3/inventories: limit "Cannot be more than 50"
+SHIP_NODE = "10000012345"  # the seller's own node (one node: what PUT /v3/inventory without shipNode sets)
 MAX_ORDERS_PAGE = 200  # GET /v3/orders: limit "cannot be larger than 200"
 ORDERS_HISTORY = timedelta(days=180)  # "only orders created in last 180 days"
 CREATED_DEFAULT = timedelta(days=7)  # createdStartDate: "Default is current date - 7 days"
@@ -71,8 +74,8 @@ def _ms(dt: datetime) -> int:
     return int(dt.timestamp() * 1000)
 
 
-class WalmartSandbox(SandboxServer):
-    """In-memory Walmart seller with orders from the sample generator."""
+class WalmartSandbox(WalmartFeedRoutes, SandboxServer):
+    """In-memory Walmart seller with orders from the sample generator; item feeds in :mod:`.walmart_feeds`."""
 
     DEFAULT_ORDERS = 25
     PARTNER_ID = "10000012345"
@@ -97,6 +100,7 @@ class WalmartSandbox(SandboxServer):
                 "quantity": int(p.get("stock") or 0),
             }
         self.state.data.update(items=items, orders={}, tokens={}, token_calls=0, correlation_ids=[])
+        self.seed_feeds()
         if not isinstance(orders, list):
             count = orders if isinstance(orders, int) else self.DEFAULT_ORDERS
             orders = recent(generate_orders(catalog, "walmart", count, seed=self.seed)) if count and catalog else []
@@ -130,8 +134,14 @@ class WalmartSandbox(SandboxServer):
         with self.state.lock:
             cancel_lines(self.state.data["orders"][order_id], None, "CUSTOMER_REQUESTED_SELLER_TO_CANCEL")
 
+    def channel_settings(self) -> dict[str, str]:
+        # Feeds are processed in a fraction of a second here (minutes to hours on Walmart): poll accordingly.
+        return {"feed_wait_s": "10", "feed_poll_s": "0.05"}
+
     def links(self) -> list[tuple[str, str | None, str | None]]:
-        return [(sku, it["wpid"], None) for sku, it in self.state.data["items"].items()]
+        with self.state.lock:
+            self.advance_feeds()
+            return [(sku, it["wpid"], None) for sku, it in self.state.data["items"].items()]
 
     def stock_levels(self) -> dict[str, float]:
         return {sku: it["quantity"] for sku, it in self.state.data["items"].items()}
@@ -187,6 +197,8 @@ class WalmartSandbox(SandboxServer):
     # -- items, inventory, price ------------------------------------------------------------------
     @route("GET", "/v3/items")
     def items_list(self, req: Request) -> Any:
+        with self.state.lock:
+            self.advance_feeds()
         limit = min(self._int(req, "limit", 20), MAX_ITEMS_PAGE)
         cursor = req.q("nextCursor", "*") or "*"
         if cursor != "*" and not cursor.removeprefix("c").isdigit():
@@ -222,6 +234,29 @@ class WalmartSandbox(SandboxServer):
     def inventory_get(self, req: Request) -> Any:
         item = self._item(req.q("sku"))
         return {"sku": item["sku"], "quantity": {"unit": "EACH", "amount": item["quantity"]}}
+
+    @route("GET", "/v3/inventories")
+    def inventories(self, req: Request) -> Any:
+        """Every item's inventory per ship node (one node here: the seller's), 50 at most per page."""
+        limit = self._int(req, "limit", 10)
+        if not 0 < limit <= MAX_INVENTORIES_PAGE:
+            raise BadRequest(f"limit cannot be more than {MAX_INVENTORIES_PAGE}")
+        cursor = req.q("nextCursor") or "i0"
+        if not cursor.startswith("i") or not cursor[1:].isdigit():
+            raise BadRequest("nextCursor is not valid")
+        offset = int(cursor[1:])
+        with self.state.lock:
+            self.advance_feeds()
+            skus = sorted(self.state.data["items"])
+            rows = []
+            for sku in skus[offset : offset + limit]:
+                qty = {"unit": "EACH", "amount": self.state.data["items"][sku]["quantity"]}
+                rows.append({"sku": sku, "nodes": [{"shipNode": SHIP_NODE, "inputQty": qty, "availToSellQty": qty,
+                                                    "reservedQty": {"unit": "EACH", "amount": 0}}]})  # fmt: skip
+        meta: dict[str, Any] = {"totalCount": len(skus)}
+        if offset + limit < len(skus):
+            meta["nextCursor"] = f"i{offset + limit}"
+        return {"meta": meta, "elements": {"inventories": rows}}
 
     @route("PUT", "/v3/inventory")
     def inventory_put(self, req: Request) -> Any:

@@ -32,6 +32,8 @@ from urllib.parse import parse_qs
 
 import jsonschema
 
+from connectors.openapi_examples import walmart_feed_file as _walmart_feed_file
+
 __all__ = ["SPECS", "Erratum", "ApiSpec", "Operation", "Report", "to_json_schema"]
 
 SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs"
@@ -366,10 +368,28 @@ def _scalar(schema: dict[str, Any], value: str) -> list[str]:
 
 
 def _parse_body(raw: bytes, ctype: str) -> Any:
+    if "multipart/form-data" in ctype:
+        return _multipart(raw, ctype)
     text = raw.decode("utf-8")
     if "x-www-form-urlencoded" in ctype:
         return {k: v[0] for k, v in parse_qs(text, keep_blank_values=True).items()}
     return json.loads(text)
+
+
+def _multipart(raw: bytes, ctype: str) -> dict[str, Any]:
+    """``{part name: value}``; a part sent as JSON is parsed (a feed file), any other is text."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        raise ValueError("not a multipart body")
+    out: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        out[str(name)] = json.loads(payload) if "json" in part.get_content_type() else payload.decode("utf-8")
+    return out
 
 
 def _schema_problems(validator: jsonschema.Draft4Validator, data: Any, what: str) -> list[str]:
@@ -455,6 +475,10 @@ def walmart_errata() -> tuple[Erratum, ...]:
         Erratum("walmart-get-order-wrapper", "orders.json: GET /v3/orders/{purchaseOrderId} declares the bare order, "
                 "its example (and the acknowledge/shipping answers) wrap it in {order}", patch=_walmart_order_wrapper,
                 file="orders.json"),
+        Erratum("walmart-feed-file", "items.json POST /v3/feeds: the multipart file part, typed binary, is the JSON "
+                "feed; checked against the shape of the document's V4.8 MP_ITEM and MP_MAINTENANCE examples (keys both "
+                "carry are required, header values as exemplified, one Visible category)",
+                patch=_walmart_feed_file, file="items.json"),
         Erratum("walmart-errors-4xx", "no operation documents its errors: {errors: [GatewayError]} (orders.json)",
                 undocumented=("*", "4xx", error_body)),
         Erratum("walmart-errors-5xx", "as walmart-errors-4xx, for 5xx answers", undocumented=("*", "5xx", error_body)),
@@ -462,7 +486,7 @@ def walmart_errata() -> tuple[Erratum, ...]:
 
 
 MAGENTO_FILES = ("admin-rest-erp-subset-2.4.9.json",)
-WALMART_FILES = ("authentication.json", "items.json", "inventory.json", "prices.json", "orders.json")
+WALMART_FILES = ("authentication.json", "items.json", "inventory.json", "prices.json", "orders.json", "feeds.json")
 
 
 def magento_spec() -> ApiSpec:

@@ -20,12 +20,14 @@ import pytest
 from tests.connectors.contract import write_publishing_inputs
 from tests.connectors.test_cnova import cnova_items
 from tests.connectors.test_ezcommerce import ezcommerce_items
+from tests.connectors.test_magento import magento_standalone_items
 from tests.connectors.test_mercadolivre import ml_items
 from tests.connectors.test_netshoes import netshoes_items
 from tests.connectors.test_pluggto import pluggto_items
 from tests.connectors.test_rakuten import rakuten_items
 from tests.connectors.test_skyhub import skyhub_items
 from tests.connectors.test_vtex import vtex_items
+from tests.connectors.test_walmart import walmart_standalone_items
 
 WORKER = Path(__file__).with_name("_products_kill_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +39,9 @@ KILL_CHANNELS["cnova"] = cnova_items
 KILL_CHANNELS["mercadolivre"] = ml_items
 KILL_CHANNELS["skyhub"] = skyhub_items
 KILL_CHANNELS["pluggto"] = pluggto_items
+# One template makes a whole family here: Magento and Walmart get theirs without variant attributes.
+KILL_CHANNELS["magento"] = magento_standalone_items
+KILL_CHANNELS["walmart"] = walmart_standalone_items
 #: the kill test is about crashes, not rates: sandbox and worker run far above any channel's limit (Netshoes'
 #: plan of 50 calls/min would make 40 runs take hours); bench/ measures rates
 FAST_RATE = (5000.0, 5000.0)
@@ -51,6 +56,7 @@ def test_products_survive_20_sigkills(channel_type, tmp_path, workspace, monkeyp
     from kit.channels import ChannelRegistry
     from kit.jobs.products import KILL_ENV
     from kit.jobs.settings import set_job_settings
+    from kit.sample import ean13
     from kit.sandbox import start_sandbox
     from tests.connectors.contract import make_connector
 
@@ -68,7 +74,15 @@ def test_products_survive_20_sigkills(channel_type, tmp_path, workspace, monkeyp
         for _ in range(20):
             for _new in range(rng.randint(3, 6)):  # new ERP products every round: creations to be killed in
                 k = len(items) + 1
-                items.append(replace(template, sku=f"KILL-{k:04d}", title=f"Produto {k}", parent_sku=f"KF-{k // 3}"))
+                items.append(
+                    replace(
+                        template,
+                        sku=f"KILL-{k:04d}",
+                        title=f"Produto {k}",
+                        parent_sku=f"KF-{k // 3}",
+                        ean=ean13(f"20{k:010d}") if template.ean else None,
+                    )
+                )  # one product, one EAN
             write_publishing_inputs(tmp_path, name, items)
             point = rng.choice(KILL_POINTS)
             run_env = dict(env)

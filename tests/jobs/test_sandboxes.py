@@ -163,7 +163,13 @@ def test_products_binding_table_from_the_channel(sandbox, workspace, tmp_path):
         assert s.extra["bound"] == 0 and s.extra["to_create"] == len(sandbox.catalog) + 1
         return
     assert s.extra["bound"] == len(sandbox.catalog)
-    assert {d.key for d in s.details} == {"SKU-NOVO"}  # the ERP SKU without a listing is reported
+    # The ERP SKU without a listing is reported. Bound listings are updated where the channel allows it, or held
+    # with the fix when the export lacks what the channel needs for an update (Walmart's MP_MAINTENANCE replaces the
+    # whole item: images and category); never failed.
+    assert "SKU-NOVO" in {d.key for d in s.details}
+    assert all(d.status == "held" and d.reason for d in s.details if d.key != "SKU-NOVO"), s.render_pt()
+    if sandbox.connector.type_name != "walmart":
+        assert {d.key for d in s.details} == {"SKU-NOVO"}
     with open(out, encoding="utf-8") as fh:
         bound = {r["sku"] for r in csv.DictReader(fh)}
     assert bound >= {p["sku"] for p in sandbox.catalog}

@@ -1,0 +1,44 @@
+"""Schemas derived from an API document's own examples, where the document declares none.
+
+Used by the errata of :mod:`connectors.openapi`: Walmart's ``POST /v3/feeds`` types
+its multipart ``file`` part as binary, while the feed inside has a shape its V4.8
+examples show; :func:`walmart_feed_file` checks a feed against that shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["shape", "walmart_feed_file"]
+
+
+def shape(values: list[Any]) -> dict[str, Any]:
+    """A JSON schema of what ``values`` (examples) have in common: keys all of them carry are required."""
+    if all(isinstance(v, dict) for v in values):
+        keys = list(dict.fromkeys(k for v in values for k in v))
+        props = {k: shape([v[k] for v in values if k in v]) for k in keys}
+        return {"type": "object", "properties": props, "required": [k for k in keys if all(k in v for v in values)]}
+    if all(isinstance(v, list) for v in values):
+        return {"type": "array", "minItems": 1, "items": shape([x for v in values for x in v])}
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return {"type": "number"}
+    return {"type": "string"}
+
+
+def walmart_feed_file(doc: dict[str, Any]) -> None:
+    """Patch ``items.json``: the ``file`` part of ``POST /v3/feeds`` is the feed its V4.8 examples show.
+
+    Keys both examples (MP_ITEM, MP_MAINTENANCE) carry are required; header values are the exemplified ones;
+    ``Visible`` holds exactly one group, named after the item's category.
+    """
+    media = doc["paths"]["/v3/feeds"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    feeds = [media["examples"][name]["value"] for name in ("V4.8 MP_ITEM", "V4.8 MP_MAINTENANCE")]
+    schema = shape(feeds)
+    header = schema["properties"]["MPItemFeedHeader"]["properties"]
+    for key in ("sellingChannel", "processMode", "subset", "locale", "version"):
+        header[key]["enum"] = sorted({f["MPItemFeedHeader"][key] for f in feeds})
+    item = schema["properties"]["MPItem"]["items"]["properties"]
+    groups = [g for f in feeds for i in f["MPItem"] for g in i["Visible"].values()]
+    # Visible holds one object named after the item's category ("Computers", "Home Decor, Kitchen, & Other").
+    item["Visible"] = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": shape(groups)}
+    media["schema"]["properties"]["file"] = schema
