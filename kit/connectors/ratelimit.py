@@ -27,6 +27,7 @@ the limit they enforce as the channel).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import sqlite3
@@ -340,9 +341,18 @@ def _open(where: str) -> BucketStore:
         return MemoryBuckets()
 
 
+def account_digest(account: str) -> str:
+    """What a store keeps of ``account``: a digest, since an account may be named by a credential (an app id)."""
+    return hashlib.sha256(account.encode("utf-8")).hexdigest()[:32]
+
+
 def bucket_for(account: str, family: str, limit: RateLimit) -> Bucket:
-    """The shared bucket of ``account`` for ``family``, (re)configured to ``limit``."""
-    return current_store().bucket(account, family, limit)
+    """The shared bucket of ``account`` for ``family``, (re)configured to ``limit``.
+
+    The account reaches the store only as :func:`account_digest`: the shared
+    file sits in the workspace, where no credential may be written.
+    """
+    return current_store().bucket(account_digest(account), family, limit)
 
 
 def reset_buckets() -> None:

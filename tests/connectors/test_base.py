@@ -154,6 +154,21 @@ def test_the_default_bucket_store_is_shared_through_the_workspace(tmp_path, monk
     assert isinstance(ratelimit.current_store(), ratelimit.MemoryBuckets)
 
 
+def test_the_shared_bucket_file_never_holds_an_account_name(tmp_path, monkeypatch):
+    """An account may be named by a credential (Mercado Livre's app id): the file keeps only a digest."""
+    from kit.connectors import ratelimit
+
+    monkeypatch.setenv(ratelimit.BUCKETS_ENV, str(tmp_path / "buckets.sqlite"))
+    ratelimit.use_buckets(None)
+    secret = "mercadolivre-app|5503-secret-client-id|http://x"
+    bucket = ratelimit.bucket_for(secret, "write", RateLimit(5, 5, "t"))
+    bucket.reserve()
+    ratelimit.current_store().close()
+    written = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert written and b"5503-secret-client-id" not in written
+    assert ratelimit.bucket_for(secret, "write", RateLimit(5, 5, "t")) is not None  # reopens on use
+
+
 def test_connectors_of_one_account_share_a_bucket():
     with start_sandbox("vtex", n_products=5, orders=0) as sbx:
         a, b = make_connector(sbx), make_connector(sbx)
