@@ -224,6 +224,7 @@ class Connector:
             headers=dict(self.default_headers),
             json_body=self.json_body,
             pool_size=self.MAX_WRITERS + 8,
+            channel_type=channel.type,
         )
         self.auth.bind(secrets=self.secrets, ref=channel.credentials_ref, channel=channel.name, client=self.http)
         self._local = threading.local()

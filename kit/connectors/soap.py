@@ -122,10 +122,10 @@ class ContractUnavailable(ConfigurationError):
 
 #: Rows for SOAP answers, looked up before the connector's own rows and the defaults.
 SOAP_RULES: tuple[ResponseRule, ...] = (
-    ResponseRule(SoapAuthFault, REFRESH_THEN_RETRY, CONFIGURATION, "the channel rejected the credentials"),
-    ResponseRule(SoapServerFault, RETRY, TRANSIENT, "the channel had an internal error (SOAP fault)"),
-    ResponseRule(SoapClientFault, FAIL, CHANNEL, "the channel refused the request (SOAP fault)"),
-    ResponseRule(MalformedXml, FAIL, CHANNEL, "the channel answered with malformed XML"),
+    ResponseRule(SoapAuthFault, REFRESH_THEN_RETRY, CONFIGURATION, "o canal recusou as credenciais"),
+    ResponseRule(SoapServerFault, RETRY, TRANSIENT, "o canal teve um erro interno (SOAP fault)"),
+    ResponseRule(SoapClientFault, FAIL, CHANNEL, "o canal recusou a requisição (SOAP fault)"),
+    ResponseRule(MalformedXml, FAIL, CHANNEL, "o canal respondeu com um XML malformado"),
 )
 
 

@@ -193,7 +193,7 @@ class ChannelContract:
         else:
             # Keys that do not expire: rotate them on the channel side; the error must be clear.
             sandbox.credentials = {k: v + "-rotated" for k, v in sandbox.credentials.items()}
-            with pytest.raises(AuthenticationError, match="rejected the credentials"):
+            with pytest.raises(AuthenticationError, match="recusou as credenciais"):
                 connector.list_listings()
 
     def test_5xx_is_retried(self, sandbox):

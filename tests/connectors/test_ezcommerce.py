@@ -112,7 +112,7 @@ class TestEzcommerceContract(ChannelContract):
     def test_expired_token_is_refreshed_or_reported(self, sandbox, connector):
         connector.fetch_orders()
         sandbox.credentials = {k: v + "-rotated" for k, v in sandbox.credentials.items()}
-        with pytest.raises(AuthenticationError, match="rejected the credentials"):
+        with pytest.raises(AuthenticationError, match="recusou as credenciais"):
             connector.fetch_orders()
 
     def test_persistent_5xx_is_reported_per_item(self, sandbox, connector):

@@ -140,7 +140,7 @@ def test_missing_erp_file_is_an_input_error(channel, fake, workspace):
 @pytest.mark.parametrize("job", ["stock", "prices"])
 def test_unknown_channel_is_a_config_error(workspace, job):
     s = run_job(job, "nope", ws=workspace)
-    assert s.exit_code == 2 and "no channel named" in s.error
+    assert s.exit_code == 2 and "não há canal chamado" in s.error
 
 
 def test_since_must_be_an_iso_date(workspace):

@@ -168,8 +168,8 @@ def test_cli_start_prints_url_stores_credentials_and_never_prints_them(tmp_path)
     try:
         deadline = time.time() + 60
         first = _read_line(proc, deadline)
-        assert "listening on http://127.0.0.1:" in first
-        url = first.split("listening on ")[1].strip()
+        assert "ouvindo em http://127.0.0.1:" in first
+        url = first.split("ouvindo em ")[1].strip()
         second = _read_line(proc, deadline)
         assert "loja-vtex" in second and "app_key" in second
         from kit.channels import ChannelRegistry
