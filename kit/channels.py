@@ -253,7 +253,7 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
                 cfg.enabled = value.lower() in ("1", "true", "yes", "sim")
             else:
                 raise ConfigurationError(
-                    f"campo de job desconhecido {attr!r}", hint="interval_min, batch_size ou enabled"
+                    f"campo de job desconhecido {attr!r}", hint="um destes: 'interval_min', 'batch_size', 'enabled'"
                 )
         elif parts[0] == "settings" and len(parts) == 2:
             ch.settings[parts[1]] = value
@@ -276,8 +276,8 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
             else:
                 raise ConfigurationError(
                     f"chave desconhecida {key!r}",
-                    hint="use jobs.<job>.interval_min, jobs.<job>.batch_size, settings.<chave>, base_url, "
-                    "environment, rate_limit",
+                    hint="use jobs.JOB.interval_min, jobs.JOB.batch_size, settings.CHAVE, 'base_url', "
+                    "'environment' ou 'rate_limit'",
                 )
     return ch
 

@@ -40,6 +40,10 @@ ENGLISH_WORDS = frozenset(
     last next new old same own here now again never always nothing something anything everything
     answer answered request requests response timed out connect connected connection
     unexpected mismatch wrong bad good already exists exist does not please show shows list lists
+    write written like text units inside number numbers whole date dates cell cells header headers quote keep
+    rename fill pick choose add drop open save unmerge blank trailer dropped merged standard converted lost style
+    styles characters digits probably broken joins format paste below above quantities notation scientific yes
+    instead sent send read wrote or
     """.split()
 )
 #: Portuguese function words: a text rich in them is Portuguese even if an English word slips in.

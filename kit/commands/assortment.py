@@ -20,7 +20,11 @@ def register(sub) -> None:
         description="Mostra, altera, importa ou exporta o sortimento de um canal. Os produtos do ERP vêm de --erp "
         "ou da exportação de produtos mais nova na pasta do ERP do canal (kit sync config erp_dir=PASTA).",
     )
-    p.add_argument("action", choices=ACTIONS, help="show (mostrar), set (alterar), import (importar), export")
+    p.add_argument(
+        "action",
+        choices=ACTIONS,
+        help="a ação: 'show' (mostrar), 'set' (alterar), 'import' (importar) ou 'export' (exportar)",
+    )
     p.add_argument("file", nargs="?", help="import: regras (CSV/XLSX: action, field, value, note) ou uma lista de "
                    "SKUs; export: onde gravar as decisões (CSV ou XLSX)")  # fmt: skip
     p.add_argument("--channel", required=True, metavar="CANAL", help="nome do canal")

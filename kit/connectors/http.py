@@ -406,7 +406,7 @@ class HttpClient:
                     raw.close()
                 exc, raw = err, None
                 rule = self.table.for_exception(err) or ResponseRule(
-                    type(err), FAIL, TRANSIENT, "the request could not be sent"
+                    type(err), FAIL, TRANSIENT, "a requisição não pôde ser enviada"
                 )
                 return raw, exc, rule, parsed
         rule = self.table.for_response(raw)

@@ -90,9 +90,9 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
     if force:
         if not reason or not reason.strip():
             raise ConfigurationError(
-                "a forced enable needs a reason",
+                "ligar à força precisa de um motivo",
                 channel=name,
-                hint='add --reason "why the go-live check is overridden"',
+                hint='acrescente --reason "por que o go-live é ignorado"',
             )
     elif not (passed and env_ok):
         if last is None:
@@ -114,10 +114,10 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
         else:
             hint = f"run 'kit check golive --channel {name} --erp FILE'"
         raise GateError(
-            f"channel {name} was not enabled: {why}",
+            f"o canal {name} não foi ligado: {why}",
             channel=name,
             path=report,
-            hint=hint + f", or override with 'kit channels enable {name} --force --reason \"...\"'",
+            hint=hint + f", ou passe por cima com 'kit channels enable {name} --force --reason \"...\"'",
         )
     event = {
         "channel": name,

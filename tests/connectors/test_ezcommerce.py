@@ -61,7 +61,7 @@ class TestEzcommerceContract(ChannelContract):
         return self.store.listings_frame().head(n)
 
     def test_pagination_terminates_with_every_listing(self, connector):
-        with pytest.raises(OperationNotSupported, match="has no API for list_listings"):
+        with pytest.raises(OperationNotSupported, match="não tem API para list_listings"):
             connector.list_listings()
 
     def test_pagination_refuses_a_channel_that_repeats_pages(self, sandbox, connector, monkeypatch):
