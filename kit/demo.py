@@ -118,7 +118,7 @@ def read_export(path: Path, kind: str):
 # ---------------------------------------------------------------------------
 # steps
 # ---------------------------------------------------------------------------
-@demo_step("workspace")
+@demo_step("workspace", description="cria (ou reabre) a área de trabalho da demonstração")
 def step_workspace(ctx: DemoContext) -> None:
     """Create (or reopen) the demo workspace."""
     from kit.store import Workspace
@@ -127,7 +127,7 @@ def step_workspace(ctx: DemoContext) -> None:
     ctx.say(f"Área de trabalho: {ctx.workspace.root} (esquema {ctx.workspace.schema_version})")
 
 
-@demo_step("company")
+@demo_step("company", description="cadastra a empresa de exemplo (CNPJ válido)")
 def step_company(ctx: DemoContext) -> None:
     """Register the sample company (valid CNPJ)."""
     from stdnum.br import cnpj as cnpj_mod
@@ -143,7 +143,7 @@ def step_company(ctx: DemoContext) -> None:
     ctx.say(f"Empresa: {company['name']} (CNPJ {cnpj_mod.format(company['cnpj'])})")
 
 
-@demo_step("channels")
+@demo_step("channels", description="configura os canais da demonstração (ambiente sandbox, desligados até o go-live)")
 def step_channels(ctx: DemoContext) -> None:
     """Configure the demo channels (sandbox environment, off until go-live)."""
     from kit.channels import Channel, ChannelRegistry
@@ -173,7 +173,7 @@ def step_channels(ctx: DemoContext) -> None:
         ctx.say(f"  {ch.name}: {ch.channel_type.label}, {ch.category}, {ch.environment}, {state}")
 
 
-@demo_step("erp_import")
+@demo_step("erp_import", description="lê as exportações do ERP e guarda o catálogo na área de trabalho")
 def step_erp_import(ctx: DemoContext) -> None:
     """Read the ERP exports and keep the catalogue as the ERP snapshot in the workspace."""
     erp = ctx.sample / "erp"
@@ -207,7 +207,9 @@ def _listing_kind() -> str:
     return products_kind()
 
 
-@demo_step("store_import")
+@demo_step(
+    "store_import", description="lê a exportação de cada loja e as listas de valores; mostra os defeitos que ela traz"
+)
 def step_store_import(ctx: DemoContext) -> None:
     """Read each demo channel's store export and value lists; report the defects it carries."""
     from kit.errors import InputDataError

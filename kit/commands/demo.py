@@ -27,6 +27,12 @@ def cmd_demo(args) -> int:
     if args.serve:
         return _serve(args.dir)
     if args.steps:
+        import importlib
+
+        from kit.demo import STEP_MODULES
+
+        for module in STEP_MODULES:
+            importlib.import_module(module)
         for step in STEPS:
             print(f"{step.name:14} {step.description}")
         return 0

@@ -233,9 +233,13 @@ def cmd_validate(args) -> int:
     else:
         print(f"Listas do canal: {live.describe()}" + ("" if live.reached else "; só as tabelas foram conferidas."))
     if out:
+        from kit.depara.validate import _SEVERITY_LABELS, PROBLEM_LABELS
+
+        shown = [{**p, "problem": PROBLEM_LABELS.get(p["problem"], p["problem"]),
+                  "severity": _SEVERITY_LABELS.get(p["severity"], p["severity"])} for p in out]  # fmt: skip
         names = {"kind": "tipo", "problem": "problema", "severity": "gravidade", "channel_value": "valor do canal",
                  "erp_value": "valor do ERP", "row": "linha", "message": "mensagem"}  # fmt: skip
-        print_table([{names[k]: ("" if v is None else v) for k, v in p.items()} for p in out], list(names.values()))
+        print_table([{names[k]: ("" if v is None else v) for k, v in p.items()} for p in shown], list(names.values()))
         print(f"\n{len(out)} problema(s) em {args.channel}.")
     else:
         print(f"{args.channel}: {', '.join(k.name for k in kinds)}: nenhum problema")

@@ -71,7 +71,9 @@ def cmd_list(args) -> int:
         print_json(rows)
     else:
         labels = {"ref": "referência", "key": "chave", "value": "valor", "source": "origem"}
-        print_table(rows, ["ref", "key", "value", "source"], labels)
+        sources = {"file": "arquivo", "env": "variável de ambiente"}
+        shown = [{**r, "source": sources.get(r["source"], r["source"])} for r in rows]
+        print_table(shown, ["ref", "key", "value", "source"], labels)
     return 0
 
 

@@ -130,7 +130,7 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
         elif ok and not per_item:
             return None  # the whole list succeeded without per-item detail
         else:
-            reason = message if not ok else f"{name} answered {len(per_item)} results for {len(rows)} items"
+            reason = message if not ok else f"{name} respondeu {len(per_item)} resultados para {len(rows)} itens"
             return dict.fromkeys(range(len(rows)), reason)
         refused = {}
         for i, item in enumerate(matched):

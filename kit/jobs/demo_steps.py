@@ -108,7 +108,7 @@ def _current(channel: Any, key: str) -> Any:
     return getattr(channel, key)
 
 
-@demo_step("sandboxes", after="store_import")
+@demo_step("sandboxes", after="store_import", description="inicia um sandbox local por canal e aponta o canal para ele")
 def step_sandboxes(ctx: DemoContext) -> None:
     """Start a local sandbox per demo channel and aim the channel at it (credentials in the demo's secrets)."""
     from kit.jobs.state import reset_channel_state
@@ -158,7 +158,7 @@ def serve(directory: Any, *, say: Any = print) -> list[Any]:
     return [sbx for _name, sbx, _changed in started]
 
 
-@demo_step("depara_tables", after="sandboxes")
+@demo_step("depara_tables", after="sandboxes", description="mostra as tabelas de de-para que cada canal usa")
 def step_depara(ctx: DemoContext) -> None:
     """Show the committed de-para tables each demo channel uses (mappings/<channel>/)."""
     from kit.channels import ChannelRegistry
@@ -196,7 +196,9 @@ def _golive(ctx: DemoContext, env: dict[str, str], name: str, channel_type: str)
     return proc.returncode, summary, err or (proc.stderr.strip().splitlines() or ["sem saída"])[-1]
 
 
-@demo_step("golive_check", after="depara_tables")
+@demo_step(
+    "golive_check", after="depara_tables", description="roda o go-live de cada canal (kit check golive) e liga os APTOS"
+)
 def step_golive(ctx: DemoContext) -> None:
     """Run ``kit check golive`` for each demo channel (side by side); switch on (through the gate) those found APTO."""
     from concurrent.futures import ThreadPoolExecutor
@@ -230,7 +232,7 @@ def step_golive(ctx: DemoContext) -> None:
         )
 
 
-@demo_step("syncs", after="golive_check")
+@demo_step("syncs", after="golive_check", description="roda as sincronizações de estoque, preços e pedidos (kit sync)")
 def step_syncs(ctx: DemoContext) -> None:
     """Run the stock, price and order syncs of each demo channel with ``kit sync`` (papermill).
 
@@ -348,7 +350,11 @@ def continue_lines(root: Any, sample: Any, channel: str = "demo-vtex") -> list[s
     ]
 
 
-@demo_step("reports", after="syncs")
+@demo_step(
+    "reports",
+    after="syncs",
+    description="diz onde estão os relatórios e a caixa de saída; para os sandboxes e desliga os canais",
+)
 def step_reports(ctx: DemoContext) -> None:
     """Say where the reports and the order outbox are; stop the sandboxes and switch their channels off."""
     from kit.golive.gate import disable

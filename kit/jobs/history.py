@@ -59,7 +59,6 @@ _PT = {
     "interval_min": "intervalo (min)",
     "last_ok": "último sucesso",
 }
-_STATUS_PT = {"ok": "OK", "failed": "falhou", "locked": "não rodou (outra em andamento)"}
 _TIME_COLUMNS = ("started_at", "finished_at", "last_ok", "first_seen", "held_at")
 
 
@@ -101,13 +100,14 @@ def runs_frame(ws: Any):
 def pt(frame: Any):
     """The same frame for a person: pt-BR column names, short dates, situations and durations in Portuguese."""
     from kit.fmt import duration_pt, when_pt
+    from kit.labels import STATUS_LABELS
 
     out = frame.copy()
     for col in _TIME_COLUMNS:
         if col in out.columns:
             out[col] = out[col].map(when_pt)
     if "status" in out.columns:
-        out["status"] = out["status"].map(lambda s: _STATUS_PT.get(s, s))
+        out["status"] = out["status"].map(lambda s: STATUS_LABELS.get(s, s))
     if "duration_s" in out.columns:
         out["duration_s"] = out["duration_s"].map(duration_pt)
     for col in ("dry_run", "late"):

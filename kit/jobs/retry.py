@@ -108,10 +108,9 @@ def describe_parameters(parameters: dict[str, Any]) -> str:
 
 def _did(counts: dict[str, Any]) -> str:
     from kit.fmt import count_pt
+    from kit.labels import COUNT_LABELS
 
-    labels = (("applied", "aplicados"), ("failed", "com falha"), ("skipped", "sem mudança/ignorados"),
-              ("quarantined", "em quarentena"), ("held", "retidos"))  # fmt: skip
-    return ", ".join(f"{count_pt(int(counts.get(k) or 0))} {label}" for k, label in labels)
+    return ", ".join(f"{count_pt(int(counts.get(k) or 0))} {label}" for k, label in COUNT_LABELS.items())
 
 
 def judge(summary: dict[str, Any], exit_code: int, probe: Any) -> tuple[str, str]:

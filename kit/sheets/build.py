@@ -89,7 +89,7 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict
     mapping = {m.column: by_col[m.column][0] for m in matches}
     missing = [c for c in schema.required if c not in mapping]
     if missing:  # find_header guarantees this does not happen; keep the invariant visible
-        message = f"missing required column(s) {', '.join(missing)}"
+        message = f"falta(m) a(s) coluna(s) obrigatória(s) {', '.join(missing)}"
         raise Fatal(Problem("error", message, raw.info["file"], sheet=raw.info.get("sheet")))
     return mapping
 
