@@ -194,7 +194,7 @@ def test_cursor_paginator_refuses_a_repeated_cursor():
 
 def test_paginator_refuses_identical_consecutive_pages():
     pager = OffsetPaginator(2, records_path="r")
-    with pytest.raises(ChannelFatalError, match="same page"):
+    with pytest.raises(ChannelFatalError, match="mesma página"):
         pager.all(lambda p: {"r": ["a", "b"]})
 
 

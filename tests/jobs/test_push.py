@@ -134,7 +134,7 @@ def test_invalid_price_fails_with_reason(channel, fake, tmp_path, workspace):
 
 def test_missing_erp_file_is_an_input_error(channel, fake, workspace):
     s = run_job("stock", "loja", ws=workspace, connector=fake)
-    assert s.status == "failed" and s.exit_code == 2 and "no stock export" in s.error
+    assert s.status == "failed" and s.exit_code == 2 and "não há exportação de stock" in s.error
 
 
 @pytest.mark.parametrize("job", ["stock", "prices"])
