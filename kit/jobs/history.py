@@ -288,24 +288,34 @@ def plot_history(ws: Any):
     import matplotlib.pyplot as plt
 
     from kit.fmt import company_timezone
+    from kit.labels import JOB_LABELS
 
     channels = sorted(frame["channel"].unique())
     fig, axes = plt.subplots(len(channels), 1, figsize=(11, 2.6 * len(channels) + 0.8), sharex=True, squeeze=False)
     for ax, channel in zip(axes[:, 0], channels, strict=True):
         for job, grp in frame[frame["channel"] == channel].groupby("job"):
-            line = ax.plot(grp["started_at"], grp["applied"], marker="o", label=f"{job}: aplicados")[0]
+            name = JOB_LABELS.get(job, job)
+            line = ax.plot(grp["started_at"], grp["applied"], marker="o", label=f"{name}: aplicados")[0]
             failed = grp[grp["failed"] > 0]
             if len(failed):
                 ax.scatter(failed["started_at"], failed["failed"], marker="x", color=line.get_color(), s=60,
-                           label=f"{job}: falhas")  # fmt: skip
+                           label=f"{name}: falhas")  # fmt: skip
         ax.set_title(f"Canal {channel}", loc="left", fontsize="medium")
         ax.set_ylabel("itens")
         ax.grid(alpha=0.3)
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     bottom = axes[-1, 0]
-    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%d/%m %H:%M", tz=company_timezone()))
+    locator = mdates.AutoDateLocator(tz=company_timezone())
+    bottom.xaxis.set_major_locator(locator)
+    bottom.xaxis.set_major_formatter(  # dd/mm and hh:mm as Brazilians write them; the rest of the date once, aside
+        mdates.ConciseDateFormatter(
+            locator,
+            tz=company_timezone(),
+            formats=["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%H:%M:%S"],
+            offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
+        )
+    )
     bottom.set_xlabel("início da execução (fuso da empresa)")
     fig.suptitle("Itens aplicados por execução (x = itens com falha)", x=0.01, ha="left")
-    fig.autofmt_xdate()
     fig.tight_layout(rect=(0, 0, 0.84, 1))
     return fig
