@@ -79,12 +79,14 @@ class Rule:
         f = _FIELDS.get(str(field_ or "").strip().lower())
         if a is None or f is None:
             raise InputDataError(
-                f"assortment rule {where}: action {action!r} / field {field_!r} not understood",
-                hint="action: include or exclude; field: sku, family, category, brand or all",
+                f"regra de sortimento {where}: ação {action!r} / campo {field_!r} não reconhecidos",
+                hint="ação (action): include ou exclude; campo (field): sku, family, category, brand ou all",
             )
         v = "" if f == "all" else str(value or "").strip()
         if f != "all" and not v:
-            raise InputDataError(f"assortment rule {where}: a {f} rule needs a value", hint="fill the value column")
+            raise InputDataError(
+                f"regra de sortimento {where}: uma regra {f} precisa de um valor", hint="preencha a coluna 'value'"
+            )
         return cls(a, f, v, str(note or "").strip())
 
 
@@ -145,7 +147,7 @@ def read_rules_file(path: str | Path) -> list[Rule]:
     """Rules from a CSV (UTF-8, ``,`` or ``;``) or XLSX with the :data:`RULE_COLUMNS`."""
     path = Path(path)
     if not path.is_file():
-        raise InputDataError(f"file {path} does not exist", file=str(path), hint="check the path")
+        raise InputDataError(f"o arquivo {path} não existe", file=str(path), hint="confira o caminho")
     if path.suffix.lower() in (".xlsx", ".xls"):
         import pandas as pd
 

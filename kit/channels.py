@@ -131,35 +131,48 @@ def validate_cnpj(value: str) -> str:
         return cnpj.validate(value)
     except ValidationError as exc:
         raise ConfigurationError(
-            f"company CNPJ {value!r} is not valid: {exc}",
-            hint="give the 14-character CNPJ with or without punctuation, e.g. 11.222.333/0001-81",
+            f"o CNPJ da empresa {value!r} não é válido: {_CNPJ_PT.get(type(exc).__name__, 'número inválido')}",
+            hint="informe o CNPJ de 14 caracteres, com ou sem pontuação, ex.: 11.222.333/0001-81",
         ) from None
+
+
+#: python-stdnum's validation errors, as a person reads them.
+_CNPJ_PT = {
+    "InvalidChecksum": "os dígitos verificadores não conferem",
+    "InvalidLength": "o tamanho não é de 14 caracteres",
+    "InvalidFormat": "o formato não é de CNPJ",
+    "InvalidComponent": "uma parte do número não é válida",
+}
 
 
 def _as_int(key: str, value: Any) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise ConfigurationError(f"{key} must be a whole number, got {value!r}") from None
+        raise ConfigurationError(f"{key} precisa ser um número inteiro, veio {value!r}") from None
 
 
 def validate(ch: Channel) -> Channel:
     """Check a channel against its type's declarations; return it normalised."""
     if not isinstance(ch.name, str) or not NAME_RE.fullmatch(ch.name):
         raise ConfigurationError(
-            f"channel name {ch.name!r} is not valid",
-            hint="use lowercase letters, digits, '-' and '_' (up to 63), starting with a letter or digit",
+            f"o nome de canal {ch.name!r} não é válido",
+            hint="use letras minúsculas, dígitos, '-' e '_' (até 63), começando por letra ou dígito",
         )
     t = get_type(ch.type)
     if ch.category not in CATEGORIES:
-        raise ConfigurationError(f"category {ch.category!r} is not valid", hint="one of: " + ", ".join(CATEGORIES))
+        raise ConfigurationError(f"a categoria {ch.category!r} não é válida", hint="uma de: " + ", ".join(CATEGORIES))
     if ch.environment not in ENVIRONMENTS:
         raise ConfigurationError(
-            f"environment {ch.environment!r} is not valid", hint="one of: " + ", ".join(ENVIRONMENTS)
+            f"o ambiente {ch.environment!r} não é válido", hint="um de: " + ", ".join(ENVIRONMENTS)
         )
     ch.company = validate_cnpj(ch.company)
     if ch.base_url is not None and ch.base_url != "" and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", ch.base_url):
-        raise ConfigurationError(f"base URL {ch.base_url!r} is not an http(s) URL", channel=ch.name)
+        raise ConfigurationError(
+            f"o endereço da API {ch.base_url!r} não é uma URL http(s)",
+            channel=ch.name,
+            hint="ex.: https://api.canal.com",
+        )
     if not ch.credentials_ref:
         ch.credentials_ref = credentials_ref(ch.company, ch.environment, ch.name)
     for job in JOBS:
@@ -167,34 +180,36 @@ def validate(ch: Channel) -> Channel:
         ch.jobs.setdefault(job, JobConfig(default_interval, min(default_batch, t.batch_limit(job))))
     for job, cfg in ch.jobs.items():
         if job not in JOBS:
-            raise ConfigurationError(f"unknown job {job!r}", channel=ch.name, hint="one of: " + ", ".join(JOBS))
+            raise ConfigurationError(f"job desconhecido {job!r}", channel=ch.name, hint="um de: " + ", ".join(JOBS))
         floor = t.interval_floor(job)
         if not floor <= cfg.interval_min <= MAX_INTERVAL_MIN:
             raise LimitError(
-                f"{job} interval {cfg.interval_min} min is outside {floor}..{MAX_INTERVAL_MIN} min",
+                f"o intervalo de {job}, {cfg.interval_min} min, está fora de {floor}..{MAX_INTERVAL_MIN} min",
                 channel=ch.name,
-                hint=f"{t.label} allows a {job} run at most every {floor} min",
+                hint=f"{t.label} permite rodar {job} no máximo a cada {floor} min",
             )
         limit = t.batch_limit(job)
         if not 1 <= cfg.batch_size <= limit:
             raise LimitError(
-                f"{job} batch size {cfg.batch_size} exceeds the {t.label} limit of {limit} items per batch"
+                f"o lote de {job}, {cfg.batch_size}, passa do limite de {t.label}: {limit} itens por lote"
                 if cfg.batch_size > limit
-                else f"{job} batch size must be at least 1",
+                else f"o lote de {job} precisa ser de ao menos 1 item",
                 channel=ch.name,
-                hint=f"set jobs.{job}.batch_size to at most {limit}",
+                hint=f"defina jobs.{job}.batch_size com no máximo {limit}",
             )
     known_settings = {s.key: s for s in t.settings}
     for key, value in list(ch.settings.items()):
         if key not in known_settings:
             raise ConfigurationError(
-                f"{t.label} has no setting {key!r}",
+                f"{t.label} não tem a configuração {key!r}",
                 channel=ch.name,
-                hint="known settings: " + (", ".join(known_settings) or "none"),
+                hint="configurações conhecidas: " + (", ".join(known_settings) or "nenhuma"),
             )
         spec = known_settings[key]
         if spec.choices and str(value) not in spec.choices:
-            raise LimitError(f"setting {key}={value!r} is not one of {', '.join(spec.choices)}", channel=ch.name)
+            raise LimitError(
+                f"a configuração {key}={value!r} não é uma das opções: {', '.join(spec.choices)}", channel=ch.name
+            )
         ch.settings[key] = str(value)
     for spec in t.settings:
         if spec.key not in ch.settings and spec.default is not None:
@@ -203,9 +218,9 @@ def validate(ch: Channel) -> Channel:
         base = t.rate_limit.per_second
         if ch.rate_limit_per_second <= 0 or ch.rate_limit_per_second > base and not t.rate_from_setting:
             raise LimitError(
-                f"rate limit {ch.rate_limit_per_second}/s exceeds the {t.label} limit of {base:g} requests/s",
+                f"o limite de {ch.rate_limit_per_second}/s passa do limite de {t.label}: {base:g} requisições/s",
                 channel=ch.name,
-                hint=f"source: {t.rate_limit.source}",
+                hint=f"fonte: {t.rate_limit.source}",
             )
     return ch
 
@@ -215,7 +230,7 @@ def parse_assignments(pairs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise ConfigurationError(f"expected key=value, got {pair!r}")
+            raise ConfigurationError(f"esperava CHAVE=VALOR, veio {pair!r}", hint="ex.: jobs.stock.batch_size=200")
         key, value = pair.split("=", 1)
         out[key.strip()] = value.strip()
     return out
@@ -228,7 +243,7 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
         if parts[0] == "jobs" and len(parts) == 3:
             job, attr = parts[1], parts[2]
             if job not in JOBS:
-                raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(JOBS))
+                raise ConfigurationError(f"job desconhecido {job!r}", hint="um de: " + ", ".join(JOBS))
             cfg = ch.jobs.setdefault(job, JobConfig(*DEFAULT_JOBS[job]))
             if attr in ("interval", "interval_min"):
                 cfg.interval_min = _as_int(key, value)
@@ -237,7 +252,9 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
             elif attr == "enabled":
                 cfg.enabled = value.lower() in ("1", "true", "yes", "sim")
             else:
-                raise ConfigurationError(f"unknown job field {attr!r}", hint="interval_min, batch_size or enabled")
+                raise ConfigurationError(
+                    f"campo de job desconhecido {attr!r}", hint="um destes: 'interval_min', 'batch_size', 'enabled'"
+                )
         elif parts[0] == "settings" and len(parts) == 2:
             ch.settings[parts[1]] = value
         elif key in ("base_url", "environment", "category", "company"):
@@ -246,11 +263,11 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
             try:
                 ch.rate_limit_per_second = float(value) if value else None
             except ValueError:
-                raise ConfigurationError(f"rate_limit must be a number, got {value!r}") from None
+                raise ConfigurationError(f"rate_limit precisa ser um número, veio {value!r}") from None
         elif key in ("enabled", "name", "type", "credentials_ref"):
             raise ConfigurationError(
-                f"{key} cannot be set this way",
-                hint="use 'kit channels enable' for enabled; remove and add again to rename or change type",
+                f"{key} não pode ser alterado assim",
+                hint="para ligar use 'kit channels enable'; para renomear ou trocar o tipo, remova e adicione de novo",
             )
         else:
             # A bare key that is a type setting is accepted as a shortcut.
@@ -258,9 +275,9 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
                 ch.settings[key] = value
             else:
                 raise ConfigurationError(
-                    f"unknown key {key!r}",
-                    hint="use jobs.<job>.interval_min, jobs.<job>.batch_size, settings.<key>, base_url, "
-                    "environment, rate_limit",
+                    f"chave desconhecida {key!r}",
+                    hint="use jobs.JOB.interval_min, jobs.JOB.batch_size, settings.CHAVE, 'base_url', "
+                    "'environment' ou 'rate_limit'",
                 )
     return ch
 
@@ -279,9 +296,7 @@ class ChannelRegistry:
 
         with self.ws.table("channels") as table:
             if table.contains(Query().name == ch.name):
-                raise ConfigurationError(
-                    f"channel {ch.name!r} already exists", hint="use 'kit channels set' to change it"
-                )
+                raise ConfigurationError(f"o canal {ch.name!r} já existe", hint="use 'kit channels set' para alterá-lo")
             table.insert(ch.to_dict())
         return ch
 
@@ -291,7 +306,7 @@ class ChannelRegistry:
         with self.ws.table("channels") as table:
             row = table.get(Query().name == name)
         if row is None:
-            raise ConfigurationError(f"no channel named {name!r}", hint="see 'kit channels list'")
+            raise ConfigurationError(f"não há canal chamado {name!r}", hint="veja 'kit channels list'")
         return Channel.from_dict(dict(row))
 
     def list(self) -> list[Channel]:
@@ -306,7 +321,7 @@ class ChannelRegistry:
         with self.ws.table("channels") as table:
             row = table.get(Query().name == name)
             if row is None:
-                raise ConfigurationError(f"no channel named {name!r}", hint="see 'kit channels list'")
+                raise ConfigurationError(f"não há canal chamado {name!r}", hint="veja 'kit channels list'")
             ch = Channel.from_dict(dict(row))
             if changes:
                 apply_assignments(ch, changes)
@@ -322,4 +337,4 @@ class ChannelRegistry:
 
         with self.ws.table("channels") as table:
             if not table.remove(Query().name == name):
-                raise ConfigurationError(f"no channel named {name!r}", hint="see 'kit channels list'")
+                raise ConfigurationError(f"não há canal chamado {name!r}", hint="veja 'kit channels list'")

@@ -454,6 +454,6 @@ def get_type(name: str) -> ChannelType:
         return CHANNEL_TYPES[name]
     except KeyError:
         raise ConfigurationError(
-            f"unknown channel type {name!r}",
-            hint="one of: " + ", ".join(sorted(CHANNEL_TYPES)),
+            f"tipo de canal desconhecido {name!r}",
+            hint="um de: " + ", ".join(sorted(CHANNEL_TYPES)),
         ) from None

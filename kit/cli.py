@@ -9,8 +9,11 @@ Exit codes (stable, scripts depend on them):
     0 success; 1 a check or job found failures; 2 usage or input error;
     3 another run holds the lock.
 
-Every error is one ``error:`` line and a ``hint:`` line on stderr, never a
-traceback (``-v`` adds it for an unexpected one): a :class:`~kit.errors.KitError`
+Every error is one ``erro:`` line and a ``dica:`` line on stderr (pt-BR), never a
+traceback (``-v`` adds it for an unexpected one). A message a module still
+forms in English (:func:`kit.lang.looks_english`) is shown as its class's
+pt-BR summary, with the English text on a third ``detalhe técnico:`` line.
+Errors are: a :class:`~kit.errors.KitError`
 with its own exit code; a file-system error (read-only or full disk, missing
 permission, a symbolic link refused) and an unreadable state store exit 2; an
 argument that is not UTF-8 is refused before anything runs (exit 2). The
@@ -33,24 +36,76 @@ __all__ = ["main", "build_parser", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 
 
+ERROR_PREFIX, HINT_PREFIX, DETAIL_PREFIX = "erro: ", "dica: ", "detalhe técnico: "
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
+        return super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse speaking pt-BR: headings, ``-h``, and its own error messages (:data:`ARGPARSE_MESSAGES`)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - argparse's signature
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumentos"
+        self._optionals.title = "opções"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="mostra esta ajuda e sai")
+
     def error(self, message: str) -> None:  # one line, exit 2, like every usage error
-        sys.stderr.write(f"error: {message}\nhint: see '{self.prog} --help'\n")
+        sys.stderr.write(f"{ERROR_PREFIX}{argparse_message_pt(message)}\n{HINT_PREFIX}veja '{self.prog} --help'\n")
         raise SystemExit(EXIT_USAGE)
+
+
+#: argparse's English error messages (Python 3.11) and their pt-BR form, tried in order.
+ARGPARSE_MESSAGES = (
+    (r"^argument (?P<arg>[^:]+): (?P<rest>.*)$", "argumento {arg}: {rest}"),
+    (r"^the following arguments are required: (?P<x>.*)$", "faltam argumentos obrigatórios: {x}"),
+    (r"^unrecognized arguments: (?P<x>.*)$", "argumentos não reconhecidos: {x}"),
+    (r"^invalid choice: (?P<v>.*) \(choose from (?P<c>.*)\)$", "opção inválida: {v} (escolha entre {c})"),
+    (r"^invalid int value: (?P<v>.*)$", "número inteiro inválido: {v}"),
+    (r"^invalid float value: (?P<v>.*)$", "número inválido: {v}"),
+    (r"^invalid (?P<t>\w+) value: (?P<v>.*)$", "valor inválido ({t}): {v}"),
+    (r"^expected one argument$", "falta o valor"),
+    (r"^expected at least one argument$", "falta ao menos um valor"),
+    (r"^expected at most one argument$", "aceita no máximo um valor"),
+    (r"^expected (?P<n>\d+) arguments?$", "espera {n} valor(es)"),
+    (r"^not allowed with argument (?P<x>.*)$", "não pode ser usado junto com {x}"),
+    (r"^one of the arguments (?P<x>.*) is required$", "um destes argumentos é obrigatório: {x}"),
+    (r"^ambiguous option: (?P<o>\S+) could match (?P<m>.*)$", "opção ambígua: {o} pode ser {m}"),
+    (r"^ignored explicit argument (?P<v>.*)$", "valor ignorado: {v}"),
+)
+
+
+def argparse_message_pt(message: str) -> str:
+    """An argparse error message in pt-BR (the ``argument X:`` prefix and the message behind it)."""
+    import re
+
+    for pattern, template in ARGPARSE_MESSAGES:
+        m = re.match(pattern, message)
+        if m:
+            parts = m.groupdict()
+            if "rest" in parts:
+                parts["rest"] = argparse_message_pt(parts["rest"])
+            return template.format(**parts)
+    return message
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kit",
-        description="canais-kit: configure, check and run ERP <-> sales channel integrations.",
+        description="canais-kit: configura, verifica e executa as integrações entre o ERP e os canais de venda.",
     )
     parser.add_argument(
         "--workspace",
-        metavar="DIR",
-        help="workspace directory (default: $KIT_WORKSPACE or ~/.local/share/canais-kit/workspace)",
+        metavar="PASTA",
+        help="pasta da área de trabalho (padrão: $KIT_WORKSPACE ou ~/.local/share/canais-kit/workspace)",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument("-v", "--verbose", action="store_true", help="mostra mais detalhes (logs técnicos)")
+    sub = parser.add_subparsers(dest="command", metavar="COMANDO", title="comandos", parser_class=_Parser)
     import kit.commands as pkg
 
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
@@ -91,10 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         code = args.func(args)
         return EXIT_OK if code is None else int(code)
     except KitError as exc:
-        loc = exc.where()
-        return _fail(exc.message + (f" ({loc})" if loc else ""), exc.hint, exc.exit_code)
+        return _fail_kit(exc)
     except KeyboardInterrupt:
-        sys.stderr.write("error: interrupted\n")
+        sys.stderr.write(f"{ERROR_PREFIX}interrompido\n")
         return 130
     except BrokenPipeError:
         return EXIT_OK
@@ -123,16 +177,34 @@ def _not_utf8(text: str) -> bool:
     return False
 
 
-def _fail(message: str, hint: str | None, code: int) -> int:
-    """One ``error:`` line and one ``hint:`` line, scrubbed, single-line each."""
+def _fail_kit(exc) -> int:  # noqa: ANN001 - a KitError
+    """A KitError as ``erro:``/``dica:`` lines; English text goes to a ``detalhe técnico:`` line after them."""
+    from kit.lang import looks_english
+
+    loc = exc.where()
+    at = f" ({loc})" if loc else ""
+    message, hint, detail = exc.message, exc.hint, None
+    english_message = looks_english(message)
+    english_hint = bool(hint) and looks_english(hint)
+    if english_message or english_hint:
+        detail = "; ".join(t for t, bad in ((message, english_message), (hint, english_hint)) if bad and t)
+        message = exc.summary if english_message else message
+        hint = exc.summary_hint if english_hint or (english_message and not hint) else hint
+    return _fail(message + at, hint, exc.exit_code, detail)
+
+
+def _fail(message: str, hint: str | None, code: int, detail: str | None = None) -> int:
+    """One ``erro:`` line and one ``dica:`` line (and a ``detalhe técnico:`` one), scrubbed, single-line each."""
     from kit.scrub import scrub
 
     def line(text: str) -> str:
         return " ".join(scrub(text).split())
 
-    sys.stderr.write(f"error: {line(message)}\n")
+    sys.stderr.write(f"{ERROR_PREFIX}{line(message)}\n")
     if hint:
-        sys.stderr.write(f"hint: {line(hint)}\n")
+        sys.stderr.write(f"{HINT_PREFIX}{line(hint)}\n")
+    if detail:
+        sys.stderr.write(f"{DETAIL_PREFIX}{line(detail)}\n")
     return code
 
 

@@ -38,6 +38,9 @@ __all__ = [
     "demo_step",
     "run_demo",
     "read_export",
+    "demo_env",
+    "write_env_file",
+    "ENV_FILE",
 ]
 
 # (channel name, channel type): the channels the demo configures.
@@ -46,6 +49,8 @@ DEMO_CHANNELS = (
     ("demo-vtex", "vtex"),
     ("demo-magento", "magento"),
 )
+#: The file, in the demo directory, that sets every variable a person needs to go on by hand.
+ENV_FILE = "env.sh"
 # Modules that register further demo steps when imported (kept explicit: a typo fails loudly).
 STEP_MODULES: list[str] = ["kit.jobs.demo_steps"]
 
@@ -113,7 +118,7 @@ def read_export(path: Path, kind: str):
 # ---------------------------------------------------------------------------
 # steps
 # ---------------------------------------------------------------------------
-@demo_step("workspace")
+@demo_step("workspace", description="cria (ou reabre) a área de trabalho da demonstração")
 def step_workspace(ctx: DemoContext) -> None:
     """Create (or reopen) the demo workspace."""
     from kit.store import Workspace
@@ -122,7 +127,7 @@ def step_workspace(ctx: DemoContext) -> None:
     ctx.say(f"Área de trabalho: {ctx.workspace.root} (esquema {ctx.workspace.schema_version})")
 
 
-@demo_step("company")
+@demo_step("company", description="cadastra a empresa de exemplo (CNPJ válido)")
 def step_company(ctx: DemoContext) -> None:
     """Register the sample company (valid CNPJ)."""
     from stdnum.br import cnpj as cnpj_mod
@@ -138,7 +143,7 @@ def step_company(ctx: DemoContext) -> None:
     ctx.say(f"Empresa: {company['name']} (CNPJ {cnpj_mod.format(company['cnpj'])})")
 
 
-@demo_step("channels")
+@demo_step("channels", description="configura os canais da demonstração (ambiente sandbox, desligados até o go-live)")
 def step_channels(ctx: DemoContext) -> None:
     """Configure the demo channels (sandbox environment, off until go-live)."""
     from kit.channels import Channel, ChannelRegistry
@@ -168,7 +173,7 @@ def step_channels(ctx: DemoContext) -> None:
         ctx.say(f"  {ch.name}: {ch.channel_type.label}, {ch.category}, {ch.environment}, {state}")
 
 
-@demo_step("erp_import")
+@demo_step("erp_import", description="lê as exportações do ERP e guarda o catálogo na área de trabalho")
 def step_erp_import(ctx: DemoContext) -> None:
     """Read the ERP exports and keep the catalogue as the ERP snapshot in the workspace."""
     erp = ctx.sample / "erp"
@@ -202,7 +207,9 @@ def _listing_kind() -> str:
     return products_kind()
 
 
-@demo_step("store_import")
+@demo_step(
+    "store_import", description="lê a exportação de cada loja e as listas de valores; mostra os defeitos que ela traz"
+)
 def step_store_import(ctx: DemoContext) -> None:
     """Read each demo channel's store export and value lists; report the defects it carries."""
     from kit.errors import InputDataError
@@ -272,12 +279,40 @@ def _plain(value: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------
+def demo_env(root: Path) -> dict[str, str]:
+    """The variables that make every ``kit`` command use the demo's workspace, secrets and reports."""
+    return {
+        "KIT_WORKSPACE": str(root / "workspace"),
+        "KIT_SECRETS": str(root / "secrets.json"),
+        "KIT_REPORTS": str(root / "reports"),
+    }
+
+
+def write_env_file(root: Path) -> Path:
+    """``DIR/env.sh``: ``source`` it and the CLI, the notebooks and the painel use the demo's data."""
+    import shlex
+    import sys
+
+    from kit.store import atomic_write_bytes
+
+    lines = ["# canais-kit: variáveis da demonstração (source este arquivo)"]
+    lines += [f"export {k}={shlex.quote(v)}" for k, v in demo_env(root).items()]
+    scripts = Path(sys.executable).parent
+    if (scripts / "kit").exists():  # the kit command of the environment that ran the demo
+        lines.append(f'export PATH={shlex.quote(str(scripts))}:"$PATH"')
+    path = root / ENV_FILE
+    atomic_write_bytes(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return path
+
+
 def run_demo(directory: str | os.PathLike[str], *, sample: str | os.PathLike[str] | None = None) -> DemoContext:
     """Run every demo step against ``directory``; returns the context with the summary lines.
 
-    Sets ``KIT_WORKSPACE`` (``DIR/workspace``) and ``KIT_SECRETS``
-    (``DIR/secrets.json``) for this process, so everything the demo touches
-    stays under ``directory``. ``KIT_MAPPINGS`` is left as it is.
+    Sets ``KIT_WORKSPACE`` (``DIR/workspace``), ``KIT_SECRETS``
+    (``DIR/secrets.json``) and ``KIT_REPORTS`` (``DIR/reports``) for this
+    process, so everything the demo touches stays under ``directory``, and
+    writes them to ``DIR/env.sh`` for the person who goes on by hand.
+    ``KIT_MAPPINGS`` is left as it is.
     """
     from kit.sample import sample_dir
 
@@ -285,9 +320,9 @@ def run_demo(directory: str | os.PathLike[str], *, sample: str | os.PathLike[str
         importlib.import_module(module)
     root = Path(directory).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    os.environ["KIT_WORKSPACE"] = str(root / "workspace")
-    os.environ["KIT_SECRETS"] = str(root / "secrets.json")
+    os.environ.update(demo_env(root))
     ctx = DemoContext(dir=root, sample=Path(sample) if sample else sample_dir())
+    ctx.data["env_file"] = write_env_file(root)
     try:
         for step in STEPS:
             step.run(ctx)

@@ -20,6 +20,12 @@ failed, where, and what to do next; they are scrubbed of secrets when formed.
 
 The CLI maps them to exit codes: input/usage/config errors -> 2, lock -> 3,
 everything else -> 1.
+
+What a person reads is pt-BR: messages and hints are written in Portuguese,
+the location names its fields in Portuguese (``arquivo p.csv, linha 7, coluna
+ean``), and each class has a one-line pt-BR :attr:`KitError.summary` the CLI
+shows first when a message still comes in English (:mod:`kit.lang`).
+``to_dict()`` keeps English keys: machines read it.
 """
 
 from __future__ import annotations
@@ -54,18 +60,35 @@ _FIELDS = (
     "column",
     "kind",
 )
+#: How each context field is named to a person (pt-BR).
+FIELD_LABELS = {
+    "channel": "canal",
+    "method": "método",
+    "path": "endereço",
+    "status": "HTTP",
+    "request_id": "id da requisição",
+    "file": "arquivo",
+    "sheet": "aba",
+    "row": "linha",
+    "column": "coluna",
+    "kind": "tipo",
+}
 
 
 class KitError(Exception):
     """Root of every error canais-kit raises on purpose.
 
     Args:
-        message: what failed, in plain English.
-        hint: what the user should do next.
+        message: what failed, in Brazilian Portuguese (a person reads it).
+        hint: what the user should do next (pt-BR).
         **fields: context such as ``channel``, ``file``, ``row``, ``column``.
     """
 
     exit_code = 1
+    #: What went wrong, in one pt-BR phrase, whatever the message says (shown when it is not Portuguese yet).
+    summary = "o kit não conseguiu concluir a operação"
+    #: What to do, for the same case.
+    summary_hint = "leia o detalhe técnico abaixo; se não souber resolver, informe a equipe do kit"
 
     def __init__(self, message: str, *, hint: str | None = None, **fields: Any) -> None:
         from kit.scrub import scrub  # local: scrub imports nothing heavy
@@ -78,11 +101,11 @@ class KitError(Exception):
         super().__init__(self.__str__())
 
     def where(self) -> str:
-        """A short 'file X, sheet Y, row N, column C' style location."""
+        """A short location in pt-BR: ``arquivo X, aba Y, linha N, coluna C``."""
         parts = []
         for key in _FIELDS:
             if key in self.fields:
-                parts.append(f"{key} {self.fields[key]}")
+                parts.append(f"{FIELD_LABELS[key]} {self.fields[key]}")
         from kit.scrub import scrub
 
         return scrub(", ".join(parts))
@@ -91,7 +114,7 @@ class KitError(Exception):
         loc = self.where()
         text = f"{self.message} ({loc})" if loc else self.message
         if self.hint:
-            text += f". Hint: {self.hint}"
+            text += f". Dica: {self.hint}"
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,31 +130,52 @@ class KitError(Exception):
 class ConfigurationError(KitError):
     """The workspace, a channel's configuration or a command's usage is wrong."""
 
+    summary = "a configuração ou o uso do comando não está certo"
+    summary_hint = "confira o comando com '--help' e a configuração do canal ('kit channels show NOME')"
+
     exit_code = 2
 
 
 class LimitError(ConfigurationError):
     """A configured value is beyond the limit the channel type publishes."""
 
+    summary = "um valor configurado passa do limite publicado pelo canal"
+    summary_hint = "veja os limites com 'kit channels types' e ajuste o valor"
+
 
 class AuthenticationError(KitError):
     """Credentials are missing, rejected, expired or lack a permission/scope."""
+
+    summary = "o canal recusou as credenciais, ou faltam credenciais ou permissões"
+    summary_hint = "confira as chaves com 'kit secrets list' e grave-as de novo com 'kit secrets set CANAL CHAVE'"
 
 
 class ChannelError(KitError):
     """The channel answered with an error or something the kit cannot use."""
 
+    summary = "o canal respondeu com um erro"
+    summary_hint = "tente de novo; se continuar, confira a configuração do canal"
+
 
 class ChannelTransientError(ChannelError):
     """A failure that may pass on retry (5xx, timeout, rate limit)."""
+
+    summary = "o canal não respondeu a tempo ou está limitando as requisições"
+    summary_hint = "tente de novo em alguns minutos"
 
 
 class ChannelFatalError(ChannelError):
     """A failure that will not pass on retry (4xx, malformed body)."""
 
+    summary = "o canal recusou a requisição ou respondeu algo que o kit não entende"
+    summary_hint = "confira a configuração do canal (URL da API, conta); o detalhe técnico traz a resposta do canal"
+
 
 class MappingError(KitError):
     """De-para problems: values with no mapping, conflicts. Carries ``problems``."""
+
+    summary = "há valores do canal sem de-para"
+    summary_hint = "complete o de-para ('kit depara validate CANAL' mostra o que falta)"
 
     def __init__(self, message: str, *, problems: Any = None, **kw: Any) -> None:
         self.problems = problems
@@ -141,11 +185,17 @@ class MappingError(KitError):
 class InputDataError(KitError):
     """An input file (ERP or store export) cannot be read as it is."""
 
+    summary = "um arquivo de entrada não pôde ser usado como está"
+    summary_hint = "corrija o arquivo indicado e rode de novo"
+
     exit_code = 2
 
 
 class StoreError(KitError):
     """The workspace store is corrupt or cannot be written."""
+
+    summary = "a área de trabalho do kit não pôde ser lida ou gravada"
+    summary_hint = "o detalhe técnico diz qual arquivo e onde está a cópia de segurança"
 
     exit_code = 2
 
@@ -153,8 +203,14 @@ class StoreError(KitError):
 class GateError(KitError):
     """The go-live gate refused to switch a channel on."""
 
+    summary = "o portão do go-live recusou a operação"
+    summary_hint = "rode 'kit check golive --channel CANAL' e corrija os bloqueios"
+
 
 class LockHeldError(KitError):
     """Another run holds the lock for the same (channel, job)."""
+
+    summary = "outra execução do mesmo canal e job está em andamento"
+    summary_hint = "espere ela terminar e rode de novo"
 
     exit_code = 3

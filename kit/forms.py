@@ -120,12 +120,12 @@ class ChannelForm:
             self.channel = self.registry.get(existing) if isinstance(existing, str) else existing
             if type_name and type_name != self.channel.type:
                 raise ConfigurationError(
-                    f"channel {self.channel.name!r} is of type {self.channel.type!r}, not {type_name!r}",
+                    f"o canal {self.channel.name!r} é do tipo {self.channel.type!r}, não {type_name!r}",
                     channel=self.channel.name,
                 )
             type_name = self.channel.type
         if not type_name:
-            raise ConfigurationError("a channel type is needed", hint="one of: " + ", ".join(sorted(CHANNEL_TYPES)))
+            raise ConfigurationError("falta o tipo do canal", hint="um de: " + ", ".join(sorted(CHANNEL_TYPES)))
         self.type = get_type(type_name)
         self.fields = self._build_fields()
         self._by_key = {f.key: f for f in self.fields}

@@ -17,8 +17,8 @@ from typing import Any
 
 from kit.assortment import SOURCES, Rule, load_rules, resolve, rules_path, save_rules, set_rule
 from kit.errors import KitError
+from kit.fmt import count_pt
 from kit.forms import ActionResult
-from kit.forms_format import count_pt
 from kit.forms_messages import explain_error
 
 __all__ = [

@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from kit.errors import KitError
+from kit.fmt import count_pt
 from kit.forms import ActionResult
 from kit.forms_assortment import (
     ACTION_LABELS,
@@ -26,7 +27,7 @@ from kit.forms_assortment import (
     AssortmentSummary,
     rule_label,
 )
-from kit.forms_format import count_pt, status_html
+from kit.forms_format import status_html
 from kit.forms_messages import explain_error
 
 __all__ = ["AssortmentPanel", "summary_html"]

@@ -1,18 +1,14 @@
-"""Dates, numbers and HTML pieces as the canais screen shows them (pt-BR).
+"""HTML pieces as the canais screen shows them (pt-BR).
 
-Dates and times are shown in one format, ``12/05/2026 10:31``, in the
-company's time zone: ``$KIT_TIMEZONE`` (an IANA name), America/Sao_Paulo by
-default. Counts use the Brazilian thousands separator (``1.299``).
+Numbers and dates come from :mod:`kit.fmt`, the kit's one place for Brazilian
+formats; its helpers are re-exported here for older imports.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import os
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from kit.fmt import DEFAULT_TIMEZONE, TIMEZONE_ENV, company_timezone, count_pt, when_pt
 from kit.scrub import scrub
 
 __all__ = [
@@ -25,42 +21,6 @@ __all__ = [
     "status_html",
     "text_html",
 ]
-
-TIMEZONE_ENV = "KIT_TIMEZONE"
-DEFAULT_TIMEZONE = "America/Sao_Paulo"
-
-
-def company_timezone() -> dt.tzinfo:
-    """``$KIT_TIMEZONE`` when it names a known zone, else America/Sao_Paulo."""
-    name = os.environ.get(TIMEZONE_ENV) or DEFAULT_TIMEZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
-def when_pt(value: Any) -> str:
-    """An epoch number or ISO 8601 text as ``dd/mm/aaaa hh:mm`` in the company's time zone ("" when empty).
-
-    Text that is not a date is returned as it is (scrubbed).
-    """
-    if value in (None, ""):
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        moment = dt.datetime.fromtimestamp(value, dt.UTC)
-    else:
-        try:
-            moment = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return scrub(str(value))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(company_timezone()).strftime("%d/%m/%Y %H:%M")
-
-
-def count_pt(n: int) -> str:
-    """An integer with the Brazilian thousands separator: ``32951`` -> ``32.951``."""
-    return f"{int(n):,}".replace(",", ".")
 
 
 def text_html(text: str) -> str:

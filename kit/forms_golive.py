@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.errors import KitError
-from kit.forms_format import count_pt
+from kit.fmt import count_pt
 from kit.forms_messages import Explanation, explain_error
 from kit.scrub import scrub
 

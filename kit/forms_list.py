@@ -15,8 +15,8 @@ from typing import Any
 from kit.channels import ChannelRegistry
 from kit.channeltypes import get_type
 from kit.errors import ConfigurationError, KitError
+from kit.fmt import count_pt, when_pt
 from kit.forms_fields import CATEGORY_LABELS, ENVIRONMENT_LABELS, JOB_LABELS
-from kit.forms_format import count_pt, when_pt
 from kit.scrub import scrub
 
 __all__ = ["LIST_COLUMNS", "channel_rows", "run_reason", "golive_line"]

@@ -230,7 +230,7 @@ def connection_explanation(label: str, report: Any, *, address: str | None = Non
 
 def gate_refusal(ws: Any, channel: Any) -> Explanation:
     """Why the go-live gate keeps ``channel`` off, read from its latest go-live result (pt-BR)."""
-    from kit.forms_format import when_pt
+    from kit.fmt import when_pt
     from kit.golive.gate import config_changes
     from kit.golive.results import APTO, latest_result
 

@@ -64,8 +64,8 @@ class PluginRegistry(Generic[T]):
             return self._items[type_name]
         except KeyError:
             raise ConfigurationError(
-                f"there is no {self.what} for channel type {type_name!r}",
-                hint=f"{self.what}s exist for: " + ", ".join(sorted(self._items)),
+                f"não há {self.what} para o tipo de canal {type_name!r}",
+                hint=f"há {self.what} para: " + ", ".join(sorted(self._items)),
             ) from None
 
     def names(self) -> list[str]:

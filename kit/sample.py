@@ -1379,12 +1379,12 @@ def sample_dir() -> Path:
 
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kit.sample", description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="DIR", required=True, help="write the sample set into DIR")
+    parser.add_argument("--write", metavar="DIR", required=True, help="grava o conjunto de exemplo em DIR")
     parser.add_argument("--skus", type=int, default=SAMPLE_SKUS)
     parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
     args = parser.parse_args(argv)
     info = write_sample_set(args.write, n=args.skus, seed=args.seed)
-    print(f"sample set written to {args.write}: {info['skus']} SKUs, {len(info['types'])} channel types")
+    print(f"conjunto de exemplo gravado em {args.write}: {info['skus']} SKUs, {len(info['types'])} tipos de canal")
     return 0
 
 

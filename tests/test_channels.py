@@ -47,7 +47,7 @@ def test_add_list_show_set_remove(capsys):
     )
     assert code == 0, err
     code, out, _ = kit(capsys, "channels", "show", "loja-vtex")
-    assert "every 45 min" in out and "http://127.0.0.1:9999" in out
+    assert "a cada 45 min" in out and "http://127.0.0.1:9999" in out
 
     code, _, _ = kit(capsys, "channels", "remove", "loja-vtex")
     assert code == 0
@@ -70,14 +70,14 @@ def test_list_json_carries_every_field(capsys):
 def test_duplicate_name_is_refused(capsys):
     assert add(capsys, "dup")[0] == 0
     code, _, err = add(capsys, "dup")
-    assert code == 2 and "already exists" in err
+    assert code == 2 and "já existe" in err
 
 
 @pytest.mark.parametrize("bad", ["11.222.333/0001-82", "123", "00000000000000", "12.ABC.345/01DE-36"])
 def test_invalid_cnpj_is_refused_with_exit_2(capsys, bad):
     code, _, err = add(capsys, "x", company=bad)
     assert code == 2
-    assert err.startswith("error: company CNPJ")
+    assert err.startswith("erro: o CNPJ da empresa") and len(err.splitlines()) == 2
     assert "Traceback" not in err
 
 
@@ -96,7 +96,7 @@ LIMITED = [(t.name, job, limit) for t in CHANNEL_TYPES.values() for job, limit i
 def test_batch_beyond_the_type_limit_is_refused_naming_it(capsys, type_, job, limit):
     code, _, err = add(capsys, "lim", type_, "--set", f"jobs.{job}.batch_size={limit + 1}")
     assert code == 2
-    assert f"limit of {limit}" in err
+    assert f": {limit} itens por lote" in err
     assert job in err
     # At the limit it is accepted.
     code, _, err = add(capsys, "lim", type_, "--set", f"jobs.{job}.batch_size={limit}")
@@ -106,7 +106,7 @@ def test_batch_beyond_the_type_limit_is_refused_naming_it(capsys, type_, job, li
 def test_batch_limit_also_enforced_by_set(capsys):
     add(capsys, "mag", "magento")
     code, _, err = kit(capsys, "channels", "set", "mag", "jobs.stock.batch_size=21")
-    assert code == 2 and "limit of 20" in err
+    assert code == 2 and ": 20 itens por lote" in err
     code, out, _ = kit(capsys, "channels", "show", "mag", "--json")
     assert json.loads(out)["jobs"]["stock"]["batch_size"] <= 20  # unchanged
 
@@ -119,7 +119,7 @@ def test_kit_wide_batch_bound(capsys):
 def test_rate_limit_above_the_type_is_refused_naming_it(capsys):
     code, _, err = add(capsys, "fast", "skyhub", "--set", "rate_limit=50")
     assert code == 2
-    assert "limit of 9 requests/s" in err
+    assert "limite de SkyHub / Americanas Marketplace: 9 requisições/s" in err or "9 requisições/s" in err
     code, _, err = add(capsys, "slow", "skyhub", "--set", "rate_limit=2")
     assert code == 0, err
 
@@ -127,13 +127,13 @@ def test_rate_limit_above_the_type_is_refused_naming_it(capsys):
 @pytest.mark.parametrize(
     ("assignment", "message"),
     [
-        ("jobs.stock.interval_min=0", "interval"),
-        ("jobs.nope.batch_size=1", "unknown job"),
-        ("settings.nope=1", "no setting"),
-        ("colour=blue", "unknown key"),
-        ("jobs.stock.batch_size=abc", "whole number"),
-        ("enabled=true", "cannot be set"),
-        ("noequals", "expected key=value"),
+        ("jobs.stock.interval_min=0", "intervalo"),
+        ("jobs.nope.batch_size=1", "job desconhecido"),
+        ("settings.nope=1", "não tem a configuração"),
+        ("colour=blue", "chave desconhecida"),
+        ("jobs.stock.batch_size=abc", "número inteiro"),
+        ("enabled=true", "não pode ser alterado"),
+        ("noequals", "esperava CHAVE=VALOR"),
     ],
 )
 def test_bad_assignments_are_usage_errors(capsys, assignment, message):
@@ -148,13 +148,13 @@ def test_bad_name_and_environment(capsys):
     with pytest.raises(SystemExit) as info:  # argparse choices: the parser exits 2 itself
         kit(capsys, "channels", "add", "x", "--type", "vtex", "--company", CNPJ, "--environment", "staging")
     assert info.value.code == 2
-    assert "invalid choice: 'staging'" in capsys.readouterr().err
+    assert "opção inválida: 'staging'" in capsys.readouterr().err
 
 
 def test_unknown_channel_show_set_remove(capsys):
     for argv in (["show", "ghost"], ["set", "ghost", "jobs.stock.batch_size=1"], ["remove", "ghost"]):
         code, _, err = kit(capsys, "channels", *argv)
-        assert code == 2 and "no channel named 'ghost'" in err
+        assert code == 2 and "não há canal chamado 'ghost'" in err
 
 
 def test_types_lists_every_type_with_sources(capsys):

@@ -49,26 +49,26 @@ def test_help_lists_the_command_groups(kit_cli):
 def test_no_command_prints_help_and_exits_2(kit_cli):
     result = kit_cli()
     assert result.returncode == 2
-    assert "usage:" in result.stdout
+    assert "uso:" in result.stdout and "comandos:" in result.stdout
 
 
 def test_usage_error_is_one_line_and_exit_2(kit_cli):
     result = kit_cli("channels", "add", "x")  # --type etc. missing
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("erro: faltam argumentos obrigatórios: --type")
     assert "Traceback" not in result.stderr
-    assert "hint:" in result.stderr
+    assert "dica: veja 'kit channels add --help'" in result.stderr
 
 
 @pytest.mark.parametrize(
     ("exc", "code"),
     [
-        (errors.ConfigurationError("bad setting"), 2),
-        (errors.InputDataError("bad file", file="x.csv", row=3, column="ean"), 2),
-        (errors.StoreError("corrupt"), 2),
-        (errors.LockHeldError("another run holds the lock", channel="c"), 3),
-        (errors.ChannelFatalError("rejected", channel="c", status=400), 1),
-        (errors.GateError("not APTO"), 1),
+        (errors.ConfigurationError("configuração errada"), 2),
+        (errors.InputDataError("arquivo ruim", file="x.csv", row=3, column="ean"), 2),
+        (errors.StoreError("arquivo corrompido"), 2),
+        (errors.LockHeldError("outra execução segura a trava", channel="c"), 3),
+        (errors.ChannelFatalError("recusado pelo canal", channel="c", status=400), 1),
+        (errors.GateError("o go-live não deu APTO"), 1),
     ],
     ids=lambda v: type(v).__name__ if isinstance(v, Exception) else str(v),
 )
@@ -82,22 +82,46 @@ def test_kit_errors_map_to_exit_codes_with_one_error_line(monkeypatch, capsys, e
     assert cli.main(["init"]) == code
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ")
+    assert lines[0].startswith("erro: ")
     assert exc.message in lines[0]
-    assert all(line.startswith(("error: ", "hint: ")) for line in lines)
+    assert all(line.startswith(("erro: ", "dica: ")) for line in lines)
 
 
 def test_error_location_and_hint_are_printed(monkeypatch, capsys):
     import kit.commands.init as init_cmd
 
     def raising(args):
-        raise errors.InputDataError("EAN has 12 digits", file="p.csv", row=7, column="ean", hint="fix the cell")
+        raise errors.InputDataError("o EAN tem 12 dígitos", file="p.csv", row=7, column="ean", hint="corrija a célula")
 
     monkeypatch.setattr(init_cmd, "cmd_init", raising)
     assert cli.main(["init"]) == 2
     err = capsys.readouterr().err
-    assert "file p.csv, row 7, column ean" in err
-    assert "hint: fix the cell" in err
+    assert "arquivo p.csv, linha 7, coluna ean" in err
+    assert "dica: corrija a célula" in err
+
+
+def test_an_english_message_is_shown_in_portuguese_first_with_the_english_as_detail(monkeypatch, capsys):
+    """A module that still forms its message in English: the person reads the class's pt-BR summary first."""
+    import kit.commands.init as init_cmd
+
+    def raising(args):
+        raise errors.InputDataError("the file has no header row", file="p.csv", hint="check the export")
+
+    monkeypatch.setattr(init_cmd, "cmd_init", raising)
+    assert cli.main(["init"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[0] == "erro: um arquivo de entrada não pôde ser usado como está (arquivo p.csv)"
+    assert lines[1] == f"dica: {errors.InputDataError.summary_hint}"
+    assert lines[2] == "detalhe técnico: the file has no header row; check the export"
+
+
+def test_argparse_speaks_portuguese(kit_cli):
+    result = kit_cli("sync", "stock", "--max-items", "abc")
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0] == "erro: argumento --max-items: número inteiro inválido: 'abc'"
+    helped = kit_cli("channels", "add", "--help")
+    assert helped.returncode == 0 and "mostra esta ajuda e sai" in helped.stdout and "opções:" in helped.stdout
+    assert "show this help" not in helped.stdout and "usage:" not in helped.stdout
 
 
 def test_error_messages_are_scrubbed(monkeypatch, capsys):
@@ -107,7 +131,7 @@ def test_error_messages_are_scrubbed(monkeypatch, capsys):
     register_secret(secret)
 
     def raising(args):
-        raise errors.AuthenticationError(f"token {secret} rejected", hint=f"check {secret}")
+        raise errors.AuthenticationError(f"o token {secret} foi recusado", hint=f"confira {secret}")
 
     monkeypatch.setattr(init_cmd, "cmd_init", raising)
     assert cli.main(["init"]) == 1

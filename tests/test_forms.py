@@ -250,7 +250,7 @@ def test_enable_refused_by_the_gate_says_why_in_portuguese(saved, workspace, set
         _record(workspace, setup["verdict"], environment=setup.get("environment", "sandbox"), config=config)
     result = saved.enable()
     assert not result.ok and result.message.startswith("Não ligado: ") and expected in result.message
-    assert "was not enabled" not in result.message and "was not enabled" in result.detail  # English only in detail
+    assert "não foi ligado" not in result.message and "não foi ligado" in result.detail  # the gate's own text in detail
     assert not ChannelRegistry(workspace).get("vtex-loja").enabled
 
 
@@ -291,7 +291,7 @@ def test_channel_rows_show_last_golive_and_the_last_run_of_each_job_with_reasons
     _run(workspace, tmp_path, "stock", "failed", 1_700_000_000, counts={"failed": 2})
     _run(workspace, tmp_path, "stock", "ok", 1_700_000_100, counts={"applied": 10})  # the latest stock run wins
     _run(workspace, tmp_path, "orders", "failed", 1_700_000_200, counts={"quarantined": 3},
-         error="the connection failed or was dropped (gave up after 6 attempts) (channel vtex-loja)")  # fmt: skip
+         error="a conexão falhou ou foi derrubada em http://127.0.0.1:9: ConnectionError (desistiu depois de 6 tentativas) (canal vtex-loja)")  # fmt: skip
     _run(workspace, tmp_path, "prices", "failed", 1_700_000_300, counts={"held": 4, "failed": 1})
     with workspace.table("runs") as runs:
         runs.insert({"channel": "vtex-loja", "job": "products", "status": "locked", "finished_at": 1_700_000_400})
@@ -307,7 +307,7 @@ def test_channel_rows_show_last_golive_and_the_last_run_of_each_job_with_reasons
         "Pedidos: falhou · 14/11/2023 19:16 · parou: o canal não respondeu a tempo ou limitou as requisições, "
         "3 em quarentena",
     ]
-    assert "the connection failed" in row["runs_detail"]  # the English behind the reason, for the collapsed block
+    assert "a conexão falhou" in row["runs_detail"]  # the English behind the reason, for the collapsed block
 
 
 def test_channel_rows_in_the_company_time_zone(saved, workspace, monkeypatch):

@@ -134,7 +134,7 @@ def test_cli_set_does_not_take_the_value_from_argv(kit_cli, vtex_channel):
 def test_cli_set_with_empty_stdin_is_a_usage_error(kit_cli, vtex_channel):
     result = kit_cli("secrets", "set", vtex_channel, "app_token", input="")
     assert result.returncode == 2
-    assert result.stderr.startswith("error: no value given")
+    assert result.stderr.startswith("erro: nenhum valor recebido")
 
 
 def test_cli_set_unknown_key_names_the_known_ones(kit_cli, vtex_channel):

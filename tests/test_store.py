@@ -89,7 +89,7 @@ def test_corrupt_channels_file_through_the_cli_exits_2_with_backup_path(kit_cli,
     result = kit_cli("channels", "list")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("error: workspace file")
+    assert result.stderr.startswith("erro: ")
     assert "channels.json.bak" in result.stderr
     assert path.read_text(encoding="utf-8") == '{"_default": {'
 

@@ -14,17 +14,23 @@ def workspace():
     return Workspace()
 
 
+def yes_no(value: Any) -> str:
+    """``sim``/``não`` for a person."""
+    return "sim" if value else "não"
+
+
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
 
 
-def print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """A plain aligned text table (no pandas)."""
+def print_table(rows: list[dict[str, Any]], columns: list[str], labels: dict[str, str] | None = None) -> None:
+    """A plain aligned text table (no pandas); ``labels`` names the columns for people (pt-BR headers)."""
     if not rows:
-        print("(none)")
+        print("(nenhum)")
         return
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns))
+    heads = {c: (labels or {}).get(c, c) for c in columns}
+    widths = {c: max(len(heads[c]), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print("  ".join(heads[c].ljust(widths[c]) for c in columns))
     for r in rows:
         print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns))

@@ -16,26 +16,32 @@ ACTIONS = ("show", "set", "import", "export")
 def register(sub) -> None:
     p = sub.add_parser(
         "assortment",
-        help="which ERP SKUs belong on a channel (rules in mappings/<channel>/assortment.csv)",
-        description="Show, change, import or export a channel's assortment. The ERP products come from --erp "
-        "or the newest products export in the channel's ERP folder (kit sync config erp_dir=DIR).",
+        help="sortimento: quais SKUs do ERP vão para um canal (regras em mappings/<canal>/assortment.csv)",
+        description="Mostra, altera, importa ou exporta o sortimento de um canal. Os produtos do ERP vêm de --erp "
+        "ou da exportação de produtos mais nova na pasta do ERP do canal (kit sync config erp_dir=PASTA).",
     )
-    p.add_argument("action", choices=ACTIONS)
-    p.add_argument("file", nargs="?", help="import: rules (CSV/XLSX: action, field, value, note) or a SKU list; "
-                   "export: where to write the decisions (CSV or XLSX)")  # fmt: skip
-    p.add_argument("--channel", required=True, help="channel name")
-    p.add_argument("--erp", metavar="FILE", help="ERP products export (default: the newest in the ERP folder)")
-    p.add_argument("--include", action="store_true", help="set: include what follows")
-    p.add_argument("--exclude", action="store_true", help="set: exclude what follows")
-    p.add_argument("--sku", nargs="+", default=[], metavar="SKU", help="set: by SKU")
-    p.add_argument("--family", nargs="+", default=[], metavar="CODE", help="set: by family (parent code)")
-    p.add_argument("--category", nargs="+", default=[], metavar="CAT", help="set: a category and everything below")
-    p.add_argument("--brand", nargs="+", default=[], metavar="BRAND", help="set: by brand")
-    p.add_argument("--all", action="store_true", help="set: the default for everything not said otherwise")
-    p.add_argument("--note", default="", help="set: why (kept in the rule file)")
-    p.add_argument("--replace", action="store_true", help="import: replace the rules instead of adding to them")
-    p.add_argument("--list", action="store_true", help="show: list every SKU with its decision")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "action",
+        choices=ACTIONS,
+        help="a ação: 'show' (mostrar), 'set' (alterar), 'import' (importar) ou 'export' (exportar)",
+    )
+    p.add_argument("file", nargs="?", help="import: regras (CSV/XLSX: action, field, value, note) ou uma lista de "
+                   "SKUs; export: onde gravar as decisões (CSV ou XLSX)")  # fmt: skip
+    p.add_argument("--channel", required=True, metavar="CANAL", help="nome do canal")
+    p.add_argument(
+        "--erp", metavar="ARQUIVO", help="exportação de produtos do ERP (padrão: a mais nova da pasta do ERP)"
+    )
+    p.add_argument("--include", action="store_true", help="set: incluir o que vem a seguir")
+    p.add_argument("--exclude", action="store_true", help="set: excluir o que vem a seguir")
+    p.add_argument("--sku", nargs="+", default=[], metavar="SKU", help="set: por SKU")
+    p.add_argument("--family", nargs="+", default=[], metavar="CÓDIGO", help="set: por família (código do pai)")
+    p.add_argument("--category", nargs="+", default=[], metavar="CAT", help="set: uma categoria e tudo abaixo dela")
+    p.add_argument("--brand", nargs="+", default=[], metavar="MARCA", help="set: por marca")
+    p.add_argument("--all", action="store_true", help="set: o padrão para tudo o que nenhuma regra diz")
+    p.add_argument("--note", default="", help="set: o porquê (guardado no arquivo de regras)")
+    p.add_argument("--replace", action="store_true", help="import: substitui as regras em vez de somar a elas")
+    p.add_argument("--list", action="store_true", help="show: lista cada SKU com a sua decisão")
+    p.add_argument("--json", action="store_true", help="saída em JSON")
     p.set_defaults(func=cmd_assortment)
 
 
@@ -61,17 +67,21 @@ def cmd_assortment(args) -> int:
         _set(args, a)
     elif args.action == "import":
         if not args.file:
-            raise ConfigurationError("import needs a file", hint="kit assortment import FILE --channel NAME")
+            raise ConfigurationError(
+                "import precisa de um arquivo", hint="kit assortment import ARQUIVO --channel CANAL"
+            )
         rules = a.read_rules_file(args.file)
         current = [] if args.replace else (a.load_rules(channel.name) or [])
         path = a.save_rules(channel.name, current + rules)
         print(f"{len(rules)} regra(s) importada(s) para {path}")
     elif args.file and args.action != "export":
-        raise ConfigurationError(f"unexpected argument {args.file!r}", hint="see 'kit assortment --help'")
+        raise ConfigurationError(f"argumento inesperado {args.file!r}", hint="veja 'kit assortment --help'")
     result = a.resolve(_erp_frame(ws, channel.name, args.erp), channel)
     if args.action == "export":
         if not args.file:
-            raise ConfigurationError("export needs a file", hint="kit assortment export FILE --channel NAME")
+            raise ConfigurationError(
+                "export precisa de um arquivo", hint="kit assortment export ARQUIVO --channel CANAL"
+            )
         _export(result, args.file)
     if args.json:
         out: dict[str, Any] = {"channel": channel.name, **result.counts(), "rules": len(result.rules),
@@ -93,14 +103,16 @@ def _set(args, a) -> None:
     from kit.errors import ConfigurationError
 
     if args.include == args.exclude:
-        raise ConfigurationError("say --include or --exclude", hint="kit assortment set --channel N --include --sku X")
+        raise ConfigurationError(
+            "diga --include ou --exclude (um dos dois)", hint="kit assortment set --channel CANAL --include --sku X"
+        )
     action = "include" if args.include else "exclude"
     targets = [("sku", args.sku), ("family", args.family), ("category", args.category), ("brand", args.brand)]
     targets = [(f, v) for f, v in targets if v] + ([("all", [""])] if args.all else [])
     if len(targets) != 1:
         raise ConfigurationError(
-            "give exactly one of --sku, --family, --category, --brand, --all",
-            hint="kit assortment set --channel N --exclude --brand Marca",
+            "informe exatamente um de --sku, --family, --category, --brand, --all",
+            hint="kit assortment set --channel CANAL --exclude --brand Marca",
         )
     field_, values = targets[0]
     rules = a.set_rule(args.channel, action, field_, values, args.note)
@@ -110,12 +122,16 @@ def _set(args, a) -> None:
 def _export(result: Any, path: str) -> None:
     from pathlib import Path
 
+    from kit.assortment import _SOURCE_PT
     from kit.store import atomic_write_bytes
 
     frame = result.frame.assign(included=result.frame["included"].map({True: "sim", False: "não"}))
+    if path.lower().endswith(".xlsx"):  # for people: Portuguese headers and sources (CSV keeps the identifiers)
+        from kit.sheets.xlsxwrite import write_xlsx
+
+        frame = frame.assign(source=frame["source"].map(lambda s: _SOURCE_PT.get(s, s)))
+        frame = frame.rename(columns={"sku": "SKU", "included": "No sortimento", "source": "Origem"})
+        write_xlsx(path, {"Sortimento": frame})
+        return
     frame = frame.rename(columns={"sku": "SKU", "included": "No sortimento", "source": "Origem"})
-    target = Path(path)
-    if target.suffix.lower() == ".xlsx":
-        frame.to_excel(target, index=False)
-    else:
-        atomic_write_bytes(target, frame.to_csv(index=False).encode("utf-8"))
+    atomic_write_bytes(Path(path), frame.to_csv(index=False).encode("utf-8"))

@@ -6,52 +6,53 @@ from kit.channeltypes import CATEGORIES, CHANNEL_TYPES, ENVIRONMENTS
 
 
 def register(sub) -> None:
-    p = sub.add_parser("channels", help="manage sales channels")
-    csub = p.add_subparsers(dest="channels_cmd", metavar="ACTION")
+    p = sub.add_parser("channels", help="canais de venda: adicionar, listar, alterar, ligar e desligar")
+    csub = p.add_subparsers(dest="channels_cmd", metavar="AÇÃO", title="ações")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
-    add = csub.add_parser("add", help="add a channel")
-    add.add_argument("name")
-    add.add_argument("--type", required=True, choices=sorted(CHANNEL_TYPES))
-    add.add_argument("--category", choices=CATEGORIES, help="default: the type's usual category")
-    add.add_argument("--company", required=True, help="company CNPJ (numeric or alphanumeric)")
-    add.add_argument("--environment", required=True, choices=ENVIRONMENTS)
-    add.add_argument("--base-url", help="override the channel's API host (e.g. a local sandbox)")
-    add.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="any 'channels set' key")
+    add = csub.add_parser("add", help="adiciona um canal")
+    add.add_argument("name", metavar="NOME", help="nome do canal")
+    add.add_argument("--type", required=True, choices=sorted(CHANNEL_TYPES), help="tipo do canal")
+    add.add_argument("--category", choices=CATEGORIES, help="categoria (padrão: a usual do tipo)")
+    add.add_argument("--company", required=True, help="CNPJ da empresa (numérico ou alfanumérico)")
+    add.add_argument("--environment", required=True, choices=ENVIRONMENTS, help="ambiente: sandbox ou production")
+    add.add_argument("--base-url", help="outro endereço da API do canal (ex.: um sandbox local)")
+    add.add_argument("--set", action="append", default=[], metavar="CHAVE=VALOR",
+                     help="qualquer chave de 'kit channels set'")  # fmt: skip
     add.set_defaults(func=cmd_add)
 
-    ls = csub.add_parser("list", help="list channels")
-    ls.add_argument("--json", action="store_true")
+    ls = csub.add_parser("list", help="lista os canais")
+    ls.add_argument("--json", action="store_true", help="saída em JSON")
     ls.set_defaults(func=cmd_list)
 
-    show = csub.add_parser("show", help="show one channel")
-    show.add_argument("name")
-    show.add_argument("--json", action="store_true")
+    show = csub.add_parser("show", help="mostra um canal")
+    show.add_argument("name", metavar="NOME", help="nome do canal")
+    show.add_argument("--json", action="store_true", help="saída em JSON")
     show.set_defaults(func=cmd_show)
 
-    st = csub.add_parser("set", help="change settings: jobs.stock.batch_size=200 settings.warehouse_id=1_1 ...")
-    st.add_argument("name")
-    st.add_argument("assignments", nargs="+", metavar="KEY=VALUE")
+    st = csub.add_parser("set", help="altera configurações: jobs.stock.batch_size=200 settings.warehouse_id=1_1 ...")
+    st.add_argument("name", metavar="NOME", help="nome do canal")
+    st.add_argument("assignments", nargs="+", metavar="CHAVE=VALOR", help="o que mudar")
     st.set_defaults(func=cmd_set)
 
-    rm = csub.add_parser("remove", help="remove a channel (its secrets stay until 'kit secrets delete')")
-    rm.add_argument("name")
+    rm = csub.add_parser("remove", help="remove um canal (as credenciais ficam até 'kit secrets delete')")
+    rm.add_argument("name", metavar="NOME", help="nome do canal")
     rm.set_defaults(func=cmd_remove)
 
-    en = csub.add_parser("enable", help="switch a channel on (needs a passing go-live check, or --force --reason)")
-    en.add_argument("name")
-    en.add_argument("--force", action="store_true", help="override the go-live gate (recorded with the reason)")
-    en.add_argument("--reason", help="why the gate is overridden (required with --force)")
-    en.add_argument("--by", help="who decides (default: $USER)")
+    en = csub.add_parser("enable", help="liga um canal (pede um go-live APTO, ou --force --reason)")
+    en.add_argument("name", metavar="NOME", help="nome do canal")
+    en.add_argument("--force", action="store_true", help="passa por cima do portão do go-live (gravado com o motivo)")
+    en.add_argument("--reason", metavar="MOTIVO", help="por que o portão é ignorado (obrigatório com --force)")
+    en.add_argument("--by", metavar="QUEM", help="quem decide (padrão: $USER)")
     en.set_defaults(func=cmd_enable)
 
-    dis = csub.add_parser("disable", help="switch a channel off (always allowed)")
-    dis.add_argument("name")
-    dis.add_argument("--by", help="who decides (default: $USER)")
+    dis = csub.add_parser("disable", help="desliga um canal (sempre permitido)")
+    dis.add_argument("name", metavar="NOME", help="nome do canal")
+    dis.add_argument("--by", metavar="QUEM", help="quem decide (padrão: $USER)")
     dis.set_defaults(func=cmd_disable)
 
-    types = csub.add_parser("types", help="list channel types and their limits")
-    types.add_argument("--json", action="store_true")
+    types = csub.add_parser("types", help="lista os tipos de canal e os seus limites")
+    types.add_argument("--json", action="store_true", help="saída em JSON")
     types.set_defaults(func=cmd_types)
 
 
@@ -77,20 +78,48 @@ def cmd_add(args) -> int:
     )
     apply_assignments(ch, parse_assignments(args.set))
     _registry().add(ch)
-    print(f"channel {ch.name} added ({t.label}, {ch.environment}); credentials go under '{ch.credentials_ref}'")
+    print(f"canal {ch.name} adicionado ({t.label}, {ch.environment}); credenciais guardadas em '{ch.credentials_ref}'")
     missing = ", ".join(c.key for c in t.credentials if c.required)
-    print(f"next: kit secrets set {ch.name} KEY  (needed: {missing})")
+    print(f"próximo passo: kit secrets set {ch.name} CHAVE  (obrigatórias: {missing})")
     return 0
 
 
+#: Column labels of the channel tables (the keys stay the JSON names).
+LABELS = {
+    "name": "nome",
+    "type": "tipo",
+    "category": "categoria",
+    "company": "empresa",
+    "environment": "ambiente",
+    "enabled": "ligado",
+    "base_url": "URL da API",
+    "label": "canal",
+    "protocol": "protocolo",
+    "rate": "limite",
+    "source": "fonte",
+    "confidence": "confiança",
+    "credentials": "credenciais",
+}
+_CONFIDENCE = {"confirmed": "confirmado", "inferred": "inferido"}
+
+
+def _rate(per_second: float) -> str:
+    """``4,92/s``: requests per second as a person reads them."""
+    from kit.fmt import number_pt
+
+    return number_pt(per_second, 2).rstrip("0").rstrip(",") + "/s"
+
+
 def _summary(ch) -> dict:
+    from kit.commands._util import yes_no
+
     return {
         "name": ch.name,
         "type": ch.type,
         "category": ch.category,
         "company": ch.company,
         "environment": ch.environment,
-        "enabled": ch.enabled,
+        "enabled": yes_no(ch.enabled),
         "base_url": ch.base_url or "",
     }
 
@@ -102,7 +131,8 @@ def cmd_list(args) -> int:
     if args.json:
         print_json([c.to_dict() for c in channels])
     else:
-        print_table([_summary(c) for c in channels], ["name", "type", "category", "company", "environment", "enabled"])
+        columns = ["name", "type", "category", "company", "environment", "enabled"]
+        print_table([_summary(c) for c in channels], columns, LABELS)
     return 0
 
 
@@ -114,14 +144,16 @@ def cmd_show(args) -> int:
         print_json(ch.to_dict())
         return 0
     for key, value in _summary(ch).items():
-        print(f"{key:12} {value}")
-    print(f"{'credentials':12} {ch.credentials_ref}")
+        print(f"{LABELS[key]:13} {value}")
+    print(f"{'credenciais':13} {ch.credentials_ref}")
     rl = ch.rate_limit()
-    print(f"{'rate limit':12} {rl.per_second:g}/s burst {rl.burst} ({rl.source}, {rl.confidence})")
+    print(
+        f"{'limite':13} {_rate(rl.per_second)}, rajada {rl.burst} ({rl.source}, {_CONFIDENCE.get(rl.confidence, rl.confidence)})"
+    )
     for key, value in sorted(ch.settings.items()):
-        print(f"{'setting':12} {key}={value}")
+        print(f"{'configuração':13} {key}={value}")
     for job, cfg in ch.jobs.items():
-        print(f"{'job':12} {job:9} every {cfg.interval_min} min, batch {cfg.batch_size}")
+        print(f"{'job':13} {job:9} a cada {cfg.interval_min} min, lote de {cfg.batch_size}")
     return 0
 
 
@@ -129,13 +161,13 @@ def cmd_set(args) -> int:
     from kit.channels import parse_assignments
 
     ch = _registry().update(args.name, parse_assignments(args.assignments))
-    print(f"channel {ch.name} updated")
+    print(f"canal {ch.name} alterado")
     return 0
 
 
 def cmd_remove(args) -> int:
     _registry().remove(args.name)
-    print(f"channel {args.name} removed")
+    print(f"canal {args.name} removido")
     return 0
 
 
@@ -145,9 +177,9 @@ def cmd_enable(args) -> int:
 
     event = enable(workspace(), args.name, force=args.force, reason=args.reason, by=args.by)
     if event["forced"]:
-        print(f"channel {args.name} enabled by FORCED override ({event['by']}): {event['reason']}")
+        print(f"canal {args.name} ligado À FORÇA, sem go-live APTO ({event['by']}): {event['reason']}")
     else:
-        print(f"channel {args.name} enabled: go-live check {event['verdict']} ({event['report_path']})")
+        print(f"canal {args.name} ligado: go-live {event['verdict']} ({event['report_path']})")
     return 0
 
 
@@ -156,7 +188,7 @@ def cmd_disable(args) -> int:
     from kit.golive.gate import disable
 
     disable(workspace(), args.name, by=args.by)
-    print(f"channel {args.name} disabled")
+    print(f"canal {args.name} desligado")
     return 0
 
 
@@ -171,7 +203,7 @@ def cmd_types(args) -> int:
                 "label": t.label,
                 "category": t.category,
                 "protocol": t.protocol,
-                "rate": f"{t.rate_limit.per_second:g}/s",
+                "rate": _rate(t.rate_limit.per_second),
                 "source": t.rate_limit.source,
                 "confidence": t.rate_limit.confidence,
                 "credentials": ",".join(t.credential_keys()),
@@ -180,5 +212,7 @@ def cmd_types(args) -> int:
     if args.json:
         print_json(rows)
     else:
-        print_table(rows, ["type", "label", "category", "rate", "confidence", "credentials"])
+        for row in rows:
+            row["confidence"] = _CONFIDENCE.get(row["confidence"], row["confidence"])
+        print_table(rows, ["type", "label", "category", "rate", "confidence", "credentials"], LABELS)
     return 0

@@ -1,19 +1,38 @@
-"""``kit demo --dir DIR``: build a demo workspace from the sample data and print a summary."""
+"""``kit demo --dir DIR``: build a demo workspace from the sample data and print a summary.
+
+``kit demo --dir DIR --serve`` starts the demo's sandboxes again (same catalogue,
+orders and credentials) in the foreground until Ctrl-C, so the commands the
+summary prints can be run by hand.
+"""
 
 from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="create a demo workspace from the sample data and print a summary")
-    p.add_argument("--dir", default=".demo", metavar="DIR", help="demo directory (workspace, secrets); default .demo")
-    p.add_argument("--steps", action="store_true", help="list the demo steps and exit")
+    p = sub.add_parser(
+        "demo", help="cria uma área de trabalho de demonstração com os dados de exemplo e mostra um resumo"
+    )
+    p.add_argument("--dir", default=".demo", metavar="PASTA",
+                   help="pasta da demonstração (área de trabalho, credenciais, relatórios); padrão .demo")  # fmt: skip
+    p.add_argument("--steps", action="store_true", help="lista os passos da demonstração e sai")
+    p.add_argument("--serve", action="store_true",
+                   help="inicia de novo os sandboxes de uma demonstração já feita (mesmo catálogo, pedidos e "
+                   "credenciais) até Ctrl-C")  # fmt: skip
     p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args) -> int:
     from kit.demo import STEPS, run_demo
 
+    if args.serve:
+        return _serve(args.dir)
     if args.steps:
+        import importlib
+
+        from kit.demo import STEP_MODULES
+
+        for module in STEP_MODULES:
+            importlib.import_module(module)
         for step in STEPS:
             print(f"{step.name:14} {step.description}")
         return 0
@@ -21,5 +40,29 @@ def cmd_demo(args) -> int:
     print("Demonstração canais-kit")
     for line in ctx.lines:
         print(f"  {line}")
-    print(f"Pronto. Para usar esta área de trabalho: export KIT_WORKSPACE={ctx.dir / 'workspace'}")
+    print(f"Pronto. Variáveis da demonstração em {ctx.data['env_file']} (source esse arquivo).")
+    for line in ctx.data.get("continue") or []:
+        print(line)
+    return 0
+
+
+def _serve(directory: str) -> int:
+    import signal
+    import threading
+
+    from kit.jobs.demo_steps import serve
+
+    servers = serve(directory, say=lambda line: print(line, flush=True))
+    print("sandboxes da demonstração prontos; Ctrl-C para parar", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for server in servers:
+            server.stop()
+    print("sandboxes parados", flush=True)
     return 0

@@ -16,54 +16,67 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("depara", help="de-para: map channel values (carriers, payments, statuses) to the ERP's")
-    dsub = p.add_subparsers(dest="depara_cmd", metavar="ACTION")
+    p = sub.add_parser("depara", help="de-para: liga os valores do canal (transportadoras, pagamentos, situações) "
+                       "aos do ERP")  # fmt: skip
+    dsub = p.add_subparsers(dest="depara_cmd", metavar="AÇÃO", title="ações")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
-    sg = dsub.add_parser("suggest", help="ranked ERP candidates for each channel value")
-    sg.add_argument("kind")
+    sg = dsub.add_parser("suggest", help="candidatos do ERP, em ordem, para cada valor do canal")
+    _kind(sg)
     _lists(sg, required=True)
-    sg.add_argument("--channel", help="the channel being mapped (its own table is not learned from)")
-    sg.add_argument("--channel-type", help="channel type, for aliases specific to one channel's API")
-    sg.add_argument("--no-learned", action="store_true", help="ignore other channels' confirmed tables")
-    sg.add_argument("--json", action="store_true")
+    sg.add_argument("--channel", metavar="CANAL", help="o canal sendo mapeado (a tabela dele não serve de aprendizado)")
+    sg.add_argument("--channel-type", metavar="TIPO", help="tipo do canal, para os sinônimos próprios da API dele")
+    sg.add_argument("--no-learned", action="store_true", help="ignora as tabelas confirmadas de outros canais")
+    sg.add_argument("--json", action="store_true", help="saída em JSON")
     sg.set_defaults(func=cmd_suggest)
 
-    bd = dsub.add_parser("build", help="write a table: pre-accepted rows confirmed, the rest pending review")
-    bd.add_argument("channel")
-    bd.add_argument("kind")
+    bd = dsub.add_parser("build", help="grava uma tabela: linhas pré-aceitas confirmadas, o resto para revisão")
+    _channel(bd)
+    _kind(bd)
     _lists(bd, required=True)
-    bd.add_argument("--channel-type", help="channel type (default: the configured channel's)")
-    bd.add_argument("--replace", action="store_true", help="discard the existing table instead of keeping its rows")
+    bd.add_argument("--channel-type", metavar="TIPO", help="tipo do canal (padrão: o do canal configurado)")
+    bd.add_argument("--replace", action="store_true", help="descarta a tabela existente em vez de manter as linhas")
     bd.set_defaults(func=cmd_build)
 
-    vd = dsub.add_parser("validate", help="check a channel's tables (and its live value lists); exit 1 on problems")
-    vd.add_argument("channel")
-    vd.add_argument("kind", nargs="?")
+    vd = dsub.add_parser("validate", help="confere as tabelas de um canal (e as listas do canal na API); sai com 1 "
+                         "se houver problemas")  # fmt: skip
+    _channel(vd)
+    vd.add_argument("kind", nargs="?", metavar="TIPO", help="o tipo de de-para (padrão: todos do canal)")
     _lists(vd, required=False)
-    vd.add_argument("--offline", action="store_true", help="do not read the channel's value lists from its API")
-    vd.add_argument("--json", action="store_true")
+    vd.add_argument("--offline", action="store_true", help="não lê as listas de valores do canal pela API")
+    vd.add_argument("--json", action="store_true", help="saída em JSON")
     vd.set_defaults(func=cmd_validate)
 
-    ex = dsub.add_parser("export", help="export a table to XLSX for review in Excel (dropdowns of the ERP values)")
-    ex.add_argument("channel")
-    ex.add_argument("kind")
-    ex.add_argument("file")
+    ex = dsub.add_parser(
+        "export", help="exporta uma tabela em XLSX para revisar no Excel (listas com os valores do ERP)"
+    )
+    _channel(ex)
+    _kind(ex)
+    ex.add_argument("file", metavar="ARQUIVO", help="o .xlsx a gravar")
     _lists(ex, required=False)
     ex.set_defaults(func=cmd_export)
 
-    im = dsub.add_parser("import", help="import a reviewed XLSX back into the table")
-    im.add_argument("channel")
-    im.add_argument("kind")
-    im.add_argument("file")
-    im.add_argument("--sheet")
+    im = dsub.add_parser("import", help="importa de volta para a tabela um XLSX revisado")
+    _channel(im)
+    _kind(im)
+    im.add_argument("file", metavar="ARQUIVO", help="o .xlsx revisado")
+    im.add_argument("--sheet", metavar="ABA", help="a aba (padrão: a primeira)")
     _lists(im, required=False)
     im.set_defaults(func=cmd_import)
 
 
+def _channel(p) -> None:
+    p.add_argument("channel", metavar="CANAL", help="nome do canal")
+
+
+def _kind(p) -> None:
+    p.add_argument("kind", metavar="TIPO", help="o tipo de de-para (carrier_service, payment_method, order_status...)")
+
+
 def _lists(p, *, required: bool) -> None:
-    p.add_argument("--erp", metavar="FILE", required=required, help="the ERP's value list (CSV/XLSX)")
-    p.add_argument("--channel-values", metavar="FILE", required=required, help="the channel's value list (CSV/XLSX)")
+    p.add_argument("--erp", metavar="ARQUIVO", required=required, help="a lista de valores do ERP (CSV/XLSX)")
+    p.add_argument("--channel-values", metavar="ARQUIVO", required=required,
+                   help="a lista de valores do canal (CSV/XLSX)")  # fmt: skip
 
 
 def _load_lists(args, kind):
@@ -220,9 +233,13 @@ def cmd_validate(args) -> int:
     else:
         print(f"Listas do canal: {live.describe()}" + ("" if live.reached else "; só as tabelas foram conferidas."))
     if out:
+        from kit.depara.validate import _SEVERITY_LABELS, PROBLEM_LABELS
+
+        shown = [{**p, "problem": PROBLEM_LABELS.get(p["problem"], p["problem"]),
+                  "severity": _SEVERITY_LABELS.get(p["severity"], p["severity"])} for p in out]  # fmt: skip
         names = {"kind": "tipo", "problem": "problema", "severity": "gravidade", "channel_value": "valor do canal",
                  "erp_value": "valor do ERP", "row": "linha", "message": "mensagem"}  # fmt: skip
-        print_table([{names[k]: ("" if v is None else v) for k, v in p.items()} for p in out], list(names.values()))
+        print_table([{names[k]: ("" if v is None else v) for k, v in p.items()} for p in shown], list(names.values()))
         print(f"\n{len(out)} problema(s) em {args.channel}.")
     else:
         print(f"{args.channel}: {', '.join(k.name for k in kinds)}: nenhum problema")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("init", help="create (or check) the workspace")
+    p = sub.add_parser("init", help="cria (ou confere) a área de trabalho")
     p.add_argument(
         "--restore-state",
         action="store_true",
-        help="replace a corrupt states.sqlite with its last good copy (states.sqlite.bak); the corrupt file is kept",
+        help="troca um states.sqlite corrompido pela última cópia boa (states.sqlite.bak); o arquivo corrompido é "
+        "guardado",
     )
     p.set_defaults(func=cmd_init)
 
@@ -24,5 +25,5 @@ def cmd_init(args) -> int:
         print(f"estado restaurado: {restored} (cópia de {restored.name}.bak); o arquivo corrompido ficou em {kept}")
         print("a próxima execução de pedidos completa o registro de pedidos a partir da caixa de saída")
         return 0
-    print(f"workspace ready at {ws.root} (schema {ws.schema_version})")
+    print(f"área de trabalho pronta em {ws.root} (esquema {ws.schema_version})")
     return 0

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("inspect", help="show how a CSV/XLSX export is read (columns, types, rows, problems)")
-    p.add_argument("file", help="the .csv or .xlsx file")
-    p.add_argument("--kind", help="the kind of file (products, stock, prices...); guessed from the headers if omitted")
-    p.add_argument("--sheet", help="XLSX sheet: its name, or its position counting from 1")
-    p.add_argument("--json", action="store_true", help="print the full report as JSON")
+    p = sub.add_parser("inspect", help="mostra como uma exportação CSV/XLSX é lida (colunas, tipos, linhas, problemas)")
+    p.add_argument("file", metavar="ARQUIVO", help="o arquivo .csv ou .xlsx")
+    p.add_argument("--kind", metavar="TIPO", help="o tipo de arquivo (products, stock, prices...); sem ele, deduzido "
+                   "dos cabeçalhos")  # fmt: skip
+    p.add_argument("--sheet", metavar="ABA", help="aba do XLSX: o nome, ou a posição contando de 1")
+    p.add_argument("--json", action="store_true", help="o relatório completo em JSON")
     p.set_defaults(func=cmd_inspect)
 
 
@@ -34,7 +35,9 @@ def cmd_inspect(args) -> int:
         first = errors[0]
         more = len(errors) - 1
         message = first["message"] + (
-            f" (and {more} more problem{'s' if more > 1 else ''}, listed above)" if more else ""
+            f" (e mais {more} problema{'s' if more > 1 else ''}, listado{'s' if more > 1 else ''} acima)"
+            if more
+            else ""
         )
         raise InputDataError(
             message,
@@ -58,19 +61,25 @@ def _numbered_sheet(path: str, number: str) -> str | int:
     return number if number in names else int(number) - 1
 
 
+_TYPES = {"code": "código", "text": "texto", "decimal": "decimal", "int": "inteiro", "bool": "sim/não", "date": "data"}
+
+
 def _print_report(report: dict, print_table) -> None:
-    print(f"file:       {report['file']}")
-    print(f"kind:       {report['kind']}" + ("  (guessed from the headers)" if report.get("kind_guessed") else ""))
+    from kit.fmt import count_pt
+
+    print(f"arquivo:    {report['file']}")
+    print(f"tipo:       {report['kind']}" + ("  (deduzido dos cabeçalhos)" if report.get("kind_guessed") else ""))
     if report.get("understood"):  # a value list read whatever its headers say (pt-BR)
         print(f"entendido:  {report['understood']}")
     if report["format"] == "csv":
-        print(f"format:     CSV, encoding {report['encoding']}, separator {report['separator']}")
+        print(f"formato:    CSV, codificação {report['encoding']}, separador {report['separator']}")
     else:
-        print(f"format:     XLSX, sheet {report['sheet']!r} of {', '.join(repr(s) for s in report['sheets'])}")
-    print(f"decimal:    {report.get('decimal', 'n/a')}")
-    print(f"header row: {report['header_row']}")
-    print(f"rows:       {report.get('rows', 0)} (blank skipped: {report.get('blank_rows', 0)}, "
-          f"trailer dropped: {report.get('trailer_rows', 0)})")  # fmt: skip
+        print(f"formato:    XLSX, aba {report['sheet']!r} de {', '.join(repr(s) for s in report['sheets'])}")
+    decimal = {"comma": "vírgula", "point": "ponto"}.get(report.get("decimal"), "não se aplica")
+    print(f"decimal:    {decimal}")
+    print(f"cabeçalho:  linha {report['header_row']}")
+    print(f"linhas:     {count_pt(report.get('rows', 0))} (em branco puladas: {report.get('blank_rows', 0)}, "
+          f"rodapé descartado: {report.get('trailer_rows', 0)})")  # fmt: skip
     print()
     dtypes = report.get("dtypes", {})
     rows = []
@@ -79,16 +88,20 @@ def _print_report(report: dict, print_table) -> None:
         rows.append(
             {
                 "header": c["header"],
-                "column": c["column"] or "(ignored)",
-                "type": c.get("type", ""),
+                "column": c["column"] or "(ignorada)",
+                "type": _TYPES.get(c.get("type", ""), c.get("type", "")),
                 "dtype": dtypes.get(c["column"], "") if c["column"] else "",
                 "unit": f"x{factor:g}" if factor != 1.0 else "",
             }
         )
-    print_table(rows, ["header", "column", "type", "dtype", "unit"])
+    labels = {"header": "cabeçalho", "column": "coluna", "type": "tipo", "dtype": "dtype", "unit": "unidade"}
+    print_table(rows, ["header", "column", "type", "dtype", "unit"], labels)
     problems = report.get("problems", [])
     if problems:
-        print(f"\nproblems ({len(problems)}):")
+        from kit.errors import FIELD_LABELS
+
+        severity = {"error": "erro", "warning": "aviso", "info": "info"}
+        print(f"\nproblemas ({len(problems)}):")
         for p in problems:
-            where = ", ".join(f"{k} {p[k]}" for k in ("sheet", "row", "column") if p.get(k))
-            print(f"  {p['severity']}: {p['message']}" + (f" ({where})" if where else ""))
+            where = ", ".join(f"{FIELD_LABELS[k]} {p[k]}" for k in ("sheet", "row", "column") if p.get(k))
+            print(f"  {severity.get(p['severity'], p['severity'])}: {p['message']}" + (f" ({where})" if where else ""))

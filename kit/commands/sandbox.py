@@ -4,25 +4,26 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sandbox", help="run local channel sandboxes (no internet needed)")
-    ssub = p.add_subparsers(dest="sandbox_cmd", metavar="ACTION")
+    p = sub.add_parser("sandbox", help="sandboxes locais dos canais (sem internet)")
+    ssub = p.add_subparsers(dest="sandbox_cmd", metavar="AÇÃO", title="ações")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
-    st = ssub.add_parser("start", help="start a sandbox in the foreground until Ctrl-C")
-    st.add_argument("type", help="channel type, e.g. mercadolivre, vtex, magento")
-    st.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (default: any free port)")
-    st.add_argument("--seed", type=int, default=42, help="seed of the generated catalogue and orders")
-    st.add_argument("--products", type=int, default=60, help="size of the generated catalogue")
-    st.add_argument("--orders", type=int, default=25, help="number of generated orders")
-    st.add_argument("--rate", type=float, help="requests per second before 429 (default: the channel's limit)")
+    st = ssub.add_parser("start", help="inicia um sandbox em primeiro plano, até Ctrl-C")
+    st.add_argument("type", metavar="TIPO", help="tipo de canal, ex.: mercadolivre, vtex, magento")
+    st.add_argument("--port", type=int, default=0, metavar="PORTA", help="porta TCP em 127.0.0.1 (padrão: uma livre)")
+    st.add_argument("--seed", type=int, default=42, help="semente do catálogo e dos pedidos gerados")
+    st.add_argument("--products", type=int, default=60, metavar="N", help="tamanho do catálogo gerado")
+    st.add_argument("--orders", type=int, default=25, metavar="N", help="quantidade de pedidos gerados")
+    st.add_argument("--rate", type=float, metavar="N", help="requisições por segundo antes do 429 (padrão: o limite "
+                    "do canal)")  # fmt: skip
     st.add_argument(
         "--channel",
-        metavar="NAME",
-        help="point channel NAME at the sandbox (created if missing) and store the sandbox's credentials for it",
+        metavar="NOME",
+        help="aponta o canal NOME para o sandbox (criado se não existir) e guarda as credenciais do sandbox para ele",
     )
     st.set_defaults(func=cmd_start)
 
-    ls = ssub.add_parser("types", help="channel types that have a sandbox")
+    ls = ssub.add_parser("types", help="tipos de canal que têm sandbox")
     ls.set_defaults(func=cmd_types)
 
 
@@ -52,8 +53,8 @@ def _attach_channel(server, name: str) -> str:
     else:
         if existing.type != server.type_name:
             raise ConfigurationError(
-                f"channel {name!r} is of type {existing.type}, not {server.type_name}",
-                hint="use another --channel name",
+                f"o canal {name!r} é do tipo {existing.type}, não {server.type_name}",
+                hint="escolha outro nome em --channel",
             )
         changes = {"base_url": server.url, **{f"settings.{k}": v for k, v in server.channel_settings().items()}}
         channel = registry.update(name, changes)
@@ -66,16 +67,16 @@ def cmd_start(args) -> int:
 
     cls = sandbox_class(args.type)
     server = cls(port=args.port, seed=args.seed, orders=args.orders, rate_limit=args.rate, n_products=args.products)
-    print(f"{args.type} sandbox listening on {server.url}", flush=True)
+    print(f"sandbox {args.type} ouvindo em {server.url}", flush=True)
     keys = ", ".join(sorted(server.credentials))
     if args.channel:
         name = _attach_channel(server, args.channel)
-        print(f"channel {name!r} now points at it; credentials stored with 'kit secrets' ({keys})", flush=True)
+        print(f"o canal {name!r} agora aponta para ele; credenciais guardadas com 'kit secrets' ({keys})", flush=True)
     else:
-        print(f"credentials it accepts: {keys} (use --channel NAME to store them for a channel)", flush=True)
-    print("fault injection: POST JSON to " + server.url + "/__sandbox__/faults ; Ctrl-C to stop", flush=True)
+        print(f"credenciais que ele aceita: {keys} (use --channel NOME para guardá-las para um canal)", flush=True)
+    print("injeção de falhas: POST de um JSON em " + server.url + "/__sandbox__/faults ; Ctrl-C para parar", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("stopped", flush=True)
+        print("sandbox parado", flush=True)
     return 0

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("secrets", help="manage channel credentials (never shown unmasked)")
-    ssub = p.add_subparsers(dest="secrets_cmd", metavar="ACTION")
+    p = sub.add_parser("secrets", help="credenciais dos canais (nunca mostradas por inteiro)")
+    ssub = p.add_subparsers(dest="secrets_cmd", metavar="AÇÃO", title="ações")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
-    st = ssub.add_parser("set", help="store a credential; the value is read from stdin or a hidden prompt")
-    st.add_argument("channel")
-    st.add_argument("key")
+    st = ssub.add_parser("set", help="guarda uma credencial; o valor é lido da entrada padrão ou de um prompt oculto")
+    st.add_argument("channel", metavar="CANAL", help="nome do canal")
+    st.add_argument("key", metavar="CHAVE", help="nome da credencial (ex.: app_key)")
     st.set_defaults(func=cmd_set)
 
-    ls = ssub.add_parser("list", help="names and masked values")
-    ls.add_argument("--json", action="store_true")
+    ls = ssub.add_parser("list", help="nomes e valores mascarados")
+    ls.add_argument("--json", action="store_true", help="saída em JSON")
     ls.set_defaults(func=cmd_list)
 
-    rm = ssub.add_parser("delete", help="delete one credential, or all of a channel")
-    rm.add_argument("channel")
-    rm.add_argument("key", nargs="?")
+    rm = ssub.add_parser("delete", help="apaga uma credencial, ou todas de um canal")
+    rm.add_argument("channel", metavar="CANAL", help="nome do canal")
+    rm.add_argument("key", nargs="?", metavar="CHAVE", help="a credencial (sem ela: todas do canal)")
     rm.set_defaults(func=cmd_delete)
 
 
@@ -50,15 +50,15 @@ def cmd_set(args) -> int:
     known = get_type(ch.type).credential_keys()
     if args.key not in known:
         raise ConfigurationError(
-            f"{ch.type} has no credential {args.key!r}", channel=ch.name, hint="one of: " + ", ".join(known)
+            f"o tipo {ch.type} não tem a credencial {args.key!r}", channel=ch.name, hint="uma de: " + ", ".join(known)
         )
-    value = read_secret_value(f"{args.key} for {ch.name}: ")
+    value = read_secret_value(f"{args.key} de {ch.name}: ")
     if not value:
         raise ConfigurationError(
-            "no value given on stdin", hint=f'echo "$VALUE" | kit secrets set {ch.name} {args.key}'
+            "nenhum valor recebido na entrada padrão", hint=f'echo "$VALOR" | kit secrets set {ch.name} {args.key}'
         )
     SecretsStore().set(ref, args.key, value)
-    print(f"stored {args.key} for {ch.name}")
+    print(f"{args.key} guardada para {ch.name}")
     return 0
 
 
@@ -70,7 +70,10 @@ def cmd_list(args) -> int:
     if args.json:
         print_json(rows)
     else:
-        print_table(rows, ["ref", "key", "value", "source"])
+        labels = {"ref": "referência", "key": "chave", "value": "valor", "source": "origem"}
+        sources = {"file": "arquivo", "env": "variável de ambiente"}
+        shown = [{**r, "source": sources.get(r["source"], r["source"])} for r in rows]
+        print_table(shown, ["ref", "key", "value", "source"], labels)
     return 0
 
 
@@ -79,5 +82,5 @@ def cmd_delete(args) -> int:
 
     ref, _ = _ref(args.channel)
     SecretsStore().delete(ref, args.key)
-    print("deleted")
+    print(f"credencial {args.key} de {args.channel} apagada" if args.key else f"credenciais de {args.channel} apagadas")
     return 0

@@ -119,9 +119,9 @@ def resolve_base_url(channel: Channel, channel_type: ChannelType | None = None) 
     template = t.base_urls.get(channel.environment) or t.base_urls.get("production")
     if not template:
         raise ConfigurationError(
-            f"{t.label} has no default API address; the channel needs a base URL",
+            f"{t.label} não tem endereço de API padrão; o canal precisa de uma URL da API",
             channel=channel.name,
-            hint=f"run 'kit channels set {channel.name} base_url=https://your-store.example'",
+            hint=f"rode 'kit channels set {channel.name} base_url=https://sua-loja.exemplo'",
         )
     settings = {s.key: s.default for s in t.settings if s.default is not None}
     settings.update(channel.settings)
@@ -129,9 +129,9 @@ def resolve_base_url(channel: Channel, channel_type: ChannelType | None = None) 
         return template.format(**settings).rstrip("/")
     except KeyError as exc:
         raise ConfigurationError(
-            f"setting {exc.args[0]!r} is needed to form the {t.label} address",
+            f"a configuração {exc.args[0]!r} é necessária para formar o endereço de {t.label}",
             channel=channel.name,
-            hint=f"run 'kit channels set {channel.name} settings.{exc.args[0]}=...'",
+            hint=f"rode 'kit channels set {channel.name} settings.{exc.args[0]}=...'",
         ) from None
 
 
@@ -227,6 +227,7 @@ class Connector:
             headers=dict(self.default_headers),
             json_body=self.json_body,
             pool_size=self.MAX_WRITERS + 8,
+            channel_type=channel.type,
         )
         self.auth.bind(secrets=self.secrets, ref=channel.credentials_ref, channel=channel.name, client=self.http)
         self._local = threading.local()
@@ -281,9 +282,9 @@ class Connector:
 
     def unsupported(self, operation: str) -> OperationNotSupported:
         return OperationNotSupported(
-            f"{self.label} has no API for {operation}",
+            f"{self.label} não tem API para {operation}",
             channel=self.channel.name,
-            hint="see docs/channels.md for what each channel supports",
+            hint="veja em docs/channels.md o que cada canal suporta",
         )
 
     # -- writes ----------------------------------------------------------------

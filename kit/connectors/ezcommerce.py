@@ -130,7 +130,7 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
         elif ok and not per_item:
             return None  # the whole list succeeded without per-item detail
         else:
-            reason = message if not ok else f"{name} answered {len(per_item)} results for {len(rows)} items"
+            reason = message if not ok else f"{name} respondeu {len(per_item)} resultados para {len(rows)} itens"
             return dict.fromkeys(range(len(rows)), reason)
         refused = {}
         for i, item in enumerate(matched):
@@ -171,7 +171,7 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
         result = self.call("pedido", name, {}, family="orders_read")
         ok, message = _outcome(result)
         if not ok:
-            raise ChannelFatalError(f"EZ Commerce refused {name}: {message}", channel=self.channel.name)
+            raise ChannelFatalError(f"EZ Commerce recusou {name}: {message}", channel=self.channel.name)
         return _items(result.get("Resultado"))
 
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
@@ -229,7 +229,7 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
                 continue
             ok, message = _outcome(self.call("pedido", name, {"arrProtocolo": {"string": protocols}}))
             if not ok:
-                raise ChannelFatalError(f"EZ Commerce refused {name}: {message}", channel=self.channel.name)
+                raise ChannelFatalError(f"EZ Commerce recusou {name}: {message}", channel=self.channel.name)
             done += len(protocols)
         return done
 
@@ -239,9 +239,9 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
             return int(value or "")
         except ValueError:
             raise ConfigurationError(
-                f"EZ Commerce needs the store's StatusID for this status (setting {setting})",
+                f"EZ Commerce precisa do StatusID da loja para esta situação (configuração {setting})",
                 channel=self.channel.name,
-                hint=f"look the number up in the store's admin and run 'kit channels set {self.channel.name} "
+                hint=f"procure o número no painel da loja e rode 'kit channels set {self.channel.name} "
                 f"settings.{setting}=<StatusID>'",
             ) from None
 
@@ -251,7 +251,7 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
         result = self.call("pedido", "AtualizarStatusPedido", {"statusPedido": change})
         ok, message = _outcome(result)
         if not ok:
-            raise ChannelFatalError(f"EZ Commerce refused AtualizarStatusPedido: {message}", channel=self.channel.name)
+            raise ChannelFatalError(f"EZ Commerce recusou AtualizarStatusPedido: {message}", channel=self.channel.name)
         return {"Protocolo": result.get("Protocolo"), "Mensagem": result.get("Mensagem")}
 
     def send_invoice(self, order: Order | str, invoice: Invoice) -> dict[str, Any]:

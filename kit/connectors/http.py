@@ -237,8 +237,10 @@ class HttpClient:
         json_body: bool = True,
         pool_size: int = 32,
         max_response_bytes: int | None = None,
+        channel_type: str = "",
     ) -> None:
         self.channel = channel
+        self.channel_type = channel_type  # named in the hint when a local sandbox is not running
         self.base_url = base_url.rstrip("/")
         self.auth = auth or NoAuth()
         self.limiter = limiter
@@ -404,7 +406,7 @@ class HttpClient:
                     raw.close()
                 exc, raw = err, None
                 rule = self.table.for_exception(err) or ResponseRule(
-                    type(err), FAIL, TRANSIENT, "the request could not be sent"
+                    type(err), FAIL, TRANSIENT, "a requisição não pôde ser enviada"
                 )
                 return raw, exc, rule, parsed
         rule = self.table.for_response(raw)
@@ -447,10 +449,12 @@ class HttpClient:
         else:
             detail = type(exc).__name__ if exc is not None else ""
         message = rule.message
+        if raw is None:  # nothing came back: say which address was tried
+            message += f" em {self.base_url}"
         if detail:
             message += f": {detail}"
         if exhausted:
-            message += f" (gave up after {attempts} attempts)"
+            message += f" (desistiu depois de {attempts} tentativas)"
         fields = {
             "channel": self.channel,
             "method": method,
@@ -467,11 +471,27 @@ class HttpClient:
     ) -> KitError:
         if auth or rule.fault == CONFIGURATION:
             hint = (
-                "check the credentials with 'kit secrets list' and the app's permissions on the channel"
+                "confira as credenciais com 'kit secrets list' e as permissões do aplicativo no painel do canal"
                 if raw is not None and raw.status_code == 403
-                else "check or renew the credentials with 'kit secrets set'"
+                else "confira ou renove as credenciais com 'kit secrets set'"
             )
             return AuthenticationError(message, hint=hint, **fields)
         if rule.fault == TRANSIENT:
-            return ChannelTransientError(message, hint="try again later; the channel may be unstable", **fields)
+            return ChannelTransientError(message, hint=self._transient_hint(raw), **fields)
         return ChannelFatalError(message, **fields)
+
+    def _transient_hint(self, raw: requests.Response | None) -> str:
+        """What to do when the channel did not answer: a local sandbox not running is not an unstable channel."""
+        if raw is not None:
+            return "tente de novo mais tarde; o canal pode estar instável"
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        if host in ("localhost", "::1") or host.startswith("127."):
+            start = f"kit sandbox start {self.channel_type or 'TIPO'} --channel {self.channel}"
+            return (
+                f"{self.base_url} é um endereço desta máquina e nada respondeu: o sandbox local não está rodando? "
+                f"Inicie-o com '{start}' (os canais da demonstração: 'kit demo --serve') e rode de novo"
+            )
+        return (
+            f"confira o endereço {self.base_url} (URL da API do canal) e a rede desta máquina; se estiverem certos, "
+            "o canal pode estar fora do ar: tente de novo mais tarde"
+        )

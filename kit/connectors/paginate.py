@@ -126,9 +126,9 @@ class Paginator:
             signature = self.page_signature(records)
             if signature is not None and signature == previous:
                 raise ChannelFatalError(
-                    "the channel returned the same page twice in a row; stopping to avoid an endless loop",
+                    "o canal devolveu a mesma página duas vezes seguidas; a leitura parou para não entrar num laço sem fim",
                     channel=self.channel,
-                    hint="try again later; if it persists, report it to the channel",
+                    hint="tente de novo mais tarde; se continuar, informe o canal",
                 )
             previous = signature
             yield records
@@ -137,15 +137,15 @@ class Paginator:
                 return
             if token in seen:
                 raise ChannelFatalError(
-                    f"the channel repeated a pagination cursor ({clip(token, 40)}); stopping to avoid an endless loop",
+                    f"o canal repetiu um cursor de paginação ({clip(token, 40)}); a leitura parou para não entrar num laço sem fim",
                     channel=self.channel,
-                    hint="try again later; if it persists, report it to the channel",
+                    hint="tente de novo mais tarde; se continuar, informe o canal",
                 )
             seen.add(token)
             bound.check_time()
             params = self.params(token)
         if not self.stop_at_max:
-            raise ChannelFatalError(f"more than {self.max_pages} pages; stopping", channel=self.channel)
+            raise ChannelFatalError(f"mais de {self.max_pages} páginas; a leitura parou", channel=self.channel)
 
     def all(self, fetch: Fetch) -> list[Any]:
         return [r for page in self.pages(fetch) for r in page]

@@ -116,9 +116,9 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
             self.fixed_minimum = int(minimum) if minimum not in (None, "") else None
         except ValueError:
             raise ConfigurationError(
-                "the Rakuten store code (loja) and qtd_minima must be whole numbers",
+                "o código da loja Rakuten (loja) e qtd_minima precisam ser números inteiros",
                 channel=self.channel.name,
-                hint=f"run 'kit channels set {self.channel.name} settings.loja=<código da loja>' (0 = a loja das chaves)",
+                hint=f"rode 'kit channels set {self.channel.name} settings.loja=<código da loja>' (0 = a loja das chaves)",
             ) from None
         self._placement: dict[tuple[str, str], str | None] = {}
 
@@ -249,7 +249,7 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
     def get_order(self, order_id: str) -> Order:
         orders = self._list("Listar", {"CodigoPedido": int(order_id), "StatusPedido": ANY})
         if not orders:
-            raise ChannelFatalError(f"Rakuten order {order_id} not found", channel=self.channel.name)
+            raise ChannelFatalError(f"pedido Rakuten {order_id} não encontrado", channel=self.channel.name)
         return self.normalize_order(orders[0])
 
     def normalize_order(self, raw: dict[str, Any], *, ack: bool = False) -> Order:
@@ -295,7 +295,7 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
         try:
             invoice = int(number or 0)
         except ValueError:
-            raise ConfigurationError(f"Rakuten takes a numeric NF-e number, got {number!r}",
+            raise ConfigurationError(f"a Rakuten só aceita número de NF-e numérico, veio {number!r}",
                                      channel=self.channel.name) from None  # fmt: skip
         raw = order.raw
         params = {

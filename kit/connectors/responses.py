@@ -11,7 +11,7 @@ codes (a ``range``) or an exception class, and says:
   settings: raises AuthenticationError / ConfigurationError-like errors),
   ``channel`` (the channel refused or broke: ChannelFatalError) or
   ``transient`` (may pass: ChannelTransientError once the budget is spent);
-* ``message``: what the user reads.
+* ``message``: what the user reads (pt-BR).
 
 Only a 2xx answer is a success. A 3xx is never followed (the credentials would
 go along to wherever it points) and never counted as applied: with an empty
@@ -100,14 +100,14 @@ class ResponseRule:
 
 
 DEFAULT_RULES: tuple[ResponseRule, ...] = (
-    ResponseRule(401, REFRESH_THEN_RETRY, CONFIGURATION, "the channel rejected the credentials"),
-    ResponseRule(403, FAIL, CONFIGURATION, "the credentials lack a permission for this operation"),
-    ResponseRule(404, FAIL, CHANNEL, "the channel does not know this resource"),
-    ResponseRule(408, RETRY, TRANSIENT, "the channel timed out the request"),
-    ResponseRule(409, FAIL, CHANNEL, "the channel reported a conflict"),
-    ResponseRule(429, RATE_LIMITED, TRANSIENT, "the channel's rate limit was reached"),
-    ResponseRule(range(500, 600), RETRY, TRANSIENT, "the channel had an internal error"),
-    ResponseRule(range(400, 500), FAIL, CHANNEL, "the channel refused the request"),
+    ResponseRule(401, REFRESH_THEN_RETRY, CONFIGURATION, "o canal recusou as credenciais"),
+    ResponseRule(403, FAIL, CONFIGURATION, "as credenciais não têm permissão para esta operação"),
+    ResponseRule(404, FAIL, CHANNEL, "o canal não conhece este recurso"),
+    ResponseRule(408, RETRY, TRANSIENT, "o canal encerrou a requisição por tempo esgotado"),
+    ResponseRule(409, FAIL, CHANNEL, "o canal informou um conflito"),
+    ResponseRule(429, RATE_LIMITED, TRANSIENT, "o limite de requisições do canal foi atingido"),
+    ResponseRule(range(500, 600), RETRY, TRANSIENT, "o canal teve um erro interno"),
+    ResponseRule(range(400, 500), FAIL, CHANNEL, "o canal recusou a requisição"),
     ResponseRule(
         range(300, 400),
         FAIL,
@@ -122,11 +122,11 @@ DEFAULT_RULES: tuple[ResponseRule, ...] = (
         "o canal não terminou de responder dentro do tempo máximo por requisição",
     ),
     ResponseRule(ResponseTooLarge, FAIL, CHANNEL, "a resposta do canal passou do tamanho máximo aceito"),
-    ResponseRule(requests.exceptions.ConnectTimeout, RETRY, TRANSIENT, "could not connect in time"),
-    ResponseRule(requests.exceptions.ReadTimeout, RETRY, TRANSIENT, "the channel did not answer in time"),
-    ResponseRule(requests.exceptions.ChunkedEncodingError, RETRY, TRANSIENT, "the connection broke mid-answer"),
-    ResponseRule(requests.exceptions.ConnectionError, RETRY, TRANSIENT, "the connection failed or was dropped"),
-    ResponseRule(MalformedBody, FAIL, CHANNEL, "the channel answered with malformed JSON"),
+    ResponseRule(requests.exceptions.ConnectTimeout, RETRY, TRANSIENT, "não foi possível conectar a tempo"),
+    ResponseRule(requests.exceptions.ReadTimeout, RETRY, TRANSIENT, "o canal não respondeu a tempo"),
+    ResponseRule(requests.exceptions.ChunkedEncodingError, RETRY, TRANSIENT, "a conexão caiu no meio da resposta"),
+    ResponseRule(requests.exceptions.ConnectionError, RETRY, TRANSIENT, "a conexão falhou ou foi derrubada"),
+    ResponseRule(MalformedBody, FAIL, CHANNEL, "o canal respondeu com um JSON malformado"),
 )
 
 
@@ -137,7 +137,7 @@ def is_success(status: int) -> bool:
 
 def unexpected_status(status: int) -> ResponseRule:
     """The rule for a status no row matches and that is not a success."""
-    return ResponseRule(status, FAIL, CHANNEL, f"unexpected HTTP status {status}")
+    return ResponseRule(status, FAIL, CHANNEL, f"situação HTTP inesperada {status}")
 
 
 class ResponseTable:

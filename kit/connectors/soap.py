@@ -122,10 +122,10 @@ class ContractUnavailable(ConfigurationError):
 
 #: Rows for SOAP answers, looked up before the connector's own rows and the defaults.
 SOAP_RULES: tuple[ResponseRule, ...] = (
-    ResponseRule(SoapAuthFault, REFRESH_THEN_RETRY, CONFIGURATION, "the channel rejected the credentials"),
-    ResponseRule(SoapServerFault, RETRY, TRANSIENT, "the channel had an internal error (SOAP fault)"),
-    ResponseRule(SoapClientFault, FAIL, CHANNEL, "the channel refused the request (SOAP fault)"),
-    ResponseRule(MalformedXml, FAIL, CHANNEL, "the channel answered with malformed XML"),
+    ResponseRule(SoapAuthFault, REFRESH_THEN_RETRY, CONFIGURATION, "o canal recusou as credenciais"),
+    ResponseRule(SoapServerFault, RETRY, TRANSIENT, "o canal teve um erro interno (SOAP fault)"),
+    ResponseRule(SoapClientFault, FAIL, CHANNEL, "o canal recusou a requisição (SOAP fault)"),
+    ResponseRule(MalformedXml, FAIL, CHANNEL, "o canal respondeu com um XML malformado"),
 )
 
 
@@ -214,10 +214,10 @@ class ContractSource:
         folder = Path(text).expanduser()
         if not folder.is_dir():
             raise ConfigurationError(
-                f"settings.wsdl points at {text!r}, which is not a folder",
+                f"settings.wsdl aponta para {text!r}, que não é uma pasta",
                 channel=channel,
-                hint=f"save the store's WSDL files (<service>.wsdl) in a folder and run 'kit channels set {channel} "
-                "settings.wsdl=<pasta>', or use settings.wsdl=loja / settings.wsdl=inferido",
+                hint=f"grave os arquivos WSDL da loja (<serviço>.wsdl) numa pasta e rode 'kit channels set {channel} "
+                "settings.wsdl=<pasta>', ou use settings.wsdl=loja / settings.wsdl=inferido",
             )
         return cls("pasta", folder.resolve())
 
@@ -260,10 +260,10 @@ class KitTransport(zeep.Transport):
         )
 
     def post(self, address: str, message: Any, headers: dict[str, str]) -> Any:
-        raise ConfigurationError("zeep tried to send outside the kit's request loop", channel=self.connector.name)
+        raise ConfigurationError("o zeep tentou enviar fora do laço de requisições do kit", channel=self.connector.name)
 
     def get(self, address: str, params: Any, headers: dict[str, str]) -> Any:
-        raise ConfigurationError("zeep tried to read outside the kit's request loop", channel=self.connector.name)
+        raise ConfigurationError("o zeep tentou ler fora do laço de requisições do kit", channel=self.connector.name)
 
 
 def unsent_note(item: Any, reasons: dict[str, str]) -> str:
@@ -374,12 +374,12 @@ class SoapConnector(Connector):
         except KitError:
             raise
         except TypeError as exc:  # a parameter the WSDL does not have
-            raise ChannelFatalError(f"{name}: {exc}", channel=self.name, hint="the store's WSDL decides the parameters; "
-                                    "check settings.wsdl and docs/channels.md") from None  # fmt: skip
+            raise ChannelFatalError(f"{name}: {exc}", channel=self.name, hint="o WSDL da loja define os parâmetros; "
+                                    "confira settings.wsdl e docs/channels.md") from None  # fmt: skip
         except ZeepError as exc:
             response = getattr(transport.local, "response", None)
             raise ChannelFatalError(
-                f"{name}: the request or the channel's answer does not fit the WSDL: {scrub(str(exc))[:300]}",
+                f"{name}: a requisição ou a resposta do canal não segue o WSDL: {scrub(str(exc))[:300]}",
                 channel=self.name,
                 method="POST",
                 path=self.services[service],

@@ -77,7 +77,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
 
     response_rules = (
         # logistics-api.json: 423 Locked = concurrent updates of one SKU/warehouse; wait and retry.
-        ResponseRule(423, RETRY, TRANSIENT, "VTEX locked the SKU inventory (concurrent update)"),
+        ResponseRule(423, RETRY, TRANSIENT, "a VTEX travou o estoque do SKU (atualização simultânea)"),
     )
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
 
@@ -86,9 +86,9 @@ class VtexConnector(VtexCatalogMixin, Connector):
         self.account = self.settings.get("account") or ""
         if not self.account:
             raise ConfigurationError(
-                "the VTEX account name is not set",
+                "o nome da conta VTEX (account) não está configurado",
                 channel=self.channel.name,
-                hint=f"run 'kit channels set {self.channel.name} settings.account=<accountName>'",
+                hint=f"rode 'kit channels set {self.channel.name} settings.account=<accountName>'",
             )
         self.pricing_base = (
             f"{self.base_url}/{self.account}"
@@ -358,9 +358,9 @@ class VtexConnector(VtexCatalogMixin, Connector):
         else:
             if not packages:
                 raise ChannelFatalError(
-                    "the VTEX order has no invoice to attach the tracking to",
+                    "o pedido VTEX não tem nota fiscal à qual ligar o rastreio",
                     channel=self.channel.name,
-                    hint="send the invoice first (send_invoice), or give invoice_number",
+                    hint="envie a nota fiscal antes (send_invoice), ou informe invoice_number",
                 )
             invoice_number = packages[-1]["invoiceNumber"]
         body = {

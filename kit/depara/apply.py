@@ -93,12 +93,12 @@ def _resolve_columns(kind: MappingKind, frame: pd.DataFrame, columns: Any) -> li
         cols = list(columns)
     if len(cols) != len(kind.list_columns):
         raise InputDataError(
-            f"{kind.name} needs {len(kind.list_columns)} column(s) ({', '.join(kind.list_columns)}), got {cols}",
+            f"{kind.name} precisa de {len(kind.list_columns)} coluna(s) ({', '.join(kind.list_columns)}), veio {cols}",
             kind=kind.name,
         )
     missing = [c for c in cols if c not in frame.columns]
     if missing:
-        raise InputDataError(f"the frame has no column {missing[0]!r}", column=missing[0], kind=kind.name)
+        raise InputDataError(f"a tabela não tem a coluna {missing[0]!r}", column=missing[0], kind=kind.name)
     return cols
 
 
@@ -106,7 +106,7 @@ def _load(kind: MappingKind, channel: str | None, table: pd.DataFrame | None, di
     if table is not None:
         return table
     if not channel:
-        raise InputDataError("apply/translate need channel= or table=", kind=kind.name)
+        raise InputDataError("apply/translate precisam de channel= ou table=", kind=kind.name)
     from kit.depara.table import load_table
 
     return load_table(channel, kind, directory=directory)
@@ -147,7 +147,7 @@ def translate(
     cols = _resolve_columns(k, frame, columns)
     out_cols = list(into) if into is not None else list(k.target_columns)
     if len(out_cols) != len(k.list_columns):
-        raise InputDataError(f"into= needs {len(k.list_columns)} column name(s)", kind=k.name)
+        raise InputDataError(f"into= precisa de {len(k.list_columns)} nome(s) de coluna", kind=k.name)
     tr = Translator(k, _load(k, channel, table, directory))
     keys = list(zip(*(frame[c].map(_text).tolist() for c in cols), strict=True)) if len(frame) else []
     cache: dict[tuple[str, ...], tuple[tuple[str, ...] | None, str]] = {}
@@ -217,12 +217,12 @@ def apply(
         parts.append(f"{value!r} ({_REASON_TEXT[reason]}; {'ids' if ids else 'rows'} {shown})")
     problems = pd.DataFrame(grouped, columns=["kind", "value", "reason", "count", "rows", "ids"])
     raise MappingError(
-        f"{len(problems)} {k.name} value(s) cannot be translated"
-        + (f" for channel {channel}" if channel else "")
+        f"{len(problems)} valor(es) de {k.name} não podem ser traduzidos"
+        + (f" para o canal {channel}" if channel else "")
         + ": "
         + "; ".join(parts),
         problems=problems,
         kind=k.name,
         channel=channel,
-        hint=f"review the table with 'kit depara validate {channel or 'CHANNEL'} {k.name}' or notebooks/depara.ipynb",
+        hint=f"revise a tabela com 'kit depara validate {channel or 'CANAL'} {k.name}' ou no notebooks/depara.ipynb",
     )

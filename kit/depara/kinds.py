@@ -120,7 +120,7 @@ def get_kind(name: str | MappingKind) -> MappingKind:
         from kit.errors import ConfigurationError
 
         raise ConfigurationError(
-            f"unknown mapping kind {name!r}", kind=name, hint="one of: " + ", ".join(sorted(KINDS))
+            f"tipo de de-para desconhecido {name!r}", kind=name, hint="um de: " + ", ".join(sorted(KINDS))
         ) from None
 
 

@@ -110,12 +110,12 @@ def value_frame(kind: str | MappingKind, values: Any) -> pd.DataFrame:
 
             src = values.attrs.get("source") or {}
             raise InputDataError(
-                f"value list has no column {missing[0]!r} for {k.name}",
+                f"a lista de valores não tem a coluna {missing[0]!r} de {k.name}",
                 file=src.get("file"),
                 sheet=src.get("sheet"),
                 column=missing[0],
                 kind=k.name,
-                hint="expected columns: " + ", ".join(cols),
+                hint="colunas esperadas: " + ", ".join(cols),
             )
         keep = cols + [c for c in ("description",) if c in values.columns]
         frame = values[keep].copy()

@@ -56,8 +56,8 @@ def mappings_dir() -> Path:
 def _check_channel(channel: str) -> str:
     if not channel or not set(channel.lower()) <= _CHANNEL_CHARS or channel.startswith("."):
         raise ConfigurationError(
-            f"channel name {channel!r} cannot name a mappings folder",
-            hint="use the channel's configured name (letters, digits, '-', '_')",
+            f"o nome de canal {channel!r} não serve de nome de pasta de de-para",
+            hint="use o nome configurado do canal (letras, dígitos, '-', '_')",
         )
     return channel
 
@@ -96,7 +96,7 @@ def _bool(value: Any, where: dict[str, Any]) -> bool:
     if text in _FALSE:
         return False
     raise InputDataError(
-        f"'confirmed' must be true or false, not {_text(value)!r}", hint="write true or false", **where
+        f"'confirmed' precisa ser true ou false, não {_text(value)!r}", hint="escreva true ou false", **where
     )
 
 
@@ -106,9 +106,9 @@ def _score(value: Any, where: dict[str, Any]) -> float:
     try:
         score = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
     except (TypeError, ValueError):
-        raise InputDataError(f"'score' must be a number from 0 to 100, not {value!r}", **where) from None
+        raise InputDataError(f"'score' precisa ser um número de 0 a 100, não {value!r}", **where) from None
     if not math.isnan(score) and not 0 <= score <= 100:
-        raise InputDataError(f"'score' must be from 0 to 100, not {score:g}", **where)
+        raise InputDataError(f"'score' precisa ficar entre 0 e 100, não {score:g}", **where)
     return score
 
 
@@ -125,10 +125,10 @@ def coerce_table(kind: str | MappingKind, frame: pd.DataFrame, *, source: dict[s
     missing = [c for c in key_columns if c not in frame.columns]
     if missing:
         raise InputDataError(
-            f"mapping table has no column {missing[0]!r}",
+            f"a tabela de de-para não tem a coluna {missing[0]!r}",
             column=missing[0],
             kind=k.name,
-            hint="expected columns: " + ", ".join(k.columns),
+            hint="colunas esperadas: " + ", ".join(k.columns),
             **source,
         )
     rows = frame["_row"].tolist() if "_row" in frame.columns else [i + 2 for i in range(len(frame))]
@@ -171,14 +171,14 @@ def load_table(
             frame["_row"] = pd.Series(dtype=int)
             return frame
         raise ConfigurationError(
-            f"no {k.name} mapping table for channel {channel!r}",
+            f"não há tabela de de-para {k.name} para o canal {channel!r}",
             file=str(path),
-            hint=f"build one with 'kit depara build {channel} {k.name} --erp FILE --channel-values FILE'",
+            hint=f"monte uma com 'kit depara build {channel} {k.name} --erp ARQUIVO --channel-values ARQUIVO'",
         )
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputDataError(f"mapping table cannot be read: {exc}", file=str(path), kind=k.name) from None
+        raise InputDataError(f"a tabela de de-para não pôde ser lida: {exc}", file=str(path), kind=k.name) from None
     raw["_row"] = range(2, len(raw) + 2)
     frame = coerce_table(k, raw, source={"file": str(path)})
     frame["_row"] = raw["_row"].to_numpy()

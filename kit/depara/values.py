@@ -49,12 +49,12 @@ def fetch_channel_values(channel: str, kind: str | MappingKind, **kw: Any) -> pd
     lists = getattr(connector, "value_lists", None)
     if lists is None:
         raise ConfigurationError(
-            "this channel's connector cannot list values", channel=channel, hint="load the list from a file"
+            "o conector deste canal não lista valores", channel=channel, hint="carregue a lista de um arquivo"
         )
     found = lists()
     if k.list_kind not in found:
         raise ConfigurationError(
-            f"the channel does not publish a {k.list_kind} list", channel=channel, hint="load the list from a file"
+            f"o canal não publica a lista {k.list_kind}", channel=channel, hint="carregue a lista de um arquivo"
         )
     return found[k.list_kind]
 
@@ -74,6 +74,8 @@ def sample_lists(kind: str | MappingKind, channel_type: str) -> tuple[Path, Path
     for path in (erp, channel):
         if not path.is_file():
             raise ConfigurationError(
-                f"no sample list {path.relative_to(base)}", file=str(path), hint="pass erp_file / channel_file"
+                f"não há lista de exemplo {path.relative_to(base)}",
+                file=str(path),
+                hint="informe erp_file / channel_file",
             )
     return erp, channel

@@ -145,7 +145,7 @@ class GoliveContext:
         """The channel's connector (built once); ``ConfigurationError`` if impossible."""
         if self.connector is None:
             if self.channel is None:
-                raise ConfigurationError("no channel configured: offline mode has no connector")
+                raise ConfigurationError("nenhum canal configurado: o modo offline não tem conector")
             self.connector = connector_for_channel(self.channel)
         return self.connector
 
@@ -173,7 +173,7 @@ def read_products(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     p = Path(path)
     if not p.exists():
-        raise InputDataError(f"file {p} does not exist", file=str(p), hint="check the path")
+        raise InputDataError(f"o arquivo {p} não existe", file=str(p), hint="confira o caminho")
     return read_table(p, products_kind())
 
 
@@ -208,7 +208,7 @@ def prepare_products(df: pd.DataFrame, columns: tuple[str, ...], *, trust_counts
     if df.attrs.get("golive_prepared"):
         return df
     if not df.columns.is_unique:
-        raise InputDataError("the table has duplicated columns", hint="remove repeated headers")
+        raise InputDataError("a tabela tem colunas repetidas", hint="remova os cabeçalhos repetidos")
     from_reader = "kind" in df.attrs  # kit.sheets.read_table strips every cell
     read_counts = df.attrs.get("empty_cells", {}) if from_reader and trust_counts else {}
     counts: dict[str, int] = {}
@@ -271,5 +271,7 @@ def channel_type_of(channel: Channel | None, type_name: str | None) -> ChannelTy
     if channel is not None:
         return channel.channel_type
     if not type_name:
-        raise ConfigurationError("offline mode needs a channel type", hint="give channel_type, e.g. 'mercadolivre'")
+        raise ConfigurationError(
+            "o modo offline precisa do tipo de canal", hint="informe channel_type, ex.: 'mercadolivre'"
+        )
     return get_type(type_name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from kit.errors import ConfigurationError, GateError
+from kit.fmt import when_pt
 from kit.golive.results import APTO, current_user, latest_result, now_iso
 
 __all__ = ["enable", "disable", "gate_events", "GateDecision", "checked_config", "config_changes"]
@@ -90,34 +91,34 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
     if force:
         if not reason or not reason.strip():
             raise ConfigurationError(
-                "a forced enable needs a reason",
+                "ligar à força precisa de um motivo",
                 channel=name,
-                hint='add --reason "why the go-live check is overridden"',
+                hint='acrescente --reason "por que o go-live é ignorado"',
             )
     elif not (passed and env_ok):
         if last is None:
-            why = "no go-live check has been run for this channel"
+            why = "nenhum go-live foi verificado para este canal"
         elif not passed:
-            why = f"the latest go-live check ({last.get('finished_at')}) is {last.get('verdict')}"
+            why = f"o último go-live ({when_pt(last.get('finished_at'))}) deu {last.get('verdict')}"
         elif last.get("environment", ch.environment) != ch.environment:
-            why = f"the latest go-live check was for '{last.get('environment')}', the channel is '{ch.environment}'"
+            why = f"o último go-live foi do ambiente '{last.get('environment')}', e o canal está em '{ch.environment}'"
         else:
             why = (
-                f"the channel's configuration changed since the latest go-live check ({last.get('finished_at')}): "
+                f"a configuração do canal mudou depois do último go-live ({when_pt(last.get('finished_at'))}): "
                 + ", ".join(changed)
             )
         report = (last or {}).get("html_path") or (last or {}).get("report_path")
         if passed and changed:
-            hint = f"run 'kit check golive --channel {name}' again for the configuration as it is now"
+            hint = f"rode 'kit check golive --channel {name}' de novo, com a configuração como está agora"
         elif report:
-            hint = f"see the report {report}, fix the blockers and run 'kit check golive --channel {name}'"
+            hint = f"veja o relatório {report}, corrija os bloqueios e rode 'kit check golive --channel {name}'"
         else:
-            hint = f"run 'kit check golive --channel {name} --erp FILE'"
+            hint = f"rode 'kit check golive --channel {name} --erp ARQUIVO'"
         raise GateError(
-            f"channel {name} was not enabled: {why}",
+            f"o canal {name} não foi ligado: {why}",
             channel=name,
             path=report,
-            hint=hint + f", or override with 'kit channels enable {name} --force --reason \"...\"'",
+            hint=hint + f", ou passe por cima com 'kit channels enable {name} --force --reason \"...\"'",
         )
     event = {
         "channel": name,

@@ -61,7 +61,7 @@ def verdict_of(findings: Any) -> str:
 def record_result(ws: Any, result: dict[str, Any]) -> int:
     """Store one go-live result; returns its id."""
     if not result.get("channel"):
-        raise ConfigurationError("a go-live result needs a channel name")
+        raise ConfigurationError("um resultado de go-live precisa do nome do canal")
     with ws.table("golive", "results") as table:
         return table.insert(dict(result))
 
@@ -90,7 +90,7 @@ def latest_result(ws: Any, channel: str) -> dict[str, Any] | None:
 def record_confirmation(ws: Any, channel: str, item: str, by: str | None = None, note: str = "") -> dict[str, Any]:
     """Record that a person confirmed checklist ``item`` for ``channel`` (who and when)."""
     if not item or not item.strip():
-        raise ConfigurationError("a confirmation needs an item, e.g. other_erp or price_drop:SKU")
+        raise ConfigurationError("uma confirmação precisa de um item, ex.: other_erp ou price_drop:SKU")
     row = {"channel": channel, "item": item.strip(), "by": current_user(by), "at": now_iso(), "note": note}
     with ws.table("golive", "confirmations") as table:
         table.insert(row)
@@ -118,20 +118,22 @@ def read_answers_file(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputDataError(f"answers file {p} does not exist", file=str(p)) from None
+        raise InputDataError(f"o arquivo de respostas {p} não existe", file=str(p)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputDataError(f"answers file {p} is not valid JSON: {exc}", file=str(p)) from None
+        raise InputDataError(f"o arquivo de respostas {p} não é um JSON válido: {exc}", file=str(p)) from None
     if isinstance(data, dict):
         data = [dict(v if isinstance(v, dict) else {"confirmed": bool(v)}, item=k) for k, v in data.items()]
     if not isinstance(data, list):
-        raise InputDataError(f"answers file {p} must hold a list of answers", file=str(p))
+        raise InputDataError(f"o arquivo de respostas {p} precisa conter uma lista de respostas", file=str(p))
     out = []
     for i, entry in enumerate(data, start=1):
         if not isinstance(entry, dict) or not entry.get("item"):
-            raise InputDataError(f"answer {i} has no 'item'", file=str(p), row=i, hint='e.g. {"item": "other_erp"}')
+            raise InputDataError(
+                f"a resposta {i} não tem 'item'", file=str(p), row=i, hint='ex.: {"item": "other_erp"}'
+            )
         if entry.get("confirmed", True) in (True, "true", "sim", "yes", 1):
             if not str(entry.get("by") or "").strip():
-                raise InputDataError(f"answer {i} ({entry['item']}) does not say who confirmed it", file=str(p),
+                raise InputDataError(f"a resposta {i} ({entry['item']}) não diz quem confirmou", file=str(p),
                                      row=i, column="by")  # fmt: skip
             out.append(entry)
     return out

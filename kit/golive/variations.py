@@ -28,7 +28,9 @@ __all__ = ["check_variation_price", "listing_groups"]
 
 
 def _brl(value: float) -> str:
-    return "R$ " + f"{value:,.2f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
+    from kit.fmt import money_pt
+
+    return money_pt(value)
 
 
 def _components(n_rows: int, links: list[np.ndarray]) -> np.ndarray:

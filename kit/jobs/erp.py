@@ -51,15 +51,15 @@ def find_erp_file(folder: Path, kind: str, channel: str | None = None, *, requir
         return None
     if not folder.is_dir():
         raise InputDataError(
-            f"the ERP folder {folder} does not exist",
+            f"a pasta do ERP {folder} não existe",
             file=str(folder),
-            hint="point erp_dir at the folder the ERP exports to: kit sync config erp_dir=DIR",
+            hint="aponte erp_dir para a pasta onde o ERP grava as exportações: kit sync config erp_dir=PASTA",
         )
     raise InputDataError(
-        f"no {kind} export in the ERP folder {folder}",
+        f"não há exportação de {kind} na pasta do ERP {folder}",
         file=str(folder),
         kind=kind,
-        hint=f"the ERP must drop a file named {names[0]}.csv (or .xlsx) there",
+        hint=f"o ERP deve gravar ali um arquivo chamado {names[0]}.csv (ou .xlsx)",
     )
 
 

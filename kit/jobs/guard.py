@@ -45,12 +45,16 @@ MAX_PRICE = 1e8
 
 def brl(value: float) -> str:
     """``R$ 1.299,90``."""
-    return "R$ " + f"{value:,.2f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
+    from kit.fmt import money_pt
+
+    return money_pt(value)
 
 
 def pct(value: float) -> str:
     """``86,9 %``."""
-    return f"{value:.1f}".replace(".", ",") + " %"
+    from kit.fmt import percent_pt
+
+    return percent_pt(value)
 
 
 def valid_price(value: Any) -> float | None:

@@ -1,13 +1,22 @@
-"""Run history for the dashboard (``notebooks/painel.ipynb``): tables, charts, retry.
+"""Run history for the dashboard (``notebooks/painel.ipynb``): tables, reasons, charts; retry in :mod:`kit.jobs.retry`.
 
-Every function takes the workspace and returns a DataFrame (pt-BR column names
-where a person reads them) or a figure, so the notebook stays thin.
+Every function takes the workspace and returns a DataFrame or a figure, so the
+notebook stays thin. :func:`runs_frame` and :func:`last_runs` keep English
+column names and real timestamps (code reads them); :func:`pt` and
+:func:`table_html` make the tables a person reads: pt-BR headers,
+``dd/mm/aaaa hh:mm`` in the company's time zone (:mod:`kit.fmt`), text that
+wraps instead of widening the page, the report as a file name.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import time
+from pathlib import Path
 from typing import Any
+
+from kit.jobs.retry import RetryPanel, RetryResult, retry_failed, run_parameters
 
 __all__ = [
     "runs_frame",
@@ -17,8 +26,14 @@ __all__ = [
     "price_holds_frame",
     "plot_history",
     "retry_failed",
+    "run_parameters",
     "RetryPanel",
+    "RetryResult",
     "open_workspace",
+    "pt",
+    "table_html",
+    "run_reason",
+    "summary_reason",
 ]
 
 _RUN_COLUMNS = ["channel", "job", "started_at", "finished_at", "duration_s", "status", "exit_code", "applied",
@@ -28,7 +43,7 @@ _PT = {
     "job": "job",
     "started_at": "início",
     "finished_at": "fim",
-    "duration_s": "duração (s)",
+    "duration_s": "duração",
     "status": "situação",
     "exit_code": "código de saída",
     "applied": "aplicados",
@@ -38,11 +53,13 @@ _PT = {
     "held": "retidos",
     "dry_run": "simulação",
     "report_path": "relatório",
+    "reason": "motivo",
     "lag_min": "atraso (min)",
     "late": "atrasado",
     "interval_min": "intervalo (min)",
     "last_ok": "último sucesso",
 }
+_TIME_COLUMNS = ("started_at", "finished_at", "last_ok", "first_seen", "held_at")
 
 
 def open_workspace(path: str | None = None) -> Any:
@@ -51,14 +68,20 @@ def open_workspace(path: str | None = None) -> Any:
     return Workspace(path) if path else Workspace()
 
 
+def _run_rows(ws: Any) -> list[dict[str, Any]]:
+    """The recorded runs (the one place that reads the ``runs`` table)."""
+    with ws.table("runs") as table:
+        return [dict(r) for r in table.all()]
+
+
 def runs_frame(ws: Any):
-    """Every recorded run, oldest first (English column names)."""
+    """Every recorded run, oldest first (English column names, timestamps in the company's time zone)."""
     import pandas as pd
 
-    with ws.table("runs") as table:
-        rows = table.all()
+    from kit.fmt import company_timezone
+
     recs = []
-    for r in rows:
+    for r in _run_rows(ws):
         counts = r.get("counts") or {}
         rec = {c: r.get(c) for c in _RUN_COLUMNS}
         rec.update({k: int(counts.get(k, 0) or 0) for k in ("applied", "failed", "skipped", "quarantined", "held")})
@@ -69,18 +92,62 @@ def runs_frame(ws: Any):
         frame["duration_s"] = (frame["finished_at"].astype(float) - frame["started_at"].astype(float)).round(1)
         for col in ("started_at", "finished_at"):
             when = pd.to_datetime(frame[col].astype(float), unit="s", utc=True).dt.floor("s")
-            frame[col] = when.dt.tz_convert("America/Sao_Paulo")
+            frame[col] = when.dt.tz_convert(str(company_timezone()))
         frame = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
     return frame
 
 
 def pt(frame: Any):
-    """The same frame with pt-BR column names."""
-    return frame.rename(columns=_PT)
+    """The same frame for a person: pt-BR column names, short dates, situations and durations in Portuguese."""
+    from kit.fmt import duration_pt, when_pt
+    from kit.labels import STATUS_LABELS
+
+    out = frame.copy()
+    for col in _TIME_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].map(when_pt)
+    if "status" in out.columns:
+        out["status"] = out["status"].map(lambda s: STATUS_LABELS.get(s, s))
+    if "duration_s" in out.columns:
+        out["duration_s"] = out["duration_s"].map(duration_pt)
+    for col in ("dry_run", "late"):
+        if col in out.columns:
+            out[col] = out[col].map(lambda v: "sim" if v else "não")
+    if "report_path" in out.columns:
+        out["report_path"] = out["report_path"].map(lambda p: Path(str(p)).name if p else "")
+    return out.rename(columns=_PT)
 
 
-def last_runs(ws: Any, now: float | None = None):
-    """The last run of each (channel, job), with the lag since its last successful start."""
+def table_html(frame: Any) -> Any:
+    """A table that fits the screen: no index, text wraps, long reasons kept whole (an IPython ``HTML``)."""
+    import pandas as pd
+    from IPython.display import HTML
+
+    frame = pd.DataFrame(frame) if not isinstance(frame, pd.DataFrame) else frame
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if v is None else str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    style = (
+        "<style>.kit-tabela{border-collapse:collapse;width:100%;table-layout:auto;font-size:12px}"
+        ".kit-tabela th,.kit-tabela td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top;"
+        "white-space:normal;overflow-wrap:anywhere;max-width:36em}.kit-tabela th{background:#f3f3f3}</style>"
+    )
+    return HTML(f"{style}<table class='kit-tabela'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+
+
+def last_runs(ws: Any, now: float | None = None, *, raw: bool = False):
+    """The last run of each (channel, job), with the lag since its last successful start.
+
+    ``raw=True`` gives the run records themselves (a list of dicts, as recorded), for the retry.
+    """
+    if raw:
+        latest: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in sorted(_run_rows(ws), key=lambda r: float(r.get("started_at") or 0)):
+            if row.get("channel") and row.get("job"):
+                latest[(row["channel"], row["job"])] = row
+        return [latest[k] for k in sorted(latest)]
     import pandas as pd
 
     from kit.channels import ChannelRegistry
@@ -100,23 +167,70 @@ def last_runs(ws: Any, now: float | None = None):
         lag is None or (iv is not None and lag > 2 * iv)
         for lag, iv in zip(last["lag_min"], last["interval_min"], strict=True)
     ]
-    cols = ["channel", "job", "started_at", "status", "exit_code", "applied", "failed", "skipped", "quarantined",
+    last["reason"] = [run_reason(r) for r in last.to_dict("records")]
+    cols = ["channel", "job", "started_at", "status", "reason", "applied", "failed", "skipped", "quarantined",
             "held", "last_ok", "lag_min", "interval_min", "late", "report_path"]  # fmt: skip
     return last[cols].sort_values(["channel", "job"]).reset_index(drop=True)
 
 
 def failures(ws: Any, limit: int = 50):
-    """The most recent failed or locked runs, newest first."""
+    """The most recent failed or locked runs, newest first, each with its reason (column ``reason``)."""
     frame = runs_frame(ws)
     if not len(frame):
-        return frame
-    bad = frame[frame["status"] != "ok"]
-    return bad.sort_values("started_at", ascending=False).head(limit).reset_index(drop=True)
+        return frame.assign(reason=[])
+    bad = frame[frame["status"] != "ok"].sort_values("started_at", ascending=False).head(limit)
+    bad = bad.assign(reason=[run_reason(r) for r in bad.to_dict("records")])
+    cols = ["channel", "job", "started_at", "status", "reason", "applied", "failed", "quarantined", "held",
+            "duration_s", "dry_run", "report_path"]  # fmt: skip
+    return bad[cols].reset_index(drop=True)
+
+
+def summary_reason(summary: dict[str, Any]) -> str:
+    """Why a run did not simply succeed, whole (pt-BR where the kit forms it), from its JSON summary."""
+    from collections import Counter
+
+    from kit.lang import looks_english
+    from kit.scrub import scrub
+
+    parts = []
+    error = scrub(str(summary.get("error") or "")).strip()
+    if error:
+        parts.append(f"parou com um erro (detalhe técnico: {error})" if looks_english(error) else f"parou: {error}")
+    details = summary.get("details") or []
+    reasons = Counter(str(d.get("reason") or "sem motivo") for d in details if d.get("status") == "failed")
+    if reasons:
+        top = "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common(3))
+        more = len(reasons) - 3
+        parts.append(f"itens com falha: {top}" + (f"; e mais {more} motivo(s) no relatório" if more > 0 else ""))
+    if summary.get("failing_cell") and not error:
+        parts.append(f"a célula {summary['failing_cell'].get('cell_index')} do notebook falhou")
+    return "; ".join(parts)
+
+
+def run_reason(row: dict[str, Any]) -> str:
+    """The reason of a run that did not simply succeed ("" for a clean one), from the record and its summary."""
+    if row.get("status") == "locked":
+        return "outra execução do mesmo canal e job estava em andamento"
+    if row.get("status") == "ok":
+        return ""
+    summary: dict[str, Any] = {}
+    if row.get("report_path"):
+        try:
+            summary = json.loads(Path(str(row["report_path"])).with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = {}
+    reason = summary_reason(summary)
+    if reason:
+        return reason
+    failed = int(row.get("failed") or (row.get("counts") or {}).get("failed") or 0)
+    return f"{failed} item(ns) com falha; motivos no relatório" if failed else "terminou com erro; veja o relatório"
 
 
 def quarantine_frame(ws: Any):
-    """Orders waiting in quarantine (every channel), with the reason."""
+    """Orders waiting in quarantine (every channel), with the reason (pt-BR columns, short dates)."""
     import pandas as pd
+
+    from kit.fmt import when_pt
 
     cols = ["channel", "order_id", "version", "reason", "attempts", "first_seen"]
     try:
@@ -130,16 +244,16 @@ def quarantine_frame(ws: Any):
     except Exception:  # noqa: BLE001 - a dashboard shows what it can
         rows = []
     frame = pd.DataFrame(rows, columns=cols)
-    if len(frame):
-        when = pd.to_datetime(frame["first_seen"], unit="s", utc=True).dt.floor("s")
-        frame["first_seen"] = when.dt.tz_convert("America/Sao_Paulo")
+    frame["first_seen"] = frame["first_seen"].map(when_pt)
     return frame.rename(columns={"channel": "canal", "order_id": "pedido", "version": "versão", "reason": "motivo",
                                  "attempts": "tentativas", "first_seen": "desde"})  # fmt: skip
 
 
 def price_holds_frame(ws: Any):
-    """Prices held by the price guard and waiting for a decision."""
+    """Prices held by the price guard and waiting for a decision (money as ``R$ 1.299,90``)."""
     import pandas as pd
+
+    from kit.fmt import money_pt, percent_pt, when_pt
 
     cols = ["channel", "sku", "reference_price", "new_price", "drop_pct", "held_at"]
     try:
@@ -153,12 +267,16 @@ def price_holds_frame(ws: Any):
     except Exception:  # noqa: BLE001
         rows = []
     frame = pd.DataFrame(rows, columns=cols)
+    for col in ("reference_price", "new_price"):
+        frame[col] = frame[col].map(money_pt)
+    frame["drop_pct"] = frame["drop_pct"].map(percent_pt)
+    frame["held_at"] = frame["held_at"].map(when_pt)
     return frame.rename(columns={"channel": "canal", "reference_price": "preço de referência",
-                                 "new_price": "novo preço", "drop_pct": "queda (%)", "held_at": "retido em"})  # fmt: skip
+                                 "new_price": "novo preço", "drop_pct": "queda", "held_at": "retido em"})  # fmt: skip
 
 
 def plot_history(ws: Any):
-    """A figure: items applied and failed per run over time, and run durations; None without runs."""
+    """One panel per channel: items applied per run of each job (x = failures), legend outside; None without runs."""
     frame = runs_frame(ws)
     frame = frame[~frame["dry_run"]] if len(frame) else frame
     if not len(frame):
@@ -166,74 +284,38 @@ def plot_history(ws: Any):
     import matplotlib
 
     matplotlib.use("Agg") if matplotlib.get_backend().lower() == "" else None
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
-    for (channel, job), grp in frame.groupby(["channel", "job"]):
-        ax1.plot(grp["started_at"], grp["applied"], marker="o", label=f"{channel} · {job}")
-        failed = grp[grp["failed"] > 0]
-        if len(failed):
-            ax1.scatter(failed["started_at"], failed["failed"], marker="x", color="red")
-        ax2.plot(grp["started_at"], grp["duration_s"], marker=".", label=f"{channel} · {job}")
-    ax1.set_ylabel("itens aplicados (x = falhas)")
-    ax1.legend(fontsize="small", loc="upper left")
-    ax2.set_ylabel("duração (s)")
-    ax2.set_xlabel("início da execução")
-    fig.suptitle("Execuções ao longo do tempo")
-    fig.autofmt_xdate()
+    from kit.fmt import company_timezone
+    from kit.labels import JOB_LABELS
+
+    channels = sorted(frame["channel"].unique())
+    fig, axes = plt.subplots(len(channels), 1, figsize=(11, 2.6 * len(channels) + 0.8), sharex=True, squeeze=False)
+    for ax, channel in zip(axes[:, 0], channels, strict=True):
+        for job, grp in frame[frame["channel"] == channel].groupby("job"):
+            name = JOB_LABELS.get(job, job)
+            line = ax.plot(grp["started_at"], grp["applied"], marker="o", label=f"{name}: aplicados")[0]
+            failed = grp[grp["failed"] > 0]
+            if len(failed):
+                ax.scatter(failed["started_at"], failed["failed"], marker="x", color=line.get_color(), s=60,
+                           label=f"{name}: falhas")  # fmt: skip
+        ax.set_title(f"Canal {channel}", loc="left", fontsize="medium")
+        ax.set_ylabel("itens")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    bottom = axes[-1, 0]
+    locator = mdates.AutoDateLocator(tz=company_timezone())
+    bottom.xaxis.set_major_locator(locator)
+    bottom.xaxis.set_major_formatter(  # dd/mm and hh:mm as Brazilians write them; the rest of the date once, aside
+        mdates.ConciseDateFormatter(
+            locator,
+            tz=company_timezone(),
+            formats=["%Y", "%m/%Y", "%d/%m", "%H:%M", "%H:%M", "%H:%M:%S"],
+            offset_formats=["", "%Y", "%m/%Y", "%d/%m/%Y", "%d/%m/%Y", "%d/%m/%Y %H:%M"],
+        )
+    )
+    bottom.set_xlabel("início da execução (fuso da empresa)")
+    fig.suptitle("Itens aplicados por execução (x = itens com falha)", x=0.01, ha="left")
+    fig.tight_layout(rect=(0, 0, 0.84, 1))
     return fig
-
-
-def retry_failed(ws: Any, runner: Any = None) -> list[dict[str, Any]]:
-    """Run again (through papermill) every (channel, job) whose last run failed."""
-    if runner is None:
-        from kit.jobs.runner import run_notebook_job as runner
-    from kit.errors import KitError
-
-    last = last_runs(ws)
-    if not len(last):
-        return []
-    out = []
-    for row in last[last["status"] != "ok"].to_dict("records"):
-        try:
-            outcome = runner(row["job"], row["channel"], ws=ws)
-            out.append({"canal": row["channel"], "job": row["job"], "situação": outcome.summary.get("status"),
-                        "código de saída": outcome.exit_code, "relatório": str(outcome.report_path)})  # fmt: skip
-        except KitError as exc:
-            out.append({"canal": row["channel"], "job": row["job"], "situação": "falhou",
-                        "código de saída": exc.exit_code, "relatório": exc.message})  # fmt: skip
-    return out
-
-
-class RetryPanel:
-    """The "repetir as que falharam" button and its output (plain ipywidgets, testable without a kernel)."""
-
-    def __init__(self, ws: Any, runner: Any = None) -> None:
-        import ipywidgets as w
-
-        self.ws, self.runner = ws, runner
-        self.button = w.Button(description="Repetir as que falharam", icon="refresh", button_style="warning")
-        self.status = w.HTML()
-        self.output = w.Output()
-        self.results: list[dict[str, Any]] = []
-        self.button.on_click(self._on_click)
-        self.widget = w.VBox([self.button, self.status, self.output])
-
-    def _on_click(self, _button: Any = None) -> None:
-        import pandas as pd
-
-        self.button.disabled = True
-        self.status.value = "Executando…"
-        try:
-            self.results = retry_failed(self.ws, self.runner)
-        finally:
-            self.button.disabled = False
-        if not self.results:
-            self.status.value = "Nenhuma execução com falha para repetir."
-            return
-        ok = sum(1 for r in self.results if r["código de saída"] == 0)
-        self.status.value = f"{len(self.results)} execuções repetidas: {ok} OK, {len(self.results) - ok} com falha."
-        with self.output:
-            from IPython.display import display
-
-            display(pd.DataFrame(self.results))

@@ -303,7 +303,7 @@ def run_stock(ctx: JobContext) -> None:
     safety = ctx.params.get("safety_stock")
     safety = int(ctx.settings.get("safety_stock") or 0) if safety is None else int(safety)
     if safety < 0:
-        raise ConfigurationError(f"safety stock cannot be negative, got {safety}")
+        raise ConfigurationError(f"o estoque de segurança não pode ser negativo, veio {safety}")
     frame = read_erp(erp_dir(ctx.ws, ctx.name), "stock", ctx.name, per_row=("available", "reserved"))
     found = erp_stock(frame, safety_stock=safety, warehouse=ctx.settings.get("warehouse"))
     wanted = found.values
@@ -330,8 +330,8 @@ def erp_prices(frame: Any, *, table: str | None = None) -> ErpValues:
             rows = [r for r in rows if str(r.get("price_table") or "") == str(table)]
         elif len(tables) > 1:
             raise ConfigurationError(
-                f"the ERP price file has several price tables ({', '.join(tables)})",
-                hint="choose one for this channel: kit sync config --channel NAME price_table=TABLE",
+                f"o arquivo de preços do ERP tem várias tabelas de preço ({', '.join(tables)})",
+                hint="escolha uma para este canal: kit sync config --channel CANAL price_table=TABELA",
             )
     out = ErpValues()
     first_row: dict[str, Any] = {}
@@ -349,11 +349,11 @@ def erp_prices(frame: Any, *, table: str | None = None) -> ErpValues:
         value = {"price": round(price, 2), "list_price": None if list_price is None else round(list_price, 2)}
         if sku in out.values and out.values[sku] != value:
             raise InputDataError(
-                f"SKU {sku} has two different prices (rows {first_row[sku]} and {r.get('_row')})",
+                f"o SKU {sku} tem dois preços diferentes (linhas {first_row[sku]} e {r.get('_row')})",
                 file=_source(frame),
                 row=r.get("_row"),
                 column="price",
-                hint="keep one row per SKU (and price table)",
+                hint="deixe uma linha por SKU (e tabela de preço)",
             )
         out.values[sku] = value
         first_row.setdefault(sku, r.get("_row"))

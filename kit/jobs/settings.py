@@ -36,16 +36,16 @@ def sample_erp_dir() -> Path:
 
 def _coerce(key: str, value: Any) -> Any:
     if key not in DEFAULTS:
-        raise ConfigurationError(f"unknown job setting {key!r}", hint="one of: " + ", ".join(DEFAULTS))
+        raise ConfigurationError(f"configuração de job desconhecida {key!r}", hint="uma de: " + ", ".join(DEFAULTS))
     if value in (None, ""):
         return None
     if key in _NUMERIC:
         try:
             out = _NUMERIC[key](str(value).replace(",", "."))
         except ValueError:
-            raise ConfigurationError(f"job setting {key} must be a number, got {value!r}") from None
+            raise ConfigurationError(f"a configuração de job {key} precisa ser um número, veio {value!r}") from None
         if out < 0:
-            raise ConfigurationError(f"job setting {key} cannot be negative, got {value!r}")
+            raise ConfigurationError(f"a configuração de job {key} não pode ser negativa, veio {value!r}")
         return out
     return str(value)
 

@@ -54,7 +54,7 @@ def _xml(ctx: JobContext, folder: Path, row: dict[str, Any]) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise KitError(f"NF-e XML {path} cannot be read: {exc.strerror}", file=str(path)) from None
+        raise KitError(f"o XML da NF-e {path} não pôde ser lido: {exc.strerror}", file=str(path)) from None
 
 
 def _send(ctx: JobContext, folder: Path, ev: dict[str, Any]) -> None:

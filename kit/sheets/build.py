@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit.fmt import count_pt
 from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
 from kit.sheets.problems import Fatal, Problem, column_letter, describe, rows_text
@@ -67,11 +68,11 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict
     for ref, c0, c1 in raw.merged_header:
         problem(
             "error",
-            f"header cell {ref} is merged across {c1 - c0 + 1} columns ({raw.headers[c0]!r}): "
-            "each column needs its own header",
+            f"a célula de cabeçalho {ref} está mesclada em {c1 - c0 + 1} colunas ({raw.headers[c0]!r}): "
+            "cada coluna precisa do seu próprio cabeçalho",
             row=raw.header_row,
             column=raw.headers[c0],
-            hint="unmerge the header cells and give each column its own name (e.g. Altura, Largura, Comprimento)",
+            hint="desfaça a mesclagem do cabeçalho e dê um nome a cada coluna (ex.: Altura, Largura, Comprimento)",
         )
     by_col: dict[str, list] = {}
     for m in matches:
@@ -80,15 +81,15 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict
         if len(ms) > 1:
             problem(
                 "error",
-                f"columns {' and '.join(repr(m.header) for m in ms)} both mean {col}: keep only one",
+                f"as colunas {' e '.join(repr(m.header) for m in ms)} querem dizer {col}: deixe só uma",
                 row=raw.header_row,
                 column=ms[1].header,
-                hint="delete or rename the extra column",
+                hint="apague ou renomeie a coluna a mais",
             )
     mapping = {m.column: by_col[m.column][0] for m in matches}
     missing = [c for c in schema.required if c not in mapping]
     if missing:  # find_header guarantees this does not happen; keep the invariant visible
-        message = f"missing required column(s) {', '.join(missing)}"
+        message = f"falta(m) a(s) coluna(s) obrigatória(s) {', '.join(missing)}"
         raise Fatal(Problem("error", message, raw.info["file"], sheet=raw.info.get("sheet")))
     return mapping
 
@@ -111,7 +112,7 @@ def _describe_columns(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch],
     info["ignored_columns"] = [h for h in raw.headers if h and not schema.match_header(h)]
     info["missing_columns"] = [c.name for c in schema.columns if c.standard and c.name not in mapping]
     if info["missing_columns"]:
-        problem("warning", f"standard column(s) not in the file: {', '.join(info['missing_columns'])}")
+        problem("warning", f"coluna(s) padrão que não estão no arquivo: {', '.join(info['missing_columns'])}")
 
 
 def _stripped_cells(frame: Any, schema: Schema, mapping: dict[str, HeaderMatch], facts: Any) -> dict[str, Any]:
@@ -164,7 +165,7 @@ def _data_rows(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], proble
         first_text = next((v for v in row_texts(frame, trailer[0]) if v), "")
         problem(
             "warning",
-            f"dropped {len(rows)} trailer row(s) at the end of the data (row {rows[0]}: {first_text[:40]!r})",
+            f"{len(rows)} linha(s) de rodapé descartada(s) no fim dos dados (linha {rows[0]}: {first_text[:40]!r})",
             row=rows[0],
             rows=tuple(rows),
         )
@@ -188,9 +189,9 @@ def _data_rows(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], proble
     if len(rownum) == 0:
         problem(
             "error",
-            f"the file has a header (row {raw.header_row}) but no data rows",
+            f"o arquivo tem cabeçalho (linha {raw.header_row}), mas nenhuma linha de dados",
             row=raw.header_row,
-            hint="export the data again; the export came out empty",
+            hint="exporte os dados de novo; a exportação saiu vazia",
         )
     return _Rows(frame, cells, rownum, facts, rows_with)
 
@@ -210,11 +211,12 @@ def _huge_cells(raw: Raw, rows: _Rows, problem: Callable[..., None]) -> None:
             header = raw.headers[pos] if pos < len(raw.headers) else str(pos)
             problem(
                 "error",
-                f"a cell has {int(lengths.iloc[i]):,} characters, more than the {MAX_CELL_CHARS:,} a spreadsheet "
-                "cell can hold",
+                f"uma célula tem {count_pt(int(lengths.iloc[i]))} caracteres, mais que os "
+                f"{count_pt(MAX_CELL_CHARS)} que uma célula de planilha comporta",
                 row=int(rows.rownum[i]),
                 column=header or None,
-                hint="the export is probably broken (an unclosed quote joins the rows after it); export it again",
+                hint="a exportação provavelmente está quebrada (uma aspa não fechada junta as linhas seguintes); "
+                "exporte de novo",
             )
 
 
@@ -297,11 +299,11 @@ def _required_values(
                 rows = tuple(int(r) for r in rownum[empty])
                 problem(
                     "error",
-                    f"empty {col.name} in {rows_text(rows)}",
+                    f"{col.name} vazio na {rows_text(rows)}",
                     row=rows[0],
                     column=mapping[col.name].header,
                     rows=rows,
-                    hint=f"every row needs a {col.name}; fill it or delete the row",
+                    hint=f"toda linha precisa de {col.name}; preencha ou apague a linha",
                 )
 
 
@@ -322,13 +324,13 @@ def _repeated_keys(
     extra = len(groups) - 1
     problem(
         "error",
-        f"{what} appears more than once: {rows_text(tuple(first_rows))}"
-        + (f" (and {extra} more repeated key{'s' if extra > 1 else ''})" if extra else ""),
+        f"{what} aparece mais de uma vez: {rows_text(tuple(first_rows))}"
+        + (f" (e mais {extra} chave{'s' if extra > 1 else ''} repetida{'s' if extra > 1 else ''})" if extra else ""),
         row=int(first_rows[1]),
         column=mapping[key[0]].header,
         rows=tuple(int(r) for r in result.loc[dup, "_row"]),
         value=str(label[0]),
-        hint=f"each {' + '.join(key)} must appear once; remove or merge the repeated rows",
+        hint=f"cada {' + '.join(key)} deve aparecer uma vez só; remova ou junte as linhas repetidas",
     )
 
 

@@ -94,7 +94,7 @@ class ColumnJob:
         # The row is in the error's location already; an XLSX cell reference helps find it.
         if not self.cell_refs:
             return ""
-        return f" in cell {column_letter(self.position)}{int(self.rownum[i])}"
+        return f" na célula {column_letter(self.position)}{int(self.rownum[i])}"
 
     def flag(self, s, mask, message: Callable[[int], str], hint: str) -> None:
         """One error for the rows in ``mask``: the first one shown, the others counted."""
@@ -104,7 +104,7 @@ class ColumnJob:
         rows = tuple(int(r) for r in self.rownum[mask])
         self.problem(
             "error",
-            message(i) + (f" ({len(rows)} rows like this)" if len(rows) > 1 else ""),
+            message(i) + (f" ({len(rows)} linhas assim)" if len(rows) > 1 else ""),
             row=rows[0],
             column=self.header,
             value=s.iloc[i],
@@ -172,14 +172,14 @@ def _clean_codes(s, job: ColumnJob, empty):
             s,
             sci,
             lambda i: (
-                f"{col.name} {s.iloc[i]!r}{where(i)} is in scientific notation: Excel converted the code "
-                "to a number and its real digits are lost"
+                f"{col.name} {s.iloc[i]!r}{where(i)} está em notação científica: o Excel converteu o código "
+                "em número e os dígitos reais se perderam"
             ),
             (
-                f"format the {header!r} column as Text and paste the codes again from the ERP"
+                f"formate a coluna {header!r} como Texto e cole os códigos de novo a partir do ERP"
                 if cell_refs
-                else f"export the file again from the ERP and do not open and save it in Excel; to open it in "
-                f"Excel, import it (Data > From Text/CSV) with the {header!r} column as Text"
+                else f"exporte o arquivo de novo do ERP e não o abra e salve no Excel; para abri-lo no "
+                f"Excel, importe-o (Dados > De Texto/CSV) com a coluna {header!r} como Texto"
             ),
         )
     if cell_refs and not plain:  # a workbook: Excel turns codes such as "3-12" into dates
@@ -188,8 +188,10 @@ def _clean_codes(s, job: ColumnJob, empty):
             job.flag(
                 s,
                 dated,
-                lambda i: f"{col.name}{where(i)} is a date ({s.iloc[i][:10]}): Excel turned the code into a date",
-                f"format the {header!r} column as Text and paste the codes again from the ERP",
+                lambda i: (
+                    f"{col.name}{where(i)} virou uma data ({s.iloc[i][:10]}): o Excel transformou o código em data"
+                ),
+                f"formate a coluna {header!r} como Texto e cole os códigos de novo a partir do ERP",
             )
     if col.digits and not plain:
         odd = ~s.str.isdigit() & ~pd.Series(empty, index=s.index)
@@ -200,8 +202,8 @@ def _clean_codes(s, job: ColumnJob, empty):
                 i = int(np.argmax(still))
                 job.problem(
                     "warning",
-                    f"{col.name} {s.iloc[i]!r}{where(i)} has characters other than digits"
-                    + (f" ({int(still.sum())} rows)" if still.sum() > 1 else ""),
+                    f"{col.name} {s.iloc[i]!r}{where(i)} tem caracteres que não são dígitos"
+                    + (f" ({int(still.sum())} linhas)" if still.sum() > 1 else ""),
                     row=int(job.rownum[i]),
                     column=header,
                     value=s.iloc[i],
@@ -248,18 +250,18 @@ def _numbers(s, job: ColumnJob, empty):
         i, j = mixed
         job.problem(
             "error",
-            f"column mixes decimal styles: {s.iloc[i]!r}{where(i)} and {s.iloc[j]!r}{where(j)}",
+            f"a coluna mistura estilos de decimal: {s.iloc[i]!r}{where(i)} e {s.iloc[j]!r}{where(j)}",
             row=int(job.rownum[j]),
             column=job.header,
             value=s.iloc[j],
-            hint="use one style in the whole column: 1.234,56 (Brazilian) or 1234.56",
+            hint="use um só estilo na coluna inteira: 1.234,56 (brasileiro) ou 1234.56",
         )
     elif bad.any():
         job.flag(
             s,
             bad,
-            lambda i: f"{col.name}: {s.iloc[i]!r}{where(i)} is not a number",
-            "write numbers like 1234,56 or 1.234,56 (no text, no units inside the cell)",
+            lambda i: f"{col.name}: {s.iloc[i]!r}{where(i)} não é um número",
+            "escreva números como 1234,56 ou 1.234,56 (sem texto nem unidades dentro da célula)",
         )
     if job.factor != 1.0:
         values = values * job.factor
@@ -270,8 +272,8 @@ def _numbers(s, job: ColumnJob, empty):
             job.flag(
                 s,
                 neg,
-                lambda i: f"{col.name} {s.iloc[i]!r}{where(i)} is negative",
-                f"{col.name} cannot be below {col.min_value:g}; fix the value in the ERP and export again",
+                lambda i: f"{col.name} {s.iloc[i]!r}{where(i)} é negativo",
+                f"{col.name} não pode ser menor que {col.min_value:g}; corrija o valor no ERP e exporte de novo",
             )
     if col.type == "int":
         return _whole_numbers(s, job, arr), style
@@ -299,12 +301,12 @@ def _whole_numbers(s, job: ColumnJob, arr):
         rows = tuple(int(r) for r in job.rownum[frac])
         job.problem(
             "error",
-            f"{job.col.name} {s.iloc[i]!r}{job.where(i)} is not a whole number",
+            f"{job.col.name} {s.iloc[i]!r}{job.where(i)} não é um número inteiro",
             row=rows[0],
             column=job.header,
             value=s.iloc[i],
             rows=rows,
-            hint="quantities are whole units",
+            hint="quantidades são unidades inteiras",
         )
         arr = np.where(frac, np.nan, arr)
     missing = np.isnan(arr)
@@ -327,8 +329,8 @@ def _booleans(s, job: ColumnJob, empty):
         job.flag(
             s,
             bad,
-            lambda i: f"{job.col.name}: {s.iloc[i]!r}{job.where(i)} is not yes/no",
-            "use Sim/Não, S/N, Ativo/Inativo, 1/0 or true/false",
+            lambda i: f"{job.col.name}: {s.iloc[i]!r}{job.where(i)} não é sim/não",
+            "use Sim/Não, S/N, Ativo/Inativo, 1/0 ou true/false",
         )
     return mapped.astype("boolean")
 
@@ -344,12 +346,12 @@ def _dates(s, job: ColumnJob, empty):
         rows = tuple(int(r) for r in job.rownum[bad])
         job.problem(
             "error",
-            f"{job.col.name}: {s.iloc[i]!r}{job.where(i)} is not a date",
+            f"{job.col.name}: {s.iloc[i]!r}{job.where(i)} não é uma data",
             row=rows[0],
             column=job.header,
             value=s.iloc[i],
             rows=rows,
-            hint="write dates as 31/12/2025, 31/12/2025 14:30 or 2025-12-31",
+            hint="escreva datas como 31/12/2025, 31/12/2025 14:30 ou 2025-12-31",
         )
     return values
 

@@ -48,7 +48,11 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     if size > SNIFF_BYTES and lines:
         lines = lines[:-1]  # the last sampled line may be cut
     if not any(ln.strip().strip(";,\t|") for ln in lines):
-        raise Fatal(Problem("error", "the file has no content: every row is blank", name, hint="export it again"))
+        raise Fatal(
+            Problem(
+                "error", "o arquivo não tem conteúdo: todas as linhas estão em branco", name, hint="exporte de novo"
+            )
+        )
     sep = detect_separator(lines, name)
     records, line_of = _header_records(lines, sep)
     hdr_idx, schema = find_header(records, schemas, name, None)
@@ -347,20 +351,20 @@ def _parser_problem(message: str, name: str, ncols: int, header_line: int, sep: 
         row, saw = int(m.group(2)), int(m.group(3))
         return Problem(
             "error",
-            f"row {row} has {saw} cells but the header (row {header_line}) has {ncols} columns",
+            f"a linha {row} tem {saw} células, mas o cabeçalho (linha {header_line}) tem {ncols} colunas",
             name,
             row=row,
-            hint=f"a value probably contains the separator {SEP_NAMES.get(sep or '', sep)} without quotes; "
-            "quote that value or remove the extra cells",
+            hint=f"um valor provavelmente contém o separador {SEP_NAMES.get(sep or '', sep)} sem aspas; "
+            "ponha esse valor entre aspas ou remova as células a mais",
         )
     m = re.search(r"EOF inside string starting at row (\d+)", message)
     if m:
         row = int(m.group(1)) + 1
         return Problem(
             "error",
-            f'a quoted value that starts at row {row} is never closed (a lone " character)',
+            f'um valor entre aspas que começa na linha {row} nunca é fechado (um caractere " sozinho)',
             name,
             row=row,
-            hint='close the quote, or double the " characters inside the value ("")',
+            hint='feche as aspas, ou dobre os caracteres " dentro do valor ("")',
         )
-    return Problem("error", f"the CSV cannot be parsed: {message}", name, hint="export it again from the ERP")
+    return Problem("error", f"o CSV não pôde ser interpretado: {message}", name, hint="exporte de novo do ERP")

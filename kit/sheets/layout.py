@@ -68,11 +68,11 @@ def find_header(
             raise Fatal(
                 Problem(
                     "error",
-                    f"cannot tell which kind of file this is: its headers ({found}) fit {' and '.join(ties)} equally",
+                    f"não dá para saber que tipo de arquivo é este: os cabeçalhos ({found}) servem igualmente a {' e '.join(ties)}",
                     name,
                     sheet=sheet,
                     row=-best[1] + 1,
-                    hint=f"say which kind it is (kind=... or --kind {ties[0]})",
+                    hint=f"diga o tipo (kind=... ou --kind {ties[0]})",
                 )
             )
         return -best[1], best[2]
@@ -92,11 +92,11 @@ def find_header(
         raise Fatal(
             Problem(
                 "error",
-                f"missing required column(s) {', '.join(missing)} for a {schema.name} file; headers found: {found}",
+                f"falta(m) a(s) coluna(s) obrigatória(s) {', '.join(missing)} de um arquivo {schema.name}; cabeçalhos encontrados: {found}",
                 name,
                 sheet=sheet,
                 row=row_idx + 1,
-                hint="rename the header(s) or add the column(s); accepted names for "
+                hint="renomeie o(s) cabeçalho(s) ou acrescente a(s) coluna(s); nomes aceitos para "
                 + "; ".join(f"{m}: {_alias_examples(schema, m)}" for m in missing),
             )
         )
@@ -109,12 +109,12 @@ def find_header(
     raise Fatal(
         Problem(
             "error",
-            f"cannot tell which kind of file this is; headers found: {found}"
-            + (f"; closest kinds: {'; '.join(seen[:3])}" if seen else "; no known column"),
+            f"não dá para saber que tipo de arquivo é este; cabeçalhos encontrados: {found}"
+            + (f"; tipos mais próximos: {'; '.join(seen[:3])}" if seen else "; nenhuma coluna conhecida"),
             name,
             sheet=sheet,
             row=row_idx + 1,
-            hint="say which kind it is (--kind K) and name the columns as the ERP does; kinds: " + ", ".join(SCHEMAS),
+            hint="diga o tipo (--kind K) e nomeie as colunas como o ERP faz; tipos: " + ", ".join(SCHEMAS),
         )
     )
 

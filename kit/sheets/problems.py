@@ -46,7 +46,7 @@ class Problem:
     def to_error(self, extra: int = 0) -> InputDataError:
         message = self.message
         if extra:
-            message += f" (and {extra} more problem{'s' if extra > 1 else ''}; `kit inspect` lists them all)"
+            message += f" (e mais {extra} problema{'s' if extra > 1 else ''}; `kit inspect` lista todos)"
         return InputDataError(
             message, hint=self.hint, file=self.file, sheet=self.sheet, row=self.row, column=self.column
         )
@@ -79,19 +79,19 @@ class Fatal(Exception):
 
 def describe(p: Problem) -> str:
     where = ", ".join(
-        f"{k} {v}" for k, v in (("file", p.file), ("sheet", p.sheet), ("row", p.row), ("column", p.column)) if v
+        f"{k} {v}" for k, v in (("arquivo", p.file), ("aba", p.sheet), ("linha", p.row), ("coluna", p.column)) if v
     )
     return f"{p.message} ({where})"
 
 
 def rows_text(rows: tuple[int, ...]) -> str:
     if len(rows) == 1:
-        return f"row {rows[0]}"
+        return f"linha {rows[0]}"
     shown = ", ".join(str(r) for r in rows[:10])
     if len(rows) > 10:
-        return f"rows {shown}... ({len(rows)} rows)"
+        return f"linhas {shown}... ({len(rows)} linhas)"
     head, _, last = shown.rpartition(", ")
-    return f"rows {head} and {last}"
+    return f"linhas {head} e {last}"
 
 
 def column_letter(index: int) -> str:

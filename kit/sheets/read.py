@@ -115,7 +115,9 @@ def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, d
             raw, schema = _load(path, schemas, sheet)
         except OSError as exc:  # permissions, a file vanishing mid-read, a device error
             reason = exc.strerror or type(exc).__name__
-            raise Fatal(Problem("error", f"cannot read the file: {reason}", str(path), hint="check the file")) from None
+            raise Fatal(
+                Problem("error", f"o arquivo não pôde ser lido: {reason}", str(path), hint="confira o arquivo")
+            ) from None
         frame = build(raw, schema, path)
     except Fatal as fatal:
         exc = fatal.problem.to_error()
@@ -131,12 +133,12 @@ def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, d
 def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[Raw, Schema]:
     name = str(path)
     if not path.exists():
-        raise Fatal(Problem("error", "file not found", name, hint="check the path"))
+        raise Fatal(Problem("error", "arquivo não encontrado", name, hint="confira o caminho"))
     if path.is_dir():
-        raise Fatal(Problem("error", "this is a directory, not a file", name))
+        raise Fatal(Problem("error", "isto é uma pasta, não um arquivo", name))
     size = path.stat().st_size
     if size == 0:
-        raise Fatal(Problem("error", "the file is empty (0 bytes)", name, hint="export the data again from the ERP"))
+        raise Fatal(Problem("error", "o arquivo está vazio (0 bytes)", name, hint="exporte os dados de novo do ERP"))
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
@@ -144,9 +146,9 @@ def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[R
         raise Fatal(
             Problem(
                 "error",
-                "old Excel format (.xls) is not supported",
+                "o formato antigo do Excel (.xls) não é suportado",
                 name,
-                hint="open it in Excel or LibreOffice and save it as .xlsx, or as CSV (UTF-8)",
+                hint="abra no Excel ou LibreOffice e salve como .xlsx, ou como CSV (UTF-8)",
             )
         )
     if head.startswith(b"PK\x03\x04") or suffix in XLSX_SUFFIXES:
@@ -157,7 +159,7 @@ def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[R
         _unsupported(name, suffix)
     if sheet is not None:
         raise Fatal(
-            Problem("error", f"a CSV file has no sheets (sheet {sheet!r} was asked for)", name, hint="drop the sheet")
+            Problem("error", f"um arquivo CSV não tem abas (foi pedida a aba {sheet!r})", name, hint="tire a aba")
         )
     return load_csv(path, head, size, schemas)
 
@@ -166,8 +168,8 @@ def _unsupported(name: str, suffix: str) -> None:
     raise Fatal(
         Problem(
             "error",
-            f"unsupported file type {suffix or '(no extension)'!r}",
+            f"tipo de arquivo não suportado {suffix or '(sem extensão)'!r}",
             name,
-            hint="export the data as .csv (UTF-8, ';' separated) or .xlsx",
+            hint="exporte os dados como .csv (UTF-8, separado por ';') ou .xlsx",
         )
     )

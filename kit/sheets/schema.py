@@ -297,7 +297,7 @@ def get_schema(kind: str) -> Schema:
         from kit.errors import InputDataError
 
         raise InputDataError(
-            f"unknown kind of file {kind!r}", kind=kind, hint="one of: " + ", ".join(sorted(SCHEMAS))
+            f"tipo de arquivo desconhecido {kind!r}", kind=kind, hint="um de: " + ", ".join(sorted(SCHEMAS))
         ) from None
 
 

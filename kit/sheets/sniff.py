@@ -64,9 +64,9 @@ def check_binary(text: str, name: str) -> None:
         raise Fatal(
             Problem(
                 "error",
-                "the file is not text: it has binary content",
+                "o arquivo não é texto: tem conteúdo binário",
                 name,
-                hint="it is probably another format renamed to .csv; export the data again as CSV or .xlsx",
+                hint="provavelmente é outro formato renomeado para .csv; exporte os dados de novo como CSV ou .xlsx",
             )
         )
 
@@ -88,10 +88,10 @@ def mixed_encoding(data: bytes, name: str, bom: bool) -> None:
                 raise Fatal(
                     Problem(
                         "error",
-                        f"the file ends in the middle of a character (row {i}): it looks truncated",
+                        f"o arquivo termina no meio de um caractere (linha {i}): parece cortado",
                         name,
                         row=i,
-                        hint="export or download the file again",
+                        hint="exporte ou baixe o arquivo de novo",
                     )
                 ) from None
             other_row = other_row or i
@@ -101,22 +101,22 @@ def mixed_encoding(data: bytes, name: str, bom: bool) -> None:
         raise Fatal(
             Problem(
                 "error",
-                f"the file declares UTF-8 (it starts with a UTF-8 byte-order mark) but row {other_row} is not "
-                "UTF-8 (it looks like Windows-1252/latin-1)",
+                f"o arquivo se declara UTF-8 (começa com a marca BOM do UTF-8), mas a linha {other_row} não está "
+                "em UTF-8 (parece Windows-1252/latin-1)",
                 name,
                 row=other_row,
-                hint="re-save the whole file in one encoding, preferably 'CSV UTF-8'",
+                hint="salve o arquivo inteiro numa só codificação, de preferência 'CSV UTF-8'",
             )
         )
     if other_row and utf8_row:
         raise Fatal(
             Problem(
                 "error",
-                f"the file mixes encodings: row {utf8_row} is UTF-8 but row {other_row} is not "
-                "(it looks like Windows-1252/latin-1)",
+                f"o arquivo mistura codificações: a linha {utf8_row} está em UTF-8, mas a linha {other_row} não "
+                "(parece Windows-1252/latin-1)",
                 name,
                 row=other_row,
-                hint="the file was probably assembled from two exports; re-save it in one encoding, preferably UTF-8",
+                hint="o arquivo provavelmente foi montado a partir de duas exportações; salve numa só codificação, de preferência UTF-8",
             )
         )
 
@@ -146,10 +146,10 @@ def detect_separator(lines: list[str], name: str) -> str | None:
             raise Fatal(
                 Problem(
                     "error",
-                    f"unknown column separator {ch!r}: the reader understands ';' ',' tab and '|'",
+                    f"separador de colunas desconhecido {ch!r}: o leitor entende ';' ',' tabulação e '|'",
                     name,
                     row=1,
-                    hint="export the file again with ';' as the separator",
+                    hint="exporte o arquivo de novo com ';' como separador",
                 )
             )
     return None

@@ -37,9 +37,9 @@ def load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tup
         raise Fatal(
             Problem(
                 "error",
-                f"not a readable .xlsx workbook: the file is damaged or truncated ({type(exc).__name__})",
+                f"não é uma pasta de trabalho .xlsx legível: o arquivo está danificado ou cortado ({type(exc).__name__})",
                 name,
-                hint="download/export it again, or open it in Excel/LibreOffice and save it again as .xlsx",
+                hint="baixe/exporte de novo, ou abra no Excel/LibreOffice e salve de novo como .xlsx",
             )
         ) from None
     try:
@@ -49,17 +49,17 @@ def load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tup
         raise Fatal(
             Problem(
                 "error",
-                f"the sheet cannot be read: the file is damaged ({type(exc).__name__})",
+                f"a aba não pôde ser lida: o arquivo está danificado ({type(exc).__name__})",
                 name,
                 sheet=locals().get("title"),
-                hint="open it in Excel or LibreOffice and save it again as .xlsx",
+                hint="abra no Excel ou LibreOffice e salve de novo como .xlsx",
             )
         ) from None
     finally:
         book.close()
     log.debug("%s, sheet %s: read with %s", name, title, cells.engine)
     if cells.blank:
-        raise Fatal(Problem("error", "the sheet is empty", name, sheet=title, hint="pick the sheet with the data"))
+        raise Fatal(Problem("error", "a aba está vazia", name, sheet=title, hint="escolha a aba com os dados"))
     rows = cells.rows
     filled = _spread_merged([[cell_text(v) for v in r] for r in rows[:HEADER_SEARCH_ROWS]], cells.merged)
     hdr_idx, schema = find_header(filled, schema_hint or schemas, name, title)
@@ -92,11 +92,11 @@ def _pick_sheet(book: Any, sheets: list[str], schemas: list[Schema], sheet: str 
             raise Fatal(
                 Problem(
                     "error",
-                    f"the workbook has no sheet number {sheet + 1} (counting from 1); its sheets: "
+                    f"a pasta de trabalho não tem a aba número {sheet + 1} (contando de 1); as abas dela: "
                     + ", ".join(repr(s) for s in sheets),
                     name,
                     sheet=str(sheet),
-                    hint="pick one of the sheets listed",
+                    hint="escolha uma das abas listadas",
                 )
             )
         if sheet in sheets:
@@ -107,10 +107,10 @@ def _pick_sheet(book: Any, sheets: list[str], schemas: list[Schema], sheet: str 
         raise Fatal(
             Problem(
                 "error",
-                f"sheet {sheet!r} not found; the workbook has: {', '.join(repr(s) for s in sheets)}",
+                f"aba {sheet!r} não encontrada; a pasta de trabalho tem: {', '.join(repr(s) for s in sheets)}",
                 name,
                 sheet=str(sheet),
-                hint="pick one of the sheets listed",
+                hint="escolha uma das abas listadas",
             )
         )
     if len(sheets) == 1:
@@ -133,9 +133,9 @@ def _pick_sheet(book: Any, sheets: list[str], schemas: list[Schema], sheet: str 
         raise Fatal(
             Problem(
                 "error",
-                f"no sheet has the headers of {kinds}; sheets: {'; '.join(seen_headers) or ', '.join(sheets)}",
+                f"nenhuma aba tem os cabeçalhos de {kinds}; abas: {'; '.join(seen_headers) or ', '.join(sheets)}",
                 name,
-                hint="pick the sheet (sheet=... / --sheet NAME) or fix its headers",
+                hint="escolha a aba (sheet=... / --sheet NOME) ou corrija os cabeçalhos dela",
             )
         )
     matches.sort(key=lambda m: -m[0])
@@ -143,9 +143,9 @@ def _pick_sheet(book: Any, sheets: list[str], schemas: list[Schema], sheet: str 
         raise Fatal(
             Problem(
                 "error",
-                f"several sheets fit: {', '.join(repr(m[1]) for m in matches if m[0] == matches[0][0])}",
+                f"várias abas servem: {', '.join(repr(m[1]) for m in matches if m[0] == matches[0][0])}",
                 name,
-                hint="pick one with sheet=... / --sheet NAME",
+                hint="escolha uma com sheet=... / --sheet NOME",
             )
         )
     return matches[0][1], [matches[0][2]]
@@ -177,12 +177,12 @@ def _merged_problems(
             problems.append(
                 Problem(
                     "error",
-                    f"cells {ref} are merged inside the data: each row needs its own value",
+                    f"as células {ref} estão mescladas dentro dos dados: cada linha precisa do seu próprio valor",
                     name,
                     sheet=title,
                     row=r0,
                     column=headers[c0 - 1] or column_letter(c0 - 1),
-                    hint="select the sheet, unmerge the cells and fill every row, then save again",
+                    hint="selecione a aba, desfaça a mesclagem e preencha cada linha; depois salve de novo",
                 )
             )
         elif r0 <= header_row < r1:  # a header cell merged down into the data rows
@@ -205,15 +205,15 @@ def _formula_problems(
         problems.append(
             Problem(
                 "error",
-                f"cell {letter}{row} has a formula ({formula[:60]}) but no saved result"
-                + (f" ({len(cells)} cells like this in column {letter})" if len(cells) > 1 else ""),
+                f"a célula {letter}{row} tem uma fórmula ({formula[:60]}), mas nenhum resultado salvo"
+                + (f" ({len(cells)} células assim na coluna {letter})" if len(cells) > 1 else ""),
                 name,
                 sheet=title,
                 row=row,
                 column=(headers[col - 1] if col - 1 < len(headers) and row > header_row else None) or letter,
                 rows=tuple(r for r, _ in cells),
-                hint="open the file in Excel or LibreOffice and save it again (the results are stored on save), "
-                "or paste the column as values",
+                hint="abra o arquivo no Excel ou LibreOffice e salve de novo (os resultados são gravados ao salvar), "
+                "ou cole a coluna como valores",
             )
         )
     return problems

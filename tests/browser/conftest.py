@@ -1,9 +1,16 @@
-"""Fixtures for the real-browser tests: one JupyterLab and one Chromium per module."""
+"""Fixtures for the real-browser tests: one JupyterLab and one Chromium per module.
+
+Nothing they run writes into the real home: JupyterLab and Chromium (and Playwright's driver) get ``HOME``,
+the XDG folders and ``TMPDIR`` inside the module's temporary folder. Chromium otherwise leaves
+``~/.config/chromium*/Crash Reports`` and ``~/.cache/chromium*`` behind (``test_browser_home.py`` checks).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,12 +36,39 @@ def lab_env(tmp_path_factory):
         "KIT_WORKSPACE": str(base / "workspace"),
         "KIT_SECRETS": str(base / "secrets" / "secrets.json"),
         "KIT_MAPPINGS": str(base / "mappings"),
-        "XDG_CONFIG_HOME": str(base / "xdg-config"),
-        "XDG_DATA_HOME": str(base / "xdg-data"),
-        "HOME": str(base / "home"),
+        **private_home(base / "home"),
     }
-    (base / "home").mkdir()
-    return {"base": base, "root": root, "env": env}
+    return {"base": base, "root": root, "env": env, "browser_home": base / "browser-home"}
+
+
+def private_home(home: Path) -> dict[str, str]:
+    """``HOME``, the XDG folders and ``TMPDIR`` under ``home`` (created): where a process writes its own files."""
+    env = {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_STATE_HOME": str(home / ".local" / "state"),
+        "TMPDIR": str(home / "tmp"),
+    }
+    for key in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "TMPDIR"):
+        Path(env[key]).mkdir(parents=True, exist_ok=True)
+    return env
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` with ``values`` for the block (Playwright's driver reads it when it starts), then restored."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @pytest.fixture(scope="module")
@@ -47,17 +81,23 @@ def lab(lab_env):
 def browser(lab_env):
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as pw:
+    home = private_home(lab_env["browser_home"])
+    with environment(home):  # Playwright's driver starts with the private home, the test process keeps its own
+        pw = sync_playwright().start()
+    try:
         b = pw.chromium.launch(
             executable_path=str(CHROMIUM),
             args=CHROMIUM_ARGS,
             headless=True,
             timeout=60_000,
+            env={**os.environ, **home},
         )
         try:
             yield b
         finally:
             b.close()
+    finally:
+        pw.stop()
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -147,7 +147,7 @@ class ChannelContract:
 
         monkeypatch.setattr(connector, self.page_method, stuck)
         started = time.monotonic()
-        with pytest.raises(ChannelFatalError, match="same page|repeated"):
+        with pytest.raises(ChannelFatalError, match="mesma página|repetiu"):
             connector.list_listings()
         assert time.monotonic() - started < 10
 
@@ -193,7 +193,7 @@ class ChannelContract:
         else:
             # Keys that do not expire: rotate them on the channel side; the error must be clear.
             sandbox.credentials = {k: v + "-rotated" for k, v in sandbox.credentials.items()}
-            with pytest.raises(AuthenticationError, match="rejected the credentials"):
+            with pytest.raises(AuthenticationError, match="recusou as credenciais"):
                 connector.list_listings()
 
     def test_5xx_is_retried(self, sandbox):
@@ -227,7 +227,7 @@ class ChannelContract:
 
     def test_malformed_json_is_a_clear_fatal_error(self, sandbox, connector):
         sandbox.faults.update(malformed_rate=1.0)
-        with pytest.raises(ChannelFatalError, match="malformed (JSON|XML)"):
+        with pytest.raises(ChannelFatalError, match="(JSON|XML) malformado"):
             connector.list_listings()
 
     def test_timeouts_and_dropped_connections_are_retried(self, sandbox):

@@ -203,13 +203,13 @@ def test_page_paginator_stops_on_total_even_if_the_channel_repeats_the_last_page
 def test_cursor_paginator_refuses_a_repeated_cursor():
     pages = iter([{"r": [1], "c": "A"}, {"r": [2], "c": "B"}, {"r": [3], "c": "A"}, {"r": [4], "c": "C"}])
     pager = CursorPaginator("c", cursor_param="cursor", records_path="r", channel="x")
-    with pytest.raises(ChannelFatalError, match="repeated a pagination cursor"):
+    with pytest.raises(ChannelFatalError, match="repetiu um cursor de paginação"):
         pager.all(lambda p: next(pages))
 
 
 def test_paginator_refuses_identical_consecutive_pages():
     pager = OffsetPaginator(2, records_path="r")
-    with pytest.raises(ChannelFatalError, match="same page"):
+    with pytest.raises(ChannelFatalError, match="mesma página"):
         pager.all(lambda p: {"r": ["a", "b"]})
 
 
@@ -229,7 +229,7 @@ def test_registry_knows_the_three_channels_and_refuses_duplicates():
         register_connector("vtex", type("Dup", (Connector,), {}))
     with pytest.raises(ValueError, match="already registered"):
         register_sandbox("vtex", type("DupSbx", (SandboxServer,), {}))
-    with pytest.raises(Exception, match="unknown channel type"):
+    with pytest.raises(Exception, match="tipo de canal desconhecido"):
         register_connector("no-such-type", type("X", (Connector,), {}))
     assert connector_class("vtex").type_name == "vtex"
 

@@ -61,7 +61,7 @@ class TestEzcommerceContract(ChannelContract):
         return self.store.listings_frame().head(n)
 
     def test_pagination_terminates_with_every_listing(self, connector):
-        with pytest.raises(OperationNotSupported, match="has no API for list_listings"):
+        with pytest.raises(OperationNotSupported, match="não tem API para list_listings"):
             connector.list_listings()
 
     def test_pagination_refuses_a_channel_that_repeats_pages(self, sandbox, connector, monkeypatch):
@@ -112,7 +112,7 @@ class TestEzcommerceContract(ChannelContract):
     def test_expired_token_is_refreshed_or_reported(self, sandbox, connector):
         connector.fetch_orders()
         sandbox.credentials = {k: v + "-rotated" for k, v in sandbox.credentials.items()}
-        with pytest.raises(AuthenticationError, match="rejected the credentials"):
+        with pytest.raises(AuthenticationError, match="recusou as credenciais"):
             connector.fetch_orders()
 
     def test_persistent_5xx_is_reported_per_item(self, sandbox, connector):

@@ -144,7 +144,7 @@ def test_a_magento_channel_needs_a_base_url():
     channel = Channel(
         name="m", type="magento", category="plataforma", company="11222333000181", environment="production"
     )
-    with pytest.raises(ConfigurationError, match="base URL"):
+    with pytest.raises(ConfigurationError, match="URL da API"):
         connector_for(channel)
 
 

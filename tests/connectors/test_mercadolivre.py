@@ -200,7 +200,7 @@ def test_scan_tolerates_a_constant_scroll_id_but_refuses_a_repeated_page():
     assert pager().all(lambda p: next(pages)) == ["A", "B", "C"]
     stuck = iter([{"results": ["A"], "scroll_id": "S"}, {"results": ["B"], "scroll_id": "S"}] + [
         {"results": ["A"], "scroll_id": "S"}] * 3)  # fmt: skip
-    with pytest.raises(ChannelFatalError, match="repeated"):
+    with pytest.raises(ChannelFatalError, match="repetiu"):
         pager().all(lambda p: next(stuck))
 
 

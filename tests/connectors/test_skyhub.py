@@ -122,7 +122,7 @@ def test_invoice_retried_after_skyhub_took_it_is_applied_and_shipping_first_is_r
     with start_sandbox("skyhub", rate_limit=(5000, 5000), n_products=6, orders=0) as sbx:
         early, done = _order(sbx), _order(sbx)
         conn = make_connector(sbx)
-        with pytest.raises(ChannelFatalError, match="invalid transition.*status 422"):  # shipped before invoiced
+        with pytest.raises(ChannelFatalError, match="invalid transition.*HTTP 422"):  # shipped before invoiced
             conn.send_tracking(early["code"], Shipment(carrier="Correios", code="BR9", service="SEDEX"))
         invoice = Invoice(nfe_key="6" * 44, number="9")
         conn.send_invoice(done["code"], invoice)

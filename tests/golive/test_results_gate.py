@@ -41,7 +41,7 @@ def test_latest_result_is_the_most_recent(workspace, channel):
 
 
 def test_gate_needs_a_passing_check_for_the_channels_environment(workspace, channel):
-    with pytest.raises(GateError, match="no go-live check"):
+    with pytest.raises(GateError, match="nenhum go-live foi verificado"):
         enable(workspace, channel)
     record_result(workspace, _result(channel, "NÃO APTO", "2026-01-02T00:00:00+00:00"))
     with pytest.raises(GateError) as info:
@@ -61,7 +61,7 @@ def test_gate_needs_a_passing_check_for_the_channels_environment(workspace, chan
 
 
 def test_forced_enable_needs_and_records_a_reason(workspace, channel, monkeypatch):
-    with pytest.raises(ConfigurationError, match="reason"):
+    with pytest.raises(ConfigurationError, match="motivo"):
         enable(workspace, channel, force=True, reason="  ")
     monkeypatch.setenv("USER", "consultor")
     event = enable(workspace, channel, force=True, reason="piloto com 10 SKUs")
@@ -79,11 +79,11 @@ def test_confirmations_and_answers_file(workspace, channel, tmp_path):
     assert [a["item"] for a in read_answers_file(good)] == ["other_erp"]
     anonymous = tmp_path / "anon.json"
     anonymous.write_text(json.dumps([{"item": "other_erp", "confirmed": True}]))
-    with pytest.raises(InputDataError, match="who confirmed"):
+    with pytest.raises(InputDataError, match="quem confirmou"):
         read_answers_file(anonymous)
     broken = tmp_path / "broken.json"
     broken.write_text("{")
-    with pytest.raises(InputDataError, match="not valid JSON"):
+    with pytest.raises(InputDataError, match="não é um JSON válido"):
         read_answers_file(broken)
 
 
@@ -96,9 +96,9 @@ def test_a_pass_stops_counting_once_the_configuration_changes(workspace, channel
     checked["channel_config"] = checked_config(registry.get(channel))
     record_result(workspace, checked)
     registry.update(channel, jobs={"stock": JobConfig(interval_min=5, batch_size=500)})
-    with pytest.raises(GateError, match=r"configuration changed since the latest go-live check .*: jobs") as info:
+    with pytest.raises(GateError, match=r"configuração do canal mudou depois do último go-live .*: jobs") as info:
         enable(workspace, channel)
-    assert "again for the configuration as it is now" in info.value.hint
+    assert "com a configuração como está agora" in info.value.hint
     registry.update(channel, jobs={})  # back to what was checked
     assert not enable(workspace, channel)["forced"]
     disable(workspace, channel)

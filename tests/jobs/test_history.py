@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 
 import pytest
@@ -40,18 +42,130 @@ def test_empty_workspace_is_friendly(workspace):
     assert history.retry_failed(workspace) == []
 
 
-def test_retry_button_reruns_only_failed_jobs(workspace):
+def _channel(ws, name="loja", *, enabled=True):
+    from kit.channels import Channel, ChannelRegistry
+
+    ChannelRegistry(ws).add(Channel(name=name, type="vtex", category="plataforma", company="11222333000181",
+                                    environment="sandbox", settings={"account": "demo"}))  # fmt: skip
+    if enabled:
+        with ws.table("channels") as table:
+            from tinydb import Query
+
+            table.update({"enabled": True}, Query().name == name)
+
+
+def _failed_run_with_report(ws, tmp_path, *, full=True, since="2026-11-01"):
+    """A failed stock run that left a papermill notebook (its parameters in the metadata) and a JSON summary."""
+    now = time.time()
+    report = tmp_path / "reports" / "loja" / "stock" / "20261120T100000Z.ipynb"
+    report.parent.mkdir(parents=True)
+    params = {"channel": "loja", "dry_run": False, "full": full, "since": since, "max_items": None,
+              "workspace": str(ws.root), "summary_path": "/x/.k.json", "safety_stock": 2}  # fmt: skip
+    report.write_text(json.dumps({"cells": [], "metadata": {"papermill": {"parameters": params}}}), encoding="utf-8")
+    summary = {"status": "failed", "full": full, "dry_run": False, "error": None, "counts": {"applied": 1, "failed": 2},
+               "details": [{"key": "SKU-1", "status": "failed", "reason": "o canal recusou o SKU: estoque negativo"},
+                           {"key": "SKU-2", "status": "failed", "reason": "o canal recusou o SKU: estoque negativo"}]}  # fmt: skip
+    report.with_suffix(".json").write_text(json.dumps(summary), encoding="utf-8")
+    record_run(ws, {"channel": "loja", "job": "stock", "started_at": now - 60, "finished_at": now - 50,
+                    "status": "failed", "exit_code": 1, "counts": {"applied": 1, "failed": 2},
+                    "report_path": str(report), "dry_run": False})  # fmt: skip
+    return report
+
+
+class FakeRunner:
+    def __init__(self, exit_code=0, counts=None):
+        self.calls, self.exit_code, self.counts = [], exit_code, counts or {"applied": 3}
+
+    def __call__(self, job, channel, **kw):
+        self.calls.append((channel, job, kw))
+        status = "ok" if self.exit_code == 0 else "failed"
+        return RunOutcome(self.exit_code, {"status": status, "counts": self.counts}, "new.ipynb")
+
+
+def test_failures_table_has_the_reason_in_full(workspace, tmp_path):
+    _failed_run_with_report(workspace, tmp_path)
+    bad = history.failures(workspace)
+    assert "reason" in bad.columns
+    assert bad.loc[0, "reason"] == "itens com falha: o canal recusou o SKU: estoque negativo (2)"
+    shown = history.pt(bad)
+    assert "motivo" in shown.columns and shown.loc[0, "relatório"] == "20261120T100000Z.ipynb"
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", shown.loc[0, "início"])  # short, in the company's zone
+    html = history.table_html(shown).data
+    assert "white-space:normal" in html and "estoque negativo (2)" in html and "<th>motivo</th>" in html
+
+
+def test_retry_reruns_the_failed_run_with_its_parameters(workspace, tmp_path):
+    _channel(workspace)
+    _runs(workspace)  # stock failed last, orders ok
+    _failed_run_with_report(workspace, tmp_path)
+    runner = FakeRunner()
+    results = history.retry_failed(workspace, runner, probe=lambda ch: lambda: (True, ""))
+    assert [(c, j) for c, j, _ in runner.calls] == [("loja", "stock")]
+    kw = runner.calls[0][2]
+    assert kw["full"] is True and kw["since"] == "2026-11-01" and kw["dry_run"] is False
+    assert kw["params"] == {"safety_stock": 2} and kw["forced"] is None
+    assert results[0].outcome == "OK" and "--full" in results[0].parameters and "3 aplicados" in results[0].did
+
+
+def test_retry_respects_the_manual_sync_gate(workspace, tmp_path):
+    _channel(workspace, enabled=False)
+    _failed_run_with_report(workspace, tmp_path)
+    runner = FakeRunner()
+    refused = history.retry_failed(workspace, runner)
+    assert runner.calls == [] and refused[0].outcome == "recusada" and "desligado" in refused[0].reason
+    no_reason = history.retry_failed(workspace, runner, force=True, reason="  ")
+    assert runner.calls == [] and "motivo" in no_reason[0].reason
+    forced = history.retry_failed(workspace, runner, force=True, reason="cliente pediu", by="ana",
+                                  probe=lambda ch: lambda: (True, ""))  # fmt: skip
+    assert len(runner.calls) == 1 and forced[0].outcome == "OK"
+    assert runner.calls[0][2]["forced"] == {"reason": "cliente pediu", "by": "ana",
+                                            "refusal": "o canal loja está desligado"}  # fmt: skip
+
+
+def test_a_rerun_that_sent_nothing_while_the_channel_is_down_is_not_ok(workspace, tmp_path):
+    _channel(workspace)
+    _failed_run_with_report(workspace, tmp_path)
+    nothing = FakeRunner(counts={"applied": 0, "failed": 0, "skipped": 5})
+    down = history.retry_failed(workspace, nothing, probe=lambda ch: lambda: (False, "a conexão falhou"))
+    assert down[0].outcome == "falhou" and "nada foi enviado e o canal não respondeu" in down[0].reason
+    up = history.retry_failed(workspace, nothing, probe=lambda ch: lambda: (True, ""))
+    assert up[0].outcome == "nada a enviar"
+    broken = history.retry_failed(workspace, FakeRunner(exit_code=1, counts={"failed": 4}))
+    assert broken[0].outcome == "falhou"
+
+
+def test_retry_button_reports_what_the_reruns_did(workspace, tmp_path):
+    _channel(workspace)
     _runs(workspace)
-    calls = []
-
-    def runner(job, channel, ws):
-        calls.append((channel, job))
-        return RunOutcome(0, {"status": "ok"}, "new.ipynb")
-
-    panel = history.RetryPanel(workspace, runner=runner)
+    runner = FakeRunner()
+    panel = history.RetryPanel(workspace, runner=runner, probe=lambda ch: lambda: (True, ""))
     panel.button.click()
-    assert calls == [("loja", "stock")]
-    assert "1 execuções repetidas: 1 OK" in panel.status.value
+    assert [(c, j) for c, j, _ in runner.calls] == [("loja", "stock")]
+    assert panel.status.value == "1 execução repetida: 1 OK."
+    with workspace.table("channels") as table:
+        from tinydb import Query
+
+        table.update({"enabled": False}, Query().name == "loja")
+    panel.button.click()
+    assert len(runner.calls) == 1 and panel.status.value == "1 execução repetida: 1 recusada."
+    panel.force.value, panel.reason.value = True, "teste de homologação"
+    panel.button.click()
+    assert len(runner.calls) == 2 and runner.calls[1][2]["forced"]["reason"] == "teste de homologação"
+
+
+def test_chart_has_one_panel_per_channel_and_the_legend_outside(workspace):
+    _runs(workspace)
+    now = time.time()
+    record_run(workspace, {"channel": "outra", "job": "stock", "started_at": now - 30, "finished_at": now - 20,
+                           "status": "ok", "exit_code": 0, "counts": {"applied": 4}, "report_path": "r.ipynb"})  # fmt: skip
+    fig = history.plot_history(workspace)
+    axes = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in axes] == ["Canal loja", "Canal outra"]
+    for ax in axes:
+        legend = ax.get_legend()
+        box = legend.get_window_extent().transformed(ax.transAxes.inverted())
+        assert box.x0 >= 1.0  # entirely right of the plot area: it never hides a point
+    fig.clf()
 
 
 @pytest.mark.timeout(120)
@@ -73,3 +187,4 @@ def test_painel_notebook_runs_with_history(workspace, tmp_path):
     assert "3 execuções registradas; 1 com falha" in text
     assert "1 pedidos em quarentena" in text and "ORD-1" in text
     assert "image/png" in text
+    assert "motivo" in text and "Traceback" not in text

@@ -134,13 +134,13 @@ def test_invalid_price_fails_with_reason(channel, fake, tmp_path, workspace):
 
 def test_missing_erp_file_is_an_input_error(channel, fake, workspace):
     s = run_job("stock", "loja", ws=workspace, connector=fake)
-    assert s.status == "failed" and s.exit_code == 2 and "no stock export" in s.error
+    assert s.status == "failed" and s.exit_code == 2 and "não há exportação de stock" in s.error
 
 
 @pytest.mark.parametrize("job", ["stock", "prices"])
 def test_unknown_channel_is_a_config_error(workspace, job):
     s = run_job(job, "nope", ws=workspace)
-    assert s.exit_code == 2 and "no channel named" in s.error
+    assert s.exit_code == 2 and "não há canal chamado" in s.error
 
 
 def test_since_must_be_an_iso_date(workspace):

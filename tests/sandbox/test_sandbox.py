@@ -168,8 +168,8 @@ def test_cli_start_prints_url_stores_credentials_and_never_prints_them(tmp_path)
     try:
         deadline = time.time() + 60
         first = _read_line(proc, deadline)
-        assert "listening on http://127.0.0.1:" in first
-        url = first.split("listening on ")[1].strip()
+        assert "ouvindo em http://127.0.0.1:" in first
+        url = first.split("ouvindo em ")[1].strip()
         second = _read_line(proc, deadline)
         assert "loja-vtex" in second and "app_key" in second
         from kit.channels import ChannelRegistry
@@ -203,5 +203,5 @@ def test_cli_types_lists_sandboxes(kit_cli):
 def test_cli_unknown_type_is_a_clear_error(kit_cli):
     result = kit_cli("sandbox", "start", "nope")
     assert result.returncode == 2
-    assert "no sandbox for channel type 'nope'" in result.stderr and "Traceback" not in result.stderr
+    assert "não há sandbox para o tipo de canal 'nope'" in result.stderr and "Traceback" not in result.stderr
     json.dumps(result.stderr)  # plain text

@@ -80,7 +80,7 @@ def _outcome(path: Path, kind: str | None) -> str:
         report = inspect_table(path, kind)
     except InputDataError as exc:
         report = error(exc)
-    return json.dumps({"read": read, "inspect": report}, default=str, sort_keys=True)
+    return json.dumps({"read": read, "inspect": report}, default=str, sort_keys=True, ensure_ascii=False)
 
 
 def _through_openpyxl(monkeypatch):
@@ -124,9 +124,13 @@ def test_calamine_reads_what_openpyxl_reads(tmp_path, monkeypatch, name, kind):
 @pytest.mark.parametrize(
     ("cell", "reason", "fragment"),
     [
-        ('<c r="D2" t="e"><v>#DIV/0!</v></c>', "error values", "'#DIV/0!' in cell D2 is not a number"),
+        ('<c r="D2" t="e"><v>#DIV/0!</v></c>', "error values", "'#DIV/0!' na célula D2 não é um número"),
         ('<c r="E2"><v>12345678901234567</v></c>', "integers longer", '"ean": ["12345678901234567"'),
-        ('<c r="D2"><f>1/0</f></c>', "formulas without a saved result", "has a formula (=1/0) but no saved result"),
+        (
+            '<c r="D2"><f>1/0</f></c>',
+            "formulas without a saved result",
+            "tem uma fórmula (=1/0), mas nenhum resultado salvo",
+        ),
     ],
     ids=["error value", "long integer", "formula without result"],
 )
@@ -155,7 +159,7 @@ def test_a_renamed_ods_or_broken_package_is_refused_as_before(tmp_path):
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", "<office:document-content/>")
     path.write_bytes(buf.getvalue())
-    with pytest.raises(InputDataError, match="not a readable .xlsx workbook"):
+    with pytest.raises(InputDataError, match="não é uma pasta de trabalho .xlsx legível"):
         read_table(path, "stock")
 
 

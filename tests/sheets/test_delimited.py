@@ -104,7 +104,7 @@ def test_fast_path_leaves_problems_to_the_careful_path(tmp_path):
     path = write(tmp_path, "SKU;Estoque\nA;1\nB;-2\nC;2,5\n")
     with pytest.raises(InputDataError) as info:
         read_table(path, "stock")
-    assert "available '-2' is negative" in info.value.message
+    assert "available '-2' é negativo" in info.value.message
     assert len([p for p in info.value.problems if p.severity == "error"]) == 2
 
 
@@ -152,8 +152,8 @@ def test_kit_inspect_exits_2_on_extra_cells_without_a_traceback(kit_cli, tmp_pat
     result = kit_cli("inspect", str(path), "--kind", "stock")
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr and "ParserWarning" not in result.stderr
-    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
-    assert len(errors) == 1 and "células a mais: 'x', 'y'" in errors[0] and "row 2" in errors[0]
+    errors = [ln for ln in result.stderr.splitlines() if ln.startswith("erro:")]
+    assert len(errors) == 1 and "células a mais: 'x', 'y'" in errors[0] and "linha 2" in errors[0]
 
 
 def test_empty_cells_past_the_header_lose_nothing_and_are_dropped(tmp_path):
@@ -186,5 +186,5 @@ def test_a_quantity_too_large_to_keep_is_an_error_not_another_number(tmp_path, c
 
 
 def test_an_infinite_price_is_not_a_number(tmp_path):
-    with pytest.raises(InputDataError, match="'1e999' is not a number"):
+    with pytest.raises(InputDataError, match="'1e999' não é um número"):
         read_table(write(tmp_path, "SKU;Título;Preço\nA;Caneca;1e999\nB;Prato;2\n"), "products")

@@ -21,7 +21,7 @@ def test_title_rows_blank_rows_trailers_grams_and_millimetres():
     info = inspect_table(path, "products")
     assert info["header_row"] == 4
     assert (info["blank_rows"], info["trailer_rows"]) == (1, 2)
-    trailer = [p for p in info["problems"] if "trailer" in p["message"]]
+    trailer = [p for p in info["problems"] if "rodapé" in p["message"]]
     assert trailer and trailer[0]["rows"] == [8, 9] and trailer[0]["severity"] == "warning"
 
 
@@ -71,7 +71,7 @@ def test_a_two_column_value_list_keeps_the_code_as_the_value_and_its_description
 ):
     path = write(tmp_path, text)
     if values is None:
-        with pytest.raises(InputDataError, match="missing required column"):
+        with pytest.raises(InputDataError, match="coluna\\(s\\) obrigatória"):
             read_table(path, kind)
         return
     df = read_table(path, kind)
@@ -82,9 +82,9 @@ def test_a_two_column_value_list_keeps_the_code_as_the_value_and_its_description
 
 def test_a_value_list_is_not_guessed_nor_a_sheet_picked_by_its_shape(tmp_path):
     path = write(tmp_path, "nome\nPix\nBoleto\n")
-    with pytest.raises(InputDataError, match="cannot tell which kind of file this is"):
+    with pytest.raises(InputDataError, match="não dá para saber que tipo de arquivo é este"):
         read_table(path)  # which list it is, only the person knows
-    with pytest.raises(InputDataError, match="no sheet has the headers of payment_method"):
+    with pytest.raises(InputDataError, match="nenhuma aba tem os cabeçalhos de payment_method"):
         read_table(CLEAN / "multi_sheet.xlsx", "payment_method")  # its one-column 'Leia-me' sheet is not a list
     assert "understood" not in inspect_table(CLEAN / "payment_method.csv", "payment_method")
 

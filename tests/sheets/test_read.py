@@ -20,44 +20,72 @@ from sheets.common import CLEAN, MALFORMED, write
 
 # file, kind, sheet, expected message fragment, row, column
 CORPUS = [
-    ("ambiguous_kind.csv", None, None, "fit prices and stock equally", 1, None),
-    ("bad_boolean.csv", "products", None, "'Talvez' is not yes/no", 3, "Ativo"),
-    ("bad_date.csv", "shipments", None, "'32/13/2025' is not a date", 3, "Data de emissão"),
-    ("binary_garbage.csv", "products", None, "the file is not text: it has binary content", None, None),
-    ("blank_rows_only.csv", "stock", None, "no content: every row is blank", None, None),
+    ("ambiguous_kind.csv", None, None, "servem igualmente a prices e stock", 1, None),
+    ("bad_boolean.csv", "products", None, "'Talvez' não é sim/não", 3, "Ativo"),
+    ("bad_date.csv", "shipments", None, "'32/13/2025' não é uma data", 3, "Data de emissão"),
+    ("binary_garbage.csv", "products", None, "o arquivo não é texto: tem conteúdo binário", None, None),
+    ("blank_rows_only.csv", "stock", None, "não tem conteúdo: todas as linhas estão em branco", None, None),
     (
         "bom_but_cp1252.csv",
         "products",
         None,
-        "declares UTF-8 (it starts with a UTF-8 byte-order mark) but row 1",
+        "se declara UTF-8 (começa com a marca BOM do UTF-8), mas a linha 1",
         1,
         None,
     ),
-    ("decimal_mix.csv", "prices", None, "mixes decimal styles: '1.234,56' and '1,234.56'", 4, "Preço"),
-    ("duplicate_sku.csv", "stock", None, "sku 'A-1' appears more than once: rows 2 and 5", 5, "SKU"),
+    ("decimal_mix.csv", "prices", None, "mistura estilos de decimal: '1.234,56' e '1,234.56'", 4, "Preço"),
+    ("duplicate_sku.csv", "stock", None, "sku 'A-1' aparece mais de uma vez: linhas 2 e 5", 5, "SKU"),
     (
         "duplicated_column.csv",
         "prices",
         None,
-        "columns 'Preço' and 'Preço de venda' both mean price",
+        "as colunas 'Preço' e 'Preço de venda' querem dizer price",
         1,
         "Preço de venda",
     ),
-    ("ean_scientific.csv", "products", None, "ean '7,89123E+12' is in scientific notation", 3, "EAN"),
-    ("ean_scientific.xlsx", "products", None, "ean '7.89123E+12' in cell B2 is in scientific notation", 2, "EAN"),
-    ("empty.csv", "stock", None, "the file is empty (0 bytes)", None, None),
-    ("formula_no_cache.xlsx", "prices", None, "cell C2 has a formula (=B2*1.2) but no saved result", 2, "Preço de"),
-    ("fractional_stock.csv", "stock", None, "available '2,5' is not a whole number", 3, "Estoque"),
-    ("header_only.csv", "stock", None, "has a header (row 1) but no data rows", 1, None),
-    ("huge_cell.csv", "products", None, "a cell has 40,000 characters, more than the 32,767", 2, "Descrição"),
-    ("merged_data.xlsx", "stock", None, "cells A2:A3 are merged inside the data", 2, "SKU"),
-    ("merged_header.xlsx", "products", None, "header cell C1:E1 is merged across 3 columns", 1, "Dimensões (cm)"),
-    ("missing_column.csv", "stock", None, "missing required column(s) available for a stock file", 1, None),
-    ("mixed_encoding.csv", "products", None, "mixes encodings: row 1 is UTF-8 but row 4 is not", 4, None),
-    ("negative_stock.csv", "stock", None, "available '-3' is negative", 3, "Saldo disponível"),
-    ("no_matching_sheet.xlsx", "products", None, "no sheet has the headers of products; sheets: 'Capa'", None, None),
-    ("old_format.xls", "products", None, "old Excel format (.xls) is not supported", None, None),
-    ("products.ods", "products", None, "unsupported file type '.ods'", None, None),
+    ("ean_scientific.csv", "products", None, "ean '7,89123E+12' está em notação científica", 3, "EAN"),
+    ("ean_scientific.xlsx", "products", None, "ean '7.89123E+12' na célula B2 está em notação científica", 2, "EAN"),
+    ("empty.csv", "stock", None, "o arquivo está vazio (0 bytes)", None, None),
+    (
+        "formula_no_cache.xlsx",
+        "prices",
+        None,
+        "a célula C2 tem uma fórmula (=B2*1.2), mas nenhum resultado salvo",
+        2,
+        "Preço de",
+    ),
+    ("fractional_stock.csv", "stock", None, "available '2,5' não é um número inteiro", 3, "Estoque"),
+    ("header_only.csv", "stock", None, "tem cabeçalho (linha 1), mas nenhuma linha de dados", 1, None),
+    ("huge_cell.csv", "products", None, "uma célula tem 40.000 caracteres, mais que os 32.767", 2, "Descrição"),
+    ("merged_data.xlsx", "stock", None, "as células A2:A3 estão mescladas dentro dos dados", 2, "SKU"),
+    (
+        "merged_header.xlsx",
+        "products",
+        None,
+        "a célula de cabeçalho C1:E1 está mesclada em 3 colunas",
+        1,
+        "Dimensões (cm)",
+    ),
+    (
+        "missing_column.csv",
+        "stock",
+        None,
+        "falta(m) a(s) coluna(s) obrigatória(s) available de um arquivo stock",
+        1,
+        None,
+    ),
+    (
+        "mixed_encoding.csv",
+        "products",
+        None,
+        "mistura codificações: a linha 1 está em UTF-8, mas a linha 4 não",
+        4,
+        None,
+    ),
+    ("negative_stock.csv", "stock", None, "available '-3' é negativo", 3, "Saldo disponível"),
+    ("no_matching_sheet.xlsx", "products", None, "nenhuma aba tem os cabeçalhos de products; abas: 'Capa'", None, None),
+    ("old_format.xls", "products", None, "o formato antigo do Excel (.xls) não é suportado", None, None),
+    ("products.ods", "products", None, "tipo de arquivo não suportado '.ods'", None, None),
     (
         "ragged_rows.csv",
         "stock",
@@ -66,13 +94,34 @@ CORPUS = [
         3,
         None,
     ),
-    ("stock_empty_sku.csv", "stock", None, "empty sku in row 3", 3, "SKU"),
-    ("truncated.xlsx", "stock", None, "not a readable .xlsx workbook: the file is damaged or truncated", None, None),
-    ("unknown_kind.csv", None, None, "cannot tell which kind of file this is; headers found: 'Coluna A'", 1, None),
-    ("unknown_separator.csv", "stock", None, "unknown column separator '#'", 1, None),
-    ("unparseable_price.csv", "prices", None, "price: '12,5O' is not a number", 3, "Preço"),
-    ("unterminated_quote.csv", "products", None, "a quoted value that starts at row 3 is never closed", 3, None),
-    ("wrong_sheet_name.xlsx", "stock", "Estoque", "sheet 'Estoque' not found; the workbook has: 'Plan1'", None, None),
+    ("stock_empty_sku.csv", "stock", None, "sku vazio na linha 3", 3, "SKU"),
+    (
+        "truncated.xlsx",
+        "stock",
+        None,
+        "não é uma pasta de trabalho .xlsx legível: o arquivo está danificado ou cortado",
+        None,
+        None,
+    ),
+    (
+        "unknown_kind.csv",
+        None,
+        None,
+        "não dá para saber que tipo de arquivo é este; cabeçalhos encontrados: 'Coluna A'",
+        1,
+        None,
+    ),
+    ("unknown_separator.csv", "stock", None, "separador de colunas desconhecido '#'", 1, None),
+    ("unparseable_price.csv", "prices", None, "price: '12,5O' não é um número", 3, "Preço"),
+    ("unterminated_quote.csv", "products", None, "um valor entre aspas que começa na linha 3 nunca é fechado", 3, None),
+    (
+        "wrong_sheet_name.xlsx",
+        "stock",
+        "Estoque",
+        "aba 'Estoque' não encontrada; a pasta de trabalho tem: 'Plan1'",
+        None,
+        None,
+    ),
 ]
 SHEETS = {  # XLSX problems inside a sheet name it
     "ean_scientific.xlsx": "Produtos",
@@ -82,11 +131,11 @@ SHEETS = {  # XLSX problems inside a sheet name it
     "wrong_sheet_name.xlsx": "Estoque",
 }
 HINTS = {  # the fix the user is told, for the cases where it is the point of the message
-    "ean_scientific.csv": "column as Text",
-    "ean_scientific.xlsx": "format the 'EAN' column as Text",
-    "old_format.xls": "save it as .xlsx",
-    "formula_no_cache.xlsx": "save it again",
-    "mixed_encoding.csv": "one encoding",
+    "ean_scientific.csv": "coluna 'EAN' como Texto",
+    "ean_scientific.xlsx": "formate a coluna 'EAN' como Texto",
+    "old_format.xls": "salve como .xlsx",
+    "formula_no_cache.xlsx": "salve de novo",
+    "mixed_encoding.csv": "numa só codificação",
     "ambiguous_kind.csv": "--kind",
 }
 
@@ -126,12 +175,12 @@ def test_kit_inspect_reports_malformed_file_in_one_line(kit_cli, name, kind, she
     result = kit_cli(*args)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    error_lines = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
+    error_lines = [ln for ln in result.stderr.splitlines() if ln.startswith("erro:")]
     assert len(error_lines) == 1, result.stderr
     assert name in error_lines[0]
     assert fragment in error_lines[0]
     if row is not None:
-        assert f"row {row}" in error_lines[0]
+        assert f"linha {row}" in error_lines[0]
 
 
 def test_kit_inspect_clean_file_exits_zero_and_shows_mapping(kit_cli):
@@ -146,7 +195,7 @@ def test_kit_inspect_clean_file_exits_zero_and_shows_mapping(kit_cli):
     assert report["rows"] == 2 and report["ok"] is True
     text = kit_cli("inspect", str(CLEAN / "multi_sheet.xlsx"), "--kind", "stock", "--sheet", "3")
     assert text.returncode == 0, text.stderr
-    assert "sheet 'Estoque'" in text.stdout and "available" in text.stdout
+    assert "aba 'Estoque'" in text.stdout and "available" in text.stdout
 
 
 def test_problems_are_collected_and_the_first_is_raised(tmp_path):
@@ -156,7 +205,7 @@ def test_problems_are_collected_and_the_first_is_raised(tmp_path):
     exc = info.value
     errors = [p for p in exc.problems if p.severity == "error"]
     assert len(errors) == 4
-    assert exc.row == 3 and "negative" in exc.message and "3 more problems" in exc.message
+    assert exc.row == 3 and "negativo" in exc.message and "mais 3 problemas" in exc.message
     assert {p.row for p in errors} == {3, 4, 5}
     frame = problems_frame(exc.problems)
     assert frame.columns.tolist()[:6] == ["severity", "message", "file", "sheet", "row", "column"]
@@ -174,10 +223,10 @@ def test_inspect_command_module_does_not_import_pandas():
 
 
 def test_missing_file_is_an_input_error(tmp_path, kit_cli):
-    with pytest.raises(InputDataError, match="file not found"):
+    with pytest.raises(InputDataError, match="arquivo não encontrado"):
         read_table(tmp_path / "nope.csv", "stock")
     result = kit_cli("inspect", str(tmp_path / "nope.csv"))
-    assert result.returncode == 2 and result.stderr.startswith("error: file not found")
+    assert result.returncode == 2 and result.stderr.startswith("erro: arquivo não encontrado")
 
 
 def test_workbook_saved_with_csv_extension_is_read_as_a_workbook(tmp_path):
@@ -189,9 +238,9 @@ def test_workbook_saved_with_csv_extension_is_read_as_a_workbook(tmp_path):
 def test_listings_kind_allows_repeated_skus_and_is_never_guessed(tmp_path):
     path = write(tmp_path, "SKU;Título;Preço\nA;T;1\nA;T;2\n")
     assert read_table(path, "listings")["price"].tolist() == [1.0, 2.0]
-    with pytest.raises(InputDataError, match="sku 'A' appears more than once"):
+    with pytest.raises(InputDataError, match="sku 'A' aparece mais de uma vez"):
         read_table(path, "products")
-    with pytest.raises(InputDataError, match="sku 'A' appears more than once"):
+    with pytest.raises(InputDataError, match="sku 'A' aparece mais de uma vez"):
         read_table(path)  # guessed as products, not listings
     assert get_schema("listings").column_names == get_schema("products").column_names
 

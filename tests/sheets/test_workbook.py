@@ -30,7 +30,7 @@ def test_multi_sheet_workbook_picks_the_sheet_of_the_kind():
     assert read_table(path, "products").attrs["source"]["sheet"] == "Produtos"
     assert read_table(path, "stock", sheet=2)["sku"].tolist() == ["P-1", "P-2"]
     assert read_table(path, "stock", sheet="estoque").attrs["source"]["sheet"] == "Estoque"
-    with pytest.raises(InputDataError, match="missing required column"):
+    with pytest.raises(InputDataError, match="coluna\\(s\\) obrigatória"):
         read_table(path, "stock", sheet="Produtos")
 
 
@@ -48,7 +48,7 @@ def test_workbook_rows_keep_excel_numbers_and_a_code_turned_into_a_date_is_repor
     wb.save(path)
     with pytest.raises(InputDataError) as info:
         read_table(path, "stock")
-    assert "sku in cell B6 is a date (2025-03-12)" in info.value.message
+    assert "sku na célula B6 virou uma data (2025-03-12)" in info.value.message
     assert (info.value.row, info.value.column, info.value.sheet) == (6, "SKU", "Sheet")
     ws["B6"] = "A-2"
     wb.save(path)
