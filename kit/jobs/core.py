@@ -237,7 +237,8 @@ def run_job(
             except sqlite3.DatabaseError as exc:  # corrupt states.sqlite, found mid-run
                 raise ws.states.corrupt(exc) from None
             _backup_state(ws)
-            log.info("%s %s finished in %.2f s: %s", channel_name, job, time.monotonic() - t0, summary.counts)
+            counts = " ".join(f"{k}={v}" for k, v in summary.counts.items())  # a log line, not a dict
+            log.info("%s %s finished in %.2f s: %s", channel_name, job, time.monotonic() - t0, counts)
     except (KitError, OSError) as exc:  # OSError: disk full, permissions: the run failed, say where
         if isinstance(exc, KitError) and not isinstance(exc, StoreError):
             _backup_state(ws)  # what the run recorded before failing is worth keeping
