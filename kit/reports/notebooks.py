@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,15 @@ from kit.errors import ConfigurationError
 from kit.reports.failure import Failure, clean_traceback
 from kit.reports.html import details
 
-__all__ = ["declared_parameters", "check_parameters", "seal", "output_notebook", "PAPERMILL_ERROR_TAG"]
+__all__ = [
+    "declared_parameters",
+    "check_parameters",
+    "seal",
+    "output_notebook",
+    "cell_progress",
+    "CellProgress",
+    "PAPERMILL_ERROR_TAG",
+]
 
 PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 FAILURE_TAG = "kit-failure"
@@ -167,3 +176,48 @@ def output_notebook(
     atomic_write_bytes(path, json.dumps(nb, ensure_ascii=False, indent=1).encode("utf-8"))
     seal(path, how=how, failure=failure)
     return path
+
+
+@dataclass(slots=True, frozen=True)
+class CellProgress:
+    """Which code cell of a running notebook is running: ``step`` of ``total``, under ``heading``."""
+
+    step: int
+    total: int
+    heading: str
+
+    def text(self) -> str:
+        """``Etapa 3 de 10: Capacidade dos jobs`` (pt-BR)."""
+        return f"Etapa {self.step} de {self.total}: {self.heading}" if self.step else self.heading
+
+
+def cell_progress(
+    path: str | Path, *, starting: str = "iniciando o kernel", main: str = "executando a verificação"
+) -> CellProgress | None:
+    """Where a notebook papermill is executing stands, read from the file it saves after each cell.
+
+    The heading is the nearest level-2 (or deeper) Markdown heading above the running cell
+    (``main`` before the first one; ``starting`` for the parameter cells). ``None`` while the
+    file is not written yet (or caught mid-write).
+    """
+    try:
+        nb = _read(Path(path))
+    except (OSError, ValueError):
+        return None
+    heading, code, current = "", 0, None
+    for cell in nb.get("cells", []):
+        first = _source(cell).lstrip().split("\n", 1)[0]
+        if cell.get("cell_type") == "markdown":
+            heading = first.lstrip("#").strip() if first.startswith("##") else heading
+            continue
+        if cell.get("cell_type") != "code":
+            continue
+        code += 1
+        meta = cell.get("metadata", {})
+        if (meta.get("papermill") or {}).get("status") in ("running", "completed", "failed"):
+            tags = meta.get("tags") or []
+            is_param = "parameters" in tags or "injected-parameters" in tags
+            current = (code, starting if is_param else (heading or main))
+    if current is None:
+        return CellProgress(0, code, starting)
+    return CellProgress(current[0], code, current[1])

@@ -37,7 +37,7 @@ from kit.reports.failure import Failure, clean_traceback
 from kit.reports.notebooks import check_parameters, seal
 from kit.scrub import clip
 
-__all__ = ["KERNEL_NAME", "NotebookRun", "NotebookResult", "run_notebook", "run_record", "quiet_console"]
+__all__ = ["KERNEL_NAME", "NotebookRun", "NotebookResult", "run_notebook", "run_record", "quiet_console", "utc_iso"]
 
 log = logging.getLogger("kit.reports.runner")
 
@@ -117,14 +117,15 @@ def run_record(
         "command": command,
         "kit_version": kit_version,
         "python": sys.version.split()[0],
-        "started_at": _iso(started_at),
-        "finished_at": _iso(finished_at),
+        "started_at": utc_iso(started_at),
+        "finished_at": utc_iso(finished_at),
         "status": "ok" if ok else "failed",
         **extra,
     }
 
 
-def _iso(epoch: float) -> str:
+def utc_iso(epoch: float) -> str:
+    """An epoch as ISO 8601 in UTC, to the second."""
     import datetime as dt
 
     return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat(timespec="seconds")
