@@ -117,9 +117,26 @@ def execute_report(
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     params = dict(parameters, output_dir=str(out))
+    _know_secrets(params)
     if in_process:
         return _in_process(params, out, on_progress, command)
     return _through_notebook(params, out, timeout, verbose, on_progress, command)
+
+
+def _know_secrets(parameters: dict[str, Any]) -> None:
+    """Load the channel's keys in this process, so every file of the report is scrubbed of them when written."""
+    name = parameters.get("channel")
+    if not name:
+        return
+    from kit.channels import ChannelRegistry
+    from kit.secrets import SecretsStore
+    from kit.store import Workspace
+
+    try:
+        ws = Workspace(parameters["workspace"]) if parameters.get("workspace") else Workspace()
+        SecretsStore().get_all(ChannelRegistry(ws).get(name).credentials_ref)
+    except Exception:  # noqa: BLE001 - a channel that cannot be read fails in the check itself, said properly
+        pass
 
 
 def _read_summary(out: Path) -> dict[str, Any]:
@@ -166,15 +183,13 @@ def _failed(out: Path, parameters: dict[str, Any], failure: Failure, summary: di
     """Write the failure page as ``golive.html`` (and the technical text into ``golive.log``)."""
     from kit.golive.report import HTML_FILE, failure_page
     from kit.golive.run import NOTEBOOK_FILE, SUMMARY_FILE
+    from kit.reports.files import write_report
     from kit.reports.runner import utc_iso
-    from kit.store import atomic_write_bytes
 
     files = {name: str(out / name) for name in (NOTEBOOK_FILE, SUMMARY_FILE, LOG_FILE) if (out / name).exists()}
     html = failure_page(failure, {**parameters, **(summary.get("parameters") or {})}, started=utc_iso(started),
                         files=files)  # fmt: skip
-    path = out / HTML_FILE
-    atomic_write_bytes(path, html.encode("utf-8"))
-    return path
+    return write_report(out / HTML_FILE, html)
 
 
 def _through_notebook(

@@ -346,11 +346,9 @@ def report_html(run: GoliveRun) -> str:
 
 def write_report_html(run: GoliveRun) -> Path:
     """Write ``golive.html`` into the run's folder (scrubbed: every value on it went through ``esc``)."""
-    from kit.store import atomic_write_bytes
+    from kit.reports.files import write_report
 
-    path = run.output_dir / HTML_FILE
-    atomic_write_bytes(path, report_html(run).encode("utf-8"))
-    return path
+    return write_report(run.output_dir / HTML_FILE, report_html(run))
 
 
 def failure_page(

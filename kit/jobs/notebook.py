@@ -105,7 +105,9 @@ def show(summary: JobSummary, *, ws: Any = None, runner: str = "") -> None:
 
         print(scrub(summary.render_pt()))
         return
-    display(HTML(job_report_body(data, failure=failure)))
+    from kit.reports.html import STYLE
+
+    display(HTML(f'<style>{STYLE}</style><div class="kit-report">{job_report_body(data, failure=failure)}</div>'))
 
 
 def _channel(ws: Any, name: str) -> Any:

@@ -152,10 +152,8 @@ def job_report_body(summary: dict[str, Any], *, failure: Failure | None = None, 
 def write_job_report(
     path: str | Path, summary: dict[str, Any], *, failure: Failure | None = None, technical: str = ""
 ) -> Path:
-    """Write the whole HTML page (scrubbed, as everything on it passed through :func:`~kit.reports.html.esc`)."""
-    from kit.store import atomic_write_bytes
+    """Write the whole HTML page (scrubbed: everything on it passed through :func:`~kit.reports.html.esc`)."""
+    from kit.reports.files import write_report
 
-    out = Path(path)
     body = job_report_body(summary, failure=failure, technical=technical)
-    atomic_write_bytes(out, page(job_title(summary), body, searchable=True).encode("utf-8"))
-    return out
+    return write_report(path, page(job_title(summary), body, searchable=True))

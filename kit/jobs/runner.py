@@ -214,6 +214,7 @@ def _start(request: JobRequest, ws: Any, reports: Path | None, runner: str) -> t
     ws = ws if ws is not None else Workspace()
     nb = notebook_path(request.job)
     ch = ChannelRegistry(ws).get(request.channel)
+    _register_channel_secrets(ch)  # every file of the run is scrubbed as it is written, the channel's keys known
     validate_parameters(nb, {**request.parameters(ws), "summary_path": None})
     folder = safe_child(reports or reports_root(), ch.name, request.job)
     return _Run(request, ws, ch, folder, "", time.time(), runner), nb
@@ -432,15 +433,12 @@ def _append_log(path: Path, text: str) -> None:
 
 
 def _save(run: _Run, result: dict[str, Any], out_json: Path) -> None:
-    """Write the JSON summary (details cut), scrub every file of the run, and record the run in the workspace."""
-    from kit.store import atomic_write_bytes
+    """Write the JSON summary (details cut; scrubbed, as every file of the run) and record the run in the workspace."""
+    from kit.reports.files import write_report
 
     kept = dict(result, details=result["details"][:MAX_DETAILS_IN_JSON],
                 details_truncated=max(0, len(result["details"]) - MAX_DETAILS_IN_JSON))  # fmt: skip
-    atomic_write_bytes(out_json, json.dumps(kept, ensure_ascii=False, indent=2, default=str).encode("utf-8"))
-    _register_channel_secrets(run.channel)
-    for ext in (".ipynb", ".json", ".html", ".log"):
-        _scrub_file(run.path(ext))
+    write_report(out_json, json.dumps(kept, ensure_ascii=False, indent=2, default=str))
     counts = {k: int(result["counts"].get(k, 0)) for k in COUNT_KEYS}
     row = {k: result[k] for k in ("channel", "job", "started_at", "finished_at", "report_path", "dry_run")}
     row.update(status=result["status"], counts=counts, exit_code=result["exit_code"])
@@ -459,17 +457,6 @@ def _register_channel_secrets(channel: Any) -> None:
         SecretsStore().get_all(channel.credentials_ref)
     except Exception:  # noqa: BLE001 - scrubbing must never break a run
         pass
-
-
-def _scrub_file(path: Path) -> None:
-    from kit.scrub import scrub
-    from kit.store import atomic_write_bytes
-
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        clean = scrub(text)
-        if clean != text:
-            atomic_write_bytes(path, clean.encode("utf-8"))
 
 
 def _result(run: _Run, finished: float | None = None) -> dict[str, Any]:
