@@ -64,7 +64,8 @@ SEARCH_SCRIPT = """
     box.addEventListener('input',function(){
       var q=norm(box.value.trim()), shown=0;
       rows.forEach(function(r,i){var ok=!q||texts[i].indexOf(q)>=0; r.style.display=ok?'':'none'; if(ok){shown++;}});
-      if(count){count.textContent=shown.toLocaleString('pt-BR')+' de '+rows.length.toLocaleString('pt-BR')+' itens';}
+      if(count){count.textContent=shown.toLocaleString('pt-BR')+' de '+rows.length.toLocaleString('pt-BR')+' '+
+        (count.dataset.label||'itens');}
     });
   });
 })();
@@ -142,7 +143,8 @@ def table(
         search = (
             f'<div><input type="search" class="kit-search" data-table="{esc(table_id)}" '
             f'placeholder="{esc(search_label)}" aria-label="{esc(search_label)}"> '
-            f'<span class="kit-muted" id="{esc(table_id)}-contagem">{count_pt(n)} {esc(total_label)}</span></div>'
+            f'<span class="kit-muted" id="{esc(table_id)}-contagem" data-label="{esc(total_label)}">'
+            f"{count_pt(n)} {esc(total_label)}</span></div>"
         )
         out = search + out
     return out
