@@ -159,24 +159,15 @@ def manual_run_refusal(ws: Any, channel: str) -> str | None:
     synced on a person's say-so alone: the scheduler would not run it either.
     """
     from kit.channels import ChannelRegistry
+    from kit.golive.results import APTO, latest_result
 
     ch = ChannelRegistry(ws).get(channel)
     if not ch.enabled:
         return f"o canal {channel} está desligado"
-    last = _latest_golive(ws, channel)
-    if last and last.get("verdict") != "APTO":
+    last = latest_result(ws, channel)
+    if last and last.get("verdict") != APTO:
         return f"o último go-live do canal {channel} ({last.get('finished_at') or '?'}) deu {last.get('verdict')}"
     return None
-
-
-def _latest_golive(ws: Any, channel: str) -> dict[str, Any] | None:
-    """:func:`kit.golive.results.latest_result`, read here: importing :mod:`kit.golive` registers every check
-    (pandas and all, about 0.7 s), most of what a scheduled ``kit sync`` would spend beyond the job."""
-    from tinydb import Query
-
-    with ws.table("golive", "results") as table:
-        rows = [dict(r, id=r.doc_id) for r in table.search(Query().channel == channel)]
-    return max(rows, key=lambda r: (r.get("finished_at") or "", r["id"])) if rows else None
 
 
 def record_run(ws: Any, row: dict[str, Any]) -> None:
