@@ -286,7 +286,7 @@ def run_notebook_job(
         lock.__exit__(None, None, None)
     if result.ok:
         run.summary = _read_kernel_summary(kernel_json)
-    run.notebook = result.output
+    run.notebook = result.output if result.output.exists() else None  # a kernel that never started wrote none
     return _finish(run, result.finished_at)
 
 
@@ -319,7 +319,8 @@ def run_inprocess_job(
     The same checks, lock, summary, HTML report and run record as
     :func:`run_notebook_job`; the output notebook is written only when the run
     failed (built from the job notebook, with the report as its output).
-    Notebook-only options (``kernel_name``, ``log_output``, ``verbose``) are accepted and ignored.
+    ``log_output`` or ``verbose`` let the job's log lines reach the console (they always go to the
+    run's ``.log``); ``kernel_name`` is accepted, for the same call as :func:`run_notebook_job`, and ignored.
 
     Raises:
         ConfigurationError: unknown job, channel or parameter (exit 2).
