@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import NoReturn
 
 
 def register(sub) -> None:
@@ -155,8 +156,12 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _not_checked(outcome) -> int:
-    """A check that did not reach a verdict: an input error exits 2 like any CLI error; else the failure, exit 1."""
+def _not_checked(outcome) -> NoReturn:
+    """A check that did not reach a verdict: an input error exits 2 like any CLI error; else the failure, exit 1.
+
+    Raises:
+        KitError: always; the CLI prints it as one error line and one hint line.
+    """
     from kit.errors import KitError
 
     summary = outcome.summary
@@ -169,10 +174,12 @@ def _not_checked(outcome) -> int:
         exc.exit_code = 2
         exc.fields.update({k: v for k, v in err.items() if k not in ("error", "message", "hint")})
         raise exc
-    sys.stderr.write(f"veredito: NÃO FOI POSSÍVEL VERIFICAR\nerror: {failure.message if failure else outcome.error}\n")
-    if failure is not None and failure.hint:
-        sys.stderr.write(f"hint: {failure.hint}\n")
-    return 1
+    sys.stderr.write("veredito: NÃO FOI POSSÍVEL VERIFICAR\n")
+    # What failed and what to do, as the CLI prints every error (one line each); exit 1: the check found no verdict.
+    exc = KitError(failure.message if failure else (outcome.error or "a verificação não chegou a um veredito"),
+                   hint=failure.hint if failure else None)  # fmt: skip
+    exc.exit_code = 1
+    raise exc
 
 
 def _print_verdict(summary: dict, outcome) -> None:
