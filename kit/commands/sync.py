@@ -1,4 +1,4 @@
-"""``kit sync JOB --channel NAME``: run a sync job through its notebook (papermill).
+"""``kit sync JOB --channel NAME``: run a sync job through its notebook (papermill), or in process (``--no-notebook``).
 
 Also ``kit sync config [--channel NAME] key=value ...`` for the job settings
 (erp_dir, outbox_dir, safety_stock, price_guard_pct, price_table, warehouse),
@@ -16,34 +16,41 @@ JOB_NAMES = ("stock", "prices", "products", "orders", "status")
 def register(sub) -> None:
     p = sub.add_parser(
         "sync",
-        help="run a sync job (stock, prices, products, orders, status) through its notebook",
-        description="Run a sync job through papermill; the report goes to reports/<channel>/<job>/. "
-        "Exit codes: 0 ok, 1 the job failed, 2 usage/input/config error, 3 another run holds the lock.",
+        help="executa uma tarefa de sincronização (stock, prices, products, orders, status)",
+        description="Executa uma tarefa de sincronização pelo seu notebook (papermill) ou, com --no-notebook, no "
+        "próprio processo; o relatório (HTML, JSON e o notebook) fica em reports/<canal>/<tarefa>/. Códigos de "
+        "saída: 0 ok, 1 a tarefa falhou, 2 erro de uso/entrada/configuração, 3 outra execução em andamento.",
     )
-    p.add_argument("job", choices=(*JOB_NAMES, "config"), help="the job, or 'config' to set job settings")
-    p.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="with 'config': settings to store")
-    p.add_argument("--channel", help="channel name (required to run a job)")
-    p.add_argument("--dry-run", action="store_true", help="compute and report; send and write nothing")
-    p.add_argument("--full", action="store_true", help="push everything, not only what changed")
-    p.add_argument("--since", help="orders: fetch orders updated since this ISO date")
-    p.add_argument("--max-items", type=int, metavar="N", help="stop after N items (the rest waits)")
-    p.add_argument("--safety-stock", type=int, metavar="N", help="stock: units kept back per SKU")
-    p.add_argument("--export-bindings", metavar="FILE", help="products: write the SKU binding table as CSV")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="any notebook parameter")
-    p.add_argument("--approve", nargs="+", metavar="SKU", help="prices: approve held prices (sent next run)")
-    p.add_argument("--approve-all", action="store_true", help="prices: approve every held price")
-    p.add_argument("--reject", nargs="+", metavar="SKU", help="prices: reject held prices")
+    p.add_argument("job", choices=(*JOB_NAMES, "config"), help="a tarefa, ou 'config' para gravar configurações")
+    p.add_argument("assignments", nargs="*", metavar="KEY=VALUE", help="com 'config': configurações a gravar")
+    p.add_argument("--channel", help="nome do canal (obrigatório para executar uma tarefa)")
+    p.add_argument("--dry-run", action="store_true", help="simulação: calcula e mostra, não envia nem grava nada")
+    p.add_argument("--full", action="store_true", help="envia tudo, não só o que mudou")
+    p.add_argument("--since", help="orders: busca os pedidos alterados desde esta data ISO")
+    p.add_argument("--max-items", type=int, metavar="N", help="para depois de N itens (o resto fica para a próxima)")
+    p.add_argument("--safety-stock", type=int, metavar="N", help="stock: unidades guardadas por SKU")
+    p.add_argument("--export-bindings", metavar="FILE", help="products: grava a tabela de vínculos SKU em CSV")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="qualquer parâmetro do notebook")
+    p.add_argument("--approve", nargs="+", metavar="SKU", help="prices: aprova preços retidos (vão na próxima)")
+    p.add_argument("--approve-all", action="store_true", help="prices: aprova todos os preços retidos")
+    p.add_argument("--reject", nargs="+", metavar="SKU", help="prices: rejeita preços retidos")
     p.add_argument(
-        "--show-held", action="store_true", help="list what waits for a person: held prices / quarantined orders"
+        "--show-held", action="store_true", help="o que espera uma pessoa: preços retidos / pedidos em quarentena"
     )
-    p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    p.add_argument("--json", action="store_true", help="mostra o resumo da execução em JSON")
+    p.add_argument(
+        "--no-notebook",
+        action="store_true",
+        help="executa no próprio processo, sem iniciar um kernel: mesmo resumo, mesmo relatório HTML, mesmo "
+        "registro; o notebook de saída só é gravado quando a execução falha",
+    )
     p.add_argument(
         "--force",
         action="store_true",
-        help="run even though the channel is switched off or its latest go-live is not APTO (needs --reason)",
+        help="executa mesmo com o canal desligado ou com o último go-live diferente de APTO (precisa de --reason)",
     )
-    p.add_argument("--reason", help="why the run is forced (recorded with the run)")
-    p.add_argument("--by", help="who forces the run (default: $USER)")
+    p.add_argument("--reason", help="por que a execução é forçada (fica registrado)")
+    p.add_argument("--by", help="quem força a execução (padrão: $USER)")
     p.set_defaults(func=cmd_sync)
 
 
@@ -61,11 +68,11 @@ def cmd_sync(args) -> int:
     if args.job == "config":
         return _config(args)
     if args.assignments:
-        raise ConfigurationError(f"unexpected arguments: {' '.join(args.assignments)}", hint="see 'kit sync --help'")
+        raise ConfigurationError(f"argumentos inesperados: {' '.join(args.assignments)}", hint="veja 'kit sync --help'")
     if not args.channel:
-        raise ConfigurationError("--channel is required", hint=f"kit sync {args.job} --channel NAME")
+        raise ConfigurationError("--channel é obrigatório", hint=f"kit sync {args.job} --channel NOME")
     if args.max_items is not None and args.max_items < 1:
-        raise ConfigurationError("--max-items must be at least 1")
+        raise ConfigurationError("--max-items precisa ser pelo menos 1")
     if args.approve or args.approve_all or args.reject:
         return _decide(args)
     if args.show_held:
@@ -78,7 +85,7 @@ def cmd_sync(args) -> int:
     params: dict[str, Any] = {}
     for pair in args.param:
         if "=" not in pair:
-            raise ConfigurationError(f"--param expects NAME=VALUE, got {pair!r}")
+            raise ConfigurationError(f"--param espera NOME=VALOR, veio {pair!r}")
         name, value = pair.split("=", 1)
         params[name.strip()] = _value(value.strip())
     if args.safety_stock is not None:
@@ -87,9 +94,10 @@ def cmd_sync(args) -> int:
         from pathlib import Path
 
         params["export_bindings"] = str(Path(args.export_bindings).resolve())
-    from kit.jobs.runner import run_notebook_job
+    from kit.jobs.runner import run_inprocess_job, run_notebook_job
 
-    outcome = run_notebook_job(
+    runner = run_inprocess_job if args.no_notebook else run_notebook_job
+    outcome = runner(
         args.job,
         args.channel,
         dry_run=args.dry_run,
@@ -99,23 +107,43 @@ def cmd_sync(args) -> int:
         params=params,
         ws=workspace(),
         forced=forced,
+        log_output=bool(getattr(args, "verbose", False)),
+        verbose=bool(getattr(args, "verbose", False)),
     )
     s = outcome.summary
     if args.json:
         print_json({k: v for k, v in s.items() if k != "details"})
     else:
-        c = s["counts"]
-        print(
-            f"{args.job} {args.channel}: {s['status']}"
-            f"{' (dry run)' if args.dry_run else ''} - applied {c.get('applied', 0)}, failed {c.get('failed', 0)}, "
-            f"skipped {c.get('skipped', 0)}, quarantined {c.get('quarantined', 0)}, held {c.get('held', 0)} "
-            f"in {s['duration_s']:.1f} s"
-        )
-        if s.get("error"):
-            print(f"error: {s['error']}")
-        print(f"report: {outcome.report_path}")
-        print(f"summary: {outcome.summary_path}")
+        _print_outcome(args, outcome)
     return outcome.exit_code
+
+
+def _print_outcome(args, outcome) -> None:
+    """The run in a few pt-BR lines: situation and counts, what failed, where the reports are."""
+    from kit.fmt import count_pt, duration_pt
+    from kit.jobs.model import COUNT_KEYS, JOB_LABELS, STATUS_LABELS
+
+    s = outcome.summary
+    c = s["counts"]
+    counts = ", ".join(f"{count_pt(int(c.get(k, 0)))} {STATUS_LABELS[k]}" for k in COUNT_KEYS)
+    state = "OK" if s["status"] == "ok" else "FALHOU"
+    dry = " (simulação)" if args.dry_run else ""
+    print(
+        f"{JOB_LABELS.get(args.job, args.job)} {args.channel}: {state}{dry} - {counts} em {duration_pt(s['duration_s'])}"
+    )
+    if s.get("error"):
+        print(f"erro: {_error_line(s)}")
+    if outcome.html_path:
+        print(f"relatório: {outcome.html_path}")
+    if outcome.report_path and outcome.report_path != outcome.html_path:
+        print(f"notebook: {outcome.report_path}")
+    print(f"resumo: {outcome.summary_path}")
+
+
+def _error_line(summary: dict[str, Any]) -> str:
+    """What failed and what to do, in Portuguese (the error's English text stays in the report's technical block)."""
+    failure = summary.get("failure") or {}
+    return " ".join(x for x in (failure.get("message"), failure.get("hint")) if x) or str(summary.get("error"))
 
 
 def _forced(args) -> dict[str, Any] | None:
@@ -164,14 +192,14 @@ def _decide(args) -> int:
     from kit.jobs import approve_prices
 
     if args.job != "prices":
-        raise ConfigurationError("--approve/--reject apply to the prices job only")
+        raise ConfigurationError("--approve/--reject valem só para a tarefa prices")
     ws = workspace()
     if args.reject:
         n = approve_prices(ws, args.channel, args.reject, reject=True)
-        print(f"{n} held price(s) rejected for {args.channel}")
+        print(f"{n} preço(s) retido(s) rejeitado(s) em {args.channel}")
     else:
         n = approve_prices(ws, args.channel, None if args.approve_all else args.approve)
-        print(f"{n} held price(s) approved for {args.channel}; they go out on the next prices run")
+        print(f"{n} preço(s) retido(s) aprovado(s) em {args.channel}; vão na próxima execução de prices")
     return 0
 
 
@@ -191,6 +219,6 @@ def _show_held(args) -> int:
         rows = [{k: v for k, v in r.items() if k != "payload"} for r in state.quarantined()]
         columns = ["order_id", "version", "attempts", "reason"]
     else:
-        raise ConfigurationError("--show-held applies to the prices and orders jobs")
+        raise ConfigurationError("--show-held vale para as tarefas prices e orders")
     print_json(rows) if args.json else print_table(rows, columns)
     return 0

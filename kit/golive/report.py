@@ -1,45 +1,63 @@
-"""The go-live report: what the notebook shows, and running it with papermill.
+"""The go-live report: its sections as HTML, the page ``golive.html``, and the tables behind them.
 
 The notebook (``notebooks/golive.ipynb``) stays thin: it calls
-:func:`kit.golive.run_golive` and the display helpers here. :func:`execute_report`
-runs it through papermill into ``reports/<channel>/<timestamp>/golive.ipynb``
-and exports ``golive.html`` without code cells. Papermill parameters never
-carry a secret: the kernel resolves credentials from the channel name.
+:func:`kit.golive.run_golive`, shows each section with :func:`show` and writes
+the page with :func:`write_report_html`; an in-process run
+(``kit check golive --no-notebook``) writes the same page with the same
+function, so both give the same report. Top to bottom: the verdict, "O que
+corrigir" (:mod:`kit.golive.fixes`), findings per check (table and chart), the
+worst findings (every character of each message, no table index, searchable),
+price divergences, job capacity, the first-sync preview, the files.
+Everything is pt-BR with Brazilian formats (:mod:`kit.fmt`); charts are SVG
+(:mod:`kit.reports.charts`).
+
+Running the check (papermill or in process) is :mod:`kit.golive.execute`;
+:func:`execute_report` and :class:`ReportOutcome` are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from kit.golive.findings import SEVERITIES
+from kit.fmt import count_pt, money_pt, number_pt, percent_pt, when_pt
+from kit.golive.execute import ReportOutcome, execute_report
+from kit.golive.findings import AVISO, BLOQUEIO, INFO, SEVERITIES
 from kit.golive.results import APTO
-from kit.golive.run import HTML_FILE, NOTEBOOK_FILE, SUMMARY_FILE, GoliveRun
+from kit.golive.run import FINDINGS_CSV_FILE, HTML_FILE, NOTEBOOK_FILE, SUMMARY_FILE, XLSX_FILE, GoliveRun
+from kit.reports.charts import Bar, Segment, bar_chart
+from kit.reports.html import Column, box, bullet_list, code_text, esc, info_table, page, table
 
 __all__ = [
     "SEVERITY_COLORS",
+    "SEVERITY_LABELS",
     "CHECK_LABELS",
+    "SECTIONS",
+    "check_label",
     "counts_display",
     "sample_inputs",
     "verdict_html",
+    "section_html",
+    "report_html",
+    "write_report_html",
+    "show",
     "worst_findings",
-    "plot_counts",
-    "plot_divergences",
     "capacity_table",
+    "capacity_sheet",
     "preview_tables",
     "notebook_path",
     "ReportOutcome",
     "execute_report",
-    "export_html",
-    "show_figure",
+    "HTML_FILE",
+    "NOTEBOOK_FILE",
+    "SUMMARY_FILE",
 ]
 
-SEVERITY_COLORS = {"bloqueio": "#c0392b", "aviso": "#e67e22", "info": "#2e86c1"}
+SEVERITY_COLORS = {BLOQUEIO: "#c0392b", AVISO: "#e67e22", INFO: "#2e86c1"}
+SEVERITY_LABELS = {BLOQUEIO: "Bloqueio", AVISO: "Aviso", INFO: "Info"}
 # What users read for each built-in check (a check registered elsewhere shows its own name).
 CHECK_LABELS = {
     "sku_coverage": "Cobertura de SKUs",
@@ -52,8 +70,20 @@ CHECK_LABELS = {
     "other_erp": "Outro ERP no canal",
     "capacity": "Capacidade dos jobs",
     "first_sync": "Primeira sincronização",
+    "variation_price": "Preço das variações",
 }
-_SEVERITY_LABEL = {"bloqueio": "Bloqueio", "aviso": "Aviso", "info": "Info"}
+_ENVIRONMENTS = {"sandbox": "sandbox (homologação)", "production": "produção"}
+_SCENARIOS = {"agora": "hoje", "pico": "no pico"}
+WORST_SHOWN = 50
+PREVIEW_SHOWN = 15
+FINDING_COLUMNS = [Column("severity", "gravidade"), Column("check", "verificação"), Column("sku", "SKU"),
+                   Column("field", "campo"), Column("value", "valor"), Column("expected", "esperado"),
+                   Column("message", "mensagem")]  # fmt: skip
+
+
+def check_label(check: str) -> str:
+    """The pt-BR name of a check (its own name for a check registered elsewhere)."""
+    return CHECK_LABELS.get(check, check)
 
 
 def sample_inputs(channel_type: str, *, clean: bool = False) -> dict[str, str]:
@@ -64,18 +94,16 @@ def sample_inputs(channel_type: str, *, clean: bool = False) -> dict[str, str]:
     """
     from importlib import resources
 
+    from kit.depara.table import mappings_dir
+
     base = Path(str(resources.files("kit").joinpath("data/sample")))
     store_dir = base / ("store_clean" if clean else "store") / channel_type
     manifest = json.loads((store_dir / "defects.json").read_text(encoding="utf-8"))
     demo = f"demo-{channel_type}"
-    from kit.depara.table import mappings_dir
-
     has_demo = (mappings_dir() / demo).is_dir()  # the reviewed demo de-para tables, where the checkout has them
+    erp = store_dir / manifest["erp_file"] if manifest.get("erp_file") else base / "erp" / "products.csv"
     return {
-        # A store whose defects include an ERP-side one comes with its own ERP export.
-        "erp_file": str(
-            store_dir / manifest["erp_file"] if manifest.get("erp_file") else base / "erp" / "products.csv"
-        ),
+        "erp_file": str(erp),  # a store whose defects include an ERP-side one comes with its own ERP export
         "store_file": str(store_dir / manifest.get("listings_file", "listings.csv")),
         "values_dir": str(store_dir),
         "manifest": str(store_dir / "defects.json"),
@@ -83,209 +111,271 @@ def sample_inputs(channel_type: str, *, clean: bool = False) -> dict[str, str]:
     }
 
 
-def verdict_html(run: GoliveRun) -> str:
-    """A banner with the verdict and the blocker count (pt-BR)."""
-    from html import escape
+# -- tables -----------------------------------------------------------------------------------------------
+def counts_display(run: GoliveRun) -> pd.DataFrame:
+    """Findings per check and severity, with the checks' pt-BR names as a column (no index)."""
+    counts = run.counts.reset_index()
+    counts["check"] = counts["check"].map(check_label)
+    return counts.rename(columns={"check": "verificação"})
 
-    counts = run.counts
-    ok = run.verdict == APTO
-    color = "#1e8449" if ok else SEVERITY_COLORS["bloqueio"]
-    blockers, warnings = int(counts["bloqueio"].sum()), int(counts["aviso"].sum())
-    mode = "modo offline: arquivos, sem canal configurado" if run.ctx.offline else f"ambiente {run.ctx.environment}"
-    return (
-        f'<div style="border:3px solid {color};padding:12px 18px;border-radius:8px">'
-        f'<div style="font-size:32px;font-weight:bold;color:{color}">{escape(run.verdict)}</div>'
-        f"<div>Canal <b>{escape(run.ctx.label)}</b> ({escape(run.ctx.channel_type.label)}, {escape(mode)}) · "
-        f"{blockers} bloqueio(s), {warnings} aviso(s) · verificado em {escape(run.finished_at)}</div></div>"
+
+def _finding_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.astype("object").where(frame.notna(), "").to_dict("records")
+    for row in rows:
+        row["severity"] = SEVERITY_LABELS.get(row["severity"], row["severity"])
+        row["check"] = check_label(str(row["check"]))
+    return rows
+
+
+def worst_findings(run: GoliveRun, n: int = WORST_SHOWN) -> pd.DataFrame:
+    """The first ``n`` findings that are not ``info`` (blockers first), with pt-BR headers and no index."""
+    rows = _finding_rows(run.findings[run.findings["severity"] != INFO].head(n))
+    return pd.DataFrame(rows, columns=[c.key for c in FINDING_COLUMNS]).rename(
+        columns={c.key: c.label for c in FINDING_COLUMNS}
     )
 
 
-def counts_display(run: GoliveRun) -> pd.DataFrame:
-    """Findings per check and severity, with the checks' pt-BR names."""
-    counts = run.counts.copy()
-    counts.index = [CHECK_LABELS.get(c, c) for c in counts.index]
-    counts.index.name = "verificação"
-    return counts
+def capacity_sheet(run: GoliveRun) -> pd.DataFrame:
+    """The capacity plan with pt-BR headers, numbers kept as numbers (the XLSX sheet "Capacidade")."""
+    from kit.golive.checks import capacity_plan
+
+    plan = capacity_plan(run.ctx)
+    if not len(plan):
+        return pd.DataFrame(columns=["tarefa", "cenário"])
+    return pd.DataFrame(
+        {
+            "tarefa": plan["job"], "cenário": plan["scenario"].map(_SCENARIOS).fillna(plan["scenario"]),
+            "itens por execução": plan["items_per_run"], "requisições": plan["requests_per_run"],
+            "duração (s)": plan["run_seconds"].round(1), "intervalo (min)": plan["interval_min"],
+            "uso do intervalo (%)": (plan["utilisation"] * 100).round(1),
+            "cabe no intervalo": plan["fits"].map({True: "sim", False: "NÃO"}),
+            "intervalo mínimo (min)": plan["min_interval_min"], "lote mínimo": plan["min_batch_size"],
+        }
+    )  # fmt: skip
 
 
-def worst_findings(run: GoliveRun, n: int = 25) -> pd.DataFrame:
-    """The first ``n`` findings that are not ``info`` (blockers first), with pt-BR headers."""
-    df = run.findings[run.findings["severity"] != "info"].head(n)
-    return df.rename(
-        columns={"check": "verificação", "severity": "gravidade", "field": "campo", "value": "valor",
-                 "expected": "esperado", "message": "mensagem"}
-    ).reset_index(drop=True)  # fmt: skip
+def capacity_table(run: GoliveRun) -> pd.DataFrame:
+    """The capacity plan as people read it: Brazilian numbers, ``86,9 %``, empty where nothing applies."""
+    sheet = capacity_sheet(run)
+    out = sheet.astype("object").where(sheet.notna(), "")
+    for col in ("itens por execução", "requisições", "intervalo (min)", "intervalo mínimo (min)", "lote mínimo"):
+        if col in out:
+            out[col] = [count_pt(v) if v != "" else "" for v in out[col]]
+    if "duração (s)" in out:
+        out["duração (s)"] = [number_pt(v, 1) for v in out["duração (s)"]]
+        out["uso do intervalo (%)"] = [percent_pt(v, 1) for v in out["uso do intervalo (%)"]]
+    return out.rename(columns={"uso do intervalo (%)": "uso do intervalo"})
 
 
-def plot_counts(run: GoliveRun, ax: Any = None) -> Any:
-    """Stacked horizontal bars: findings per check and severity."""
-    import matplotlib
+def preview_tables(run: GoliveRun, n: int | None = PREVIEW_SHOWN) -> dict[str, pd.DataFrame]:
+    """First-sync preview with pt-BR headers: counts, the largest price drops, the listings going to zero stock."""
+    from kit.golive.checks import first_sync_preview
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    pv = first_sync_preview(run.ctx)
+    guard = run.ctx.tolerances.price_guard_pct
+    drops, zero = pv["price_drops"], pv["to_zero"]
+    if n is not None:
+        drops, zero = drops.head(n), zero.head(n)
+    counts = pd.DataFrame(
+        {
+            "mudança": ["atualizações de estoque", "atualizações de preço", "anúncios que vão a estoque zero",
+                        f"quedas de preço acima de {percent_pt(guard, 0)}"],
+            "quantidade": [pv["stock_updates"], pv["price_updates"], len(pv["to_zero"]),
+                           int((pv["price_drops"]["drop_pct"] > guard).sum())],
+        }
+    )  # fmt: skip
+    drops = drops.rename(columns={"sku": "SKU", "channel_id": "código no canal", "price_store": "preço na loja",
+                                  "price_erp": "novo preço (ERP)", "drop_pct": "queda (%)"})  # fmt: skip
+    zero = zero.rename(columns={"sku": "SKU", "channel_id": "código no canal", "stock_store": "estoque na loja",
+                                "stock_erp": "estoque no ERP"})  # fmt: skip
+    return {"counts": counts, "price_drops": drops, "to_zero": zero}
 
-    counts = counts_display(run)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.45 * max(len(counts), 3) + 1))
-    left = pd.Series(0, index=counts.index)
-    for sev in SEVERITIES:
-        ax.barh(counts.index, counts[sev], left=left, color=SEVERITY_COLORS[sev], label=_SEVERITY_LABEL[sev])
-        left = left + counts[sev]
-    ax.set_xlabel("achados")
-    ax.set_title("Achados por verificação")
-    ax.invert_yaxis()
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return ax
+
+# -- sections -----------------------------------------------------------------------------------------------
+def verdict_html(run: GoliveRun) -> str:
+    """The verdict box: verdict, channel, environment, blockers and warnings, when (pt-BR)."""
+    counts = run.counts
+    ok = run.verdict == APTO
+    blockers, warnings = int(counts[BLOQUEIO].sum()), int(counts[AVISO].sum())
+    env = _ENVIRONMENTS.get(run.ctx.environment, run.ctx.environment)
+    mode = "modo offline: arquivos, sem canal configurado" if run.ctx.offline else f"ambiente {env}"
+    line = (f"Canal <b>{esc(run.ctx.label)}</b> ({esc(run.ctx.channel_type.label)}, {esc(mode)}) · "
+            f"{count_pt(blockers)} bloqueio(s), {count_pt(warnings)} aviso(s) · verificado em "
+            f"{esc(when_pt(run.finished_at))}")  # fmt: skip
+    why = ("Nenhum bloqueio: o canal pode ser ligado (`kit channels enable CANAL`)." if ok else
+           "Há bloqueios: corrija o que está em \"O que corrigir\" e verifique de novo.")  # fmt: skip
+    return box(run.verdict, [line, code_text(why)], kind="ok" if ok else "erro", css_class="kit-veredito",
+               data=f'data-verdict="{esc(run.verdict)}"')  # fmt: skip
 
 
-def plot_divergences(run: GoliveRun, n: int = 15, ax: Any = None) -> Any:
-    """The ``n`` largest price divergences (store vs ERP, %)."""
-    import matplotlib
+def fixes_html(run: GoliveRun) -> str:
+    """ "O que corrigir": one item per group of findings, its values and the command or screen that fixes it."""
+    from kit.golive.fixes import fix_list
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    items = fix_list(run)
+    if not items:
+        return "<p>Nada a corrigir: nenhum bloqueio e nenhum aviso.</p>"
+    out = []
+    for item in items:
+        color = SEVERITY_COLORS[item.severity]
+        head = (f'<b style="color:{color}">{esc(SEVERITY_LABELS[item.severity])}</b> · '
+                f"<b>{esc(item.title)}</b> <span class='kit-muted'>({esc(check_label(item.check))})</span>")  # fmt: skip
+        body = [head]
+        if item.values:
+            more = f" e mais {count_pt(item.hidden)} (todos em {FINDINGS_CSV_FILE})" if item.hidden else ""
+            body.append(f"<div>{esc(', '.join(item.values))}{esc(more)}</div>")
+        body += [f"<div>{esc(m)}</div>" for m in item.messages]
+        body.append(f"<div><b>Como corrigir:</b> {code_text(item.fix)}</div>")
+        out.append("".join(body))
+    return f'<ol class="kit-corrigir">{"".join(f"<li>{x}</li>" for x in out)}</ol>'
 
+
+def counts_html(run: GoliveRun) -> str:
+    """Findings per check and severity: a table and a stacked bar chart."""
+    counts = run.counts
+    rows = [{"verificação": check_label(c), **{SEVERITY_LABELS[s]: count_pt(counts.loc[c, s]) for s in SEVERITIES}}
+            for c in counts.index]  # fmt: skip
+    columns = [Column("verificação", "verificação")] + [Column(SEVERITY_LABELS[s], SEVERITY_LABELS[s], True)
+                                                        for s in SEVERITIES]  # fmt: skip
+    bars = [Bar(check_label(c), [Segment(float(counts.loc[c, s]), SEVERITY_COLORS[s], SEVERITY_LABELS[s])
+                                 for s in SEVERITIES]) for c in counts.index]  # fmt: skip
+    chart = bar_chart(bars, title="Achados por verificação", axis_label="achados") if bars else ""
+    return table(rows, columns) + chart
+
+
+def worst_html(run: GoliveRun, n: int = WORST_SHOWN) -> str:
+    """The worst findings, every character of each message, searchable."""
+    todo = run.findings[run.findings["severity"] != INFO]
+    rows = _finding_rows(todo.head(n))
+    if not rows:
+        return "<p>Nenhum bloqueio e nenhum aviso.</p>"
+    note = (f"<p class='kit-muted'>Os {count_pt(len(rows))} mais graves de {count_pt(len(todo))}; todos os achados "
+            f"estão em <code>{FINDINGS_CSV_FILE}</code> (e os {count_pt(5000)} mais graves em "
+            f"<code>{XLSX_FILE}</code>).</p>") if len(todo) > n else ""  # fmt: skip
+    return note + table(rows, FINDING_COLUMNS, table_id="achados", search_label="procurar SKU, campo ou mensagem",
+                        total_label="achados")  # fmt: skip
+
+
+def divergences_html(run: GoliveRun, n: int = PREVIEW_SHOWN) -> str:
+    """The ``n`` largest price divergences (store vs ERP, %) as a chart."""
     from kit.golive.checks import matched
 
     m = matched(run.ctx)
     pct = ((m["price_store"] - m["price_erp"]) / m["price_erp"].where(m["price_erp"] > 0) * 100).dropna()
     top = pct[pct.abs() > run.ctx.tolerances.price_pct]
+    if not len(top):
+        return "<p>Nenhuma divergência de preço acima da tolerância.</p>"
     top = top.reindex(top.abs().sort_values(ascending=False).index).head(n)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 0.4 * max(len(top), 3) + 1))
-    labels = m.loc[top.index, "sku"]
-    ax.barh(labels, top, color=[SEVERITY_COLORS["aviso"] if v > 0 else SEVERITY_COLORS["info"] for v in top])
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("preço da loja vs ERP (%)")
-    ax.set_title("Maiores divergências de preço" if len(top) else "Nenhuma divergência de preço acima da tolerância")
-    ax.invert_yaxis()
-    return ax
+    bars = [Bar(str(sku), [Segment(float(v), SEVERITY_COLORS[AVISO] if v > 0 else SEVERITY_COLORS[INFO])])
+            for sku, v in zip(m.loc[top.index, "sku"], top, strict=True)]  # fmt: skip
+    return bar_chart(bars, title="Maiores divergências de preço", axis_label="preço da loja em relação ao ERP (%)",
+                     decimals=1, suffix=" %")  # fmt: skip
 
 
-def show_figure(ax_or_fig: Any, alt: str | None = None) -> None:
-    """Display a matplotlib figure as an inline PNG with alt text (works with the Agg backend), then close it."""
-    import base64
-    import io
-    from html import escape
+def capacity_html(run: GoliveRun) -> str:
+    frame = capacity_table(run)
+    numeric = {"itens por execução", "requisições", "duração (s)", "intervalo (min)", "uso do intervalo"}
+    return table(frame.to_dict("records"), [Column(c, c, c in numeric) for c in frame.columns])
 
-    import matplotlib.pyplot as plt
+
+def preview_html(run: GoliveRun) -> str:
+    pv = preview_tables(run)
+    counts = [
+        {"mudança": r["mudança"], "quantidade": count_pt(r["quantidade"])} for r in pv["counts"].to_dict("records")
+    ]
+    drops = [{**r, "preço na loja": money_pt(r["preço na loja"]), "novo preço (ERP)": money_pt(r["novo preço (ERP)"]),
+              "queda (%)": percent_pt(r["queda (%)"], 1)} for r in pv["price_drops"].to_dict("records")]  # fmt: skip
+    zero = [{**r, "estoque na loja": number_pt(r["estoque na loja"], 0), "estoque no ERP": number_pt(r["estoque no ERP"], 0)}
+            for r in pv["to_zero"].to_dict("records")]  # fmt: skip
+    parts = [table(counts, [Column("mudança", "mudança"), Column("quantidade", "quantidade", True)])]
+    for title, rows, frame in (("Maiores quedas de preço", drops, pv["price_drops"]),
+                               ("Anúncios que ficarão com estoque zero", zero, pv["to_zero"])):  # fmt: skip
+        parts.append(f"<h3>{esc(title)}</h3>")
+        parts.append(table(rows, [Column(c, c, c not in ("SKU", "código no canal")) for c in frame.columns])
+                     if rows else "<p>Nenhum.</p>")  # fmt: skip
+    return "".join(parts)
+
+
+def files_html(run: GoliveRun) -> str:
+    out = run.output_dir
+    return info_table(
+        [("este relatório (HTML)", str(out / HTML_FILE)),
+         ("planilha (resumo, 5.000 achados mais graves, capacidade, prévia)", str(out / XLSX_FILE)),
+         ("todos os achados (CSV)", str(out / FINDINGS_CSV_FILE)), ("resumo (JSON)", str(out / SUMMARY_FILE))]
+    )  # fmt: skip
+
+
+#: (name, heading, builder): the report's sections, in order; the notebook shows them one per cell.
+SECTIONS = (
+    ("veredito", "", verdict_html),
+    ("corrigir", "O que corrigir", fixes_html),
+    ("contagens", "Achados por verificação", counts_html),
+    ("achados", "Achados mais graves", worst_html),
+    ("divergencias", "Divergências de preço (loja × ERP)", divergences_html),
+    ("capacidade", "Capacidade dos jobs", capacity_html),
+    ("previa", "Prévia da primeira sincronização", preview_html),
+    ("arquivos", "Arquivos", files_html),
+)
+TITLE = "Verificação de go-live"
+
+
+def section_html(run: GoliveRun, name: str) -> str:
+    """One section's HTML, without its heading (the notebook has its own Markdown headings)."""
+    builder = next((b for n, _, b in SECTIONS if n == name), None)
+    if builder is None:
+        raise KeyError(f"no report section {name!r}; one of {[n for n, _, _ in SECTIONS]}")
+    return f'<div class="kit-report">{builder(run)}</div>'
+
+
+def show(run: GoliveRun, name: str) -> None:
+    """Display one section in the notebook."""
     from IPython.display import HTML, display
 
-    fig = getattr(ax_or_fig, "figure", ax_or_fig)
-    if alt is None:
-        titles = [a.get_title() for a in fig.axes if a.get_title()]
-        alt = titles[0] if titles else "gráfico"
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    display(HTML(f'<img alt="{escape(alt)}" src="data:image/png;base64,{data}">'))
+    from kit.reports.html import STYLE
+
+    display(HTML(f"<style>{STYLE}</style>{section_html(run, name)}"))
 
 
-def capacity_table(run: GoliveRun) -> pd.DataFrame:
-    """The capacity plan with pt-BR headers."""
-    from kit.golive.checks import capacity_plan
-
-    plan = capacity_plan(run.ctx)
-    out = pd.DataFrame(
-        {
-            "job": plan["job"],
-            "cenário": plan["scenario"],
-            "itens/execução": plan["items_per_run"],
-            "requisições": plan["requests_per_run"],
-            "duração (s)": plan["run_seconds"].round(1),
-            "intervalo (min)": plan["interval_min"],
-            "uso do intervalo": (plan["utilisation"] * 100).round(1).astype("str") + "%",
-            "cabe?": plan["fits"].map({True: "sim", False: "NÃO"}),
-            "intervalo mínimo (min)": plan["min_interval_min"]
-            .astype("object")
-            .where(plan["min_interval_min"].notna(), ""),
-            "lote mínimo": plan["min_batch_size"].astype("object").where(plan["min_batch_size"].notna(), ""),
-        }
-    )
-    return out
+def report_html(run: GoliveRun) -> str:
+    """The whole report page."""
+    body = [f"<h1>{esc(TITLE)}</h1>"]
+    for _, heading, builder in SECTIONS:
+        body.append((f"<h2>{esc(heading)}</h2>" if heading else "") + builder(run))
+    return page(f"{TITLE} — {run.ctx.label}", "".join(body), searchable=True)
 
 
-def preview_tables(run: GoliveRun, n: int = 15) -> dict[str, Any]:
-    """First-sync preview: counts, the largest price drops and the listings going to zero stock."""
-    from kit.golive.checks import first_sync_preview
+def write_report_html(run: GoliveRun) -> Path:
+    """Write ``golive.html`` into the run's folder (scrubbed: every value on it went through ``esc``)."""
+    from kit.reports.files import write_report
 
-    pv = first_sync_preview(run.ctx)
-    drops = (
-        pv["price_drops"]
-        .head(n)
-        .rename(columns={"price_store": "preço na loja", "price_erp": "novo preço (ERP)", "drop_pct": "queda (%)"})
-    )
-    if len(drops):
-        drops["queda (%)"] = drops["queda (%)"].round(1)
-    zero = pv["to_zero"].head(n).rename(columns={"stock_store": "estoque na loja", "stock_erp": "estoque no ERP"})
-    counts = pd.DataFrame(
-        {
-            "mudança": ["atualizações de estoque", "atualizações de preço", "anúncios que vão a estoque zero",
-                        f"quedas de preço acima de {run.ctx.tolerances.price_guard_pct:g}%"],
-            "quantidade": [pv["stock_updates"], pv["price_updates"], len(pv["to_zero"]),
-                           int((pv["price_drops"]["drop_pct"] > run.ctx.tolerances.price_guard_pct).sum())],
-        }
-    )  # fmt: skip
-    return {"counts": counts, "price_drops": drops, "to_zero": zero}
+    return write_report(run.output_dir / HTML_FILE, report_html(run))
+
+
+def failure_page(
+    failure: Any,
+    parameters: dict[str, Any],
+    *,
+    started: str = "",
+    files: dict[str, str] | None = None,
+    whole: bool = True,
+) -> str:
+    """The page of a check that could not run: the failure box first, what was asked for, the files
+    (``whole=False``: the content only, for a notebook's output)."""
+    env = _ENVIRONMENTS.get(str(parameters.get("environment") or ""), parameters.get("environment") or "")
+    asked = info_table([("canal", parameters.get("channel") or f"offline ({parameters.get('channel_type', '')})"),
+                        ("ambiente", env), ("exportação do ERP", parameters.get("erp_file")),
+                        ("exportação da loja", parameters.get("store_file") or "anúncios lidos do canal"),
+                        ("início", when_pt(started))])  # fmt: skip
+    body = [f"<h1>{esc(TITLE)}</h1>", failure.html(), "<h2>O que foi pedido</h2>", asked]
+    if files:
+        body += ["<h2>Arquivos</h2>", bullet_list(f"{esc(k)}: <code>{esc(v)}</code>" for k, v in files.items())]
+    if not whole:
+        from kit.reports.html import STYLE
+
+        return f'<style>{STYLE}</style><div class="kit-report">{"".join(body)}</div>'
+    return page(f"{TITLE} — {failure.headline}", "".join(body))
 
 
 def notebook_path() -> Path:
     """``notebooks/golive.ipynb`` of the source checkout."""
     return Path(__file__).resolve().parents[2] / "notebooks" / "golive.ipynb"
-
-
-@dataclass(slots=True)
-class ReportOutcome:
-    """What :func:`execute_report` produced."""
-
-    output_dir: Path
-    notebook: Path
-    html: Path | None
-    summary: dict[str, Any]
-    error: str | None = None  # papermill's one-line error when the notebook failed
-
-
-def execute_report(
-    parameters: dict[str, Any], output_dir: str | os.PathLike[str], *, timeout: int = 1800
-) -> ReportOutcome:
-    """Run the go-live notebook with papermill into ``output_dir`` and export the HTML report.
-
-    ``parameters`` must not hold secrets (the caller passes names and paths only).
-    """
-    import papermill as pm
-
-    out = Path(output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    nb_out = out / NOTEBOOK_FILE
-    params = dict(parameters, output_dir=str(out))
-    error = None
-    try:
-        pm.execute_notebook(
-            str(notebook_path()),
-            str(nb_out),
-            parameters=params,
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(out),
-            execution_timeout=timeout,
-        )
-    except pm.PapermillExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}"
-    summary_file = out / SUMMARY_FILE
-    summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
-    html = export_html(nb_out, out / HTML_FILE) if nb_out.exists() else None
-    return ReportOutcome(out, nb_out, html, summary, error)
-
-
-def export_html(notebook: str | os.PathLike[str], html_path: str | os.PathLike[str]) -> Path:
-    """Export ``notebook`` to HTML without code cells (nbconvert ``exclude_input``)."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    path = Path(html_path)
-    path.write_text(body, encoding="utf-8")
-    return path

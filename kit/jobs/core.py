@@ -153,7 +153,7 @@ def check_since(since: Any) -> None:
     when = parse_instant(since)
     if when is None:
         raise ConfigurationError(
-            f"since={since!r} is not an ISO date",
+            f"since={since!r} não é uma data ISO",
             hint="use uma data ISO, por exemplo 2026-11-20 ou 2026-11-20T08:00:00-03:00",
         )
     if when > datetime.fromtimestamp(time.time(), UTC):
@@ -237,11 +237,12 @@ def run_job(
             except sqlite3.DatabaseError as exc:  # corrupt states.sqlite, found mid-run
                 raise ws.states.corrupt(exc) from None
             _backup_state(ws)
-            log.info("%s %s finished in %.2f s: %s", channel_name, job, time.monotonic() - t0, summary.counts)
+            counts = " ".join(f"{k}={v}" for k, v in summary.counts.items())  # a log line, not a dict
+            log.info("%s %s finished in %.2f s: %s", channel_name, job, time.monotonic() - t0, counts)
     except (KitError, OSError) as exc:  # OSError: disk full, permissions: the run failed, say where
         if isinstance(exc, KitError) and not isinstance(exc, StoreError):
             _backup_state(ws)  # what the run recorded before failing is worth keeping
-        summary.finish(exc if isinstance(exc, KitError) else KitError(f"file system error: {exc}"))
+        summary.finish(exc if isinstance(exc, KitError) else KitError(f"erro do sistema de arquivos: {exc}"))
         log.error("%s %s failed: %s", channel_name, job, summary.error)
         if raise_errors:
             raise
@@ -251,9 +252,9 @@ def run_job(
 
 def _check_arguments(job: str, max_items: int | None, since: str | None) -> None:
     if job not in JOBS:
-        raise ConfigurationError(f"unknown job {job!r}", hint="one of: " + ", ".join(sorted(JOBS)))
+        raise ConfigurationError(f"tarefa desconhecida {job!r}", hint="uma de: " + ", ".join(sorted(JOBS)))
     if max_items is not None and int(max_items) < 1:
-        raise ConfigurationError(f"max_items must be at least 1, got {max_items!r}")
+        raise ConfigurationError(f"max_items precisa ser pelo menos 1, veio {max_items!r}")
     if since:
         check_since(since)
 

@@ -16,19 +16,26 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["JobSummary", "ItemDetail", "COUNT_KEYS"]
+__all__ = ["JobSummary", "ItemDetail", "COUNT_KEYS", "STATUS_LABELS", "ITEM_STATUS_LABELS", "JOB_LABELS"]
 
 COUNT_KEYS = ("applied", "failed", "skipped", "quarantined", "held")
 
-# pt-BR labels for reports.
-_LABELS_PT = {
+# pt-BR labels for reports: counts (plural), one item's status, the jobs.
+STATUS_LABELS = _LABELS_PT = {
     "applied": "aplicados",
     "failed": "com falha",
     "skipped": "ignorados",
     "quarantined": "em quarentena",
     "held": "retidos para revisão",
 }
-_JOBS_PT = {
+ITEM_STATUS_LABELS = {
+    "applied": "aplicado",
+    "failed": "com falha",
+    "skipped": "ignorado",
+    "quarantined": "em quarentena",
+    "held": "retido para revisão",
+}
+JOB_LABELS = _JOBS_PT = {
     "stock": "estoque",
     "prices": "preços",
     "products": "produtos",
@@ -64,6 +71,7 @@ class JobSummary:
     held: int = 0
     requests: int = 0  # write batches sent to the channel
     error: str | None = None
+    error_info: dict[str, Any] | None = None  # the KitError's class and fields (KitError.to_dict()), for the report
     exit_code: int = 0
     details: list[ItemDetail] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # pt-BR lines for the report
@@ -88,6 +96,8 @@ class JobSummary:
         self.finished_at = time.time()
         if error is not None:
             self.error = scrub(str(error))
+            to_dict = getattr(error, "to_dict", None)
+            self.error_info = to_dict() if callable(to_dict) else {"error": type(error).__name__, "message": self.error}
             self.exit_code = int(getattr(error, "exit_code", 1) or 1)
         elif self.failed:
             self.exit_code = 1

@@ -1,12 +1,17 @@
-"""What the job notebooks call: run the job, show a pt-BR summary, fail loudly.
+"""What the job notebooks call: run the job, show its report, fail loudly.
 
 A notebook cell is just::
 
     from kit.jobs.notebook import run_in_notebook
     summary = run_in_notebook("stock", channel, dry_run=dry_run, ...)
 
-On a failed run this raises :class:`JobFailed` *after* saving the summary and
-showing it, so papermill marks the run failed and the report says why at the top.
+The cell's output is the run's report (:mod:`kit.jobs.report`, the same
+content as the HTML file the runner writes beside the notebook): no progress
+bar is saved into a notebook the kit runs (``summary_path`` given), no raw
+table index, no dict. On a failed run this raises :class:`JobFailed` *after*
+saving the summary and showing the report, so papermill marks the run failed;
+the runner then opens the output notebook with the Portuguese failure box and
+folds the traceback away.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 from kit.jobs.model import JobSummary
 
-__all__ = ["run_in_notebook", "JobFailed", "setup_logging"]
+__all__ = ["run_in_notebook", "JobFailed", "setup_logging", "show"]
 
 
 class JobFailed(Exception):
@@ -25,7 +30,7 @@ class JobFailed(Exception):
 
 
 def setup_logging() -> None:
-    """One log line per batch on the notebook's stdout, scrubbed of secrets."""
+    """One log line per batch on the notebook's stdout, scrubbed of secrets (the runner copies it to cron logs)."""
     from kit.scrub import install_log_filter
 
     root = logging.getLogger("kit")
@@ -52,7 +57,11 @@ def run_in_notebook(
     params: dict[str, Any] | None = None,
     display: bool = True,
 ) -> JobSummary | None:
-    """Run ``job`` (see :func:`kit.jobs.run_job`) with progress bars and show the result."""
+    """Run ``job`` (see :func:`kit.jobs.run_job`) and show its report.
+
+    Progress bars are shown only when a person runs the notebook by hand
+    (``summary_path`` empty): a bar saved into a run's output stays frozen there.
+    """
     from kit.jobs import run_job
     from kit.store import Workspace
 
@@ -69,32 +78,57 @@ def run_in_notebook(
         since=since,
         max_items=max_items,
         ws=ws,
-        progress=True,
+        progress=not summary_path,
         params={k: v for k, v in (params or {}).items() if v is not None},
     )
     if summary_path:
         summary.save(summary_path)
     if display:
-        show(summary)
+        show(summary, ws=ws, runner="papermill" if summary_path else "")
     if not summary.ok:
-        raise JobFailed(summary.error or f"{summary.failed} itens com falha (veja a tabela acima)")
+        raise JobFailed(summary.error or f"{summary.failed} itens com falha (veja a tabela de itens acima)")
     return summary
 
 
-def show(summary: JobSummary) -> None:
-    """Print the pt-BR summary and the table of items that were not simply applied."""
-    from kit.scrub import scrub
+def show(summary: JobSummary, *, ws: Any = None, runner: str = "") -> None:
+    """Display the run's report (HTML) in the notebook; plain text where there is no notebook display."""
+    from kit.jobs.report import job_failure, job_report_body
 
-    print(scrub(summary.render_pt()))
-    if summary.details:
-        try:
-            from IPython.display import display
+    data = dict(summary.to_dict(), runner=runner)
+    failure = None
+    if not summary.ok:
+        failure = job_failure(data, address=_address(ws, summary.channel), type_name=_type(ws, summary.channel))
+    try:
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover - IPython is installed with the kit
+        from kit.scrub import scrub
 
-            frame = summary.details_frame()
-            frame["reason"] = frame["reason"].map(scrub)
-            display(frame.head(200))
-            if len(frame) > 200:
-                print(f"... e mais {len(frame) - 200} linhas (todas no resumo JSON ao lado do relatório).")
-        except ImportError:  # pragma: no cover
-            for d in summary.details[:200]:
-                print(f"{d.key}\t{d.status}\t{scrub(d.reason)}")
+        print(scrub(summary.render_pt()))
+        return
+    from kit.reports.html import STYLE
+
+    display(HTML(f'<style>{STYLE}</style><div class="kit-report">{job_report_body(data, failure=failure)}</div>'))
+
+
+def _channel(ws: Any, name: str) -> Any:
+    from kit.channels import ChannelRegistry
+    from kit.errors import KitError
+
+    if ws is None:
+        return None
+    try:
+        return ChannelRegistry(ws).get(name)
+    except KitError:
+        return None
+
+
+def _address(ws: Any, name: str) -> str | None:
+    from kit.jobs.report import channel_address
+
+    ch = _channel(ws, name)
+    return channel_address(ch) if ch is not None else None
+
+
+def _type(ws: Any, name: str) -> str:
+    ch = _channel(ws, name)
+    return ch.type if ch is not None else ""

@@ -103,11 +103,15 @@ def due_jobs(ws: Any, now: float | None = None) -> list[DueJob]:
 
 
 def run_due(ws: Any, now: float | None = None, *, dry_run: bool = False, runner: Any = None) -> list[dict[str, Any]]:
-    """Run every due job (sequentially) through papermill; returns one row per job run."""
+    """Run every due job (sequentially); returns one row per job run.
+
+    Each job runs through its notebook, or in process when the job setting ``scheduled_runs`` is ``in-process``
+    (:func:`kit.jobs.runner.run_scheduled_job`).
+    """
     from kit.errors import KitError, LockHeldError
 
     if runner is None:
-        from kit.jobs.runner import run_notebook_job as runner
+        from kit.jobs.runner import run_scheduled_job as runner
     results = []
     for d in due_jobs(ws, now):
         if not d.due:

@@ -25,7 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "price_guard_pct": 30.0,  # a price drop beyond this % is held for review
     "price_table": None,  # which ERP price table feeds this channel (None: the only one)
     "warehouse": None,  # which ERP warehouse feeds this channel (None: all, summed)
+    "scheduled_runs": "notebook",  # how kit run-due runs a job: notebook (papermill) or in-process (no kernel)
 }
+_CHOICES = {"scheduled_runs": ("notebook", "in-process")}
 _NUMERIC = {"safety_stock": int, "price_guard_pct": float}
 
 
@@ -39,6 +41,8 @@ def _coerce(key: str, value: Any) -> Any:
         raise ConfigurationError(f"configuração de job desconhecida {key!r}", hint="uma de: " + ", ".join(DEFAULTS))
     if value in (None, ""):
         return None
+    if key in _CHOICES and str(value) not in _CHOICES[key]:
+        raise ConfigurationError(f"{key} deve ser {' ou '.join(_CHOICES[key])}, veio {value!r}")
     if key in _NUMERIC:
         try:
             out = _NUMERIC[key](str(value).replace(",", "."))

@@ -102,14 +102,14 @@ def test_failed_run_exit_1_and_no_secret_anywhere(vtex, kit_cli, tmp_path, works
 def test_unknown_parameter_is_an_error(vtex, kit_cli, tmp_path):
     r = kit_cli("sync", "stock", "--channel", "vtex-sbx", "--param", "safety_stok=3")
     assert r.returncode == 2
-    assert "unknown parameter safety_stok" in r.stderr and "safety_stock" in r.stderr
+    assert "parâmetro desconhecido safety_stok para stock.ipynb" in r.stderr and "safety_stock" in r.stderr
     assert not (tmp_path / "reports").exists()
 
 
 def test_unknown_channel_and_missing_channel_exit_2(workspace, kit_cli):
     assert kit_cli("sync", "stock", "--channel", "nope").returncode == 2
     r = kit_cli("sync", "orders")
-    assert r.returncode == 2 and "--channel is required" in r.stderr
+    assert r.returncode == 2 and "--channel é obrigatório" in r.stderr
 
 
 def test_lock_held_exits_3_at_once(vtex, kit_cli, workspace):
