@@ -58,7 +58,7 @@ def test_gate_refuses_then_accepts_after_a_passing_check_then_forced(sandbox_cha
 
     refused = kit_cli("channels", "enable", "vtex-gate")
     assert refused.returncode == 1, refused.stderr
-    assert "no go-live check has been run" in refused.stderr and "Traceback" not in refused.stderr
+    assert "nenhum go-live foi verificado" in refused.stderr and "Traceback" not in refused.stderr
     assert not _enabled(workspace)
 
     bad = _check(kit_cli, tmp_path, sample_inputs("vtex")["store_file"])
