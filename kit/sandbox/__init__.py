@@ -40,7 +40,7 @@ def sandbox_types() -> list[str]:
 
 def sandbox_class(type_name: str) -> type[SandboxServer]:
     """The sandbox class of ``type_name``."""
-    return _REGISTRY.get(type_name)
+    return _REGISTRY.lookup(type_name)
 
 
 def start_sandbox(
