@@ -96,3 +96,47 @@ def test_the_connector_and_sandbox_registries_say_which_types_exist():
         connector_class("nope")
     with pytest.raises(ConfigurationError, match="não há sandbox para o tipo de canal 'nope'"):
         sandbox_class("nope")
+
+
+def _duplicates():
+    """(area, registry, how its public function registers a name that is already there)."""
+    import kit.channeltypes as channeltypes
+    from kit.connectors import _REGISTRY as connectors
+    from kit.connectors import register_connector
+    from kit.demo import _BY_NAME as demo_steps
+    from kit.demo import demo_step
+    from kit.depara.kinds import KINDS, register_kind
+    from kit.golive.registry import CHECKS, register_check
+    from kit.golive.requirements import REQUIREMENTS, ProductRequirements, register_requirements
+    from kit.jobs.core import JOBS, register_job
+    from kit.sandbox import _REGISTRY as sandboxes
+    from kit.sandbox import register_sandbox
+    from kit.sheets.schema import SCHEMAS
+    from kit.sheets.schema import register as register_schema
+
+    return [
+        (
+            "channel type",
+            channeltypes.CHANNEL_TYPES,
+            "vtex",
+            lambda: channeltypes._register(channeltypes.get_type("vtex")),
+        ),
+        ("connector", connectors, "vtex", lambda: register_connector("vtex", type("Dup", (), {}))),
+        ("sandbox", sandboxes, "vtex", lambda: register_sandbox("vtex", type("Dup", (), {}))),
+        ("job", JOBS, "stock", lambda: register_job("stock")(lambda ctx: None)),
+        ("go-live check", CHECKS, "sku_coverage", lambda: register_check("sku_coverage")(lambda ctx: None)),
+        ("requirements", REQUIREMENTS, "vtex", lambda: register_requirements("vtex", ProductRequirements(1))),
+        ("mapping kind", KINDS, "order_status", lambda: register_kind(KINDS["order_status"])),
+        ("schema", SCHEMAS, "stock", lambda: register_schema(SCHEMAS["stock"])),
+        ("demo step", demo_steps, "workspace", lambda: demo_step("workspace")(lambda ctx: None)),
+    ]
+
+
+@pytest.mark.parametrize("index", range(9), ids=lambda i: f"registry-{i}")
+def test_every_registry_of_the_kit_is_one_registry_and_refuses_a_name_twice(index):
+    area, registry, name, again = _duplicates()[index]
+    assert isinstance(registry, Registry), area
+    before = registry[name]
+    with pytest.raises(ValueError, match="registered twice"):
+        again()
+    assert registry[name] is before, f"{area}: the first registration must stay"
