@@ -1,6 +1,6 @@
 """Order values through de-para: carrier + service, payment method, status.
 
-Built on :class:`kit.depara.apply.Translator` (confirmed rows only, normalized
+Built on :class:`kit.depara.apply.DeparaLookup` (confirmed rows only, normalized
 lookup). :meth:`Translator.translate` never raises for an unmapped value: it
 returns the translated values and the problems (pt-BR), so the orders job can
 quarantine the order with its reason and go on.
@@ -53,10 +53,10 @@ class Translator:
     def _table(self, kind: str) -> Any:
         if kind not in self._tables:
             from kit.depara import load_table
-            from kit.depara.apply import Translator as DeparaTranslator
+            from kit.depara.apply import DeparaLookup
 
             frame = load_table(self.channel, kind)
-            self._tables[kind] = DeparaTranslator(kind, frame) if len(frame) else None
+            self._tables[kind] = DeparaLookup(kind, frame) if len(frame) else None
         return self._tables[kind]
 
     def translate(self, order: dict[str, Any]) -> OrderTranslation:
