@@ -21,6 +21,7 @@ from stdnum.br import cnpj as stdnum_cnpj
 from stdnum.br import cpf as stdnum_cpf
 
 from kit import sample as S
+from kit import sheets
 from kit.channeltypes import get_type
 
 SAMPLE = Path(S.sample_dir())
@@ -393,7 +394,6 @@ def _expected_rows(rel: str) -> int:
     ids=lambda v: v if "/" in str(v) else "",
 )
 def test_the_shared_reader_reads_every_sample_file_whole(rel, kind):
-    sheets = pytest.importorskip("kit.sheets")
     frame = sheets.read_table(SAMPLE / rel, kind)
     assert len(frame) == _expected_rows(rel)
     if kind == "products":
@@ -403,7 +403,6 @@ def test_the_shared_reader_reads_every_sample_file_whole(rel, kind):
 
 
 def test_the_shared_reader_parses_erp_numbers_and_codes():
-    sheets = pytest.importorskip("kit.sheets")
     frame = sheets.read_table(SAMPLE / "erp" / "products.csv", "products")
     catalog = S.generate_catalog(S.SAMPLE_SKUS, S.SAMPLE_SEED)
     assert frame["price"].tolist() == [r["price"] for r in catalog]
@@ -435,7 +434,6 @@ def test_catalog_has_variation_families_sharing_product_and_price():
 
 
 def test_erp_export_carries_colour_size_and_parent(tmp_path):
-    sheets = pytest.importorskip("kit.sheets")
     S.write_erp_exports(tmp_path / "fast", 500, seed=3)
     S.write_erp_exports(tmp_path / "records", 500, seed=3, catalog=S.generate_catalog(500, seed=3))
     assert filecmp.cmp(tmp_path / "fast" / "products.csv", tmp_path / "records" / "products.csv", shallow=False)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.timeout(240)
 
 @pytest.fixture
 def sandbox_channel(workspace, mappings):
-    sandbox = pytest.importorskip("kit.sandbox")
+    from kit import sandbox
     from kit.channels import ChannelRegistry
 
     sbx = sandbox.start_sandbox("vtex", n_products=5, orders=0, seed=3)
