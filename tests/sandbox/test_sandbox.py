@@ -203,5 +203,5 @@ def test_cli_types_lists_sandboxes(kit_cli):
 def test_cli_unknown_type_is_a_clear_error(kit_cli):
     result = kit_cli("sandbox", "start", "nope")
     assert result.returncode == 2
-    assert "no sandbox for channel type 'nope'" in result.stderr and "Traceback" not in result.stderr
+    assert "não há sandbox para o tipo de canal 'nope'" in result.stderr and "Traceback" not in result.stderr
     json.dumps(result.stderr)  # plain text
