@@ -14,7 +14,7 @@ import pytest
 
 from kit.golive.report import sample_inputs
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), pytest.mark.notebook]  # each test runs the go-live notebook
 
 
 @pytest.fixture

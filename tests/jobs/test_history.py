@@ -54,6 +54,7 @@ def test_retry_button_reruns_only_failed_jobs(workspace):
     assert "1 execuções repetidas: 1 OK" in panel.status.value
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(120)
 def test_painel_notebook_runs_with_history(workspace, tmp_path):
     import papermill
