@@ -1,6 +1,7 @@
 # canais-kit: two commands on a fresh machine.
 #   make demo   set up .venv and run the main job on the embedded sample data
 #   make test   set up .venv and run the whole suite (pytest + nbval)
+#   make test-fast   the quick loop: pytest without browser, notebook and slow tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -31,6 +32,13 @@ browser-deps:
 test: setup browser-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
+
+# The edit-test loop: pytest without the real-browser, notebook (papermill, kernels) and slow (kill loops,
+# crash loops, soaks) tests; `make test` stays the whole suite. README "Tests" says what each marker holds.
+FAST_MARKERS := not browser and not slow and not notebook
+.PHONY: test-fast
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)"
 
 lint: setup
 	$(BIN)/ruff check kit tests bench

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kit.registry import Registry
+
 __all__ = [
     "JOBS",
     "CATEGORIES",
@@ -113,13 +115,11 @@ class ChannelType:
 
 _SRC = "shared/channel-apis.md"
 
-CHANNEL_TYPES: dict[str, ChannelType] = {}
+CHANNEL_TYPES: Registry[ChannelType] = Registry("channel type", unknown="tipo de canal desconhecido")
 
 
 def _register(t: ChannelType) -> None:
-    if t.name in CHANNEL_TYPES:
-        raise ValueError(f"channel type {t.name!r} registered twice")
-    CHANNEL_TYPES[t.name] = t
+    CHANNEL_TYPES.register(t.name, t)
 
 
 _register(
@@ -447,13 +447,5 @@ _register(
 
 
 def get_type(name: str) -> ChannelType:
-    """The declaration of channel type ``name``."""
-    from kit.errors import ConfigurationError
-
-    try:
-        return CHANNEL_TYPES[name]
-    except KeyError:
-        raise ConfigurationError(
-            f"tipo de canal desconhecido {name!r}",
-            hint="um de: " + ", ".join(sorted(CHANNEL_TYPES)),
-        ) from None
+    """The declaration of channel type ``name`` (a :class:`~kit.errors.ConfigurationError` naming the types if unknown)."""
+    return CHANNEL_TYPES.lookup(name)

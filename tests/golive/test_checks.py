@@ -62,7 +62,7 @@ def test_register_twice_is_an_error_and_a_crashing_check_is_a_blocker():
         row = f[f["check"] == "test_boom"].iloc[0]
         assert row["severity"] == "bloqueio" and "kaboom" in row["message"]
     finally:
-        CHECKS.pop("test_boom")
+        CHECKS.unregister("test_boom")
 
 
 def test_coverage_suggests_same_ean_then_near_identical_title():
