@@ -51,12 +51,15 @@ def open_workspace(path: str | None = None) -> Any:
     return Workspace(path) if path else Workspace()
 
 
-def runs_frame(ws: Any):
-    """Every recorded run, oldest first (English column names)."""
+def runs_frame(ws: Any, since: float | None = None):
+    """Every recorded run (kept by the retention; ``since``: started from then on), oldest first (English names)."""
+    return _frame(ws.runs.rows(since=since))
+
+
+def _frame(rows: list[dict[str, Any]]):
+    """Run records as the dashboard's frame."""
     import pandas as pd
 
-    with ws.table("runs") as table:
-        rows = table.all()
     recs = []
     for r in rows:
         counts = r.get("counts") or {}
@@ -85,13 +88,17 @@ def last_runs(ws: Any, now: float | None = None):
 
     from kit.channels import ChannelRegistry
 
-    frame = runs_frame(ws)
-    if not len(frame):
-        return frame
+    pairs = ws.runs.last()  # one row per (channel, job), kept up to date at every run: the history is not read
+    last = _frame([p.last for p in pairs.values() if p.last])
+    if not len(last):
+        return last
     now = time.time() if now is None else now
     intervals = {(c.name, j): cfg.interval_min for c in ChannelRegistry(ws).list() for j, cfg in c.jobs.items()}
-    last = frame.groupby(["channel", "job"], sort=True).tail(1).copy()
-    ok = frame[(frame["status"] == "ok") & ~frame["dry_run"]].groupby(["channel", "job"])["started_at"].max()
+    ok = {
+        key: pd.Timestamp(p.last_ok_started_at, unit="s", tz="UTC").floor("s").tz_convert("America/Sao_Paulo")
+        for key, p in pairs.items()
+        if p.last_ok_started_at is not None
+    }
     last["last_ok"] = [ok.get((c, j)) for c, j in zip(last["channel"], last["job"], strict=True)]
     last["interval_min"] = [intervals.get((c, j)) for c, j in zip(last["channel"], last["job"], strict=True)]
     now_ts = pd.Timestamp(now, unit="s", tz="UTC")
@@ -122,11 +129,11 @@ def quarantine_frame(ws: Any):
     try:
         from kit.jobs.state import _SCHEMA
 
-        ws.states.db.executescript(_SCHEMA)
-        rows = ws.states.db.execute(
+        ws.states.ensure_schema("jobs", _SCHEMA)
+        rows = ws.states.query(
             "SELECT channel, order_id, version, reason, attempts, first_seen FROM order_quarantine "
             "WHERE resolved_at IS NULL ORDER BY channel, first_seen"
-        ).fetchall()
+        )
     except Exception:  # noqa: BLE001 - a dashboard shows what it can
         rows = []
     frame = pd.DataFrame(rows, columns=cols)
@@ -145,11 +152,11 @@ def price_holds_frame(ws: Any):
     try:
         from kit.jobs.state import _SCHEMA
 
-        ws.states.db.executescript(_SCHEMA)
-        rows = ws.states.db.execute(
+        ws.states.ensure_schema("jobs", _SCHEMA)
+        rows = ws.states.query(
             "SELECT channel, sku, reference_price, new_price, drop_pct, held_at FROM price_hold "
             "WHERE decision='pending' ORDER BY channel, sku"
-        ).fetchall()
+        )
     except Exception:  # noqa: BLE001
         rows = []
     frame = pd.DataFrame(rows, columns=cols)
