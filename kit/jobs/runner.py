@@ -9,7 +9,7 @@
    into ``<reports>/<channel>/<job>/<timestamp>.ipynb``; only the channel
    *name* goes in: the kernel resolves its secrets by reference;
 4. writes ``<timestamp>.json`` beside it (status, counts, duration, failing cell),
-   scrubs both files, and records the run in the workspace ``runs`` table.
+   scrubs both files, and records the run in the workspace's run history (``ws.runs``).
 
 Reports go to ``$KIT_REPORTS`` or the repository's ``reports/``.
 """
@@ -133,9 +133,8 @@ def _timestamp(folder: Path) -> str:
 
 
 def record_run(ws: Any, row: dict[str, Any]) -> None:
-    """Append a run to the workspace ``runs`` table (shape agreed in the preamble)."""
-    with ws.table("runs") as table:
-        table.insert(row)
+    """Append a run to the workspace's run history (shape agreed in the preamble; see ``docs/storage.md``)."""
+    ws.runs.append(row)
 
 
 def _register_channel_secrets(ws: Any, channel: Any) -> None:
