@@ -4,7 +4,8 @@
 :class:`Cluster` runs ``initdb`` and ``pg_ctl`` as an unprivileged user (root
 cannot run postgres: as root, as the ``postgres`` user the Debian package
 creates, through ``runuser``), with a random password (scram-sha-256), TCP on
-127.0.0.1 only, no Unix socket, and durability off (a test cluster). Each test
+127.0.0.1 only, no Unix socket, and durability off (a test cluster; ``settings`` overrides, e.g. a bench turns
+``fsync`` back on). Each test
 gets a schema of its own (:meth:`Cluster.new_schema`: the URL carries its
 ``search_path``); :meth:`Cluster.stop` stops the server and removes the
 directory (also at interpreter exit, if a session is cut short).
@@ -87,7 +88,8 @@ def _free_port() -> int:
 class Cluster:
     """One server for a test session (see the module docstring)."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self.settings = {**SETTINGS, **(settings or {})}
         self.bin = bindir()
         self.dir: Path | None = None
         self.port = 0
@@ -119,7 +121,7 @@ class Cluster:
             raise RuntimeError(f"initdb failed: {init.stderr[-2000:]}")
         for _attempt in range(5):  # another process may take the free port first
             self.port = _free_port()
-            options = " ".join(f"-c {k}={v}" for k, v in {**SETTINGS, "port": str(self.port)}.items())
+            options = " ".join(f"-c {k}={v}" for k, v in {**self.settings, "port": str(self.port)}.items())
             started = self._as_owner(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"),
                                      "-w", "-t", "60", "-o", options, "start")  # fmt: skip
             if started.returncode == 0:
