@@ -93,9 +93,13 @@ def retention_days() -> float:
 
 
 def _record(row: dict[str, Any]) -> dict[str, Any]:
+    from kit.storage.reports import report_fields
+
     rec = dict(row)
     rec.pop("id", None)
     rec.setdefault("host", socket.gethostname())
+    for key, value in report_fields(rec).items():  # where the report is, from any machine (kit.storage.reports)
+        rec.setdefault(key, value)
     return rec
 
 

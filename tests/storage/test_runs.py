@@ -181,3 +181,20 @@ def test_a_corrupt_runs_json_is_reported_not_dropped(tmp_path):
         import_legacy_runs(legacy, history)
     assert legacy.read_text() == '{"_default": {' and history.count() == 0
     history.close()
+
+
+def test_a_report_written_on_one_machine_is_found_from_another(ws, tmp_path):
+    from kit.storage.reports import locate_report
+
+    written = "/mnt/maquina-a/relatorios/loja/stock/20261120T100000Z.ipynb"
+    ws.runs.append(_run("stock", "ok", 1000.0, report_path=written, host="maquina-a"))
+    (record,) = ws.runs.rows()
+    assert record["reports_root"] == "/mnt/maquina-a/relatorios"
+    assert record["report_rel"] == "loja/stock/20261120T100000Z.ipynb"
+    assert locate_report(record, tmp_path) is None  # not mounted here yet
+    here = tmp_path / "loja" / "stock" / "20261120T100000Z.ipynb"  # the shared root, mounted elsewhere
+    here.parent.mkdir(parents=True)
+    here.write_text("{}")
+    assert locate_report(record, tmp_path) == here
+    ws.runs.append(_run("orders", "ok", 1001.0, report_path="relatorio-solto.ipynb"))
+    assert "report_rel" not in ws.runs.rows()[-1]  # not the runner's layout: kept as given
