@@ -101,11 +101,22 @@ class SecretsStore:
             self._tokens = token_store(self)
         return self._tokens
 
-    def _in_database(self, key: str) -> bool:
+    def _in_database(self, ref: str, keys: Any) -> set[str]:
+        """Which of ``keys`` of ``ref`` live in the database's token store.
+
+        ``refresh_token`` always (with a database); the access token and its expiry when
+        the reference rotates (it has a refresh token, given now or stored): a static
+        ``access_token`` (Magento's integration token) stays a static credential.
+        """
         from kit.storage import database_url
         from kit.storage.tokens import ROTATING_KEYS
 
-        return key in ROTATING_KEYS and database_url() is not None
+        keys = set(keys) & set(ROTATING_KEYS)
+        if not keys or database_url() is None:
+            return set()
+        if "refresh_token" in keys or "refresh_token" in self.tokens.read(ref):
+            return keys
+        return set()
 
     def file_entry(self, ref: str) -> dict[str, str]:
         """The keys of ``ref`` in the file only (no environment, no database)."""
@@ -213,7 +224,7 @@ class SecretsStore:
     # -- public API ----------------------------------------------------------
     def get(self, ref: str, key: str, default: str | None = None) -> str | None:
         """The value of ``key`` for ``ref``; an environment variable wins."""
-        if self._in_database(key):
+        if self._in_database(ref, {key}):
             stored = self.tokens.read(ref).get(key)
             if stored is not None:
                 return stored
@@ -247,7 +258,7 @@ class SecretsStore:
                 key = name[len(prefix) :].lower()
                 register_secret(value)
                 values[key] = value
-        if self._in_database("refresh_token"):
+        if self._in_database(ref, {"refresh_token"}):
             values.update(self.tokens.read(ref))
         return values
 
@@ -261,7 +272,8 @@ class SecretsStore:
         """Store several keys of ``ref`` in one atomic write."""
         for value in values.values():
             register_secret(str(value))
-        rotating = {k: str(v) for k, v in values.items() if self._in_database(k)}
+        in_db = self._in_database(ref, values)
+        rotating = {k: str(v) for k, v in values.items() if k in in_db}
         static = {k: str(v) for k, v in values.items() if k not in rotating}
         if rotating:
             with self.tokens.locked(ref) as entry:
@@ -272,13 +284,10 @@ class SecretsStore:
 
     def delete(self, ref: str, key: str | None = None) -> None:
         """Remove one key, or every key of ``ref``."""
-        if key is None or self._in_database(key):
-            from kit.storage import database_url
-
-            if database_url() is not None:
-                with self.tokens.locked(ref) as entry:
-                    for name in [key] if key else list(entry):
-                        entry.pop(name, None)
+        if self._in_database(ref, [key] if key else ["refresh_token"]) and self.tokens.read(ref):
+            with self.tokens.locked(ref) as entry:
+                for name in [key] if key else list(entry):
+                    entry.pop(name, None)
         with self.locked() as data:
             if key is None:
                 data.pop(ref, None)

@@ -122,9 +122,16 @@ class PgTokens:
     def __init__(self, url: str, cipher: Any = None) -> None:
         from kit.storage.sql import PgSession
 
-        self.cipher = cipher if cipher is not None else token_cipher()
+        self._cipher = cipher
         self.session = PgSession(url, application="canais-kit-tokens")
         self.session.ensure_schema("oauth_token", TOKEN_DDL)
+
+    @property
+    def cipher(self) -> Any:
+        """The key, read when a row is first sealed or opened (a reference without tokens needs none)."""
+        if self._cipher is None:
+            self._cipher = token_cipher()
+        return self._cipher
 
     def _seal(self, ref: str, tokens: dict[str, str]) -> str:
         payload = json.dumps({"ref": ref, "tokens": tokens}, sort_keys=True).encode("utf-8")

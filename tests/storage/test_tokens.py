@@ -142,3 +142,15 @@ def test_processes_racing_to_refresh_never_lose_the_refresh_token(backend, tmp_p
             for n in range(3):
                 path = tmp_path / f"host{n}" / "secrets.json"
                 assert not path.exists() or stored not in path.read_text()
+
+
+def test_a_static_access_token_stays_a_static_credential(backend, monkeypatch):
+    """Magento's integration token is called access_token but never rotates: it stays in the secrets file,
+    and reading it needs no token key."""
+    secrets = SecretsStore()
+    secrets.set("emp/sandbox/magento", "access_token", "integracao-estatica-01")
+    assert "integracao-estatica-01" in _file_text()
+    monkeypatch.delenv("KIT_TOKEN_KEY", raising=False)  # not needed for a reference without rotating tokens
+    assert SecretsStore().get("emp/sandbox/magento", "access_token") == "integracao-estatica-01"
+    SecretsStore().delete("emp/sandbox/magento")
+    assert SecretsStore().get("emp/sandbox/magento", "access_token") is None
