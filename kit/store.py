@@ -40,8 +40,8 @@ completed from the outbox by the next orders run.
 Run history is appended to ``runs.sqlite`` (:mod:`kit.storage.runs`), its own
 file: appending costs the same after a million runs, retention prunes it, and it
 does not make the state store's copy longer. ``ws.table("runs")`` still works
-as an append-only view over it for older callers (reading it reads everything:
-use :attr:`Workspace.runs`).
+as an append-only view over it for older callers (an insert is an append;
+reading it reads everything: use :attr:`Workspace.runs`).
 
 Private by construction: the workspace and its folders are created 0700 and its
 files 0600 whatever the umask (another user able to write ``channels.json``
@@ -230,6 +230,21 @@ class FilesBackend:
         self._states = self._runs = None
 
 
+class _RunsTable(Table):
+    """The table of ``ws.table("runs")``: an insert is an append to the run history (O(1)); rewrites are refused."""
+
+    def insert(self, document: Any) -> int:
+        return self._storage.runs.append(dict(document))
+
+    def insert_multiple(self, documents: Any) -> list[int]:
+        return [self.insert(doc) for doc in documents]
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise StoreError("o histórico de execuções só aceita novos registros", hint="use ws.runs.append(...)")
+
+    update = update_multiple = upsert = remove = truncate = _refuse
+
+
 class _RunsView(Storage):
     """``ws.table("runs")`` for older callers: the run history as a tinydb table, append-only."""
 
@@ -323,7 +338,9 @@ class Workspace:
         if name not in TABLE_FILES:
             raise ValueError(f"unknown workspace file {name!r}")
         if name == "runs":
-            yield TinyDB(self.runs, storage=_RunsView).table(table, cache_size=0)
+            db = TinyDB(self.runs, storage=_RunsView)
+            db.table_class = _RunsTable
+            yield db.table(table, cache_size=0)
             return
         with self.backend.documents(name, table) as found:
             yield found

@@ -32,6 +32,22 @@ SKU_STATE_DDL = (
 )
 
 
+class _Connection:
+    """``execute``/``executemany``/``executescript`` like a ``sqlite3.Connection``, in the kit's dialect."""
+
+    def __init__(self, store: PgStateStore) -> None:
+        self._store = store
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._store.execute(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> Any:
+        return self._store.session.executemany(sql, rows)
+
+    def executescript(self, script: str) -> None:
+        self._store.ensure_schema(f"script:{hash(script)}", script)
+
+
 class PgStateStore:
     """Per-SKU snapshots and generic keyed records in PostgreSQL (see the module docstring)."""
 
@@ -58,6 +74,11 @@ class PgStateStore:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.session.query(sql, params)
+
+    @property
+    def db(self) -> _Connection:
+        """For code written against the SQLite connection (``ws.states.db.execute(sql, params)``)."""
+        return _Connection(self)
 
     # -- the StateStore API -------------------------------------------------------------
     def put_many(self, channel: str, kind: str, values: Iterable[tuple[str, Any]]) -> int:

@@ -103,6 +103,16 @@ def test_the_runs_table_view_appends_and_refuses_rewrites(ws):
     assert ws.runs.count() == 2
 
 
+def test_an_insert_through_the_view_does_not_read_the_history(ws, monkeypatch):
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the whole history was read for an insert")
+
+    monkeypatch.setattr(ws.runs, "rows", no_reading)
+    with ws.table("runs") as table:
+        table.insert(_run("stock", "ok", 1000.0))
+    assert ws.runs.count() == 1
+
+
 APPENDER = """
 import sys, time
 from kit.store import Workspace

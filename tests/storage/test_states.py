@@ -116,3 +116,12 @@ def test_the_backup_step_knows_its_backend(ws):
         assert copy is not None and copy.exists()
     else:
         assert copy is None  # the database keeps its own backups; there is no file to copy
+
+
+def test_code_written_for_the_sqlite_connection_still_works(ws):
+    """``ws.states.db`` (the SQLite connection's execute/executescript) works on both backends."""
+    from kit.jobs.state import _SCHEMA
+
+    ws.states.db.executescript(_SCHEMA)
+    JobState(ws, "loja").record_written([("o1", "v1")], "b")
+    assert ws.states.db.execute("SELECT COUNT(*) FROM order_ledger WHERE channel=?", ("loja",)).fetchone()[0] == 1
