@@ -16,6 +16,7 @@ machine first; the source files are left as they are (except the tokens).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,7 @@ from kit.errors import ConfigurationError
 
 __all__ = ["MigrationReport", "migrate_workspace"]
 
-#: the jobs' tables of states.sqlite, besides sku_state (kit.jobs.state)
 _RUNS_CHUNK = 50_000
-STATE_TABLES = ("sku_state", "sku_binding", "price_hold", "order_ledger", "order_quarantine", "status_ledger")
 
 
 @dataclass(slots=True)
@@ -70,21 +69,20 @@ def _copy_documents(source: Any, target: Any, report: MigrationReport) -> None:
 
 
 def _copy_states(source: Any, target: Any, report: MigrationReport) -> None:
-    from kit.jobs.state import _SCHEMA
-
-    target.states.ensure_schema("jobs", _SCHEMA)
+    """Every table of ``states.sqlite`` (created in the database from its own SQLite DDL), row for row."""
     db = source.states.db
-    present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    with target.states.transaction() as dest:
-        for table in STATE_TABLES:
-            if table not in present:
-                continue
-            cur = db.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed names
-            width = len(cur.description)
-            rows = cur.fetchall()
-            if rows:
-                dest.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * width)})", rows)  # noqa: S608
-            report.states[table] = len(rows)
+    tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+    for table, ddl in tables.fetchall():
+        target.states.ensure_schema(table, re.sub(r"^CREATE TABLE\s+(IF NOT EXISTS\s+)?", "CREATE TABLE IF NOT EXISTS ",
+                                                  ddl, flags=re.I))  # fmt: skip
+        cur = db.execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the file's own catalogue
+        width = len(cur.description)
+        count = 0
+        with target.states.transaction() as dest:
+            while rows := cur.fetchmany(10_000):
+                dest.executemany(f'INSERT INTO "{table}" VALUES ({",".join("?" * width)})', rows)  # noqa: S608
+                count += len(rows)
+        report.states[table] = count
 
 
 def _copy_runs(source: Any, target: Any, report: MigrationReport) -> None:

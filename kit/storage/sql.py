@@ -203,6 +203,10 @@ class PgSession:
         """Run ``ddl`` (``CREATE ... IF NOT EXISTS``) once per session, serialised across processes."""
         if name in self._schemas:
             return
+        tables = re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS\s+\"?(\w+)", ddl, flags=re.I)
+        if tables and all(self.query("SELECT to_regclass(?) IS NOT NULL", (t,))[0][0] for t in tables):
+            self._schemas.add(name)  # already there: no DDL (a role without CREATE on the schema works too)
+            return
         with self.transaction() as db:
             # Two processes creating the same table at once collide in the catalogue: take turns.
             db.execute("SELECT pg_advisory_xact_lock(?)", (lock_key("kit-schema", name),))
