@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= .demo
 
-.PHONY: setup demo test lint bench clean browser-deps
+.PHONY: setup demo test lint bench clean browser-deps postgres-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,20 @@ browser-deps:
 	    || echo "browser-deps: Chromium cannot be installed here; the browser tests will be skipped"; \
 	else echo "browser-deps: Chromium cannot be installed here (needs root and apt-get); the browser tests will be skipped"; fi
 
-test: setup browser-deps
+# Debian's PostgreSQL server for the storage tests: the fixtures start their own unprivileged cluster in a
+# temp directory on 127.0.0.1 (tests/pgcluster.py), so the package's default cluster is not created.
+# Tolerates failure: the PostgreSQL tests then skip with "PostgreSQL is not installed here".
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  mkdir -p /etc/postgresql-common; \
+	  [ -e /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf; \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    -o Dpkg::Options::=--force-confold postgresql) \
+	    || echo "postgres-deps: PostgreSQL cannot be installed here; the PostgreSQL tests will be skipped"; \
+	else echo "postgres-deps: PostgreSQL cannot be installed here (needs root and apt-get); the PostgreSQL tests will be skipped"; fi
+
+test: setup browser-deps postgres-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
 

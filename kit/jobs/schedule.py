@@ -59,14 +59,8 @@ def golive_passed(ws: Any, channel: str, environment: str | None = None) -> bool
 
 def last_ok_starts(ws: Any) -> dict[tuple[str, str], float]:
     """``(channel, job) -> start of the last successful, real (not dry-run) run``."""
-    out: dict[tuple[str, str], float] = {}
-    with ws.table("runs") as table:
-        rows = table.all()
-    for r in rows:
-        if r.get("status") == "ok" and not r.get("dry_run"):
-            key = (r.get("channel"), r.get("job"))
-            out[key] = max(out.get(key, 0.0), float(r.get("started_at") or 0.0))
-    return out
+    # One row per (channel, job), kept up to date by every append: the history itself is not read.
+    return {key: last.last_ok_started_at for key, last in ws.runs.last().items() if last.last_ok_started_at is not None}
 
 
 def due_jobs(ws: Any, now: float | None = None) -> list[DueJob]:
