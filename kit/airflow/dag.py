@@ -73,7 +73,7 @@ def build_dag(config: dict[str, Any]) -> Any:
     optionally ``database_connection`` (a connection whose URI becomes ``KIT_DATABASE_URL``),
     ``no_notebook``, ``job_timeout_s``, ``cwd``.
     """
-    from airflow.sdk import TaskGroup, dag, task
+    from airflow.sdk import TaskGroup, dag, get_current_context, task
     from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
     db_conn = config.get("database_connection")
@@ -89,7 +89,8 @@ def build_dag(config: dict[str, Any]) -> Any:
     @task(map_index_template="{{ entry['channel'] }}")
     def sync(entry: dict[str, Any]) -> dict[str, Any]:
         env = {**_conn_env(db_conn, "KIT_DATABASE_URL"), **_secrets_for(entry)}
-        action, result = tasks.run_job(config, entry, env)
+        retry = int(get_current_context()["ti"].try_number) > 1
+        action, result = tasks.run_job(config, entry, env, retry=retry)
         if action == tasks.SKIP:
             raise AirflowSkipException(f"{entry['channel']} {entry['job']}: {result.get('error') or result.get('why')}")
         if action == tasks.FAIL:

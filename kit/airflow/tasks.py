@@ -116,11 +116,19 @@ def run_job(
     entry: dict[str, Any],
     secrets_env: dict[str, str],
     log: Callable[[str], None] = print,
+    *,
+    retry: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """Run one due job through the kit; ``(action, result)`` (see :func:`action_for`)."""
+    """Run one due job through the kit; ``(action, result)`` (see :func:`action_for`).
+
+    ``retry``: this is Airflow retrying the task after a failure, so the kit's own
+    backoff (which that failure started) must not turn the retry into a skip.
+    """
     cmd = [*_kit(config), "run-due", "--channel", str(entry["channel"]), "--job", str(entry["job"]), "--json"]
     if config.get("no_notebook"):
         cmd.append("--no-notebook")
+    if retry:
+        cmd.append("--no-backoff")
     env = {**base_env(config), **secrets_env}
     timeout = float(config.get("job_timeout_s") or 6 * 3600)
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout,

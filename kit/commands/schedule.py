@@ -35,6 +35,11 @@ def register(sub) -> None:
         "--per-account", type=int, metavar="N", help="jobs at once per channel account ($KIT_RUN_DUE_PER_ACCOUNT)"
     )
     r.add_argument("--no-notebook", action="store_true", help="run each job in-process (no kernel, no notebook)")
+    r.add_argument(
+        "--no-backoff",
+        action="store_true",
+        help="run a failing job now, ignoring its backoff (an Airflow retry: Airflow decides when to try again)",
+    )
     r.set_defaults(func=cmd_run_due)
 
 
@@ -97,10 +102,11 @@ def cmd_run_due(args) -> int:
         return _list(ws, args)
     limits = PassLimits.from_env(args.parallel, args.per_account, "inprocess" if args.no_notebook else None)
     if args.channel or args.job:  # a part of a pass (the Airflow task): each job's own lock is enough
-        results = run_due(ws, dry_run=args.dry_run, limits=limits, channel=args.channel, job=args.job)
+        results = run_due(ws, dry_run=args.dry_run, limits=limits, channel=args.channel, job=args.job,
+                          backoff=not args.no_backoff)  # fmt: skip
     else:
         with pass_lock(ws):
-            results = run_due(ws, dry_run=args.dry_run, limits=limits)
+            results = run_due(ws, dry_run=args.dry_run, limits=limits, backoff=not args.no_backoff)
     if args.json:
         print_json(results)
     elif not results:

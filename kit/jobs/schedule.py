@@ -113,8 +113,13 @@ def account_of(channel: Any) -> str:
     return f"{channel.type}|{channel.credentials_ref or channel.name}|{channel.base_url or ''}"
 
 
-def due_jobs(ws: Any, now: float | None = None, *, channel: str | None = None, job: str | None = None) -> list[DueJob]:
-    """Every (channel, job) with whether it is due now and why (optionally one channel and/or one job)."""
+def due_jobs(
+    ws: Any, now: float | None = None, *, channel: str | None = None, job: str | None = None, backoff: bool = True
+) -> list[DueJob]:
+    """Every (channel, job) with whether it is due now and why (optionally one channel and/or one job).
+
+    ``backoff=False`` leaves the failure backoff out: an Airflow retry, whose timing Airflow decides.
+    """
     from kit.channels import ChannelRegistry
     from kit.channeltypes import JOBS
     from kit.scale.backoff import Streak, run_streaks
@@ -132,12 +137,18 @@ def due_jobs(ws: Any, now: float | None = None, *, channel: str | None = None, j
             if cfg is None or (job is not None and name != job):
                 continue
             streak = streaks.get((ch.name, name)) or Streak()
-            due, code, why = _decide(ch.enabled, passed, cfg, streak, now)
+            due, code, why = _decide(ch.enabled, passed, cfg, streak if backoff else _no_failures(streak), now)
             out.append(
                 DueJob(ch.name, name, due, why, cfg.interval_min, streak.last_ok_start, code, ch.type, account_of(ch),
                        ch.credentials_ref, streak.failures, streak.next_attempt_at())
             )  # fmt: skip
     return out
+
+
+def _no_failures(streak: Any) -> Any:
+    from kit.scale.backoff import Streak
+
+    return Streak(streak.last_ok_start)
 
 
 def _decide(enabled: bool, passed: bool, cfg: Any, streak: Any, now: float) -> tuple[bool, str, str]:
@@ -181,6 +192,7 @@ def run_due(
     limits: Any = None,
     channel: str | None = None,
     job: str | None = None,
+    backoff: bool = True,
 ) -> list[dict[str, Any]]:
     """Run every due job, concurrently within ``limits``; one result row per job started.
 
@@ -193,8 +205,8 @@ def run_due(
     """
     from kit.scale.dispatch import PassLimits, run_pass
 
-    due = [d for d in due_jobs(ws, now, channel=channel, job=job) if d.due]
-    return run_pass(ws, due, limits or PassLimits.from_env(), dry_run=dry_run, runner=runner)
+    due = [d for d in due_jobs(ws, now, channel=channel, job=job, backoff=backoff) if d.due]
+    return run_pass(ws, due, limits or PassLimits.from_env(), dry_run=dry_run, runner=runner, backoff=backoff)
 
 
 def interval_to_cron(minutes: int) -> str | None:

@@ -79,14 +79,21 @@ class PassLimits:
 
 
 def run_pass(
-    ws: Any, due: list[Any], limits: PassLimits, *, dry_run: bool = False, runner: Callable[..., Any] | None = None
+    ws: Any,
+    due: list[Any],
+    limits: PassLimits,
+    *,
+    dry_run: bool = False,
+    runner: Callable[..., Any] | None = None,
+    backoff: bool = True,
 ) -> list[dict[str, Any]]:
     """Run the ``due`` jobs (:class:`~kit.jobs.schedule.DueJob`) within ``limits``; one row each, sorted."""
     from kit.scale.worker import RunRequest, run_one, worker_env
 
     env = {} if runner is not None else worker_env()
     requests = [
-        RunRequest(d.channel, d.job, d.account, str(ws.root), dry_run, limits.mode, env) for d in _interleave(due)
+        RunRequest(d.channel, d.job, d.account, str(ws.root), dry_run, limits.mode, env, backoff)
+        for d in _interleave(due)
     ]
     if not requests:
         return []

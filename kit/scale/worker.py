@@ -44,6 +44,7 @@ class RunRequest:
     dry_run: bool = False
     mode: str = "notebook"
     env: dict[str, str] = field(default_factory=dict)
+    backoff: bool = True
 
 
 def worker_env() -> dict[str, str]:
@@ -128,7 +129,7 @@ def run_one(request: RunRequest, runner: Callable[..., Any] | None = None, ws: A
 def _run_locked(ws: Any, request: RunRequest, runner: Callable[..., Any] | None, row: dict[str, Any]) -> dict[str, Any]:
     from kit.jobs.schedule import due_jobs
 
-    check = due_jobs(ws, channel=request.channel, job=request.job)
+    check = due_jobs(ws, channel=request.channel, job=request.job, backoff=request.backoff)
     if not check or not check[0].due:
         why = check[0].reason if check else "canal ou job não existe mais"
         return {**row, "status": "not_due", "exit_code": 0, "why": why}

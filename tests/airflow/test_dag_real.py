@@ -7,7 +7,9 @@ One scenario, in the order an operator lives it:
 1. ``kit schedule --airflow DIR`` writes the loader, pools and connections template; the credentials go
    into Airflow connections (the documented way: a 0600 file imported, then deleted) and nowhere else.
 2. First DAG run: every enabled channel's due jobs run once and are recorded by the kit; a job whose
-   lock is held exits 3 -> skipped; a job with a configuration error exits 2 -> failed, not retried.
+   lock is held exits 3 -> skipped; a job with a configuration error exits 2 -> failed, not retried; a job
+   whose channel refuses every item exits 1 -> retried by Airflow (each retry really runs: the kit's own
+   backoff does not turn an Airflow retry into a skip), then failed.
 3. A channel added afterwards (a type no channel had) is synced by the next run; the loader is unchanged.
 4. No credential anywhere in Airflow's metadata database (XCom, rendered fields, audit log included), its
    task logs, the dags folder, or the kit's reports and workspace.
@@ -16,7 +18,6 @@ One scenario, in the order an operator lives it:
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -25,7 +26,7 @@ from tests.jobs.conftest import write_truth_mappings
 
 JOBS = ("stock", "orders")
 FIRST = {"loja-vtex": "vtex", "loja-magento": "magento", "loja-ml": "mercadolivre"}
-LOCKED, BROKEN, LATER = "loja-travada", "loja-quebrada", ("loja-nova", "pluggto")
+LOCKED, BROKEN, FAILING, LATER = "loja-travada", "loja-quebrada", "loja-falha", ("loja-nova", "pluggto")
 
 
 @pytest.fixture
@@ -38,6 +39,9 @@ def sandboxes():
     try:
         for channel_type in ("vtex", "magento", "mercadolivre", "pluggto"):
             servers[channel_type] = start_sandbox(channel_type, catalog=catalog, orders=4, seed=7, rate_limit=1000)
+        # A second VTEX store that refuses every stock write (422: no retry inside the kit, exit 1).
+        servers["vtex-refusing"] = start_sandbox("vtex", catalog=catalog, orders=0, seed=8, rate_limit=1000)
+        servers["vtex-refusing"].faults.update(error_rate=1.0, error_status=422, path_pattern="inventory")
         yield catalog, servers
     finally:
         for server in servers.values():
@@ -73,8 +77,8 @@ def _secret_values(servers: dict) -> set[str]:
     from kit.channeltypes import get_type
 
     values = set()
-    for channel_type, sbx in servers.items():
-        secret_keys = {c.key for c in get_type(channel_type).credentials if c.secret}
+    for sbx in servers.values():
+        secret_keys = {c.key for c in get_type(sbx.type_name).credentials if c.secret}
         values |= {v for k, v in sbx.credentials.items() if k in secret_keys and len(str(v)) >= 8}
     assert values, "the sandboxes should have credentials to look for"
     return values
@@ -109,6 +113,7 @@ def test_dags_test_syncs_every_due_channel_maps_exit_codes_and_leaks_no_secret(
         _add(workspace, tmp_path, servers[channel_type], name, JOBS)
     for name in (LOCKED, BROKEN):
         _add(workspace, tmp_path, servers["vtex"], name, ("stock",))
+    _add(workspace, tmp_path, servers["vtex-refusing"], FAILING, ("stock",))
     set_job_settings(workspace, BROKEN, {"erp_dir": str(tmp_path / "sem-pasta")})  # exit 2: configuration
 
     af = Airflow(tmp_path / "af")
@@ -116,11 +121,12 @@ def test_dags_test_syncs_every_due_channel_maps_exit_codes_and_leaks_no_secret(
     r = kit_cli("schedule", "--airflow", str(setup))
     assert r.returncode == 0, r.stderr
     loader = (setup / "canais_kit_dag.py").read_bytes()
-    shutil.copy(setup / "canais_kit_dag.py", af.dags)
+    # The one setting changed for the test: Airflow's retry delay, 60 s -> 1 s (then 2 s: exponential).
+    (af.dags / "canais_kit_dag.py").write_bytes(loader.replace(b"'retry_delay_s': 60", b"'retry_delay_s': 1"))
     af.check("db", "migrate")
     af.check("pools", "import", str(setup / "pools.json"))
     template = json.loads((setup / "connections.template.json").read_text())
-    channels = {**FIRST, LOCKED: "vtex", BROKEN: "vtex"}
+    channels = {**FIRST, LOCKED: "vtex", BROKEN: "vtex", FAILING: "vtex-refusing"}
     af.import_connections(_connections(template, servers, channels), tmp_path)
 
     with job_lock(workspace, LOCKED, "stock"):  # held by "another run": that task must be skipped
@@ -133,12 +139,15 @@ def test_dags_test_syncs_every_due_channel_maps_exit_codes_and_leaks_no_secret(
     assert states[(LOCKED, "stock")]["state"] == "skipped", diagnostics
     broken = states[(BROKEN, "stock")]
     assert (broken["state"], broken["try_number"], broken["max_tries"]) == ("failed", 1, 2), diagnostics
+    failing = states[(FAILING, "stock")]
+    assert (failing["state"], failing["try_number"]) == ("failed", 3), diagnostics  # two retries
     assert states[("loja-vtex", "stock")]["pool"] == "canais_kit_vtex"
     with workspace.table("runs") as runs:
         rows = runs.all()
     ok = sorted((r["channel"], r["job"]) for r in rows if r["status"] == "ok")
     assert ok == sorted((name, job) for name in FIRST for job in JOBS)  # each once, recorded by the kit
-    assert [(r["channel"], r["exit_code"]) for r in rows if r["status"] != "ok"] == [(LOCKED, 3), (BROKEN, 2)]
+    others = sorted((r["channel"], r["exit_code"]) for r in rows if r["status"] != "ok")
+    assert others == [(FAILING, 1)] * 3 + [(BROKEN, 2), (LOCKED, 3)]
     first_runs = {ti["run_id"] for ti in af.task_instances()}
 
     new, new_type = LATER
@@ -154,7 +163,7 @@ def test_dags_test_syncs_every_due_channel_maps_exit_codes_and_leaks_no_secret(
         (new, "stock"): "success",
         (new, "orders"): "success",
         (LOCKED, "stock"): "success",  # its lock is free now
-        # the broken channel waits out its backoff; the others ran a minute ago: none of them is listed
+        # the broken and failing channels wait out their backoff; the others just ran: none of them is listed
     }, diagnostics
     assert later[(new, "stock")]["pool"] == "canais_kit_pluggto"
 

@@ -80,3 +80,22 @@ def test_run_due_list_json_shows_the_backoff(workspace, kit_cli):
     assert orders["next_attempt_at"] > time.time() and orders["type"] == "vtex"
     assert orders["connection"] == "canais_kit_loja"
     assert orders["secret_env"]["app_key"].startswith("KIT_SECRET__") and orders["credentials_ref"]
+
+
+def test_an_airflow_retry_runs_through_the_backoff(workspace):
+    """Airflow decides when its retries run: the backoff its own failure started must not skip them."""
+    from kit.jobs.runner import RunOutcome
+    from kit.jobs.schedule import run_due
+    from tests.jobs.test_schedule import _channel
+
+    _channel(workspace, "loja")
+    record_run(workspace, _run("loja", "stock", time.time() - 5, "failed"))
+    ran = []
+
+    def runner(job, channel, *, dry_run, ws):
+        ran.append((channel, job))
+        return RunOutcome(0, {"status": "ok"}, None)
+
+    assert run_due(workspace, runner=runner, channel="loja", job="stock") == []  # backing off: not even listed
+    rows = run_due(workspace, runner=runner, channel="loja", job="stock", backoff=False)
+    assert ran == [("loja", "stock")] and rows[0]["status"] == "ok"
