@@ -26,6 +26,8 @@ __all__ = ["Streak", "BASE_S", "CAP_S", "backoff_s", "streaks_from_rows", "run_s
 BASE_S = 60.0
 #: the longest wait between two tries of a failing job
 CAP_S = 3600.0
+#: records read back to find the last failure behind lock refusals
+LOOK_BACK = 20
 
 
 @dataclass(slots=True)
@@ -71,7 +73,28 @@ def streaks_from_rows(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], S
 
 
 def run_streaks(ws: Any) -> dict[tuple[str, str], Streak]:
-    """Every (channel, job)'s :class:`Streak`, from the workspace's run history."""
-    with ws.table("runs") as table:
-        rows = table.all()
-    return streaks_from_rows(rows)
+    """Every (channel, job)'s :class:`Streak`, from the workspace's run history.
+
+    With the storage interface (``ws.runs``, :mod:`kit.storage`) this reads the
+    last run per pair only, never the history; before it, the ``runs`` table.
+    """
+    runs = getattr(ws, "runs", None)
+    if runs is None:
+        with ws.table("runs") as table:
+            rows = table.all()
+        return streaks_from_rows(rows)
+    return {key: _from_last(runs, last) for key, last in runs.last().items()}
+
+
+def _from_last(runs: Any, last: Any) -> Streak:
+    """A :class:`Streak` from the storage's ``RunLast`` (the failure's start from the latest failed record)."""
+    streak = Streak(last.last_ok_started_at, int(last.failed_streak or 0))
+    if streak.failures:
+        record = last.last if (last.last or {}).get("status") == "failed" else None
+        if record is None:  # the latest record is a lock refusal: look a little further back
+            recent = runs.rows(channel=last.channel, job=last.job, limit=LOOK_BACK)
+            record = next((r for r in reversed(recent) if r.get("status") == "failed" and not r.get("dry_run")), None)
+        if record is not None:
+            streak.last_failure_start = float(record.get("started_at") or 0.0)
+            streak.last_exit_code = int(record.get("exit_code") or 1)
+    return streak

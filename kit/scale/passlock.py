@@ -2,9 +2,10 @@
 
 Cron starts ``kit run-due`` every minute whether or not the last pass has
 finished; two passes reading the same due list ran jobs twice. The pass lock is
-an OS file lock on ``<workspace>/locks/run-due.pass.lock`` (released by the
-kernel however the holder dies), taken without waiting: a second pass exits 3
-at once, saying who holds it. Each (channel, job) keeps its own lock
+the workspace's lock ``run-due.pass``: an OS file lock on
+``<workspace>/locks/run-due.pass.lock`` (or, with the storage interface and
+PostgreSQL, an advisory lock), released however the holder dies, taken without
+waiting: a second pass exits 3 at once, saying who holds it. Each (channel, job) keeps its own lock
 (:mod:`kit.jobs.locks`) as well, so a job is never run twice even by two
 machines or a person running ``kit sync`` meanwhile.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +27,8 @@ from kit.errors import LockHeldError
 
 __all__ = ["pass_lock", "pass_lock_path"]
 
-PASS_LOCK_NAME = "run-due.pass.lock"
+PASS_LOCK = "run-due.pass"
+PASS_LOCK_NAME = f"{PASS_LOCK}.lock"
 
 
 def pass_lock_path(ws: Any) -> Path:
@@ -33,9 +36,35 @@ def pass_lock_path(ws: Any) -> Path:
     return Path(ws.root) / "locks" / PASS_LOCK_NAME
 
 
+def _refusal(holder: str) -> LockHeldError:
+    return LockHeldError(
+        f"outra passada do run-due está em andamento nesta área de trabalho{holder}",
+        hint="nada foi rodado por esta; a próxima passada do cron roda o que ainda estiver devido",
+    )
+
+
 @contextlib.contextmanager
 def pass_lock(ws: Any) -> Iterator[None]:
-    """Hold the run-due pass lock of ``ws``, or raise :class:`LockHeldError` (exit 3) at once."""
+    """Hold the run-due pass lock of ``ws``, or raise :class:`LockHeldError` (exit 3) at once.
+
+    With the storage interface (``ws.locks``, :mod:`kit.storage`) the lock is the
+    backend's: a file lock, or a PostgreSQL advisory lock shared by every machine.
+    """
+    locks = getattr(ws, "locks", None)
+    if locks is not None:
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": time.time(), "name": PASS_LOCK}
+        held = locks.acquire(PASS_LOCK, info=info)
+        if held is None:
+            raise _refusal(_holder_text(locks.holder(PASS_LOCK) or {}))
+        try:
+            yield
+        finally:
+            held.release()
+        return
+    yield from _file_lock(ws)
+
+
+def _file_lock(ws: Any) -> Iterator[None]:
     from kit.store import mkdir_private, refuse_symlink
 
     path = pass_lock_path(ws)
@@ -47,10 +76,7 @@ def pass_lock(ws: Any) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise LockHeldError(
-            f"outra passada do run-due está em andamento nesta área de trabalho{_holder(info)}",
-            hint="nada foi rodado por esta; a próxima passada do cron roda o que ainda estiver devido",
-        ) from None
+        raise _refusal(_holder(info)) from None
     try:
         info.write_text(json.dumps({"pid": os.getpid(), "started_at": time.time()}))
         yield
@@ -61,10 +87,17 @@ def pass_lock(ws: Any) -> Iterator[None]:
 
 
 def _holder(info: Path) -> str:
-    """`` (pid N, desde dd/mm/aaaa hh:mm)`` from the holder's note, or nothing."""
+    """`` (pid N, desde dd/mm/aaaa hh:mm)`` from the holder's note file, or nothing."""
+    with contextlib.suppress(OSError, ValueError):
+        return _holder_text(json.loads(info.read_text()))
+    return ""
+
+
+def _holder_text(data: dict[str, Any]) -> str:
+    """`` (pid N em HOST, desde dd/mm/aaaa hh:mm)`` from what the holder said about itself, or nothing."""
     from kit.forms_format import when_pt
 
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        data = json.loads(info.read_text())
-        return f" (pid {int(data['pid'])}, desde {when_pt(float(data['started_at']))})"
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        host = f" em {data['host']}" if data.get("host") else ""
+        return f" (pid {int(data['pid'])}{host}, desde {when_pt(float(data['started_at']))})"
     return ""
