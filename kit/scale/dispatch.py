@@ -31,7 +31,6 @@ __all__ = ["PassLimits", "run_pass", "default_parallel", "PARALLEL_ENV", "PER_AC
 
 PARALLEL_ENV = "KIT_RUN_DUE_PARALLEL"
 PER_ACCOUNT_ENV = "KIT_RUN_DUE_PER_ACCOUNT"
-MODE_ENV = "KIT_RUN_DUE_MODE"
 DEFAULT_PER_ACCOUNT = 2
 MAX_PARALLEL = 256
 #: a worker process is replaced after this many jobs (bounds what one can leak)
@@ -63,19 +62,17 @@ class PassLimits:
 
     parallel: int = 4
     per_account: int = DEFAULT_PER_ACCOUNT
-    mode: str = "notebook"
+    mode: str = "setting"
 
     @classmethod
     def from_env(cls, parallel: Any = None, per_account: Any = None, mode: str | None = None) -> PassLimits:
-        """Limits from the arguments, else ``$KIT_RUN_DUE_PARALLEL`` / ``$KIT_RUN_DUE_PER_ACCOUNT``, else defaults."""
-        from kit.scale.worker import MODES
+        """Limits from the arguments, else ``$KIT_RUN_DUE_PARALLEL`` / ``$KIT_RUN_DUE_PER_ACCOUNT``, else defaults.
 
+        ``mode`` (:data:`kit.scale.worker.MODES`): how each job runs; default ``setting``.
+        """
         p = parallel if parallel is not None else os.environ.get(PARALLEL_ENV) or default_parallel()
         a = per_account if per_account is not None else os.environ.get(PER_ACCOUNT_ENV) or DEFAULT_PER_ACCOUNT
-        m = mode or os.environ.get(MODE_ENV) or "notebook"
-        if m not in MODES:
-            raise ConfigurationError(f"{MODE_ENV}={m!r} não é um modo conhecido", hint="use um de: " + ", ".join(MODES))
-        return cls(_int_setting("paralelo", p), _int_setting("por conta", a), m)
+        return cls(_int_setting("paralelo", p), _int_setting("por conta", a), mode or "setting")
 
 
 def run_pass(

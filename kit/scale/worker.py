@@ -12,8 +12,11 @@ process. In order:
    is recorded before the lock is released: a second process that takes the
    lock next sees the new run and does not repeat it.
 
-Modes: ``notebook`` (papermill, one kernel per run: the report notebook every
-run) and ``inprocess`` (the job in this process; see :func:`runner_for`).
+Modes (:func:`runner_for`): ``setting`` (the default: what the job setting
+``scheduled_runs`` of the channel says, notebook unless set), ``notebook``
+(papermill, one kernel per run) and ``inprocess`` (``kit run-due
+--no-notebook``: the job in this worker, no kernel; the notebook written only
+when a run fails).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from typing import Any
 
 __all__ = ["RunRequest", "run_one", "runner_for", "MODES", "worker_env"]
 
-MODES = ("notebook", "inprocess")
+MODES = ("setting", "notebook", "inprocess")
 #: variables a worker takes from the pass that started it (workspace, secrets, reports...)
 ENV_PREFIXES = ("KIT_", "XDG_")
 
@@ -42,7 +45,7 @@ class RunRequest:
     account: str = ""
     workspace: str = ""
     dry_run: bool = False
-    mode: str = "notebook"
+    mode: str = "setting"
     env: dict[str, str] = field(default_factory=dict)
     backoff: bool = True
 
@@ -78,14 +81,13 @@ def _workspace(root: str) -> Any:
 def runner_for(mode: str) -> Callable[..., Any]:
     """The function that runs one job in ``mode`` (``runner(job, channel, dry_run=, ws=)`` -> RunOutcome)."""
     from kit.errors import ConfigurationError
+    from kit.jobs import runner
 
+    if mode == "setting":  # the runner's own choice per channel, where the runner offers one
+        return getattr(runner, "run_scheduled_job", runner.run_notebook_job)
     if mode == "notebook":
-        from kit.jobs.runner import run_notebook_job
-
-        return run_notebook_job
+        return runner.run_notebook_job
     if mode == "inprocess":
-        from kit.jobs import runner
-
         inprocess = getattr(runner, "run_inprocess_job", None)
         if inprocess is not None:
             return inprocess

@@ -78,7 +78,7 @@ def test_limits_from_the_environment_are_checked(monkeypatch, value):
 def test_limits_default_and_arguments_win(monkeypatch):
     monkeypatch.setenv("KIT_RUN_DUE_PER_ACCOUNT", "3")
     limits = PassLimits.from_env(parallel=5)
-    assert (limits.parallel, limits.per_account, limits.mode) == (5, 3, "notebook")
+    assert (limits.parallel, limits.per_account, limits.mode) == (5, 3, "setting")
     monkeypatch.delenv("KIT_RUN_DUE_PER_ACCOUNT")
     assert PassLimits.from_env().parallel == max(2, min(16, 2 * (os.cpu_count() or 1)))
 
