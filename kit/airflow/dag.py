@@ -33,19 +33,27 @@ POOL_PREFIX = "canais_kit_"
 JOBS = ("products", "stock", "prices", "orders", "status")
 
 
-def _conn_env(conn_id: str | None, variable: str) -> dict[str, str]:
-    """``{variable: the connection's URI}`` for a connection holding one address (the kit's database)."""
+def _database_env(conn_id: str | None) -> dict[str, str]:
+    """``KIT_DATABASE_URL`` (and ``KIT_TOKEN_KEY``) from the kit's database connection, when the kit uses one.
+
+    Extras ``url`` (else the connection's URI) and ``token_key`` (the Fernet key of the
+    kit's stored OAuth tokens); both masked in Airflow's logs before use.
+    """
     if not conn_id:
         return {}
     from airflow.sdk import Connection
     from airflow.sdk.log import mask_secret
 
     conn = Connection.get(conn_id)
-    uri = (conn.extra_dejson or {}).get("url") or conn.get_uri()
-    mask_secret(uri)
+    extra = conn.extra_dejson or {}
+    env = {"KIT_DATABASE_URL": extra.get("url") or conn.get_uri()}
+    if extra.get("token_key"):
+        env["KIT_TOKEN_KEY"] = str(extra["token_key"])
+    for value in env.values():
+        mask_secret(value)
     if conn.password:
         mask_secret(conn.password)
-    return {variable: uri}
+    return env
 
 
 def _secrets_for(entry: dict[str, Any]) -> dict[str, str]:
@@ -70,7 +78,7 @@ def build_dag(config: dict[str, Any]) -> Any:
 
     ``config`` keys: ``kit`` (the command words), ``env`` (kit settings: workspace, reports...),
     ``types`` (channel type names), ``schedule`` (cron), ``retries``, ``max_active_runs``,
-    optionally ``database_connection`` (a connection whose URI becomes ``KIT_DATABASE_URL``),
+    optionally ``database_connection`` (the connection with ``KIT_DATABASE_URL`` and ``KIT_TOKEN_KEY``),
     ``no_notebook``, ``job_timeout_s``, ``cwd``.
     """
     from airflow.sdk import TaskGroup, dag, get_current_context, task
@@ -80,7 +88,7 @@ def build_dag(config: dict[str, Any]) -> Any:
 
     @task(task_id="due")
     def due() -> list[dict[str, Any]]:
-        return tasks.list_due(config, _conn_env(db_conn, "KIT_DATABASE_URL"))
+        return tasks.list_due(config, _database_env(db_conn))
 
     @task
     def pick(entries: list[dict[str, Any]], job: str, channel_type: str) -> list[dict[str, Any]]:
@@ -88,7 +96,7 @@ def build_dag(config: dict[str, Any]) -> Any:
 
     @task(map_index_template="{{ entry['channel'] }}")
     def sync(entry: dict[str, Any]) -> dict[str, Any]:
-        env = {**_conn_env(db_conn, "KIT_DATABASE_URL"), **_secrets_for(entry)}
+        env = {**_database_env(db_conn), **_secrets_for(entry)}
         retry = int(get_current_context()["ti"].try_number) > 1
         action, result = tasks.run_job(config, entry, env, retry=retry)
         if action == tasks.SKIP:

@@ -43,8 +43,8 @@ LOADER_NAME = "canais_kit_dag.py"
 POOLS_NAME = "pools.json"
 CONNECTIONS_NAME = "connections.template.json"
 MAX_POOL_SLOTS = 32
-#: the kit's settings a scheduled run needs (KIT_SECRETS: the file where rotated OAuth tokens are kept);
-#: the credentials themselves and KIT_DATABASE_URL come from Airflow connections
+#: the kit's settings a scheduled run needs (KIT_SECRETS: the file where rotated OAuth tokens are kept on one
+#: machine); the credentials, KIT_DATABASE_URL and KIT_TOKEN_KEY come from Airflow connections
 SETTINGS_ENV = ("KIT_WORKSPACE", "KIT_REPORTS", "KIT_MAPPINGS", "KIT_ERP_DIR", "KIT_OUTBOX", "KIT_NOTEBOOKS",
                 "KIT_TIMEZONE", "KIT_RATE_BUCKETS", "KIT_SECRETS")  # fmt: skip
 
@@ -94,8 +94,8 @@ def connections_template(channels: list[Any], *, database: bool = False) -> dict
     if database:
         out[DATABASE_CONNECTION] = {
             "conn_type": "generic",
-            "description": "canais-kit: endereço do banco compartilhado (KIT_DATABASE_URL)",
-            "extra": {"url": ""},
+            "description": "canais-kit: banco compartilhado (url = KIT_DATABASE_URL, token_key = KIT_TOKEN_KEY)",
+            "extra": {"url": "", "token_key": ""},
         }
     return out
 

@@ -1,6 +1,7 @@
 """`airflow dags test` of the kit's DAG, real Airflow 3, against the channel sandboxes.
 
-Backend: the kit's file backend (tinydb + SQLite workspace); the PostgreSQL backend is not on this branch.
+Backend: PostgreSQL where the storage interface and a PostgreSQL server are here (``tests/pgcluster.py``: the
+kit's database address and token key then reach the tasks from an Airflow connection too), else the file backend.
 
 One scenario, in the order an operator lives it:
 
@@ -18,6 +19,7 @@ One scenario, in the order an operator lives it:
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -63,21 +65,43 @@ def _add(ws, tmp_path, sbx, name, jobs) -> None:
     write_truth_mappings(tmp_path / "mappings", name, sbx.type_name)
 
 
+def _backend(request) -> str:
+    """``postgres`` where the storage interface and a PostgreSQL server are here, else ``files``."""
+    try:
+        from tests.pgcluster import unavailable_reason
+    except ImportError:  # the storage interface is not on this branch
+        return "files"
+    reason = unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs the Airflow test on PostgreSQL: {reason}")
+        return "files"
+    request.getfixturevalue("postgres_env")
+    return "postgres"
+
+
 def _connections(template: dict, servers: dict, channels: dict[str, str]) -> dict:
-    """The template with each channel's credentials filled in (what an operator does by hand)."""
+    """The template with each channel's credentials (and the kit's database) filled in, as an operator does."""
     out = {}
     for conn_id, conn in template.items():
         name = conn_id.removeprefix("canais_kit_")
-        if name in channels:
+        if conn_id == "canais_kit_database":
+            out[conn_id] = dict(conn, extra={"url": os.environ["KIT_DATABASE_URL"],
+                                             "token_key": os.environ["KIT_TOKEN_KEY"]})  # fmt: skip
+        elif name in channels:
             creds = servers[channels[name]].credentials
             out[conn_id] = dict(conn, extra={k: creds.get(k, "") for k in conn["extra"]})
     return out
 
 
 def _secret_values(servers: dict) -> set[str]:
+    from urllib.parse import urlsplit
+
     from kit.channeltypes import get_type
 
-    values = set()
+    values = {os.environ[k] for k in ("KIT_TOKEN_KEY",) if os.environ.get(k)}
+    password = urlsplit(os.environ.get("KIT_DATABASE_URL") or "").password
+    values |= {password} if password else set()
     for sbx in servers.values():
         secret_keys = {c.key for c in get_type(sbx.type_name).credentials if c.secret}
         values |= {v for k, v in sbx.credentials.items() if k in secret_keys and len(str(v)) >= 8}
@@ -95,9 +119,11 @@ def _states(af: Airflow, run_ids: set[str] | None = None) -> dict[tuple[str, str
 
 @pytest.mark.timeout(1500)
 def test_dags_test_syncs_every_due_channel_maps_exit_codes_and_leaks_no_secret(
-    sandboxes, workspace, tmp_path, monkeypatch, kit_cli
+    sandboxes, request, tmp_path, monkeypatch, kit_cli
 ):
     require_airflow()
+    backend = _backend(request)
+    workspace = request.getfixturevalue("workspace")
     from kit.jobs.locks import job_lock
     from kit.jobs.settings import set_job_settings
 
@@ -150,6 +176,8 @@ def test_dags_test_syncs_every_due_channel_maps_exit_codes_and_leaks_no_secret(
     others = sorted((r["channel"], r["exit_code"]) for r in rows if r["status"] != "ok")
     assert others == [(FAILING, 1)] * 3 + [(BROKEN, 2), (LOCKED, 3)]
     first_runs = {ti["run_id"] for ti in af.task_instances()}
+    if backend == "postgres":  # the kit's records are in the database, read through the storage interface
+        assert workspace.runs.count() == len(rows)
 
     new, new_type = LATER
     _add(workspace, tmp_path, servers[new_type], new, JOBS)

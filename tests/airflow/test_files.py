@@ -61,4 +61,4 @@ def test_the_loader_hands_the_database_address_to_a_connection(workspace, tmp_pa
     loader, _pools, template = write_airflow_files(workspace, tmp_path / "af")
     assert "senha-do-banco" not in loader.read_text() and "senha-do-banco" not in template.read_text()
     assert "'database_connection': 'canais_kit_database'" in loader.read_text()
-    assert json.loads(template.read_text())["canais_kit_database"]["extra"] == {"url": ""}
+    assert json.loads(template.read_text())["canais_kit_database"]["extra"] == {"url": "", "token_key": ""}
