@@ -154,6 +154,22 @@ _register(
         settings=(
             SettingField("user_id", "ID do vendedor (user_id)", required=False),
             SettingField("site_id", "Site", "MLB"),
+            # Publishing: GET /sites/MLB/listing_types (gold_special = Clássico, gold_pro = Premium, free = Grátis).
+            SettingField(
+                "listing_type_id",
+                "Tipo de anúncio (publicação)",
+                "gold_special",
+                choices=("gold_special", "gold_pro", "free"),
+                help="Clássico (gold_special), Premium (gold_pro) ou Grátis (free) nos anúncios que o kit cria.",
+            ),
+            # POST /items condition; the category's settings.item_conditions list what it accepts.
+            SettingField(
+                "condition",
+                "Condição do produto (publicação)",
+                "new",
+                choices=("new", "used", "not_specified"),
+                help="Novo (new), usado (used) ou não especificado, nos anúncios que o kit cria.",
+            ),
         ),
         # developers.mercadolivre.com.br/gerencie-seu-aplicativo: each application has an hourly quota,
         # max_requests_per_hour (18000 in the page's example), shared by every seller it serves. The default

@@ -13,6 +13,10 @@ section 1. Capability/confidence table: ``docs/channels.md``.
   thread pool under the shared rate limiter. For listings with variations the
   item is read fresh and **every** variation id is sent back (leaving one out
   may delete it, §1.3 ❓).
+* Publishing (``docs/publishing.md``): categories, attributes and value lists in
+  :mod:`kit.connectors.mercadolivre_catalog`, listings created and updated in
+  :mod:`kit.connectors.mercadolivre_publish`; listing type and condition are
+  the channel's settings.
 * Rate: Mercado Livre gives each *application* an hourly quota
   (``max_requests_per_hour``, 18000 in the official example), readable from
   ``GET /applications/{app_id}``. The connector reads it once per process and
@@ -29,6 +33,8 @@ from typing import Any
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
+from kit.connectors.mercadolivre_catalog import MercadoLivreCatalogMixin, MercadoLivreResponses
+from kit.connectors.mercadolivre_publish import MercadoLivrePublishMixin
 from kit.connectors.mercadolivre_quota import APP_BURST, AppQuota, app_rate
 from kit.connectors.model import (
     Invoice,
@@ -103,8 +109,20 @@ def _attr(attrs: list[dict[str, Any]] | None, attr_id: str) -> str | None:
     return None
 
 
-class MercadoLivreConnector(AppQuota, Connector):
+class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, AppQuota, Connector):
     """Mercado Livre (``Authorization: Bearer APP_USR-...``, token refreshed and rotated as needed)."""
+
+    response_table_class = MercadoLivreResponses
+    # Publishing (docs/publishing.md): POST /items and PUT /items/{id} ("Publicar produtos").
+    publish_create = True
+    publish_update = True
+    # POST /items needs a price (> 0) besides what every channel needs; pictures are refused by ML itself.
+    publish_required = (
+        "title", "brand", "channel_category", "price", "weight_kg", "height_cm", "width_cm", "length_cm",
+    )  # fmt: skip
+    # GET /categories/{id} settings.max_title_length: 60 on most MLB categories (🟡, the notes); a longer
+    # category limit is not used, a shorter one is refused by ML with its cause.
+    publish_title_max = 60
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -528,7 +546,8 @@ class MercadoLivreConnector(AppQuota, Connector):
 
     # -- value lists ---------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Carriers: (mode, logistic type) for ME2, (me1, method name) for ME1, (custom, custom); payment ids and types; statuses."""
+        """Carriers: (mode, logistic type) for ME2, (me1, method name) for ME1, (custom, custom); payment ids and types;
+        statuses; the category tree and its attributes (publishing de-para)."""
         methods = self.get_json(f"/sites/{self.site_id}/shipping_methods") or []
         carriers = [{"carrier": "me2", "service": t, "description": "logistic type"} for t in ME2_LOGISTIC_TYPES]
         carriers += [
@@ -541,10 +560,13 @@ class MercadoLivreConnector(AppQuota, Connector):
         payments = [{"payment_method": p.get("id"), "description": p.get("name")} for p in payments_raw]
         payments += [{"payment_method": p.get("payment_type_id"), "description": "payment type"} for p in payments_raw]
         statuses = [{"status": s} for s in ORDER_STATUSES]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", [p for p in payments if p["payment_method"]]),
             "order_status": value_list_frame("order_status", statuses),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 

@@ -368,6 +368,9 @@ class RequiredAttribute:
         sku_level: a variation (SKU) attribute rather than a product attribute.
         group: the channel's grouping of the attribute (VTEX specification group).
         code: the channel's id of the attribute (VTEX FieldId, ML attribute id).
+        field: the :class:`ProductItem` field that carries the attribute, when the kit fills it from
+            the ERP product itself rather than from ``channel_attributes`` (Mercado Livre's ``GTIN``
+            is the item's ``ean``); empty for de-para attributes.
     """
 
     name: str
@@ -375,6 +378,7 @@ class RequiredAttribute:
     sku_level: bool = False
     group: str = ""
     code: str = ""
+    field: str = ""
 
 
 @dataclass(slots=True)
@@ -390,6 +394,10 @@ class CategoryRequirements:
         have = {k.casefold(): v for k, v in item.channel_attributes.items() if v not in (None, "")}
         out = []
         for attr in self.attributes:
+            if attr.field:
+                if getattr(item, attr.field, None) in (None, "", [], {}):
+                    out.append(attr)
+                continue
             value = have.get(attr.name.casefold())
             if value is None or (attr.values and value not in attr.values):
                 out.append(attr)

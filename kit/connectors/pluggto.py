@@ -22,6 +22,8 @@ what is inferred, per operation: ``docs/channels.md``.
   ``{"error": true, "type": "not_updated"}`` when the order already holds what
   was sent (a retry of a change it took): that is applied, not a failure; any
   other ``error: true`` answer is a failure, whatever its HTTP status.
+* Publishing (``docs/publishing.md``): products and variations created and
+  updated with ``PUT /skus/{sku}``, in :mod:`kit.connectors.pluggto_catalog`.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from kit.connectors.model import (
     WriteResult,
 )
 from kit.connectors.paginate import CursorPaginator
+from kit.connectors.pluggto_catalog import PluggtoCatalogMixin
 from kit.connectors.responses import CHANNEL, IGNORE, ResponseRule, ResponseTable
 from kit.errors import ChannelFatalError, KitError
 
@@ -136,11 +139,20 @@ def _unwrap(record: Any, key: str) -> dict[str, Any]:
     return record if isinstance(record, dict) else {}
 
 
-class PluggtoConnector(Connector):
+class PluggtoConnector(PluggtoCatalogMixin, Connector):
     """Plug.to hub (``Authorization: Bearer``, tokens rotated and persisted)."""
 
     default_headers = {"Content-Type": "application/json", "Accept": "application/json"}
     response_table_class = PluggtoResponses
+    # Publishing (docs/publishing.md): PUT /skus/{sku} creates or changes a product by SKU (developers.plugg.to).
+    publish_create = True
+    publish_update = True
+    # Plug.to itself asks only for the sku (SDK); the sales channels behind it need these (inferred).
+    publish_required = (
+        "title", "brand", "channel_category", "price", "weight_kg", "height_cm", "width_cm", "length_cm",
+    )  # fmt: skip
+    # No title limit published by Plug.to: 150, the kit's conservative default (the channels behind it differ).
+    publish_title_max = 150
 
     def make_auth(self) -> AuthStrategy:
         return PluggtoAuth("/oauth/token", margin_s=TOKEN_MARGIN_S)
@@ -340,7 +352,8 @@ class PluggtoConnector(Connector):
 
     # -- value lists ------------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Documented statuses; carriers/services and payment types seen in the last 30 days of orders."""
+        """Documented statuses; carriers/services and payment types seen in the last 30 days of orders; the
+        categories and attributes the account's products use (publishing de-para)."""
         orders = self.fetch_orders().orders
         carriers = [{"carrier": o.carrier_raw, "service": o.service_raw} for o in orders if o.carrier_raw]
         payments = [
@@ -349,10 +362,13 @@ class PluggtoConnector(Connector):
             for p in o.raw.get("payments") or []
             if p.get("payment_type")
         ]
+        catalog = self.catalog_value_lists()
         return {
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", payments),
             "order_status": value_list_frame("order_status", [{"status": s} for s in ORDER_STATUSES]),
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
         }
 
 

@@ -117,6 +117,12 @@ def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements 
         problems.append(f"título com {len(item.title)} caracteres; {conn.label} aceita até {limit}")
     if requirements is not None:
         for attr in requirements.missing(item):
+            if attr.field:
+                problems.append(
+                    f"atributo obrigatório '{attr.name}' da categoria {requirements.category}: preencha no ERP: "
+                    f"{FIELD_LABELS.get(attr.field, attr.field)}"
+                )
+                continue
             sent = {k.casefold(): v for k, v in item.channel_attributes.items()}.get(attr.name.casefold())
             erp_value = sent or item.attributes.get(attr.name)
             allowed = f" (valores aceitos: {', '.join(attr.values[:8])})" if attr.values else ""

@@ -20,6 +20,9 @@ confirmed and what is inferred, per operation: ``docs/channels.md``.
   after it is stored durably, or SkyHub delivers it again after 5 minutes.
   Order codes carry the site name with spaces (``Lojas Americanas-100...``):
   they are always URL-encoded in paths.
+* Publishing (``docs/publishing.md``): products and variations created and
+  updated by SKU, the 2025 category list and brands, in
+  :mod:`kit.connectors.skyhub_catalog`.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from kit.connectors.model import (
 )
 from kit.connectors.paginate import PagePaginator, Paginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
+from kit.connectors.skyhub_catalog import PUBLISH_RATES, SkyhubCatalogMixin
 from kit.errors import ChannelFatalError
 
 __all__ = ["SkyhubConnector", "ENDPOINT_RATES", "QUEUE_BATCH", "order_path"]
@@ -62,6 +66,7 @@ ENDPOINT_RATES: dict[str, float] = {
     "queues:GET": 9,
     "queues:DELETE": 9,
     "statuses:GET": 1,  # "everything else 1/s"
+    **PUBLISH_RATES,  # products POST 9/s; the category list and brands: "everything else", 1/s
 }
 #: §4.2: page size default = max = 100 (page paging answers 400 past 10,000 records; the cursor does not stop).
 PAGE_SIZE = 100
@@ -134,10 +139,20 @@ def issue_date(value: str | None) -> str | None:
     return (dt if dt.tzinfo else dt.replace(tzinfo=BRT)).isoformat(timespec="seconds")
 
 
-class SkyhubConnector(Connector):
+class SkyhubConnector(SkyhubCatalogMixin, Connector):
     """SkyHub / Americanas Marketplace (three static headers)."""
 
     default_headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
+    # Publishing (docs/publishing.md): POST /products, POST /products/{sku}/variations, PUT /products|variations.
+    publish_create = True
+    publish_update = True
+    # Comunicado 2025: price never 0 or null; category and brand from SkyHub's lists; measures (homologation).
+    publish_required = (
+        "title", "brand", "channel_category", "price", "weight_kg", "height_cm", "width_cm", "length_cm",
+    )  # fmt: skip
+    # No title limit found in SkyHub's documents: 150, the kit's conservative default (inferred).
+    publish_title_max = 150
+    publish_family = "products:POST"
 
     def __init__(self, *args: Any, **kw: Any) -> None:
         super().__init__(*args, **kw)
@@ -406,7 +421,8 @@ class SkyhubConnector(Connector):
 
     # -- value lists -------------------------------------------------------------------
     def value_lists(self) -> dict[str, Any]:
-        """Statuses from ``GET /statuses``; carriers/services and payments seen in recent orders (query API)."""
+        """Statuses from ``GET /statuses``; carriers/services and payments seen in recent orders (query API); the
+        category list and its attributes (publishing de-para)."""
         statuses = self.get_json("/statuses", family="statuses:GET") or []
         pager = PagePaginator(
             PAGE_SIZE,
@@ -432,7 +448,10 @@ class SkyhubConnector(Connector):
             for p in raw.get("payments") or []:
                 if p.get("method"):
                     payments.append({"payment_method": p["method"], "description": p.get("description")})
+        catalog = self.catalog_value_lists()
         return {
+            "category": value_list_frame("category", catalog["category"]),
+            "attribute": value_list_frame("attribute", catalog["attribute"]),
             "carrier_service": value_list_frame("carrier_service", carriers),
             "payment_method": value_list_frame("payment_method", payments),
             "order_status": value_list_frame(

@@ -63,9 +63,15 @@ def find_erp_file(folder: Path, kind: str, channel: str | None = None, *, requir
     )
 
 
-def read_erp(folder: Path, kind: str, channel: str | None = None) -> Any:
-    """Read the newest ``kind`` export with the shared reader (a DataFrame)."""
-    from kit.sheets import read_table
+def read_erp(folder: Path, kind: str, channel: str | None = None, *, per_row: tuple[str, ...] = ()) -> Any:
+    """Read the newest ``kind`` export with the shared reader (a DataFrame).
+
+    ``per_row``: columns whose bad cells set only their row aside (empty in the frame, the reader's
+    message in ``attrs["row_problems"]``) instead of stopping the job: one bad value is one bad item.
+    """
+    from kit.sheets import read_table, read_table_lenient
 
     path = find_erp_file(folder, kind, channel)
+    if per_row:
+        return read_table_lenient(path, kind, columns=per_row)
     return read_table(path, kind)

@@ -74,6 +74,12 @@ def _row(r: dict[str, Any]) -> str:
     return f" (linha {r['_row']})" if r.get("_row") is not None else ""
 
 
+def _shown(frame: Any, r: dict[str, Any], value: Any) -> str:
+    """The bad value as people should read it: the reader's message for that row, else the value."""
+    said = (getattr(frame, "attrs", {}) or {}).get("row_problems", {}).get(r.get("_row"))
+    return said or ("vazio" if value is None else repr(value))
+
+
 def erp_stock(frame: Any, *, safety_stock: int = 0, warehouse: str | None = None) -> ErpValues:
     """``sku -> quantity to publish`` from a canonical ``stock`` frame, and the SKUs whose rows are unusable.
 
@@ -93,8 +99,7 @@ def erp_stock(frame: Any, *, safety_stock: int = 0, warehouse: str | None = None
         available, reserved = _number(r.get("available")), _number(r.get("reserved") or 0)
         if available is None or reserved is None:
             column, value = ("available", r.get("available")) if available is None else ("reserved", r.get("reserved"))
-            shown = "vazio" if value is None else repr(value)
-            out.bad.setdefault(sku, f"quantidade inválida no ERP{_row(r)}, coluna {column}: {shown}")
+            out.bad.setdefault(sku, f"quantidade inválida no ERP{_row(r)}, coluna {column}: {_shown(frame, r, value)}")
             continue
         totals[sku] = totals.get(sku, 0.0) + available - reserved
     out.values = {sku: max(0, math.floor(v - safety_stock)) for sku, v in totals.items() if sku not in out.bad}
@@ -299,7 +304,7 @@ def run_stock(ctx: JobContext) -> None:
     safety = int(ctx.settings.get("safety_stock") or 0) if safety is None else int(safety)
     if safety < 0:
         raise ConfigurationError(f"safety stock cannot be negative, got {safety}")
-    frame = read_erp(erp_dir(ctx.ws, ctx.name), "stock", ctx.name)
+    frame = read_erp(erp_dir(ctx.ws, ctx.name), "stock", ctx.name, per_row=("available", "reserved"))
     found = erp_stock(frame, safety_stock=safety, warehouse=ctx.settings.get("warehouse"))
     wanted = found.values
     ctx.summary.extra.update({"erp_file": _source(frame), "erp_skus": len(wanted), "safety_stock": safety})
@@ -338,8 +343,7 @@ def erp_prices(frame: Any, *, table: str | None = None) -> ErpValues:
         list_price = None if lp is None else valid_price(lp)
         if price is None or (lp is not None and list_price is None):
             column, value = ("price", r.get("price")) if price is None else ("list_price", lp)
-            shown = "vazio" if value is None else repr(value)
-            out.bad[sku] = f"preço inválido no ERP{_row(r)}, coluna {column}: {shown}"
+            out.bad[sku] = f"preço inválido no ERP{_row(r)}, coluna {column}: {_shown(frame, r, value)}"
             out.values.pop(sku, None)
             continue
         value = {"price": round(price, 2), "list_price": None if list_price is None else round(list_price, 2)}
@@ -370,7 +374,7 @@ def run_prices(ctx: JobContext) -> None:
     from kit.jobs.erp import read_erp
     from kit.jobs.settings import erp_dir
 
-    frame = read_erp(erp_dir(ctx.ws, ctx.name), "prices", ctx.name)
+    frame = read_erp(erp_dir(ctx.ws, ctx.name), "prices", ctx.name, per_row=("price", "list_price"))
     found = erp_prices(frame, table=ctx.settings.get("price_table"))
     wanted = found.values
     guard_pct = float(ctx.params.get("price_guard_pct") or ctx.settings.get("price_guard_pct") or 30.0)

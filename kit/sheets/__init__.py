@@ -70,7 +70,7 @@ from kit.sheets import declarations  # noqa: F401  (registers the kinds)
 from kit.sheets.layout import HEADER_SEARCH_ROWS
 from kit.sheets.problems import Problem, problems_frame
 from kit.sheets.raw import MAX_CELL_CHARS
-from kit.sheets.read import inspect_table, read_table
+from kit.sheets.read import inspect_table, read_table, read_table_lenient
 from kit.sheets.schema import (
     COLUMN_TYPES,
     SCHEMAS,
@@ -89,6 +89,7 @@ __all__ = [
     "HEADER_SEARCH_ROWS",
     "Problem",
     "read_table",
+    "read_table_lenient",
     "inspect_table",
     "problems_frame",
     "COLUMN_TYPES",

@@ -9,6 +9,7 @@ or :mod:`kit.sheets.workbook`), then built into the kind's canonical columns
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from kit.sheets.workbook import load_xlsx
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_table", "inspect_table"]
+__all__ = ["read_table", "read_table_lenient", "inspect_table"]
 
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,32 @@ def read_table(path: str | Path, kind: str | None = None, *, sheet: str | int | 
     """
     frame, _info, problems = _read(Path(path), kind, sheet)
     raise_first(problems)
+    for p in problems:
+        log.info("%s", describe(p))
+    return frame
+
+
+def read_table_lenient(
+    path: str | Path, kind: str, *, columns: Iterable[str], sheet: str | int | None = None
+) -> pd.DataFrame:
+    """:func:`read_table` for a caller that can set one row aside (a sync job fails that SKU and sends the rest).
+
+    An error confined to cells of ``columns`` (canonical names; a value that is not a number, negative,
+    out of range...) does not raise: those cells come back empty, and ``frame.attrs["row_problems"]``
+    maps each affected spreadsheet row to the reader's message. Every other error raises as in
+    :func:`read_table`.
+    """
+    frame, info, problems = _read(Path(path), kind, sheet)
+    wanted = set(columns)
+    headers = {c["header"] for c in info.get("columns", []) if c.get("column") in wanted}
+    cells = [p for p in problems if p.severity == "error" and p.rows and p.column in headers]
+    raise_first([p for p in problems if not any(p is c for c in cells)])
+    row_problems: dict[int, str] = {}
+    for p in cells:
+        for row in p.rows:
+            same = "" if row == p.row else f" (o mesmo problema da linha {p.row})"
+            row_problems.setdefault(row, f"{p.message}{same}")
+    frame.attrs["row_problems"] = row_problems
     for p in problems:
         log.info("%s", describe(p))
     return frame

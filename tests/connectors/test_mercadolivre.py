@@ -1,10 +1,42 @@
-"""Mercado Livre connector: the contract suite plus ML specifics (scan, variations, NF-e, ME1)."""
+"""Mercado Livre connector: the contract suite plus ML specifics (scan, variations, NF-e, ME1).
+
+Publishing specifics (category attributes, variations, pictures): ``test_mercadolivre_publishing.py``.
+"""
 
 from __future__ import annotations
 
-from connectors.contract import contract_suite
+from connectors.contract import contract_suite, publishing_suite
+from kit.connectors.model import ProductItem
+
+#: A leaf of the sandbox's tree that asks for a colour but no size nor GTIN (sized and GTIN leaves: other tests).
+ML_LEAF = "Casa > Utilidades"
+
+
+def ml_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the ML sandbox: a leaf of its tree, a colour per SKU (families need distinct ones).
+
+    The colours are read from the sandbox, not through ``connector``: a call would spend the single-use
+    refresh token that the kill test's worker processes hold too.
+    """
+    spec = next(a for a in sandbox.attributes_of(sandbox.leaf_for(ML_LEAF)) if a["id"] == "COLOR")
+    colours = [v["name"] for v in spec["values"]]
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand="Ipê", ean=None,
+            ncm="96170010", weight_kg=0.5 + k / 10, height_cm=3.0, width_cm=20.0, length_cm=30.0, price=49.9,
+            stock=5, category="ERP > Utilidades", channel_category=ML_LEAF,
+            attributes={"Cor": f"cor-erp-{colours[k % len(colours)]}"},
+            channel_attributes={"Cor": colours[k % len(colours)]},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
+mercadolivre_items = ml_items  # the name bench/bench_publish.py looks for
 
 TestMercadoLivreContract = contract_suite("mercadolivre", products=130, refreshes=True)
+TestMercadoLivrePublishing = publishing_suite("mercadolivre", item_factory=ml_items)
 
 
 # -- Mercado Livre specifics ------------------------------------------------------------------

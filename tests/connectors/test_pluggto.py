@@ -1,16 +1,37 @@
-"""Plug.to connector: the contract suite plus token rotation and shipment ids."""
+"""Plug.to connector: the contract suite plus token rotation and shipment ids.
+
+Publishing specifics (arrays merged by id, families): ``test_pluggto_publishing.py``.
+"""
 
 from __future__ import annotations
 
 import requests
 
-from connectors.contract import contract_suite, make_connector
-from kit.connectors.model import Invoice, Shipment
+from connectors.contract import contract_suite, make_connector, publishing_suite
+from kit.connectors.model import Invoice, ProductItem, Shipment
 from kit.connectors.ratelimit import reset_buckets
 from kit.sandbox import start_sandbox
 from kit.secrets import SecretsStore
 
+
+def pluggto_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for Plug.to: a free-text category path, a colour per SKU (no call: tokens rotate)."""
+    colours = ["Preto", "Branco", "Azul", "Vermelho", "Cinza", "Verde", "Rosa", "Amarelo"]
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand="Ipê", ean=None,
+            ncm="96170010", weight_kg=0.5 + k / 10, height_cm=3.0, width_cm=20.0, length_cm=30.0, price=49.9,
+            stock=5, category="ERP > Utilidades", channel_category="Casa > Utilidades",
+            attributes={"Cor": f"cor-erp-{colours[k % 8]}"}, channel_attributes={"cor": colours[k % 8]},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
+
 TestPluggtoContract = contract_suite("pluggto", products=250, refreshes=True, write_path="^/skus/")
+# Plug.to asks only for the SKU; a product without a name is what it refuses here (inferred, see the sandbox).
+TestPluggtoPublishing = publishing_suite("pluggto", item_factory=pluggto_items, incomplete="title")
 
 
 def test_password_grant_then_rotating_refresh_token_is_persisted():

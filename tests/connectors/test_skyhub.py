@@ -1,13 +1,37 @@
-"""SkyHub connector: the contract suite plus SkyHub specifics (queue, encoded codes, per-endpoint buckets)."""
+"""SkyHub connector: the contract suite plus SkyHub specifics (queue, encoded codes, per-endpoint buckets).
+
+Publishing specifics (category list, brands, variations): ``test_skyhub_publishing.py``.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from connectors.contract import contract_suite
-from kit.connectors.model import Invoice, Shipment
+from connectors.contract import contract_suite, publishing_suite
+from kit.connectors.model import Invoice, ProductItem, Shipment
+
+#: A category of the sandbox's list that asks for a colour but no size, voltage nor EAN.
+SKY_CATEGORY = "Casa > Utilidades"
+
+
+def skyhub_items(sandbox, connector, n: int) -> list[ProductItem]:
+    """``n`` new products for the SkyHub sandbox: a category of its list, a listed brand, a colour of the list."""
+    colours = [r["value"] for r in sandbox.category_for(SKY_CATEGORY)["attributes"] if r["name"] == "Cor"]
+    return [
+        ProductItem(
+            f"NOVO-{k:03d}", f"Produto novo {k}", description=f"Descrição {k}", brand="Ipê", ean=None,
+            ncm="96170010", weight_kg=0.5 + k / 10, height_cm=3.0, width_cm=20.0, length_cm=30.0, price=49.9,
+            stock=5, category="ERP > Utilidades", channel_category=SKY_CATEGORY,
+            attributes={"Cor": f"cor-erp-{colours[k % len(colours)]}"},
+            channel_attributes={"Cor": colours[k % len(colours)]},
+            image_urls=[f"https://img.example.com/novo-{k}.jpg"], parent_sku=f"FAM-{k // 2:03d}",
+        )
+        for k in range(1, n + 1)
+    ]  # fmt: skip
+
 
 TestSkyhubContract = contract_suite("skyhub", products=250, acks=True, write_path="^/(products|variations)/")
+TestSkyhubPublishing = publishing_suite("skyhub", item_factory=skyhub_items)
 
 
 def test_each_endpoint_and_method_has_its_own_bucket():

@@ -20,8 +20,11 @@ import pytest
 from tests.connectors.contract import write_publishing_inputs
 from tests.connectors.test_cnova import cnova_items
 from tests.connectors.test_ezcommerce import ezcommerce_items
+from tests.connectors.test_mercadolivre import ml_items
 from tests.connectors.test_netshoes import netshoes_items
+from tests.connectors.test_pluggto import pluggto_items
 from tests.connectors.test_rakuten import rakuten_items
+from tests.connectors.test_skyhub import skyhub_items
 from tests.connectors.test_vtex import vtex_items
 
 WORKER = Path(__file__).with_name("_products_kill_worker.py")
@@ -31,6 +34,9 @@ KILL_POINTS = ["after_created", "after_created", "after_recorded", None]  # most
 KILL_CHANNELS = {"vtex": vtex_items, "rakuten": rakuten_items, "ezcommerce": ezcommerce_items}
 KILL_CHANNELS["netshoes"] = netshoes_items
 KILL_CHANNELS["cnova"] = cnova_items
+KILL_CHANNELS["mercadolivre"] = ml_items
+KILL_CHANNELS["skyhub"] = skyhub_items
+KILL_CHANNELS["pluggto"] = pluggto_items
 #: the kill test is about crashes, not rates: sandbox and worker run far above any channel's limit (Netshoes'
 #: plan of 50 calls/min would make 40 runs take hours); bench/ measures rates
 FAST_RATE = (5000.0, 5000.0)

@@ -215,3 +215,15 @@ def test_one_bad_erp_value_is_one_failed_item(channel, fake, tmp_path, workspace
     p = run_job("prices", "loja", ws=workspace, connector=fake)
     assert (p.applied, p.failed) == (2, 2) and p.error is None, (p.error, p.details)
     assert set(_sent(fake, "update_prices")) == {"SKU-001", "SKU-004"}
+
+
+def test_text_in_an_erp_number_cell_fails_that_sku_only(channel, fake, tmp_path, workspace):
+    """The reader refuses 'dez' as a quantity; the job sets that row aside and sends the rest."""
+    (tmp_path / "erp" / "stock.csv").write_text(
+        "sku;available;reserved\nSKU-001;10;0\nSKU-002;dez;0\nSKU-003;7;0\n", encoding="utf-8"
+    )
+    s = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert (s.applied, s.failed) == (2, 1) and s.error is None, (s.error, s.details)
+    assert set(_sent(fake, "update_stock")) == {"SKU-001", "SKU-003"}
+    reason = next(d.reason for d in s.details if d.key == "SKU-002")
+    assert "linha 3" in reason and "'dez'" in reason

@@ -194,3 +194,20 @@ def test_listings_kind_allows_repeated_skus_and_is_never_guessed(tmp_path):
     with pytest.raises(InputDataError, match="sku 'A' appears more than once"):
         read_table(path)  # guessed as products, not listings
     assert get_schema("listings").column_names == get_schema("products").column_names
+
+
+def test_lenient_read_sets_bad_cells_of_the_named_columns_aside_and_raises_for_the_rest(tmp_path):
+    from kit.errors import InputDataError
+    from kit.sheets import read_table_lenient
+
+    path = tmp_path / "estoque.csv"
+    path.write_text("sku;available;reserved\nA;10;0\nB;dez;0\nC;1e400;0\nD;4;x\n", encoding="utf-8")
+    frame = read_table_lenient(path, "stock", columns=("available", "reserved"))
+    assert list(frame["sku"]) == ["A", "B", "C", "D"]
+    assert frame["available"].isna().tolist() == [False, True, True, False]
+    problems = frame.attrs["row_problems"]
+    assert set(problems) == {3, 4, 5} and "'dez'" in problems[3]
+    with pytest.raises(InputDataError, match="dez"):  # the strict read still refuses the file
+        read_table(path, "stock")
+    with pytest.raises(InputDataError, match="dez"):  # a column not named keeps the strict rule
+        read_table_lenient(path, "stock", columns=("reserved",))

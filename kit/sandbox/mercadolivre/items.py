@@ -6,25 +6,28 @@ Behaviour, from ``../shared/channel-apis.md`` §1.2-§1.4:
 * ``GET /users/{id}/items/search``: ``offset``/``limit`` (≤ 100) refused past
   1000 results; ``search_type=scan`` + ``scroll_id`` beyond (pages ≤ 100);
 * ``GET /items?ids=`` takes at most 20 ids (🟡) and answers ``[{code, body}]``;
-* ``PUT /items/{id}``: ``available_quantity`` an integer ≥ 0, ``price`` a
-  number > 0; a listing with variations takes both per variation, one price
-  for every variation (✅); variations left out of a ``variations`` array are
-  *deleted* (❓: the worst plausible case, so the connector must send all);
-  a closed item cannot be modified.
+* the search filters by ``seller_sku`` (the ``SELLER_SKU`` attribute of the
+  item or of a variation, ✅) and by ``sku`` (the item's
+  ``seller_custom_field``, 🟡: a secondary reference of the search filters);
+* ``PUT /items/{id}`` and ``POST /items`` are :mod:`~kit.sandbox.mercadolivre.listing`.
 
 Listings with variations come from the catalogue's families (rows sharing a
 ``parent_sku``): one item per family, one variation per SKU, the family's
-price (its first SKU's) on the item and every variation.
+price (its first SKU's) on the item and every variation. Each item sits in the
+leaf of the sandbox's category tree for its ERP category and carries what the
+leaf requires (brand, package measures, colour, size where sizes apply), as a
+seller's listing made in ML's own screens would.
 """
 
 from __future__ import annotations
 
 import secrets as _secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kit.sandbox.base import BadRequest, Request, route
-from kit.sandbox.mercadolivre.common import SELLER_ID, SITE, is_int, is_number, ml_date, ml_error
+from kit.sandbox.base import Request, route
+from kit.sandbox.mercadolivre.common import SELLER_ID, SITE, ml_date, ml_error
 
 __all__ = ["ItemRoutes", "build_items", "listing_groups", "MULTIGET_MAX", "MAX_OFFSET", "SCROLL_PAGE_MAX"]
 
@@ -49,6 +52,24 @@ def _sku_attributes(row: dict[str, Any]) -> list[dict[str, str]]:
         {"id": "SELLER_SKU", "name": "SKU", "value_name": str(row["sku"])},
         {"id": "GTIN", "name": "Código universal de produto", "value_name": str(row.get("ean") or "")},
     ]
+
+
+def _item_attributes(row: dict[str, Any], sized: bool, with_variations: bool) -> list[dict[str, Any]]:
+    """The item-level attributes a seeded listing carries: brand, package measures, colour/size without variations."""
+    attrs: list[dict[str, Any]] = [{"id": "BRAND", "name": "Marca", "value_name": str(row.get("brand") or "Genérica")}]
+    for attr_id, col, unit, factor in (("SELLER_PACKAGE_HEIGHT", "height_cm", "cm", 1), ("SELLER_PACKAGE_WIDTH",
+                                       "width_cm", "cm", 1), ("SELLER_PACKAGE_LENGTH", "length_cm", "cm", 1),
+                                       ("SELLER_PACKAGE_WEIGHT", "weight_kg", "g", 1000)):  # fmt: skip
+        value = float(row.get(col) or 1) * factor
+        attrs.append({"id": attr_id, "name": attr_id, "value_name": f"{round(value, 1):g} {unit}"})
+    if not with_variations:
+        attrs += _combination(row) + _sized(row, sized)
+    return attrs
+
+
+def _sized(row: dict[str, Any], sized: bool) -> list[dict[str, str]]:
+    """``SIZE`` "Único" where the category asks for a size and the row has none."""
+    return [{"id": "SIZE", "name": "Tamanho", "value_name": "Único"}] if sized and not row.get("size") else []
 
 
 def listing_groups(rows: list[dict[str, Any]], variation_share: float, rng: Any) -> list[list[dict[str, Any]]]:
@@ -76,9 +97,10 @@ def listing_groups(rows: list[dict[str, Any]], variation_share: float, rng: Any)
     return out
 
 
-def _item(item_id: str, group: list[dict[str, Any]], next_variation: int) -> dict[str, Any]:
+def _item(item_id: str, group: list[dict[str, Any]], next_variation: int, leaf: tuple[str, bool]) -> dict[str, Any]:
     head = group[0]
     price = float(head["price"])
+    category_id, sized = leaf
     variations = []
     if len(group) > 1:
         for k, row in enumerate(group, 1):
@@ -87,7 +109,7 @@ def _item(item_id: str, group: list[dict[str, Any]], next_variation: int) -> dic
                     "id": next_variation + k,
                     "price": price,
                     "available_quantity": int(row.get("stock") or 0),
-                    "attribute_combinations": _combination(row),
+                    "attribute_combinations": _combination(row) + _sized(row, sized),
                     "attributes": _sku_attributes(row),
                     "seller_custom_field": None,
                 }
@@ -97,7 +119,7 @@ def _item(item_id: str, group: list[dict[str, Any]], next_variation: int) -> dic
         "site_id": SITE,
         "title": str(head["title"]),
         "seller_id": SELLER_ID,
-        "category_id": "MLB1234",
+        "category_id": category_id,
         "price": price,
         "base_price": price,
         "currency_id": "BRL",
@@ -110,20 +132,27 @@ def _item(item_id: str, group: list[dict[str, Any]], next_variation: int) -> dic
         "status": "active" if head.get("active", True) else "paused",
         "permalink": f"https://produto.mercadolivre.com.br/{item_id}",
         "seller_custom_field": None,
-        "attributes": [] if variations else _sku_attributes(head),
+        "sold_quantity": 0,
+        "attributes": _item_attributes(head, sized, bool(variations)) + ([] if variations else _sku_attributes(head)),
         "variations": variations,
+        "pictures": [],
         "shipping": {"mode": "me2", "logistic_type": "drop_off", "free_shipping": False},
         "last_updated": ml_date(datetime.now(UTC)),
     }
 
 
-def build_items(catalog: list[dict[str, Any]], variation_share: float, rng: Any) -> dict[str, dict[str, Any]]:
-    """The seller's items from the catalogue, ``MLB4000000001``... in catalogue order."""
+def build_items(
+    catalog: list[dict[str, Any]], variation_share: float, rng: Any, leaf_of: Callable[[str], tuple[str, bool]]
+) -> dict[str, dict[str, Any]]:
+    """The seller's items from the catalogue, ``MLB4000000001``... in catalogue order.
+
+    ``leaf_of(erp_category)`` answers the leaf's id and whether it asks for a size.
+    """
     items: dict[str, dict[str, Any]] = {}
     next_variation = 174000000000
     for n, group in enumerate(listing_groups(list(catalog), variation_share, rng), 1):
         item_id = f"{SITE}{4000000000 + n}"
-        items[item_id] = _item(item_id, group, next_variation)
+        items[item_id] = _item(item_id, group, next_variation, leaf_of(str(group[0].get("category") or "")))
         next_variation += len(group)
     return items
 
@@ -139,53 +168,19 @@ def sku_index(items: dict[str, dict[str, Any]]) -> dict[str, tuple[str, dict[str
     return index
 
 
-def _check_variations(item: dict[str, Any], sent: Any) -> str | None:
-    """Why a ``variations`` array cannot be applied (``None``: it can)."""
-    if not isinstance(sent, list):
-        return "variations must be a list"
-    current = {v["id"] for v in item["variations"]}
-    for v in sent:
-        if not isinstance(v, dict) or not is_int(v.get("id")):
-            return "each variation needs its numeric id"
-        if v["id"] not in current:
-            return f"variation {v.get('id')} does not belong to the item"
-        if "available_quantity" in v and (not is_int(v["available_quantity"]) or v["available_quantity"] < 0):
-            return "available_quantity must be an integer >= 0"
-        if "price" in v and (not is_number(v["price"]) or v["price"] <= 0):
-            return "price must be a positive number"
-    prices = {float(v.get("price", next(c["price"] for c in item["variations"] if c["id"] == v["id"]))) for v in sent}
-    if len(prices) > 1:
-        return "all variations must have the same price"
-    return None
-
-
-def _apply_variations(item: dict[str, Any], sent: list[dict[str, Any]]) -> None:
-    current = {v["id"]: v for v in item["variations"]}
-    kept = []
-    for v in sent:  # variations left out are deleted (the worst plausible case, §1.3 ❓)
-        merged = dict(current[v["id"]])
-        if "available_quantity" in v:
-            merged["available_quantity"] = v["available_quantity"]
-        if "price" in v:
-            merged["price"] = float(v["price"])
-        kept.append(merged)
-    item["variations"] = kept
-    item["available_quantity"] = sum(v["available_quantity"] for v in kept)
-    if kept:
-        item["price"] = kept[0]["price"]
-
-
 class ItemRoutes:
     """The listing endpoints (a mixin of the sandbox)."""
 
     state: Any
 
     def _seller_items(self, req: Request) -> list[str]:
-        sku, status = req.q("seller_sku"), req.q("status")
+        sku, status, custom = req.q("seller_sku"), req.q("status"), req.q("sku")
         out = []
         for item_id in sorted(self.state.data["items"]):
             item = self.state.data["items"][item_id]
             if status and item["status"] != status:
+                continue
+            if custom and item.get("seller_custom_field") != custom:
                 continue
             if sku:
                 attrs = item["attributes"] + [a for v in item["variations"] for a in v["attributes"]]
@@ -266,38 +261,3 @@ class ItemRoutes:
         if item is None:
             return ml_error(404, "not_found", f"Item with id {req.params['item_id']} not found")
         return item
-
-    @route("PUT", "/items/{item_id}")
-    def item_put(self, req: Request) -> Any:
-        body = req.json()
-        if not isinstance(body, dict) or not body:
-            raise BadRequest("body must be a JSON object with the fields to change")
-        with self.state.lock:
-            item = self.state.data["items"].get(req.params["item_id"])
-            if item is None:
-                return ml_error(404, "not_found", f"Item with id {req.params['item_id']} not found")
-            problem = self._put_problem(item, body)
-            if problem:
-                return ml_error(400, "validation_error", problem, [{"code": "item.invalid", "message": problem}])
-            if "variations" in body:
-                _apply_variations(item, body["variations"])
-            if "available_quantity" in body:
-                item["available_quantity"] = body["available_quantity"]
-            if "price" in body:
-                item["price"] = float(body["price"])
-            item["last_updated"] = ml_date(datetime.now(UTC))
-            return dict(item)
-
-    @staticmethod
-    def _put_problem(item: dict[str, Any], body: dict[str, Any]) -> str | None:
-        if item["status"] == "closed":
-            return "Item in status closed can not be modified"
-        if item["variations"] and ("available_quantity" in body or "price" in body) and "variations" not in body:
-            return "item has variations: available_quantity and price must be sent per variation"
-        if "available_quantity" in body and (not is_int(body["available_quantity"]) or body["available_quantity"] < 0):
-            return "available_quantity must be an integer >= 0"
-        if "price" in body and (not is_number(body["price"]) or body["price"] <= 0):
-            return "price must be a positive number"
-        if "variations" in body:
-            return _check_variations(item, body["variations"])
-        return None

@@ -2,7 +2,9 @@
 
 Parts (one concern each): :mod:`~kit.sandbox.mercadolivre.auth` (OAuth, the
 seller, the application and its quota), :mod:`~kit.sandbox.mercadolivre.items`
-(listings), :mod:`~kit.sandbox.mercadolivre.orders` (orders, packs,
+(listings: search and reads), :mod:`~kit.sandbox.mercadolivre.listing` (creating
+and changing listings, descriptions), :mod:`~kit.sandbox.mercadolivre.catalog`
+(categories, their attributes, listing types), :mod:`~kit.sandbox.mercadolivre.orders` (orders, packs,
 cancellation), :mod:`~kit.sandbox.mercadolivre.shipments` (Mercado Envios,
 NF-e, ME1 tracking). Orders come from the sample order generator
 (:func:`kit.sample.generate_orders`) through :meth:`MercadoLivreSandbox.render_order`.
@@ -15,15 +17,19 @@ from typing import Any
 from kit.sandbox._sample_orders import recent_specs
 from kit.sandbox.base import Reply, SandboxServer
 from kit.sandbox.mercadolivre.auth import APP_QUOTA_PER_HOUR, AuthRoutes
+from kit.sandbox.mercadolivre.catalog import BASE_CATEGORIES, CatalogRoutes, build_tree
 from kit.sandbox.mercadolivre.common import ERROR_CODES, SITE, ml_error
 from kit.sandbox.mercadolivre.items import ItemRoutes, build_items, sku_index
+from kit.sandbox.mercadolivre.listing import ListingRoutes
 from kit.sandbox.mercadolivre.orders import OrderRoutes, cancel, render_order
 from kit.sandbox.mercadolivre.shipments import ShipmentRoutes
 
 __all__ = ["MercadoLivreSandbox"]
 
 
-class MercadoLivreSandbox(AuthRoutes, ItemRoutes, OrderRoutes, ShipmentRoutes, SandboxServer):
+class MercadoLivreSandbox(
+    AuthRoutes, CatalogRoutes, ListingRoutes, ItemRoutes, OrderRoutes, ShipmentRoutes, SandboxServer
+):
     """Seller ``123456789`` on site MLB.
 
     Args (besides the base's):
@@ -55,7 +61,10 @@ class MercadoLivreSandbox(AuthRoutes, ItemRoutes, OrderRoutes, ShipmentRoutes, S
     def seed_data(self, catalog: list[dict[str, Any]], orders: Any) -> None:
         self.seed_auth()
         data = self.state.data
-        data["items"] = build_items(catalog, self.variation_share, self.rng)
+        paths = [*BASE_CATEGORIES, *(str(r.get("category") or "") for r in catalog)]
+        data["categories"] = build_tree(paths)
+        data.update(created=[], descriptions={}, picture_sources={})
+        data["items"] = build_items(catalog, self.variation_share, self.rng, self._seed_leaf)
         data["orders"], data["shipments"], data["packs"], data["scrolls"] = {}, {}, {}, {}
         data["invoices"], data["notifications"] = {}, []
         self._catalog = list(catalog)
@@ -66,6 +75,23 @@ class MercadoLivreSandbox(AuthRoutes, ItemRoutes, OrderRoutes, ShipmentRoutes, S
             count = self.DEFAULT_ORDERS if orders is None else int(orders)
             for spec in recent_specs(self._catalog, "mercadolivre", count, self.seed):
                 self.add_order(spec)
+
+    def _seed_leaf(self, erp_category: str) -> tuple[str, bool]:
+        """The leaf a seeded listing sits in (the first leaf for a category outside the tree) and if it needs a size."""
+        leaf = self.leaf_for(erp_category) or next(c for c, n in self.state.data["categories"].items() if n["parent"])
+        sized = any(a["id"] == "SIZE" and a["tags"].get("required") for a in self.attributes_of(leaf))
+        return leaf, sized
+
+    def listings_by_ref(self) -> dict[str, list[str]]:
+        """SELLER_SKU -> every listing carrying it (``item`` or ``item/variation``): exactly one each, in tests."""
+        out: dict[str, list[str]] = {}
+        for item_id, item in self.state.data["items"].items():
+            for holder in [item, *item["variations"]]:
+                for attr in holder.get("attributes") or []:
+                    if attr["id"] == "SELLER_SKU":
+                        ref = item_id if holder is item else f"{item_id}/{holder['id']}"
+                        out.setdefault(str(attr["value_name"]), []).append(ref)
+        return out
 
     def listings(self) -> dict[str, tuple[str, dict[str, Any], dict[str, Any]]]:
         """SKU -> (item id, item, the item or variation holding it)."""

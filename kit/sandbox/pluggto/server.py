@@ -87,6 +87,14 @@ class PluggtoSandbox(CatalogRoutes, OrderRoutes, SandboxServer):
         with self.state.lock:
             cancel(self.state.data["orders"][order_id], now())
 
+    def listings_by_ref(self) -> dict[str, list[str]]:
+        """SKU -> every product or ``product/variation`` carrying it (tests: exactly one each)."""
+        out: dict[str, list[str]] = {}
+        for p in self.state.data["products"].values():
+            for rec in p["variations"] or [p]:
+                out.setdefault(rec["sku"], []).append(p["id"] if rec is p else f"{p['id']}/{rec['id']}")
+        return out
+
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, None, None) for sku in self.state.data["by_sku"]]
 

@@ -10,8 +10,11 @@ desenvolvedores.skyhub.com.br "paginação e filtros", "produto simples e variá
 * ``GET /products?page&per_page``: per_page ≤ 100 (more is capped), 400 past the
   first 10,000 records; the cursor pages: every answer with more to come
   carries ``next``, the URL of the next page, which goes past 10,000;
+* ``GET /products/{sku}`` answers a variation's sku with its product (notes:
+  "consulta produto");
 * ``PUT /products/{sku}`` ``{"product": {...}}`` and ``PUT /variations/{sku}``
-  ``{"variation": {...}}`` with only the fields that change: ``qty`` an
+  ``{"variation": {...}}`` with only the fields that change (content fields:
+  :meth:`~kit.sandbox.skyhub.publishing.PublishingRoutes.apply_content`): ``qty`` an
   integer ≥ 0, prices numbers > 0 (comunicado 2025 "criação e atualização de
   produtos e variações": never 0 or null) with ``promotional_price`` ≤ ``price``; the
   stock of a configurable product lives on its variations (❓: refused on the
@@ -21,6 +24,7 @@ desenvolvedores.skyhub.com.br "paginação e filtros", "produto simples e variá
 from __future__ import annotations
 
 import base64
+import copy
 from typing import Any
 from urllib.parse import unquote
 
@@ -54,7 +58,23 @@ def _variation(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _product(head: dict[str, Any], sku: str, variations: list[dict[str, Any]]) -> dict[str, Any]:
+def _own_specs(head: dict[str, Any], variations: list[dict[str, Any]], category: dict[str, Any] | None) -> list:
+    """The product-level specifications a seller's product carries: its colour and size when it has no variations,
+    and a value for every attribute its category requires that the rows do not hold ("Único", the first value)."""
+    specs = [] if variations else [{"key": label, "value": str(head[key]).strip()} for key, label in _SPEC_KEYS
+                                   if str(head.get(key) or "")]  # fmt: skip
+    held = {s["key"] for s in specs} | {s["key"] for v in variations for s in v["specifications"]}
+    for row in (category or {}).get("attributes") or []:
+        if row["required"] and row["name"] not in held:
+            value = "Único" if row["name"] == "Tamanho" else row["value"]
+            specs.append({"key": row["name"], "value": value})
+            held.add(row["name"])
+    return specs
+
+
+def _product(
+    head: dict[str, Any], sku: str, variations: list[dict[str, Any]], category: dict[str, Any] | None
+) -> dict[str, Any]:
     price, promo = _price_pair(head)
     keys = [k for _, k in _SPEC_KEYS if any(s["key"] == k for v in variations for s in v["specifications"])]
     return {
@@ -74,16 +94,21 @@ def _product(head: dict[str, Any], sku: str, variations: list[dict[str, Any]]) -
         "brand": head.get("brand"),
         "ean": "" if variations else str(head.get("ean") or ""),
         "nbm": str(head.get("ncm") or ""),
-        "categories": [{"code": "01", "name": head.get("category")}],
+        "categories": [{"code": category["id"], "name": category["path"]}] if category else [],
         "images": [],
-        "specifications": [],
+        "specifications": _own_specs(head, variations, category),
         "variations": variations,
         "variation_attributes": keys,
     }
 
 
-def build_products(catalog: list[dict[str, Any]], with_variations: bool) -> dict[str, dict[str, Any]]:
-    """Products by sku: a family (same ``parent_sku``) is one configurable product, the rest simple ones."""
+def build_products(
+    catalog: list[dict[str, Any]], with_variations: bool, category_of: Any = lambda path: None
+) -> dict[str, dict[str, Any]]:
+    """Products by sku: a family (same ``parent_sku``) is one configurable product, the rest simple ones.
+
+    ``category_of(erp_path)`` answers the category-list entry a product sits in (``None``: none).
+    """
     families: dict[str, list[dict[str, Any]]] = {}
     order: list[tuple[str, str]] = []  # (kind, key) in catalogue order
     for row in catalog:
@@ -98,10 +123,10 @@ def build_products(catalog: list[dict[str, Any]], with_variations: bool) -> dict
     rows = {str(r["sku"]): r for r in catalog}
     products: dict[str, dict[str, Any]] = {}
     for kind, key in order:
-        if kind == "family":
-            products[key] = _product(families[key][0], key, [_variation(r) for r in families[key]])
-        else:
-            products[key] = _product(rows[key], key, [])
+        head = families[key][0] if kind == "family" else rows[key]
+        category = category_of(str(head.get("category") or ""))
+        variations = [_variation(r) for r in families[key]] if kind == "family" else []
+        products[key] = _product(head, key, variations, category)
     return products
 
 
@@ -142,6 +167,7 @@ class CatalogRoutes:
 
     state: Any
     deep_paging_max: int
+    apply_content: Any
 
     def _listed(self, req: Request) -> list[dict[str, Any]]:
         status = req.q("status")
@@ -176,7 +202,10 @@ class CatalogRoutes:
 
     @route("GET", "/products/{sku}")
     def product_get(self, req: Request) -> Any:
-        product = self.state.data["products"].get(unquote(req.params["sku"]))
+        sku = unquote(req.params["sku"])
+        product = self.state.data["products"].get(sku)
+        if product is None:  # a variation's sku answers with its product
+            product = self.state.data["products"].get(self.state.data["variation_of"].get(sku, ""))
         return _copy(product) if product is not None else sky_error(404, "Product not found")
 
     @route("PUT", "/products/{sku}")
@@ -188,7 +217,13 @@ class CatalogRoutes:
             product = self.state.data["products"].get(unquote(req.params["sku"]))
             if product is None:
                 return sky_error(404, "Product not found")
-            _apply(product, body["product"], configurable=bool(product["variations"]))
+            draft = copy.deepcopy(product)
+            _apply(draft, body["product"], configurable=bool(draft["variations"]))
+            problem = self.apply_content(draft, body["product"], draft)
+            if problem:
+                return sky_error(422, problem)
+            product.clear()
+            product.update(draft)
         return Reply(204)
 
     @route("PUT", "/variations/{sku}")
@@ -198,10 +233,17 @@ class CatalogRoutes:
             raise BadRequest('body must be {"variation": {...}} with the fields to change')
         sku = unquote(req.params["sku"])
         with self.state.lock:
-            variation = self.variation(sku)
-            if variation is None:
+            product = self.state.data["products"].get(self.state.data["variation_of"].get(sku, ""))
+            if product is None or self.variation(sku) is None:
                 return sky_error(404, "Variation not found")
+            draft = copy.deepcopy(product)
+            variation = next(v for v in draft["variations"] if v["sku"] == sku)
             _apply(variation, body["variation"])
+            problem = self.apply_content(variation, body["variation"], draft)
+            if problem:
+                return sky_error(422, problem)
+            product.clear()
+            product.update(draft)
         return Reply(204)
 
     def variation(self, sku: str) -> dict[str, Any] | None:

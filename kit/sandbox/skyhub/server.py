@@ -1,7 +1,8 @@
 """The SkyHub sandbox server: the store assembled from its parts, with SkyHub's rules on every request.
 
-Parts: :mod:`~kit.sandbox.skyhub.catalog` (products and variations),
-:mod:`~kit.sandbox.skyhub.orders` (orders, queue, invoice, shipments). Rules
+Parts: :mod:`~kit.sandbox.skyhub.catalog` (products and variations: lists,
+reads, updates), :mod:`~kit.sandbox.skyhub.publishing` (creation, categories,
+brands), :mod:`~kit.sandbox.skyhub.orders` (orders, queue, invoice, shipments). Rules
 here, from ``../shared/channel-apis.md`` §4.1 and §4.4: three auth headers
 (401 without ``X-Accountmanager-Key``), 406 for an ``Accept`` that is not
 JSON, 400 for a POST/PUT/PATCH without a body, 415 for a body that is not
@@ -21,11 +22,12 @@ from kit.sandbox.limits import SandboxBucket
 from kit.sandbox.skyhub.catalog import CatalogRoutes, build_products
 from kit.sandbox.skyhub.common import DEEP_PAGING_MAX, OTHER_RATE, RATES, SITES, sky_error
 from kit.sandbox.skyhub.orders import OrderRoutes, cancel, render_order
+from kit.sandbox.skyhub.publishing import BASE_BRANDS, BASE_CATEGORIES, PublishingRoutes, build_categories
 
 __all__ = ["SkyhubSandbox"]
 
 
-class SkyhubSandbox(CatalogRoutes, OrderRoutes, SandboxServer):
+class SkyhubSandbox(PublishingRoutes, CatalogRoutes, OrderRoutes, SandboxServer):
     """An in-memory SkyHub store.
 
     Args (besides the base's):
@@ -61,7 +63,11 @@ class SkyhubSandbox(CatalogRoutes, OrderRoutes, SandboxServer):
 
     # -- data --------------------------------------------------------------------
     def seed_data(self, catalog: list[dict[str, Any]], orders: Any) -> None:
-        products = build_products(list(catalog), self.variation_share)
+        categories = build_categories([*BASE_CATEGORIES, *(str(r.get("category") or "") for r in catalog)])
+        names = dict.fromkeys([*BASE_BRANDS, *(str(r["brand"]) for r in catalog if r.get("brand"))])
+        brands = {f"{9000 + n}": {"id": f"{9000 + n}", "name": name} for n, name in enumerate(names, 1)}
+        self.state.data.update(categories=categories, brands=brands)
+        products = build_products(list(catalog), self.variation_share, self.category_for)
         variation_of = {v["sku"]: p["sku"] for p in products.values() for v in p["variations"]}
         self.state.data.update(products=products, variation_of=variation_of, orders={}, queue={})
         self._catalog = list(catalog)
@@ -117,6 +123,21 @@ class SkyhubSandbox(CatalogRoutes, OrderRoutes, SandboxServer):
         with self.state.lock:
             cancel(self.state.data["orders"][order_id])
             self.state.data["queue"][order_id] = 0.0
+
+    def category_for(self, erp_path: str) -> dict[str, Any] | None:
+        """The category-list entry whose path is ``erp_path`` (``"Casa > Utilidades"``), if any."""
+        wanted = " > ".join(p.strip() for p in str(erp_path).split(">")).casefold()
+        return next((c for c in self.state.data["categories"].values() if c["path"].casefold() == wanted), None)
+
+    def listings_by_ref(self) -> dict[str, list[str]]:
+        """SKU -> every product or ``product/variation`` carrying it (tests: exactly one each)."""
+        out: dict[str, list[str]] = {}
+        for p in self.state.data["products"].values():
+            if not p["variations"]:
+                out.setdefault(p["sku"], []).append(p["sku"])
+            for v in p["variations"]:
+                out.setdefault(v["sku"], []).append(f"{p['sku']}/{v['sku']}")
+        return out
 
     def links(self) -> list[tuple[str, str | None, str | None]]:
         out: list[tuple[str, str | None, str | None]] = []
