@@ -118,10 +118,12 @@ def refresh_bindings(ctx: JobContext) -> int:
     kept = [row for rows in ctx.state.bindings().values() for row in rows]
     delta = delta_of({str(r["channel_id"]) for r in kept if r.get("channel_id")})
     fresh = list(iter_rows(delta.changed))
-    replaced = {str(r.get("channel_id")) for r in fresh} | {str(i) for i in delta.removed}
-    rows = [r for r in kept if str(r.get("channel_id")) not in replaced] + fresh
-    n = ctx.state.replace_bindings(rows)
-    ctx.ws.states.put_many(ctx.name, "binding_meta", [("refreshed_at", full_at)])  # still the full read's time
+    n = len(kept)
+    if fresh or delta.removed:  # nothing new, nothing gone: the table stays as it is (no rewrite)
+        replaced = {str(r.get("channel_id")) for r in fresh} | {str(i) for i in delta.removed}
+        rows = [r for r in kept if str(r.get("channel_id")) not in replaced] + fresh
+        n = ctx.state.replace_bindings(rows)
+        ctx.ws.states.put_many(ctx.name, "binding_meta", [("refreshed_at", full_at)])  # still the full read's time
     ctx.summary.extra["listing_read"] = {"kind": "incremental", "listings": n, "new": len(fresh),
                                          "removed": len(delta.removed), "requests": delta.requests}  # fmt: skip
     ctx.summary.note(
