@@ -18,7 +18,6 @@ own copy.
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -95,9 +94,7 @@ def read_erp(folder: Path, kind: str, channel: str | None = None, *, per_row: tu
                 _cache[key] = frame
                 while len(_cache) > CACHED_EXPORTS:
                     _cache.popitem(last=False)
-    out = frame.copy(deep=True)
-    out.attrs = copy.deepcopy(frame.attrs)
-    return out
+    return frame.copy(deep=True)  # pandas deep-copies attrs too: a job's changes stay its own
 
 
 def _cache_key(path: Path, kind: str, per_row: tuple[str, ...]) -> tuple[Any, ...] | None:
