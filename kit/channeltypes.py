@@ -23,6 +23,7 @@ __all__ = [
     "CredentialField",
     "SettingField",
     "RateLimit",
+    "ListingReads",
     "ChannelType",
     "CHANNEL_TYPES",
     "get_type",
@@ -72,6 +73,21 @@ class RateLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class ListingReads:
+    """What reading the channel's listings costs (the products job; the capacity planner counts it).
+
+    ``ids_per_page`` listings per page of the id list, ``per_listing`` requests to
+    read one listing in full; ``incremental``: between daily full reads the
+    connector reads only the new listings (``Connector.listings_delta``).
+    """
+
+    ids_per_page: int
+    per_listing: int
+    incremental: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelType:
     """Everything the kit knows about one channel type, as data."""
 
@@ -99,6 +115,8 @@ class ChannelType:
     depara_kinds: tuple[str, ...] = ("carrier_service", "payment_method", "order_status")
     # Listings with variations take one price for every variation (Mercado Livre, §1.2).
     uniform_variation_price: bool = False
+    # What a listing read costs, where declared (None: the capacity planner cannot count it).
+    listing_reads: ListingReads | None = None
 
     def batch_limit(self, job: str) -> int:
         return self.max_batch.get(job, KIT_MAX_BATCH)
@@ -192,6 +210,9 @@ _register(
         items_per_request={"orders": 10},
         max_batch={"orders": 100},
         base_urls={"production": "https://{account}.{environment_host}.com.br"},
+        # §2.2: SKU ids 1000 a page, then the SKU, its inventory and its price per SKU (kit.connectors.vtex);
+        # no "changed since" filter, so the delta is the id list (new ids read, gone ids dropped).
+        listing_reads=ListingReads(1000, 3, incremental=True, source=f"{_SRC} §2.2"),
     )
 )
 _register(

@@ -49,16 +49,37 @@ def capacity_plan(ctx: GoliveContext) -> pd.DataFrame:
         else:
             per_hour, cap = catalog * ctx.capacity.change_rates.get(job, 0.0), catalog
         job_rate = t.rate_limits.get("orders_read", rate) if job == "orders" else rate
-        for scenario, mult in (("agora", 1.0), ("pico", ctx.tolerances.peak_multiplier)):
+        for scenario, mult, reads in _scenarios(ctx, job):
             plan = plan_job(
                 job, items_per_hour=per_hour * mult, interval_min=interval, batch_size=batch,
                 per_request=t.per_request(job), rate_per_second=job_rate.per_second, cap_items=cap,
-                max_batch=t.batch_limit(job), interval_floor=t.interval_floor(job), scenario=scenario,
+                max_batch=t.batch_limit(job), interval_floor=t.interval_floor(job), scenario=scenario, reads=reads,
             )  # fmt: skip
             rows.append(plan.to_dict())
     df = pd.DataFrame(rows)
     ctx.cache["capacity"] = df
     return df
+
+
+def _scenarios(ctx: GoliveContext, job: str) -> list[tuple[str, float, tuple[int, int]]]:
+    """``(scenario, multiplier, reads)``: now and at peak, and for a job that reads the listings
+    incrementally, the run that does the daily full read (:func:`kit.golive.capacity.listing_reads`)."""
+    from kit.golive.capacity import listing_reads
+
+    peak = ctx.tolerances.peak_multiplier
+    lr = ctx.channel_type.listing_reads
+    if job != "products" or lr is None:
+        return [("agora", 1.0, (0, 0)), ("pico", peak, (0, 0))]
+    listings = int(len(ctx.store)) if ctx.store is not None else int(keyed(ctx, "erp").shape[0])
+    reads = listing_reads(listings, lr.ids_per_page, lr.per_listing, incremental=lr.incremental)
+    out = [("agora", 1.0, reads), ("pico", peak, reads)]
+    if lr.incremental:
+        out.append(("leitura_completa", 1.0, listing_reads(listings, lr.ids_per_page, lr.per_listing,
+                                                           incremental=False)))  # fmt: skip
+    return out
+
+
+_SCENARIO_PT = {"agora": "hoje", "leitura_completa": "na leitura completa diária dos anúncios"}
 
 
 @register_check("capacity")
@@ -73,17 +94,18 @@ def check_capacity(ctx: GoliveContext) -> pd.DataFrame:
         if rec["min_batch_size"]:
             fix.append(f"lote mínimo {rec['min_batch_size']}")
         fix_text = "; ".join(fix) if fix else "nenhum intervalo ou lote resolve: reduza o volume ou peça limite maior"
-        scen = "hoje" if rec["scenario"] == "agora" else f"no pico (x{ctx.tolerances.peak_multiplier:g})"
+        scen = _SCENARIO_PT.get(rec["scenario"]) or f"no pico (x{ctx.tolerances.peak_multiplier:g})"
+        reads = f" ({rec['read_requests']} de leitura)" if rec.get("read_requests") else ""
         if rec["fits"]:
             sev = INFO
             msg = (
-                f"Job {rec['job']} {scen}: {rec['items_per_run']} itens em {rec['requests_per_run']} requisições "
-                f"levam {rec['run_seconds']:.0f} s de {rec['interval_min'] * 60} s ({rec['utilisation']:.0%})"
+                f"Job {rec['job']} {scen}: {rec['items_per_run']} itens em {rec['requests_per_run']} requisições"
+                f"{reads} levam {rec['run_seconds']:.0f} s de {rec['interval_min'] * 60} s ({rec['utilisation']:.0%})"
             )
         else:
             sev = BLOQUEIO if rec["scenario"] == "agora" else AVISO
             msg = (
-                f"Job {rec['job']} não cabe no intervalo {scen}: {rec['items_per_run']} itens levam "
+                f"Job {rec['job']} não cabe no intervalo {scen}: {rec['items_per_run']} itens{reads} levam "
                 f"{rec['run_seconds']:.0f} s, o intervalo é {rec['interval_min']} min; {fix_text}"
             )
         frames.append(
