@@ -1,13 +1,14 @@
 # canais-kit: two commands on a fresh machine.
 #   make demo   set up .venv and run the main job on the embedded sample data
 #   make test   set up .venv and run the whole suite (pytest + nbval)
+#   make test-fast   the quick loop: pytest without browser, notebook and slow tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DIR ?= .demo
 
-.PHONY: setup demo test lint bench clean browser-deps
+.PHONY: setup demo test lint bench clean browser-deps postgres-deps airflow-deps
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,9 +29,45 @@ browser-deps:
 	    || echo "browser-deps: Chromium cannot be installed here; the browser tests will be skipped"; \
 	else echo "browser-deps: Chromium cannot be installed here (needs root and apt-get); the browser tests will be skipped"; fi
 
-test: setup browser-deps
+# Debian's PostgreSQL server for the storage tests: the fixtures start their own unprivileged cluster in a
+# temp directory on 127.0.0.1 (tests/pgcluster.py), so the package's default cluster is not created.
+# Tolerates failure: the PostgreSQL tests then skip with "PostgreSQL is not installed here".
+postgres-deps:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  mkdir -p /etc/postgresql-common; \
+	  [ -e /etc/postgresql-common/createcluster.conf ] || echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf; \
+	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    -o Dpkg::Options::=--force-confold postgresql) \
+	    || echo "postgres-deps: PostgreSQL cannot be installed here; the PostgreSQL tests will be skipped"; \
+	else echo "postgres-deps: PostgreSQL cannot be installed here (needs root and apt-get); the PostgreSQL tests will be skipped"; fi
+
+# Apache Airflow 3 in its own virtualenv (never the kit's), from the pinned requirements-airflow.lock; the
+# venv is the cache: re-runs only compare the stamp. Where it cannot be installed the reason goes to
+# .airflow-venv/UNAVAILABLE and the Airflow tests skip saying so (never on CI: there they fail).
+AIRFLOW_VENV  := .airflow-venv
+AIRFLOW_STAMP := $(AIRFLOW_VENV)/.installed-stamp
+
+$(AIRFLOW_STAMP): requirements-airflow.lock
+	@rm -f $(AIRFLOW_VENV)/UNAVAILABLE
+	@if (test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)) \
+	  && $(AIRFLOW_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-airflow.lock; \
+	then touch $(AIRFLOW_STAMP); \
+	else mkdir -p $(AIRFLOW_VENV); echo "pip could not install requirements-airflow.lock" > $(AIRFLOW_VENV)/UNAVAILABLE; \
+	  echo "airflow-deps: Airflow cannot be installed here; the Airflow tests will be skipped"; fi
+
+airflow-deps: $(AIRFLOW_STAMP)
+
+test: setup browser-deps postgres-deps airflow-deps
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
+
+# The edit-test loop: pytest without the real-browser, notebook (papermill, kernels) and slow (kill loops,
+# crash loops, soaks) tests; `make test` stays the whole suite. README "Tests" says what each marker holds.
+FAST_MARKERS := not browser and not slow and not notebook
+.PHONY: test-fast
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)"
 
 lint: setup
 	$(BIN)/ruff check kit tests bench
@@ -40,4 +77,4 @@ bench: setup
 	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
+	rm -rf $(VENV) $(AIRFLOW_VENV) $(DEMO_DIR) .pytest_cache

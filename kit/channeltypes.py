@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kit.registry import Registry
+
 __all__ = [
     "JOBS",
     "CATEGORIES",
@@ -21,6 +23,7 @@ __all__ = [
     "CredentialField",
     "SettingField",
     "RateLimit",
+    "ListingReads",
     "ChannelType",
     "CHANNEL_TYPES",
     "get_type",
@@ -70,6 +73,21 @@ class RateLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class ListingReads:
+    """What reading the channel's listings costs (the products job; the capacity planner counts it).
+
+    ``ids_per_page`` listings per page of the id list, ``per_listing`` requests to
+    read one listing in full; ``incremental``: between daily full reads the
+    connector reads only the new listings (``Connector.listings_delta``).
+    """
+
+    ids_per_page: int
+    per_listing: int
+    incremental: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelType:
     """Everything the kit knows about one channel type, as data."""
 
@@ -97,6 +115,8 @@ class ChannelType:
     depara_kinds: tuple[str, ...] = ("carrier_service", "payment_method", "order_status")
     # Listings with variations take one price for every variation (Mercado Livre, §1.2).
     uniform_variation_price: bool = False
+    # What a listing read costs, where declared (None: the capacity planner cannot count it).
+    listing_reads: ListingReads | None = None
 
     def batch_limit(self, job: str) -> int:
         return self.max_batch.get(job, KIT_MAX_BATCH)
@@ -113,13 +133,11 @@ class ChannelType:
 
 _SRC = "shared/channel-apis.md"
 
-CHANNEL_TYPES: dict[str, ChannelType] = {}
+CHANNEL_TYPES: Registry[ChannelType] = Registry("channel type", unknown="tipo de canal desconhecido")
 
 
 def _register(t: ChannelType) -> None:
-    if t.name in CHANNEL_TYPES:
-        raise ValueError(f"channel type {t.name!r} registered twice")
-    CHANNEL_TYPES[t.name] = t
+    CHANNEL_TYPES.register(t.name, t)
 
 
 _register(
@@ -192,6 +210,9 @@ _register(
         items_per_request={"orders": 10},
         max_batch={"orders": 100},
         base_urls={"production": "https://{account}.{environment_host}.com.br"},
+        # §2.2: SKU ids 1000 a page, then the SKU, its inventory and its price per SKU (kit.connectors.vtex);
+        # no "changed since" filter, so the delta is the id list (new ids read, gone ids dropped).
+        listing_reads=ListingReads(1000, 3, incremental=True, source=f"{_SRC} §2.2"),
     )
 )
 _register(
@@ -447,13 +468,5 @@ _register(
 
 
 def get_type(name: str) -> ChannelType:
-    """The declaration of channel type ``name``."""
-    from kit.errors import ConfigurationError
-
-    try:
-        return CHANNEL_TYPES[name]
-    except KeyError:
-        raise ConfigurationError(
-            f"tipo de canal desconhecido {name!r}",
-            hint="um de: " + ", ".join(sorted(CHANNEL_TYPES)),
-        ) from None
+    """The declaration of channel type ``name`` (a :class:`~kit.errors.ConfigurationError` naming the types if unknown)."""
+    return CHANNEL_TYPES.lookup(name)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kit.registry import Registry
+
 __all__ = [
     "DemoContext",
     "DemoStep",
@@ -86,23 +88,20 @@ class DemoStep:
 
 
 STEPS: list[DemoStep] = []
+# The same steps by name: the registry refuses a name twice, STEPS keeps the order they run in.
+_BY_NAME: Registry[DemoStep] = Registry("demo step", unknown="passo da demonstração desconhecido")
 
 
 def demo_step(name: str, *, after: str | None = None, description: str = "") -> Callable:
     """Register a demo step; ``after`` places it right after another step (default: last)."""
 
     def deco(fn: Callable[[DemoContext], None]) -> Callable[[DemoContext], None]:
-        if any(s.name == name for s in STEPS):
-            raise ValueError(f"demo step {name!r} registered twice")
+        index = len(STEPS) if after is None else next((i + 1 for i, s in enumerate(STEPS) if s.name == after), None)
+        if index is None:
+            raise ValueError(f"demo step {name!r}: no step named {after!r} to follow")
         doc_lines = (fn.__doc__ or "").strip().splitlines()
         step = DemoStep(name, fn, description or (doc_lines[0] if doc_lines else ""))
-        if after is None:
-            STEPS.append(step)
-        else:
-            index = next((i for i, s in enumerate(STEPS) if s.name == after), None)
-            if index is None:
-                raise ValueError(f"demo step {name!r}: no step named {after!r} to follow")
-            STEPS.insert(index + 1, step)
+        STEPS.insert(index, _BY_NAME.register(name, step))
         return fn
 
     return deco

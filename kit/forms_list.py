@@ -42,24 +42,12 @@ _FAULTS = {
 }
 
 
-def _run_order(row: dict[str, Any]) -> str:
-    ts = row.get("finished_at") or row.get("started_at") or ""
-    # Timestamps may be epoch numbers or ISO strings; both sort as zero-padded text.
-    return f"{ts:020.6f}" if isinstance(ts, (int, float)) else str(ts)
-
-
 def _last_runs(ws: Any) -> dict[str, dict[str, dict[str, Any]]]:
     """The latest run of each (channel, job), from the workspace ``runs`` table: ``{channel: {job: row}}``."""
     last: dict[str, dict[str, dict[str, Any]]] = {}
-    with ws.table("runs") as table:
-        rows = [dict(r) for r in table.all()]
-    for row in rows:
-        name, job = row.get("channel"), row.get("job")
-        if not name or not job:
-            continue
-        jobs = last.setdefault(name, {})
-        if job not in jobs or _run_order(row) >= _run_order(jobs[job]):
-            jobs[job] = row
+    for (name, job), pair in ws.runs.last().items():  # one row per (channel, job): the history is not read
+        if name and job and pair.last:
+            last.setdefault(name, {})[job] = dict(pair.last)
     return last
 
 

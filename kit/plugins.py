@@ -2,7 +2,7 @@
 
 Connectors (:mod:`kit.connectors`) and sandboxes (:mod:`kit.sandbox`) are both
 "one module per channel type, registered at import": this is that mechanism,
-once. A name registered twice is an error.
+once, over :class:`kit.registry.Registry` (a name registered twice is an error).
 """
 
 from __future__ import annotations
@@ -11,39 +11,37 @@ import importlib
 import pkgutil
 import threading
 from collections.abc import Iterable
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-from kit.errors import ConfigurationError
+from kit.registry import Registry
 
 __all__ = ["PluginRegistry"]
 
 T = TypeVar("T", bound=type)
 
 
-class PluginRegistry(Generic[T]):
+class PluginRegistry(Registry[T]):
     """``channel type -> class``; the package's modules are imported on first lookup.
 
     Args:
-        what: what is registered, for messages ("connector", "sandbox").
+        what: what is registered, for developers ("connector", "sandbox").
         package: the package whose modules register themselves.
         base_modules: modules of the package that are not plugins.
+        label: ``what`` for a person, in pt-BR ("conector"; default: ``what``).
     """
 
-    def __init__(self, what: str, package: str, base_modules: Iterable[str] = ()) -> None:
-        self.what = what
+    def __init__(self, what: str, package: str, base_modules: Iterable[str] = (), *, label: str = "") -> None:
+        super().__init__(f"{what} for channel type", unknown=f"não há {label or what} para o tipo de canal")
         self.package = package
         self.base_modules = frozenset(base_modules)
-        self._items: dict[str, T] = {}
         self._loaded = False
         self._lock = threading.RLock()
 
-    def register(self, type_name: str, cls: T) -> T:
-        """Register ``cls`` for ``type_name`` (sets ``cls.type_name``); twice is an error."""
-        if type_name in self._items:
-            raise ValueError(f"a {self.what} for channel type {type_name!r} is already registered")
-        cls.type_name = type_name
-        self._items[type_name] = cls
-        return cls
+    def register(self, name: str, thing: T) -> T:
+        """Register class ``thing`` for channel type ``name`` (sets ``thing.type_name``); twice is an error."""
+        super().register(name, thing)
+        thing.type_name = name
+        return thing
 
     def load_all(self) -> None:
         """Import every plugin module of the package (once)."""
@@ -57,18 +55,6 @@ class PluginRegistry(Generic[T]):
                     continue
                 importlib.import_module(f"{self.package}.{info.name}")
 
-    def get(self, type_name: str) -> T:
-        """The class registered for ``type_name``, or a :class:`ConfigurationError` naming those that exist."""
+    def _all(self) -> dict[str, T]:
         self.load_all()
-        try:
-            return self._items[type_name]
-        except KeyError:
-            raise ConfigurationError(
-                f"não há {self.what} para o tipo de canal {type_name!r}",
-                hint=f"há {self.what} para: " + ", ".join(sorted(self._items)),
-            ) from None
-
-    def names(self) -> list[str]:
-        """Channel types with a registered class."""
-        self.load_all()
-        return sorted(self._items)
+        return self._items

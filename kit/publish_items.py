@@ -51,14 +51,14 @@ class Translators:
 
 def load_translators(channel: str) -> Translators:
     """The channel's de-para tables for publishing (missing tables translate nothing)."""
-    from kit.depara.apply import Translator
+    from kit.depara.apply import DeparaLookup
     from kit.depara.table import load_table
 
     out = Translators()
     for kind in ("category", "attribute"):
         table = load_table(channel, kind)
         if len(table):
-            setattr(out, kind, Translator(kind, table.drop(columns=["_row"], errors="ignore")))
+            setattr(out, kind, DeparaLookup(kind, table.drop(columns=["_row"], errors="ignore")))
     return out
 
 

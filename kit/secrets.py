@@ -23,6 +23,14 @@ Where they may live
     directory another user (not root) owns or every user may write (they could
     swap the file).
     A file readable by others is tightened to 0600.
+
+Rotating OAuth tokens
+    ``refresh_token``, ``access_token`` and ``access_token_expires_at`` are
+    rewritten at every refresh: they live in the token store
+    (:mod:`kit.storage.tokens`), which is this file on one machine and the
+    database (encrypted) with ``KIT_DATABASE_URL``. Reading and writing them
+    through this class goes to the right place; with a database, a stored
+    token wins over an environment variable (which is only the first seed).
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock
 
@@ -80,6 +89,39 @@ class SecretsStore:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path else default_secrets_path()
         self._file_lock = FileLock(str(self.path) + ".lock", timeout=30)
+        self._tokens: Any = None
+
+    # -- rotating tokens -------------------------------------------------------
+    @property
+    def tokens(self) -> Any:
+        """The token store of the rotating OAuth keys (:func:`kit.storage.tokens.token_store`)."""
+        if self._tokens is None:
+            from kit.storage.tokens import token_store
+
+            self._tokens = token_store(self)
+        return self._tokens
+
+    def _in_database(self, ref: str, keys: Any) -> set[str]:
+        """Which of ``keys`` of ``ref`` live in the database's token store.
+
+        ``refresh_token`` always (with a database); the access token and its expiry when
+        the reference rotates (it has a refresh token, given now or stored): a static
+        ``access_token`` (Magento's integration token) stays a static credential.
+        """
+        from kit.storage import database_url
+        from kit.storage.tokens import ROTATING_KEYS
+
+        keys = set(keys) & set(ROTATING_KEYS)
+        if not keys or database_url() is None:
+            return set()
+        if "refresh_token" in keys or "refresh_token" in self.tokens.read(ref):
+            return keys
+        return set()
+
+    def file_entry(self, ref: str) -> dict[str, str]:
+        """The keys of ``ref`` in the file only (no environment, no database)."""
+        with self._lock:
+            return dict(self._read().get(ref, {}))
 
     @property
     def _lock(self) -> FileLock:
@@ -182,6 +224,10 @@ class SecretsStore:
     # -- public API ----------------------------------------------------------
     def get(self, ref: str, key: str, default: str | None = None) -> str | None:
         """The value of ``key`` for ``ref``; an environment variable wins."""
+        if self._in_database(ref, {key}):
+            stored = self.tokens.read(ref).get(key)
+            if stored is not None:
+                return stored
         env = os.environ.get(env_var_name(ref, key))
         if env is not None:
             register_secret(env)
@@ -212,25 +258,36 @@ class SecretsStore:
                 key = name[len(prefix) :].lower()
                 register_secret(value)
                 values[key] = value
+        if self._in_database(ref, {"refresh_token"}):
+            values.update(self.tokens.read(ref))
         return values
 
     def set(self, ref: str, key: str, value: str) -> None:
         """Store ``value`` under ``ref``/``key`` (atomic, locked)."""
         if not value:
             raise ConfigurationError(f"refusing to store an empty value for '{key}'")
-        register_secret(value)
-        with self.locked() as data:
-            data.setdefault(ref, {})[key] = value
+        self.update(ref, {key: value})
 
     def update(self, ref: str, values: dict[str, str]) -> None:
         """Store several keys of ``ref`` in one atomic write."""
         for value in values.values():
             register_secret(str(value))
-        with self.locked() as data:
-            data.setdefault(ref, {}).update({k: str(v) for k, v in values.items()})
+        in_db = self._in_database(ref, values)
+        rotating = {k: str(v) for k, v in values.items() if k in in_db}
+        static = {k: str(v) for k, v in values.items() if k not in rotating}
+        if rotating:
+            with self.tokens.locked(ref) as entry:
+                entry.update(rotating)
+        if static or not rotating:
+            with self.locked() as data:
+                data.setdefault(ref, {}).update(static)
 
     def delete(self, ref: str, key: str | None = None) -> None:
         """Remove one key, or every key of ``ref``."""
+        if self._in_database(ref, [key] if key else ["refresh_token"]) and self.tokens.read(ref):
+            with self.tokens.locked(ref) as entry:
+                for name in [key] if key else list(entry):
+                    entry.pop(name, None)
         with self.locked() as data:
             if key is None:
                 data.pop(ref, None)
@@ -245,6 +302,12 @@ class SecretsStore:
         for ref in sorted(data):
             for key in sorted(data[ref]):
                 rows.append({"ref": ref, "key": key, "value": mask(data[ref][key]), "source": "file"})
+        from kit.storage import database_url
+
+        if database_url() is not None and hasattr(self.tokens, "refs"):
+            for ref in self.tokens.refs():
+                for key, value in sorted(self.tokens.read(ref).items()):
+                    rows.append({"ref": ref, "key": key, "value": mask(value), "source": "database"})
         for name, value in sorted(os.environ.items()):
             if name.startswith(ENV_PREFIX):
                 register_secret(value)

@@ -1,5 +1,12 @@
 """The workspace: where canais-kit keeps its state between runs.
 
+What callers hold is a :class:`Workspace`; where the data lives is its backend
+(:mod:`kit.storage`): the files below (the default, one machine), or PostgreSQL
+when ``KIT_DATABASE_URL`` is set (several machines; :mod:`kit.storage.postgres`).
+Either way the API is the same: :meth:`Workspace.table` (tinydb documents),
+:attr:`Workspace.states` (per-SKU state), :attr:`Workspace.runs` (run history),
+:attr:`Workspace.locks` (named locks that die with their holder).
+
 Layout of a workspace directory (``KIT_WORKSPACE``, ``--workspace``, or
 ``~/.local/share/canais-kit/workspace``)::
 
@@ -8,9 +15,10 @@ Layout of a workspace directory (``KIT_WORKSPACE``, ``--workspace``, or
     channels.json    channel configurations (tinydb)
     mappings.json    de-para metadata: which tables were reviewed, when (tinydb)
     jobs.json        job state and cursors per (channel, job) (tinydb)
-    runs.json        run history (tinydb)
     golive.json      go-live results, gate overrides, checklist answers (tinydb)
     states.sqlite    fast-growing per-SKU data: last-sent snapshots, order ledger
+    runs.sqlite      run history (schema 2; older kits kept it in runs.json)
+    locks/           one lock file per (channel, job)
 
 tinydb rewrites its whole file on every write and has no locking. Every access
 here goes through :meth:`Workspace.table`, which holds a cross-process
@@ -29,6 +37,12 @@ reported with that copy and :meth:`StateStore.restore` (``kit init
 --restore-state``), which keeps the corrupt file beside it; the order ledger is
 completed from the outbox by the next orders run.
 
+Run history is appended to ``runs.sqlite`` (:mod:`kit.storage.runs`), its own
+file: appending costs the same after a million runs, retention prunes it, and it
+does not make the state store's copy longer. ``ws.table("runs")`` still works
+as an append-only view over it for older callers (an insert is an append;
+reading it reads everything: use :attr:`Workspace.runs`).
+
 Private by construction: the workspace and its folders are created 0700 and its
 files 0600 whatever the umask (another user able to write ``channels.json``
 could point a channel's address elsewhere and collect its credentials); a lock
@@ -41,11 +55,8 @@ import contextlib
 import json
 import logging
 import os
-import shutil
-import sqlite3
-import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +66,19 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from kit.errors import StoreError
+from kit.storage.paths import (
+    LOCK_TIMEOUT_S,
+    atomic_write_bytes,
+    mkdir_private,
+    refuse_symlink,
+    safe_child,
+)
+from kit.storage.sqlite_states import StateStore
 
 __all__ = [
     "AtomicJSONStorage",
     "Workspace",
+    "FilesBackend",
     "StateStore",
     "SCHEMA_VERSION",
     "MIGRATIONS",
@@ -67,14 +87,16 @@ __all__ = [
     "safe_child",
     "mkdir_private",
     "refuse_symlink",
+    "atomic_write_bytes",
 ]
 
 log = logging.getLogger("kit.store")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 STATES_FILE = "states.sqlite"
 TABLE_FILES = ("meta", "companies", "channels", "mappings", "jobs", "runs", "golive")
-LOCK_TIMEOUT_S = 60
+#: files whose documents live in the backend ("runs" is a view over the run history)
+DOCUMENT_FILES = tuple(f for f in TABLE_FILES if f != "runs")
 
 # version -> function(workspace) that upgrades a workspace from version-1 to version.
 MIGRATIONS: dict[int, Callable[[Workspace], None]] = {}
@@ -98,83 +120,6 @@ def default_workspace_path() -> Path:
         return Path(os.environ["KIT_WORKSPACE"]).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "canais-kit" / "workspace"
-
-
-def mkdir_private(path: str | os.PathLike[str]) -> Path:
-    """Create ``path`` and any missing parent with mode 0700, whatever the umask; returns it."""
-    path = Path(path)
-    missing = []
-    for parent in (path, *path.parents):
-        if parent.exists():
-            break
-        missing.append(parent)
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
-            os.chmod(folder, 0o700)  # mkdir's mode is filtered by the umask; 0700 is what we mean
-    return path
-
-
-def refuse_symlink(path: str | os.PathLike[str], what: str = "lock") -> None:
-    """Refuse a symbolic link where the kit opens (and truncates) a file of its own."""
-    if Path(path).is_symlink():
-        raise StoreError(
-            f"o arquivo de {what} {path} é um link simbólico; o kit não o segue",
-            file=str(path),
-            hint="remova o link (o kit recria o arquivo); alguém pode ter tentado desviar uma escrita",
-        )
-
-
-def safe_child(root: str | os.PathLike[str], *parts: str) -> Path:
-    """``root/part/...``, refusing any part that would lead outside ``root`` (``..``, ``/``, a link out).
-
-    Names that become paths (channel names, job names) are validated where they
-    are made; this is the second line, for names read back from files that may
-    have been edited by hand.
-    """
-    base = Path(root).expanduser()
-    path = base.joinpath(*parts)
-    for part in parts:
-        if not part or part in (".", "..") or "/" in part or "\\" in part or "\0" in part or part != part.strip():
-            raise StoreError(
-                f"nome inválido para um caminho: {part!r}",
-                file=str(base),
-                hint="o nome foi alterado fora do kit (por exemplo em channels.json); corrija-o ou remova o canal",
-            )
-    resolved_base = base.resolve()
-    if resolved_base not in path.resolve().parents and path.resolve() != resolved_base:
-        raise StoreError(
-            f"o caminho {path} sai de {base}",
-            file=str(path),
-            hint="um link simbólico ou um nome alterado aponta para fora da pasta; remova-o",
-        )
-    return path
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
 
 
 class AtomicJSONStorage(Storage):
@@ -226,15 +171,121 @@ class AtomicJSONStorage(Storage):
         pass
 
 
+class FilesBackend:
+    """The one-machine backend: tinydb files, SQLite and OS file locks in the workspace directory."""
+
+    name = "files"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._states: StateStore | None = None
+        self._runs: Any = None
+        self._locks: Any = None
+
+    def lock(self, name: str) -> FileLock:
+        """The cross-process lock guarding table file ``name`` (a symbolic link there is refused)."""
+        path = self.root / f".{name}.lock"
+        refuse_symlink(path)
+        return FileLock(str(path), timeout=LOCK_TIMEOUT_S, mode=0o600)
+
+    @contextlib.contextmanager
+    def documents(self, file: str, table: str = "_default") -> Iterator[Table]:
+        with self.lock(file):
+            db = TinyDB(self.root / f"{file}.json", storage=AtomicJSONStorage)
+            try:
+                db.storage.read()  # detect a corrupt file on open, not at first access
+                yield db.table(table, cache_size=0)
+            finally:
+                db.close()
+
+    @property
+    def states(self) -> StateStore:
+        if self._states is None:
+            self._states = StateStore(self.root / STATES_FILE)
+        return self._states
+
+    @property
+    def runs(self) -> Any:
+        if self._runs is None:
+            from kit.storage.runs import RUNS_FILE, SQLiteRunHistory
+
+            self._runs = SQLiteRunHistory(self.root / RUNS_FILE)
+        return self._runs
+
+    @property
+    def locks(self) -> Any:
+        if self._locks is None:
+            from kit.storage.locks import FileLocks
+
+            self._locks = FileLocks(self.root / "locks")
+        return self._locks
+
+    def describe(self) -> str:
+        return str(self.root)
+
+    def close(self) -> None:
+        for store in (self._states, self._runs):
+            if store is not None:
+                store.close()
+        self._states = self._runs = None
+
+
+class _RunsTable(Table):
+    """The table of ``ws.table("runs")``: an insert is an append to the run history (O(1)); rewrites are refused."""
+
+    def insert(self, document: Any) -> int:
+        return self._storage.runs.append(dict(document))
+
+    def insert_multiple(self, documents: Any) -> list[int]:
+        return [self.insert(doc) for doc in documents]
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise StoreError("o histórico de execuções só aceita novos registros", hint="use ws.runs.append(...)")
+
+    update = update_multiple = upsert = remove = truncate = _refuse
+
+
+class _RunsView(Storage):
+    """``ws.table("runs")`` for older callers: the run history as a tinydb table, append-only."""
+
+    def __init__(self, runs: Any) -> None:
+        self.runs = runs
+        self._known: set[str] = set()
+
+    def read(self) -> dict[str, dict[str, Any]]:
+        rows = {str(r.pop("id")): r for r in self.runs.rows()}
+        self._known = set(rows)
+        return {"_default": rows}
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        table = data.get("_default") or {}
+        if not self._known <= set(table):
+            raise StoreError("o histórico de execuções só aceita novos registros", hint="use ws.runs.append(...)")
+        for key in sorted(set(table) - self._known, key=int):
+            self.runs.append(dict(table[key]))
+        self._known = set(table)
+
+    def close(self) -> None:
+        pass
+
+
 class Workspace:
-    """A workspace directory: tinydb tables behind locks, plus the state store.
+    """A workspace: configuration documents, per-SKU state, run history and locks, in one backend.
 
     Args:
-        root: the directory; ``None`` for :func:`default_workspace_path`.
+        root: the directory; ``None`` for :func:`default_workspace_path`. With the
+            PostgreSQL backend it still holds what is local to the machine (the
+            default outbox); nothing shared.
         create: create the directory (and schema metadata) if missing.
+        database_url: a ``postgresql://`` URL; ``None`` reads ``KIT_DATABASE_URL``, ``""`` forces files.
     """
 
-    def __init__(self, root: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+    def __init__(
+        self, root: str | os.PathLike[str] | None = None, *, create: bool = True, database_url: str | None = None
+    ) -> None:
+        from kit.storage import database_url as env_url
+        from kit.storage.runs import retention_days
+
         self.root = Path(root).expanduser() if root else default_workspace_path()
         if not self.root.exists():
             if not create:
@@ -244,8 +295,19 @@ class Workspace:
                 )
             mkdir_private(self.root)
         self._check_private()
-        self._states: StateStore | None = None
-        self._check_schema()
+        retention_days()  # a bad KIT_RUN_RETENTION_DAYS is refused now, not after a run
+        url = env_url() if database_url is None else database_url
+        if url:
+            from kit.storage.postgres import PostgresBackend
+
+            self.backend: Any = PostgresBackend(url)
+        else:
+            self.backend = FilesBackend(self.root)
+        try:
+            self._check_schema()
+        except BaseException:
+            self.backend.close()
+            raise
 
     def _check_private(self) -> None:
         """A workspace others may write is tightened if it is ours, refused if not."""
@@ -261,238 +323,94 @@ class Workspace:
         log.warning("workspace %s was writable by every user; tightened", self.root)
         os.chmod(self.root, info.st_mode & ~0o002)
 
-    # -- tinydb access -------------------------------------------------------
+    # -- documents -------------------------------------------------------------
     def lock(self, name: str) -> FileLock:
-        """The cross-process lock guarding table file ``name`` (a symbolic link there is refused)."""
-        path = self.root / f".{name}.lock"
-        refuse_symlink(path)
-        return FileLock(str(path), timeout=LOCK_TIMEOUT_S, mode=0o600)
+        """The cross-process lock guarding table file ``name`` (files backend)."""
+        return FilesBackend(self.root).lock(name)
 
     @contextlib.contextmanager
     def table(self, name: str, table: str = "_default") -> Iterator[Table]:
         """Open table ``table`` of file ``name`` under its lock.
 
         Everything done inside the ``with`` block is one read-modify-write:
-        no other process can interleave a write.
+        no other process (on any machine, with PostgreSQL) can interleave a write.
         """
         if name not in TABLE_FILES:
             raise ValueError(f"unknown workspace file {name!r}")
-        with self.lock(name):
-            db = TinyDB(self.root / f"{name}.json", storage=AtomicJSONStorage)
-            try:
-                db.storage.read()  # detect a corrupt file on open, not at first access
-                yield db.table(table, cache_size=0)
-            finally:
-                db.close()
+        if name == "runs":
+            db = TinyDB(self.runs, storage=_RunsView)
+            db.table_class = _RunsTable
+            yield db.table(table, cache_size=0)
+            return
+        with self.backend.documents(name, table) as found:
+            yield found
 
     # -- schema ----------------------------------------------------------------
-    def _check_schema(self) -> None:
+    def _stored_version(self) -> int | None:
         with self.table("meta") as meta:
             row = meta.get(doc_id=1)
             if row is None:
                 meta.insert({"schema": SCHEMA_VERSION, "created_at": time.time()})
-                return
-            version = int(row.get("schema", 0))
+                return None
+            return int(row.get("schema", 0))
+
+    def _check_schema(self) -> None:
+        version = self._stored_version()
+        if version is None or version == SCHEMA_VERSION:
+            return
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"workspace {self.root} has schema {version}, newer than this kit ({SCHEMA_VERSION})",
                 hint="upgrade canais-kit",
             )
-        while version < SCHEMA_VERSION:
-            target = version + 1
-            migrate = MIGRATIONS.get(target)
-            if migrate is None:
-                raise StoreError(f"no migration from workspace schema {version} to {target}")
-            migrate(self)
-            with self.table("meta") as meta:
-                meta.update({"schema": target}, doc_ids=[1])
-            version = target
+        held = self.locks.acquire("schema-migration", wait=LOCK_TIMEOUT_S, info={"pid": os.getpid()})
+        if held is None:
+            raise StoreError("another process is migrating the workspace", hint="try again in a minute")
+        with held:
+            version = self._stored_version() or SCHEMA_VERSION  # another process may have migrated meanwhile
+            while version < SCHEMA_VERSION:
+                target = version + 1
+                migrate = MIGRATIONS.get(target)
+                if migrate is None:
+                    raise StoreError(f"no migration from workspace schema {version} to {target}")
+                migrate(self)
+                with self.table("meta") as meta:
+                    meta.update({"schema": target}, doc_ids=[1])
+                version = target
 
     @property
     def schema_version(self) -> int:
         with self.table("meta") as meta:
             return int(meta.get(doc_id=1)["schema"])
 
-    # -- state store -----------------------------------------------------------
+    # -- the other stores --------------------------------------------------------
     @property
-    def states(self) -> StateStore:
-        """The SQLite store for per-SKU snapshots and order ledgers."""
-        if self._states is None:
-            self._states = StateStore(self.root / STATES_FILE)
-        return self._states
+    def states(self) -> Any:
+        """Per-SKU snapshots, ledgers and quarantine (:class:`StateStore`, or its PostgreSQL twin)."""
+        return self.backend.states
+
+    @property
+    def runs(self) -> Any:
+        """The run history (:class:`kit.storage.RunHistory`)."""
+        return self.backend.runs
+
+    @property
+    def locks(self) -> Any:
+        """Named locks that die with their holder (:class:`kit.storage.Locks`)."""
+        return self.backend.locks
+
+    @property
+    def _states(self) -> Any:  # the runner's backup step looks here for a store opened by the run
+        return getattr(self.backend, "_states", None)
 
     def close(self) -> None:
-        if self._states is not None:
-            self._states.close()
-            self._states = None
+        self.backend.close()
 
 
-class StateStore:
-    """Per-SKU snapshots (last sent stock/price...) and generic keyed records.
+@register_migration(2)
+def _move_runs_to_the_run_history(ws: Workspace) -> None:
+    """Schema 2: the tinydb ``runs.json`` (rewritten whole at every run) moves to the run history."""
+    from kit.storage.runs import import_legacy_runs
 
-    One SQLite file in WAL mode. ``kind`` separates uses: ``stock``, ``price``,
-    ``binding``... Values are JSON. Writes are transactional; a crash leaves
-    either the old or the new rows. :meth:`backup` keeps the last good copy.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self.backup_path = self.path.with_name(self.path.name + ".bak")
-        mkdir_private(self.path.parent)
-        if not self.path.exists():
-            with contextlib.suppress(FileExistsError):
-                os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        try:
-            self.db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT_S, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.execute(
-                "CREATE TABLE IF NOT EXISTS sku_state ("
-                " channel TEXT NOT NULL, kind TEXT NOT NULL, sku TEXT NOT NULL,"
-                " value TEXT NOT NULL, updated_at REAL NOT NULL,"
-                " PRIMARY KEY (channel, kind, sku)) WITHOUT ROWID"
-            )
-        except sqlite3.DatabaseError as exc:
-            raise self.corrupt(exc) from None
-        self._backed_up_changes = self.db.total_changes
-
-    def corrupt(self, exc: BaseException) -> StoreError:
-        """The error for a state file SQLite cannot read, with a way back that loses nothing."""
-        if self.backup_path.exists():
-            when = time.strftime("%d/%m/%Y %H:%M", time.localtime(self.backup_path.stat().st_mtime))
-            hint = (
-                f"restaure a última cópia boa ({self.backup_path.name}, de {when}) com 'kit init --restore-state': "
-                "o arquivo corrompido fica guardado ao lado, e a próxima execução de pedidos completa o registro "
-                "a partir da caixa de saída"
-            )
-        else:
-            hint = (
-                "não há cópia deste arquivo ainda: não o apague; restaure-o do seu backup (retenções de preço, "
-                "pedidos em quarentena e o registro de status só existem nele)"
-            )
-        return StoreError(f"o arquivo de estado {self.path} está corrompido: {exc}", file=str(self.path), hint=hint)
-
-    def backup(self, *, force: bool = False) -> Path | None:
-        """Copy the store to ``<file>.bak`` (atomic, private) if it changed since the last copy; returns the copy."""
-        if not force and self.db.total_changes == self._backed_up_changes and self.backup_path.exists():
-            return None
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".bak.tmp")
-        os.close(fd)
-        try:
-            target = sqlite3.connect(tmp)
-            try:
-                self.db.backup(target)
-                check = target.execute("PRAGMA quick_check").fetchone()[0]
-            finally:
-                target.close()
-            if check != "ok":  # never replace the last good copy with a damaged one
-                raise sqlite3.DatabaseError(f"the copy does not pass quick_check: {check}")
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.backup_path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(self.path.parent)
-        self._backed_up_changes = self.db.total_changes
-        return self.backup_path
-
-    @staticmethod
-    def restore(path: str | os.PathLike[str]) -> tuple[Path, Path]:
-        """Put ``<file>.bak`` back in place of a corrupt ``path``; returns ``(kept corrupt file, restored)``.
-
-        Nothing is deleted: the corrupt file and its WAL are renamed
-        ``<file>.corrupt-<timestamp>`` beside it.
-        """
-        path = Path(path)
-        backup = path.with_name(path.name + ".bak")
-        if not backup.exists():
-            raise StoreError(
-                f"não há cópia de {path.name} para restaurar",
-                file=str(backup),
-                hint="restaure o arquivo do seu backup; não apague o corrompido",
-            )
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        kept = path.with_name(f"{path.name}.corrupt-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            src = path.with_name(path.name + suffix)
-            if src.exists():
-                os.replace(src, kept.with_name(kept.name + suffix))
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out, open(backup, "rb") as src_fh:
-            shutil.copyfileobj(src_fh, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-        return kept, path
-
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error); a nested one joins the outer one."""
-        if self.db.in_transaction:
-            yield self.db
-            return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
-
-    def put_many(self, channel: str, kind: str, values: Iterable[tuple[str, Any]]) -> int:
-        """Upsert ``(sku, value)`` pairs in one transaction; returns how many."""
-        now = time.time()
-        rows = [(channel, kind, str(sku), json.dumps(value, sort_keys=True), now) for sku, value in values]
-        with self.transaction() as db:
-            db.executemany(
-                "INSERT INTO sku_state(channel, kind, sku, value, updated_at) VALUES (?,?,?,?,?) "
-                "ON CONFLICT(channel, kind, sku) DO UPDATE SET value=excluded.value, updated_at=excluded.updated_at",
-                rows,
-            )
-        return len(rows)
-
-    def get(self, channel: str, kind: str, sku: str) -> Any:
-        row = self.db.execute(
-            "SELECT value FROM sku_state WHERE channel=? AND kind=? AND sku=?", (channel, kind, str(sku))
-        ).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def get_all(self, channel: str, kind: str) -> dict[str, Any]:
-        """Every ``sku -> value`` of one channel and kind."""
-        cur = self.db.execute("SELECT sku, value FROM sku_state WHERE channel=? AND kind=?", (channel, kind))
-        return {sku: json.loads(value) for sku, value in cur}
-
-    def get_all_stamped(self, channel: str, kind: str) -> dict[str, tuple[Any, float]]:
-        """Every ``sku -> (value, updated_at)`` of one channel and kind."""
-        cur = self.db.execute(
-            "SELECT sku, value, updated_at FROM sku_state WHERE channel=? AND kind=?", (channel, kind)
-        )
-        return {sku: (json.loads(value), at) for sku, value, at in cur}
-
-    def count_updated(self, channel: str, kind: str, since: float, until: float) -> int:
-        """How many ``kind`` rows of ``channel`` were written between ``since`` and ``until``."""
-        return self.db.execute(
-            "SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=? AND updated_at BETWEEN ? AND ?",
-            (channel, kind, since, until),
-        ).fetchone()[0]
-
-    def replace_kind(self, channel: str, kind: str, values: Iterable[tuple[str, Any]]) -> int:
-        """Make ``(sku, value)`` pairs the whole of ``kind`` for ``channel`` (one transaction)."""
-        with self.transaction():
-            self.delete_kind(channel, kind)
-            return self.put_many(channel, kind, values)
-
-    def count(self, channel: str, kind: str) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM sku_state WHERE channel=? AND kind=?", (channel, kind)).fetchone()[
-            0
-        ]
-
-    def delete_kind(self, channel: str, kind: str) -> None:
-        with self.transaction() as db:
-            db.execute("DELETE FROM sku_state WHERE channel=? AND kind=?", (channel, kind))
-
-    def close(self) -> None:
-        self.db.close()
+    if isinstance(ws.backend, FilesBackend):
+        import_legacy_runs(ws.root / "runs.json", ws.runs)

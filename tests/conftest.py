@@ -12,17 +12,61 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: ``KIT_TEST_BACKEND=postgres`` runs every test on a PostgreSQL schema of its own (default: files)
+TEST_BACKEND = os.environ.get("KIT_TEST_BACKEND", "files")
+
+
 @pytest.fixture(autouse=True)
-def isolated_env(tmp_path, monkeypatch):
-    """Point the workspace, secrets file and XDG dirs at the test's tmp dir."""
+def isolated_env(tmp_path, monkeypatch, request):
+    """Point the workspace, secrets file and XDG dirs at the test's tmp dir (and the database, if any)."""
     monkeypatch.setenv("KIT_WORKSPACE", str(tmp_path / "workspace"))
     monkeypatch.setenv("KIT_SECRETS", str(tmp_path / "secrets" / "secrets.json"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     for name in list(os.environ):
-        if name.startswith("KIT_SECRET__"):
+        if name.startswith("KIT_SECRET__") or name in ("KIT_DATABASE_URL", "KIT_TOKEN_KEY", "KIT_RUN_RETENTION_DAYS"):
             monkeypatch.delenv(name)
+    if TEST_BACKEND == "postgres":
+        request.getfixturevalue("postgres_env")
     yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One PostgreSQL server for the session (Debian's, in a temp directory on 127.0.0.1; see tests/pgcluster.py)."""
+    from tests.pgcluster import Cluster, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    cluster = Cluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """A URL to a fresh schema of the session's cluster (dropped after the test)."""
+    name, url = pg_cluster.new_schema()
+    yield url
+    from kit.connectors.ratelimit import close_stores
+    from kit.storage.tokens import close_token_stores
+
+    close_token_stores()
+    close_stores()
+    pg_cluster.drop_schema(name)
+
+
+@pytest.fixture
+def postgres_env(pg_url, monkeypatch):
+    """This test's workspace in PostgreSQL: ``KIT_DATABASE_URL`` and ``KIT_TOKEN_KEY`` set."""
+    from kit.storage.tokens import new_token_key
+
+    monkeypatch.setenv("KIT_DATABASE_URL", pg_url)
+    monkeypatch.setenv("KIT_TOKEN_KEY", new_token_key())
+    return pg_url
 
 
 @pytest.fixture

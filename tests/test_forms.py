@@ -435,6 +435,7 @@ def test_test_connection_against_the_vtex_sandbox(workspace, good_token):
     assert creds["app_token"] not in result.message + result.detail
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(180)
 def test_canais_notebook_runs_headless_under_papermill(saved, workspace, tmp_path):
     import papermill

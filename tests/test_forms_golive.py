@@ -221,6 +221,7 @@ def test_panel_puts_a_failed_run_report_in_the_technical_block(down_channel, wor
 
 
 # -- the real runner (papermill) against the VTEX sandbox ------------------------------------------------
+@pytest.mark.notebook
 @pytest.mark.timeout(300)
 def test_verificar_golive_against_the_vtex_sandbox(workspace):
     from kit.forms_list import channel_rows

@@ -21,7 +21,10 @@ from stdnum.br import cnpj as stdnum_cnpj
 from stdnum.br import cpf as stdnum_cpf
 
 from kit import sample as S
+from kit import sheets
 from kit.channeltypes import get_type
+from kit.sample.checkdigits import _ean13_many
+from kit.sample.files import _decimal_strings, _fmt_num
 
 SAMPLE = Path(S.sample_dir())
 TYPES = sorted(S.STORE_FORMATS)
@@ -33,8 +36,8 @@ def test_ean13_check_digit():
     assert S.ean13(400638133393) == "4006381333931"
     rng = np.random.default_rng(1)
     bodies = rng.integers(10**11, 10**12, 500, dtype=np.int64)
-    assert S._ean13_many(bodies) == [S.ean13(int(b)) for b in bodies]
-    assert all(stdnum_ean.is_valid(e) for e in S._ean13_many(bodies))
+    assert _ean13_many(bodies) == [S.ean13(int(b)) for b in bodies]
+    assert all(stdnum_ean.is_valid(e) for e in _ean13_many(bodies))
 
 
 def test_cpf_and_nfe_key_check_digits():
@@ -88,8 +91,8 @@ def test_fast_and_record_paths_write_the_same_erp_files(tmp_path):
 def test_vectorised_number_text_matches_the_scalar_formatter(decimals, thousands):
     rng = np.random.default_rng(decimals)
     values = np.round(np.concatenate([rng.uniform(0, 3_000_000, 2000), [0.0, 999.99, 1000.0, 0.05]]), decimals)
-    expected = [S._fmt_num(v, decimals, True, thousands) for v in values.tolist()]
-    assert S._decimal_strings(values, decimals, thousands=thousands) == expected
+    expected = [_fmt_num(v, decimals, True, thousands) for v in values.tolist()]
+    assert _decimal_strings(values, decimals, thousands=thousands) == expected
 
 
 def test_erp_products_file_is_cp1252_semicolon_decimal_comma(tmp_path):
@@ -393,7 +396,6 @@ def _expected_rows(rel: str) -> int:
     ids=lambda v: v if "/" in str(v) else "",
 )
 def test_the_shared_reader_reads_every_sample_file_whole(rel, kind):
-    sheets = pytest.importorskip("kit.sheets")
     frame = sheets.read_table(SAMPLE / rel, kind)
     assert len(frame) == _expected_rows(rel)
     if kind == "products":
@@ -403,7 +405,6 @@ def test_the_shared_reader_reads_every_sample_file_whole(rel, kind):
 
 
 def test_the_shared_reader_parses_erp_numbers_and_codes():
-    sheets = pytest.importorskip("kit.sheets")
     frame = sheets.read_table(SAMPLE / "erp" / "products.csv", "products")
     catalog = S.generate_catalog(S.SAMPLE_SKUS, S.SAMPLE_SEED)
     assert frame["price"].tolist() == [r["price"] for r in catalog]
@@ -435,7 +436,6 @@ def test_catalog_has_variation_families_sharing_product_and_price():
 
 
 def test_erp_export_carries_colour_size_and_parent(tmp_path):
-    sheets = pytest.importorskip("kit.sheets")
     S.write_erp_exports(tmp_path / "fast", 500, seed=3)
     S.write_erp_exports(tmp_path / "records", 500, seed=3, catalog=S.generate_catalog(500, seed=3))
     assert filecmp.cmp(tmp_path / "fast" / "products.csv", tmp_path / "records" / "products.csv", shallow=False)

@@ -71,11 +71,11 @@ def test_corrupt_file_is_reported_with_the_backup_and_left_untouched(workspace, 
 
 
 def test_corrupt_file_without_backup_says_so(workspace):
-    _insert(workspace, "runs", {"job": "stock"})
-    path = workspace.root / "runs.json"
+    _insert(workspace, "jobs", {"job": "stock"})
+    path = workspace.root / "jobs.json"
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(StoreError) as info:
-        with workspace.table("runs"):
+        with workspace.table("jobs"):
             pass
     assert "no backup" in info.value.hint
     assert path.read_text(encoding="utf-8") == "{not json"

@@ -34,7 +34,7 @@ __all__ = ["register_connector", "connector_for", "connector_class", "registered
 #: Modules of this package that are the base, not channels.
 BASE_MODULES = frozenset({"base", "http", "auth", "ratelimit", "paginate", "responses", "model"})
 
-_REGISTRY: PluginRegistry[type[Connector]] = PluginRegistry("connector", __name__, BASE_MODULES)
+_REGISTRY: PluginRegistry[type[Connector]] = PluginRegistry("connector", __name__, BASE_MODULES, label="conector")
 
 
 def register_connector(type_name: str, cls: type[Connector]) -> type[Connector]:
@@ -52,7 +52,7 @@ def registered_types() -> list[str]:
 
 def connector_class(type_name: str) -> type[Connector]:
     """The connector class of ``type_name``."""
-    return _REGISTRY.get(type_name)
+    return _REGISTRY.lookup(type_name)
 
 
 def connector_for(

@@ -11,10 +11,12 @@ Credentials come from the :class:`~kit.secrets.SecretsStore` by the channel's
 reference; values read are registered with the scrubber by the store.
 
 :class:`OAuth2Refresh` implements Mercado Livre's rotation (6 h access token,
-single-use refresh token): under :meth:`SecretsStore.locked` it re-reads the
-stored tokens, adopts a fresh access token another process already obtained,
-and otherwise calls the token endpoint and persists the new refresh token,
-access token and expiry in one atomic write *before* using the new token.
+single-use refresh token): holding the reference's tokens in the token store
+(:mod:`kit.storage.tokens`: the secrets file's lock on one machine, a database
+row lock with ``KIT_DATABASE_URL``) it re-reads them, adopts a fresh access
+token another process (or machine) already obtained, and otherwise calls the
+token endpoint and persists the new refresh token, access token and expiry in
+one atomic write *before* using the new token.
 """
 
 from __future__ import annotations
@@ -154,8 +156,7 @@ class OAuth2Refresh(AuthStrategy):
         """Obtain a new access token, persisting the rotated refresh token first."""
         assert self.secrets is not None and self.client is not None
         stale = (rejected or {}).get("Authorization", "").removeprefix("Bearer ") or None
-        with self._lock, self.secrets.locked() as data:
-            entry = data.setdefault(self.ref, {})
+        with self._lock, self.secrets.tokens.locked(self.ref) as entry:
             stored = entry.get("access_token")
             expires = float(entry.get(self.EXPIRES_KEY) or 0)
             if stored and stored != stale and self._fresh(expires):
@@ -216,6 +217,6 @@ class OAuth2Refresh(AuthStrategy):
             entry["refresh_token"] = new_refresh
             entry[self.EXPIRES_KEY] = f"{new_expiry:.0f}"
             self.refreshes += 1
-        # locked() has written the file atomically: only now is the new token used.
+        # locked() has stored the new tokens (file replaced, or row committed): only now is the new token used.
         self._token, self._expires_at = new_access, new_expiry
         return True

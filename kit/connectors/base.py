@@ -111,6 +111,19 @@ def value_list_frame(kind: str, rows: list[dict[str, Any]]):
     return frame.drop_duplicates(subset=key).reset_index(drop=True)
 
 
+def _groups(
+    items: Sequence[Any], todo: list[int], group_key: Callable[[Any], Hashable] | None, batch_size: int
+) -> list[list[int]]:
+    """Positions ``todo`` of ``items`` grouped for sending: by ``group_key``, else in batches of ``batch_size``."""
+    if group_key is not None:
+        by_key: dict[Hashable, list[int]] = {}
+        for i in todo:
+            by_key.setdefault(group_key(items[i]), []).append(i)
+        return list(by_key.values())
+    size = max(1, batch_size)
+    return [todo[j : j + size] for j in range(0, len(todo), size)]
+
+
 def resolve_base_url(channel: Channel, channel_type: ChannelType | None = None) -> str:
     """``channel.base_url``, else the type's URL for the environment formatted with the settings."""
     if channel.base_url:
@@ -326,39 +339,10 @@ class Connector:
                 results[i] = ItemResult(item.sku, SKIPPED, reason, 0, item.channel_id)
             else:
                 todo.append(i)
-        groups: list[list[int]] = []
-        if group_key is not None:
-            by_key: dict[Hashable, list[int]] = {}
-            for i in todo:
-                by_key.setdefault(group_key(items[i]), []).append(i)
-            groups = list(by_key.values())
-        else:
-            size = max(1, batch_size)
-            groups = [todo[j : j + size] for j in range(0, len(todo), size)]
+        groups = _groups(items, todo, group_key, batch_size)
 
         def run(group: list[int]) -> None:
-            self._local.attempts = 0
-            batch = [items[i] for i in group]
-            try:
-                refused = send(batch) or {}
-                error = None
-            except KitError as exc:
-                refused, error = {}, exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}"
-                self._local.attempts = getattr(self._local, "attempts", 0) + getattr(exc, "attempts", 0)
-            except Exception as exc:  # never lose an item to an unexpected bug
-                log.exception("unexpected error while sending %s to %s", what, self.channel.name)
-                refused, error = {}, scrub(f"unexpected error: {type(exc).__name__}: {exc}")
-            attempts = getattr(self._local, "attempts", 0)
-            for pos, i in enumerate(group):
-                item = items[i]
-                if error is not None:
-                    results[i] = ItemResult(item.sku, FAILED, error, attempts, item.channel_id)
-                elif pos in refused:
-                    results[i] = ItemResult(
-                        item.sku, FAILED, scrub(refused[pos]) or "refused", attempts, item.channel_id
-                    )
-                else:
-                    results[i] = ItemResult(item.sku, APPLIED, "", attempts, item.channel_id)
+            self._send_group(items, group, send, results, what)
 
         n_workers = workers or self.writers(self.write_family)
         n_workers = max(1, min(n_workers, len(groups) or 1))
@@ -382,6 +366,36 @@ class Connector:
             counts[SKIPPED],
         )
         return final
+
+    def _send_group(
+        self,
+        items: Sequence[T],
+        group: list[int],
+        send: Callable[[list[T]], dict[int, str] | None],
+        results: list[ItemResult | None],
+        what: str,
+    ) -> None:
+        """Send the items at positions ``group`` in one call and fill their results (applied or failed, with why)."""
+        self._local.attempts = 0
+        batch = [items[i] for i in group]
+        try:
+            refused = send(batch) or {}
+            error = None
+        except KitError as exc:
+            refused, error = {}, exc.message if not exc.status else f"HTTP {exc.status}: {exc.message}"
+            self._local.attempts = getattr(self._local, "attempts", 0) + getattr(exc, "attempts", 0)
+        except Exception as exc:  # never lose an item to an unexpected bug
+            log.exception("unexpected error while sending %s to %s", what, self.channel.name)
+            refused, error = {}, scrub(f"unexpected error: {type(exc).__name__}: {exc}")
+        attempts = getattr(self._local, "attempts", 0)
+        for pos, i in enumerate(group):
+            item = items[i]
+            if error is not None:
+                results[i] = ItemResult(item.sku, FAILED, error, attempts, item.channel_id)
+            elif pos in refused:
+                results[i] = ItemResult(item.sku, FAILED, scrub(refused[pos]) or "refused", attempts, item.channel_id)
+            else:
+                results[i] = ItemResult(item.sku, APPLIED, "", attempts, item.channel_id)
 
     # -- the interface every channel offers ------------------------------------
     def check_connection(self) -> dict[str, Any]:

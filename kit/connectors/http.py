@@ -317,10 +317,12 @@ class HttpClient:
         last_raw: requests.Response | None = None
         while True:
             attempt += 1
+            # Credentials first (a refresh may wait for another process's refresh), then the token of the
+            # bucket: a token is spent on the request that goes out right after it, never held meanwhile.
+            sent_auth = self.auth.headers() if authenticate else {}
             bucket = self._bucket(family)
             if bucket is not None:
                 bucket.acquire()
-            sent_auth = self.auth.headers() if authenticate else {}
             req_headers = {**(headers or {}), **sent_auth}
             t0 = time.monotonic()
             at = min(t0 + self.timeouts.total, started + self.retry.budget_s)

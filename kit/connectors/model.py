@@ -50,6 +50,7 @@ __all__ = [
     "CategoryRequirements",
     "PublishResult",
     "PublishReport",
+    "ListingsDelta",
 ]
 
 APPLIED, FAILED, SKIPPED = "applied", "failed", "skipped"
@@ -479,3 +480,21 @@ class PublishReport:
 
         cols = ["sku", "status", "action", "reason", "fix", "channel_id", "variation_id", "product_id", "token", "note"]
         return pd.DataFrame([{c: getattr(r, c) for c in cols} for r in self.items], columns=cols)
+
+
+@dataclass(slots=True)
+class ListingsDelta:
+    """What a connector's incremental listing read found (``Connector.listings_delta``).
+
+    Attributes:
+        changed: listings new (or changed, where the channel can tell) since the
+            kit's binding table, as a ``list_listings()`` frame.
+        removed: channel ids the kit knows that the channel no longer lists.
+        listed: how many listings the channel has now.
+        requests: read requests the delta cost (for the report and the capacity planner).
+    """
+
+    changed: Any
+    removed: set[str] = field(default_factory=set)
+    listed: int = 0
+    requests: int = 0

@@ -11,6 +11,10 @@ live in a :class:`BucketStore`, keyed by ``(account, family)``:
   one short write transaction; waiting happens outside it.
 * :class:`MemoryBuckets`: one process only (``KIT_RATE_BUCKETS=memory``; also
   the fallback when the file cannot be opened).
+* :class:`kit.storage.buckets.PgBuckets`: every process on every machine, the
+  bucket a row of the database (``KIT_DATABASE_URL``, or
+  ``KIT_RATE_BUCKETS=postgresql://...``), timed by the server's clock. A
+  database that cannot be reached is an error, never a silent private bucket.
 
 A store is two methods, :meth:`BucketStore.bucket` and :meth:`BucketStore.reset`;
 callers only ever see :func:`bucket_for`, so another store (PostgreSQL, for
@@ -50,6 +54,7 @@ __all__ = [
     "use_buckets",
     "current_store",
     "reset_buckets",
+    "close_stores",
     "DEFAULT_FAMILY",
     "BUCKETS_ENV",
 ]
@@ -57,7 +62,7 @@ __all__ = [
 log = logging.getLogger("kit.connectors.ratelimit")
 
 DEFAULT_FAMILY = "default"
-BUCKETS_ENV = "KIT_RATE_BUCKETS"  # a file path, or "memory"
+BUCKETS_ENV = "KIT_RATE_BUCKETS"  # a file path, "memory", or a postgresql:// URL
 BUCKETS_FILE = "ratelimit.sqlite"
 #: a stored stamp older than this (or in the future: a reboot) starts the bucket full again
 _STALE_S = 24 * 3600.0
@@ -310,6 +315,10 @@ def _location() -> str:
     where = os.environ.get(BUCKETS_ENV)
     if where:
         return where
+    from kit.storage import database_url
+
+    if database_url():
+        return str(database_url())
     from kit.store import default_workspace_path
 
     return str(default_workspace_path() / BUCKETS_FILE)
@@ -325,7 +334,7 @@ def current_store() -> BucketStore:
         if store is None:
             store = _stores[where] = _open(where)
             for old in list(_stores.values())[:-_OPEN_STORES]:
-                if isinstance(old, SQLiteBuckets):
+                if hasattr(old, "close"):
                     old.close()
         return store
 
@@ -333,6 +342,10 @@ def current_store() -> BucketStore:
 def _open(where: str) -> BucketStore:
     if where == "memory":
         return MemoryBuckets()
+    if where.startswith(("postgresql://", "postgres://")):
+        from kit.storage.buckets import PgBuckets
+
+        return PgBuckets(where)  # shared by every machine: unreachable is an error, not a private bucket
     try:
         return SQLiteBuckets(where)
     except (OSError, sqlite3.Error) as exc:
@@ -361,3 +374,13 @@ def reset_buckets() -> None:
         stores = [*([_explicit] if _explicit is not None else []), *_stores.values()]
     for store in stores:
         store.reset()
+
+
+def close_stores() -> None:
+    """Close and forget every store opened from a location (tests, processes that switch databases)."""
+    with _lock:
+        stores = list(_stores.values())
+        _stores.clear()
+    for store in stores:
+        if hasattr(store, "close"):
+            store.close()

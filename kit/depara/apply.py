@@ -18,7 +18,7 @@ import pandas as pd
 from kit.depara.kinds import MappingKind, get_kind
 from kit.errors import InputDataError, MappingError
 
-__all__ = ["apply", "translate", "Translator", "UNMAPPED_COLUMNS"]
+__all__ = ["apply", "translate", "DeparaLookup", "UNMAPPED_COLUMNS"]
 
 UNMAPPED_COLUMNS = ("index", "id", "kind", "value", "reason", "message")
 _SHOWN = 10
@@ -32,8 +32,8 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-class Translator:
-    """Lookup of confirmed rows: raw source value (or its normalized form) -> target."""
+class DeparaLookup:
+    """Lookup of a table's confirmed rows: raw source value (or its normalized form) -> target."""
 
     def __init__(self, kind: str | MappingKind, table: pd.DataFrame) -> None:
         from kit.depara.normalize import compact
@@ -148,7 +148,7 @@ def translate(
     out_cols = list(into) if into is not None else list(k.target_columns)
     if len(out_cols) != len(k.list_columns):
         raise InputDataError(f"into= precisa de {len(k.list_columns)} nome(s) de coluna", kind=k.name)
-    tr = Translator(k, _load(k, channel, table, directory))
+    tr = DeparaLookup(k, _load(k, channel, table, directory))
     keys = list(zip(*(frame[c].map(_text).tolist() for c in cols), strict=True)) if len(frame) else []
     cache: dict[tuple[str, ...], tuple[tuple[str, ...] | None, str]] = {}
     targets: list[tuple[str, ...] | None] = []

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.registry import Registry
+
 __all__ = [
     "MappingKind",
     "KINDS",
@@ -99,29 +101,19 @@ class MappingKind:
         return len(self.list_columns) > 1
 
 
-KINDS: dict[str, MappingKind] = {}
+KINDS: Registry[MappingKind] = Registry("mapping kind", unknown="tipo de de-para desconhecido", field="kind")
 
 
 def register_kind(kind: MappingKind) -> MappingKind:
     """Add ``kind`` to :data:`KINDS`; a name registered twice raises ``ValueError``."""
-    if kind.name in KINDS:
-        raise ValueError(f"mapping kind {kind.name!r} registered twice")
-    KINDS[kind.name] = kind
-    return kind
+    return KINDS.register(kind.name, kind)
 
 
 def get_kind(name: str | MappingKind) -> MappingKind:
     """The registered kind ``name`` (a :class:`MappingKind` is returned as is)."""
     if isinstance(name, MappingKind):
         return name
-    try:
-        return KINDS[name]
-    except KeyError:
-        from kit.errors import ConfigurationError
-
-        raise ConfigurationError(
-            f"tipo de de-para desconhecido {name!r}", kind=name, hint="um de: " + ", ".join(sorted(KINDS))
-        ) from None
+    return KINDS.lookup(name)
 
 
 register_kind(MappingKind("carrier_service", "Transportadora e serviço", "carrier_service", ("carrier", "service")))

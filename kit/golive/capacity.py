@@ -7,6 +7,10 @@ Pure functions over plain numbers, so the arithmetic can be checked by hand:
 * items travel in batches of ``batch_size``; one request carries at most
   ``min(per_request, batch_size)`` items, so
   requests per run = full batches x ceil(batch / per request) + ceil(rest / per request);
+* reads count too: a job that reads the channel's listings pays for it every
+  run (``reads = fixed + per item``, from :func:`listing_reads`): a full read
+  costs the id pages plus every listing's reads; an incremental one (only what
+  is new) the id pages plus the new listings;
 * run time = requests / sustained rate (requests per second; the burst is
   ignored on purpose: it is spent in the first seconds);
 * the job fits when run time <= interval.
@@ -22,7 +26,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["JobPlan", "plan_job", "requests_for", "run_seconds"]
+__all__ = ["JobPlan", "plan_job", "requests_for", "run_seconds", "listing_reads"]
 
 MAX_INTERVAL_MIN = 7 * 24 * 60
 
@@ -44,6 +48,7 @@ class JobPlan:
     fits: bool
     min_interval_min: int | None
     min_batch_size: int | None
+    read_requests: int = 0
 
     @property
     def utilisation(self) -> float:
@@ -77,6 +82,18 @@ def run_seconds(requests: np.ndarray | int, rate_per_second: float) -> np.ndarra
     return np.asarray(requests, dtype=float) / rate_per_second
 
 
+def listing_reads(listings: int, ids_per_page: int, per_listing: int, *, incremental: bool) -> tuple[int, int]:
+    """``(fixed, per item)`` read requests of one run that reads ``listings`` listings.
+
+    The id list costs ``listings // ids_per_page + 1`` pages (it ends on a short
+    page); a full read adds ``per_listing`` requests for every listing; an
+    incremental read adds them only for the new ones (at most the items the run
+    sends: what the job creates is new on the next read).
+    """
+    pages = listings // ids_per_page + 1 if ids_per_page > 0 else 0
+    return (pages, per_listing) if incremental else (pages + per_listing * listings, 0)
+
+
 def plan_job(
     job: str,
     *,
@@ -89,6 +106,7 @@ def plan_job(
     max_batch: int | None = None,
     interval_floor: int = 1,
     scenario: str = "agora",
+    reads: tuple[int, int] = (0, 0),
 ) -> JobPlan:
     """Can ``job`` send ``items_per_hour`` changes within its interval?
 
@@ -102,7 +120,8 @@ def plan_job(
         cap_items: the most items one run can hold (the catalogue size), if any.
         max_batch: the largest batch the channel allows (for the batch search).
         interval_floor: the shortest interval the channel allows.
-        scenario: label (``agora`` / ``pico``).
+        scenario: label (``agora`` / ``pico`` / ``leitura_completa``).
+        reads: read requests of a run, ``(fixed, per item)`` (:func:`listing_reads`).
 
     Returns:
         A :class:`JobPlan`; when the job does not fit, ``min_interval_min`` /
@@ -114,19 +133,22 @@ def plan_job(
     if interval_min < 1 or batch_size < 1 or per_request < 1:
         raise ValueError("interval, batch size and items per request must be >= 1")
     items = int(_items(items_per_hour, interval_min, cap_items))
-    reqs = int(requests_for(items, batch_size, per_request))
+    read_reqs = reads[0] + reads[1] * items
+    reqs = int(requests_for(items, batch_size, per_request)) + read_reqs
     secs = float(run_seconds(reqs, rate_per_second))
     fits = secs <= interval_min * 60.0 + 1e-9
     min_interval = min_batch = None
     if not fits:
         grid = np.arange(max(1, interval_floor), MAX_INTERVAL_MIN + 1)
-        t = run_seconds(requests_for(_items(items_per_hour, grid, cap_items), batch_size, per_request), rate_per_second)
+        grid_items = _items(items_per_hour, grid, cap_items)
+        grid_reqs = requests_for(grid_items, batch_size, per_request) + reads[0] + reads[1] * grid_items
+        t = run_seconds(grid_reqs, rate_per_second)
         ok = np.nonzero(t <= grid * 60.0 + 1e-9)[0]
         min_interval = int(grid[ok[0]]) if ok.size else None
         if per_request > batch_size:
             top = min(per_request, max_batch or per_request)
             batches = np.arange(batch_size, top + 1)
-            tb = run_seconds(requests_for(items, batches, per_request), rate_per_second)
+            tb = run_seconds(requests_for(items, batches, per_request) + read_reqs, rate_per_second)
             okb = np.nonzero(tb <= interval_min * 60.0 + 1e-9)[0]
             min_batch = int(batches[okb[0]]) if okb.size else None
     return JobPlan(
@@ -143,4 +165,5 @@ def plan_job(
         fits=bool(fits),
         min_interval_min=min_interval,
         min_batch_size=min_batch,
+        read_requests=int(read_reqs),
     )

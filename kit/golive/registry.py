@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kit.golive.findings import BLOQUEIO, COLUMNS, concat_findings, make_findings
+from kit.registry import Registry
 
 if TYPE_CHECKING:
     from kit.golive.context import GoliveContext
@@ -25,20 +26,14 @@ __all__ = ["CheckFn", "CHECKS", "register_check", "run_checks", "CheckTimings"]
 log = logging.getLogger(__name__)
 
 CheckFn = Callable[["GoliveContext"], pd.DataFrame]
-CHECKS: dict[str, CheckFn] = {}
+CHECKS: Registry[CheckFn] = Registry("go-live check", unknown="verificação de go-live desconhecida")
 CheckTimings = dict[str, float]
 
 
 def register_check(name: str) -> Callable[[CheckFn], CheckFn]:
     """Register a go-live check under ``name`` (registering a name twice is an error)."""
 
-    def deco(fn: CheckFn) -> CheckFn:
-        if name in CHECKS:
-            raise ValueError(f"go-live check {name!r} registered twice")
-        CHECKS[name] = fn
-        return fn
-
-    return deco
+    return CHECKS.registers(name)
 
 
 def run_checks(

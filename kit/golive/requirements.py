@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kit.registry import Registry
+
 __all__ = ["ProductRequirements", "REQUIREMENTS", "DEFAULT_REQUIREMENTS", "requirements_for", "register_requirements"]
 
 DIMENSION_FIELDS = ("weight_kg", "height_cm", "width_cm", "length_cm")
@@ -38,14 +40,14 @@ class ProductRequirements:
 
 DEFAULT_REQUIREMENTS = ProductRequirements(title_max=150)
 
-REQUIREMENTS: dict[str, ProductRequirements] = {}
+REQUIREMENTS: Registry[ProductRequirements] = Registry(
+    "product requirements of channel type", unknown="tipo de canal sem requisitos de produto"
+)
 
 
 def register_requirements(channel_type: str, req: ProductRequirements) -> None:
     """Declare the product requirements of ``channel_type`` (twice is an error)."""
-    if channel_type in REQUIREMENTS:
-        raise ValueError(f"product requirements for {channel_type!r} registered twice")
-    REQUIREMENTS[channel_type] = req
+    REQUIREMENTS.register(channel_type, req)
 
 
 register_requirements("mercadolivre", ProductRequirements(60, source="Mercado Livre listing rules: title up to 60"))

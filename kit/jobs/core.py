@@ -21,24 +21,18 @@ from typing import Any
 
 from kit.errors import ConfigurationError, KitError, StoreError
 from kit.jobs.model import JobSummary
+from kit.registry import Registry
 
 __all__ = ["run_job", "register_job", "JOBS", "JobContext", "batched", "item_results", "check_since", "parse_instant"]
 
 log = logging.getLogger("kit.jobs")
 
-JOBS: dict[str, Callable[[JobContext], None]] = {}
+JOBS: Registry[Callable[[JobContext], None]] = Registry("job", unknown="job desconhecido")
 
 
 def register_job(name: str) -> Callable[[Callable[[JobContext], None]], Callable[[JobContext], None]]:
     """Register the function that runs job ``name``."""
-
-    def deco(fn: Callable[[JobContext], None]) -> Callable[[JobContext], None]:
-        if name in JOBS:
-            raise ValueError(f"job {name!r} registered twice")
-        JOBS[name] = fn
-        return fn
-
-    return deco
+    return JOBS.registers(name)
 
 
 @dataclass

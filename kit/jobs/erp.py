@@ -10,11 +10,16 @@ named after what they hold; the newest matching file wins::
     <erp_dir>/shipments.csv           faturados.csv, expedicao.csv ...
 
 Files are read by :func:`kit.sheets.read_table`, which names file, row and
-column in every error.
+column in every error. A process that runs many jobs (a ``kit run-due``
+worker) parses each export once while its bytes are unchanged: the frame is
+kept per (file, content hash) for files up to 16 MB, and every job gets its
+own copy.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,11 @@ FILE_NAMES: dict[str, tuple[str, ...]] = {
     "shipments": ("shipments", "faturados", "expedicao", "expedição", "notas"),
 }
 EXTENSIONS = (".csv", ".xlsx", ".xls", ".txt", ".tsv")
+#: exports kept in memory per process, and the largest file kept (bigger ones are read every time)
+CACHED_EXPORTS = 8
+CACHE_MAX_BYTES = 16 * 1024 * 1024
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def _matches(path: Path, names: tuple[str, ...]) -> bool:
@@ -72,6 +82,26 @@ def read_erp(folder: Path, kind: str, channel: str | None = None, *, per_row: tu
     from kit.sheets import read_table, read_table_lenient
 
     path = find_erp_file(folder, kind, channel)
-    if per_row:
-        return read_table_lenient(path, kind, columns=per_row)
-    return read_table(path, kind)
+    key = _cache_key(path, kind, per_row)
+    with _cache_lock:
+        frame = _cache.get(key) if key is not None else None
+        if frame is not None:
+            _cache.move_to_end(key)
+    if frame is None:
+        frame = read_table_lenient(path, kind, columns=per_row) if per_row else read_table(path, kind)
+        if key is not None:
+            with _cache_lock:
+                _cache[key] = frame
+                while len(_cache) > CACHED_EXPORTS:
+                    _cache.popitem(last=False)
+    return frame.copy(deep=True)  # pandas deep-copies attrs too: a job's changes stay its own
+
+
+def _cache_key(path: Path, kind: str, per_row: tuple[str, ...]) -> tuple[Any, ...] | None:
+    """``(file, content hash, kind, columns)``; ``None`` for a file too big to keep (read every time)."""
+    import hashlib
+
+    if path.stat().st_size > CACHE_MAX_BYTES:
+        return None
+    digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    return (str(path.resolve()), digest, kind, tuple(per_row))

@@ -68,20 +68,19 @@ def open_workspace(path: str | None = None) -> Any:
     return Workspace(path) if path else Workspace()
 
 
-def _run_rows(ws: Any) -> list[dict[str, Any]]:
-    """The recorded runs (the one place that reads the ``runs`` table)."""
-    with ws.table("runs") as table:
-        return [dict(r) for r in table.all()]
+def runs_frame(ws: Any, since: float | None = None):
+    """Every recorded run (kept by the retention; ``since``: started from then on), oldest first (English names)."""
+    return _frame(ws.runs.rows(since=since))
 
 
-def runs_frame(ws: Any):
-    """Every recorded run, oldest first (English column names, timestamps in the company's time zone)."""
+def _frame(rows: list[dict[str, Any]]):
+    """Run records as the dashboard's frame."""
     import pandas as pd
 
     from kit.fmt import company_timezone
 
     recs = []
-    for r in _run_rows(ws):
+    for r in rows:
         counts = r.get("counts") or {}
         rec = {c: r.get(c) for c in _RUN_COLUMNS}
         rec.update({k: int(counts.get(k, 0) or 0) for k in ("applied", "failed", "skipped", "quarantined", "held")})
@@ -143,22 +142,24 @@ def last_runs(ws: Any, now: float | None = None, *, raw: bool = False):
     ``raw=True`` gives the run records themselves (a list of dicts, as recorded), for the retry.
     """
     if raw:
-        latest: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in sorted(_run_rows(ws), key=lambda r: float(r.get("started_at") or 0)):
-            if row.get("channel") and row.get("job"):
-                latest[(row["channel"], row["job"])] = row
-        return [latest[k] for k in sorted(latest)]
+        pairs = ws.runs.last()
+        return [pairs[k].last for k in sorted(pairs) if pairs[k].last]
     import pandas as pd
 
     from kit.channels import ChannelRegistry
+    from kit.fmt import company_timezone
 
-    frame = runs_frame(ws)
-    if not len(frame):
-        return frame
+    pairs = ws.runs.last()  # one row per (channel, job), kept up to date at every run: the history is not read
+    last = _frame([p.last for p in pairs.values() if p.last])
+    if not len(last):
+        return last
     now = time.time() if now is None else now
     intervals = {(c.name, j): cfg.interval_min for c in ChannelRegistry(ws).list() for j, cfg in c.jobs.items()}
-    last = frame.groupby(["channel", "job"], sort=True).tail(1).copy()
-    ok = frame[(frame["status"] == "ok") & ~frame["dry_run"]].groupby(["channel", "job"])["started_at"].max()
+    ok = {
+        key: pd.Timestamp(p.last_ok_started_at, unit="s", tz="UTC").floor("s").tz_convert(str(company_timezone()))
+        for key, p in pairs.items()
+        if p.last_ok_started_at is not None
+    }
     last["last_ok"] = [ok.get((c, j)) for c, j in zip(last["channel"], last["job"], strict=True)]
     last["interval_min"] = [intervals.get((c, j)) for c, j in zip(last["channel"], last["job"], strict=True)]
     now_ts = pd.Timestamp(now, unit="s", tz="UTC")
@@ -236,11 +237,11 @@ def quarantine_frame(ws: Any):
     try:
         from kit.jobs.state import _SCHEMA
 
-        ws.states.db.executescript(_SCHEMA)
-        rows = ws.states.db.execute(
+        ws.states.ensure_schema("jobs", _SCHEMA)
+        rows = ws.states.query(
             "SELECT channel, order_id, version, reason, attempts, first_seen FROM order_quarantine "
             "WHERE resolved_at IS NULL ORDER BY channel, first_seen"
-        ).fetchall()
+        )
     except Exception:  # noqa: BLE001 - a dashboard shows what it can
         rows = []
     frame = pd.DataFrame(rows, columns=cols)
@@ -259,11 +260,11 @@ def price_holds_frame(ws: Any):
     try:
         from kit.jobs.state import _SCHEMA
 
-        ws.states.db.executescript(_SCHEMA)
-        rows = ws.states.db.execute(
+        ws.states.ensure_schema("jobs", _SCHEMA)
+        rows = ws.states.query(
             "SELECT channel, sku, reference_price, new_price, drop_pct, held_at FROM price_hold "
             "WHERE decision='pending' ORDER BY channel, sku"
-        ).fetchall()
+        )
     except Exception:  # noqa: BLE001
         rows = []
     frame = pd.DataFrame(rows, columns=cols)

@@ -30,9 +30,12 @@ import logging
 import os
 import signal
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.jobs.core import JobContext, register_job
+
+if TYPE_CHECKING:
+    from kit.jobs.translate import OrderTranslator
 
 __all__ = ["reconcile", "get_cursor", "set_cursor", "failpoint", "clamp_instant"]
 
@@ -141,7 +144,7 @@ def _write(ctx: JobContext, folder: Any, orders: list[dict[str, Any]]) -> None:
     ctx.state.resolve_quarantine(stale)
 
 
-def _retry_quarantine(ctx: JobContext, folder: Any, translator: Any, written: set[tuple[str, str]]) -> int:
+def _retry_quarantine(ctx: JobContext, folder: Any, translator: OrderTranslator, written: set[tuple[str, str]]) -> int:
     pending = ctx.state.quarantined()
     ready = []
     for q in pending:
@@ -186,7 +189,7 @@ def _start(ctx: JobContext) -> tuple[Any, Any]:
 def _sort(
     ctx: JobContext,
     orders: list[Any],
-    translator: Any,
+    translator: OrderTranslator,
     written: set[tuple[str, str]],
     held: set[tuple[str, str]],
     high_water: Any,
@@ -225,12 +228,12 @@ def _sort(
 @register_job("orders")
 def run_orders(ctx: JobContext) -> None:
     from kit.jobs.settings import outbox_dir
-    from kit.jobs.translate import Translator
+    from kit.jobs.translate import OrderTranslator
 
     folder = outbox_dir(ctx.ws, ctx.name)
     summary = ctx.summary
     summary.extra["outbox"] = str(folder)
-    translator = Translator(ctx.name, ctx.channel.channel_type.depara_kinds)
+    translator = OrderTranslator(ctx.name, ctx.channel.channel_type.depara_kinds)
     if not ctx.dry_run:
         folder.mkdir(parents=True, exist_ok=True)  # not 0700: the ERP's importer may run as another user
         reconcile(ctx, folder)

@@ -4,8 +4,11 @@ Every run (see ``docs/publishing.md``):
 
 1. reads the ERP products export and the channel's assortment (:mod:`kit.assortment`):
    SKUs outside it are left alone;
-2. refreshes the binding table (ERP SKU <-> channel id <-> variation) from
-   ``list_listings()`` and reports listings outside the assortment;
+2. refreshes the binding table (ERP SKU <-> channel id <-> variation) and
+   reports listings outside the assortment: from ``list_listings()`` (every
+   listing read) on a first run, with ``--full`` and once a day; in between,
+   where the connector can tell what changed (``listings_delta``: VTEX), only
+   the new listings are read and the ones gone are dropped (:func:`refresh_bindings`);
 3. polls what the last run left ``pending`` (never re-sent while pending);
 4. builds a :class:`~kit.connectors.model.ProductItem` per assortment SKU, with
    category and attributes through de-para (:mod:`kit.publish_items`): unbound
@@ -35,7 +38,7 @@ from typing import Any
 from kit.jobs.core import JobContext, iter_rows, register_job
 from kit.jobs.sku_binding import binds_by_sku, recorded_rows
 
-__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING"]
+__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING", "refresh_bindings", "FULL_READ_EVERY_S"]
 
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
@@ -44,6 +47,8 @@ STATE_PENDING_PRINT = "publish_pending_print"
 _hits: dict[str, int] = {}
 #: per-SKU notes of applied listings kept in the summary's extra (the notes group them all)
 NOTES_KEPT = 1000
+#: a full listing read at least this often, whatever the connector can read incrementally
+FULL_READ_EVERY_S = 24 * 3600
 _STATUS_PT = {"applied": "aplicado", "held": "retido", "failed": "falhou", "pending": "pendente", "skipped": "ignorado"}
 
 
@@ -70,10 +75,7 @@ def run_products(ctx: JobContext) -> None:
     assortment = resolve(frame, ctx.channel)
     wanted = assortment.skus
     rows = {str(r["sku"]).strip(): r for r in iter_rows(frame) if r.get("sku") and str(r["sku"]).strip() in wanted}
-    if binds_by_sku(ctx.connector):  # no listing read (EZ Commerce): what this job recorded is what is listed
-        n = ctx.state.replace_bindings(recorded_rows(ctx))
-    else:
-        n = ctx.state.replace_bindings(iter_rows(ctx.connector.list_listings()))
+    n = refresh_bindings(ctx)
     bindings = _bindings(ctx)
     outside = sorted(s for s in bindings if s not in rows)
     bound = sorted(s for s in rows if s in bindings)
@@ -96,6 +98,39 @@ def run_products(ctx: JobContext) -> None:
         return
     _poll_pending(ctx)
     _publish(ctx, rows, bindings, bound, missing)
+
+
+def refresh_bindings(ctx: JobContext) -> int:
+    """Bring the binding table up to date with the channel; returns how many listings it holds.
+
+    An incremental refresh (the connector's ``listings_delta``) keeps the rows it
+    did not read and the stamp of the last full read: the price guard of the
+    stock and prices jobs reads the listings again when *that* is a day old.
+    """
+    if binds_by_sku(ctx.connector):  # no listing read (EZ Commerce): what this job recorded is what is listed
+        return ctx.state.replace_bindings(recorded_rows(ctx))
+    delta_of = getattr(ctx.connector, "listings_delta", None)
+    full_at = ctx.state.bindings_refreshed_at()
+    if delta_of is None or ctx.full or full_at is None or time.time() - full_at >= FULL_READ_EVERY_S:
+        n = ctx.state.replace_bindings(iter_rows(ctx.connector.list_listings()))
+        ctx.summary.extra["listing_read"] = {"kind": "full", "listings": n}
+        return n
+    kept = [row for rows in ctx.state.bindings().values() for row in rows]
+    delta = delta_of({str(r["channel_id"]) for r in kept if r.get("channel_id")})
+    fresh = list(iter_rows(delta.changed))
+    n = len(kept)
+    if fresh or delta.removed:  # nothing new, nothing gone: the table stays as it is (no rewrite)
+        replaced = {str(r.get("channel_id")) for r in fresh} | {str(i) for i in delta.removed}
+        rows = [r for r in kept if str(r.get("channel_id")) not in replaced] + fresh
+        n = ctx.state.replace_bindings(rows)
+        ctx.ws.states.put_many(ctx.name, "binding_meta", [("refreshed_at", full_at)])  # still the full read's time
+    ctx.summary.extra["listing_read"] = {"kind": "incremental", "listings": n, "new": len(fresh),
+                                         "removed": len(delta.removed), "requests": delta.requests}  # fmt: skip
+    ctx.summary.note(
+        f"Leitura incremental dos anúncios: {len(fresh)} novos, {len(delta.removed)} removidos, "
+        f"{delta.requests} requisições (a leitura completa é diária, ou com --full)."
+    )
+    return n
 
 
 def _bindings(ctx: JobContext) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,7 @@ the same outcome, the same files and the same run record:
    :mod:`kit.jobs.report`), ``.ipynb`` (the output notebook: always through
    papermill; in process only when the run failed) and ``.log`` when the kernel or
    a failure said something; every file scrubbed of secrets;
-5. the run is recorded in the workspace ``runs`` table.
+5. the run is recorded in the workspace's run history (``ws.runs``).
 
 :func:`run_scheduled_job` is what ``kit run-due`` calls: the job setting
 ``scheduled_runs`` (``notebook``, the default, or ``in-process``) picks the way.
@@ -171,9 +171,8 @@ def manual_run_refusal(ws: Any, channel: str) -> str | None:
 
 
 def record_run(ws: Any, row: dict[str, Any]) -> None:
-    """Append a run to the workspace ``runs`` table (shape agreed in the preamble)."""
-    with ws.table("runs") as table:
-        table.insert(row)
+    """Append a run to the workspace's run history (shape agreed in the preamble; see ``docs/storage.md``)."""
+    ws.runs.append(row)
 
 
 def _timestamp(folder: Path) -> str:

@@ -8,7 +8,13 @@ interval has elapsed. A job is due when
 * the channel's latest go-live check says APTO (no check = not passed),
 * its last successful (non dry-run) start is older than its interval, or is
   in the future: the clock stepped back (NTP, a VM restored), and waiting for
-  it to catch up would stop the job for as long as the step.
+  it to catch up would stop the job for as long as the step,
+* and it is not waiting out a backoff after failures in a row
+  (:mod:`kit.scale.backoff`: 1, 2, 4... minutes, at most an hour).
+
+Each :class:`DueJob` says why in pt-BR (``reason``, for people) and as a stable
+English ``code`` (for scripts and the Airflow DAG). :func:`run_due` runs the due
+ones concurrently through :mod:`kit.scale`, one pass at a time.
 """
 
 from __future__ import annotations
@@ -30,106 +36,177 @@ __all__ = [
     "crontab_text",
     "systemd_text",
     "run_due",
+    "account_of",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 #: a recorded start later than now by more than this means the clock stepped back
 CLOCK_SLACK_S = 60
+#: cron starts are not exact: a job is due this many seconds before its interval ends
+START_SLACK_S = 5
 
 
 @dataclass(slots=True)
 class DueJob:
+    """One (channel, job) and whether it is due now.
+
+    ``code`` is one of ``channel_disabled``, ``golive_not_passed``,
+    ``job_disabled``, ``never_ran``, ``clock_stepped_back``, ``interval_elapsed``,
+    ``ran_recently``, ``backoff``; ``reason`` says the same to a person (pt-BR).
+    """
+
     channel: str
     job: str
     due: bool
-    reason: str  # why it is (not) due, in English for the CLI
+    reason: str
     interval_min: int
     last_ok_start: float | None = None
+    code: str = ""
+    type: str = ""
+    account: str = ""
+    credentials_ref: str = ""
+    failures: int = 0
+    next_attempt_at: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``kit run-due --list --json`` (English keys)."""
+        return {
+            "channel": self.channel, "job": self.job, "type": self.type, "due": self.due, "code": self.code,
+            "why": self.reason, "interval_min": self.interval_min, "last_ok_start": self.last_ok_start,
+            "failures": self.failures, "next_attempt_at": self.next_attempt_at, "account": self.account,
+            "credentials_ref": self.credentials_ref,
+        }  # fmt: skip
 
 
 def golive_passed(ws: Any, channel: str, environment: str | None = None) -> bool:
     """True when the channel's latest go-live check says APTO (for its current environment)."""
     from kit.golive import latest_result
 
-    result = latest_result(ws, channel)
+    return _passed(latest_result(ws, channel), environment)
+
+
+def _passed(result: dict[str, Any] | None, environment: str | None) -> bool:
     if not result or str(result.get("verdict", "")).upper() != "APTO":
         return False
     return environment is None or result.get("environment", environment) == environment
 
 
+def _latest_results(ws: Any) -> dict[str, dict[str, Any]]:
+    """``channel -> latest go-live result``, the results table read once (not once per channel)."""
+    with ws.table("golive", "results") as table:
+        rows = table.all()
+    out: dict[str, dict[str, Any]] = {}
+    for row in rows:  # inserted oldest first: the last one per channel wins, as in latest_result
+        out[str(row.get("channel"))] = dict(row)
+    return out
+
+
 def last_ok_starts(ws: Any) -> dict[tuple[str, str], float]:
     """``(channel, job) -> start of the last successful, real (not dry-run) run``."""
-    out: dict[tuple[str, str], float] = {}
-    with ws.table("runs") as table:
-        rows = table.all()
-    for r in rows:
-        if r.get("status") == "ok" and not r.get("dry_run"):
-            key = (r.get("channel"), r.get("job"))
-            out[key] = max(out.get(key, 0.0), float(r.get("started_at") or 0.0))
-    return out
+    from kit.scale.backoff import run_streaks
+
+    return {k: s.last_ok_start for k, s in run_streaks(ws).items() if s.last_ok_start is not None}
 
 
-def due_jobs(ws: Any, now: float | None = None) -> list[DueJob]:
-    """Every (channel, job) with whether it is due now and why."""
+def account_of(channel: Any) -> str:
+    """The channel account a job draws its rate limit from (as the connectors key their buckets)."""
+    return f"{channel.type}|{channel.credentials_ref or channel.name}|{channel.base_url or ''}"
+
+
+def due_jobs(
+    ws: Any, now: float | None = None, *, channel: str | None = None, job: str | None = None, backoff: bool = True
+) -> list[DueJob]:
+    """Every (channel, job) with whether it is due now and why (optionally one channel and/or one job).
+
+    ``backoff=False`` leaves the failure backoff out: an Airflow retry, whose timing Airflow decides.
+    """
     from kit.channels import ChannelRegistry
     from kit.channeltypes import JOBS
+    from kit.scale.backoff import Streak, run_streaks
 
     now = time.time() if now is None else now
-    last = last_ok_starts(ws)
+    streaks = run_streaks(ws)
+    results = _latest_results(ws)
     out = []
     for ch in ChannelRegistry(ws).list():
-        passed = golive_passed(ws, ch.name, ch.environment) if ch.enabled else False
-        for job in JOBS:
-            cfg = ch.jobs.get(job)
-            if cfg is None:
+        if channel is not None and ch.name != channel:
+            continue
+        passed = _passed(results.get(ch.name), ch.environment) if ch.enabled else False
+        for name in JOBS:
+            cfg = ch.jobs.get(name)
+            if cfg is None or (job is not None and name != job):
                 continue
-            prev = last.get((ch.name, job))
-            if not ch.enabled:
-                due, why = False, "channel disabled"
-            elif not passed:
-                due, why = False, "go-live check not passed"
-            elif not cfg.enabled:
-                due, why = False, "job disabled"
-            elif prev is None:
-                due, why = True, "never ran"
-            elif prev > now + CLOCK_SLACK_S:
-                due, why = True, f"last ok start is {int((prev - now) // 60)} min in the future (clock stepped back)"
-            elif now - prev >= cfg.interval_min * 60 - 5:  # 5 s slack: cron starts are not exact
-                due, why = True, f"last ok start {int((now - prev) // 60)} min ago"
-            else:
-                due, why = False, f"ran {int((now - prev) // 60)} min ago (every {cfg.interval_min} min)"
-            out.append(DueJob(ch.name, job, due, why, cfg.interval_min, prev))
+            streak = streaks.get((ch.name, name)) or Streak()
+            due, code, why = _decide(ch.enabled, passed, cfg, streak if backoff else _no_failures(streak), now)
+            out.append(
+                DueJob(ch.name, name, due, why, cfg.interval_min, streak.last_ok_start, code, ch.type, account_of(ch),
+                       ch.credentials_ref, streak.failures, streak.next_attempt_at())
+            )  # fmt: skip
     return out
 
 
-def run_due(ws: Any, now: float | None = None, *, dry_run: bool = False, runner: Any = None) -> list[dict[str, Any]]:
-    """Run every due job (sequentially); returns one row per job run.
+def _no_failures(streak: Any) -> Any:
+    from kit.scale.backoff import Streak
 
-    Each job runs through its notebook, or in process when the job setting ``scheduled_runs`` is ``in-process``
-    (:func:`kit.jobs.runner.run_scheduled_job`).
+    return Streak(streak.last_ok_start)
+
+
+def _decide(enabled: bool, passed: bool, cfg: Any, streak: Any, now: float) -> tuple[bool, str, str]:
+    """``(due, code, reason)`` for one job of one channel."""
+    prev = streak.last_ok_start
+    if not enabled:
+        return False, "channel_disabled", "canal desligado"
+    if not passed:
+        return False, "golive_not_passed", "go-live não aprovado (sem verificação APTO)"
+    if not cfg.enabled:
+        return False, "job_disabled", "job desligado"
+    if prev is None:
+        due, code, why = True, "never_ran", "nunca rodou com sucesso"
+    elif prev > now + CLOCK_SLACK_S:
+        ahead = int((prev - now) // 60)
+        due, code = True, "clock_stepped_back"
+        why = f"último início com sucesso {ahead} min no futuro (o relógio voltou)"
+    elif now - prev >= cfg.interval_min * 60 - START_SLACK_S:
+        due, code, why = True, "interval_elapsed", f"último início com sucesso há {int((now - prev) // 60)} min"
+    else:
+        ago = int((now - prev) // 60)
+        return False, "ran_recently", f"rodou há {ago} min (a cada {cfg.interval_min} min)"
+    retry_at = streak.next_attempt_at()
+    if retry_at is not None and now < retry_at and streak.last_failure_start <= now + CLOCK_SLACK_S:
+        wait = max(1, int((retry_at - now + 59) // 60))
+        plural = "s" if streak.failures > 1 else ""
+        why = (
+            f"{streak.failures} falha{plural} seguida{plural} (código {streak.last_exit_code}); "
+            f"próxima tentativa em {wait} min (espera crescente)"
+        )
+        return False, "backoff", why
+    return due, code, why
+
+
+def run_due(
+    ws: Any,
+    now: float | None = None,
+    *,
+    dry_run: bool = False,
+    runner: Any = None,
+    limits: Any = None,
+    channel: str | None = None,
+    job: str | None = None,
+    backoff: bool = True,
+) -> list[dict[str, Any]]:
+    """Run every due job, concurrently within ``limits``; one result row per job started.
+
+    ``runner`` (``runner(job, channel, dry_run=, ws=)`` returning a
+    :class:`~kit.jobs.runner.RunOutcome`) replaces the notebook runner, run in
+    threads of this process (tests, scripts); without it the jobs run in worker
+    processes (:mod:`kit.scale.dispatch`). Each job is checked again under its
+    (channel, job) lock before it runs, so a job another process ran meanwhile
+    is not run twice (``status: not_due``).
     """
-    from kit.errors import KitError, LockHeldError
+    from kit.scale.dispatch import PassLimits, run_pass
 
-    if runner is None:
-        from kit.jobs.runner import run_scheduled_job as runner
-    results = []
-    for d in due_jobs(ws, now):
-        if not d.due:
-            continue
-        try:
-            outcome = runner(d.job, d.channel, dry_run=dry_run, ws=ws)
-            results.append(
-                {"channel": d.channel, "job": d.job, "exit_code": outcome.exit_code,
-                 "status": outcome.summary.get("status"), "report_path": str(outcome.report_path)}
-            )  # fmt: skip
-        except LockHeldError as exc:
-            results.append(
-                {"channel": d.channel, "job": d.job, "exit_code": 3, "status": "locked", "error": exc.message}
-            )
-        except KitError as exc:
-            results.append({"channel": d.channel, "job": d.job, "exit_code": exc.exit_code, "status": "failed",
-                            "error": exc.message})  # fmt: skip
-    return results
+    due = [d for d in due_jobs(ws, now, channel=channel, job=job, backoff=backoff) if d.due]
+    return run_pass(ws, due, limits or PassLimits.from_env(), dry_run=dry_run, runner=runner, backoff=backoff)
 
 
 def interval_to_cron(minutes: int) -> str | None:

@@ -8,6 +8,10 @@
 
 Per-SKU last-sent snapshots use the generic ``sku_state`` table of
 :class:`kit.store.StateStore` (kinds ``stock`` and ``price``).
+
+The same SQL runs on both storage backends (``ws.states`` is SQLite on one
+machine, PostgreSQL with ``KIT_DATABASE_URL``): ``?`` placeholders, ``INSERT ...
+ON CONFLICT``, reads through ``states.query``.
 """
 
 from __future__ import annotations
@@ -54,13 +58,12 @@ class JobState:
         self.ws = ws
         self.channel = channel
         self.states = ws.states
-        self.db = ws.states.db
-        self.db.executescript(_SCHEMA)
+        self.states.ensure_schema("jobs", _SCHEMA)
 
     # -- SKU bindings ---------------------------------------------------------
     def bindings(self) -> dict[str, list[dict[str, Any]]]:
         """``sku -> [binding rows]`` (one SKU may back several listings)."""
-        cur = self.db.execute(
+        cur = self.states.query(
             "SELECT sku, channel_id, variation_id, ean, title, price, stock, status FROM sku_binding "
             "WHERE channel=? ORDER BY sku, channel_id, variation_id",
             (self.channel,),
@@ -97,7 +100,12 @@ class JobState:
             )
         with self.states.transaction() as db:
             db.execute("DELETE FROM sku_binding WHERE channel=?", (self.channel,))
-            db.executemany("INSERT OR REPLACE INTO sku_binding VALUES (?,?,?,?,?,?,?,?,?,?)", data)
+            db.executemany(
+                "INSERT INTO sku_binding VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT (channel, sku, channel_id, "
+                "variation_id) DO UPDATE SET ean=excluded.ean, title=excluded.title, price=excluded.price, "
+                "stock=excluded.stock, status=excluded.status, refreshed_at=excluded.refreshed_at",
+                data,
+            )
         self.states.put_many(self.channel, "binding_meta", [("refreshed_at", now)])
         return len(data)
 
@@ -134,7 +142,7 @@ class JobState:
 
     def approved_prices(self) -> dict[str, float]:
         """SKUs whose held price a person approved: ``sku -> approved price``."""
-        cur = self.db.execute(
+        cur = self.states.query(
             "SELECT sku, new_price FROM price_hold WHERE channel=? AND decision='approved'", (self.channel,)
         )
         return {sku: price for sku, price in cur}
@@ -163,7 +171,7 @@ class JobState:
             db.executemany("DELETE FROM price_hold WHERE channel=? AND sku=?", [(self.channel, s) for s in skus])
 
     def holds(self) -> list[dict[str, Any]]:
-        cur = self.db.execute(
+        cur = self.states.query(
             "SELECT sku, reference_price, new_price, drop_pct, held_at, decision FROM price_hold WHERE channel=? "
             "ORDER BY sku",
             (self.channel,),
@@ -173,7 +181,7 @@ class JobState:
 
     # -- order ledger ---------------------------------------------------------
     def ledger_keys(self) -> set[tuple[str, str]]:
-        cur = self.db.execute("SELECT order_id, version FROM order_ledger WHERE channel=?", (self.channel,))
+        cur = self.states.query("SELECT order_id, version FROM order_ledger WHERE channel=?", (self.channel,))
         return {(a, b) for a, b in cur}
 
     def record_written(self, keys: Iterable[tuple[str, str]], batch_file: str) -> int:
@@ -181,13 +189,13 @@ class JobState:
         now = time.time()
         with self.states.transaction() as db:
             cur = db.executemany(
-                "INSERT OR IGNORE INTO order_ledger VALUES (?,?,?,?,?)",
+                "INSERT INTO order_ledger VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
                 [(self.channel, oid, ver, batch_file, now) for oid, ver in keys],
             )
             return cur.rowcount
 
     def ledger_count(self) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM order_ledger WHERE channel=?", (self.channel,)).fetchone()[0]
+        return int(self.states.query("SELECT COUNT(*) FROM order_ledger WHERE channel=?", (self.channel,))[0][0])
 
     # -- quarantine -----------------------------------------------------------
     def quarantine(self, order_id: str, version: str, reason: str, payload: dict[str, Any]) -> None:
@@ -209,7 +217,7 @@ class JobState:
             sql += " AND resolved_at IS NULL"
         cols = ("order_id", "version", "reason", "payload", "first_seen", "last_tried", "attempts", "resolved_at")
         out = []
-        for r in self.db.execute(sql + " ORDER BY first_seen, order_id", (self.channel,)):
+        for r in self.states.query(sql + " ORDER BY first_seen, order_id", (self.channel,)):
             rec = dict(zip(cols, r, strict=True))
             rec["payload"] = json.loads(rec["payload"])
             out.append(rec)
@@ -225,13 +233,13 @@ class JobState:
 
     # -- status events --------------------------------------------------------
     def status_sent(self) -> set[tuple[str, str, str]]:
-        cur = self.db.execute("SELECT order_id, event, value FROM status_ledger WHERE channel=?", (self.channel,))
+        cur = self.states.query("SELECT order_id, event, value FROM status_ledger WHERE channel=?", (self.channel,))
         return {(a, b, c) for a, b, c in cur}
 
     def record_status(self, order_id: str, event: str, value: str) -> None:
         with self.states.transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO status_ledger VALUES (?,?,?,?,?)",
+                "INSERT INTO status_ledger VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
                 (self.channel, order_id, event, value, time.time()),
             )
 
@@ -263,7 +271,7 @@ def counts_from_state(ws: Any, channel: str, job: str, since: float, until: floa
     JobState(ws, channel)  # tables exist
     counts = {"applied": 0, "failed": 0, "skipped": 0, "quarantined": 0, "held": 0}
     for key, sql in _RUN_TRACES.get(job, {}).items():
-        counts[key] = int(ws.states.db.execute(sql, (channel, since, until)).fetchone()[0])
+        counts[key] = int(ws.states.query(sql, (channel, since, until))[0][0])
     return counts
 
 

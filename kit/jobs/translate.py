@@ -1,7 +1,7 @@
 """Order values through de-para: carrier + service, payment method, status.
 
-Built on :class:`kit.depara.apply.Translator` (confirmed rows only, normalized
-lookup). :meth:`Translator.translate` never raises for an unmapped value: it
+Built on :class:`kit.depara.apply.DeparaLookup` (confirmed rows only, normalized
+lookup). :meth:`OrderTranslator.translate` never raises for an unmapped value: it
 returns the translated values and the problems (pt-BR), so the orders job can
 quarantine the order with its reason and go on.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["OrderTranslation", "Translator", "ORDER_FIELDS"]
+__all__ = ["OrderTranslation", "OrderTranslator", "ORDER_FIELDS"]
 
 # kind -> (raw fields of the order, ERP output fields)
 ORDER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -42,8 +42,8 @@ class OrderTranslation:
         return not self.problems
 
 
-class Translator:
-    """Translate orders of one channel; mapping tables are loaded once per run."""
+class OrderTranslator:
+    """Translate the raw values of one channel's orders into the ERP's; mapping tables are loaded once per run."""
 
     def __init__(self, channel: str, kinds: tuple[str, ...] | None = None) -> None:
         self.channel = channel
@@ -53,13 +53,14 @@ class Translator:
     def _table(self, kind: str) -> Any:
         if kind not in self._tables:
             from kit.depara import load_table
-            from kit.depara.apply import Translator as DeparaTranslator
+            from kit.depara.apply import DeparaLookup
 
             frame = load_table(self.channel, kind)
-            self._tables[kind] = DeparaTranslator(kind, frame) if len(frame) else None
+            self._tables[kind] = DeparaLookup(kind, frame) if len(frame) else None
         return self._tables[kind]
 
     def translate(self, order: dict[str, Any]) -> OrderTranslation:
+        """The order's ERP values, or the problems (pt-BR) that keep it in quarantine."""
         out = OrderTranslation()
         for kind in self.kinds:
             raw_fields, erp_fields = ORDER_FIELDS[kind]

@@ -11,7 +11,7 @@ or ``kit sandbox start TYPE [--port P] [--channel NAME]`` from a shell.
 Adding a channel: write ``kit/sandbox/<type>.py`` with a subclass of
 :class:`~kit.sandbox.base.SandboxServer` and call
 ``register_sandbox("<type>", MySandbox)`` at import; modules of this package
-other than ``base`` are imported on first use.
+other than the base (``base``, ``handler``, ``messages``, ``state``) are imported on first use.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
 __all__ = ["register_sandbox", "start_sandbox", "sandbox_class", "sandbox_types"]
 
-_REGISTRY: PluginRegistry[type[SandboxServer]] = PluginRegistry("sandbox", __name__, {"base"})
+_REGISTRY: PluginRegistry[type[SandboxServer]] = PluginRegistry(
+    "sandbox", __name__, {"base", "handler", "messages", "state"}
+)
 
 
 def register_sandbox(type_name: str, cls: type[SandboxServer]) -> type[SandboxServer]:
@@ -40,7 +42,7 @@ def sandbox_types() -> list[str]:
 
 def sandbox_class(type_name: str) -> type[SandboxServer]:
     """The sandbox class of ``type_name``."""
-    return _REGISTRY.get(type_name)
+    return _REGISTRY.lookup(type_name)
 
 
 def start_sandbox(

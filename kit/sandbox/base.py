@@ -15,29 +15,26 @@ The base does the rest: keep-alive HTTP/1.1, a token bucket answering 429 past
 the channel's *published* limit (:mod:`kit.sandbox.limits`, with its source;
 ``Retry-After`` only where the channel documents it), fault injection (:class:`Faults`,
 settable from Python or ``POST /__sandbox__/faults``), and a request log
-(``server.state.requests``) for tests.
+(``server.state.requests``) for tests. What handlers see and return is in
+:mod:`kit.sandbox.messages`, the data, log and fault knobs in :mod:`kit.sandbox.state`
+(both re-exported here); the HTTP server and handler in :mod:`kit.sandbox.handler`.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import random
 import re
-import socket
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlsplit
 
+from kit.sandbox.handler import SandboxHTTPServer, handler_for
 from kit.sandbox.limits import PublishedLimit, SandboxBucket, published_limit
+from kit.sandbox.messages import ADMIN_PREFIX, BadRequest, Reply, Request, _compile, route
+from kit.sandbox.state import Faults, SandboxState
 
-__all__ = ["SandboxServer", "Faults", "SandboxState", "Request", "Reply", "route", "ADMIN_PREFIX"]
+__all__ = ["SandboxServer", "Faults", "SandboxState", "Request", "Reply", "BadRequest", "route", "ADMIN_PREFIX"]
 
-ADMIN_PREFIX = "/__sandbox__"
 # A valid CNPJ used for channels aimed at sandboxes.
 SANDBOX_COMPANY = "11222333000181"
 
@@ -46,174 +43,6 @@ def _category(type_name: str) -> str:
     from kit.channeltypes import get_type
 
     return get_type(type_name).category
-
-
-@dataclass(slots=True)
-class Faults:
-    """Fault-injection knobs; rates are probabilities per request (0..1).
-
-    Attributes:
-        error_rate: answer ``error_status`` (5xx) before handling.
-        error_status: the status used by ``error_rate``.
-        timeout_rate: handle, then sleep ``timeout_s`` (past the client's read timeout) before answering.
-        timeout_s: how long a "timeout" sleeps.
-        malformed_rate: handle, then answer 200 with a truncated JSON body.
-        drop_rate: close the connection without answering (before handling).
-        slow_rate: sleep ``slow_s`` before handling (answer still in time).
-        slow_s: how long a slow answer sleeps.
-        expire_tokens: expire the access tokens issued so far (OAuth channels answer 401).
-        path_pattern: only requests whose path matches this regex are faulted ("" = all).
-        seed: seed of the fault draws (reproducible runs).
-    """
-
-    error_rate: float = 0.0
-    error_status: int = 503
-    timeout_rate: float = 0.0
-    timeout_s: float = 2.0
-    malformed_rate: float = 0.0
-    drop_rate: float = 0.0
-    slow_rate: float = 0.0
-    slow_s: float = 0.2
-    expire_tokens: bool = False
-    path_pattern: str = ""
-    seed: int | None = None
-    _rng: random.Random = field(default_factory=random.Random, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def update(self, **changes: Any) -> Faults:
-        """Set knobs by name; unknown names are an error."""
-        known = {f.name for f in fields(self) if not f.name.startswith("_")}
-        for key, value in changes.items():
-            if key not in known:
-                raise ValueError(f"unknown fault knob {key!r}; known: {', '.join(sorted(known))}")
-            setattr(self, key, value)
-        if "seed" in changes and changes["seed"] is not None:
-            self._rng.seed(changes["seed"])
-        return self
-
-    def clear(self) -> Faults:
-        """All knobs back to no faults."""
-        return self.update(
-            error_rate=0.0,
-            timeout_rate=0.0,
-            malformed_rate=0.0,
-            drop_rate=0.0,
-            slow_rate=0.0,
-            expire_tokens=False,
-            path_pattern="",
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
-
-    def draw(self, path: str) -> str | None:
-        """Which fault (if any) hits a request to ``path``: drop/error/timeout/malformed/slow."""
-        if self.path_pattern and not re.search(self.path_pattern, path):
-            return None
-        with self._lock:
-            r = self._rng.random()
-        edge = 0.0
-        for name, rate in (
-            ("drop", self.drop_rate),
-            ("error", self.error_rate),
-            ("timeout", self.timeout_rate),
-            ("malformed", self.malformed_rate),
-            ("slow", self.slow_rate),
-        ):
-            edge += rate
-            if r < edge:
-                return name
-        return None
-
-
-@dataclass(slots=True)
-class SandboxState:
-    """In-memory data of a sandbox plus its request log. Hold ``lock`` to change data."""
-
-    data: dict[str, Any] = field(default_factory=dict)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    counters: dict[str, int] = field(default_factory=dict)
-
-    def log(self, entry: dict[str, Any]) -> None:
-        with self.lock:
-            self.requests.append(entry)
-            self.counters[str(entry.get("status"))] = self.counters.get(str(entry.get("status")), 0) + 1
-
-    def clear_log(self) -> None:
-        with self.lock:
-            self.requests.clear()
-            self.counters.clear()
-
-    def count(self, status: int | str) -> int:
-        """How many answers had this status."""
-        with self.lock:
-            return self.counters.get(str(status), 0)
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-
-@dataclass(slots=True)
-class Request:
-    """A request as handlers see it."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes
-    params: dict[str, str] = field(default_factory=dict)
-
-    def q(self, name: str, default: str | None = None) -> str | None:
-        """First value of query parameter ``name``."""
-        values = self.query.get(name)
-        return values[0] if values else default
-
-    def header(self, name: str, default: str | None = None) -> str | None:
-        lname = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == lname:
-                return value
-        return default
-
-    def json(self) -> Any:
-        if not self.body:
-            return None
-        return json.loads(self.body)
-
-
-@dataclass(slots=True)
-class Reply:
-    """A handler's answer. ``body`` may be JSON-able, ``str`` or ``bytes``."""
-
-    status: int = 200
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    content_type: str | None = None
-
-
-class BadRequest(Exception):
-    """Raised by handlers to answer the channel's 400 with ``message``."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def route(method: str, pattern: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a handler for ``method`` + ``pattern`` (``{name}`` segments become params)."""
-
-    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
-        fn.__dict__.setdefault("_routes", []).append((method.upper(), pattern))
-        return fn
-
-    return deco
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    regex = re.sub(r"\{(\w+)\}", lambda m: f"(?P<{m.group(1)}>[^/]+)", pattern.rstrip("/") or "/")
-    return re.compile(f"^{regex}/?$")
 
 
 class SandboxServer:
@@ -269,7 +98,7 @@ class SandboxServer:
         self._seq_lock = threading.Lock()
         self.log_bodies = True
         self.seed_data(catalog if catalog is not None else generate_catalog(n_products, seed), orders)
-        self._httpd = _Server(("127.0.0.1", port), _make_handler(self))
+        self._httpd = SandboxHTTPServer(("127.0.0.1", port), handler_for(self))
         self._thread: threading.Thread | None = None
 
     # -- declarations ------------------------------------------------------
@@ -493,114 +322,3 @@ class SandboxServer:
             with self.state.lock:
                 return Reply(200, {"count": len(self.state.requests), "by_status": dict(self.state.counters)})
         return Reply(404, {"error": "unknown admin endpoint"})
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Clients time out and drop connections on purpose in fault tests; no tracebacks on stderr.
-        return
-
-
-def _encode(reply: Reply) -> tuple[bytes, str]:
-    body = reply.body
-    if isinstance(body, bytes):
-        return body, reply.content_type or "application/octet-stream"
-    if isinstance(body, str) and reply.content_type:
-        return body.encode("utf-8"), reply.content_type
-    if body is None and reply.status == 204:
-        return b"", reply.content_type or "application/json"
-    return json.dumps(body, ensure_ascii=False).encode("utf-8"), reply.content_type or "application/json; charset=utf-8"
-
-
-def _make_handler(sandbox: SandboxServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes; without TCP_NODELAY, Nagle + delayed ACK add ~40 ms each.
-        disable_nagle_algorithm = True
-        server_version = f"canais-kit-sandbox/{sandbox.type_name}"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
-            return
-
-        def _handle(self) -> None:
-            split = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            req = Request(
-                method=self.command,
-                path=split.path,
-                query=parse_qs(split.query, keep_blank_values=True),
-                headers={k: v for k, v in self.headers.items()},
-                body=body,
-            )
-            if split.path.startswith(ADMIN_PREFIX):
-                self._send(sandbox.admin(req), req, log=False)
-                return
-            fault = sandbox.faults.draw(split.path)
-            if fault == "drop":
-                sandbox.state.log({"method": req.method, "path": req.path, "status": "dropped"})
-                self.close_connection = True
-                try:
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                return
-            bucket = sandbox.rate_bucket(req)
-            if not bucket.try_acquire():
-                wait = bucket.seconds_until()
-                self._send(sandbox.rate_limited_reply(max(1, math.ceil(wait))), req)
-                return
-            if fault == "error":
-                status = sandbox.faults.error_status
-                self._send(sandbox.error_reply(status, "internal error (injected by the sandbox)"), req)
-                return
-            if fault == "slow":
-                time.sleep(sandbox.faults.slow_s)
-            try:
-                reply = sandbox.dispatch(req)
-            except Exception as exc:  # a sandbox bug must still answer
-                reply = sandbox.error_reply(500, f"sandbox error: {type(exc).__name__}: {exc}")
-            if fault == "timeout":
-                time.sleep(sandbox.faults.timeout_s)
-            if fault == "malformed" and reply.status < 300:
-                reply = sandbox.malformed_reply(reply)
-            self._send(reply, req)
-
-        def _send(self, reply: Reply, req: Request, log: bool = True) -> None:
-            payload, ctype = _encode(reply)
-            request_id = sandbox.next_request_id()
-            if log:
-                entry: dict[str, Any] = {
-                    "method": req.method,
-                    "path": req.path,
-                    "query": req.query,
-                    "status": reply.status,
-                    "request_id": request_id,
-                }
-                if sandbox.log_bodies:
-                    entry["headers"] = req.headers
-                    entry["body"] = req.body
-                    entry["response"] = reply.body if not isinstance(reply.body, bytes) else None
-                    entry["content_type"] = ctype
-                sandbox.state.log(entry)
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(payload)))
-                self.send_header("X-Request-Id", request_id)
-                for key, value in reply.headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle  # noqa: N815
-
-    return Handler

@@ -20,6 +20,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from kit.errors import InputDataError
+from kit.registry import Registry
+
 __all__ = [
     "COLUMN_TYPES",
     "Column",
@@ -278,27 +281,19 @@ class HeadersReadAs(Schema):
         return None if found and found[0] in self.forced.values() else found
 
 
-SCHEMAS: dict[str, Schema] = {}
+SCHEMAS: Registry[Schema] = Registry(
+    "schema", unknown="tipo de arquivo desconhecido", error=InputDataError, field="kind"
+)
 
 
 def register(schema: Schema) -> Schema:
     """Add a schema to :data:`SCHEMAS`; a kind registered twice is an error."""
-    if schema.name in SCHEMAS:
-        raise ValueError(f"schema {schema.name!r} is already registered")
-    SCHEMAS[schema.name] = schema
-    return schema
+    return SCHEMAS.register(schema.name, schema)
 
 
 def get_schema(kind: str) -> Schema:
-    """The registered schema for ``kind``; :class:`~kit.errors.InputDataError` if unknown."""
-    try:
-        return SCHEMAS[kind]
-    except KeyError:
-        from kit.errors import InputDataError
-
-        raise InputDataError(
-            f"tipo de arquivo desconhecido {kind!r}", kind=kind, hint="um de: " + ", ".join(sorted(SCHEMAS))
-        ) from None
+    """The registered schema for ``kind``; :class:`~kit.errors.InputDataError` naming the kinds if unknown."""
+    return SCHEMAS.lookup(kind)
 
 
 def kinds() -> list[str]:

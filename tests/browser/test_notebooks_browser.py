@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+
+from kit.sandbox import start_sandbox
+from kit.sandbox.vtex import ACCOUNT as VTEX_ACCOUNT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -200,31 +202,16 @@ def test_canais_renders_validates_and_saves_without_leaking(page, lab, lab_env, 
     assert files_containing(Path(lab_env["env"]["KIT_WORKSPACE"]), [app_key, app_token]) == []
 
 
-def start_sandbox_or_skip(type_name: str):
-    """A running sandbox of ``type_name``, or skip: the sandboxes come with issue 3."""
-    sandbox = pytest.importorskip("kit.sandbox", reason="kit.sandbox (issue 3) has not landed yet")
-    connectors = pytest.importorskip("kit.connectors", reason="kit.connectors (issue 3) has not landed yet")
-    if not hasattr(connectors, "connector_for"):
-        pytest.skip("kit.connectors.connector_for (issue 3) has not landed yet")
-    from kit.errors import ConfigurationError
-
-    try:
-        return sandbox.start_sandbox(type_name)
-    except ConfigurationError as exc:
-        pytest.skip(f"no {type_name} sandbox yet (issue 3): {exc.message}")
-
-
 def test_canais_vtex_and_mercadolivre_pass_testar_conexao_against_sandboxes(page, lab, lab_env, screenshots):
     servers = {}
     try:
-        servers["vtex"] = start_sandbox_or_skip("vtex")
-        servers["mercadolivre"] = start_sandbox_or_skip("mercadolivre")
+        servers["vtex"] = start_sandbox("vtex")
+        servers["mercadolivre"] = start_sandbox("mercadolivre")
         open_and_run(page, lab, "canais.ipynb")
         assert_no_cell_errors(page)
         typed: dict[str, str] = {}
-        vtex_account = getattr(sys.modules.get("kit.sandbox.vtex"), "ACCOUNT", "sandboxkit")
         channels = {
-            "vtex": ("VTEX", "vtex-sbx", {"settings.account": vtex_account}),
+            "vtex": ("VTEX", "vtex-sbx", {"settings.account": VTEX_ACCOUNT}),
             "mercadolivre": ("Mercado Livre", "ml-sbx", {}),
         }
         from kit.channeltypes import get_type
@@ -263,8 +250,6 @@ def test_canais_vtex_and_mercadolivre_pass_testar_conexao_against_sandboxes(page
 
 
 def test_depara_grid_renders_and_saves(page, lab, lab_env, screenshots):
-    if not (Path(lab.root) / "depara.ipynb").exists():
-        pytest.skip("notebooks/depara.ipynb (issue 5) has not landed yet")
     open_and_run(page, lab, "depara.ipynb")
     assert_no_cell_errors(page)
     grid = page.locator(".depara-grid").first

@@ -45,6 +45,7 @@ __all__ = [
     "TEST_TIMEOUTS",
     "TEST_RATE",
     "make_connector",
+    "small_rise",
     "publishing_suite",
     "PublishingContract",
     "write_publishing_inputs",
@@ -69,6 +70,11 @@ def make_connector(sandbox, **options: Any):
     options.setdefault("timeouts", TEST_TIMEOUTS)
     options.setdefault("rate_limit", TEST_RATE)
     return connector_for(channel, **options)
+
+
+def small_rise(price: Any, n: int = 0) -> float:
+    """A price a little above ``price`` (5 % and a few cents more, so it differs from the current one)."""
+    return round(float(price) * 1.05 + 0.01 * (n + 1), 2)
 
 
 class ChannelContract:
@@ -253,8 +259,12 @@ class ChannelContract:
     def test_updates_show_in_listings(self, connector):
         rows = self.sample_items(connector, 5)
         stock = [StockItem(r.sku, 100 + n) for n, r in enumerate(rows.itertuples())]
+        # A small rise on each listing's own price: a fixed price would be a deep cut for some listings,
+        # which a channel may refuse (Via refuses a cut past half).
         prices = [
-            PriceItem(r.sku, 50.0 + n) for n, r in enumerate(rows.itertuples()) if n == 0 or r.variation_id is None
+            PriceItem(r.sku, small_rise(r.price, n))
+            for n, r in enumerate(rows.itertuples())
+            if n == 0 or r.variation_id is None
         ]
         assert connector.update_stock(stock).applied == len(stock)
         assert connector.update_prices(prices).applied == len(prices)

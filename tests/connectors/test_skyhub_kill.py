@@ -33,6 +33,7 @@ def _outbox_counts(workspace, channel: str) -> Counter[str]:
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_kill_between_store_and_queue_delete_then_rerun(tmp_path, workspace):
     from kit.channels import ChannelRegistry

@@ -107,7 +107,7 @@ def test_export_without_the_erp_list_says_the_column_has_no_dropdown(kit_cli, ma
 
 @pytest.fixture
 def vtex_channel(workspace):
-    sandbox = pytest.importorskip("kit.sandbox")
+    from kit import sandbox
     from kit.channels import ChannelRegistry
 
     sbx = sandbox.start_sandbox("vtex", n_products=3, orders=0, seed=3)

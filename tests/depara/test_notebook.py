@@ -18,6 +18,7 @@ def test_notebook_is_committed_clean_with_a_parameters_cell():
     assert len(params) == 1 and "auto_save = False" in params[0].source
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize(("channel_type", "kind"), [("vtex", "payment_method"), ("magento", "order_status")])
 def test_papermill_run_saves_the_table(tmp_path, mappings, channel_type, kind):

@@ -56,7 +56,7 @@ def other_erp_findings(workspace, mappings, tmp_path, channel_type: str, name: s
     ``prepare(sandbox)`` changes the sandbox first (a hook, a granted app...);
     ``confirm`` records the consultant's checklist answer.
     """
-    sandbox = pytest.importorskip("kit.sandbox")
+    from kit import sandbox
     from kit.channels import ChannelRegistry
     from kit.golive import run_golive
     from kit.golive.results import record_confirmation

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.golive.capacity import plan_job, requests_for
+from kit.golive.capacity import listing_reads, plan_job, requests_for
 
 
 def test_stock_job_fits_now():
@@ -66,3 +66,36 @@ def test_bad_inputs_are_refused():
         plan_job("stock", items_per_hour=1, interval_min=0, batch_size=1, per_request=1, rate_per_second=1)
     with pytest.raises(ValueError):
         plan_job("stock", items_per_hour=1, interval_min=1, batch_size=1, per_request=1, rate_per_second=0)
+
+
+def test_listing_reads_full_and_incremental():
+    # VTEX, 100,000 listings: 101 pages of ids (the last one short), then 3 reads per listing.
+    assert listing_reads(100_000, 1000, 3, incremental=False) == (101 + 300_000, 0)
+    assert listing_reads(100_000, 1000, 3, incremental=True) == (101, 3)
+    assert listing_reads(999, 1000, 3, incremental=True) == (1, 3)
+
+
+def test_a_products_job_that_reads_the_whole_catalogue_every_run_does_not_fit():
+    # Issue 18: 100k SKUs at VTEX's 40 req/s, hourly, 1 % changing per hour. Writes alone: 1,000 requests,
+    # 25 s ("fits"). A full read every run adds 300,101 requests: 7,527.5 s, two hours, in a 60-minute interval.
+    writes = plan_job("products", items_per_hour=1000, interval_min=60, batch_size=100, per_request=1,
+                      rate_per_second=40, cap_items=100_000)  # fmt: skip
+    assert writes.fits and writes.requests_per_run == 1000
+    full = plan_job(
+        "products",
+        items_per_hour=1000,
+        interval_min=60,
+        batch_size=100,
+        per_request=1,
+        rate_per_second=40,
+        cap_items=100_000,
+        reads=listing_reads(100_000, 1000, 3, incremental=False),
+    )
+    assert full.read_requests == 300_101 and full.run_seconds == pytest.approx(301_101 / 40)
+    assert not full.fits and full.min_interval_min == 126  # (300,101 + 1,000 x I / 60) / 40 <= 60 x I from 126
+    incremental = plan_job("products", items_per_hour=1000, interval_min=60, batch_size=100, per_request=1,
+                           rate_per_second=40, cap_items=100_000,
+                           reads=listing_reads(100_000, 1000, 3, incremental=True))  # fmt: skip
+    # 101 pages + 3 reads for each of the 1,000 listings the run may create, + 1,000 writes: 4,101 requests, 102.5 s.
+    assert incremental.read_requests == 3101 and incremental.run_seconds == pytest.approx(4101 / 40)
+    assert incremental.fits

@@ -62,7 +62,7 @@ def test_register_twice_is_an_error_and_a_crashing_check_is_a_blocker():
         row = f[f["check"] == "test_boom"].iloc[0]
         assert row["severity"] == "bloqueio" and "kaboom" in row["message"]
     finally:
-        CHECKS.pop("test_boom")
+        CHECKS.unregister("test_boom")
 
 
 def test_coverage_suggests_same_ean_then_near_identical_title():
@@ -223,11 +223,28 @@ def test_capacity_blocks_when_a_job_cannot_keep_up_now():
     ctx = _ctx(erp, erp.copy(), channel=ch, connector=FakeConnector())
     ctx.capacity.orders_per_hour = 1_000_000  # orders read at VTEX's default rate cannot keep up
     plan = capacity_plan(ctx)
-    assert set(plan["scenario"]) == {"agora", "pico"}
+    # VTEX reads its listings incrementally: the products run with the daily full read is planned too.
+    assert set(plan["scenario"]) == {"agora", "pico", "leitura_completa"}
     f = run_checks(ctx, only=["capacity"])
     blocked = f[f["severity"] == "bloqueio"]
     # Orders (reads) and status pushes both scale with orders per hour; catalogue jobs still fit.
     assert len(blocked) and blocked["field"].str.match(r"capacity\.(orders|status)\.").all()
+
+
+def test_capacity_counts_the_listing_reads_and_warns_when_the_daily_full_read_is_longer_than_the_interval():
+    import pandas as pd
+
+    erp = _products(3)
+    store = pd.concat([erp] * 20_000, ignore_index=True)  # 60,000 listings on VTEX: 3 reads each, 40 req/s
+    ctx = _ctx(erp, store, channel=_channel(), connector=FakeConnector())
+    plan = capacity_plan(ctx).set_index(["job", "scenario"])
+    assert plan.loc[("products", "leitura_completa"), "read_requests"] == 61 + 180_000
+    assert plan.loc[("products", "agora"), "read_requests"] == 61 + 3 * plan.loc[("products", "agora"), "items_per_run"]
+    assert plan.loc[("stock", "agora"), "read_requests"] == 0
+    f = run_checks(ctx, only=["capacity"])
+    full = f[f["field"] == "capacity.products.leitura_completa"]
+    assert full["severity"].tolist() == ["aviso"]  # 4,500 s in a 60-minute interval: a warning, not a blocker
+    assert "leitura completa diária" in full["message"].iloc[0] and "180061 de leitura" in full["message"].iloc[0]
 
 
 def test_title_limits_match_the_sample_generator():

@@ -14,12 +14,12 @@ import pytest
 
 from kit.golive.report import sample_inputs
 
-pytestmark = pytest.mark.timeout(240)
+pytestmark = [pytest.mark.timeout(240), pytest.mark.notebook]  # each test runs the go-live notebook
 
 
 @pytest.fixture
 def sandbox_channel(workspace, mappings):
-    sandbox = pytest.importorskip("kit.sandbox")
+    from kit import sandbox
     from kit.channels import ChannelRegistry
 
     sbx = sandbox.start_sandbox("vtex", n_products=5, orders=0, seed=3)

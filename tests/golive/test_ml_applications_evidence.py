@@ -39,7 +39,7 @@ def test_only_the_kits_own_app_and_a_confirmed_checklist_pass(workspace, mapping
 
 
 def test_grants_the_account_hides_are_not_evidence_either_way(workspace, mappings, tmp_path):
-    sandbox = pytest.importorskip("kit.sandbox")
+    from kit import sandbox
     from kit.connectors import connector_for
 
     sbx = sandbox.start_sandbox("mercadolivre", catalog=[], orders=0, seed=9)

@@ -26,6 +26,7 @@ def test_notebook_is_committed_clean_with_a_parameters_cell():
     assert not any(k in tagged[0].source.lower() for k in ("token", "password", "secret", "app_key"))
 
 
+@pytest.mark.notebook
 def test_defaults_run_offline_on_the_sample(tmp_path):
     outcome = execute_report({}, tmp_path / "out")
     assert outcome.error is None, outcome.error

@@ -168,6 +168,7 @@ def test_chart_has_one_panel_per_channel_and_the_legend_outside(workspace):
     fig.clf()
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(120)
 def test_painel_notebook_runs_with_history(workspace, tmp_path):
     import papermill

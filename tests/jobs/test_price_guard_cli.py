@@ -28,6 +28,7 @@ def _price_puts(sbx) -> list[str]:
             if r.get("method") == "PUT" and "/pricing/prices/" in r.get("path", "")]  # fmt: skip
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(300)
 def test_go_live_blocks_the_drops_full_sync_holds_them_and_approving_one_sends_only_it(workspace, tmp_path, kit_cli):
     from kit.channels import ChannelRegistry

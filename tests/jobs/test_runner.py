@@ -43,6 +43,7 @@ def _writes(sbx) -> list:
     return [r for r in sbx.state.requests if r.get("method") in ("PUT", "POST", "PATCH", "DELETE")]
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(180)
 def test_kit_sync_stock_report_summary_and_zero_request_rerun(vtex, kit_cli, tmp_path, workspace):
     r = kit_cli("sync", "stock", "--channel", "vtex-sbx")
@@ -75,6 +76,7 @@ def test_kit_sync_stock_report_summary_and_zero_request_rerun(vtex, kit_cli, tmp
     }
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(180)
 def test_failed_run_exit_1_and_no_secret_anywhere(vtex, kit_cli, tmp_path, workspace):
     from kit.jobs import run_job
@@ -184,6 +186,7 @@ def test_direct_run_honours_the_lock(vtex, workspace):
     assert Path(workspace.root / "locks").is_dir()
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(180)
 def test_run_due_runs_the_due_job_once(vtex, kit_cli, workspace, tmp_path):
     from kit.channels import ChannelRegistry
@@ -203,6 +206,7 @@ def test_run_due_runs_the_due_job_once(vtex, kit_cli, workspace, tmp_path):
     assert len(list((tmp_path / "reports" / "vtex-sbx" / "stock").glob("*.ipynb"))) == 1
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(180)
 def test_counts_after_a_kernel_crash_are_what_the_state_store_holds(vtex, kit_cli, workspace):
     """The kernel dies after its second batch (as on a full disk): the run says what did go out."""

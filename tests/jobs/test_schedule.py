@@ -44,10 +44,10 @@ def test_only_enabled_channels_that_passed_golive_are_due(workspace):
         ("ok", "orders"),
         ("ok", "status"),
     }
-    assert due[("off", "stock")].reason == "channel disabled"
-    assert due[("nogo", "stock")].reason == "go-live check not passed"
-    assert due[("nocheck", "orders")].reason == "go-live check not passed"
-    assert due[("ok", "products")].reason == "job disabled"
+    assert due[("off", "stock")].code == "channel_disabled" and due[("off", "stock")].reason == "canal desligado"
+    assert due[("nogo", "stock")].code == "golive_not_passed"
+    assert due[("nocheck", "orders")].code == "golive_not_passed"
+    assert due[("ok", "products")].code == "job_disabled"
 
 
 def test_interval_elapsed_since_last_successful_real_start(workspace):
@@ -71,7 +71,7 @@ def test_a_recorded_start_in_the_future_is_due(workspace):
     record_run(workspace, {"channel": "ok", "job": "stock", "started_at": now + 3 * 3600, "finished_at": now + 3 * 3600,
                            "status": "ok", "exit_code": 0, "counts": {}, "report_path": None})  # fmt: skip
     stock = next(d for d in due_jobs(workspace, now) if d.job == "stock")
-    assert stock.due and "future" in stock.reason
+    assert stock.due and stock.code == "clock_stepped_back" and "futuro" in stock.reason
     recent = next(d for d in due_jobs(workspace, now + 3 * 3600 + 30) if d.job == "stock")
     assert not recent.due  # once the clock is there again, the interval counts as usual
 
@@ -107,7 +107,7 @@ def test_cli_schedule_and_run_due_list(workspace, kit_cli):
     assert r.returncode == 0 and "run-due" in r.stdout
     assert kit_cli("schedule", "--systemd").returncode == 0
     r = kit_cli("run-due", "--list")
-    assert r.returncode == 0 and "never ran" in r.stdout
+    assert r.returncode == 0 and "nunca rodou" in r.stdout
 
 
 def test_golive_for_another_environment_does_not_count(workspace):
@@ -117,7 +117,7 @@ def test_golive_for_another_environment_does_not_count(workspace):
     record_result(workspace, {"channel": "env", "verdict": "APTO", "environment": "production",
                               "finished_at": "2026-11-26T11:00:00"})  # fmt: skip
     due = {d.job: d for d in due_jobs(workspace) if d.channel == "env"}
-    assert not due["stock"].due and due["stock"].reason == "go-live check not passed"
+    assert not due["stock"].due and due["stock"].code == "golive_not_passed"
     record_result(workspace, {"channel": "env", "verdict": "APTO", "environment": "sandbox",
                               "finished_at": "2026-11-26T12:00:00"})  # fmt: skip
     assert {d.job for d in due_jobs(workspace) if d.channel == "env" and d.due} == {

@@ -39,6 +39,7 @@ def _finish(proc: subprocess.Popen) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_two_processes_on_one_channel_share_its_rate_limit(workspace, tmp_path):
     from kit.channels import ChannelRegistry
