@@ -18,6 +18,8 @@ for _name, _sub in (
     ("KIT_REPORTS", "reports"),
     ("XDG_CONFIG_HOME", "xdg-config"),
     ("XDG_DATA_HOME", "xdg-data"),
+    ("IPYTHONDIR", "ipython"),
+    ("MPLCONFIGDIR", "matplotlib"),
 ):
     os.environ[_name] = os.path.join(_TMP, _sub)
 atexit.register(shutil.rmtree, _TMP, ignore_errors=True)

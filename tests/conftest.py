@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Kernels, matplotlib and Airflow write into the home unless told otherwise: the whole session's go to a
+# temporary folder (IPython's history database, matplotlib's font cache, AIRFLOW_HOME's logs).
+_SESSION_HOME = tempfile.mkdtemp(prefix="kit-test-home-")
+for _name in ("IPYTHONDIR", "MPLCONFIGDIR", "AIRFLOW_HOME"):
+    os.environ[_name] = os.path.join(_SESSION_HOME, _name.lower())
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
 
 
 #: ``KIT_TEST_BACKEND=postgres`` runs every test on a PostgreSQL schema of its own (default: files)
