@@ -83,7 +83,11 @@ def test_after_the_demo_the_printed_commands_run_a_golive_and_a_sync(tmp_path):
     finally:
         server.terminate()
         assert server.wait(timeout=60) == 0
-    runs = json.loads((demo / "workspace" / "runs.json").read_text(encoding="utf-8"))["_default"].values()
+    from kit.store import Workspace
+
+    history = Workspace(demo / "workspace")
+    runs = history.runs.rows()
+    history.close()
     mine = [r for r in runs if r["channel"] == "demo-vtex" and r["job"] == "stock" and r["started_at"] >= started]
     assert len(mine) == 1 and mine[0]["status"] == "ok" and mine[0]["counts"]["applied"] == 300, mine
     assert Path(mine[0]["report_path"]).is_relative_to(demo / "reports")  # KIT_REPORTS from env.sh

@@ -129,7 +129,7 @@ class TestEzcommerceContract(ChannelContract):
 
     def test_malformed_json_is_a_clear_fatal_error(self, sandbox, connector):
         sandbox.faults.update(malformed_rate=1.0)
-        with pytest.raises(ChannelFatalError, match="malformed XML"):
+        with pytest.raises(ChannelFatalError, match="XML malformado"):
             connector.fetch_orders()
 
     def test_updates_show_in_listings(self, sandbox, connector):

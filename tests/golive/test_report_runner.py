@@ -84,14 +84,14 @@ def test_channel_down_gives_the_portuguese_failure_box_and_no_secret_anywhere(vt
     assert f'data-headline="{NOT_CHECKED}"' in visible and f"O canal não respondeu em {vtex_channel.url}." in visible
     assert "O que fazer:" in visible and "kit sandbox start vtex --channel vtex-gl" in visible
     assert "Traceback" not in visible and "An Exception was encountered" not in page
-    assert "connection failed" in folded  # the English, one click away
+    assert "a conexão falhou ou foi derrubada" in folded  # the technical message, one click away
     assert "<th>ambiente</th><td>sandbox (homologação)</td>" in page  # the channel's own environment
     nb = json.loads((html.parent / "golive.ipynb").read_text(encoding="utf-8"))
     assert nb["cells"][0]["metadata"]["tags"] == ["kit-failure"] and NOT_CHECKED in nb["cells"][0]["source"]
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert nb["metadata"]["canais_kit"]["runner"] == ("in-process" if flag else "papermill")
-    assert "connection failed" in (html.parent / "golive.log").read_text(encoding="utf-8")
+    assert "a conexão falhou ou foi derrubada" in (html.parent / "golive.log").read_text(encoding="utf-8")
     _assert_no_secret(out, list(vtex_channel.credentials.values()), r.stdout, r.stderr)
 
 

@@ -146,7 +146,7 @@ def test_unknown_channel_is_a_config_error(workspace, job):
 def test_since_must_be_an_iso_date(workspace):
     from kit.errors import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="not an ISO date"):
+    with pytest.raises(ConfigurationError, match="não é uma data ISO"):
         run_job("orders", "loja", ws=workspace, since="ontem")
 
 
