@@ -155,7 +155,11 @@ def test_golive_with_the_channel_down_shows_the_portuguese_failure_box(page, lab
     shown = box.inner_text()  # a closed <details> shows only its summary
     assert f"O canal não respondeu em {channel.base_url}." in shown, shown
     assert "O que fazer:" in shown and "kit sandbox start vtex --channel vtex-fora" in shown
-    assert "Detalhes técnicos" in shown and "a conexão falhou ou foi derrubada" not in shown and "abrir relatório" not in shown
+    assert (
+        "Detalhes técnicos" in shown
+        and "a conexão falhou ou foi derrubada" not in shown
+        and "abrir relatório" not in shown
+    )
     details = box.locator("details.canais-detalhes").first
     assert details.get_attribute("open") is None
     row = page.locator(".canais-list tr[data-channel='vtex-fora']").first
