@@ -54,7 +54,7 @@ DEMO_CHANNELS = (
 #: The file, in the demo directory, that sets every variable a person needs to go on by hand.
 ENV_FILE = "env.sh"
 # Modules that register further demo steps when imported (kept explicit: a typo fails loudly).
-STEP_MODULES: list[str] = ["kit.jobs.demo_steps"]
+STEP_MODULES: list[str] = ["kit.demo.sync_steps"]
 
 _KIND_LABELS = {
     "carrier_service": "transportadoras/serviços",
