@@ -13,7 +13,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ import pandas as pd
 from kit.channels import Channel
 from kit.channeltypes import ChannelType, get_type
 from kit.errors import ConfigurationError, InputDataError
+
+if TYPE_CHECKING:
+    from kit.connectors.base import Connector
 
 __all__ = [
     "Tolerances",
@@ -113,7 +116,7 @@ class GoliveContext:
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     mappings_channel: str | None = None
     value_lists: dict[str, pd.DataFrame] | None = None
-    connector: Any = None
+    connector: Connector | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     trust_reader_counts: bool = False
     assortment: set[str] | None = None
@@ -182,7 +185,7 @@ def products_kind() -> str:
     return "listings"
 
 
-def load_store_listings(channel: Channel, connector: Any = None) -> pd.DataFrame:
+def load_store_listings(channel: Channel, connector: Connector | None = None) -> pd.DataFrame:
     """Live store listings from the connector (``list_listings()``)."""
     conn = connector if connector is not None else connector_for_channel(channel)
     df = conn.list_listings()

@@ -21,9 +21,12 @@ import re
 import socket
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import StoreError
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["PgSession", "DatabaseUnavailableError", "pg_ddl", "qmark", "lock_key", "connect", "register_url_secret"]
 
@@ -110,7 +113,7 @@ class _Cursor:
 
     __slots__ = ("_conn",)
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
