@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kit.channels import Channel
+    from kit.channeltypes import ChannelType
     from kit.store import Workspace
 
 __all__ = [
@@ -65,7 +66,7 @@ def secret_env_names(channel: Channel) -> dict[str, str]:
     return {key: env_var_name(channel.credentials_ref, key) for key in channel.channel_type.credential_keys()}
 
 
-def pool_slots(channel_type: Any) -> int:
+def pool_slots(channel_type: ChannelType) -> int:
     """Slots of a channel type's pool: its requests per second, 1 to :data:`MAX_POOL_SLOTS`."""
     return max(1, min(MAX_POOL_SLOTS, round(channel_type.rate_limit.per_second)))
 
