@@ -144,7 +144,7 @@ class GoliveContext:
     def label(self) -> str:
         return self.channel.name if self.channel else f"offline-{self.channel_type.name}"
 
-    def get_connector(self) -> Any:
+    def get_connector(self) -> Connector:
         """The channel's connector (built once); ``ConfigurationError`` if impossible."""
         if self.connector is None:
             if self.channel is None:
@@ -158,7 +158,7 @@ class GoliveContext:
         return answer if answer and answer.get("confirmed", True) else None
 
 
-def connector_for_channel(channel: Channel) -> Any:
+def connector_for_channel(channel: Channel) -> Connector:
     """The channel's connector (``kit.connectors.connector_for``) with the workspace attached."""
     from kit.connectors import connector_for
     from kit.store import Workspace

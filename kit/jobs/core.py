@@ -56,7 +56,7 @@ class JobContext:
     max_items: int | None = None
     params: dict[str, Any] = field(default_factory=dict)
     progress: bool = False
-    _connector: Any = None
+    _connector: Connector | None = None
     _state: Any = None
 
     @property
@@ -64,7 +64,7 @@ class JobContext:
         return self.channel.name
 
     @property
-    def connector(self) -> Any:
+    def connector(self) -> Connector:
         """The channel's connector, built on first use (secrets resolved by reference)."""
         if self._connector is None:
             from kit.connectors import connector_for

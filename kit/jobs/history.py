@@ -65,7 +65,7 @@ _PT = {
 _TIME_COLUMNS = ("started_at", "finished_at", "last_ok", "first_seen", "held_at")
 
 
-def open_workspace(path: str | None = None) -> Any:
+def open_workspace(path: str | None = None) -> Workspace:
     from kit.store import Workspace
 
     return Workspace(path) if path else Workspace()

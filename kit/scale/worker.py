@@ -69,7 +69,7 @@ def _apply_env(env: dict[str, str]) -> None:
     os.environ.update(env)
 
 
-def _workspace(root: str) -> Any:
+def _workspace(root: str) -> Workspace:
     """The workspace at ``root``, opened once per worker process (its tables are re-read on every use)."""
     from kit.store import Workspace
 

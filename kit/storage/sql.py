@@ -76,7 +76,7 @@ def _refused(exc: BaseException) -> StoreError:
     )
 
 
-def connect(url: str, *, application: str = "canais-kit") -> Any:
+def connect(url: str, *, application: str = "canais-kit") -> psycopg.Connection[Any]:
     """A psycopg connection in autocommit mode, with keepalives and a connect timeout."""
     import psycopg
 
@@ -150,7 +150,7 @@ class PgSession:
         self._depth = 0
         self._schemas: set[str] = set()
 
-    def _connection(self) -> Any:
+    def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed or self._conn.broken:
             if self._conn is not None:
                 with contextlib.suppress(Exception):
