@@ -63,11 +63,13 @@ test: setup browser-deps postgres-deps airflow-deps
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
 
 # The edit-test loop: pytest without the real-browser, notebook (papermill, kernels) and slow (kill loops,
-# crash loops, soaks) tests; `make test` stays the whole suite. README "Tests" says what each marker holds.
+# crash loops, several processes at once, soaks) tests, on every core (pytest-xdist; FAST_WORKERS=0 runs them in
+# this process); `make test` stays the whole suite. README "Tests" says what each marker holds.
 FAST_MARKERS := not browser and not slow and not notebook
+FAST_WORKERS ?= auto
 .PHONY: test-fast
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "$(FAST_MARKERS)"
+	$(BIN)/python -m pytest -q -n $(FAST_WORKERS) -m "$(FAST_MARKERS)"
 
 lint: setup
 	$(BIN)/ruff check kit tests bench

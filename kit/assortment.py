@@ -30,9 +30,12 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import InputDataError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = [
     "Rule",
@@ -199,7 +202,7 @@ def set_rule(channel: str, action: str, field_: str, values: list[str], note: st
     return rules
 
 
-def names_channel(cell: Any, channel: Any) -> bool:
+def names_channel(cell: Any, channel: Channel) -> bool:
     """Does an ERP channel cell (``"loja-vtex, Mercado Livre"``) name ``channel`` (name, type or label)?"""
     from kit.depara.normalize import compact
 
@@ -219,7 +222,7 @@ def _under(category: str, prefix: str) -> bool:
     return bool(want) and parts[: len(want)] == want
 
 
-def resolve(erp: Any, channel: Any, rules: list[Rule] | None = None, *, use_file: bool = True) -> AssortmentResult:
+def resolve(erp: Any, channel: Channel, rules: list[Rule] | None = None, *, use_file: bool = True) -> AssortmentResult:
     """Decide, for every SKU of the ERP products frame, whether it belongs on ``channel``.
 
     Args:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.channeltypes import (
     CATEGORIES,
@@ -24,6 +24,9 @@ from kit.channeltypes import (
 )
 from kit.errors import ConfigurationError, LimitError, StoreError
 from kit.secrets import credentials_ref
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["Channel", "JobConfig", "ChannelRegistry", "validate", "validate_cnpj", "parse_assignments"]
 
@@ -285,7 +288,7 @@ def apply_assignments(ch: Channel, pairs: dict[str, str]) -> Channel:
 class ChannelRegistry:
     """CRUD over the workspace's channels (every call is one locked transaction)."""
 
-    def __init__(self, workspace: Any) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         self.ws = workspace
 
     def add(self, ch: Channel) -> Channel:

@@ -23,7 +23,7 @@ The fields come from :mod:`kit.forms_fields`, the channel list from
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.channels import NAME_RE, Channel, ChannelRegistry, JobConfig
 from kit.channels import validate as validate_channel
@@ -45,6 +45,9 @@ from kit.forms_list import LIST_COLUMNS, channel_rows
 from kit.forms_messages import connection_explanation, explain_error, gate_refusal
 from kit.scrub import scrub
 from kit.secrets import SecretsStore, credentials_ref
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "JOB_LABELS",
@@ -104,7 +107,7 @@ class ChannelForm:
     def __init__(
         self,
         type_name: str | None,
-        ws: Any = None,
+        ws: Workspace | None = None,
         secrets: SecretsStore | None = None,
         existing: str | Channel | None = None,
     ) -> None:

@@ -13,13 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kit.assortment import SOURCES, Rule, load_rules, resolve, rules_path, save_rules, set_rule
 from kit.errors import KitError
 from kit.fmt import count_pt
 from kit.forms import ActionResult
 from kit.forms_messages import explain_error
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "ACTION_LABELS",
@@ -115,7 +118,7 @@ class AssortmentEditor:
         KitError: unknown channel, no ERP export, an unreadable export or rule file.
     """
 
-    def __init__(self, ws: Any, channel: str, *, erp_file: str | Path | None = None) -> None:
+    def __init__(self, ws: Workspace, channel: str, *, erp_file: str | Path | None = None) -> None:
         from kit.channels import ChannelRegistry
         from kit.forms_golive import erp_products_file
         from kit.sheets import read_table

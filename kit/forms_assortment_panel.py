@@ -12,7 +12,7 @@ SKU is in or out), ``canais-sortimento-status`` (the outcome line).
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
@@ -29,6 +29,9 @@ from kit.forms_assortment import (
 )
 from kit.forms_format import status_html
 from kit.forms_messages import explain_error
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["AssortmentPanel", "summary_html"]
 
@@ -63,7 +66,7 @@ class AssortmentPanel:
         ws: the workspace.
     """
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, ws: Workspace) -> None:
         self.ws = ws
         self.editor: AssortmentEditor | None = None
         self.summary = w.HTML()

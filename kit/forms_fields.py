@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kit.channels import DEFAULT_JOBS
-from kit.channeltypes import CATEGORIES, ENVIRONMENTS, JOBS, MAX_INTERVAL_MIN
+from kit.channeltypes import CATEGORIES, ENVIRONMENTS, JOBS, MAX_INTERVAL_MIN, ChannelType
 from kit.scrub import MASK
 
 __all__ = [
@@ -85,12 +85,12 @@ class FieldSpec:
         return self.key.replace(".", "-")
 
 
-def build_fields(t: Any) -> list[FieldSpec]:
+def build_fields(t: ChannelType) -> list[FieldSpec]:
     """Every field of the form for channel type ``t``, in display order."""
     return [*_channel_fields(t), *_credential_fields(t), *_setting_fields(t), *_job_fields(t)]
 
 
-def _channel_fields(t: Any) -> list[FieldSpec]:
+def _channel_fields(t: ChannelType) -> list[FieldSpec]:
     return [
         FieldSpec(
             "name",
@@ -125,7 +125,7 @@ def _channel_fields(t: Any) -> list[FieldSpec]:
     ]
 
 
-def _credential_fields(t: Any) -> list[FieldSpec]:
+def _credential_fields(t: ChannelType) -> list[FieldSpec]:
     return [
         FieldSpec(
             f"credentials.{c.key}",
@@ -140,7 +140,7 @@ def _credential_fields(t: Any) -> list[FieldSpec]:
     ]
 
 
-def _setting_fields(t: Any) -> list[FieldSpec]:
+def _setting_fields(t: ChannelType) -> list[FieldSpec]:
     return [
         FieldSpec(
             f"settings.{s.key}",
@@ -157,7 +157,7 @@ def _setting_fields(t: Any) -> list[FieldSpec]:
     ]
 
 
-def _job_fields(t: Any) -> list[FieldSpec]:
+def _job_fields(t: ChannelType) -> list[FieldSpec]:
     out = []
     for job in JOBS:
         interval, batch = DEFAULT_JOBS[job]

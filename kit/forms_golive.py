@@ -26,12 +26,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import KitError
 from kit.fmt import count_pt
 from kit.forms_messages import Explanation, explain_error
 from kit.scrub import scrub
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = [
     "NOT_CHECKED",
@@ -102,7 +106,7 @@ class GoliveOutcome:
         return self.verdict != NOT_CHECKED
 
 
-def erp_products_file(ws: Any, channel: str) -> Path:
+def erp_products_file(ws: Workspace, channel: str) -> Path:
     """The newest ERP products export for ``channel`` (its ERP folder; the sample set by default).
 
     Raises:
@@ -114,7 +118,7 @@ def erp_products_file(ws: Any, channel: str) -> Path:
     return Path(find_erp_file(erp_dir(ws, channel), "products", channel)).resolve()  # type: ignore[arg-type]
 
 
-def golive_parameters(ws: Any, channel: str, *, erp_file: str | Path, environment: str) -> dict[str, Any]:
+def golive_parameters(ws: Workspace, channel: str, *, erp_file: str | Path, environment: str) -> dict[str, Any]:
     """The go-live notebook's parameters for ``channel``, as ``kit check golive --channel`` passes them.
 
     Names and paths only: the kernel resolves the credentials from the channel's name.
@@ -178,7 +182,7 @@ def _failed(channel: str, why: Explanation, environment: str, **paths: Any) -> G
     return GoliveOutcome(channel, NOT_CHECKED, why.message, why.hint, why.detail, environment, **paths)
 
 
-def _from_report(ch: Any, report: Any, environment: str, address: str | None) -> GoliveOutcome:
+def _from_report(ch: Channel, report: Any, environment: str, address: str | None) -> GoliveOutcome:
     """Read :class:`~kit.golive.report.ReportOutcome` as a screen outcome."""
     summary = report.summary or {}
     paths = {
@@ -208,7 +212,7 @@ def _from_report(ch: Any, report: Any, environment: str, address: str | None) ->
 
 
 def run_channel_golive(
-    ws: Any,
+    ws: Workspace,
     channel: str,
     *,
     environment: str | None = None,
@@ -263,7 +267,7 @@ def run_channel_golive(
     return outcome
 
 
-def last_golive(ws: Any, channel: str) -> dict[str, Any] | None:
+def last_golive(ws: Workspace, channel: str) -> dict[str, Any] | None:
     """The channel's latest go-live attempt: the workspace's latest result, or a newer failed run.
 
     A check that could not run records no result in the workspace (the gate reads

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -22,6 +22,9 @@ from kit.forms_golive import NOT_CHECKED, GoliveOutcome, GoliveProgress, run_cha
 from kit.forms_htmlbox import HtmlBox, report_link
 from kit.forms_messages import explain_error
 from kit.golive.results import APTO
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["GolivePanel", "outcome_html"]
 
@@ -66,7 +69,9 @@ class GolivePanel:
         on_done: called after every check (the screen redraws its channel list).
     """
 
-    def __init__(self, ws: Any, runner: Callable[..., Any] | None = None, on_done: Callable[[], None] | None = None):
+    def __init__(
+        self, ws: Workspace, runner: Callable[..., Any] | None = None, on_done: Callable[[], None] | None = None
+    ):
         self.ws, self.runner, self.on_done = ws, runner, on_done
         self.channel: str | None = None
         self.outcome: GoliveOutcome | None = None

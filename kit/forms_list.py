@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.channels import ChannelRegistry
 from kit.channeltypes import get_type
@@ -18,6 +18,10 @@ from kit.errors import ConfigurationError, KitError
 from kit.fmt import count_pt, when_pt
 from kit.forms_fields import CATEGORY_LABELS, ENVIRONMENT_LABELS, JOB_LABELS
 from kit.scrub import scrub
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = ["LIST_COLUMNS", "channel_rows", "run_reason", "golive_line"]
 
@@ -42,7 +46,7 @@ _FAULTS = {
 }
 
 
-def _last_runs(ws: Any) -> dict[str, dict[str, dict[str, Any]]]:
+def _last_runs(ws: Workspace) -> dict[str, dict[str, dict[str, Any]]]:
     """The latest run of each (channel, job), from the workspace ``runs`` table: ``{channel: {job: row}}``."""
     last: dict[str, dict[str, dict[str, Any]]] = {}
     for (name, job), pair in ws.runs.last().items():  # one row per (channel, job): the history is not read
@@ -88,7 +92,7 @@ def run_reason(row: dict[str, Any]) -> tuple[str, str]:
     return ", ".join(parts), error
 
 
-def golive_line(ws: Any, channel: Any) -> tuple[str, str, str]:
+def golive_line(ws: Workspace, channel: Channel) -> tuple[str, str, str]:
     """(pt-BR line, report path, technical detail) of ``channel``'s last go-live attempt."""
     from kit.connectors.base import resolve_base_url
     from kit.forms_golive import NOT_CHECKED, last_golive
@@ -132,7 +136,7 @@ def _runs_text(runs: dict[str, dict[str, Any]]) -> tuple[str, str]:
     return "\n".join(lines), "\n".join(details)
 
 
-def channel_rows(ws: Any) -> list[dict[str, str]]:
+def channel_rows(ws: Workspace) -> list[dict[str, str]]:
     """One row per channel for the list: see :data:`LIST_COLUMNS`. Values are pt-BR strings.
 
     Besides the columns, ``golive_report`` holds the last go-live's HTML report

@@ -11,10 +11,14 @@ only inside a collapsed "Detalhes técnicos" block.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kit.scrub import scrub
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = [
     "Explanation",
@@ -228,7 +232,7 @@ def connection_explanation(label: str, report: Any, *, address: str | None = Non
     return Explanation(message, why.hint, detail)
 
 
-def gate_refusal(ws: Any, channel: Any) -> Explanation:
+def gate_refusal(ws: Workspace, channel: Channel) -> Explanation:
     """Why the go-live gate keeps ``channel`` off, read from its latest go-live result (pt-BR)."""
     from kit.fmt import when_pt
     from kit.golive.gate import config_changes

@@ -23,7 +23,7 @@ assortment (:mod:`kit.forms_assortment_panel`) follow the channel picker.
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -35,6 +35,9 @@ from kit.forms_golive_panel import GolivePanel
 from kit.forms_htmlbox import HtmlBox, report_link
 from kit.scrub import scrub
 from kit.secrets import SecretsStore
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["ChannelFormWidget", "render_channel_table"]
 
@@ -79,7 +82,7 @@ class ChannelFormWidget:
 
     def __init__(
         self,
-        ws: Any = None,
+        ws: Workspace | None = None,
         secrets: SecretsStore | None = None,
         channel: str | None = None,
         type_name: str | None = None,

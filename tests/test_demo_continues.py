@@ -23,7 +23,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.timeout(1500)
+pytestmark = [pytest.mark.timeout(1500), pytest.mark.notebook]  # kit demo, kit check golive, kit sync: kernels
 
 
 def _bare_shell(home: Path, script: str, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -23,7 +23,12 @@ import json
 import os
 import pprint
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.channeltypes import ChannelType
+    from kit.store import Workspace
 
 __all__ = [
     "connection_id",
@@ -49,19 +54,19 @@ SETTINGS_ENV = ("KIT_WORKSPACE", "KIT_REPORTS", "KIT_MAPPINGS", "KIT_ERP_DIR", "
                 "KIT_TIMEZONE", "KIT_RATE_BUCKETS", "KIT_SECRETS")  # fmt: skip
 
 
-def connection_id(channel: Any) -> str:
+def connection_id(channel: Channel) -> str:
     """The Airflow connection holding ``channel``'s credentials."""
     return f"{CONNECTION_PREFIX}{channel.name}"
 
 
-def secret_env_names(channel: Any) -> dict[str, str]:
+def secret_env_names(channel: Channel) -> dict[str, str]:
     """``credential key -> KIT_SECRET__<REF>__<KEY>`` for every key the channel's type declares."""
     from kit.secrets import env_var_name
 
     return {key: env_var_name(channel.credentials_ref, key) for key in channel.channel_type.credential_keys()}
 
 
-def pool_slots(channel_type: Any) -> int:
+def pool_slots(channel_type: ChannelType) -> int:
     """Slots of a channel type's pool: its requests per second, 1 to :data:`MAX_POOL_SLOTS`."""
     return max(1, min(MAX_POOL_SLOTS, round(channel_type.rate_limit.per_second)))
 
@@ -100,7 +105,7 @@ def connections_template(channels: list[Any], *, database: bool = False) -> dict
     return out
 
 
-def loader_config(ws: Any, *, schedule: str | None = None, no_notebook: bool = False) -> dict[str, Any]:
+def loader_config(ws: Workspace, *, schedule: str | None = None, no_notebook: bool = False) -> dict[str, Any]:
     """What the loader hands the DAG: the kit's command and settings, the channel types, the schedule."""
     from kit.channeltypes import CHANNEL_TYPES
     from kit.jobs.schedule import REPO_ROOT, _kit_command
@@ -147,7 +152,7 @@ def _write(path: Path, text: str, mode: int = 0o644) -> None:
 
 
 def write_airflow_files(
-    ws: Any, directory: str | os.PathLike[str], *, schedule: str | None = None, no_notebook: bool = False
+    ws: Workspace, directory: str | os.PathLike[str], *, schedule: str | None = None, no_notebook: bool = False
 ) -> list[Path]:
     """Write the loader, the pools file and the connections template into ``directory``; their paths."""
     from kit.channels import ChannelRegistry

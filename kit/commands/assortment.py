@@ -8,7 +8,10 @@ and out. Exit codes: 0 ok, 2 usage/input/config error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 ACTIONS = ("show", "set", "import", "export")
 
@@ -45,7 +48,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_assortment)
 
 
-def _erp_frame(ws: Any, channel: str, path: str | None) -> Any:
+def _erp_frame(ws: Workspace, channel: str, path: str | None) -> Any:
     from kit.jobs.erp import read_erp
     from kit.jobs.settings import erp_dir
     from kit.sheets import read_table

@@ -50,7 +50,7 @@ def _serve(directory: str) -> int:
     import signal
     import threading
 
-    from kit.jobs.demo_steps import serve
+    from kit.demo.sync_steps import serve
 
     servers = serve(directory, say=lambda line: print(line, flush=True))
     print("sandboxes da demonstração prontos; Ctrl-C para parar", flush=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 
 def register(sub) -> None:
@@ -54,7 +57,7 @@ def cmd_schedule(args) -> int:
     return 0
 
 
-def _airflow(ws: Any, args) -> int:
+def _airflow(ws: Workspace, args) -> int:
     from kit.airflow.files import write_airflow_files
 
     paths = write_airflow_files(ws, args.airflow, schedule=args.airflow_schedule, no_notebook=args.no_notebook)
@@ -68,7 +71,7 @@ def _airflow(ws: Any, args) -> int:
     return 0
 
 
-def _list(ws: Any, args) -> int:
+def _list(ws: Workspace, args) -> int:
     from kit.airflow.files import connection_id, secret_env_names
     from kit.channels import ChannelRegistry
     from kit.commands._util import print_json, print_table

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from kit.channels import Channel
     from kit.connectors.base import Connector
     from kit.secrets import SecretsStore
+    from kit.store import Workspace
 
 __all__ = ["register_connector", "connector_for", "connector_class", "registered_types", "BASE_MODULES"]
 
@@ -59,7 +60,7 @@ def connector_for(
     channel: Channel,
     *,
     secrets: SecretsStore | None = None,
-    workspace: Any = None,
+    workspace: Workspace | None = None,
     **options: Any,
 ) -> Connector:
     """The connector for ``channel`` (credentials read from ``secrets`` by reference).

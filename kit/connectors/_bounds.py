@@ -51,7 +51,7 @@ class _Deadline:
         self.done = False
         self._conns: list[Any] = []
 
-    def attach(self, conn: Any) -> None:
+    def attach(self, conn: urllib3.connection.HTTPConnection) -> None:
         with _guard_lock:
             conn._kit_deadline = self
             self._conns.append(conn)
@@ -74,7 +74,7 @@ class _Deadline:
             self._conns.clear()
 
 
-def _shut(conn: Any) -> None:
+def _shut(conn: urllib3.connection.HTTPConnection) -> None:
     """Unblock a thread reading ``conn``: shut its socket down (a plain socket call, TLS included)."""
     sock = getattr(conn, "sock", None)
     if sock is not None:
@@ -145,7 +145,7 @@ class _GuardedHTTPSConnection(_GuardedConnection, urllib3.connection.HTTPSConnec
 class _GuardedPool:
     """Mixin: a connection returned to the pool no longer belongs to any deadline."""
 
-    def _put_conn(self, conn: Any) -> None:
+    def _put_conn(self, conn: urllib3.connection.HTTPConnection | None) -> None:
         if conn is not None:
             with _guard_lock:
                 conn._kit_deadline = None

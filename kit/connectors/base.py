@@ -31,7 +31,7 @@ import math
 import threading
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from kit.channels import Channel
 from kit.channeltypes import ChannelType, RateLimit
@@ -63,6 +63,9 @@ from kit.connectors.responses import ResponseRule, ResponseTable
 from kit.errors import AuthenticationError, ChannelError, ConfigurationError, KitError
 from kit.scrub import scrub
 from kit.secrets import SecretsStore
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "Connector",
@@ -211,7 +214,7 @@ class Connector:
         channel: Channel,
         *,
         secrets: SecretsStore | None = None,
-        workspace: Any = None,
+        workspace: Workspace | None = None,
         base_url: str | None = None,
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,

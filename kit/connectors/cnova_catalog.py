@@ -34,7 +34,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kit.connectors.model import (
@@ -50,6 +50,9 @@ from kit.connectors.model import (
     PublishSupport,
 )
 from kit.errors import AuthenticationError, ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["CnovaCatalogMixin", "LOAD_PREFIX", "NOT_UPDATABLE"]
 
@@ -83,7 +86,7 @@ def _category_path(value: str) -> str:
 class CnovaCatalogMixin:
     """The publishing hooks of the Via connector."""
 
-    channel: Any
+    channel: Channel
     label: str
     settings: dict[str, str]
 

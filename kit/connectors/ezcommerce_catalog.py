@@ -30,11 +30,14 @@ What the generated PHP client declares (``docs/channels.md``, secondary) and how
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.connectors.model import APPLIED, CREATE, CategoryRequirements, ListingRef, ProductItem, PublishResult
 from kit.connectors.soap import unsent_note
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["EzcommerceCatalogMixin", "FAMILY", "UNSENT", "NO_UPDATE"]
 
@@ -68,7 +71,7 @@ def _outcome(result: dict[str, Any]) -> tuple[bool, str]:
 class EzcommerceCatalogMixin:
     """The publishing hooks of :class:`kit.connectors.ezcommerce.EzcommerceConnector`."""
 
-    channel: Any
+    channel: Channel
     call: Any
 
     def find_listings(self, skus: list[str]) -> dict[str, ListingRef]:

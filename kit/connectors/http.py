@@ -317,12 +317,7 @@ class HttpClient:
         last_raw: requests.Response | None = None
         while True:
             attempt += 1
-            # Credentials first (a refresh may wait for another process's refresh), then the token of the
-            # bucket: a token is spent on the request that goes out right after it, never held meanwhile.
-            sent_auth = self.auth.headers() if authenticate else {}
-            bucket = self._bucket(family)
-            if bucket is not None:
-                bucket.acquire()
+            sent_auth, bucket = self._clear_to_send(family, authenticate)
             req_headers = {**(headers or {}), **sent_auth}
             t0 = time.monotonic()
             at = min(t0 + self.timeouts.total, started + self.retry.budget_s)
@@ -354,6 +349,18 @@ class HttpClient:
                 self.sleep(wait)
         assert last_rule is not None
         raise self._error(last_rule, method, log_path, last_raw, None, attempt, exhausted=True)
+
+    def _clear_to_send(self, family: str, authenticate: bool) -> tuple[dict[str, str], Bucket | None]:
+        """The credentials headers of one attempt and the bucket whose token was just taken for it.
+
+        Credentials first (a refresh may wait for another process's refresh), then the token of the
+        bucket: a token is spent on the request that goes out right after it, never held meanwhile.
+        """
+        sent_auth = self.auth.headers() if authenticate else {}
+        bucket = self._bucket(family)
+        if bucket is not None:
+            bucket.acquire()
+        return sent_auth, bucket
 
     def _wait(
         self, action: str, raw: requests.Response | None, attempt: int, started: float, bucket: Bucket | None

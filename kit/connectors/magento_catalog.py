@@ -36,7 +36,7 @@ import base64
 import logging
 import re
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
@@ -53,6 +53,9 @@ from kit.connectors.model import (
     RequiredAttribute,
 )
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["MagentoCatalogMixin", "family_title", "KIT_FILLED"]
 
@@ -88,7 +91,7 @@ def family_title(title: str, values: list[str]) -> str:
 class MagentoCatalogMixin:
     """The publishing hooks of the Magento connector."""
 
-    channel: Any
+    channel: Channel
     settings: dict[str, str]
     base_url: str
     store_code: str

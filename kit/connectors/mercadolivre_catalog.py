@@ -22,13 +22,16 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from kit.connectors.model import CategoryRequirements, RequiredAttribute
 from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = [
     "MercadoLivreCatalogMixin",
@@ -73,7 +76,7 @@ class MercadoLivreResponses(ResponseTable):
 class MercadoLivreCatalogMixin:
     """Categories and attributes for the publishing hooks (cached per connector)."""
 
-    channel: Any
+    channel: Channel
     site_id: str
     get_json: Any
 

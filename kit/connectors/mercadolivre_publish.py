@@ -32,11 +32,14 @@ notes in ``/work/wt/notes/mercadolivre-catalog.md``.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.connectors.mercadolivre_catalog import FAMILY
 from kit.connectors.model import APPLIED, CREATE, UPDATE, ListingRef, ProductItem, PublishResult
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["MercadoLivrePublishMixin", "package_attributes"]
 
@@ -70,7 +73,7 @@ def _combination_key(combos: list[dict[str, Any]]) -> tuple:
 class MercadoLivrePublishMixin:
     """The publishing hooks of the Mercado Livre connector."""
 
-    channel: Any
+    channel: Channel
     settings: dict[str, str]
     request: Any
     get_json: Any

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.channeltypes import RateLimit
 from kit.connectors.ratelimit import DEFAULT_FAMILY, TokenBucket, bucket_for
 from kit.errors import AuthenticationError, ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["AppQuota", "app_rate", "APP_BURST", "reset_app_quotas"]
 
@@ -50,7 +53,7 @@ class AppQuota:
 
     _app_id: str | None = None
     _quota_checked: bool = False
-    channel: Any
+    channel: Channel
     secrets: Any
     base_url: str
     account_key: str

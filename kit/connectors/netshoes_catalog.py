@@ -31,7 +31,7 @@ hooks of ``docs/publishing.md``). Shapes from the official swagger SDK
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kit.connectors.model import (
@@ -47,6 +47,9 @@ from kit.connectors.model import (
 )
 from kit.connectors.paginate import PagePaginator
 from kit.errors import ChannelFatalError, KitError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["NetshoesCatalogMixin", "SKU_ATTRIBUTES", "SYNCED"]
 
@@ -80,7 +83,7 @@ def _token(product_id: str, sku: str) -> str:
 class NetshoesCatalogMixin:
     """The publishing hooks of the Netshoes connector."""
 
-    channel: Any
+    channel: Channel
     label: str
     settings: dict[str, str]
 

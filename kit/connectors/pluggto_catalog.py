@@ -29,11 +29,14 @@ sku), ``../shared/channel-apis.md`` §5.2, ``/work/wt/notes/pluggto-catalog.md``
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kit.connectors.model import APPLIED, CREATE, UPDATE, ListingRef, ProductItem, PublishResult
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["PluggtoCatalogMixin", "category_levels", "LISTING_PAGE", "VALUE_LIST_PAGES"]
 
@@ -63,7 +66,7 @@ def _attribute(code: str, value: str) -> dict[str, Any]:
 class PluggtoCatalogMixin:
     """The publishing hooks of the Plug.to connector."""
 
-    channel: Any
+    channel: Channel
     request: Any
     get_json: Any
     _pager: Any

@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.connectors.model import (
     APPLIED,
@@ -56,6 +56,9 @@ from kit.connectors.model import (
 )
 from kit.errors import KitError
 from kit.scrub import scrub
+
+if TYPE_CHECKING:
+    from kit.connectors.base import Connector
 
 __all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields", "send_one"]
 
@@ -99,7 +102,7 @@ def missing_fields(item: ProductItem, required: Sequence[str]) -> list[str]:
     return out
 
 
-def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements | None) -> str:
+def check_item(conn: Connector, item: ProductItem, requirements: CategoryRequirements | None) -> str:
     """What ``item`` lacks before ``conn``'s channel accepts it (pt-BR), or ``""`` when complete."""
     problems = []
     fields = missing_fields(item, conn.publish_required)
@@ -141,7 +144,7 @@ def check_item(conn: Any, item: ProductItem, requirements: CategoryRequirements 
     return "; ".join(problems)
 
 
-def _requirements(conn: Any, item: ProductItem, cache: dict[str, Any]) -> CategoryRequirements | None:
+def _requirements(conn: Connector, item: ProductItem, cache: dict[str, Any]) -> CategoryRequirements | None:
     if not item.channel_category:
         return None
     key = str(item.channel_category)
@@ -150,7 +153,7 @@ def _requirements(conn: Any, item: ProductItem, cache: dict[str, Any]) -> Catego
     return cache[key]
 
 
-def _prepare(conn: Any, items: Sequence[ProductItem]) -> tuple[list[PublishResult | None], list[int]]:
+def _prepare(conn: Connector, items: Sequence[ProductItem]) -> tuple[list[PublishResult | None], list[int]]:
     """Results decided before anything is sent (skipped / held), and the positions left to send."""
     results: list[PublishResult | None] = [None] * len(items)
     todo: list[int] = []
@@ -177,7 +180,9 @@ def _prepare(conn: Any, items: Sequence[ProductItem]) -> tuple[list[PublishResul
     return results, todo
 
 
-def _hold_incomplete_families(conn: Any, items: Sequence[ProductItem], results: list, todo: list[int]) -> list[int]:
+def _hold_incomplete_families(
+    conn: Connector, items: Sequence[ProductItem], results: list, todo: list[int]
+) -> list[int]:
     """Families registered in one request: the creates of a family with a held (or failed) create are held too."""
     blocked: dict[str, str] = {}
     for i, item in enumerate(items):
@@ -204,7 +209,7 @@ def _reason(exc: BaseException) -> str:
     return scrub(f"erro inesperado: {type(exc).__name__}: {exc}")
 
 
-def _lookup(conn: Any, items: list[ProductItem], todo: list[int]) -> list[ProductItem]:
+def _lookup(conn: Connector, items: list[ProductItem], todo: list[int]) -> list[ProductItem]:
     """Copies of ``items`` where an unbound SKU already has a listing on the channel: bound to it."""
     unbound = [items[i].sku for i in todo if not items[i].bound]
     if not unbound:
@@ -222,7 +227,7 @@ def _lookup(conn: Any, items: list[ProductItem], todo: list[int]) -> list[Produc
     return out
 
 
-def send_one(conn: Any, item: ProductItem) -> PublishResult:
+def send_one(conn: Connector, item: ProductItem) -> PublishResult:
     """``create_listing`` or ``update_listing`` of one item; a :class:`KitError` is its ``failed`` reason."""
     action = UPDATE if item.bound else CREATE
     try:
@@ -239,7 +244,7 @@ def send_one(conn: Any, item: ProductItem) -> PublishResult:
     return result
 
 
-def _send_batch(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
+def _send_batch(conn: Connector, items: list[ProductItem]) -> list[PublishResult]:
     """One ``send_listings`` call; a :class:`KitError` (or a bug) fails every item of it with the reason."""
     try:
         results = list(conn.send_listings(items))
@@ -256,7 +261,7 @@ def _send_batch(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
     return results
 
 
-def _send_family(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
+def _send_family(conn: Connector, items: list[ProductItem]) -> list[PublishResult]:
     """The creates of one family in one ``create_listings`` call (a :class:`KitError` fails them all)."""
     try:
         results = list(conn.create_listings(items))
@@ -271,7 +276,7 @@ def _send_family(conn: Any, items: list[ProductItem]) -> list[PublishResult]:
     return results
 
 
-def _await_pending(conn: Any, parked: dict[int, PublishResult]) -> dict[int, PublishResult]:
+def _await_pending(conn: Connector, parked: dict[int, PublishResult]) -> dict[int, PublishResult]:
     """Poll pending results until final or ``publish_poll_wait_s`` passed; every result comes back, final or not."""
     out = dict(parked)
     waiting = dict(parked)
@@ -297,7 +302,7 @@ def _await_pending(conn: Any, parked: dict[int, PublishResult]) -> dict[int, Pub
 
 
 def publish(
-    conn: Any,
+    conn: Connector,
     items: Sequence[ProductItem],
     *,
     on_result: OnResult | None = None,

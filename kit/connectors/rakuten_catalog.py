@@ -30,7 +30,7 @@ What the generated clients declare (``docs/channels.md``, all secondary) and how
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.connectors.model import (
     APPLIED,
@@ -43,6 +43,9 @@ from kit.connectors.model import (
 )
 from kit.connectors.soap import unsent_note
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["RakutenCatalogMixin", "FAMILY", "MAX_OPTIONS", "PRODUCT_FROM_READ", "UNSENT"]
 
@@ -87,7 +90,7 @@ def _index(values: tuple[str, ...], name: Any, default: int) -> int:
 class RakutenCatalogMixin:
     """The publishing hooks of :class:`kit.connectors.rakuten.RakutenConnector`."""
 
-    channel: Any
+    channel: Channel
     settings: dict[str, str]
     ikc: Any
 

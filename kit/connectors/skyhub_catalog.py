@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kit.connectors.model import (
@@ -50,6 +50,9 @@ from kit.connectors.model import (
 )
 from kit.connectors.paginate import OffsetPaginator
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["SkyhubCatalogMixin", "OMNIK_URL", "LIST_PAGE", "PUBLISH_RATES"]
 
@@ -111,7 +114,7 @@ def _path(category: dict[str, Any]) -> str:
 class SkyhubCatalogMixin:
     """The publishing hooks of the SkyHub connector."""
 
-    channel: Any
+    channel: Channel
     base_url: str
     request: Any
     get_json: Any

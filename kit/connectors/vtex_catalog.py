@@ -18,7 +18,7 @@ the rate family ``catalog`` has its documented limit in :mod:`kit.channeltypes`.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from kit.connectors.model import (
@@ -32,6 +32,9 @@ from kit.connectors.model import (
     RequiredAttribute,
 )
 from kit.errors import ChannelFatalError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["VtexCatalogMixin", "CATEGORY_LEVELS", "SPEC_GROUP"]
 
@@ -50,7 +53,7 @@ def _grams(kg: float | None) -> int:
 class VtexCatalogMixin:
     """The publishing hooks of the VTEX connector."""
 
-    channel: Any
+    channel: Channel
     label: str
 
     def _catalog_cache(self) -> dict[str, Any]:

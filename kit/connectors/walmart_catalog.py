@@ -37,7 +37,7 @@ import math
 import re
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from urllib3 import encode_multipart_formdata
@@ -56,6 +56,9 @@ from kit.connectors.model import (
     PublishResult,
 )
 from kit.errors import ChannelFatalError, KitError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = ["WalmartCatalogMixin", "feed_item", "gtin14", "subcategory_key", "VARIANT_ATTRIBUTES"]
 
@@ -113,7 +116,7 @@ def feed_item(item: ProductItem, category: str) -> dict[str, Any]:
 class WalmartCatalogMixin:
     """The publishing hooks of the Walmart connector."""
 
-    channel: Any
+    channel: Channel
     settings: dict[str, str]
     #: items per feed (Walmart's maximum; benchmarks lower it to measure several feeds)
     feed_items: int = FEED_ITEMS_MAX

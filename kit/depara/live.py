@@ -10,11 +10,14 @@ that only the tables were checked.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kit.errors import AuthenticationError, ConfigurationError, KitError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["LiveLists", "live_value_lists", "LIVE_ATTEMPTS", "LIVE_BUDGET_S"]
 
@@ -40,7 +43,7 @@ class LiveLists:
         return f"listas lidas da API de {self.channel} ({sizes or 'nenhuma lista'})"
 
 
-def live_value_lists(channel: str, *, workspace: Any = None, **options: Any) -> LiveLists:
+def live_value_lists(channel: str, *, workspace: Workspace | None = None, **options: Any) -> LiveLists:
     """The value lists of configured channel ``channel`` from its API (see the module docstring).
 
     ``options`` go to :func:`kit.connectors.connector_for` (``secrets``,

@@ -21,13 +21,18 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import ipywidgets as W
 
 from kit.depara.kinds import KINDS, MappingKind, get_kind
 from kit.depara.widgets import DeparaEditor, ListsLoader
 from kit.errors import KitError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kit.store import Workspace
 
 __all__ = ["ChannelChoice", "ValueLists", "DeparaScreen", "workspace_channels"]
 
@@ -58,15 +63,15 @@ class ChannelChoice:
 class ValueLists:
     """Both value lists for one channel and kind, and where they came from (pt-BR, for the screen)."""
 
-    erp: Any
-    channel: Any
+    erp: pd.DataFrame
+    channel: pd.DataFrame
     origin: str
 
 
 ListsProvider = Callable[[ChannelChoice, MappingKind], ValueLists]
 
 
-def workspace_channels(workspace: Any = None) -> list[ChannelChoice]:
+def workspace_channels(workspace: Workspace | None = None) -> list[ChannelChoice]:
     """The workspace's channels (none when there is no workspace yet)."""
     from kit.channels import ChannelRegistry
     from kit.store import Workspace
@@ -134,7 +139,7 @@ class DeparaScreen:
         erp_file: str = "",
         channel_file: str = "",
         fetch_from_channel: bool = False,
-        workspace: Any = None,
+        workspace: Workspace | None = None,
         directory: str | Path | None = None,
     ) -> DeparaScreen:
         """The notebook's screen: the workspace's channels plus the ``channel`` parameter."""
@@ -222,7 +227,7 @@ class DeparaScreen:
 
 
 def _notebook_lists(
-    initial: tuple[str, str], erp_file: str, channel_file: str, fetch: bool, workspace: Any
+    initial: tuple[str, str], erp_file: str, channel_file: str, fetch: bool, workspace: Workspace | None
 ) -> ListsProvider:
     """Lists for the notebook: the parameter files for the first choice, else the sample lists."""
     from kit.depara.values import fetch_channel_values, load_values, sample_lists

@@ -17,12 +17,15 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kit.depara.kinds import MappingKind, get_kind
 from kit.errors import ConfigurationError, InputDataError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "mappings_dir",
@@ -201,7 +204,7 @@ def save_table(
     *,
     directory: str | Path | None = None,
     reviewer: str | None = None,
-    workspace: Any = None,
+    workspace: Workspace | None = None,
     record: bool = True,
 ) -> Path:
     """Write the table (sorted, atomically) and record the review in the workspace.

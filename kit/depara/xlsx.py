@@ -20,12 +20,15 @@ import math
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from kit.depara.kinds import MappingKind, get_kind
 from kit.errors import InputDataError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["export_xlsx", "import_xlsx", "header_label", "LISTS_SHEET"]
 
@@ -69,7 +72,7 @@ def _side(kind: MappingKind) -> str:
     return "ERP" if kind.direction == "in" else "canal"
 
 
-def _put_text(ws: Any, row: int, column: int, value: str) -> Any:
+def _put_text(ws: Worksheet, row: int, column: int, value: str) -> Any:
     cell = ws.cell(row=row, column=column, value=value if value != "" else None)
     cell.number_format = _XLSX_TEXT
     if value != "":
@@ -94,7 +97,7 @@ def _lists_sheet(wb: Any, kind: MappingKind, targets: Sequence[Sequence[str]]) -
     return ranges
 
 
-def _dropdowns(ws: Any, kind: MappingKind, ranges: dict[str, str], last_row: int) -> None:
+def _dropdowns(ws: Worksheet, kind: MappingKind, ranges: dict[str, str], last_row: int) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 

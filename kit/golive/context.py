@@ -13,7 +13,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ import pandas as pd
 from kit.channels import Channel
 from kit.channeltypes import ChannelType, get_type
 from kit.errors import ConfigurationError, InputDataError
+
+if TYPE_CHECKING:
+    from kit.connectors.base import Connector
 
 __all__ = [
     "Tolerances",
@@ -113,7 +116,7 @@ class GoliveContext:
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
     mappings_channel: str | None = None
     value_lists: dict[str, pd.DataFrame] | None = None
-    connector: Any = None
+    connector: Connector | None = None
     cache: dict[str, Any] = field(default_factory=dict)
     trust_reader_counts: bool = False
     assortment: set[str] | None = None
@@ -141,7 +144,7 @@ class GoliveContext:
     def label(self) -> str:
         return self.channel.name if self.channel else f"offline-{self.channel_type.name}"
 
-    def get_connector(self) -> Any:
+    def get_connector(self) -> Connector:
         """The channel's connector (built once); ``ConfigurationError`` if impossible."""
         if self.connector is None:
             if self.channel is None:
@@ -155,7 +158,7 @@ class GoliveContext:
         return answer if answer and answer.get("confirmed", True) else None
 
 
-def connector_for_channel(channel: Channel) -> Any:
+def connector_for_channel(channel: Channel) -> Connector:
     """The channel's connector (``kit.connectors.connector_for``) with the workspace attached."""
     from kit.connectors import connector_for
     from kit.store import Workspace
@@ -182,7 +185,7 @@ def products_kind() -> str:
     return "listings"
 
 
-def load_store_listings(channel: Channel, connector: Any = None) -> pd.DataFrame:
+def load_store_listings(channel: Channel, connector: Connector | None = None) -> pd.DataFrame:
     """Live store listings from the connector (``list_listings()``)."""
     conn = connector if connector is not None else connector_for_channel(channel)
     df = conn.list_listings()

@@ -13,18 +13,22 @@ enable|disable``) and the configuration notebook both call these.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError, GateError
 from kit.fmt import when_pt
 from kit.golive.results import APTO, current_user, latest_result, now_iso
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = ["enable", "disable", "gate_events", "GateDecision", "checked_config", "config_changes"]
 
 GateDecision = dict[str, Any]
 
 
-def checked_config(channel: Any) -> dict[str, Any]:
+def checked_config(channel: Channel) -> dict[str, Any]:
     """What of a channel's configuration a go-live check depends on (stored with each result).
 
     Type, company, environment, address, credentials reference, settings, the
@@ -46,7 +50,7 @@ def checked_config(channel: Any) -> dict[str, Any]:
     }
 
 
-def config_changes(result: dict[str, Any], channel: Any) -> list[str]:
+def config_changes(result: dict[str, Any], channel: Channel) -> list[str]:
     """The configuration fields that changed since ``result`` was checked ([] when unchanged or unknown)."""
     then = result.get("channel_config")
     if not then:  # a result recorded before configurations were stored with it
@@ -55,12 +59,12 @@ def config_changes(result: dict[str, Any], channel: Any) -> list[str]:
     return sorted(k for k in now.keys() | then.keys() if now.get(k) != then.get(k))
 
 
-def _record(ws: Any, event: dict[str, Any]) -> None:
+def _record(ws: Workspace, event: dict[str, Any]) -> None:
     with ws.table("golive", "gate") as table:
         table.insert(event)
 
 
-def gate_events(ws: Any, channel: str) -> list[dict[str, Any]]:
+def gate_events(ws: Workspace, channel: str) -> list[dict[str, Any]]:
     """Every enable/disable event of ``channel``, oldest first."""
     from tinydb import Query
 
@@ -69,7 +73,9 @@ def gate_events(ws: Any, channel: str) -> list[dict[str, Any]]:
     return sorted((dict(r) for r in rows), key=lambda r: r.get("at", ""))
 
 
-def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, by: str | None = None) -> GateDecision:
+def enable(
+    ws: Workspace, name: str, force: bool = False, reason: str | None = None, by: str | None = None
+) -> GateDecision:
     """Switch channel ``name`` on if its latest go-live check passed (or with a forced, reasoned override).
 
     Returns:
@@ -136,7 +142,7 @@ def enable(ws: Any, name: str, force: bool = False, reason: str | None = None, b
     return event
 
 
-def disable(ws: Any, name: str, by: str | None = None) -> GateDecision:
+def disable(ws: Workspace, name: str, by: str | None = None) -> GateDecision:
     """Switch channel ``name`` off (always allowed); the event is recorded."""
     from kit.channels import ChannelRegistry
 

@@ -16,9 +16,12 @@ import getpass
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError, InputDataError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "APTO",
@@ -58,7 +61,7 @@ def verdict_of(findings: Any) -> str:
     return NAO_APTO if (findings["severity"] == "bloqueio").any() else APTO
 
 
-def record_result(ws: Any, result: dict[str, Any]) -> int:
+def record_result(ws: Workspace, result: dict[str, Any]) -> int:
     """Store one go-live result; returns its id."""
     if not result.get("channel"):
         raise ConfigurationError("um resultado de go-live precisa do nome do canal")
@@ -66,13 +69,13 @@ def record_result(ws: Any, result: dict[str, Any]) -> int:
         return table.insert(dict(result))
 
 
-def update_result(ws: Any, result_id: int, changes: dict[str, Any]) -> None:
+def update_result(ws: Workspace, result_id: int, changes: dict[str, Any]) -> None:
     """Change fields of a stored result (e.g. the HTML path once exported)."""
     with ws.table("golive", "results") as table:
         table.update(changes, doc_ids=[result_id])
 
 
-def list_results(ws: Any, channel: str) -> list[dict[str, Any]]:
+def list_results(ws: Workspace, channel: str) -> list[dict[str, Any]]:
     """Every stored result of ``channel``, oldest first."""
     from tinydb import Query
 
@@ -81,13 +84,15 @@ def list_results(ws: Any, channel: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r.get("finished_at") or "", r["id"]))
 
 
-def latest_result(ws: Any, channel: str) -> dict[str, Any] | None:
+def latest_result(ws: Workspace, channel: str) -> dict[str, Any] | None:
     """The most recent go-live result of ``channel`` (keys ``verdict``, ``report_path``, ``finished_at``...)."""
     rows = list_results(ws, channel)
     return rows[-1] if rows else None
 
 
-def record_confirmation(ws: Any, channel: str, item: str, by: str | None = None, note: str = "") -> dict[str, Any]:
+def record_confirmation(
+    ws: Workspace, channel: str, item: str, by: str | None = None, note: str = ""
+) -> dict[str, Any]:
     """Record that a person confirmed checklist ``item`` for ``channel`` (who and when)."""
     if not item or not item.strip():
         raise ConfigurationError("uma confirmação precisa de um item, ex.: other_erp ou price_drop:SKU")
@@ -97,7 +102,7 @@ def record_confirmation(ws: Any, channel: str, item: str, by: str | None = None,
     return row
 
 
-def confirmations(ws: Any, channel: str) -> dict[str, dict[str, Any]]:
+def confirmations(ws: Workspace, channel: str) -> dict[str, dict[str, Any]]:
     """The latest confirmation per item for ``channel``."""
     from tinydb import Query
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,6 +41,11 @@ from kit.golive.results import (
     record_result,
     verdict_of,
 )
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.connectors.base import Connector
+    from kit.store import Workspace
 
 __all__ = [
     "GoliveRun",
@@ -170,7 +175,7 @@ class GoliveRequest:
     workspace: str | os.PathLike[str] | None = None
     by: str | None = None
     record: bool = True
-    connector: Any = None
+    connector: Connector | None = None
     write_xlsx: bool = True
     notebook: bool = True
     on_progress: Callable[[str], None] | None = None
@@ -213,7 +218,7 @@ def run_golive(
     output_dir: str | os.PathLike[str] | None = None,
     by: str | None = None,
     record: bool = True,
-    connector: Any = None,
+    connector: Connector | None = None,
     write_xlsx: bool = True,
     notebook: bool = True,
     on_progress: Callable[[str], None] | None = None,
@@ -325,7 +330,7 @@ def _context(request: GoliveRequest, parameters: dict[str, Any]) -> tuple[Golive
     return ctx, ws
 
 
-def _store(request: GoliveRequest, ch: Any) -> tuple[pd.DataFrame, Any]:
+def _store(request: GoliveRequest, ch: Channel | None) -> tuple[pd.DataFrame, Any]:
     """The store's listings: the export given, else read live through the channel's connector."""
     from kit.errors import ConfigurationError
 
@@ -344,7 +349,7 @@ def _store(request: GoliveRequest, ch: Any) -> tuple[pd.DataFrame, Any]:
     return load_store_listings(ch, connector), connector
 
 
-def _answers(request: GoliveRequest, ws: Any) -> dict[str, dict[str, Any]]:
+def _answers(request: GoliveRequest, ws: Workspace) -> dict[str, dict[str, Any]]:
     """Checklist answers: the workspace's confirmations, those given, and an answers file's (recorded)."""
     got = dict(request.answers)
     channel = request.channel
@@ -375,7 +380,7 @@ def _result_row(request: GoliveRequest, run: GoliveRun) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _assortment(erp: pd.DataFrame, channel: Any, parameters: dict[str, Any]) -> set[str] | None:
+def _assortment(erp: pd.DataFrame, channel: Channel | None, parameters: dict[str, Any]) -> set[str] | None:
     """The channel's assortment (kit.assortment); ``None`` when it has none (the whole catalogue)."""
     if channel is None:
         return None

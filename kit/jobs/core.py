@@ -17,11 +17,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError, KitError, StoreError
 from kit.jobs.model import JobSummary
 from kit.registry import Registry
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.connectors.base import Connector
+    from kit.store import Workspace
 
 __all__ = ["run_job", "register_job", "JOBS", "JobContext", "batched", "item_results", "check_since", "parse_instant"]
 
@@ -40,8 +45,8 @@ class JobContext:
     """Everything a job function needs for one run."""
 
     job: str
-    channel: Any  # kit.channels.Channel
-    ws: Any  # kit.store.Workspace
+    channel: Channel
+    ws: Workspace
     summary: JobSummary
     settings: dict[str, Any]
     batch_size: int
@@ -51,7 +56,7 @@ class JobContext:
     max_items: int | None = None
     params: dict[str, Any] = field(default_factory=dict)
     progress: bool = False
-    _connector: Any = None
+    _connector: Connector | None = None
     _state: Any = None
 
     @property
@@ -59,7 +64,7 @@ class JobContext:
         return self.channel.name
 
     @property
-    def connector(self) -> Any:
+    def connector(self) -> Connector:
         """The channel's connector, built on first use (secrets resolved by reference)."""
         if self._connector is None:
             from kit.connectors import connector_for
@@ -158,7 +163,7 @@ def check_since(since: Any) -> None:
         )
 
 
-def _load_channel(ws: Any, name: str) -> Any:
+def _load_channel(ws: Workspace, name: str) -> Channel:
     from kit.channels import ChannelRegistry
 
     return ChannelRegistry(ws).get(name)
@@ -172,8 +177,8 @@ def run_job(
     full: bool = False,
     since: str | None = None,
     max_items: int | None = None,
-    ws: Any = None,
-    connector: Any = None,
+    ws: Workspace | None = None,
+    connector: Connector | None = None,
     progress: bool = False,
     params: dict[str, Any] | None = None,
     raise_errors: bool = False,
@@ -253,7 +258,7 @@ def _check_arguments(job: str, max_items: int | None, since: str | None) -> None
         check_since(since)
 
 
-def _backup_state(ws: Any) -> None:
+def _backup_state(ws: Workspace) -> None:
     """Keep the last good copy of the state store after a run that changed it (never fails the run)."""
     states = getattr(ws, "_states", None)
     if states is None:

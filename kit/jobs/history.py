@@ -14,9 +14,12 @@ import html
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.jobs.retry import RetryPanel, RetryResult, retry_failed, run_parameters
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "runs_frame",
@@ -62,13 +65,13 @@ _PT = {
 _TIME_COLUMNS = ("started_at", "finished_at", "last_ok", "first_seen", "held_at")
 
 
-def open_workspace(path: str | None = None) -> Any:
+def open_workspace(path: str | None = None) -> Workspace:
     from kit.store import Workspace
 
     return Workspace(path) if path else Workspace()
 
 
-def runs_frame(ws: Any, since: float | None = None):
+def runs_frame(ws: Workspace, since: float | None = None):
     """Every recorded run (kept by the retention; ``since``: started from then on), oldest first (English names)."""
     return _frame(ws.runs.rows(since=since))
 
@@ -136,7 +139,7 @@ def table_html(frame: Any) -> Any:
     return HTML(f"{style}<table class='kit-tabela'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
-def last_runs(ws: Any, now: float | None = None, *, raw: bool = False):
+def last_runs(ws: Workspace, now: float | None = None, *, raw: bool = False):
     """The last run of each (channel, job), with the lag since its last successful start.
 
     ``raw=True`` gives the run records themselves (a list of dicts, as recorded), for the retry.
@@ -174,7 +177,7 @@ def last_runs(ws: Any, now: float | None = None, *, raw: bool = False):
     return last[cols].sort_values(["channel", "job"]).reset_index(drop=True)
 
 
-def failures(ws: Any, limit: int = 50):
+def failures(ws: Workspace, limit: int = 50):
     """The most recent failed or locked runs, newest first, each with its reason (column ``reason``)."""
     frame = runs_frame(ws)
     if not len(frame):
@@ -227,7 +230,7 @@ def run_reason(row: dict[str, Any]) -> str:
     return f"{failed} item(ns) com falha; motivos no relatório" if failed else "terminou com erro; veja o relatório"
 
 
-def quarantine_frame(ws: Any):
+def quarantine_frame(ws: Workspace):
     """Orders waiting in quarantine (every channel), with the reason (pt-BR columns, short dates)."""
     import pandas as pd
 
@@ -250,7 +253,7 @@ def quarantine_frame(ws: Any):
                                  "attempts": "tentativas", "first_seen": "desde"})  # fmt: skip
 
 
-def price_holds_frame(ws: Any):
+def price_holds_frame(ws: Workspace):
     """Prices held by the price guard and waiting for a decision (money as ``R$ 1.299,90``)."""
     import pandas as pd
 
@@ -276,7 +279,7 @@ def price_holds_frame(ws: Any):
                                  "new_price": "novo preço", "drop_pct": "queda", "held_at": "retido em"})  # fmt: skip
 
 
-def plot_history(ws: Any):
+def plot_history(ws: Workspace):
     """One panel per channel: items applied per run of each job (x = failures), legend outside; None without runs."""
     frame = runs_frame(ws)
     frame = frame[~frame["dry_run"]] if len(frame) else frame

@@ -22,16 +22,19 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import LockHeldError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["job_lock", "named_lock", "lock_path", "HELD_ENV"]
 
 HELD_ENV = "KIT_JOB_LOCK_HELD"
 
 
-def lock_path(ws: Any, channel: str, job: str) -> Path:
+def lock_path(ws: Workspace, channel: str, job: str) -> Path:
     """Where the files backend keeps the (channel, job) lock."""
     from kit.store import safe_child
 
@@ -53,7 +56,7 @@ def _holder_text(info: dict[str, Any] | None) -> str:
 
 
 @contextlib.contextmanager
-def named_lock(ws: Any, name: str, *, wait: float = 0.0, what: str | None = None) -> Iterator[None]:
+def named_lock(ws: Workspace, name: str, *, wait: float = 0.0, what: str | None = None) -> Iterator[None]:
     """Hold lock ``name`` (waiting up to ``wait`` seconds), or raise :class:`LockHeldError` (exit 3).
 
     Args:
@@ -76,7 +79,7 @@ def named_lock(ws: Any, name: str, *, wait: float = 0.0, what: str | None = None
 
 
 @contextlib.contextmanager
-def job_lock(ws: Any, channel: str, job: str) -> Iterator[None]:
+def job_lock(ws: Workspace, channel: str, job: str) -> Iterator[None]:
     """Hold the (channel, job) lock, or raise :class:`LockHeldError` at once."""
     if _held_by_parent(channel, job):
         yield

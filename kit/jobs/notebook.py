@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.jobs.model import JobSummary
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = ["run_in_notebook", "JobFailed", "setup_logging", "show"]
 
@@ -90,7 +94,7 @@ def run_in_notebook(
     return summary
 
 
-def show(summary: JobSummary, *, ws: Any = None, runner: str = "") -> None:
+def show(summary: JobSummary, *, ws: Workspace | None = None, runner: str = "") -> None:
     """Display the run's report (HTML) in the notebook; plain text where there is no notebook display."""
     from kit.jobs.report import job_failure, job_report_body
 
@@ -110,7 +114,7 @@ def show(summary: JobSummary, *, ws: Any = None, runner: str = "") -> None:
     display(HTML(f'<style>{STYLE}</style><div class="kit-report">{job_report_body(data, failure=failure)}</div>'))
 
 
-def _channel(ws: Any, name: str) -> Any:
+def _channel(ws: Workspace | None, name: str) -> Channel | None:
     from kit.channels import ChannelRegistry
     from kit.errors import KitError
 
@@ -122,13 +126,13 @@ def _channel(ws: Any, name: str) -> Any:
         return None
 
 
-def _address(ws: Any, name: str) -> str | None:
+def _address(ws: Workspace | None, name: str) -> str | None:
     from kit.jobs.report import channel_address
 
     ch = _channel(ws, name)
     return channel_address(ch) if ch is not None else None
 
 
-def _type(ws: Any, name: str) -> str:
+def _type(ws: Workspace | None, name: str) -> str:
     ch = _channel(ws, name)
     return ch.type if ch is not None else ""

@@ -36,6 +36,7 @@ from kit.jobs.core import JobContext, register_job
 
 if TYPE_CHECKING:
     from kit.jobs.translate import OrderTranslator
+    from kit.store import Workspace
 
 __all__ = ["reconcile", "get_cursor", "set_cursor", "failpoint", "clamp_instant"]
 
@@ -92,7 +93,7 @@ def _newer(candidate: Any, than: Any) -> bool:
     return b is None or a > b
 
 
-def get_cursor(ws: Any, channel: str) -> dict[str, Any]:
+def get_cursor(ws: Workspace, channel: str) -> dict[str, Any]:
     from tinydb import Query
 
     with ws.table("jobs") as table:
@@ -100,7 +101,7 @@ def get_cursor(ws: Any, channel: str) -> dict[str, Any]:
     return dict(row) if row else {}
 
 
-def set_cursor(ws: Any, channel: str, **values: Any) -> None:
+def set_cursor(ws: Workspace, channel: str, **values: Any) -> None:
     from tinydb import Query
 
     q = (Query().channel == channel) & (Query().job == "orders")

@@ -26,12 +26,15 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError, InputDataError
 from kit.jobs.core import JobContext, batched, item_results, iter_rows, register_job
 from kit.jobs.guard import BAD_LISTING_KIND, REFERENCE_MAX_AGE_S, PriceGuard, valid_price
 from kit.jobs.sku_binding import bind_skus, binds_by_sku
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "ErpValues",
@@ -430,7 +433,7 @@ def _hold(ctx: JobContext, sku: str, new: float, hold: tuple[str, float | None, 
     return reason
 
 
-def approve_prices(ws: Any, channel: str, skus: list[str] | None = None, *, reject: bool = False) -> int:
+def approve_prices(ws: Workspace, channel: str, skus: list[str] | None = None, *, reject: bool = False) -> int:
     """Approve (or reject) held prices; approved ones go out on the next run."""
     from kit.jobs.state import JobState
 

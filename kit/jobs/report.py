@@ -19,13 +19,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.fmt import count_pt, duration_pt, when_pt
 from kit.jobs.model import COUNT_KEYS, ITEM_STATUS_LABELS, JOB_LABELS, STATUS_LABELS
 from kit.reports.charts import Bar, Segment, bar_chart
 from kit.reports.failure import Failure, explain
 from kit.reports.html import Column, box, bullet_list, code_text, details, esc, info_table, page, table
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
 
 __all__ = [
     "job_title",
@@ -49,7 +52,7 @@ def job_title(summary: dict[str, Any]) -> str:
     return f"Sincronização de {job} — canal {summary.get('channel', '')}"
 
 
-def channel_address(channel: Any) -> str | None:
+def channel_address(channel: Channel) -> str | None:
     """The API address the channel's connector calls (named when the channel did not answer)."""
     from kit.connectors.base import resolve_base_url
     from kit.errors import KitError

@@ -21,7 +21,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["RetryResult", "run_parameters", "judge", "retry_failed", "RetryPanel", "OUTCOMES"]
 
@@ -135,7 +138,7 @@ def judge(summary: dict[str, Any], exit_code: int, probe: Any) -> tuple[str, str
     return NOTHING, "nada mudou desde o último envio aceito pelo canal"
 
 
-def _probe(ws: Any, channel: str) -> Any:
+def _probe(ws: Workspace, channel: str) -> Any:
     def probe() -> tuple[bool, str]:
         from kit.channels import ChannelRegistry
         from kit.connectors import connector_for
@@ -153,7 +156,7 @@ def _probe(ws: Any, channel: str) -> Any:
     return probe
 
 
-def _forced(ws: Any, channel: str, force: bool, reason: str, by: str | None) -> tuple[dict[str, Any] | None, str]:
+def _forced(ws: Workspace, channel: str, force: bool, reason: str, by: str | None) -> tuple[dict[str, Any] | None, str]:
     """(forced record, refusal): the same gate as ``kit sync`` (:func:`kit.jobs.runner.manual_run_refusal`)."""
     from kit.jobs.runner import manual_run_refusal
 
@@ -170,7 +173,13 @@ def _forced(ws: Any, channel: str, force: bool, reason: str, by: str | None) -> 
 
 
 def retry_failed(
-    ws: Any, runner: Any = None, *, force: bool = False, reason: str = "", by: str | None = None, probe: Any = None
+    ws: Workspace,
+    runner: Any = None,
+    *,
+    force: bool = False,
+    reason: str = "",
+    by: str | None = None,
+    probe: Any = None,
 ) -> list[RetryResult]:
     """Run again every (channel, job) whose last run failed, as it was run; see the module docstring.
 
@@ -213,7 +222,7 @@ def retry_failed(
 class RetryPanel:
     """The "Repetir as que falharam" button, the force switch and reason, and what the re-runs did."""
 
-    def __init__(self, ws: Any, runner: Any = None, probe: Any = None) -> None:
+    def __init__(self, ws: Workspace, runner: Any = None, probe: Any = None) -> None:
         import ipywidgets as w
 
         self.ws, self.runner, self.probe = ws, runner, probe

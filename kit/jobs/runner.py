@@ -34,12 +34,16 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError, LockHeldError
 from kit.jobs.model import COUNT_KEYS
 from kit.reports.runner import KERNEL_NAME
 from kit.scrub import clip
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = [
     "RunOutcome",
@@ -92,7 +96,7 @@ class JobRequest:
     verbose: bool = False
     command: str = ""
 
-    def parameters(self, ws: Any) -> dict[str, Any]:
+    def parameters(self, ws: Workspace) -> dict[str, Any]:
         """The notebook's parameters: names and paths only, never a secret."""
         out = {"channel": self.channel, "dry_run": bool(self.dry_run), "full": bool(self.full), "since": self.since,
                "max_items": self.max_items, "workspace": str(ws.root)}  # fmt: skip
@@ -152,7 +156,7 @@ def failing_cell(exc: Any) -> dict[str, Any]:
             "message": clip(exc.evalue, MAX_MESSAGE_CHARS)}  # fmt: skip
 
 
-def manual_run_refusal(ws: Any, channel: str) -> str | None:
+def manual_run_refusal(ws: Workspace, channel: str) -> str | None:
     """Why a job of ``channel`` should not be run by hand now (pt-BR), or ``None``.
 
     A channel switched off, or whose latest go-live check is not APTO, is not
@@ -170,7 +174,7 @@ def manual_run_refusal(ws: Any, channel: str) -> str | None:
     return None
 
 
-def record_run(ws: Any, row: dict[str, Any]) -> None:
+def record_run(ws: Workspace, row: dict[str, Any]) -> None:
     """Append a run to the workspace's run history (shape agreed in the preamble; see ``docs/storage.md``)."""
     ws.runs.append(row)
 
@@ -189,8 +193,8 @@ class _Run:
     """One run under way: the request, where its files go, and what the job said."""
 
     request: JobRequest
-    ws: Any
-    channel: Any
+    ws: Workspace
+    channel: Channel
     folder: Path
     stem: str
     started: float
@@ -205,7 +209,7 @@ class _Run:
         return self.folder / f"{self.stem}{ext}"
 
 
-def _start(request: JobRequest, ws: Any, reports: Path | None, runner: str) -> tuple[_Run, Path]:
+def _start(request: JobRequest, ws: Workspace | None, reports: Path | None, runner: str) -> tuple[_Run, Path]:
     """Check the job, channel and parameters; create the report folder (nothing is created on a refusal)."""
     from kit.channels import ChannelRegistry
     from kit.store import Workspace, safe_child
@@ -234,7 +238,7 @@ def run_notebook_job(
     since: str | None = None,
     max_items: int | None = None,
     params: dict[str, Any] | None = None,
-    ws: Any = None,
+    ws: Workspace | None = None,
     kernel_name: str = KERNEL_NAME,
     reports: Path | None = None,
     log_output: bool = True,
@@ -307,7 +311,7 @@ def run_inprocess_job(
     since: str | None = None,
     max_items: int | None = None,
     params: dict[str, Any] | None = None,
-    ws: Any = None,
+    ws: Workspace | None = None,
     reports: Path | None = None,
     forced: dict[str, Any] | None = None,
     command: str = "",
@@ -451,7 +455,7 @@ def _save(run: _Run, result: dict[str, Any], out_json: Path) -> None:
     record_run(run.ws, row)
 
 
-def _register_channel_secrets(channel: Any) -> None:
+def _register_channel_secrets(channel: Channel) -> None:
     """Load the channel's secrets so :func:`kit.scrub.scrub` masks them in the report files."""
     from kit.secrets import SecretsStore
 

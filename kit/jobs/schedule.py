@@ -25,7 +25,11 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = [
     "DueJob",
@@ -78,7 +82,7 @@ class DueJob:
         }  # fmt: skip
 
 
-def golive_passed(ws: Any, channel: str, environment: str | None = None) -> bool:
+def golive_passed(ws: Workspace, channel: str, environment: str | None = None) -> bool:
     """True when the channel's latest go-live check says APTO (for its current environment)."""
     from kit.golive import latest_result
 
@@ -91,7 +95,7 @@ def _passed(result: dict[str, Any] | None, environment: str | None) -> bool:
     return environment is None or result.get("environment", environment) == environment
 
 
-def _latest_results(ws: Any) -> dict[str, dict[str, Any]]:
+def _latest_results(ws: Workspace) -> dict[str, dict[str, Any]]:
     """``channel -> latest go-live result``, the results table read once (not once per channel)."""
     with ws.table("golive", "results") as table:
         rows = table.all()
@@ -101,20 +105,20 @@ def _latest_results(ws: Any) -> dict[str, dict[str, Any]]:
     return out
 
 
-def last_ok_starts(ws: Any) -> dict[tuple[str, str], float]:
+def last_ok_starts(ws: Workspace) -> dict[tuple[str, str], float]:
     """``(channel, job) -> start of the last successful, real (not dry-run) run``."""
     from kit.scale.backoff import run_streaks
 
     return {k: s.last_ok_start for k, s in run_streaks(ws).items() if s.last_ok_start is not None}
 
 
-def account_of(channel: Any) -> str:
+def account_of(channel: Channel) -> str:
     """The channel account a job draws its rate limit from (as the connectors key their buckets)."""
     return f"{channel.type}|{channel.credentials_ref or channel.name}|{channel.base_url or ''}"
 
 
 def due_jobs(
-    ws: Any, now: float | None = None, *, channel: str | None = None, job: str | None = None, backoff: bool = True
+    ws: Workspace, now: float | None = None, *, channel: str | None = None, job: str | None = None, backoff: bool = True
 ) -> list[DueJob]:
     """Every (channel, job) with whether it is due now and why (optionally one channel and/or one job).
 
@@ -184,7 +188,7 @@ def _decide(enabled: bool, passed: bool, cfg: Any, streak: Any, now: float) -> t
 
 
 def run_due(
-    ws: Any,
+    ws: Workspace,
     now: float | None = None,
     *,
     dry_run: bool = False,
@@ -228,7 +232,7 @@ def _kit_command() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "kit"]
 
 
-def _environment(ws: Any) -> list[tuple[str, str]]:
+def _environment(ws: Workspace) -> list[tuple[str, str]]:
     """``(name, value)`` of the variables a scheduled run needs."""
     pairs = [("KIT_WORKSPACE", str(Path(ws.root).resolve()))]
     for name in ("KIT_SECRETS", "KIT_REPORTS", "KIT_MAPPINGS", "KIT_ERP_DIR", "KIT_OUTBOX"):
@@ -242,7 +246,7 @@ def _cron(word: str) -> str:
     return shlex.quote(word).replace("%", "\\%")
 
 
-def _env_prefix(ws: Any) -> str:
+def _env_prefix(ws: Workspace) -> str:
     return " ".join(f"{name}={_cron(value)}" for name, value in _environment(ws))
 
 
@@ -263,7 +267,7 @@ def _unit_path(path: Path | str) -> str:
     return str(path).replace("%", "%%")
 
 
-def crontab_text(ws: Any) -> str:
+def crontab_text(ws: Workspace) -> str:
     """Crontab lines: the single ``run-due`` line, and the per-job alternative."""
     from kit.channels import ChannelRegistry
 
@@ -299,7 +303,7 @@ def crontab_text(ws: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def systemd_text(ws: Any) -> str:
+def systemd_text(ws: Workspace) -> str:
     """systemd user units: a run-due timer every minute (and per-job timers as an alternative)."""
     from kit.channels import ChannelRegistry
 

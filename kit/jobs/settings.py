@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["DEFAULTS", "job_settings", "set_job_settings", "erp_dir", "outbox_dir", "sample_erp_dir"]
 
@@ -54,7 +57,7 @@ def _coerce(key: str, value: Any) -> Any:
     return str(value)
 
 
-def job_settings(ws: Any, channel: str | None = None) -> dict[str, Any]:
+def job_settings(ws: Workspace, channel: str | None = None) -> dict[str, Any]:
     """The effective settings for ``channel`` (defaults < workspace < channel)."""
     from tinydb import Query
 
@@ -68,7 +71,7 @@ def job_settings(ws: Any, channel: str | None = None) -> dict[str, Any]:
     return out
 
 
-def set_job_settings(ws: Any, channel: str | None, values: dict[str, Any]) -> dict[str, Any]:
+def set_job_settings(ws: Workspace, channel: str | None, values: dict[str, Any]) -> dict[str, Any]:
     """Store settings for ``channel`` (``None``: the whole workspace); returns the stored row."""
     from tinydb import Query
 
@@ -86,13 +89,13 @@ def set_job_settings(ws: Any, channel: str | None, values: dict[str, Any]) -> di
     return stored
 
 
-def erp_dir(ws: Any, channel: str) -> Path:
+def erp_dir(ws: Workspace, channel: str) -> Path:
     """The folder the ERP drops its exports into, for ``channel``."""
     value = job_settings(ws, channel)["erp_dir"] or os.environ.get("KIT_ERP_DIR")
     return Path(value).expanduser() if value else sample_erp_dir()
 
 
-def outbox_dir(ws: Any, channel: str) -> Path:
+def outbox_dir(ws: Workspace, channel: str) -> Path:
     """The order outbox of ``channel``: ``<outbox root>/<channel>``."""
     value = job_settings(ws, channel)["outbox_dir"] or os.environ.get("KIT_OUTBOX")
     root = Path(value).expanduser() if value else Path(ws.root) / "outbox"

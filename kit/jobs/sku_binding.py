@@ -14,12 +14,15 @@ so the jobs bind without ``list_listings()``:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.connectors.base import Connector
 
 __all__ = ["binds_by_sku", "recorded_rows", "bind_skus"]
 
 
-def binds_by_sku(connector: Any) -> bool:
+def binds_by_sku(connector: Connector) -> bool:
     """Does ``connector`` declare that its listings are bound by ERP SKU (no listing read)?"""
     return bool(getattr(connector, "bind_by_sku", False))
 

@@ -21,7 +21,10 @@ import json
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["JobState", "BINDING_COLUMNS", "reset_channel_state", "counts_from_state"]
 
@@ -54,7 +57,7 @@ CREATE TABLE IF NOT EXISTS status_ledger (
 class JobState:
     """Typed access to the jobs' tables for one channel."""
 
-    def __init__(self, ws: Any, channel: str) -> None:
+    def __init__(self, ws: Workspace, channel: str) -> None:
         self.ws = ws
         self.channel = channel
         self.states = ws.states
@@ -261,7 +264,7 @@ _RUN_TRACES: dict[str, dict[str, str]] = {
 }
 
 
-def counts_from_state(ws: Any, channel: str, job: str, since: float, until: float) -> dict[str, int]:
+def counts_from_state(ws: Workspace, channel: str, job: str, since: float, until: float) -> dict[str, int]:
     """The counts of a run that died before saying them: what the state store holds from it.
 
     Every item the channel applied was made durable right after its batch
@@ -275,7 +278,7 @@ def counts_from_state(ws: Any, channel: str, job: str, since: float, until: floa
     return counts
 
 
-def reset_channel_state(ws: Any, channel: str) -> None:
+def reset_channel_state(ws: Workspace, channel: str) -> None:
     """Forget everything the jobs remember about ``channel`` (snapshots, bindings, ledgers, cursor).
 
     For a channel that now points at a different store (a new sandbox, a re-created

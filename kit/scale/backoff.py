@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["Streak", "BASE_S", "CAP_S", "backoff_s", "streaks_from_rows", "run_streaks"]
 
@@ -72,7 +75,7 @@ def streaks_from_rows(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], S
     return out
 
 
-def run_streaks(ws: Any) -> dict[tuple[str, str], Streak]:
+def run_streaks(ws: Workspace) -> dict[tuple[str, str], Streak]:
     """Every (channel, job)'s :class:`Streak`, from the workspace's run history.
 
     With the storage interface (``ws.runs``, :mod:`kit.storage`) this reads the

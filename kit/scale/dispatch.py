@@ -23,9 +23,12 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["PassLimits", "run_pass", "default_parallel", "PARALLEL_ENV", "PER_ACCOUNT_ENV"]
 
@@ -76,7 +79,7 @@ class PassLimits:
 
 
 def run_pass(
-    ws: Any,
+    ws: Workspace,
     due: list[Any],
     limits: PassLimits,
     *,

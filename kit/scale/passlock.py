@@ -19,11 +19,14 @@ import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
 from kit.errors import LockHeldError
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["pass_lock", "pass_lock_path"]
 
@@ -31,7 +34,7 @@ PASS_LOCK = "run-due.pass"
 PASS_LOCK_NAME = f"{PASS_LOCK}.lock"
 
 
-def pass_lock_path(ws: Any) -> Path:
+def pass_lock_path(ws: Workspace) -> Path:
     """Where the pass lock of ``ws`` lives (beside the per-job locks)."""
     return Path(ws.root) / "locks" / PASS_LOCK_NAME
 
@@ -44,7 +47,7 @@ def _refusal(holder: str) -> LockHeldError:
 
 
 @contextlib.contextmanager
-def pass_lock(ws: Any) -> Iterator[None]:
+def pass_lock(ws: Workspace) -> Iterator[None]:
     """Hold the run-due pass lock of ``ws``, or raise :class:`LockHeldError` (exit 3) at once.
 
     With the storage interface (``ws.locks``, :mod:`kit.storage`) the lock is the
@@ -64,7 +67,7 @@ def pass_lock(ws: Any) -> Iterator[None]:
     yield from _file_lock(ws)
 
 
-def _file_lock(ws: Any) -> Iterator[None]:
+def _file_lock(ws: Workspace) -> Iterator[None]:
     from kit.store import mkdir_private, refuse_symlink
 
     path = pass_lock_path(ws)

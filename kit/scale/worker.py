@@ -25,7 +25,10 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = ["RunRequest", "run_one", "runner_for", "MODES", "worker_env"]
 
@@ -66,7 +69,7 @@ def _apply_env(env: dict[str, str]) -> None:
     os.environ.update(env)
 
 
-def _workspace(root: str) -> Any:
+def _workspace(root: str) -> Workspace:
     """The workspace at ``root``, opened once per worker process (its tables are re-read on every use)."""
     from kit.store import Workspace
 
@@ -98,7 +101,9 @@ def runner_for(mode: str) -> Callable[..., Any]:
     raise ConfigurationError(f"modo de execução desconhecido: {mode!r}", hint="use um de: " + ", ".join(MODES))
 
 
-def run_one(request: RunRequest, runner: Callable[..., Any] | None = None, ws: Any = None) -> dict[str, Any]:
+def run_one(
+    request: RunRequest, runner: Callable[..., Any] | None = None, ws: Workspace | None = None
+) -> dict[str, Any]:
     """Run ``request``'s job if it is still due; one result row (see the module docstring).
 
     ``runner`` replaces :func:`runner_for` (tests); ``ws`` the workspace opened from ``request``.
@@ -128,7 +133,9 @@ def run_one(request: RunRequest, runner: Callable[..., Any] | None = None, ws: A
         return {**row, "status": "failed", "exit_code": exc.exit_code, "error": exc.message}
 
 
-def _run_locked(ws: Any, request: RunRequest, runner: Callable[..., Any] | None, row: dict[str, Any]) -> dict[str, Any]:
+def _run_locked(
+    ws: Workspace, request: RunRequest, runner: Callable[..., Any] | None, row: dict[str, Any]
+) -> dict[str, Any]:
     from kit.jobs.schedule import due_jobs
 
     check = due_jobs(ws, channel=request.channel, job=request.job, backoff=request.backoff)
@@ -143,7 +150,7 @@ def _run_locked(ws: Any, request: RunRequest, runner: Callable[..., Any] | None,
             "error": summary.get("error")}  # fmt: skip
 
 
-def _record_locked(ws: Any, request: RunRequest, started: float) -> None:
+def _record_locked(ws: Workspace, request: RunRequest, started: float) -> None:
     """A run refused because the lock is held is recorded, as ``kit sync`` records it."""
     from kit.jobs.runner import record_run
 

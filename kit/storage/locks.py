@@ -23,10 +23,13 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.storage.paths import mkdir_private, refuse_symlink, safe_child
 from kit.storage.sql import PgSession, connect, lock_key
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["FileLocks", "PgLocks", "FileHeld", "PgHeld", "LOCK_HOLDER_DDL"]
 
@@ -96,7 +99,7 @@ class FileLocks:
 class PgHeld:
     """A held advisory lock and the connection that holds it."""
 
-    def __init__(self, conn: Any, key: int, name: str) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], key: int, name: str) -> None:
         self._conn, self.key, self.name = conn, key, name
 
     @property

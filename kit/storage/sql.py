@@ -21,9 +21,12 @@ import re
 import socket
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.errors import StoreError
+
+if TYPE_CHECKING:
+    import psycopg
 
 __all__ = ["PgSession", "DatabaseUnavailableError", "pg_ddl", "qmark", "lock_key", "connect", "register_url_secret"]
 
@@ -73,7 +76,7 @@ def _refused(exc: BaseException) -> StoreError:
     )
 
 
-def connect(url: str, *, application: str = "canais-kit") -> Any:
+def connect(url: str, *, application: str = "canais-kit") -> psycopg.Connection[Any]:
     """A psycopg connection in autocommit mode, with keepalives and a connect timeout."""
     import psycopg
 
@@ -110,7 +113,7 @@ class _Cursor:
 
     __slots__ = ("_conn",)
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self._conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
@@ -147,7 +150,7 @@ class PgSession:
         self._depth = 0
         self._schemas: set[str] = set()
 
-    def _connection(self) -> Any:
+    def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed or self._conn.broken:
             if self._conn is not None:
                 with contextlib.suppress(Exception):

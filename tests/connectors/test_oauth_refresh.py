@@ -88,6 +88,7 @@ def test_a_used_refresh_token_is_a_clear_auth_error():
         assert info.value.status == 400
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("processes", [2, 4])
 def test_concurrent_processes_never_lose_the_refresh_token(processes):
     with start_sandbox("mercadolivre", n_products=10, orders=2, rate_limit=(5000, 5000)) as sbx:

@@ -65,7 +65,10 @@ def test_an_unknown_parameter_is_refused_before_anything_runs(tmp_path, in_proce
     assert not (out / "golive.ipynb").exists() and not (out / "summary.json").exists()
 
 
-@pytest.mark.parametrize("flag", [None, "--no-notebook"], ids=["notebook", "in-process"])
+@pytest.mark.parametrize(
+    "flag",
+    [pytest.param(None, id="notebook", marks=pytest.mark.notebook), pytest.param("--no-notebook", id="in-process")],
+)
 def test_channel_down_gives_the_portuguese_failure_box_and_no_secret_anywhere(vtex_channel, kit_cli, tmp_path, flag):
     paths = sample_inputs("vtex")
     vtex_channel.stop()  # nothing answers at the channel's address any more
@@ -95,6 +98,7 @@ def test_channel_down_gives_the_portuguese_failure_box_and_no_secret_anywhere(vt
     _assert_no_secret(out, list(vtex_channel.credentials.values()), r.stdout, r.stderr)
 
 
+@pytest.mark.notebook
 def test_a_check_that_ran_leaves_no_secret_and_uses_the_channel_environment(vtex_channel, kit_cli, tmp_path):
     paths = sample_inputs("vtex", clean=True)
     out = tmp_path / "reports"
@@ -119,6 +123,7 @@ def _normalized(path: Path) -> str:
     return re.sub(r"/[^<\"]*/offline-vtex/[0-9TZ]+", "OUT", text)
 
 
+@pytest.mark.notebook
 def test_the_same_report_in_process_and_through_the_notebook(kit_cli, tmp_path):
     paths = sample_inputs("vtex")
     pages, stderr = {}, {}

@@ -80,6 +80,7 @@ def _normalized(path: Path) -> str:
     return text.replace("notebook (papermill)", "R").replace("no próprio processo, sem notebook", "R")
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(300)
 def test_in_process_and_notebook_runs_give_the_same_summary_report_and_record(vtex, kit_cli, tmp_path, workspace):  # noqa: F811
     folder = tmp_path / "reports" / "vtex-sbx" / "stock"
@@ -128,6 +129,7 @@ def test_a_failed_run_in_process_writes_its_notebook_and_the_failure_box(vtex, k
     assert "a conexão falhou ou foi derrubada" in nb.with_suffix(".log").read_text(encoding="utf-8")
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(300)
 def test_a_notebook_run_saves_no_progress_bar_and_the_report_beside_it(vtex, kit_cli, tmp_path):  # noqa: F811
     r = kit_cli("sync", "stock", "--channel", "vtex-sbx")
@@ -143,6 +145,7 @@ def test_a_notebook_run_saves_no_progress_bar_and_the_report_beside_it(vtex, kit
     assert "10 aplicados" in page and '<img class="kit-chart"' in page
 
 
+@pytest.mark.notebook
 @pytest.mark.timeout(300)
 def test_verbose_shows_papermill_and_the_kernel(vtex, kit_cli):  # noqa: F811
     r = kit_cli("-v", "sync", "stock", "--channel", "vtex-sbx")

@@ -56,6 +56,7 @@ def _writes(sbx) -> int:
     return sum(1 for r in list(sbx.state.requests) if r.get("method") in ("PUT", "POST", "PATCH", "DELETE"))
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("args", [(), ("--job", "stock")], ids=["full-passes", "filtered-no-pass-lock"])
 def test_two_run_due_started_together_run_each_job_once(due_channels, workspace, args):

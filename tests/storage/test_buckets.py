@@ -31,6 +31,7 @@ print(json.dumps({"kind": type(bucket).__name__, "stamps": stamps, "granted": gr
 """
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_processes_draw_from_one_bucket(backend, tmp_path, monkeypatch):
     """Four processes take 10 tokens each from a 20/s bucket with a burst of 5: together they wait for 35 of

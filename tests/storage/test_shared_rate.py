@@ -45,6 +45,7 @@ class _Stamped(list):
         super().append(entry)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_six_processes_share_one_accounts_limit(postgres_env):
     from kit.channels import ChannelRegistry

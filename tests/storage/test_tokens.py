@@ -108,6 +108,7 @@ print(json.dumps({"refreshes": conn.auth.refreshes}))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_processes_racing_to_refresh_never_lose_the_refresh_token(backend, tmp_path):
     """Three processes (with their own secrets files on PostgreSQL: they share only the database) refresh at

@@ -20,6 +20,8 @@ import pytest
 
 from tests.storage.helpers import ROOT
 
+pytestmark = pytest.mark.slow  # two host processes in every test, a kill -9, ten runs in a row
+
 N = 20
 HOST = str(Path(__file__).with_name("_host.py"))
 

@@ -11,7 +11,7 @@ import pytest
 @pytest.mark.timeout(300)
 def test_demo_story_for_one_channel(tmp_path, monkeypatch):
     import kit.demo as demo
-    import kit.jobs.demo_steps as steps
+    import kit.demo.sync_steps as steps
 
     one = (("demo-vtex", "vtex"),)
     monkeypatch.setattr(demo, "DEMO_CHANNELS", one)

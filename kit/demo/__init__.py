@@ -27,9 +27,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.registry import Registry
+
+if TYPE_CHECKING:
+    from kit.store import Workspace
 
 __all__ = [
     "DemoContext",
@@ -54,7 +57,7 @@ DEMO_CHANNELS = (
 #: The file, in the demo directory, that sets every variable a person needs to go on by hand.
 ENV_FILE = "env.sh"
 # Modules that register further demo steps when imported (kept explicit: a typo fails loudly).
-STEP_MODULES: list[str] = ["kit.jobs.demo_steps"]
+STEP_MODULES: list[str] = ["kit.demo.sync_steps"]
 
 _KIND_LABELS = {
     "carrier_service": "transportadoras/serviços",
@@ -69,7 +72,7 @@ class DemoContext:
 
     dir: Path
     sample: Path
-    workspace: Any = None
+    workspace: Workspace | None = None
     lines: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
 

@@ -18,10 +18,14 @@ import json
 import os
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.demo import DEMO_CHANNELS, DemoContext, demo_step, read_export
 from kit.errors import KitError
+
+if TYPE_CHECKING:
+    from kit.channels import Channel
+    from kit.store import Workspace
 
 __all__ = ["DEMO_SYNC_JOBS", "serve", "start_demo_sandboxes", "golive_command", "continue_lines"]
 
@@ -59,7 +63,7 @@ def _free(port: int) -> bool:
     return True
 
 
-def start_demo_sandboxes(ws: Any, sample: Any, *, same_ports: bool = False) -> list[tuple[str, Any, bool]]:
+def start_demo_sandboxes(ws: Workspace, sample: Any, *, same_ports: bool = False) -> list[tuple[str, Any, bool]]:
     """Start one sandbox per demo channel, seeded with the sample catalogue and orders; aim each channel at it.
 
     Credentials already stored for the channel are kept (the sandbox accepts
@@ -102,7 +106,7 @@ def start_demo_sandboxes(ws: Any, sample: Any, *, same_ports: bool = False) -> l
     return out
 
 
-def _current(channel: Any, key: str) -> Any:
+def _current(channel: Channel, key: str) -> Any:
     if key.startswith("settings."):
         return str(channel.settings.get(key.split(".", 1)[1], ""))
     return getattr(channel, key)
