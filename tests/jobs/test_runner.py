@@ -194,13 +194,13 @@ def test_run_due_runs_the_due_job_once(vtex, kit_cli, workspace, tmp_path):
 
     off = {f"jobs.{j}.enabled": "false" for j in ("products", "prices", "orders", "status")}
     ChannelRegistry(workspace).update("vtex-sbx", off, enabled=True)
-    assert kit_cli("run-due").stdout.strip() == "nothing due"  # enabled, but no go-live check passed
+    assert kit_cli("run-due").stdout.strip() == "nada devido"  # enabled, but no go-live check passed
     record_result(workspace, {"channel": "vtex-sbx", "verdict": "APTO", "environment": "sandbox",
                               "finished_at": "2026-11-26T10:00:00"})  # fmt: skip
     r = kit_cli("run-due")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "vtex-sbx" in r.stdout and "stock" in r.stdout
-    assert kit_cli("run-due").stdout.strip() == "nothing due"  # the interval has not elapsed
+    assert kit_cli("run-due").stdout.strip() == "nada devido"  # the interval has not elapsed
     with workspace.table("runs") as runs:
         assert [(x["job"], x["status"]) for x in runs.all()] == [("stock", "ok")]
     assert len(list((tmp_path / "reports" / "vtex-sbx" / "stock").glob("*.ipynb"))) == 1
