@@ -390,9 +390,9 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
         order = self.as_order(order)
         if _is_direct(order):
             raise NotApplicable(
-                f"tracking of {order.raw.get('calculation_type')} orders is handled by the marketplace",
+                f"o rastreio de pedidos {order.raw.get('calculation_type')} é feito pelo próprio marketplace",
                 channel=self.channel.name,
-                hint="nothing to send for this order",
+                hint="não há nada a enviar para este pedido",
             )
         code = f"{order.order_id}-1"
         body = {
