@@ -121,7 +121,7 @@ def test_lock_held_exits_3_at_once(vtex, kit_cli, workspace):
         t0 = time.monotonic()
         r = kit_cli("sync", "stock", "--channel", "vtex-sbx")
         assert r.returncode == 3
-        assert "another stock run for channel vtex-sbx is in progress" in r.stderr and f"pid {os.getpid()}" in r.stderr
+        assert "outra execução do job stock do canal vtex-sbx está em andamento" in r.stderr and f"pid {os.getpid()}" in r.stderr
         assert time.monotonic() - t0 < 20
         # A different job of the same channel is not blocked by this lock.
     with workspace.table("runs") as runs:
@@ -182,7 +182,7 @@ def test_direct_run_honours_the_lock(vtex, workspace):
 
     with job_lock(workspace, "vtex-sbx", "stock"):
         s = run_job("stock", "vtex-sbx", ws=workspace)
-    assert s.exit_code == 3 and "in progress" in s.error
+    assert s.exit_code == 3 and "está em andamento" in s.error
     assert Path(workspace.root / "locks").is_dir()
 
 
