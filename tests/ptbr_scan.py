@@ -54,10 +54,6 @@ class Found:
     sink: str
     text: str
 
-    def key(self) -> str:
-        """``path::text``: how the pending list names it (line numbers move, texts do not)."""
-        return f"{self.path}::{' '.join(self.text.split())}"
-
 
 def text_of(node: ast.AST) -> str | None:
     """The literal text of a str constant, f-string or ``+``/implicit concatenation (``{}`` for values)."""
