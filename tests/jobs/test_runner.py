@@ -121,7 +121,10 @@ def test_lock_held_exits_3_at_once(vtex, kit_cli, workspace):
         t0 = time.monotonic()
         r = kit_cli("sync", "stock", "--channel", "vtex-sbx")
         assert r.returncode == 3
-        assert "outra execução do job stock do canal vtex-sbx está em andamento" in r.stderr and f"pid {os.getpid()}" in r.stderr
+        assert (
+            "outra execução do job stock do canal vtex-sbx está em andamento" in r.stderr
+            and f"pid {os.getpid()}" in r.stderr
+        )
         assert time.monotonic() - t0 < 20
         # A different job of the same channel is not blocked by this lock.
     with workspace.table("runs") as runs:
