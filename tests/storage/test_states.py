@@ -12,6 +12,7 @@ from kit.jobs.state import JobState, counts_from_state, reset_channel_state
 def test_snapshots_upsert_read_count_and_replace(ws):
     st = ws.states
     assert st.put_many("ch", "stock", [("A", 1), ("B", {"qty": 2})]) == 2
+    time.sleep(0.01)  # B's stamp must fall before the window (whose start allows 1 ms of clock slack)
     before = time.time()
     st.put_many("ch", "stock", [("A", 5)])
     st.put_many("other", "stock", [("A", 9)])
