@@ -203,6 +203,13 @@ def test_run_due_runs_the_due_job_once(vtex, kit_cli, workspace, tmp_path):
     r = kit_cli("run-due")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "vtex-sbx" in r.stdout and "stock" in r.stdout
+    head, row = r.stdout.splitlines()[:2]  # for people: pt-BR headers and situation
+    assert head.split()[:4] == ["canal", "job", "situação", "código"] and row.split()[:4] == [
+        "vtex-sbx",
+        "stock",
+        "OK",
+        "0",
+    ]
     assert kit_cli("run-due").stdout.strip() == "nada devido"  # the interval has not elapsed
     with workspace.table("runs") as runs:
         assert [(x["job"], x["status"]) for x in runs.all()] == [("stock", "ok")]
