@@ -186,7 +186,7 @@ PLANTED = textwrap.dedent(
     import argparse
     import ipywidgets as w
     from kit.errors import ConfigurationError, InputDataError
-    from kit.connectors.model import ItemResult
+    from kit.connectors.model import ItemResult, PublishResult
 
     STATUS_LABELS = {"ok": "the run finished", "bad": "falhou"}
 
@@ -198,6 +198,8 @@ PLANTED = textwrap.dedent(
         w.Button(description="Run again the failed jobs")
         html = f"<div class='x'>The report could not be written to {path}</div>"
         ItemResult(sku, "failed", "the channel did not accept the price")
+        PublishResult(sku, "held", "", "", "fill in the brand of the product")
+        PublishResult(sku, "failed", reason="o canal recusou o anúncio", note="the images were not sent")
         raise ConfigurationError(f"file {path} does not exist", hint="check the path")
 
     def g(path):
@@ -218,11 +220,19 @@ def test_the_source_scan_catches_planted_english(tmp_path):
         "Run again the failed jobs",
         "<div class='x'>The report could not be written to {}</div>",
         "the channel did not accept the price",
+        "fill in the brand of the product",
+        "the images were not sent",
         "file {} does not exist",
         "check the path",
     }, flagged
     portuguese = {f.text for f in found} - flagged
-    assert {"falhou", "mostra os canais ligados", "canal {} adicionado", "o arquivo {} não existe"} <= portuguese
+    assert {
+        "falhou",
+        "mostra os canais ligados",
+        "canal {} adicionado",
+        "o arquivo {} não existe",
+        "o canal recusou o anúncio",
+    } <= portuguese
 
 
 def test_the_help_and_output_scans_catch_planted_english():
