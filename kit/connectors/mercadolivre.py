@@ -350,7 +350,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
             items,
             send,
             group_key=lambda it: target(it)[0],
-            skip=lambda it: None if self._link(it) else "SKU not listed on Mercado Livre (no SELLER_SKU match)",
+            skip=lambda it: None if self._link(it) else "SKU sem anúncio no Mercado Livre (nenhum SELLER_SKU igual)",
             what=what,
         )
 

@@ -249,7 +249,7 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
         self.request("PUT", path, json_data=body, family=family)
 
     def _skip(self, item: StockItem | PriceItem) -> str | None:
-        return None if self._resolve(item) else "SKU not found on SkyHub (neither a product nor a variation)"
+        return None if self._resolve(item) else "SKU não encontrado na SkyHub (nem como produto nem como variação)"
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
         """``PUT /products/{sku}`` ``{"product":{"qty":N}}`` or ``PUT /variations/{sku}`` (one per item)."""
