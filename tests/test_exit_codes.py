@@ -54,13 +54,13 @@ def loja(workspace):
 
 def test_a_read_only_workspace(monkeypatch, capsys, loja):
     """A read-only file system (EROFS; as root, chmod would not stop the write): one line, exit 2."""
-    import kit.store
+    import kit.storage.paths
     from kit import cli
 
     def read_only(*args, **kw):
         raise OSError(errno.EROFS, "Read-only file system", str(loja.root / "channels.json"))
 
-    monkeypatch.setattr(kit.store.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(kit.storage.paths.tempfile, "mkstemp", read_only)  # the workspace's atomic writes
     assert cli.main(["channels", "set", "loja", "jobs.stock.batch_size=10"]) == 2
     err = capsys.readouterr().err
     assert err.count("erro: ") == 1 and "dica: " in err and "somente leitura" in err and "channels.json" in err

@@ -311,8 +311,7 @@ class HttpClient:
         log_path = urlsplit(url).path  # never the query string
         expect_json = self.json_body if expect_json is None else expect_json
         send = {"params": params, "json": json_data, "data": data}
-        started = time.monotonic()
-        attempt = 0
+        started, attempt = time.monotonic(), 0
         last_rule: ResponseRule | None = None
         last_raw: requests.Response | None = None
         while True:
