@@ -84,7 +84,7 @@ class Channel:
             base = RateLimit(int(value) * factor, base.burst, f"{base.source}; {key}={value}", base.confidence)
         if self.rate_limit_per_second:
             return RateLimit(
-                min(base.per_second, self.rate_limit_per_second), base.burst, "channel setting", "configured"
+                min(base.per_second, self.rate_limit_per_second), base.burst, "configuração do canal", "configured"
             )
         return base
 

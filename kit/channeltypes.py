@@ -97,7 +97,7 @@ class ChannelType:
     credentials: tuple[CredentialField, ...]
     settings: tuple[SettingField, ...] = ()
     # Default rate limit for writes (stock/price updates); reads may differ.
-    rate_limit: RateLimit = RateLimit(5, 5, "not published; kit default", "inferred")
+    rate_limit: RateLimit = RateLimit(5, 5, "não publicado; padrão do kit", "inferred")
     # Extra buckets per operation family, e.g. {"orders_read": RateLimit(1, 1, ...)}.
     rate_limits: dict[str, RateLimit] = field(default_factory=dict)
     # Items one request can carry, per job (bulk endpoints); 1 = one per call.
@@ -148,7 +148,7 @@ _register(
         credentials=(
             CredentialField("client_id", "Client ID (App ID)", secret=False),
             CredentialField("client_secret", "Client secret"),
-            CredentialField("refresh_token", "Refresh token (TG-...)", help="rotates on every refresh"),
+            CredentialField("refresh_token", "Refresh token (TG-...)", help="muda a cada renovação do token"),
             CredentialField("access_token", "Access token (APP_USR-...)", required=False),
         ),
         settings=(
@@ -177,7 +177,7 @@ _register(
         rate_limit=RateLimit(
             (18000 - 300) / 3600,
             300,
-            "developers.mercadolivre.com.br/gerencie-seu-aplicativo: max_requests_per_hour 18000 per application",
+            "developers.mercadolivre.com.br/gerencie-seu-aplicativo: max_requests_per_hour 18000 por aplicativo",
             "confirmed",
         ),
         # §1.2: multiget up to 20 ids; §1.3 stock/price one item per PUT /items/{id}.
@@ -205,7 +205,7 @@ _register(
         rate_limit=RateLimit(40, 1000, f"{_SRC} §2.4", "confirmed"),
         # catalog-api.json (info): 15,000 requests/min per endpoint, 45,000 per account: catalogue
         # writes (publishing) are paced at one endpoint's limit, which no endpoint can exceed.
-        rate_limits={"catalog": RateLimit(250, 250, "catalog-api.json: 15,000 req/min per endpoint", "confirmed")},
+        rate_limits={"catalog": RateLimit(250, 250, "catalog-api.json: 15.000 req/min por endpoint", "confirmed")},
         # §2.5: feed maxlot 10; list orders per_page max 100.
         items_per_request={"orders": 10},
         max_batch={"orders": 100},
@@ -278,7 +278,7 @@ _register(
             ),
         ),  # fmt: skip
         # §3.7: no general rate limit; kit default for a merchant's own host.
-        rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (none built in)", "inferred"),
+        rate_limit=RateLimit(10, 10, f"{_SRC} §3.7 (nenhum limite embutido)", "inferred"),
         # Publishing (family "catalog") shares this bucket: one merchant host, one pace.
         # §3.7: with input limiting on, 20 entities per synchronous request.
         items_per_request={"stock": 20, "prices": 20},
@@ -314,7 +314,7 @@ _register(
             CredentialField("password", "Senha da API"),
         ),
         # §5.4: not found; kit default.
-        rate_limit=RateLimit(5, 5, f"{_SRC} §5.4 (not found)", "inferred"),
+        rate_limit=RateLimit(5, 5, f"{_SRC} §5.4 (não encontrado)", "inferred"),
         base_urls={"production": "https://api.plugg.to", "sandbox": "https://api.plugg.to"},
     )
 )
@@ -333,7 +333,7 @@ _register(
         ),
         # §6: plans of 50/100/250 calls/min (new sellers start at 50); the plan setting picks. Publishing calls
         # (products, SKU status polls) count in the same bucket: no "catalog" family of its own.
-        rate_limit=RateLimit(50 / 60, 5, f"{_SRC} §6 (plan 50/min)", "confirmed"),
+        rate_limit=RateLimit(50 / 60, 5, f"{_SRC} §6 (plano de 50/min)", "confirmed"),
         rate_from_setting=("plan", 1 / 60),
         base_urls={
             "sandbox": "http://api-sandbox.netshoes.com.br/api/v1",
@@ -361,7 +361,7 @@ _register(
             ),
         ),
         # §7: only page caps (50) were found; request rate not published. Product loads and their polls share it.
-        rate_limit=RateLimit(5, 5, f"{_SRC} §7 (not found)", "inferred"),
+        rate_limit=RateLimit(5, 5, f"{_SRC} §7 (não encontrado)", "inferred"),
         max_batch={"orders": 50, "products": 50},
         base_urls={
             "production": "https://api-mktplace.viavarejo.com.br/api/v2",
@@ -397,7 +397,7 @@ _register(
                 help="produto.Salvar exige o campo; 999 é o que integradores enviam; um produto existente mantém o seu",
             ),
         ),
-        rate_limit=RateLimit(5, 5, f"{_SRC} §8 (not found)", "inferred"),
+        rate_limit=RateLimit(5, 5, f"{_SRC} §8 (não encontrado)", "inferred"),
     )
 )
 _register(
@@ -420,15 +420,17 @@ _register(
             SettingField("feed_poll_s", "Primeira consulta de um feed após o envio (s)", "5"),
         ),  # fmt: skip
         # §9.1: per-API token buckets, numbers not given here; kit default.
-        rate_limit=RateLimit(5, 10, f"{_SRC} §9.1 (per-API buckets)", "inferred"),
+        rate_limit=RateLimit(5, 10, f"{_SRC} §9.1 (um balde por API)", "inferred"),
         # developer.walmart.com/us-marketplace/docs/item-management-available-requests: Bulk Item Setup
         # MP_ITEM 10/hr and MP_MAINTENANCE 10/hr; All feed statuses + Feed item status 5000 TPM (shared).
         rate_limits={
-            "feed_item": RateLimit(10 / 3600, 10, "developer.walmart.com item management: MP_ITEM 10 feeds/hour"),
+            "feed_item": RateLimit(10 / 3600, 10, "developer.walmart.com item management: MP_ITEM 10 feeds/hora"),
             "feed_maintenance": RateLimit(
-                10 / 3600, 10, "developer.walmart.com item management: MP_MAINTENANCE 10 feeds/hour"
+                10 / 3600, 10, "developer.walmart.com item management: MP_MAINTENANCE 10 feeds/hora"
             ),
-            "feed_status": RateLimit(5000 / 60, 100, "developer.walmart.com item management: feed statuses 5000 TPM"),
+            "feed_status": RateLimit(
+                5000 / 60, 100, "developer.walmart.com item management: consultas de feed 5000 por minuto"
+            ),
         },
         max_batch={"orders": 200},
         base_urls={
@@ -458,7 +460,7 @@ _register(
             SettingField("status_faturado", "StatusID de 'faturado' na loja"),
             SettingField("status_despachado", "StatusID de 'despachado' na loja"),
         ),
-        rate_limit=RateLimit(5, 5, f"{_SRC} §10 (not found)", "inferred"),
+        rate_limit=RateLimit(5, 5, f"{_SRC} §10 (não encontrado)", "inferred"),
         # §10: SalvarEstoqueLst / SalvarPrecoLst take lists; size not documented.
         items_per_request={"stock": 100, "prices": 100},
         max_batch={"stock": 1000, "prices": 1000},

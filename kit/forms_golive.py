@@ -206,7 +206,7 @@ def _from_report(ch: Channel, report: Any, environment: str, address: str | None
     why = Explanation(
         "A verificação parou com um erro inesperado antes do veredito.",
         "Veja o detalhe técnico; se o erro continuar, envie o relatório técnico ao suporte.",
-        scrub(report.error or "the go-live notebook wrote no summary"),
+        scrub(report.error or "o notebook de go-live não gravou o resumo (summary.json)"),
     )
     return _failed(ch.name, why, environment, **paths)
 

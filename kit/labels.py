@@ -26,7 +26,12 @@ CHECK_LABELS = {
 }
 SEVERITY_LABELS = {"bloqueio": "Bloqueio", "aviso": "Aviso", "info": "Info"}
 JOB_LABELS = {"stock": "estoque", "prices": "preços", "products": "produtos", "orders": "pedidos", "status": "situação"}
-STATUS_LABELS = {"ok": "OK", "failed": "falhou", "locked": "não rodou (outra em andamento)"}
+STATUS_LABELS = {
+    "ok": "OK",
+    "failed": "falhou",
+    "locked": "não rodou (outra em andamento)",
+    "not_due": "não estava mais devido",
+}
 COUNT_LABELS = {
     "applied": "aplicados",
     "failed": "com falha",

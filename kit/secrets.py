@@ -176,9 +176,9 @@ class SecretsStore:
             data = json.loads(self.path.read_text(encoding="utf-8") or "{}")
         except json.JSONDecodeError as exc:
             raise StoreError(
-                f"the secrets file is not valid JSON (line {exc.lineno})",
+                f"o arquivo de credenciais não é um JSON válido (linha {exc.lineno})",
                 file=str(self.path),
-                hint="fix or remove the file and set the keys again with 'kit secrets set'",
+                hint="corrija ou apague o arquivo e grave as chaves de novo com 'kit secrets set'",
             ) from None
         if not isinstance(data, dict) or not all(
             isinstance(v, dict) and all(isinstance(x, str) for x in v.values()) for v in data.values()
@@ -241,10 +241,10 @@ class SecretsStore:
         value = self.get(ref, key)
         if not value:
             raise ConfigurationError(
-                f"credential '{key}' is not set",
+                f"a credencial '{key}' não está definida",
                 channel=channel,
-                hint=f"run 'kit secrets set {channel or ref} {key}' (the value is read from "
-                f"stdin), or set the environment variable {env_var_name(ref, key)}",
+                hint=f"rode 'kit secrets set {channel or ref} {key}' (o valor é lido da entrada padrão), "
+                f"ou defina a variável de ambiente {env_var_name(ref, key)}",
             )
         return value
 
@@ -265,7 +265,10 @@ class SecretsStore:
     def set(self, ref: str, key: str, value: str) -> None:
         """Store ``value`` under ``ref``/``key`` (atomic, locked)."""
         if not value:
-            raise ConfigurationError(f"refusing to store an empty value for '{key}'")
+            raise ConfigurationError(
+                f"valor vazio para '{key}': nada foi gravado",
+                hint=f"informe o valor de '{key}' (ele é lido da entrada padrão)",
+            )
         self.update(ref, {key: value})
 
     def update(self, ref: str, values: dict[str, str]) -> None:

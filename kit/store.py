@@ -140,25 +140,27 @@ class AtomicJSONStorage(Storage):
             return None
         if not raw.strip():
             # An empty file is never written by this storage: treat as corrupt.
-            self._corrupt("the file is empty")
+            self._corrupt("o arquivo está vazio")
         try:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            self._corrupt(f"it is not valid JSON ({exc})")
+            self._corrupt(f"não é um JSON válido ({exc})")
         if not isinstance(data, dict) or not all(
             isinstance(table, dict) and all(isinstance(row, dict) for row in table.values()) for table in data.values()
         ):
-            self._corrupt("it does not hold tinydb tables ({table: {id: {...}}})")
+            self._corrupt("não contém tabelas do tinydb ({tabela: {id: {...}}})")
         self._last_good = raw
         return data
 
     def _corrupt(self, why: str) -> None:
         hint = (
-            f"the last good copy is {self.backup}; inspect both, then copy the backup over the file"
+            f"a última cópia boa é {self.backup}; compare as duas e depois copie o backup por cima do arquivo"
             if self.backup.exists()
-            else "no backup exists; restore the file from your own backups"
+            else "não há backup; restaure o arquivo a partir dos seus próprios backups"
         )
-        raise StoreError(f"workspace file {self.path} is corrupt: {why}", file=str(self.path), hint=hint)
+        raise StoreError(
+            f"o arquivo {self.path} da área de trabalho está corrompido: {why}", file=str(self.path), hint=hint
+        )
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         payload = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
@@ -290,8 +292,8 @@ class Workspace:
         if not self.root.exists():
             if not create:
                 raise StoreError(
-                    f"no workspace at {self.root}",
-                    hint="run 'kit init' or point KIT_WORKSPACE / --workspace at an existing one",
+                    f"não há área de trabalho em {self.root}",
+                    hint="rode 'kit init' ou aponte KIT_WORKSPACE / --workspace para uma área de trabalho existente",
                 )
             mkdir_private(self.root)
         self._check_private()
@@ -360,19 +362,22 @@ class Workspace:
             return
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"workspace {self.root} has schema {version}, newer than this kit ({SCHEMA_VERSION})",
-                hint="upgrade canais-kit",
+                f"a área de trabalho {self.root} está no esquema {version}, mais novo que o deste kit ({SCHEMA_VERSION})",
+                hint="atualize o canais-kit",
             )
         held = self.locks.acquire("schema-migration", wait=LOCK_TIMEOUT_S, info={"pid": os.getpid()})
         if held is None:
-            raise StoreError("another process is migrating the workspace", hint="try again in a minute")
+            raise StoreError("outro processo está migrando a área de trabalho", hint="tente de novo daqui a um minuto")
         with held:
             version = self._stored_version() or SCHEMA_VERSION  # another process may have migrated meanwhile
             while version < SCHEMA_VERSION:
                 target = version + 1
                 migrate = MIGRATIONS.get(target)
                 if migrate is None:
-                    raise StoreError(f"no migration from workspace schema {version} to {target}")
+                    raise StoreError(
+                        f"não há migração do esquema {version} para o {target} da área de trabalho",
+                        hint="atualize o canais-kit",
+                    )
                 migrate(self)
                 with self.table("meta") as meta:
                     meta.update({"schema": target}, doc_ids=[1])

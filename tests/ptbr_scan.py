@@ -9,7 +9,7 @@ A string is person-facing when it reaches a sink a person reads:
   the first argument of ``HTML``/``Label``/``Markdown``, assignments to ``.value``/``.description``;
 * pt-BR explanations and results (``Explanation``, ``ActionResult``), response-table messages (``ResponseRule``),
   the reader's problems (``Problem``, ``problem(...)``, ``flag(...)``), the reason of an item a job reports
-  (``ItemResult``); a ``lambda`` that forms a message per row is read through its body;
+  (``ItemResult``, ``PublishResult``: reason, fix, note); a ``lambda`` that forms a message per row is read through its body;
 * label tables: the values of dict literals assigned to names ending in ``LABELS``, ``_PT`` or ``MESSAGES``;
 * report templates: any string literal holding an HTML tag;
 * notebooks: markdown cells and string literals of code cells passed to ``print``.
@@ -53,10 +53,6 @@ class Found:
     line: int
     sink: str
     text: str
-
-    def key(self) -> str:
-        """``path::text``: how the pending list names it (line numbers move, texts do not)."""
-        return f"{self.path}::{' '.join(self.text.split())}"
 
 
 def text_of(node: ast.AST) -> str | None:
@@ -131,6 +127,10 @@ class _Visitor(ast.NodeVisitor):
             self.add(node.args[3] if len(node.args) > 3 else kwargs.get("hint"), "hint")
         elif name == "ItemResult":  # a failed/skipped item's reason, shown in job reports
             self.add(node.args[2] if len(node.args) > 2 else kwargs.get("reason"), "item reason")
+        elif name == "PublishResult":  # (sku, status, action, reason, fix, ...; note=): the products report
+            self.add(node.args[3] if len(node.args) > 3 else kwargs.get("reason"), "item reason")
+            self.add(node.args[4] if len(node.args) > 4 else kwargs.get("fix"), "item fix")
+            self.add(kwargs.get("note"), "item note")
         if name in ("add_argument", "add_parser", "ArgumentParser", "_Parser", "add_subparsers"):
             for key in ("help", "description", "title"):
                 self.add(kwargs.get(key), f"argparse {key}")

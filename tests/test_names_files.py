@@ -20,7 +20,7 @@ ADD = ("--type", "vtex", "--company", CNPJ, "--environment", "sandbox", "--set",
 
 def test_a_channel_name_ending_in_a_newline_is_refused(kit_cli, workspace):
     result = kit_cli("channels", "add", "loja\n", *ADD)
-    assert result.returncode == 2 and "não é válido" in result.stderr
+    assert result.returncode == 2 and "o nome de canal 'loja\\n' não é válido" in result.stderr
     from kit.channels import Channel, validate
     from kit.errors import ConfigurationError
 

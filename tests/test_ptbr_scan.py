@@ -9,9 +9,10 @@ Three views of what the kit shows a person, each through one detector (:func:`ki
 3. real command outputs against a local VTEX sandbox (set-up, listings, errors, a refused gate, a channel that
    does not answer), and the painel's widgets.
 
-English still formed in modules other engineers own this wave is listed in ``tests/ptbr_pending.txt``; a string
-found there is tolerated, anything else fails with its file and line. Positive controls plant English strings
-in every kind of sink and check the scan catches them.
+Any English string fails with its file and line: there is no list of tolerated strings. A string a machine
+reads (a ``--json`` key, a log line) does not belong in a person-facing sink, so the answer to a failure is to
+translate the string or to fix the sink it goes to. Positive controls plant English strings in every kind of
+sink and check the scan catches them.
 """
 
 from __future__ import annotations
@@ -28,18 +29,6 @@ from kit.lang import english_words, looks_english
 from tests.conftest import ROOT
 from tests.ptbr_scan import Found, collect_notebooks, collect_source, error_classes, kit_files
 
-PENDING = ROOT / "tests" / "ptbr_pending.txt"
-#: Modules other engineers own in this wave: their English is listed in PENDING, never ptbr's own files.
-OWNED_BY_OTHERS = (
-    "kit/jobs/runner.py", "kit/jobs/notebook.py", "kit/jobs/core.py", "kit/jobs/model.py", "kit/golive/run.py",
-    "kit/golive/report.py", "kit/reports/", "notebooks/golive.ipynb", "notebooks/jobs/", "kit/commands/check.py",
-    "kit/commands/sync.py",  # runner
-    "kit/store.py", "kit/storage/", "kit/jobs/state.py", "kit/jobs/locks.py", "kit/connectors/ratelimit.py",
-    "kit/connectors/auth.py", "kit/secrets.py",  # storage
-    "kit/airflow/", "kit/scale/", "kit/jobs/schedule.py", "kit/commands/schedule.py",  # airflow
-    "kit/connectors/mercadolivre", "kit/connectors/skyhub", "kit/connectors/pluggto",  # pub-ml
-    "kit/connectors/magento", "kit/connectors/walmart",  # pub-spec
-)  # fmt: skip
 CNPJ = "11222333000181"
 _TAGS = re.compile(r"<[^>]*>")
 
@@ -52,36 +41,16 @@ def _english(text: str) -> bool:
     return looks_english(_KIT_COMMAND.sub(" ", _TAGS.sub(" ", text)))
 
 
-def _pending() -> set[str]:
-    lines = PENDING.read_text(encoding="utf-8").splitlines()
-    return {line for line in lines if line.strip() and not line.startswith("#")}
-
-
-def _pending_texts() -> set[str]:
-    return {line.split("::", 1)[1] for line in _pending()}
-
-
 def _flagged(found: list[Found]) -> list[Found]:
     return [f for f in found if _english(f.text)]
 
 
 # -- 1. the source ---------------------------------------------------------------------------------------------
-def test_no_english_string_in_what_the_kit_shows_except_the_pending_list():
+def test_no_english_string_in_what_the_kit_shows():
     found = collect_source(kit_files()) + collect_notebooks()
     assert len(found) > 1000  # the collector sees the kit (a broken collector would find nothing and pass)
-    pending = _pending()
-    new = [f"{f.path}:{f.line} [{f.sink}] {f.text!r} (English: {english_words(f.text)})"
-           for f in _flagged(found) if f.key() not in pending]  # fmt: skip
-    assert not new, "English a person would read (translate it; see tests/ptbr_pending.txt):\n" + "\n".join(new)
-
-
-def test_the_pending_list_only_names_modules_other_engineers_own():
-    wrong = [line for line in _pending() if not line.split("::", 1)[0].startswith(OWNED_BY_OTHERS)]
-    assert not wrong, wrong
-    found = {f.key() for f in _flagged(collect_source(kit_files()) + collect_notebooks())}
-    stale = sorted(_pending() - found)
-    if stale:  # translated by its owner meanwhile: not a failure, but the line should go
-        print("entries of tests/ptbr_pending.txt no longer found:\n" + "\n".join(stale))
+    english = [f"{f.path}:{f.line} [{f.sink}] {f.text!r} (English: {english_words(f.text)})" for f in _flagged(found)]
+    assert not english, "English a person would read (translate it):\n" + "\n".join(english)
 
 
 def test_every_go_live_check_has_a_portuguese_label():
@@ -131,9 +100,8 @@ def test_every_help_text_is_portuguese():
     parser = build_parser()
     commands = [p for p, _ in _parsers(parser)]
     assert len(commands) > 25  # every command and sub-command is walked
-    pending = _pending_texts()
-    new = [line for line in help_english(parser) if line.split(": ", 1)[1].strip("'\"") not in pending]
-    assert not new, "\n".join(new)
+    english = help_english(parser)
+    assert not english, "\n".join(english)
 
 
 def test_the_real_help_output_is_portuguese(kit_cli):
@@ -218,7 +186,7 @@ PLANTED = textwrap.dedent(
     import argparse
     import ipywidgets as w
     from kit.errors import ConfigurationError, InputDataError
-    from kit.connectors.model import ItemResult
+    from kit.connectors.model import ItemResult, PublishResult
 
     STATUS_LABELS = {"ok": "the run finished", "bad": "falhou"}
 
@@ -230,6 +198,8 @@ PLANTED = textwrap.dedent(
         w.Button(description="Run again the failed jobs")
         html = f"<div class='x'>The report could not be written to {path}</div>"
         ItemResult(sku, "failed", "the channel did not accept the price")
+        PublishResult(sku, "held", "", "", "fill in the brand of the product")
+        PublishResult(sku, "failed", reason="o canal recusou o anúncio", note="the images were not sent")
         raise ConfigurationError(f"file {path} does not exist", hint="check the path")
 
     def g(path):
@@ -250,11 +220,19 @@ def test_the_source_scan_catches_planted_english(tmp_path):
         "Run again the failed jobs",
         "<div class='x'>The report could not be written to {}</div>",
         "the channel did not accept the price",
+        "fill in the brand of the product",
+        "the images were not sent",
         "file {} does not exist",
         "check the path",
     }, flagged
     portuguese = {f.text for f in found} - flagged
-    assert {"falhou", "mostra os canais ligados", "canal {} adicionado", "o arquivo {} não existe"} <= portuguese
+    assert {
+        "falhou",
+        "mostra os canais ligados",
+        "canal {} adicionado",
+        "o arquivo {} não existe",
+        "o canal recusou o anúncio",
+    } <= portuguese
 
 
 def test_the_help_and_output_scans_catch_planted_english():

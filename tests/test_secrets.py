@@ -96,7 +96,7 @@ def test_corrupt_secrets_file_is_reported_not_reset():
     path.write_text("{oops", encoding="utf-8")
     with pytest.raises(StoreError) as info:
         SecretsStore().get(REF, "app_token")
-    assert "oops" not in str(info.value)
+    assert "oops" not in str(info.value) and "não é um JSON válido" in str(info.value)
     assert path.read_text(encoding="utf-8") == "{oops"
 
 

@@ -61,7 +61,7 @@ def test_corrupt_file_is_reported_with_the_backup_and_left_untouched(workspace, 
         with workspace.table("channels") as table:
             table.all()
     err = info.value
-    assert str(path) in str(err)
+    assert str(path) in str(err) and "está corrompido" in str(err)
     assert str(workspace.root / "channels.json.bak") in (err.hint or "")
     assert path.read_bytes() == garbage, "a corrupt file must not be reset"
     # Writing is refused too: nothing overwrites the corrupt file.
@@ -77,7 +77,7 @@ def test_corrupt_file_without_backup_says_so(workspace):
     with pytest.raises(StoreError) as info:
         with workspace.table("jobs"):
             pass
-    assert "no backup" in info.value.hint
+    assert "não há backup" in info.value.hint
     assert path.read_text(encoding="utf-8") == "{not json"
 
 
@@ -139,7 +139,7 @@ def test_missing_migration_is_an_error(tmp_path, monkeypatch):
     Workspace(tmp_path / "ws").close()
     monkeypatch.setattr(store, "SCHEMA_VERSION", store.SCHEMA_VERSION + 1)
     monkeypatch.setattr(store, "MIGRATIONS", {})
-    with pytest.raises(StoreError, match="no migration"):
+    with pytest.raises(StoreError, match="não há migração do esquema"):
         Workspace(tmp_path / "ws")
 
 
@@ -147,9 +147,9 @@ def test_newer_schema_is_refused(tmp_path):
     ws = Workspace(tmp_path / "ws")
     with ws.table("meta") as meta:
         meta.update({"schema": store.SCHEMA_VERSION + 5}, doc_ids=[1])
-    with pytest.raises(StoreError, match="newer than this kit") as info:
+    with pytest.raises(StoreError, match="mais novo que o deste kit") as info:
         Workspace(tmp_path / "ws")
-    assert "upgrade" in info.value.hint
+    assert "atualize o canais-kit" in info.value.hint
 
 
 def test_register_migration_twice_is_an_error(monkeypatch):
@@ -160,7 +160,7 @@ def test_register_migration_twice_is_an_error(monkeypatch):
 
 
 def test_missing_workspace_without_create(tmp_path):
-    with pytest.raises(StoreError, match="no workspace"):
+    with pytest.raises(StoreError, match="não há área de trabalho em"):
         Workspace(tmp_path / "absent", create=False)
 
 

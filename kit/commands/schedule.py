@@ -7,41 +7,60 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kit.store import Workspace
 
+#: Column headers of the human tables (``--json`` keeps the keys).
+_HEADS = {"channel": "canal", "job": "job", "due": "devido", "why": "por quê", "status": "situação",
+          "exit_code": "código de saída", "report_path": "relatório"}  # fmt: skip
+
 
 def register(sub) -> None:
-    p = sub.add_parser("schedule", help="print crontab lines (or systemd units), or write the Airflow files")
-    p.add_argument("--systemd", action="store_true", help="print systemd timer units instead of crontab lines")
+    p = sub.add_parser(
+        "schedule", help="mostra as linhas do crontab (ou units do systemd), ou grava os arquivos do Airflow"
+    )
+    p.add_argument("--systemd", action="store_true", help="mostra timers do systemd em vez de linhas do crontab")
     p.add_argument(
         "--airflow",
         metavar="DIR",
-        help="write the Airflow DAG loader, pools.json and connections.template.json into DIR",
+        help="grava em DIR o carregador do DAG do Airflow, o pools.json e o connections.template.json",
     )
-    p.add_argument("--airflow-schedule", metavar="CRON", help="with --airflow: how often the DAG asks what is due")
-    p.add_argument("--no-notebook", action="store_true", help="with --airflow: jobs run in-process (no kernel)")
+    p.add_argument(
+        "--airflow-schedule",
+        metavar="CRON",
+        help="com --airflow: de quanto em quanto tempo o DAG pergunta o que está devido",
+    )
+    p.add_argument(
+        "--no-notebook", action="store_true", help="com --airflow: os jobs rodam no próprio processo (sem kernel)"
+    )
     p.set_defaults(func=cmd_schedule)
 
     r = sub.add_parser(
         "run-due",
-        help="run every sync job whose interval has elapsed (call it from cron every minute)",
-        description="Runs due jobs of enabled channels that passed the go-live check, side by side within "
-        "--parallel (per machine) and --per-account. One pass at a time per workspace. Exit codes: 0 all ok "
-        "(or nothing due), 1 a job failed, 2 a configuration error, 3 another pass (or, with --channel and --job, "
-        "another run of that job) holds the lock.",
+        help="roda todo job de sincronização cujo intervalo já passou (chame pelo cron a cada minuto)",
+        description="Roda os jobs devidos dos canais ligados que passaram na verificação de go-live, em paralelo "
+        "dentro dos limites de --parallel (por máquina) e --per-account. Uma passada por vez em cada área de "
+        "trabalho. Códigos de saída: 0 tudo certo (ou nada devido), 1 um job falhou, 2 erro de configuração, "
+        "3 outra passada (ou, com --channel e --job, outra execução desse job) está com a trava.",
     )
-    r.add_argument("--list", action="store_true", help="only show what is due and why; run nothing")
-    r.add_argument("--dry-run", action="store_true", help="run the due jobs as simulations (nothing sent)")
+    r.add_argument("--list", action="store_true", help="só mostra o que está devido e por quê; não roda nada")
+    r.add_argument("--dry-run", action="store_true", help="roda os jobs devidos como simulação (nada é enviado)")
     r.add_argument("--json", action="store_true")
-    r.add_argument("--channel", metavar="NAME", help="only this channel's jobs (no pass lock: each job has its own)")
-    r.add_argument("--job", choices=("products", "stock", "prices", "orders", "status"), help="only this job")
-    r.add_argument("--parallel", type=int, metavar="N", help="jobs at once on this machine ($KIT_RUN_DUE_PARALLEL)")
     r.add_argument(
-        "--per-account", type=int, metavar="N", help="jobs at once per channel account ($KIT_RUN_DUE_PER_ACCOUNT)"
+        "--channel", metavar="NAME", help="só os jobs deste canal (sem a trava da passada: cada job tem a sua)"
     )
-    r.add_argument("--no-notebook", action="store_true", help="run each job in-process (no kernel, no notebook)")
+    r.add_argument("--job", choices=("products", "stock", "prices", "orders", "status"), help="só este job")
+    r.add_argument(
+        "--parallel", type=int, metavar="N", help="jobs ao mesmo tempo nesta máquina ($KIT_RUN_DUE_PARALLEL)"
+    )
+    r.add_argument(
+        "--per-account", type=int, metavar="N", help="jobs ao mesmo tempo por conta de canal ($KIT_RUN_DUE_PER_ACCOUNT)"
+    )
+    r.add_argument(
+        "--no-notebook", action="store_true", help="roda cada job no próprio processo (sem kernel, sem notebook)"
+    )
     r.add_argument(
         "--no-backoff",
         action="store_true",
-        help="run a failing job now, ignoring its backoff (an Airflow retry: Airflow decides when to try again)",
+        help="roda agora um job que vem falhando, ignorando a espera entre tentativas (retry do Airflow: "
+        "o Airflow decide quando tentar de novo)",
     )
     r.set_defaults(func=cmd_run_due)
 
@@ -90,13 +109,14 @@ def _list(ws: Workspace, args) -> int:
         print_json(rows)
     else:
         rows = [{"channel": d.channel, "job": d.job, "due": "sim" if d.due else "não", "why": d.reason} for d in due]
-        print_table(rows, ["channel", "job", "due", "why"])
+        print_table(rows, ["channel", "job", "due", "why"], _HEADS)
     return 0
 
 
 def cmd_run_due(args) -> int:
     from kit.commands._util import print_json, print_table, workspace
     from kit.jobs.schedule import run_due
+    from kit.labels import STATUS_LABELS
     from kit.scale.dispatch import PassLimits
     from kit.scale.passlock import pass_lock
 
@@ -113,9 +133,10 @@ def cmd_run_due(args) -> int:
     if args.json:
         print_json(results)
     elif not results:
-        print("nothing due")
+        print("nada devido")
     else:
-        print_table(results, ["channel", "job", "status", "exit_code", "report_path"])
+        shown = [{**r, "status": STATUS_LABELS.get(r["status"], r["status"])} for r in results]
+        print_table(shown, ["channel", "job", "status", "exit_code", "report_path"], _HEADS)
     return _exit_code(results)
 
 

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 
 def register(sub) -> None:
-    p = sub.add_parser("storage", help="where the kit keeps its state (files or PostgreSQL); move it to a database")
+    p = sub.add_parser(
+        "storage", help="onde o kit guarda o estado (arquivos ou PostgreSQL); leva o estado para um banco"
+    )
     ssub = p.add_subparsers(dest="storage_cmd", metavar="ACTION")
     p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
 
-    st = ssub.add_parser("status", help="backend, location, schema and counts")
+    st = ssub.add_parser("status", help="armazenamento, local, esquema e contagens")
     st.add_argument("--json", action="store_true")
     st.set_defaults(func=cmd_status)
 
-    mg = ssub.add_parser("migrate", help="copy a one-machine workspace into the database of KIT_DATABASE_URL")
-    mg.add_argument("--from", dest="source", required=True, metavar="DIR", help="the workspace folder to copy")
+    mg = ssub.add_parser("migrate", help="copia a área de trabalho de uma máquina para o banco de KIT_DATABASE_URL")
+    mg.add_argument("--from", dest="source", required=True, metavar="DIR", help="a pasta da área de trabalho a copiar")
     mg.add_argument("--json", action="store_true")
     mg.set_defaults(func=cmd_migrate)
 
-    tk = ssub.add_parser("token-key", help="print a new key for KIT_TOKEN_KEY (encrypts OAuth tokens in the database)")
+    tk = ssub.add_parser(
+        "token-key", help="mostra uma chave nova para KIT_TOKEN_KEY (criptografa os tokens OAuth no banco)"
+    )
     tk.set_defaults(func=cmd_token_key)
 
-    rw = ssub.add_parser("rewrap-tokens", help="encrypt every stored token again with the first KIT_TOKEN_KEY")
+    rw = ssub.add_parser(
+        "rewrap-tokens", help="criptografa de novo todos os tokens guardados com a primeira chave de KIT_TOKEN_KEY"
+    )
     rw.set_defaults(func=cmd_rewrap)
 
 

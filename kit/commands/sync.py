@@ -203,10 +203,16 @@ def _decide(args) -> int:
     return 0
 
 
+#: Column headers of ``--show-held`` for people (``--json`` keeps the keys).
+_HELD_HEADS = {"sku": "SKU", "reference_price": "preço de referência", "new_price": "preço novo", "drop_pct": "queda",
+               "order_id": "pedido", "version": "versão", "attempts": "tentativas", "reason": "motivo"}  # fmt: skip
+
+
 def _show_held(args) -> int:
     from kit.channels import ChannelRegistry
     from kit.commands._util import print_json, print_table, workspace
     from kit.errors import ConfigurationError
+    from kit.fmt import money_pt, percent_pt
     from kit.jobs.state import JobState
 
     ws = workspace()
@@ -215,10 +221,13 @@ def _show_held(args) -> int:
     if args.job == "prices":
         rows = [r for r in state.holds() if r["decision"] == "pending"]
         columns = ["sku", "reference_price", "new_price", "drop_pct"]
+        shown = [{**r, "reference_price": money_pt(r["reference_price"]), "new_price": money_pt(r["new_price"]),
+                  "drop_pct": percent_pt(r["drop_pct"])} for r in rows]  # fmt: skip
     elif args.job == "orders":
         rows = [{k: v for k, v in r.items() if k != "payload"} for r in state.quarantined()]
         columns = ["order_id", "version", "attempts", "reason"]
+        shown = rows
     else:
         raise ConfigurationError("--show-held vale para as tarefas prices e orders")
-    print_json(rows) if args.json else print_table(rows, columns)
+    print_json(rows) if args.json else print_table(shown, columns, _HELD_HEADS)
     return 0

@@ -202,7 +202,7 @@ def read_body(raw: requests.Response, limit: int) -> None:
         size += len(chunk)
         if size > limit:
             raw.close()
-            raise ResponseTooLarge(f"more than {limit} bytes")
+            raise ResponseTooLarge(f"mais de {limit} bytes")
         chunks.append(chunk)
     raw._content = b"".join(chunks)  # requests' own cache: .content, .text, .json() read it
     raw._content_consumed = True

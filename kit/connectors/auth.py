@@ -169,10 +169,10 @@ class OAuth2Refresh(AuthStrategy):
             fallback = self.initial_grant()
             if not (client_id and client_secret and (refresh_token or fallback)):
                 raise AuthenticationError(
-                    "the OAuth client id, client secret or refresh token is not set",
+                    "falta o client id, o client secret ou o refresh token do OAuth",
                     channel=self.channel,
-                    hint=f"set them with 'kit secrets set {self.channel} <key>' (client_id, client_secret, "
-                    "refresh_token), after authorizing the app as the seller's administrator",
+                    hint=f"autorize o aplicativo como administrador da conta do vendedor e grave as chaves com "
+                    f"'kit secrets set {self.channel} <chave>' (client_id, client_secret, refresh_token)",
                 )
             grants: list[dict[str, str]] = []
             if refresh_token:
@@ -200,14 +200,18 @@ class OAuth2Refresh(AuthStrategy):
                     if isinstance(exc, AuthenticationError):
                         raise
                     raise AuthenticationError(
-                        "the channel refused to refresh the access token (refresh token expired or already used)",
+                        "o canal recusou renovar o token de acesso (refresh token expirado ou já usado)",
                         channel=self.channel,
                         status=exc.status,
                         request_id=exc.request_id,
-                        hint="authorize the app again and store the new refresh token with 'kit secrets set'",
+                        hint="autorize o aplicativo de novo e grave o novo refresh token com 'kit secrets set'",
                     ) from None
             if not isinstance(body, dict) or not body.get("access_token"):
-                raise AuthenticationError("the token endpoint answered without an access token", channel=self.channel)
+                raise AuthenticationError(
+                    "o endpoint de token respondeu sem token de acesso",
+                    channel=self.channel,
+                    hint="confira a URL de token e as credenciais do canal; se persistir, fale com o suporte do canal",
+                )
             new_access = str(body["access_token"])
             new_refresh = str(body.get("refresh_token") or refresh_token or "")
             register_secret(new_access)

@@ -389,7 +389,7 @@ class Connector:
             self._local.attempts = getattr(self._local, "attempts", 0) + getattr(exc, "attempts", 0)
         except Exception as exc:  # never lose an item to an unexpected bug
             log.exception("unexpected error while sending %s to %s", what, self.channel.name)
-            refused, error = {}, scrub(f"unexpected error: {type(exc).__name__}: {exc}")
+            refused, error = {}, scrub(f"erro inesperado: {type(exc).__name__}: {exc}")
         attempts = getattr(self._local, "attempts", 0)
         for pos, i in enumerate(group):
             item = items[i]
@@ -403,7 +403,7 @@ class Connector:
     # -- the interface every channel offers ------------------------------------
     def check_connection(self) -> dict[str, Any]:
         """Hook: one cheap authenticated call; return details (account, user...)."""
-        raise self.unsupported("test_connection")
+        raise self.unsupported("testar a conexão (test_connection)")
 
     def permission_probes(self) -> list[tuple[str, Callable[[], Any]]]:
         """Hook: (permission name, call) pairs; a 403 on a call means that permission is missing."""
@@ -437,15 +437,15 @@ class Connector:
         if missing:
             return ConnectionReport(
                 False,
-                f"connected to {self.label}, but the credentials lack: {', '.join(missing)}",
+                f"conectado a {self.label}, mas faltam permissões às credenciais: {', '.join(missing)}",
                 missing,
                 details,
             )
-        return ConnectionReport(True, f"connected to {self.label}", [], details)
+        return ConnectionReport(True, f"conectado a {self.label}", [], details)
 
     def list_listings(self):
         """Channel ids <-> seller SKU <-> variation, as a DataFrame (:data:`LISTING_COLUMNS`)."""
-        raise self.unsupported("list_listings")
+        raise self.unsupported("listar os anúncios (list_listings)")
 
     def listings_frame(self, rows: list[dict[str, Any]]):
         import numpy as np
@@ -492,16 +492,16 @@ class Connector:
         return rows
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        raise self.unsupported("stock updates")
+        raise self.unsupported("atualizar estoque")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        raise self.unsupported("price updates")
+        raise self.unsupported("atualizar preços")
 
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:
-        raise self.unsupported("order download")
+        raise self.unsupported("baixar pedidos")
 
     def get_order(self, order_id: str) -> Order:
-        raise self.unsupported("reading one order")
+        raise self.unsupported("ler um pedido")
 
     def ack_orders(self, orders: Sequence[Order]) -> int:
         """Acknowledge orders where the channel has a queue or feed; returns how many. Default: nothing to do."""
@@ -512,18 +512,18 @@ class Connector:
         order: Order | str,
         invoice: Invoice,
     ) -> dict[str, Any]:
-        raise self.unsupported("invoice (NF-e) upload")
+        raise self.unsupported("enviar a nota fiscal (NF-e)")
 
     def send_tracking(
         self,
         order: Order | str,
         shipment: Shipment,
     ) -> dict[str, Any]:
-        raise self.unsupported("tracking update")
+        raise self.unsupported("atualizar o rastreio")
 
     def value_lists(self) -> dict[str, Any]:
         """``{kind: DataFrame}`` of the channel's carriers/services, payment methods and statuses."""
-        raise self.unsupported("value lists")
+        raise self.unsupported("listas de valores")
 
     def as_order(self, order: Order | str) -> Order:
         return order if isinstance(order, Order) else self.get_order(str(order))
@@ -555,11 +555,11 @@ class Connector:
 
     def create_listing(self, item: ProductItem) -> PublishResult:
         """Hook: create the listing of ``item`` (not bound); the result carries the new ids."""
-        raise self.unsupported("listing creation")
+        raise self.unsupported("criar anúncios")
 
     def update_listing(self, item: ProductItem) -> PublishResult:
         """Hook: update the bound listing of ``item`` (title, description, brand, EAN, NCM, measures, images...)."""
-        raise self.unsupported("listing updates")
+        raise self.unsupported("atualizar anúncios")
 
     def send_listings(self, items: Sequence[ProductItem]) -> list[PublishResult]:
         """Hook (bulk and feed channels, ``publish_batch`` > 0): create the unbound ``items``, update the bound ones.

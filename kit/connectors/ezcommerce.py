@@ -113,7 +113,9 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
         return {"orders_waiting": len(self._queue("PedidosDisponiveis")), "contract": self.source.kind}
 
     def list_listings(self):
-        raise self.unsupported("list_listings (EZ Commerce's catalogue service has no read operation)")
+        raise self.unsupported(
+            "listar os anúncios (list_listings): o serviço de catálogo do EZ Commerce não tem leitura"
+        )
 
     # -- writes ------------------------------------------------------------------------------------
     def _batch(self, name: str, param: str, rows: list[dict[str, Any]]) -> dict[int, str] | None:

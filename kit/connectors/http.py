@@ -311,8 +311,7 @@ class HttpClient:
         log_path = urlsplit(url).path  # never the query string
         expect_json = self.json_body if expect_json is None else expect_json
         send = {"params": params, "json": json_data, "data": data}
-        started = time.monotonic()
-        attempt = 0
+        started, attempt = time.monotonic(), 0
         last_rule: ResponseRule | None = None
         last_raw: requests.Response | None = None
         while True:
@@ -393,7 +392,7 @@ class HttpClient:
         with bounded(at) as deadline:
             try:
                 if at <= time.monotonic():
-                    raise DeadlineExceeded("no time left in the request's budget")
+                    raise DeadlineExceeded("o prazo total da requisição já tinha acabado")
                 raw = self.session.request(
                     method,
                     url,
@@ -405,10 +404,10 @@ class HttpClient:
                 )
                 read_body(raw, self.max_response_bytes)
                 if deadline.expired:  # the watchdog cut the answer short: what was read is not the answer
-                    raise DeadlineExceeded(f"more than {self.timeouts.total:g} s")
+                    raise DeadlineExceeded(f"mais de {self.timeouts.total:g} s")
             except Exception as err:  # noqa: BLE001 - classified below, re-raised when unknown
                 if deadline.expired and not isinstance(err, ResponseTooLarge):
-                    err = DeadlineExceeded(f"more than {self.timeouts.total:g} s")
+                    err = DeadlineExceeded(f"mais de {self.timeouts.total:g} s")
                 if not isinstance(err, requests.exceptions.RequestException):
                     raise
                 if raw is not None:

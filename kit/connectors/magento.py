@@ -124,9 +124,9 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
         mode = self.settings.get("auth") or AUTO
         if mode not in AUTH_MODES:
             raise ConfigurationError(
-                f"unknown Magento authentication {mode!r}",
+                f"autenticação do Magento desconhecida: {mode!r}",
                 channel=self.channel.name,
-                hint=f"run 'kit channels set {self.channel.name} settings.auth=oauth1' (or auto, bearer)",
+                hint=f"rode 'kit channels set {self.channel.name} settings.auth=oauth1' (ou auto, bearer)",
             )
         return MagentoAuth(mode)
 
@@ -136,9 +136,9 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
         codes = [c.get("code") for c in configs or []]
         if self.store_code not in codes and self.store_code != "all":
             raise ChannelFatalError(
-                f"store code {self.store_code!r} does not exist on this Magento",
+                f"o código de loja {self.store_code!r} não existe neste Magento",
                 channel=self.channel.name,
-                hint="known store codes: " + ", ".join(str(c) for c in codes),
+                hint="códigos de loja existentes: " + ", ".join(str(c) for c in codes),
             )
         return {"store_codes": codes}
 

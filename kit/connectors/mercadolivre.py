@@ -148,9 +148,9 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         me = self.get_json("/users/me")
         if self._user_id and str(me.get("id")) != str(self._user_id):
             raise ConfigurationError(
-                f"the token belongs to seller {me.get('id')}, not to the configured user_id {self._user_id}",
+                f"o token é do vendedor {me.get('id')}, não do user_id configurado ({self._user_id})",
                 channel=self.channel.name,
-                hint="authorize the app with the right seller account, or fix settings.user_id",
+                hint="autorize o aplicativo com a conta certa do vendedor, ou corrija settings.user_id",
             )
         self._user_id = str(me.get("id"))
         return {
@@ -325,7 +325,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
             variations = current.get("variations") or []
             known = {str(v.get("id")) for v in variations}
             refused = {
-                pos: f"listing {item_id} has variations; variation {target(it)[1]} is not one of them"
+                pos: f"o anúncio {item_id} tem variações; a variação {target(it)[1]} não é uma delas"
                 for pos, it in enumerate(group)
                 if target(it)[1] not in known
             }
@@ -333,7 +333,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
             if field == "price":
                 prices = set(updates.values())
                 if len(prices) > 1:
-                    reason = "Mercado Livre requires one price for every variation of a listing"
+                    reason = "o Mercado Livre exige um único preço para todas as variações de um anúncio"
                     return dict.fromkeys(range(len(group)), reason)
                 price = prices.pop() if prices else None
                 body = [{"id": v["id"], "price": price if price is not None else v.get("price")} for v in variations]
@@ -350,7 +350,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
             items,
             send,
             group_key=lambda it: target(it)[0],
-            skip=lambda it: None if self._link(it) else "SKU not listed on Mercado Livre (no SELLER_SKU match)",
+            skip=lambda it: None if self._link(it) else "SKU sem anúncio no Mercado Livre (nenhum SELLER_SKU igual)",
             what=what,
         )
 
@@ -456,7 +456,9 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         sid = (order.raw.get("shipping") or {}).get("id")
         if not sid:
             raise ChannelFatalError(
-                "the Mercado Livre order has no shipment", channel=self.channel.name, hint="check the order on ML"
+                "o pedido do Mercado Livre não tem envio",
+                channel=self.channel.name,
+                hint="confira o pedido no Mercado Livre",
             )
         return str(sid)
 
@@ -468,9 +470,9 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         """NF-e XML as the raw body of ``POST /shipments/{id}/invoice_data/?siteId=MLB`` (§1.7 🟡; one per pack)."""
         if invoice.xml is None:
             raise ConfigurationError(
-                "Mercado Livre needs the authorised NF-e XML, not only its key",
+                "o Mercado Livre precisa do XML autorizado da NF-e, não só da chave",
                 channel=self.channel.name,
-                hint="give the XML file (nfe_xml_path in the shipments export)",
+                hint="informe o arquivo XML (coluna nfe_xml_path na exportação de envios)",
             )
         order = self.as_order(order)
         body = invoice.xml.encode("utf-8") if isinstance(invoice.xml, str) else invoice.xml
@@ -499,9 +501,9 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         mode = (ml_shipment.get("logistic") or {}).get("mode")
         if mode != "me1":
             raise NotApplicable(
-                f"tracking is informed by the seller only for ME1 shipments; this one is {mode}",
+                f"o vendedor só informa o rastreio de envios ME1; este é {mode}",
                 channel=self.channel.name,
-                hint="ME2 tracking comes from Mercado Envios; nothing to send",
+                hint="o rastreio ME2 vem do Mercado Envios; não há nada a enviar",
             )
         service_id = self._service_id(shipment.service or shipment.carrier, ml_shipment)
         self.request(
@@ -539,9 +541,9 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         if option_id:
             return int(option_id)
         raise ConfigurationError(
-            f"no ME1 service id for {service!r}",
+            f"nenhum service_id ME1 para {service!r}",
             channel=self.channel.name,
-            hint="give the ME1 service_id, or a shipping method name listed in value_lists()",
+            hint="informe o service_id ME1, ou o nome de um método de envio listado em value_lists()",
         )
 
     # -- value lists ---------------------------------------------------------------------------

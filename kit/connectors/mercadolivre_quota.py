@@ -77,7 +77,7 @@ class AppQuota:
         app = app_rate(quota)
         configured = self.channel.rate_limit_per_second
         if configured and configured < app.per_second:
-            return name, RateLimit(configured, app.burst, "channel setting", "configured")
+            return name, RateLimit(configured, app.burst, "configuração do canal", "configured")
         return name, app
 
     def bucket(self, family: str) -> TokenBucket:

@@ -96,7 +96,7 @@ class PluggtoResponses(ResponseTable):
     def for_response(self, raw: requests.Response) -> ResponseRule | None:
         body = _error_body(raw.content) if 400 <= raw.status_code < 500 else None
         if body is not None and body.get("type") == "not_updated":
-            return ResponseRule(raw.status_code, IGNORE, CHANNEL, "the order already holds this change")
+            return ResponseRule(raw.status_code, IGNORE, CHANNEL, "o pedido já está com esta alteração")
         return super().for_response(raw)
 
     def detail(self, raw: requests.Response) -> str | None:
@@ -308,7 +308,7 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
             if answer.get("type") == "not_updated":  # already in that state (a retry of a change it took)
                 return {"not_updated": True, "details": answer.get("details")}
             raise ChannelFatalError(
-                f"Plug.to refused the update: {answer.get('details') or answer.get('message') or answer}",
+                f"o Plug.to recusou a atualização: {answer.get('details') or answer.get('message') or answer}",
                 channel=self.channel.name,
                 method="PUT",
                 path=path,

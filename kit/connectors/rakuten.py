@@ -163,7 +163,7 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
     def _refusal(result: dict[str, Any], what: str) -> str | None:
         if result.get("Codigo") == OK:
             return None
-        return f"{what} refused (Codigo {result.get('Codigo')}): {result.get('Descricao') or 'no description'}"
+        return f"{what} recusado (Codigo {result.get('Codigo')}): {result.get('Descricao') or 'sem descrição'}"
 
     def check_connection(self) -> dict[str, Any]:
         # Any Codigo proves the keys were accepted (a wrong key is a SOAP fault); nothing changes.
@@ -207,7 +207,7 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
             if minimum is None:
                 current = self.stock_of(item.sku)
                 if current is None:
-                    return {0: f"PartNumber {item.sku} is not in the Rakuten store (estoque.Retornar)"}
+                    return {0: f"o PartNumber {item.sku} não está na loja Rakuten (estoque.Retornar)"}
                 minimum = current[1]
             result = self.ikc("estoque", "Salvar", {
                 "CodigoProdutoInterno": "", "PartNumber": item.sku,

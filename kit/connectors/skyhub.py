@@ -249,7 +249,7 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
         self.request("PUT", path, json_data=body, family=family)
 
     def _skip(self, item: StockItem | PriceItem) -> str | None:
-        return None if self._resolve(item) else "SKU not found on SkyHub (neither a product nor a variation)"
+        return None if self._resolve(item) else "SKU não encontrado na SkyHub (nem como produto nem como variação)"
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
         """``PUT /products/{sku}`` ``{"product":{"qty":N}}`` or ``PUT /variations/{sku}`` (one per item)."""
@@ -390,9 +390,9 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
         order = self.as_order(order)
         if _is_direct(order):
             raise NotApplicable(
-                f"tracking of {order.raw.get('calculation_type')} orders is handled by the marketplace",
+                f"o rastreio de pedidos {order.raw.get('calculation_type')} é feito pelo próprio marketplace",
                 channel=self.channel.name,
-                hint="nothing to send for this order",
+                hint="não há nada a enviar para este pedido",
             )
         code = f"{order.order_id}-1"
         body = {

@@ -460,7 +460,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
 
 
 def _not_on_channel(item: StockItem | PriceItem) -> str | None:
-    return None if item.channel_id else "SKU (RefId) not found on VTEX"
+    return None if item.channel_id else "SKU (RefId) não encontrado na VTEX"
 
 
 register_connector("vtex", VtexConnector)

@@ -126,7 +126,11 @@ class WalmartAuth(AuthStrategy):
             family="auth",
         ).json()
         if not isinstance(body, dict) or not body.get("access_token"):
-            raise AuthenticationError("Walmart's token endpoint answered without an access token", channel=self.channel)
+            raise AuthenticationError(
+                "o endpoint de token do Walmart respondeu sem token de acesso",
+                channel=self.channel,
+                hint="confira o client_id e o client_secret do Walmart; se persistir, fale com o suporte do Walmart",
+            )
         self._token = str(body["access_token"])
         register_secret(self._token)
         self._expires_at = time.time() + float(body.get("expires_in") or DEFAULT_TOKEN_TTL_S)
@@ -215,9 +219,10 @@ def _carrier_name(shipment: Shipment, channel: str) -> dict[str, str]:
         return {"carrier": listed[name.lower()]}
     if not shipment.url:
         raise ChannelFatalError(
-            f"Walmart accepts carrier {name!r} only as otherCarrier with a tracking URL, and none was given",
+            f"o Walmart só aceita a transportadora {name!r} como otherCarrier com URL de rastreio, e nenhuma foi informada",
             channel=channel,
-            hint="send the tracking URL with the shipment, or use a carrier of Walmart's list (e.g. USPS, UPS, FedEx)",
+            hint="envie a URL de rastreio junto com o envio, ou use uma transportadora da lista do Walmart (ex.: USPS, UPS, "
+            "FedEx)",
         )
     return {"otherCarrier": name}
 
@@ -405,7 +410,11 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
             following = (listing.get("meta") or {}).get("nextCursor")
             if following and raws:
                 if following == state.next:
-                    raise ChannelFatalError("Walmart repeated an order cursor; stopping", channel=self.channel.name)
+                    raise ChannelFatalError(
+                        "o Walmart repetiu um cursor de pedidos; a leitura parou aqui",
+                        channel=self.channel.name,
+                        hint="rode de novo mais tarde; se repetir, fale com o suporte do Walmart",
+                    )
                 state.next = str(following)
             else:
                 state.streams.pop(0)

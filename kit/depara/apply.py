@@ -75,10 +75,10 @@ class DeparaLookup:
 
 
 _REASON_TEXT = {
-    "empty": "empty value",
-    "pending": "mapping not confirmed yet",
-    "unmapped": "no mapping",
-    "conflict": "conflicting mappings",
+    "empty": "valor vazio",
+    "pending": "de-para ainda não confirmado",
+    "unmapped": "sem de-para",
+    "conflict": "de-paras conflitantes",
 }
 
 
@@ -212,9 +212,9 @@ def apply(
         grouped.append({"kind": k.name, "value": value, "reason": reason, "count": len(g), "rows": rows, "ids": ids})
         where = ids if ids else rows
         shown = ", ".join(str(x) for x in where[:_SHOWN]) + (
-            f" and {len(where) - _SHOWN} more" if len(where) > _SHOWN else ""
+            f" e mais {len(where) - _SHOWN}" if len(where) > _SHOWN else ""
         )
-        parts.append(f"{value!r} ({_REASON_TEXT[reason]}; {'ids' if ids else 'rows'} {shown})")
+        parts.append(f"{value!r} ({_REASON_TEXT[reason]}; {'ids' if ids else 'linhas'} {shown})")
     problems = pd.DataFrame(grouped, columns=["kind", "value", "reason", "count", "rows", "ids"])
     raise MappingError(
         f"{len(problems)} valor(es) de {k.name} não podem ser traduzidos"

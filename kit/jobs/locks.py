@@ -48,10 +48,12 @@ def _held_by_parent(channel: str, job: str) -> bool:
 def _holder_text(info: dict[str, Any] | None) -> str:
     if not info:
         return ""
+    from kit.fmt import when_pt
+
     with contextlib.suppress(KeyError, TypeError, ValueError, OverflowError):
-        since = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(info["started_at"])))
-        host = f" on {info['host']}" if info.get("host") and info["host"] != socket.gethostname() else ""
-        return f" (pid {info['pid']}{host}, since {since})"
+        since = when_pt(float(info["started_at"]))
+        host = f" em {info['host']}" if info.get("host") and info["host"] != socket.gethostname() else ""
+        return f" (pid {info['pid']}{host}, desde {since})"
     return ""
 
 
@@ -69,8 +71,8 @@ def named_lock(ws: Workspace, name: str, *, wait: float = 0.0, what: str | None 
     held = ws.locks.acquire(name, wait=wait, info=info)
     if held is None:
         raise LockHeldError(
-            f"another run of {what or name} is in progress{_holder_text(ws.locks.holder(name))}",
-            hint="wait for it to finish; a crashed run's lock is released by the system automatically",
+            f"outra execução de {what or name} está em andamento{_holder_text(ws.locks.holder(name))}",
+            hint="espere ela terminar; a trava de uma execução que caiu é liberada automaticamente pelo sistema",
         )
     try:
         yield
@@ -90,9 +92,9 @@ def job_lock(ws: Workspace, channel: str, job: str) -> Iterator[None]:
     held = ws.locks.acquire(name, info=info)
     if held is None:
         raise LockHeldError(
-            f"another {job} run for channel {channel} is in progress{_holder_text(ws.locks.holder(name))}",
+            f"outra execução do job {job} do canal {channel} está em andamento{_holder_text(ws.locks.holder(name))}",
             channel=channel,
-            hint="wait for it to finish; a crashed run's lock is released by the system automatically",
+            hint="espere ela terminar; a trava de uma execução que caiu é liberada automaticamente pelo sistema",
         )
     try:
         yield

@@ -352,7 +352,9 @@ def run_inprocess_job(
         run.path(".log").unlink(missing_ok=True)
         _locked(run)
         info = run.summary["error_info"]
-        raise LockHeldError(info.get("message", "run in progress"), channel=channel, hint=info.get("hint"))
+        raise LockHeldError(
+            info.get("message", "outra execução está em andamento"), channel=channel, hint=info.get("hint")
+        )
     return _finish(run, time.time())
 
 

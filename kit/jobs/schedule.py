@@ -276,28 +276,30 @@ def crontab_text(ws: Workspace) -> str:
     env = _env_prefix(ws)
     log = _cron(str(Path(os.environ.get("KIT_REPORTS") or REPO_ROOT / "reports") / "cron.log"))
     lines = [
-        "# canais-kit schedule (from 'kit schedule'); install with 'crontab -e'.",
-        "# Recommended: one line; every minute it runs the jobs whose interval has elapsed",
-        "# (enabled channels that passed the go-live check only).",
+        "# agenda do canais-kit (gerada por 'kit schedule'); instale com 'crontab -e'.",
+        "# Recomendado: uma linha só; a cada minuto ela roda os jobs cujo intervalo já passou",
+        "# (só de canais ligados que passaram na verificação de go-live).",
         f"* * * * * {cd} && {env} {kit} run-due >> {log} 2>&1",
         "",
-        "# Alternative: one line per job (use either this block or the line above, not both).",
+        "# Alternativa: uma linha por job (use este bloco ou a linha acima, nunca os dois).",
     ]
     for ch in ChannelRegistry(ws).list():
         if not ch.enabled:
-            lines.append(f"# {ch.name}: channel disabled, not scheduled")
+            lines.append(f"# {ch.name}: canal desligado, fora da agenda")
             continue
         if not golive_passed(ws, ch.name, ch.environment):
-            lines.append(f"# {ch.name}: go-live check not passed, not scheduled")
+            lines.append(f"# {ch.name}: não passou na verificação de go-live, fora da agenda")
             continue
         for job, cfg in ch.jobs.items():
             if not cfg.enabled:
-                lines.append(f"# {ch.name} {job}: job disabled")
+                lines.append(f"# {ch.name} {job}: job desligado")
                 continue
             expr = interval_to_cron(cfg.interval_min)
             cmd = f"{cd} && {env} {kit} sync {job} --channel {ch.name} >> {log} 2>&1"
             if expr is None:
-                lines.append(f"# {ch.name} {job}: every {cfg.interval_min} min cannot be written in cron; use run-due")
+                lines.append(
+                    f"# {ch.name} {job}: a cada {cfg.interval_min} min não cabe numa linha do cron; use o run-due"
+                )
             else:
                 lines.append(f"{expr} {cmd}")
     return "\n".join(lines) + "\n"
@@ -311,20 +313,21 @@ def systemd_text(ws: Workspace) -> str:
     env_lines = "".join(f"Environment={_unit(f'{name}={value}', command=False)}\n" for name, value in _environment(ws))
     workdir = _unit_path(REPO_ROOT)
     out = [
-        "# canais-kit systemd user units (from 'kit schedule --systemd').",
-        "# Save under ~/.config/systemd/user/, then: systemctl --user enable --now canais-kit-run-due.timer",
+        "# units de usuário do systemd para o canais-kit (geradas por 'kit schedule --systemd').",
+        "# Salve em ~/.config/systemd/user/ e depois rode: systemctl --user enable --now canais-kit-run-due.timer",
         "",
         "# --- canais-kit-run-due.service",
-        "[Unit]\nDescription=canais-kit: run the sync jobs that are due\n",
+        "[Unit]\nDescription=canais-kit: roda os jobs de sincronização devidos\n",
         f"[Service]\nType=oneshot\nWorkingDirectory={workdir}\n{env_lines}ExecStart={kit} run-due\n",
         "# --- canais-kit-run-due.timer",
-        "[Unit]\nDescription=canais-kit: every minute\n",
+        "[Unit]\nDescription=canais-kit: a cada minuto\n",
         "[Timer]\nOnCalendar=*-*-* *:*:00\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
-        "# Alternative (instead of run-due): one timer per job, at the channel's interval.",
+        "# Alternativa (no lugar do run-due): um timer por job, no intervalo do canal.",
     ]
     for ch in ChannelRegistry(ws).list():
         if not ch.enabled or not golive_passed(ws, ch.name, ch.environment):
-            out.append(f"# {ch.name}: not scheduled ({'disabled' if not ch.enabled else 'go-live not passed'})")
+            why = "canal desligado" if not ch.enabled else "não passou na verificação de go-live"
+            out.append(f"# {ch.name}: fora da agenda ({why})")
             continue
         for job, cfg in ch.jobs.items():
             if not cfg.enabled:

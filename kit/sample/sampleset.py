@@ -160,7 +160,8 @@ def sample_dir() -> Path:
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m kit.sample",
-        description="Realistic, seeded sample data: ERP and store exports, channel values, orders.",
+        description="Dados de exemplo realistas e reproduzíveis (semente fixa): exportações do ERP e da loja, "
+        "valores dos canais, pedidos.",
     )
     parser.add_argument("--write", metavar="DIR", required=True, help="grava o conjunto de exemplo em DIR")
     parser.add_argument("--skus", type=int, default=SAMPLE_SKUS)

@@ -103,7 +103,7 @@ def find_header(
     close = sorted(partial, key=lambda t: (-t[0], -t[1]))
     seen: list[str] = []
     for _score, _neg, s, missing in close:
-        label = f"{s.name} (missing {', '.join(missing)})"
+        label = f"{s.name} (faltam {', '.join(missing)})"
         if s.name not in {x.split(" ")[0] for x in seen}:
             seen.append(label)
     raise Fatal(

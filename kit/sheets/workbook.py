@@ -129,7 +129,7 @@ def _pick_sheet(book: Any, sheets: list[str], schemas: list[Schema], sheet: str 
             continue
         matches.append((schema.score(top[idx])[0], title, schema))
     if not matches:
-        kinds = " or ".join(s.name for s in schemas) if len(schemas) < 3 else "any known kind"
+        kinds = " ou ".join(s.name for s in schemas) if len(schemas) < 3 else "um tipo conhecido"
         raise Fatal(
             Problem(
                 "error",

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit.fmt import count_pt
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -60,7 +62,10 @@ def write_xlsx(path: str | os.PathLike[str], sheets: Mapping[str, pd.DataFrame])
     out.parent.mkdir(parents=True, exist_ok=True)
     for name, frame in sheets.items():
         if len(frame) > XLSX_SHEET_ROWS:
-            raise ValueError(f"sheet {name!r}: {len(frame):,} rows, more than a sheet holds ({XLSX_SHEET_ROWS:,})")
+            raise ValueError(
+                f"aba {name!r}: {count_pt(len(frame))} linhas, mais do que uma aba do Excel comporta "
+                f"({count_pt(XLSX_SHEET_ROWS)})"
+            )
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         book = xlsxwriter.Workbook(str(tmp), {**_WORKBOOK_OPTIONS, "tmpdir": str(out.parent)})

@@ -315,13 +315,13 @@ def import_legacy_runs(path: Path, runs: SqlRunHistory) -> int:
             data = json.loads(path.read_bytes() or b"{}")
             table = data.get("_default", {}) if isinstance(data, dict) else None
             if not isinstance(table, dict):
-                raise ValueError("it does not hold a tinydb table")
+                raise ValueError("ele não contém uma tabela do tinydb")
             ordered = [table[k] for k in sorted(table, key=lambda k: int(k)) if isinstance(table[k], dict)]
         except (ValueError, UnicodeDecodeError) as exc:
             raise StoreError(
-                f"workspace file {path} cannot be moved to the run history: {exc}",
+                f"o arquivo {path} da área de trabalho não pôde ser levado para o histórico de execuções: {exc}",
                 file=str(path),
-                hint=f"the last good copy may be {path.name}.bak; put a valid file (or none) in its place",
+                hint=f"a última cópia boa pode ser {path.name}.bak; coloque um arquivo válido (ou nenhum) no lugar dele",
             ) from None
         with runs.session.transaction() as db:
             imported = runs.bulk_load(ordered)

@@ -61,7 +61,7 @@ class TestEzcommerceContract(ChannelContract):
         return self.store.listings_frame().head(n)
 
     def test_pagination_terminates_with_every_listing(self, connector):
-        with pytest.raises(OperationNotSupported, match="não tem API para list_listings"):
+        with pytest.raises(OperationNotSupported, match=r"não tem API para listar os anúncios \(list_listings\)"):
             connector.list_listings()
 
     def test_pagination_refuses_a_channel_that_repeats_pages(self, sandbox, connector, monkeypatch):
@@ -129,7 +129,7 @@ class TestEzcommerceContract(ChannelContract):
 
     def test_malformed_json_is_a_clear_fatal_error(self, sandbox, connector):
         sandbox.faults.update(malformed_rate=1.0)
-        with pytest.raises(ChannelFatalError, match="XML malformado"):
+        with pytest.raises(ChannelFatalError, match="o canal respondeu com um XML malformado"):
             connector.fetch_orders()
 
     def test_updates_show_in_listings(self, sandbox, connector):

@@ -126,7 +126,7 @@ def test_different_prices_for_variations_of_one_listing_are_refused_per_item():
         item = _variation_item(sbx)
         skus = [v["attributes"][0]["value_name"] for v in item["variations"][:2]]
         result = conn.update_prices([PriceItem(skus[0], 10.0), PriceItem(skus[1], 12.0)])
-        assert result.failed == 2 and "one price" in result.items[0].reason
+        assert result.failed == 2 and "um único preço para todas as variações" in result.items[0].reason
         assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
         same = conn.update_prices([PriceItem(skus[0], 10.0), PriceItem(skus[1], 10.0)])
         assert same.applied == 2
@@ -156,7 +156,7 @@ def test_nfe_xml_upload_for_me2_and_clear_errors_otherwise():
         conn = make_connector(sbx)
         orders = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders
         me2 = next(o for o in orders if o.carrier_raw == "me2" and o.service_raw != "fulfillment")
-        with pytest.raises(ConfigurationError, match="XML"):
+        with pytest.raises(ConfigurationError, match="precisa do XML autorizado da NF-e"):
             conn.send_invoice(me2, Invoice(nfe_key="3" * 44, number="10"))
         xml = '<?xml version="1.0"?><nfeProc versao="4.00"><NFe><infNFe Id="NFe' + "3" * 44 + '"/></NFe></nfeProc>'
         answer = conn.send_invoice(me2, Invoice(nfe_key="3" * 44, number="10", xml=xml))
@@ -184,7 +184,7 @@ def test_me1_tracking_then_shipped_notification_and_me2_refused():
             f"POST /shipments/{shipment['id']}/seller_notifications"
         )  # tracking before the status (§1.6)
         me2 = next(o for o in orders if o.carrier_raw == "me2")
-        with pytest.raises(NotApplicable, match="ME1"):
+        with pytest.raises(NotApplicable, match="só informa o rastreio de envios ME1"):
             conn.send_tracking(me2, Shipment(carrier="Correios", code="X"))
 
 

@@ -82,7 +82,7 @@ def test_a_used_refresh_token_is_a_clear_auth_error():
         channel = sbx.channel()
         SecretsStore().update(channel.credentials_ref, {"refresh_token": "TG-already-used-000000000"})
         conn = connector_for(channel, retry=FAST_RETRY, timeouts=TEST_TIMEOUTS, rate_limit=TEST_RATE)
-        with pytest.raises(AuthenticationError, match="refresh") as info:
+        with pytest.raises(AuthenticationError, match="recusou renovar o token de acesso") as info:
             conn.get_json("/users/me")
         assert "TG-already-used" not in str(info.value)
         assert info.value.status == 400

@@ -128,7 +128,7 @@ def test_the_carrier_side_is_the_fulfilment_type_and_tracking_uses_walmarts_carr
     order = conn.fetch_orders().orders[0]
     assert order.carrier_raw == "SellerFulfilled" and order.service_raw in ("Standard", "Express", "OneDay", "Value")
     assert "carrierName" not in order.raw["shippingInfo"]  # not a field of Walmart's order
-    with pytest.raises(ChannelFatalError, match="otherCarrier with a tracking URL"):
+    with pytest.raises(ChannelFatalError, match="como otherCarrier com URL de rastreio"):
         conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR1"))
     conn.send_tracking(order.order_id, Shipment(carrier="Loggi", code="LG1", url="https://loggi.example/LG1"))
     body = json.loads([r for r in sbx.state.requests if r["path"].endswith("/shipping")][-1]["body"])

@@ -138,9 +138,8 @@ def test_validate_checks_the_live_value_lists_when_the_channel_answers(kit_cli, 
     assert {"invoiced", "canceled", "handling"} <= unmapped and "payment-approved" not in unmapped
     text = kit_cli("depara", "validate", "loja-vtex")
     assert text.returncode == 1 and "listas lidas da API de loja-vtex" in text.stdout
-    assert (
-        "valor do canal sem mapeamento" in text.stdout and "payment_method" in text.stdout
-    )  # the kinds VTEX needs, tables or not
+    # the kinds VTEX needs, tables or not
+    assert "valor do canal sem mapeamento" in text.stdout and "payment_method" in text.stdout
 
 
 @pytest.mark.timeout(120)

@@ -87,14 +87,17 @@ def test_channel_down_gives_the_portuguese_failure_box_and_no_secret_anywhere(vt
     assert f'data-headline="{NOT_CHECKED}"' in visible and f"O canal não respondeu em {vtex_channel.url}." in visible
     assert "O que fazer:" in visible and "kit sandbox start vtex --channel vtex-gl" in visible
     assert "Traceback" not in visible and "An Exception was encountered" not in page
-    assert "a conexão falhou ou foi derrubada" in folded  # the technical message, one click away
+    # the technical detail (the error's class and its raw message), one click away
+    assert f"ChannelTransientError: a conexão falhou ou foi derrubada em {vtex_channel.url}" in folded
     assert "<th>ambiente</th><td>sandbox (homologação)</td>" in page  # the channel's own environment
     nb = json.loads((html.parent / "golive.ipynb").read_text(encoding="utf-8"))
     assert nb["cells"][0]["metadata"]["tags"] == ["kit-failure"] and NOT_CHECKED in nb["cells"][0]["source"]
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert nb["metadata"]["canais_kit"]["runner"] == ("in-process" if flag else "papermill")
-    assert "a conexão falhou ou foi derrubada" in (html.parent / "golive.log").read_text(encoding="utf-8")
+    assert f"a conexão falhou ou foi derrubada em {vtex_channel.url}" in (html.parent / "golive.log").read_text(
+        encoding="utf-8"
+    )
     _assert_no_secret(out, list(vtex_channel.credentials.values()), r.stdout, r.stderr)
 
 
@@ -112,6 +115,8 @@ def test_a_check_that_ran_leaves_no_secret_and_uses_the_channel_environment(vtex
     assert data["parameters"]["environment"] == "sandbox"  # no --environment: the channel's own, not production
     assert re.search(r"\[\d+ s\] Etapa \d+ de \d+: ", r.stderr)  # progress while it ran
     assert "Kernel is running over TCP" not in r.stderr and "papermill" not in r.stderr.lower()
+    assert "Kernel is running over TCP" not in r.stdout and "Executing notebook" not in r.stdout
+    assert not [ln for ln in r.stdout.splitlines() if "INFO" in ln or ln.lower().startswith("papermill")]
     csv = summary.parent / "golive_achados.csv"
     assert f"todos os achados (CSV): {csv}" in r.stdout and csv.exists()
     _assert_no_secret(out, list(vtex_channel.credentials.values()), r.stdout, r.stderr)

@@ -121,7 +121,10 @@ def test_lock_held_exits_3_at_once(vtex, kit_cli, workspace):
         t0 = time.monotonic()
         r = kit_cli("sync", "stock", "--channel", "vtex-sbx")
         assert r.returncode == 3
-        assert "another stock run for channel vtex-sbx is in progress" in r.stderr and f"pid {os.getpid()}" in r.stderr
+        assert (
+            "outra execução do job stock do canal vtex-sbx está em andamento" in r.stderr
+            and f"pid {os.getpid()}" in r.stderr
+        )
         assert time.monotonic() - t0 < 20
         # A different job of the same channel is not blocked by this lock.
     with workspace.table("runs") as runs:
@@ -182,7 +185,7 @@ def test_direct_run_honours_the_lock(vtex, workspace):
 
     with job_lock(workspace, "vtex-sbx", "stock"):
         s = run_job("stock", "vtex-sbx", ws=workspace)
-    assert s.exit_code == 3 and "in progress" in s.error
+    assert s.exit_code == 3 and "está em andamento" in s.error
     assert Path(workspace.root / "locks").is_dir()
 
 
@@ -194,13 +197,20 @@ def test_run_due_runs_the_due_job_once(vtex, kit_cli, workspace, tmp_path):
 
     off = {f"jobs.{j}.enabled": "false" for j in ("products", "prices", "orders", "status")}
     ChannelRegistry(workspace).update("vtex-sbx", off, enabled=True)
-    assert kit_cli("run-due").stdout.strip() == "nothing due"  # enabled, but no go-live check passed
+    assert kit_cli("run-due").stdout.strip() == "nada devido"  # enabled, but no go-live check passed
     record_result(workspace, {"channel": "vtex-sbx", "verdict": "APTO", "environment": "sandbox",
                               "finished_at": "2026-11-26T10:00:00"})  # fmt: skip
     r = kit_cli("run-due")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "vtex-sbx" in r.stdout and "stock" in r.stdout
-    assert kit_cli("run-due").stdout.strip() == "nothing due"  # the interval has not elapsed
+    head, row = r.stdout.splitlines()[:2]  # for people: pt-BR headers and situation
+    assert head.split()[:4] == ["canal", "job", "situação", "código"] and row.split()[:4] == [
+        "vtex-sbx",
+        "stock",
+        "OK",
+        "0",
+    ]
+    assert kit_cli("run-due").stdout.strip() == "nada devido"  # the interval has not elapsed
     with workspace.table("runs") as runs:
         assert [(x["job"], x["status"]) for x in runs.all()] == [("stock", "ok")]
     assert len(list((tmp_path / "reports" / "vtex-sbx" / "stock").glob("*.ipynb"))) == 1

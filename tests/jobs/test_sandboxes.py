@@ -138,7 +138,7 @@ def test_status_sends_invoices_and_tracking_once(sandbox, workspace, tmp_path):
     # What a channel refuses (e.g. Mercado Livre: tracking only for ME1 shipments) is reported with its reason.
     assert all(d.reason for d in s1.details if d.status == "failed")
     # What the channel does itself (ML tracks ME2 shipments, B2W Entrega orders) is not a failure.
-    assert not any("ME1" in d.reason or "handled by the marketplace" in d.reason
+    assert not any("ME1" in d.reason or "feito pelo próprio marketplace" in d.reason
                    for d in s1.details if d.status == "failed")  # fmt: skip
     not_applicable = {d.key for d in s1.details if d.status == "skipped" and d.reason.startswith("não se aplica")}
     s2 = run_job("status", name, ws=workspace, connector=sandbox.connector)

@@ -96,7 +96,7 @@ def test_schedule_texts_name_run_due_and_per_job_lines(workspace):
     cron = crontab_text(workspace)
     assert "* * * * * " in cron and "run-due" in cron
     assert "*/15 * * * *" in cron and "sync stock --channel ok" in cron
-    assert "sync stock --channel off" not in cron and "# off: channel disabled" in cron
+    assert "sync stock --channel off" not in cron and "# off: canal desligado, fora da agenda" in cron
     units = systemd_text(workspace)
     assert "OnCalendar=*-*-* *:*:00" in units and "OnUnitActiveSec=15min" in units
 
@@ -108,6 +108,7 @@ def test_cli_schedule_and_run_due_list(workspace, kit_cli):
     assert kit_cli("schedule", "--systemd").returncode == 0
     r = kit_cli("run-due", "--list")
     assert r.returncode == 0 and "nunca rodou" in r.stdout
+    assert r.stdout.splitlines()[0].split() == ["canal", "job", "devido", "por", "quê"]
 
 
 def test_golive_for_another_environment_does_not_count(workspace):
@@ -136,8 +137,12 @@ def test_cli_show_held_and_approve(workspace, kit_cli):
     JobState(workspace, "ok").quarantine("O-1", "v1", "status 'x': sem mapeamento no de-para", {"order_id": "O-1"})
     r = kit_cli("sync", "prices", "--channel", "ok", "--show-held", "--json")
     assert r.returncode == 0 and [h["sku"] for h in json.loads(r.stdout)] == ["SKU-1"]
+    r = kit_cli("sync", "prices", "--channel", "ok", "--show-held")  # for people: pt-BR headers and formats
+    assert r.returncode == 0 and "preço de referência" in r.stdout.splitlines()[0]
+    assert "R$ 100,00" in r.stdout and "R$ 40,00" in r.stdout and "60,0 %" in r.stdout
     r = kit_cli("sync", "orders", "--channel", "ok", "--show-held")
     assert r.returncode == 0 and "O-1" in r.stdout and "sem mapeamento" in r.stdout
+    assert r.stdout.splitlines()[0].split() == ["pedido", "versão", "tentativas", "motivo"]
     assert kit_cli("sync", "prices", "--channel", "ok", "--approve", "SKU-1").returncode == 0
     assert JobState(workspace, "ok").approved_prices() == {"SKU-1": 40.0}
     assert kit_cli("sync", "stock", "--channel", "ok", "--show-held").returncode == 2

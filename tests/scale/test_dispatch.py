@@ -113,6 +113,6 @@ def test_a_held_job_lock_is_reported_locked_and_recorded(workspace):
         rows = run_due(workspace, runner=lambda *a, **k: RunOutcome(0, {"status": "ok"}, None), job="orders")
     assert rows == [{"channel": "a", "job": "orders", "status": "locked", "exit_code": 3,
                      "error": rows[0]["error"]}]  # fmt: skip
-    assert "in progress" in rows[0]["error"]
+    assert "está em andamento" in rows[0]["error"]
     with workspace.table("runs") as runs:
         assert [(r["job"], r["status"], r["exit_code"]) for r in runs.all()] == [("orders", "locked", 3)]

@@ -73,7 +73,7 @@ def test_two_run_due_started_together_run_each_job_once(due_channels, workspace,
         assert codes in ([0, 3], [0, 0]), outs  # 0 twice only if the second started after the first ended
         if codes == [0, 3]:
             held = next(err for (_out, err), p in zip(outs, (first, second), strict=True) if p.returncode == 3)
-            assert held.startswith("erro: outra passada do run-due está em andamento") and "dica:" in held
+            assert held.startswith("erro: outra passada do run-due está em andamento") and "\ndica: " in held
     else:
         assert codes[0] == 0 and codes[1] in (0, 3), outs
     assert _start().communicate(timeout=100)[0].strip() in ("[]", "")  # and nothing is due any more

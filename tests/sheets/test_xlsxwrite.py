@@ -67,7 +67,7 @@ def test_a_sheet_too_long_is_refused_before_anything_is_written(tmp_path, monkey
     import kit.sheets.xlsxwrite as xlsxwrite
 
     monkeypatch.setattr(xlsxwrite, "XLSX_SHEET_ROWS", 3)
-    with pytest.raises(ValueError, match="more than a sheet holds"):
+    with pytest.raises(ValueError, match="mais do que uma aba do Excel comporta"):
         write_xlsx(tmp_path / "out.xlsx", {"A": pd.DataFrame({"x": range(4)})})
     assert not list(tmp_path.iterdir())
 

@@ -20,7 +20,7 @@ def test_channels_round_trip(ws):
     reg = ChannelRegistry(ws)
     reg.add(_channel("b-loja"))
     reg.add(_channel("a-loja"))
-    with pytest.raises(ConfigurationError, match="já existe"):
+    with pytest.raises(ConfigurationError, match="o canal .a-loja. já existe"):
         reg.add(_channel("a-loja"))
     reg.update("a-loja", {"jobs.stock.batch_size": "7", "settings.account": "outra"}, enabled=True)
     got = reg.get("a-loja")
@@ -28,7 +28,7 @@ def test_channels_round_trip(ws):
     assert [c.name for c in reg.list()] == ["a-loja", "b-loja"]
     reg.remove("b-loja")
     assert [c.name for c in reg.list()] == ["a-loja"]
-    with pytest.raises(ConfigurationError, match="não há canal chamado"):
+    with pytest.raises(ConfigurationError, match="não há canal chamado .b-loja."):
         reg.get("b-loja")
 
 

@@ -69,7 +69,7 @@ def test_a_named_lock_can_wait_for_its_holder(ws):
     t0 = time.monotonic()
     with named_lock(ws, "run-due", wait=20):
         waited = time.monotonic() - t0
-        with pytest.raises(LockHeldError, match="another run of a passagem"):
+        with pytest.raises(LockHeldError, match="outra execução de a passagem está em andamento"):
             with named_lock(ws, "run-due", what="a passagem"):
                 pass
     assert 0.3 < waited < 20

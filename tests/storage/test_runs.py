@@ -187,7 +187,7 @@ def test_a_corrupt_runs_json_is_reported_not_dropped(tmp_path):
     legacy = tmp_path / "runs.json"
     legacy.write_text('{"_default": {')
     history = SQLiteRunHistory(tmp_path / "runs.sqlite")
-    with pytest.raises(StoreError, match="cannot be moved"):
+    with pytest.raises(StoreError, match="não pôde ser levado para o histórico de execuções"):
         import_legacy_runs(legacy, history)
     assert legacy.read_text() == '{"_default": {' and history.count() == 0
     history.close()

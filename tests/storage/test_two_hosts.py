@@ -103,7 +103,7 @@ def test_the_same_job_started_on_both_hosts_runs_once(two_hosts, tmp_path):
     (loser,) = [name for name, o in outcomes.items() if o["exit_code"] == 3]
     ran, refused = outcomes[winner], outcomes[loser]
     assert ran["counts"]["applied"] == N and ran["counts"]["failed"] == 0, outcomes
-    assert "in progress" in refused["error"], outcomes
+    assert "está em andamento" in refused["error"], outcomes
     assert refused["started_at"] < ran["finished_at"]  # they overlapped: the second really found it held
     assert sorted(_puts(sbx)) == sorted(set(_puts(sbx))) and len(_puts(sbx)) == N  # each SKU written once
     assert sbx.stock_levels() == wanted
