@@ -264,8 +264,16 @@ def floor(csv_path: Path, xlsx_path: Path, kind: str, repeat: int) -> None:
     for label, secs in med.items():
         print(f"    {label:40} {secs:6.3f} s  {secs / csv_bare:5.2f}x read_csv  {secs / csv_kit:5.2f}x read_table CSV")
     parse = med["calamine: parse alone (Rust cells)"] / csv_kit
-    verdict = "out of reach with python-calamine" if parse > 2 else "within reach"
-    print(f"  calamine's parse alone is {parse:.2f}x read_table of the CSV: the goal XLSX <= 2x CSV is {verdict}")
+    values = med["calamine: parse + cells as Python"] / csv_kit
+    kit_own = med["read_table of the XLSX"] - med["calamine: parse + cells as Python"]
+    if parse > 2:
+        verdict = "out of reach with python-calamine: its parse alone is over 2x"
+    elif values > 2:
+        verdict = "out of reach with python-calamine: its parse and values (its only output) are over 2x"
+    else:
+        verdict = f"within reach only if the kit's own work takes under {(2 - values) * csv_kit:.3f} s"
+    print(f"  calamine's parse alone: {parse:.2f}x read_table of the CSV, with its values as Python {values:.2f}x;")
+    print(f"  the kit's own work after calamine: {kit_own:.3f} s. The goal XLSX <= 2x CSV is {verdict}")
 
 
 def main(argv: list[str]) -> None:
