@@ -35,6 +35,7 @@ import gc
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,7 @@ def _cli(erp_path: Path, store_path: Path, tmp: Path, *, notebook: bool = True) 
 
 
 def main(n: int, repeat: int) -> None:
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory(prefix="bench-golive-") as tmp:
         t = time.perf_counter()
         erp_path, store_path = write_exports(Path(tmp), n)
@@ -159,6 +161,14 @@ def main(n: int, repeat: int) -> None:
     print(f"kit check golive --no-notebook:     {best['wall']:7.2f} s")
     print(f"ratio kit check golive --no-notebook / read_csv: {best['wall'] / base_wall:.2f}x wall (target <= 2.5x)")
     _print_check(checks, base_wall, base_cpu)
+    mid = statistics.median(b[0] for b in bases)
+    print(
+        "ratios of the medians to read_csv's: kit check golive "
+        f"{statistics.median(r['wall'] for r in clis) / mid:.2f}x, --no-notebook "
+        f"{statistics.median(r['wall'] for r in inprocs) / mid:.2f}x, check in process "
+        f"{statistics.median(r['wall'] for r in checks) / mid:.2f}x"
+    )
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 def _print_cli(cli: dict, base_wall: float) -> None:

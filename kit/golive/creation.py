@@ -46,6 +46,18 @@ def _connector(ctx: GoliveContext) -> tuple[Any, Any]:
     return (live if live is not None else _Offline(cls, ctx.label, ctx.channel_type.label)), (cls, live)
 
 
+def _records(erp: pd.DataFrame, skus: list[str]) -> list[dict[str, Any]]:
+    """``erp.loc[sku].to_dict()`` for each of ``skus``, in one ``.loc`` for all of them.
+
+    One ``.loc`` per SKU took about 0.1 ms: 2-4 s of a go-live on 1,000,000 SKUs with 25,000 to
+    create. ``to_dict("records")`` gives the values the row's ``to_dict`` gives (native Python
+    scalars; NaN, and None for a missing whole number or yes/no). Repeated column names: row by row.
+    """
+    if not erp.columns.is_unique:
+        return [erp.loc[sku].to_dict() for sku in skus]
+    return erp.loc[list(skus)].to_dict("records")
+
+
 def creation_plan(ctx: GoliveContext, skus: list[str]) -> pd.DataFrame:
     """For ERP ``skus`` without a listing: ``sku, can_create, reason`` (cached per context)."""
     key = ("creation", tuple(skus))
@@ -63,8 +75,8 @@ def creation_plan(ctx: GoliveContext, skus: list[str]) -> pd.DataFrame:
         translators = load_translators(ctx.mappings_channel) if ctx.mappings_channel else Translators()
         erp = ctx.erp.drop_duplicates("sku").set_index("sku", drop=False)
         cache: dict[str, Any] = {}
-        for sku in skus:
-            item = product_item(erp.loc[sku].to_dict(), translators)
+        for sku, record in zip(skus, _records(erp, skus), strict=True):
+            item = product_item(record, translators)
             requirements = None
             if live is not None and item.channel_category:
                 if item.channel_category not in cache:

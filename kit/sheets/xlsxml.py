@@ -70,8 +70,11 @@ def scan_sheet(parts: zipfile.ZipFile, path: str) -> SheetScan:
     return SheetScan(_openpyxl_needed(xml, prefix), _last_row(xml, prefix))
 
 
+_ERROR_TYPE = re.compile(rb"""t=(?:"e"|'e')""")  # one pass over the XML where two ``in`` took twice the time
+
+
 def _openpyxl_needed(xml: bytes, prefix: bytes) -> str | None:
-    if b't="e"' in xml or b"t='e'" in xml:
+    if _ERROR_TYPE.search(xml):
         return "error values such as #N/A"
     if re.search(re.escape(b"<" + prefix + b"v>") + rb"-?\d{%d}" % LONG_INTEGER_DIGITS, xml):
         return "integers longer than a float holds"

@@ -108,3 +108,28 @@ def test_verbose_lets_the_kernel_and_papermill_speak(tmp_path, capfd, caplog):
     data = json.loads(result.output.read_text(encoding="utf-8"))
     assert data["cells"][0]["cell_type"] == "markdown" and data["metadata"]["canais_kit"]["status"] == "ok"
     assert not result.output.with_suffix(".log").exists()  # nothing went to the log: the kernel spoke on the console
+
+
+def test_papermill_is_imported_without_the_iri_format_grammar():
+    """jsonschema skips its IRI format checker while papermill is first imported; the module stays importable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from kit.reports.runner import _import_papermill\n"
+        "pm = _import_papermill()\n"
+        "assert pm.__name__ == 'papermill' and 'jsonschema' in sys.modules\n"
+        "assert 'rfc3987_syntax' not in sys.modules, 'the grammar was built'\n"
+        "import nbformat\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(nb)\n"
+        "try:\n"
+        "    import rfc3987_syntax  # installed with jupyter-events: importable again once papermill is in\n"
+        "except ImportError as exc:\n"
+        "    assert 'None in sys.modules' not in str(exc), exc\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
