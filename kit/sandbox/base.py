@@ -88,7 +88,7 @@ class SandboxServer:
 
         self.seed = seed
         self.rng = random.Random(seed)
-        self.state = SandboxState()
+        self.state = SandboxState(channel=self.type_name)
         self.faults = Faults()
         self.faults.update(seed=seed)
         self.credentials = dict(credentials or self.default_credentials())

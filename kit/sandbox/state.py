@@ -91,8 +91,12 @@ class Faults:
 
 @dataclass(slots=True)
 class SandboxState:
-    """In-memory data of a sandbox plus its request log. Hold ``lock`` to change data."""
+    """In-memory data of a sandbox plus its request log. Hold ``lock`` to change data.
 
+    ``channel``: the channel type the sandbox plays (lets a test tell one sandbox's traffic from another's).
+    """
+
+    channel: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     requests: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
