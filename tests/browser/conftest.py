@@ -26,6 +26,8 @@ def lab_env(tmp_path_factory):
     """Notebook copies, workspace and secrets file for the JupyterLab under test."""
     reason = chromium_missing_reason()
     if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser tests: {reason} ('make test' installs Chromium)")
         pytest.skip(reason)
     base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
