@@ -180,11 +180,15 @@ def record_run(ws: Workspace, row: dict[str, Any]) -> None:
 
 
 def _timestamp(folder: Path) -> str:
+    """The run's file name: its UTC second, then ``_02``, ``_03``... for later runs of that second.
+
+    Names sort in run order (``_`` sorts after the ``.`` of the first run's extensions).
+    """
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     name, n = stamp, 1
     while any((folder / f"{name}{ext}").exists() for ext in (".ipynb", ".json", ".html")):
         n += 1
-        name = f"{stamp}-{n}"
+        name = f"{stamp}_{n:02d}"
     return name
 
 

@@ -232,3 +232,17 @@ def test_counts_after_a_kernel_crash_are_what_the_state_store_holds(vtex, kit_cl
     with workspace.table("runs") as runs:
         row = runs.all()[-1]
     assert row["counts"]["applied"] == 4 and row["status"] == "failed"
+
+
+def test_report_names_of_one_second_sort_in_run_order(tmp_path, monkeypatch):
+    """Three runs in the same second: their files sort as they ran (the painel and people list them by name)."""
+    from kit.jobs import runner
+
+    monkeypatch.setattr(runner.time, "gmtime", lambda *a: time.struct_time((2026, 12, 7, 12, 9, 59, 0, 341, 0)))
+    names = []
+    for _ in range(12):
+        name = runner._timestamp(tmp_path)
+        (tmp_path / f"{name}.json").write_text("{}")
+        names.append(name)
+    assert names[0] == "20261207T120959Z" and len(set(names)) == 12
+    assert [p.stem for p in sorted(tmp_path.glob("*.json"))] == names
