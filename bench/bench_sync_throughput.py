@@ -136,10 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--rate", type=float, help="one R for every channel (requests/s)")
     args = parser.parse_args(argv)
-    if "KIT_SECRETS" not in os.environ:
-        scratch = tempfile.mkdtemp(prefix="kit-bench-")
-        atexit.register(shutil.rmtree, scratch, ignore_errors=True)
-        os.environ["KIT_SECRETS"] = str(Path(scratch) / "secrets.json")
+    # A throw-away workspace (the shared rate-limit buckets live there) and secrets file: the user's stay untouched.
+    scratch = tempfile.mkdtemp(prefix="kit-bench-")
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    os.environ["KIT_SECRETS"] = str(Path(scratch) / "secrets.json")
+    os.environ["KIT_WORKSPACE"] = str(Path(scratch) / "workspace")
     names = [c.strip() for c in args.channels.split(",")] if args.channels else list(PLAN)
     unknown = [c for c in names if c not in PLAN and args.rate is None]
     if unknown:
