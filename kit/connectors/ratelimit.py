@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kit.channeltypes import RateLimit
+from kit.storedbucket import StoredBucket
 
 __all__ = [
     "Bucket",
@@ -186,7 +187,7 @@ class MemoryBuckets:
             self._buckets.clear()
 
 
-class SharedBucket:
+class SharedBucket(StoredBucket):
     """A token bucket whose state (tokens, stamp) is a row of a :class:`SQLiteBuckets` file.
 
     The clock is ``time.monotonic()``, the machine's monotonic clock, the same
@@ -194,15 +195,8 @@ class SharedBucket:
     """
 
     def __init__(self, store: SQLiteBuckets, account: str, family: str, rate: float, burst: float) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
+        super().__init__(rate, burst)
         self.store, self.key = store, (account, family)
-        self.rate = float(rate)
-        self.burst = max(1.0, float(burst))
-
-    def configure(self, rate: float, burst: float) -> None:
-        self.rate = float(rate)
-        self.burst = max(1.0, float(burst))
 
     def _take(self, n: float, penalty: float | None = None) -> float:
         """Refill, then take ``n`` tokens (or apply a 429 ``penalty``) in one transaction; return the tokens left."""
@@ -218,21 +212,6 @@ class SharedBucket:
                 tokens = min(tokens, -penalty * self.rate)
             db.execute("INSERT OR REPLACE INTO bucket VALUES (?,?,?,?)", (*self.key, tokens, now))
         return tokens
-
-    def reserve(self, n: float = 1.0) -> float:
-        """Take ``n`` tokens now; return how long the caller must wait before using them."""
-        tokens = self._take(n)
-        return 0.0 if tokens >= 0 else -tokens / self.rate
-
-    def acquire(self, n: float = 1.0) -> float:
-        wait = self.reserve(n)
-        if wait > 0:
-            time.sleep(wait)
-        return wait
-
-    def penalize(self, seconds: float) -> None:
-        if seconds > 0:
-            self._take(0.0, penalty=seconds)
 
 
 class SQLiteBuckets:

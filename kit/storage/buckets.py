@@ -19,6 +19,7 @@ from typing import Any
 
 from kit.channeltypes import RateLimit
 from kit.storage.sql import PgSession
+from kit.storedbucket import StoredBucket
 
 __all__ = ["PgBuckets", "PgBucket", "BUCKET_DDL"]
 
@@ -43,43 +44,17 @@ RETURNING tokens
 """
 
 
-class PgBucket:
+class PgBucket(StoredBucket):
     """One (account, family) bucket whose state is a row of ``rate_bucket``."""
 
     def __init__(self, store: PgBuckets, account: str, family: str, rate: float, burst: float) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
+        super().__init__(rate, burst)
         self.store, self.account, self.family = store, account, family
-        self.rate = float(rate)
-        self.burst = max(1.0, float(burst))
-
-    def configure(self, rate: float, burst: float) -> None:
-        self.rate = float(rate)
-        self.burst = max(1.0, float(burst))
 
     def _take(self, n: float, penalty: float | None = None) -> float:
         cap = -penalty * self.rate if penalty is not None else _NO_CAP
         params = (self.account, self.family, self.burst, n, cap, self.burst, self.rate, n, cap)
         return float(self.store.session.execute(_TAKE, params).fetchone()[0])
-
-    def reserve(self, n: float = 1.0) -> float:
-        """Take ``n`` tokens now; return how long the caller must wait before using them."""
-        tokens = self._take(n)
-        return 0.0 if tokens >= 0 else -tokens / self.rate
-
-    def acquire(self, n: float = 1.0) -> float:
-        """Block until ``n`` tokens are ours; return the seconds waited."""
-        import time
-
-        wait = self.reserve(n)
-        if wait > 0:
-            time.sleep(wait)
-        return wait
-
-    def penalize(self, seconds: float) -> None:
-        """The channel said 429: hold every caller of this bucket, in every process, for ``seconds``."""
-        if seconds > 0:
-            self._take(0.0, penalty=seconds)
 
 
 class PgBuckets:
