@@ -8,8 +8,10 @@ or :mod:`kit.sheets.workbook`), then built into the kind's canonical columns
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,14 +113,15 @@ def inspect_table(path: str | Path, kind: str | None = None, sheet: str | int | 
 def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, dict[str, Any], list[Problem]]:
     schemas = [get_schema(kind)] if kind else [s for s in SCHEMAS.values() if s.guessable]
     try:
-        try:
-            raw, schema = _load(path, schemas, sheet)
-        except OSError as exc:  # permissions, a file vanishing mid-read, a device error
-            reason = exc.strerror or type(exc).__name__
-            raise Fatal(
-                Problem("error", f"o arquivo não pôde ser lido: {reason}", str(path), hint="confira o arquivo")
-            ) from None
-        frame = build(raw, schema, path)
+        with _collector_paused():
+            try:
+                raw, schema = _load(path, schemas, sheet)
+            except OSError as exc:  # permissions, a file vanishing mid-read, a device error
+                reason = exc.strerror or type(exc).__name__
+                raise Fatal(
+                    Problem("error", f"o arquivo não pôde ser lido: {reason}", str(path), hint="confira o arquivo")
+                ) from None
+            frame = build(raw, schema, path)
     except Fatal as fatal:
         exc = fatal.problem.to_error()
         exc.problems = [fatal.problem]
@@ -128,6 +131,25 @@ def _read(path: Path, kind: str | None, sheet: str | int | None) -> tuple[Any, d
     if getattr(schema, "understood", ""):  # a value list read whatever its headers say
         raw.info["understood"] = schema.understood
     return frame, raw.info, raw.problems
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off during one read, and restored as it was.
+
+    A read makes hundreds of thousands of objects (an XLSX sheet's cells come as
+    one Python value each) and none of them in a reference cycle; the collector
+    would run dozens of times over them for nothing (25-30 ms of CPU of an
+    XLSX read of 30,000 rows, ``bench/bench_reader.py``). Whoever found it on
+    turns it back on: two reads at once in two threads leave it as it was.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[Raw, Schema]:
