@@ -306,12 +306,16 @@ def _plain_numbers(values: tuple[Any, ...], col: Any) -> Any:
     import pandas as pd
 
     cells = np.array(values, dtype=object)
-    empty = cells == ""
-    numbers = cells[~empty]
-    if not set(map(type, numbers)) <= {float, int}:
-        return None
-    arr = np.full(len(cells), np.nan)
-    arr[~empty] = numbers.astype(np.float64)
+    if set(map(type, values)) <= {float, int}:  # no empty cell: one conversion, no comparison with ""
+        empty = np.zeros(len(cells), dtype=bool)
+        arr = np.array(values, dtype=np.float64)
+    else:
+        empty = cells == ""
+        numbers = cells[~empty]
+        if not set(map(type, numbers)) <= {float, int}:
+            return None
+        arr = np.full(len(cells), np.nan)
+        arr[~empty] = numbers.astype(np.float64)
     if not np.isfinite(arr[~empty]).all():
         return None
     # Short decimals (money, dimensions) are their own 15-digit text; the rest go through it.
