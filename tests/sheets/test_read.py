@@ -260,3 +260,19 @@ def test_lenient_read_sets_bad_cells_of_the_named_columns_aside_and_raises_for_t
         read_table(path, "stock")
     with pytest.raises(InputDataError, match="dez"):  # a column not named keeps the strict rule
         read_table_lenient(path, "stock", columns=("reserved",))
+
+
+@pytest.mark.parametrize("was_on", [True, False])
+def test_a_read_leaves_the_cycle_collector_as_it_found_it(was_on):
+    """The collector is held off during a read (kit.sheets.read._collector_paused), then restored, errors too."""
+    import gc
+
+    (gc.enable if was_on else gc.disable)()
+    try:
+        read_table(CLEAN / "multi_sheet.xlsx", "products")
+        assert gc.isenabled() is was_on
+        with pytest.raises(InputDataError):
+            read_table(MALFORMED / "bad_boolean.csv", "products")
+        assert gc.isenabled() is was_on
+    finally:
+        gc.enable()
