@@ -224,12 +224,7 @@ class MagentoCatalogMixin:
         return found
 
     def _product_or_none(self, sku: str) -> dict[str, Any] | None:
-        try:
-            return self.get_json(f"products/{quote(sku, safe='')}", family=FAMILY)
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return self.get_json_or_none(f"products/{quote(sku, safe='')}", family=FAMILY)
 
     def category_requirements(self, channel_category: str) -> CategoryRequirements:
         """The attribute set's required user attributes (Magento's requirements are per set, not per category).

@@ -232,12 +232,7 @@ class NetshoesCatalogMixin:
         return found
 
     def _product(self, product_id: str) -> dict[str, Any] | None:
-        try:
-            return self.get_json(f"/products/{quote(product_id, safe='')}", family=FAMILY)
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return self.get_json_or_none(f"/products/{quote(product_id, safe='')}", family=FAMILY)
 
     # -- create ---------------------------------------------------------------------------------------------
     def create_listing(self, item: ProductItem) -> PublishResult:

@@ -77,14 +77,9 @@ class VtexCatalogMixin:
 
     def product_by_refid(self, ref: str) -> dict[str, Any] | None:
         """The product whose RefId is ``ref``, or ``None`` (VTEX answers an empty body or 404)."""
-        try:
-            found = self.get_json(
-                f"/api/catalog_system/pvt/products/productgetbyrefid/{quote(ref, safe='')}", family=FAMILY
-            )
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        found = self.get_json_or_none(
+            f"/api/catalog_system/pvt/products/productgetbyrefid/{quote(ref, safe='')}", family=FAMILY
+        )
         return found if isinstance(found, dict) and found.get("Id") else None
 
     def category_tree(self) -> list[dict[str, Any]]:
