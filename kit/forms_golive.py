@@ -234,7 +234,7 @@ def run_channel_golive(
         output_dir: the report directory (default ``reports/<channel>/<timestamp>/``).
     """
     from kit.channels import ChannelRegistry
-    from kit.connectors.base import resolve_base_url
+    from kit.connectors.baseurl import resolve_base_url
     from kit.golive.report import NOTEBOOK_FILE, execute_report
     from kit.golive.run import new_output_dir
 

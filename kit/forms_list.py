@@ -94,7 +94,7 @@ def run_reason(row: dict[str, Any]) -> tuple[str, str]:
 
 def golive_line(ws: Workspace, channel: Channel) -> tuple[str, str, str]:
     """(pt-BR line, report path, technical detail) of ``channel``'s last go-live attempt."""
-    from kit.connectors.base import resolve_base_url
+    from kit.connectors.baseurl import resolve_base_url
     from kit.forms_golive import NOT_CHECKED, last_golive
     from kit.forms_messages import explain_error
 

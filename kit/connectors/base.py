@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from kit.channels import Channel
 from kit.channeltypes import ChannelType, RateLimit
 from kit.connectors.auth import AuthStrategy, NoAuth
+from kit.connectors.baseurl import resolve_base_url
 from kit.connectors.http import HttpClient, Response, RetryPolicy, Timeouts
 from kit.connectors.model import (
     APPLIED,
@@ -60,7 +61,7 @@ from kit.connectors.model import (
 )
 from kit.connectors.ratelimit import DEFAULT_FAMILY, TokenBucket, bucket_for
 from kit.connectors.responses import ResponseRule, ResponseTable
-from kit.errors import AuthenticationError, ChannelError, ConfigurationError, KitError
+from kit.errors import AuthenticationError, ChannelError, ChannelFatalError, ConfigurationError, KitError
 from kit.scrub import scrub
 from kit.secrets import SecretsStore
 
@@ -125,30 +126,6 @@ def _groups(
         return list(by_key.values())
     size = max(1, batch_size)
     return [todo[j : j + size] for j in range(0, len(todo), size)]
-
-
-def resolve_base_url(channel: Channel, channel_type: ChannelType | None = None) -> str:
-    """``channel.base_url``, else the type's URL for the environment formatted with the settings."""
-    if channel.base_url:
-        return channel.base_url.rstrip("/")
-    t = channel_type or channel.channel_type
-    template = t.base_urls.get(channel.environment) or t.base_urls.get("production")
-    if not template:
-        raise ConfigurationError(
-            f"{t.label} não tem endereço de API padrão; o canal precisa de uma URL da API",
-            channel=channel.name,
-            hint=f"rode 'kit channels set {channel.name} base_url=https://sua-loja.exemplo'",
-        )
-    settings = {s.key: s.default for s in t.settings if s.default is not None}
-    settings.update(channel.settings)
-    try:
-        return template.format(**settings).rstrip("/")
-    except KeyError as exc:
-        raise ConfigurationError(
-            f"a configuração {exc.args[0]!r} é necessária para formar o endereço de {t.label}",
-            channel=channel.name,
-            hint=f"rode 'kit channels set {channel.name} settings.{exc.args[0]}=...'",
-        ) from None
 
 
 class Connector:
@@ -286,6 +263,17 @@ class Connector:
 
     def get_json(self, path: str, *, params: dict[str, Any] | None = None, family: str = "read", **kw: Any) -> Any:
         return self.request("GET", path, params=params, family=family, **kw).json()
+
+    def get_json_or_none(
+        self, path: str, *, params: dict[str, Any] | None = None, family: str = "read", **kw: Any
+    ) -> Any:
+        """:meth:`get_json`, or ``None`` when the channel answers 404 (the record does not exist there)."""
+        try:
+            return self.get_json(path, params=params, family=family, **kw)
+        except ChannelFatalError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def close(self) -> None:
         self.http.close()

@@ -135,12 +135,7 @@ class CnovaCatalogMixin:
 
     # -- lookups ----------------------------------------------------------------------------------------
     def _get_or_none(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        try:
-            return self.get_json(path, params=params, family=FAMILY)
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return self.get_json_or_none(path, params=params, family=FAMILY)
 
     def find_listings(self, skus: list[str]) -> dict[str, ListingRef]:
         """Approved (on sellerItems) or still in a load; per SKU for a few, from the two lists for many.

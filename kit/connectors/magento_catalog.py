@@ -35,13 +35,13 @@ from __future__ import annotations
 import base64
 import logging
 import re
-import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import requests
 
 from kit.connectors.magento_media import fetch_image, image_stem, stem_of_file
+from kit.connectors.memo import CatalogMemo
 from kit.connectors.model import (
     APPLIED,
     CREATE,
@@ -88,7 +88,7 @@ def family_title(title: str, values: list[str]) -> str:
     return out.strip() or title
 
 
-class MagentoCatalogMixin:
+class MagentoCatalogMixin(CatalogMemo):
     """The publishing hooks of the Magento connector."""
 
     channel: Channel
@@ -96,16 +96,7 @@ class MagentoCatalogMixin:
     base_url: str
     store_code: str
 
-    # -- cached store metadata -------------------------------------------------------------------------
-    def _cached(self, key: str, load: Any) -> Any:
-        if not hasattr(self, "_catalog"):
-            self._catalog: dict[str, Any] = {}
-            self._catalog_lock = threading.RLock()
-        with self._catalog_lock:
-            if key not in self._catalog:
-                self._catalog[key] = load()
-            return self._catalog[key]
-
+    # -- cached store metadata (CatalogMemo._cached) ---------------------------------------------------
     def _write_url(self, path: str) -> str:
         """Global-scope writes (``/rest/all/V1``), as Adobe advises for product data (README erratum 2)."""
         return f"{self.base_url}/rest/all/V1/{path}"
@@ -224,12 +215,7 @@ class MagentoCatalogMixin:
         return found
 
     def _product_or_none(self, sku: str) -> dict[str, Any] | None:
-        try:
-            return self.get_json(f"products/{quote(sku, safe='')}", family=FAMILY)
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return self.get_json_or_none(f"products/{quote(sku, safe='')}", family=FAMILY)
 
     def category_requirements(self, channel_category: str) -> CategoryRequirements:
         """The attribute set's required user attributes (Magento's requirements are per set, not per category).

@@ -30,10 +30,10 @@ hooks of ``docs/publishing.md``). Shapes from the official swagger SDK
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from kit.connectors.memo import CatalogMemo
 from kit.connectors.model import (
     APPLIED,
     FAILED,
@@ -80,25 +80,12 @@ def _token(product_id: str, sku: str) -> str:
     return f"{product_id}|{sku}"
 
 
-class NetshoesCatalogMixin:
+class NetshoesCatalogMixin(CatalogMemo):
     """The publishing hooks of the Netshoes connector."""
 
     channel: Channel
     label: str
     settings: dict[str, str]
-
-    def _catalog_cache(self) -> dict[str, Any]:
-        if not hasattr(self, "_catalog"):
-            self._catalog: dict[str, Any] = {}
-            self._catalog_lock = threading.RLock()
-        return self._catalog
-
-    def _cached(self, key: str, load: Any) -> Any:
-        cache = self._catalog_cache()
-        with self._catalog_lock:
-            if key not in cache:
-                cache[key] = load()
-            return cache[key]
 
     @property
     def business_unit(self) -> str:
@@ -232,12 +219,7 @@ class NetshoesCatalogMixin:
         return found
 
     def _product(self, product_id: str) -> dict[str, Any] | None:
-        try:
-            return self.get_json(f"/products/{quote(product_id, safe='')}", family=FAMILY)
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return self.get_json_or_none(f"/products/{quote(product_id, safe='')}", family=FAMILY)
 
     # -- create ---------------------------------------------------------------------------------------------
     def create_listing(self, item: ProductItem) -> PublishResult:

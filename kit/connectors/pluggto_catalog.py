@@ -69,15 +69,12 @@ class PluggtoCatalogMixin:
     channel: Channel
     request: Any
     get_json: Any
+    get_json_or_none: Any
     _pager: Any
 
     def _sku(self, sku: str) -> dict[str, Any] | None:
-        try:
-            return _unwrap(self.get_json(f"/skus/{quote(sku, safe='')}", family=FAMILY))
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        found = self.get_json_or_none(f"/skus/{quote(sku, safe='')}", family=FAMILY)
+        return None if found is None else _unwrap(found)
 
     def _put(self, sku: str, body: dict[str, Any]) -> dict[str, Any]:
         return _unwrap(self.request("PUT", f"/skus/{quote(sku, safe='')}", json_data=body, family=FAMILY).json())

@@ -215,12 +215,7 @@ class SkyhubCatalogMixin:
 
     # -- find --------------------------------------------------------------------------------
     def _product(self, sku: str) -> dict[str, Any] | None:
-        try:
-            return self.get_json(f"/products/{quote(sku, safe='')}", family="products:GET")
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        return self.get_json_or_none(f"/products/{quote(sku, safe='')}", family="products:GET")
 
     def find_listings(self, skus: list[str]) -> dict[str, ListingRef]:
         """Each SKU's product (a variation's SKU answers with its product), by the cheaper of two reads.

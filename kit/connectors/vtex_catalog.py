@@ -17,10 +17,10 @@ the rate family ``catalog`` has its documented limit in :mod:`kit.channeltypes`.
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from kit.connectors.memo import CatalogMemo
 from kit.connectors.model import (
     APPLIED,
     CREATE,
@@ -50,24 +50,11 @@ def _grams(kg: float | None) -> int:
     return int(round(float(kg or 0) * 1000))
 
 
-class VtexCatalogMixin:
+class VtexCatalogMixin(CatalogMemo):
     """The publishing hooks of the VTEX connector."""
 
     channel: Channel
     label: str
-
-    def _catalog_cache(self) -> dict[str, Any]:
-        if not hasattr(self, "_catalog"):
-            self._catalog: dict[str, Any] = {}
-            self._catalog_lock = threading.Lock()
-        return self._catalog
-
-    def _cached(self, key: str, load: Any) -> Any:
-        cache = self._catalog_cache()
-        with self._catalog_lock:
-            if key not in cache:
-                cache[key] = load()
-            return cache[key]
 
     # -- lookups -----------------------------------------------------------------------
     def find_listings(self, skus: list[str]) -> dict[str, ListingRef]:
@@ -77,14 +64,9 @@ class VtexCatalogMixin:
 
     def product_by_refid(self, ref: str) -> dict[str, Any] | None:
         """The product whose RefId is ``ref``, or ``None`` (VTEX answers an empty body or 404)."""
-        try:
-            found = self.get_json(
-                f"/api/catalog_system/pvt/products/productgetbyrefid/{quote(ref, safe='')}", family=FAMILY
-            )
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        found = self.get_json_or_none(
+            f"/api/catalog_system/pvt/products/productgetbyrefid/{quote(ref, safe='')}", family=FAMILY
+        )
         return found if isinstance(found, dict) and found.get("Id") else None
 
     def category_tree(self) -> list[dict[str, Any]]:

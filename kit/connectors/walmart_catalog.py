@@ -178,12 +178,7 @@ class WalmartCatalogMixin:
         return found
 
     def _item_or_none(self, sku: str) -> dict[str, Any] | None:
-        try:
-            body = self.get_json(f"/v3/items/{quote(sku, safe='')}", params={"productIdType": "SKU"}) or {}
-        except ChannelFatalError as exc:
-            if exc.status == 404:
-                return None
-            raise
+        body = self.get_json_or_none(f"/v3/items/{quote(sku, safe='')}", params={"productIdType": "SKU"}) or {}
         # The document's schema wraps the item in responseRecord; its example (and the answers) in ItemResponse[].
         rows = body.get("ItemResponse") or ([body["responseRecord"]] if body.get("responseRecord") else [])
         return next((r for r in rows if str(r.get("sku")) == sku), None)

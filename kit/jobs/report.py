@@ -54,7 +54,7 @@ def job_title(summary: dict[str, Any]) -> str:
 
 def channel_address(channel: Channel) -> str | None:
     """The API address the channel's connector calls (named when the channel did not answer)."""
-    from kit.connectors.base import resolve_base_url
+    from kit.connectors.baseurl import resolve_base_url
     from kit.errors import KitError
 
     try:

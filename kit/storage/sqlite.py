@@ -16,7 +16,22 @@ from typing import Any
 
 from kit.storage.paths import LOCK_TIMEOUT_S, create_private_file
 
-__all__ = ["SqliteSession"]
+__all__ = ["SqliteSession", "immediate"]
+
+
+@contextlib.contextmanager
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` on ``db`` (rolled back on error); inside an open transaction, joins it."""
+    if db.in_transaction:
+        yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 class SqliteSession:
@@ -39,16 +54,8 @@ class SqliteSession:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error); a nested one joins the outer one."""
         with self._lock:
-            if self.db.in_transaction:
-                yield self.db
-                return
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+            with immediate(self.db) as db:
+                yield db
 
     @property
     def in_transaction(self) -> bool:

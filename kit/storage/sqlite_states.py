@@ -23,6 +23,7 @@ from typing import Any
 from kit.errors import StoreError
 from kit.storage.paths import LOCK_TIMEOUT_S, mkdir_private
 from kit.storage.paths import fsync_dir as _fsync_dir
+from kit.storage.sqlite import immediate
 
 __all__ = ["StateStore"]
 
@@ -147,16 +148,8 @@ class StateStore:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on error); a nested one joins the outer one."""
-        if self.db.in_transaction:
-            yield self.db
-            return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with immediate(self.db) as db:
+            yield db
 
     def put_many(self, channel: str, kind: str, values: Iterable[tuple[str, Any]]) -> int:
         """Upsert ``(sku, value)`` pairs in one transaction; returns how many."""
