@@ -52,6 +52,13 @@ def _runs(workspace) -> list[tuple[str, str, str]]:
         return sorted((r["channel"], r["job"], r["status"]) for r in table.all() if r["status"] != "locked")
 
 
+def _failed(workspace) -> list[dict]:
+    """What a failed run recorded (for the assertion message)."""
+    with workspace.table("runs") as table:
+        return [{k: r.get(k) for k in ("channel", "job", "status", "error", "summary")} for r in table.all()
+                if r["status"] not in ("ok", "locked")]  # fmt: skip
+
+
 def _writes(sbx) -> int:
     return sum(1 for r in list(sbx.state.requests) if r.get("method") in ("PUT", "POST", "PATCH", "DELETE"))
 
@@ -65,7 +72,7 @@ def test_two_run_due_started_together_run_each_job_once(due_channels, workspace,
     first, second = _start(*args), _start(*args)
     outs = [p.communicate(timeout=200) for p in (first, second)]
     codes = sorted(p.returncode for p in (first, second))
-    assert _runs(workspace) == [(name, "stock", "ok") for name in CHANNELS]
+    assert _runs(workspace) == [(name, "stock", "ok") for name in CHANNELS], (_failed(workspace), outs)
     assert _writes(due_channels) == 6 * len(CHANNELS)  # six SKUs pushed once per channel, never twice
     ran = [row for out, _err in outs if out.strip() for row in json.loads(out) if row["status"] == "ok"]
     assert sorted(r["channel"] for r in ran) == list(CHANNELS)
