@@ -58,8 +58,16 @@ $(AIRFLOW_STAMP): requirements-airflow.lock
 
 airflow-deps: $(AIRFLOW_STAMP)
 
+# The whole suite, every test once, in three stages: the quick tests on every core; the real-component tests
+# (browser, notebooks, kill loops, several processes) on HEAVY_WORKERS workers, the longest first; the tests that
+# print measured figures (the spec checks' totals, the de-para evaluation) in this process, so their lines show
+# (pytest-xdist does not relay a worker's output); then the notebooks under nbval.
+HEAVY_MARKERS := browser or slow or notebook
+HEAVY_WORKERS ?= 2
 test: setup browser-deps postgres-deps airflow-deps
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(FAST_WORKERS) -m "$(FAST_MARKERS) and not figures"
+	$(BIN)/python -m pytest -q -n $(HEAVY_WORKERS) -m "$(HEAVY_MARKERS)"
+	$(BIN)/python -m pytest -q -m "figures and not ($(HEAVY_MARKERS))"
 	$(BIN)/python -m pytest -q --nbval-lax -p no:cacheprovider notebooks/
 
 # The edit-test loop: pytest without the real-browser, notebook (papermill, kernels) and slow (kill loops,

@@ -26,6 +26,11 @@ atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
 TEST_BACKEND = os.environ.get("KIT_TEST_BACKEND", "files")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Long tests first, the order otherwise kept: parallel workers (``make test``) then end on short ones."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path, monkeypatch, request):
     """Point the workspace, secrets file and XDG dirs at the test's tmp dir (and the database, if any)."""

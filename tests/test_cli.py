@@ -149,6 +149,7 @@ def test_workspace_option_overrides_env(tmp_path, kit_cli):
 
 # -- demo ------------------------------------------------------------------------------------
 @pytest.mark.notebook
+@pytest.mark.long
 def test_demo_builds_the_workspace_and_is_idempotent(tmp_path, kit_cli):
     demo = tmp_path / "demo"
     first = kit_cli("demo", "--dir", str(demo))

@@ -23,7 +23,11 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = [pytest.mark.timeout(1500), pytest.mark.notebook]  # kit demo, kit check golive, kit sync: kernels
+pytestmark = [
+    pytest.mark.timeout(1500),
+    pytest.mark.notebook,
+    pytest.mark.long,
+]  # kit demo, kit check golive, kit sync: kernels
 
 
 def _bare_shell(home: Path, script: str, timeout: float = 600) -> subprocess.CompletedProcess:

@@ -60,6 +60,7 @@ def test_search_finds_a_planted_value(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_demo_with_credentials_leaks_nothing(tmp_path, kit_cli):
     demo = tmp_path / "demo"
     env = {"KIT_WORKSPACE": str(demo / "workspace"), "KIT_SECRETS": str(demo / "secrets.json")}

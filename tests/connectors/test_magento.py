@@ -62,6 +62,8 @@ from kit.sample import generate_catalog, generate_orders  # noqa: E402
 from kit.sandbox import start_sandbox  # noqa: E402
 from kit.secrets import SecretsStore  # noqa: E402
 
+pytestmark = pytest.mark.figures  # prints the spec check's totals: `make test` runs it in one process
+
 
 def _signed(sbx, method: str, path: str, **kw) -> requests.Response:
     """A request signed as an integration would, outside the connector."""

@@ -38,6 +38,8 @@ from kit.connectors.model import Invoice, PriceItem, Shipment, StockItem  # noqa
 from kit.sandbox import start_sandbox  # noqa: E402
 from kit.sandbox.vtex import ACCOUNT  # noqa: E402
 
+pytestmark = pytest.mark.figures  # prints the spec check's totals: `make test` runs it in one process
+
 VTEX_FILES = ("catalog-api.json", "logistics-api.json", "orders-api.json", "pricing-api.json")
 
 

@@ -18,6 +18,8 @@ from kit.errors import ChannelFatalError, ChannelTransientError
 from kit.sample import ean13, generate_catalog, generate_orders
 from kit.sandbox import start_sandbox
 
+pytestmark = pytest.mark.figures  # prints the spec check's totals: `make test` runs it in one process
+
 TestWalmartContract = contract_suite(
     "walmart", products=120, refreshes=True, acks=True, write_path="^/v3/(inventory|price)"
 )

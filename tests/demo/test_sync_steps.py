@@ -8,6 +8,7 @@ import pytest
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.timeout(300)
 def test_demo_story_for_one_channel(tmp_path, monkeypatch):
     import kit.demo as demo

@@ -55,6 +55,7 @@ def _score(channel_type: str, kind: str, *, learned: bool = False) -> tuple[int,
     return len(table), right, wrong_pre, misses
 
 
+@pytest.mark.figures
 def test_accuracy_on_every_channel_type_and_kind(capsys):
     total = right = wrong_pre = 0
     numeric = numeric_right = 0
@@ -184,6 +185,7 @@ def test_values_with_no_right_answer_are_never_preaccepted(kind):
     assert extras > 0
 
 
+@pytest.mark.figures
 def test_accuracy_with_mappings_learned_from_the_other_channels(capsys, workspace):
     """Leave one out: every other channel type's table is confirmed (from the ground truth)."""
     for t in TYPES:

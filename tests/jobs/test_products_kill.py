@@ -48,6 +48,7 @@ FAST_RATE = (5000.0, 5000.0)
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.timeout(420)
 @pytest.mark.parametrize("channel_type", sorted(KILL_CHANNELS))
 def test_products_survive_20_sigkills(channel_type, tmp_path, workspace, monkeypatch):
