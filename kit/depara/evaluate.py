@@ -12,8 +12,10 @@ ERP values for ``out`` kinds) in the kind's list columns, an optional
 kinds) or ``expected_<column>`` (composite kinds). ``target_file`` is the list
 the answer is chosen from. ``split`` is ``dev`` (looked at while the matching
 rules were written), ``holdout`` (only counted; seen by the first rules' author
-once they were final) or ``fresh`` (a second holdout, from other channels' and
-ERPs' documents, built before the rules were changed again; only counted).
+once they were final), ``fresh`` (a second holdout, from other channels' and
+ERPs' documents, built before the rules were changed again; only counted) or
+``fresh2`` (a third holdout, built the same way before the third round of rule
+changes; only counted).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -32,7 +34,7 @@ from kit.depara.kinds import MappingKind, get_kind
 
 __all__ = ["EvalGroup", "EvalItem", "EvalFigures", "EvalReport", "load_eval_set", "evaluate", "SPLITS"]
 
-SPLITS = ("dev", "holdout", "fresh")
+SPLITS = ("dev", "holdout", "fresh", "fresh2")
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

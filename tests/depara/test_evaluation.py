@@ -5,7 +5,8 @@ documentation, the right answer for each written by hand, deliberate
 near-duplicates in the ERP lists. The figures are printed for the ``dev``
 groups (looked at while the rules were written), the ``holdout`` groups (only
 counted), the ``fresh`` groups (a second holdout from other channels and ERPs,
-built before the rules were changed again) and all.
+built before the rules were changed again), the ``fresh2`` groups (a third holdout,
+built before the rules were changed a third time; only counted) and all.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # holdout 91.0 %, fresh 76.4 %), not the goal. The fresh split was at 72.6 % before any rule
 # was changed; it stays below the goal because its misses need knowledge the rules do not
 # have yet (see the README's de-para section), and no rule is written for one of its items.
-MIN_TOP1 = {"dev": 0.91, "holdout": 0.91, "fresh": 0.76}
+# fresh2 (a third holdout) was at 64.9 % (1 wrong pre-accept) before any rule was changed.
+MIN_TOP1 = {"dev": 0.91, "holdout": 0.91, "fresh": 0.76, "fresh2": 0.64}
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +33,9 @@ def report():
 
 def test_the_set_is_well_formed_and_cites_its_sources():
     groups = load_eval_set(EVAL)
-    assert {g.split for g in groups} == {"dev", "holdout", "fresh"}
+    assert {g.split for g in groups} == {"dev", "holdout", "fresh", "fresh2"}
     assert all(g.citation.strip() for g in groups)
-    assert sum(len(g.expected) for g in groups) >= 250
+    assert sum(len(g.expected) for g in groups) >= 400
     assert not any("kit/data" in g.citation for g in groups)
 
 
