@@ -71,6 +71,9 @@ WIDE_POOL_LIMIT = 5000
 WORD_HOLDERS_LIMIT = 50
 # Weight of the text ratio against shared words in a fuzzy score (see fuzzy_score).
 RATIO_WEIGHT = 0.8
+# A target sharing none of the value's words that the target list knows is only a spelling
+# neighbour ("MOVEIS" / "Imóveis" beside "Casa, Móveis e Decoração"): its ratio counts this much.
+SPELLING_ONLY_WEIGHT = 0.8
 
 
 @dataclass(slots=True)
@@ -284,8 +287,11 @@ class _Matcher:
                     for j in holders:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
+        known = any(w in index.weight for w in vk.words)
         for j, ratio in scored.items():
             shared = index.score(vk.words, j)
+            if known and not shared:
+                ratio *= SPELLING_ONLY_WEIGHT
             if max(ratio, shared) >= MIN_FUZZY_SCORE:
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, fuzzy_score(ratio, shared)), 1))
 

@@ -46,6 +46,8 @@ _SUFFIXES = (
     "ados", "adas", "idos", "idas", "ivos", "ivas", "ado", "ada", "ido", "ida", "ivo", "iva", "oes", "gue", "ao", "es", "s",
 )  # fmt: skip
 _VOWELS = ("a", "e", "o")
+# Participle endings leave at least 4 letters: "bebidas" is not "bebês" ("beb"), "pedido" not "ped".
+_PARTICIPLES = frozenset({"ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida"})
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
 
@@ -54,7 +56,7 @@ def stem(word: str) -> str:
     if len(word) <= 3 or not word.isalpha():
         return word
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (4 if suffix in _PARTICIPLES else 3):
             word = word[: -len(suffix)] + ("g" if suffix == "gue" else "")
             break
     if len(word) > 3 and word.endswith(_VOWELS):
