@@ -69,6 +69,8 @@ class ValueKeys:
     text: str = ""
     desc_text: str = ""
     words: frozenset[str] = frozenset()
+    # per key part: the concepts its words name on their own ("SEDEX CONTRATO" -> sedex)
+    marks: tuple[frozenset[str], ...] = ()
 
 
 def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
@@ -171,7 +173,31 @@ class Keyer:
         out.parts = [p for p in dict.fromkeys(out.parts) if p not in out.concepts]
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(*raw, description, toks=None if self.kind.composite else parts[0])
+        out.marks = tuple(self._marks(section, toks) for section, toks in zip(self.sections, parts, strict=True))
         return out
+
+    def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
+        """Concepts named by one word or two adjacent words of a part."""
+        groups = self.aliases.parts.get(section)
+        if not groups:
+            return frozenset()
+        grams = toks + ["".join(toks[n : n + 2]) for n in range(len(toks) - 1)]
+        return frozenset(rep for g in grams if (rep := groups.get(g)) is not None)
+
+    def conflict(self, a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
+        """Two values name different concepts in some part, neither broader than the other.
+
+        "SEDEX CONTRATO GRANDES FORMATOS" and "PAC GRANDES FORMATOS" share words but name
+        two services; "Estornado parcialmente" and "Devolvido" name related concepts.
+        """
+        for section, ma, mb in zip(self.sections, a, b, strict=False):
+            if not ma or not mb or ma & mb:
+                continue
+            up_a = {g for x in ma for g in self.aliases.ancestors(section, x)}
+            up_b = {g for x in mb for g in self.aliases.ancestors(section, x)}
+            if not (up_a & mb or up_b & ma):
+                return True
+        return False
 
     def _variants(self, raw: str, toks: list[str], out: ValueKeys, whole: Key | None = None) -> None:
         """Concept keys without generic words and by the main part; part keys by the other parts."""

@@ -74,6 +74,8 @@ RATIO_WEIGHT = 0.8
 # A target sharing none of the value's words that the target list knows is only a spelling
 # neighbour ("MOVEIS" / "Imóveis" beside "Casa, Móveis e Decoração"): its ratio counts this much.
 SPELLING_ONLY_WEIGHT = 0.8
+# A fuzzy target naming another concept than the value does (keys.Keyer.conflict) scores this much.
+CONFLICT_WEIGHT = 0.6
 
 
 @dataclass(slots=True)
@@ -293,7 +295,10 @@ class _Matcher:
             if known and not shared:
                 ratio *= SPELLING_ONLY_WEIGHT
             if max(ratio, shared) >= MIN_FUZZY_SCORE:
-                cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, fuzzy_score(ratio, shared)), 1))
+                score = fuzzy_score(ratio, shared)
+                if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
+                    score *= CONFLICT_WEIGHT
+                cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
 
 def suggest(

@@ -108,3 +108,37 @@ def test_concept_tree_is_checked_when_loaded():
     with pytest.raises(ValueError, match="twice|loop"):
         _concepts(loop, "kind,concept,broader\nk,A,B\nk,B,A\n", "t")
     assert isinstance(loop, Aliases)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "erp", "top", "pre"),
+    [
+        # a paid order waiting for the carrier: the ERP's own state, else the broader one, for a person
+        ("order_status", "ready_to_ship", ["Pago", "Aguardando envio", "Enviado"], "Aguardando envio", True),
+        ("order_status", "ready_to_ship", ["Pago", "Em separação", "Enviado"], "Pago", False),
+        ("order_status", "invoice pending", ["Em separação", "Aguardando NF", "Faturado"], "Aguardando NF", True),
+        # finished narrows delivered: the ERP's finished state when it has one
+        ("order_status", "completed", ["Entregue", "Finalizado", "Cancelado"], "Finalizado", True),
+        ("order_status", "completed", ["Enviado", "Entregue", "Cancelado"], "Entregue", True),
+        # store credit and the kinds under it; benefit cards are what Brazilian acquirers call "voucher"
+        ("payment_method", "Crediário", ["Dinheiro", "Crédito Loja", "Boleto"], "Crédito Loja", True),
+        ("payment_method", "Crediário", ["Crédito Loja", "Cartão Loja"], "Crédito Loja", False),
+        # ... but "voucher" reads "vale", which "Vale Presente" holds: a person confirms
+        ("payment_method", "voucher", ["Vale Presente", "Cartão Benefício"], "Cartão Benefício", False),
+    ],
+)
+def test_commerce_lifecycle_and_payment_kinds(kind, value, erp, top, pre):
+    row = _one(kind, [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_a_fuzzy_target_naming_another_concept_ranks_below():
+    # shares "grandes formatos" with the PAC service, but says SEDEX
+    row = _one("carrier_service", [("Correios", "SEDEX CONTRATO GRANDES FORMATOS")],
+               [("CORREIOS", "PAC GRANDES FORMATOS"), ("CORREIOS", "SEDEX"), ("CORREIOS", "PAC")])  # fmt: skip
+    assert _top(row) == "CORREIOS / SEDEX" and not row["preaccepted"]
+
+
+def test_a_spelling_neighbour_sharing_no_word_ranks_below_one_sharing_a_word():
+    row = _one("category", ["Imóveis", "Casa, Móveis e Decoração", "Games"], ["MOVEIS"])
+    assert _top(row) == "Casa, Móveis e Decoração"
