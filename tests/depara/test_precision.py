@@ -142,3 +142,8 @@ def test_a_fuzzy_target_naming_another_concept_ranks_below():
 def test_a_spelling_neighbour_sharing_no_word_ranks_below_one_sharing_a_word():
     row = _one("category", ["Imóveis", "Casa, Móveis e Decoração", "Games"], ["MOVEIS"])
     assert _top(row) == "Casa, Móveis e Decoração"
+
+
+def test_service_words_every_carrier_uses():
+    row = _one("carrier_service", [("Braspress", "Ground")], [("BRASPRESS", "AEREO"), ("BRASPRESS", "RODOVIARIO")])
+    assert (_top(row), bool(row["preaccepted"])) == ("BRASPRESS / RODOVIARIO", True)
