@@ -18,12 +18,15 @@ import pytest
 from kit.depara.evaluate import SPLITS, evaluate, load_eval_set
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
-# Issue 17's goal is top-1 >= 90 %. These bars guard what was reached per split (dev 92.0 %,
-# holdout 91.0 %, fresh 76.4 %), not the goal. The fresh split was at 72.6 % before any rule
-# was changed; it stays below the goal because its misses need knowledge the rules do not
-# have yet (see the README's de-para section), and no rule is written for one of its items.
-# fresh2 (a third holdout) was at 64.9 % (1 wrong pre-accept) before any rule was changed.
-MIN_TOP1 = {"dev": 0.91, "holdout": 0.91, "fresh": 0.76, "fresh2": 0.64}
+# Issue 17's goal is top-1 >= 90 % on every split. These bars guard what was reached, not the
+# goal: dev 93.1 %, holdout 93.6 %, fresh 96.2 % (fresh was a second holdout at 72.6 % before
+# any rule change and 76.4 % after the second round; from the third round on its misses were
+# looked at, so it is a dev split now), fresh2 77.5 % (a third holdout: 64.9 % with 1 wrong
+# pre-accept before the third round of rules, 77.5 % with none after it, measured once when the
+# rules were final; its misses were not looked at). fresh2 stays below the goal mostly on
+# categories (a store's product groups -> Magazine Luiza departments needs to know which
+# department a product family belongs to, which the vocabulary only knows for a few families).
+MIN_TOP1 = {"dev": 0.93, "holdout": 0.93, "fresh": 0.96, "fresh2": 0.77}
 
 
 @pytest.fixture(scope="module")
