@@ -6,7 +6,9 @@ near-duplicates in the ERP lists. The figures are printed for the ``dev``
 groups (looked at while the rules were written), the ``holdout`` groups (only
 counted), the ``fresh`` groups (a second holdout from other channels and ERPs,
 built before the rules were changed again), the ``fresh2`` groups (a third holdout,
-built before the rules were changed a third time; only counted) and all.
+built before the rules were changed a third time; a dev split from the fourth round on)
+and, in one last line, the ``fresh3`` groups (a fourth holdout, mostly category trees; only
+counted: no group line, no misses).
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # rules were final; its misses were not looked at). fresh2 stays below the goal mostly on
 # categories (a store's product groups -> Magazine Luiza departments needs to know which
 # department a product family belongs to, which the vocabulary only knows for a few families).
-MIN_TOP1 = {"dev": 0.93, "holdout": 0.93, "fresh": 0.96, "fresh2": 0.77}
+# fresh3 (a fourth holdout, mostly category trees: Amazon.com.br, Shopee Brasil, Google Product
+# Taxonomy pt-BR, KaBuM!) gave 62.4 % top-1 and no wrong pre-accept before the fourth round of
+# rules; from the fourth round on fresh2 is a dev split.
+MIN_TOP1 = {"dev": 0.93, "holdout": 0.93, "fresh": 0.96, "fresh2": 0.77, "fresh3": 0.62}
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +41,7 @@ def report():
 
 def test_the_set_is_well_formed_and_cites_its_sources():
     groups = load_eval_set(EVAL)
-    assert {g.split for g in groups} == {"dev", "holdout", "fresh", "fresh2"}
+    assert {g.split for g in groups} == set(SPLITS)
     assert all(g.citation.strip() for g in groups)
     assert sum(len(g.expected) for g in groups) >= 400
     assert not any("kit/data" in g.citation for g in groups)
