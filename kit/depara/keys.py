@@ -27,7 +27,7 @@ from itertools import product
 from kit.depara.aliases import PART_SEPARATOR, Aliases
 from kit.depara.kinds import MappingKind
 from kit.depara.normalize import tokens
-from kit.depara.words import GENERIC_WORDS, load_vocabulary, words
+from kit.depara.words import GENERIC_WORDS, broader, compounds, departments, load_vocabulary, words
 
 __all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
 
@@ -36,6 +36,8 @@ Key = tuple[str, ...]
 GENERALIZATION_STEP = 5.0
 _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
+# The level separators of a category path ("Casa > Cozinha > Panelas").
+_PATH = re.compile(r"\s*[>»]\s*")
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
@@ -69,6 +71,9 @@ class ValueKeys:
     text: str = ""
     desc_text: str = ""
     words: frozenset[str] = frozenset()
+    # words tried, nearest level first, when the target list holds none of ``words``: a
+    # path's parent levels and the broader departments (kit/depara/words.py:broader)
+    back: tuple[frozenset[str], ...] = ()
     # per key part: the concepts its words name on their own ("SEDEX CONTRATO" -> sedex)
     marks: tuple[frozenset[str], ...] = ()
 
@@ -173,8 +178,26 @@ class Keyer:
         out.parts = [p for p in dict.fromkeys(out.parts) if p not in out.concepts]
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(*raw, description, toks=None if self.kind.composite else parts[0])
+        if not self.kind.composite:
+            self._category_words(str(raw[0]), description, out)
         out.marks = tuple(self._marks(section, toks) for section, toks in zip(self.sections, parts, strict=True))
         return out
+
+    def _category_words(self, raw: str, description: str, out: ValueKeys) -> None:
+        """Words of a product category: a path is matched on its most specific level
+        ("Casa > Cozinha > Panelas"), a compound name stands for its department ("guarda
+        roupa"); the departments of its product families, then the path's parent levels and
+        broader departments, are the back-off levels (:attr:`ValueKeys.back`).
+        """
+        whole = out.words
+        levels = [p for p in _PATH.split(raw) if p.strip()]
+        if len(levels) > 1:
+            out.words = words(levels[-1], description)
+        rest, compound = compounds(tokens(levels[-1] if levels else raw))
+        if compound:
+            out.words = words(" ".join(rest), description) | compound
+        dept = departments(out.words)
+        out.back = ((dept,) if dept else ()) + broader(out.words | dept, whole - out.words)
 
     def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
         """Concepts named by one word or two adjacent words of a part."""

@@ -282,16 +282,22 @@ class _Matcher:
             for col in range(self.f_idx.shape[1]):
                 for j in self.c_members[int(self.f_idx[row, col])]:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
+        ws = vk.words
+        for level in vk.back if not any(w in index.weight for w in ws) else ():
+            if any(w in index.weight for w in level):
+                # none of the value's words is in the list: back off to its nearest broader level
+                ws = ws | level
+                break
         if self.small:
-            for word in vk.words:
+            for word in ws:
                 holders = index.holding(word)
                 if len(holders) <= WORD_HOLDERS_LIMIT:
                     for j in holders:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
-        known = any(w in index.weight for w in vk.words)
+        known = any(w in index.weight for w in ws)
         for j, ratio in scored.items():
-            shared = index.score(vk.words, j)
+            shared = index.score(ws, j)
             if known and not shared:
                 ratio *= SPELLING_ONLY_WEIGHT
             if max(ratio, shared) >= MIN_FUZZY_SCORE:
