@@ -27,7 +27,7 @@ from itertools import product
 from kit.depara.aliases import PART_SEPARATOR, Aliases
 from kit.depara.kinds import MappingKind
 from kit.depara.normalize import tokens
-from kit.depara.words import GENERIC_WORDS, broader, compounds, departments, load_vocabulary, words
+from kit.depara.words import GENERIC_WORDS, broader, compounds, departments, load_vocabulary, token_words, words
 
 __all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
 
@@ -179,25 +179,28 @@ class Keyer:
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(*raw, description, toks=None if self.kind.composite else parts[0])
         if not self.kind.composite:
-            self._category_words(str(raw[0]), description, out)
+            self._category_words(str(raw[0]), description, parts[0], out)
         out.marks = tuple(self._marks(section, toks) for section, toks in zip(self.sections, parts, strict=True))
         return out
 
-    def _category_words(self, raw: str, description: str, out: ValueKeys) -> None:
+    def _category_words(self, raw: str, description: str, toks: list[str], out: ValueKeys) -> None:
         """Words of a product category: a path is matched on its most specific level
         ("Casa > Cozinha > Panelas"), a compound name stands for its department ("guarda
         roupa"); the departments of its product families, then the path's parent levels and
         broader departments, are the back-off levels (:attr:`ValueKeys.back`).
         """
-        whole = out.words
-        levels = [p for p in _PATH.split(raw) if p.strip()]
-        if len(levels) > 1:
-            out.words = words(levels[-1], description)
-        rest, compound = compounds(tokens(levels[-1] if levels else raw))
+        parents: frozenset[str] = frozenset()
+        if ">" in raw or "»" in raw:
+            n = len(tokens(_PATH.split(raw.strip(" >»"))[-1]))
+            if 0 < n < len(toks):
+                toks, parent_toks = toks[-n:], toks[:-n]
+                parents = token_words(parent_toks) - token_words(toks)
+                out.words = out.words - parents
+        rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound
         dept = departments(out.words)
-        out.back = ((dept,) if dept else ()) + broader(out.words | dept, whole - out.words)
+        out.back = ((dept,) if dept else ()) + broader(out.words | dept, parents)
 
     def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
         """Concepts named by one word or two adjacent words of a part."""

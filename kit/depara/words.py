@@ -29,6 +29,7 @@ from kit.depara.normalize import tokens
 
 __all__ = [
     "words",
+    "token_words",
     "broader",
     "compounds",
     "departments",
@@ -64,6 +65,7 @@ _PARTICIPLES = frozenset({"ados", "adas", "idos", "idas", "ado", "ada", "ido", "
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light Portuguese stem: ``cancelado``/``cancelamento`` -> ``cancel``."""
     if len(word) <= 3 or not word.isalpha():
@@ -112,6 +114,8 @@ class Departments:
     members: dict[str, tuple[str, ...]]
     broader: dict[str, tuple[str, ...]]
     longest: int
+    # the first stem of every compound member: a value holding none has no compound
+    starts: frozenset[str]
 
 
 def _stems(text: str) -> tuple[str, ...]:
@@ -133,7 +137,8 @@ def load_departments() -> Departments:
             key = " ".join(_stems(member))
             if key:
                 members[key] = tuple(dict.fromkeys(members.get(key, ()) + dept))
-    return Departments(members, broader, max(k.count(" ") + 1 for k in members))
+    starts = frozenset(k.split(" ")[0] for k in members if " " in k)
+    return Departments(members, broader, max(k.count(" ") + 1 for k in members), starts)
 
 
 @lru_cache(maxsize=1)
@@ -152,6 +157,7 @@ def _word_stems(token: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(stem(w) for w in meaning))
 
 
+@lru_cache(maxsize=65536)
 def departments(ws: frozenset[str]) -> frozenset[str]:
     """The department words of the product families among ``ws`` (stems)."""
     members = load_departments().members
@@ -165,6 +171,8 @@ def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:
     """
     lex = load_departments()
     stems = [stem(t) for t in found]
+    if len(stems) < 2 or lex.starts.isdisjoint(stems[:-1]):
+        return list(found), frozenset()
     covered: set[int] = set()
     out: set[str] = set()
     for n in range(lex.longest, 1, -1):
@@ -176,6 +184,7 @@ def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:
     return [t for i, t in enumerate(found) if i not in covered], frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
     """Back-off levels of ``ws``, nearest first: ``extra`` (a path's parent levels) with the
     departments the department words of ``ws`` belong to, then theirs, and so on up.
@@ -188,6 +197,12 @@ def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[fr
         seen |= level
         level = {b for w in level for b in up.get(w, ())} - seen
     return tuple(levels)
+
+
+def token_words(toks: Sequence[str]) -> frozenset[str]:
+    """The stems of already normalized tokens, generic words left out (see :func:`words`)."""
+    generic = _generic()
+    return frozenset(s for tok in toks for s in _word_stems(tok) if s not in generic)
 
 
 def translate(value: object) -> list[str]:
