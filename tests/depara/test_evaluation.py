@@ -21,17 +21,15 @@ from kit.depara.evaluate import SPLITS, evaluate, load_eval_set
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # Issue 17's goal is top-1 >= 90 % on every split. These bars guard what was reached, not the
-# goal: dev 93.1 %, holdout 93.6 %, fresh 96.2 % (fresh was a second holdout at 72.6 % before
-# any rule change and 76.4 % after the second round; from the third round on its misses were
-# looked at, so it is a dev split now), fresh2 77.5 % (a third holdout: 64.9 % with 1 wrong
-# pre-accept before the third round of rules, 77.5 % with none after it, measured once when the
-# rules were final; its misses were not looked at). fresh2 stays below the goal mostly on
-# categories (a store's product groups -> Magazine Luiza departments needs to know which
-# department a product family belongs to, which the vocabulary only knows for a few families).
-# fresh3 (a fourth holdout, mostly category trees: Amazon.com.br, Shopee Brasil, Google Product
-# Taxonomy pt-BR, KaBuM!) gave 62.4 % top-1 and no wrong pre-accept before the fourth round of
-# rules; from the fourth round on fresh2 is a dev split.
-MIN_TOP1 = {"dev": 0.93, "holdout": 0.93, "fresh": 0.96, "fresh2": 0.77, "fresh3": 0.62}
+# goal, with the fourth round of rules (department lexicon, back-off, paths, compounds): dev
+# 93.1 %, holdout 96.2 %, fresh 96.2 % (a second holdout at 72.6 % before any rule change; a dev
+# split from the third round on), fresh2 93.4 % (a third holdout: 64.9 % before the third round,
+# 77.5 % after it; a dev split from the fourth round on), fresh3 87.2 % (a fourth holdout, mostly
+# category trees: Amazon.com.br, Shopee Brasil, Google Product Taxonomy pt-BR, KaBuM!, plus Asaas;
+# 62.4 % before the fourth round, measured once when its rules were final; its misses were not
+# looked at). fresh3 stays below the goal on the Google taxonomy's broad families and Asaas's
+# statuses.
+MIN_TOP1 = {"dev": 0.93, "holdout": 0.96, "fresh": 0.96, "fresh2": 0.93, "fresh3": 0.87}
 
 
 @pytest.fixture(scope="module")
