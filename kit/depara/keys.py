@@ -27,7 +27,7 @@ from itertools import product
 from kit.depara.aliases import PART_SEPARATOR, Aliases
 from kit.depara.kinds import MappingKind
 from kit.depara.normalize import tokens
-from kit.depara.words import GENERIC_WORDS, load_vocabulary, words
+from kit.depara.words import GENERIC_WORDS, broader, compounds, departments, load_vocabulary, token_words, words
 
 __all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
 
@@ -36,6 +36,8 @@ Key = tuple[str, ...]
 GENERALIZATION_STEP = 5.0
 _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
+# The level separators of a category path ("Casa > Cozinha > Panelas").
+_PATH = re.compile(r"\s*[>»]\s*")
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
@@ -69,6 +71,11 @@ class ValueKeys:
     text: str = ""
     desc_text: str = ""
     words: frozenset[str] = frozenset()
+    # words tried, nearest level first, when the target list holds none of ``words``: a
+    # path's parent levels and the broader departments (kit/depara/words.py:broader)
+    back: tuple[frozenset[str], ...] = ()
+    # per key part: the concepts its words name on their own ("SEDEX CONTRATO" -> sedex)
+    marks: tuple[frozenset[str], ...] = ()
 
 
 def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
@@ -171,7 +178,52 @@ class Keyer:
         out.parts = [p for p in dict.fromkeys(out.parts) if p not in out.concepts]
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(*raw, description, toks=None if self.kind.composite else parts[0])
+        if not self.kind.composite:
+            self._category_words(str(raw[0]), description, parts[0], out)
+        out.marks = tuple(self._marks(section, toks) for section, toks in zip(self.sections, parts, strict=True))
         return out
+
+    def _category_words(self, raw: str, description: str, toks: list[str], out: ValueKeys) -> None:
+        """Words of a product category: a path is matched on its most specific level
+        ("Casa > Cozinha > Panelas"), a compound name stands for its department ("guarda
+        roupa"); the departments of its product families, then the path's parent levels and
+        broader departments, are the back-off levels (:attr:`ValueKeys.back`).
+        """
+        parents: frozenset[str] = frozenset()
+        if ">" in raw or "»" in raw:
+            n = len(tokens(_PATH.split(raw.strip(" >»"))[-1]))
+            if 0 < n < len(toks):
+                toks, parent_toks = toks[-n:], toks[:-n]
+                parents = token_words(parent_toks) - token_words(toks)
+                out.words = out.words - parents
+        rest, compound = compounds(toks)
+        if compound:
+            out.words = words(" ".join(rest), description) | compound
+        dept = departments(out.words)
+        out.back = ((dept,) if dept else ()) + broader(out.words | dept, parents)
+
+    def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
+        """Concepts named by one word or two adjacent words of a part."""
+        groups = self.aliases.parts.get(section)
+        if not groups:
+            return frozenset()
+        grams = toks + ["".join(toks[n : n + 2]) for n in range(len(toks) - 1)]
+        return frozenset(rep for g in grams if (rep := groups.get(g)) is not None)
+
+    def conflict(self, a: tuple[frozenset[str], ...], b: tuple[frozenset[str], ...]) -> bool:
+        """Two values name different concepts in some part, neither broader than the other.
+
+        "SEDEX CONTRATO GRANDES FORMATOS" and "PAC GRANDES FORMATOS" share words but name
+        two services; "Estornado parcialmente" and "Devolvido" name related concepts.
+        """
+        for section, ma, mb in zip(self.sections, a, b, strict=False):
+            if not ma or not mb or ma & mb:
+                continue
+            up_a = {g for x in ma for g in self.aliases.ancestors(section, x)}
+            up_b = {g for x in mb for g in self.aliases.ancestors(section, x)}
+            if not (up_a & mb or up_b & ma):
+                return True
+        return False
 
     def _variants(self, raw: str, toks: list[str], out: ValueKeys, whole: Key | None = None) -> None:
         """Concept keys without generic words and by the main part; part keys by the other parts."""

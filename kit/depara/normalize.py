@@ -34,10 +34,42 @@ ABBREVIATIONS: dict[str, str] = {
     "banc": "bancaria",
     "canc": "cancelado",
     "fat": "faturado",
+    "parc": "parcial",
+    "pend": "pendente",
+    "aprov": "aprovado",
+    "autoriz": "autorizado",
+    "conf": "confirmado",
+    "receb": "recebido",
+    "solic": "solicitado",
+    "separ": "separacao",
+    "devol": "devolvido",
+    "entreg": "entregue",
+    "retir": "retirada",
+    "ocorr": "ocorrencia",
+    "nf": "nota fiscal",
+    "nfe": "nota fiscal",
+    "ped": "pedido",
+    "dep": "deposito",
+    "alim": "alimentacao",
+    "ref": "refeicao",
+    "comb": "combustivel",
+    "merc": "mercantil",
+    "dupl": "duplicata",
+    "financ": "financiamento",
+    "vlr": "valor",
+    "maq": "maquina",
+    "eletr": "eletrico",
+    "equip": "equipamento",
+    "acess": "acessorios",
+    "prod": "produtos",
+    # "C/", "S/", "P/": com, sem, para
+    "c": "com",
+    "s": "sem",
+    "p": "para",
 }
 
 # Connectives that carry no meaning for matching ("Cartão de crédito").
-STOPWORDS = frozenset({"de", "da", "do", "das", "dos", "e", "na", "no", "nas", "nos", "em", "pelo", "pela", "a", "o"})
+STOPWORDS = frozenset("de da do das dos e na no nas nos em pelo pela a o com para por".split())
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _ALNUM_SPLIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")

@@ -71,6 +71,11 @@ WIDE_POOL_LIMIT = 5000
 WORD_HOLDERS_LIMIT = 50
 # Weight of the text ratio against shared words in a fuzzy score (see fuzzy_score).
 RATIO_WEIGHT = 0.8
+# A target sharing none of the value's words that the target list knows is only a spelling
+# neighbour ("MOVEIS" / "Imóveis" beside "Casa, Móveis e Decoração"): its ratio counts this much.
+SPELLING_ONLY_WEIGHT = 0.8
+# A fuzzy target naming another concept than the value does (keys.Keyer.conflict) scores this much.
+CONFLICT_WEIGHT = 0.6
 
 
 @dataclass(slots=True)
@@ -277,17 +282,29 @@ class _Matcher:
             for col in range(self.f_idx.shape[1]):
                 for j in self.c_members[int(self.f_idx[row, col])]:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
+        ws = vk.words
+        for level in vk.back if not any(w in index.weight for w in ws) else ():
+            if any(w in index.weight for w in level):
+                # none of the value's words is in the list: back off to its nearest broader level
+                ws = ws | level
+                break
         if self.small:
-            for word in vk.words:
+            for word in ws:
                 holders = index.holding(word)
                 if len(holders) <= WORD_HOLDERS_LIMIT:
                     for j in holders:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
+        known = any(w in index.weight for w in ws)
         for j, ratio in scored.items():
-            shared = index.score(vk.words, j)
+            shared = index.score(ws, j)
+            if known and not shared:
+                ratio *= SPELLING_ONLY_WEIGHT
             if max(ratio, shared) >= MIN_FUZZY_SCORE:
-                cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, fuzzy_score(ratio, shared)), 1))
+                score = fuzzy_score(ratio, shared)
+                if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
+                    score *= CONFLICT_WEIGHT
+                cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
 
 def suggest(

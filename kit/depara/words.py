@@ -27,7 +27,19 @@ from importlib import resources
 
 from kit.depara.normalize import tokens
 
-__all__ = ["words", "stem", "load_vocabulary", "WordIndex", "GENERIC_WORDS", "MAX_WORD_SCORE"]
+__all__ = [
+    "words",
+    "token_words",
+    "broader",
+    "compounds",
+    "departments",
+    "stem",
+    "load_vocabulary",
+    "load_departments",
+    "WordIndex",
+    "GENERIC_WORDS",
+    "MAX_WORD_SCORE",
+]
 
 # What shared words alone can score (a fuzzy candidate; exact and alias matches score 100).
 MAX_WORD_SCORE = 90.0
@@ -46,15 +58,24 @@ _SUFFIXES = (
     "ados", "adas", "idos", "idas", "ivos", "ivas", "ado", "ada", "ido", "ida", "ivo", "iva", "oes", "gue", "ao", "es", "s",
 )  # fmt: skip
 _VOWELS = ("a", "e", "o")
+# Words in -el/-il and their plural in -eis: the ending goes, longest first.
+_L_PLURALS = ("eis", "el", "il")
+# Participle endings leave at least 4 letters: "bebidas" is not "bebês" ("beb"), "pedido" not "ped".
+_PARTICIPLES = frozenset({"ados", "adas", "idos", "idas", "ado", "ada", "ido", "ida"})
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light Portuguese stem: ``cancelado``/``cancelamento`` -> ``cancel``."""
     if len(word) <= 3 or not word.isalpha():
         return word
+    for ending in _L_PLURALS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            # "moveis"/"movel", "portateis"/"portatil": the plural of -el and -il ends in -eis
+            return word[: -len(ending)]
     for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (4 if suffix in _PARTICIPLES else 3):
             word = word[: -len(suffix)] + ("g" if suffix == "gue" else "")
             break
     if len(word) > 3 and word.endswith(_VOWELS):
@@ -81,9 +102,107 @@ def _generic() -> frozenset[str]:
     return frozenset(stem(w) for w in GENERIC_WORDS) | ENGLISH_STOPWORDS
 
 
+@dataclass(frozen=True, slots=True)
+class Departments:
+    """The department lexicon (``kit/depara/data/departments.csv``), keyed by stems.
+
+    ``members``: a member's stems (one word, or a phrase joined by spaces) -> the stems of
+    its department's words. ``broader``: a department word's stem -> the stems of the
+    departments it backs off to.
+    """
+
+    members: dict[str, tuple[str, ...]]
+    broader: dict[str, tuple[str, ...]]
+    longest: int
+    # the first stem of every compound member: a value holding none has no compound
+    starts: frozenset[str]
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in tokens(text))
+
+
+@lru_cache(maxsize=1)
+def load_departments() -> Departments:
+    """The department lexicon (cached); see the file's header."""
+    text = resources.files("kit.depara").joinpath("data/departments.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    members: dict[str, tuple[str, ...]] = {}
+    broader: dict[str, tuple[str, ...]] = {}
+    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+        dept, up = _stems(row["department"]), _stems(row["broader"])
+        for w in dept:
+            broader[w] = tuple(dict.fromkeys(broader.get(w, ()) + up))
+        for member in row["members"].split(";"):
+            key = " ".join(_stems(member))
+            if key:
+                members[key] = tuple(dict.fromkeys(members.get(key, ()) + dept))
+    starts = frozenset(k.split(" ")[0] for k in members if " " in k)
+    return Departments(members, broader, max(k.count(" ") + 1 for k in members), starts)
+
+
+@lru_cache(maxsize=1)
+def _stem_vocabulary() -> dict[str, tuple[str, ...]]:
+    """The one-word vocabulary keyed by stem: another plural or gender form finds its row."""
+    out: dict[str, tuple[str, ...]] = {}
+    for word, meaning in load_vocabulary().items():
+        if " " not in word:
+            out.setdefault(stem(word), meaning)
+    return out
+
+
 @lru_cache(maxsize=65536)
 def _word_stems(token: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in load_vocabulary().get(token, (token,)))
+    meaning = load_vocabulary().get(token) or _stem_vocabulary().get(stem(token), (token,))
+    return tuple(dict.fromkeys(stem(w) for w in meaning))
+
+
+@lru_cache(maxsize=65536)
+def departments(ws: frozenset[str]) -> frozenset[str]:
+    """The department words of the product families among ``ws`` (stems)."""
+    members = load_departments().members
+    return frozenset(d for w in ws for d in members.get(w, ())) - ws
+
+
+def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:
+    """The lexicon's compound names among consecutive tokens ("guarda roupas", "caixas de
+    som"): the tokens left, and the compounds' department words, which stand for them (a
+    "guarda-roupa" is furniture, not clothing).
+    """
+    lex = load_departments()
+    stems = [stem(t) for t in found]
+    if len(stems) < 2 or lex.starts.isdisjoint(stems[:-1]):
+        return list(found), frozenset()
+    covered: set[int] = set()
+    out: set[str] = set()
+    for n in range(lex.longest, 1, -1):
+        for i in range(len(stems) - n + 1):
+            dept = lex.members.get(" ".join(stems[i : i + n]), ())
+            if dept and not covered.intersection(range(i, i + n)):
+                covered.update(range(i, i + n))
+                out.update(dept)
+    return [t for i, t in enumerate(found) if i not in covered], frozenset(out)
+
+
+@lru_cache(maxsize=65536)
+def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
+    """Back-off levels of ``ws``, nearest first: ``extra`` (a path's parent levels) with the
+    departments the department words of ``ws`` belong to, then theirs, and so on up.
+    """
+    up = load_departments().broader
+    seen, levels = set(ws), []
+    level = (extra | {b for w in ws for b in up.get(w, ())}) - seen
+    while level:
+        levels.append(frozenset(level))
+        seen |= level
+        level = {b for w in level for b in up.get(w, ())} - seen
+    return tuple(levels)
+
+
+def token_words(toks: Sequence[str]) -> frozenset[str]:
+    """The stems of already normalized tokens, generic words left out (see :func:`words`)."""
+    generic = _generic()
+    return frozenset(s for tok in toks for s in _word_stems(tok) if s not in generic)
 
 
 def translate(value: object) -> list[str]:

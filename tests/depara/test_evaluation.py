@@ -5,7 +5,10 @@ documentation, the right answer for each written by hand, deliberate
 near-duplicates in the ERP lists. The figures are printed for the ``dev``
 groups (looked at while the rules were written), the ``holdout`` groups (only
 counted), the ``fresh`` groups (a second holdout from other channels and ERPs,
-built before the rules were changed again) and all.
+built before the rules were changed again), the ``fresh2`` groups (a third holdout,
+built before the rules were changed a third time; a dev split from the fourth round on)
+and, in one last line, the ``fresh3`` groups (a fourth holdout, mostly category trees; only
+counted: no group line, no misses).
 """
 
 from __future__ import annotations
@@ -17,11 +20,16 @@ import pytest
 from kit.depara.evaluate import SPLITS, evaluate, load_eval_set
 
 EVAL = Path(__file__).resolve().parent / "data" / "eval"
-# Issue 17's goal is top-1 >= 90 %. These bars guard what was reached per split (dev 92.0 %,
-# holdout 91.0 %, fresh 76.4 %), not the goal. The fresh split was at 72.6 % before any rule
-# was changed; it stays below the goal because its misses need knowledge the rules do not
-# have yet (see the README's de-para section), and no rule is written for one of its items.
-MIN_TOP1 = {"dev": 0.91, "holdout": 0.91, "fresh": 0.76}
+# Issue 17's goal is top-1 >= 90 % on every split. These bars guard what was reached, not the
+# goal, with the fourth round of rules (department lexicon, back-off, paths, compounds): dev
+# 93.1 %, holdout 96.2 %, fresh 96.2 % (a second holdout at 72.6 % before any rule change; a dev
+# split from the third round on), fresh2 93.4 % (a third holdout: 64.9 % before the third round,
+# 77.5 % after it; a dev split from the fourth round on), fresh3 87.2 % (a fourth holdout, mostly
+# category trees: Amazon.com.br, Shopee Brasil, Google Product Taxonomy pt-BR, KaBuM!, plus Asaas;
+# 62.4 % before the fourth round, measured once when its rules were final; its misses were not
+# looked at). fresh3 stays below the goal on the Google taxonomy's broad families and Asaas's
+# statuses.
+MIN_TOP1 = {"dev": 0.93, "holdout": 0.96, "fresh": 0.96, "fresh2": 0.93, "fresh3": 0.87}
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +39,9 @@ def report():
 
 def test_the_set_is_well_formed_and_cites_its_sources():
     groups = load_eval_set(EVAL)
-    assert {g.split for g in groups} == {"dev", "holdout", "fresh"}
+    assert {g.split for g in groups} == set(SPLITS)
     assert all(g.citation.strip() for g in groups)
-    assert sum(len(g.expected) for g in groups) >= 250
+    assert sum(len(g.expected) for g in groups) >= 400
     assert not any("kit/data" in g.citation for g in groups)
 
 

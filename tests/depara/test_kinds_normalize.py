@@ -43,6 +43,10 @@ def test_unknown_kind_names_the_known_ones():
         ("partiallySent", "partially sent"),
         ("  Em   Separação ", "separacao"),
         ("payment-approved", "payment approved"),
+        ("AGUARD. PAGTO PARC.", "aguardando pagamento parcial"),
+        ("PEDIDO C/ OCORRENCIA", "pedido ocorrencia"),
+        ("VALE ALIM.", "vale alimentacao"),
+        ("NF-e Pendente", "nota fiscal pendente"),
         (None, ""),
         (float("nan"), ""),
         (12.0, "12"),
@@ -55,3 +59,10 @@ def test_normalize(raw, expected):
 def test_compact_is_the_exact_key():
     assert compact("SEDEX 10") == compact("Sedex10") == compact("sedex_10")
     assert compact("PAC") != compact("SEDEX")
+
+
+def test_participle_endings_keep_the_root():
+    from kit.depara.words import words
+
+    assert not words("Bebidas") & words("Bebês")
+    assert words("Cancelado") == words("cancelamento") == {"cancel"}

@@ -84,11 +84,13 @@ def test_values_with_a_note_or_a_list_match_by_their_parts():
 
 
 def test_english_words_meet_the_erps_portuguese_but_only_as_suggestions():
-    row = _one("payment_method", ["Cash"], ["Cheque", "Dinheiro", "Carteira Digital"])
-    assert (_top(row), row["candidates"][0]["reason"], bool(row["preaccepted"])) == ("Dinheiro", "fuzzy", False)
+    # "Check" and "Cancellation request received" are in no alias row: only the vocabulary reads them
+    # ("Cash" and "Cancellation requested" are aliases now, pre-accepted as such).
+    row = _one("payment_method", ["Check"], ["Dinheiro", "Cheque", "Carteira Digital"])
+    assert (_top(row), row["candidates"][0]["reason"], bool(row["preaccepted"])) == ("Cheque", "fuzzy", False)
     assert row["candidates"][0]["score"] < 100
-    status = _one("order_status", pd.DataFrame({"status": ["request-cancel"], "description": ["Cancellation requested"]}),
-                  ["Cancelado", "Cancelamento solicitado", "Pago"])  # fmt: skip
+    desc = pd.DataFrame({"status": ["request-cancel"], "description": ["Cancellation request received"]})
+    status = _one("order_status", desc, ["Cancelado", "Cancelamento solicitado", "Pago"])
     assert _top(status) == "Cancelamento solicitado" and not status["preaccepted"]
 
 
@@ -106,3 +108,42 @@ def test_concept_tree_is_checked_when_loaded():
     with pytest.raises(ValueError, match="twice|loop"):
         _concepts(loop, "kind,concept,broader\nk,A,B\nk,B,A\n", "t")
     assert isinstance(loop, Aliases)
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "erp", "top", "pre"),
+    [
+        # a paid order waiting for the carrier: the ERP's own state, else the broader one, for a person
+        ("order_status", "ready_to_ship", ["Pago", "Aguardando envio", "Enviado"], "Aguardando envio", True),
+        ("order_status", "ready_to_ship", ["Pago", "Em separação", "Enviado"], "Pago", False),
+        ("order_status", "invoice pending", ["Em separação", "Aguardando NF", "Faturado"], "Aguardando NF", True),
+        # finished narrows delivered: the ERP's finished state when it has one
+        ("order_status", "completed", ["Entregue", "Finalizado", "Cancelado"], "Finalizado", True),
+        ("order_status", "completed", ["Enviado", "Entregue", "Cancelado"], "Entregue", True),
+        # store credit and the kinds under it; benefit cards are what Brazilian acquirers call "voucher"
+        ("payment_method", "Crediário", ["Dinheiro", "Crédito Loja", "Boleto"], "Crédito Loja", True),
+        ("payment_method", "Crediário", ["Crédito Loja", "Cartão Loja"], "Crédito Loja", False),
+        # ... but "voucher" reads "vale", which "Vale Presente" holds: a person confirms
+        ("payment_method", "voucher", ["Vale Presente", "Cartão Benefício"], "Cartão Benefício", False),
+    ],
+)
+def test_commerce_lifecycle_and_payment_kinds(kind, value, erp, top, pre):
+    row = _one(kind, [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_a_fuzzy_target_naming_another_concept_ranks_below():
+    # shares "grandes formatos" with the PAC service, but says SEDEX
+    row = _one("carrier_service", [("Correios", "SEDEX CONTRATO GRANDES FORMATOS")],
+               [("CORREIOS", "PAC GRANDES FORMATOS"), ("CORREIOS", "SEDEX"), ("CORREIOS", "PAC")])  # fmt: skip
+    assert _top(row) == "CORREIOS / SEDEX" and not row["preaccepted"]
+
+
+def test_a_spelling_neighbour_sharing_no_word_ranks_below_one_sharing_a_word():
+    row = _one("category", ["Imóveis", "Casa, Móveis e Decoração", "Games"], ["MOVEIS"])
+    assert _top(row) == "Casa, Móveis e Decoração"
+
+
+def test_service_words_every_carrier_uses():
+    row = _one("carrier_service", [("Braspress", "Ground")], [("BRASPRESS", "AEREO"), ("BRASPRESS", "RODOVIARIO")])
+    assert (_top(row), bool(row["preaccepted"])) == ("BRASPRESS / RODOVIARIO", True)

@@ -1,0 +1,58 @@
+"""Product categories: the department lexicon, back-off to broader departments, paths, compounds.
+
+``kit/depara/data/departments.csv`` says which department a product family belongs to; these
+tests use made-up lists, not the evaluation set.
+"""
+
+from __future__ import annotations
+
+from kit.depara.suggest import suggest
+from kit.depara.words import stem, words
+
+
+def _best(erp_values: list[str], channel: list[str]) -> dict[str, tuple[str, bool]]:
+    """ERP category -> (the channel category suggested first, pre-accepted)."""
+    table = suggest("category", channel, erp_values, learned=False)
+    return {r["erp_category"]: (r["channel_category"], bool(r["preaccepted"])) for r in table.to_dict("records")}
+
+
+def test_plurals_of_el_and_il_share_a_stem_and_participles_keep_theirs():
+    assert stem("moveis") == stem("movel")
+    assert stem("eletroportateis") == stem("eletroportatil")
+    assert stem("cancelado") == "cancel"
+    assert words("Móveis") == words("MOVEL")
+
+
+def test_a_product_family_finds_its_department_and_is_never_preaccepted():
+    channel = ["Eletrodomésticos", "Eletroportáteis", "Moda e Acessórios", "Cama, Mesa e Banho", "Áudio", "Móveis"]
+    best = _best(["GELADEIRAS", "LIQUIDIFICADORES", "LENCOIS E TOALHAS", "FONES DE OUVIDO", "SOFAS"], channel)
+    assert best["GELADEIRAS"] == ("Eletrodomésticos", False)
+    assert best["LIQUIDIFICADORES"] == ("Eletroportáteis", False)
+    assert best["LENCOIS E TOALHAS"][0] == "Cama, Mesa e Banho"
+    assert best["FONES DE OUVIDO"][0] == "Áudio"
+    assert best["SOFAS"][0] == "Móveis"
+
+
+def test_a_department_backs_off_to_its_broader_one_only_when_the_list_lacks_it():
+    assert _best(["LIQUIDIFICADORES"], ["Eletrodomésticos", "Moda", "Brinquedos"])["LIQUIDIFICADORES"][0] == (
+        "Eletrodomésticos"
+    )
+
+
+def test_a_compound_name_stands_for_its_department_not_for_its_words():
+    best = _best(["GUARDA-ROUPAS", "MAQ. LAVAR ROUPA"], ["Moda e Acessórios", "Móveis", "Eletrodomésticos"])
+    assert best["GUARDA-ROUPAS"][0] == "Móveis"
+    assert best["MAQ. LAVAR ROUPA"][0] == "Eletrodomésticos"
+
+
+def test_a_path_is_matched_on_its_last_level_then_on_its_parents():
+    channel = ["Casa e Construção", "Utilidades Domésticas", "Brinquedos", "Moda"]
+    best = _best(["CASA > COZINHA > PANELAS", "MODA > LINHA XPTO"], channel)
+    assert best["CASA > COZINHA > PANELAS"][0] == "Utilidades Domésticas"
+    assert best["MODA > LINHA XPTO"][0] == "Moda"
+
+
+def test_english_department_names_are_read_in_portuguese():
+    best = _best(["JARDINAGEM", "BRINQUEDOS"], ["Home & Garden", "Toys & Games", "Sports & Outdoors"])
+    assert best["JARDINAGEM"][0] == "Home & Garden"
+    assert best["BRINQUEDOS"][0] == "Toys & Games"
