@@ -53,13 +53,15 @@ class ByteFacts:
         sep: the one-character separator.
         codec: the file's encoding.
         skip_lines: physical lines before the first data row (title rows and the header).
-        nrows: data rows the parser produced (blank rows included).
+        nrows: data rows the parser produced (blank rows included); ``None`` while the parser
+            still works (the bytes are scanned meanwhile): :meth:`finish` gives it after.
     """
 
-    def __init__(self, blob: bytes, sep: str, codec: str, skip_lines: int, nrows: int) -> None:
+    def __init__(self, blob: bytes, sep: str, codec: str, skip_lines: int, nrows: int | None) -> None:
         self.blob = blob
         self.skip_lines = skip_lines
-        self.nrows = nrows
+        self.nrows = -1 if nrows is None else nrows
+        self._lines = -1
         self.utf8 = codec.replace("-", "").replace("_", "").lower().startswith("utf8")
         self.sep_byte = ord(sep) if len(sep) == 1 and ord(sep) < 128 else -1
         self._ends: np.ndarray | None = None
@@ -70,12 +72,20 @@ class ByteFacts:
         if not ascii_compatible(codec) or self.sep_byte < 0:
             return
         newlines = self._scan()  # one pass: line ends, quotes, spaces at cell edges, control bytes
-        lines = newlines + (0 if not blob or blob.endswith(b"\n") else 1)
+        self._lines = newlines + (0 if not blob or blob.endswith(b"\n") else 1)
         # A bare CR also ends a row for the parser; "\r\n" is one line end.
         crs = blob.count(b"\r") if blob.find(b"\r") >= 0 else 0
         bare_cr = crs - blob.count(b"\r\n") if crs else 0
         self._controls -= crs
-        self.usable = bare_cr == 0 and lines - skip_lines == nrows
+        self.usable = bare_cr == 0  # until finish() compares the lines with the parser's rows
+        if nrows is not None:
+            self.finish(nrows)
+
+    def finish(self, nrows: int) -> ByteFacts:
+        """The parser's row count: the facts hold only when each line of the file is one of its rows."""
+        self.nrows = nrows
+        self.usable = self.usable and self._lines - self.skip_lines == nrows
+        return self
 
     # --- public answers ---------------------------------------------------------------------
 
