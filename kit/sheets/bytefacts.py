@@ -36,7 +36,10 @@ _UTF8_SPACES = (  # U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202
     (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
     + tuple(bytes((0xE2, 0x80, b)) for b in (*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF))
 )
-_SINGLE_BYTE_SPACES = (0x85, 0xA0)  # cp1252 / latin-1: conservative (0x85 is "..." in cp1252)
+_SINGLE_BYTE_SPACES = (0x85, 0xA0)
+# The bytes the reader looks for in every code column (kit.sheets.convert): Excel's text prefix, the
+# exponent of scientific notation.
+ASKED_BYTES = (b"'", b"+")  # cp1252 / latin-1: conservative (0x85 is "..." in cp1252)
 
 
 def ascii_compatible(codec: str) -> bool:
@@ -68,6 +71,8 @@ class ByteFacts:
         self._quotes: np.ndarray | None = None  # every quote's position
         self._edge = self._by_sep = np.empty(0, dtype=np.int64)
         self._controls = 0  # bytes below 32 other than line ends
+        self._strip: np.ndarray | None = None
+        self._found_at: dict[bytes, np.ndarray] = {}
         self.usable = False
         if not ascii_compatible(codec) or self.sep_byte < 0:
             return
@@ -93,7 +98,7 @@ class ByteFacts:
         """Data rows (0-based) whose line contains ``byte`` (one ASCII byte), or None; any column (``position``)."""
         if not self.usable or len(byte) != 1 or byte[0] >= 128:
             return None
-        return self._rows_of(self._find_all(byte))
+        return self._rows_of(self._found(byte))
 
     def lines_shorter_than(self, limit: int) -> bool:
         """True proves every line has fewer than ``limit`` bytes, so no cell has ``limit`` characters.
@@ -123,12 +128,33 @@ class ByteFacts:
         """
         if not self.usable:
             return None
-        positions = np.concatenate((self._edge, self._outside_quotes(self._by_sep), self._odd_spaces()))
+        positions = self._strip_positions()
         if len(positions) > self.nrows // 2:
             return None  # stripping every cell is as cheap
         return self._rows_of(positions)
 
+    def prepare(self) -> ByteFacts:
+        """Find now what the reader asks of every file (where a cell may need stripping, where the
+        bytes of :data:`ASKED_BYTES` are): the background thread does it while the parser works."""
+        if self._lines >= 0 and self.usable:  # scanned, and no bare CR
+            self._strip_positions()
+            for byte in ASKED_BYTES:
+                self._found(byte)
+        return self
+
     # --- scans ------------------------------------------------------------------------------
+
+    def _strip_positions(self) -> np.ndarray:
+        """Positions of the whitespace :meth:`rows_to_strip` looks at (found once)."""
+        if self._strip is None:
+            self._strip = np.concatenate((self._edge, self._outside_quotes(self._by_sep), self._odd_spaces()))
+        return self._strip
+
+    def _found(self, byte: bytes) -> np.ndarray:
+        """Every position of one byte (found once per byte)."""
+        if byte not in self._found_at:
+            self._found_at[byte] = self._find_all(byte)
+        return self._found_at[byte]
 
     def _scan(self) -> int:
         """One pass over the bytes, in cache-sized chunks: returns the number of line ends.

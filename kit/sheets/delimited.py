@@ -264,7 +264,7 @@ def _facts_in_background(path: Path, sep: str, codec: str, header_line: int):
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-byte-facts")
     try:
-        return pool.submit(lambda: _byte_facts(path.read_bytes(), sep, codec, header_line, None))
+        return pool.submit(lambda: _byte_facts(path.read_bytes(), sep, codec, header_line, None).prepare())
     finally:
         pool.shutdown(wait=False)  # the one task still runs; no thread is left behind after it
 
