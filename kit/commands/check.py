@@ -122,7 +122,7 @@ def cmd_golive(args) -> int:
 
     from kit.commands._util import print_json, workspace
     from kit.golive.execute import execute_report
-    from kit.golive.run import new_output_dir
+    from kit.golive.paths import new_output_dir
 
     ws = workspace()
     _check_arguments(args, ws)
@@ -184,7 +184,7 @@ def _not_checked(outcome) -> NoReturn:
 
 def _print_verdict(summary: dict, outcome) -> None:
     from kit.fmt import count_pt
-    from kit.golive.report import check_label
+    from kit.labels import check_label
 
     print(f"veredito: {summary['verdict']} ({count_pt(summary['blockers'])} bloqueio(s))")
     width = max([len(check_label(c)) for c in summary["counts"]] + [10])

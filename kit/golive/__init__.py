@@ -9,24 +9,34 @@ passing check (or a recorded, reasoned override).
 
 from __future__ import annotations
 
-import kit.golive.checks  # noqa: E402,F401,I001  (registers the built-in checks)
-import kit.golive.variations  # noqa: E402,F401,I001  (registers variation_price)
-from kit.golive.capacity import JobPlan, plan_job
-from kit.golive.checks import capacity_plan, first_sync_preview  # noqa: E402
-from kit.golive.context import CapacityAssumptions, GoliveContext, Tolerances
-from kit.golive.findings import AVISO, BLOQUEIO, COLUMNS, INFO, SEVERITIES, make_findings
-from kit.golive.registry import CHECKS, register_check, run_checks
-from kit.golive.results import (
-    APTO,
-    NAO_APTO,
-    confirmations,
-    latest_result,
-    list_results,
-    record_confirmation,
-    record_result,
-    verdict_of,
-)
-from kit.golive.run import GoliveRun, counts_table, run_golive  # noqa: E402
+import importlib
+from typing import Any
+
+# Where each public name lives: imported on first use (PEP 562), so that ``import kit.golive.execute`` (what
+# ``kit check golive`` needs to start the report's kernel) imports neither pandas nor the checks. The
+# built-in checks register themselves, in their fixed order, when the registry is first read
+# (:data:`kit.golive.registry.BUILT_IN`).
+_WHERE = {
+    "JobPlan": "capacity", "plan_job": "capacity",
+    "capacity_plan": "checks", "first_sync_preview": "checks",
+    "CapacityAssumptions": "context", "GoliveContext": "context", "Tolerances": "context",
+    "AVISO": "findings", "BLOQUEIO": "findings", "COLUMNS": "findings", "INFO": "findings", "SEVERITIES": "findings",
+    "make_findings": "findings",
+    "CHECKS": "registry", "register_check": "registry", "run_checks": "registry",
+    "APTO": "results", "NAO_APTO": "results", "confirmations": "results", "latest_result": "results",
+    "list_results": "results", "record_confirmation": "results", "record_result": "results", "verdict_of": "results",
+    "GoliveRun": "run", "counts_table": "run", "run_golive": "run",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kit.golive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kit.golive.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "APTO",

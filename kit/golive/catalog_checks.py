@@ -57,7 +57,7 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
         expected = np.where(has, suggestion + " (" + how + ")", f"SKU presente {where}")
         base = f"SKU {OF_SIDE[side]} não existe {where}"
         if side == "erp":
-            sev, tail = _to_create(ctx, rows, has, suggestion, how)
+            sev, tail = _to_create(ctx, rows, only[side], has, suggestion, how)
         else:
             sev = np.full(len(rows), BLOQUEIO, dtype=object)
             tail = np.where(
@@ -82,8 +82,12 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
     return concat_findings(frames)
 
 
-def _to_create(ctx: GoliveContext, rows: pd.DataFrame, has: np.ndarray, suggestion: np.ndarray, how: np.ndarray):
-    """Severity and message tail of ERP SKUs without a listing: "a criar", or why they cannot be created.
+def _to_create(
+    ctx: GoliveContext, rows: pd.DataFrame, positions: np.ndarray, has: np.ndarray, suggestion: np.ndarray,
+    how: np.ndarray,
+):  # fmt: skip
+    """Severity and message tail of ERP SKUs without a listing (``rows``, at ``positions`` of ``ctx.erp``):
+    "a criar", or why they cannot be created.
 
     A SKU the store seems to hold under another SKU is a blocker (a duplicate listing otherwise). The
     others are "a criar" (info, in the first-sync preview) when the products job can create them; when
@@ -92,7 +96,7 @@ def _to_create(ctx: GoliveContext, rows: pd.DataFrame, has: np.ndarray, suggesti
     """
     from kit.golive.creation import creation_plan
 
-    plan = creation_plan(ctx, list(rows["sku"]))
+    plan = creation_plan(ctx, list(rows["sku"]), positions)
     can = plan["can_create"].to_numpy(dtype=bool)
     reason = plan["reason"].to_numpy(dtype=object)
     blocked = BLOQUEIO if ctx.assortment is not None else AVISO

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from kit.golive.context import GoliveContext
@@ -58,8 +59,19 @@ def _records(erp: pd.DataFrame, skus: list[str]) -> list[dict[str, Any]]:
     return erp.loc[list(skus)].to_dict("records")
 
 
-def creation_plan(ctx: GoliveContext, skus: list[str]) -> pd.DataFrame:
-    """For ERP ``skus`` without a listing: ``sku, can_create, reason`` (cached per context)."""
+def _records_at(erp: pd.DataFrame, positions: np.ndarray) -> list[dict[str, Any]]:
+    """:func:`_records` for rows known by position: the same dicts, without indexing a million SKUs by name."""
+    if not erp.columns.is_unique:
+        return [erp.iloc[int(p)].to_dict() for p in positions]
+    return erp.iloc[positions].to_dict("records")
+
+
+def creation_plan(ctx: GoliveContext, skus: list[str], positions: np.ndarray | None = None) -> pd.DataFrame:
+    """For ERP ``skus`` without a listing: ``sku, can_create, reason`` (cached per context).
+
+    ``positions``: where each SKU first appears in ``ctx.erp`` (the checks know it from
+    :func:`kit.golive.keys.keys`); without it the rows are looked up by SKU.
+    """
     key = ("creation", tuple(skus))
     if key in ctx.cache:
         return ctx.cache[key]
@@ -73,9 +85,12 @@ def creation_plan(ctx: GoliveContext, skus: list[str]) -> pd.DataFrame:
         rows = [{"sku": s, "can_create": False, "reason": why} for s in skus]
     else:
         translators = load_translators(ctx.mappings_channel) if ctx.mappings_channel else Translators()
-        erp = ctx.erp.drop_duplicates("sku").set_index("sku", drop=False)
+        if positions is not None:
+            records = _records_at(ctx.erp, positions)
+        else:
+            records = _records(ctx.erp.drop_duplicates("sku").set_index("sku", drop=False), skus)
         cache: dict[str, Any] = {}
-        for sku, record in zip(skus, _records(erp, skus), strict=True):
+        for sku, record in zip(skus, records, strict=True):
             item = product_item(record, translators)
             requirements = None
             if live is not None and item.channel_category:

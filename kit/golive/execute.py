@@ -51,7 +51,7 @@ class ReportOutcome:
 
 
 def _notebook() -> Path:
-    from kit.golive.report import notebook_path
+    from kit.golive.paths import notebook_path
 
     return notebook_path()
 
@@ -140,7 +140,7 @@ def _know_secrets(parameters: dict[str, Any]) -> None:
 
 
 def _read_summary(out: Path) -> dict[str, Any]:
-    from kit.golive.run import SUMMARY_FILE
+    from kit.golive.paths import SUMMARY_FILE
 
     path = out / SUMMARY_FILE
     try:
@@ -195,7 +195,7 @@ def _failed(out: Path, parameters: dict[str, Any], failure: Failure, summary: di
 def _through_notebook(
     params: dict[str, Any], out: Path, timeout: int, verbose: bool, on_progress: Any, command: str
 ) -> ReportOutcome:
-    from kit.golive.run import HTML_FILE, NOTEBOOK_FILE
+    from kit.golive.paths import HTML_FILE, NOTEBOOK_FILE
     from kit.reports.runner import NotebookRun, run_notebook
 
     spec = NotebookRun(_notebook(), out / NOTEBOOK_FILE, params, cwd=out, timeout=timeout, verbose=verbose,

@@ -26,6 +26,7 @@ import pandas as pd
 from kit.fmt import count_pt, money_pt, number_pt, percent_pt, when_pt
 from kit.golive.execute import ReportOutcome, execute_report
 from kit.golive.findings import AVISO, BLOQUEIO, INFO, SEVERITIES
+from kit.golive.paths import notebook_path
 from kit.golive.results import APTO
 from kit.golive.run import FINDINGS_CSV_FILE, HTML_FILE, NOTEBOOK_FILE, SUMMARY_FILE, XLSX_FILE, GoliveRun
 from kit.reports.charts import Bar, Segment, bar_chart
@@ -374,8 +375,3 @@ def failure_page(
 
         return f'<style>{STYLE}</style><div class="kit-report">{"".join(body)}</div>'
     return page(f"{TITLE} — {failure.headline}", "".join(body))
-
-
-def notebook_path() -> Path:
-    """``notebooks/golive.ipynb`` of the source checkout."""
-    return Path(__file__).resolve().parents[2] / "notebooks" / "golive.ipynb"

@@ -9,7 +9,6 @@ is raised, so ``kit check golive`` can print it as one line.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import time
@@ -31,6 +30,15 @@ from kit.golive.context import (
 )
 from kit.golive.findings import SEVERITIES, sort_findings
 from kit.golive.gate import checked_config
+from kit.golive.paths import (
+    FINDINGS_CSV_FILE,
+    HTML_FILE,
+    NOTEBOOK_FILE,
+    SUMMARY_FILE,
+    XLSX_FILE,
+    default_reports_root,
+    new_output_dir,
+)
 from kit.golive.registry import run_checks
 from kit.golive.results import (
     confirmations,
@@ -67,8 +75,6 @@ __all__ = [
     "write_findings_xlsx",
 ]
 
-SUMMARY_FILE, XLSX_FILE, NOTEBOOK_FILE, HTML_FILE = "summary.json", "golive.xlsx", "golive.ipynb", "golive.html"
-FINDINGS_CSV_FILE = "golive_achados.csv"
 XLSX_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
 # The findings in the XLSX, worst first (and as many price drops and zero-stock listings); every finding is
 # in the CSV. An XLSX cell costs ~10 µs to write, a CSV cell under 1 µs: at 80,000 findings the report files
@@ -113,25 +119,6 @@ def counts_table(findings: pd.DataFrame) -> pd.DataFrame:
     table.index.name = "check"
     table.columns.name = None
     return table
-
-
-def default_reports_root() -> Path:
-    """``$KIT_REPORTS``, else ``reports/`` of the source checkout, else ``./reports``."""
-    if os.environ.get("KIT_REPORTS"):
-        return Path(os.environ["KIT_REPORTS"])
-    repo = Path(__file__).resolve().parents[2]
-    if (repo / "reports").is_dir() and (repo / "pyproject.toml").exists():
-        return repo / "reports"
-    return Path("reports")
-
-
-def new_output_dir(label: str, root: str | os.PathLike[str] | None = None) -> Path:
-    """``<root>/<label>/<UTC timestamp>/``, created."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    out = Path(root) if root else default_reports_root()
-    path = out / label / stamp
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def load_value_lists(values_dir: str | os.PathLike[str], kinds: tuple[str, ...]) -> dict[str, pd.DataFrame]:

@@ -159,8 +159,9 @@ def _creation_preview(ctx: GoliveContext) -> dict[str, Any]:
     in_store = np.zeros(k["n_sku"], dtype=bool)
     in_store[k["store"].sku[k["store"].keyed]] = True
     erp = keyed(ctx, "erp")
-    missing = erp[~in_store[k["erp"].sku[k["erp"].keyed]]]
-    plan = creation_plan(ctx, list(missing["sku"]))
+    gone = ~in_store[k["erp"].sku[k["erp"].keyed]]
+    missing = erp[gone]
+    plan = creation_plan(ctx, list(missing["sku"]), k["erp"].keyed[gone])
     cls_update = _can_update(ctx)
     can = plan["can_create"].to_numpy(dtype=bool)
     return {

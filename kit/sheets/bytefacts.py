@@ -36,7 +36,10 @@ _UTF8_SPACES = (  # U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202
     (b"\xc2\x85", b"\xc2\xa0", b"\xe1\x9a\x80", b"\xe2\x81\x9f", b"\xe3\x80\x80")
     + tuple(bytes((0xE2, 0x80, b)) for b in (*range(0x80, 0x8B), 0xA8, 0xA9, 0xAF))
 )
-_SINGLE_BYTE_SPACES = (0x85, 0xA0)  # cp1252 / latin-1: conservative (0x85 is "..." in cp1252)
+_SINGLE_BYTE_SPACES = (0x85, 0xA0)
+# The bytes the reader looks for in every code column (kit.sheets.convert): Excel's text prefix, the
+# exponent of scientific notation.
+ASKED_BYTES = (b"'", b"+")  # cp1252 / latin-1: conservative (0x85 is "..." in cp1252)
 
 
 def ascii_compatible(codec: str) -> bool:
@@ -53,29 +56,41 @@ class ByteFacts:
         sep: the one-character separator.
         codec: the file's encoding.
         skip_lines: physical lines before the first data row (title rows and the header).
-        nrows: data rows the parser produced (blank rows included).
+        nrows: data rows the parser produced (blank rows included); ``None`` while the parser
+            still works (the bytes are scanned meanwhile): :meth:`finish` gives it after.
     """
 
-    def __init__(self, blob: bytes, sep: str, codec: str, skip_lines: int, nrows: int) -> None:
+    def __init__(self, blob: bytes, sep: str, codec: str, skip_lines: int, nrows: int | None) -> None:
         self.blob = blob
         self.skip_lines = skip_lines
-        self.nrows = nrows
+        self.nrows = -1 if nrows is None else nrows
+        self._lines = -1
         self.utf8 = codec.replace("-", "").replace("_", "").lower().startswith("utf8")
         self.sep_byte = ord(sep) if len(sep) == 1 and ord(sep) < 128 else -1
         self._ends: np.ndarray | None = None
         self._quotes: np.ndarray | None = None  # every quote's position
         self._edge = self._by_sep = np.empty(0, dtype=np.int64)
         self._controls = 0  # bytes below 32 other than line ends
+        self._strip: np.ndarray | None = None
+        self._found_at: dict[bytes, np.ndarray] = {}
         self.usable = False
         if not ascii_compatible(codec) or self.sep_byte < 0:
             return
         newlines = self._scan()  # one pass: line ends, quotes, spaces at cell edges, control bytes
-        lines = newlines + (0 if not blob or blob.endswith(b"\n") else 1)
+        self._lines = newlines + (0 if not blob or blob.endswith(b"\n") else 1)
         # A bare CR also ends a row for the parser; "\r\n" is one line end.
         crs = blob.count(b"\r") if blob.find(b"\r") >= 0 else 0
         bare_cr = crs - blob.count(b"\r\n") if crs else 0
         self._controls -= crs
-        self.usable = bare_cr == 0 and lines - skip_lines == nrows
+        self.usable = bare_cr == 0  # until finish() compares the lines with the parser's rows
+        if nrows is not None:
+            self.finish(nrows)
+
+    def finish(self, nrows: int) -> ByteFacts:
+        """The parser's row count: the facts hold only when each line of the file is one of its rows."""
+        self.nrows = nrows
+        self.usable = self.usable and self._lines - self.skip_lines == nrows
+        return self
 
     # --- public answers ---------------------------------------------------------------------
 
@@ -83,7 +98,7 @@ class ByteFacts:
         """Data rows (0-based) whose line contains ``byte`` (one ASCII byte), or None; any column (``position``)."""
         if not self.usable or len(byte) != 1 or byte[0] >= 128:
             return None
-        return self._rows_of(self._find_all(byte))
+        return self._rows_of(self._found(byte))
 
     def lines_shorter_than(self, limit: int) -> bool:
         """True proves every line has fewer than ``limit`` bytes, so no cell has ``limit`` characters.
@@ -113,12 +128,33 @@ class ByteFacts:
         """
         if not self.usable:
             return None
-        positions = np.concatenate((self._edge, self._outside_quotes(self._by_sep), self._odd_spaces()))
+        positions = self._strip_positions()
         if len(positions) > self.nrows // 2:
             return None  # stripping every cell is as cheap
         return self._rows_of(positions)
 
+    def prepare(self) -> ByteFacts:
+        """Find now what the reader asks of every file (where a cell may need stripping, where the
+        bytes of :data:`ASKED_BYTES` are): the background thread does it while the parser works."""
+        if self._lines >= 0 and self.usable:  # scanned, and no bare CR
+            self._strip_positions()
+            for byte in ASKED_BYTES:
+                self._found(byte)
+        return self
+
     # --- scans ------------------------------------------------------------------------------
+
+    def _strip_positions(self) -> np.ndarray:
+        """Positions of the whitespace :meth:`rows_to_strip` looks at (found once)."""
+        if self._strip is None:
+            self._strip = np.concatenate((self._edge, self._outside_quotes(self._by_sep), self._odd_spaces()))
+        return self._strip
+
+    def _found(self, byte: bytes) -> np.ndarray:
+        """Every position of one byte (found once per byte)."""
+        if byte not in self._found_at:
+            self._found_at[byte] = self._find_all(byte)
+        return self._found_at[byte]
 
     def _scan(self) -> int:
         """One pass over the bytes, in cache-sized chunks: returns the number of line ends.

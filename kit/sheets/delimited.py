@@ -4,8 +4,8 @@ Encoding and separator are sniffed from the first bytes (:mod:`kit.sheets.sniff`
 the header found among the first records (:mod:`kit.sheets.layout`). Number
 columns whose sampled values are plain numbers are read by pandas' C parser
 (the fast path); everything else is read as text for :mod:`kit.sheets.build`.
-While the parser works, the raw bytes are read for
-:class:`~kit.sheets.bytefacts.ByteFacts`.
+While the parser works, the raw bytes are read and
+scanned for :class:`~kit.sheets.bytefacts.ByteFacts`.
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     )
     default_style = "comma" if sep in (";", "\t", "|") else "point"
     info["default_decimal"] = default_style
-    # The raw bytes, for the byte facts: copied from the page cache while the parser works.
-    raw_bytes = _read_in_background(path) if dec.data is None else None
+    # The byte facts: the raw bytes read and scanned while the parser works (both mostly without the GIL).
+    scanning = _facts_in_background(path, sep or "\x1f", dec.codec, header_line) if dec.data is None else None
     frame = _read_csv_typed(
         path if dec.text is None else io.StringIO(dec.text),
         dec.codec,
@@ -97,12 +97,10 @@ def load_csv(path: Path, head: bytes, size: int, schemas: list[Schema]) -> tuple
     if frame is None:
         frame = _read_text(path, dec, kwargs, info, header_line, sep)
     frame, problems = _extra_cells(frame, len(headers), header_line, name, sep)
-    from kit.sheets.bytefacts import ByteFacts
-
-    blob = dec.data if dec.data is not None else raw_bytes.result()  # raw_bytes is set whenever data is None
-    if dec.codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
-        blob = blob[len(codecs.BOM_UTF8) :]
-    facts = ByteFacts(blob, sep or "\x1f", dec.codec, header_line, len(frame))
+    if dec.data is None:  # still the encoding the scan was started with: scanning is set
+        facts = scanning.result().finish(len(frame))
+    else:  # a legacy encoding, known before the parse or found by it: the bytes are in dec.data
+        facts = _byte_facts(dec.data, sep or "\x1f", dec.codec, header_line, len(frame))
     return Raw(headers, header_line, frame, header_line + 1, info, problems, facts=facts), schema
 
 
@@ -249,13 +247,24 @@ def _extra_cells(frame: Any, ncols: int, header_line: int, name: str, sep: str |
     return frame, [problem]
 
 
-def _read_in_background(path: Path):
-    """``path.read_bytes()`` in a thread (reading releases the GIL): a Future; its errors come out of result()."""
+def _byte_facts(blob: bytes, sep: str, codec: str, header_line: int, nrows: int | None):
+    """:class:`~kit.sheets.bytefacts.ByteFacts` of the file's bytes (the BOM of ``utf-8-sig`` removed)."""
+    from kit.sheets.bytefacts import ByteFacts
+
+    if codec == "utf-8-sig" and blob.startswith(codecs.BOM_UTF8):
+        blob = blob[len(codecs.BOM_UTF8) :]
+    return ByteFacts(blob, sep, codec, header_line, nrows)
+
+
+def _facts_in_background(path: Path, sep: str, codec: str, header_line: int):
+    """The file's bytes read and scanned in a thread (reading and the numpy scan release the GIL), while
+    the parser works: a Future of the facts, to :meth:`~kit.sheets.bytefacts.ByteFacts.finish` with the
+    parser's row count; its errors come out of result()."""
     from concurrent.futures import ThreadPoolExecutor
 
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-read-bytes")
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kit-byte-facts")
     try:
-        return pool.submit(path.read_bytes)
+        return pool.submit(lambda: _byte_facts(path.read_bytes(), sep, codec, header_line, None).prepare())
     finally:
         pool.shutdown(wait=False)  # the one task still runs; no thread is left behind after it
 

@@ -43,7 +43,8 @@ def test_all_digits_agrees_with_isdigit_per_cell():
 
     from kit.sheets.convert import _all_digits
 
-    for cells in (["789", "", "0012"], ["789", "78 9"], ["", ""], ["١٢٣", "7"], ["7,89E+12"], ["7", np.nan]):
+    for cells in (["789", "", "0012"], ["789", "78 9"], ["", ""], ["١٢٣", "7"], ["7,89E+12"], ["7", np.nan],
+                  ["²", "7"], ["7\t8"], ["+7"], ["0123456789"], ["/"], [":"]):  # fmt: skip
         s = pd.Series(cells, dtype=object)
         empty = (s == "").to_numpy()
         expected = bool((s.map(lambda v: isinstance(v, str) and v.isdigit()).to_numpy() | empty).all())
