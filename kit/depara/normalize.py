@@ -73,12 +73,12 @@ ABBREVIATIONS: dict[str, str] = {
 STOPWORDS = frozenset("de da do das dos e na no nas nos em pelo pela a o com para por".split())
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_ALNUM_SPLIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-# The same, keeping the line breaks that separate the values of a list (tokens_many).
-_NON_ALNUM_LINES = re.compile(r"[^a-z0-9\n]+")
+# After folding and lower case: runs of letters and runs of digits ("sedex10" -> sedex, 10).
+_TOKEN = re.compile(r"[a-z]+|[0-9]+")
 # token -> its tokens after abbreviation expansion
 _EXPANDED = {tok: exp.split() for tok, exp in ABBREVIATIONS.items()}
+# tokens that are expanded or dropped: a text holding none is its split
+_SPECIAL = frozenset(_EXPANDED) | STOPWORDS
 
 
 def _text(value: Any) -> str:
@@ -98,13 +98,15 @@ def tokens(value: Any) -> list[str]:
     if not text.isascii():
         # fold accents: decompose, then drop what is not ASCII (the combining marks)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = text.lower()
-    return _finish(_ALNUM_SPLIT.sub(" ", _NON_ALNUM.sub(" ", text)))
+    return _finish(_TOKEN.findall(text.lower()))
 
 
-def _finish(text: str) -> list[str]:
+def _finish(split: list[str]) -> list[str]:
+    """Abbreviations expanded, connectives dropped (unless the value is only connectives)."""
+    if _SPECIAL.isdisjoint(split):
+        return split
     out: list[str] = []
-    for tok in text.split():
+    for tok in split:
         exp = _EXPANDED.get(tok)
         if exp is None:
             out.append(tok)
@@ -128,8 +130,8 @@ def tokens_many(values: Sequence[Any]) -> list[list[str]]:
     text = _CAMEL.sub(" ", joined)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _ALNUM_SPLIT.sub(" ", _NON_ALNUM_LINES.sub(" ", text.lower()))
-    return [_finish(line) for line in text.split("\n")]
+    find = _TOKEN.findall
+    return [_finish(find(line)) for line in text.lower().split("\n")]
 
 
 def normalize(value: Any) -> str:
