@@ -61,6 +61,11 @@ def split_parts(value: str) -> tuple[str, list[str]]:
     return "", pieces
 
 
+def _last_level(path: str) -> str:
+    """The most specific level of a category path ("Casa > Cozinha > Panelas" -> "Panelas")."""
+    return _PATH.split(path.strip(" >»"))[-1]
+
+
 @dataclass(slots=True)
 class ValueKeys:
     """Every key of one value (see the module docstring)."""
@@ -130,6 +135,7 @@ class Keyer:
         self._names = aliases.text.get(self.sections[0], {})
         self._tokens: dict[str, list[str]] = {}
         self._part_keys: dict[str, Key | None] = {}
+        self._splits: dict[str, tuple[str, list[str]]] = {}
         self.whole: dict[Key, tuple[Key, list[str]]] = {}
         for alias, canonical in aliases.keys.get(base, []):
             a = tuple(p.strip() for p in alias.split(PART_SEPARATOR))
@@ -146,10 +152,28 @@ class Keyer:
             toks = self._tokens[text] = tokens(text)
         return toks
 
-    def prime(self, texts: Iterable[str]) -> None:
-        """Read the tokens of many texts at once (:func:`kit.depara.normalize.tokens_many`)."""
-        new = [t for t in dict.fromkeys(texts) if t not in self._tokens]
+    def prime(self, values: Iterable[str]) -> None:
+        """Read the tokens of many values, their parts and path levels, at once
+        (:func:`kit.depara.normalize.tokens_many`).
+        """
+        new = [t for t in dict.fromkeys(values) if t not in self._tokens]
+        pieces: list[str] = []
+        for text in new:
+            main, others = self._split_parts(text)
+            pieces += others
+            if main:
+                pieces.append(main)
+            if ">" in text or "»" in text:
+                pieces.append(_last_level(text))
+        new = list(dict.fromkeys(new + [t for t in pieces if t not in self._tokens]))
         self._tokens.update(zip(new, tokens_many(new), strict=True))
+
+    def _split_parts(self, text: str) -> tuple[str, list[str]]:
+        """:func:`split_parts`, read once (callers must not change the list)."""
+        parts = self._splits.get(text)
+        if parts is None:
+            parts = self._splits[text] = split_parts(text)
+        return parts
 
     def split(self, raw: Sequence[str]) -> list[list[str]]:
         parts = [tokens(p) for p in raw]
@@ -247,7 +271,7 @@ class Keyer:
         broader departments, are the back-off levels (:attr:`ValueKeys.back`).
         """
         if ">" in raw or "»" in raw:
-            n = len(self.tokens(_PATH.split(raw.strip(" >»"))[-1]))
+            n = len(self.tokens(_last_level(raw)))
             if 0 < n < len(toks):
                 toks, parent_toks = toks[-n:], toks[:-n]
                 out.parents = token_words(parent_toks) - token_words(toks)
@@ -281,7 +305,7 @@ class Keyer:
 
     def _variants(self, raw: str, toks: list[str], out: ValueKeys, whole: Key | None = None) -> None:
         """Concept keys without generic words and by the main part; part keys by the other parts."""
-        main, others = split_parts(raw)
+        main, others = self._split_parts(raw)
         for n, text_toks in enumerate((toks, self.tokens(main) if main else [])):
             if n == 0 and whole is not None:
                 out.concepts.append(whole)
