@@ -38,6 +38,8 @@ _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
 # The level separators of a category path ("Casa > Cozinha > Panelas").
 _PATH = re.compile(r"\s*[>»]\s*")
+# The marks of a single-column value whose kind has no alias groups.
+_NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
@@ -130,6 +132,7 @@ class Keyer:
         base = kind.aliases
         self.sections = [f"{base}.{c}" for c in kind.list_columns] if kind.composite else [base]
         self.trees = [aliases.broader.get(s) or {} for s in self.sections]
+        self._flat = not any(self.trees)  # no concept tree: no key has a broader one
         # the first section's alias groups and concept names (single-column kinds)
         self._groups = aliases.parts.get(self.sections[0], {})
         self._names = aliases.text.get(self.sections[0], {})
@@ -206,7 +209,7 @@ class Keyer:
 
     def generalizations(self, key: Key) -> Iterator[tuple[Key, int]]:
         """Broader concept keys of ``key`` with their distance (every part up its own tree)."""
-        if not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
+        if self._flat or not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
             return
         chains = [(rep, *self.aliases.ancestors(s, rep)) for s, rep in zip(self.sections, key, strict=True)]
         for combo in product(*(range(len(c)) for c in chains)):
@@ -261,7 +264,7 @@ class Keyer:
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(value, description, toks=toks)
         self._category_words(raw, description, toks, out)
-        out.marks = (self._marks(self.sections[0], toks),)
+        out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
         return out
 
     def _category_words(self, raw: str, description: str, toks: list[str], out: ValueKeys) -> None:

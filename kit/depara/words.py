@@ -177,9 +177,9 @@ def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:
     "guarda-roupa" is furniture, not clothing).
     """
     lex = load_departments()
-    stems = [stem(t) for t in found]
-    if len(stems) < 2 or lex.starts.isdisjoint(stems[:-1]):
+    if len(found) < 2 or lex.starts.isdisjoint(map(stem, found[:-1])):
         return list(found), frozenset()
+    stems = [stem(t) for t in found]
     covered: set[int] = set()
     out: set[str] = set()
     for n in range(lex.longest, 1, -1):
