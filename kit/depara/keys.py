@@ -132,7 +132,7 @@ class Keyer:
         base = kind.aliases
         self.sections = [f"{base}.{c}" for c in kind.list_columns] if kind.composite else [base]
         self.trees = [aliases.broader.get(s) or {} for s in self.sections]
-        self._flat = not any(self.trees)  # no concept tree: no key has a broader one
+        self.flat = not any(self.trees)  # no concept tree: no key has a broader one (no generalizations)
         # the first section's alias groups and concept names (single-column kinds)
         self._groups = aliases.parts.get(self.sections[0], {})
         self._names = aliases.text.get(self.sections[0], {})
@@ -209,7 +209,7 @@ class Keyer:
 
     def generalizations(self, key: Key) -> Iterator[tuple[Key, int]]:
         """Broader concept keys of ``key`` with their distance (every part up its own tree)."""
-        if self._flat or not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
+        if self.flat or not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
             return
         chains = [(rep, *self.aliases.ancestors(s, rep)) for s, rep in zip(self.sections, key, strict=True)]
         for combo in product(*(range(len(c)) for c in chains)):

@@ -155,7 +155,7 @@ def prepare_values(
         prep.exact_index.setdefault(vk.exact, []).append(i)
         for c in vk.concepts:
             prep.canon_index.setdefault(c, []).append(i)
-            for g, _ in keyer.generalizations(c):
+            for g, _ in () if keyer.flat else keyer.generalizations(c):
                 prep.narrower.setdefault(g, []).append(i)
         for c in vk.parts:
             prep.part_index.setdefault(c, []).append(i)
