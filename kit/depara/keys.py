@@ -106,6 +106,8 @@ def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
 
 def _fuzzy_text(toks: Sequence[str]) -> str:
     vocabulary = load_vocabulary()
+    if vocabulary.keys().isdisjoint(toks):
+        return " ".join(sorted(toks))
     out: list[str] = []
     for tok in toks:
         meaning = vocabulary.get(tok)

@@ -255,8 +255,8 @@ def words(*values: object, toks: Sequence[str] | None = None) -> frozenset[str]:
             found = tokens(text)
         if _CAMEL.search(text):
             found = list(found) + [t for t in tokens(text.lower()) if t not in found]
-        for tok in found:
-            out.update(_kept_stems(tok))
+        if found:
+            out.update(*map(_kept_stems, found))
     return frozenset(out)
 
 
