@@ -20,14 +20,14 @@ a service repeating its carrier's name loses it (``Jadlog`` + ``Jadlog Package``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
 from kit.depara.aliases import PART_SEPARATOR, Aliases
 from kit.depara.kinds import MappingKind
-from kit.depara.normalize import tokens
-from kit.depara.words import GENERIC_WORDS, broader, compounds, departments, load_vocabulary, token_words, words
+from kit.depara.normalize import tokens, tokens_many
+from kit.depara.words import GENERIC_WORDS, back_levels, compounds, load_vocabulary, token_words, words
 
 __all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
 
@@ -38,6 +38,8 @@ _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
 # The level separators of a category path ("Casa > Cozinha > Panelas").
 _PATH = re.compile(r"\s*[>»]\s*")
+# The marks of a single-column value whose kind has no alias groups.
+_NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
@@ -61,6 +63,11 @@ def split_parts(value: str) -> tuple[str, list[str]]:
     return "", pieces
 
 
+def _last_level(path: str) -> str:
+    """The most specific level of a category path ("Casa > Cozinha > Panelas" -> "Panelas")."""
+    return _PATH.split(path.strip(" >»"))[-1]
+
+
 @dataclass(slots=True)
 class ValueKeys:
     """Every key of one value (see the module docstring)."""
@@ -71,11 +78,18 @@ class ValueKeys:
     text: str = ""
     desc_text: str = ""
     words: frozenset[str] = frozenset()
-    # words tried, nearest level first, when the target list holds none of ``words``: a
-    # path's parent levels and the broader departments (kit/depara/words.py:broader)
-    back: tuple[frozenset[str], ...] = ()
     # per key part: the concepts its words name on their own ("SEDEX CONTRATO" -> sedex)
     marks: tuple[frozenset[str], ...] = ()
+    # a category path's parent levels (their words); None: no back-off (composite keys)
+    parents: frozenset[str] | None = None
+
+    @property
+    def back(self) -> tuple[frozenset[str], ...]:
+        """Words tried, nearest level first, when the target list holds none of ``words``: the
+        departments of its product families, a path's parent levels and the broader
+        departments (kit/depara/words.py:back_levels). Computed when asked: few values need them.
+        """
+        return () if self.parents is None else back_levels(self.words, self.parents)
 
 
 def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
@@ -92,21 +106,41 @@ def _strip_prefix(head: list[str], part: list[str]) -> list[str]:
 
 def _fuzzy_text(toks: Sequence[str]) -> str:
     vocabulary = load_vocabulary()
+    if vocabulary.keys().isdisjoint(toks):
+        return " ".join(sorted(toks))
     out: list[str] = []
     for tok in toks:
-        out.extend(vocabulary.get(tok, (tok,)))
-    return " ".join(sorted(out))
+        meaning = vocabulary.get(tok)
+        if meaning is None:
+            out.append(tok)
+        else:
+            out.extend(meaning)
+    out.sort()
+    return " ".join(out)
 
 
 class Keyer:
-    """Turns raw value tuples into :class:`ValueKeys` for one kind and alias dictionary."""
+    """Turns raw value tuples into :class:`ValueKeys` for one kind and alias dictionary.
+
+    A keyer remembers the tokens of every text it has read (:meth:`prime` reads a whole list
+    at once) and the key of every part: make one per suggestion run (:func:`kit.depara.suggest.suggest`
+    does), so nothing read in one run is reused by the next.
+    """
 
     def __init__(self, kind: MappingKind, aliases: Aliases) -> None:
         self.kind = kind
         self.aliases = aliases
+        self.composite = kind.composite
         base = kind.aliases
         self.sections = [f"{base}.{c}" for c in kind.list_columns] if kind.composite else [base]
         self.trees = [aliases.broader.get(s) or {} for s in self.sections]
+        self.flat = not any(self.trees)  # no concept tree: no key has a broader one (no generalizations)
+        # the first section's alias groups and concept names (single-column kinds)
+        self._groups = aliases.parts.get(self.sections[0], {})
+        self._names = aliases.text.get(self.sections[0], {})
+        self._tokens: dict[str, list[str]] = {}
+        self._part_keys: dict[str, Key | None] = {}
+        self._splits: dict[str, tuple[str, list[str]]] = {}
         self.whole: dict[Key, tuple[Key, list[str]]] = {}
         for alias, canonical in aliases.keys.get(base, []):
             a = tuple(p.strip() for p in alias.split(PART_SEPARATOR))
@@ -116,6 +150,36 @@ class Keyer:
             self.whole.setdefault(self.canon(self.split(a))[0], self.canon(self.split(c)))
 
     # -- parts and concepts ----------------------------------------------------------------
+    def tokens(self, text: str) -> list[str]:
+        """:func:`kit.depara.normalize.tokens` of ``text``, read once (callers must not change the list)."""
+        toks = self._tokens.get(text)
+        if toks is None:
+            toks = self._tokens[text] = tokens(text)
+        return toks
+
+    def prime(self, values: Iterable[str]) -> None:
+        """Read the tokens of many values, their parts and path levels, at once
+        (:func:`kit.depara.normalize.tokens_many`).
+        """
+        new = [t for t in dict.fromkeys(values) if t not in self._tokens]
+        pieces: list[str] = []
+        for text in new:
+            main, others = self._split_parts(text)
+            pieces += others
+            if main:
+                pieces.append(main)
+            if ">" in text or "»" in text:
+                pieces.append(_last_level(text))
+        new = list(dict.fromkeys(new + [t for t in pieces if t not in self._tokens]))
+        self._tokens.update(zip(new, tokens_many(new), strict=True))
+
+    def _split_parts(self, text: str) -> tuple[str, list[str]]:
+        """:func:`split_parts`, read once (callers must not change the list)."""
+        parts = self._splits.get(text)
+        if parts is None:
+            parts = self._splits[text] = split_parts(text)
+        return parts
+
     def split(self, raw: Sequence[str]) -> list[list[str]]:
         parts = [tokens(p) for p in raw]
         if self.kind.composite:
@@ -132,15 +196,22 @@ class Keyer:
             texts.append(self.aliases.resolve_text(section, rep, " ".join(toks)) if rep != flat else " ".join(toks))
         return tuple(keys), texts
 
+    def _canon1(self, toks: list[str]) -> tuple[Key, str]:
+        """:meth:`canon` of the one part of a single-column value."""
+        flat, joined = "".join(toks), " ".join(toks)
+        rep = self._groups.get(flat, flat)
+        return (rep,), (self._names.get(rep, joined) if rep != flat else joined)
+
     def _single(self, text: str) -> Key | None:
-        toks = tokens(text)
-        if not toks:
-            return None
-        return self.canon([toks])[0]
+        if text in self._part_keys:
+            return self._part_keys[text]
+        toks = self.tokens(text)
+        key = self._part_keys[text] = self.canon([toks])[0] if toks else None
+        return key
 
     def generalizations(self, key: Key) -> Iterator[tuple[Key, int]]:
         """Broader concept keys of ``key`` with their distance (every part up its own tree)."""
-        if not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
+        if self.flat or not any(rep in tree for tree, rep in zip(self.trees, key, strict=True)):
             return
         chains = [(rep, *self.aliases.ancestors(s, rep)) for s, rep in zip(self.sections, key, strict=True)]
         for combo in product(*(range(len(c)) for c in chains)):
@@ -158,29 +229,44 @@ class Keyer:
 
     # -- all keys of a value ---------------------------------------------------------------
     def keys(self, raw: Sequence[str], description: str = "") -> ValueKeys:
+        if not self.composite:
+            return self._keys1(raw[0], description)
         parts = self.split(raw)
-        exact = tuple("".join(p) for p in parts)
         canon, texts = self.canon(parts)
         if canon in self.whole:
             canon, texts = self.whole[canon]
-        out = ValueKeys(exact=exact, concepts=[canon])
-        if not self.kind.composite:
-            self._variants(str(raw[0]), parts[0], out, whole=canon)
-            dtoks = tokens(description) if description else []
-            if dtoks:
-                out.concepts.append(self.canon([dtoks])[0])
-                self._variants(description, dtoks, out)
-                if not any(ch.isalpha() for ch in str(raw[0])):
-                    # a bare code ("6") is matched by its description; a word keeps its own text
-                    texts = texts + self.canon([dtoks])[1]
-                out.desc_text = _fuzzy_text(dtoks)
-        out.concepts = self.most_specific(out.concepts)
-        out.parts = [p for p in dict.fromkeys(out.parts) if p not in out.concepts]
+        out = ValueKeys(exact=tuple("".join(p) for p in parts), concepts=[canon])
         out.text = _fuzzy_text(" ".join(texts).split())
-        out.words = words(*raw, description, toks=None if self.kind.composite else parts[0])
-        if not self.kind.composite:
-            self._category_words(str(raw[0]), description, parts[0], out)
+        out.words = words(*raw, description)
         out.marks = tuple(self._marks(section, toks) for section, toks in zip(self.sections, parts, strict=True))
+        return out
+
+    def _keys1(self, value: str, description: str) -> ValueKeys:
+        """:meth:`keys` of a single-column value."""
+        raw = str(value)
+        toks = self.tokens(raw) if type(value) is str else tokens(value)
+        canon, text = self._canon1(toks)
+        texts = [text]
+        if canon in self.whole:
+            canon, texts = self.whole[canon]
+        out = ValueKeys(exact=("".join(toks),), concepts=[canon], parents=frozenset())
+        self._variants(raw, toks, out, whole=canon)
+        dtoks = self.tokens(description) if description else []
+        if dtoks:
+            out.concepts.append(self.canon([dtoks])[0])
+            self._variants(description, dtoks, out)
+            if not any(ch.isalpha() for ch in raw):
+                # a bare code ("6") is matched by its description; a word keeps its own text
+                texts = texts + self.canon([dtoks])[1]
+            out.desc_text = _fuzzy_text(dtoks)
+        if len(out.concepts) > 1:
+            out.concepts = self.most_specific(out.concepts)
+        if out.parts:
+            out.parts = [p for p in dict.fromkeys(out.parts) if p not in out.concepts]
+        out.text = _fuzzy_text(" ".join(texts).split())
+        out.words = words(value, description, toks=toks)
+        self._category_words(raw, description, toks, out)
+        out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
         return out
 
     def _category_words(self, raw: str, description: str, toks: list[str], out: ValueKeys) -> None:
@@ -189,18 +275,15 @@ class Keyer:
         roupa"); the departments of its product families, then the path's parent levels and
         broader departments, are the back-off levels (:attr:`ValueKeys.back`).
         """
-        parents: frozenset[str] = frozenset()
         if ">" in raw or "»" in raw:
-            n = len(tokens(_PATH.split(raw.strip(" >»"))[-1]))
+            n = len(self.tokens(_last_level(raw)))
             if 0 < n < len(toks):
                 toks, parent_toks = toks[-n:], toks[:-n]
-                parents = token_words(parent_toks) - token_words(toks)
-                out.words = out.words - parents
+                out.parents = token_words(parent_toks) - token_words(toks)
+                out.words = out.words - out.parents
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound
-        dept = departments(out.words)
-        out.back = ((dept,) if dept else ()) + broader(out.words | dept, parents)
 
     def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
         """Concepts named by one word or two adjacent words of a part."""
@@ -227,14 +310,17 @@ class Keyer:
 
     def _variants(self, raw: str, toks: list[str], out: ValueKeys, whole: Key | None = None) -> None:
         """Concept keys without generic words and by the main part; part keys by the other parts."""
-        main, others = split_parts(raw)
-        for text_toks in (toks, tokens(main) if main else []):
+        main, others = self._split_parts(raw)
+        for n, text_toks in enumerate((toks, self.tokens(main) if main else [])):
+            if n == 0 and whole is not None:
+                out.concepts.append(whole)
+            elif text_toks:
+                out.concepts.append(self.canon([text_toks])[0])
+            if _GENERIC_TOKENS.isdisjoint(text_toks):
+                continue
             plain = [t for t in text_toks if t not in _GENERIC_TOKENS]
-            for variant in (text_toks, plain):
-                if variant is toks and whole is not None:
-                    out.concepts.append(whole)
-                elif variant and (variant is text_toks or len(variant) < len(text_toks)):
-                    out.concepts.append(self.canon([variant])[0])
+            if plain:
+                out.concepts.append(self.canon([plain])[0])
         for part in others:
             if key := self._single(part):
                 out.parts.append(key)

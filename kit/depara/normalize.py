@@ -12,9 +12,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["normalize", "compact", "tokens", "ABBREVIATIONS", "STOPWORDS"]
+__all__ = ["normalize", "compact", "tokens", "tokens_many", "ABBREVIATIONS", "STOPWORDS"]
 
 # Abbreviations seen in ERP and store exports, token -> expansion.
 ABBREVIATIONS: dict[str, str] = {
@@ -72,8 +73,12 @@ ABBREVIATIONS: dict[str, str] = {
 STOPWORDS = frozenset("de da do das dos e na no nas nos em pelo pela a o com para por".split())
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_ALNUM_SPLIT = re.compile(r"(?<=[a-z])(?=[0-9])|(?<=[0-9])(?=[a-z])")
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# After folding and lower case: runs of letters and runs of digits ("sedex10" -> sedex, 10).
+_TOKEN = re.compile(r"[a-z]+|[0-9]+")
+# token -> its tokens after abbreviation expansion
+_EXPANDED = {tok: exp.split() for tok, exp in ABBREVIATIONS.items()}
+# tokens that are expanded or dropped: a text holding none is its split
+_SPECIAL = frozenset(_EXPANDED) | STOPWORDS
 
 
 def _text(value: Any) -> str:
@@ -93,13 +98,40 @@ def tokens(value: Any) -> list[str]:
     if not text.isascii():
         # fold accents: decompose, then drop what is not ASCII (the combining marks)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = text.lower()
-    text = _ALNUM_SPLIT.sub(" ", _NON_ALNUM.sub(" ", text))
+    return _finish(_TOKEN.findall(text.lower()))
+
+
+def _finish(split: list[str]) -> list[str]:
+    """Abbreviations expanded, connectives dropped (unless the value is only connectives)."""
+    if _SPECIAL.isdisjoint(split):
+        return split
     out: list[str] = []
-    for tok in text.split():
-        out.extend(ABBREVIATIONS.get(tok, tok).split())
+    for tok in split:
+        exp = _EXPANDED.get(tok)
+        if exp is None:
+            out.append(tok)
+        else:
+            out.extend(exp)
     kept = [t for t in out if t not in STOPWORDS]
     return kept or out
+
+
+def tokens_many(values: Sequence[Any]) -> list[list[str]]:
+    """:func:`tokens` of every value of a list, the same lists, faster: the regular
+    expressions and the accent folding run once over the whole list joined by line breaks
+    (a value holding a line break is read on its own).
+    """
+    texts = [v if type(v) is str else _text(v) for v in values]
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    if joined.count("\n") != len(texts) - 1:
+        return [tokens(v) for v in values]
+    text = _CAMEL.sub(" ", joined)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    find = _TOKEN.findall
+    return [_finish(find(line)) for line in text.lower().split("\n")]
 
 
 def normalize(value: Any) -> str:

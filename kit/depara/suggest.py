@@ -147,13 +147,15 @@ def prepare_values(
     frame = value_frame(k, values)
     raws = list(frame[list(k.list_columns)].itertuples(index=False, name=None))
     descs = frame["description"].tolist() if "description" in frame.columns else [""] * len(raws)
+    if not k.composite:
+        keyer.prime(raw[0] for raw in raws)  # the whole list's tokens at once
     keys = [keyer.keys(raw, desc) for raw, desc in zip(raws, descs, strict=True)]
     prep = Prepared(values=[tuple(r) for r in raws], keys=keys, text=[vk.text for vk in keys])
     for i, vk in enumerate(keys):
         prep.exact_index.setdefault(vk.exact, []).append(i)
         for c in vk.concepts:
             prep.canon_index.setdefault(c, []).append(i)
-            for g, _ in keyer.generalizations(c):
+            for g, _ in () if keyer.flat else keyer.generalizations(c):
                 prep.narrower.setdefault(g, []).append(i)
         for c in vk.parts:
             prep.part_index.setdefault(c, []).append(i)

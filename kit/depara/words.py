@@ -31,6 +31,8 @@ __all__ = [
     "words",
     "token_words",
     "broader",
+    "back_levels",
+    "clear_word_caches",
     "compounds",
     "departments",
     "stem",
@@ -158,6 +160,20 @@ def _word_stems(token: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
+def _kept_stems(token: str) -> tuple[str, ...]:
+    """The stems of one token, generic words left out."""
+    generic = _generic()
+    return tuple(s for s in _word_stems(token) if s not in generic)
+
+
+def clear_word_caches() -> None:
+    """Forget the stems of the words seen so far (per word, kept for the process): the
+    benchmark starts every run cold. The data files stay loaded.
+    """
+    for cached in (stem, _word_stems, _kept_stems):
+        cached.cache_clear()
+
+
 def departments(ws: frozenset[str]) -> frozenset[str]:
     """The department words of the product families among ``ws`` (stems)."""
     members = load_departments().members
@@ -170,9 +186,9 @@ def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:
     "guarda-roupa" is furniture, not clothing).
     """
     lex = load_departments()
-    stems = [stem(t) for t in found]
-    if len(stems) < 2 or lex.starts.isdisjoint(stems[:-1]):
+    if len(found) < 2 or lex.starts.isdisjoint(map(stem, found[:-1])):
         return list(found), frozenset()
+    stems = [stem(t) for t in found]
     covered: set[int] = set()
     out: set[str] = set()
     for n in range(lex.longest, 1, -1):
@@ -184,7 +200,6 @@ def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:
     return [t for i, t in enumerate(found) if i not in covered], frozenset(out)
 
 
-@lru_cache(maxsize=65536)
 def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
     """Back-off levels of ``ws``, nearest first: ``extra`` (a path's parent levels) with the
     departments the department words of ``ws`` belong to, then theirs, and so on up.
@@ -199,10 +214,18 @@ def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[fr
     return tuple(levels)
 
 
+def back_levels(ws: frozenset[str], parents: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
+    """The back-off levels of a category's words ``ws``, nearest first: the departments of
+    its product families, then ``parents`` (a path's parent levels) with the broader
+    departments (:func:`broader`).
+    """
+    dept = departments(ws)
+    return ((dept,) if dept else ()) + broader(ws | dept, parents)
+
+
 def token_words(toks: Sequence[str]) -> frozenset[str]:
     """The stems of already normalized tokens, generic words left out (see :func:`words`)."""
-    generic = _generic()
-    return frozenset(s for tok in toks for s in _word_stems(tok) if s not in generic)
+    return frozenset(s for tok in toks for s in _kept_stems(tok))
 
 
 def translate(value: object) -> list[str]:
@@ -221,15 +244,19 @@ def words(*values: object, toks: Sequence[str] | None = None) -> frozenset[str]:
     so it meets the same word written in one case ("Paypal"). ``toks``: the first
     value's tokens, when the caller has them already.
     """
-    generic = _generic()
     out: set[str] = set()
     for n, value in enumerate(values):
         text = "" if value is None else str(value)
-        found = list(toks) if n == 0 and toks is not None else tokens(text)
+        if n == 0 and toks is not None:
+            found = toks
+        elif not text:
+            continue
+        else:
+            found = tokens(text)
         if _CAMEL.search(text):
-            found += [t for t in tokens(text.lower()) if t not in found]
-        for tok in found:
-            out.update(s for s in _word_stems(tok) if s not in generic)
+            found = list(found) + [t for t in tokens(text.lower()) if t not in found]
+        if found:
+            out.update(*map(_kept_stems, found))
     return frozenset(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kit.depara.kinds import KINDS, MappingKind, get_kind, register_kind
-from kit.depara.normalize import compact, normalize
+from kit.depara.normalize import compact, normalize, tokens, tokens_many
 from kit.errors import ConfigurationError
 
 
@@ -54,6 +54,14 @@ def test_unknown_kind_names_the_known_ones():
 )
 def test_normalize(raw, expected):
     assert normalize(raw) == expected
+
+
+def test_tokens_many_reads_a_list_as_tokens_reads_each_value():
+    values = ["Cartão de Crédito", "partiallySent", "SEDEX10", "de", "c/ juros", "ﬁbra ² ÀÉ", "Casa » Móveis",
+              "a\nb", "", None, float("nan"), 12.0, "naïveCafé", "AGUARD. PAGTO PARC."]  # fmt: skip
+    assert tokens_many(values) == [tokens(v) for v in values]
+    assert tokens_many([v for v in values if v != "a\nb"]) == [tokens(v) for v in values if v != "a\nb"]
+    assert tokens_many([]) == []
 
 
 def test_compact_is_the_exact_key():
