@@ -16,7 +16,9 @@ once they were final), ``fresh`` (a second holdout, from other channels' and
 ERPs' documents, built before the rules were changed again; only counted) or
 ``fresh2`` (a third holdout, built the same way before the third round of rule
 changes; a dev split from the fourth round on) or ``fresh3`` (a fourth holdout, mostly
-marketplace category trees, built before the fourth round; only counted).
+marketplace category trees, built before the fourth round; a dev split from the fifth round on)
+or ``fresh4`` (a fifth holdout, a mix of order statuses, payment methods, carrier services and
+category trees, built before the fifth round; only counted).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -35,9 +37,9 @@ from kit.depara.kinds import MappingKind, get_kind
 
 __all__ = ["EvalGroup", "EvalItem", "EvalFigures", "EvalReport", "load_eval_set", "evaluate", "SPLITS", "HELD_OUT"]
 
-SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3")
+SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
 # Splits only counted, never inspected: printed last, in one line each (see EvalReport.text).
-HELD_OUT = ("fresh3",)
+HELD_OUT = ("fresh4",)
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

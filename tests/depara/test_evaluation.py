@@ -7,8 +7,9 @@ groups (looked at while the rules were written), the ``holdout`` groups (only
 counted), the ``fresh`` groups (a second holdout from other channels and ERPs,
 built before the rules were changed again), the ``fresh2`` groups (a third holdout,
 built before the rules were changed a third time; a dev split from the fourth round on)
-and, in one last line, the ``fresh3`` groups (a fourth holdout, mostly category trees; only
-counted: no group line, no misses).
+the ``fresh3`` groups (a fourth holdout, mostly category trees; a dev split from the fifth
+round on) and, in one last line, the ``fresh4`` groups (a fifth holdout, a mix of order statuses,
+payment methods, carrier services and category trees; only counted: no group line, no misses).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # 62.4 % before the fourth round, measured once when its rules were final; its misses were not
 # looked at). fresh3 stays below the goal on the Google taxonomy's broad families and Asaas's
 # statuses.
-MIN_TOP1 = {"dev": 0.93, "holdout": 0.96, "fresh": 0.96, "fresh2": 0.93, "fresh3": 0.87}
+# fresh4 (a fifth holdout, a mix like real use) gave 62.2 % before the fifth round of rules.
+MIN_TOP1 = {"dev": 0.93, "holdout": 0.96, "fresh": 0.96, "fresh2": 0.93, "fresh3": 0.87, "fresh4": 0.62}
 
 
 @pytest.fixture(scope="module")
