@@ -47,7 +47,19 @@ __all__ = [
 MAX_WORD_SCORE = 90.0
 
 # Words that name the kind of value, not a quality of it ("Pedido enviado" = "Enviado").
-GENERIC_WORDS = ("pedido", "pagamento", "pago", "status", "situacao", "tipo", "forma", "meio", "metodo", "valor")
+GENERIC_WORDS = (
+    "pedido",
+    "pagamento",
+    "pago",
+    "status",
+    "situacao",
+    "tipo",
+    "forma",
+    "meio",
+    "metodo",
+    "valor",
+    "artigo",
+)
 # English function words of channel descriptions ("Money in the Mercado Pago account.").
 ENGLISH_STOPWORDS = frozenset(
     "a an the in on at of for to by with from and or is are was were be been has have had it its this that "
@@ -72,6 +84,9 @@ def stem(word: str) -> str:
     """A light Portuguese stem: ``cancelado``/``cancelamento`` -> ``cancel``."""
     if len(word) <= 3 or not word.isalpha():
         return word
+    if word.endswith("ens") and len(word) >= 6:
+        # "viagens"/"viagem", "ferragens"/"ferragem": the plural of -em ends in -ens
+        return word[:-3] + "em"
     for ending in _L_PLURALS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             # "moveis"/"movel", "portateis"/"portatil": the plural of -el and -il ends in -eis
@@ -110,11 +125,13 @@ class Departments:
 
     ``members``: a member's stems (one word, or a phrase joined by spaces) -> the stems of
     its department's words. ``broader``: a department word's stem -> the stems of the
-    departments it backs off to.
+    departments it backs off to. ``names``: a department word's stem -> the other words of
+    its department's name ("papelaria" -> escritorio).
     """
 
     members: dict[str, tuple[str, ...]]
     broader: dict[str, tuple[str, ...]]
+    names: dict[str, tuple[str, ...]]
     longest: int
     # the first stem of every compound member: a value holding none has no compound
     starts: frozenset[str]
@@ -131,16 +148,18 @@ def load_departments() -> Departments:
     lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     members: dict[str, tuple[str, ...]] = {}
     broader: dict[str, tuple[str, ...]] = {}
+    names: dict[str, tuple[str, ...]] = {}
     for row in csv.DictReader(io.StringIO("\n".join(lines))):
         dept, up = _stems(row["department"]), _stems(row["broader"])
         for w in dept:
             broader[w] = tuple(dict.fromkeys(broader.get(w, ()) + up))
+            names[w] = tuple(dict.fromkeys(names.get(w, ()) + tuple(d for d in dept if d != w)))
         for member in row["members"].split(";"):
             key = " ".join(_stems(member))
             if key:
                 members[key] = tuple(dict.fromkeys(members.get(key, ()) + dept))
     starts = frozenset(k.split(" ")[0] for k in members if " " in k)
-    return Departments(members, broader, max(k.count(" ") + 1 for k in members), starts)
+    return Departments(members, broader, names, max(k.count(" ") + 1 for k in members), starts)
 
 
 @lru_cache(maxsize=1)
@@ -175,9 +194,13 @@ def clear_word_caches() -> None:
 
 
 def departments(ws: frozenset[str]) -> frozenset[str]:
-    """The department words of the product families among ``ws`` (stems)."""
-    members = load_departments().members
-    return frozenset(d for w in ws for d in members.get(w, ())) - ws
+    """The department words of the product families among ``ws`` (stems), and the other
+    words of the department names among them ("PAPELARIA" is also escritorio).
+    """
+    lex = load_departments()
+    found = {d for w in ws for d in lex.members.get(w, ())}
+    found.update(d for w in ws for d in lex.names.get(w, ()))
+    return frozenset(found) - ws
 
 
 def compounds(found: Sequence[str]) -> tuple[list[str], frozenset[str]]:

@@ -56,3 +56,17 @@ def test_english_department_names_are_read_in_portuguese():
     best = _best(["JARDINAGEM", "BRINQUEDOS"], ["Home & Garden", "Toys & Games", "Sports & Outdoors"])
     assert best["JARDINAGEM"][0] == "Home & Garden"
     assert best["BRINQUEDOS"][0] == "Toys & Games"
+
+
+def test_plurals_in_ens_share_the_stem_of_their_singular_in_em():
+    assert stem("viagens") == stem("viagem")
+    assert stem("ferragens") == stem("ferragem")
+    assert words("Viagens e Bagagens") == words("VIAGEM E BAGAGEM")
+
+
+def test_a_department_name_word_stands_for_the_other_words_of_that_name():
+    # "papelaria escritorio" names one department: a value saying one finds a list saying the other
+    best = _best(["PAPELARIA", "ARTIGOS PARA BEBE"], ["Materiais de escritório", "Infantil", "Artigos esportivos"])
+    assert best["PAPELARIA"][0] == "Materiais de escritório"
+    # "artigos" only says what kind of value it is: the baby goods go to the children's department
+    assert best["ARTIGOS PARA BEBE"][0] == "Infantil"
