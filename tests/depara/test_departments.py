@@ -70,3 +70,15 @@ def test_a_department_name_word_stands_for_the_other_words_of_that_name():
     assert best["PAPELARIA"][0] == "Materiais de escritório"
     # "artigos" only says what kind of value it is: the baby goods go to the children's department
     assert best["ARTIGOS PARA BEBE"][0] == "Infantil"
+
+
+def test_taxonomy_broad_families_of_books_media_instruments_parties_and_hardware():
+    channel = ["Mídia", "Artes e entretenimento", "Ferragens", "Casa e jardim", "Eletrônicos"]
+    best = _best(["LIVROS", "DVDS E BLU-RAY", "INSTRUMENTOS MUSICAIS", "ARTIGOS PARA FESTA", "FERRAMENTAS"], channel)
+    assert best["LIVROS"][0] == "Mídia"
+    assert best["DVDS E BLU-RAY"][0] == "Mídia"
+    assert best["INSTRUMENTOS MUSICAIS"][0] == "Artes e entretenimento"
+    assert best["ARTIGOS PARA FESTA"][0] == "Artes e entretenimento"
+    assert best["FERRAMENTAS"][0] == "Ferragens"
+    # a store's own tree keeps the nearer department
+    assert _best(["FERRAMENTAS"], ["Casa e Construção", "Ferragens"])["FERRAMENTAS"][0] == "Casa e Construção"
