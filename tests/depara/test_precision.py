@@ -125,6 +125,14 @@ def test_concept_tree_is_checked_when_loaded():
         ("payment_method", "Crediário", ["Crédito Loja", "Cartão Loja"], "Crédito Loja", False),
         # ... but "voucher" reads "vale", which "Vale Presente" holds: a person confirms
         ("payment_method", "voucher", ["Vale Presente", "Cartão Benefício"], "Cartão Benefício", False),
+        # a charge received or confirmed is paid; a chargeback is a reversal of its own, under refunded
+        ("order_status", "Cobrança recebida", ["Aguardando pagamento", "Pago", "Enviado"], "Pago", True),
+        ("order_status", "chargeback", ["Estornado", "Chargeback", "Cancelado"], "Chargeback", True),
+        ("order_status", "chargeback", ["Estornado", "Cancelado"], "Estornado", True),
+        # a paid order still in its cancellation window is paid (its word "cancel" leaves it to a person);
+        # an accepted order is open
+        ("order_status", "window-to-cancel", ["Em aberto", "Pago", "Cancelado"], "Pago", False),
+        ("order_status", "order-accepted", ["Em aberto", "Pago", "Cancelado"], "Em aberto", True),
     ],
 )
 def test_commerce_lifecycle_and_payment_kinds(kind, value, erp, top, pre):
