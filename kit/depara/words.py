@@ -60,6 +60,9 @@ GENERIC_WORDS = (
     "valor",
     "artigo",
 )
+# Qualifiers of a generic sibling ("Livros de interesse geral", "Ferramentas diversas", "Outros
+# cartões"): a value naming none of them goes to that sibling rather than to a specific one.
+GENERIC_QUALIFIERS = ("geral", "gerais", "interesse", "diversos", "variados", "outros", "general", "misc")
 # English function words of channel descriptions ("Money in the Mercado Pago account.").
 ENGLISH_STOPWORDS = frozenset(
     "a an the in on at of for to by with from and or is are was were be been has have had it its this that "
@@ -117,6 +120,11 @@ def load_vocabulary() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _generic() -> frozenset[str]:
     return frozenset(stem(w) for w in GENERIC_WORDS) | ENGLISH_STOPWORDS
+
+
+@lru_cache(maxsize=1)
+def _qualifiers() -> frozenset[str]:
+    return frozenset(stem(w) for w in GENERIC_QUALIFIERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +334,10 @@ class WordIndex:
         common = self.total(ws & other)
         if not common:
             return 0.0
+        qualifiers = _qualifiers()
+        if not qualifiers.isdisjoint(other) and qualifiers.isdisjoint(ws):
+            # the generic sibling: its qualifier does not count against a value naming none
+            other = other - qualifiers
         a, b = self.total(w for w in ws if w in self.weight), self.total(other)
         return MAX_WORD_SCORE * 0.5 * (common / min(a, b) + 2.0 * common / (a + b))
 

@@ -82,3 +82,11 @@ def test_taxonomy_broad_families_of_books_media_instruments_parties_and_hardware
     assert best["FERRAMENTAS"][0] == "Ferragens"
     # a store's own tree keeps the nearer department
     assert _best(["FERRAMENTAS"], ["Casa e Construção", "Ferragens"])["FERRAMENTAS"][0] == "Casa e Construção"
+
+
+def test_a_value_without_a_qualifier_goes_to_the_generic_sibling():
+    channel = ["livros_tecnicos", "livros_interesse_geral", "livros_importados"]
+    assert _best(["Livros", "Livros Técnicos"], channel) == {
+        "Livros": ("livros_interesse_geral", False),
+        "Livros Técnicos": ("livros_tecnicos", True),
+    }
