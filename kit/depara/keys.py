@@ -36,6 +36,8 @@ Key = tuple[str, ...]
 GENERALIZATION_STEP = 5.0
 _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
+# The end of a description's label ("Separado: separado para envio", "In progress. All of...").
+_HEADING = re.compile(r"[:.]\s")
 # The level separators of a category path ("Casa > Cozinha > Panelas").
 _PATH = re.compile(r"\s*[>»]\s*")
 # The marks of a single-column value whose kind has no alias groups.
@@ -254,6 +256,10 @@ class Keyer:
         dtoks = self.tokens(description) if description else []
         if dtoks:
             out.concepts.append(self.canon([dtoks])[0])
+            head = _HEADING.split(description, maxsplit=1)
+            if len(head) > 1 and (htoks := self.tokens(head[0])):
+                # "Em trânsito: em trânsito ao cliente", "In progress. All of the items...": the label
+                out.concepts.append(self.canon([htoks])[0])
             self._variants(description, dtoks, out)
             if not any(ch.isalpha() for ch in raw):
                 # a bare code ("6") is matched by its description; a word keeps its own text

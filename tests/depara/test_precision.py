@@ -155,3 +155,23 @@ def test_a_spelling_neighbour_sharing_no_word_ranks_below_one_sharing_a_word():
 def test_service_words_every_carrier_uses():
     row = _one("carrier_service", [("Braspress", "Ground")], [("BRASPRESS", "AEREO"), ("BRASPRESS", "RODOVIARIO")])
     assert (_top(row), bool(row["preaccepted"])) == ("BRASPRESS / RODOVIARIO", True)
+
+
+def test_a_description_written_as_label_and_explanation_is_matched_by_its_label():
+    erp = ["Em Separação", "Separado", "Em Transporte", "Entregue", "Cancelado", "Orçamento Cancelado"]
+    channel = pd.DataFrame(
+        {
+            "status": ["transporting", "separated", "budget_cancelled"],
+            "description": [
+                "Em trânsito: em trânsito ao cliente",
+                "Separado: separado para envio",
+                "Orçamento cancelado: status final",
+            ],
+        }
+    )
+    table = suggest("order_status", channel, erp, learned=False)
+    assert [r["candidates"][0]["values"][0] for r in table.to_dict("records")] == [
+        "Em Transporte",
+        "Separado",
+        "Orçamento Cancelado",
+    ]
