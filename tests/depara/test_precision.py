@@ -133,6 +133,12 @@ def test_concept_tree_is_checked_when_loaded():
         # an accepted order is open
         ("order_status", "window-to-cancel", ["Em aberto", "Pago", "Cancelado"], "Pago", False),
         ("order_status", "order-accepted", ["Em aberto", "Pago", "Cancelado"], "Em aberto", True),
+        # out for delivery narrows shipped; an issued label narrows awaiting shipment; "a cobrar" is paid on delivery
+        ("order_status", "out for delivery", ["Enviado", "Saiu para entrega", "Entregue"], "Saiu para entrega", True),
+        # ... with none, the broader shipped state, for a person ("delivery" also reads "Entregue")
+        ("order_status", "out for delivery", ["Enviado", "Entregue"], "Enviado", False),
+        ("order_status", "label printed", ["Aguardando envio", "Etiqueta emitida"], "Etiqueta emitida", True),
+        ("payment_method", "Sedex a cobrar", ["Boleto", "Contra entrega", "Pix"], "Contra entrega", True),
     ],
 )
 def test_commerce_lifecycle_and_payment_kinds(kind, value, erp, top, pre):
