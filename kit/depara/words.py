@@ -299,6 +299,8 @@ class WordIndex:
     weight: dict[str, float] = field(default_factory=dict)
     postings: dict[str, list[int]] = field(default_factory=dict)
     unseen: float = 1.0
+    # the values holding a generic sibling's qualifier (GENERIC_QUALIFIERS)
+    generic: frozenset[int] = frozenset()
 
     @classmethod
     def build(cls, sets: Sequence[frozenset[str]]) -> WordIndex:
@@ -309,6 +311,7 @@ class WordIndex:
         n = len(index.sets)
         index.weight = {w: 1.0 + math.log((n + 1) / (len(js) + 1)) for w, js in index.postings.items()}
         index.unseen = 1.0 + math.log(n + 1)
+        index.generic = frozenset(j for w in _qualifiers() for j in index.postings.get(w, ()))
         return index
 
     def w(self, word: str) -> float:
@@ -334,10 +337,9 @@ class WordIndex:
         common = self.total(ws & other)
         if not common:
             return 0.0
-        qualifiers = _qualifiers()
-        if not qualifiers.isdisjoint(other) and qualifiers.isdisjoint(ws):
+        if j in self.generic and _qualifiers().isdisjoint(ws):
             # the generic sibling: its qualifier does not count against a value naming none
-            other = other - qualifiers
+            other = other - _qualifiers()
         a, b = self.total(w for w in ws if w in self.weight), self.total(other)
         return MAX_WORD_SCORE * 0.5 * (common / min(a, b) + 2.0 * common / (a + b))
 
