@@ -62,9 +62,27 @@ def _attach_channel(server, name: str) -> str:
     return channel.name
 
 
+def _stop_on_ctrl_c_and_term() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM stop the server, whatever the parent process left behind.
+
+    A signal ignored or blocked in the parent is ignored or blocked in the child too (a test
+    runner's worker, a supervisor, a shell script with ``trap '' INT``): the server would then
+    never stop on Ctrl-C. Seen: a test worker's blocked SIGINT left ``kit sandbox start`` serving.
+    """
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
 def cmd_start(args) -> int:
     from kit.sandbox import sandbox_class
 
+    _stop_on_ctrl_c_and_term()
     cls = sandbox_class(args.type)
     server = cls(port=args.port, seed=args.seed, orders=args.orders, rate_limit=args.rate, n_products=args.products)
     print(f"sandbox {args.type} ouvindo em {server.url}", flush=True)
@@ -74,8 +92,9 @@ def cmd_start(args) -> int:
         print(f"o canal {name!r} agora aponta para ele; credenciais guardadas com 'kit secrets' ({keys})", flush=True)
     else:
         print(f"credenciais que ele aceita: {keys} (use --channel NOME para guardá-las para um canal)", flush=True)
-    print("injeção de falhas: POST de um JSON em " + server.url + "/__sandbox__/faults ; Ctrl-C para parar", flush=True)
-    try:
+    try:  # a Ctrl-C once this line is out stops the server as planned (exit 0)
+        print("injeção de falhas: POST de um JSON em " + server.url + "/__sandbox__/faults ; Ctrl-C para parar",
+              flush=True)  # fmt: skip
         server.serve_forever()
     except KeyboardInterrupt:
         print("sandbox parado", flush=True)

@@ -8,6 +8,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -155,8 +156,51 @@ def _read_line(proc, deadline):
     raise AssertionError("the sandbox printed nothing in time")
 
 
+def _wait_for_line(proc, text: str, *, timeout: float) -> bool:
+    """Reads ``proc``'s stdout line by line (buffered lines included) until one holds ``text``."""
+    found = threading.Event()
+
+    def read() -> None:
+        for line in proc.stdout:
+            if text in line:
+                found.set()
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    return found.wait(timeout)
+
+
+def _signals_ignored_and_blocked() -> None:
+    """In the child before exec: SIGINT and SIGTERM ignored and blocked, as a parent may leave them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_cli_start_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocked_them(tmp_path, signum):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kit", "sandbox", "start", "vtex", "--products", "3"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        preexec_fn=_signals_ignored_and_blocked,  # noqa: PLW1509 - the point of the test
+    )  # fmt: skip
+    try:
+        ready = _wait_for_line(proc, "Ctrl-C para parar", timeout=60)
+        assert ready, "the sandbox did not say it was serving"
+    finally:
+        proc.send_signal(signum)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate(timeout=10)
+            raise AssertionError("'kit sandbox start' did not stop") from None
+    assert proc.returncode == 0, err
+    assert "sandbox parado" in out
+
+
 def test_cli_start_prints_url_stores_credentials_and_never_prints_them(tmp_path):
-    env = dict(os.environ)
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a process that does not stop shows where it is (SIGABRT)
     proc = subprocess.Popen(
         [sys.executable, "-m", "kit", "sandbox", "start", "vtex", "--channel", "loja-vtex", "--products", "5"],
         stdout=subprocess.PIPE,
@@ -188,7 +232,12 @@ def test_cli_start_prints_url_stores_credentials_and_never_prints_them(tmp_path)
         assert r.status_code == 200 and len(r.json()) == 5
     finally:
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
+        try:
+            out, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)
+            out, err = proc.communicate(timeout=20)
+            raise AssertionError(f"'kit sandbox start' did not stop on Ctrl-C; where it was:\n{err}") from None
     printed = first + second + out + err
     assert stored["app_token"] not in printed
     assert proc.returncode == 0
