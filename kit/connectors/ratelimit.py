@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Protocol
 
 from kit.channeltypes import RateLimit
+from kit.storage.sqlite import immediate
 from kit.storedbucket import StoredBucket
 
 __all__ = [
@@ -247,15 +248,8 @@ class SQLiteBuckets:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            db = self._connect()
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+        with self._lock, immediate(self._connect()) as db:
+            yield db
 
     def bucket(self, account: str, family: str, limit: RateLimit) -> Bucket:
         key = (account, family)
