@@ -2,7 +2,8 @@
 
 Subclasses say how one atomic step reads and writes the store (:meth:`StoredBucket._take`); the
 bucket's API (:meth:`reserve`, :meth:`acquire`, :meth:`penalize`, :meth:`configure`) is written once
-here for every store (:mod:`kit.connectors.ratelimit` on one machine, :mod:`kit.storage.buckets` for many).
+here for every store (:class:`kit.connectors.ratelimit.TokenBucket` in one process, the SQLite file of
+:mod:`kit.connectors.ratelimit` on one machine, :mod:`kit.storage.buckets` for many).
 """
 
 from __future__ import annotations
@@ -40,6 +41,6 @@ class StoredBucket:
         return wait
 
     def penalize(self, seconds: float) -> None:
-        """The channel said 429: hold every caller of this bucket, in every process, for ``seconds``."""
+        """The channel said 429: hold every caller of this bucket (in every process sharing it) for ``seconds``."""
         if seconds > 0:
             self._take(0.0, penalty=seconds)

@@ -96,19 +96,17 @@ class BucketStore(Protocol):
         """Forget every bucket (tests)."""
 
 
-class TokenBucket:
+class TokenBucket(StoredBucket):
     """``rate`` tokens per second, at most ``burst`` saved up, in this process.
 
     :meth:`acquire` blocks until a token is available. The wait is computed
     under the lock (tokens may go negative, which queues callers fairly) and
-    slept outside it.
+    slept outside it. The bucket's API is :class:`kit.storedbucket.StoredBucket`'s;
+    its store is two fields behind a lock.
     """
 
     def __init__(self, rate: float, burst: float) -> None:
-        if rate <= 0:
-            raise ValueError("rate must be positive")
-        self.rate = float(rate)
-        self.burst = max(1.0, float(burst))
+        super().__init__(rate, burst)
         self._tokens = self.burst
         self._stamp = time.monotonic()
         self._lock = threading.Lock()
@@ -116,36 +114,20 @@ class TokenBucket:
     def configure(self, rate: float, burst: float) -> None:
         """Change the rate in place (a channel's limit was edited)."""
         with self._lock:
-            self.rate = float(rate)
-            self.burst = max(1.0, float(burst))
+            super().configure(rate, burst)
             self._tokens = min(self._tokens, self.burst)
 
     def _refill(self, now: float) -> None:
         self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
         self._stamp = now
 
-    def reserve(self, n: float = 1.0) -> float:
-        """Take ``n`` tokens now; return how long the caller must wait before using them."""
-        with self._lock:
-            now = time.monotonic()
-            self._refill(now)
-            self._tokens -= n
-            return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
-
-    def acquire(self, n: float = 1.0) -> float:
-        """Block until ``n`` tokens are ours; return the seconds waited."""
-        wait = self.reserve(n)
-        if wait > 0:
-            time.sleep(wait)
-        return wait
-
-    def penalize(self, seconds: float) -> None:
-        """The channel said 429: hold every caller of this bucket for ``seconds``."""
-        if seconds <= 0:
-            return
+    def _take(self, n: float, penalty: float | None = None) -> float:
         with self._lock:
             self._refill(time.monotonic())
-            self._tokens = min(self._tokens, -seconds * self.rate)
+            self._tokens -= n
+            if penalty is not None:
+                self._tokens = min(self._tokens, -penalty * self.rate)
+            return self._tokens
 
     def try_acquire(self, n: float = 1.0) -> bool:
         """Take ``n`` tokens if available now, without waiting (used by sandboxes)."""
