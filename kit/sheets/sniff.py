@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 
 from kit.sheets.problems import Fatal, Problem
@@ -126,16 +127,18 @@ def detect_separator(lines: list[str], name: str) -> str | None:
     lines = [ln for ln in lines if ln.strip()][:50]
     best: tuple[float, int, str] | None = None
     for rank, sep in enumerate(SEPARATORS):
-        counts = [_field_count(ln, sep) for ln in lines]  # line by line: an unclosed quote stays local
-        if not counts:
-            continue
-        mode = max(set(counts), key=counts.count)
-        if mode <= 1:
-            continue
-        consistency = counts.count(mode) / len(counts)
-        score = (consistency, -rank, sep)
-        if best is None or score > best:
-            best = score
+        # Line by line (an unclosed quote stays local), and record by record (a quoted cell may hold
+        # line breaks, as in a store's HTML descriptions): the more consistent of the two counts.
+        for counts in ([_field_count(ln, sep) for ln in lines], _record_field_counts(lines, sep)):
+            if not counts:
+                continue
+            mode = max(set(counts), key=counts.count)
+            if mode <= 1:
+                continue
+            consistency = counts.count(mode) / len(counts)
+            score = (consistency, -rank, sep)
+            if best is None or score > best:
+                best = score
     if best is not None:
         return best[2]
     # One column, or a separator the reader does not know: name it.
@@ -153,6 +156,17 @@ def detect_separator(lines: list[str], name: str) -> str | None:
                 )
             )
     return None
+
+
+def _record_field_counts(lines: list[str], sep: str) -> list[int]:
+    """The field count of each whole record of ``lines`` (quoted line breaks kept); the last one, maybe cut, left out."""
+    counts: list[int] = []
+    try:
+        for record in csv.reader(io.StringIO("\n".join(lines)), delimiter=sep):
+            counts.append(len(record))
+    except csv.Error:
+        return []
+    return counts[:-1] if len(counts) > 2 else counts
 
 
 def _field_count(line: str, sep: str) -> int:

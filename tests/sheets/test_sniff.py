@@ -34,3 +34,21 @@ def test_a_late_legacy_row_is_decoded_without_losing_a_byte(tmp_path):
     df = read_table(path, "products")
     assert df["title"].iloc[-1] == "Ma\x81çã"
     assert inspect_table(path, "products")["encoding"] == "latin-1"
+
+
+def test_the_separator_of_a_file_whose_cells_hold_line_breaks_is_found(tmp_path):
+    """A store export (Magento's, for one) with HTML descriptions over several lines: ',' is still its separator."""
+    path = tmp_path / "export_catalog_product.csv"
+    header = "sku,store_view_code,attribute_set_code,product_type,name,description,weight,price,qty"
+    rows = [
+        f'P-{i:04d},,Default,simple,Caneca {i},"<p>Caneca de porcelana</p>\n<ul>\n<li>Marca: Ipê</li>\n</ul>",'
+        f"0.35,{19 + i}.90,{i}.0000"
+        for i in range(1, 31)
+    ]
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    info = inspect_table(path)
+    assert info["separator"] == "','"
+    df = read_table(path, "listings")
+    assert len(df) == 30
+    assert df["description"].iloc[0].startswith("<p>Caneca de porcelana</p>\n<ul>")
+    assert df["price"].iloc[-1] == 49.9
