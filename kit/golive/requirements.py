@@ -52,7 +52,14 @@ def register_requirements(channel_type: str, req: ProductRequirements) -> None:
 
 register_requirements("mercadolivre", ProductRequirements(60, source="Mercado Livre listing rules: title up to 60"))
 register_requirements("vtex", ProductRequirements(150, source="VTEX catalog: product name; kit default 150"))
-register_requirements("magento", ProductRequirements(255, mapped_category=False, source="Magento name varchar(255)"))
+register_requirements(
+    "magento",
+    ProductRequirements(
+        255, text_fields=("title",), positive_fields=(), mapped_category=False,
+        source="Magento name varchar(255); catalogProductRepositoryV1 requires sku (the admin also name and price): "
+        "brand, category and dimensions are not Magento attributes a product must have",
+    ),
+)  # fmt: skip
 register_requirements("skyhub", ProductRequirements(150, source="kit default"))
 register_requirements("pluggto", ProductRequirements(150, source="kit default"))
 register_requirements("netshoes", ProductRequirements(150, source="kit default"))

@@ -13,6 +13,7 @@ import pytest
 
 from kit.golive import run_golive
 from kit.golive.report import sample_inputs
+from kit.golive.requirements import requirements_for
 from tests.golive.conftest import SAMPLE_TYPES, manifest
 
 DIMENSIONS = {"store.weight_kg", "store.height_cm", "store.width_cm", "store.length_cm"}
@@ -39,6 +40,17 @@ BY_SKU = {
 }
 
 
+def NOT_REQUIRED_BY(channel_type: str) -> set[str]:  # noqa: N802 (reads as a table)
+    """The defect classes about fields ``channel_type`` does not require (kit.golive.requirements)."""
+    req = requirements_for(channel_type)
+    out = set()
+    if "brand" not in req.text_fields:
+        out.add("missing_brand")
+    if not {"height_cm", "width_cm", "length_cm"} & set(req.positive_fields):
+        out.add("zero_dimensions")
+    return out
+
+
 def _run(channel_type: str, tmp_path, mappings, *, clean: bool = False):
     paths = sample_inputs(channel_type, clean=clean)
     mappings("amostra", channel_type)
@@ -60,7 +72,11 @@ def test_every_defect_class_is_found(channel_type, tmp_path, mappings):
     classes = spec["defects"]
     missed: dict[str, list] = {}
     for name, defect in classes.items():
-        if name in BY_SKU:
+        if name in NOT_REQUIRED_BY(channel_type):  # the channel does not ask for the field: no finding at all
+            field = BY_SKU[name][1]
+            said = f[(f["check"] == "required_fields") & f["field"].isin(field) & f["sku"].isin(defect["skus"])]
+            assert said.empty, f"{channel_type} does not require {sorted(field)}: {said['message'].tolist()[:3]}"
+        elif name in BY_SKU:
             check, fields = BY_SKU[name]
             missed[name] = [s for s in defect["skus"] if not _hit(f, check, fields, s)]
         elif name == "ean_moved":
