@@ -24,6 +24,7 @@ from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_fi
 from kit.golive.keys import IN_SIDE, OF_SIDE, _blank_text, _frame, _rowref, keyed, keys, matched
 from kit.golive.registry import register_check
 from kit.golive.requirements import requirements_for
+from kit.golive.scopes import FOLDED_ATTR
 
 __all__ = ["TITLE_SUGGESTION_MIN_SCORE", "FUZZY_MAX_CELLS"]
 
@@ -162,6 +163,15 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
         df = _frame(ctx, side)
         sk = k[side]
         here = IN_SIDE[side]
+        if df.attrs.get(FOLDED_ATTR):
+            frames.append(
+                make_findings(
+                    "duplicates", INFO, field=f"{side}.scope", value=str(df.attrs[FOLDED_ATTR]),
+                    message=f"{df.attrs[FOLDED_ATTR]} linha(s) de visões de loja {here} não contadas: repetem o "
+                    "SKU da linha padrão com o que a visão muda (nome traduzido, outro preço); a verificação "
+                    "compara a linha padrão",
+                )
+            )  # fmt: skip
         counts = np.bincount(sk.sku[~sk.sku_blank], minlength=k["n_sku"])
         dup_rows = np.nonzero(~sk.sku_blank & (counts[sk.sku] > 1))[0]
         if dup_rows.size:

@@ -171,13 +171,17 @@ def read_products(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Repeated SKUs are not a reading error here: the ``duplicates`` check reports
     them, so the reader is asked for the ``listings`` kind (a SKU may repeat).
+    A catalogue export's store-view rows (the same SKU again for another store
+    view) are left out: :func:`kit.golive.scopes.fold_scope_rows`.
     """
     from kit.sheets import read_table
 
     p = Path(path)
     if not p.exists():
         raise InputDataError(f"o arquivo {p} não existe", file=str(p), hint="confira o caminho")
-    return read_table(p, products_kind())
+    from kit.golive.scopes import fold_scope_rows
+
+    return fold_scope_rows(read_table(p, products_kind()))
 
 
 def products_kind() -> str:

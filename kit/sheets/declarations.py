@@ -51,6 +51,9 @@ PRICE_TABLE_ALIASES = (
     "tabela preco", "tabela", "price table", "lista preco", "codigo tabela preco", "cod tabela preco",
     "id tabela preco", "tabela precos",
 )  # fmt: skip
+RESERVED_ALIASES = (
+    "reservado", "qtd reservada", "qtde reservada", "estoque reservado", "reserved", "empenhado", "reserva",
+)  # fmt: skip
 CODE_ALIASES = ("codigo", "cod", "code", "id", "codigo erp", "codigo interno", "cod erp")
 DESCRIPTION_ALIASES = ("descricao", "description", "observacao", "obs", "detalhe")
 
@@ -113,7 +116,7 @@ register(
                     "desc produto",
                 ),
             ),  # fmt: skip
-            Column("brand", "text", aliases=("marca", "fabricante", "brand", "marca produto")),
+            Column("brand", "text", aliases=("marca", "fabricante", "brand", "marca produto", "manufacturer")),
             Column(
                 "category",
                 "text",
@@ -127,6 +130,8 @@ register(
                     "categoria produto",
                     "arvore categoria",
                     "subcategoria",
+                    "categorias",
+                    "categories",
                 ),
             ),  # fmt: skip
             Column(
@@ -249,6 +254,9 @@ register(
                 standard=False,
                 aliases=("id variacao", "variation id", "codigo variacao", "cod variacao"),
             ),
+            # The store view a row overrides (Magento's export: one row per SKU for the default scope,
+            # then a row per store view with only what that view changes): empty = the product itself.
+            Column("scope", "code", standard=False, aliases=("store view code", "store view", "visao loja", "escopo")),
         ),
         key=("sku",),
         description="products/SKUs exported by the ERP or a store",
@@ -273,21 +281,7 @@ register(
         (
             _sku(),
             Column("available", "int", required=True, min_value=0, aliases=STOCK_ALIASES),
-            Column(
-                "reserved",
-                "int",
-                standard=False,
-                min_value=0,
-                aliases=(
-                    "reservado",
-                    "qtd reservada",
-                    "qtde reservada",
-                    "estoque reservado",
-                    "reserved",
-                    "empenhado",
-                    "reserva",
-                ),
-            ),  # fmt: skip
+            Column("reserved", "int", standard=False, min_value=0, aliases=RESERVED_ALIASES),
             Column("warehouse", "code", standard=False, aliases=WAREHOUSE_ALIASES),
         ),
         key=("sku", "warehouse"),
