@@ -17,7 +17,7 @@ from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
 from kit.sheets.problems import Fatal, Problem, column_letter, describe, rows_text
 from kit.sheets.raw import MAX_CELL_CHARS, Raw
-from kit.sheets.schema import HeaderMatch, Schema
+from kit.sheets.schema import Column, HeaderMatch, Schema
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,8 +47,8 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     def problem(severity: str, message: str, **kw: Any) -> None:
         problems.append(Problem(severity, message, name, sheet=sheet, **kw))
 
-    mapping = _map_columns(raw, schema, problem)
-    _describe_columns(raw, schema, mapping, problem)
+    mapping, aside = _map_columns(raw, schema, problem)
+    _describe_columns(raw, schema, mapping, aside, problem)
     rows = _data_rows(raw, schema, mapping, problem)
     _huge_cells(raw, rows, problem)
     _unnamed_cells(raw, rows, problem)
@@ -62,8 +62,9 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     return result
 
 
-def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict[str, HeaderMatch]:
-    """Canonical column -> the header that gives it; merged and repeated headers reported."""
+def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> tuple[dict[str, HeaderMatch], set[int]]:
+    """Canonical column -> the header that gives it, and the positions of headers set aside for another
+    that means the same column; merged and repeated headers reported."""
     matches = schema.match_headers(raw.headers)
     for ref, c0, c1 in raw.merged_header:
         problem(
@@ -77,8 +78,11 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict
     by_col: dict[str, list] = {}
     for m in matches:
         by_col.setdefault(m.column, []).append(m)
+    mapping: dict[str, HeaderMatch] = {}
+    aside: set[int] = set()
     for col, ms in by_col.items():
-        if len(ms) > 1:
+        chosen = ms[0] if len(ms) == 1 else _one_of(raw, schema.column(col), ms, problem)
+        if chosen is None:
             problem(
                 "error",
                 f"as colunas {' e '.join(repr(m.header) for m in ms)} querem dizer {col}: deixe só uma",
@@ -86,30 +90,60 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> dict
                 column=ms[1].header,
                 hint="apague ou renomeie a coluna a mais",
             )
-    mapping = {m.column: by_col[m.column][0] for m in matches}
+            chosen = ms[0]
+        else:
+            aside.update(m.position for m in ms if m is not chosen)
+        mapping[col] = chosen
     missing = [c for c in schema.required if c not in mapping]
     if missing:  # find_header guarantees this does not happen; keep the invariant visible
         message = f"falta(m) a(s) coluna(s) obrigatória(s) {', '.join(missing)}"
         raise Fatal(Problem("error", message, raw.info["file"], sheet=raw.info.get("sheet")))
-    return mapping
+    return mapping, aside
 
 
-def _describe_columns(raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], problem: Callable[..., None]) -> None:
+def _one_of(raw: Raw, column: Column, ms: list[HeaderMatch], problem: Callable[..., None]) -> HeaderMatch | None:
+    """The header to read when several mean ``column`` (an ERP's export often has "Peso líquido" and "Peso
+    bruto", "GTIN/EAN" and "GTIN/EAN da embalagem"): the only one with data; else, for a measure or a text,
+    the one named by the column's earlier alias (aliases are in order of preference). None when that does
+    not decide, and always for a price, a quantity, a code or a flag that two filled columns give: a wrong
+    one would be sent to the channel or matched against it, so the person chooses.
+    """
+    filled = [m for m in ms if not is_empty(raw.frame[m.position]).all()] if len(raw.frame) else []
+    if len(filled) == 1:
+        chosen, why = filled[0], "as outras estão vazias"
+    elif filled and not (column.unit or column.type == "text"):
+        return None
+    else:
+        pool = filled or ms
+        ranks = [column.alias_rank(m.header) for m in pool]
+        if ranks.count(min(ranks)) > 1:
+            return None
+        chosen, why = pool[ranks.index(min(ranks))], "o nome que o kit prefere para ela"
+    others = " e ".join(repr(m.header) for m in ms if m is not chosen)
+    problem(
+        "warning",
+        f"as colunas {chosen.header!r} e {others} querem dizer {column.name}: li {chosen.header!r} ({why})",
+        row=raw.header_row,
+        column=chosen.header,
+        hint=f"se o certo era {others}, apague ou renomeie a coluna {chosen.header!r}",
+    )
+    return chosen
+
+
+def _describe_columns(
+    raw: Raw, schema: Schema, mapping: dict[str, HeaderMatch], aside: set[int], problem: Callable[..., None]
+) -> None:
     """``info``: each header's column, type and unit factor; ignored and missing columns."""
     info = raw.info
+    matched = {i: None if i in aside else schema.match_header(h) for i, h in enumerate(raw.headers) if h}
     info["columns"] = [
-        {
-            "header": h,
-            "column": schema.match_header(h)[0] if schema.match_header(h) else None,
-            "factor": (schema.match_header(h) or (None, 1.0))[1],
-        }
-        for h in raw.headers
-        if h
+        {"header": raw.headers[i], "column": m[0] if m else None, "factor": (m or (None, 1.0))[1]}
+        for i, m in matched.items()
     ]
     for entry in info["columns"]:
         if entry["column"]:
             entry["type"] = schema.column(entry["column"]).type
-    info["ignored_columns"] = [h for h in raw.headers if h and not schema.match_header(h)]
+    info["ignored_columns"] = [raw.headers[i] for i, m in matched.items() if not m]
     info["missing_columns"] = [c.name for c in schema.columns if c.standard and c.name not in mapping]
     if info["missing_columns"]:
         problem("warning", f"coluna(s) padrão que não estão no arquivo: {', '.join(info['missing_columns'])}")

@@ -148,10 +148,18 @@ register(
                 aliases=("peso", "peso bruto", "peso liquido", "weight", "peso embalagem", "peso produto"),
             ),  # fmt: skip
             Column(
-                "height_cm", "decimal", min_value=0, unit="cm", aliases=("altura", "height", "alt", "altura embalagem")
+                "height_cm",
+                "decimal",
+                min_value=0,
+                unit="cm",
+                aliases=("altura", "height", "alt", "altura embalagem", "altura produto"),
             ),
             Column(
-                "width_cm", "decimal", min_value=0, unit="cm", aliases=("largura", "width", "larg", "largura embalagem")
+                "width_cm",
+                "decimal",
+                min_value=0,
+                unit="cm",
+                aliases=("largura", "width", "larg", "largura embalagem", "largura produto"),
             ),
             Column(
                 "length_cm",
@@ -166,6 +174,8 @@ register(
                     "comp",
                     "comprimento embalagem",
                     "profundidade embalagem",
+                    "comprimento produto",
+                    "profundidade produto",
                 ),
             ),  # fmt: skip
             Column("price", "decimal", min_value=0, aliases=PRICE_ALIASES),

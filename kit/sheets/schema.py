@@ -127,6 +127,18 @@ class Column:
         """How much a header match counts when guessing the kind of a file."""
         return 3 if self.required else 2 if self.standard else 1
 
+    def alias_rank(self, header: object) -> int:
+        """How directly ``header`` names this column: the position of its alias (earlier = preferred);
+        a header matched only through a unit or as one of several alternatives ranks after every alias."""
+        order = [*self.aliases, self.name]
+        for keep in (True, False):
+            ranked = [normalize_header(a, keep_connectives=keep) for a in order]
+            norm = normalize_header(header, keep_connectives=keep)
+            for candidate in (norm, _split_unit(norm)[0]):
+                if candidate in ranked:
+                    return ranked.index(candidate)
+        return len(order)
+
     def normalized_aliases(self, *, keep_connectives: bool = False) -> set[str]:
         names = {normalize_header(a, keep_connectives=keep_connectives) for a in (*self.aliases, self.name)}
         if self.unit:  # "weight_kg" is also "weight"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kit.errors import InputDataError
 from kit.sheets import MAX_CELL_CHARS, inspect_table, read_table
 from sheets.common import write
 
@@ -72,3 +73,44 @@ def test_values_in_a_column_without_a_header_are_named_not_dropped_silently(tmp_
         unnamed = [p for p in warnings if "não tem cabeçalho" in p["message"]]
         assert unnamed and unnamed[0]["column"] == letter and unnamed[0]["row"] == 2, warnings
         assert value in unnamed[0]["message"] and "não são lidos" in unnamed[0]["message"]
+
+
+BLING = (
+    "ID;Código;Descrição;Preço;Situação;Estoque;Peso líquido (Kg);Peso bruto (Kg);GTIN/EAN;GTIN/EAN da embalagem;"
+    "Largura do Produto;Altura do Produto;Profundidade do produto;Marca;Departamento;Categoria do produto\n"
+    "160001;CAM-001;Camiseta Básica;49,90;Ativo;3;0,180;0,200;7891234567895;;20;3;30;Malwee;;Vestuário >> Camisetas\n"
+    "160002;CAM-002;Camiseta Gola V;59,90;Inativo;0;0,190;0,210;7891234567901;;20;3;30;Malwee;;Vestuário >> Camisetas\n"
+)
+
+
+def test_an_erp_export_with_two_headers_for_a_measure_or_a_label_is_read(tmp_path):
+    """Bling's products export: net and gross weight, the item's and the package's EAN, department and category."""
+    path = write(tmp_path, BLING)
+    df = read_table(path, "products")
+    assert list(df["weight_kg"]) == [0.2, 0.21]  # the gross weight (the preferred alias): what is shipped
+    assert list(df["ean"]) == ["7891234567895", "7891234567901"]  # the package's EAN column is empty
+    assert list(df["category"]) == ["Vestuário >> Camisetas"] * 2  # "Departamento" is empty
+    assert (list(df["width_cm"]), list(df["height_cm"]), list(df["length_cm"])) == ([20.0] * 2, [3.0] * 2, [30.0] * 2)
+    info = inspect_table(path, "products")
+    read_as = {c["header"]: c["column"] for c in info["columns"]}
+    assert read_as["Peso bruto (Kg)"] == "weight_kg" and read_as["Peso líquido (Kg)"] is None
+    assert read_as["GTIN/EAN da embalagem"] is None and read_as["Departamento"] is None
+    said = [p["message"] for p in info["problems"] if p["severity"] == "warning"]
+    assert any("li 'Peso bruto (Kg)'" in m and "'Peso líquido (Kg)'" in m for m in said), said
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("SKU;Preço;Preço de venda\nA-1;10,00;11,00\n", None),  # two filled prices that differ: the person chooses
+        ("SKU;Preço;Preço de venda\nA-1;;11,00\nA-2;;12,00\n", [11.0, 12.0]),  # only one has data
+    ],
+    ids=["both-filled", "one-filled"],
+)
+def test_two_price_headers_are_chosen_only_when_one_is_empty(tmp_path, text, read):
+    path = write(tmp_path, text)
+    if read is None:
+        with pytest.raises(InputDataError, match="querem dizer price: deixe só uma"):
+            read_table(path, "prices")
+    else:
+        assert list(read_table(path, "prices")["price"]) == read
