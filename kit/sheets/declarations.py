@@ -51,6 +51,10 @@ PRICE_TABLE_ALIASES = (
     "tabela preco", "tabela", "price table", "lista preco", "codigo tabela preco", "cod tabela preco",
     "id tabela preco", "tabela precos",
 )  # fmt: skip
+TITLE_ALIASES = (
+    "titulo", "descricao", "nome", "nome produto", "descricao produto", "produto", "title", "name",
+    "descricao resumida", "titulo anuncio", "product name", "desc produto",
+)  # fmt: skip
 RESERVED_ALIASES = (
     "reservado", "qtd reservada", "qtde reservada", "estoque reservado", "reserved", "empenhado", "reserva",
 )  # fmt: skip
@@ -97,25 +101,7 @@ register(
                     "gtin13",
                 ),
             ),  # fmt: skip
-            Column(
-                "title",
-                "text",
-                required=True,
-                aliases=(
-                    "titulo",
-                    "descricao",
-                    "nome",
-                    "nome produto",
-                    "descricao produto",
-                    "produto",
-                    "title",
-                    "name",
-                    "descricao resumida",
-                    "titulo anuncio",
-                    "product name",
-                    "desc produto",
-                ),
-            ),  # fmt: skip
+            Column("title", "text", required=True, aliases=TITLE_ALIASES),
             Column("brand", "text", aliases=("marca", "fabricante", "brand", "marca produto", "manufacturer")),
             Column(
                 "category",
@@ -267,6 +253,13 @@ register(
             # The store view a row overrides (Magento's export: one row per SKU for the default scope,
             # then a row per store view with only what that view changes): empty = the product itself.
             Column("scope", "code", standard=False, aliases=("store view code", "store view", "visao loja", "escopo")),
+            # The unit of the row's width, height and depth (Bling: Centímetros, Metros, Milímetros).
+            Column(
+                "dimension_unit",
+                "text",
+                standard=False,
+                aliases=("unidade medida", "unidade medidas", "unidade dimensoes"),
+            ),
         ),
         key=("sku",),
         description="products/SKUs exported by the ERP or a store",

@@ -114,3 +114,17 @@ def test_two_price_headers_are_chosen_only_when_one_is_empty(tmp_path, text, rea
             read_table(path, "prices")
     else:
         assert list(read_table(path, "prices")["price"]) == read
+
+
+def test_measures_are_converted_by_the_unit_each_row_gives(tmp_path):
+    """Bling's "Unidade de Medida": one product in centimetres, the next in metres or millimetres."""
+    head = "Código;Descrição;Largura do Produto;Altura (mm);Profundidade do produto;Unidade de Medida;Unidade\n"
+    path = write(tmp_path, head + "A;Caneca;20;90;30;Centímetros;UN\nB;Mesa;1,2;750;0,8;Metros;UN\n"
+                 "C;Anel;15;5;15;Milímetros;PC\nD;Vaso;12;200;12;;UN\n")  # fmt: skip
+    df = read_table(path, "products")
+    assert list(df["width_cm"]) == pytest.approx([20.0, 120.0, 1.5, 12.0])
+    assert list(df["length_cm"]) == pytest.approx([30.0, 80.0, 1.5, 12.0])
+    assert list(df["height_cm"]) == pytest.approx([9.0, 75.0, 0.5, 20.0])  # the header says mm: as it says
+    bad = write(tmp_path, head + "A;Caneca;20;90;30;Polegadas;UN\n", name="bad.csv")
+    with pytest.raises(InputDataError, match="unidade de medida 'Polegadas' desconhecida na linha 2"):
+        read_table(bad, "products")
