@@ -5,6 +5,11 @@ Milímetros) for each product's width, height and depth: the same "Largura do
 Produto" holds centimetres on one row and metres on the next. The reader's
 ``*_cm`` columns are converted row by row; a unit it does not know is an error
 naming its rows (a measure read 100x too small would be sent to the channel).
+
+Other ERPs call their *sales* unit "Unidade de Medida" (UN, PC, KG, and M for
+fabric sold by the metre): such a column is not about the measures. It is read
+as the measures' unit only when some row spells a length unit out in full
+(Centímetros, Metros, Milímetros); otherwise it is left alone.
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ if TYPE_CHECKING:
 
     from kit.sheets.schema import HeaderMatch, Schema
 
-__all__ = ["UNIT_COLUMN", "TO_CM", "apply_row_units"]
+__all__ = ["UNIT_COLUMN", "TO_CM", "SPELLED_OUT", "apply_row_units"]
 
 UNIT_COLUMN = "dimension_unit"
+SPELLED_OUT = {"centimetro", "centimetros", "metro", "metros", "milimetro", "milimetros"}
 TO_CM = {
     "centimetro": 1.0, "centimetros": 1.0, "cm": 1.0,
     "metro": 100.0, "metros": 100.0, "m": 100.0,
@@ -45,6 +51,8 @@ def apply_row_units(
         return
     text = result[UNIT_COLUMN].fillna("").astype("str")
     keys = text.map(normalize_header)
+    if not keys.isin(SPELLED_OUT).any():  # a sales unit (UN, PC, M...), not the measures' unit
+        return
     factor = keys.map(TO_CM).where(keys != "", 1.0)
     unknown = factor.isna().to_numpy()
     if unknown.any():

@@ -125,6 +125,15 @@ def test_measures_are_converted_by_the_unit_each_row_gives(tmp_path):
     assert list(df["width_cm"]) == pytest.approx([20.0, 120.0, 1.5, 12.0])
     assert list(df["length_cm"]) == pytest.approx([30.0, 80.0, 1.5, 12.0])
     assert list(df["height_cm"]) == pytest.approx([9.0, 75.0, 0.5, 20.0])  # the header says mm: as it says
-    bad = write(tmp_path, head + "A;Caneca;20;90;30;Polegadas;UN\n", name="bad.csv")
-    with pytest.raises(InputDataError, match="unidade de medida 'Polegadas' desconhecida na linha 2"):
+    bad = write(tmp_path, head + "A;Mesa;1,2;750;0,8;Metros;UN\nB;Caneca;20;90;30;Polegadas;UN\n", name="bad.csv")
+    with pytest.raises(InputDataError, match="unidade de medida 'Polegadas' desconhecida na linha 3"):
         read_table(bad, "products")
+
+
+@pytest.mark.parametrize("units", [("UN", "M"), ("PC", "KG"), ("", "")], ids=["fabric-by-the-metre", "kg", "empty"])
+def test_a_sales_unit_column_called_unidade_de_medida_leaves_the_measures_alone(tmp_path, units):
+    """Omie, Tiny and others call the sales unit "Unidade de Medida": 'M' there is fabric sold by the metre."""
+    path = write(
+        tmp_path, f"Código;Descrição;Largura;Unidade de Medida\nA;Tecido;140;{units[0]}\nB;Linha;2;{units[1]}\n"
+    )
+    assert list(read_table(path, "products")["width_cm"]) == [140.0, 2.0]
