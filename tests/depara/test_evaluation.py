@@ -8,8 +8,10 @@ counted), the ``fresh`` groups (a second holdout from other channels and ERPs,
 built before the rules were changed again), the ``fresh2`` groups (a third holdout,
 built before the rules were changed a third time; a dev split from the fourth round on)
 the ``fresh3`` groups (a fourth holdout, mostly category trees; a dev split from the fifth
-round on) and, in one last line, the ``fresh4`` groups (a fifth holdout, a mix of order statuses,
-payment methods, carrier services and category trees; only counted: no group line, no misses).
+round on), the ``fresh4`` groups (a fifth holdout, a mix of order statuses, payment methods, carrier
+services and category trees; a dev split from the sixth round on) and, in one last line, the ``fresh5``
+groups (a sixth holdout: Mercado Livre's second-level categories, order and charge statuses and
+payment codes of channels no other split used; only counted: no group line, no misses).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # holdout: 62.4 % before the fourth round, 87.2 % after it; a dev split from the fifth round on),
 # fresh4 62.2 % (a fifth holdout, a mix like real use: 62.2 % before the fifth round too, measured
 # once when its rules were final; its misses were not looked at). fresh4 stays far below the goal
-# on the Google taxonomy's second-level home and apparel families (categories 43/83).
-MIN_TOP1 = {"dev": 0.96, "holdout": 0.96, "fresh": 0.96, "fresh2": 0.97, "fresh3": 0.97, "fresh4": 0.62}
+# on the Google taxonomy's second-level home and apparel families (categories 43/83); a dev split from
+# the sixth round on. fresh5 (a sixth holdout, built before the sixth round): 70.8 % before it.
+MIN_TOP1 = {"dev": 0.96, "holdout": 0.96, "fresh": 0.96, "fresh2": 0.97, "fresh3": 0.97, "fresh4": 0.62, "fresh5": 0.70}
 
 
 @pytest.fixture(scope="module")
