@@ -90,6 +90,9 @@ def stem(word: str) -> str:
     if word.endswith("ens") and len(word) >= 6:
         # "viagens"/"viagem", "ferragens"/"ferragem": the plural of -em ends in -ens
         return word[:-3] + "em"
+    if word.endswith("ais") and len(word) >= 6:
+        # "digitais"/"digital", "industriais"/"industrial": the plural of -al ends in -ais
+        return word[:-3] + "al"
     for ending in _L_PLURALS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             # "moveis"/"movel", "portateis"/"portatil": the plural of -el and -il ends in -eis
@@ -245,13 +248,15 @@ def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[fr
     return tuple(levels)
 
 
-def back_levels(ws: frozenset[str], parents: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
+def back_levels(
+    ws: frozenset[str], parents: frozenset[str] = frozenset(), then: tuple[frozenset[str], ...] = ()
+) -> tuple[frozenset[str], ...]:
     """The back-off levels of a category's words ``ws``, nearest first: the departments of
-    its product families, then ``parents`` (a path's parent levels) with the broader
-    departments (:func:`broader`).
+    its product families, then ``then`` (levels from elsewhere: kit/depara/taxonomy.py), then
+    ``parents`` (a path's parent levels) with the broader departments (:func:`broader`).
     """
     dept = departments(ws)
-    return ((dept,) if dept else ()) + broader(ws | dept, parents)
+    return ((dept,) if dept else ()) + then + broader(ws | dept, parents)
 
 
 def token_words(toks: Sequence[str]) -> frozenset[str]:
