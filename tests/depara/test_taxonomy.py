@@ -67,3 +67,16 @@ def test_the_taxonomy_joins_an_undecided_department_lexicon_and_leaves_a_decided
     # GELADEIRAS: the lexicon names one department of this list; the taxonomy (kitchen) does not override it.
     departments = ["Eletrodomésticos", "Cozinha", "Games", "Beleza"]
     assert _best(["GELADEIRAS"], departments)["GELADEIRAS"] == ("Eletrodomésticos", False)
+
+
+def test_socks_are_not_the_generic_word_meio_and_infantis_is_infantil():
+    assert words("MEIAS") and words("MEIAS") <= words("Roupas íntimas e meias")
+    assert words("Meio de pagamento") == frozenset()
+    assert words("Roupas infantis") == words("ROUPA INFANTIL")
+
+
+def test_a_products_own_family_ranks_above_the_family_of_its_accessories():
+    channel = ["Moda > Acessórios para bolsas e carteiras", "Moda > Bolsas, carteiras e estojos", "Moda > Sapatos"]
+    best = _best(["BOLSAS FEM.", "ACESSORIOS P/ BOLSAS"], channel)
+    assert best["BOLSAS FEM."] == ("Moda > Bolsas, carteiras e estojos", False)
+    assert best["ACESSORIOS P/ BOLSAS"][0] == "Moda > Acessórios para bolsas e carteiras"
