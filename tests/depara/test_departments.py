@@ -90,3 +90,11 @@ def test_a_value_without_a_qualifier_goes_to_the_generic_sibling():
         "Livros": ("livros_interesse_geral", False),
         "Livros Técnicos": ("livros_tecnicos", True),
     }
+
+
+def test_lighting_is_its_own_department_and_backs_off_to_decoration():
+    assert _best(["LUMINARIAS E LUSTRES"], ["Decoração", "Iluminação", "Plantas"])["LUMINARIAS E LUSTRES"] == (
+        "Iluminação",
+        False,
+    )
+    assert _best(["LUMINARIAS E LUSTRES"], ["Decoração", "Plantas", "Moda"])["LUMINARIAS E LUSTRES"][0] == "Decoração"
