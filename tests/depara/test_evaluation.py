@@ -34,7 +34,7 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # once when its rules were final; its misses were not looked at). fresh4 stays far below the goal
 # on the Google taxonomy's second-level home and apparel families (categories 43/83); a dev split from
 # the sixth round on. fresh5 (a sixth holdout, built before the sixth round): 70.8 % before it.
-MIN_TOP1 = {"dev": 0.97, "holdout": 0.96, "fresh": 0.99, "fresh2": 0.99, "fresh3": 0.97, "fresh4": 0.80, "fresh5": 0.70}
+MIN_TOP1 = {"dev": 0.97, "holdout": 0.96, "fresh": 0.99, "fresh2": 0.99, "fresh3": 0.97, "fresh4": 0.82, "fresh5": 0.70}
 
 
 @pytest.fixture(scope="module")
