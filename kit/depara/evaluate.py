@@ -18,7 +18,9 @@ ERPs' documents, built before the rules were changed again; only counted) or
 changes; a dev split from the fourth round on) or ``fresh3`` (a fourth holdout, mostly
 marketplace category trees, built before the fourth round; a dev split from the fifth round on)
 or ``fresh4`` (a fifth holdout, a mix of order statuses, payment methods, carrier services and
-category trees, built before the fifth round; only counted).
+category trees, built before the fifth round; a dev split from the sixth round on) or ``fresh5`` (a sixth
+holdout, Mercado Livre's second-level categories and charge/order statuses and payment codes of
+channels no other split used, built before the sixth round; only counted).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -37,9 +39,9 @@ from kit.depara.kinds import MappingKind, get_kind
 
 __all__ = ["EvalGroup", "EvalItem", "EvalFigures", "EvalReport", "load_eval_set", "evaluate", "SPLITS", "HELD_OUT"]
 
-SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4")
+SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 # Splits only counted, never inspected: printed last, in one line each (see EvalReport.text).
-HELD_OUT = ("fresh4",)
+HELD_OUT = ("fresh5",)
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

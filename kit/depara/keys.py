@@ -27,6 +27,7 @@ from itertools import product
 from kit.depara.aliases import PART_SEPARATOR, Aliases
 from kit.depara.kinds import MappingKind
 from kit.depara.normalize import tokens, tokens_many
+from kit.depara.taxonomy import taxonomy_levels
 from kit.depara.words import GENERIC_WORDS, back_levels, compounds, load_vocabulary, token_words, words
 
 __all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
@@ -92,6 +93,14 @@ class ValueKeys:
         departments (kit/depara/words.py:back_levels). Computed when asked: few values need them.
         """
         return () if self.parents is None else back_levels(self.words, self.parents)
+
+    @property
+    def taxonomy(self) -> tuple[frozenset[str], ...]:
+        """Words tried, nearest level first, from the whole product taxonomy: the other words
+        of the families its words name, then their parents' (kit/depara/taxonomy.py). Computed
+        when asked, and only for a value whose words and lexicon levels the list does not hold.
+        """
+        return () if self.parents is None else taxonomy_levels(self.words)
 
 
 def _strip_prefix(head: list[str], part: list[str]) -> list[str]:

@@ -60,6 +60,7 @@ ABBREVIATIONS: dict[str, str] = {
     "vlr": "valor",
     "maq": "maquina",
     "eletr": "eletrico",
+    "std": "standard",
     "equip": "equipamento",
     "acess": "acessorios",
     "prod": "produtos",

@@ -285,11 +285,8 @@ class _Matcher:
                 for j in self.c_members[int(self.f_idx[row, col])]:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
         ws = vk.words
-        for level in vk.back if not any(w in index.weight for w in ws) else ():
-            if any(w in index.weight for w in level):
-                # none of the value's words is in the list: back off to its nearest broader level
-                ws = ws | level
-                break
+        if not any(w in index.weight for w in ws):
+            ws = ws | _back_off(vk, index)
         if self.small:
             for word in ws:
                 holders = index.holding(word)
@@ -307,6 +304,29 @@ class _Matcher:
                 if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
                     score *= CONFLICT_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
+
+
+def _back_off(vk: ValueKeys, index: WordIndex) -> frozenset[str]:
+    """The words to add to a value none of whose words the list holds: the nearest level of the
+    department lexicon (:attr:`ValueKeys.back`) that the list holds a word of. When that level
+    does not point at one target (its words are held by several: "PANELAS" is utilidade
+    doméstica and cozinha), the nearest such level of the product taxonomy
+    (:attr:`ValueKeys.taxonomy`) joins it, so that where both say the same family their words
+    add up ("produtos de cozinha e aparelhos de jantar"); the taxonomy alone when the lexicon
+    knows nothing of the value.
+    """
+    out: frozenset[str] = frozenset()
+    for chain in (vk.back, vk.taxonomy):
+        for level in chain:
+            held = [w for w in level if w in index.weight]
+            if held:
+                out |= level
+                break
+        else:
+            continue
+        if len({j for w in held for j in index.holding(w)}) == 1:
+            break  # the lexicon points at one target
+    return out
 
 
 def suggest(

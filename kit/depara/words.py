@@ -60,9 +60,15 @@ GENERIC_WORDS = (
     "valor",
     "artigo",
 )
+# Words whose stem is a generic word's but which name a thing: "meias" (socks) is not "meio".
+NOT_GENERIC = frozenset({"meia", "meias"})
 # Qualifiers of a generic sibling ("Livros de interesse geral", "Ferramentas diversas", "Outros
 # cartões"): a value naming none of them goes to that sibling rather than to a specific one.
 GENERIC_QUALIFIERS = ("geral", "gerais", "interesse", "diversos", "variados", "outros", "general", "misc")
+# A family of accessories for a product ("Acessórios para iluminação") ranks below the product's
+# own family for a value that does not say it is an accessory.
+ACCESSORY_WORDS = ("acessorios",)
+ACCESSORY_WEIGHT = 0.9
 # English function words of channel descriptions ("Money in the Mercado Pago account.").
 ENGLISH_STOPWORDS = frozenset(
     "a an the in on at of for to by with from and or is are was were be been has have had it its this that "
@@ -90,6 +96,9 @@ def stem(word: str) -> str:
     if word.endswith("ens") and len(word) >= 6:
         # "viagens"/"viagem", "ferragens"/"ferragem": the plural of -em ends in -ens
         return word[:-3] + "em"
+    if word.endswith("ais") and len(word) >= 6:
+        # "digitais"/"digital", "industriais"/"industrial": the plural of -al ends in -ais
+        return word[:-3] + "al"
     for ending in _L_PLURALS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             # "moveis"/"movel", "portateis"/"portatil": the plural of -el and -il ends in -eis
@@ -120,6 +129,11 @@ def load_vocabulary() -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def _generic() -> frozenset[str]:
     return frozenset(stem(w) for w in GENERIC_WORDS) | ENGLISH_STOPWORDS
+
+
+@lru_cache(maxsize=1)
+def _accessory() -> frozenset[str]:
+    return frozenset(stem(w) for w in ACCESSORY_WORDS)
 
 
 @lru_cache(maxsize=1)
@@ -189,6 +203,8 @@ def _word_stems(token: str) -> tuple[str, ...]:
 @lru_cache(maxsize=65536)
 def _kept_stems(token: str) -> tuple[str, ...]:
     """The stems of one token, generic words left out."""
+    if token in NOT_GENERIC:
+        return _word_stems(token)
     generic = _generic()
     return tuple(s for s in _word_stems(token) if s not in generic)
 
@@ -245,13 +261,15 @@ def broader(ws: frozenset[str], extra: frozenset[str] = frozenset()) -> tuple[fr
     return tuple(levels)
 
 
-def back_levels(ws: frozenset[str], parents: frozenset[str] = frozenset()) -> tuple[frozenset[str], ...]:
+def back_levels(
+    ws: frozenset[str], parents: frozenset[str] = frozenset(), then: tuple[frozenset[str], ...] = ()
+) -> tuple[frozenset[str], ...]:
     """The back-off levels of a category's words ``ws``, nearest first: the departments of
-    its product families, then ``parents`` (a path's parent levels) with the broader
-    departments (:func:`broader`).
+    its product families, then ``then`` (levels from elsewhere: kit/depara/taxonomy.py), then
+    ``parents`` (a path's parent levels) with the broader departments (:func:`broader`).
     """
     dept = departments(ws)
-    return ((dept,) if dept else ()) + broader(ws | dept, parents)
+    return ((dept,) if dept else ()) + then + broader(ws | dept, parents)
 
 
 def token_words(toks: Sequence[str]) -> frozenset[str]:
@@ -341,7 +359,11 @@ class WordIndex:
             # the generic sibling: its qualifier does not count against a value naming none
             other = other - _qualifiers()
         a, b = self.total(w for w in ws if w in self.weight), self.total(other)
-        return MAX_WORD_SCORE * 0.5 * (common / min(a, b) + 2.0 * common / (a + b))
+        score = MAX_WORD_SCORE * 0.5 * (common / min(a, b) + 2.0 * common / (a + b))
+        if not _accessory().isdisjoint(other) and _accessory().isdisjoint(ws):
+            # "Acessórios para bolsas" is not where "BOLSAS" go when "Bolsas, carteiras" is there
+            score *= ACCESSORY_WEIGHT
+        return score
 
     def holding(self, word: str) -> list[int]:
         """Indices of the values holding ``word``."""

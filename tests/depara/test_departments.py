@@ -90,3 +90,19 @@ def test_a_value_without_a_qualifier_goes_to_the_generic_sibling():
         "Livros": ("livros_interesse_geral", False),
         "Livros Técnicos": ("livros_tecnicos", True),
     }
+
+
+def test_lighting_is_its_own_department_and_backs_off_to_decoration():
+    assert _best(["LUMINARIAS E LUSTRES"], ["Decoração", "Iluminação", "Plantas"])["LUMINARIAS E LUSTRES"] == (
+        "Iluminação",
+        False,
+    )
+    assert _best(["LUMINARIAS E LUSTRES"], ["Decoração", "Plantas", "Moda"])["LUMINARIAS E LUSTRES"][0] == "Decoração"
+
+
+def test_shoes_are_not_trousers():
+    # "calçados" and "calças" share a light stem: shoes are read as sapato
+    assert words("Calçados").isdisjoint(words("Calças")) and words("Calçados") == words("Sapatos")
+    best = _best(["TENIS", "SANDALIAS FEM.", "CALCA JEANS"], ["Moda > Calças", "Moda > Calçados", "Casa"])
+    assert best["TENIS"][0] == best["SANDALIAS FEM."][0] == "Moda > Calçados"
+    assert best["CALCA JEANS"][0] == "Moda > Calças"

@@ -181,3 +181,35 @@ def test_a_description_written_as_label_and_explanation_is_matched_by_its_label(
         "Separado",
         "Orçamento Cancelado",
     ]
+
+
+def test_a_bare_flow_state_code_means_what_its_own_channel_documents():
+    erp = ["Em aberto", "Pago", "Aguardando envio", "Aguardando retirada", "Enviado", "Entregue", "Cancelado"]
+    # Mirakl's RECEIVED is a parcel the customer received; elsewhere (a charge received) it is not Entregue.
+    for value, top in (
+        ("RECEIVED", "Entregue"),
+        ("SHIPPING", "Aguardando envio"),
+        ("TO_COLLECT", "Aguardando retirada"),
+    ):
+        row = _one("order_status", [value], erp, channel_type="mirakl")
+        assert (_top(row), bool(row["preaccepted"])) == (top, True), value
+    for value in ("RECEIVED", "TO_COLLECT"):
+        row = _one("order_status", [value], erp)
+        assert not row["preaccepted"] and _top(row) != "Entregue", value
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "erp", "top"),
+    [
+        ("order_status", "accredited", ["CANCELADO", "CANC. SOLICITADO", "PAGO", "ESTORNADO"], "PAGO"),
+        ("order_status", "charged_back", ["CANCELADO", "ESTORNADO", "CHARGEBACK"], "CHARGEBACK"),
+        ("payment_method", "amazon_pay", ["MERCADO PAGO", "CARTAO LOJA", "CARTEIRA DIGITAL"], "CARTEIRA DIGITAL"),
+    ],
+)
+def test_payment_terms_and_a_named_wallet(kind, value, erp, top):
+    assert _top(_one(kind, [value], erp)) == top
+
+
+def test_std_is_the_standard_service():
+    erp = [("TOTAL EXPRESS", "PREMIUM"), ("TOTAL EXPRESS", "STD"), ("TOTAL EXPRESS", "EXPRESSO")]
+    assert _top(_one("carrier_service", [("Total Express", "Standard")], erp)) == "TOTAL EXPRESS / STD"
