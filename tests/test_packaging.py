@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,25 @@ def test_console_script_and_package_data():
     assert data["project"]["scripts"]["kit"] == "kit.cli:run"
     patterns = data["tool"]["setuptools"]["package-data"]["kit"]
     assert any(p.startswith("data/**") for p in patterns), "kit/data/sample must ship with the package"
+
+
+def test_every_data_file_of_the_package_is_declared_to_ship():
+    """A file under kit/ that is not Python (lexicons, samples, WSDLs) is in some package's package-data: a
+    non-editable install (a wheel) carries only what is declared."""
+    declared = _pyproject()["tool"]["setuptools"]["package-data"]
+    kit = ROOT / "kit"
+    missing = []
+    for path in kit.rglob("*"):
+        if not path.is_file() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+            continue
+        owners = [  # the packages that hold the file: setuptools matches each pattern from its package's folder
+            (pkg, path.relative_to(ROOT / pkg.replace(".", "/")))
+            for pkg in declared
+            if path.is_relative_to(ROOT / pkg.replace(".", "/"))
+        ]
+        if not any(fnmatch(rel.as_posix(), pattern) for pkg, rel in owners for pattern in declared[pkg]):
+            missing.append(str(path.relative_to(ROOT)))
+    assert not missing, f"not in [tool.setuptools.package-data]: {missing[:10]}"
 
 
 def _git(*args: str) -> list[str]:
