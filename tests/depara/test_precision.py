@@ -120,6 +120,9 @@ def test_concept_tree_is_checked_when_loaded():
         # finished narrows delivered: the ERP's finished state when it has one
         ("order_status", "completed", ["Entregue", "Finalizado", "Cancelado"], "Finalizado", True),
         ("order_status", "completed", ["Enviado", "Entregue", "Cancelado"], "Entregue", True),
+        # the payment given back is a refund, not goods sent back
+        ("order_status", "pagamento_devolvido", ["Devolvido", "Estornado", "Chargeback"], "Estornado", True),
+        ("order_status", "produto devolvido", ["Devolvido", "Estornado", "Chargeback"], "Devolvido", False),
         # store credit and the kinds under it; benefit cards are what Brazilian acquirers call "voucher"
         ("payment_method", "Crediário", ["Dinheiro", "Crédito Loja", "Boleto"], "Crédito Loja", True),
         ("payment_method", "Crediário", ["Crédito Loja", "Cartão Loja"], "Crédito Loja", False),
