@@ -106,21 +106,24 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> tupl
 def _one_of(raw: Raw, column: Column, ms: list[HeaderMatch], problem: Callable[..., None]) -> HeaderMatch | None:
     """The header to read when several mean ``column`` (an ERP's export often has "Peso líquido" and "Peso
     bruto", "GTIN/EAN" and "GTIN/EAN da embalagem"): the only one with data; else, for a measure or a text,
-    the one named by the column's earlier alias (aliases are in order of preference). None when that does
-    not decide, and always for a price, a quantity, a code or a flag that two filled columns give: a wrong
+    the one named by the column's earlier alias (aliases are in order of preference); any of them when
+    they hold the same cells ("GTIN/EAN" and "GTIN/EAN tributável"). None when that does not decide, and
+    always for a price, a quantity, a code or a flag that two filled columns give differently: a wrong
     one would be sent to the channel or matched against it, so the person chooses.
     """
     filled = [m for m in ms if not is_empty(raw.frame[m.position]).all()] if len(raw.frame) else []
+    same = len(filled) > 1 and all(raw.frame[m.position].equals(raw.frame[filled[0].position]) for m in filled)
     if len(filled) == 1:
         chosen, why = filled[0], "as outras estão vazias"
-    elif filled and not (column.unit or column.type == "text"):
+    elif filled and not same and not (column.unit or column.type == "text"):
         return None
     else:
         pool = filled or ms
         ranks = [column.alias_rank(m.header) for m in pool]
-        if ranks.count(min(ranks)) > 1:
+        if ranks.count(min(ranks)) > 1 and not same:
             return None
-        chosen, why = pool[ranks.index(min(ranks))], "o nome que o kit prefere para ela"
+        best = pool[ranks.index(min(ranks))]
+        chosen, why = best, "têm os mesmos valores" if same else "o nome que o kit prefere para ela"
     others = " e ".join(repr(m.header) for m in ms if m is not chosen)
     problem(
         "warning",

@@ -104,8 +104,9 @@ def test_an_erp_export_with_two_headers_for_a_measure_or_a_label_is_read(tmp_pat
     [
         ("SKU;Preço;Preço de venda\nA-1;10,00;11,00\n", None),  # two filled prices that differ: the person chooses
         ("SKU;Preço;Preço de venda\nA-1;;11,00\nA-2;;12,00\n", [11.0, 12.0]),  # only one has data
+        ("SKU;Preço;Preço de venda\nA-1;11,00;11,00\nA-2;12,00;12,00\n", [11.0, 12.0]),  # the same cells
     ],
-    ids=["both-filled", "one-filled"],
+    ids=["both-filled", "one-filled", "same-cells"],
 )
 def test_two_price_headers_are_chosen_only_when_one_is_empty(tmp_path, text, read):
     path = write(tmp_path, text)
@@ -137,3 +138,13 @@ def test_a_sales_unit_column_called_unidade_de_medida_leaves_the_measures_alone(
         tmp_path, f"Código;Descrição;Largura;Unidade de Medida\nA;Tecido;140;{units[0]}\nB;Linha;2;{units[1]}\n"
     )
     assert list(read_table(path, "products")["width_cm"]) == [140.0, 2.0]
+
+
+def test_the_tax_ean_beside_the_ean_is_read_when_it_says_the_same(tmp_path):
+    """Tiny's export: "GTIN/EAN" and "GTIN/EAN tributável", usually equal; refused only where they differ."""
+    head = "Código (SKU);Descrição;GTIN/EAN;GTIN/EAN tributável\n"
+    same = write(tmp_path, head + "A;Caneca;7891234567895;7891234567895\n", name="same.csv")
+    assert list(read_table(same, "products")["ean"]) == ["7891234567895"]
+    differ = write(tmp_path, head + "A;Caneca;7891234567895;17891234567892\n", name="differ.csv")
+    with pytest.raises(InputDataError, match="querem dizer ean: deixe só uma"):
+        read_table(differ, "products")
