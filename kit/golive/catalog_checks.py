@@ -115,7 +115,9 @@ def _to_create(
 def _suggest(
     ctx: GoliveContext, side: str, rows: np.ndarray, other: str, other_only: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For each row (positions), a SKU of the other side with the same EAN, else a near-identical title."""
+    """For each row (positions), a SKU of the other side with the same EAN, else the same code written
+    another way (leading zeros an export through Excel dropped, case, separators), else a near-identical
+    title."""
     k = keys(ctx)
     me, ot = k[side], k[other]
     df, odf = _frame(ctx, side), _frame(ctx, other)
@@ -130,10 +132,17 @@ def _suggest(
     other_sku = odf["sku"].to_numpy()
     suggestion[hit] = other_sku[j[hit]]
     how[hit] = "mesmo EAN " + df["ean"].to_numpy()[rows[hit]].astype(object)
-    todo = np.nonzero(~hit)[0]
-    # Rows already suggested by EAN are not offered again by title.
+    # Rows already suggested are not offered again.
     claimed = np.zeros(len(odf), dtype=bool)
     claimed[j[hit]] = True
+    todo = np.nonzero(~hit)[0]
+    if todo.size:
+        found, at = _same_code(df["sku"].to_numpy()[rows[todo]], other_sku, other_only[~claimed[other_only]])
+        suggestion[todo[found]] = other_sku[at]
+        mine = df["sku"].to_numpy()[rows[todo[found]]]
+        how[todo[found]] = [_how_written(a, b) for a, b in zip(mine, other_sku[at], strict=True)]
+        claimed[at] = True
+        todo = todo[~found]
     titles = odf["title"].to_numpy()
     cand = other_only[~claimed[other_only] & (titles[other_only] != "")]
     if todo.size and cand.size and todo.size * cand.size <= FUZZY_MAX_CELLS:
@@ -151,6 +160,35 @@ def _suggest(
         suggestion[idx] = other_sku[cand[best[found]]]
         how[idx] = ["título parecido, " + str(int(s)) + "%" for s in top[found]]
     return suggestion, how
+
+
+def _code_key(skus: np.ndarray) -> np.ndarray:
+    """A SKU as Excel and hand typing leave it comparable: upper case, letters and digits only, no leading
+    zeros ("000123" and "123", "sku-77" and "SKU 77" give one key)."""
+    text = pd.Series(skus, dtype=object).astype("str").str.upper()
+    return text.str.replace(r"[^0-9A-Z]", "", regex=True).str.lstrip("0").to_numpy(dtype=object)
+
+
+def _how_written(a: str, b: str) -> str:
+    """How two SKUs of one key differ, in words."""
+    if a.upper() == b.upper():
+        return "mesmo código em maiúsculas/minúsculas diferentes"
+    if a.lstrip("0") == b.lstrip("0"):
+        return "mesmo código sem os zeros à esquerda"
+    return "mesmo código com outra grafia"
+
+
+def _same_code(mine: np.ndarray, other_sku: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``mine`` is a candidate row's SKU written another way: a mask over ``mine`` and, for those,
+    the candidate rows. A key two candidates share suggests neither (the person would have to choose)."""
+    if not candidates.size:
+        return np.zeros(len(mine), dtype=bool), np.zeros(0, dtype=np.int64)
+    keys_other = pd.Series(_code_key(other_sku[candidates]))
+    unique = keys_other[(keys_other != "") & ~keys_other.duplicated(keep=False)]
+    row_of = pd.Series(candidates[unique.index.to_numpy()], index=unique.to_numpy())
+    at = pd.Series(_code_key(mine)).map(row_of)
+    found = at.notna().to_numpy()
+    return found, at[found].to_numpy(dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- duplicates

@@ -82,6 +82,38 @@ def test_coverage_suggests_same_ean_then_near_identical_title():
     assert ("erp.sku", "A4") not in by
 
 
+def test_coverage_suggests_the_same_code_written_another_way():
+    """An export through Excel drops leading zeros; hand typing changes case and separators: the listing is
+    the ERP's product, so creating it again would duplicate it (a blocker, not "a criar")."""
+    erp = _products(5)
+    erp["sku"] = ["000123", "sku-77", "A.3", "B4", "B04"]
+    store = _products(5)
+    store["ean"] = ""  # no EAN and other titles: only the code can tell
+    store["title"] = ["Um", "Dois", "Tres", "Quatro", "Cinco"]
+    store["sku"] = ["123", "SKU-77", "A3", "4", "ZZ9"]
+    f = _only(run_checks(_ctx(erp, store), only=["sku_coverage"]), "sku_coverage")
+    by = {(r.field, r.sku): r for r in f.itertuples()}
+    assert by[("erp.sku", "000123")].expected == "123 (mesmo código sem os zeros à esquerda)"
+    assert by[("erp.sku", "sku-77")].expected == "SKU-77 (mesmo código em maiúsculas/minúsculas diferentes)"
+    assert by[("erp.sku", "A.3")].expected == "A3 (mesmo código com outra grafia)"
+    assert by[("store.sku", "123")].expected == "000123 (mesmo código sem os zeros à esquerda)"
+    assert all(by[("erp.sku", s)].severity == "bloqueio" for s in ("000123", "sku-77", "A.3"))
+    # "B4" and "B04" share no key with "4"; a key two candidates share would suggest neither
+    assert by[("erp.sku", "B4")].expected == by[("erp.sku", "B04")].expected == "SKU presente na loja"
+    assert by[("store.sku", "ZZ9")].expected == "SKU presente no ERP"
+
+
+def test_a_code_key_two_candidates_share_suggests_neither():
+    erp = _products(1)
+    erp["sku"] = ["0042"]
+    store = _products(2)
+    store["ean"] = ""
+    store["title"] = ["Um", "Dois"]
+    store["sku"] = ["42", "00042"]
+    f = _only(run_checks(_ctx(erp, store), only=["sku_coverage"]), "sku_coverage")
+    assert f.loc[f["field"] == "erp.sku", "expected"].tolist() == ["SKU presente na loja"]
+
+
 def test_duplicates_on_each_side():
     erp = _products(4)
     erp.loc[3, "sku"] = "A3"  # repeated SKU in the ERP
