@@ -66,6 +66,15 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
                 ": parece ser o SKU " + suggestion + " do ERP (" + how + "); corrija o SKU de um dos lados",
                 ": o ERP não controlará o estoque deste anúncio (risco de vender sem estoque)",
             )
+        if side == "store":  # a listing whose SKU is an ERP parent code groups variations: nothing to control
+            parent = rows["sku"].isin(set(ctx.erp_all["parent_sku"]) - {""}).to_numpy() & ~has
+            sev = np.where(parent, INFO, sev)
+            expected = np.where(parent, "código pai no ERP", expected)
+            base = np.where(parent, "Anúncio pai de variações na loja", base)
+            tail = np.where(
+                parent, ": o SKU é o código pai de variações no ERP (não tem estoque próprio); cada variação é "
+                "verificada pelo seu SKU", tail,
+            )  # fmt: skip
         if side == "store" and ctx.assortment is not None:
             outside = rows["sku"].isin(set(ctx.erp_all["sku"])).to_numpy()
             sev = np.where(outside, AVISO, sev)

@@ -103,6 +103,16 @@ def test_coverage_suggests_the_same_code_written_another_way():
     assert by[("store.sku", "ZZ9")].expected == "SKU presente no ERP"
 
 
+def test_a_store_listing_under_an_erp_parent_code_is_not_a_missing_sku():
+    """Magento's configurable product, VTEX's product, a listing with variations: its SKU is the ERP's parent code."""
+    erp = _products(3, parent_sku=["CAM", "CAM", ""])
+    store = pd.concat([erp.drop(columns="parent_sku"), _products(1, sku="CAM", ean="", title="Camiseta")])
+    f = _only(run_checks(_ctx(erp, store), only=["sku_coverage"]), "sku_coverage")
+    row = f[f["sku"] == "CAM"].iloc[0]
+    assert row["severity"] == "info" and row["message"].startswith("Anúncio pai de variações na loja")
+    assert not (f["severity"] == "bloqueio").any()
+
+
 def test_a_code_key_two_candidates_share_suggests_neither():
     erp = _products(1)
     erp["sku"] = ["0042"]
