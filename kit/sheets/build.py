@@ -16,6 +16,7 @@ from kit.fmt import count_pt
 from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
 from kit.sheets.problems import Fatal, Problem, column_letter, describe, rows_text
+from kit.sheets.promo import apply_promo_price
 from kit.sheets.raw import MAX_CELL_CHARS, Raw
 from kit.sheets.rowunits import apply_row_units
 from kit.sheets.schema import Column, HeaderMatch, Schema
@@ -55,6 +56,7 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     _unnamed_cells(raw, rows, problem)
     result, empty_cells = _convert_columns(raw, schema, mapping, rows, problem)
     apply_row_units(result, schema, mapping, problem)
+    apply_promo_price(result, mapping, problem)
     _required_values(result, schema, mapping, empty_cells, rows.rownum, problem)
     _repeated_keys(result, schema, mapping, problem)
     result.attrs["source"] = {"file": name, "sheet": sheet}

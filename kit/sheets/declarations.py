@@ -17,6 +17,7 @@ __all__ = [
     "SKU_ALIASES",
     "STOCK_ALIASES",
     "PRICE_ALIASES",
+    "PROMO_PRICE_ALIASES",
     "LIST_PRICE_ALIASES",
     "WAREHOUSE_ALIASES",
     "PRICE_TABLE_ALIASES",
@@ -37,7 +38,11 @@ STOCK_ALIASES = (
 )  # fmt: skip
 PRICE_ALIASES = (
     "preco", "preco venda", "valor", "valor venda", "preco unitario", "valor unitario", "preco por",
-    "preco final", "price", "sale price", "preco promocional", "vlr venda", "vl venda", "preco vista",
+    "preco final", "price", "regular price", "preco regular", "vlr venda", "vl venda", "preco vista",
+)  # fmt: skip
+# A promotional price beside the regular one (Tiny, Yampi, WooCommerce): the selling price where it is given.
+PROMO_PRICE_ALIASES = (
+    "preco promocional", "valor promocional", "preco promocao", "preco oferta", "sale price", "promotional price",
 )  # fmt: skip
 LIST_PRICE_ALIASES = (
     "preco de", "preco lista", "preco original", "preco cheio", "list price", "preco sugerido",
@@ -216,6 +221,7 @@ register(
             Column("color", "text", standard=False, aliases=("cor", "color", "colour")),
             # "Preço de" / "Preço por" exports: declared so "Preço de" is not read as the selling price
             Column("list_price", "decimal", standard=False, min_value=0, aliases=LIST_PRICE_ALIASES),
+            Column("promo_price", "decimal", standard=False, min_value=0, aliases=PROMO_PRICE_ALIASES),
             Column("size", "text", standard=False, aliases=("tamanho", "size", "tam")),
             Column(
                 "parent_sku",
@@ -300,6 +306,7 @@ register(
             Column("price", "decimal", required=True, min_value=0, aliases=PRICE_ALIASES),
             # "Preço de" / "Preço por" exports: declared so "Preço de" is not read as the selling price
             Column("list_price", "decimal", standard=False, min_value=0, aliases=LIST_PRICE_ALIASES),
+            Column("promo_price", "decimal", standard=False, min_value=0, aliases=PROMO_PRICE_ALIASES),
             Column("price_table", "code", standard=False, aliases=PRICE_TABLE_ALIASES),
         ),
         key=("sku", "price_table"),
