@@ -60,7 +60,7 @@ from kit.scrub import scrub
 if TYPE_CHECKING:
     from kit.connectors.base import Connector
 
-__all__ = ["publish", "check_item", "FIELD_LABELS", "missing_fields", "send_one"]
+__all__ = ["publish", "plan", "check_item", "FIELD_LABELS", "missing_fields", "send_one"]
 
 log = logging.getLogger("kit.connectors.publishing")
 
@@ -178,6 +178,13 @@ def _prepare(conn: Connector, items: Sequence[ProductItem]) -> tuple[list[Publis
     if conn.publish_family_together:
         todo = _hold_incomplete_families(conn, items, results, todo)
     return results, todo
+
+
+def plan(conn: Connector, items: Sequence[ProductItem]) -> list[PublishResult | None]:
+    """What :func:`publish` would decide for each item before sending anything: its skipped, held or failed
+    result, or ``None`` for an item it would send (a dry run; only read requests, such as a category's
+    required attributes)."""
+    return _prepare(conn, list(items))[0]
 
 
 def _hold_incomplete_families(

@@ -200,9 +200,7 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
     creates = sum(1 for i in items if not i.bound)
     ctx.summary.extra.update({"sent_creates": creates, "sent_updates": len(items) - creates})
     if ctx.dry_run:
-        for item in items:
-            what = "o anúncio seria atualizado" if item.bound else "o anúncio seria criado"
-            ctx.summary.add("skipped", item.sku, f"simulação: {what}")
+        _simulate(ctx, items)
         return
     t0 = time.monotonic()
     recorder = _Recorder(ctx, prints)
@@ -216,6 +214,22 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
         + f" ({len(report.created())} anúncios criados)." if items else "Nada a publicar: nenhuma mudança."
     )  # fmt: skip
     _applied_notes(ctx, report)
+
+
+def _simulate(ctx: JobContext, items: list) -> None:
+    """A dry run says what the publish would do with each item: send it, or hold, skip or fail it and why."""
+    from kit.connectors.publishing import plan
+
+    for item, decided in zip(items, plan(ctx.connector, items), strict=True):
+        if decided is None:
+            what = "o anúncio seria atualizado" if item.bound else "o anúncio seria criado"
+        elif decided.status == "held":
+            what = f"seria retido para revisão: {decided.fix}"
+        elif decided.status == "skipped":
+            what = f"seria ignorado: {decided.reason}"
+        else:
+            what = f"falharia: {decided.reason}"
+        ctx.summary.add("skipped", item.sku, f"simulação: {what}")
 
 
 def _applied_notes(ctx: JobContext, report: Any) -> None:
