@@ -70,3 +70,12 @@ def test_a_family_named_by_a_common_word_does_not_make_that_word_a_department_el
     levels = back_levels(words("PECAS P/ MOTO"))
     assert all(stem("roupa") not in level for level in levels)
     assert all(stem("sapato") not in level for level in levels)
+
+
+def test_domestic_animals_are_pets_and_a_console_name_is_a_game():
+    # "domésticos" alone would send household goods to the pets' department
+    channel = ["Animais Domésticos", "Casa e Decoração", "Games e Consoles", "Celulares", "Hardware"]
+    best = _best(["UTILIDADES DOMESTICAS", "JOGOS PS5", "RACAO P/ GATOS"], channel)
+    assert best["UTILIDADES DOMESTICAS"][0] == "Casa e Decoração"
+    assert best["JOGOS PS5"][0] == "Games e Consoles"
+    assert best["RACAO P/ GATOS"][0] == "Animais Domésticos"
