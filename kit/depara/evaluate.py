@@ -22,7 +22,8 @@ category trees, built before the fifth round; a dev split from the sixth round o
 holdout, Mercado Livre's second-level categories and charge/order statuses and payment codes of
 channels no other split used, built before the sixth round; a dev split since it was measured) or
 ``fresh6`` (a seventh holdout, Shopee Brasil's second-level categories and order, charge and payment
-codes of channels no other split used, built before the seventh round; only counted).
+codes of channels no other split used, built before the seventh round; only counted, measured once
+before the round and once at its end).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
