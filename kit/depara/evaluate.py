@@ -20,7 +20,10 @@ marketplace category trees, built before the fourth round; a dev split from the 
 or ``fresh4`` (a fifth holdout, a mix of order statuses, payment methods, carrier services and
 category trees, built before the fifth round; a dev split from the sixth round on) or ``fresh5`` (a sixth
 holdout, Mercado Livre's second-level categories and charge/order statuses and payment codes of
-channels no other split used, built before the sixth round; only counted).
+channels no other split used, built before the sixth round; a dev split since it was measured) or
+``fresh6`` (a seventh holdout, Shopee Brasil's second-level categories and order, charge and payment
+codes of channels no other split used, built before the seventh round; only counted, measured once
+before the round and once at its end).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -39,9 +42,9 @@ from kit.depara.kinds import MappingKind, get_kind
 
 __all__ = ["EvalGroup", "EvalItem", "EvalFigures", "EvalReport", "load_eval_set", "evaluate", "SPLITS", "HELD_OUT"]
 
-SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
+SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6")
 # Splits only counted, never inspected: printed last, in one line each (see EvalReport.text).
-HELD_OUT: tuple[str, ...] = ()  # none now: fresh5 became a dev split (see the eval README)
+HELD_OUT: tuple[str, ...] = ("fresh6",)
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

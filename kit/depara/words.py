@@ -163,15 +163,25 @@ def _stems(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in tokens(text))
 
 
+def _lexicon_rows(name: str) -> list[dict[str, str]]:
+    text = resources.files("kit.depara").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
 @lru_cache(maxsize=1)
 def load_departments() -> Departments:
-    """The department lexicon (cached); see the file's header."""
-    text = resources.files("kit.depara").joinpath("data/departments.csv").read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    """The department lexicon (cached), with the product families of
+    ``kit/depara/data/families.csv``; see the files' headers.
+
+    A member a family row lists belongs to that family only (its department is reached by
+    backing off from the family), whatever ``departments.csv`` says of it; a family's name
+    words do not stand for each other (a member that is a family's own word says so).
+    """
     members: dict[str, tuple[str, ...]] = {}
     broader: dict[str, tuple[str, ...]] = {}
     names: dict[str, tuple[str, ...]] = {}
-    for row in csv.DictReader(io.StringIO("\n".join(lines))):
+    for row in _lexicon_rows("departments.csv"):
         dept, up = _stems(row["department"]), _stems(row["broader"])
         for w in dept:
             broader[w] = tuple(dict.fromkeys(broader.get(w, ()) + up))
@@ -180,6 +190,16 @@ def load_departments() -> Departments:
             key = " ".join(_stems(member))
             if key:
                 members[key] = tuple(dict.fromkeys(members.get(key, ()) + dept))
+    family_members: dict[str, tuple[str, ...]] = {}
+    for row in _lexicon_rows("families.csv"):
+        fam, up = _stems(row["family"]), _stems(row["department"])
+        for w in fam:
+            broader[w] = tuple(dict.fromkeys(broader.get(w, ()) + up))
+        for member in row["members"].split(";"):
+            key = " ".join(_stems(member))
+            if key:
+                family_members[key] = tuple(dict.fromkeys(family_members.get(key, ()) + fam))
+    members.update(family_members)
     starts = frozenset(k.split(" ")[0] for k in members if " " in k)
     return Departments(members, broader, names, max(k.count(" ") + 1 for k in members), starts)
 

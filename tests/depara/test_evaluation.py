@@ -12,7 +12,8 @@ round on), the ``fresh4`` groups (a fifth holdout, a mix of order statuses, paym
 services and category trees; a dev split from the sixth round on) and the ``fresh5`` groups (a sixth
 holdout: Mercado Livre's second-level categories, order and charge statuses and payment codes of
 channels no other split used; a dev split since its one wrong pre-accept was fixed after it was
-measured). A held-out split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
+measured) and the ``fresh6`` groups (a seventh holdout: Shopee Brasil's second-level categories, order,
+charge and payment codes of Yampi, Vindi, Getnet and PagBank). A held-out split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
 from __future__ import annotations
@@ -33,9 +34,21 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # dev split in the sixth), fresh5 74.2 % (a sixth holdout: 70.8 % before the sixth round, 73.3 % and
 # one wrong pre-accept when measured once with its rules final; then a dev split: that one wrong
 # pre-accept was looked at and removed by a general alias, a refunded payment is not returned goods).
-# fresh5 stays far below the goal on Mercado Livre's second-level families. No split is held out now:
-# the next round starts by writing one.
-MIN_TOP1 = {"dev": 0.97, "holdout": 0.96, "fresh": 0.99, "fresh2": 0.99, "fresh3": 0.97, "fresh4": 0.82, "fresh5": 0.74}
+# With the seventh round (a product-family lexicon backing off to departments): dev 97.7 %, holdout 96.2 %,
+# fresh 99.1 %, fresh2 99.3 %, fresh3 99.3 %, fresh4 95.8 %, fresh5 91.7 % (dev splits). fresh6 is the
+# seventh holdout, written before the seventh round: 57.8 % (74/128) before any rule change, 65.6 %
+# (84/128, top-3 84.4 %, no wrong pre-accept) when measured once with the round's rules final, far below
+# the goal on Shopee's second-level categories (55/93; the rest 29/35).
+MIN_TOP1 = {
+    "dev": 0.97,
+    "holdout": 0.96,
+    "fresh": 0.99,
+    "fresh2": 0.99,
+    "fresh3": 0.99,
+    "fresh4": 0.95,
+    "fresh5": 0.91,
+    "fresh6": 0.65,
+}
 
 
 @pytest.fixture(scope="module")

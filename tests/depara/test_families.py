@@ -1,0 +1,81 @@
+"""Product categories: the product-family lexicon (``kit/depara/data/families.csv``).
+
+A store's tree names the family ("Moda Íntima", "Refrigeração") where the ERP names the product
+("CUECA", "GELADEIRA"); a family backs off to its department when the list lacks the family. These
+tests use made-up lists, not the evaluation set.
+"""
+
+from __future__ import annotations
+
+from kit.depara.suggest import suggest
+from kit.depara.words import back_levels, load_departments, stem, words
+
+
+def _best(erp_values: list[str], channel: list[str]) -> dict[str, tuple[str, bool]]:
+    """ERP category -> (the channel category suggested first, pre-accepted)."""
+    table = suggest("category", channel, erp_values, learned=False)
+    return {r["erp_category"]: (r["channel_category"], bool(r["preaccepted"])) for r in table.to_dict("records")}
+
+
+def test_apparel_products_find_their_family_and_are_never_preaccepted():
+    channel = ["Moda > Moda Íntima", "Moda > Moda Praia", "Moda > Agasalhos", "Moda > Camisetas", "Moda > Calças"]
+    erp = ["CUECA SLIP", "SUTIA", "SUNGA BOXER", "BIQUINI CORTININHA", "CARDIGAN", "REGATA NADADOR"]
+    best = _best(erp, channel)
+    assert best["CUECA SLIP"] == ("Moda > Moda Íntima", False)
+    assert best["SUTIA"] == ("Moda > Moda Íntima", False)
+    assert best["BIQUINI CORTININHA"] == ("Moda > Moda Praia", False)
+    assert best["CARDIGAN"] == ("Moda > Agasalhos", False)
+    assert best["REGATA NADADOR"] == ("Moda > Camisetas", False)
+    assert not any(pre for _, pre in best.values())
+
+
+def test_a_family_backs_off_to_its_department_when_the_list_lacks_the_family():
+    # no underwear or beachwear family in this list: the department is the next best answer
+    best = _best(["CUECA SLIP", "BIQUINI CORTININHA"], ["Roupas", "Calçados", "Beleza", "Casa"])
+    assert best["CUECA SLIP"][0] == "Roupas"
+    assert best["BIQUINI CORTININHA"][0] == "Roupas"
+
+
+def test_beauty_products_go_to_their_family_not_to_any_beauty_family():
+    channel = ["Beleza > Cabelos", "Beleza > Maquiagem", "Beleza > Unhas", "Beleza > Perfumes", "Beleza > Barbearia"]
+    best = _best(["SHAMPOO ANTICASPA", "BATOM MATTE", "ESMALTE CREMOSO", "POS BARBA", "DEO COLONIA"], channel)
+    assert best["SHAMPOO ANTICASPA"][0] == "Beleza > Cabelos"
+    assert best["BATOM MATTE"][0] == "Beleza > Maquiagem"
+    assert best["ESMALTE CREMOSO"][0] == "Beleza > Unhas"
+    assert best["POS BARBA"][0] == "Beleza > Barbearia"
+    assert best["DEO COLONIA"][0] == "Beleza > Perfumes"
+
+
+def test_large_appliances_go_to_their_family_and_small_ones_to_small_appliances():
+    channel = ["Eletrodomésticos > Refrigeração", "Eletrodomésticos > Fogões e Fornos", "Eletrodomésticos > Lavadoras",
+               "Eletrodomésticos > Pequenos Eletrodomésticos", "Casa > Cozinha"]  # fmt: skip
+    best = _best(["GELADEIRA FROST FREE", "MICROONDAS 30L", "LAVA LOUCAS 8 SERVICOS", "BATEDEIRA PLANETARIA"], channel)
+    assert best["GELADEIRA FROST FREE"][0] == "Eletrodomésticos > Refrigeração"
+    assert best["MICROONDAS 30L"][0] == "Eletrodomésticos > Fogões e Fornos"
+    assert best["LAVA LOUCAS 8 SERVICOS"][0] == "Eletrodomésticos > Lavadoras"
+    assert best["BATEDEIRA PLANETARIA"][0] == "Eletrodomésticos > Pequenos Eletrodomésticos"
+    # without the families, a large appliance is still an appliance
+    assert _best(["GELADEIRA FROST FREE"], ["Eletrodomésticos", "Casa", "Moda"])["GELADEIRA FROST FREE"][0] == (
+        "Eletrodomésticos"
+    )
+
+
+def test_a_family_named_by_a_common_word_does_not_make_that_word_a_department_elsewhere():
+    # "peca" names the one-piece family (peça única) and "acessorio" the shoe accessories: a
+    # car part or a fashion accessory must not back off to clothing or footwear
+    up = load_departments().broader
+    families_departments = {stem(w) for w in ("roupa", "vestuario", "sapato", "beleza", "casa", "domestica")}
+    for common in ("peca", "acessorio", "escolar", "profissional", "limpeza", "seguranca", "utensilio"):
+        assert not families_departments.intersection(up.get(stem(common), ())), common
+    levels = back_levels(words("PECAS P/ MOTO"))
+    assert all(stem("roupa") not in level for level in levels)
+    assert all(stem("sapato") not in level for level in levels)
+
+
+def test_domestic_animals_are_pets_and_a_console_name_is_a_game():
+    # "domésticos" alone would send household goods to the pets' department
+    channel = ["Animais Domésticos", "Casa e Decoração", "Games e Consoles", "Celulares", "Hardware"]
+    best = _best(["UTILIDADES DOMESTICAS", "JOGOS PS5", "RACAO P/ GATOS"], channel)
+    assert best["UTILIDADES DOMESTICAS"][0] == "Casa e Decoração"
+    assert best["JOGOS PS5"][0] == "Games e Consoles"
+    assert best["RACAO P/ GATOS"][0] == "Animais Domésticos"
