@@ -314,6 +314,25 @@ def run_stock(ctx: JobContext) -> None:
     ctx.summary.note(f"Arquivo do ERP: {_source(frame)} ({len(wanted)} SKUs; estoque de segurança {safety}).")
     _report_bad(ctx, found)
     _push(ctx, _Push("stock", wanted, lambda items: ctx.connector.update_stock(items), _stock_item, "estoque"))
+    _uncontrolled(ctx, set(wanted) | set(found.bad))
+
+
+def _uncontrolled(ctx: JobContext, in_erp: set[str]) -> None:
+    """Listings whose SKU the ERP's stock export does not hold: their stock is not controlled (sold while the
+    product may no longer exist), said in the report, never zeroed on a guess (the export may be partial)."""
+    missing = sorted(set(ctx.state.bindings()) - in_erp)
+    if not missing:
+        return
+    ctx.summary.extra["listings_not_in_erp"] = {"count": len(missing), "skus": missing[:NOTES_SKUS]}
+    more = f" e mais {len(missing) - 5}" if len(missing) > 5 else ""
+    ctx.summary.note(
+        f"{len(missing)} anúncio(s) no canal com SKU fora da exportação de estoque do ERP ({', '.join(missing[:5])}"
+        f"{more}): o estoque deles não é atualizado e podem vender o que não existe; inclua-os na exportação "
+        "(com estoque 0 se saíram de linha) ou pause-os no canal."
+    )
+
+
+NOTES_SKUS = 200  # SKUs listed in a summary's extra (the count is always whole)
 
 
 def _report_bad(ctx: JobContext, found: ErpValues) -> None:

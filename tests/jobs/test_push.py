@@ -54,6 +54,17 @@ def test_stock_delta_and_zero_request_rerun(channel, fake, tmp_path, workspace):
     assert s4.applied == 3 and len(_sent(fake, "update_stock")) == 3
 
 
+def test_listings_the_erp_stock_export_does_not_hold_are_named_and_left_as_they_are(channel, fake, tmp_path, workspace):
+    """A listing whose SKU left the ERP's export keeps selling its last stock: the report says so (never zeroed on
+    a guess: the export may be partial); a SKU the export holds with a bad value is not among them."""
+    _stock(tmp_path, [["SKU-001", 10, 1, "CD"], ["SKU-002", "abc", 0, "CD"], ["SKU-003", 7, 2, "CD"]])
+    s = run_job("stock", "loja", ws=workspace, connector=fake)
+    assert s.extra["listings_not_in_erp"] == {"count": 2, "skus": ["SKU-004", "SKU-005"]}
+    assert any(n.startswith("2 anúncio(s) no canal com SKU fora da exportação de estoque do ERP (SKU-004, SKU-005)")
+               for n in s.notes)  # fmt: skip
+    assert set(_sent(fake, "update_stock")) == {"SKU-001", "SKU-003"}  # nothing sent for SKU-004/005
+
+
 def test_failed_items_are_retried_and_unknown_skus_reported(channel, fake, tmp_path, workspace):
     _stock(tmp_path, [["SKU-001", 1, 0, "CD"], ["SKU-002", 2, 0, "CD"], ["SKU-999", 3, 0, "CD"]])
     fake.refuse["SKU-002"] = "quantity out of range"
