@@ -96,6 +96,9 @@ def stem(word: str) -> str:
     if word.endswith("ens") and len(word) >= 6:
         # "viagens"/"viagem", "ferragens"/"ferragem": the plural of -em ends in -ens
         return word[:-3] + "em"
+    if word.endswith("ons") and len(word) >= 6:
+        # "moletons"/"moletom", "batons"/"batom", "marrons"/"marrom": the plural of -om ends in -ons
+        return word[:-3] + "om"
     if word.endswith("ais") and len(word) >= 6:
         # "digitais"/"digital", "industriais"/"industrial": the plural of -al ends in -ais
         return word[:-3] + "al"
