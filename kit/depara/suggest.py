@@ -80,6 +80,9 @@ CONFLICT_WEIGHT = 0.6
 # The same family under the value's gender or audience, found through a clashing target, scores this
 # much of that target's score; the department of that gender or audience, this squared.
 SIBLING_WEIGHT = 0.95
+# A value naming no audience is an adult's: a child's or baby's family scores this much of its score
+# ("Sabonete Líquido" is Beleza's bath family before Mãe e Bebê's). Ranking only.
+UNQUALIFIED_CHILD_WEIGHT = 0.97
 
 
 @dataclass(slots=True)
@@ -320,6 +323,8 @@ class _Matcher:
                 if own and clash(own, self.dst_marks[j]):
                     self._sibling_of(cands, j, own, score)
                     score *= CONFLICT_WEIGHT
+                elif not own and "c" in self.dst_marks[j]:
+                    score *= UNQUALIFIED_CHILD_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
     def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:

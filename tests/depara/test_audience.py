@@ -58,3 +58,9 @@ def test_a_gendered_value_goes_to_its_own_gender_and_is_not_preaccepted_elsewher
     assert _first("Tênis Infantil Velcro", dafiti)[0] == "Calçados Infantis"
     # without a qualifier nothing changes
     assert _first("Tênis Casual", dafiti)[0] == "Calçados Masculinos > Tênis Casual"
+
+
+def test_a_value_naming_no_audience_is_an_adults():
+    shop = ["Mãe e Bebê > Banho e Cuidados com o Corpo", "Beleza > Banho e Cuidados com o Corpo"]
+    assert _first("Higiene | Sabonete Líquido", shop)[0] == "Beleza > Banho e Cuidados com o Corpo"
+    assert _first("Bebê | Sabonete Infantil", shop)[0] == "Mãe e Bebê > Banho e Cuidados com o Corpo"
