@@ -9,8 +9,8 @@ read from its words and its path's parents' words:
 ====  =============================================
 mark  words (stems)
 ====  =============================================
-f     feminino, feminina, mulher, menina
-m     masculino, masculina, homem, menino
+f     feminino, feminina, mulher, menina; calcinha, sutiã, biquíni
+m     masculino, masculina, homem, menino; cueca, sunga
 c     infantil, bebê, menina, menino (a child)
 u     unissex
 ====  =============================================
@@ -36,6 +36,8 @@ from collections.abc import Sequence
 __all__ = ["marks", "clash", "Siblings", "GENDER_WORDS"]
 
 _MARK_OF = {"feminin": "f", "masculin": "m", "infant": "c", "beb": "c", "unissex": "u"}
+# Products only one gender wears name it without a qualifier (a mark only: not a word of the family).
+_MARK_OF |= {"cuec": "m", "sung": "m", "calcinh": "f", "suti": "f", "biquini": "f"}
 _GENDERS = frozenset({"f", "m"})
 # Stems that only qualify a value by gender: not counted as shared words.
 GENDER_WORDS = frozenset({"feminin", "masculin", "unissex", "homem", "mulher"})

@@ -83,6 +83,9 @@ SIBLING_WEIGHT = 0.95
 # A value naming no audience is an adult's: a child's or baby's family scores this much of its score
 # ("Sabonete Líquido" is Beleza's bath family before Mãe e Bebê's). Ranking only.
 UNQUALIFIED_CHILD_WEIGHT = 0.97
+# A target of the value's own gender or audience sharing one of its words scores this much more, and is
+# kept whatever its score ("CUECA" finds the men's "Roupa íntima" beside the women's "Lingerie").
+AGREE_WEIGHT = 1.3
 
 
 @dataclass(slots=True)
@@ -316,13 +319,16 @@ class _Matcher:
             shared = index.score(ws, j) if content is ws or index.shared(content, j) else 0.0
             if known and not shared:
                 ratio *= SPELLING_ONLY_WEIGHT
-            if max(ratio, shared) >= MIN_FUZZY_SCORE:
+            agree = bool(own and shared and own & self.dst_marks[j])  # the value's own gender's family
+            if max(ratio, shared) >= MIN_FUZZY_SCORE or agree:
                 score = fuzzy_score(ratio, shared)
                 if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
                     score *= CONFLICT_WEIGHT
                 if own and clash(own, self.dst_marks[j]):
                     self._sibling_of(cands, j, own, score)
                     score *= CONFLICT_WEIGHT
+                elif agree:
+                    score *= AGREE_WEIGHT
                 elif not own and "c" in self.dst_marks[j]:
                     score *= UNQUALIFIED_CHILD_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))

@@ -209,10 +209,14 @@ def load_departments() -> Departments:
 
 @lru_cache(maxsize=1)
 def _stem_vocabulary() -> dict[str, tuple[str, ...]]:
-    """The one-word vocabulary keyed by stem: another plural or gender form finds its row."""
+    """The one-word vocabulary keyed by stem: another plural or gender form finds its row.
+
+    Words of up to 3 letters are abbreviations ("inf", "fem", "bb"): they match only as written
+    ("INFO" is not "INF.", though both stem to ``inf``).
+    """
     out: dict[str, tuple[str, ...]] = {}
     for word, meaning in load_vocabulary().items():
-        if " " not in word:
+        if " " not in word and len(word) > 3:
             out.setdefault(stem(word), meaning)
     return out
 

@@ -18,6 +18,8 @@ def test_erp_abbreviations_read_as_gender_and_audience():
     assert _marks("Body Bebê") == {"c"}
     assert _marks("Tênis de Corrida Unissex") == {"u"}
     assert _marks("Panela de Pressão") == frozenset()
+    assert _marks("INFO > NOTEBOOKS") == frozenset()  # INFO is informática, not INF.
+    assert _marks("CUECA BOXER") == {"m"} and _marks("Sutiã com Bojo") == {"f"}
 
 
 def test_what_clashes():
@@ -64,3 +66,12 @@ def test_a_value_naming_no_audience_is_an_adults():
     shop = ["Mãe e Bebê > Banho e Cuidados com o Corpo", "Beleza > Banho e Cuidados com o Corpo"]
     assert _first("Higiene | Sabonete Líquido", shop)[0] == "Beleza > Banho e Cuidados com o Corpo"
     assert _first("Bebê | Sabonete Infantil", shop)[0] == "Mãe e Bebê > Banho e Cuidados com o Corpo"
+
+
+def test_a_product_only_one_gender_wears_finds_that_genders_family():
+    shop = [
+        "Roupas Femininas > Lingerie e Roupa Íntima",
+        "Roupas Masculinas > Roupa íntima",
+        "Roupas Masculinas > Calças",
+    ]
+    assert _first("CUECA BOXER", shop)[0] == "Roupas Masculinas > Roupa íntima"
