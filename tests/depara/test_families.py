@@ -91,3 +91,12 @@ def test_the_plural_of_om_and_family_synonyms():
     assert best["MOLETOM CANGURU"][0] == "Roupas > Moletons e Suéteres"
     assert best["ROUPA GESTANTE"][0] == "Roupas > Roupas de Maternidade"
     assert best["BOLSA TIRACOLO"][0] == "Bolsas > Bolsas Transversais"
+
+
+def test_linha_branca_is_the_large_appliances():
+    best = _best(
+        ["Linha Branca | Geladeiras", "LINHA BRANCA"],
+        ["Eletrodomésticos > Eletrodomésticos Pequenos", "Eletrodomésticos > Eletrodomésticos Grandes"],
+    )
+    assert best["Linha Branca | Geladeiras"][0] == "Eletrodomésticos > Eletrodomésticos Grandes"
+    assert best["LINHA BRANCA"][0] == "Eletrodomésticos > Eletrodomésticos Grandes"
