@@ -37,6 +37,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from kit.depara.aliases import Aliases, load_aliases
+from kit.depara.audience import GENDER_WORDS, Siblings, clash, marks
 from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
@@ -76,6 +77,15 @@ RATIO_WEIGHT = 0.8
 SPELLING_ONLY_WEIGHT = 0.8
 # A fuzzy target naming another concept than the value does (keys.Keyer.conflict) scores this much.
 CONFLICT_WEIGHT = 0.6
+# The same family under the value's gender or audience, found through a clashing target, scores this
+# much of that target's score; the department of that gender or audience, this squared.
+SIBLING_WEIGHT = 0.95
+# A value naming no audience is an adult's: a child's or baby's family scores this much of its score
+# ("Sabonete Líquido" is Beleza's bath family before Mãe e Bebê's). Ranking only.
+UNQUALIFIED_CHILD_WEIGHT = 0.97
+# A target of the value's own gender or audience sharing one of its words scores this much more, and is
+# kept whatever its score ("CUECA" finds the men's "Roupa íntima" beside the women's "Lingerie").
+AGREE_WEIGHT = 1.3
 
 
 @dataclass(slots=True)
@@ -240,6 +250,9 @@ class _Matcher:
             self.c_members[c_pos[t]].append(j)
         pool = max(top, WIDE_POOL) if self.small else top
         self.f_idx, self.f_score = fuzzy_topk(list(self.q_pos), c_texts, pool)
+        self.src_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in src.keys]
+        self.dst_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in dst.keys]
+        self._siblings: Siblings | None = None
 
     def candidates(self, i: int) -> Candidates:
         cands = Candidates()
@@ -252,8 +265,12 @@ class _Matcher:
                 for j in self.dst.exact_index.get(self.keyer.keys(values).exact, ()):
                     cands.add(j, "learned", round(LEARNED_SCORE * n / total, 1))
         if not self.plain_exact[i]:
-            self._fuzzy(cands, vk)
+            self._fuzzy(cands, vk, self.src_marks[i])
         return cands
+
+    def clashes(self, i: int, j: int) -> bool:
+        """Source value ``i`` and target ``j`` name different genders or audiences (:mod:`kit.depara.audience`)."""
+        return clash(self.src_marks[i], self.dst_marks[j])
 
     def _dictionary(self, cands: Candidates, i: int, vk: ValueKeys) -> None:
         dst = self.dst
@@ -274,7 +291,7 @@ class _Matcher:
         for j in hits or _partial(self.keyer, self.src.values[i], dst, self.carriers):
             cands.add(j, "partial", PARTIAL_SCORE)
 
-    def _fuzzy(self, cands: Candidates, vk: ValueKeys) -> None:
+    def _fuzzy(self, cands: Candidates, vk: ValueKeys, own: frozenset[str]) -> None:
         dst, index = self.dst, self.dst.words
         scored: dict[int, float] = {}
         for text in (vk.text, vk.desc_text):
@@ -285,8 +302,10 @@ class _Matcher:
                 for j in self.c_members[int(self.f_idx[row, col])]:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
         ws = vk.words
-        if not any(w in index.weight for w in ws):
+        content = ws - GENDER_WORDS if own else ws  # the gender word qualifies, it does not name the family
+        if not any(w in index.weight for w in content):
             ws = ws | _back_off(vk, index)
+            content = ws - GENDER_WORDS if own else ws
         if self.small:
             for word in ws:
                 holders = index.holding(word)
@@ -294,16 +313,38 @@ class _Matcher:
                     for j in holders:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
-        known = any(w in index.weight for w in ws)
+        known = any(w in index.weight for w in content)
         for j, ratio in scored.items():
-            shared = index.score(ws, j)
+            # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
+            shared = index.score(ws, j) if content is ws or index.shared(content, j) else 0.0
             if known and not shared:
                 ratio *= SPELLING_ONLY_WEIGHT
-            if max(ratio, shared) >= MIN_FUZZY_SCORE:
+            agree = bool(own and shared and own & self.dst_marks[j])  # the value's own gender's family
+            if max(ratio, shared) >= MIN_FUZZY_SCORE or agree:
                 score = fuzzy_score(ratio, shared)
                 if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
                     score *= CONFLICT_WEIGHT
+                if own and clash(own, self.dst_marks[j]):
+                    self._sibling_of(cands, j, own, score)
+                    score *= CONFLICT_WEIGHT
+                elif agree:
+                    score *= AGREE_WEIGHT
+                elif not own and "c" in self.dst_marks[j]:
+                    score *= UNQUALIFIED_CHILD_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
+
+    def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:
+        """Suggest the family of target ``j`` under the value's gender or audience, else that one's
+        department, in ``j``'s place (:class:`kit.depara.audience.Siblings`)."""
+        if self._siblings is None:
+            keys = self.dst.keys
+            self._siblings = Siblings([vk.words for vk in keys], [vk.parents or frozenset() for vk in keys])
+        for group, weight in zip(self._siblings.of(j), (SIBLING_WEIGHT, SIBLING_WEIGHT**2), strict=True):
+            fits = [k for k in group if not clash(own, self.dst_marks[k])]
+            if fits:
+                for k in fits:
+                    cands.add(k, "fuzzy", round(min(MAX_FUZZY_SCORE, score * weight), 1))
+                return
 
 
 def _back_off(vk: ValueKeys, index: WordIndex) -> frozenset[str]:
@@ -393,7 +434,7 @@ def suggest(
         out_targets.append(tuple(shown[0]["values"]))
         out_score[i] = shown[0]["score"]
         out_reason.append(shown[0]["reason"])
-        out_pre[i] = preaccept(
+        out_pre[i] = not matcher.clashes(i, ranked[0].target) and preaccept(
             cands, ranked[0], src.keys[i].words, dst.words, dst.narrower, plain_exact=matcher.plain_exact[i]
         )
     data: dict[str, Any] = {}

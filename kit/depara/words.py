@@ -96,6 +96,9 @@ def stem(word: str) -> str:
     if word.endswith("ens") and len(word) >= 6:
         # "viagens"/"viagem", "ferragens"/"ferragem": the plural of -em ends in -ens
         return word[:-3] + "em"
+    if word.endswith("ons") and len(word) >= 6:
+        # "moletons"/"moletom", "batons"/"batom", "marrons"/"marrom": the plural of -om ends in -ons
+        return word[:-3] + "om"
     if word.endswith("ais") and len(word) >= 6:
         # "digitais"/"digital", "industriais"/"industrial": the plural of -al ends in -ais
         return word[:-3] + "al"
@@ -206,10 +209,14 @@ def load_departments() -> Departments:
 
 @lru_cache(maxsize=1)
 def _stem_vocabulary() -> dict[str, tuple[str, ...]]:
-    """The one-word vocabulary keyed by stem: another plural or gender form finds its row."""
+    """The one-word vocabulary keyed by stem: another plural or gender form finds its row.
+
+    Words of up to 3 letters are abbreviations ("inf", "fem", "bb"): they match only as written
+    ("INFO" is not "INF.", though both stem to ``inf``).
+    """
     out: dict[str, tuple[str, ...]] = {}
     for word, meaning in load_vocabulary().items():
-        if " " not in word:
+        if " " not in word and len(word) > 3:
             out.setdefault(stem(word), meaning)
     return out
 

@@ -13,7 +13,10 @@ services and category trees; a dev split from the sixth round on) and the ``fres
 holdout: Mercado Livre's second-level categories, order and charge statuses and payment codes of
 channels no other split used; a dev split since its one wrong pre-accept was fixed after it was
 measured) and the ``fresh6`` groups (a seventh holdout: Shopee Brasil's second-level categories, order,
-charge and payment codes of Yampi, Vindi, Getnet and PagBank). A held-out split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
+charge and payment codes of Yampi, Vindi, Getnet and PagBank; a dev split from the eighth round on) and the
+``fresh7`` groups (an eighth holdout: Pichau's and Dafiti's second-level categories, transaction, order and
+payment statuses and payment methods of Cielo, EvoluServices, PayGo, Dezwork, Zoom, Vnda and Dooca). A held-out
+split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
 from __future__ import annotations
@@ -38,7 +41,13 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # fresh 99.1 %, fresh2 99.3 %, fresh3 99.3 %, fresh4 95.8 %, fresh5 91.7 % (dev splits). fresh6 is the
 # seventh holdout, written before the seventh round: 57.8 % (74/128) before any rule change, 65.6 %
 # (84/128, top-3 84.4 %, no wrong pre-accept) when measured once with the round's rules final, far below
-# the goal on Shopee's second-level categories (55/93; the rest 29/35).
+# the goal on Shopee's second-level categories (55/93; the rest 29/35); a dev split from the eighth round on.
+# fresh7 is the eighth holdout, written before the eighth round: 72.3 % (107/148, top-3 85.8 %, no wrong
+# pre-accept) before any rule change. With the eighth round (gender and audience qualifiers, a few general
+# words and families): dev 97.7 %, holdout 96.2 %, fresh 99.1 %, fresh2 99.3 %, fresh3 99.3 %, fresh4 95.8 %,
+# fresh5 91.7 % (all unchanged), fresh6 84.4 % (65.6 % before; the dev split whose misses the round's rules
+# came from); fresh7 79.7 % (118/148, top-3 89.9 %, no wrong pre-accept) when measured once with the round's
+# rules final: below the goal (Pichau's categories 38/49 as before, Dafiti's 31/38, 20 before; the rest 49/61).
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -47,7 +56,8 @@ MIN_TOP1 = {
     "fresh3": 0.99,
     "fresh4": 0.95,
     "fresh5": 0.91,
-    "fresh6": 0.65,
+    "fresh6": 0.84,
+    "fresh7": 0.79,
 }
 
 

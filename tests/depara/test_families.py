@@ -79,3 +79,24 @@ def test_domestic_animals_are_pets_and_a_console_name_is_a_game():
     assert best["UTILIDADES DOMESTICAS"][0] == "Casa e Decoração"
     assert best["JOGOS PS5"][0] == "Games e Consoles"
     assert best["RACAO P/ GATOS"][0] == "Animais Domésticos"
+
+
+def test_the_plural_of_om_and_family_synonyms():
+    assert stem("moletons") == stem("moletom") and stem("batons") == stem("batom")
+    best = _best(
+        ["MOLETOM CANGURU", "ROUPA GESTANTE", "BOLSA TIRACOLO"],
+        ["Roupas > Moletons e Suéteres", "Roupas > Jaquetas e Casacos", "Roupas > Roupas de Maternidade",
+         "Roupas > Roupas Tradicionais", "Bolsas > Bolsas Transversais", "Bolsas > Bolsas Tote"],
+    )  # fmt: skip
+    assert best["MOLETOM CANGURU"][0] == "Roupas > Moletons e Suéteres"
+    assert best["ROUPA GESTANTE"][0] == "Roupas > Roupas de Maternidade"
+    assert best["BOLSA TIRACOLO"][0] == "Bolsas > Bolsas Transversais"
+
+
+def test_linha_branca_is_the_large_appliances():
+    best = _best(
+        ["Linha Branca | Geladeiras", "LINHA BRANCA"],
+        ["Eletrodomésticos > Eletrodomésticos Pequenos", "Eletrodomésticos > Eletrodomésticos Grandes"],
+    )
+    assert best["Linha Branca | Geladeiras"][0] == "Eletrodomésticos > Eletrodomésticos Grandes"
+    assert best["LINHA BRANCA"][0] == "Eletrodomésticos > Eletrodomésticos Grandes"

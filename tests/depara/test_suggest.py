@@ -215,3 +215,10 @@ def test_a_description_column_matches_bare_codes():
     assert t.loc["6", "erp_status"] == "Aguardando pagamento" and t.loc["6", "preaccepted"]
     assert t.loc["7", "erp_status"] == "Pagamento aprovado" and t.loc["10", "erp_status"] == "Faturado"
     assert not t.loc["99", "preaccepted"]
+
+
+def test_a_receivables_list_calls_a_pending_payment_a_receber():
+    table = suggest(
+        "order_status", ["pending", "payment pending"], ["A receber", "Recebido", "Cancelado"], learned=False
+    )
+    assert table["erp_status"].tolist() == ["A receber", "A receber"]
