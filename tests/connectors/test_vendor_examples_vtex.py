@@ -1,0 +1,122 @@
+"""The VTEX connector reads VTEX's own example answers (``../shared/specs/vtex``), not only our sandbox's.
+
+Each read path of :mod:`kit.connectors.vtex` gets the example the OpenAPI document gives for that answer, and the
+test checks that what the example carries reaches the kit's shapes (listing row, order, value lists).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.vendor_examples import ExampleChannel, Route, example_connector, response_examples
+
+ACCOUNT = "exemplo"
+CREDENTIALS = {"app_key": "vtexappkey-exemplo-KIT01", "app_token": "EXEMPLOTOKEN0123456789"}
+
+
+def _example(file: str, method: str, path: str, status: str = "200"):
+    return response_examples("vtex", file, method, path, status)["example"]
+
+
+def _catalog(method: str, path: str):
+    return _example("catalog-api.json", method, path)
+
+
+SKU_IDS = _catalog("GET", "/api/catalog_system/pvt/sku/stockkeepingunitids")
+SKU = _catalog("GET", "/api/catalog_system/pvt/sku/stockkeepingunitbyid/{skuId}")
+REFIDS = _catalog("POST", "/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids")
+INVENTORY = _example("logistics-api.json", "GET", "/api/logistics/pvt/inventory/skus/{skuId}")
+PRICE = _example("pricing-api.json", "GET", "/pricing/prices/{itemId}")
+FEED = _example("orders-api.json", "GET", "/api/orders/feed")
+ORDER = _example("orders-api.json", "GET", "/api/oms/pvt/orders/{orderId}")
+ORDER_LIST = _example("orders-api.json", "GET", "/api/oms/pvt/orders")
+POLICIES = _example("logistics-api.json", "GET", "/api/logistics/pvt/shipping-policies")
+TREE = _catalog("GET", "/api/catalog_system/pub/category/tree/{categoryLevels}")
+FIELDS = _catalog("GET", "/api/catalog_system/pub/specification/field/listByCategoryId/{categoryId}")
+FIELD = _catalog("GET", "/api/catalog_system/pub/specification/fieldGet/{fieldId}")
+FIELD_VALUES = _catalog("GET", "/api/catalog_system/pub/specification/fieldvalue/{fieldId}")
+
+ROUTES = [
+    Route("GET", r"/api/catalog_system/pvt/sku/stockkeepingunitids", SKU_IDS),
+    Route("GET", r"/api/catalog_system/pvt/sku/stockkeepingunitbyid/\d+", SKU),
+    Route("POST", r"/api/catalog_system/pub/sku/stockkeepingunitidsbyrefids", REFIDS),
+    Route("GET", r"/api/logistics/pvt/inventory/skus/\d+", INVENTORY),
+    Route("GET", rf"/{ACCOUNT}/pricing/prices/\d+", PRICE),
+    Route("GET", r"/api/orders/feed", FEED),
+    Route("POST", r"/api/orders/feed", {}),
+    Route("GET", r"/api/oms/pvt/orders/[^/]+", ORDER),
+    Route("GET", r"/api/oms/pvt/orders", ORDER_LIST),
+    Route("GET", r"/api/logistics/pvt/shipping-policies", POLICIES),
+    Route("GET", r"/api/catalog_system/pub/category/tree/\d+", TREE),
+    Route("GET", r"/api/catalog_system/pub/specification/field/listByCategoryId/\d+", FIELDS),
+    Route("GET", r"/api/catalog_system/pub/specification/fieldGet/\d+", FIELD),
+    Route("GET", r"/api/catalog_system/pub/specification/fieldvalue/\d+", FIELD_VALUES),
+]
+
+
+@pytest.fixture
+def vtex():
+    """The example channel and a VTEX connector aimed at it, on the example's second warehouse."""
+    warehouse = INVENTORY["balance"][1]["warehouseId"]
+    with ExampleChannel(ROUTES) as srv:
+        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT, "warehouse_id": warehouse},
+                                 credentials=CREDENTIALS)  # fmt: skip
+        try:
+            yield srv, conn
+        finally:
+            conn.close()
+
+
+def test_listings_keep_the_sku_inventory_and_price_of_the_examples(vtex):
+    srv, conn = vtex
+    frame = conn.list_listings()
+    assert list(frame["channel_id"]) == [str(i) for i in SKU_IDS]
+    row = frame.iloc[0]
+    alt = SKU["AlternateIds"]
+    assert (row["sku"], row["ean"], row["title"]) == (alt["RefId"], alt["Ean"], SKU["NameComplete"])
+    assert row["price"] == PRICE["basePrice"] and row["status"] == "active"
+    wh = INVENTORY["balance"][1]
+    assert row["stock"] == wh["totalQuantity"] - wh["reservedQuantity"]
+    assert not srv.unrouted and frame.attrs["bad_values"] == []
+
+
+def test_refids_resolve_to_the_example_sku_ids(vtex):
+    _, conn = vtex
+    ref, sku_id = next(iter(REFIDS.items()))
+    assert conn.resolve_sku_ids([ref, "NAO-EXISTE"]) == {ref: sku_id}
+
+
+def test_the_feed_example_gives_the_order_of_the_order_example(vtex):
+    srv, conn = vtex
+    page = conn.fetch_orders()
+    assert [o.ack_token for o in page.orders] == [",".join(e["handle"] for e in FEED)]
+    assert srv.calls("GET", r"/api/oms/pvt/orders/") == [f"/api/oms/pvt/orders/{FEED[0]['orderId']}"]
+    order = page.orders[0]
+    assert (order.order_id, order.status_raw, order.created_at) == (ORDER["orderId"], ORDER["status"],
+                                                                     ORDER["creationDate"])  # fmt: skip
+    item = ORDER["items"][0]
+    got = order.items[0]
+    assert (got.sku, got.quantity, got.unit_price) == (item["refId"], item["quantity"], item["sellingPrice"] / 100)
+    assert len(order.items) == len(ORDER["items"]) and order.total == ORDER["value"] / 100
+    logistics = ORDER["shippingData"]["logisticsInfo"][0]
+    assert (order.carrier_raw, order.service_raw) == (logistics["deliveryCompany"], logistics["selectedSla"])
+    payment = ORDER["paymentData"]["transactions"][0]["payments"][0]
+    assert order.payment_raw == payment["paymentSystemName"]
+    client = ORDER["clientProfileData"]
+    assert order.buyer["name"] == f"{client['firstName']} {client['lastName']}"
+    assert (order.buyer["email"], order.buyer["document"]) == (client["email"], client["document"])
+    assert order.shipping_address["postalCode"] == ORDER["shippingData"]["address"]["postalCode"]
+    assert conn.ack_orders(page.orders) == len(FEED)
+
+
+def test_value_lists_come_from_the_policy_order_list_and_catalogue_examples(vtex):
+    _, conn = vtex
+    lists = conn.value_lists()
+    carriers = set(lists["carrier_service"]["carrier"])
+    assert {p["shippingMethod"] for p in POLICIES["items"]} <= carriers
+    payments = set(lists["payment_method"]["payment_method"])
+    assert payments == {o["paymentNames"] for o in ORDER_LIST["list"] if o["paymentNames"]}
+    categories = set(lists["category"]["category"])
+    first = TREE[0]
+    assert f"{first['name']}/{first['children'][0]['name']}" in categories
+    assert FIELD["Name"] in set(lists["attribute"]["attribute"])
