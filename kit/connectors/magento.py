@@ -38,6 +38,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import PagePaginator
 from kit.errors import AuthenticationError, ChannelError, ChannelFatalError, ConfigurationError
 
@@ -314,14 +315,14 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
         shipping = assignments[0].get("shipping") or {}
         method = shipping.get("method") or ""
         return Order(
-            order_id=str(raw["entity_id"]),
+            order_id=code(raw.get("entity_id")),
             channel=self.channel.name,
             status_raw=str(raw.get("status") or ""),
             created_at=raw.get("created_at"),
             updated_at=raw.get("updated_at"),
             items=[
                 OrderItem(
-                    sku=str(i.get("sku")),
+                    sku=code(i.get("sku")),
                     quantity=int(float(i.get("qty_ordered") or 0)),
                     unit_price=float(i.get("price") or 0),
                     channel_item_id=str(i.get("item_id")),

@@ -33,6 +33,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
 from kit.connectors.vtex_catalog import VtexCatalogMixin
@@ -288,14 +289,14 @@ class VtexConnector(VtexCatalogMixin, Connector):
         ]
         client = raw.get("clientProfileData") or {}
         return Order(
-            order_id=str(raw["orderId"]),
+            order_id=code(raw.get("orderId")),
             channel=self.channel.name,
             status_raw=str(raw.get("status") or ""),
             created_at=raw.get("creationDate"),
             updated_at=raw.get("lastChange"),
             items=[
                 OrderItem(
-                    sku=str(i.get("refId") or i.get("id")),
+                    sku=code(i.get("refId") or i.get("id")),
                     quantity=int(i.get("quantity") or 0),
                     unit_price=(i.get("sellingPrice") or i.get("price") or 0) / 100,  # OMS money is cents
                     channel_item_id=str(i.get("id")),

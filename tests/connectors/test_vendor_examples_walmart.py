@@ -150,3 +150,40 @@ def test_value_lists_carry_the_taxonomy_example(walmart):
     categories = set(conn.value_lists()["category"]["category"])
     first = TAXONOMY["payload"][0]
     assert {f"{first['category']} > {s['subCategoryName']}" for s in first["subcategory"]} <= categories
+
+
+def _without_number_and_sku(handler):
+    """The orders list example with the first order's number and the second order's SKU left out."""
+    import copy
+
+    body = copy.deepcopy(ORDERS)
+    body["list"]["meta"].pop("nextCursor")
+    first, second = body["list"]["elements"]["order"][:2]
+    first["purchaseOrderId"] = None
+    del second["orderLines"]["orderLine"][0]["item"]["sku"]
+    return body
+
+
+def test_orders_lacking_their_number_or_a_sku_fail_apart_and_are_not_acknowledged(workspace):
+    from kit.jobs import run_job
+
+    routes = [Route("GET", r"/v3/orders", _without_number_and_sku), *ROUTES]
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "walmart", credentials=CREDENTIALS, workspace=workspace)
+        try:
+            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    raws = ORDERS["list"]["elements"]["order"]
+    assert summary.error is None and summary.applied == 0, (summary.error, summary.details)
+    failed = {d.key: d.reason for d in summary.details if d.status == "failed"}
+    assert failed == {
+        "(sem número)": "a resposta do canal não traz o número do pedido: o pedido não foi gravado na caixa de saída; "
+        "confira-o no painel do canal",
+        raws[1]["purchaseOrderId"]: "a resposta do canal não traz o SKU do(s) item(ns) 1: o pedido não foi gravado "
+        "na caixa de saída; confira-o no painel do canal",
+    }
+    assert summary.failed == 2 and summary.quarantined == len(raws) - 2  # the rest wait for their de-para tables
+    acked = {p.split("/")[3] for p in srv.calls("POST", r"/acknowledge$")}
+    created = {r["purchaseOrderId"] for r in raws[2:] if _expected_order(r)["status"] == "Created"}
+    assert acked == created and raws[1]["purchaseOrderId"] not in acked

@@ -118,9 +118,13 @@ def example_connector(
     *,
     settings: dict[str, str] | None = None,
     credentials: dict[str, str] | None = None,
+    workspace: Any = None,
     **options: Any,
 ) -> Any:
-    """A real connector of ``channel_type`` aimed at ``server`` (test retry policy, timeouts and rate)."""
+    """A real connector of ``channel_type`` aimed at ``server`` (test retry policy, timeouts and rate).
+
+    With ``workspace``, the channel is also saved there, so jobs can run on it (``run_job(..., connector=...)``).
+    """
     from kit.channels import Channel, validate
     from kit.channeltypes import get_type
     from kit.connectors import connector_for
@@ -140,8 +144,12 @@ def example_connector(
             settings=dict(settings or {}),
         )
     )
+    if workspace is not None:
+        from kit.channels import ChannelRegistry
+
+        channel = ChannelRegistry(workspace).add(channel)
     SecretsStore().update(channel.credentials_ref, dict(credentials or {}))
     options.setdefault("retry", FAST_RETRY)
     options.setdefault("timeouts", TEST_TIMEOUTS)
     options.setdefault("rate_limit", TEST_RATE)
-    return connector_for(channel, **options)
+    return connector_for(channel, workspace=workspace, **options)
