@@ -187,7 +187,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
             price = {}
         stock = sum(
             int(b.get("totalQuantity") or 0) - int(b.get("reservedQuantity") or 0)
-            for b in inv.get("balance", [])
+            for b in (inv or {}).get("balance") or []  # null, as well as [], when no warehouse holds the SKU
             if b.get("warehouseId") == self.warehouse
         )
         alt = sku.get("AlternateIds") or {}

@@ -80,6 +80,19 @@ def test_listings_keep_the_sku_inventory_and_price_of_the_examples(vtex):
     assert not srv.unrouted and frame.attrs["bad_values"] == []
 
 
+@pytest.mark.parametrize("balance", [None, []], ids=["null", "empty"])
+def test_an_inventory_answer_without_balance_is_no_stock_in_the_warehouse(balance):
+    inventory = {**INVENTORY, "balance": balance}
+    routes = [Route("GET", r"/api/logistics/pvt/inventory/skus/\d+", inventory), *ROUTES]
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS)
+        try:
+            frame = conn.list_listings()
+        finally:
+            conn.close()
+    assert list(frame["stock"]) == [0] * len(SKU_IDS) and list(frame["price"]) == [PRICE["basePrice"]] * len(SKU_IDS)
+
+
 def test_refids_resolve_to_the_example_sku_ids(vtex):
     _, conn = vtex
     ref, sku_id = next(iter(REFIDS.items()))
