@@ -35,6 +35,8 @@ TREE = _catalog("GET", "/api/catalog_system/pub/category/tree/{categoryLevels}")
 FIELDS = _catalog("GET", "/api/catalog_system/pub/specification/field/listByCategoryId/{categoryId}")
 FIELD = _catalog("GET", "/api/catalog_system/pub/specification/fieldGet/{fieldId}")
 FIELD_VALUES = _catalog("GET", "/api/catalog_system/pub/specification/fieldvalue/{fieldId}")
+PRODUCT = _catalog("GET", "/api/catalog_system/pvt/products/productgetbyrefid/{refId}")
+BRANDS = _catalog("GET", "/api/catalog_system/pvt/brand/list")
 
 ROUTES = [
     Route("GET", r"/api/catalog_system/pvt/sku/stockkeepingunitids", SKU_IDS),
@@ -51,6 +53,8 @@ ROUTES = [
     Route("GET", r"/api/catalog_system/pub/specification/field/listByCategoryId/\d+", FIELDS),
     Route("GET", r"/api/catalog_system/pub/specification/fieldGet/\d+", FIELD),
     Route("GET", r"/api/catalog_system/pub/specification/fieldvalue/\d+", FIELD_VALUES),
+    Route("GET", r"/api/catalog_system/pvt/products/productgetbyrefid/[^/]+", PRODUCT),
+    Route("GET", r"/api/catalog_system/pvt/brand/list", BRANDS),
 ]
 
 
@@ -133,3 +137,19 @@ def test_value_lists_come_from_the_policy_order_list_and_catalogue_examples(vtex
     first = TREE[0]
     assert f"{first['name']}/{first['children'][0]['name']}" in categories
     assert FIELD["Name"] in set(lists["attribute"]["attribute"])
+
+
+def test_publishing_lookups_read_the_product_brand_tree_and_specification_examples(vtex):
+    srv, conn = vtex
+    assert conn.product_by_refid(PRODUCT["RefId"])["Id"] == PRODUCT["Id"]
+    brand = BRANDS[-1]
+    assert conn.brand_id(f" {brand['name'].upper()} ") == brand["id"]
+    leaf = TREE[0]["children"][0]
+    assert conn.category_id(f"{TREE[0]['name']} > {leaf['name']}") == leaf["id"]
+    required = conn.category_requirements(str(leaf["id"])).attributes
+    active = [f for f in FIELDS if f["IsActive"]]
+    # every active field of the category is answered by the one fieldGet example (required, free text: no values)
+    assert [(a.name, a.values, a.group) for a in required] == [(FIELD["Name"], (), FIELD["FieldGroupName"])] * len(
+        active
+    )
+    assert not srv.calls("GET", r"/fieldvalue/")  # FieldTypeId 1 (Texto) has no closed list to read
