@@ -25,6 +25,7 @@ ORDERS = response_examples("walmart", "orders.json", "GET", "/v3/orders")["examp
 ORDER = response_examples("walmart", "orders.json", "GET", "/v3/orders/{purchaseOrderId}")
 FEEDS = response_examples("walmart", "feeds.json", "GET", "/v3/feeds")["example"]
 FEED = response_examples("walmart", "feeds.json", "GET", "/v3/feeds/{feedId}")["example"]
+FEED_SENT = response_examples("walmart", "items.json", "POST", "/v3/feeds")["example"]
 ACK = response_examples("walmart", "orders.json", "POST", "/v3/orders/{purchaseOrderId}/acknowledge")["example"]
 
 
@@ -57,7 +58,17 @@ ROUTES = [
     ),  # fmt: skip
     Route("GET", r"/v3/orders/[^/]+", lambda h: ORDER["ORDER"] if h.path.endswith(_PO) else ORDER["ATTRIBUTES"]),
     Route("POST", r"/v3/orders/[^/]+/acknowledge", ACK),
-    Route("GET", r"/v3/feeds", FEEDS),
+    Route(
+        "GET",
+        r"/v3/feeds",
+        _paged(
+            FEEDS,
+            "offset",
+            str(len(FEEDS["results"]["feed"])),
+            {"totalResults": FEEDS["totalResults"], "results": {"feed": []}},
+        ),
+    ),  # fmt: skip
+    Route("POST", r"/v3/feeds", FEED_SENT),
     Route("GET", r"/v3/feeds/[^/]+", FEED),
 ]
 _PO = ORDER["ORDER"]["order"]["purchaseOrderId"]
@@ -187,3 +198,21 @@ def test_orders_lacking_their_number_or_a_sku_fail_apart_and_are_not_acknowledge
     acked = {p.split("/")[3] for p in srv.calls("POST", r"/acknowledge$")}
     created = {r["purchaseOrderId"] for r in raws[2:] if _expected_order(r)["status"] == "Created"}
     assert acked == created and raws[1]["purchaseOrderId"] not in acked
+
+
+def test_a_new_listing_sent_in_a_feed_takes_its_outcome_from_the_feed_status_example(walmart):
+    from kit.connectors.model import ProductItem
+
+    srv, conn = walmart
+    row = FEED["itemDetails"]["itemIngestionStatus"][0]
+    sub = TAXONOMY["payload"][0]
+    category = f"{sub['category']} > {sub['subcategory'][1]['subCategoryName']}"
+    items = [ProductItem(sku, f"Produto {sku}", brand="Marca", ean="7891234567895", price=19.9, weight_kg=1.0,
+                         channel_category=category, image_urls=["https://img.example.com/1.jpg"])
+             for sku in (row["sku"], "SKU-FORA-DO-FEED")]  # fmt: skip
+    results = {r.sku: r for r in conn.send_listings(items)}
+    assert (results[row["sku"]].status, results[row["sku"]].channel_id) == (APPLIED, row["wpid"])
+    assert results["SKU-FORA-DO-FEED"].status == FAILED
+    assert FEED_SENT["feedId"] in results["SKU-FORA-DO-FEED"].reason
+    # The feeds example shows no item feed in flight: one feed sent, its status read by the id Walmart gave.
+    assert len(srv.calls("POST", r"^/v3/feeds")) == 1 and srv.calls("GET", r"^/v3/feeds/" + FEED_SENT["feedId"][:8])
