@@ -340,6 +340,7 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
                 "email": raw.get("customer_email"),
                 "document": raw.get("customer_taxvat"),
                 "increment_id": raw.get("increment_id"),
+                "phone": (shipping.get("address") or raw.get("billing_address") or {}).get("telephone"),
             },
             shipping_address=dict(shipping.get("address") or {}),
             raw=raw,

@@ -313,6 +313,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
                 "email": client.get("email"),
                 "document": client.get("document"),
                 "document_type": client.get("documentType"),
+                "phone": client.get("phone"),
             },
             shipping_address=dict((raw.get("shippingData") or {}).get("address") or {}),
             raw=raw,

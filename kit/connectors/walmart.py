@@ -470,7 +470,11 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
             service_raw=shipping.get("methodCode"),
             payment_raw=None,  # the marketplace collects
             total=round(float(total if total is not None else charged), 2),
-            buyer={"email": raw.get("customerEmailId"), "name": (shipping.get("postalAddress") or {}).get("name")},
+            buyer={
+                "email": raw.get("customerEmailId"),
+                "name": (shipping.get("postalAddress") or {}).get("name"),
+                "phone": shipping.get("phone"),
+            },  # fmt: skip
             shipping_address=dict(shipping.get("postalAddress") or {}),
             ack_token=code(raw.get("purchaseOrderId")),
             raw=raw,
