@@ -70,6 +70,21 @@ def _cents(value: float | None) -> int:
     return int(round(float(value or 0) * 100))
 
 
+def _unit_price(item: dict[str, Any]) -> float:
+    """The unit price of an OMS order item in reais (OMS money is cents).
+
+    orders-api.json: ``sellingPrice`` "can present rounding discrepancies, so we recommend retrieving pricing
+    information from the ``priceDefinition`` field": its ``total`` over the quantity keeps the line total (3 units
+    sold as 333 + 333 + 334 cents). A gift's 0 stays 0 (``sellingPrice or price`` billed it at the list price).
+    """
+    quantity = item.get("quantity") or 0
+    total = (item.get("priceDefinition") or {}).get("total")
+    if total is not None and quantity:
+        return float(total) / quantity / 100
+    selling = item.get("sellingPrice")
+    return float(selling if selling is not None else item.get("price") or 0) / 100
+
+
 class VtexConnector(VtexCatalogMixin, Connector):
     """VTEX (``X-VTEX-API-AppKey`` / ``X-VTEX-API-AppToken``); publishing in :mod:`kit.connectors.vtex_catalog`."""
 
@@ -298,7 +313,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
                 OrderItem(
                     sku=code(i.get("refId") or i.get("id")),
                     quantity=int(i.get("quantity") or 0),
-                    unit_price=(i.get("sellingPrice") or i.get("price") or 0) / 100,  # OMS money is cents
+                    unit_price=_unit_price(i),
                     channel_item_id=str(i.get("id")),
                     title=str(i.get("name") or ""),
                 )

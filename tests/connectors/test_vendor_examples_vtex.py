@@ -113,7 +113,8 @@ def test_the_feed_example_gives_the_order_of_the_order_example(vtex):
                                                                      ORDER["creationDate"])  # fmt: skip
     item = ORDER["items"][0]
     got = order.items[0]
-    assert (got.sku, got.quantity, got.unit_price) == (item["refId"], item["quantity"], item["sellingPrice"] / 100)
+    unit = item["priceDefinition"]["total"] / item["quantity"] / 100
+    assert (got.sku, got.quantity, got.unit_price) == (item["refId"], item["quantity"], unit)
     assert len(order.items) == len(ORDER["items"]) and order.total == ORDER["value"] / 100
     logistics = ORDER["shippingData"]["logisticsInfo"][0]
     assert (order.carrier_raw, order.service_raw) == (logistics["deliveryCompany"], logistics["selectedSla"])
@@ -153,3 +154,37 @@ def test_publishing_lookups_read_the_product_brand_tree_and_specification_exampl
         active
     )
     assert not srv.calls("GET", r"/fieldvalue/")  # FieldTypeId 1 (Texto) has no closed list to read
+
+
+def _item_variant(**changes):
+    """The order example with its first item changed (a shape VTEX's documents describe, not in the example)."""
+    import copy
+
+    order = copy.deepcopy(ORDER)
+    order["items"][0].update(changes)
+    return order
+
+
+@pytest.mark.parametrize(
+    "changes, line",
+    [
+        # three units sold as 333 + 333 + 334 cents: priceDefinition keeps the line's 10,00
+        ({"quantity": 3, "sellingPrice": 333, "priceDefinition": {"sellingPrices": [{"value": 333, "quantity": 2},
+          {"value": 334, "quantity": 1}], "calculatedSellingPrice": 333, "total": 1000}}, 10.0),
+        # a gift: sold at 0, not at its list price
+        ({"isGift": True, "sellingPrice": 0, "priceDefinition": {"sellingPrices": [{"value": 0, "quantity": 1}],
+          "calculatedSellingPrice": 0, "total": 0}}, 0.0),
+        # no priceDefinition (older orders): sellingPrice
+        ({"priceDefinition": None}, ORDER["items"][0]["sellingPrice"] * ORDER["items"][0]["quantity"] / 100),
+    ],
+    ids=["rounded-units", "gift", "no-price-definition"],
+)  # fmt: skip
+def test_an_item_s_unit_price_keeps_its_line_total(changes, line):
+    routes = [Route("GET", r"/api/oms/pvt/orders/[^/]+", _item_variant(**changes)), *ROUTES]
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS)
+        try:
+            item = conn.get_order(ORDER["orderId"]).items[0]
+        finally:
+            conn.close()
+    assert round(item.unit_price * item.quantity, 2) == line
