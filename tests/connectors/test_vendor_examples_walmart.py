@@ -17,7 +17,8 @@ from kit.connectors.model import APPLIED, FAILED
 CREDENTIALS = {"client_id": "exemplo-wm-client", "client_secret": "exemploWMsecret0123"}
 
 TOKEN = response_examples("walmart", "authentication.json", "POST", "/v3/token")["clientCredentialsRes"]
-ITEMS = response_examples("walmart", "items.json", "GET", "/v3/items")["Get All Items"]
+ITEM_PAGES = response_examples("walmart", "items.json", "GET", "/v3/items")
+ITEMS = ITEM_PAGES["Get All Items"]
 ITEM = response_examples("walmart", "items.json", "GET", "/v3/items/{id}")["example"]
 TAXONOMY = response_examples("walmart", "items.json", "GET", "/v3/items/taxonomy")["example"]
 INVENTORIES = response_examples("walmart", "inventory.json", "GET", "/v3/inventories")["example"]
@@ -85,14 +86,22 @@ def walmart():
             conn.close()
 
 
-def test_listings_keep_sku_wpid_gtin_price_and_status_of_the_items_example(walmart):
-    srv, conn = walmart
-    frame = conn.list_listings()
-    assert list(frame["sku"]) == [i["sku"] for i in ITEMS["ItemResponse"]]
-    for row, item in zip(frame.to_dict("records"), ITEMS["ItemResponse"], strict=True):
+@pytest.mark.parametrize("name", sorted(ITEM_PAGES))
+def test_listings_keep_sku_wpid_gtin_price_and_status_of_the_items_example(name):
+    page = ITEM_PAGES[name]
+    last = {"ItemResponse": [], "totalItems": 0}
+    routes = [Route("GET", r"/v3/items", _paged(page, "nextCursor", page["nextCursor"], last)), *ROUTES]
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "walmart", credentials=CREDENTIALS)
+        try:
+            frame = conn.list_listings()
+        finally:
+            conn.close()
+    assert list(frame["sku"]) == [i["sku"] for i in page["ItemResponse"]]
+    for row, item in zip(frame.to_dict("records"), page["ItemResponse"], strict=True):
         assert (row["channel_id"], row["ean"], row["title"]) == (item["wpid"], item["gtin"], item["productName"])
         assert (row["price"], row["status"]) == (item["price"]["amount"], item["publishedStatus"])
-    # The inventories example names other SKUs than the items example: their stock stays unknown, not 0.
+    # The inventories example names other SKUs than the items examples: their stock stays unknown, not 0.
     assert frame["stock"].isna().all() and frame.attrs["bad_values"] == []
     assert srv.calls("GET", r"^/v3/inventories") and not srv.unrouted
 
