@@ -188,3 +188,50 @@ def test_an_item_s_unit_price_keeps_its_line_total(changes, line):
         finally:
             conn.close()
     assert round(item.unit_price * item.quantity, 2) == line
+
+
+def test_an_update_merges_the_sku_and_product_examples_into_puts_the_document_accepts():
+    from connectors.openapi import ApiSpec
+    from connectors.test_vtex import VTEX_ERRATA, VTEX_FILES
+    from kit.connectors.model import APPLIED as OK
+    from kit.connectors.model import ProductItem
+
+    sku, product = _catalog("GET", "/api/catalog/pvt/stockkeepingunit/{skuId}"), _catalog(
+        "GET", "/api/catalog/pvt/product/{productId}")  # fmt: skip
+    files = _catalog("GET", "/api/catalog/pvt/stockkeepingunit/{skuId}/file")
+    routes = [
+        Route("GET", r"/api/catalog/pvt/stockkeepingunit/\d+", sku),
+        Route("GET", r"/api/catalog/pvt/product/\d+", product),
+        Route("PUT", r"/api/catalog/pvt/product/\d+", _catalog("PUT", "/api/catalog/pvt/product/{productId}")),
+        Route("PUT", r"/api/catalog/pvt/stockkeepingunit/\d+", _catalog("PUT", "/api/catalog/pvt/stockkeepingunit/{skuId}")),
+        Route("GET", r"/api/catalog/pvt/stockkeepingunit/\d+/file", files),
+        Route("DELETE", r"/api/catalog/pvt/stockkeepingunit/\d+/file", {}),
+        Route("POST", r"/api/catalog/pvt/stockkeepingunit/\d+/file",
+              _catalog("POST", "/api/catalog/pvt/stockkeepingunit/{skuId}/file")),
+        Route("POST", r"/api/catalog/pvt/stockkeepingunit/\d+/ean/\d+", {}),
+        *ROUTES,
+    ]  # fmt: skip
+    leaf = TREE[0]["children"][0]
+    item = ProductItem(sku["RefId"], "Tênis novo", description="Descrição nova", brand=BRANDS[0]["name"],
+                       ean="7891234567895", ncm="64041900", weight_kg=0.8, height_cm=12.0, width_cm=20.0,
+                       length_cm=30.0, price=199.9, channel_category=f"{TREE[0]['name']}/{leaf['name']}",
+                       image_urls=["https://img.example.com/tenis-1.jpg"], channel_id=str(sku["Id"]),
+                       product_id=str(sku["ProductId"]))  # fmt: skip
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS)
+        try:
+            result = conn.update_listing(item)
+        finally:
+            conn.close()
+    assert (result.status, result.channel_id, result.product_id) == (OK, str(sku["Id"]), str(sku["ProductId"]))
+    report = ApiSpec.load("vtex", VTEX_FILES, VTEX_ERRATA).check_log(srv.log())
+    assert not report.problems, report.text()
+    assert {"PUT /api/catalog/pvt/product/{productId}", "PUT /api/catalog/pvt/stockkeepingunit/{skuId}"} <= set(
+        report.operations
+    ), report.operations
+    put = next(r for r in srv.log() if r["method"] == "PUT" and r["path"].endswith(f"/product/{sku['ProductId']}"))
+    import json
+
+    sent = json.loads(put["body"])
+    # what the kit does not own is kept from the product example (a PUT erases what it leaves out)
+    assert (sent["LinkId"], sent["Name"], sent["CategoryId"]) == (product["LinkId"], "Tênis novo", leaf["id"])

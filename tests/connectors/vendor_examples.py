@@ -22,6 +22,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from hostile.server import Handler, HostileServer
@@ -105,6 +106,16 @@ class ExampleChannel(HostileServer):
         with self.lock:
             self.unrouted.append(f"{handler.command} {handler.path}")
         handler.reply(404, {"message": "no example for this request"}, {"Content-Type": "application/json"})
+
+    def log(self) -> list[dict[str, Any]]:
+        """The requests as a sandbox logs them (``method``, ``path``, ``query``, ``headers``, ``body``), for
+        :meth:`connectors.openapi.ApiSpec.check_log`; without ``status``, so only what the connector sent is checked
+        (the answers are the documents' own examples)."""
+        with self.lock:
+            entries = list(self.requests)
+        return [{"method": r["method"], "path": urlsplit(r["path"]).path,
+                 "query": parse_qs(urlsplit(r["path"]).query, keep_blank_values=True), "headers": r["headers"],
+                 "body": r["body"]} for r in entries]  # fmt: skip
 
     def calls(self, method: str, pattern: str) -> list[str]:
         """Paths (with query) of the recorded requests of ``method`` whose path matches ``pattern``."""
