@@ -143,3 +143,15 @@ def test_listings_skip_configurable_parents_and_keep_ean_price_stock_status(mage
                                                                                         "active"]  # fmt: skip
     assert frame.loc["MOL-P-CINZA", ["ean", "price", "stock", "status"]].tolist() == ["07891234567895", 52.5, 0,
                                                                                       "inactive"]  # fmt: skip
+
+
+def test_every_request_of_the_read_paths_is_one_the_document_declares(magento):
+    from connectors.openapi import magento_spec
+
+    srv, conn = magento
+    conn.list_listings()
+    conn.fetch_orders()
+    conn.get_order("3")
+    report = magento_spec().check_log(srv.log())
+    assert not report.problems, report.text()
+    assert len(report.operations) == 4, report.operations

@@ -225,3 +225,17 @@ def test_a_new_listing_sent_in_a_feed_takes_its_outcome_from_the_feed_status_exa
     assert FEED_SENT["feedId"] in results["SKU-FORA-DO-FEED"].reason
     # The feeds example shows no item feed in flight: one feed sent, its status read by the id Walmart gave.
     assert len(srv.calls("POST", r"^/v3/feeds")) == 1 and srv.calls("GET", r"^/v3/feeds/" + FEED_SENT["feedId"][:8])
+
+
+def test_every_request_of_the_read_paths_is_one_the_documents_declare(walmart):
+    from connectors.openapi import walmart_spec
+
+    srv, conn = walmart
+    conn.list_listings()
+    conn.ack_orders(conn.fetch_orders().orders)
+    conn.get_order(_PO)
+    conn.find_listings([ITEM["ItemResponse"][0]["sku"]])
+    conn.poll_publish({"X": f"MP_ITEM:{FEED['feedId']}"})
+    report = walmart_spec().check_log(srv.log())
+    assert not report.problems, report.text()
+    assert len(report.operations) >= 7, report.operations
