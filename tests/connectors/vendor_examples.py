@@ -27,10 +27,16 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from hostile.server import Handler, HostileServer
 
-from connectors.contract import FAST_RETRY, TEST_RATE, TEST_TIMEOUTS
+from connectors.contract import FAST_RETRY, TEST_RATE
 from connectors.openapi import SPECS
+from kit.connectors.http import Timeouts
 
-__all__ = ["response_examples", "Route", "ExampleChannel", "example_connector"]
+__all__ = ["response_examples", "Route", "ExampleChannel", "example_connector", "TIMEOUTS"]
+
+
+#: The examples are answered at once and no test here is about slowness: bounds generous enough for a loaded
+#: 2-core machine (a timed-out POST that is not retried would fail a test for nothing).
+TIMEOUTS = Timeouts(connect=5.0, read=10.0, total=20.0)
 
 
 def _load(channel: str, file: str) -> dict[str, Any]:
@@ -161,6 +167,6 @@ def example_connector(
         channel = ChannelRegistry(workspace).add(channel)
     SecretsStore().update(channel.credentials_ref, dict(credentials or {}))
     options.setdefault("retry", FAST_RETRY)
-    options.setdefault("timeouts", TEST_TIMEOUTS)
+    options.setdefault("timeouts", TIMEOUTS)
     options.setdefault("rate_limit", TEST_RATE)
     return connector_for(channel, workspace=workspace, **options)
