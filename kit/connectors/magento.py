@@ -38,6 +38,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import PagePaginator
 from kit.errors import AuthenticationError, ChannelError, ChannelFatalError, ConfigurationError
 
@@ -314,21 +315,20 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
         shipping = assignments[0].get("shipping") or {}
         method = shipping.get("method") or ""
         return Order(
-            order_id=str(raw["entity_id"]),
+            order_id=code(raw.get("entity_id")),
             channel=self.channel.name,
             status_raw=str(raw.get("status") or ""),
             created_at=raw.get("created_at"),
             updated_at=raw.get("updated_at"),
             items=[
                 OrderItem(
-                    sku=str(i.get("sku")),
+                    sku=code(i.get("sku")),
                     quantity=int(float(i.get("qty_ordered") or 0)),
                     unit_price=float(i.get("price") or 0),
                     channel_item_id=str(i.get("item_id")),
                     title=str(i.get("name") or ""),
                 )
-                for i in raw.get("items") or []
-                if not i.get("parent_item_id")  # configurables list parent + child; keep the parent line
+                for i in _order_lines(raw.get("items") or [])
             ],
             # §3.6: the shipping method is "{carrier_code}_{method_code}".
             carrier_raw=method.split("_", 1)[0] if method else None,
@@ -340,6 +340,7 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
                 "email": raw.get("customer_email"),
                 "document": raw.get("customer_taxvat"),
                 "increment_id": raw.get("increment_id"),
+                "phone": (shipping.get("address") or raw.get("billing_address") or {}).get("telephone"),
             },
             shipping_address=dict(shipping.get("address") or {}),
             raw=raw,
@@ -435,21 +436,45 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
         return exc.status in (401, 403)
 
 
-def _items_to_ship(order: Order) -> list[dict[str, Any]]:
-    """``[{order_item_id, qty}]`` of the order's lines with something left to ship."""
-    raw_items = {str(i.get("item_id")): i for i in (order.raw or {}).get("items") or []}
-    items = []
-    for line in order.items:
-        if not line.channel_item_id:
+def _order_lines(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The lines the ERP knows, from Magento's order items (parents and their children).
+
+    A configurable lists its parent (the child's SKU and the price) and a 0-priced child: the parent is the line.
+    A bundle whose children carry the prices (dynamic price; its own SKU is the concatenation of its children's, as
+    in Adobe's "Review the order as an admin" example) is replaced by its children; a fixed-price bundle (0-priced
+    children) stays one line.
+    """
+    children: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if item.get("parent_item_id"):
+            children.setdefault(str(item["parent_item_id"]), []).append(item)
+    lines = []
+    for item in items:
+        if item.get("parent_item_id"):
             continue
-        raw = raw_items.get(line.channel_item_id)
-        if raw is None:
-            qty = float(line.quantity)
+        parts = children.get(str(item.get("item_id")), [])
+        if item.get("product_type") == "bundle" and any(float(c.get("price") or 0) for c in parts):
+            lines += parts
         else:
-            done = sum(float(raw.get(k) or 0) for k in ("qty_shipped", "qty_refunded", "qty_canceled"))
-            qty = float(raw.get("qty_ordered") or 0) - done
+            lines.append(item)
+    return lines
+
+
+def _items_to_ship(order: Order) -> list[dict[str, Any]]:
+    """``[{order_item_id, qty}]`` of the order's lines with something left to ship.
+
+    Magento ships its own top-level items (a bundle, not the children :func:`_order_lines` gives the ERP).
+    """
+    raw_items = [i for i in (order.raw or {}).get("items") or [] if not i.get("parent_item_id")]
+    if not raw_items:  # an order built without Magento's answer: its lines as they are
+        return [{"order_item_id": int(line.channel_item_id), "qty": float(line.quantity)}
+                for line in order.items if line.channel_item_id and line.quantity > 0]  # fmt: skip
+    items = []
+    for raw in raw_items:
+        done = sum(float(raw.get(k) or 0) for k in ("qty_shipped", "qty_refunded", "qty_canceled"))
+        qty = float(raw.get("qty_ordered") or 0) - done
         if qty > 0:
-            items.append({"order_item_id": int(line.channel_item_id), "qty": qty})
+            items.append({"order_item_id": int(raw["item_id"]), "qty": qty})
     return items
 
 

@@ -33,6 +33,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
 from kit.connectors.vtex_catalog import VtexCatalogMixin
@@ -67,6 +68,21 @@ ORDER_STATUSES = (
 
 def _cents(value: float | None) -> int:
     return int(round(float(value or 0) * 100))
+
+
+def _unit_price(item: dict[str, Any]) -> float:
+    """The unit price of an OMS order item in reais (OMS money is cents).
+
+    orders-api.json: ``sellingPrice`` "can present rounding discrepancies, so we recommend retrieving pricing
+    information from the ``priceDefinition`` field": its ``total`` over the quantity keeps the line total (3 units
+    sold as 333 + 333 + 334 cents). A gift's 0 stays 0 (``sellingPrice or price`` billed it at the list price).
+    """
+    quantity = item.get("quantity") or 0
+    total = (item.get("priceDefinition") or {}).get("total")
+    if total is not None and quantity:
+        return float(total) / quantity / 100
+    selling = item.get("sellingPrice")
+    return float(selling if selling is not None else item.get("price") or 0) / 100
 
 
 class VtexConnector(VtexCatalogMixin, Connector):
@@ -186,7 +202,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
             price = {}
         stock = sum(
             int(b.get("totalQuantity") or 0) - int(b.get("reservedQuantity") or 0)
-            for b in inv.get("balance", [])
+            for b in (inv or {}).get("balance") or []  # null, as well as [], when no warehouse holds the SKU
             if b.get("warehouseId") == self.warehouse
         )
         alt = sku.get("AlternateIds") or {}
@@ -288,16 +304,16 @@ class VtexConnector(VtexCatalogMixin, Connector):
         ]
         client = raw.get("clientProfileData") or {}
         return Order(
-            order_id=str(raw["orderId"]),
+            order_id=code(raw.get("orderId")),
             channel=self.channel.name,
             status_raw=str(raw.get("status") or ""),
             created_at=raw.get("creationDate"),
             updated_at=raw.get("lastChange"),
             items=[
                 OrderItem(
-                    sku=str(i.get("refId") or i.get("id")),
+                    sku=code(i.get("refId") or i.get("id")),
                     quantity=int(i.get("quantity") or 0),
-                    unit_price=(i.get("sellingPrice") or i.get("price") or 0) / 100,  # OMS money is cents
+                    unit_price=_unit_price(i),
                     channel_item_id=str(i.get("id")),
                     title=str(i.get("name") or ""),
                 )
@@ -312,6 +328,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
                 "email": client.get("email"),
                 "document": client.get("document"),
                 "document_type": client.get("documentType"),
+                "phone": client.get("phone"),
             },
             shipping_address=dict((raw.get("shippingData") or {}).get("address") or {}),
             raw=raw,

@@ -40,6 +40,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.responses import ResponseTable
 from kit.connectors.walmart_catalog import FEED_ITEMS_MAX, WalmartCatalogMixin
@@ -406,7 +407,8 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
                 if stream == CHANGED and _only_open(raw):
                     continue
                 order = self.normalize_order(raw)
-                orders[order.order_id] = order
+                # One without a number is kept apart (the orders job fails it), once even if two streams list it.
+                orders[order.order_id or "?" + json.dumps(raw, sort_keys=True, default=str)] = order
             following = (listing.get("meta") or {}).get("nextCursor")
             if following and raws:
                 if following == state.next:
@@ -448,7 +450,7 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
             amount = float((product.get("chargeAmount") or {}).get("amount") or 0)
             items.append(
                 OrderItem(
-                    sku=str((line.get("item") or {}).get("sku")),
+                    sku=code((line.get("item") or {}).get("sku")),
                     quantity=qty,
                     unit_price=round(amount / qty, 2) if qty else amount,
                     channel_item_id=str(line.get("lineNumber")),
@@ -458,7 +460,7 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
         total = ((raw.get("orderSummary") or {}).get("totalAmount") or {}).get("currencyAmount")
         stamps = [line.get("statusDate") for line in lines if line.get("statusDate") not in (None, "")]
         return Order(
-            order_id=str(raw["purchaseOrderId"]),
+            order_id=code(raw.get("purchaseOrderId")),
             channel=self.channel.name,
             status_raw=_order_status([str(s.get("status")) for s in statuses]),
             created_at=_ms_to_iso(raw.get("orderDate")),
@@ -468,9 +470,13 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
             service_raw=shipping.get("methodCode"),
             payment_raw=None,  # the marketplace collects
             total=round(float(total if total is not None else charged), 2),
-            buyer={"email": raw.get("customerEmailId"), "name": (shipping.get("postalAddress") or {}).get("name")},
+            buyer={
+                "email": raw.get("customerEmailId"),
+                "name": (shipping.get("postalAddress") or {}).get("name"),
+                "phone": shipping.get("phone"),
+            },  # fmt: skip
             shipping_address=dict(shipping.get("postalAddress") or {}),
-            ack_token=str(raw["purchaseOrderId"]),
+            ack_token=code(raw.get("purchaseOrderId")),
             raw=raw,
         )
 

@@ -194,8 +194,13 @@ def _sort(
     written: set[tuple[str, str]],
     held: set[tuple[str, str]],
     high_water: Any,
+    unfit: set[int],
 ) -> tuple[list[dict[str, Any]], set[tuple[str, str]], Any]:
-    """One page's orders: ``(to write, their keys, newest update seen)``; the rest skipped or quarantined."""
+    """One page's orders: ``(to write, their keys, newest update seen)``; the rest skipped, quarantined or failed.
+
+    ``unfit`` gets the ``id()`` of each order failed for lacking what the kit must have (not to be acknowledged).
+    """
+    from kit.connectors.orderchecks import order_problems
     from kit.jobs.adapters import order_to_dict, order_version
 
     summary = ctx.summary
@@ -205,6 +210,12 @@ def _sort(
         data = order_to_dict(order)
         data["version"] = order_version(data)
         key = (str(data["order_id"]), data["version"])
+        if problems := order_problems(data):
+            # Not written and not acknowledged: the channel keeps it, and each run reports it until it is fixed there.
+            summary.add("failed", key[0] or "(sem número)", "; ".join(problems) + ": o pedido não foi gravado na "
+                        "caixa de saída; confira-o no painel do canal")  # fmt: skip
+            unfit.add(id(order))
+            continue
         if data.get("updated_at") and _newer(data["updated_at"], high_water):
             high_water = str(data["updated_at"])
         if key in written or key in fresh_keys:
@@ -261,7 +272,8 @@ def run_orders(ctx: JobContext) -> None:
             orders = orders[: max(0, ctx.max_items - seen)]
             truncated = True
         seen += len(orders)
-        fresh, fresh_keys, high_water = _sort(ctx, orders, translator, written, held, high_water)
+        unfit: set[int] = set()
+        fresh, fresh_keys, high_water = _sort(ctx, orders, translator, written, held, high_water, unfit)
         if ctx.dry_run:
             for o in fresh:
                 summary.add("skipped", o["order_id"], "simulação: seria gravado na caixa de saída")
@@ -272,8 +284,8 @@ def run_orders(ctx: JobContext) -> None:
                 for o in fresh:
                     summary.add("applied", o["order_id"])
             failpoint("before_ack")
-            if can_ack and orders:
-                connector.ack_orders(orders)
+            if can_ack and (taken := [o for o in orders if id(o) not in unfit]):
+                connector.ack_orders(taken)
                 summary.requests += 1
             failpoint("after_ack")
             if not truncated:

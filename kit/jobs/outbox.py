@@ -46,13 +46,13 @@ _BUYER = {
     "buyer_phone": ("phone", "telefone", "phone_number"),
 }
 _ADDRESS = {
-    "ship_zip": ("zip", "zip_code", "zipcode", "postal_code", "cep", "postcode"),
-    "ship_street": ("street", "street_name", "address", "logradouro", "endereco"),
+    "ship_zip": ("zip", "zip_code", "zipcode", "postal_code", "cep", "postcode", "postalCode"),
+    "ship_street": ("street", "street_name", "address", "logradouro", "endereco", "address1"),
     "ship_number": ("number", "street_number", "numero"),
-    "ship_complement": ("complement", "complemento"),
+    "ship_complement": ("complement", "complemento", "address2"),
     "ship_district": ("district", "neighborhood", "bairro"),
     "ship_city": ("city", "cidade"),
-    "ship_state": ("state", "uf", "region", "estado"),
+    "ship_state": ("state", "uf", "region_code", "region", "estado"),  # Magento: region_code "SP", region "São Paulo"
 }
 
 
@@ -65,7 +65,9 @@ def batch_name(channel: str, keys: Iterable[tuple[str, str]]) -> str:
 def _pick(data: dict[str, Any], names: tuple[str, ...]) -> Any:
     for n in names:
         v = data.get(n)
-        if v not in (None, ""):
+        if v not in (None, "", []):
+            if isinstance(v, list):  # Magento's street lines
+                return ", ".join(str(x) for x in v if x not in (None, ""))
             return v.get("name") if isinstance(v, dict) and "name" in v else v
     return ""
 

@@ -1,0 +1,34 @@
+"""What the kit must have of an order before the ERP gets it.
+
+A channel's answer can leave out what the kit cannot do without (the order's number, an item's SKU): such an
+order is reported failed by the orders job, with a pt-BR reason, instead of reaching the outbox as order "None"
+or an item of SKU "None". Connectors turn the channel's codes into text with :func:`code`, which keeps a missing
+code empty (``str(None)`` would make it ``"None"``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kit.connectors.model import Order
+
+__all__ = ["code", "order_problems"]
+
+
+def code(value: Any) -> str:
+    """A channel code as text; ``""`` when the channel sent none (``None``, an empty or blank string)."""
+    return "" if value is None else str(value).strip()
+
+
+def order_problems(order: Order | dict[str, Any]) -> list[str]:
+    """Why ``order`` (an :class:`Order` or its dict, as the orders job holds it) cannot go to the ERP (pt-BR), or ``[]``."""
+    if isinstance(order, Order):
+        order = {"order_id": order.order_id, "items": [{"sku": item.sku} for item in order.items]}
+    problems = []
+    if not code(order.get("order_id")):
+        problems.append("a resposta do canal não traz o número do pedido")
+    items = order.get("items") or []
+    missing = [str(n) for n, item in enumerate(items, start=1) if not code((item or {}).get("sku"))]
+    if missing:
+        problems.append(f"a resposta do canal não traz o SKU do(s) item(ns) {', '.join(missing)}")
+    return problems

@@ -1,0 +1,241 @@
+"""The Walmart connector reads Walmart's own example answers (``../shared/specs/walmart``), not only our sandbox's.
+
+Each read path of :mod:`kit.connectors.walmart` (token, items, inventories, orders list and detail, feeds and feed
+status, taxonomy) gets the example the OpenAPI document gives for that answer; the test checks that what the
+example carries reaches the kit's shapes (listing row, order, publish result, value lists).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from connectors.vendor_examples import ExampleChannel, Route, example_connector, response_examples
+from kit.connectors.model import APPLIED, FAILED
+
+CREDENTIALS = {"client_id": "exemplo-wm-client", "client_secret": "exemploWMsecret0123"}
+
+TOKEN = response_examples("walmart", "authentication.json", "POST", "/v3/token")["clientCredentialsRes"]
+ITEM_PAGES = response_examples("walmart", "items.json", "GET", "/v3/items")
+ITEMS = ITEM_PAGES["Get All Items"]
+ITEM = response_examples("walmart", "items.json", "GET", "/v3/items/{id}")["example"]
+TAXONOMY = response_examples("walmart", "items.json", "GET", "/v3/items/taxonomy")["example"]
+INVENTORIES = response_examples("walmart", "inventory.json", "GET", "/v3/inventories")["example"]
+ORDERS = response_examples("walmart", "orders.json", "GET", "/v3/orders")["example"]
+ORDER = response_examples("walmart", "orders.json", "GET", "/v3/orders/{purchaseOrderId}")
+FEEDS = response_examples("walmart", "feeds.json", "GET", "/v3/feeds")["example"]
+FEED = response_examples("walmart", "feeds.json", "GET", "/v3/feeds/{feedId}")["example"]
+FEED_SENT = response_examples("walmart", "items.json", "POST", "/v3/feeds")["example"]
+ACK = response_examples("walmart", "orders.json", "POST", "/v3/orders/{purchaseOrderId}/acknowledge")["example"]
+
+
+def _paged(first: dict, cursor_param: str, cursor: str, last: dict):
+    """The example as the first page; the request carrying its cursor gets ``last`` (the examples show no end)."""
+    return lambda handler: last if parse_qs(urlsplit(handler.path).query).get(cursor_param) == [cursor] else first
+
+
+ROUTES = [
+    Route("POST", r"/v3/token", TOKEN),
+    Route(
+        "GET", r"/v3/items", _paged(ITEMS, "nextCursor", ITEMS["nextCursor"], {"ItemResponse": [], "totalItems": 0})
+    ),  # fmt: skip
+    Route("GET", r"/v3/items/taxonomy", TAXONOMY),
+    Route("GET", r"/v3/items/[^/]+", ITEM),
+    Route(
+        "GET",
+        r"/v3/inventories",
+        _paged(
+            INVENTORIES,
+            "nextCursor",
+            INVENTORIES["meta"]["nextCursor"],
+            {"meta": {"totalCount": 0}, "elements": {"inventories": []}},
+        ),
+    ),  # fmt: skip
+    Route(
+        "GET",
+        r"/v3/orders",
+        _paged(ORDERS, "soIndex", "31", {"list": {"meta": {"totalCount": 0}, "elements": {"order": []}}}),
+    ),  # fmt: skip
+    Route("GET", r"/v3/orders/[^/]+", lambda h: ORDER["ORDER"] if h.path.endswith(_PO) else ORDER["ATTRIBUTES"]),
+    Route("POST", r"/v3/orders/[^/]+/acknowledge", ACK),
+    Route(
+        "GET",
+        r"/v3/feeds",
+        _paged(
+            FEEDS,
+            "offset",
+            str(len(FEEDS["results"]["feed"])),
+            {"totalResults": FEEDS["totalResults"], "results": {"feed": []}},
+        ),
+    ),  # fmt: skip
+    Route("POST", r"/v3/feeds", FEED_SENT),
+    Route("GET", r"/v3/feeds/[^/]+", FEED),
+]
+_PO = ORDER["ORDER"]["order"]["purchaseOrderId"]
+
+
+@pytest.fixture
+def walmart():
+    with ExampleChannel(ROUTES) as srv:
+        conn = example_connector(srv, "walmart", settings={"feed_wait_s": "2", "feed_poll_s": "0.05"},
+                                 credentials=CREDENTIALS)  # fmt: skip
+        try:
+            yield srv, conn
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("name", sorted(ITEM_PAGES))
+def test_listings_keep_sku_wpid_gtin_price_and_status_of_the_items_example(name):
+    page = ITEM_PAGES[name]
+    last = {"ItemResponse": [], "totalItems": 0}
+    routes = [Route("GET", r"/v3/items", _paged(page, "nextCursor", page["nextCursor"], last)), *ROUTES]
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "walmart", credentials=CREDENTIALS)
+        try:
+            frame = conn.list_listings()
+        finally:
+            conn.close()
+    assert list(frame["sku"]) == [i["sku"] for i in page["ItemResponse"]]
+    for row, item in zip(frame.to_dict("records"), page["ItemResponse"], strict=True):
+        assert (row["channel_id"], row["ean"], row["title"]) == (item["wpid"], item["gtin"], item["productName"])
+        assert (row["price"], row["status"]) == (item["price"]["amount"], item["publishedStatus"])
+    # The inventories example names other SKUs than the items examples: their stock stays unknown, not 0.
+    assert frame["stock"].isna().all() and frame.attrs["bad_values"] == []
+    assert srv.calls("GET", r"^/v3/inventories") and not srv.unrouted
+
+
+def _expected_order(raw: dict) -> dict:
+    line = raw["orderLines"]["orderLine"][0]
+    product = next(c for c in line["charges"]["charge"] if c["chargeType"] == "PRODUCT")
+    qty = int(line["orderLineQuantity"]["amount"])
+    return {"sku": line["item"]["sku"], "quantity": qty, "unit_price": product["chargeAmount"]["amount"] / qty,
+            "status": line["orderLineStatuses"]["orderLineStatus"][0]["status"],
+            "address": raw["shippingInfo"]["postalAddress"], "service": raw["shippingInfo"]["methodCode"]}  # fmt: skip
+
+
+def test_the_orders_list_example_gives_every_purchase_order(walmart):
+    srv, conn = walmart
+    page = conn.fetch_orders()
+    raws = ORDERS["list"]["elements"]["order"]
+    assert [o.order_id for o in page.orders] == [r["purchaseOrderId"] for r in raws]
+    for order, raw in zip(page.orders, raws, strict=True):
+        want = _expected_order(raw)
+        item = order.items[0]
+        assert (item.sku, item.quantity, item.unit_price) == (want["sku"], want["quantity"], want["unit_price"])
+        assert (order.status_raw, order.service_raw) == (want["status"], want["service"])
+        assert order.shipping_address == want["address"] and order.buyer["name"] == want["address"]["name"]
+        assert order.buyer["email"] == raw["customerEmailId"] and order.created_at.startswith("20")
+    assert srv.calls("GET", r"^/v3/orders\?.*soIndex=31")  # followed meta.nextCursor as given
+    created = [o for o in page.orders if o.status_raw == "Created"]
+    assert created and conn.ack_orders(page.orders) >= len(created)
+    assert len(srv.calls("POST", r"/acknowledge$")) == len(created)
+
+
+@pytest.mark.parametrize("name", sorted(ORDER))
+def test_the_order_examples_give_one_order_with_its_line(walmart, name):
+    _, conn = walmart
+    raw = ORDER[name]["order"]
+    order = conn.get_order(raw["purchaseOrderId"])
+    want = _expected_order(raw)
+    assert order.order_id == raw["purchaseOrderId"] and len(order.items) == len(raw["orderLines"]["orderLine"])
+    item = order.items[0]
+    assert (item.sku, item.quantity, item.unit_price) == (want["sku"], want["quantity"], want["unit_price"])
+    assert (order.status_raw, order.carrier_raw) == (want["status"], raw["shipNode"]["type"])
+    # No orderSummary in the examples: the total is the lines' charges (their tax is not added; see docs/channels.md).
+    charges = [c for line in raw["orderLines"]["orderLine"] for c in line["charges"]["charge"]]
+    assert order.total == sum(c["chargeAmount"]["amount"] for c in charges)
+
+
+def test_an_item_of_the_feed_status_example_is_applied_and_one_it_does_not_name_fails(walmart):
+    _, conn = walmart
+    row = FEED["itemDetails"]["itemIngestionStatus"][0]
+    token = f"MP_ITEM:{FEED['feedId']}"
+    results = {r.sku: r for r in conn.poll_publish({row["sku"]: token, "SKU-FORA-DO-FEED": token})}
+    assert (results[row["sku"]].status, results[row["sku"]].channel_id) == (APPLIED, row["wpid"])
+    missing = results["SKU-FORA-DO-FEED"]
+    assert missing.status == FAILED and "não informou este SKU" in missing.reason
+
+
+def test_find_listings_reads_the_item_example_by_sku(walmart):
+    _, conn = walmart
+    item = ITEM["ItemResponse"][0]
+    found = conn.find_listings([item["sku"], "OUTRO-SKU"])
+    assert {s: ref.channel_id for s, ref in found.items()} == {item["sku"]: item["wpid"]}
+
+
+def test_value_lists_carry_the_taxonomy_example(walmart):
+    _, conn = walmart
+    categories = set(conn.value_lists()["category"]["category"])
+    first = TAXONOMY["payload"][0]
+    assert {f"{first['category']} > {s['subCategoryName']}" for s in first["subcategory"]} <= categories
+
+
+def _without_number_and_sku(handler):
+    """The orders list example with the first order's number and the second order's SKU left out."""
+    import copy
+
+    body = copy.deepcopy(ORDERS)
+    body["list"]["meta"].pop("nextCursor")
+    first, second = body["list"]["elements"]["order"][:2]
+    first["purchaseOrderId"] = None
+    del second["orderLines"]["orderLine"][0]["item"]["sku"]
+    return body
+
+
+def test_orders_lacking_their_number_or_a_sku_fail_apart_and_are_not_acknowledged(workspace):
+    from kit.jobs import run_job
+
+    routes = [Route("GET", r"/v3/orders", _without_number_and_sku), *ROUTES]
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "walmart", credentials=CREDENTIALS, workspace=workspace)
+        try:
+            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    raws = ORDERS["list"]["elements"]["order"]
+    assert summary.error is None and summary.applied == 0, (summary.error, summary.details)
+    failed = {d.key: d.reason for d in summary.details if d.status == "failed"}
+    assert failed == {
+        "(sem número)": "a resposta do canal não traz o número do pedido: o pedido não foi gravado na caixa de saída; "
+        "confira-o no painel do canal",
+        raws[1]["purchaseOrderId"]: "a resposta do canal não traz o SKU do(s) item(ns) 1: o pedido não foi gravado "
+        "na caixa de saída; confira-o no painel do canal",
+    }
+    assert summary.failed == 2 and summary.quarantined == len(raws) - 2  # the rest wait for their de-para tables
+    acked = {p.split("/")[3] for p in srv.calls("POST", r"/acknowledge$")}
+    created = {r["purchaseOrderId"] for r in raws[2:] if _expected_order(r)["status"] == "Created"}
+    assert acked == created and raws[1]["purchaseOrderId"] not in acked
+
+
+def test_a_new_listing_sent_in_a_feed_takes_its_outcome_from_the_feed_status_example(walmart):
+    from kit.connectors.model import ProductItem
+
+    srv, conn = walmart
+    row = FEED["itemDetails"]["itemIngestionStatus"][0]
+    sub = TAXONOMY["payload"][0]
+    category = f"{sub['category']} > {sub['subcategory'][1]['subCategoryName']}"
+    items = [ProductItem(sku, f"Produto {sku}", brand="Marca", ean="7891234567895", price=19.9, weight_kg=1.0,
+                         channel_category=category, image_urls=["https://img.example.com/1.jpg"])
+             for sku in (row["sku"], "SKU-FORA-DO-FEED")]  # fmt: skip
+    results = {r.sku: r for r in conn.send_listings(items)}
+    assert (results[row["sku"]].status, results[row["sku"]].channel_id) == (APPLIED, row["wpid"])
+    assert results["SKU-FORA-DO-FEED"].status == FAILED
+    assert FEED_SENT["feedId"] in results["SKU-FORA-DO-FEED"].reason
+    # The feeds example shows no item feed in flight: one feed sent, its status read by the id Walmart gave.
+    assert len(srv.calls("POST", r"^/v3/feeds")) == 1 and srv.calls("GET", r"^/v3/feeds/" + FEED_SENT["feedId"][:8])
+
+
+def test_every_request_of_the_read_paths_is_one_the_documents_declare(walmart):
+    from connectors.openapi import walmart_spec
+
+    srv, conn = walmart
+    conn.list_listings()
+    conn.ack_orders(conn.fetch_orders().orders)
+    conn.get_order(_PO)
+    conn.find_listings([ITEM["ItemResponse"][0]["sku"]])
+    conn.poll_publish({"X": f"MP_ITEM:{FEED['feedId']}"})
+    report = walmart_spec().check_log(srv.log())
+    assert not report.problems, report.text()
+    assert len(report.operations) >= 7, report.operations
