@@ -47,12 +47,14 @@ def check_sku_coverage(ctx: GoliveContext) -> pd.DataFrame:
         side: k[side].keyed[~present[other][k[side].sku[k[side].keyed]]]
         for side, other in (("erp", "store"), ("store", "erp"))
     }
-    frames = []
+    blank = np.nonzero(k["store"].sku_blank)[0]  # listings without a SKU: an ERP product may be one of them
+    frames = [_listings_without_sku(ctx, blank, only["erp"])]
     for side, other in (("erp", "store"), ("store", "erp")):
         rows = _frame(ctx, side).iloc[only[side]]
         if rows.empty:
             continue
-        suggestion, how = _suggest(ctx, side, only[side], other, only[other])
+        unkeyed = blank if side == "erp" else blank[:0]
+        suggestion, how = _suggest(ctx, side, only[side], other, np.concatenate([only[other], unkeyed]), unkeyed)
         has = suggestion != ""
         where = "na loja" if side == "erp" else "no ERP"
         expected = np.where(has, suggestion + " (" + how + ")", f"SKU presente {where}")
@@ -121,24 +123,60 @@ def _to_create(
     return sev, tail
 
 
+def _listings_without_sku(ctx: GoliveContext, blank: np.ndarray, erp_only: np.ndarray) -> pd.DataFrame:
+    """Store listings without a SKU (common on marketplaces, listings made by hand): the ERP cannot control
+    their stock; the ERP product each seems to be (same EAN, near-identical title) is named."""
+    if not blank.size:
+        return empty_findings()
+    rows = _frame(ctx, "store").iloc[blank]
+    suggestion, how = _suggest(ctx, "store", blank, "erp", erp_only)
+    has = suggestion != ""
+    listing = _listing_labels(rows)
+    return make_findings(
+        "sku_coverage", BLOQUEIO, field="store.sku", value=listing,
+        expected=np.where(has, suggestion + " (" + how + ")", "SKU do vendedor preenchido"),
+        message="Anúncio sem SKU na loja (" + listing + ", linha " + _rowref(rows).to_numpy() + "): o ERP não "
+        "controlará o estoque deste anúncio" + np.where(
+            has, "; parece ser o SKU " + suggestion + " do ERP (" + how + "): preencha-o como SKU do vendedor "
+            "no anúncio, senão a sincronização de produtos criará outro anúncio",
+            "; preencha no anúncio o SKU do vendedor (o código do ERP) ou pause-o no canal",
+        ),
+    )  # fmt: skip
+
+
+def _listing_labels(rows: pd.DataFrame) -> np.ndarray:
+    """How a person finds a listing without a SKU: its channel id, else its row."""
+    cid = rows["channel_id"].to_numpy(dtype=object) if "channel_id" in rows.columns else np.full(len(rows), "")
+    return np.where(cid != "", "anúncio " + cid.astype(object), "sem id do anúncio").astype(object)
+
+
 def _suggest(
-    ctx: GoliveContext, side: str, rows: np.ndarray, other: str, other_only: np.ndarray
+    ctx: GoliveContext,
+    side: str,
+    rows: np.ndarray,
+    other: str,
+    other_only: np.ndarray,
+    unkeyed: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each row (positions), a SKU of the other side with the same EAN, else the same code written
     another way (leading zeros an export through Excel dropped, case, separators), else a near-identical
-    title."""
+    title. ``unkeyed``: rows of the other side without a SKU that may be suggested too (by EAN or title),
+    named by their listing ("vazio no anúncio MLB1")."""
     k = keys(ctx)
     me, ot = k[side], k[other]
     df, odf = _frame(ctx, side), _frame(ctx, other)
     n = len(rows)
     suggestion = np.full(n, "", dtype=object)
     how = np.full(n, "", dtype=object)
-    with_ean = ot.keyed[~ot.ean_blank[ot.keyed]]
+    pool = ot.keyed if unkeyed is None or not unkeyed.size else np.concatenate([ot.keyed, unkeyed])
+    with_ean = pool[~ot.ean_blank[pool]]
     first_by_ean = np.full(k["n_ean"], -1, dtype=np.int64)
     first_by_ean[ot.ean[with_ean][::-1]] = with_ean[::-1]  # the last write wins: each EAN's first row
     j = np.where(me.ean_blank[rows], -1, first_by_ean[me.ean[rows]])
     hit = j >= 0
-    other_sku = odf["sku"].to_numpy()
+    other_sku = odf["sku"].to_numpy().copy()
+    if unkeyed is not None and unkeyed.size:
+        other_sku[unkeyed] = "vazio no " + _listing_labels(odf.iloc[unkeyed])
     suggestion[hit] = other_sku[j[hit]]
     how[hit] = "mesmo EAN " + df["ean"].to_numpy()[rows[hit]].astype(object)
     # Rows already suggested are not offered again.

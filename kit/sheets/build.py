@@ -334,7 +334,13 @@ def _required_values(
 ) -> None:
     """Every row needs a value in each required text column."""
     for col in schema.columns:
-        if col.required and col.name in mapping and col.type in ("code", "text") and empty_cells[col.name]:
+        if (
+            col.required
+            and not col.blank_cells
+            and col.name in mapping
+            and col.type in ("code", "text")
+            and empty_cells[col.name]
+        ):
             empty = result[col.name].isna().to_numpy()
             if empty.any():
                 rows = tuple(int(r) for r in rownum[empty])

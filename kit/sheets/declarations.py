@@ -11,6 +11,8 @@ Brazilian ERPs and stores use.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kit.sheets.schema import Column, Schema, get_schema, register
 
 __all__ = [
@@ -60,6 +62,7 @@ TITLE_ALIASES = (
     "titulo", "descricao", "nome", "nome produto", "descricao produto", "produto", "title", "name",
     "descricao resumida", "titulo anuncio", "product name", "desc produto",
 )  # fmt: skip
+DIMENSION_UNIT_ALIASES = ("unidade medida", "unidade medidas", "unidade dimensoes")
 RESERVED_ALIASES = (
     "reservado", "qtd reservada", "qtde reservada", "estoque reservado", "reserved", "empenhado", "reserva",
 )  # fmt: skip
@@ -260,24 +263,19 @@ register(
             # then a row per store view with only what that view changes): empty = the product itself.
             Column("scope", "code", standard=False, aliases=("store view code", "store view", "visao loja", "escopo")),
             # The unit of the row's width, height and depth (Bling: Centímetros, Metros, Milímetros).
-            Column(
-                "dimension_unit",
-                "text",
-                standard=False,
-                aliases=("unidade medida", "unidade medidas", "unidade dimensoes"),
-            ),
+            Column("dimension_unit", "text", standard=False, aliases=DIMENSION_UNIT_ALIASES),
         ),
         key=("sku",),
         description="products/SKUs exported by the ERP or a store",
     )
 )
 
-# A store's listings export: the products columns, but a SKU listed twice is a finding for the
-# go-live check (duplicates), not a reading error. Never guessed: its headers are the products'.
+# A store's listings export: the products columns, but a SKU listed twice, or a listing without one,
+# is a finding for the go-live check, not a reading error. Never guessed: its headers are the products'.
 register(
     Schema(
         "listings",
-        get_schema("products").columns,
+        tuple(replace(c, blank_cells=True) if c.name == "sku" else c for c in get_schema("products").columns),
         key=(),
         description="products as a store lists them (repeated SKUs allowed)",
         guessable=False,

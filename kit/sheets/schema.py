@@ -107,6 +107,8 @@ class Column:
         digits: a code made of digits only (EAN, NCM, NF-e key); spaces, dots and
             dashes are removed.
         unit: ``"kg"`` or ``"cm"``: a header in another unit is converted.
+        blank_cells: a required column whose cells may be empty (a store's listing
+            without a SKU is a go-live finding, not a reading error).
     """
 
     name: str
@@ -117,6 +119,7 @@ class Column:
     min_value: float | None = None
     digits: bool = False
     unit: str | None = None
+    blank_cells: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in COLUMN_TYPES:

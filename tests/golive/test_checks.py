@@ -113,6 +113,39 @@ def test_a_store_listing_under_an_erp_parent_code_is_not_a_missing_sku():
     assert not (f["severity"] == "bloqueio").any()
 
 
+def test_listings_without_a_sku_are_blockers_naming_the_erp_product_they_seem_to_be():
+    """Marketplace listings made by hand often have no seller SKU: the ERP cannot control them, and its product
+    would be listed a second time by the products job (a blocker on both sides, each naming the other)."""
+    erp = _products(3)
+    store = _products(3)
+    store["sku"] = ["", "", ""]
+    store["channel_id"] = ["MLB100", "MLB101", ""]
+    store.loc[1, "ean"] = ""  # same title only
+    store.loc[2, ["ean", "title"]] = ["", "Outra coisa"]
+    f = _only(run_checks(_ctx(erp, store, type="mercadolivre"), only=["sku_coverage"]), "sku_coverage")
+    listing = f[f["field"] == "store.sku"].set_index("value")
+    assert list(listing.index) == ["anúncio MLB100", "anúncio MLB101", "sem id do anúncio"]
+    assert (listing["severity"] == "bloqueio").all()
+    assert listing.loc["anúncio MLB100", "expected"].startswith("A1 (mesmo EAN ")
+    assert listing.loc["anúncio MLB101", "expected"].startswith("A2 (título parecido")
+    assert listing.loc["sem id do anúncio", "expected"] == "SKU do vendedor preenchido"
+    by_erp = f[f["field"] == "erp.sku"].set_index("sku")
+    assert by_erp.loc["A1", "severity"] == "bloqueio" and "vazio no anúncio MLB100" in by_erp.loc["A1", "expected"]
+    assert by_erp.loc["A2", "severity"] == "bloqueio" and "vazio no anúncio MLB101" in by_erp.loc["A2", "expected"]
+    assert by_erp.loc["A3", "expected"] == "SKU presente na loja"
+
+
+def test_a_store_export_with_listings_without_a_sku_is_read_for_go_live(tmp_path):
+    from kit.errors import InputDataError
+    from kit.sheets import read_table
+
+    path = tmp_path / "anuncios.csv"
+    path.write_text("id anuncio;sku;titulo;preco\nMLB100;;Caneca;10\nMLB101;A2;Prato;12\n", encoding="utf-8")
+    assert list(read_table(path, "listings")["sku"].fillna("")) == ["", "A2"]
+    with pytest.raises(InputDataError, match="sku vazio na linha 2"):  # an ERP export still needs every SKU
+        read_table(path, "products")
+
+
 def test_a_code_key_two_candidates_share_suggests_neither():
     erp = _products(1)
     erp["sku"] = ["0042"]
