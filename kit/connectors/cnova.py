@@ -44,6 +44,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import OffsetPaginator, dig
 from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
@@ -253,7 +254,7 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
         shipping = raw.get("shipping") or {}
         lines: dict[str, OrderItem] = {}
         for i in raw.get("items") or []:
-            sku = str(i.get("skuSellerId"))
+            sku = code(i.get("skuSellerId"))
             if sku in lines:  # one entry per unit: count them
                 lines[sku].quantity += 1
                 continue
@@ -264,12 +265,12 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
                 channel_item_id=str(i.get("id")),
                 title=str(i.get("name") or ""),
             )
-        code = str(raw.get("status") or "")
+        status_code = str(raw.get("status") or "")
         sent = [t for t in raw.get("trackings") or [] if (t.get("carrier") or {}).get("name")]
         return Order(
             order_id=str(raw["id"]),
             channel=self.channel.name,
-            status_raw=status or STATUS_BY_CODE.get(code.upper(), code),
+            status_raw=status or STATUS_BY_CODE.get(status_code.upper(), status_code),
             created_at=raw.get("purchasedAt"),
             updated_at=raw.get("updatedAt"),
             items=list(lines.values()),

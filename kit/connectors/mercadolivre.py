@@ -46,6 +46,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import CursorPaginator, OffsetPaginator
 from kit.errors import AuthenticationError, ChannelFatalError, ConfigurationError
 
@@ -426,7 +427,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
             it = line.get("item") or {}
             items.append(
                 OrderItem(
-                    sku=str(it.get("seller_sku") or it.get("seller_custom_field") or it.get("id")),
+                    sku=code(it.get("seller_sku")) or code(it.get("seller_custom_field")),  # never the listing id
                     quantity=int(line.get("quantity") or 0),
                     unit_price=float(line.get("unit_price") or 0),
                     channel_item_id=it.get("id"),

@@ -42,6 +42,7 @@ from kit.connectors.model import (
     WriteResult,
 )
 from kit.connectors.netshoes_catalog import NetshoesCatalogMixin
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import PagePaginator
 from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
@@ -265,7 +266,7 @@ class NetshoesConnector(NetshoesCatalogMixin, Connector):
             updated_at=None,  # no update stamp: the job versions the order by its content
             items=[
                 OrderItem(
-                    sku=str(i.get("sku")),
+                    sku=code(i.get("sku")),
                     quantity=int(i.get("quantity") or 0),
                     unit_price=float(i.get("netUnitValue") or i.get("grossUnitValue") or 0),
                     channel_item_id=str(i.get("itemId")),

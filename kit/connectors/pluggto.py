@@ -49,6 +49,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.pluggto_catalog import PluggtoCatalogMixin
 from kit.connectors.responses import CHANNEL, IGNORE, ResponseRule, ResponseTable
@@ -273,7 +274,7 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
             updated_at=raw.get("modified"),
             items=[
                 OrderItem(
-                    sku=str((i.get("variation") or {}).get("sku") or i.get("sku")),
+                    sku=code((i.get("variation") or {}).get("sku")) or code(i.get("sku")),
                     quantity=int(i.get("quantity") or 0),
                     unit_price=float(i.get("price") or 0),
                     channel_item_id=str(i.get("sku")),

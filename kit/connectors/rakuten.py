@@ -33,6 +33,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
 from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
+from kit.connectors.orderchecks import code
 from kit.connectors.rakuten_catalog import RakutenCatalogMixin
 from kit.connectors.soap import ContractUnavailable, SoapConnector
 from kit.errors import ChannelFatalError, ConfigurationError, KitError
@@ -264,7 +265,7 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
             created_at=_iso(raw.get("Data")),
             updated_at=_iso(raw.get("DataAtualizacao")),
             items=[
-                OrderItem(sku=str(i.get("ItemPartNumber") or i.get("CodigoInterno")), quantity=int(i.get("ItemQtde") or 0),
+                OrderItem(sku=code(i.get("ItemPartNumber")) or code(i.get("CodigoInterno")), quantity=int(i.get("ItemQtde") or 0),
                           unit_price=float(i.get("ItemValor") or 0), title=str(i.get("ItemNome") or ""),
                           channel_item_id=str(i.get("ItemCodigo")))
                 for i in items

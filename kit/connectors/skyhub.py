@@ -47,6 +47,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
+from kit.connectors.orderchecks import code
 from kit.connectors.paginate import PagePaginator, Paginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
 from kit.connectors.skyhub_catalog import PUBLISH_RATES, SkyhubCatalogMixin
@@ -304,7 +305,7 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
             updated_at=raw.get("updated_at"),
             items=[
                 OrderItem(
-                    sku=str(i.get("id")),
+                    sku=code(i.get("id")),
                     quantity=int(i.get("qty") or 0),
                     unit_price=float(i.get("special_price") or i.get("original_price") or 0),
                     channel_item_id=str(i.get("product_id") or i.get("id")),

@@ -33,6 +33,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kit.jobs.core import JobContext, register_job
+from kit.jobs.order_skus import ListingSkus
 
 if TYPE_CHECKING:
     from kit.jobs.translate import OrderTranslator
@@ -145,13 +146,19 @@ def _write(ctx: JobContext, folder: Any, orders: list[dict[str, Any]]) -> None:
     ctx.state.resolve_quarantine(stale)
 
 
-def _retry_quarantine(ctx: JobContext, folder: Any, translator: OrderTranslator, written: set[tuple[str, str]]) -> int:
+def _retry_quarantine(
+    ctx: JobContext, folder: Any, translator: OrderTranslator, written: set[tuple[str, str]], skus: ListingSkus
+) -> int:
     pending = ctx.state.quarantined()
     ready = []
     for q in pending:
         key = (q["order_id"], q["version"])
         if key in written:
             ctx.state.resolve_quarantine([key])
+            continue
+        if missing := skus.fill(q["payload"]):
+            ctx.state.quarantine(q["order_id"], q["version"], "; ".join(missing), q["payload"])
+            ctx.summary.add("quarantined", q["order_id"], "; ".join(missing))
             continue
         result = translator.translate(q["payload"])
         if result.ok:
@@ -195,12 +202,13 @@ def _sort(
     held: set[tuple[str, str]],
     high_water: Any,
     unfit: set[int],
+    skus: ListingSkus,
 ) -> tuple[list[dict[str, Any]], set[tuple[str, str]], Any]:
     """One page's orders: ``(to write, their keys, newest update seen)``; the rest skipped, quarantined or failed.
 
     ``unfit`` gets the ``id()`` of each order failed for lacking what the kit must have (not to be acknowledged).
     """
-    from kit.connectors.orderchecks import order_problems
+    from kit.connectors.orderchecks import code, order_problems
     from kit.jobs.adapters import order_to_dict, order_version
 
     summary = ctx.summary
@@ -210,7 +218,8 @@ def _sort(
         data = order_to_dict(order)
         data["version"] = order_version(data)
         key = (str(data["order_id"]), data["version"])
-        if problems := order_problems(data):
+        missing = skus.fill(data)  # lines without a SKU take their listing's, else the order waits (below)
+        if (problems := order_problems(data)) and (missing == [] or not code(data.get("order_id"))):
             # Not written and not acknowledged: the channel keeps it, and each run reports it until it is fixed there.
             summary.add("failed", key[0] or "(sem número)", "; ".join(problems) + ": o pedido não foi gravado na "
                         "caixa de saída; confira-o no painel do canal")  # fmt: skip
@@ -222,6 +231,12 @@ def _sort(
             summary.add("skipped", key[0], "já gravado na caixa de saída (versão igual)")
             continue
         if key in held:
+            continue
+        if missing:  # held (durable) and retried every run: the listing may get its SKU
+            summary.add("quarantined", key[0], "; ".join(missing))
+            held.add(key)
+            if not ctx.dry_run:
+                ctx.state.quarantine(key[0], key[1], "; ".join(missing), data)
             continue
         result = translator.translate(data)
         if not result.ok:
@@ -250,7 +265,8 @@ def run_orders(ctx: JobContext) -> None:
         folder.mkdir(parents=True, exist_ok=True)  # not 0700: the ERP's importer may run as another user
         reconcile(ctx, folder)
     written = ctx.state.ledger_keys()
-    _retry_quarantine(ctx, folder, translator, written)
+    skus = ListingSkus(ctx.state)
+    _retry_quarantine(ctx, folder, translator, written, skus)
     held = {(q["order_id"], q["version"]) for q in ctx.state.quarantined()}  # counted by the retry above
 
     since, cursor = _start(ctx)
@@ -273,7 +289,7 @@ def run_orders(ctx: JobContext) -> None:
             truncated = True
         seen += len(orders)
         unfit: set[int] = set()
-        fresh, fresh_keys, high_water = _sort(ctx, orders, translator, written, held, high_water, unfit)
+        fresh, fresh_keys, high_water = _sort(ctx, orders, translator, written, held, high_water, unfit, skus)
         if ctx.dry_run:
             for o in fresh:
                 summary.add("skipped", o["order_id"], "simulação: seria gravado na caixa de saída")

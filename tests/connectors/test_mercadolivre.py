@@ -299,3 +299,15 @@ def test_orders_round_trip_through_the_sandbox_and_the_connector():
 
     # Mercado Livre orders carry no buyer name or CPF (billing info is a separate resource, §1.7).
     assert_round_trip("mercadolivre", buyer=False)
+
+
+def test_an_order_line_of_a_listing_without_seller_sku_has_no_sku_not_the_listing_id():
+    """§1.5: ``seller_sku`` is null when the listing has none; the listing id goes to ``channel_item_id`` only (the
+    orders job takes the SKU from the listing's binding, or holds the order)."""
+    with start_sandbox("mercadolivre", n_products=5, orders=3, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        raw = conn.fetch_orders(since="2020-01-01T00:00:00Z").orders[0].raw
+    line = raw["order_items"][0]
+    line["item"].update(seller_sku=None, seller_custom_field=None)
+    item = conn.normalize_order(raw).items[0]
+    assert (item.sku, item.channel_item_id) == ("", line["item"]["id"])

@@ -105,6 +105,33 @@ def test_unmapped_values_go_to_quarantine_and_come_back_once(channel, workspace,
     assert sorted(k[0] for k in seen) == ["ORD-0001", "ORD-0002"] and set(seen.values()) == {1}
 
 
+def test_a_line_without_a_seller_sku_waits_until_its_listing_has_one(channel, workspace, tmp_path):
+    """Mercado Livre sends no seller SKU for a listing made without one: the listing id is not a SKU, so the
+    order waits in quarantine (acknowledged: the kit keeps it), and goes out once the listing is bound to a SKU."""
+    from kit.connectors.model import OrderItem
+    from kit.jobs.state import JobState
+
+    write_mappings(tmp_path / "mappings")
+    order = make_order(1)
+    order.items = [OrderItem(sku="", quantity=2, unit_price=5.0, channel_item_id="MLB9", variation_id="77")]
+    fake = FakeConnector([], [order, make_order(2)])
+    s = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert (s.applied, s.quarantined) == (1, 1) and fake.queue == []
+    reason = {d.key: d.reason for d in s.details if d.status == "quarantined"}["ORD-0001"]
+    assert reason.startswith("o item 1 (anúncio MLB9/77) não tem SKU do vendedor no canal: preencha no anúncio")
+    assert (run_job("orders", "loja", ws=workspace, connector=fake).quarantined) == 1  # still waiting
+    JobState(workspace, "loja").replace_bindings([{"sku": "A-9", "channel_id": "MLB9", "variation_id": "77"}])
+    s3 = run_job("orders", "loja", ws=workspace, connector=fake)
+    assert (s3.applied, s3.quarantined) == (1, 0)
+    written = [
+        o for p in (workspace.root / "outbox" / "loja").rglob("*-orders-*.json") for o in json.loads(p.read_text())["orders"]
+    ]  # fmt: skip
+    assert {o["order_id"]: [i["sku"] for i in o["items"]] for o in written} == {
+        "ORD-0001": ["A-9"],
+        "ORD-0002": ["SKU-002"],
+    }
+
+
 def test_crash_after_file_before_ledger_is_reconciled(channel, workspace, tmp_path, monkeypatch):
     from kit.jobs.state import JobState
 
