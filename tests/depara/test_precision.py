@@ -216,3 +216,31 @@ def test_payment_terms_and_a_named_wallet(kind, value, erp, top):
 def test_std_is_the_standard_service():
     erp = [("TOTAL EXPRESS", "PREMIUM"), ("TOTAL EXPRESS", "STD"), ("TOTAL EXPRESS", "EXPRESSO")]
     assert _top(_one("carrier_service", [("Total Express", "Standard")], erp)) == "TOTAL EXPRESS / STD"
+
+
+@pytest.mark.parametrize(
+    ("value", "erp", "top", "pre"),
+    [
+        # a gateway's refusal, in English or Portuguese, is the ERP's refused payment, not a failure
+        ("DECLINED", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Recusado", True),
+        ("Negada", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Recusado", True),
+        # a processing error is its own state beside the refusal and the cancellation
+        (
+            "technical_error",
+            ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"],
+            "Falha no processamento",
+            True,
+        ),
+        ("Aborted", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Falha no processamento", True),
+        # a pre-authorization is not the approved (captured) payment
+        ("PreAuthorized", ["PRE-AUTORIZADO", "APROVADO", "CANCELADO"], "PRE-AUTORIZADO", True),
+        # a receivable paid off, as receivables lists say it; partly paid off is the partial state
+        ("paid", ["Em aberto", "Quitado", "Quitado parcialmente", "Cancelado"], "Quitado", True),
+        ("partially_paid", ["Em aberto", "Quitado", "Quitado parcialmente", "Cancelado"], "Quitado parcialmente", True),
+        # captured and approved name one concept: with both in the ERP, a person chooses
+        ("captured", ["PRE-AUTORIZADO", "APROVADO", "CAPTURADO"], "CAPTURADO", False),
+    ],
+)
+def test_gateway_transaction_states(value, erp, top, pre):
+    row = _one("order_status", [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
