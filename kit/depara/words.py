@@ -39,6 +39,7 @@ __all__ = [
     "load_vocabulary",
     "load_departments",
     "WordIndex",
+    "accessory_stems",
     "GENERIC_WORDS",
     "MAX_WORD_SCORE",
 ]
@@ -137,6 +138,11 @@ def _generic() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _accessory() -> frozenset[str]:
     return frozenset(stem(w) for w in ACCESSORY_WORDS)
+
+
+def accessory_stems() -> frozenset[str]:
+    """The stems of the words that name accessories of something else (:data:`ACCESSORY_WORDS`)."""
+    return _accessory()
 
 
 @lru_cache(maxsize=1)

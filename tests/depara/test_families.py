@@ -120,3 +120,12 @@ def test_computer_parts_keep_their_own_family_under_hardware():
     assert _best(["PLACA DE VIDEO RTX 4060"], ["Hardware", "TV e Vídeo", "Games"])["PLACA DE VIDEO RTX 4060"][0] == (
         "Hardware"
     )
+
+
+def test_what_a_product_is_for_ranks_below_the_product_itself():
+    # "P/ NOTEBOOK" says what the charger is for: the chargers' family first, not the notebooks'
+    channel = ["Notebooks > Notebooks", "Notebooks > Carregadores e Fontes", "Monitores > Monitores",
+               "Monitores > Suportes"]  # fmt: skip
+    best = _best(["NOTEBOOKS - CARREGADOR P/ NOTEBOOK", "SUPORTE ARTICULADO PARA MONITOR"], channel)
+    assert best["NOTEBOOKS - CARREGADOR P/ NOTEBOOK"] == ("Notebooks > Carregadores e Fontes", False)
+    assert best["SUPORTE ARTICULADO PARA MONITOR"] == ("Monitores > Suportes", False)
