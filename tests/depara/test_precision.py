@@ -244,3 +244,10 @@ def test_std_is_the_standard_service():
 def test_gateway_transaction_states(value, erp, top, pre):
     row = _one("order_status", [value], erp)
     assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_a_status_of_generic_words_only_is_its_own_word():
+    # "Pago" is a status: PAID reads as it and ranks it before APROVADO (one concept: a person chooses)
+    for value, top in (("PAID", "PAGO"), ("approved", "APROVADO")):
+        row = _one("order_status", [value], ["APROVADO", "PAGO", "PRE-AUTORIZADO", "CANCELADO"])
+        assert (_top(row), bool(row["preaccepted"])) == (top, False), value
