@@ -323,8 +323,8 @@ def words(*values: object, toks: Sequence[str] | None = None) -> frozenset[str]:
     """The stems of ``values`` (a value and its description), generic words left out.
 
     A camelCase value gives its parts and its whole ("PayPal": ``pay``, ``pal``, ``paypal``),
-    so it meets the same word written in one case ("Paypal"). A value of generic words only
-    keeps them ("Pago"). ``toks``: the first
+    so it meets the same word written in one case ("Paypal"). A one-word value of a generic
+    word keeps it ("Pago"). ``toks``: the first
     value's tokens, when the caller has them already.
     """
     out: set[str] = set()
@@ -340,8 +340,8 @@ def words(*values: object, toks: Sequence[str] | None = None) -> frozenset[str]:
             found = list(found) + [t for t in tokens(text.lower()) if t not in found]
         if found:
             kept = set().union(*map(_kept_stems, found))
-            if not kept and n == 0:
-                # a value of generic words only is its own word: "Pago" is a status, "PAID" reads as it
+            if not kept and n == 0 and len(found) == 1:
+                # a one-word value of a generic word is that word: "Pago" is a status, "PAID" reads as it
                 kept = set().union(*map(_word_stems, found))
             out.update(kept)
     return frozenset(out)
