@@ -39,8 +39,8 @@ _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
 # The end of a description's label ("Separado: separado para envio", "In progress. All of...").
 _HEADING = re.compile(r"[:.]\s")
-# The level separators of a category path ("Casa > Cozinha > Panelas").
-_PATH = re.compile(r"\s*[>»]\s*")
+# The level separators of a category path ("Casa > Cozinha > Panelas", "Casa | Cozinha | Panelas").
+_PATH = re.compile(r"\s*[>»|]\s*")
 # A category's levels or parts as ERPs write them ("INFORMATICA - FONTE", "Casa > Cozinha", "Casa | Mesa").
 _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 # What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
@@ -83,7 +83,7 @@ def _purpose(raw: str) -> frozenset[str]:
 
 def _last_level(path: str) -> str:
     """The most specific level of a category path ("Casa > Cozinha > Panelas" -> "Panelas")."""
-    return _PATH.split(path.strip(" >»"))[-1]
+    return _PATH.split(path.strip(" >»|"))[-1]
 
 
 @dataclass(slots=True)
@@ -307,7 +307,7 @@ class Keyer:
         roupa"); the departments of its product families, then the path's parent levels and
         broader departments, are the back-off levels (:attr:`ValueKeys.back`).
         """
-        if ">" in raw or "»" in raw:
+        if _PATH.search(raw):
             n = len(self.tokens(_last_level(raw)))
             if 0 < n < len(toks):
                 toks, parent_toks = toks[-n:], toks[:-n]

@@ -129,3 +129,10 @@ def test_what_a_product_is_for_ranks_below_the_product_itself():
     best = _best(["NOTEBOOKS - CARREGADOR P/ NOTEBOOK", "SUPORTE ARTICULADO PARA MONITOR"], channel)
     assert best["NOTEBOOKS - CARREGADOR P/ NOTEBOOK"] == ("Notebooks > Carregadores e Fontes", False)
     assert best["SUPORTE ARTICULADO PARA MONITOR"] == ("Monitores > Suportes", False)
+
+
+def test_a_path_written_with_pipes_is_matched_on_its_last_level():
+    # "Beleza | Esmaltes" is the family of nail polish under beauty, as "Beleza > Esmaltes" is
+    channel = ["Beleza > Utensílios de Beleza", "Beleza > Maquiagem", "Beleza > Cuidados com as Unhas", "Casa > Banho"]
+    for erp in ("Beleza | Esmaltes", "Beleza > Esmaltes"):
+        assert _best([erp], channel)[erp][0] == "Beleza > Cuidados com as Unhas", erp
