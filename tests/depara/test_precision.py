@@ -237,6 +237,8 @@ def test_std_is_the_standard_service():
         # a receivable paid off, as receivables lists say it; partly paid off is the partial state
         ("paid", ["Em aberto", "Quitado", "Quitado parcialmente", "Cancelado"], "Quitado", True),
         ("partially_paid", ["Em aberto", "Quitado", "Quitado parcialmente", "Cancelado"], "Quitado parcialmente", True),
+        # aborted by the merchant is the merchant cancelling, not a processing failure
+        ("ABORTED_BY_MERCHANT", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Cancelado", True),
         # captured and approved name one concept: with both in the ERP, a person chooses
         ("captured", ["PRE-AUTORIZADO", "APROVADO", "CAPTURADO"], "CAPTURADO", False),
     ],
@@ -251,3 +253,8 @@ def test_a_status_of_generic_words_only_is_its_own_word():
     for value, top in (("PAID", "PAGO"), ("approved", "APROVADO")):
         row = _one("order_status", [value], ["APROVADO", "PAGO", "PRE-AUTORIZADO", "CANCELADO"])
         assert (_top(row), bool(row["preaccepted"])) == (top, False), value
+
+
+def test_a_multi_benefit_card_is_a_benefit_card_not_a_credit_card():
+    row = _one("payment_method", ["Multi-benefit card"], ["Cartão de Crédito", "Cartão Benefício", "Cartão de Débito"])
+    assert (_top(row), bool(row["preaccepted"])) == ("Cartão Benefício", True)
