@@ -258,3 +258,8 @@ def test_a_status_of_generic_words_only_is_its_own_word():
 def test_a_multi_benefit_card_is_a_benefit_card_not_a_credit_card():
     row = _one("payment_method", ["Multi-benefit card"], ["Cartão de Crédito", "Cartão Benefício", "Cartão de Débito"])
     assert (_top(row), bool(row["preaccepted"])) == ("Cartão Benefício", True)
+
+
+def test_installments_by_the_card_issuer_are_the_administrators_installments():
+    erp = ["Cartão de Crédito", "Cartão de Crédito Parcelado Loja", "Cartão de Crédito Parcelado Administradora"]
+    assert _top(_one("payment_method", ["Crédito parcelado emissor"], erp)) == erp[2]
