@@ -51,7 +51,12 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # came from); fresh7 79.7 % (118/148, top-3 89.9 %, no wrong pre-accept) when measured once with the round's
 # rules final: below the goal (Pichau's categories 38/49 as before, Dafiti's 31/38, 20 before; the rest 49/61);
 # a dev split from the ninth round on. fresh8 is the ninth holdout, written before the ninth round: 71.4 % (85/119,
-# top-3 86.6 %) and three wrong pre-accepts (Stone, Fiserv and Abbiamo statuses) before any rule change.
+# top-3 86.6 %) and three wrong pre-accepts (Stone, Fiserv and Abbiamo statuses) before any rule change. With the
+# ninth round (gateway transaction states, computer families, a product's purpose, pipes as path separators, a
+# one-word generic status): dev 97.7 %, holdout 96.2 %, fresh 99.1 %, fresh2 99.3 %, fresh3 99.3 %, fresh4 95.8 %,
+# fresh5 91.7 % (all unchanged), fresh6 85.9 % (84.4 % before), fresh7 89.2 % (79.7 % before; the dev split whose
+# misses the round's rules came from); fresh8 74.8 % (89/119, top-3 89.9 %) with the same three wrong pre-accepts
+# when measured once with the round's rules final: below the goal, and the wrong pre-accepts not fixed (unseen).
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -60,9 +65,9 @@ MIN_TOP1 = {
     "fresh3": 0.99,
     "fresh4": 0.95,
     "fresh5": 0.91,
-    "fresh6": 0.84,
-    "fresh7": 0.79,
-    "fresh8": 0.71,
+    "fresh6": 0.85,
+    "fresh7": 0.89,
+    "fresh8": 0.74,
 }
 # Wrong pre-accepts measured on a held-out split and not fixed, because fixing them means looking at the
 # split's misses, which would make it a dev split (the precedent of fresh5 in the sixth round). The goal stays
@@ -100,7 +105,7 @@ def test_no_wrong_preaccept_and_top1_on_the_evaluation_set(report, capsys):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="fresh8 (held out) had three wrong pre-accepts when it was written, before the ninth round; "
+    reason="fresh8 (held out) has three wrong pre-accepts, before the ninth round and the same three at its end; "
     "not looked at, so that fresh8's misses stay unseen (issue 17's goal is none)",
 )
 def test_no_wrong_preaccept_on_the_held_out_split(report):
