@@ -25,8 +25,10 @@ channels no other split used, built before the sixth round; a dev split since it
 codes of channels no other split used, built before the seventh round; measured once before the round and
 once at its end, a dev split from the eighth round on) or ``fresh7`` (an eighth holdout, second-level
 categories of Pichau and Dafiti and order, payment and transaction statuses and payment methods of channels
-no other split used, built before the eighth round; only counted, measured once before the round and once at
-its end).
+no other split used, built before the eighth round; measured once before the round and once at its end, a dev
+split from the ninth round on) or ``fresh8`` (a ninth holdout, KaBuM!'s and Cobasi's families and gateway, delivery
+and order statuses of channels no other split used, built before the ninth round; only counted, measured once
+before the round and once at its end).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -45,9 +47,9 @@ from kit.depara.kinds import MappingKind, get_kind
 
 __all__ = ["EvalGroup", "EvalItem", "EvalFigures", "EvalReport", "load_eval_set", "evaluate", "SPLITS", "HELD_OUT"]
 
-SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+SPLITS = ("dev", "holdout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 # Splits only counted, never inspected: printed last, in one line each (see EvalReport.text).
-HELD_OUT: tuple[str, ...] = ("fresh7",)
+HELD_OUT: tuple[str, ...] = ("fresh8",)
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

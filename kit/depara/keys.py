@@ -39,8 +39,12 @@ _PARTS = re.compile(r"\s*(?:[()\[\]/;,|]|\s-\s)\s*")
 _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
 # The end of a description's label ("Separado: separado para envio", "In progress. All of...").
 _HEADING = re.compile(r"[:.]\s")
-# The level separators of a category path ("Casa > Cozinha > Panelas").
-_PATH = re.compile(r"\s*[>»]\s*")
+# The level separators of a category path ("Casa > Cozinha > Panelas", "Casa | Cozinha | Panelas").
+_PATH = re.compile(r"\s*[>»|]\s*")
+# A category's levels or parts as ERPs write them ("INFORMATICA - FONTE", "Casa > Cozinha", "Casa | Mesa").
+_LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
+# What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
+_PURPOSE_SPLIT = re.compile(r"\s(?:[pP]/\s*|[pP][aA][rR][aA]\s+)")
 # The marks of a single-column value whose kind has no alias groups.
 _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
@@ -66,9 +70,20 @@ def split_parts(value: str) -> tuple[str, list[str]]:
     return "", pieces
 
 
+def _purpose(raw: str) -> frozenset[str]:
+    """The words naming what a product is for, after "para" or "p/" in the last level or part of a
+    category: ``CARREGADOR P/ NOTEBOOK`` -> notebook (the product is a charger), less the words
+    before it in that part; none when nothing comes before it.
+    """
+    pieces = _PURPOSE_SPLIT.split(_LEVELS.split(raw.strip(" >»-"))[-1], maxsplit=1)
+    if len(pieces) < 2 or not pieces[0].strip():
+        return frozenset()
+    return words(pieces[1]) - words(pieces[0])
+
+
 def _last_level(path: str) -> str:
     """The most specific level of a category path ("Casa > Cozinha > Panelas" -> "Panelas")."""
-    return _PATH.split(path.strip(" >»"))[-1]
+    return _PATH.split(path.strip(" >»|"))[-1]
 
 
 @dataclass(slots=True)
@@ -85,6 +100,8 @@ class ValueKeys:
     marks: tuple[frozenset[str], ...] = ()
     # a category path's parent levels (their words); None: no back-off (composite keys)
     parents: frozenset[str] | None = None
+    # the words after "para" / "p/" that name what a product is for ("CARREGADOR P/ NOTEBOOK")
+    purpose: frozenset[str] = frozenset()
 
     @property
     def back(self) -> tuple[frozenset[str], ...]:
@@ -290,7 +307,7 @@ class Keyer:
         roupa"); the departments of its product families, then the path's parent levels and
         broader departments, are the back-off levels (:attr:`ValueKeys.back`).
         """
-        if ">" in raw or "»" in raw:
+        if _PATH.search(raw):
             n = len(self.tokens(_last_level(raw)))
             if 0 < n < len(toks):
                 toks, parent_toks = toks[-n:], toks[:-n]
@@ -299,6 +316,7 @@ class Keyer:
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound
+        out.purpose = _purpose(raw)
 
     def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
         """Concepts named by one word or two adjacent words of a part."""

@@ -42,7 +42,7 @@ from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
 from kit.depara.rank import PARTIAL_SCORE, SPECIAL_SCORE, Candidates, preaccept
-from kit.depara.words import WordIndex
+from kit.depara.words import WordIndex, accessory_stems
 
 __all__ = [
     "suggest",
@@ -86,6 +86,9 @@ UNQUALIFIED_CHILD_WEIGHT = 0.97
 # A target of the value's own gender or audience sharing one of its words scores this much more, and is
 # kept whatever its score ("CUECA" finds the men's "Roupa íntima" beside the women's "Lingerie").
 AGREE_WEIGHT = 1.3
+# A target sharing only the words of what the product is for ("CARREGADOR P/ NOTEBOOK": notebook), where
+# the list holds a word of the product itself, scores this much (the charger before the notebooks).
+PURPOSE_ONLY_WEIGHT = 0.75
 
 
 @dataclass(slots=True)
@@ -314,6 +317,8 @@ class _Matcher:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
         known = any(w in index.weight for w in content)
+        head = content - vk.purpose - accessory_stems() if vk.purpose else frozenset()
+        head_known = any(w in index.weight for w in head)
         for j, ratio in scored.items():
             # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
             shared = index.score(ws, j) if content is ws or index.shared(content, j) else 0.0
@@ -331,6 +336,8 @@ class _Matcher:
                     score *= AGREE_WEIGHT
                 elif not own and "c" in self.dst_marks[j]:
                     score *= UNQUALIFIED_CHILD_WEIGHT
+                if head_known and not index.shared(head, j):
+                    score *= PURPOSE_ONLY_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
     def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "load_vocabulary",
     "load_departments",
     "WordIndex",
+    "accessory_stems",
     "GENERIC_WORDS",
     "MAX_WORD_SCORE",
 ]
@@ -137,6 +138,11 @@ def _generic() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _accessory() -> frozenset[str]:
     return frozenset(stem(w) for w in ACCESSORY_WORDS)
+
+
+def accessory_stems() -> frozenset[str]:
+    """The stems of the words that name accessories of something else (:data:`ACCESSORY_WORDS`)."""
+    return _accessory()
 
 
 @lru_cache(maxsize=1)
@@ -317,7 +323,8 @@ def words(*values: object, toks: Sequence[str] | None = None) -> frozenset[str]:
     """The stems of ``values`` (a value and its description), generic words left out.
 
     A camelCase value gives its parts and its whole ("PayPal": ``pay``, ``pal``, ``paypal``),
-    so it meets the same word written in one case ("Paypal"). ``toks``: the first
+    so it meets the same word written in one case ("Paypal"). A one-word value of a generic
+    word keeps it ("Pago"). ``toks``: the first
     value's tokens, when the caller has them already.
     """
     out: set[str] = set()
@@ -332,7 +339,11 @@ def words(*values: object, toks: Sequence[str] | None = None) -> frozenset[str]:
         if _CAMEL.search(text):
             found = list(found) + [t for t in tokens(text.lower()) if t not in found]
         if found:
-            out.update(*map(_kept_stems, found))
+            kept = set().union(*map(_kept_stems, found))
+            if not kept and n == 0 and len(found) == 1:
+                # a one-word value of a generic word is that word: "Pago" is a status, "PAID" reads as it
+                kept = set().union(*map(_word_stems, found))
+            out.update(kept)
     return frozenset(out)
 
 

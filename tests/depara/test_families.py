@@ -100,3 +100,39 @@ def test_linha_branca_is_the_large_appliances():
     )
     assert best["Linha Branca | Geladeiras"][0] == "Eletrodomésticos > Eletrodomésticos Grandes"
     assert best["LINHA BRANCA"][0] == "Eletrodomésticos > Eletrodomésticos Grandes"
+
+
+def test_computer_parts_keep_their_own_family_under_hardware():
+    # made-up lists: a hardware department with its families, and a tree with only departments
+    channel = ["Hardware > Memória", "Hardware > Placa-mãe", "Hardware > Placas Gráficas", "Hardware > Fonte",
+               "Informática > Energia", "Informática > Notebooks", "Games > Consoles", "TV e Vídeo"]  # fmt: skip
+    erp = ["MEMORIA RAM DDR5 16GB", "PLACA MAE B550", "PLACA DE VIDEO RTX 4060", "FONTE ATX 750W",
+           "NOBREAK 1200VA", "LAPTOP 15 POL", "PLAYSTATION 5 SLIM"]  # fmt: skip
+    best = _best(erp, channel)
+    assert best["MEMORIA RAM DDR5 16GB"] == ("Hardware > Memória", False)
+    assert best["PLACA MAE B550"][0] == "Hardware > Placa-mãe"
+    assert best["PLACA DE VIDEO RTX 4060"][0] == "Hardware > Placas Gráficas"
+    assert best["FONTE ATX 750W"][0] == "Hardware > Fonte"
+    assert best["NOBREAK 1200VA"][0] == "Informática > Energia"
+    assert best["LAPTOP 15 POL"][0] == "Informática > Notebooks"
+    assert best["PLAYSTATION 5 SLIM"][0] == "Games > Consoles"
+    # a video card is hardware, not the TV and video department, where the list has no card family
+    assert _best(["PLACA DE VIDEO RTX 4060"], ["Hardware", "TV e Vídeo", "Games"])["PLACA DE VIDEO RTX 4060"][0] == (
+        "Hardware"
+    )
+
+
+def test_what_a_product_is_for_ranks_below_the_product_itself():
+    # "P/ NOTEBOOK" says what the charger is for: the chargers' family first, not the notebooks'
+    channel = ["Notebooks > Notebooks", "Notebooks > Carregadores e Fontes", "Monitores > Monitores",
+               "Monitores > Suportes"]  # fmt: skip
+    best = _best(["NOTEBOOKS - CARREGADOR P/ NOTEBOOK", "SUPORTE ARTICULADO PARA MONITOR"], channel)
+    assert best["NOTEBOOKS - CARREGADOR P/ NOTEBOOK"] == ("Notebooks > Carregadores e Fontes", False)
+    assert best["SUPORTE ARTICULADO PARA MONITOR"] == ("Monitores > Suportes", False)
+
+
+def test_a_path_written_with_pipes_is_matched_on_its_last_level():
+    # "Beleza | Esmaltes" is the family of nail polish under beauty, as "Beleza > Esmaltes" is
+    channel = ["Beleza > Utensílios de Beleza", "Beleza > Maquiagem", "Beleza > Cuidados com as Unhas", "Casa > Banho"]
+    for erp in ("Beleza | Esmaltes", "Beleza > Esmaltes"):
+        assert _best([erp], channel)[erp][0] == "Beleza > Cuidados com as Unhas", erp

@@ -216,3 +216,50 @@ def test_payment_terms_and_a_named_wallet(kind, value, erp, top):
 def test_std_is_the_standard_service():
     erp = [("TOTAL EXPRESS", "PREMIUM"), ("TOTAL EXPRESS", "STD"), ("TOTAL EXPRESS", "EXPRESSO")]
     assert _top(_one("carrier_service", [("Total Express", "Standard")], erp)) == "TOTAL EXPRESS / STD"
+
+
+@pytest.mark.parametrize(
+    ("value", "erp", "top", "pre"),
+    [
+        # a gateway's refusal, in English or Portuguese, is the ERP's refused payment, not a failure
+        ("DECLINED", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Recusado", True),
+        ("Negada", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Recusado", True),
+        # a processing error is its own state beside the refusal and the cancellation
+        (
+            "technical_error",
+            ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"],
+            "Falha no processamento",
+            True,
+        ),
+        ("Aborted", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Falha no processamento", True),
+        # a pre-authorization is not the approved (captured) payment
+        ("PreAuthorized", ["PRE-AUTORIZADO", "APROVADO", "CANCELADO"], "PRE-AUTORIZADO", True),
+        # a receivable paid off, as receivables lists say it; partly paid off is the partial state
+        ("paid", ["Em aberto", "Quitado", "Quitado parcialmente", "Cancelado"], "Quitado", True),
+        ("partially_paid", ["Em aberto", "Quitado", "Quitado parcialmente", "Cancelado"], "Quitado parcialmente", True),
+        # aborted by the merchant is the merchant cancelling, not a processing failure
+        ("ABORTED_BY_MERCHANT", ["Aprovado", "Recusado", "Falha no processamento", "Cancelado"], "Cancelado", True),
+        # captured and approved name one concept: with both in the ERP, a person chooses
+        ("captured", ["PRE-AUTORIZADO", "APROVADO", "CAPTURADO"], "CAPTURADO", False),
+    ],
+)
+def test_gateway_transaction_states(value, erp, top, pre):
+    row = _one("order_status", [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_a_status_of_generic_words_only_is_its_own_word():
+    # "Pago" is a status: PAID reads as it and ranks it before APROVADO (one concept: a person chooses)
+    for value, top in (("PAID", "PAGO"), ("approved", "APROVADO")):
+        row = _one("order_status", [value], ["APROVADO", "PAGO", "PRE-AUTORIZADO", "CANCELADO"])
+        assert (_top(row), bool(row["preaccepted"])) == (top, False), value
+
+
+def test_a_multi_benefit_card_is_a_benefit_card_not_a_credit_card():
+    row = _one("payment_method", ["Multi-benefit card"], ["Cartão de Crédito", "Cartão Benefício", "Cartão de Débito"])
+    assert (_top(row), bool(row["preaccepted"])) == ("Cartão Benefício", True)
+
+
+def test_installments_by_the_card_issuer_are_the_administrators_installments():
+    erp = ["Cartão de Crédito", "Cartão de Crédito Parcelado Loja", "Cartão de Crédito Parcelado Administradora"]
+    assert _top(_one("payment_method", ["Crédito parcelado emissor"], erp)) == erp[2]
