@@ -318,6 +318,10 @@ class Keyer:
             out.words = words(" ".join(rest), description) | compound
         out.purpose = _purpose(raw)
 
+    def marks_of(self, text: str) -> frozenset[str]:
+        """The concepts one word or two adjacent words of ``text`` name (single-column kinds)."""
+        return self._marks(self.sections[0], self.tokens(text))
+
     def _marks(self, section: str, toks: list[str]) -> frozenset[str]:
         """Concepts named by one word or two adjacent words of a part."""
         groups = self.aliases.parts.get(section)
@@ -347,6 +351,8 @@ class Keyer:
         for n, text_toks in enumerate((toks, self.tokens(main) if main else [])):
             if n == 0 and whole is not None:
                 out.concepts.append(whole)
+                if whole[0] in self._names:  # the whole text is an alias ("em devolução"): its words say no more
+                    continue
             elif text_toks:
                 out.concepts.append(self.canon([text_toks])[0])
             if _GENERIC_TOKENS.isdisjoint(text_toks):

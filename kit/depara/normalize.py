@@ -71,6 +71,9 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 # Connectives that carry no meaning for matching ("Cartão de crédito").
+# "em" before the noun of an action keeps its meaning: the action is under way ("Em devolução" is not
+# "Devolvido"); the two words are one token ("emdevolucao").
+IN_PROGRESS = frozenset({"devolucao"})
 STOPWORDS = frozenset("de da do das dos e na no nas nos em pelo pela a o com para por".split())
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -113,7 +116,12 @@ def _finish(split: list[str]) -> list[str]:
             out.append(tok)
         else:
             out.extend(exp)
-    kept = [t for t in out if t not in STOPWORDS]
+    kept = [
+        "em" + out[n + 1] if t == "em" and n + 1 < len(out) and out[n + 1] in IN_PROGRESS else t
+        for n, t in enumerate(out)
+        if t not in STOPWORDS or (t == "em" and n + 1 < len(out) and out[n + 1] in IN_PROGRESS)
+    ]
+    kept = [t for n, t in enumerate(kept) if not (n and kept[n - 1] == "em" + t)]
     return kept or out
 
 

@@ -104,6 +104,7 @@ class Prepared:
     # concept key -> values of a strictly narrower concept (target side)
     narrower: dict[Key, list[int]] = field(default_factory=dict)
     words: WordIndex | None = None
+    descriptions: list[str] = field(default_factory=list)  # the channel's own words for each value ("" = none)
 
 
 def _cell(value: Any) -> str:
@@ -163,7 +164,7 @@ def prepare_values(
     if not k.composite:
         keyer.prime(raw[0] for raw in raws)  # the whole list's tokens at once
     keys = [keyer.keys(raw, desc) for raw, desc in zip(raws, descs, strict=True)]
-    prep = Prepared(values=[tuple(r) for r in raws], keys=keys, text=[vk.text for vk in keys])
+    prep = Prepared(values=[tuple(r) for r in raws], keys=keys, text=[vk.text for vk in keys], descriptions=descs)
     for i, vk in enumerate(keys):
         prep.exact_index.setdefault(vk.exact, []).append(i)
         for c in vk.concepts:
@@ -441,9 +442,7 @@ def suggest(
         out_targets.append(tuple(shown[0]["values"]))
         out_score[i] = shown[0]["score"]
         out_reason.append(shown[0]["reason"])
-        out_pre[i] = not matcher.clashes(i, ranked[0].target) and preaccept(
-            cands, ranked[0], src.keys[i].words, dst.words, dst.narrower, plain_exact=matcher.plain_exact[i]
-        )
+        out_pre[i] = _preaccepted(matcher, i, cands, ranked[0])
     data: dict[str, Any] = {}
     for c, col in enumerate(k.source_columns):
         data[col] = [v[c] for v in src.values]
@@ -454,6 +453,26 @@ def suggest(
     data["preaccepted"] = out_pre
     data["candidates"] = out_cands
     return pd.DataFrame(data)
+
+
+def _preaccepted(matcher: _Matcher, i: int, cands: Candidates, best: Any) -> bool:
+    """Whether value ``i``'s best candidate is written confirmed: :func:`kit.depara.rank.preaccept`, no gender or
+    audience clash, and the channel's own description does not point elsewhere."""
+    src, dst = matcher.src, matcher.dst
+    return (
+        not matcher.clashes(i, best.target)
+        and preaccept(cands, best, src.keys[i].words, dst.words, dst.narrower, plain_exact=matcher.plain_exact[i])
+        and not _description_disagrees(matcher.keyer, src.descriptions[i], dst.keys[best.target])
+    )
+
+
+def _description_disagrees(keyer: Keyer, description: str, target: ValueKeys) -> bool:
+    """The channel's description names concepts, none of them the target's or related to it ("PENDING: the
+    transaction is in progress" against "pendente"): the match may be right, but a person confirms it."""
+    if not description or keyer.composite or not target.marks or not target.marks[0]:
+        return False
+    named = keyer.marks_of(description)
+    return bool(named) and all(keyer.conflict((frozenset({m}),), target.marks[:1]) for m in named)
 
 
 def _partial(keyer: Keyer, raw: tuple[str, ...], dst: Prepared, carriers: dict[tuple[str, ...], str]) -> list[int]:

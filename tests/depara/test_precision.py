@@ -213,6 +213,45 @@ def test_payment_terms_and_a_named_wallet(kind, value, erp, top):
     assert _top(_one(kind, [value], erp)) == top
 
 
+GATEWAY = ["pendente", "em_processamento", "aprovado", "recusado", "falha", "cancelado", "estornado"]
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "erp", "top", "pre"),
+    [
+        # the code says pending, the channel's own words say "in progress": right or not, a person confirms
+        ("PENDING", "O provider de transação está em andamento.", GATEWAY, "pendente", False),
+        ("PENDING", "Aguardando o pagamento do cliente.", GATEWAY, "pendente", True),
+        # a gateway's invalid transaction is not an invalidated order: no alias outside Mercado Livre
+        ("INV", "Invalid: transaction wasn't created successfully.", GATEWAY, None, False),
+        # a return under way is not a return done
+        (
+            "RETURNED",
+            "Devolvido",
+            ["Em devolução", "Devolvido ao remetente", "Entregue"],
+            "Devolvido ao remetente",
+            None,
+        ),
+        ("RETURNING", "Em Devolução", ["Em devolução", "Devolvido ao remetente", "Entregue"], "Em devolução", True),
+    ],
+)
+def test_the_channels_own_words_can_only_hold_a_match_back(value, description, erp, top, pre):
+    got = suggest("order_status", pd.DataFrame({"status": [value], "description": [description]}),
+                  pd.DataFrame({"status": erp}), learned=False).iloc[0]  # fmt: skip
+    if top is not None:
+        assert got["erp_status"] == top
+    if pre is not None:
+        assert bool(got["preaccepted"]) is pre
+    else:
+        assert not (got["preaccepted"] and got["erp_status"] != top)
+
+
+def test_invalid_is_a_cancelled_order_on_mercado_livre():
+    got = suggest("order_status", pd.DataFrame({"status": ["invalid"]}), pd.DataFrame({"status": GATEWAY}),
+                  channel_type="mercadolivre", learned=False).iloc[0]  # fmt: skip
+    assert (got["erp_status"], bool(got["preaccepted"])) == ("cancelado", True)
+
+
 def test_std_is_the_standard_service():
     erp = [("TOTAL EXPRESS", "PREMIUM"), ("TOTAL EXPRESS", "STD"), ("TOTAL EXPRESS", "EXPRESSO")]
     assert _top(_one("carrier_service", [("Total Express", "Standard")], erp)) == "TOTAL EXPRESS / STD"
