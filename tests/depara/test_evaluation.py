@@ -18,7 +18,9 @@ charge and payment codes of Yampi, Vindi, Getnet and PagBank; a dev split from t
 payment statuses and payment methods of Cielo, EvoluServices, PayGo, Dezwork, Zoom, Vnda and Dooca; a dev split
 from the ninth round on) and the ``fresh8`` groups (a ninth holdout: KaBuM!'s and Cobasi's families, Stone, Fiserv
 and dLocal transaction and payment statuses, Abbiamo delivery statuses and Tray order statuses; a dev split since
-its three wrong pre-accepts were fixed after it was measured). A held-out
+its three wrong pre-accepts were fixed after it was measured) and the ``fresh9`` groups (a tenth holdout: Magazine
+Luiza's second-level families, Bagy's order statuses, Banco Inter's and Sicredi's boleto situations and the Pix
+charge statuses). A held-out
 split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
@@ -61,7 +63,9 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # decision: a known wrong pre-accept is not kept to preserve a holdout): its three wrong pre-accepts were looked at
 # and removed by general rules (a description naming another concept keeps a match for a person; a gateway's
 # "invalid" is not Mercado Livre's invalidated order; "em devolução" is a return under way, not a return done):
-# fresh8 75.6 % (90/119), no wrong pre-accept on any split. No split is held out now.
+# fresh8 75.6 % (90/119), no wrong pre-accept on any split. fresh9 is the tenth holdout, written before the tenth
+# round: 74.7 % (56/75, top-3 84.0 %, no wrong pre-accept) before any rule change (Magalu's families 41/44, the
+# statuses 15/31).
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -73,6 +77,7 @@ MIN_TOP1 = {
     "fresh6": 0.85,
     "fresh7": 0.89,
     "fresh8": 0.75,
+    "fresh9": 0.74,
 }
 
 
