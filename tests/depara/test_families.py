@@ -136,3 +136,10 @@ def test_a_path_written_with_pipes_is_matched_on_its_last_level():
     channel = ["Beleza > Utensílios de Beleza", "Beleza > Maquiagem", "Beleza > Cuidados com as Unhas", "Casa > Banho"]
     for erp in ("Beleza | Esmaltes", "Beleza > Esmaltes"):
         assert _best([erp], channel)[erp][0] == "Beleza > Cuidados com as Unhas", erp
+
+
+def test_a_pet_medicine_finds_the_medicine_family_of_its_animal_not_the_food():
+    channel = ["Cães > Ração", "Cães > Medicamentos", "Cães > Brinquedos", "Gatos > Areia"]
+    best = _best(["VERMIFUGO CAES 10KG", "ANTIPULGAS CAES"], channel)
+    assert best["VERMIFUGO CAES 10KG"] == ("Cães > Medicamentos", False)
+    assert best["ANTIPULGAS CAES"] == ("Cães > Medicamentos", False)

@@ -43,11 +43,19 @@ def _top(row) -> str:
         ("PartiallyShipped", ["Enviado", "Entregue"], "Enviado", True),
         # generic words ("pedido", "pagamento") qualify nothing
         ("holded", ["PEDIDO BLOQUEADO", "PAGTO EM ANALISE", "CANCELADO"], "PEDIDO BLOQUEADO", True),
+        # a transaction the buyer abandoned is its own state, not an expired or cancelled one
+        ("Abandoned", ["expirado", "abandonado", "cancelado"], "abandonado", True),
     ],
 )
 def test_order_status_concepts(value, erp, top, pre):
     row = _one("order_status", [value], erp)
     assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_an_abandoned_transaction_is_never_preaccepted_as_another_state():
+    # no "abandonado" in the ERP: expired or cancelled is a person's choice
+    row = _one("order_status", ["abandonada"], ["Pagamento expirado", "Cancelado", "Pago"])
+    assert not row["preaccepted"]
 
 
 def test_a_named_wallet_goes_to_the_erp_value_naming_it():
