@@ -45,6 +45,8 @@ def _top(row) -> str:
         ("holded", ["PEDIDO BLOQUEADO", "PAGTO EM ANALISE", "CANCELADO"], "PEDIDO BLOQUEADO", True),
         # a transaction the buyer abandoned is its own state, not an expired or cancelled one
         ("Abandoned", ["expirado", "abandonado", "cancelado"], "abandonado", True),
+        # a payment pending confirmation awaits a confirmation: not any pending payment
+        ("Pending confirmation", ["pendente", "aguardando_confirmacao", "aprovado"], "aguardando_confirmacao", True),
     ],
 )
 def test_order_status_concepts(value, erp, top, pre):
