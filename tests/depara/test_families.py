@@ -143,3 +143,17 @@ def test_a_pet_medicine_finds_the_medicine_family_of_its_animal_not_the_food():
     best = _best(["VERMIFUGO CAES 10KG", "ANTIPULGAS CAES"], channel)
     assert best["VERMIFUGO CAES 10KG"] == ("Cães > Medicamentos", False)
     assert best["ANTIPULGAS CAES"] == ("Cães > Medicamentos", False)
+
+
+def test_computer_store_abbreviations_name_their_product():
+    channel = [
+        "Hardware > Memória RAM",
+        "Hardware > Placa-mãe",
+        "Notebooks > Notebook Gamer",
+        "Notebooks > Notebook Office",
+        "Periféricos > Mouse Gamer",
+        "Periféricos > Teclado Gamer",
+    ]
+    best = _best(["MEM. RAM SODIMM P/ NOTEBOOK", "NB GAMER RTX 4060"], channel)
+    assert best["MEM. RAM SODIMM P/ NOTEBOOK"] == ("Hardware > Memória RAM", False)
+    assert best["NB GAMER RTX 4060"] == ("Notebooks > Notebook Gamer", False)
