@@ -65,7 +65,10 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # "invalid" is not Mercado Livre's invalidated order; "em devolução" is a return under way, not a return done):
 # fresh8 75.6 % (90/119), no wrong pre-accept on any split. fresh9 is the tenth holdout, written before the tenth
 # round: 74.7 % (56/75, top-3 84.0 %, no wrong pre-accept) before any rule change (Magalu's families 41/44, the
-# statuses 15/31).
+# statuses 15/31). With the tenth round (an abandoned transaction, a payment pending confirmation, pet medicines,
+# computer-store abbreviations): fresh8 79.8 % (95/119, the dev split the round's rules came from), every other
+# split unchanged; fresh9 74.7 % (56/75, top-3 84.0 %, no wrong pre-accept) when measured once with the round's
+# rules final, item by item as before: below the goal.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -76,7 +79,7 @@ MIN_TOP1 = {
     "fresh5": 0.91,
     "fresh6": 0.85,
     "fresh7": 0.89,
-    "fresh8": 0.75,
+    "fresh8": 0.79,
     "fresh9": 0.74,
 }
 
