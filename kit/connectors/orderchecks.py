@@ -28,6 +28,8 @@ def order_problems(order: Order | dict[str, Any]) -> list[str]:
     if not code(order.get("order_id")):
         problems.append("a resposta do canal não traz o número do pedido")
     items = order.get("items") or []
+    if not items:  # an order of no lines is nothing the ERP can take: the channel keeps it until it shows them
+        problems.append("a resposta do canal não traz nenhum item do pedido")
     missing = [str(n) for n, item in enumerate(items, start=1) if not code((item or {}).get("sku"))]
     if missing:
         problems.append(f"a resposta do canal não traz o SKU do(s) item(ns) {', '.join(missing)}")
