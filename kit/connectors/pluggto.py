@@ -267,7 +267,7 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
         shipments = raw.get("shipments") or [{}]
         payments = raw.get("payments") or [{}]
         return Order(
-            order_id=str(raw["id"]),
+            order_id=code(raw.get("id")),  # none: the orders job reports the order failed (orderchecks)
             channel=self.channel.name,
             status_raw=str(raw.get("status") or ""),
             created_at=raw.get("created"),
