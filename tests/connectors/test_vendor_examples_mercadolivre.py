@@ -101,3 +101,30 @@ def test_the_order_example_waits_for_a_seller_sku_then_its_listing_s_binding_fil
     assert second.error is None and second.failed == 0, second.details
     assert not any("SKU do vendedor" in (d.reason or "") for d in second.details), second.details
     assert second.applied + second.quarantined == 1
+
+
+#: The shopping-cart guide's order (x-format-new): a shipping id, ``last_updated``, a line with ``seller_custom_field``
+#: null; and the shipments guide's answer (x-format-new): ``logistic`` me2 / drop_off.
+CART_ORDER = documented_example("mercadolivre", "order_cart")
+SHIPMENT = documented_example("mercadolivre", "shipment")
+
+
+def test_the_cart_order_example_reads_its_shipment_example_for_carrier_and_service():
+    routes = [Route("GET", rf"/orders/{CART_ORDER['id']}", CART_ORDER),
+              Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS)
+        try:
+            order = conn.get_order(str(CART_ORDER["id"]))
+        finally:
+            conn.close()
+    logistic = SHIPMENT["logistic"]
+    assert (order.carrier_raw, order.service_raw) == (logistic["mode"], logistic["type"])  # ME2: mode, logistic type
+    assert (order.order_id, order.status_raw, order.updated_at) == (str(CART_ORDER["id"]), CART_ORDER["status"],
+                                                                     CART_ORDER["last_updated"])  # fmt: skip
+    line, got = CART_ORDER["order_items"][0], order.items[0]
+    assert (got.sku, got.channel_item_id, got.variation_id, got.quantity) == ("", line["item"]["id"], None,
+                                                                              line["quantity"])  # fmt: skip
+    (shipment_call,) = [r for r in srv.requests if r["path"].startswith("/shipments/")]
+    assert {k.lower(): v for k, v in shipment_call["headers"].items()}.get("x-format-new") == "true"
+    assert not srv.unrouted
