@@ -49,3 +49,17 @@ def test_an_order_example_without_its_number_fails_with_a_reason_and_is_not_writ
     failed = {d.key: d.reason for d in summary.details if d.status == "failed"}
     assert failed["(sem número)"].startswith("a resposta do canal não traz o número do pedido"), summary.details
     assert not list((workspace.root / "outbox").rglob("*-orders-*.json"))
+
+
+def test_an_order_example_without_modified_is_kept_by_a_fetch_from_a_cursor():
+    """The example carries no ``modified`` (the stored page stops before it): a fetch from a cursor cannot place it in
+    time, so it is kept (the orders job tells versions apart), never silently left out."""
+    page = {"result": [ORDER], "hash_next": None}  # completed: the list answer's wrapper (result + hash_next)
+    with ExampleChannel([Route("GET", r"/orders", page)]) as srv:
+        conn = example_connector(srv, "pluggto", credentials=CREDENTIALS)
+        try:
+            fetched = conn.fetch_orders(since="2024-01-01T00:00:00-03:00")
+        finally:
+            conn.close()
+    assert [len(o.items) for o in fetched.orders] == [len(ORDER["Order"]["items"])]
+    assert fetched.cursor == "2024-01-01T00:00:00-03:00"  # the cursor does not move for an order of no date
