@@ -128,3 +128,27 @@ def test_the_cart_order_example_reads_its_shipment_example_for_carrier_and_servi
     (shipment_call,) = [r for r in srv.requests if r["path"].startswith("/shipments/")]
     assert {k.lower(): v for k, v in shipment_call["headers"].items()}.get("x-format-new") == "true"
     assert not srv.unrouted
+
+
+def test_a_line_without_its_unit_price_fails_the_order_instead_of_a_price_of_zero(workspace):
+    """The cart order example, as stored, ends before its line's ``unit_price``: the kit never writes R$ 0,00 for it;
+    the orders job reports the order failed in pt-BR (not written), whatever the SKU binding gives."""
+    from kit.jobs import run_job
+    from kit.jobs.state import JobState
+
+    routes = [Route("GET", r"/orders/search", _search(CART_ORDER)),
+              Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
+        try:
+            listing = CART_ORDER["order_items"][0]["item"]["id"]
+            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "TESTE-01", "channel_id": listing,
+                                                                      "variation_id": None}])  # fmt: skip
+            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    assert summary.error is None and (summary.applied, summary.failed) == (0, 1), summary.details
+    (detail,) = summary.details
+    assert detail.key == str(CART_ORDER["id"])
+    assert detail.reason.startswith("a resposta do canal não traz o preço unitário do(s) item(ns) 1"), detail.reason
+    assert not list((workspace.root / "outbox").rglob("*-orders-*.json"))
