@@ -429,7 +429,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
                 OrderItem(
                     sku=code(it.get("seller_sku")) or code(it.get("seller_custom_field")),  # never the listing id
                     quantity=int(line.get("quantity") or 0),
-                    unit_price=float(line.get("unit_price") or 0),
+                    unit_price=None if line.get("unit_price") is None else float(line["unit_price"]),
                     channel_item_id=it.get("id"),
                     variation_id=str(it["variation_id"]) if it.get("variation_id") else None,
                     title=str(it.get("title") or ""),

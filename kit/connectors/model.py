@@ -176,7 +176,7 @@ class OrderItem:
 
     sku: str
     quantity: int
-    unit_price: float
+    unit_price: float | None  # None: the channel's answer has no price (the orders job fails the order)
     channel_item_id: str | None = None
     variation_id: str | None = None
     title: str = ""

@@ -20,15 +20,24 @@ def code(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def order_problems(order: Order | dict[str, Any]) -> list[str]:
-    """Why ``order`` (an :class:`Order` or its dict, as the orders job holds it) cannot go to the ERP (pt-BR), or ``[]``."""
+def order_problems(order: Order | dict[str, Any], *, skus: bool = True) -> list[str]:
+    """Why ``order`` (an :class:`Order` or its dict, as the orders job holds it) cannot go to the ERP (pt-BR), or ``[]``.
+
+    With ``skus=False`` lines without a SKU are not counted (the orders job may still take them from the listing).
+    """
     if isinstance(order, Order):
-        order = {"order_id": order.order_id, "items": [{"sku": item.sku} for item in order.items]}
+        order = {"order_id": order.order_id,
+                 "items": [{"sku": item.sku, "unit_price": item.unit_price} for item in order.items]}  # fmt: skip
     problems = []
     if not code(order.get("order_id")):
         problems.append("a resposta do canal não traz o número do pedido")
     items = order.get("items") or []
+    if not items:  # an order of no lines is nothing the ERP can take: the channel keeps it until it shows them
+        problems.append("a resposta do canal não traz nenhum item do pedido")
+    unpriced = [str(n) for n, item in enumerate(items, start=1) if (item or {}).get("unit_price") is None]
+    if unpriced:  # never R$ 0,00 made up: a gift comes with its price 0, an answer without a price is not one
+        problems.append(f"a resposta do canal não traz o preço unitário do(s) item(ns) {', '.join(unpriced)}")
     missing = [str(n) for n, item in enumerate(items, start=1) if not code((item or {}).get("sku"))]
-    if missing:
+    if skus and missing:
         problems.append(f"a resposta do canal não traz o SKU do(s) item(ns) {', '.join(missing)}")
     return problems

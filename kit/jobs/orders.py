@@ -208,7 +208,7 @@ def _sort(
 
     ``unfit`` gets the ``id()`` of each order failed for lacking what the kit must have (not to be acknowledged).
     """
-    from kit.connectors.orderchecks import code, order_problems
+    from kit.connectors.orderchecks import order_problems
     from kit.jobs.adapters import order_to_dict, order_version
 
     summary = ctx.summary
@@ -219,7 +219,8 @@ def _sort(
         data["version"] = order_version(data)
         key = (str(data["order_id"]), data["version"])
         missing = skus.fill(data)  # lines without a SKU take their listing's, else the order waits (below)
-        if (problems := order_problems(data)) and (missing == [] or not code(data.get("order_id"))):
+        if order_problems(data, skus=False):  # what no SKU binding can give (number, items, prices)
+            problems = order_problems(data)
             # Not written and not acknowledged: the channel keeps it, and each run reports it until it is fixed there.
             summary.add("failed", key[0] or "(sem número)", "; ".join(problems) + ": o pedido não foi gravado na "
                         "caixa de saída; confira-o no painel do canal")  # fmt: skip

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,7 +32,7 @@ from connectors.contract import FAST_RETRY, TEST_RATE
 from connectors.openapi import SPECS
 from kit.connectors.http import Timeouts
 
-__all__ = ["response_examples", "Route", "ExampleChannel", "example_connector", "TIMEOUTS"]
+__all__ = ["response_examples", "documented_example", "Route", "ExampleChannel", "example_connector", "TIMEOUTS"]
 
 
 #: The examples are answered at once and no test here is about slowness: bounds generous enough for a loaded
@@ -72,6 +73,24 @@ def response_examples(channel: str, file: str, method: str, path: str, status: s
     if not found:
         pytest.fail(f"{channel}/{file}: {method} {path} {status} has no example any more")
     return found
+
+
+#: Examples copied from documentation pages (channels without an OpenAPI document), one JSON file each.
+DOCUMENTED = Path(__file__).parent / "data" / "vendor_examples"
+
+
+def documented_example(channel: str, name: str) -> Any:
+    """The example ``data/vendor_examples/<channel>/<name>.json`` as the page shows it (its ``_source`` note left out).
+
+    Fails the test when the file or its source note is missing, so no example enters without saying where it is from.
+    """
+    path = DOCUMENTED / channel / f"{name}.json"
+    if not path.is_file():
+        pytest.fail(f"the documented example {path} is missing")
+    body = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(body, dict) or not str(body.get("_source") or "").startswith("http"):
+        pytest.fail(f"{path}: an example needs a `_source` naming the page it was copied from")
+    return {k: v for k, v in body.items() if k != "_source"}
 
 
 @dataclass(slots=True)

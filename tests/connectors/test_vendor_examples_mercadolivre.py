@@ -1,0 +1,154 @@
+"""The Mercado Livre connector reads Mercado Livre's own example answers, not only our sandbox's.
+
+Mercado Livre publishes no OpenAPI document: the examples are copied from its documentation pages into
+``data/vendor_examples/mercadolivre/`` (each with its ``_source``). They are served to the real connector on
+127.0.0.1 by :class:`ExampleChannel`; the test checks that what the example carries reaches the kit's
+:class:`Order`, and that what it lacks (here: the seller SKU) holds the order with a pt-BR reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import pytest
+
+from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector
+
+#: GET /orders/$ORDER_ID ("Receive an order"): an order line without seller_sku, no shipping, no pack.
+ORDER = documented_example("mercadolivre", "order")
+#: A token still valid for an hour: the examples are about orders, not about OAuth.
+CREDENTIALS = {"client_id": "123", "client_secret": "exemplo-segredo", "refresh_token": "TG-exemplo",
+               "access_token": "APP_USR-exemplo", "access_token_expires_at": str(time.time() + 3600)}  # fmt: skip
+#: The seller of the example: the connector searches the orders of this user id.
+SETTINGS = {"user_id": str(ORDER["seller"]["id"])}
+
+
+def _search(*orders: dict) -> dict:
+    """An ``/orders/search`` page holding ``orders`` (completed: the page's ``results`` + ``paging`` wrapper, as the
+    documentation's search answers show it; the orders inside are the example itself)."""
+    return {"results": list(orders), "paging": {"total": len(orders), "offset": 0, "limit": 50}}
+
+
+def _routes(order: dict) -> list[Route]:
+    return [
+        Route("GET", rf"/orders/{order['id']}", order),
+        Route("GET", r"/orders/search", _search(order)),
+    ]
+
+
+@pytest.fixture
+def ml():
+    with ExampleChannel(_routes(ORDER)) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS)
+        try:
+            yield srv, conn
+        finally:
+            conn.close()
+
+
+def _check_order(order) -> None:
+    line, got = ORDER["order_items"][0], order.items[0]
+    assert (order.order_id, order.status_raw, order.created_at) == (str(ORDER["id"]), ORDER["status"],
+                                                                     ORDER["date_created"])  # fmt: skip
+    assert len(order.items) == len(ORDER["order_items"])
+    assert (got.channel_item_id, got.variation_id, got.title) == (line["item"]["id"], None, line["item"]["title"])
+    assert (got.quantity, got.unit_price) == (line["quantity"], line["unit_price"])
+    assert got.sku == ""  # the example line has no seller_sku: never the listing id
+    assert order.total == ORDER["total_amount"]  # no shipping cost on the example's payment
+    assert order.pack_id is None and order.buyer["nickname"] == ORDER["buyer"]["nickname"]
+    assert (order.buyer["first_name"], order.buyer["last_name"]) == (ORDER["buyer"]["first_name"],
+                                                                     ORDER["buyer"]["last_name"])  # fmt: skip
+    # no shipping block: no shipment to read, no carrier made up
+    assert order.carrier_raw is None and order.shipping_address == {}
+
+
+def test_the_order_example_gives_its_order_line_total_and_buyer(ml):
+    srv, conn = ml
+    _check_order(conn.get_order(str(ORDER["id"])))
+    assert not srv.calls("GET", r"^/shipments/") and not srv.unrouted
+
+
+def test_the_order_example_found_by_the_search_is_the_same_order(ml):
+    srv, conn = ml
+    page = conn.fetch_orders(since="2013-05-01T00:00:00-03:00")
+    assert len(page.orders) == 1
+    _check_order(page.orders[0])
+    (search,) = srv.calls("GET", r"^/orders/search")
+    assert f"seller={SETTINGS['user_id']}" in search
+
+
+def test_the_order_example_waits_for_a_seller_sku_then_its_listing_s_binding_fills_it(workspace):
+    """The example's line names only its listing: the order waits in quarantine with what to do (never written with
+    the listing id as SKU); once the listing is bound to a SKU, that SKU fills the line and the wait is over."""
+    from kit.jobs import run_job
+    from kit.jobs.state import JobState
+
+    with ExampleChannel(_routes(copy.deepcopy(ORDER))) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
+        try:
+            first = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+            listing = ORDER["order_items"][0]["item"]["id"]
+            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "GALAXY-01", "channel_id": listing,
+                                                                      "variation_id": None}])  # fmt: skip
+            second = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    key = str(ORDER["id"])
+    assert first.error is None and (first.applied, first.failed, first.quarantined) == (0, 0, 1), first.details
+    reason = {d.key: d.reason for d in first.details if d.status == "quarantined"}[key]
+    assert reason.startswith(f"o item 1 (anúncio {listing}) não tem SKU do vendedor no canal"), reason
+    assert second.error is None and second.failed == 0, second.details
+    assert not any("SKU do vendedor" in (d.reason or "") for d in second.details), second.details
+    assert second.applied + second.quarantined == 1
+
+
+#: The shopping-cart guide's order (x-format-new): a shipping id, ``last_updated``, a line with ``seller_custom_field``
+#: null; and the shipments guide's answer (x-format-new): ``logistic`` me2 / drop_off.
+CART_ORDER = documented_example("mercadolivre", "order_cart")
+SHIPMENT = documented_example("mercadolivre", "shipment")
+
+
+def test_the_cart_order_example_reads_its_shipment_example_for_carrier_and_service():
+    routes = [Route("GET", rf"/orders/{CART_ORDER['id']}", CART_ORDER),
+              Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS)
+        try:
+            order = conn.get_order(str(CART_ORDER["id"]))
+        finally:
+            conn.close()
+    logistic = SHIPMENT["logistic"]
+    assert (order.carrier_raw, order.service_raw) == (logistic["mode"], logistic["type"])  # ME2: mode, logistic type
+    assert (order.order_id, order.status_raw, order.updated_at) == (str(CART_ORDER["id"]), CART_ORDER["status"],
+                                                                     CART_ORDER["last_updated"])  # fmt: skip
+    line, got = CART_ORDER["order_items"][0], order.items[0]
+    assert (got.sku, got.channel_item_id, got.variation_id, got.quantity) == ("", line["item"]["id"], None,
+                                                                              line["quantity"])  # fmt: skip
+    (shipment_call,) = [r for r in srv.requests if r["path"].startswith("/shipments/")]
+    assert {k.lower(): v for k, v in shipment_call["headers"].items()}.get("x-format-new") == "true"
+    assert not srv.unrouted
+
+
+def test_a_line_without_its_unit_price_fails_the_order_instead_of_a_price_of_zero(workspace):
+    """The cart order example, as stored, ends before its line's ``unit_price``: the kit never writes R$ 0,00 for it;
+    the orders job reports the order failed in pt-BR (not written), whatever the SKU binding gives."""
+    from kit.jobs import run_job
+    from kit.jobs.state import JobState
+
+    routes = [Route("GET", r"/orders/search", _search(CART_ORDER)),
+              Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
+        try:
+            listing = CART_ORDER["order_items"][0]["item"]["id"]
+            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "TESTE-01", "channel_id": listing,
+                                                                      "variation_id": None}])  # fmt: skip
+            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    assert summary.error is None and (summary.applied, summary.failed) == (0, 1), summary.details
+    (detail,) = summary.details
+    assert detail.key == str(CART_ORDER["id"])
+    assert detail.reason.startswith("a resposta do canal não traz o preço unitário do(s) item(ns) 1"), detail.reason
+    assert not list((workspace.root / "outbox").rglob("*-orders-*.json"))
