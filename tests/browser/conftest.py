@@ -1,7 +1,8 @@
 """Fixtures for the real-browser tests: one JupyterLab and one Chromium per module.
 
 Nothing they run writes into the real home: JupyterLab and Chromium (and Playwright's driver) get ``HOME``,
-the XDG folders and ``TMPDIR`` inside the module's temporary folder. Chromium otherwise leaves
+the XDG folders and ``TMPDIR`` inside the module's temporary folder (Chromium's in a short folder of its own,
+removed at the end: its socket path must stay under the Unix limit). Chromium otherwise leaves
 ``~/.config/chromium*/Crash Reports`` and ``~/.cache/chromium*`` behind (``test_browser_home.py`` checks).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,7 +42,13 @@ def lab_env(tmp_path_factory):
         "KIT_MAPPINGS": str(base / "mappings"),
         **private_home(base / "home"),
     }
-    return {"base": base, "root": root, "env": env, "browser_home": base / "browser-home"}
+    # Chromium's home on a short path of its own: its singleton socket lives in $TMPDIR, and a Unix socket path
+    # is at most 107 bytes (under pytest's numbered folder, "pytest-1019/popen-gw1/...", Chromium aborted).
+    browser_home = Path(tempfile.mkdtemp(prefix="kit-chromium-"))
+    try:
+        yield {"base": base, "root": root, "env": env, "browser_home": browser_home}
+    finally:
+        shutil.rmtree(browser_home, ignore_errors=True)
 
 
 def private_home(home: Path) -> dict[str, str]:
