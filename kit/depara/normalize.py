@@ -116,12 +116,17 @@ def _finish(split: list[str]) -> list[str]:
             out.append(tok)
         else:
             out.extend(exp)
-    kept = [
-        "em" + out[n + 1] if t == "em" and n + 1 < len(out) and out[n + 1] in IN_PROGRESS else t
-        for n, t in enumerate(out)
-        if t not in STOPWORDS or (t == "em" and n + 1 < len(out) and out[n + 1] in IN_PROGRESS)
-    ]
-    kept = [t for n, t in enumerate(kept) if not (n and kept[n - 1] == "em" + t)]
+    kept: list[str] = []
+    for tok in out:
+        if kept and kept[-1] == "em" and tok in IN_PROGRESS:
+            kept[-1] = "em" + tok  # "em devolução": one token, the action under way
+        else:
+            if kept and kept[-1] == "em":
+                kept.pop()  # "em" before anything else is a connective
+            kept.append(tok)
+    if kept and kept[-1] == "em":
+        kept.pop()
+    kept = [t for t in kept if t not in STOPWORDS]
     return kept or out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector
+from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector, run_orders
 
 #: "Get One Order" as far as the stored page goes: payments and two items, not the order's own fields (no id).
 ORDER = documented_example("pluggto", "order")
@@ -36,15 +36,9 @@ def test_the_order_example_keeps_its_lines_skus_quantities_unit_prices_and_payme
 def test_an_order_example_without_its_number_fails_with_a_reason_and_is_not_written(workspace):
     """Through the orders job, the example (no id in the stored copy) is reported failed in pt-BR, not a traceback,
     not written, not counted applied."""
-    from kit.jobs import run_job
 
     page = {"result": [ORDER], "hash_next": None}  # completed: the list answer's wrapper (result + hash_next)
-    with ExampleChannel([Route("GET", r"/orders", page)]) as srv:
-        conn = example_connector(srv, "pluggto", credentials=CREDENTIALS, workspace=workspace)
-        try:
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    summary, srv = run_orders([Route("GET", r"/orders", page)], "pluggto", workspace, credentials=CREDENTIALS)
     assert summary.error is None and summary.applied == 0, summary.error
     failed = {d.key: d.reason for d in summary.details if d.status == "failed"}
     assert failed["(sem número)"].startswith("a resposta do canal não traz o número do pedido"), summary.details

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector
+from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector, run_orders
 
 #: "Consulta de pedidos": one order as the page shows it (code with a space, status object, carrier; no items).
 ORDER = documented_example("skyhub", "order")
@@ -43,15 +43,9 @@ def test_the_order_example_is_read_by_its_code_with_status_and_carrier():
 def test_an_order_example_without_items_is_never_written_to_the_erp(workspace):
     """The page's order shows no items: the kit cannot hand the ERP an order without lines. It is not counted applied,
     not written to the outbox and not acknowledged; it fails with a pt-BR reason, so the channel keeps it."""
-    from kit.jobs import run_job
 
     routes = [Route("GET", r"/queues/orders", _queue_of(ORDER)), Route("DELETE", r"/queues/orders/.+", {})]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "skyhub", credentials=CREDENTIALS, workspace=workspace)
-        try:
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    summary, srv = run_orders(routes, "skyhub", workspace, credentials=CREDENTIALS)
     assert summary.error is None and summary.applied == 0, summary.details
     held = {d.key: d.reason for d in summary.details if d.status in ("failed", "quarantined")}
     assert "não traz nenhum item" in held[ORDER["code"]], summary.details
@@ -86,15 +80,9 @@ def test_the_queue_example_gives_its_lines_buyer_address_and_status():
 def test_the_queue_example_through_the_orders_job_waits_for_its_de_para_and_is_acknowledged(workspace):
     """Placeholder dates ("datetime") and codes ("foo") are not a traceback: the order is stored durably (quarantine:
     no de-para tables yet, the reason in pt-BR) and only then deleted from the queue."""
-    from kit.jobs import run_job
 
     routes = [Route("GET", r"/queues/orders", _queue_of(QUEUED)), Route("DELETE", r"/queues/orders/.+", {})]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "skyhub", credentials=CREDENTIALS, workspace=workspace)
-        try:
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    summary, srv = run_orders(routes, "skyhub", workspace, credentials=CREDENTIALS)
     assert summary.error is None and (summary.applied, summary.failed, summary.quarantined) == (0, 0, 1), summary
     (detail,) = summary.details
     assert detail.key == QUEUED["code"] and "sem tabela de de-para" in detail.reason

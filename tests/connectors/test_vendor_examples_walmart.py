@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, example_connector, response_examples
+from connectors.vendor_examples import ExampleChannel, Route, example_connector, response_examples, run_orders
 from kit.connectors.model import APPLIED, FAILED
 
 CREDENTIALS = {"client_id": "exemplo-wm-client", "client_secret": "exemploWMsecret0123"}
@@ -187,15 +187,9 @@ def _without_number_and_sku(handler):
 def test_an_order_without_its_number_fails_and_one_without_a_sku_waits_in_quarantine(workspace):
     """No number: failed and not acknowledged (the channel keeps it). A line without a SKU (and no bound listing
     to take it from): held durably in quarantine with what to do, retried every run, so it can be acknowledged."""
-    from kit.jobs import run_job
 
     routes = [Route("GET", r"/v3/orders", _without_number_and_sku), *ROUTES]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "walmart", credentials=CREDENTIALS, workspace=workspace)
-        try:
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    summary, srv = run_orders(routes, "walmart", workspace, credentials=CREDENTIALS)
     raws = ORDERS["list"]["elements"]["order"]
     assert summary.error is None and summary.applied == 0, (summary.error, summary.details)
     failed = {d.key: d.reason for d in summary.details if d.status == "failed"}

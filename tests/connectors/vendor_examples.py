@@ -32,7 +32,15 @@ from connectors.contract import FAST_RETRY, TEST_RATE
 from connectors.openapi import SPECS
 from kit.connectors.http import Timeouts
 
-__all__ = ["response_examples", "documented_example", "Route", "ExampleChannel", "example_connector", "TIMEOUTS"]
+__all__ = [
+    "response_examples",
+    "documented_example",
+    "Route",
+    "ExampleChannel",
+    "example_connector",
+    "run_orders",
+    "TIMEOUTS",
+]
 
 
 #: The examples are answered at once and no test here is about slowness: bounds generous enough for a loaded
@@ -189,3 +197,17 @@ def example_connector(
     options.setdefault("timeouts", TIMEOUTS)
     options.setdefault("rate_limit", TEST_RATE)
     return connector_for(channel, workspace=workspace, **options)
+
+
+def run_orders(routes: list[Route], channel_type: str, workspace: Any, **options: Any) -> tuple[Any, ExampleChannel]:
+    """The orders job run once on a real ``channel_type`` connector answered by ``routes``: (its summary, the server,
+    whose ``calls`` stay readable)."""
+    from kit.jobs import run_job
+
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, channel_type, workspace=workspace, **options)
+        try:
+            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    return summary, srv

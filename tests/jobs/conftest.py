@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,3 +155,25 @@ def write_truth_mappings(root: Path, channel: str, channel_type: str) -> None:
             w = csv.writer(fh)
             w.writerow([*head, "method", "score", "confirmed", "note"])
             w.writerows(rows)
+
+
+def vtex_store(workspace: Any, tmp_path: Path, n: int, seed: int, extra_erp_rows: tuple[str, ...] = ()) -> Any:
+    """A VTEX sandbox with ``n`` SKUs, channel "loja" on it, the same SKUs (and ``extra_erp_rows``) in the ERP's
+    products export; the caller stops it. ``sandbox.catalog`` holds the catalogue."""
+    from kit.channels import ChannelRegistry
+    from kit.jobs.settings import set_job_settings
+    from kit.sample import generate_catalog
+    from kit.sandbox import start_sandbox
+
+    catalog = generate_catalog(n, seed=seed)
+    sbx = start_sandbox("vtex", catalog=catalog, orders=0, seed=seed, rate_limit=(5000, 5000))
+    ChannelRegistry(workspace).add(sbx.channel("loja"))
+    erp = tmp_path / "erp"
+    erp.mkdir(exist_ok=True)
+    header = "sku;ean;title;brand;category;ncm;weight_kg;height_cm;width_cm;length_cm;price;stock;active"
+    rows = [f"{p['sku']};{p['ean']};{p['title']};{p['brand']};{p['category']};{p['ncm']};1;1;1;1;{p['price']};1;Sim"
+            for p in catalog]  # fmt: skip
+    (erp / "products.csv").write_text(header + "\n" + "\n".join([*rows, *extra_erp_rows]) + "\n", encoding="utf-8")
+    set_job_settings(workspace, None, {"erp_dir": str(erp)})
+    sbx.catalog = catalog
+    return sbx

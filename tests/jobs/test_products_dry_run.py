@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kit.jobs import run_job
+from tests.jobs.conftest import vtex_store
 
 N = 4
 
@@ -12,22 +13,8 @@ N = 4
 @pytest.fixture
 def store(workspace, tmp_path):
     """A VTEX sandbox with ``N`` SKUs and a channel on it; the ERP has them and one new SKU of an unmapped category."""
-    from kit.channels import ChannelRegistry
-    from kit.jobs.settings import set_job_settings
-    from kit.sample import generate_catalog
-    from kit.sandbox import start_sandbox
-
-    catalog = generate_catalog(N, seed=5)
-    sbx = start_sandbox("vtex", catalog=catalog, orders=0, seed=5, rate_limit=(5000, 5000))
-    ChannelRegistry(workspace).add(sbx.channel("loja"))
-    erp = tmp_path / "erp"
-    erp.mkdir()
-    header = "sku;ean;title;brand;category;ncm;weight_kg;height_cm;width_cm;length_cm;price;stock;active"
-    rows = [f"{p['sku']};{p['ean']};{p['title']};{p['brand']};{p['category']};{p['ncm']};1;1;1;1;{p['price']};1;Sim"
-            for p in catalog]  # fmt: skip
-    rows.append("NOVO-1;;Caneca nova;Ipê;Categoria Sem De-para;69111010;1;1;1;1;19.90;3;Sim")
-    (erp / "products.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    set_job_settings(workspace, None, {"erp_dir": str(erp)})
+    new = "NOVO-1;;Caneca nova;Ipê;Categoria Sem De-para;69111010;1;1;1;1;19.90;3;Sim"
+    sbx = vtex_store(workspace, tmp_path, N, seed=5, extra_erp_rows=(new,))
     yield sbx
     sbx.stop()
 

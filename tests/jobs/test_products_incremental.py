@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from kit.jobs import run_job
+from tests.jobs.conftest import vtex_store
 
 N = 30
 PATHS = {"ids": "/stockkeepingunitids", "sku": "/stockkeepingunitbyid/", "inventory": "/inventory/skus/",
@@ -17,22 +18,7 @@ PATHS = {"ids": "/stockkeepingunitids", "sku": "/stockkeepingunitbyid/", "invent
 @pytest.fixture
 def store(workspace, tmp_path):
     """A VTEX sandbox with ``N`` SKUs, a channel on it, the same SKUs in the ERP's products export."""
-    from kit.channels import ChannelRegistry
-    from kit.jobs.settings import set_job_settings
-    from kit.sample import generate_catalog
-    from kit.sandbox import start_sandbox
-
-    catalog = generate_catalog(N, seed=11)
-    sbx = start_sandbox("vtex", catalog=catalog, orders=0, seed=11, rate_limit=(5000, 5000))
-    ChannelRegistry(workspace).add(sbx.channel("loja"))
-    erp = tmp_path / "erp"
-    erp.mkdir()
-    header = "sku;ean;title;brand;category;ncm;weight_kg;height_cm;width_cm;length_cm;price;stock;active"
-    rows = [f"{p['sku']};{p['ean']};{p['title']};{p['brand']};{p['category']};{p['ncm']};1;1;1;1;{p['price']};1;Sim"
-            for p in catalog]  # fmt: skip
-    (erp / "products.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    set_job_settings(workspace, None, {"erp_dir": str(erp)})
-    sbx.catalog = catalog
+    sbx = vtex_store(workspace, tmp_path, N, seed=11)
     yield sbx
     sbx.stop()
 
