@@ -44,7 +44,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.paginate import OffsetPaginator, dig
 from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
@@ -261,7 +261,7 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
             lines[sku] = OrderItem(
                 sku=sku,
                 quantity=1,
-                unit_price=float(i.get("salePrice") or 0),
+                unit_price=price(i.get("salePrice")),
                 channel_item_id=str(i.get("id")),
                 title=str(i.get("name") or ""),
             )

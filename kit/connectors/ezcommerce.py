@@ -38,7 +38,7 @@ from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
 from kit.connectors.ezcommerce_catalog import NO_UPDATE, EzcommerceCatalogMixin
 from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.soap import SoapConnector
 from kit.errors import ChannelFatalError, ConfigurationError
 from kit.scrub import register_secret
@@ -201,7 +201,7 @@ class EzcommerceConnector(EzcommerceCatalogMixin, SoapConnector):
             updated_at=None,
             items=[
                 OrderItem(sku=code(i.get("CodigoIntegracao")), quantity=int(i.get("Quantidade") or 0),
-                          unit_price=float(i.get("PrecoUnitario") or 0), title=str(i.get("NomeDoProduto") or ""),
+                          unit_price=price(i.get("PrecoUnitario")), title=str(i.get("NomeDoProduto") or ""),
                           variation_id=i.get("CodigoIntegracaoVariacao"))
                 for i in _items(raw.get("Itens"))
             ],  # fmt: skip

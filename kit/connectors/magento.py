@@ -38,7 +38,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.paginate import PagePaginator
 from kit.errors import AuthenticationError, ChannelError, ChannelFatalError, ConfigurationError
 
@@ -324,7 +324,7 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
                 OrderItem(
                     sku=code(i.get("sku")),
                     quantity=int(float(i.get("qty_ordered") or 0)),
-                    unit_price=float(i.get("price") or 0),
+                    unit_price=price(i.get("price")),
                     channel_item_id=str(i.get("item_id")),
                     title=str(i.get("name") or ""),
                 )

@@ -42,7 +42,7 @@ from kit.connectors.model import (
     WriteResult,
 )
 from kit.connectors.netshoes_catalog import NetshoesCatalogMixin
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.paginate import PagePaginator
 from kit.connectors.responses import ResponseTable
 from kit.errors import ChannelFatalError
@@ -268,7 +268,7 @@ class NetshoesConnector(NetshoesCatalogMixin, Connector):
                 OrderItem(
                     sku=code(i.get("sku")),
                     quantity=int(i.get("quantity") or 0),
-                    unit_price=float(i.get("netUnitValue") or i.get("grossUnitValue") or 0),
+                    unit_price=price(i.get("netUnitValue"), i.get("grossUnitValue")),
                     channel_item_id=str(i.get("itemId")),
                     title=str(i.get("name") or ""),
                 )

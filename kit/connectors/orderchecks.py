@@ -12,12 +12,23 @@ from typing import Any
 
 from kit.connectors.model import Order
 
-__all__ = ["code", "order_problems"]
+__all__ = ["code", "price", "order_problems"]
 
 
 def code(value: Any) -> str:
     """A channel code as text; ``""`` when the channel sent none (``None``, an empty or blank string)."""
     return "" if value is None else str(value).strip()
+
+
+def price(*values: Any) -> float | None:
+    """A line's unit price from the channel's fields, first non-zero one first (a promotional price, then the
+    list price); ``0.0`` when the fields given are all zero (a gift); ``None`` when the channel sent none of
+    them, never a made-up R$ 0,00."""
+    given = [v for v in values if v is not None and str(v).strip() != ""]
+    for value in given:
+        if float(value) != 0:
+            return float(value)
+    return 0.0 if given else None
 
 
 def order_problems(order: Order | dict[str, Any], *, skus: bool = True) -> list[str]:

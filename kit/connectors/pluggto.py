@@ -49,7 +49,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.paginate import CursorPaginator
 from kit.connectors.pluggto_catalog import PluggtoCatalogMixin
 from kit.connectors.responses import CHANNEL, IGNORE, ResponseRule, ResponseTable
@@ -277,7 +277,7 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
                 OrderItem(
                     sku=code((i.get("variation") or {}).get("sku")) or code(i.get("sku")),
                     quantity=int(i.get("quantity") or 0),
-                    unit_price=float(i.get("price") or 0),
+                    unit_price=price(i.get("price")),
                     channel_item_id=str(i.get("sku")),
                     title=str(i.get("name") or ""),
                 )

@@ -33,7 +33,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import value_list_frame
 from kit.connectors.model import Invoice, Order, OrderItem, OrdersPage, PriceItem, Shipment, StockItem, WriteResult
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.rakuten_catalog import RakutenCatalogMixin
 from kit.connectors.soap import ContractUnavailable, SoapConnector
 from kit.errors import ChannelFatalError, ConfigurationError, KitError
@@ -266,7 +266,7 @@ class RakutenConnector(RakutenCatalogMixin, SoapConnector):
             updated_at=_iso(raw.get("DataAtualizacao")),
             items=[
                 OrderItem(sku=code(i.get("ItemPartNumber")) or code(i.get("CodigoInterno")), quantity=int(i.get("ItemQtde") or 0),
-                          unit_price=float(i.get("ItemValor") or 0), title=str(i.get("ItemNome") or ""),
+                          unit_price=price(i.get("ItemValor")), title=str(i.get("ItemNome") or ""),
                           channel_item_id=str(i.get("ItemCodigo")))
                 for i in items
             ],  # fmt: skip

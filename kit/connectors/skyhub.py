@@ -47,7 +47,7 @@ from kit.connectors.model import (
     StockItem,
     WriteResult,
 )
-from kit.connectors.orderchecks import code
+from kit.connectors.orderchecks import code, price
 from kit.connectors.paginate import PagePaginator, Paginator
 from kit.connectors.ratelimit import DEFAULT_FAMILY
 from kit.connectors.skyhub_catalog import PUBLISH_RATES, SkyhubCatalogMixin
@@ -307,7 +307,7 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
                 OrderItem(
                     sku=code(i.get("id")),
                     quantity=int(i.get("qty") or 0),
-                    unit_price=float(i.get("special_price") or i.get("original_price") or 0),
+                    unit_price=price(i.get("special_price"), i.get("original_price")),
                     channel_item_id=str(i.get("product_id") or i.get("id")),
                     title=str(i.get("name") or ""),
                 )
