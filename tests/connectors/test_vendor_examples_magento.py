@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, example_connector
+from connectors.vendor_examples import Route, answered_by
 
 CREDENTIALS = {"access_token": "exemplo-magento-token-0123456789"}
 BUNDLE_SKU = "KIT-YOGA-BOLA-65-TIJOLO"  # a dynamic-SKU bundle: base SKU + its children's, as in the tutorial
@@ -95,13 +95,9 @@ ROUTES = [
 
 @pytest.fixture
 def magento():
-    with ExampleChannel(ROUTES) as srv:
-        conn = example_connector(srv, "magento", settings={"auth": "bearer", "store_code": "default"},
-                                 credentials=CREDENTIALS)  # fmt: skip
-        try:
-            yield srv, conn
-        finally:
-            conn.close()
+    settings = {"auth": "bearer", "store_code": "default"}
+    with answered_by(ROUTES, "magento", settings=settings, credentials=CREDENTIALS) as (srv, conn):
+        yield srv, conn
 
 
 def test_an_order_keeps_the_skus_the_erp_knows_and_its_total(magento):

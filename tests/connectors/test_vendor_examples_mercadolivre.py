@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector
+from connectors.vendor_examples import ExampleChannel, Route, answered_by, documented_example, example_connector
 
 #: GET /orders/$ORDER_ID ("Receive an order"): an order line without seller_sku, no shipping, no pack.
 ORDER = documented_example("mercadolivre", "order")
@@ -39,12 +39,8 @@ def _routes(order: dict) -> list[Route]:
 
 @pytest.fixture
 def ml():
-    with ExampleChannel(_routes(ORDER)) as srv:
-        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS)
-        try:
-            yield srv, conn
-        finally:
-            conn.close()
+    with answered_by(_routes(ORDER), "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS) as (srv, conn):
+        yield srv, conn
 
 
 def _check_order(order) -> None:

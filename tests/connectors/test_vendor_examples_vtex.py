@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, example_connector, response_examples
+from connectors.vendor_examples import ExampleChannel, Route, answered_by, example_connector, response_examples
 
 ACCOUNT = "exemplo"
 CREDENTIALS = {"app_key": "vtexappkey-exemplo-KIT01", "app_token": "EXEMPLOTOKEN0123456789"}
@@ -62,13 +62,9 @@ ROUTES = [
 def vtex():
     """The example channel and a VTEX connector aimed at it, on the example's second warehouse."""
     warehouse = INVENTORY["balance"][1]["warehouseId"]
-    with ExampleChannel(ROUTES) as srv:
-        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT, "warehouse_id": warehouse},
-                                 credentials=CREDENTIALS)  # fmt: skip
-        try:
-            yield srv, conn
-        finally:
-            conn.close()
+    settings = {"account": ACCOUNT, "warehouse_id": warehouse}
+    with answered_by(ROUTES, "vtex", settings=settings, credentials=CREDENTIALS) as (srv, conn):
+        yield srv, conn
 
 
 def test_listings_keep_the_sku_inventory_and_price_of_the_examples(vtex):

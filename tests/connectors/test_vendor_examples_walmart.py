@@ -11,7 +11,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, example_connector, response_examples, run_orders
+from connectors.vendor_examples import (
+    ExampleChannel,
+    Route,
+    answered_by,
+    example_connector,
+    response_examples,
+    run_orders,
+)
 from kit.connectors.model import APPLIED, FAILED
 
 CREDENTIALS = {"client_id": "exemplo-wm-client", "client_secret": "exemploWMsecret0123"}
@@ -77,13 +84,9 @@ _PO = ORDER["ORDER"]["order"]["purchaseOrderId"]
 
 @pytest.fixture
 def walmart():
-    with ExampleChannel(ROUTES) as srv:
-        conn = example_connector(srv, "walmart", settings={"feed_wait_s": "2", "feed_poll_s": "0.05"},
-                                 credentials=CREDENTIALS)  # fmt: skip
-        try:
-            yield srv, conn
-        finally:
-            conn.close()
+    settings = {"feed_wait_s": "2", "feed_poll_s": "0.05"}
+    with answered_by(ROUTES, "walmart", settings=settings, credentials=CREDENTIALS) as (srv, conn):
+        yield srv, conn
 
 
 @pytest.mark.parametrize("name", sorted(ITEM_PAGES))

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,10 +206,18 @@ def run_orders(routes: list[Route], channel_type: str, workspace: Any, **options
     whose ``calls`` stay readable)."""
     from kit.jobs import run_job
 
+    with answered_by(routes, channel_type, workspace=workspace, **options) as (srv, conn):
+        summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+    return summary, srv
+
+
+@contextmanager
+def answered_by(routes: list[Route], channel_type: str, **options: Any) -> Iterator[tuple[ExampleChannel, Any]]:
+    """An :class:`ExampleChannel` serving ``routes`` and a real ``channel_type`` connector aimed at it
+    (:func:`example_connector`'s ``options``), closed at the end; the server's ``calls`` stay readable."""
     with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, channel_type, workspace=workspace, **options)
+        conn = example_connector(srv, channel_type, **options)
         try:
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+            yield srv, conn
         finally:
             conn.close()
-    return summary, srv
