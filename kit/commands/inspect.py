@@ -61,6 +61,7 @@ def _numbered_sheet(path: str, number: str) -> str | int:
     return number if number in names else int(number) - 1
 
 
+_FORMATS = {"xlsx": "XLSX", "xls": "XLS (Excel 97-2003)", "html": "página HTML salva como .xls"}
 _TYPES = {"code": "código", "text": "texto", "decimal": "decimal", "int": "inteiro", "bool": "sim/não", "date": "data"}
 
 
@@ -74,7 +75,8 @@ def _print_report(report: dict, print_table) -> None:
     if report["format"] == "csv":
         print(f"formato:    CSV, codificação {report['encoding']}, separador {report['separator']}")
     else:
-        print(f"formato:    XLSX, aba {report['sheet']!r} de {', '.join(repr(s) for s in report['sheets'])}")
+        label = _FORMATS.get(report["format"], report["format"].upper())
+        print(f"formato:    {label}, aba {report['sheet']!r} de {', '.join(repr(s) for s in report['sheets'])}")
     decimal = {"comma": "vírgula", "point": "ponto"}.get(report.get("decimal"), "não se aplica")
     print(f"decimal:    {decimal}")
     print(f"cabeçalho:  linha {report['header_row']}")

@@ -78,7 +78,7 @@ def _padded(rows: list[list[Any]], width: int = 0, height: int = 0) -> list[list
     return rows
 
 
-def _has_content(rows: list[list[Any]]) -> bool:
+def has_content(rows: list[list[Any]]) -> bool:
     return any(any(v.strip() if v.__class__ is str else cell_text(v).strip() for v in r) for r in rows)
 
 
@@ -116,7 +116,7 @@ class _OpenpyxlBook:
         ws.reset_dimensions()  # a wrong <dimension> in the file must not cut rows off
         rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
         merged = merged_ranges(self.content, getattr(ws, "_worksheet_path", None))
-        blank = not _has_content(rows)
+        blank = not has_content(rows)
         rows = _padded([[("" if v is None else v) for v in r] for r in rows])
         missing = [] if blank else self._saved_results(title, rows)
         engine = "openpyxl" + (f" ({self.reason})" if self.reason else "")
@@ -204,14 +204,7 @@ class _CalamineBook:
         reason = scan.openpyxl_needed or (None if sheet is not None else "calamine could not parse the sheet")
         if reason:
             return self._openpyxl(title, reason)
-        merged = [
-            (f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}", r0 + 1, r1 + 1, c0 + 1, c1 + 1)
-            for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
-        ]
-        width = max((m[4] for m in merged), default=0)  # a merged range may reach past the last value,
-        height = max([scan.last_row, *(m[2] for m in merged)])  # and formatted empty rows count as rows
-        rows = _padded(rows, width, height)  # to_python gives lists: no copy
-        return SheetCells(rows, merged, [], not _has_content(rows), "calamine")
+        return calamine_cells(sheet, rows, scan.last_row, "calamine")
 
     def _openpyxl_book(self, reason: str) -> _OpenpyxlBook:
         if self._fallback is None:
@@ -227,6 +220,18 @@ class _CalamineBook:
         self.parts.close()
         if self._fallback is not None:
             self._fallback.close()
+
+
+def calamine_cells(sheet: Any, rows: list[list[Any]], last_row: int, engine: str) -> SheetCells:
+    """A calamine sheet's values with its merged ranges; ``last_row`` counts formatted empty rows as rows."""
+    merged = [
+        (f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}", r0 + 1, r1 + 1, c0 + 1, c1 + 1)
+        for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []
+    ]
+    width = max((m[4] for m in merged), default=0)  # a merged range may reach past the last value,
+    height = max([last_row, *(m[2] for m in merged)])  # and formatted empty rows count as rows
+    rows = _padded(rows, width, height)  # to_python gives lists: no copy
+    return SheetCells(rows, merged, [], not has_content(rows), engine)
 
 
 def _in_background(fn: Any, *args: Any) -> Any:

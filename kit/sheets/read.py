@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kit.sheets.build import build
 from kit.sheets.delimited import load_csv
+from kit.sheets.legacy import legacy_format
 from kit.sheets.problems import Fatal, Problem, describe, raise_first
 from kit.sheets.raw import Raw
 from kit.sheets.schema import SCHEMAS, Schema, get_schema
@@ -32,6 +33,7 @@ __all__ = ["read_table", "read_table_lenient", "inspect_table"]
 log = logging.getLogger(__name__)
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+LEGACY_SUFFIXES = {".xls"}  # Excel 97-2003, or what web systems name so: an HTML table, a tab-separated text
 
 
 def read_table(path: str | Path, kind: str | None = None, *, sheet: str | int | None = None) -> pd.DataFrame:
@@ -164,20 +166,14 @@ def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[R
     with path.open("rb") as fh:
         head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
-    if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
-        raise Fatal(
-            Problem(
-                "error",
-                "o formato antigo do Excel (.xls) não é suportado",
-                name,
-                hint="abra no Excel ou LibreOffice e salve como .xlsx, ou como CSV (UTF-8)",
-            )
-        )
+    legacy = legacy_format(head)
+    if legacy == "xls" or (legacy == "html" and suffix in LEGACY_SUFFIXES):
+        return load_xlsx(path, schemas, sheet)  # Excel 97-2003, or an "Excel" export that is an HTML table
     if head.startswith(b"PK\x03\x04") or suffix in XLSX_SUFFIXES:
-        if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES:
+        if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES | LEGACY_SUFFIXES:
             _unsupported(name, suffix)
         return load_xlsx(path, schemas, sheet)
-    if suffix not in CSV_SUFFIXES:
+    if suffix not in CSV_SUFFIXES | LEGACY_SUFFIXES:  # an .xls that is text: the CSV reader decides, as for .txt
         _unsupported(name, suffix)
     if sheet is not None:
         raise Fatal(

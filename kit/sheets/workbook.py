@@ -1,10 +1,12 @@
 """XLSX workbooks: cells -> text (:func:`load_xlsx`), number columns as floats where they are plain.
 
 The cells come from python-calamine, or from openpyxl where calamine cannot be
-exact (:mod:`kit.sheets.books`). Formulas give the results Excel saved with the
-file (none saved: a problem); merged header cells are spread over the columns
-they cover and cells merged inside the data are reported; the sheet is the one
-asked for, else the one whose headers fit the kind.
+exact (:mod:`kit.sheets.books`); an Excel 97-2003 ``.xls``, or an HTML table
+named ``.xls``, comes from :mod:`kit.sheets.legacy` and takes the same steps.
+Formulas give the results Excel saved with the file (none saved: a problem);
+merged header cells are spread over the columns they cover and cells merged
+inside the data are reported; the sheet is the one asked for, else the one
+whose headers fit the kind.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from kit.sheets.books import cell_text, open_book, openpyxl_errors
 from kit.sheets.convert import MAX_WHOLE_NUMBER
 from kit.sheets.layout import HEADER_SEARCH_ROWS, find_header, found_headers
+from kit.sheets.legacy import UnreadableBook, legacy_format, open_legacy
 from kit.sheets.problems import Fatal, Problem, column_letter
 from kit.sheets.raw import MAX_CELL_CHARS, Raw
 from kit.sheets.schema import Schema
@@ -31,8 +34,10 @@ def load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tup
     name = str(path)
     try:
         content = path.read_bytes()
-        book = open_book(content)
+        book = open_legacy(content) if legacy_format(content[:4096]) else open_book(content)
         sheets = book.sheets
+    except UnreadableBook as exc:
+        raise Fatal(Problem("error", exc.message, name, hint=exc.hint)) from None
     except openpyxl_errors() as exc:  # evaluated only when something was raised
         raise Fatal(
             Problem(
@@ -45,6 +50,8 @@ def load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tup
     try:
         title, schema_hint = _pick_sheet(book, sheets, schemas, sheet, name)
         cells = book.cells(title)
+    except UnreadableBook as exc:
+        raise Fatal(Problem("error", exc.message, name, sheet=locals().get("title"), hint=exc.hint)) from None
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, EOFError) as exc:
         raise Fatal(
             Problem(
@@ -71,7 +78,7 @@ def load_xlsx(path: Path, schemas: list[Schema], sheet: str | int | None) -> tup
     frame, facts = _frame(data, len(rows[0]), *_column_plan(schema, headers))
     info = {
         "file": name,
-        "format": "xlsx",
+        "format": getattr(book, "format", "xlsx"),
         "encoding": None,
         "separator": None,
         "sheet": title,

@@ -84,7 +84,14 @@ CORPUS = [
     ),
     ("negative_stock.csv", "stock", None, "available '-3' é negativo", 3, "Saldo disponível"),
     ("no_matching_sheet.xlsx", "products", None, "nenhuma aba tem os cabeçalhos de products; abas: 'Capa'", None, None),
-    ("old_format.xls", "products", None, "o formato antigo do Excel (.xls) não é suportado", None, None),
+    (
+        "old_format.xls",
+        "products",
+        None,
+        "não é uma planilha .xls legível: o arquivo está danificado ou cortado",
+        None,
+        None,
+    ),
     ("products.ods", "products", None, "tipo de arquivo não suportado '.ods'", None, None),
     (
         "ragged_rows.csv",
