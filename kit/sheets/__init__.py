@@ -44,6 +44,8 @@ The package, one stage per module; each imports only modules drawn below it::
       |     +-- sniff       encoding, binary content, separator
       |     +-- bytefacts   what the raw bytes prove (which rows need per-cell checks)
       +-- workbook    XLSX: cells -> text (formulas' saved results, merged cells, sheets)
+      |     +-- legacy      Excel 97-2003 .xls, an HTML table named .xls, a locked workbook
+      |     |     +-- htmltable  an HTML page's tables on Excel's grid (lxml)
       |     +-- books       where the cells come from: python-calamine, or openpyxl
       |           +-- xlsxml    the sheet's XML: what calamine cannot give exactly
       |     (delimited and workbook both use layout and raw)
@@ -58,8 +60,8 @@ The package, one stage per module; each imports only modules drawn below it::
     xlsxwrite     the other way: XLSX and CSV the kit writes for people, text always as text
                   (apart: the reader does not use it)
 
-``problems``, ``schema``, ``bytefacts``, ``numeric`` and ``xlsxml`` import nothing
-of the package but ``problems``; pandas, numpy, python-calamine and openpyxl are
+``problems``, ``schema``, ``bytefacts``, ``numeric``, ``xlsxml`` and ``htmltable`` import
+nothing of the package but ``problems``; pandas, numpy, python-calamine, lxml and openpyxl are
 imported inside functions (``bytefacts`` aside, imported by ``delimited`` only
 when a CSV is read), so ``import kit.sheets`` stays light for the CLI.
 """
