@@ -61,7 +61,12 @@ def _numbered_sheet(path: str, number: str) -> str | int:
     return number if number in names else int(number) - 1
 
 
-_FORMATS = {"xlsx": "XLSX", "xls": "XLS (Excel 97-2003)", "html": "página HTML salva como .xls"}
+_FORMATS = {
+    "xlsx": "XLSX",
+    "xls": "XLS (Excel 97-2003)",
+    "ods": "ODS (LibreOffice)",
+    "html": "página HTML salva como .xls",
+}
 _TYPES = {"code": "código", "text": "texto", "decimal": "decimal", "int": "inteiro", "bool": "sim/não", "date": "data"}
 
 

@@ -44,7 +44,7 @@ The package, one stage per module; each imports only modules drawn below it::
       |     +-- sniff       encoding, binary content, separator
       |     +-- bytefacts   what the raw bytes prove (which rows need per-cell checks)
       +-- workbook    XLSX: cells -> text (formulas' saved results, merged cells, sheets)
-      |     +-- legacy      Excel 97-2003 .xls, an HTML table named .xls, a locked workbook
+      |     +-- legacy      Excel 97-2003 .xls, LibreOffice .ods, an HTML table named .xls, a locked workbook
       |     |     +-- htmltable  an HTML page's tables on Excel's grid (lxml)
       |     +-- books       where the cells come from: python-calamine, or openpyxl
       |           +-- xlsxml    the sheet's XML: what calamine cannot give exactly

@@ -1,4 +1,4 @@
-"""Workbooks in the older forms ERPs still export: Excel 97-2003 (``.xls``) and an HTML table named ``.xls``.
+"""Workbooks in the other forms people export: Excel 97-2003 ``.xls``, an HTML table named ``.xls``, LibreOffice ``.ods``.
 
 :func:`legacy_format` names the form from the file's first bytes and
 :func:`open_legacy` opens it as a book with the interface of
@@ -10,6 +10,9 @@ the rest of the reader (header, layout, conversion) is the XLSX path's.
   "formula without a result" case; an error value (``#N/A``) comes out empty,
   as calamine gives it (the XLSX path has openpyxl to tell; BIFF has no
   second reader).
+- A LibreOffice/OpenDocument spreadsheet (``.ods``, a zip whose first entry
+  names its type) is read by python-calamine too. calamine gives no merged
+  ranges for it: a merged header is read from its first cell only.
 - An "Excel" export that is an HTML page (``<table>``): each table is a sheet
   (:mod:`kit.sheets.htmltable`), its cells text as a CSV's.
 - A password-protected XLSX is an OLE2 file too (the package is encrypted
@@ -32,6 +35,7 @@ from kit.sheets.problems import column_letter
 __all__ = ["OLE2_MAGIC", "UnreadableBook", "legacy_format", "open_legacy"]
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"  # the first entry of an .ods, stored
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted OOXML package
 _RESAVE = "abra no Excel ou LibreOffice e salve como .xlsx, ou como CSV (UTF-8)"
 
@@ -45,44 +49,48 @@ class UnreadableBook(ValueError):
 
 
 def legacy_format(head: bytes) -> str | None:
-    """``"xls"`` (an OLE2 file), ``"html"`` (an HTML page) or None, from a file's first bytes."""
+    """``"xls"`` (an OLE2 file), ``"ods"``, ``"html"`` (an HTML page) or None, from a file's first bytes."""
     if head.startswith(OLE2_MAGIC):
         return "xls"
+    if head.startswith(b"PK\x03\x04") and _ODS_MIMETYPE in head[:200]:
+        return "ods"
     if is_html(head):
         return "html"
     return None
 
 
-def open_legacy(content: bytes) -> _XlsBook | _HtmlBook:
+def open_legacy(content: bytes) -> _CalamineBook | _HtmlBook:
     """The workbook in ``content`` (see :func:`legacy_format`).
 
     Raises:
         UnreadableBook: encrypted, damaged, or a page without a table.
     """
-    if legacy_format(content[:4096]) == "html":
+    found = legacy_format(content[:4096])
+    if found == "html":
         return _HtmlBook(content)
+    if found == "ods":
+        return _CalamineBook(content, "ods")
     if _ENCRYPTED in content:
         raise UnreadableBook(
             "a planilha está protegida por senha e não pode ser lida",
             "abra no Excel com a senha, tire a proteção (Arquivo > Informações) e salve de novo como .xlsx",
         )
-    return _XlsBook(content)
+    return _CalamineBook(content, "xls")
 
 
-class _XlsBook:
-    """An Excel 97-2003 workbook through python-calamine."""
+class _CalamineBook:
+    """An Excel 97-2003 (``xls``) or OpenDocument (``ods``) workbook through python-calamine."""
 
-    format = "xls"
-
-    def __init__(self, content: bytes) -> None:
+    def __init__(self, content: bytes, format: str) -> None:
         from python_calamine import CalamineWorkbook
 
+        self.format = format
         try:
             self.book = CalamineWorkbook.from_filelike(io.BytesIO(content))
             self.sheets: list[str] = list(self.book.sheet_names)
         except Exception as exc:  # calamine's own error types (and a panic's): the file is not a readable .xls
             raise UnreadableBook(
-                f"não é uma planilha .xls legível: o arquivo está danificado ou cortado ({type(exc).__name__})",
+                f"não é uma planilha .{format} legível: o arquivo está danificado ou cortado ({type(exc).__name__})",
                 "baixe/exporte de novo, ou " + _RESAVE,
             ) from None
 
@@ -91,7 +99,8 @@ class _XlsBook:
             return self.book.get_sheet_by_name(title)
         except Exception as exc:  # calamine cannot parse this sheet
             raise UnreadableBook(
-                f"a aba {title!r} do .xls não pôde ser lida ({type(exc).__name__})", _RESAVE[0].upper() + _RESAVE[1:]
+                f"a aba {title!r} do .{self.format} não pôde ser lida ({type(exc).__name__})",
+                _RESAVE[0].upper() + _RESAVE[1:],
             ) from None
 
     def top_rows(self, title: str, n: int) -> list[list[str]]:
@@ -100,7 +109,7 @@ class _XlsBook:
     def cells(self, title: str) -> SheetCells:
         sheet = self._sheet(title)
         rows = sheet.to_python(skip_empty_area=False)
-        return calamine_cells(sheet, rows, 0, "calamine (.xls)")
+        return calamine_cells(sheet, rows, 0, f"calamine (.{self.format})")
 
     def close(self) -> None:
         self.book.close()

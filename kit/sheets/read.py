@@ -167,8 +167,17 @@ def _load(path: Path, schemas: list[Schema], sheet: str | int | None) -> tuple[R
         head = fh.read(SNIFF_BYTES)
     suffix = path.suffix.lower()
     legacy = legacy_format(head)
-    if legacy == "xls" or (legacy == "html" and suffix in LEGACY_SUFFIXES):
-        return load_xlsx(path, schemas, sheet)  # Excel 97-2003, or an "Excel" export that is an HTML table
+    if legacy in ("xls", "ods") or (legacy == "html" and suffix in LEGACY_SUFFIXES):
+        return load_xlsx(path, schemas, sheet)  # Excel 97-2003, LibreOffice, or an "Excel" export that is HTML
+    if suffix == ".ods":
+        raise Fatal(
+            Problem(
+                "error",
+                "não é uma planilha .ods legível: o arquivo está danificado ou é outro formato renomeado",
+                name,
+                hint="abra no LibreOffice ou Excel e salve de novo (.ods, .xlsx ou CSV UTF-8)",
+            )
+        )
     if head.startswith(b"PK\x03\x04") or suffix in XLSX_SUFFIXES:
         if suffix not in XLSX_SUFFIXES | CSV_SUFFIXES | LEGACY_SUFFIXES:
             _unsupported(name, suffix)

@@ -152,14 +152,14 @@ def test_what_calamine_cannot_give_exactly_is_read_with_openpyxl(tmp_path, monke
     assert fragment in fast  # calamine alone gives an empty cell, or a rounded number: lost without a word
 
 
-def test_a_renamed_ods_or_broken_package_is_refused_as_before(tmp_path):
+def test_a_broken_ods_named_xlsx_is_named_a_damaged_ods(tmp_path):  # an .ods is read (tests/sheets/test_legacy.py)
     path = tmp_path / "planilha.xlsx"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         zf.writestr("content.xml", "<office:document-content/>")
     path.write_bytes(buf.getvalue())
-    with pytest.raises(InputDataError, match="não é uma pasta de trabalho .xlsx legível"):
+    with pytest.raises(InputDataError, match="não é uma planilha .ods legível: o arquivo está danificado"):
         read_table(path, "stock")
 
 

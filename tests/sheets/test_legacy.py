@@ -1,4 +1,4 @@
-"""Legacy workbooks: Excel 97-2003 (.xls), an HTML table named .xls, a text file named .xls, a locked XLSX.
+"""Other workbooks: Excel 97-2003 (.xls), LibreOffice (.ods), an HTML or a text file named .xls, a locked XLSX.
 
 The BIFF fixture ``tests/sheets/data/legacy_products.xls`` was written by
 ``python tests/sheets/test_legacy.py`` with xlwt (not a dependency of the kit:
@@ -78,6 +78,69 @@ def test_kit_inspect_names_the_old_format(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "XLS (Excel 97-2003), aba 'Produtos'" in out.stdout
     assert "cabeçalho:  linha 3" in out.stdout
+
+
+def _ods(rows: list[list[object]], spanned: int) -> bytes:
+    """A minimal OpenDocument spreadsheet (OpenDocument 1.2, part 1, 9.1): the first row spanned over ``spanned``."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value: object) -> str:
+        if isinstance(value, dt.date):
+            return f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}"/>'
+        if isinstance(value, int | float):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"/>'
+        if value == "":
+            return "<table:table-cell/>"
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    body = [
+        f'<table:table-row><table:table-cell table:number-columns-spanned="{spanned}" office:value-type="string">'
+        f"<text:p>{escape(str(rows[0][0]))}</text:p></table:table-cell>"
+        f'<table:covered-table-cell table:number-columns-repeated="{spanned - 1}"/></table:table-row>'
+    ]
+    body += ["<table:table-row>" + "".join(map(cell, r or [""])) + "</table:table-row>" for r in rows[1:]]
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content office:version="1.2"'
+        ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        '<office:body><office:spreadsheet><table:table table:name="Produtos">'
+        + "".join(body)
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest manifest:version="1.2"'
+        ' xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:  # the mimetype first and stored, as the spec asks
+        package.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        package.writestr("content.xml", content)
+        package.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+def test_an_ods_reads_as_its_xlsx_twin(tmp_path: Path) -> None:
+    ods = tmp_path / "produtos.ods"
+    ods.write_bytes(_ods(SHEET, len(HEADER)))
+    _same(read_table(ods, "products"), read_table(_xlsx_twin(tmp_path / "produtos.xlsx"), "products"))
+    out = run_kit("inspect", str(ods), "--kind", "products")
+    assert out.returncode == 0, out.stderr
+    assert "ODS (LibreOffice), aba 'Produtos'" in out.stdout
+
+
+def test_a_file_named_ods_that_is_not_one_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "produtos.ods"
+    path.write_text("Código;Preço\n1;2\n", encoding="utf-8")
+    out = run_kit("inspect", str(path), "--kind", "products")
+    assert out.returncode == 2
+    assert "não é uma planilha .ods legível" in out.stderr and "Traceback" not in out.stderr
 
 
 def _page(rows: list[list[str]], *, charset: str = "windows-1252", extra: str = "") -> bytes:

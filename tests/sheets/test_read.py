@@ -92,7 +92,7 @@ CORPUS = [
         None,
         None,
     ),
-    ("products.ods", "products", None, "tipo de arquivo não suportado '.ods'", None, None),
+    ("products.ods", "products", None, "não é uma planilha .ods legível", None, None),
     (
         "ragged_rows.csv",
         "stock",
