@@ -468,9 +468,9 @@ class ListsLoader:
         self._directory = Path(directory) if directory else None
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         wide = W.Layout(width="auto", min_width="220px")
-        self.erp = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do ERP",
+        self.erp = W.FileUpload(accept=".csv,.xlsx,.xls,.ods,.txt", multiple=False, description="Lista do ERP",
                                 icon="upload", button_style="info", layout=wide)  # fmt: skip
-        self.channel = W.FileUpload(accept=".csv,.xlsx,.txt", multiple=False, description="Lista do canal",
+        self.channel = W.FileUpload(accept=".csv,.xlsx,.xls,.ods,.txt", multiple=False, description="Lista do canal",
                                     icon="upload", button_style="info", layout=wide)  # fmt: skip
         self.button = W.Button(description="Usar arquivos enviados", icon="check", layout=W.Layout(width="auto"))
         self.button.add_class("depara-upload")
