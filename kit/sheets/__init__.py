@@ -50,6 +50,7 @@ The package, one stage per module; each imports only modules drawn below it::
       |           +-- xlsxml    the sheet's XML: what calamine cannot give exactly
       |     (delimited and workbook both use layout and raw)
       +-- build       cells as text -> the kind's canonical columns
+            +-- packed      Magento's additional_attributes: code=value pairs as columns
             +-- convert     codes, booleans, dates, dispatch per column type
             |     +-- numeric   decimal comma / point, thousands, R$
             +-- layout      header row (below title rows), trailer rows

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from kit.fmt import count_pt
 from kit.sheets.convert import ColumnJob, convert, empty_column, is_empty
 from kit.sheets.layout import row_texts, trailer_rows
+from kit.sheets.packed import source_position, unpack_attributes
 from kit.sheets.problems import Fatal, Problem, column_letter, describe, rows_text
 from kit.sheets.promo import apply_promo_price
 from kit.sheets.raw import MAX_CELL_CHARS, Raw
@@ -49,6 +50,7 @@ def build(raw: Raw, schema: Schema, path: Path) -> pd.DataFrame:
     def problem(severity: str, message: str, **kw: Any) -> None:
         problems.append(Problem(severity, message, name, sheet=sheet, **kw))
 
+    unpack_attributes(raw, schema, problem)
     mapping, aside = _map_columns(raw, schema, problem)
     _describe_columns(raw, schema, mapping, aside, problem)
     rows = _data_rows(raw, schema, mapping, problem)
@@ -308,7 +310,15 @@ def _convert_columns(
         empty = is_empty(rows.cells[col.name])
         empty_cells[col.name] = int(empty.sum())
         job = ColumnJob(
-            col, m.header, m.factor, rownum, default_style, raw.cell_refs, m.position, problem, rows.rows_with
+            col,
+            m.header,
+            m.factor,
+            rownum,
+            default_style,
+            raw.cell_refs,
+            source_position(raw, m.position),
+            problem,
+            rows.rows_with,
         )
         values, style = convert(rows.cells[col.name], job, empty)
         out[col.name] = values

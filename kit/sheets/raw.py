@@ -41,3 +41,4 @@ class Raw:
     cell_refs: bool = False  # XLSX: messages may name cells (D5)
     merged_header: list[tuple[str, int, int]] = field(default_factory=list)  # (range, first col, last col)
     facts: Any = None  # see the module docstring
+    unpacked: dict[int, int] = field(default_factory=dict)  # a column unpacked from another -> that column
