@@ -51,6 +51,8 @@ The package, one stage per module; each imports only modules drawn below it::
       |     (delimited and workbook both use layout and raw)
       +-- build       cells as text -> the kind's canonical columns
             +-- packed      Magento's additional_attributes: code=value pairs as columns
+            +-- rowunits    a per-row unit of the measures (Bling's "Unidade de Medida")
+            +-- promo       a promotional price beside the regular one
             +-- convert     codes, booleans, dates, dispatch per column type
             |     +-- numeric   decimal comma / point, thousands, R$
             +-- layout      header row (below title rows), trailer rows
