@@ -32,15 +32,18 @@ SKU_ALIASES = (
     "referencia", "ref", "cod referencia", "codigo referencia", "codigo sku", "cod sku", "sku vendedor",
     "seller sku", "sku seller", "codigo interno", "cod interno", "ref id", "refid", "product code",
     "item code", "product sku", "sku produto", "id produto erp", "codigo erp", "referencia produto",
+    "b1 cod", "b2 cod",  # TOTVS Protheus field names (SB1 products, SB2 balances), as a table export heads them
 )  # fmt: skip
 STOCK_ALIASES = (
     "estoque", "saldo", "qtd", "qtde", "quantidade", "qtd disponivel", "qtde disponivel",
     "quantidade disponivel", "estoque disponivel", "saldo disponivel", "disponivel", "saldo estoque",
     "stock", "qty", "quantity", "available", "estoque atual", "saldo atual", "estoque fisico",
+    "qtd estoque", "qtde estoque", "quantidade estoque", "b2 qatu",
 )  # fmt: skip
 PRICE_ALIASES = (
     "preco", "preco venda", "valor", "valor venda", "preco unitario", "valor unitario", "preco por",
     "preco final", "price", "regular price", "preco regular", "vlr venda", "vl venda", "preco vista",
+    "prc venda", "preco unitario venda", "valor unitario venda", "b1 prv1",
 )  # fmt: skip
 # A promotional price beside the regular one (Tiny, Yampi, WooCommerce): the selling price where it is given.
 PROMO_PRICE_ALIASES = (
@@ -52,7 +55,7 @@ LIST_PRICE_ALIASES = (
 )  # fmt: skip
 WAREHOUSE_ALIASES = (
     "deposito", "armazem", "warehouse", "local estoque", "cd", "centro distribuicao", "codigo deposito",
-    "cod deposito", "id deposito", "almoxarifado",
+    "cod deposito", "id deposito", "almoxarifado", "b2 local",
 )  # fmt: skip
 PRICE_TABLE_ALIASES = (
     "tabela preco", "tabela", "price table", "lista preco", "codigo tabela preco", "cod tabela preco",
@@ -60,7 +63,7 @@ PRICE_TABLE_ALIASES = (
 )  # fmt: skip
 TITLE_ALIASES = (
     "titulo", "descricao", "nome", "nome produto", "descricao produto", "produto", "title", "name",
-    "descricao resumida", "titulo anuncio", "product name", "desc produto",
+    "descricao resumida", "titulo anuncio", "product name", "desc produto", "b1 desc", "descrprod",
 )  # fmt: skip
 DIMENSION_UNIT_ALIASES = ("unidade medida", "unidade medidas", "unidade dimensoes")
 RESERVED_ALIASES = (
@@ -107,6 +110,7 @@ register(
                     "ean upc",
                     "gtin 13",
                     "gtin13",
+                    "b1 codbar",
                 ),
             ),  # fmt: skip
             Column("title", "text", required=True, aliases=TITLE_ALIASES),
@@ -132,28 +136,39 @@ register(
                 "ncm",
                 "code",
                 digits=True,
-                aliases=("ncm", "codigo ncm", "cod ncm", "ncm sh", "classificacao fiscal", "class fiscal"),
+                aliases=("ncm", "codigo ncm", "cod ncm", "ncm sh", "classificacao fiscal", "class fiscal", "b1 posipi"),
             ),
             Column(
                 "weight_kg",
                 "decimal",
                 min_value=0,
                 unit="kg",
-                aliases=("peso", "peso bruto", "peso liquido", "weight", "peso embalagem", "peso produto"),
+                aliases=(
+                    "peso",
+                    "peso bruto",
+                    "peso liquido",
+                    "weight",
+                    "peso embalagem",
+                    "peso produto",
+                    "b1 peso",
+                    "b1 pesbru",
+                    "pesobruto",
+                    "pesoliq",
+                ),
             ),  # fmt: skip
             Column(
                 "height_cm",
                 "decimal",
                 min_value=0,
                 unit="cm",
-                aliases=("altura", "height", "alt", "altura embalagem", "altura produto"),
+                aliases=("altura", "height", "alt", "altura embalagem", "altura produto", "b5 altura"),
             ),
             Column(
                 "width_cm",
                 "decimal",
                 min_value=0,
                 unit="cm",
-                aliases=("largura", "width", "larg", "largura embalagem", "largura produto"),
+                aliases=("largura", "width", "larg", "largura embalagem", "largura produto", "b5 larg"),
             ),
             Column(
                 "length_cm",
@@ -170,6 +185,7 @@ register(
                     "profundidade embalagem",
                     "comprimento produto",
                     "profundidade produto",
+                    "b5 compr",
                 ),
             ),  # fmt: skip
             Column("price", "decimal", min_value=0, aliases=PRICE_ALIASES),

@@ -249,6 +249,13 @@ class Schema:
             found = {self.match_header(p) for p in parts} - {None}
             if len(found) == 1:
                 return found.pop()
+        # "SKU (Código)", "Código de barras (GTIN)": a name and its synonym in parentheses, both this column
+        # ("Preço (promocional)" is not: its parenthesis names no column, and may qualify the name).
+        inner = [p for p in re.split(r"[()]", str(header)) if p.strip()]
+        if len(inner) > 1:
+            found_inner = [self.match_header(p) for p in inner]
+            if None not in found_inner and len(set(found_inner)) == 1:
+                return found_inner[0]
         return None
 
     def match_headers(self, headers: list[object]) -> list[HeaderMatch]:

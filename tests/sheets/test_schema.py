@@ -120,3 +120,31 @@ def test_kind_is_guessed_from_the_headers(tmp_path, header, kind):
     ncols = header.count(";") + 1
     path = write(tmp_path, header + "\n" + ";".join(["1"] * ncols) + "\n")
     assert read_table(path).attrs["kind"] == kind
+
+
+def test_a_name_and_its_synonym_in_parentheses_are_one_column():
+    products = get_schema("products")
+    assert products.match_header("SKU (Código)") == ("sku", 1.0)
+    assert products.match_header("Código de barras (GTIN)") == ("ean", 1.0)
+    # a parenthesis that names no column may qualify the name: not read as the name alone
+    assert products.match_header("Preço (sugerido pelo fornecedor)") is None
+    assert products.match_header("Código (SKU) (EAN)") is None  # two columns named: neither
+
+
+def test_erp_field_names_as_table_exports_head_them(tmp_path):
+    # TOTVS Protheus (SB1/SB5 field names, TDN "Produtos - MATA010") and Sankhya (TGFPRO) exports
+    path = tmp_path / "sb1.csv"
+    path.write_text(
+        "B1_FILIAL;B1_COD;B1_DESC;B1_TIPO;B1_UM;B1_CODBAR;B1_POSIPI;B1_PESO;B1_PESBRU;B1_PRV1;B5_ALTURA\n"
+        "01;000123;CAMISETA BASICA;PA;UN;7891234567895;61091000;0,2;0,2;59,90;3\n",
+        encoding="utf-8",
+    )
+    frame = read_table(path, "products")
+    row = frame.iloc[0]
+    assert (row["sku"], row["title"], row["ean"], row["ncm"], row["price"]) == (
+        "000123", "CAMISETA BASICA", "7891234567895", "61091000", 59.9,
+    )  # fmt: skip
+    assert row["weight_kg"] == 0.2 and row["height_cm"] == 3
+    sankhya = tmp_path / "tgfpro.csv"
+    sankhya.write_text("REFERENCIA;DESCRPROD;PESOBRUTO;NCM\nAB-1;Caneca;0,4;69120000\n", encoding="utf-8")
+    assert read_table(sankhya, "products")[["sku", "title", "weight_kg"]].iloc[0].tolist() == ["AB-1", "Caneca", 0.4]
