@@ -65,6 +65,18 @@ TITLE_ALIASES = (
     "titulo", "descricao", "nome", "nome produto", "descricao produto", "produto", "title", "name",
     "descricao resumida", "titulo anuncio", "product name", "desc produto", "b1 desc", "descrprod",
 )  # fmt: skip
+EAN_ALIASES = (
+    "ean", "gtin", "ean gtin", "gtin ean", "ean 13", "ean13", "codigo barras", "cod barras", "codigo barra",
+    "cod barra", "barcode", "upc", "ean upc", "gtin 13", "gtin13", "b1 codbar",
+)  # fmt: skip
+WEIGHT_ALIASES = (
+    "peso", "peso bruto", "peso liquido", "weight", "peso embalagem", "peso produto", "b1 peso", "b1 pesbru",
+    "pesobruto", "pesoliq",
+)  # fmt: skip
+LENGTH_ALIASES = (
+    "comprimento", "profundidade", "length", "depth", "comp", "comprimento embalagem", "profundidade embalagem",
+    "comprimento produto", "profundidade produto", "b5 compr",
+)  # fmt: skip
 DIMENSION_UNIT_ALIASES = ("unidade medida", "unidade medidas", "unidade dimensoes")
 RESERVED_ALIASES = (
     "reservado", "qtd reservada", "qtde reservada", "estoque reservado", "reserved", "empenhado", "reserva",
@@ -90,29 +102,7 @@ register(
         "products",
         (
             _sku(),
-            Column(
-                "ean",
-                "code",
-                digits=True,
-                aliases=(
-                    "ean",
-                    "gtin",
-                    "ean gtin",
-                    "gtin ean",
-                    "ean 13",
-                    "ean13",
-                    "codigo barras",
-                    "cod barras",
-                    "codigo barra",
-                    "cod barra",
-                    "barcode",
-                    "upc",
-                    "ean upc",
-                    "gtin 13",
-                    "gtin13",
-                    "b1 codbar",
-                ),
-            ),  # fmt: skip
+            Column("ean", "code", digits=True, aliases=EAN_ALIASES),
             Column("title", "text", required=True, aliases=TITLE_ALIASES),
             Column("brand", "text", aliases=("marca", "fabricante", "brand", "marca produto", "manufacturer")),
             Column(
@@ -138,24 +128,7 @@ register(
                 digits=True,
                 aliases=("ncm", "codigo ncm", "cod ncm", "ncm sh", "classificacao fiscal", "class fiscal", "b1 posipi"),
             ),
-            Column(
-                "weight_kg",
-                "decimal",
-                min_value=0,
-                unit="kg",
-                aliases=(
-                    "peso",
-                    "peso bruto",
-                    "peso liquido",
-                    "weight",
-                    "peso embalagem",
-                    "peso produto",
-                    "b1 peso",
-                    "b1 pesbru",
-                    "pesobruto",
-                    "pesoliq",
-                ),
-            ),  # fmt: skip
+            Column("weight_kg", "decimal", min_value=0, unit="kg", aliases=WEIGHT_ALIASES),
             Column(
                 "height_cm",
                 "decimal",
@@ -175,19 +148,8 @@ register(
                 "decimal",
                 min_value=0,
                 unit="cm",
-                aliases=(
-                    "comprimento",
-                    "profundidade",
-                    "length",
-                    "depth",
-                    "comp",
-                    "comprimento embalagem",
-                    "profundidade embalagem",
-                    "comprimento produto",
-                    "profundidade produto",
-                    "b5 compr",
-                ),
-            ),  # fmt: skip
+                aliases=LENGTH_ALIASES,
+            ),
             Column("price", "decimal", min_value=0, aliases=PRICE_ALIASES),
             Column("stock", "int", min_value=0, aliases=STOCK_ALIASES),
             Column(
