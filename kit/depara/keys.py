@@ -291,6 +291,9 @@ class Keyer:
                 # a bare code ("6") is matched by its description; a word keeps its own text
                 texts = texts + self.canon([dtoks])[1]
             out.desc_text = _fuzzy_text(dtoks)
+        out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
+        if canon[0] not in self._names:  # a value the dictionary names whole ("ready-for-handling") means just that
+            self._narrow(out)
         if len(out.concepts) > 1:
             out.concepts = self.most_specific(out.concepts)
         if out.parts:
@@ -298,8 +301,19 @@ class Keyer:
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(value, description, toks=toks)
         self._category_words(raw, description, toks, out)
-        out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
         return out
+
+    def _narrow(self, out: ValueKeys) -> None:
+        """Add the concepts the value's own words name that narrow one it already has: "rejected" (its
+        description's label) with "high risk" in the value is the antifraud refusal, not any refusal
+        (:meth:`most_specific` then drops the broader one). A word naming an unrelated concept adds nothing.
+        """
+        if self.flat or not out.marks[0]:
+            return
+        have = {key[0] for key in out.concepts}
+        for mark in out.marks[0]:
+            if mark not in have and have.intersection(self.aliases.ancestors(self.sections[0], mark)):
+                out.concepts.append((mark,))
 
     def _category_words(self, raw: str, description: str, toks: list[str], out: ValueKeys) -> None:
         """Words of a product category: a path is matched on its most specific level

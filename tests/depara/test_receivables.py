@@ -1,0 +1,52 @@
+"""Round 11: receivable, boleto and gateway situations; ERP codes before a name; narrower words in a value."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.depara.suggest import suggest
+
+
+def _one(kind, channel, erp, **kw):
+    table = suggest(kind, channel, erp, learned=False, **kw)
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+def _top(row) -> str:
+    return row["candidates"][0]["label"] if row["candidates"] else ""
+
+
+def _described(value: str, description: str) -> pd.DataFrame:
+    return pd.DataFrame({"status": [value], "description": [description]})
+
+
+@pytest.mark.parametrize(
+    ("value", "description"),
+    [
+        ("cc_rejected_high_risk", "rejected: Your payment was rejected. Select a different payment method."),
+        ("cc_rejected_blacklist", "rejected: Your payment couldn't be processed."),
+    ],
+)
+def test_a_refusal_by_fraud_prevention_is_the_antifraud_refusal_not_any_refusal(value, description):
+    # Mercado Pago's status_detail: the status ("rejected") names the refusal, the value's own words its kind
+    erp = ["PAGTO - RECUSADO", "PAGTO - RECUSADO ANTIFRAUDE", "PAGTO - CANCELADO"]
+    row = _one("order_status", _described(value, description), erp)
+    assert (_top(row), bool(row["preaccepted"])) == ("PAGTO - RECUSADO ANTIFRAUDE", True)
+
+
+def test_a_plain_refusal_stays_the_refusal_and_the_antifraud_one_waits_without_its_erp_value():
+    erp = ["PAGTO - RECUSADO", "PAGTO - RECUSADO ANTIFRAUDE", "PAGTO - CANCELADO"]
+    row = _one(
+        "order_status", _described("cc_rejected_card_error", "rejected: Your payment couldn't be processed."), erp
+    )
+    assert (_top(row), bool(row["preaccepted"])) == ("PAGTO - RECUSADO", True)
+    # no antifraud value in the ERP: the broader refusal, by the concept tree
+    row = _one("order_status", _described("cc_rejected_high_risk", "rejected: Your payment was rejected."), erp[::2])
+    assert _top(row) == "PAGTO - RECUSADO"
+
+
+def test_a_value_the_dictionary_names_whole_is_not_narrowed_by_one_of_its_words():
+    # VTEX's ready-for-handling is paid, ready to be prepared: "handling" alone would say "Em separação"
+    assert _top(_one("order_status", ["ready-for-handling"], ["Em separação", "Pago", "Cancelado"])) == "Pago"
