@@ -45,6 +45,8 @@ _PATH = re.compile(r"\s*[>»|]\s*")
 _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 # What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
 _PURPOSE_SPLIT = re.compile(r"\s(?:[pP]/\s*|[pP][aA][rR][aA]\s+)")
+# An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido").
+_CODE = re.compile(r"\s*(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)(?=[^\W\d_])")
 # The marks of a single-column value whose kind has no alias groups.
 _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
@@ -279,6 +281,8 @@ class Keyer:
             canon, texts = self.whole[canon]
         out = ValueKeys(exact=("".join(toks),), concepts=[canon], parents=frozenset())
         self._variants(raw, toks, out, whole=canon)
+        if self._groups and (code := _CODE.match(raw)):
+            self._after_code(raw[code.end() :], out)
         dtoks = self.tokens(description) if description else []
         if dtoks:
             out.concepts.append(self.canon([dtoks])[0])
@@ -302,6 +306,17 @@ class Keyer:
         out.words = words(value, description, toks=toks)
         self._category_words(raw, description, toks, out)
         return out
+
+    def _after_code(self, rest: str, out: ValueKeys) -> None:
+        """The concept and part keys of a value's name after the ERP's code ("CR02 Vencido (em atraso)" is
+        "Vencido"), only those the dictionary knows: two codes before unknown words are not one value."""
+        toks = self.tokens(rest)
+        if not toks:
+            return
+        found = ValueKeys(exact=())
+        self._variants(rest, toks, found, whole=self._canon1(toks)[0])
+        out.concepts += [k for k in found.concepts if k[0] in self._names]
+        out.parts += [k for k in found.parts if k[0] in self._names]
 
     def _narrow(self, out: ValueKeys) -> None:
         """Add the concepts the value's own words name that narrow one it already has: "rejected" (its

@@ -50,3 +50,26 @@ def test_a_plain_refusal_stays_the_refusal_and_the_antifraud_one_waits_without_i
 def test_a_value_the_dictionary_names_whole_is_not_narrowed_by_one_of_its_words():
     # VTEX's ready-for-handling is paid, ready to be prepared: "handling" alone would say "Em separação"
     assert _top(_one("order_status", ["ready-for-handling"], ["Em separação", "Pago", "Cancelado"])) == "Pago"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "erp", "top"),
+    [
+        ("order_status", "paid", ["CR01 Em aberto (a vencer)", "CR03 Liquidado", "CR13 Cancelado"], "CR03 Liquidado"),
+        (
+            "order_status",
+            "out_for_delivery",
+            ["30 Em transito", "40 Saiu para entrega", "50 Entregue"],
+            "40 Saiu para entrega",
+        ),
+        ("payment_method", "boleto", ["FP01 - CARTAO CREDITO", "FP10 - BOLETO", "FP15 - PIX"], "FP10 - BOLETO"),
+    ],
+)
+def test_an_erp_code_before_the_name_does_not_hide_its_concept(kind, value, erp, top):
+    row = _one(kind, [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, True)
+
+
+def test_two_codes_before_words_the_dictionary_does_not_know_are_not_one_value():
+    row = _one("payment_method", ["3 x sem juros"], ["6 x sem juros", "Cartão de crédito"])
+    assert row["reason"] != "alias" and not row["preaccepted"]
