@@ -73,3 +73,42 @@ def test_an_erp_code_before_the_name_does_not_hide_its_concept(kind, value, erp,
 def test_two_codes_before_words_the_dictionary_does_not_know_are_not_one_value():
     row = _one("payment_method", ["3 x sem juros"], ["6 x sem juros", "Cartão de crédito"])
     assert row["reason"] != "alias" and not row["preaccepted"]
+
+
+RECEIVABLES = [
+    "CR01 Em aberto (a vencer)",
+    "CR02 Vencido (em atraso)",
+    "CR03 Liquidado",
+    "CR05 Liquidado em cartorio",
+    "CR07 Em cartorio (aguardando protesto)",
+    "CR08 Protestado",
+    "CR09 Pago em cheque (a compensar)",
+    "CR10 Expirado",
+    "CR13 Cancelado",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "top", "pre"),
+    [
+        # a boleto past its due date is overdue and still payable: not an expired payment
+        ("VENCIDO", "CR02 Vencido (em atraso)", True),
+        ("overdue", "CR02 Vencido (em atraso)", True),
+        ("expired", "CR10 Expirado", True),
+        ("EM SER", "CR01 Em aberto (a vencer)", True),
+        # the notary's states: sent for protest, protested, paid at the notary
+        ("EM CARTORIO", "CR07 Em cartorio (aguardando protesto)", True),
+        ("PROTESTADO ELETRONICO", "CR08 Protestado", True),
+        ("TITULO BAIXADO/PAGO EM CARTORIO", "CR05 Liquidado em cartorio", False),
+        # paid by cheque, not cleared yet
+        ("PAGO EM CHEQUE - AGUARD.LIQUIDACAO", "CR09 Pago em cheque (a compensar)", False),
+    ],
+)
+def test_receivable_and_boleto_situations(value, top, pre):
+    row = _one("order_status", [value], RECEIVABLES)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_an_expired_charge_falls_back_to_overdue_then_to_cancelled():
+    assert _top(_one("order_status", ["expired"], ["EM ABERTO", "VENCIDO", "CANCELADO"])) == "VENCIDO"
+    assert _top(_one("order_status", ["expired"], ["Em aberto", "Pago", "Cancelado"])) == "Cancelado"
