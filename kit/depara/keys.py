@@ -41,6 +41,8 @@ _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
 _HEADING = re.compile(r"[:.]\s")
 # The level separators of a category path ("Casa > Cozinha > Panelas", "Casa | Cozinha | Panelas").
 _PATH = re.compile(r"\s*[>»|]\s*")
+# A department before a product group's family, as ERPs write it ("PERIFERICOS - NOBREAK", "ELETRO - GELADEIRA").
+_DEPT_PREFIX = re.compile(r"\s+-\s+")
 # A category's levels or parts as ERPs write them ("INFORMATICA - FONTE", "Casa > Cozinha", "Casa | Mesa").
 _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 # What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
@@ -104,6 +106,8 @@ class ValueKeys:
     parents: frozenset[str] | None = None
     # the words after "para" / "p/" that name what a product is for ("CARREGADOR P/ NOTEBOOK")
     purpose: frozenset[str] = frozenset()
+    # the family's words of a group written after its department ("PERIFERICOS - NOBREAK": nobreak)
+    family: frozenset[str] = frozenset()
 
     @property
     def back(self) -> tuple[frozenset[str], ...]:
@@ -342,6 +346,8 @@ class Keyer:
                 toks, parent_toks = toks[-n:], toks[:-n]
                 out.parents = token_words(parent_toks) - token_words(toks)
                 out.words = out.words - out.parents
+        elif not self._groups and _DEPT_PREFIX.search(raw):
+            out.family = words(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) & out.words
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound

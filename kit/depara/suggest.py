@@ -42,7 +42,8 @@ from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
 from kit.depara.rank import PARTIAL_SCORE, SPECIAL_SCORE, Candidates, preaccept
-from kit.depara.words import WordIndex, accessory_stems
+from kit.depara.taxonomy import taxonomy_levels
+from kit.depara.words import WordIndex, accessory_stems, back_levels
 
 __all__ = [
     "suggest",
@@ -308,7 +309,13 @@ class _Matcher:
         ws = vk.words
         content = ws - GENDER_WORDS if own else ws  # the gender word qualifies, it does not name the family
         if not any(w in index.weight for w in content):
-            ws = ws | _back_off(vk, index)
+            ws = ws | _back_off(vk.back, vk.taxonomy, index)
+            content = ws - GENDER_WORDS if own else ws
+        elif vk.family and not any(w in index.weight for w in vk.family):
+            # the department is known, its family is not ("PERIFERICOS - NOBREAK"): the family backs off through
+            # the lexicon (the department tells apart what its level points at; the taxonomy when the lexicon is mute)
+            back = back_levels(vk.family)
+            ws = ws | _back_off(back, () if back else taxonomy_levels(vk.family), index)
             content = ws - GENDER_WORDS if own else ws
         if self.small:
             for word in ws:
@@ -355,7 +362,9 @@ class _Matcher:
                 return
 
 
-def _back_off(vk: ValueKeys, index: WordIndex) -> frozenset[str]:
+def _back_off(
+    back: tuple[frozenset[str], ...], taxonomy: tuple[frozenset[str], ...], index: WordIndex
+) -> frozenset[str]:
     """The words to add to a value none of whose words the list holds: the nearest level of the
     department lexicon (:attr:`ValueKeys.back`) that the list holds a word of. When that level
     does not point at one target (its words are held by several: "PANELAS" is utilidade
@@ -365,7 +374,7 @@ def _back_off(vk: ValueKeys, index: WordIndex) -> frozenset[str]:
     knows nothing of the value.
     """
     out: frozenset[str] = frozenset()
-    for chain in (vk.back, vk.taxonomy):
+    for chain in (back, taxonomy):
         for level in chain:
             held = [w for w in level if w in index.weight]
             if held:

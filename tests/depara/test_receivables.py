@@ -112,3 +112,16 @@ def test_receivable_and_boleto_situations(value, top, pre):
 def test_an_expired_charge_falls_back_to_overdue_then_to_cancelled():
     assert _top(_one("order_status", ["expired"], ["EM ABERTO", "VENCIDO", "CANCELADO"])) == "VENCIDO"
     assert _top(_one("order_status", ["expired"], ["Em aberto", "Pago", "Cancelado"])) == "Cancelado"
+
+
+def test_a_department_prefixed_group_backs_off_from_its_family_when_the_list_knows_only_the_department():
+    # the list holds "periféricos" (a family's own name) but no "nobreak": the family's lexicon level (energia) decides
+    channel = [
+        "Periféricos > Teclado",
+        "Periféricos > Mouse",
+        "Periféricos > Kits Periféricos",
+        "Periféricos > Energia",
+        "Casa Inteligente > Energia Solar",
+        "Casa Inteligente > Cameras",
+    ]
+    assert _top(_one("category", channel, ["PERIFERICOS - NOBREAK / ESTABILIZADOR"])) == "Periféricos > Energia"
