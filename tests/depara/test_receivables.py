@@ -125,3 +125,25 @@ def test_a_department_prefixed_group_backs_off_from_its_family_when_the_list_kno
         "Casa Inteligente > Cameras",
     ]
     assert _top(_one("category", channel, ["PERIFERICOS - NOBREAK / ESTABILIZADOR"])) == "Periféricos > Energia"
+
+
+def test_e_before_a_hyphen_is_a_prefix_not_the_connective():
+    from kit.depara.normalize import tokens, tokens_many
+
+    assert tokens("e-SEDEX Prioritário") == ["esedex", "prioritario"]
+    assert tokens_many(["Azul Cargo e-commerce", "Casa e Jardim"]) == [
+        ["azul", "cargo", "ecommerce"],
+        ["casa", "jardim"],
+    ]
+    services = pd.DataFrame({"carrier": ["ECT - CORREIOS"] * 3, "service": ["SEDEX", "E-SEDEX", "SEDEX 10"]})
+    row = _one("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": ["e-SEDEX"]}), services)
+    assert (_top(row), bool(row["preaccepted"])) == ("ECT - CORREIOS / E-SEDEX", True)
+
+
+def test_the_correios_international_services():
+    services = pd.DataFrame(
+        {"carrier": ["CORREIOS"] * 3, "service": ["SEDEX", "INTERNACIONAL EXPRESSO", "INTERNACIONAL ECONOMICO"]}
+    )
+    for service, top in (("SEDEX Mundi", "INTERNACIONAL EXPRESSO"), ("Leve Internacional", "INTERNACIONAL ECONOMICO")):
+        row = _one("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": [service]}), services)
+        assert _top(row) == f"CORREIOS / {top}", service
