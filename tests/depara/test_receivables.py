@@ -147,3 +147,29 @@ def test_the_correios_international_services():
     for service, top in (("SEDEX Mundi", "INTERNACIONAL EXPRESSO"), ("Leve Internacional", "INTERNACIONAL ECONOMICO")):
         row = _one("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": [service]}), services)
         assert _top(row) == f"CORREIOS / {top}", service
+
+
+@pytest.mark.parametrize(
+    ("value", "erp", "top", "pre"),
+    [
+        # the ERP names the buyer's cancellation: it wins over the plain one
+        ("cancelled by customer", ["Cancelado", "Cancelado pelo cliente", "Devolvido"], "Cancelado pelo cliente", True),
+        ("CANCELLED", ["Cancelado", "Cancelado pelo cliente", "Devolvido"], "Cancelado", True),
+        # no such value in the ERP: the plain cancellation, by the concept tree
+        ("cancelado pelo comprador", ["Em aberto", "Cancelado", "Devolvido"], "Cancelado", True),
+    ],
+)
+def test_a_cancellation_by_the_buyer_is_its_own_state(value, erp, top, pre):
+    row = _one("order_status", [value], erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+
+
+def test_mercado_pagos_by_payer_under_cancelled_is_the_buyers_cancellation():
+    erp = ["PAGTO - CANCELADO", "PAGTO - CANCELADO PELO CLIENTE", "PAGTO - RECUSADO"]
+    row = _one("order_status", _described("by_payer", "cancelled: The payment has been cancelled by payer."), erp)
+    assert _top(row) == "PAGTO - CANCELADO PELO CLIENTE"
+
+
+def test_amex_is_american_express():
+    erp = ["FP01 CARTAO CREDITO VISA", "FP03 CARTAO CREDITO AMEX", "FP04 CARTAO CREDITO ELO"]
+    assert _top(_one("payment_method", ["American Express"], erp)) == "FP03 CARTAO CREDITO AMEX"
