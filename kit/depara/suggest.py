@@ -87,6 +87,9 @@ UNQUALIFIED_CHILD_WEIGHT = 0.97
 # A target of the value's own gender or audience sharing one of its words scores this much more, and is
 # kept whatever its score ("CUECA" finds the men's "Roupa íntima" beside the women's "Lingerie").
 AGREE_WEIGHT = 1.3
+# Weight of a catch-all sibling ("OUTRAS BANDEIRAS") for a value naming something no value of the list names
+# (as much as a family agreeing with the value's gender: it is where the value belongs among its siblings).
+CATCH_ALL_WEIGHT = AGREE_WEIGHT
 # A target sharing only the words of what the product is for ("CARREGADOR P/ NOTEBOOK": notebook), where
 # the list holds a word of the product itself, scores this much (the charger before the notebooks).
 PURPOSE_ONLY_WEIGHT = 0.75
@@ -325,6 +328,9 @@ class _Matcher:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
         known = any(w in index.weight for w in content)
+        # a value naming something the list does not ("Discover" among named card brands): the list's catch-all
+        # sibling ("CARTAO CREDITO OUTRAS BANDEIRAS") sharing its other words is where it goes (kinds with concepts)
+        catch_all = bool(index.generic) and not self.keyer.flat and any(w not in index.weight for w in vk.words)
         head = content - vk.purpose - accessory_stems() if vk.purpose else frozenset()
         head_known = any(w in index.weight for w in head)
         for j, ratio in scored.items():
@@ -346,6 +352,8 @@ class _Matcher:
                     score *= UNQUALIFIED_CHILD_WEIGHT
                 if head_known and not index.shared(head, j):
                     score *= PURPOSE_ONLY_WEIGHT
+                if catch_all and shared and j in index.generic:
+                    score *= CATCH_ALL_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
     def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:

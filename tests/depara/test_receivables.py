@@ -173,3 +173,14 @@ def test_mercado_pagos_by_payer_under_cancelled_is_the_buyers_cancellation():
 def test_amex_is_american_express():
     erp = ["FP01 CARTAO CREDITO VISA", "FP03 CARTAO CREDITO AMEX", "FP04 CARTAO CREDITO ELO"]
     assert _top(_one("payment_method", ["American Express"], erp)) == "FP03 CARTAO CREDITO AMEX"
+
+
+def test_a_card_brand_the_erp_does_not_name_goes_to_its_other_brands_value():
+    erp = ["CARTAO CREDITO VISA", "CARTAO CREDITO MASTERCARD", "CARTAO CREDITO OUTRAS BANDEIRAS", "BOLETO"]
+    channel = pd.DataFrame({"payment_method": ["Visa", "Discover", "Cabal"], "description": ["Crédito"] * 3})
+    table = suggest("payment_method", channel, erp, learned=False)
+    rows = table.to_dict("records")
+    got = {v: (_top(r), bool(r["preaccepted"])) for v, r in zip(channel["payment_method"], rows, strict=True)}
+    assert got["Visa"][0] == "CARTAO CREDITO VISA"
+    # a person confirms: the list may name the brand under another word
+    assert got["Discover"] == got["Cabal"] == ("CARTAO CREDITO OUTRAS BANDEIRAS", False)
