@@ -72,7 +72,12 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # split unchanged; fresh9 74.7 % (56/75, top-3 84.0 %, no wrong pre-accept) when measured once with the round's
 # rules final, item by item as before: below the goal. fresh10 is the eleventh holdout, written before the eleventh
 # round: 73.4 % (94/128, top-3 86.7 %) and two wrong pre-accepts (Mercado Pago status_detail) at its one measurement
-# before any rule change; a dev split from then on (its wrong pre-accepts are removed by general rules).
+# before any rule change; a dev split from then on (its wrong pre-accepts are removed by general rules). With the
+# eleventh round (an antifraud refusal and a value's own narrower words, ERP codes before a name, a receivables and
+# boleto lexicon with "vencido" as overdue, department-prefixed groups backing off from their family, "e-" as a
+# prefix, the buyer's cancellation, an ERP's catch-all sibling for what it does not name): fresh10 90.6 % (116/128,
+# the dev split the round's rules came from), fresh7 90.5 %, every other split unchanged; fresh9 81.3 % (61/75,
+# top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -82,10 +87,10 @@ MIN_TOP1 = {
     "fresh4": 0.95,
     "fresh5": 0.91,
     "fresh6": 0.85,
-    "fresh7": 0.89,
+    "fresh7": 0.90,
     "fresh8": 0.79,
-    "fresh9": 0.74,
-    "fresh10": 0.73,
+    "fresh9": 0.81,
+    "fresh10": 0.90,
 }
 
 
