@@ -41,10 +41,14 @@ _MAYBE_PARTS = re.compile(r"[()\[\]/;,|]|\s-\s")
 _HEADING = re.compile(r"[:.]\s")
 # The level separators of a category path ("Casa > Cozinha > Panelas", "Casa | Cozinha | Panelas").
 _PATH = re.compile(r"\s*[>»|]\s*")
+# A department before a product group's family, as ERPs write it ("PERIFERICOS - NOBREAK", "ELETRO - GELADEIRA").
+_DEPT_PREFIX = re.compile(r"\s+-\s+")
 # A category's levels or parts as ERPs write them ("INFORMATICA - FONTE", "Casa > Cozinha", "Casa | Mesa").
 _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 # What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
 _PURPOSE_SPLIT = re.compile(r"\s(?:[pP]/\s*|[pP][aA][rR][aA]\s+)")
+# An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido").
+_CODE = re.compile(r"\s*(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)(?=[^\W\d_])")
 # The marks of a single-column value whose kind has no alias groups.
 _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
@@ -102,6 +106,8 @@ class ValueKeys:
     parents: frozenset[str] | None = None
     # the words after "para" / "p/" that name what a product is for ("CARREGADOR P/ NOTEBOOK")
     purpose: frozenset[str] = frozenset()
+    # the family's words of a group written after its department ("PERIFERICOS - NOBREAK": nobreak)
+    family: frozenset[str] = frozenset()
 
     @property
     def back(self) -> tuple[frozenset[str], ...]:
@@ -279,6 +285,8 @@ class Keyer:
             canon, texts = self.whole[canon]
         out = ValueKeys(exact=("".join(toks),), concepts=[canon], parents=frozenset())
         self._variants(raw, toks, out, whole=canon)
+        if self._groups and (code := _CODE.match(raw)):
+            self._after_code(raw[code.end() :], out)
         dtoks = self.tokens(description) if description else []
         if dtoks:
             out.concepts.append(self.canon([dtoks])[0])
@@ -291,6 +299,9 @@ class Keyer:
                 # a bare code ("6") is matched by its description; a word keeps its own text
                 texts = texts + self.canon([dtoks])[1]
             out.desc_text = _fuzzy_text(dtoks)
+        out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
+        if canon[0] not in self._names:  # a value the dictionary names whole ("ready-for-handling") means just that
+            self._narrow(out)
         if len(out.concepts) > 1:
             out.concepts = self.most_specific(out.concepts)
         if out.parts:
@@ -298,8 +309,30 @@ class Keyer:
         out.text = _fuzzy_text(" ".join(texts).split())
         out.words = words(value, description, toks=toks)
         self._category_words(raw, description, toks, out)
-        out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
         return out
+
+    def _after_code(self, rest: str, out: ValueKeys) -> None:
+        """The concept and part keys of a value's name after the ERP's code ("CR02 Vencido (em atraso)" is
+        "Vencido"), only those the dictionary knows: two codes before unknown words are not one value."""
+        toks = self.tokens(rest)
+        if not toks:
+            return
+        found = ValueKeys(exact=())
+        self._variants(rest, toks, found, whole=self._canon1(toks)[0])
+        out.concepts += [k for k in found.concepts if k[0] in self._names]
+        out.parts += [k for k in found.parts if k[0] in self._names]
+
+    def _narrow(self, out: ValueKeys) -> None:
+        """Add the concepts the value's own words name that narrow one it already has: "rejected" (its
+        description's label) with "high risk" in the value is the antifraud refusal, not any refusal
+        (:meth:`most_specific` then drops the broader one). A word naming an unrelated concept adds nothing.
+        """
+        if self.flat or not out.marks[0]:
+            return
+        have = {key[0] for key in out.concepts}
+        for mark in out.marks[0]:
+            if mark not in have and have.intersection(self.aliases.ancestors(self.sections[0], mark)):
+                out.concepts.append((mark,))
 
     def _category_words(self, raw: str, description: str, toks: list[str], out: ValueKeys) -> None:
         """Words of a product category: a path is matched on its most specific level
@@ -313,6 +346,8 @@ class Keyer:
                 toks, parent_toks = toks[-n:], toks[:-n]
                 out.parents = token_words(parent_toks) - token_words(toks)
                 out.words = out.words - out.parents
+        elif not self._groups and _DEPT_PREFIX.search(raw):
+            out.family = words(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) & out.words
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound

@@ -77,6 +77,8 @@ IN_PROGRESS = frozenset({"devolucao"})
 STOPWORDS = frozenset("de da do das dos e na no nas nos em pelo pela a o com para por".split())
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+# "e-" before a word is a prefix, not the connective "e": "e-SEDEX", "e-commerce" (one token: esedex, ecommerce).
+_E_PREFIX = re.compile(r"(?<![a-z0-9])e-(?=[a-z])")
 # After folding and lower case: runs of letters and runs of digits ("sedex10" -> sedex, 10).
 _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 # token -> its tokens after abbreviation expansion
@@ -102,7 +104,8 @@ def tokens(value: Any) -> list[str]:
     if not text.isascii():
         # fold accents: decompose, then drop what is not ASCII (the combining marks)
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _finish(_TOKEN.findall(text.lower()))
+    text = text.lower()
+    return _finish(_TOKEN.findall(_E_PREFIX.sub("e", text) if "e-" in text else text))
 
 
 def _finish(split: list[str]) -> list[str]:
@@ -145,7 +148,10 @@ def tokens_many(values: Sequence[Any]) -> list[list[str]]:
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     find = _TOKEN.findall
-    return [_finish(find(line)) for line in text.lower().split("\n")]
+    text = text.lower()
+    if "e-" in text:
+        text = _E_PREFIX.sub("e", text)
+    return [_finish(find(line)) for line in text.split("\n")]
 
 
 def normalize(value: Any) -> str:

@@ -42,7 +42,8 @@ from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
 from kit.depara.rank import PARTIAL_SCORE, SPECIAL_SCORE, Candidates, preaccept
-from kit.depara.words import WordIndex, accessory_stems
+from kit.depara.taxonomy import taxonomy_levels
+from kit.depara.words import WordIndex, accessory_stems, back_levels
 
 __all__ = [
     "suggest",
@@ -86,6 +87,9 @@ UNQUALIFIED_CHILD_WEIGHT = 0.97
 # A target of the value's own gender or audience sharing one of its words scores this much more, and is
 # kept whatever its score ("CUECA" finds the men's "Roupa íntima" beside the women's "Lingerie").
 AGREE_WEIGHT = 1.3
+# Weight of a catch-all sibling ("OUTRAS BANDEIRAS") for a value naming something no value of the list names
+# (as much as a family agreeing with the value's gender: it is where the value belongs among its siblings).
+CATCH_ALL_WEIGHT = AGREE_WEIGHT
 # A target sharing only the words of what the product is for ("CARREGADOR P/ NOTEBOOK": notebook), where
 # the list holds a word of the product itself, scores this much (the charger before the notebooks).
 PURPOSE_ONLY_WEIGHT = 0.75
@@ -308,7 +312,13 @@ class _Matcher:
         ws = vk.words
         content = ws - GENDER_WORDS if own else ws  # the gender word qualifies, it does not name the family
         if not any(w in index.weight for w in content):
-            ws = ws | _back_off(vk, index)
+            ws = ws | _back_off(vk.back, vk.taxonomy, index)
+            content = ws - GENDER_WORDS if own else ws
+        elif vk.family and not any(w in index.weight for w in vk.family):
+            # the department is known, its family is not ("PERIFERICOS - NOBREAK"): the family backs off through
+            # the lexicon (the department tells apart what its level points at; the taxonomy when the lexicon is mute)
+            back = back_levels(vk.family)
+            ws = ws | _back_off(back, () if back else taxonomy_levels(vk.family), index)
             content = ws - GENDER_WORDS if own else ws
         if self.small:
             for word in ws:
@@ -318,6 +328,9 @@ class _Matcher:
                         if j not in scored:
                             scored[j] = max(fuzz.ratio(t, dst.text[j]) for t in (vk.text, vk.desc_text) if t)
         known = any(w in index.weight for w in content)
+        # a value naming something the list does not ("Discover" among named card brands): the list's catch-all
+        # sibling ("CARTAO CREDITO OUTRAS BANDEIRAS") sharing its other words is where it goes (kinds with concepts)
+        catch_all = bool(index.generic) and not self.keyer.flat and any(w not in index.weight for w in vk.words)
         head = content - vk.purpose - accessory_stems() if vk.purpose else frozenset()
         head_known = any(w in index.weight for w in head)
         for j, ratio in scored.items():
@@ -339,6 +352,8 @@ class _Matcher:
                     score *= UNQUALIFIED_CHILD_WEIGHT
                 if head_known and not index.shared(head, j):
                     score *= PURPOSE_ONLY_WEIGHT
+                if catch_all and shared and j in index.generic:
+                    score *= CATCH_ALL_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
     def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:
@@ -355,7 +370,9 @@ class _Matcher:
                 return
 
 
-def _back_off(vk: ValueKeys, index: WordIndex) -> frozenset[str]:
+def _back_off(
+    back: tuple[frozenset[str], ...], taxonomy: tuple[frozenset[str], ...], index: WordIndex
+) -> frozenset[str]:
     """The words to add to a value none of whose words the list holds: the nearest level of the
     department lexicon (:attr:`ValueKeys.back`) that the list holds a word of. When that level
     does not point at one target (its words are held by several: "PANELAS" is utilidade
@@ -365,7 +382,7 @@ def _back_off(vk: ValueKeys, index: WordIndex) -> frozenset[str]:
     knows nothing of the value.
     """
     out: frozenset[str] = frozenset()
-    for chain in (vk.back, vk.taxonomy):
+    for chain in (back, taxonomy):
         for level in chain:
             held = [w for w in level if w in index.weight]
             if held:

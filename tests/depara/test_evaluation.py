@@ -20,7 +20,9 @@ from the ninth round on) and the ``fresh8`` groups (a ninth holdout: KaBuM!'s an
 and dLocal transaction and payment statuses, Abbiamo delivery statuses and Tray order statuses; a dev split since
 its three wrong pre-accepts were fixed after it was measured) and the ``fresh9`` groups (a tenth holdout: Magazine
 Luiza's second-level families, Bagy's order statuses, Banco Inter's and Sicredi's boleto situations and the Pix
-charge statuses). A held-out
+charge statuses) and the ``fresh10`` groups (an eleventh holdout: Banco do Brasil's boleto and payment situations,
+Boleto Simples, Mercado Pago's status_detail, Assinaclub, Yapay's payment forms, Correios service codes and Casas
+Bahia families; a dev split since its first measurement showed two wrong pre-accepts). A held-out
 split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
@@ -68,7 +70,14 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # statuses 15/31). With the tenth round (an abandoned transaction, a payment pending confirmation, pet medicines,
 # computer-store abbreviations): fresh8 79.8 % (95/119, the dev split the round's rules came from), every other
 # split unchanged; fresh9 74.7 % (56/75, top-3 84.0 %, no wrong pre-accept) when measured once with the round's
-# rules final, item by item as before: below the goal.
+# rules final, item by item as before: below the goal. fresh10 is the eleventh holdout, written before the eleventh
+# round: 73.4 % (94/128, top-3 86.7 %) and two wrong pre-accepts (Mercado Pago status_detail) at its one measurement
+# before any rule change; a dev split from then on (its wrong pre-accepts are removed by general rules). With the
+# eleventh round (an antifraud refusal and a value's own narrower words, ERP codes before a name, a receivables and
+# boleto lexicon with "vencido" as overdue, department-prefixed groups backing off from their family, "e-" as a
+# prefix, the buyer's cancellation, an ERP's catch-all sibling for what it does not name): fresh10 90.6 % (116/128,
+# the dev split the round's rules came from), fresh7 90.5 %, every other split unchanged; fresh9 81.3 % (61/75,
+# top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -78,9 +87,10 @@ MIN_TOP1 = {
     "fresh4": 0.95,
     "fresh5": 0.91,
     "fresh6": 0.85,
-    "fresh7": 0.89,
+    "fresh7": 0.90,
     "fresh8": 0.79,
-    "fresh9": 0.74,
+    "fresh9": 0.81,
+    "fresh10": 0.90,
 }
 
 
