@@ -34,3 +34,20 @@ def print_table(rows: list[dict[str, Any]], columns: list[str], labels: dict[str
     print("  ".join(heads[c].ljust(widths[c]) for c in columns))
     for r in rows:
         print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def stop_on_ctrl_c_and_term() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM raise KeyboardInterrupt, whatever the parent process left behind.
+
+    A signal ignored or blocked in the parent is ignored or blocked in the child too (a test
+    runner's worker, a supervisor, a shell script with ``trap '' INT``): a serving command would
+    then never stop. Seen: a test worker's blocked SIGINT left ``kit sandbox start`` serving.
+    """
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})

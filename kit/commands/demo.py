@@ -47,18 +47,18 @@ def cmd_demo(args) -> int:
 
 
 def _serve(directory: str) -> int:
-    import signal
-    import threading
+    import time
 
+    from kit.commands._util import stop_on_ctrl_c_and_term
     from kit.demo.sync_steps import serve
 
-    servers = serve(directory, say=lambda line: print(line, flush=True))
-    print("sandboxes da demonstração prontos; Ctrl-C para parar", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop_on_ctrl_c_and_term()  # a SIGTERM or Ctrl-C the parent had blocked or ignored stops the sandboxes too
+    servers: list = []
     try:
-        while not stop.wait(0.5):
-            pass
+        servers = serve(directory, say=lambda line: print(line, flush=True))
+        print("sandboxes da demonstração prontos; Ctrl-C para parar", flush=True)
+        while True:
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:

@@ -62,27 +62,11 @@ def _attach_channel(server, name: str) -> str:
     return channel.name
 
 
-def _stop_on_ctrl_c_and_term() -> None:
-    """Ctrl-C (SIGINT) and SIGTERM stop the server, whatever the parent process left behind.
-
-    A signal ignored or blocked in the parent is ignored or blocked in the child too (a test
-    runner's worker, a supervisor, a shell script with ``trap '' INT``): the server would then
-    never stop on Ctrl-C. Seen: a test worker's blocked SIGINT left ``kit sandbox start`` serving.
-    """
-    import signal
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, stop)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
 def cmd_start(args) -> int:
+    from kit.commands._util import stop_on_ctrl_c_and_term
     from kit.sandbox import sandbox_class
 
-    _stop_on_ctrl_c_and_term()
+    stop_on_ctrl_c_and_term()
     cls = sandbox_class(args.type)
     server = cls(port=args.port, seed=args.seed, orders=args.orders, rate_limit=args.rate, n_products=args.products)
     print(f"sandbox {args.type} ouvindo em {server.url}", flush=True)

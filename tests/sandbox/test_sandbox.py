@@ -199,6 +199,39 @@ def test_cli_start_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocke
     assert "sandbox parado" in out
 
 
+_DEMO_SERVE = """
+import kit.demo.sync_steps as steps
+from kit.commands.demo import _serve
+
+class Sandbox:
+    def stop(self):
+        print("sandbox de teste parado", flush=True)
+
+steps.serve = lambda directory, say: [Sandbox()]
+raise SystemExit(_serve("demo"))
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_demo_serve_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocked_them(signum):
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _DEMO_SERVE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        preexec_fn=_signals_ignored_and_blocked,  # noqa: PLW1509 - the point of the test
+    )  # fmt: skip
+    try:
+        assert _wait_for_line(proc, "Ctrl-C para parar", timeout=60), "'kit demo --serve' did not say it was serving"
+    finally:
+        proc.send_signal(signum)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate(timeout=10)
+            raise AssertionError("'kit demo --serve' did not stop") from None
+    assert proc.returncode == 0, err
+    assert "sandbox de teste parado" in out and "sandboxes parados" in out
+
+
 def test_cli_start_prints_url_stores_credentials_and_never_prints_them(tmp_path):
     env = {**os.environ, "PYTHONFAULTHANDLER": "1"}  # a process that does not stop shows where it is (SIGABRT)
     proc = subprocess.Popen(
