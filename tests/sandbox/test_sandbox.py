@@ -177,16 +177,14 @@ def _signals_ignored_and_blocked() -> None:
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
-def test_cli_start_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocked_them(tmp_path, signum):
+def _served_then_signalled(command: list[str], signum: int, what: str) -> tuple[int, str, str]:
+    """Run ``command`` with SIGINT/SIGTERM ignored and blocked, wait until it serves, signal it: (code, out, err)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kit", "sandbox", "start", "vtex", "--products", "3"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        preexec_fn=_signals_ignored_and_blocked,  # noqa: PLW1509 - the point of the test
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+        preexec_fn=_signals_ignored_and_blocked,  # noqa: PLW1509 - the point of the tests
     )  # fmt: skip
     try:
-        ready = _wait_for_line(proc, "Ctrl-C para parar", timeout=60)
-        assert ready, "the sandbox did not say it was serving"
+        assert _wait_for_line(proc, "Ctrl-C para parar", timeout=60), f"{what} did not say it was serving"
     finally:
         proc.send_signal(signum)
         try:
@@ -194,8 +192,15 @@ def test_cli_start_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocke
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.communicate(timeout=10)
-            raise AssertionError("'kit sandbox start' did not stop") from None
-    assert proc.returncode == 0, err
+            raise AssertionError(f"{what} did not stop") from None
+    return proc.returncode, out, err
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_cli_start_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocked_them(tmp_path, signum):
+    command = [sys.executable, "-m", "kit", "sandbox", "start", "vtex", "--products", "3"]
+    code, out, err = _served_then_signalled(command, signum, "'kit sandbox start'")
+    assert code == 0, err
     assert "sandbox parado" in out
 
 
@@ -214,21 +219,8 @@ raise SystemExit(_serve("demo"))
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
 def test_demo_serve_stops_on_ctrl_c_and_term_even_if_the_parent_ignored_or_blocked_them(signum):
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _DEMO_SERVE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
-        preexec_fn=_signals_ignored_and_blocked,  # noqa: PLW1509 - the point of the test
-    )  # fmt: skip
-    try:
-        assert _wait_for_line(proc, "Ctrl-C para parar", timeout=60), "'kit demo --serve' did not say it was serving"
-    finally:
-        proc.send_signal(signum)
-        try:
-            out, err = proc.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate(timeout=10)
-            raise AssertionError("'kit demo --serve' did not stop") from None
-    assert proc.returncode == 0, err
+    code, out, err = _served_then_signalled([sys.executable, "-c", _DEMO_SERVE], signum, "'kit demo --serve'")
+    assert code == 0, err
     assert "sandbox de teste parado" in out and "sandboxes parados" in out
 
 
