@@ -33,6 +33,7 @@ SKU_ALIASES = (
     "seller sku", "sku seller", "codigo interno", "cod interno", "ref id", "refid", "product code",
     "item code", "product sku", "sku produto", "id produto erp", "codigo erp", "referencia produto",
     "b1 cod", "b2 cod",  # TOTVS Protheus field names (SB1 products, SB2 balances), as a table export heads them
+    "codigo referencia sku",  # VTEX's catalogue spreadsheet (_CodigoReferenciaSKU, the RefId)
 )  # fmt: skip
 STOCK_ALIASES = (
     "estoque", "saldo", "qtd", "qtde", "quantidade", "qtd disponivel", "qtde disponivel",
@@ -67,7 +68,7 @@ TITLE_ALIASES = (
 )  # fmt: skip
 EAN_ALIASES = (
     "ean", "gtin", "ean gtin", "gtin ean", "ean 13", "ean13", "codigo barras", "cod barras", "codigo barra",
-    "cod barra", "barcode", "upc", "ean upc", "gtin 13", "gtin13", "b1 codbar",
+    "cod barra", "barcode", "upc", "ean upc", "gtin 13", "gtin13", "b1 codbar", "ean sku", "eansku",
 )  # fmt: skip
 WEIGHT_ALIASES = (
     "peso", "peso bruto", "peso liquido", "weight", "peso embalagem", "peso produto", "b1 peso", "b1 pesbru",
@@ -120,6 +121,7 @@ register(
                     "subcategoria",
                     "categorias",
                     "categories",
+                    "nome categoria",
                 ),
             ),  # fmt: skip
             Column(
@@ -165,6 +167,7 @@ register(
                     "situacao produto",
                     "status produto",
                     "enabled",
+                    "sku ativo",
                 ),
             ),  # fmt: skip
             Column(

@@ -60,8 +60,18 @@ _UNIT_FACTORS = {
 }
 
 
+# Words run together as a platform's export writes them: "_NomeProduto", "_CodigoReferenciaSKU", "SKUAtivo"
+# (VTEX's catalogue spreadsheet), "qtdEstoque"; "SKUs", "NFe" and "EAN13" stay one word.
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z]{2,})")
+# A parenthesis a template adds to a header to say how to fill it, not what it holds: "_IDSKU (Não alterável)".
+_NOTES = re.compile(
+    r"\(\s*(nao alteravel|obrigatorio|obrigatoria|opcional|required|optional|somente leitura|read only)\s*\)",
+    re.IGNORECASE,
+)
+
+
 def normalize_header(text: object, *, keep_connectives: bool = False) -> str:
-    """Header text reduced for comparison: no accents, lower case, words only.
+    """Header text reduced for comparison: no accents, lower case, words only, words run together split.
 
     Small connectives (de, do, da, em...) are dropped unless ``keep_connectives``.
 
@@ -71,11 +81,20 @@ def normalize_header(text: object, *, keep_connectives: bool = False) -> str:
     'no pedido marketplace'
     """
     t = unicodedata.normalize("NFKD", str(text))
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = _CAMEL.sub(" ", "".join(c for c in t if not unicodedata.combining(c))).lower()
     words = re.sub(r"[^a-z0-9]+", " ", t).split()
     if keep_connectives:
         return " ".join(words)
     return " ".join(w for w in words if w not in _STOPWORDS)
+
+
+def _without_notes(header: object) -> str | None:
+    """The header without a filling note in parentheses ("(obrigatório)"); None when it has none."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", str(header)) if not unicodedata.combining(c))
+    if "(" not in folded:
+        return None
+    plain = " ".join(_NOTES.sub(" ", folded).split())
+    return plain if plain != " ".join(folded.split()) else None
 
 
 def _split_unit(normalized: str) -> tuple[str, str | None, bool]:
@@ -233,6 +252,9 @@ class Schema:
         full = normalize_header(header, keep_connectives=True)
         if not full:
             return None
+        plain = _without_notes(header)
+        if plain is not None:
+            return self.match_header(plain)
         for norm in dict.fromkeys((full, normalize_header(header))):
             if norm in self._lookup:
                 return self._lookup[norm], 1.0

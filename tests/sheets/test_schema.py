@@ -148,3 +148,32 @@ def test_erp_field_names_as_table_exports_head_them(tmp_path):
     sankhya = tmp_path / "tgfpro.csv"
     sankhya.write_text("REFERENCIA;DESCRPROD;PESOBRUTO;NCM\nAB-1;Caneca;0,4;69120000\n", encoding="utf-8")
     assert read_table(sankhya, "products")[["sku", "title", "weight_kg"]].iloc[0].tolist() == ["AB-1", "Caneca", 0.4]
+
+
+def test_words_run_together_and_filling_notes():
+    assert normalize_header("_CodigoReferenciaSKU") == "codigo referencia sku"
+    assert normalize_header("SKUAtivo") == "sku ativo"
+    assert [normalize_header(h) for h in ("SKUs", "NFe", "EAN13", "IDSKU")] == ["skus", "nfe", "ean13", "idsku"]
+    products = get_schema("products")
+    assert products.match_header("Preço (obrigatório)") == ("price", 1.0)
+    assert products.match_header("SKU (Não alterável)") == ("sku", 1.0)
+    assert products.match_header("(opcional)") is None
+
+
+def test_vtex_catalogue_spreadsheet_headers(tmp_path):
+    # the columns of VTEX's SKU spreadsheet a store exports (a subset, in its order)
+    header = (
+        "_IDSKU (Não alterável);_NomeSKU;_SKUAtivo (Não alterável);_EANSKU;_Altura;_AlturaReal;_Largura;"
+        "_Comprimento;_Peso;_CodigoReferenciaSKU;_IDProduto (Não alterável);_NomeProduto (Obrigatório);"
+        "_CodigoReferenciaProduto;_NomeCategoria;_Marca"
+    )
+    row = "11;Camiseta P;SIM;7891234567895;4;3;30;40;0,3;CAM-P;7;Camiseta;CAM;Camisetas;Ipê"
+    path = tmp_path / "vtex.csv"
+    path.write_text(header + "\n" + row + "\n", encoding="utf-8")
+    frame = read_table(path, "listings")
+    got = frame.iloc[0]
+    assert (got["sku"], got["title"], got["ean"], got["brand"], got["category"]) == (
+        "CAM-P", "Camiseta", "7891234567895", "Ipê", "Camisetas",
+    )  # fmt: skip
+    assert (got["height_cm"], got["width_cm"], got["length_cm"]) == (4, 30, 40)  # _Altura, not _AlturaReal
+    assert bool(got["active"]) is True
