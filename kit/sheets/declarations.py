@@ -64,7 +64,7 @@ PRICE_TABLE_ALIASES = (
 )  # fmt: skip
 TITLE_ALIASES = (
     "titulo", "descricao", "nome", "nome produto", "descricao produto", "produto", "title", "name",
-    "descricao resumida", "titulo anuncio", "product name", "desc produto", "b1 desc", "descrprod",
+    "descricao resumida", "titulo anuncio", "product name", "desc produto", "b1 desc", "descrprod", "item name",
 )  # fmt: skip
 EAN_ALIASES = (
     "ean", "gtin", "ean gtin", "gtin ean", "ean 13", "ean13", "codigo barras", "cod barras", "codigo barra",
@@ -225,7 +225,18 @@ register(
                 "channel_id",
                 "code",
                 standard=False,
-                aliases=("id canal", "id anuncio", "codigo anuncio", "channel id", "mlb", "id marketplace"),
+                aliases=(
+                    "id canal",
+                    "id anuncio",
+                    "codigo anuncio",
+                    "channel id",
+                    "mlb",
+                    "id marketplace",
+                    "no anuncio",
+                    "numero anuncio",
+                    "listing id",
+                    "item id",
+                ),  # Amazon's listings report, ML's item_id
             ),
             # The channels a product is published on (kit.assortment): names, types or labels of channels.
             Column(

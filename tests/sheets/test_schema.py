@@ -177,3 +177,17 @@ def test_vtex_catalogue_spreadsheet_headers(tmp_path):
     )  # fmt: skip
     assert (got["height_cm"], got["width_cm"], got["length_cm"]) == (4, 30, 40)  # _Altura, not _AlturaReal
     assert bool(got["active"]) is True
+
+
+def test_amazon_all_listings_report(tmp_path):
+    # Amazon Seller Central's "All Listings Report": tab-separated text, its own header names
+    path = tmp_path / "Active+Listings+Report.txt"
+    path.write_text(
+        "item-name\titem-description\tlisting-id\tseller-sku\tprice\tquantity\topen-date\tasin1\tstatus\n"
+        "Camiseta Básica\t\t0101ABCDEF1\tCAM-P\t59.90\t12\t2025-01-10 10:00:00 BRT\tB0ABCDEF12\tActive\n",
+        encoding="utf-8",
+    )
+    got = read_table(path, "listings").iloc[0]
+    assert (got["title"], got["channel_id"], got["sku"], got["price"], got["stock"]) == (
+        "Camiseta Básica", "0101ABCDEF1", "CAM-P", 59.9, 12,
+    )  # fmt: skip
