@@ -245,28 +245,36 @@ def _recheck_failed(ctx: JobContext, run: _Run) -> None:
     A cursor channel shows an order once (again only if it changes there): without this it would be lost. One that
     cannot be re-read (no number, no single-order read, an error) is reported again with its stored reason.
     """
+    from kit.connectors.base import OperationNotSupported
     from kit.errors import KitError
 
+    read_one = getattr(ctx.connector, "get_order", None)
     pending = [row for row in ctx.state.failed_orders() if row["ref"] not in run.seen]
-    orders = []
-    for row in pending[:MAX_FAILED_REREADS]:
+    orders, reads = [], 0
+    for row in pending:
         key = row["order_id"] or "(sem número)"
         if not row["order_id"]:
             ctx.summary.add("failed", key, f"{row['reason']}: sem número, o pedido não pode ser relido; confira-o no "
                             f"painel do canal e descarte-o ({row['ref']})")  # fmt: skip
             continue
+        if reads >= MAX_FAILED_REREADS:
+            ctx.summary.add("failed", key, f"{row['reason']} (relido numa próxima execução)")
+            continue
         try:
-            orders.append(ctx.connector.get_order(row["order_id"]))
+            if read_one is None:
+                raise OperationNotSupported("o conector não lê um pedido pelo número")
+            orders.append(read_one(row["order_id"]))
         except KitError as exc:
             ctx.summary.add("failed", key, f"{row['reason']}; não foi possível reler o pedido: {exc.message}")
             if not ctx.dry_run:
                 ctx.state.touch_failed(row["ref"], row["reason"])
+            if isinstance(exc, OperationNotSupported):  # no request made: not counted against the bound
+                continue
+        reads += 1
         ctx.summary.requests += 1
     if orders:
         fresh, _ = _sort(ctx, run, orders, None, set())
         _apply(ctx, run, fresh)
-    if len(pending) > MAX_FAILED_REREADS:
-        ctx.summary.note(f"{len(pending) - MAX_FAILED_REREADS} pedidos com falha ficam para a próxima releitura.")
 
 
 def _apply(ctx: JobContext, run: _Run, fresh: list[dict[str, Any]]) -> None:

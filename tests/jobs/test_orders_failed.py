@@ -13,7 +13,7 @@ from kit.connectors.model import OrdersPage
 from kit.errors import ChannelFatalError
 from kit.jobs import run_job
 from kit.jobs.state import JobState
-from tests.jobs.conftest import make_order
+from tests.jobs.conftest import FakeConnector, make_order
 from tests.jobs.test_orders import outbox_orders, write_mappings
 
 
@@ -151,3 +151,26 @@ def test_the_quarantine_retry_runs_the_checks_of_a_fresh_read(channel, workspace
         o for p in (workspace.root / "outbox").rglob("*-orders-*.json") for o in json.loads(p.read_text())["orders"]
     ]
     assert [(o["order_id"], o["items"][0]["unit_price"]) for o in written] == [("ORD-0005", 10.0)]
+
+
+def test_re_reads_are_bounded_per_run_and_a_channel_without_a_single_order_read_still_reports(
+    channel, workspace, tmp_path, monkeypatch
+):
+    import kit.jobs.orders as orders_job
+
+    write_mappings(tmp_path / "mappings")
+    monkeypatch.setattr(orders_job, "MAX_FAILED_REREADS", 2)
+    chan = CursorChannel([_unpriced(n) for n in range(1, 6)])
+    chan.current = {f"ORD-{n:04d}": _unpriced(n) for n in range(1, 6)}
+    assert run_job("orders", "loja", ws=workspace, connector=chan).failed == 5
+    second = run_job("orders", "loja", ws=workspace, connector=chan)
+    assert len(chan.reads) == 2 and second.failed == 5  # the other three reported, read on a later run
+    later = sum(1 for d in second.details if d.reason.endswith("(relido numa próxima execução)"))
+    assert later == 3
+    run_job("orders", "loja", ws=workspace, connector=chan)
+    assert len(chan.reads) == 4 and len(set(chan.reads)) == 4  # the least recently tried go first
+
+    queue = FakeConnector([], [])  # a connector of no single-order read
+    queue.queue = []
+    s = run_job("orders", "loja", ws=workspace, connector=queue)
+    assert s.failed == 5 and all("não foi possível reler o pedido" in d.reason for d in s.details), s.details
