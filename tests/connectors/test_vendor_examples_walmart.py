@@ -172,9 +172,20 @@ def test_a_subscription_discount_lowers_the_unit_price_and_the_total_counts_it_a
         discount = {"chargeType": "PRODUCT", "chargeName": SUBSCRIPTION_DISCOUNT,
                     "chargeAmount": {"currency": "USD", "amount": sign * 4}}  # fmt: skip
         line["charges"]["charge"] = [price, discount]
+        _valid_order(raw)
         order = conn.normalize_order(raw)
         assert order.items[0].unit_price == 18.0, sign  # (40 - 4) / 2
         assert order.total == pytest.approx(36 + 3.2 + _other_lines(raw)), sign
+
+
+def _valid_order(raw: dict) -> None:
+    """``raw`` is an ``Order`` of Walmart's ``orders.json`` (the changed example stays a documented shape)."""
+    import jsonschema
+
+    from connectors.openapi import to_json_schema, walmart_spec
+
+    doc = next(op.doc for op in walmart_spec().ops if op.file == "orders.json")
+    jsonschema.Draft4Validator(to_json_schema(doc["components"]["schemas"]["Order"], doc)).validate(raw)
 
 
 def _other_lines(raw: dict) -> float:
