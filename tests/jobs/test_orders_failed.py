@@ -126,7 +126,13 @@ def test_a_dry_run_re_reads_but_keeps_nothing(channel, workspace, tmp_path):
     write_mappings(tmp_path / "mappings")
     chan = CursorChannel([_unpriced(2)])
     dry = run_job("orders", "loja", ws=workspace, connector=chan, dry_run=True)
-    assert dry.failed == 1 and JobState(workspace, "loja").failed_orders() == []
+    assert dry.failed == 1 and JobState(workspace, "loja").failed_orders() == []  # not kept by a simulation
+    assert run_job("orders", "loja", ws=workspace, connector=chan).failed == 1  # kept by a real run
+    chan.current["ORD-0002"] = make_order(2)
+    again = run_job("orders", "loja", ws=workspace, connector=chan, dry_run=True)
+    assert chan.reads == ["ORD-0002"] and (again.failed, again.skipped) == (0, 1)  # would be written
+    assert [r["order_id"] for r in JobState(workspace, "loja").failed_orders()] == ["ORD-0002"]  # still kept
+    assert not list((workspace.root / "outbox").rglob("*-orders-*.json"))
 
 
 def test_the_quarantine_retry_runs_the_checks_of_a_fresh_read(channel, workspace, tmp_path):
