@@ -35,6 +35,12 @@ def register(sub) -> None:
     p.add_argument("--approve-all", action="store_true", help="prices: aprova todos os preços retidos")
     p.add_argument("--reject", nargs="+", metavar="SKU", help="prices: rejeita preços retidos")
     p.add_argument(
+        "--dismiss",
+        nargs="+",
+        metavar="PEDIDO",
+        help="orders: descarta pedidos com falha (não vão para o ERP e não são mais relidos; precisa de --reason)",
+    )
+    p.add_argument(
         "--show-held", action="store_true", help="o que espera uma pessoa: preços retidos / pedidos em quarentena"
     )
     p.add_argument("--json", action="store_true", help="mostra o resumo da execução em JSON")
@@ -49,8 +55,8 @@ def register(sub) -> None:
         action="store_true",
         help="executa mesmo com o canal desligado ou com o último go-live diferente de APTO (precisa de --reason)",
     )
-    p.add_argument("--reason", help="por que a execução é forçada (fica registrado)")
-    p.add_argument("--by", help="quem força a execução (padrão: $USER)")
+    p.add_argument("--reason", help="por que a execução é forçada ou o pedido é descartado (fica registrado)")
+    p.add_argument("--by", help="quem força a execução ou descarta o pedido (padrão: $USER)")
     p.set_defaults(func=cmd_sync)
 
 
@@ -77,6 +83,8 @@ def cmd_sync(args) -> int:
         return _decide(args)
     if args.show_held:
         return _show_held(args)
+    if args.dismiss:
+        return _dismiss(args)
     if args.since:
         from kit.jobs.core import check_since
 
@@ -224,10 +232,51 @@ def _show_held(args) -> int:
         shown = [{**r, "reference_price": money_pt(r["reference_price"]), "new_price": money_pt(r["new_price"]),
                   "drop_pct": percent_pt(r["drop_pct"])} for r in rows]  # fmt: skip
     elif args.job == "orders":
-        rows = [{k: v for k, v in r.items() if k != "payload"} for r in state.quarantined()]
-        columns = ["order_id", "version", "attempts", "reason"]
-        shown = rows
+        rows = [{**{k: v for k, v in r.items() if k != "payload"}, "held": "quarantine"} for r in state.quarantined()]
+        failed = [
+            {k: r[k] for k in ("ref", "order_id", "version", "attempts", "reason")} for r in state.failed_orders()
+        ]
+        if args.json:
+            print_json(rows + [{**r, "held": "failed"} for r in failed])
+            return 0
+        print_table(rows, ["order_id", "version", "attempts", "reason"], _HELD_HEADS)
+        if failed:
+            print("\nPedidos com falha (relidos a cada execução; descarte com --dismiss PEDIDO --reason ...):")
+            print_table([{**r, "order_id": r["order_id"] or r["ref"]} for r in failed],
+                        ["order_id", "version", "attempts", "reason"], _HELD_HEADS)  # fmt: skip
+        return 0
     else:
         raise ConfigurationError("--show-held vale para as tarefas prices e orders")
     print_json(rows) if args.json else print_table(shown, columns, _HELD_HEADS)
+    return 0
+
+
+def _dismiss(args) -> int:
+    """``--dismiss PEDIDO...``: a person gives up on failed orders (never written, no longer re-read), with a reason."""
+    from kit.channels import ChannelRegistry
+    from kit.commands._util import workspace
+    from kit.errors import ConfigurationError
+    from kit.golive.results import current_user
+    from kit.jobs.state import JobState
+
+    if args.job != "orders":
+        raise ConfigurationError("--dismiss vale só para a tarefa orders")
+    if not (args.reason or "").strip():
+        raise ConfigurationError(
+            "--dismiss precisa de um motivo",
+            hint=f'kit sync orders --channel {args.channel} --dismiss {" ".join(args.dismiss)} --reason "por quê"',
+        )
+    ws = workspace()
+    ChannelRegistry(ws).get(args.channel)
+    state = JobState(ws, args.channel)
+    pending = {key for r in state.failed_orders() for key in (r["ref"], r["order_id"]) if key}
+    unknown = [ref for ref in args.dismiss if ref not in pending]
+    if unknown:
+        raise ConfigurationError(
+            f"pedido(s) sem falha pendente em {args.channel}: {', '.join(unknown)}",
+            channel=args.channel,
+            hint=f"veja a lista com 'kit sync orders --channel {args.channel} --show-held'",
+        )
+    n = state.dismiss_failed(args.dismiss, current_user(args.by), args.reason.strip())
+    print(f"{n} pedido(s) com falha descartado(s) em {args.channel}: não vão para o ERP e não são mais relidos")
     return 0

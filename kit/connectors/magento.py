@@ -51,6 +51,12 @@ PAGE_SIZE = 100
 ORDER_PAGES_PER_FETCH = 20
 TS = "%Y-%m-%d %H:%M:%S"
 # §3.5 (🟡): core order states; statuses are per-merchant labels over them.
+# A Brazilian store asks for the address in Magento's street lines (up to 4, "Number of Lines in a Street
+# Address"): street, number, then district (3 lines) or complement and district (4 lines). Inferred: Magento names
+# no line; applied only when the second line is a house number (else the lines stay one street, as sent).
+STREET_LINES = {2: ("street", "number"), 3: ("street", "number", "neighborhood"),
+                4: ("street", "number", "complement", "neighborhood")}  # fmt: skip
+HOUSE_NUMBER = re.compile(r"^(n[º°o.]?\s*)?\d{1,6}\s*[a-z]?$|^s\.?\s*/?\s*n\.?[º°o]?$", re.IGNORECASE)
 ORDER_STATES = ("new", "pending_payment", "processing", "complete", "closed", "canceled", "holded", "payment_review")
 
 
@@ -342,7 +348,7 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
                 "increment_id": raw.get("increment_id"),
                 "phone": (shipping.get("address") or raw.get("billing_address") or {}).get("telephone"),
             },
-            shipping_address=dict(shipping.get("address") or {}),
+            shipping_address=_address(shipping.get("address") or {}),
             raw=raw,
         )
 
@@ -434,6 +440,24 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
         # Magento answers 401 (not 403) when a valid token lacks an ACL resource; probes run
         # after check_connection succeeded, so a 401 there is a missing resource.
         return exc.status in (401, 403)
+
+
+def _address(address: dict[str, Any]) -> dict[str, Any]:
+    """Magento's address with its ``street`` lines as street, number, complement and district (``STREET_LINES``).
+
+    One line (or a layout the lines do not fit) stays one ``street`` text, the lines joined; ``street_lines`` keeps
+    them as sent.
+    """
+    out = dict(address)
+    raw = address.get("street")
+    lines = [str(x).strip() for x in raw] if isinstance(raw, list) else [str(raw).strip()] if raw else []
+    names = STREET_LINES.get(len(lines))
+    if names and HOUSE_NUMBER.match(lines[1]):
+        out.update(zip(names, lines, strict=True))
+    else:
+        out["street"] = ", ".join(line for line in lines if line)
+    out["street_lines"] = lines
+    return out
 
 
 def _order_lines(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -69,6 +69,9 @@ METHOD_CODES = ("Standard", "Express", "OneDay", "Freight", "WhiteGlove", "Value
 #: orders.json ``Order.shipNode.type``: who fulfils the order (the order's "carrier" side before it ships).
 FULFILMENT_TYPES = ("SellerFulfilled", "WFSFulfilled", "3PLFulfilled")
 DEFAULT_SHIP_NODE = "SellerFulfilled"  # GET /v3/orders shipNodeType: "SellerFulfilled(Default)"
+# orders.json ChargeType.chargeName: "If chargeType is PRODUCT and includes a chargeName as SubscriptionDiscount,
+# these are subscription orders with a discount".
+SUBSCRIPTION_DISCOUNT = "SubscriptionDiscount"
 #: orders.json ``CarrierNameType.carrier`` (shipping updates); anything else goes as ``otherCarrier``.
 SHIPPING_CARRIERS = ("UPS", "USPS", "FedEx", "Airborne", "OnTrac", "DHL Ecommerce - US", "DHL", "LS", "UDS",
                      "UPSMI", "FDX", "PILOT", "ESTES", "SAIA", "FDS Express", "Seko Worldwide", "HIT Delivery",
@@ -173,6 +176,29 @@ class WalmartResponseTable(ResponseTable):
                 text = f"{e.get('code', '')}: {e.get('message') or e.get('description') or e.get('info') or ''}"
                 parts.append(text + (f" (field {e['field']})" if e.get("field") else ""))
         return clip("; ".join(parts), 300) or None
+
+
+def _money(value: Any) -> float:
+    return float((value or {}).get("amount") or 0)
+
+
+def _line_money(charges: list[dict[str, Any]]) -> tuple[float | None, float]:
+    """``(product amount, everything charged)`` of an order line's ``charges.charge`` (``ChargeType``).
+
+    The product amount is the sum of the ``PRODUCT`` charges, a ``SubscriptionDiscount`` taken off whatever the
+    sign it is sent with (the document does not give one: inferred, a discount never raises the price); ``None``
+    when the line has no ``PRODUCT`` charge (never a made-up 0). Everything charged adds every charge's ``tax``.
+    """
+    product: float | None = None
+    charged = 0.0
+    for charge in charges:
+        amount = _money(charge.get("chargeAmount"))
+        if charge.get("chargeType") == "PRODUCT":
+            if charge.get("chargeName") == SUBSCRIPTION_DISCOUNT:
+                amount = -abs(amount)
+            product = (product or 0.0) + amount
+        charged += amount + _money((charge.get("tax") or {}).get("taxAmount"))
+    return product, charged
 
 
 def _ms_to_iso(value: Any) -> str | None:
@@ -436,6 +462,8 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
           ``shippingInfo.methodCode``.
         * ``updated_at`` is the newest line ``statusDate`` (the document's "date shown on the
           recent order status"), so a cancellation makes a new version of the order.
+        * A line's unit price is its ``PRODUCT`` charges (a subscription discount taken off) over its quantity;
+          the total is ``orderSummary.totalAmount``, else every line charge plus its tax (:func:`_line_money`).
         """
         lines = ((raw.get("orderLines") or {}).get("orderLine")) or []
         shipping = raw.get("shippingInfo") or {}
@@ -443,16 +471,14 @@ class WalmartConnector(WalmartCatalogMixin, Connector):
         items = []
         charged = 0.0
         for line in lines:
-            charges = (line.get("charges") or {}).get("charge") or []
-            product = next((c for c in charges if c.get("chargeType") == "PRODUCT"), {})
-            charged += sum(float((c.get("chargeAmount") or {}).get("amount") or 0) for c in charges)
+            amount, line_charged = _line_money((line.get("charges") or {}).get("charge") or [])
+            charged += line_charged
             qty = int(float((line.get("orderLineQuantity") or {}).get("amount") or 0))
-            amount = float((product.get("chargeAmount") or {}).get("amount") or 0)
             items.append(
                 OrderItem(
                     sku=code((line.get("item") or {}).get("sku")),
                     quantity=qty,
-                    unit_price=round(amount / qty, 2) if qty else amount,
+                    unit_price=None if amount is None else round(amount / qty, 2) if qty else amount,
                     channel_item_id=str(line.get("lineNumber")),
                     title=str((line.get("item") or {}).get("productName") or ""),
                 )

@@ -4,6 +4,8 @@
 ``price_hold``        prices held by the price guard, waiting for review
 ``order_ledger``      every (order id, version) written to the outbox, and where
 ``order_quarantine``  orders held back by unmapped values, with the reason
+``order_failed``      orders the kit cannot take as the channel sent them (no number, no lines, no price):
+                      re-read by id every run until they pass or a person dismisses them
 ``status_ledger``     every invoice / tracking / status event sent to the channel
 
 Per-SKU last-sent snapshots use the generic ``sku_state`` table of
@@ -48,6 +50,11 @@ CREATE TABLE IF NOT EXISTS order_quarantine (
   payload TEXT NOT NULL, first_seen REAL NOT NULL, last_tried REAL NOT NULL, attempts INTEGER NOT NULL,
   resolved_at REAL,
   PRIMARY KEY (channel, order_id, version));
+CREATE TABLE IF NOT EXISTS order_failed (
+  channel TEXT NOT NULL, ref TEXT NOT NULL, order_id TEXT NOT NULL, version TEXT NOT NULL, reason TEXT NOT NULL,
+  payload TEXT NOT NULL, first_seen REAL NOT NULL, last_tried REAL NOT NULL, attempts INTEGER NOT NULL,
+  resolved_at REAL, outcome TEXT, dismissed_by TEXT, note TEXT,
+  PRIMARY KEY (channel, ref));
 CREATE TABLE IF NOT EXISTS status_ledger (
   channel TEXT NOT NULL, order_id TEXT NOT NULL, event TEXT NOT NULL, value TEXT NOT NULL, sent_at REAL NOT NULL,
   PRIMARY KEY (channel, order_id, event, value));
@@ -234,6 +241,76 @@ class JobState:
                 [(now, self.channel, oid, ver) for oid, ver in keys],
             )
 
+    # -- failed orders (not taken as sent: re-read by id until they pass or are dismissed) ----------
+    def record_failed(self, ref: str, order_id: str, version: str, reason: str, payload: dict[str, Any]) -> None:
+        """Keep (or update) a failed order; a new version reopens one a person dismissed, the same one does not."""
+        now = time.time()
+        with self.states.transaction() as db:
+            db.execute(
+                "INSERT INTO order_failed VALUES (?,?,?,?,?,?,?,?,1,NULL,NULL,NULL,NULL) "
+                "ON CONFLICT(channel, ref) DO UPDATE SET reason=excluded.reason, payload=excluded.payload,"
+                " last_tried=excluded.last_tried, attempts=order_failed.attempts+1,"
+                " resolved_at=CASE WHEN order_failed.outcome='dismissed' AND order_failed.version=excluded.version"
+                " THEN order_failed.resolved_at ELSE NULL END,"
+                " outcome=CASE WHEN order_failed.outcome='dismissed' AND order_failed.version=excluded.version"
+                " THEN order_failed.outcome ELSE NULL END, version=excluded.version",
+                (self.channel, ref, order_id, version, reason, json.dumps(payload, default=str), now, now),
+            )
+
+    def failed_orders(self, *, pending_only: bool = True) -> list[dict[str, Any]]:
+        """Failed orders, least recently tried first (``payload`` decoded)."""
+        cols = ("ref", "order_id", "version", "reason", "payload", "first_seen", "last_tried", "attempts",
+                "resolved_at", "outcome", "dismissed_by", "note")  # fmt: skip
+        sql = f"SELECT {', '.join(cols)} FROM order_failed WHERE channel=?"  # noqa: S608 - fixed names
+        if pending_only:
+            sql += " AND resolved_at IS NULL"
+        out = []
+        for r in self.states.query(sql + " ORDER BY last_tried, ref", (self.channel,)):
+            rec = dict(zip(cols, r, strict=True))
+            rec["payload"] = json.loads(rec["payload"])
+            out.append(rec)
+        return out
+
+    def touch_failed(self, ref: str, reason: str) -> None:
+        """One more attempt at a failed order that could not be re-read (``reason`` says why)."""
+        with self.states.transaction() as db:
+            db.execute(
+                "UPDATE order_failed SET reason=?, last_tried=?, attempts=attempts+1 WHERE channel=? AND ref=?",
+                (reason, time.time(), self.channel, ref),
+            )
+
+    def resolve_failed(self, order_ids: Iterable[str]) -> None:
+        """Failed orders now taken (written, held in quarantine or already in the ledger)."""
+        now = time.time()
+        with self.states.transaction() as db:
+            db.executemany(
+                "UPDATE order_failed SET resolved_at=?, outcome='passed' WHERE channel=? AND order_id=? "
+                "AND resolved_at IS NULL",
+                [(now, self.channel, oid) for oid in order_ids if oid],
+            )
+
+    def dismiss_failed(self, refs: Iterable[str], by: str, note: str) -> int:
+        """A person gives up on failed orders (by number, or the ``ref`` of one without a number); returns how many."""
+        now = time.time()
+        with self.states.transaction() as db:
+            return sum(
+                db.execute(
+                    "UPDATE order_failed SET resolved_at=?, outcome='dismissed', dismissed_by=?, note=? "
+                    "WHERE channel=? AND (ref=? OR order_id=?) AND resolved_at IS NULL",
+                    (now, by, note, self.channel, ref, ref),
+                ).rowcount
+                for ref in refs
+            )
+
+    def dismissed(self, ref: str, version: str) -> dict[str, Any] | None:
+        """The dismissal of ``ref`` in this ``version``, if a person made one."""
+        rows = self.states.query(
+            "SELECT dismissed_by, note FROM order_failed WHERE channel=? AND ref=? AND version=? "
+            "AND outcome='dismissed'",
+            (self.channel, ref, version),
+        )
+        return {"by": rows[0][0], "note": rows[0][1]} if rows else None
+
     # -- status events --------------------------------------------------------
     def status_sent(self) -> set[tuple[str, str, str]]:
         cur = self.states.query("SELECT order_id, event, value FROM status_ledger WHERE channel=?", (self.channel,))
@@ -259,6 +336,8 @@ _RUN_TRACES: dict[str, dict[str, str]] = {
     "orders": {
         "applied": "SELECT COUNT(*) FROM order_ledger WHERE channel=? AND written_at BETWEEN ? AND ?",
         "quarantined": "SELECT COUNT(*) FROM order_quarantine WHERE channel=? AND last_tried BETWEEN ? AND ?",
+        "failed": "SELECT COUNT(*) FROM order_failed WHERE channel=? AND last_tried BETWEEN ? AND ? "
+        "AND resolved_at IS NULL",
     },
     "status": {"applied": "SELECT COUNT(*) FROM status_ledger WHERE channel=? AND sent_at BETWEEN ? AND ?"},
 }
@@ -269,7 +348,7 @@ def counts_from_state(ws: Workspace, channel: str, job: str, since: float, until
 
     Every item the channel applied was made durable right after its batch
     (snapshot, ledger), so what was written between the run's start and end
-    is exactly what went out. Failures are not in the store: they count 0.
+    is exactly what went out. Failures are not in the store (they count 0), except the orders kept failed.
     """
     JobState(ws, channel)  # tables exist
     counts = {"applied": 0, "failed": 0, "skipped": 0, "quarantined": 0, "held": 0}
@@ -289,7 +368,7 @@ def reset_channel_state(ws: Workspace, channel: str) -> None:
     JobState(ws, channel)  # tables exist
     with ws.states.transaction() as db:
         db.execute("DELETE FROM sku_state WHERE channel=?", (channel,))
-        for table in ("sku_binding", "price_hold", "order_ledger", "order_quarantine", "status_ledger"):
+        for table in ("sku_binding", "price_hold", "order_ledger", "order_quarantine", "order_failed", "status_ledger"):
             db.execute(f"DELETE FROM {table} WHERE channel=?", (channel,))  # noqa: S608 - fixed names
     with ws.table("jobs") as table:
         table.remove((Query().channel == channel) & (Query().job == "orders"))

@@ -67,8 +67,14 @@ def assert_same_order(
         assert order.shipping_address.get(key) == spec["shipping_address"][key], f"{where}: {key}"
 
 
-def round_trip(channel_type: str, n: int = 30, seed: int = 7, **sandbox_options: Any) -> list[tuple[dict, Any]]:
-    """``(spec, Order)`` pairs: ``n`` specs rendered by the sandbox, read back by the connector."""
+def round_trip(
+    channel_type: str, n: int = 30, seed: int = 7, *, bind: bool = False, **sandbox_options: Any
+) -> list[tuple[dict, Any]]:
+    """``(spec, Order)`` pairs: ``n`` specs rendered by the sandbox, read back by the connector.
+
+    With ``bind`` the channel may send lines without the seller SKU (Mercado Livre): such a line takes the SKU of
+    the listing it names, as the kit's binding table would give it, and at least one line must have needed it.
+    """
     from connectors.contract import make_connector
     from kit.connectors.ratelimit import reset_buckets
     from kit.sample import generate_catalog
@@ -93,10 +99,18 @@ def round_trip(channel_type: str, n: int = 30, seed: int = 7, **sandbox_options:
                 break
             cursor = page.cursor
         conn.close()
+        links = {(cid, var): sku for sku, cid, var in sbx.links()}
+    if bind:
+        unbound = [i for o in seen.values() for i in o.items if not i.sku]
+        assert unbound, "no order line came without its seller SKU: the binding path is not exercised"
+        for item in unbound:
+            item.sku = links[(item.channel_item_id, item.variation_id)]
     return [(spec, seen.get(str(spec["order_id"]))) for spec in specs]
 
 
-def assert_round_trip(channel_type: str, *, buyer: bool, n: int = 30, **sandbox_options: Any) -> None:
+def assert_round_trip(
+    channel_type: str, *, buyer: bool, n: int = 30, bind: bool = False, **sandbox_options: Any
+) -> None:
     """Every spec rendered by ``channel_type``'s sandbox comes back from the connector as the same order."""
-    for spec, order in round_trip(channel_type, n, **sandbox_options):
+    for spec, order in round_trip(channel_type, n, bind=bind, **sandbox_options):
         assert_same_order(spec, order, buyer=buyer, updated_at=True)

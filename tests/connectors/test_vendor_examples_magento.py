@@ -151,3 +151,38 @@ def test_every_request_of_the_read_paths_is_one_the_document_declares(magento):
     report = magento_spec().check_log(srv.log())
     assert not report.problems, report.text()
     assert len(report.operations) == 4, report.operations
+
+
+@pytest.mark.parametrize(
+    "lines, fields",
+    [
+        (["Rua das Flores", "123", "apto 45", "Jardim América"],
+         {"ship_street": "Rua das Flores", "ship_number": "123", "ship_complement": "apto 45",
+          "ship_district": "Jardim América"}),
+        (["Rua das Flores", "S/N", "Centro"],
+         {"ship_street": "Rua das Flores", "ship_number": "S/N", "ship_complement": "", "ship_district": "Centro"}),
+        (["Rua das Flores", "123"],
+         {"ship_street": "Rua das Flores", "ship_number": "123", "ship_complement": "", "ship_district": ""}),
+        (["Rua das Flores, 123 - apto 45"],
+         {"ship_street": "Rua das Flores, 123 - apto 45", "ship_number": "", "ship_complement": "",
+          "ship_district": ""}),
+        # the example's own lines: the second is not a house number, so no line is taken for what it is not
+        (["Av. Paulista, 1000", "ap. 12"],
+         {"ship_street": "Av. Paulista, 1000, ap. 12", "ship_number": "", "ship_complement": "", "ship_district": ""}),
+    ],
+)  # fmt: skip
+def test_the_street_lines_reach_the_outbox_as_street_number_complement_and_district(magento, lines, fields):
+    """A Brazilian store asks for the address in Magento's street lines (up to 4): street, number, complement,
+    district (inferred, docs/channels.md). The outbox gets each in its column; one line stays one street."""
+    import copy
+
+    from kit.jobs.adapters import order_to_dict
+    from kit.jobs.outbox import csv_rows
+
+    _, conn = magento
+    raw = copy.deepcopy(ORDER)
+    raw["extension_attributes"]["shipping_assignments"][0]["shipping"]["address"]["street"] = lines
+    order = conn.normalize_order(raw)
+    assert order.shipping_address["street_lines"] == lines
+    row = next(csv_rows([order_to_dict(order)]))
+    assert {k: row[k] for k in fields} == fields

@@ -9,6 +9,7 @@ Mercado Livre publishes no OpenAPI document: the examples are copied from its do
 from __future__ import annotations
 
 import copy
+import json
 import time
 
 import pytest
@@ -148,3 +149,44 @@ def test_a_line_without_its_unit_price_fails_the_order_instead_of_a_price_of_zer
     assert detail.key == str(CART_ORDER["id"])
     assert detail.reason.startswith("a resposta do canal não traz o preço unitário do(s) item(ns) 1"), detail.reason
     assert not list((workspace.root / "outbox").rglob("*-orders-*.json"))
+
+
+def test_a_failed_order_is_re_read_by_id_in_later_runs_and_written_once_it_passes(workspace, tmp_path, monkeypatch):
+    """Mercado Livre is read by an update cursor: the cart order the search answered without its line's price is
+    shown once. The kit keeps it failed and re-reads it with ``GET /orders/{id}`` every run; once that answer
+    carries the price (here: the example completed with the ``unit_price`` the stored copy cut off) it is written
+    once, and no later run reads or writes it again."""
+    from connectors.test_vendor_examples_outbox import _confirm_everything
+    from kit.jobs import run_job
+    from kit.jobs.state import JobState
+
+    monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
+    whole = copy.deepcopy(CART_ORDER)
+    whole["order_items"][0]["unit_price"] = 80.0  # completed: the stored example stops before the line's price
+    one = rf"/orders/{CART_ORDER['id']}$"
+    routes = [Route("GET", r"/orders/search", _search(CART_ORDER)), Route("GET", one, CART_ORDER),
+              Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
+    with ExampleChannel(routes) as srv:
+        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
+        try:
+            listing = CART_ORDER["order_items"][0]["item"]["id"]
+            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "TESTE-01", "channel_id": listing,
+                                                                      "variation_id": None}])  # fmt: skip
+            first = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+            assert (first.applied, first.failed) == (0, 1) and not srv.calls("GET", one)
+            srv.routes[0] = Route("GET", r"/orders/search", _search())  # the cursor is past it now
+            second = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+            assert (second.applied, second.failed) == (0, 1) and len(srv.calls("GET", one)) == 1
+            srv.routes[1] = Route("GET", one, whole)
+            _confirm_everything(tmp_path / "mappings", conn.channel.name, [conn.get_order(str(CART_ORDER["id"]))])
+            third = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+            fourth = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        finally:
+            conn.close()
+    assert (third.applied, third.failed, fourth.applied, fourth.failed) == (1, 0, 0, 0), third.details
+    assert len(srv.calls("GET", one)) == 3  # the mappings' read, the re-read that passed, and none after it
+    written = [o for p in (workspace.root / "outbox").rglob("*-orders-*.json") for o in json.loads(
+        p.read_text())["orders"]]  # fmt: skip
+    assert [(o["order_id"], o["items"][0]["sku"], o["items"][0]["unit_price"]) for o in written] == [
+        (str(CART_ORDER["id"]), "TESTE-01", 80.0)
+    ]

@@ -146,9 +146,62 @@ def test_the_order_examples_give_one_order_with_its_line(walmart, name):
     item = order.items[0]
     assert (item.sku, item.quantity, item.unit_price) == (want["sku"], want["quantity"], want["unit_price"])
     assert (order.status_raw, order.carrier_raw) == (want["status"], raw["shipNode"]["type"])
-    # No orderSummary in the examples: the total is the lines' charges (their tax is not added; see docs/channels.md).
+    # No orderSummary in the examples: the total is what the lines charge, each charge's tax included.
     charges = [c for line in raw["orderLines"]["orderLine"] for c in line["charges"]["charge"]]
-    assert order.total == sum(c["chargeAmount"]["amount"] for c in charges)
+    taxes = [c["tax"]["taxAmount"]["amount"] for c in charges if c.get("tax")]
+    assert order.total == pytest.approx(sum(c["chargeAmount"]["amount"] for c in charges) + sum(taxes))
+
+
+def test_a_subscription_discount_lowers_the_unit_price_and_the_total_counts_it_and_the_line_tax(walmart):
+    """orders.json ``ChargeType``: a ``PRODUCT`` charge named ``SubscriptionDiscount`` is a subscription order's
+    discount. Added to the order example (with a second unit and a line tax) the unit price is what is paid per
+    unit, the discount's sign as sent or not (the document gives none), and the total without ``orderSummary``
+    adds every charge's tax."""
+    import copy
+
+    from kit.connectors.walmart import SUBSCRIPTION_DISCOUNT
+
+    _, conn = walmart
+    for sign in (-1, 1):
+        raw = copy.deepcopy(ORDER["ORDER"]["order"])
+        raw.pop("orderSummary", None)
+        line = raw["orderLines"]["orderLine"][0]
+        line["orderLineQuantity"]["amount"] = "2"
+        price = {"chargeType": "PRODUCT", "chargeName": "ItemPrice", "chargeAmount": {"currency": "USD", "amount": 40},
+                 "tax": {"taxName": "Tax1", "taxAmount": {"currency": "USD", "amount": 3.2}}}  # fmt: skip
+        discount = {"chargeType": "PRODUCT", "chargeName": SUBSCRIPTION_DISCOUNT,
+                    "chargeAmount": {"currency": "USD", "amount": sign * 4}}  # fmt: skip
+        line["charges"]["charge"] = [price, discount]
+        _valid_order(raw)
+        order = conn.normalize_order(raw)
+        assert order.items[0].unit_price == 18.0, sign  # (40 - 4) / 2
+        assert order.total == pytest.approx(36 + 3.2 + _other_lines(raw)), sign
+
+
+def _valid_order(raw: dict) -> None:
+    """``raw`` is an ``Order`` of Walmart's ``orders.json`` (the changed example stays a documented shape)."""
+    import jsonschema
+
+    from connectors.openapi import to_json_schema, walmart_spec
+
+    doc = next(op.doc for op in walmart_spec().ops if op.file == "orders.json")
+    jsonschema.Draft4Validator(to_json_schema(doc["components"]["schemas"]["Order"], doc)).validate(raw)
+
+
+def _other_lines(raw: dict) -> float:
+    """What the example's other lines charge (tax included)."""
+    charges = [c for line in raw["orderLines"]["orderLine"][1:] for c in line["charges"]["charge"]]
+    return sum(c["chargeAmount"]["amount"] + ((c.get("tax") or {}).get("taxAmount") or {}).get("amount", 0)
+               for c in charges)  # fmt: skip
+
+
+def test_a_line_without_a_product_charge_has_no_price_not_zero(walmart):
+    import copy
+
+    _, conn = walmart
+    raw = copy.deepcopy(ORDER["ORDER"]["order"])
+    raw["orderLines"]["orderLine"][0]["charges"]["charge"] = []
+    assert conn.normalize_order(raw).items[0].unit_price is None
 
 
 def test_an_item_of_the_feed_status_example_is_applied_and_one_it_does_not_name_fails(walmart):

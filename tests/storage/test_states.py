@@ -87,6 +87,28 @@ def test_counts_of_a_dead_run_come_from_the_store(ws):
     assert counts_from_state(ws, "loja", "stock", until + 10, until + 20)["applied"] == 0
 
 
+def test_failed_orders_are_kept_dismissed_reopened_by_a_new_version_and_resolved(ws):
+    js = JobState(ws, "loja")
+    since = time.time() - 1
+    js.record_failed("o1", "o1", "v1", "sem preço", {"order_id": "o1"})
+    js.record_failed("o1", "o1", "v1", "sem preço", {"order_id": "o1"})
+    js.record_failed("sem-numero-abc", "", "v1", "sem número", {})
+    (one, nameless) = sorted(js.failed_orders(), key=lambda r: r["ref"])
+    assert (one["attempts"], one["payload"], nameless["order_id"]) == (2, {"order_id": "o1"}, "")
+    assert counts_from_state(ws, "loja", "orders", since, time.time() + 1)["failed"] == 2
+    assert js.dismiss_failed(["o1"], "ana", "cancelado no canal") == 1
+    assert js.dismissed("o1", "v1") == {"by": "ana", "note": "cancelado no canal"}
+    js.record_failed("o1", "o1", "v1", "sem preço", {})  # the same version again: still dismissed
+    assert [r["ref"] for r in js.failed_orders()] == ["sem-numero-abc"]
+    js.record_failed("o1", "o1", "v2", "sem preço", {})  # a new version that still fails: reported again
+    assert js.dismissed("o1", "v2") is None and {r["ref"] for r in js.failed_orders()} == {"o1", "sem-numero-abc"}
+    js.resolve_failed(["o1"])
+    (gone,) = [r for r in js.failed_orders(pending_only=False) if r["ref"] == "o1"]
+    assert gone["outcome"] == "passed" and [r["ref"] for r in js.failed_orders()] == ["sem-numero-abc"]
+    reset_channel_state(ws, "loja")
+    assert js.failed_orders(pending_only=False) == []
+
+
 def test_reset_channel_state_forgets_one_channel(ws):
     from kit.jobs.orders import get_cursor, set_cursor
 

@@ -13,6 +13,13 @@ From ``../shared/channel-apis.md`` §1.5, §1.8 and §1.10:
 * ``GET /orders/search?seller=`` (required) filtered by ``order.status`` and
   ``order.date_*.from|to`` (ISO 8601 with offset), ``sort=date_asc|date_desc``
   (by creation), ``offset``/``limit`` (≤ 51, 🟡);
+* a line carries ``seller_sku`` only when its listing carried the ``SELLER_SKU``
+  attribute when it was sold: the documented examples ("Receive an order", the
+  cart order) show lines without it. The sandbox serves every
+  :data:`ORDERS_WITHOUT_SELLER_SKU_EVERY`-th order's lines that way, from
+  listings that carry the attribute now (a seller who filled the SKUs in after
+  those sales): inferred, the documents do not say which orders lack it, so a
+  kit must bind such a line through its listing (the binding table) or hold it;
 * a cancellation after import shows as ``status: cancelled`` with a new
   ``date_last_updated`` (the field §1.5 says to sync on); the payments are
   refunded or cancelled and the shipment is cancelled.
@@ -26,9 +33,11 @@ from kit.sandbox.base import Request, route
 from kit.sandbox.mercadolivre.common import PAYMENT_TYPES, SELLER_ID, ml_date, ml_error, now, parse_date
 from kit.sandbox.mercadolivre.shipments import render_shipment
 
-__all__ = ["OrderRoutes", "render_order", "ORDERS_MAX_LIMIT", "cancel"]
+__all__ = ["OrderRoutes", "render_order", "ORDERS_MAX_LIMIT", "ORDERS_WITHOUT_SELLER_SKU_EVERY", "cancel"]
 
 ORDERS_MAX_LIMIT = 51
+#: Every n-th rendered order has lines without ``seller_sku`` (documented examples; which ones is inferred).
+ORDERS_WITHOUT_SELLER_SKU_EVERY = 4
 SORTS = ("date_asc", "date_desc")
 DATE_FILTERS = ("date_created", "date_closed", "date_last_updated")
 #: Order status -> the status of its payment (§1.5, §1.8).
@@ -42,20 +51,25 @@ PAYMENT_STATUS = {
 }
 
 
-def _order_item(line: dict[str, Any], listing: tuple[str, dict[str, Any], dict[str, Any]]) -> dict[str, Any]:
+def _order_item(
+    line: dict[str, Any], listing: tuple[str, dict[str, Any], dict[str, Any]], with_sku: bool
+) -> dict[str, Any]:
     item_id, item, holder = listing
     variation = holder if holder is not item else None
     price = float(line["unit_price"])
+    sold = {
+        "id": item_id,
+        "title": item["title"],
+        "category_id": item.get("category_id"),
+        "variation_id": variation["id"] if variation else None,
+        "seller_sku": str(line["sku"]),
+        "seller_custom_field": None,
+        "variation_attributes": (variation or {}).get("attribute_combinations", []),
+    }
+    if not with_sku:  # as "Receive an order" shows it: no seller_sku key at all
+        del sold["seller_sku"]
     return {
-        "item": {
-            "id": item_id,
-            "title": item["title"],
-            "category_id": item.get("category_id"),
-            "variation_id": variation["id"] if variation else None,
-            "seller_sku": str(line["sku"]),
-            "seller_custom_field": None,
-            "variation_attributes": (variation or {}).get("attribute_combinations", []),
-        },
+        "item": sold,
         "quantity": int(line["qty"]),
         "unit_price": price,
         "full_unit_price": price,
@@ -93,7 +107,8 @@ def render_order(
     """
     created, updated = parse_date(spec["created_at"]), parse_date(spec["updated_at"])
     status = str(spec["status_raw"])
-    lines = [_order_item(line, listings[str(line["sku"])]) for line in spec["items"]]
+    with_sku = n % ORDERS_WITHOUT_SELLER_SKU_EVERY != 0
+    lines = [_order_item(line, listings[str(line["sku"])], with_sku) for line in spec["items"]]
     items_total = round(sum(x["quantity"] * x["unit_price"] for x in lines), 2)
     shipping = round(float(spec.get("shipping_cost") or 0), 2)
     payment = _payment(spec, status, items_total, shipping)
