@@ -80,7 +80,9 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # boleto lexicon with "vencido" as overdue, department-prefixed groups backing off from their family, "e-" as a
 # prefix, the buyer's cancellation, an ERP's catch-all sibling for what it does not name): fresh10 90.6 % (116/128,
 # the dev split the round's rules came from), fresh7 90.5 %, every other split unchanged; fresh9 81.3 % (61/75,
-# top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal.
+# top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal. fresh11 is the
+# twelfth holdout, written before the twelfth round: 62.4 % (78/125, top-3 72.0 %, 5 pre-accepted, no wrong
+# pre-accept) at its one measurement before any rule change.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -94,8 +96,7 @@ MIN_TOP1 = {
     "fresh8": 0.79,
     "fresh9": 0.81,
     "fresh10": 0.90,
-    # Set from its first measurement, before any rule of the twelfth round (next commit).
-    "fresh11": 0.0,
+    "fresh11": 0.62,
 }
 
 
