@@ -1,0 +1,68 @@
+"""Round 12: delivery and collection states of carriers and TMSs; gateway and billing states."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.depara.suggest import suggest
+
+# A TMS-like list of delivery situations (the near-duplicates are the point)
+DELIVERY = [
+    "Aguardando coleta",
+    "Coleta não realizada",
+    "Coletado",
+    "Em trânsito",
+    "Saiu para entrega",
+    "Entrega agendada",
+    "Aguardando retirada",
+    "Entregue",
+    "Retirado no ponto",
+    "Entrega não realizada",
+    "Cancelado",
+]
+
+
+def _one(kind, channel, erp, **kw):
+    table = suggest(kind, channel, erp, learned=False, **kw)
+    assert len(table) == 1
+    return table.iloc[0]
+
+
+def _top(row) -> str:
+    return row["candidates"][0]["label"] if row["candidates"] else ""
+
+
+def _described(value: str, description: str) -> pd.DataFrame:
+    return pd.DataFrame({"status": [value], "description": [description]})
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("DELIVERY_FAILED", "", "Entrega não realizada"),
+        ("Falha na entrega", "", "Entrega não realizada"),
+        ("COLLECT_FAILED", "", "Coleta não realizada"),
+        ("Falha na coleta", "", "Coleta não realizada"),
+        ("START_DELIVERY", "Em Rota", "Saiu para entrega"),
+        ("WITHDRAWN", "Retirado", "Retirado no ponto"),
+    ],
+)
+def test_a_carriers_failed_attempt_route_and_pickup_are_their_own_states(value, description, top):
+    row = _one("order_status", _described(value, description), DELIVERY)
+    assert (_top(row), bool(row["preaccepted"])) == (top, True)
+
+
+def test_a_failed_collection_without_its_erp_value_falls_back_to_awaiting_collection():
+    # the broader concept (concepts.csv): the parcel still waits to be collected
+    erp = [v for v in DELIVERY if v != "Coleta não realizada"]
+    assert _top(_one("order_status", ["Falha na coleta"], erp)) == "Aguardando coleta"
+
+
+def test_a_pickup_by_the_buyer_without_its_erp_value_is_a_delivery_for_a_person():
+    erp = [v for v in DELIVERY if v != "Retirado no ponto"]
+    row = _one("order_status", ["Retirado pelo cliente"], erp)
+    assert (_top(row), bool(row["preaccepted"])) == ("Entregue", False)
+    # and a plain delivery is not the pickup
+    row = _one("order_status", ["delivered"], DELIVERY)
+    assert (_top(row), bool(row["preaccepted"])) == ("Entregue", True)
