@@ -66,3 +66,32 @@ def test_a_pickup_by_the_buyer_without_its_erp_value_is_a_delivery_for_a_person(
     # and a plain delivery is not the pickup
     row = _one("order_status", ["delivered"], DELIVERY)
     assert (_top(row), bool(row["preaccepted"])) == ("Entregue", True)
+
+
+PAYMENT = [
+    "PAGTO - AGUARDANDO PAGAMENTO",
+    "PAGTO - EM PROCESSAMENTO",
+    "PAGTO - EM ANALISE",
+    "PAGTO - APROVADO",
+    "PAGTO - RECUSADO",
+    "PAGTO - CANCELADO",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("pending_contingency", "in_process: We are processing your payment.", "PAGTO - EM PROCESSAMENTO"),
+        ("pending_review_manual", "in_process: We are processing your payment.", "PAGTO - EM ANALISE"),
+        ("Revisão manual", "", "PAGTO - EM ANALISE"),
+        ("generating", "Gerando", "PAGTO - EM PROCESSAMENTO"),
+    ],
+)
+def test_a_payment_queued_or_generated_is_processing_and_a_manual_review_is_in_analysis(value, description, top):
+    assert _top(_one("order_status", _described(value, description), PAYMENT)) == top
+
+
+def test_an_erps_overdue_without_payment_is_overdue_not_cancelled():
+    erp = ["Agendado", "Pago", "Pago parcialmente", "Vencido sem pagamento", "Cancelado"]
+    row = _one("order_status", _described("Vencido", "Pagamento não efetuado na data indicada."), erp)
+    assert _top(row) == "Vencido sem pagamento"
