@@ -112,10 +112,3 @@ GATEWAY = [
 def test_an_error_asking_for_the_authorization_is_a_failure_not_an_authorization():
     row = _one("order_status", _described("ERR", "Error authorizing payment: communication error. Try again."), GATEWAY)
     assert (_top(row), bool(row["preaccepted"])) == ("falha", True)
-
-
-def test_a_transaction_awaiting_the_buyer_is_its_own_state_and_falls_back_to_pending_for_a_person():
-    row = _one("order_status", _described("AGU", "Awaiting user: transaction awaiting user action."), GATEWAY)
-    assert (_top(row), bool(row["preaccepted"])) == ("aguardando_cliente", True)
-    row = _one("order_status", ["Awaiting user"], [g for g in GATEWAY if g != "aguardando_cliente"])
-    assert (_top(row), bool(row["preaccepted"])) == ("pendente", False)
