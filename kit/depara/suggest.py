@@ -38,7 +38,7 @@ from rapidfuzz import fuzz, process
 
 from kit.depara.aliases import Aliases, load_aliases
 from kit.depara.audience import GENDER_WORDS, Siblings, clash, marks
-from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
+from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys, counts_clash
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
 from kit.depara.rank import PARTIAL_SCORE, SPECIAL_SCORE, Candidates, preaccept
@@ -311,6 +311,8 @@ class _Matcher:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
         ws = vk.words
         content = ws - GENDER_WORDS if own else ws  # the gender word qualifies, it does not name the family
+        if vk.counts and (moot := self._counted_elsewhere(vk)):
+            ws, content = ws - moot, content - moot
         if not any(w in index.weight for w in content):
             ws = ws | _back_off(vk.back, vk.taxonomy, index)
             content = ws - GENDER_WORDS if own else ws
@@ -343,6 +345,8 @@ class _Matcher:
                 score = fuzzy_score(ratio, shared)
                 if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
                     score *= CONFLICT_WEIGHT
+                if vk.counts and counts_clash(vk.counts, dst.keys[j].counts):
+                    score *= CONFLICT_WEIGHT  # "GELADEIRA 1 PORTA" is not the "2 Portas" family
                 if own and clash(own, self.dst_marks[j]):
                     self._sibling_of(cands, j, own, score)
                     score *= CONFLICT_WEIGHT
@@ -355,6 +359,18 @@ class _Matcher:
                 if catch_all and shared and j in index.generic:
                     score *= CATCH_ALL_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
+
+    def _counted_elsewhere(self, vk: ValueKeys) -> frozenset[str]:
+        """The value's counted words that every target holding them counts under another number: such a
+        word ("1 PORTA" where the list has only "2 Portas") does not tell the value's family, so the value
+        backs off as if the list did not hold it."""
+        index, keys = self.dst.words, self.dst.keys
+        out = set()
+        for w, _ in vk.counts:
+            holders = index.holding(w) if w in index.weight else ()
+            if holders and all(w in counts_clash(vk.counts, keys[j].counts) for j in holders):
+                out.add(w)
+        return frozenset(out)
 
     def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:
         """Suggest the family of target ``j`` under the value's gender or audience, else that one's

@@ -112,3 +112,30 @@ GATEWAY = [
 def test_an_error_asking_for_the_authorization_is_a_failure_not_an_authorization():
     row = _one("order_status", _described("ERR", "Error authorizing payment: communication error. Try again."), GATEWAY)
     assert (_top(row), bool(row["preaccepted"])) == ("falha", True)
+
+
+FAMILIES = [
+    "Eletrodomésticos > Refrigeradores",
+    "Eletrodomésticos > Refrigeradores > 2 Portas",
+    "Informática > Notebook",
+]
+
+
+def _category(erp_value: str, channel_list: list[str]) -> str:
+    # category is an ERP -> channel kind: the ERP's group is the value, the channel's list the choices
+    row = _one("category", pd.DataFrame({"category": channel_list}), pd.DataFrame({"category": [erp_value]}))
+    return _top(row)
+
+
+def test_a_family_numbered_otherwise_is_not_that_family():
+    assert _category("ELETRO - GELADEIRA 1 PORTA", FAMILIES) == "Eletrodomésticos > Refrigeradores"
+    assert _category("ELETRO - GELADEIRA 2 PORTAS", FAMILIES) == "Eletrodomésticos > Refrigeradores > 2 Portas"
+    stoves = ["Fogões > 4 Bocas", "Fogões > 5 Bocas", "Fogões > Cooktop"]
+    assert _category("FOGAO 5 BOCAS INOX", stoves) == "Fogões > 5 Bocas"
+
+
+def test_codes_decimals_and_sizes_are_not_counts():
+    from kit.depara.keys import _counts
+
+    assert _counts("01.09 HD INTERNO 3.5 SATA 7200RPM") == frozenset()
+    assert {n for _, n in _counts("GELADEIRA 1 PORTA")} == {1}
