@@ -37,7 +37,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from kit.depara.aliases import Aliases, load_aliases
-from kit.depara.audience import GENDER_WORDS, Siblings, clash, marks
+from kit.depara.audience import AUDIENCE_WORDS, GENDER_WORDS, Siblings, clash, marks
 from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys, counts_clash
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
@@ -260,6 +260,7 @@ class _Matcher:
         self.f_idx, self.f_score = fuzzy_topk(list(self.q_pos), c_texts, pool)
         self.src_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in src.keys]
         self.dst_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in dst.keys]
+        self.qualifiers = _qualifiers(dst)
         self._siblings: Siblings | None = None
 
     def candidates(self, i: int) -> Candidates:
@@ -310,18 +311,21 @@ class _Matcher:
                 for j in self.c_members[int(self.f_idx[row, col])]:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
         ws = vk.words
-        content = ws - GENDER_WORDS if own else ws  # the gender word qualifies, it does not name the family
+        content = ws - self.qualifiers if own else ws  # the gender word qualifies, it does not name the family
         if vk.counts and (moot := self._counted_elsewhere(vk)):
             ws, content = ws - moot, content - moot
+        added: frozenset[str] = frozenset()
         if not any(w in index.weight for w in content):
-            ws = ws | _back_off(vk.back, vk.taxonomy, index)
-            content = ws - GENDER_WORDS if own else ws
+            added = _back_off(vk.back, vk.taxonomy, index)
         elif vk.family and not any(w in index.weight for w in vk.family):
             # the department is known, its family is not ("PERIFERICOS - NOBREAK"): the family backs off through
             # the lexicon (the department tells apart what its level points at; the taxonomy when the lexicon is mute)
             back = back_levels(vk.family)
-            ws = ws | _back_off(back, () if back else taxonomy_levels(vk.family), index)
-            content = ws - GENDER_WORDS if own else ws
+            added = _back_off(back, () if back else taxonomy_levels(vk.family), index)
+        if added:
+            # a level backed off to names the family even by an audience word ("BODY BEBE": infantil)
+            ws = ws | added
+            content = (ws - self.qualifiers) | (added - GENDER_WORDS) if own else ws
         if self.small:
             for word in ws:
                 holders = index.holding(word)
@@ -337,7 +341,12 @@ class _Matcher:
         head_known = any(w in index.weight for w in head)
         for j, ratio in scored.items():
             # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
-            shared = index.score(ws, j) if content is ws or index.shared(content, j) else 0.0
+            # (or only an audience word of the value's own audience: "BODY BEBE" among "Roupas para Bebês")
+            shared = (
+                index.score(ws, j)
+                if content is ws or index.shared(content, j) or self._agrees(j, ws - content, own)
+                else 0.0
+            )
             if known and not shared:
                 ratio *= SPELLING_ONLY_WEIGHT
             agree = bool(own and shared and own & self.dst_marks[j])  # the value's own gender's family
@@ -359,6 +368,10 @@ class _Matcher:
                 if catch_all and shared and j in index.generic:
                     score *= CATCH_ALL_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
+
+    def _agrees(self, j: int, qualifiers: frozenset[str], own: frozenset[str]) -> bool:
+        """Target ``j`` shares one of the value's audience words and that audience."""
+        return bool(own & self.dst_marks[j]) and self.dst.words.shared(qualifiers - GENDER_WORDS, j)
 
     def _counted_elsewhere(self, vk: ValueKeys) -> frozenset[str]:
         """The value's counted words that every target holding them counts under another number: such a
@@ -384,6 +397,19 @@ class _Matcher:
                 for k in fits:
                     cands.add(k, "fuzzy", round(min(MAX_FUZZY_SCORE, score * weight), 1))
                 return
+
+
+def _qualifiers(dst: Prepared) -> frozenset[str]:
+    """The audience words that only qualify a value in this list ("Pijama Infantil" is a pajama, to find among
+    "Roupas Infantis" and "Calçados Infantis"): all of them but those naming a target of their own, alone
+    ("Bebês", "Infantil") or beside words no other target holds ("Mãe e Bebê"): there they name a department.
+    """
+    index, named = dst.words, set()
+    for vk in dst.keys:
+        audience = vk.words & AUDIENCE_WORDS
+        if audience and all(len(index.holding(w)) <= 1 for w in vk.words - AUDIENCE_WORDS):
+            named |= audience
+    return AUDIENCE_WORDS - named
 
 
 def _back_off(

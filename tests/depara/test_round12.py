@@ -139,3 +139,31 @@ def test_codes_decimals_and_sizes_are_not_counts():
 
     assert _counts("01.09 HD INTERNO 3.5 SATA 7200RPM") == frozenset()
     assert {n for _, n in _counts("GELADEIRA 1 PORTA")} == {1}
+
+
+DAFITI = [
+    "Calçados Femininos",
+    "Roupas Femininas",
+    "Bolsas e Acessórios Femininos",
+    "Calçados Infantis",
+    "Roupas Infantis",
+    "Bolsas e Acessórios Infantis",
+    "Calçados Esportivos",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [
+        ("Pijama Infantil", "Roupas Infantis"),
+        ("Mochila Infantil", "Bolsas e Acessórios Infantis"),
+        ("Sandália Infantil", "Calçados Infantis"),
+    ],
+)
+def test_an_audience_word_qualifies_the_family_it_does_not_name_it(value, top):
+    assert _category(value, DAFITI) == top
+
+
+def test_an_audience_word_naming_a_department_of_its_own_still_names_it():
+    assert _category("ARTIGOS PARA BEBE", ["Bebês", "Saúde", "Brinquedos e Jogos", "Esportes"]) == "Bebês"
+    assert _category("ENXOVAL DE BEBE", ["Mãe e Bebê", "Moda Infantil", "Casa"]) == "Mãe e Bebê"
