@@ -406,7 +406,7 @@ def _qualifiers(dst: Prepared) -> frozenset[str]:
     """
     index, named = dst.words, set()
     for vk in dst.keys:
-        audience = vk.words & AUDIENCE_WORDS
+        audience = vk.words & AUDIENCE_WORDS - GENDER_WORDS  # a gender word always qualifies ("Relógios Masculinos")
         if audience and all(len(index.holding(w)) <= 1 for w in vk.words - AUDIENCE_WORDS):
             named |= audience
     return AUDIENCE_WORDS - named
