@@ -167,3 +167,17 @@ def test_an_audience_word_qualifies_the_family_it_does_not_name_it(value, top):
 def test_an_audience_word_naming_a_department_of_its_own_still_names_it():
     assert _category("ARTIGOS PARA BEBE", ["Bebês", "Saúde", "Brinquedos e Jogos", "Esportes"]) == "Bebês"
     assert _category("ENXOVAL DE BEBE", ["Mãe e Bebê", "Moda Infantil", "Casa"]) == "Mãe e Bebê"
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("PLACED", "Novo pedido na plataforma", "Em aberto"),
+        ("pedido_efetuado", "Pedido Efetuado", "Em aberto"),
+        ("Pagamento efetuado", "", "Pago"),
+    ],
+)
+def test_an_order_placed_is_open_and_a_payment_made_is_paid(value, description, top):
+    erp = ["Em aberto", "Confirmada", "Pago", "Cancelada", "Devolvida"]
+    row = _one("order_status", _described(value, description), erp)
+    assert (_top(row), bool(row["preaccepted"])) == (top, True)
