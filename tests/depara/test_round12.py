@@ -181,3 +181,23 @@ def test_an_order_placed_is_open_and_a_payment_made_is_paid(value, description, 
     erp = ["Em aberto", "Confirmada", "Pago", "Cancelada", "Devolvida"]
     row = _one("order_status", _described(value, description), erp)
     assert (_top(row), bool(row["preaccepted"])) == (top, True)
+
+
+# KaBuM!'s gamer section and peripherals (fresh8's channel list, its gamer and peripheral families)
+GAMER = [
+    f"Gamer > {console} > {family} {console}"
+    for console in ("PlayStation", "Nintendo", "Xbox")
+    for family in ("Consoles", "Controles", "Acessórios")
+] + ["Periféricos > Mouse Pad", "Periféricos > Teclado e Mouse", "Periféricos > Mouse Gamer"]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [
+        ("04.02 CONTROLE DUALSENSE PS5", "Gamer > PlayStation > Controles PlayStation"),
+        ("ACESS. PS4 BASE CARREGADORA", "Gamer > PlayStation > Acessórios PlayStation"),
+        ("03.07 MOUSEPAD SPEED GRANDE", "Periféricos > Mouse Pad"),
+    ],
+)
+def test_a_console_by_its_model_and_a_compound_the_store_splits(value, top):
+    assert _category(value, GAMER) == top
