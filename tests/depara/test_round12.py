@@ -201,3 +201,24 @@ GAMER = [
 )
 def test_a_console_by_its_model_and_a_compound_the_store_splits(value, top):
     assert _category(value, GAMER) == top
+
+
+def test_a_vacuum_cleaner_is_a_small_appliance_not_powdered_milk():
+    shopee = [
+        "Mãe e Bebê > Leite em Pó e Comida para Bebês",
+        "Eletrodomésticos > Eletrodomésticos Pequenos",
+        "Eletrodomésticos > Grandes Eletrodomésticos",
+    ]
+    assert _category("Eletroportáteis | Aspirador de Pó", shopee) == "Eletrodomésticos > Eletrodomésticos Pequenos"
+
+
+def test_a_wedding_dress_is_not_a_house_item():
+    # "casamento" stemmed as "casa": the bride's family and the wedding read as a bride's, the house keeps its word
+    shopee = [
+        "Roupas Femininas > Vestidos",
+        "Roupas Femininas > Vestidos de Casamento",
+        "Casa e Construção > Artigos de Cuidados com a Casa",
+        "Casa e Construção > Decoração",
+    ]
+    assert _category("VESTIDO NOIVA", shopee) == "Roupas Femininas > Vestidos de Casamento"
+    assert _category("CASA - ARTIGOS DE LIMPEZA", shopee) == "Casa e Construção > Artigos de Cuidados com a Casa"
