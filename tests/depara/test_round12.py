@@ -222,3 +222,17 @@ def test_a_wedding_dress_is_not_a_house_item():
     ]
     assert _category("VESTIDO NOIVA", shopee) == "Roupas Femininas > Vestidos de Casamento"
     assert _category("CASA - ARTIGOS DE LIMPEZA", shopee) == "Casa e Construção > Artigos de Cuidados com a Casa"
+
+
+def test_bed_linen_is_a_home_textile_not_a_bed_and_the_plural_of_ol():
+    from kit.depara.words import stem
+
+    assert stem("lencois") == stem("lencol") and stem("farois") == stem("farol")
+    ml = [
+        "Casa, Móveis e Decoração > Camas, Colchões e Acessórios",
+        "Casa, Móveis e Decoração > Têxteis de Casa e Decoração",
+        "Casa, Móveis e Decoração > Enfeites e Decoração da Casa",
+        "Casa, Móveis e Decoração > Móveis para Casa",
+    ]
+    assert _category("Jogo de Cama e Lençóis", ml) == "Casa, Móveis e Decoração > Têxteis de Casa e Decoração"
+    assert _category("Cama Box Casal", ml) == "Casa, Móveis e Decoração > Camas, Colchões e Acessórios"
