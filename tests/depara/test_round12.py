@@ -236,3 +236,10 @@ def test_bed_linen_is_a_home_textile_not_a_bed_and_the_plural_of_ol():
     ]
     assert _category("Jogo de Cama e Lençóis", ml) == "Casa, Móveis e Decoração > Têxteis de Casa e Decoração"
     assert _category("Cama Box Casal", ml) == "Casa, Móveis e Decoração > Camas, Colchões e Acessórios"
+
+
+def test_a_house_word_never_backs_off_to_the_brides_family():
+    from kit.depara.words import back_levels, words
+
+    levels = back_levels(words("CASA INTELIGENTE CAMERA"))
+    assert not any("noiv" in level for level in levels)
