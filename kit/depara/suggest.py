@@ -93,6 +93,9 @@ CATCH_ALL_WEIGHT = AGREE_WEIGHT
 # A target sharing only the words of what the product is for ("CARREGADOR P/ NOTEBOOK": notebook), where
 # the list holds a word of the product itself, scores this much (the charger before the notebooks).
 PURPOSE_ONLY_WEIGHT = 0.75
+# A target sharing only the department's words of a group written after its department ("INFORMATICA - FAN /
+# VENTOINHA": informatica), where the list holds a word of its family, scores this much (the fans before notebooks).
+DEPARTMENT_ONLY_WEIGHT = 0.9
 
 
 @dataclass(slots=True)
@@ -339,6 +342,9 @@ class _Matcher:
         catch_all = bool(index.generic) and not self.keyer.flat and any(w not in index.weight for w in vk.words)
         head = content - vk.purpose - accessory_stems() if vk.purpose else frozenset()
         head_known = any(w in index.weight for w in head)
+        # a group written after its department ("INFORMATICA - FAN / VENTOINHA") whose family the list names:
+        # a target sharing only the department's words is a weaker match
+        family_known = bool(vk.family) and any(w in index.weight for w in vk.family)
         for j, ratio in scored.items():
             # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
             # (or only an audience word of the value's own audience: "BODY BEBE" among "Roupas para Bebês")
@@ -365,6 +371,8 @@ class _Matcher:
                     score *= UNQUALIFIED_CHILD_WEIGHT
                 if head_known and not index.shared(head, j):
                     score *= PURPOSE_ONLY_WEIGHT
+                if family_known and not index.shared(vk.family, j):
+                    score *= DEPARTMENT_ONLY_WEIGHT
                 if catch_all and shared and j in index.generic:
                     score *= CATCH_ALL_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))

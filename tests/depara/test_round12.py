@@ -243,3 +243,15 @@ def test_a_house_word_never_backs_off_to_the_brides_family():
 
     levels = back_levels(words("CASA INTELIGENTE CAMERA"))
     assert not any("noiv" in level for level in levels)
+
+
+def test_a_group_after_its_department_goes_to_its_family_before_a_target_of_the_department_only():
+    pichau = [
+        "Notebooks > Notebooks",
+        "Notebooks > Notebook Gamer",
+        "Hardware > Ventoinhas e Casemod",
+        "Hardware > Fonte",
+    ]
+    assert _category("INFORMATICA - FAN / VENTOINHA RGB", pichau) == "Hardware > Ventoinhas e Casemod"
+    # the department still decides when the list does not name the family
+    assert _category("INFORMATICA - NOTEBOOK 15 POL", pichau) == "Notebooks > Notebooks"
