@@ -255,3 +255,11 @@ def test_a_group_after_its_department_goes_to_its_family_before_a_target_of_the_
     assert _category("INFORMATICA - FAN / VENTOINHA RGB", pichau) == "Hardware > Ventoinhas e Casemod"
     # the department still decides when the list does not name the family
     assert _category("INFORMATICA - NOTEBOOK 15 POL", pichau) == "Notebooks > Notebooks"
+
+
+def test_a_pets_feeder_is_a_feeding_accessory():
+    pets = ["Casa Inteligente > Pet Care", "Pets > Coleiras, Guias e Peitorais", "Pets > Acessórios para Alimentação"]
+    row = _one(
+        "category", pd.DataFrame({"category": pets}), pd.DataFrame({"category": ["PET - COMEDOURO / BEBEDOURO"]})
+    )
+    assert "Pets > Acessórios para Alimentação" in [c["label"] for c in row["candidates"]]
