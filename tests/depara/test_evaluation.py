@@ -25,7 +25,7 @@ Boleto Simples, Mercado Pago's status_detail, Assinaclub, Yapay's payment forms,
 Bahia families; a dev split since its first measurement showed two wrong pre-accepts) and the ``fresh11`` groups (a
 twelfth holdout: Stripe, Adyen and PayPal transaction, dispute and webhook states, SHOPLINE, Medusa, Saleor and eBay
 order payment states, Tiny's and Bling's order situations, Adyen's and Stripe's payment method types and Azul Cargo's
-services). A held-out
+services; the held-out split from the end of the twelfth round, when ``fresh9`` became a dev split). A held-out
 split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
@@ -82,7 +82,14 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # the dev split the round's rules came from), fresh7 90.5 %, every other split unchanged; fresh9 81.3 % (61/75,
 # top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal. fresh11 is the
 # twelfth holdout, written before the twelfth round: 62.4 % (78/125, top-3 72.0 %, 5 pre-accepted, no wrong
-# pre-accept) at its one measurement before any rule change.
+# pre-accept) at its one measurement before any rule change. With the twelfth round (from the dev splits' misses:
+# carriers' failed deliveries and collections, pickups by the buyer, an authorization error, Mercado Pago's
+# contingency and manual review, an order placed, numbered families, audience words qualifying families, PS as
+# PlayStation, a vacuum cleaner, a wedding dress, bed linen, a group's family before its department): fresh5 94.2 %,
+# fresh6 87.5 %, fresh7 92.6 %, fresh8 86.6 %, fresh10 94.5 %, every other split unchanged; fresh11 63.2 % (79/125,
+# top-3 72.0 %, no wrong pre-accept) and fresh9 81.3 % (unchanged) when measured once each with the round's rules
+# final: below the goal. fresh11 showed no wrong pre-accept, so it is the held-out split from then on and fresh9 a
+# dev split.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -90,13 +97,13 @@ MIN_TOP1 = {
     "fresh2": 0.99,
     "fresh3": 0.99,
     "fresh4": 0.95,
-    "fresh5": 0.91,
-    "fresh6": 0.85,
-    "fresh7": 0.90,
-    "fresh8": 0.79,
+    "fresh5": 0.94,
+    "fresh6": 0.87,
+    "fresh7": 0.92,
+    "fresh8": 0.86,
     "fresh9": 0.81,
-    "fresh10": 0.90,
-    "fresh11": 0.62,
+    "fresh10": 0.94,
+    "fresh11": 0.63,
 }
 
 
