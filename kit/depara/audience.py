@@ -42,7 +42,7 @@ _GENDERS = frozenset({"f", "m"})
 # Stems that only qualify a value by gender: not counted as shared words.
 GENDER_WORDS = frozenset({"feminin", "masculin", "unissex", "homem", "mulher"})
 # Stems left out when two families are compared as siblings.
-_AUDIENCE_WORDS = GENDER_WORDS | {"infant", "beb", "menin", "juvenil"}
+AUDIENCE_WORDS = GENDER_WORDS | {"infant", "beb", "menin", "juvenil"}
 
 
 def marks(ws: frozenset[str]) -> frozenset[str]:
@@ -74,8 +74,8 @@ class Siblings:
     __slots__ = ("_family", "_department", "_words", "_parents")
 
     def __init__(self, words: Sequence[frozenset[str]], parents: Sequence[frozenset[str]]) -> None:
-        self._words = [w - _AUDIENCE_WORDS for w in words]
-        self._parents = [p - _AUDIENCE_WORDS for p in parents]
+        self._words = [w - AUDIENCE_WORDS for w in words]
+        self._parents = [p - AUDIENCE_WORDS for p in parents]
         self._family: dict[tuple[frozenset[str], frozenset[str]], list[int]] = {}
         self._department: dict[frozenset[str], list[int]] = {}
         for j, (w, p) in enumerate(zip(self._words, self._parents, strict=True)):

@@ -34,7 +34,11 @@ situations of Banco Inter and Sicredi, built before the tenth round; only counte
 and once at its end) or ``fresh10`` (an eleventh holdout, boleto, payable and gateway payment situations of
 Banco do Brasil, Boleto Simples, Mercado Pago's status_detail and Assinaclub, Yapay's payment forms, Correios service
 codes and Casas Bahia families against department-prefixed ERP groups, built before the eleventh round; a dev split
-since its first measurement showed two wrong pre-accepts, removed by general rules).
+since its first measurement showed two wrong pre-accepts, removed by general rules) or ``fresh11`` (a twelfth
+holdout, gateway transaction, dispute and webhook states of Stripe, Adyen and PayPal, order payment states of
+SHOPLINE, Medusa, Saleor and eBay, Tiny's and Bling's order situations, Adyen's and Stripe's payment method types and
+Azul Cargo's services, built before the twelfth round; only counted, measured once before the round and once at its
+end; the held-out split from then on, ``fresh9`` a dev split).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an
@@ -66,9 +70,10 @@ SPLITS = (
     "fresh8",
     "fresh9",
     "fresh10",
+    "fresh11",
 )
 # Splits only counted, never inspected: printed last, in one line each (see EvalReport.text).
-HELD_OUT: tuple[str, ...] = ("fresh9",)
+HELD_OUT: tuple[str, ...] = ("fresh11",)
 GROUP_COLUMNS = ("group", "kind", "channel_type", "split", "source_file", "target_file", "source")
 
 

@@ -30,7 +30,7 @@ from kit.depara.normalize import tokens, tokens_many
 from kit.depara.taxonomy import taxonomy_levels
 from kit.depara.words import GENERIC_WORDS, back_levels, compounds, load_vocabulary, token_words, words
 
-__all__ = ["Keyer", "ValueKeys", "split_parts", "GENERALIZATION_STEP"]
+__all__ = ["Keyer", "ValueKeys", "split_parts", "counts_clash", "GENERALIZATION_STEP"]
 
 Key = tuple[str, ...]
 # Score lost per step up the concept tree (a match through a broader concept).
@@ -49,6 +49,8 @@ _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 _PURPOSE_SPLIT = re.compile(r"\s(?:[pP]/\s*|[pP][aA][rR][aA]\s+)")
 # An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido").
 _CODE = re.compile(r"\s*(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)(?=[^\W\d_])")
+# A small whole number before a word ("1 PORTA", "4 Bocas"), not a code, a decimal nor a size ("01.09", "3.5", "7200RPM").
+_COUNTED = re.compile(r"(?<![\w.,])(\d{1,2})\s+([^\W\d_]+)")
 # The marks of a single-column value whose kind has no alias groups.
 _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
@@ -85,6 +87,25 @@ def _purpose(raw: str) -> frozenset[str]:
     return words(pieces[1]) - words(pieces[0])
 
 
+def _counts(text: str) -> frozenset[tuple[str, int]]:
+    """The words a category counts, with their number: a family numbered by doors, burners or seats
+    ("GELADEIRA 1 PORTA", "Refrigeradores > 2 Portas", "Fogão 4 Bocas") is not the same family under
+    another number. Only a small whole number before a word counts ("SSD 2.5", "7200RPM" do not).
+    """
+    out = set()
+    for number, word in _COUNTED.findall(text):
+        out.update((s, int(number)) for s in token_words(tokens(word)))
+    return frozenset(out)
+
+
+def counts_clash(a: frozenset[tuple[str, int]], b: frozenset[tuple[str, int]]) -> frozenset[str]:
+    """The words both count under different numbers ("1 porta" / "2 portas": porta)."""
+    if not a or not b:
+        return frozenset()
+    mine = dict(a)
+    return frozenset(w for w, n in b if w in mine and mine[w] != n and (w, n) not in a)
+
+
 def _last_level(path: str) -> str:
     """The most specific level of a category path ("Casa > Cozinha > Panelas" -> "Panelas")."""
     return _PATH.split(path.strip(" >»|"))[-1]
@@ -108,6 +129,8 @@ class ValueKeys:
     purpose: frozenset[str] = frozenset()
     # the family's words of a group written after its department ("PERIFERICOS - NOBREAK": nobreak)
     family: frozenset[str] = frozenset()
+    # a category's counted words: "GELADEIRA 1 PORTA" -> {(porta's stems, 1)}, "2 Portas" -> {(..., 2)}
+    counts: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def back(self) -> tuple[frozenset[str], ...]:
@@ -348,6 +371,7 @@ class Keyer:
                 out.words = out.words - out.parents
         elif not self._groups and _DEPT_PREFIX.search(raw):
             out.family = words(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) & out.words
+        out.counts = _counts(_last_level(raw) if _PATH.search(raw) else raw)
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound

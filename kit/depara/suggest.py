@@ -37,8 +37,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from kit.depara.aliases import Aliases, load_aliases
-from kit.depara.audience import GENDER_WORDS, Siblings, clash, marks
-from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys
+from kit.depara.audience import AUDIENCE_WORDS, GENDER_WORDS, Siblings, clash, marks
+from kit.depara.keys import GENERALIZATION_STEP, Key, Keyer, ValueKeys, counts_clash
 from kit.depara.kinds import MappingKind, get_kind
 from kit.depara.normalize import tokens
 from kit.depara.rank import PARTIAL_SCORE, SPECIAL_SCORE, Candidates, preaccept
@@ -93,6 +93,9 @@ CATCH_ALL_WEIGHT = AGREE_WEIGHT
 # A target sharing only the words of what the product is for ("CARREGADOR P/ NOTEBOOK": notebook), where
 # the list holds a word of the product itself, scores this much (the charger before the notebooks).
 PURPOSE_ONLY_WEIGHT = 0.75
+# A target sharing only the department's words of a group written after its department ("INFORMATICA - FAN /
+# VENTOINHA": informatica), where the list holds a word of its family, scores this much (the fans before notebooks).
+DEPARTMENT_ONLY_WEIGHT = 0.9
 
 
 @dataclass(slots=True)
@@ -260,6 +263,7 @@ class _Matcher:
         self.f_idx, self.f_score = fuzzy_topk(list(self.q_pos), c_texts, pool)
         self.src_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in src.keys]
         self.dst_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in dst.keys]
+        self.qualifiers = _qualifiers(dst)
         self._siblings: Siblings | None = None
 
     def candidates(self, i: int) -> Candidates:
@@ -310,16 +314,21 @@ class _Matcher:
                 for j in self.c_members[int(self.f_idx[row, col])]:
                     scored[j] = max(scored.get(j, 0.0), float(self.f_score[row, col]))
         ws = vk.words
-        content = ws - GENDER_WORDS if own else ws  # the gender word qualifies, it does not name the family
+        content = ws - self.qualifiers if own else ws  # the gender word qualifies, it does not name the family
+        if vk.counts and (moot := self._counted_elsewhere(vk)):
+            ws, content = ws - moot, content - moot
+        added: frozenset[str] = frozenset()
         if not any(w in index.weight for w in content):
-            ws = ws | _back_off(vk.back, vk.taxonomy, index)
-            content = ws - GENDER_WORDS if own else ws
+            added = _back_off(vk.back, vk.taxonomy, index)
         elif vk.family and not any(w in index.weight for w in vk.family):
             # the department is known, its family is not ("PERIFERICOS - NOBREAK"): the family backs off through
             # the lexicon (the department tells apart what its level points at; the taxonomy when the lexicon is mute)
             back = back_levels(vk.family)
-            ws = ws | _back_off(back, () if back else taxonomy_levels(vk.family), index)
-            content = ws - GENDER_WORDS if own else ws
+            added = _back_off(back, () if back else taxonomy_levels(vk.family), index)
+        if added:
+            # a level backed off to names the family even by an audience word ("BODY BEBE": infantil)
+            ws = ws | added
+            content = (ws - self.qualifiers) | (added - GENDER_WORDS) if own else ws
         if self.small:
             for word in ws:
                 holders = index.holding(word)
@@ -333,9 +342,17 @@ class _Matcher:
         catch_all = bool(index.generic) and not self.keyer.flat and any(w not in index.weight for w in vk.words)
         head = content - vk.purpose - accessory_stems() if vk.purpose else frozenset()
         head_known = any(w in index.weight for w in head)
+        # a group written after its department ("INFORMATICA - FAN / VENTOINHA") whose family the list names:
+        # a target sharing only the department's words is a weaker match
+        family_known = bool(vk.family) and any(w in index.weight for w in vk.family)
         for j, ratio in scored.items():
             # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
-            shared = index.score(ws, j) if content is ws or index.shared(content, j) else 0.0
+            # (or only an audience word of the value's own audience: "BODY BEBE" among "Roupas para Bebês")
+            shared = (
+                index.score(ws, j)
+                if content is ws or index.shared(content, j) or self._agrees(j, ws - content, own)
+                else 0.0
+            )
             if known and not shared:
                 ratio *= SPELLING_ONLY_WEIGHT
             agree = bool(own and shared and own & self.dst_marks[j])  # the value's own gender's family
@@ -343,6 +360,8 @@ class _Matcher:
                 score = fuzzy_score(ratio, shared)
                 if any(vk.marks) and self.keyer.conflict(vk.marks, dst.keys[j].marks):
                     score *= CONFLICT_WEIGHT
+                if vk.counts and counts_clash(vk.counts, dst.keys[j].counts):
+                    score *= CONFLICT_WEIGHT  # "GELADEIRA 1 PORTA" is not the "2 Portas" family
                 if own and clash(own, self.dst_marks[j]):
                     self._sibling_of(cands, j, own, score)
                     score *= CONFLICT_WEIGHT
@@ -352,9 +371,27 @@ class _Matcher:
                     score *= UNQUALIFIED_CHILD_WEIGHT
                 if head_known and not index.shared(head, j):
                     score *= PURPOSE_ONLY_WEIGHT
+                if family_known and not index.shared(vk.family, j):
+                    score *= DEPARTMENT_ONLY_WEIGHT
                 if catch_all and shared and j in index.generic:
                     score *= CATCH_ALL_WEIGHT
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
+
+    def _agrees(self, j: int, qualifiers: frozenset[str], own: frozenset[str]) -> bool:
+        """Target ``j`` shares one of the value's audience words and that audience."""
+        return bool(own & self.dst_marks[j]) and self.dst.words.shared(qualifiers - GENDER_WORDS, j)
+
+    def _counted_elsewhere(self, vk: ValueKeys) -> frozenset[str]:
+        """The value's counted words that every target holding them counts under another number: such a
+        word ("1 PORTA" where the list has only "2 Portas") does not tell the value's family, so the value
+        backs off as if the list did not hold it."""
+        index, keys = self.dst.words, self.dst.keys
+        out = set()
+        for w, _ in vk.counts:
+            holders = index.holding(w) if w in index.weight else ()
+            if holders and all(w in counts_clash(vk.counts, keys[j].counts) for j in holders):
+                out.add(w)
+        return frozenset(out)
 
     def _sibling_of(self, cands: Candidates, j: int, own: frozenset[str], score: float) -> None:
         """Suggest the family of target ``j`` under the value's gender or audience, else that one's
@@ -368,6 +405,19 @@ class _Matcher:
                 for k in fits:
                     cands.add(k, "fuzzy", round(min(MAX_FUZZY_SCORE, score * weight), 1))
                 return
+
+
+def _qualifiers(dst: Prepared) -> frozenset[str]:
+    """The audience words that only qualify a value in this list ("Pijama Infantil" is a pajama, to find among
+    "Roupas Infantis" and "Calçados Infantis"): all of them but those naming a target of their own, alone
+    ("Bebês", "Infantil") or beside words no other target holds ("Mãe e Bebê"): there they name a department.
+    """
+    index, named = dst.words, set()
+    for vk in dst.keys:
+        audience = vk.words & AUDIENCE_WORDS - GENDER_WORDS  # a gender word always qualifies ("Relógios Masculinos")
+        if audience and all(len(index.holding(w)) <= 1 for w in vk.words - AUDIENCE_WORDS):
+            named |= audience
+    return AUDIENCE_WORDS - named
 
 
 def _back_off(

@@ -100,6 +100,9 @@ def stem(word: str) -> str:
     if word.endswith("ons") and len(word) >= 6:
         # "moletons"/"moletom", "batons"/"batom", "marrons"/"marrom": the plural of -om ends in -ons
         return word[:-3] + "om"
+    if word.endswith("ois") and len(word) >= 6:
+        # "lencois"/"lencol", "farois"/"farol": the plural of -ol ends in -ois
+        return word[:-3] + "ol"
     if word.endswith("ais") and len(word) >= 6:
         # "digitais"/"digital", "industriais"/"industrial": the plural of -al ends in -ais
         return word[:-3] + "al"

@@ -22,7 +22,10 @@ its three wrong pre-accepts were fixed after it was measured) and the ``fresh9``
 Luiza's second-level families, Bagy's order statuses, Banco Inter's and Sicredi's boleto situations and the Pix
 charge statuses) and the ``fresh10`` groups (an eleventh holdout: Banco do Brasil's boleto and payment situations,
 Boleto Simples, Mercado Pago's status_detail, Assinaclub, Yapay's payment forms, Correios service codes and Casas
-Bahia families; a dev split since its first measurement showed two wrong pre-accepts). A held-out
+Bahia families; a dev split since its first measurement showed two wrong pre-accepts) and the ``fresh11`` groups (a
+twelfth holdout: Stripe, Adyen and PayPal transaction, dispute and webhook states, SHOPLINE, Medusa, Saleor and eBay
+order payment states, Tiny's and Bling's order situations, Adyen's and Stripe's payment method types and Azul Cargo's
+services; the held-out split from the end of the twelfth round, when ``fresh9`` became a dev split). A held-out
 split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
@@ -77,7 +80,16 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # boleto lexicon with "vencido" as overdue, department-prefixed groups backing off from their family, "e-" as a
 # prefix, the buyer's cancellation, an ERP's catch-all sibling for what it does not name): fresh10 90.6 % (116/128,
 # the dev split the round's rules came from), fresh7 90.5 %, every other split unchanged; fresh9 81.3 % (61/75,
-# top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal.
+# top-3 89.3 %, no wrong pre-accept) when measured once with the round's rules final: below the goal. fresh11 is the
+# twelfth holdout, written before the twelfth round: 62.4 % (78/125, top-3 72.0 %, 5 pre-accepted, no wrong
+# pre-accept) at its one measurement before any rule change. With the twelfth round (from the dev splits' misses:
+# carriers' failed deliveries and collections, pickups by the buyer, an authorization error, Mercado Pago's
+# contingency and manual review, an order placed, numbered families, audience words qualifying families, PS as
+# PlayStation, a vacuum cleaner, a wedding dress, bed linen, a group's family before its department): fresh5 94.2 %,
+# fresh6 87.5 %, fresh7 92.6 %, fresh8 86.6 %, fresh10 94.5 %, every other split unchanged; fresh11 63.2 % (79/125,
+# top-3 72.0 %, no wrong pre-accept) and fresh9 81.3 % (unchanged) when measured once each with the round's rules
+# final: below the goal. fresh11 showed no wrong pre-accept, so it is the held-out split from then on and fresh9 a
+# dev split.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
@@ -85,12 +97,13 @@ MIN_TOP1 = {
     "fresh2": 0.99,
     "fresh3": 0.99,
     "fresh4": 0.95,
-    "fresh5": 0.91,
-    "fresh6": 0.85,
-    "fresh7": 0.90,
-    "fresh8": 0.79,
+    "fresh5": 0.94,
+    "fresh6": 0.87,
+    "fresh7": 0.92,
+    "fresh8": 0.86,
     "fresh9": 0.81,
-    "fresh10": 0.90,
+    "fresh10": 0.94,
+    "fresh11": 0.63,
 }
 
 
