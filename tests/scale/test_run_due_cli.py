@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -52,11 +53,16 @@ def _runs(workspace) -> list[tuple[str, str, str]]:
         return sorted((r["channel"], r["job"], r["status"]) for r in table.all() if r["status"] != "locked")
 
 
-def _failed(workspace) -> list[dict]:
-    """What a failed run recorded (for the assertion message)."""
+def _failed(workspace) -> str:
+    """What a failed run recorded, whole (for the assertion message: a string, which pytest does not shorten)."""
+    keys = ("channel", "job", "status", "exit_code", "error", "counts", "notes", "details", "failing_cell")
     with workspace.table("runs") as table:
-        return [{k: r.get(k) for k in ("channel", "job", "status", "error", "summary")} for r in table.all()
-                if r["status"] not in ("ok", "locked")]  # fmt: skip
+        rows = [dict(r) for r in table.all() if r["status"] not in ("ok", "locked")]
+    for row in rows:  # the history keeps counts; the run's own summary (next to its report) says why
+        summary = Path(str(row.get("report_path") or "")).with_suffix(".json")
+        if summary.is_file():
+            row.update(json.loads(summary.read_text(encoding="utf-8")))
+    return json.dumps([{k: r.get(k) for k in keys} for r in rows], ensure_ascii=False, default=str)
 
 
 def _writes(sbx) -> int:
@@ -72,7 +78,7 @@ def test_two_run_due_started_together_run_each_job_once(due_channels, workspace,
     first, second = _start(*args), _start(*args)
     outs = [p.communicate(timeout=200) for p in (first, second)]
     codes = sorted(p.returncode for p in (first, second))
-    assert _runs(workspace) == [(name, "stock", "ok") for name in CHANNELS], (_failed(workspace), outs)
+    assert _runs(workspace) == [(name, "stock", "ok") for name in CHANNELS], _failed(workspace) + "\n" + repr(outs)
     assert _writes(due_channels) == 6 * len(CHANNELS)  # six SKUs pushed once per channel, never twice
     ran = [row for out, _err in outs if out.strip() for row in json.loads(out) if row["status"] == "ok"]
     assert sorted(r["channel"] for r in ran) == list(CHANNELS)
