@@ -144,6 +144,20 @@ def check_item(conn: Connector, item: ProductItem, requirements: CategoryRequire
     return "; ".join(problems)
 
 
+def same_code_fix(conn: Connector, item: ProductItem) -> str:
+    """Why a create whose SKU the channel already lists under another spelling is held, and what to do (pt-BR)."""
+    from kit.skucode import how_written
+
+    refs = item.same_code_listings
+    named = ", ".join(f"'{ref.sku}' (anúncio {ref.channel_id}; {how_written(item.sku, ref.sku)})" for ref in refs)
+    where = "nesse anúncio" if len(refs) == 1 else "no anúncio que for dele"
+    return (
+        f"{conn.label} já tem anúncio com o SKU do vendedor {named}: o SKU '{item.sku}' do ERP não foi criado "
+        f"(seria um anúncio duplicado) nem vinculado por suposição; se for o mesmo produto, preencha '{item.sku}' "
+        f"como SKU do vendedor {where} no canal (a próxima execução o vincula); se não for, corrija o SKU no ERP"
+    )
+
+
 def _requirements(conn: Connector, item: ProductItem, cache: dict[str, Any]) -> CategoryRequirements | None:
     if not item.channel_category:
         return None
@@ -165,6 +179,9 @@ def _prepare(conn: Connector, items: Sequence[ProductItem]) -> tuple[list[Publis
             what = "atualização" if action == UPDATE else "criação"
             why = support.reason or f"{conn.label} não permite a {what} de anúncios pela API"
             results[i] = PublishResult(item.sku, SKIPPED, "", why, channel_id=item.channel_id)
+            continue
+        if action == CREATE and item.same_code_listings:
+            results[i] = PublishResult(item.sku, HELD, action, fix=same_code_fix(conn, item))
             continue
         try:
             fix = check_item(conn, item, _requirements(conn, item, cache))

@@ -25,6 +25,7 @@ from kit.golive.keys import IN_SIDE, OF_SIDE, _blank_text, _frame, _rowref, keye
 from kit.golive.registry import register_check
 from kit.golive.requirements import requirements_for
 from kit.golive.scopes import FOLDED_ATTR
+from kit.skucode import code_keys, how_written
 
 __all__ = ["TITLE_SUGGESTION_MIN_SCORE", "FUZZY_MAX_CELLS"]
 
@@ -187,7 +188,7 @@ def _suggest(
         found, at = _same_code(df["sku"].to_numpy()[rows[todo]], other_sku, other_only[~claimed[other_only]])
         suggestion[todo[found]] = other_sku[at]
         mine = df["sku"].to_numpy()[rows[todo[found]]]
-        how[todo[found]] = [_how_written(a, b) for a, b in zip(mine, other_sku[at], strict=True)]
+        how[todo[found]] = [how_written(a, b) for a, b in zip(mine, other_sku[at], strict=True)]
         claimed[at] = True
         todo = todo[~found]
     titles = odf["title"].to_numpy()
@@ -209,31 +210,15 @@ def _suggest(
     return suggestion, how
 
 
-def _code_key(skus: np.ndarray) -> np.ndarray:
-    """A SKU as Excel and hand typing leave it comparable: upper case, letters and digits only, no leading
-    zeros ("000123" and "123", "sku-77" and "SKU 77" give one key)."""
-    text = pd.Series(skus, dtype=object).astype("str").str.upper()
-    return text.str.replace(r"[^0-9A-Z]", "", regex=True).str.lstrip("0").to_numpy(dtype=object)
-
-
-def _how_written(a: str, b: str) -> str:
-    """How two SKUs of one key differ, in words."""
-    if a.upper() == b.upper():
-        return "mesmo código em maiúsculas/minúsculas diferentes"
-    if a.lstrip("0") == b.lstrip("0"):
-        return "mesmo código sem os zeros à esquerda"
-    return "mesmo código com outra grafia"
-
-
 def _same_code(mine: np.ndarray, other_sku: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which of ``mine`` is a candidate row's SKU written another way: a mask over ``mine`` and, for those,
     the candidate rows. A key two candidates share suggests neither (the person would have to choose)."""
     if not candidates.size:
         return np.zeros(len(mine), dtype=bool), np.zeros(0, dtype=np.int64)
-    keys_other = pd.Series(_code_key(other_sku[candidates]))
+    keys_other = pd.Series(code_keys(other_sku[candidates]))
     unique = keys_other[(keys_other != "") & ~keys_other.duplicated(keep=False)]
     row_of = pd.Series(candidates[unique.index.to_numpy()], index=unique.to_numpy())
-    at = pd.Series(_code_key(mine)).map(row_of)
+    at = pd.Series(code_keys(mine)).map(row_of)
     found = at.notna().to_numpy()
     return found, at[found].to_numpy(dtype=np.int64)
 

@@ -33,12 +33,23 @@ import os
 import signal
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kit.jobs.core import JobContext, iter_rows, register_job
 from kit.jobs.sku_binding import binds_by_sku, recorded_rows
 
-__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING", "refresh_bindings", "FULL_READ_EVERY_S"]
+if TYPE_CHECKING:
+    from kit.connectors.model import ListingRef
+
+__all__ = [
+    "KILL_ENV",
+    "STATE_FINGERPRINT",
+    "STATE_LISTING",
+    "STATE_PENDING",
+    "refresh_bindings",
+    "same_code_listings",
+    "FULL_READ_EVERY_S",
+]
 
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
@@ -97,7 +108,11 @@ def run_products(ctx: JobContext) -> None:
         _unsupported(ctx, bound, missing)
         return
     _poll_pending(ctx)
-    _publish(ctx, rows, bindings, bound, missing)
+    erp_skus = {str(s).strip() for s in frame["sku"].tolist() if s is not None and s == s}
+    lookalikes = same_code_listings(bindings, erp_skus, missing)
+    if lookalikes:
+        ctx.summary.extra["same_code_listings"] = {k: [r.sku for r in v] for k, v in list(lookalikes.items())[:200]}
+    _publish(ctx, rows, bindings, bound, missing, lookalikes)
 
 
 def refresh_bindings(ctx: JobContext) -> int:
@@ -142,6 +157,38 @@ def _bindings(ctx: JobContext) -> dict[str, dict[str, Any]]:
     return out
 
 
+def same_code_listings(
+    bindings: dict[str, dict[str, Any]], erp_skus: set[str], unbound: list[str]
+) -> dict[str, tuple[ListingRef, ...]]:
+    """For each unbound SKU, the listings whose seller SKU is that SKU written another way (leading zeros an
+    Excel export dropped, case, separators: :func:`kit.skucode.code_keys`, the go-live check's key).
+
+    Only listings no ERP SKU names exactly are candidates (those belong to that SKU). Every candidate of a
+    key is returned, however many: the caller holds the create, it never binds on a guess.
+    """
+    from kit.connectors.model import ListingRef
+    from kit.skucode import code_keys
+
+    free = [sku for sku in bindings if sku not in erp_skus]
+    if not free or not unbound:
+        return {}
+    by_key: dict[str, list[str]] = {}
+    for sku, key in zip(free, code_keys(free), strict=True):
+        if key:
+            by_key.setdefault(key, []).append(sku)
+    out = {}
+    for sku, key in zip(unbound, code_keys(unbound), strict=True):
+        if key in by_key:
+            refs = [bindings[s] for s in by_key[key]]
+            out[sku] = tuple(
+                ListingRef(
+                    s, str(r.get("channel_id") or ""), r.get("variation_id") or None, r.get("product_id") or None
+                )
+                for s, r in zip(by_key[key], refs, strict=True)
+            )
+    return out
+
+
 def _unsupported(ctx: JobContext, bound: list[str], missing: list[str]) -> None:
     for sku in missing:
         ctx.summary.add("skipped", sku, "sem anúncio no canal; criação de anúncio pela API não suportada")
@@ -165,7 +212,9 @@ def _poll_pending(ctx: JobContext) -> None:
         ctx.summary.note(f"{len(still)} itens ainda pendentes no canal (consultados de novo na próxima execução).")
 
 
-def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], missing: list[str]) -> None:
+def _publish(
+    ctx: JobContext, rows: dict, bindings: dict, bound: list[str], missing: list[str], lookalikes: dict
+) -> None:
     from kit.publish_items import fingerprint, load_translators, product_item
 
     conn = ctx.connector
@@ -189,6 +238,8 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
             ctx.summary.add("skipped", sku, "aguardando o canal (pendente): consultado na próxima execução")
             continue
         item = product_item(rows[sku], translators, bindings.get(sku))
+        if not item.bound and sku in lookalikes:
+            item.same_code_listings = lookalikes[sku]  # held by the publish plan, dry run and real run alike
         prints[sku] = fingerprint(item)
         if item.bound and not ctx.full and last.get(sku) == prints[sku]:
             ctx.summary.skipped += 1  # unchanged since the last applied publish
