@@ -28,6 +28,7 @@ __all__ = [
     "SKIPPED",
     "ITEM_STATUSES",
     "LISTING_COLUMNS",
+    "UNLIMITED_STOCK",
     "StockItem",
     "PriceItem",
     "ItemResult",
@@ -63,6 +64,9 @@ CREATE, UPDATE = "create", "update"
 
 #: Columns of the DataFrame returned by ``Connector.list_listings()``.
 LISTING_COLUMNS = ["channel_id", "variation_id", "sku", "ean", "title", "price", "stock", "status"]
+#: Column a channel with unlimited stock adds to ``list_listings()`` (VTEX ``hasUnlimitedQuantity``): ``True``
+#: where the listing is always available whatever its quantity; its ``stock`` is then empty, never a number.
+UNLIMITED_STOCK = "unlimited_stock"
 
 
 @dataclass(slots=True)

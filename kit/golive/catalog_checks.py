@@ -496,8 +496,20 @@ def check_divergences(ctx: GoliveContext) -> pd.DataFrame:
                 + over["price_erp"].round(2).astype("str") + " (" + pct_txt + f"%, tolerância {tol.price_pct:g}%)",
             )
         )  # fmt: skip
+    unlimited = m[m["unlimited_store"]]
+    if len(unlimited):
+        erp_txt = unlimited["stock_erp"].map(lambda v: "sem estoque informado" if v != v else f"{v:.0f}")
+        frames.append(
+            make_findings(
+                "divergences", INFO, sku=unlimited["sku"], field="stock", value="ilimitado",
+                expected=unlimited["stock_erp"].map(lambda v: "" if v != v else f"{v:.0f}"),
+                message="Estoque ilimitado na loja (sempre disponível), ERP " + erp_txt + ": não é divergência; "
+                "o job de estoque não envia quantidade a este SKU enquanto o estoque for ilimitado (retido com o "
+                "motivo); desligue o estoque ilimitado no canal se o ERP deve controlá-lo",
+            )
+        )  # fmt: skip
     s_diff = (m["stock_store"] - m["stock_erp"]).abs()
-    over_s = m[(s_diff > tol.stock_units) & m["stock_erp"].notna() & m["stock_store"].notna()]
+    over_s = m[(s_diff > tol.stock_units) & m["stock_erp"].notna() & m["stock_store"].notna() & ~m["unlimited_store"]]
     if len(over_s):
         over_s = over_s.assign(_d=s_diff[over_s.index]).sort_values("_d", ascending=False, kind="stable")
         frames.append(

@@ -351,3 +351,21 @@ def test_prepare_products_counts_empty_cells_exactly_trusted_or_not(tmp_path):
     assert prepared["brand"].tolist() == ["Acme", ""] and prepared.attrs["empty_cells"]["brand"] == 1
     hand_made = prepare_products(pd.DataFrame({"sku": ["A", "B"], "brand": [" ", "x"]}), ERP_COLUMNS)
     assert hand_made["brand"].tolist() == ["", "x"] and hand_made.attrs["empty_cells"]["brand"] == 1
+
+
+def test_an_unlimited_stock_listing_is_information_not_a_stock_difference():
+    """VTEX hasUnlimitedQuantity: the listing has no finite stock (read as empty, flagged); before, it was read as
+    0 and reported as a stock difference, and the first sync preview counted it as a stock update."""
+    erp = _products(3)
+    store = _products(3, stock=[11, pd.NA, 13])
+    store["unlimited_stock"] = [False, True, False]
+    f = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
+    row = f[f["sku"] == "A2"]
+    assert len(row) == 1 and row.iloc[0]["severity"] == "info" and row.iloc[0]["value"] == "ilimitado"
+    assert row.iloc[0]["message"].startswith("Estoque ilimitado na loja (sempre disponível), ERP 12: não é divergência")
+    assert (f["severity"] != "aviso").all()
+    assert first_sync_preview(_ctx(erp, store))["stock_updates"] == 0
+    store["unlimited_stock"] = False  # the same listing with a finite stock of 0 is a difference
+    store["stock"] = [11, 0, 13]
+    f = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
+    assert f.loc[f["sku"] == "A2", "severity"].tolist() == ["aviso"]
