@@ -24,7 +24,7 @@ from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_fi
 from kit.golive.keys import IN_SIDE, OF_SIDE, _blank_text, _frame, _rowref, keyed, keys, matched
 from kit.golive.registry import register_check
 from kit.golive.requirements import requirements_for
-from kit.golive.scopes import FOLDED_ATTR
+from kit.golive.scopes import FOLDED_ATTR, WAREHOUSE_CONFLICTS_ATTR, WAREHOUSE_FOLDED_ATTR
 from kit.skucode import code_keys, how_written
 
 __all__ = ["TITLE_SUGGESTION_MIN_SCORE", "FUZZY_MAX_CELLS"]
@@ -242,17 +242,20 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
                     "compara a linha padrão",
                 )
             )  # fmt: skip
+        frames.append(_warehouse_folding(df, here, side))
         counts = np.bincount(sk.sku[~sk.sku_blank], minlength=k["n_sku"])
         dup_rows = np.nonzero(~sk.sku_blank & (counts[sk.sku] > 1))[0]
         if dup_rows.size:
             dup = df.iloc[dup_rows]
             count = pd.Series(counts[sk.sku[dup_rows]]).astype("str").to_numpy()
+            conflicts = df.attrs.get(WAREHOUSE_CONFLICTS_ATTR) or {}
+            why = np.array([_conflict_text(conflicts.get(s)) for s in dup["sku"].to_numpy()], dtype=object)
             frames.append(
                 make_findings(
                     "duplicates", BLOQUEIO, sku=dup["sku"], field=f"{side}.sku", value=dup["sku"],
                     expected="SKU único",
                     message="SKU repetido " + here + ": aparece " + count + " vezes (linha "
-                    + _rowref(dup).to_numpy() + ")",
+                    + _rowref(dup).to_numpy() + ")" + why,
                 )
             )  # fmt: skip
         # One EAN on several SKUs: distinct (EAN, SKU) pairs, counted per EAN.
@@ -294,6 +297,34 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
                     )
                 )  # fmt: skip
     return concat_findings(frames)
+
+
+def _warehouse_folding(df: pd.DataFrame, here: str, side: str) -> pd.DataFrame:
+    """Info: how many rows of one SKU per warehouse were folded into one product, and how their stock counts."""
+    folded = df.attrs.get(WAREHOUSE_FOLDED_ATTR) or {}
+    if not folded.get("rows"):
+        return empty_findings()
+    wh = folded.get("warehouse")
+    stock = f"o estoque considerado é o do depósito {wh}" if wh else "o estoque é a soma dos depósitos"
+    return make_findings(
+        "duplicates", INFO, field=f"{side}.warehouse", value=str(folded["rows"]),
+        message=f"{folded['rows']} linha(s) por depósito {here} agrupadas em {folded['skus']} SKU(s): mesmo produto "
+        f"em depósitos diferentes, com os mesmos dados; {stock}, como o job de estoque envia",
+    )  # fmt: skip
+
+
+def _conflict_text(fields: list[str] | None) -> str:
+    """Why warehouse rows of one SKU were not folded into one product (pt-BR), or ``""``."""
+    if not fields:
+        return ""
+    from kit.connectors.publishing import FIELD_LABELS
+
+    names = [FIELD_LABELS.get(f) or {"category": "categoria", "active": "ativo"}.get(f, f) for f in fields[:6]]
+    return (
+        "; linhas por depósito com dados do produto diferentes ("
+        + ", ".join(names)
+        + "): corrija o cadastro no ERP para que todas as linhas do SKU tenham os mesmos dados"
+    )
 
 
 # --------------------------------------------------------------------------- validity

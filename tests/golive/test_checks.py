@@ -369,3 +369,42 @@ def test_an_unlimited_stock_listing_is_information_not_a_stock_difference():
     store["stock"] = [11, 0, 13]
     f = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
     assert f.loc[f["sku"] == "A2", "severity"].tolist() == ["aviso"]
+
+
+def _per_warehouse_export(tmp_path, rows: list[str]):
+    from kit.golive.context import read_products
+
+    path = tmp_path / "produtos_por_deposito.csv"
+    header = "sku;ean;titulo;marca;categoria;ncm;preco;estoque;deposito\n"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return path, read_products
+
+
+def test_an_erp_export_with_one_row_per_warehouse_is_one_product_with_its_stock_summed(tmp_path):
+    """Before, each SKU of such an export was a duplicate registration (a blocker) and its stock one row's."""
+    path, read_products = _per_warehouse_export(tmp_path, [
+        f"A1;{ean13(789_100_000_001)};Caneca 1;Marca;Casa;61091000;101,00;3;CD-SP",
+        f"A1;{ean13(789_100_000_001)};Caneca 1;Marca;Casa;61091000;101,00;4;CD-RJ",
+        f"A2;{ean13(789_100_000_002)};Prato 2;Marca;Casa;61091000;102,00;5;CD-SP",
+        f"A3;{ean13(789_100_000_003)};Copo 3;Marca;Casa;61091000;103,00;1;CD-SP",
+        f"A3;{ean13(789_100_000_003)};Copo 3;Marca;Casa;61091000;99,90;2;CD-RJ",
+        f"A4;{ean13(789_100_000_004)};Jarra 4;Marca;Casa;61091000;104,00;6;CD-SP",
+        f"A4;{ean13(789_100_000_004)};Jarra 4;Marca;Casa;61091000;104,00;6;CD-SP",
+    ])  # fmt: skip
+    erp = read_products(path)
+    store = _products(4, stock=[7, 5, 3, 6])
+    f = _only(run_checks(_ctx(erp, store)), "duplicates")
+    blockers = f[f["severity"] == "bloqueio"]
+    # A1: folded; A3: its rows disagree on the price; A4: the same warehouse twice (a real duplicate)
+    assert sorted(set(blockers.loc[blockers["field"] == "erp.sku", "sku"])) == ["A3", "A4"]
+    a3 = blockers[blockers["sku"] == "A3"].iloc[0]["message"]
+    assert "linhas por depósito com dados do produto diferentes (preço)" in a3
+    info = f[f["field"] == "erp.warehouse"].iloc[0]
+    assert info["severity"] == "info" and info["value"] == "1"
+    assert info["message"].startswith("1 linha(s) por depósito no ERP agrupadas em 1 SKU(s)")
+    assert "a soma dos depósitos" in info["message"]
+    assert erp.set_index("sku").loc["A1", "stock"] == 7
+    divergences = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
+    assert "A1" not in set(divergences.loc[divergences["field"] == "stock", "sku"])  # 3 + 4 = the store's 7
+    one = read_products(path, warehouse="CD-RJ").set_index("sku")
+    assert one.loc["A1", "stock"] == 4 and pd.isna(one.loc["A2", "stock"])  # A2 has no stock in CD-RJ
