@@ -264,8 +264,7 @@ register(
             Column("scope", "code", standard=False, aliases=("store view code", "store view", "visao loja", "escopo")),
             # The unit of the row's width, height and depth (Bling: Centímetros, Metros, Milímetros).
             Column("dimension_unit", "text", standard=False, aliases=DIMENSION_UNIT_ALIASES),
-            # The warehouse of the row's stock (ERPs that export one row per SKU and warehouse): go-live folds
-            # such rows into one product (kit.golive.scopes.fold_warehouse_rows).
+            # The row's warehouse (one row per SKU and warehouse): go-live folds them (golive.scopes).
             Column("warehouse", "code", standard=False, aliases=WAREHOUSE_ALIASES),
         ),
         key=("sku",),
