@@ -33,13 +33,10 @@ import os
 import signal
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kit.jobs.core import JobContext, iter_rows, register_job
 from kit.jobs.sku_binding import binds_by_sku, recorded_rows
-
-if TYPE_CHECKING:
-    from kit.connectors.model import ListingRef
 
 __all__ = [
     "KILL_ENV",
@@ -47,7 +44,6 @@ __all__ = [
     "STATE_LISTING",
     "STATE_PENDING",
     "refresh_bindings",
-    "same_code_listings",
     "FULL_READ_EVERY_S",
 ]
 
@@ -108,6 +104,8 @@ def run_products(ctx: JobContext) -> None:
         _unsupported(ctx, bound, missing)
         return
     _poll_pending(ctx)
+    from kit.connectors.publishing import same_code_listings
+
     erp_skus = {str(s).strip() for s in frame["sku"].tolist() if s is not None and s == s}
     lookalikes = same_code_listings(bindings, erp_skus, missing)
     if lookalikes:
@@ -154,38 +152,6 @@ def _bindings(ctx: JobContext) -> dict[str, dict[str, Any]]:
     for sku, ref in ctx.ws.states.get_all(ctx.name, STATE_LISTING).items():
         if ref and sku not in out:
             out[sku] = ref
-    return out
-
-
-def same_code_listings(
-    bindings: dict[str, dict[str, Any]], erp_skus: set[str], unbound: list[str]
-) -> dict[str, tuple[ListingRef, ...]]:
-    """For each unbound SKU, the listings whose seller SKU is that SKU written another way (leading zeros an
-    Excel export dropped, case, separators: :func:`kit.skucode.code_keys`, the go-live check's key).
-
-    Only listings no ERP SKU names exactly are candidates (those belong to that SKU). Every candidate of a
-    key is returned, however many: the caller holds the create, it never binds on a guess.
-    """
-    from kit.connectors.model import ListingRef
-    from kit.skucode import code_keys
-
-    free = [sku for sku in bindings if sku not in erp_skus]
-    if not free or not unbound:
-        return {}
-    by_key: dict[str, list[str]] = {}
-    for sku, key in zip(free, code_keys(free), strict=True):
-        if key:
-            by_key.setdefault(key, []).append(sku)
-    out = {}
-    for sku, key in zip(unbound, code_keys(unbound), strict=True):
-        if key in by_key:
-            refs = [bindings[s] for s in by_key[key]]
-            out[sku] = tuple(
-                ListingRef(
-                    s, str(r.get("channel_id") or ""), r.get("variation_id") or None, r.get("product_id") or None
-                )
-                for s, r in zip(by_key[key], refs, strict=True)
-            )
     return out
 
 

@@ -408,3 +408,17 @@ def test_an_erp_export_with_one_row_per_warehouse_is_one_product_with_its_stock_
     assert "A1" not in set(divergences.loc[divergences["field"] == "stock", "sku"])  # 3 + 4 = the store's 7
     one = read_products(path, warehouse="CD-RJ").set_index("sku")
     assert one.loc["A1", "stock"] == 4 and pd.isna(one.loc["A2", "stock"])  # A2 has no stock in CD-RJ
+
+
+def test_the_creation_preview_says_a_sku_listed_under_another_spelling_is_not_created():
+    """The go-live preview agrees with the products job: "000123" listed as "123" is held, not "a criar"."""
+    erp = _products(3)
+    erp["sku"] = ["000123", "A2", "NOVO"]
+    store = _products(2)
+    store["sku"] = ["123", "A2"]
+    store["channel_id"] = ["55", "56"]
+    preview = first_sync_preview(_ctx(erp, store))
+    assert "000123" not in set(preview["to_create"]["sku"])
+    reason = preview["cannot_create"].set_index("sku").loc["000123", "reason"]
+    assert "'123' (anúncio 55; mesmo código sem os zeros à esquerda)" in reason
+    assert "000123" in reason and "não foi criado" in reason

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from kit.connectors.publishing import same_code_listings
 from kit.jobs import run_job
-from kit.jobs.products import same_code_listings
 
 N = 3
 
