@@ -102,3 +102,32 @@ def test_only_listings_no_erp_sku_names_exactly_are_candidates_and_every_candida
     assert [(r.sku, r.channel_id) for r in found["a7"]] == [("A-7", "id-A-7")]
     both = same_code_listings(bindings, erp_skus={"00042"}, unbound=["00042"])
     assert [r.sku for r in both["00042"]] == ["0042", "42"]  # two candidates: held naming both, never bound
+
+
+def test_an_erp_export_with_one_row_per_warehouse_is_read_as_one_product_per_sku(workspace, tmp_path):
+    """Go-live folds such an export; the products job refused it (repeated SKU, exit 2): it folds it the same
+    way now, and still refuses rows of one SKU that disagree."""
+    from kit.errors import InputDataError
+    from kit.jobs.settings import set_job_settings
+    from kit.sandbox import start_sandbox
+
+    header = "sku;ean;title;brand;category;ncm;weight_kg;height_cm;width_cm;length_cm;price;stock;active;deposito\n"
+    row = "A1;;Caneca;Marca;Casa;61091000;1;1;1;1;10.00;{stock};Sim;{wh}\n"
+    erp = tmp_path / "erp"
+    erp.mkdir()
+    (erp / "products.csv").write_text(header + row.format(stock=3, wh="CD-SP") + row.format(stock=4, wh="CD-RJ"))
+    set_job_settings(workspace, None, {"erp_dir": str(erp)})
+    sbx = start_sandbox("vtex", catalog=[], orders=0, seed=3, rate_limit=(5000, 5000))
+    try:
+        from kit.channels import ChannelRegistry
+
+        ChannelRegistry(workspace).add(sbx.channel("loja"))
+        dry = run_job("products", "loja", ws=workspace, dry_run=True)
+        assert [d.key for d in dry.details] == ["A1"]  # one product, not a repeated SKU
+        assert dry.extra["warehouse_rows_folded"] == {"rows": 1, "skus": 1, "warehouse": None}
+        bad = row.format(stock=4, wh="CD-RJ").replace("Caneca", "Caneca azul")
+        (erp / "products.csv").write_text(header + row.format(stock=3, wh="CD-SP") + bad)
+        with pytest.raises(InputDataError, match="aparece mais de uma vez"):
+            run_job("products", "loja", ws=workspace, dry_run=True, raise_errors=True)
+    finally:
+        sbx.stop()
