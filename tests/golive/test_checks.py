@@ -422,3 +422,15 @@ def test_the_creation_preview_says_a_sku_listed_under_another_spelling_is_not_cr
     reason = preview["cannot_create"].set_index("sku").loc["000123", "reason"]
     assert "'123' (anúncio 55; mesmo código sem os zeros à esquerda)" in reason
     assert "000123" in reason and "não foi criado" in reason
+
+
+def test_go_live_takes_the_warehouse_the_stock_job_sends_from(workspace):
+    """A configured channel fed from one ERP warehouse (job setting ``warehouse``): go-live folds a per-warehouse
+    export with that warehouse's stock, as the stock job sends it; without the setting, the stock is summed."""
+    from kit.golive.execute import _stock_warehouse
+    from kit.jobs.settings import set_job_settings
+
+    assert _stock_warehouse({"channel": "loja", "workspace": str(workspace.root)}) is None
+    set_job_settings(workspace, "loja", {"warehouse": "CD-RJ"})
+    assert _stock_warehouse({"channel": "loja", "workspace": str(workspace.root)}) == "CD-RJ"
+    assert _stock_warehouse({"channel": "", "workspace": str(workspace.root)}) is None  # offline: summed
