@@ -43,6 +43,7 @@ from kit.connectors.model import (
     FAILED,
     LISTING_COLUMNS,
     SKIPPED,
+    UNLIMITED_STOCK,
     CategoryRequirements,
     ConnectionReport,
     Invoice,
@@ -432,7 +433,8 @@ class Connector:
         return ConnectionReport(True, f"conectado a {self.label}", [], details)
 
     def list_listings(self):
-        """Channel ids <-> seller SKU <-> variation, as a DataFrame (:data:`LISTING_COLUMNS`)."""
+        """Channel ids <-> seller SKU <-> variation, as a DataFrame (:data:`LISTING_COLUMNS`, plus
+        :data:`UNLIMITED_STOCK` where a listing's stock is unlimited)."""
         raise self.unsupported("listar os anúncios (list_listings)")
 
     def listings_frame(self, rows: list[dict[str, Any]]):
@@ -460,6 +462,8 @@ class Connector:
                             "value": repr(frame.at[i, column])[:40]})  # fmt: skip
         frame["price"] = price.where(good_price)
         frame["stock"] = stock.where(good_stock).astype("Int64")
+        if any(r.get(UNLIMITED_STOCK) for r in rows):  # only channels that have it, only when a listing has it
+            frame[UNLIMITED_STOCK] = pd.Series([bool(r.get(UNLIMITED_STOCK)) for r in rows], dtype=bool)
         frame.attrs["bad_values"] = bad
         return frame
 

@@ -28,6 +28,7 @@ __all__ = [
     "SKIPPED",
     "ITEM_STATUSES",
     "LISTING_COLUMNS",
+    "UNLIMITED_STOCK",
     "StockItem",
     "PriceItem",
     "ItemResult",
@@ -63,6 +64,9 @@ CREATE, UPDATE = "create", "update"
 
 #: Columns of the DataFrame returned by ``Connector.list_listings()``.
 LISTING_COLUMNS = ["channel_id", "variation_id", "sku", "ean", "title", "price", "stock", "status"]
+#: Column a channel with unlimited stock adds to ``list_listings()`` (VTEX ``hasUnlimitedQuantity``): ``True``
+#: where the listing is always available whatever its quantity; its ``stock`` is then empty, never a number.
+UNLIMITED_STOCK = "unlimited_stock"
 
 
 @dataclass(slots=True)
@@ -297,6 +301,9 @@ class ProductItem:
         channel_id: the bound listing's id on the channel (SKU id, item id...).
         variation_id: the bound variation's id, where the channel has one.
         product_id: the channel's parent/product id, where it has one (VTEX product, ML item).
+        same_code_listings: listings of the channel whose seller SKU is this SKU written another way
+            (:func:`kit.skucode.code_keys`: leading zeros, case, separators), found by the products job in
+            the binding table; a create of such an item is held (never a second listing, never bound on a guess).
     """
 
     sku: str
@@ -321,6 +328,7 @@ class ProductItem:
     channel_id: str | None = None
     variation_id: str | None = None
     product_id: str | None = None
+    same_code_listings: tuple[ListingRef, ...] = ()
 
     @property
     def family(self) -> str:

@@ -50,6 +50,7 @@ from kit.connectors.model import (
     SKIPPED,
     UPDATE,
     CategoryRequirements,
+    ListingRef,
     ProductItem,
     PublishReport,
     PublishResult,
@@ -60,7 +61,16 @@ from kit.scrub import scrub
 if TYPE_CHECKING:
     from kit.connectors.base import Connector
 
-__all__ = ["publish", "plan", "check_item", "FIELD_LABELS", "missing_fields", "send_one"]
+__all__ = [
+    "publish",
+    "plan",
+    "check_item",
+    "FIELD_LABELS",
+    "missing_fields",
+    "send_one",
+    "same_code_listings",
+    "same_code_fix",
+]
 
 log = logging.getLogger("kit.connectors.publishing")
 
@@ -144,6 +154,52 @@ def check_item(conn: Connector, item: ProductItem, requirements: CategoryRequire
     return "; ".join(problems)
 
 
+def same_code_listings(
+    bindings: dict[str, dict[str, Any]], erp_skus: set[str], unbound: list[str]
+) -> dict[str, tuple[ListingRef, ...]]:
+    """For each unbound SKU, the listings whose seller SKU is that SKU written another way (leading zeros an
+    Excel export dropped, case, separators: :func:`kit.skucode.code_keys`, the go-live check's key). The
+    products job and the go-live creation preview set them as ``ProductItem.same_code_listings``.
+
+    Only listings no ERP SKU names exactly are candidates (those belong to that SKU). Every candidate of a
+    key is returned, however many: the caller holds the create, it never binds on a guess.
+    """
+    from kit.skucode import code_keys
+
+    free = [sku for sku in bindings if sku not in erp_skus]
+    if not free or not unbound:
+        return {}
+    by_key: dict[str, list[str]] = {}
+    for sku, key in zip(free, code_keys(free), strict=True):
+        if key:
+            by_key.setdefault(key, []).append(sku)
+    out = {}
+    for sku, key in zip(unbound, code_keys(unbound), strict=True):
+        if key in by_key:
+            refs = [bindings[s] for s in by_key[key]]
+            out[sku] = tuple(
+                ListingRef(
+                    s, str(r.get("channel_id") or ""), r.get("variation_id") or None, r.get("product_id") or None
+                )
+                for s, r in zip(by_key[key], refs, strict=True)
+            )
+    return out
+
+
+def same_code_fix(conn: Connector, item: ProductItem) -> str:
+    """Why a create whose SKU the channel already lists under another spelling is held, and what to do (pt-BR)."""
+    from kit.skucode import how_written
+
+    refs = item.same_code_listings
+    named = ", ".join(f"'{ref.sku}' (anúncio {ref.channel_id}; {how_written(item.sku, ref.sku)})" for ref in refs)
+    where = "nesse anúncio" if len(refs) == 1 else "no anúncio que for dele"
+    return (
+        f"{conn.label} já tem anúncio com o SKU do vendedor {named}: o SKU '{item.sku}' do ERP não foi criado "
+        f"(seria um anúncio duplicado) nem vinculado por suposição; se for o mesmo produto, preencha '{item.sku}' "
+        f"como SKU do vendedor {where} no canal (a próxima execução o vincula); se não for, corrija o SKU no ERP"
+    )
+
+
 def _requirements(conn: Connector, item: ProductItem, cache: dict[str, Any]) -> CategoryRequirements | None:
     if not item.channel_category:
         return None
@@ -165,6 +221,9 @@ def _prepare(conn: Connector, items: Sequence[ProductItem]) -> tuple[list[Publis
             what = "atualização" if action == UPDATE else "criação"
             why = support.reason or f"{conn.label} não permite a {what} de anúncios pela API"
             results[i] = PublishResult(item.sku, SKIPPED, "", why, channel_id=item.channel_id)
+            continue
+        if action == CREATE and item.same_code_listings:
+            results[i] = PublishResult(item.sku, HELD, action, fix=same_code_fix(conn, item))
             continue
         try:
             fix = check_item(conn, item, _requirements(conn, item, cache))

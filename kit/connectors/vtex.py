@@ -23,6 +23,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import (
+    UNLIMITED_STOCK,
     Invoice,
     ListingsDelta,
     Order,
@@ -200,11 +201,16 @@ class VtexConnector(VtexCatalogMixin, Connector):
             if exc.status != 404:
                 raise
             price = {}
-        stock = sum(
-            int(b.get("totalQuantity") or 0) - int(b.get("reservedQuantity") or 0)
+        here = [
+            b
             for b in (inv or {}).get("balance") or []  # null, as well as [], when no warehouse holds the SKU
             if b.get("warehouseId") == self.warehouse
-        )
+        ]
+        # hasUnlimitedQuantity (logistics-api.json): always available, the quantity never decreases; its
+        # totalQuantity (often 0) is not a stock, so the listing says "unlimited" and has no number.
+        unlimited = any(b.get("hasUnlimitedQuantity") is True for b in here)
+        stock = None if unlimited else sum(int(b.get("totalQuantity") or 0) - int(b.get("reservedQuantity") or 0)
+                                           for b in here)  # fmt: skip
         alt = sku.get("AlternateIds") or {}
         ref = alt.get("RefId")
         if ref:
@@ -218,6 +224,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
             "price": price.get("basePrice"),
             "stock": stock,
             "status": "active" if sku.get("IsActive") else "inactive",
+            UNLIMITED_STOCK: unlimited,
         }
 
     # -- writes ------------------------------------------------------------------

@@ -24,7 +24,8 @@ from kit.golive.findings import AVISO, BLOQUEIO, INFO, concat_findings, empty_fi
 from kit.golive.keys import IN_SIDE, OF_SIDE, _blank_text, _frame, _rowref, keyed, keys, matched
 from kit.golive.registry import register_check
 from kit.golive.requirements import requirements_for
-from kit.golive.scopes import FOLDED_ATTR
+from kit.golive.scopes import FOLDED_ATTR, WAREHOUSE_CONFLICTS_ATTR, WAREHOUSE_FOLDED_ATTR
+from kit.skucode import code_keys, how_written
 
 __all__ = ["TITLE_SUGGESTION_MIN_SCORE", "FUZZY_MAX_CELLS"]
 
@@ -187,7 +188,7 @@ def _suggest(
         found, at = _same_code(df["sku"].to_numpy()[rows[todo]], other_sku, other_only[~claimed[other_only]])
         suggestion[todo[found]] = other_sku[at]
         mine = df["sku"].to_numpy()[rows[todo[found]]]
-        how[todo[found]] = [_how_written(a, b) for a, b in zip(mine, other_sku[at], strict=True)]
+        how[todo[found]] = [how_written(a, b) for a, b in zip(mine, other_sku[at], strict=True)]
         claimed[at] = True
         todo = todo[~found]
     titles = odf["title"].to_numpy()
@@ -209,31 +210,15 @@ def _suggest(
     return suggestion, how
 
 
-def _code_key(skus: np.ndarray) -> np.ndarray:
-    """A SKU as Excel and hand typing leave it comparable: upper case, letters and digits only, no leading
-    zeros ("000123" and "123", "sku-77" and "SKU 77" give one key)."""
-    text = pd.Series(skus, dtype=object).astype("str").str.upper()
-    return text.str.replace(r"[^0-9A-Z]", "", regex=True).str.lstrip("0").to_numpy(dtype=object)
-
-
-def _how_written(a: str, b: str) -> str:
-    """How two SKUs of one key differ, in words."""
-    if a.upper() == b.upper():
-        return "mesmo código em maiúsculas/minúsculas diferentes"
-    if a.lstrip("0") == b.lstrip("0"):
-        return "mesmo código sem os zeros à esquerda"
-    return "mesmo código com outra grafia"
-
-
 def _same_code(mine: np.ndarray, other_sku: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Which of ``mine`` is a candidate row's SKU written another way: a mask over ``mine`` and, for those,
     the candidate rows. A key two candidates share suggests neither (the person would have to choose)."""
     if not candidates.size:
         return np.zeros(len(mine), dtype=bool), np.zeros(0, dtype=np.int64)
-    keys_other = pd.Series(_code_key(other_sku[candidates]))
+    keys_other = pd.Series(code_keys(other_sku[candidates]))
     unique = keys_other[(keys_other != "") & ~keys_other.duplicated(keep=False)]
     row_of = pd.Series(candidates[unique.index.to_numpy()], index=unique.to_numpy())
-    at = pd.Series(_code_key(mine)).map(row_of)
+    at = pd.Series(code_keys(mine)).map(row_of)
     found = at.notna().to_numpy()
     return found, at[found].to_numpy(dtype=np.int64)
 
@@ -257,17 +242,20 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
                     "compara a linha padrão",
                 )
             )  # fmt: skip
+        frames.append(_warehouse_folding(df, here, side))
         counts = np.bincount(sk.sku[~sk.sku_blank], minlength=k["n_sku"])
         dup_rows = np.nonzero(~sk.sku_blank & (counts[sk.sku] > 1))[0]
         if dup_rows.size:
             dup = df.iloc[dup_rows]
             count = pd.Series(counts[sk.sku[dup_rows]]).astype("str").to_numpy()
+            conflicts = df.attrs.get(WAREHOUSE_CONFLICTS_ATTR) or {}
+            why = np.array([_conflict_text(conflicts.get(s)) for s in dup["sku"].to_numpy()], dtype=object)
             frames.append(
                 make_findings(
                     "duplicates", BLOQUEIO, sku=dup["sku"], field=f"{side}.sku", value=dup["sku"],
                     expected="SKU único",
                     message="SKU repetido " + here + ": aparece " + count + " vezes (linha "
-                    + _rowref(dup).to_numpy() + ")",
+                    + _rowref(dup).to_numpy() + ")" + why,
                 )
             )  # fmt: skip
         # One EAN on several SKUs: distinct (EAN, SKU) pairs, counted per EAN.
@@ -309,6 +297,34 @@ def check_duplicates(ctx: GoliveContext) -> pd.DataFrame:
                     )
                 )  # fmt: skip
     return concat_findings(frames)
+
+
+def _warehouse_folding(df: pd.DataFrame, here: str, side: str) -> pd.DataFrame:
+    """Info: how many rows of one SKU per warehouse were folded into one product, and how their stock counts."""
+    folded = df.attrs.get(WAREHOUSE_FOLDED_ATTR) or {}
+    if not folded.get("rows"):
+        return empty_findings()
+    wh = folded.get("warehouse")
+    stock = f"o estoque considerado é o do depósito {wh}" if wh else "o estoque é a soma dos depósitos"
+    return make_findings(
+        "duplicates", INFO, field=f"{side}.warehouse", value=str(folded["rows"]),
+        message=f"{folded['rows']} linha(s) por depósito {here} agrupadas em {folded['skus']} SKU(s): mesmo produto "
+        f"em depósitos diferentes, com os mesmos dados; {stock}, como o job de estoque envia",
+    )  # fmt: skip
+
+
+def _conflict_text(fields: list[str] | None) -> str:
+    """Why warehouse rows of one SKU were not folded into one product (pt-BR), or ``""``."""
+    if not fields:
+        return ""
+    from kit.connectors.publishing import FIELD_LABELS
+
+    names = [FIELD_LABELS.get(f) or {"category": "categoria", "active": "ativo"}.get(f, f) for f in fields[:6]]
+    return (
+        "; linhas por depósito com dados do produto diferentes ("
+        + ", ".join(names)
+        + "): corrija o cadastro no ERP para que todas as linhas do SKU tenham os mesmos dados"
+    )
 
 
 # --------------------------------------------------------------------------- validity
@@ -511,8 +527,20 @@ def check_divergences(ctx: GoliveContext) -> pd.DataFrame:
                 + over["price_erp"].round(2).astype("str") + " (" + pct_txt + f"%, tolerância {tol.price_pct:g}%)",
             )
         )  # fmt: skip
+    unlimited = m[m["unlimited_store"]]
+    if len(unlimited):
+        erp_txt = unlimited["stock_erp"].map(lambda v: "sem estoque informado" if v != v else f"{v:.0f}")
+        frames.append(
+            make_findings(
+                "divergences", INFO, sku=unlimited["sku"], field="stock", value="ilimitado",
+                expected=unlimited["stock_erp"].map(lambda v: "" if v != v else f"{v:.0f}"),
+                message="Estoque ilimitado na loja (sempre disponível), ERP " + erp_txt + ": não é divergência; "
+                "o job de estoque não envia quantidade a este SKU enquanto o estoque for ilimitado (retido com o "
+                "motivo); desligue o estoque ilimitado no canal se o ERP deve controlá-lo",
+            )
+        )  # fmt: skip
     s_diff = (m["stock_store"] - m["stock_erp"]).abs()
-    over_s = m[(s_diff > tol.stock_units) & m["stock_erp"].notna() & m["stock_store"].notna()]
+    over_s = m[(s_diff > tol.stock_units) & m["stock_erp"].notna() & m["stock_store"].notna() & ~m["unlimited_store"]]
     if len(over_s):
         over_s = over_s.assign(_d=s_diff[over_s.index]).sort_values("_d", ascending=False, kind="stable")
         frames.append(

@@ -166,22 +166,24 @@ def connector_for_channel(channel: Channel) -> Connector:
     return connector_for(channel, workspace=Workspace())
 
 
-def read_products(path: str | os.PathLike[str]) -> pd.DataFrame:
+def read_products(path: str | os.PathLike[str], *, warehouse: str | None = None) -> pd.DataFrame:
     """Read an ERP or store export with the kit's reader (products columns).
 
     Repeated SKUs are not a reading error here: the ``duplicates`` check reports
     them, so the reader is asked for the ``listings`` kind (a SKU may repeat).
     A catalogue export's store-view rows (the same SKU again for another store
-    view) are left out: :func:`kit.golive.scopes.fold_scope_rows`.
+    view) are left out: :func:`kit.golive.scopes.fold_scope_rows`; one row per
+    SKU and warehouse becomes one row, with the stock summed or ``warehouse``'s
+    (the stock job's setting): :func:`kit.golive.scopes.fold_warehouse_rows`.
     """
     from kit.sheets import read_table
 
     p = Path(path)
     if not p.exists():
         raise InputDataError(f"o arquivo {p} não existe", file=str(p), hint="confira o caminho")
-    from kit.golive.scopes import fold_scope_rows
+    from kit.golive.scopes import fold_scope_rows, fold_warehouse_rows
 
-    return fold_scope_rows(read_table(p, products_kind()))
+    return fold_warehouse_rows(fold_scope_rows(read_table(p, products_kind())), warehouse)
 
 
 def products_kind() -> str:

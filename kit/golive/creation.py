@@ -4,7 +4,8 @@ The go-live's view of publishing (``docs/publishing.md``): an assortment SKU wit
 no listing is "a criar" when the channel's API can create it and nothing it
 needs is missing; otherwise the reason says what blocks it: the channel does
 not allow creation, the category has no de-para, a required field or (with a
-live connector) a required attribute of the channel's category is missing.
+live connector) a required attribute of the channel's category is missing, or
+the store lists the SKU under another spelling (held by the job, never created twice).
 The same :func:`kit.publish_items.product_item` and
 :func:`kit.connectors.publishing.check_item` the job uses decide it.
 """
@@ -66,6 +67,23 @@ def _records_at(erp: pd.DataFrame, positions: np.ndarray) -> list[dict[str, Any]
     return erp.iloc[positions].to_dict("records")
 
 
+def _same_code(ctx: GoliveContext, skus: list[str]) -> dict[str, tuple[Any, ...]]:
+    """The store listings each of ``skus`` has under another spelling (what the products job holds on)."""
+    from kit.connectors.publishing import same_code_listings
+
+    if not skus:
+        return {}
+    store, erp_sku = ctx.store, pd.Series(ctx.erp["sku"].to_numpy(dtype=object))
+    store_sku = pd.Series(store["sku"].to_numpy(dtype=object)).fillna("").astype("str")
+    free = np.nonzero(((store_sku != "") & ~store_sku.isin(erp_sku)).to_numpy())[0]  # no ERP SKU names them
+    ids = store["channel_id"].to_numpy(dtype=object) if "channel_id" in store.columns else np.full(len(store), "")
+    listed: dict[str, dict[str, Any]] = {}
+    for i in free:
+        cid = ids[i]
+        listed.setdefault(store_sku.iat[i], {"channel_id": "" if cid is None or cid != cid else str(cid)})
+    return same_code_listings(listed, set(), skus)
+
+
 def creation_plan(ctx: GoliveContext, skus: list[str], positions: np.ndarray | None = None) -> pd.DataFrame:
     """For ERP ``skus`` without a listing: ``sku, can_create, reason`` (cached per context).
 
@@ -75,7 +93,7 @@ def creation_plan(ctx: GoliveContext, skus: list[str], positions: np.ndarray | N
     key = ("creation", tuple(skus))
     if key in ctx.cache:
         return ctx.cache[key]
-    from kit.connectors.publishing import check_item
+    from kit.connectors.publishing import check_item, same_code_fix
     from kit.publish_items import Translators, load_translators, product_item
 
     conn, (cls, live) = _connector(ctx)
@@ -90,8 +108,13 @@ def creation_plan(ctx: GoliveContext, skus: list[str], positions: np.ndarray | N
         else:
             records = _records(ctx.erp.drop_duplicates("sku").set_index("sku", drop=False), skus)
         cache: dict[str, Any] = {}
+        lookalikes = _same_code(ctx, skus)
         for sku, record in zip(skus, records, strict=True):
             item = product_item(record, translators)
+            if sku in lookalikes:  # the job holds it: the channel lists it under another spelling
+                item.same_code_listings = lookalikes[sku]
+                rows.append({"sku": sku, "can_create": False, "reason": same_code_fix(conn, item)})
+                continue
             requirements = None
             if live is not None and item.channel_category:
                 if item.channel_category not in cache:

@@ -86,8 +86,21 @@ def run_with_parameters(p: dict[str, Any], *, notebook: bool = True, on_progress
         price_guard_pct=float(p.get("price_guard_pct", 30.0)), answers_file=p.get("answers_file") or None,
         capacity=CapacityAssumptions(change_rates=rates, orders_per_hour=float(p.get("orders_per_hour", 60.0))),
         by=p.get("by") or None, workspace=p.get("workspace") or None, output_dir=p.get("output_dir") or None,
-        notebook=notebook, on_progress=on_progress,
+        notebook=notebook, on_progress=on_progress, warehouse=_stock_warehouse(p),
     )  # fmt: skip
+
+
+def _stock_warehouse(parameters: dict[str, Any]) -> str | None:
+    """The ERP warehouse whose stock a configured channel gets (the stock job's ``warehouse`` setting), so an ERP
+    export with one row per SKU and warehouse is compared as the stock job will send it; ``None``: summed."""
+    name = parameters.get("channel")
+    if not name:
+        return None
+    from kit.jobs.settings import job_settings
+    from kit.store import Workspace
+
+    ws = Workspace(parameters["workspace"]) if parameters.get("workspace") else Workspace()
+    return job_settings(ws, name).get("warehouse") or None
 
 
 def execute_report(

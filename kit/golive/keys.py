@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kit.connectors.model import UNLIMITED_STOCK
 from kit.golive.codes import as_objects, factorize_text
 from kit.golive.context import GoliveContext
 
@@ -91,12 +92,20 @@ def _matched_rows(ctx: GoliveContext) -> tuple[np.ndarray, np.ndarray]:
     return j[hit], k["store"].keyed[hit]
 
 
+def _unlimited(store: pd.DataFrame) -> np.ndarray:
+    """Per store row: the channel says its stock is unlimited (``unlimited_stock``, VTEX ``hasUnlimitedQuantity``)."""
+    if UNLIMITED_STOCK not in store.columns:
+        return np.zeros(len(store), dtype=bool)
+    return np.array([v is True or v == 1 for v in store[UNLIMITED_STOCK].to_numpy(dtype=object)], dtype=bool)
+
+
 def matched(ctx: GoliveContext) -> pd.DataFrame:
     """ERP and store rows with the same SKU side by side.
 
     Columns: ``sku``, ``channel_id``, ``price_erp``/``price_store``,
-    ``stock_erp``/``stock_store``, and ``pos_erp``/``pos_store``, the row
-    positions in ``ctx.erp``/``ctx.store`` (for any other column).
+    ``stock_erp``/``stock_store``, ``pos_erp``/``pos_store``, the row
+    positions in ``ctx.erp``/``ctx.store`` (for any other column), and
+    ``unlimited_store``: the listing's stock is unlimited (its ``stock_store`` is no number).
     """
     if "matched" not in ctx.cache:
         e, st = _matched_rows(ctx)
@@ -106,6 +115,7 @@ def matched(ctx: GoliveContext) -> pd.DataFrame:
             data[f"{col}_erp"] = erp[col].to_numpy()[e]
             data[f"{col}_store"] = store[col].to_numpy()[st]
         data["pos_erp"], data["pos_store"] = e, st
+        data["unlimited_store"] = _unlimited(store)[st]
         frame = pd.DataFrame({c: pd.Series(v, dtype=v.dtype, copy=False) for c, v in data.items()}, copy=False)
         ctx.cache["matched"] = frame
     return ctx.cache["matched"]

@@ -166,6 +166,8 @@ class GoliveRequest:
     write_xlsx: bool = True
     notebook: bool = True
     on_progress: Callable[[str], None] | None = None
+    #: the ERP warehouse whose stock the channel gets (the stock job's ``warehouse`` setting); ``None``: summed
+    warehouse: str | None = None
 
     def parameters(self) -> dict[str, Any]:
         """What ``summary.json`` and the workspace record say the check was run with (names and paths only)."""
@@ -209,6 +211,7 @@ def run_golive(
     write_xlsx: bool = True,
     notebook: bool = True,
     on_progress: Callable[[str], None] | None = None,
+    warehouse: str | None = None,
 ) -> GoliveRun:
     """Run the go-live check for a channel (or offline, for a channel type and files).
 
@@ -237,6 +240,8 @@ def run_golive(
         notebook: the check runs in the go-live notebook (the record points at it);
             ``False``: in process, the record points at the HTML report.
         on_progress: called with a pt-BR line as each stage starts.
+        warehouse: the ERP warehouse that feeds the channel, for an export with one row per SKU and warehouse
+            (the stock job's setting); ``None``: the stock of the rows is summed, as the stock job does.
 
     Raises:
         KitError: for input, configuration and channel errors (also written to
@@ -246,7 +251,7 @@ def run_golive(
         channel or None, channel_type, erp_file, store_file, values_dir, mappings_channel, company, environment,
         Tolerances(price_tolerance_pct, stock_tolerance, price_guard_pct, peak_multiplier),
         capacity or CapacityAssumptions(), answers_file, dict(answers or {}), workspace, by, record, connector,
-        write_xlsx, notebook, on_progress,
+        write_xlsx, notebook, on_progress, warehouse,
     )  # fmt: skip
     label = request.channel or f"offline-{channel_type or 'sem-tipo'}"
     out = Path(output_dir) if output_dir else new_output_dir(label)
@@ -302,7 +307,7 @@ def _context(request: GoliveRequest, parameters: dict[str, Any]) -> tuple[Golive
         raise ConfigurationError("nenhuma exportação do ERP informada", hint="informe o arquivo de produtos do ERP "
                                  "(--erp ARQUIVO)")  # fmt: skip
     request.progress("lendo a exportação do ERP")
-    erp = read_products(request.erp_file)
+    erp = read_products(request.erp_file, warehouse=request.warehouse)
     store, connector = _store(request, ch)
     answers = _answers(request, ws)
     value_lists = load_value_lists(request.values_dir, ctype.depara_kinds) if request.values_dir else None

@@ -133,7 +133,8 @@ def first_sync_preview(ctx: GoliveContext) -> dict[str, Any]:
     if "preview" in ctx.cache:
         return ctx.cache["preview"]
     m = matched(ctx)
-    stock_change = m["stock_erp"].notna() & (m["stock_erp"] != m["stock_store"])
+    # an unlimited-stock listing is held by the stock job (never written), so switching on changes nothing there
+    stock_change = m["stock_erp"].notna() & (m["stock_erp"] != m["stock_store"]) & ~m["unlimited_store"]
     price_change = m["price_erp"].notna() & ((m["price_erp"] - m["price_store"]).abs() > 0.005)
     to_zero = m[(m["stock_erp"] <= 0) & (m["stock_store"] > 0)][["sku", "channel_id", "stock_store", "stock_erp"]]
     drops = m[price_change & (m["price_erp"] < m["price_store"]) & (m["price_store"] > 0)]

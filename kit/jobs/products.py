@@ -38,7 +38,14 @@ from typing import Any
 from kit.jobs.core import JobContext, iter_rows, register_job
 from kit.jobs.sku_binding import binds_by_sku, recorded_rows
 
-__all__ = ["KILL_ENV", "STATE_FINGERPRINT", "STATE_LISTING", "STATE_PENDING", "refresh_bindings", "FULL_READ_EVERY_S"]
+__all__ = [
+    "KILL_ENV",
+    "STATE_FINGERPRINT",
+    "STATE_LISTING",
+    "STATE_PENDING",
+    "refresh_bindings",
+    "FULL_READ_EVERY_S",
+]
 
 KILL_ENV = "KIT_PRODUCTS_KILL_POINT"
 STATE_FINGERPRINT, STATE_LISTING, STATE_PENDING = "product", "listing", "publish_pending"
@@ -67,10 +74,8 @@ def failpoint(name: str) -> None:
 @register_job("products")
 def run_products(ctx: JobContext) -> None:
     from kit.assortment import resolve
-    from kit.jobs.erp import read_erp
-    from kit.jobs.settings import erp_dir
 
-    frame = read_erp(erp_dir(ctx.ws, ctx.name), "products", ctx.name)
+    frame = _read_products(ctx)
     source = (frame.attrs.get("source") or {}).get("file")
     assortment = resolve(frame, ctx.channel)
     wanted = assortment.skus
@@ -97,7 +102,50 @@ def run_products(ctx: JobContext) -> None:
         _unsupported(ctx, bound, missing)
         return
     _poll_pending(ctx)
-    _publish(ctx, rows, bindings, bound, missing)
+    from kit.connectors.publishing import same_code_listings
+
+    erp_skus = {str(s).strip() for s in frame["sku"].tolist() if s is not None and s == s}
+    lookalikes = same_code_listings(bindings, erp_skus, missing)
+    if lookalikes:
+        ctx.summary.extra["same_code_listings"] = {k: [r.sku for r in v] for k, v in list(lookalikes.items())[:200]}
+    _publish(ctx, rows, bindings, bound, missing, lookalikes)
+
+
+def _read_products(ctx: JobContext) -> Any:
+    """The ERP products export; one with a row per SKU and warehouse (every product field the same) is folded
+    into one row per SKU, as go-live folds it (:func:`kit.golive.scopes.fold_warehouse_rows`: stock summed, or
+    the job setting ``warehouse``'s). Any other repeated or blank SKU stays the reader's error (exit 2)."""
+    from kit.errors import InputDataError
+    from kit.jobs.erp import find_erp_file, read_erp
+    from kit.jobs.settings import erp_dir
+
+    folder = erp_dir(ctx.ws, ctx.name)
+    try:
+        return read_erp(folder, "products", ctx.name)
+    except InputDataError as exc:
+        from kit.golive.scopes import WAREHOUSE_FOLDED_ATTR, fold_warehouse_rows
+        from kit.sheets import read_table
+
+        try:
+            loose = read_table(find_erp_file(folder, "products", ctx.name), "listings")  # SKUs may repeat
+        except InputDataError:
+            raise exc from None
+        folded = fold_warehouse_rows(loose, ctx.settings.get("warehouse"))
+        sku = folded["sku"].fillna("").astype("str").str.strip()
+        if (
+            not (folded.attrs.get(WAREHOUSE_FOLDED_ATTR) or {}).get("rows")
+            or (sku == "").any()
+            or sku.duplicated().any()
+        ):
+            raise exc from None
+    info = folded.attrs[WAREHOUSE_FOLDED_ATTR]
+    stock = f"estoque do depósito {info['warehouse']}" if info["warehouse"] else "estoque somado"
+    ctx.summary.note(
+        f"Exportação de produtos com uma linha por depósito: {info['rows']} linha(s) agrupadas em {info['skus']} "
+        f"SKU(s) com os mesmos dados ({stock})."
+    )
+    ctx.summary.extra["warehouse_rows_folded"] = info
+    return folded
 
 
 def refresh_bindings(ctx: JobContext) -> int:
@@ -165,7 +213,9 @@ def _poll_pending(ctx: JobContext) -> None:
         ctx.summary.note(f"{len(still)} itens ainda pendentes no canal (consultados de novo na próxima execução).")
 
 
-def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], missing: list[str]) -> None:
+def _publish(
+    ctx: JobContext, rows: dict, bindings: dict, bound: list[str], missing: list[str], lookalikes: dict
+) -> None:
     from kit.publish_items import fingerprint, load_translators, product_item
 
     conn = ctx.connector
@@ -189,6 +239,8 @@ def _publish(ctx: JobContext, rows: dict, bindings: dict, bound: list[str], miss
             ctx.summary.add("skipped", sku, "aguardando o canal (pendente): consultado na próxima execução")
             continue
         item = product_item(rows[sku], translators, bindings.get(sku))
+        if not item.bound and sku in lookalikes:
+            item.same_code_listings = lookalikes[sku]  # held by the publish plan, dry run and real run alike
         prints[sku] = fingerprint(item)
         if item.bound and not ctx.full and last.get(sku) == prints[sku]:
             ctx.summary.skipped += 1  # unchanged since the last applied publish

@@ -6,7 +6,9 @@ from that snapshot (or always with ``full``). The snapshot moves only for the
 items the channel applied, so a failed item is retried on the next run, and a
 re-run with no ERP change sends nothing at all.
 
-Stock sent = available − reserved − safety stock, never below zero.
+Stock sent = available − reserved − safety stock, never below zero. A listing whose stock is unlimited on the
+channel (VTEX ``hasUnlimitedQuantity``, the binding's ``unlimited_stock``) is *held* with the reason, never written
+(a write would switch "always available" off): :func:`unlimited_stock_hold`.
 
 One bad value is one bad item: an ERP row whose quantity or price is missing,
 not a number (``NaN``, ``inf``, garbage) or out of any plausible range fails
@@ -28,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kit.connectors.model import UNLIMITED_STOCK
 from kit.errors import ConfigurationError, InputDataError
 from kit.jobs.core import JobContext, batched, item_results, iter_rows, register_job
 from kit.jobs.guard import BAD_LISTING_KIND, REFERENCE_MAX_AGE_S, PriceGuard, valid_price
@@ -46,6 +49,7 @@ __all__ = [
     "approve_prices",
     "BINDING_MAX_AGE_S",
     "MAX_QUANTITY",
+    "unlimited_stock_hold",
 ]
 
 BINDING_MAX_AGE_S = 24 * 3600  # refresh the listing table at least daily when SKUs are unknown
@@ -188,6 +192,7 @@ class _Push:
     make_item: Callable[[str, Any, dict[str, Any]], Any]
     label: str
     before_send: Callable[[list[str], list[Any]], dict[str, str]] | None = None  # sku -> why it is held
+    hold_listing: Callable[[str, Any, dict[str, Any]], str | None] | None = None  # (sku, value, binding) -> why
     also: frozenset[str] = frozenset()  # sent even if unchanged since the last push (approved prices)
 
 
@@ -202,7 +207,10 @@ def _push(ctx: JobContext, push: _Push) -> None:
     bindings = ensure_bindings(ctx, changed)
     to_send: list[str] = []
     for sku in changed:
-        if sku in bindings:
+        held = _listing_hold(push, sku, bindings.get(sku) or [])
+        if held:
+            summary.add("held", sku, held)  # dry run and real run alike; the snapshot stays, so it is asked again
+        elif sku in bindings:
             to_send.append(sku)
         else:
             summary.add("skipped", sku, "SKU sem anúncio no canal (não encontrado em list_listings)")
@@ -237,6 +245,26 @@ def _push(ctx: JobContext, push: _Push) -> None:
         bar.update(len(skus) + len(held))
         ctx.log_batch(n, len(batches), len(skus), len(applied), len(skus) - len(applied), time.monotonic() - t0)
     bar.close()
+
+
+def _listing_hold(push: _Push, sku: str, rows: list[dict[str, Any]]) -> str | None:
+    """Why a SKU's value must not go to one of its listings (``push.hold_listing``), else ``None``."""
+    if push.hold_listing is None:
+        return None
+    return next((why for row in rows if (why := push.hold_listing(sku, push.wanted[sku], row))), None)
+
+
+def unlimited_stock_hold(sku: str, quantity: Any, binding: dict[str, Any]) -> str | None:
+    """A finite quantity is never written over a listing whose stock is unlimited (VTEX ``hasUnlimitedQuantity``):
+    the write would switch "always available" off. Held with what to do (pt-BR)."""
+    if not binding.get(UNLIMITED_STOCK):
+        return None
+    return (
+        f"o anúncio {binding.get('channel_id')} tem estoque ilimitado no canal (sempre disponível para venda): o "
+        f"estoque do ERP ({quantity}) não foi enviado, pois desligaria o estoque ilimitado; se o ERP deve controlar "
+        "este estoque, desligue o estoque ilimitado do SKU no canal e rode de novo com --full (relê os anúncios); "
+        "se não, tire o SKU da exportação de estoque do ERP"
+    )
 
 
 def _send_batch(push: _Push, skus: list[str], items: list[Any]) -> dict[str, tuple[str, str]]:
@@ -313,7 +341,16 @@ def run_stock(ctx: JobContext) -> None:
     ctx.summary.extra.update({"erp_file": _source(frame), "erp_skus": len(wanted), "safety_stock": safety})
     ctx.summary.note(f"Arquivo do ERP: {_source(frame)} ({len(wanted)} SKUs; estoque de segurança {safety}).")
     _report_bad(ctx, found)
-    _push(ctx, _Push("stock", wanted, lambda items: ctx.connector.update_stock(items), _stock_item, "estoque"))
+    _push(
+        ctx,
+        _Push("stock", wanted, lambda items: ctx.connector.update_stock(items), _stock_item, "estoque",
+              hold_listing=unlimited_stock_hold),
+    )  # fmt: skip
+    if ctx.summary.held:
+        ctx.summary.note(
+            f"{ctx.summary.held} SKU(s) com estoque ilimitado no canal não receberam a quantidade do ERP (veja o "
+            "motivo de cada um)."
+        )
     _uncontrolled(ctx, set(wanted) | set(found.bad))
 
 

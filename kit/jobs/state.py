@@ -1,6 +1,7 @@
 """The jobs' own tables in the workspace state store (``states.sqlite``).
 
-``sku_binding``       ERP SKU <-> channel id <-> variation (from ``list_listings()``)
+``sku_binding``       ERP SKU <-> channel id <-> variation (from ``list_listings()``); the listings
+                      with unlimited stock are kept beside it (``sku_state`` kind ``binding_unlimited``)
 ``price_hold``        prices held by the price guard, waiting for review
 ``order_ledger``      every (order id, version) written to the outbox, and where
 ``order_quarantine``  orders held back by unmapped values, with the reason
@@ -25,12 +26,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kit.connectors.model import UNLIMITED_STOCK
+
 if TYPE_CHECKING:
     from kit.store import Workspace
 
 __all__ = ["JobState", "BINDING_COLUMNS", "reset_channel_state", "counts_from_state"]
 
 BINDING_COLUMNS = ("sku", "channel_id", "variation_id", "ean", "title", "price", "stock", "status")
+#: ``sku_state`` kind of the bound listings whose stock is unlimited (``sku -> [channel ids]``); a binding row
+#: carries it as ``unlimited_stock`` (kept beside ``sku_binding``, whose columns stay as they are)
+UNLIMITED_KIND = "binding_unlimited"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sku_binding (
@@ -78,10 +84,12 @@ class JobState:
             "WHERE channel=? ORDER BY sku, channel_id, variation_id",
             (self.channel,),
         )
+        unlimited = {sku: set(ids or ()) for sku, ids in self.states.get_all(self.channel, UNLIMITED_KIND).items()}
         out: dict[str, list[dict[str, Any]]] = {}
         for row in cur:
             rec = dict(zip(BINDING_COLUMNS, row, strict=True))
             rec["variation_id"] = rec["variation_id"] or None
+            rec[UNLIMITED_STOCK] = rec["channel_id"] in unlimited.get(rec["sku"], ())
             out.setdefault(rec["sku"], []).append(rec)
         return out
 
@@ -89,11 +97,14 @@ class JobState:
         """Replace the channel's bindings with ``rows`` (a fresh ``list_listings()``)."""
         now = time.time()
         data = []
+        unlimited: dict[str, list[str]] = {}
         for r in rows:
             sku = _text(r.get("sku"))
             channel_id = _text(r.get("channel_id"))
             if not sku or not channel_id:
                 continue
+            if r.get(UNLIMITED_STOCK) is True or r.get(UNLIMITED_STOCK) == 1:
+                unlimited.setdefault(sku, []).append(channel_id)
             data.append(
                 (
                     self.channel,
@@ -116,6 +127,8 @@ class JobState:
                 "stock=excluded.stock, status=excluded.status, refreshed_at=excluded.refreshed_at",
                 data,
             )
+            # Listings with unlimited stock (VTEX hasUnlimitedQuantity): sku -> channel ids, beside the table
+            self.states.replace_kind(self.channel, UNLIMITED_KIND, sorted(unlimited.items()))
         self.states.put_many(self.channel, "binding_meta", [("refreshed_at", now)])
         return len(data)
 

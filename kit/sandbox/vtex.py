@@ -137,6 +137,8 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
         sku["_eans"] = [str(product["ean"])] if product.get("ean") else []
         sku["_specs"] = {k: [str(product[c])] for k, c in (("Cor", "color"), ("Tamanho", "size")) if product.get(c)}
         self.on_sku_created(sku_id, stock=int(product.get("stock") or 0), price=float(product.get("price") or 0))
+        if product.get("unlimited_stock"):  # "always available" (hasUnlimitedQuantity), as the admin sets it
+            self.state.data["inventory"][(sku_id, "1_1")]["unlimitedQuantity"] = True
 
     def on_sku_created(self, sku_id: int, *, stock: int = 0, price: float | None = None) -> None:
         """Inventory (warehouse 1_1) and a price row for a new SKU (a created SKU has no price yet)."""

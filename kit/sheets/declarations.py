@@ -256,6 +256,8 @@ register(
             Column("scope", "code", standard=False, aliases=("store view code", "store view", "visao loja", "escopo")),
             # The unit of the row's width, height and depth (Bling: Centímetros, Metros, Milímetros).
             Column("dimension_unit", "text", standard=False, aliases=DIMENSION_UNIT_ALIASES),
+            # The row's warehouse (one row per SKU and warehouse): go-live folds them (golive.scopes).
+            Column("warehouse", "code", standard=False, aliases=WAREHOUSE_ALIASES),
         ),
         key=("sku",),
         description="products/SKUs exported by the ERP or a store",

@@ -351,3 +351,86 @@ def test_prepare_products_counts_empty_cells_exactly_trusted_or_not(tmp_path):
     assert prepared["brand"].tolist() == ["Acme", ""] and prepared.attrs["empty_cells"]["brand"] == 1
     hand_made = prepare_products(pd.DataFrame({"sku": ["A", "B"], "brand": [" ", "x"]}), ERP_COLUMNS)
     assert hand_made["brand"].tolist() == ["", "x"] and hand_made.attrs["empty_cells"]["brand"] == 1
+
+
+def test_an_unlimited_stock_listing_is_information_not_a_stock_difference():
+    """VTEX hasUnlimitedQuantity: the listing has no finite stock (read as empty, flagged); before, it was read as
+    0 and reported as a stock difference, and the first sync preview counted it as a stock update."""
+    erp = _products(3)
+    store = _products(3, stock=[11, pd.NA, 13])
+    store["unlimited_stock"] = [False, True, False]
+    f = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
+    row = f[f["sku"] == "A2"]
+    assert len(row) == 1 and row.iloc[0]["severity"] == "info" and row.iloc[0]["value"] == "ilimitado"
+    assert row.iloc[0]["message"].startswith("Estoque ilimitado na loja (sempre disponível), ERP 12: não é divergência")
+    assert (f["severity"] != "aviso").all()
+    assert first_sync_preview(_ctx(erp, store))["stock_updates"] == 0
+    store["unlimited_stock"] = False  # the same listing with a finite stock of 0 is a difference
+    store["stock"] = [11, 0, 13]
+    f = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
+    assert f.loc[f["sku"] == "A2", "severity"].tolist() == ["aviso"]
+
+
+def _per_warehouse_export(tmp_path, rows: list[str]):
+    from kit.golive.context import read_products
+
+    path = tmp_path / "produtos_por_deposito.csv"
+    header = "sku;ean;titulo;marca;categoria;ncm;preco;estoque;deposito\n"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    return path, read_products
+
+
+def test_an_erp_export_with_one_row_per_warehouse_is_one_product_with_its_stock_summed(tmp_path):
+    """Before, each SKU of such an export was a duplicate registration (a blocker) and its stock one row's."""
+    path, read_products = _per_warehouse_export(tmp_path, [
+        f"A1;{ean13(789_100_000_001)};Caneca 1;Marca;Casa;61091000;101,00;3;CD-SP",
+        f"A1;{ean13(789_100_000_001)};Caneca 1;Marca;Casa;61091000;101,00;4;CD-RJ",
+        f"A2;{ean13(789_100_000_002)};Prato 2;Marca;Casa;61091000;102,00;5;CD-SP",
+        f"A3;{ean13(789_100_000_003)};Copo 3;Marca;Casa;61091000;103,00;1;CD-SP",
+        f"A3;{ean13(789_100_000_003)};Copo 3;Marca;Casa;61091000;99,90;2;CD-RJ",
+        f"A4;{ean13(789_100_000_004)};Jarra 4;Marca;Casa;61091000;104,00;6;CD-SP",
+        f"A4;{ean13(789_100_000_004)};Jarra 4;Marca;Casa;61091000;104,00;6;CD-SP",
+    ])  # fmt: skip
+    erp = read_products(path)
+    store = _products(4, stock=[7, 5, 3, 6])
+    f = _only(run_checks(_ctx(erp, store)), "duplicates")
+    blockers = f[f["severity"] == "bloqueio"]
+    # A1: folded; A3: its rows disagree on the price; A4: the same warehouse twice (a real duplicate)
+    assert sorted(set(blockers.loc[blockers["field"] == "erp.sku", "sku"])) == ["A3", "A4"]
+    a3 = blockers[blockers["sku"] == "A3"].iloc[0]["message"]
+    assert "linhas por depósito com dados do produto diferentes (preço)" in a3
+    info = f[f["field"] == "erp.warehouse"].iloc[0]
+    assert info["severity"] == "info" and info["value"] == "1"
+    assert info["message"].startswith("1 linha(s) por depósito no ERP agrupadas em 1 SKU(s)")
+    assert "a soma dos depósitos" in info["message"]
+    assert erp.set_index("sku").loc["A1", "stock"] == 7
+    divergences = _only(run_checks(_ctx(erp, store), only=["divergences"]), "divergences")
+    assert "A1" not in set(divergences.loc[divergences["field"] == "stock", "sku"])  # 3 + 4 = the store's 7
+    one = read_products(path, warehouse="CD-RJ").set_index("sku")
+    assert one.loc["A1", "stock"] == 4 and pd.isna(one.loc["A2", "stock"])  # A2 has no stock in CD-RJ
+
+
+def test_the_creation_preview_says_a_sku_listed_under_another_spelling_is_not_created():
+    """The go-live preview agrees with the products job: "000123" listed as "123" is held, not "a criar"."""
+    erp = _products(3)
+    erp["sku"] = ["000123", "A2", "NOVO"]
+    store = _products(2)
+    store["sku"] = ["123", "A2"]
+    store["channel_id"] = ["55", "56"]
+    preview = first_sync_preview(_ctx(erp, store))
+    assert "000123" not in set(preview["to_create"]["sku"])
+    reason = preview["cannot_create"].set_index("sku").loc["000123", "reason"]
+    assert "'123' (anúncio 55; mesmo código sem os zeros à esquerda)" in reason
+    assert "000123" in reason and "não foi criado" in reason
+
+
+def test_go_live_takes_the_warehouse_the_stock_job_sends_from(workspace):
+    """A configured channel fed from one ERP warehouse (job setting ``warehouse``): go-live folds a per-warehouse
+    export with that warehouse's stock, as the stock job sends it; without the setting, the stock is summed."""
+    from kit.golive.execute import _stock_warehouse
+    from kit.jobs.settings import set_job_settings
+
+    assert _stock_warehouse({"channel": "loja", "workspace": str(workspace.root)}) is None
+    set_job_settings(workspace, "loja", {"warehouse": "CD-RJ"})
+    assert _stock_warehouse({"channel": "loja", "workspace": str(workspace.root)}) == "CD-RJ"
+    assert _stock_warehouse({"channel": "", "workspace": str(workspace.root)}) is None  # offline: summed
