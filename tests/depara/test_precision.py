@@ -7,16 +7,7 @@ import pytest
 
 from kit.depara.aliases import Aliases, _concepts, _parse
 from kit.depara.suggest import suggest
-
-
-def _one(kind, channel, erp, **kw):
-    table = suggest(kind, channel, erp, learned=False, **kw)
-    assert len(table) == 1
-    return table.iloc[0]
-
-
-def _top(row) -> str:
-    return row["candidates"][0]["label"] if row["candidates"] else ""
+from tests.depara.suggested import one_row, top_label
 
 
 @pytest.mark.parametrize(
@@ -50,13 +41,13 @@ def _top(row) -> str:
     ],
 )
 def test_order_status_concepts(value, erp, top, pre):
-    row = _one("order_status", [value], erp)
-    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+    row = one_row("order_status", [value], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, pre)
 
 
 def test_an_abandoned_transaction_is_never_preaccepted_as_another_state():
     # no "abandonado" in the ERP: expired or cancelled is a person's choice
-    row = _one("order_status", ["abandonada"], ["Pagamento expirado", "Cancelado", "Pago"])
+    row = one_row("order_status", ["abandonada"], ["Pagamento expirado", "Cancelado", "Pago"])
     assert not row["preaccepted"]
 
 
@@ -70,38 +61,38 @@ def test_a_named_wallet_goes_to_the_erp_value_naming_it():
     assert got.loc["digital_wallet", "erp_payment_method"] == "PayPal" and got.loc["digital_wallet", "preaccepted"]
     assert got.loc["wallet", "erp_payment_method"] == "Carteira digital" and got.loc["wallet", "preaccepted"]
     # elsewhere account_money is the generic balance: with a named wallet in the ERP, a person chooses
-    other = _one("payment_method", ["account_money"], erp, channel_type="magento")
-    assert _top(other) == "Carteira digital" and not other["preaccepted"]
+    other = one_row("payment_method", ["account_money"], erp, channel_type="magento")
+    assert top_label(other) == "Carteira digital" and not other["preaccepted"]
 
 
 def test_a_closer_erp_value_by_its_words_blocks_preacceptance():
     erp = ["Cartão de crédito", "Cartão de crédito Mercado Pago", "Boleto"]
     channel = pd.DataFrame({"payment_method": ["credit_card"], "description": ["Mercado Pago credit card"]})
-    row = _one("payment_method", channel, erp)
+    row = one_row("payment_method", channel, erp)
     assert {c["label"] for c in row["candidates"][:2]} == set(erp[:2]) and not row["preaccepted"]
-    plain = _one("payment_method", ["credit_card"], erp)
-    assert _top(plain) == "Cartão de crédito" and plain["preaccepted"]
+    plain = one_row("payment_method", ["credit_card"], erp)
+    assert top_label(plain) == "Cartão de crédito" and plain["preaccepted"]
 
 
 def test_values_with_a_note_or_a_list_match_by_their_parts():
     erp = ["Pagamento Instantâneo (PIX)", "Transferência bancária, Carteira Digital", "Faturado (atendido)"]
-    pix = _one("payment_method", ["pix"], erp)
-    assert _top(pix) == "Pagamento Instantâneo (PIX)" and pix["preaccepted"]
-    wallet = _one("payment_method", ["digital_wallet"], erp)
+    pix = one_row("payment_method", ["pix"], erp)
+    assert top_label(pix) == "Pagamento Instantâneo (PIX)" and pix["preaccepted"]
+    wallet = one_row("payment_method", ["digital_wallet"], erp)
     assert wallet["candidates"][0]["reason"] == "alias" and not wallet["preaccepted"]  # only part of that value
-    invoiced = _one("order_status", ["invoiced"], ["Faturado (atendido)", "Em aberto"])
-    assert _top(invoiced) == "Faturado (atendido)" and invoiced["preaccepted"]
+    invoiced = one_row("order_status", ["invoiced"], ["Faturado (atendido)", "Em aberto"])
+    assert top_label(invoiced) == "Faturado (atendido)" and invoiced["preaccepted"]
 
 
 def test_english_words_meet_the_erps_portuguese_but_only_as_suggestions():
     # "Check" and "Cancellation request received" are in no alias row: only the vocabulary reads them
     # ("Cash" and "Cancellation requested" are aliases now, pre-accepted as such).
-    row = _one("payment_method", ["Check"], ["Dinheiro", "Cheque", "Carteira Digital"])
-    assert (_top(row), row["candidates"][0]["reason"], bool(row["preaccepted"])) == ("Cheque", "fuzzy", False)
+    row = one_row("payment_method", ["Check"], ["Dinheiro", "Cheque", "Carteira Digital"])
+    assert (top_label(row), row["candidates"][0]["reason"], bool(row["preaccepted"])) == ("Cheque", "fuzzy", False)
     assert row["candidates"][0]["score"] < 100
     desc = pd.DataFrame({"status": ["request-cancel"], "description": ["Cancellation request received"]})
-    status = _one("order_status", desc, ["Cancelado", "Cancelamento solicitado", "Pago"])
-    assert _top(status) == "Cancelamento solicitado" and not status["preaccepted"]
+    status = one_row("order_status", desc, ["Cancelado", "Cancelamento solicitado", "Pago"])
+    assert top_label(status) == "Cancelamento solicitado" and not status["preaccepted"]
 
 
 def test_concept_tree_is_checked_when_loaded():
@@ -155,25 +146,25 @@ def test_concept_tree_is_checked_when_loaded():
     ],
 )
 def test_commerce_lifecycle_and_payment_kinds(kind, value, erp, top, pre):
-    row = _one(kind, [value], erp)
-    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+    row = one_row(kind, [value], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, pre)
 
 
 def test_a_fuzzy_target_naming_another_concept_ranks_below():
     # shares "grandes formatos" with the PAC service, but says SEDEX
-    row = _one("carrier_service", [("Correios", "SEDEX CONTRATO GRANDES FORMATOS")],
+    row = one_row("carrier_service", [("Correios", "SEDEX CONTRATO GRANDES FORMATOS")],
                [("CORREIOS", "PAC GRANDES FORMATOS"), ("CORREIOS", "SEDEX"), ("CORREIOS", "PAC")])  # fmt: skip
-    assert _top(row) == "CORREIOS / SEDEX" and not row["preaccepted"]
+    assert top_label(row) == "CORREIOS / SEDEX" and not row["preaccepted"]
 
 
 def test_a_spelling_neighbour_sharing_no_word_ranks_below_one_sharing_a_word():
-    row = _one("category", ["Imóveis", "Casa, Móveis e Decoração", "Games"], ["MOVEIS"])
-    assert _top(row) == "Casa, Móveis e Decoração"
+    row = one_row("category", ["Imóveis", "Casa, Móveis e Decoração", "Games"], ["MOVEIS"])
+    assert top_label(row) == "Casa, Móveis e Decoração"
 
 
 def test_service_words_every_carrier_uses():
-    row = _one("carrier_service", [("Braspress", "Ground")], [("BRASPRESS", "AEREO"), ("BRASPRESS", "RODOVIARIO")])
-    assert (_top(row), bool(row["preaccepted"])) == ("BRASPRESS / RODOVIARIO", True)
+    row = one_row("carrier_service", [("Braspress", "Ground")], [("BRASPRESS", "AEREO"), ("BRASPRESS", "RODOVIARIO")])
+    assert (top_label(row), bool(row["preaccepted"])) == ("BRASPRESS / RODOVIARIO", True)
 
 
 def test_a_description_written_as_label_and_explanation_is_matched_by_its_label():
@@ -204,11 +195,11 @@ def test_a_bare_flow_state_code_means_what_its_own_channel_documents():
         ("SHIPPING", "Aguardando envio"),
         ("TO_COLLECT", "Aguardando retirada"),
     ):
-        row = _one("order_status", [value], erp, channel_type="mirakl")
-        assert (_top(row), bool(row["preaccepted"])) == (top, True), value
+        row = one_row("order_status", [value], erp, channel_type="mirakl")
+        assert (top_label(row), bool(row["preaccepted"])) == (top, True), value
     for value in ("RECEIVED", "TO_COLLECT"):
-        row = _one("order_status", [value], erp)
-        assert not row["preaccepted"] and _top(row) != "Entregue", value
+        row = one_row("order_status", [value], erp)
+        assert not row["preaccepted"] and top_label(row) != "Entregue", value
 
 
 @pytest.mark.parametrize(
@@ -220,7 +211,7 @@ def test_a_bare_flow_state_code_means_what_its_own_channel_documents():
     ],
 )
 def test_payment_terms_and_a_named_wallet(kind, value, erp, top):
-    assert _top(_one(kind, [value], erp)) == top
+    assert top_label(one_row(kind, [value], erp)) == top
 
 
 GATEWAY = ["pendente", "em_processamento", "aprovado", "recusado", "falha", "cancelado", "estornado"]
@@ -264,7 +255,7 @@ def test_invalid_is_a_cancelled_order_on_mercado_livre():
 
 def test_std_is_the_standard_service():
     erp = [("TOTAL EXPRESS", "PREMIUM"), ("TOTAL EXPRESS", "STD"), ("TOTAL EXPRESS", "EXPRESSO")]
-    assert _top(_one("carrier_service", [("Total Express", "Standard")], erp)) == "TOTAL EXPRESS / STD"
+    assert top_label(one_row("carrier_service", [("Total Express", "Standard")], erp)) == "TOTAL EXPRESS / STD"
 
 
 @pytest.mark.parametrize(
@@ -293,22 +284,24 @@ def test_std_is_the_standard_service():
     ],
 )
 def test_gateway_transaction_states(value, erp, top, pre):
-    row = _one("order_status", [value], erp)
-    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+    row = one_row("order_status", [value], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, pre)
 
 
 def test_a_status_of_generic_words_only_is_its_own_word():
     # "Pago" is a status: PAID reads as it and ranks it before APROVADO (one concept: a person chooses)
     for value, top in (("PAID", "PAGO"), ("approved", "APROVADO")):
-        row = _one("order_status", [value], ["APROVADO", "PAGO", "PRE-AUTORIZADO", "CANCELADO"])
-        assert (_top(row), bool(row["preaccepted"])) == (top, False), value
+        row = one_row("order_status", [value], ["APROVADO", "PAGO", "PRE-AUTORIZADO", "CANCELADO"])
+        assert (top_label(row), bool(row["preaccepted"])) == (top, False), value
 
 
 def test_a_multi_benefit_card_is_a_benefit_card_not_a_credit_card():
-    row = _one("payment_method", ["Multi-benefit card"], ["Cartão de Crédito", "Cartão Benefício", "Cartão de Débito"])
-    assert (_top(row), bool(row["preaccepted"])) == ("Cartão Benefício", True)
+    row = one_row(
+        "payment_method", ["Multi-benefit card"], ["Cartão de Crédito", "Cartão Benefício", "Cartão de Débito"]
+    )
+    assert (top_label(row), bool(row["preaccepted"])) == ("Cartão Benefício", True)
 
 
 def test_installments_by_the_card_issuer_are_the_administrators_installments():
     erp = ["Cartão de Crédito", "Cartão de Crédito Parcelado Loja", "Cartão de Crédito Parcelado Administradora"]
-    assert _top(_one("payment_method", ["Crédito parcelado emissor"], erp)) == erp[2]
+    assert top_label(one_row("payment_method", ["Crédito parcelado emissor"], erp)) == erp[2]

@@ -6,20 +6,7 @@ import pandas as pd
 import pytest
 
 from kit.depara.suggest import suggest
-
-
-def _one(kind, channel, erp, **kw):
-    table = suggest(kind, channel, erp, learned=False, **kw)
-    assert len(table) == 1
-    return table.iloc[0]
-
-
-def _top(row) -> str:
-    return row["candidates"][0]["label"] if row["candidates"] else ""
-
-
-def _described(value: str, description: str) -> pd.DataFrame:
-    return pd.DataFrame({"status": [value], "description": [description]})
+from tests.depara.suggested import described, one_row, top_label
 
 
 @pytest.mark.parametrize(
@@ -32,24 +19,24 @@ def _described(value: str, description: str) -> pd.DataFrame:
 def test_a_refusal_by_fraud_prevention_is_the_antifraud_refusal_not_any_refusal(value, description):
     # Mercado Pago's status_detail: the status ("rejected") names the refusal, the value's own words its kind
     erp = ["PAGTO - RECUSADO", "PAGTO - RECUSADO ANTIFRAUDE", "PAGTO - CANCELADO"]
-    row = _one("order_status", _described(value, description), erp)
-    assert (_top(row), bool(row["preaccepted"])) == ("PAGTO - RECUSADO ANTIFRAUDE", True)
+    row = one_row("order_status", described(value, description), erp)
+    assert (top_label(row), bool(row["preaccepted"])) == ("PAGTO - RECUSADO ANTIFRAUDE", True)
 
 
 def test_a_plain_refusal_stays_the_refusal_and_the_antifraud_one_waits_without_its_erp_value():
     erp = ["PAGTO - RECUSADO", "PAGTO - RECUSADO ANTIFRAUDE", "PAGTO - CANCELADO"]
-    row = _one(
-        "order_status", _described("cc_rejected_card_error", "rejected: Your payment couldn't be processed."), erp
+    row = one_row(
+        "order_status", described("cc_rejected_card_error", "rejected: Your payment couldn't be processed."), erp
     )
-    assert (_top(row), bool(row["preaccepted"])) == ("PAGTO - RECUSADO", True)
+    assert (top_label(row), bool(row["preaccepted"])) == ("PAGTO - RECUSADO", True)
     # no antifraud value in the ERP: the broader refusal, by the concept tree
-    row = _one("order_status", _described("cc_rejected_high_risk", "rejected: Your payment was rejected."), erp[::2])
-    assert _top(row) == "PAGTO - RECUSADO"
+    row = one_row("order_status", described("cc_rejected_high_risk", "rejected: Your payment was rejected."), erp[::2])
+    assert top_label(row) == "PAGTO - RECUSADO"
 
 
 def test_a_value_the_dictionary_names_whole_is_not_narrowed_by_one_of_its_words():
     # VTEX's ready-for-handling is paid, ready to be prepared: "handling" alone would say "Em separação"
-    assert _top(_one("order_status", ["ready-for-handling"], ["Em separação", "Pago", "Cancelado"])) == "Pago"
+    assert top_label(one_row("order_status", ["ready-for-handling"], ["Em separação", "Pago", "Cancelado"])) == "Pago"
 
 
 @pytest.mark.parametrize(
@@ -66,12 +53,12 @@ def test_a_value_the_dictionary_names_whole_is_not_narrowed_by_one_of_its_words(
     ],
 )
 def test_an_erp_code_before_the_name_does_not_hide_its_concept(kind, value, erp, top):
-    row = _one(kind, [value], erp)
-    assert (_top(row), bool(row["preaccepted"])) == (top, True)
+    row = one_row(kind, [value], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, True)
 
 
 def test_two_codes_before_words_the_dictionary_does_not_know_are_not_one_value():
-    row = _one("payment_method", ["3 x sem juros"], ["6 x sem juros", "Cartão de crédito"])
+    row = one_row("payment_method", ["3 x sem juros"], ["6 x sem juros", "Cartão de crédito"])
     assert row["reason"] != "alias" and not row["preaccepted"]
 
 
@@ -105,13 +92,13 @@ RECEIVABLES = [
     ],
 )
 def test_receivable_and_boleto_situations(value, top, pre):
-    row = _one("order_status", [value], RECEIVABLES)
-    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+    row = one_row("order_status", [value], RECEIVABLES)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, pre)
 
 
 def test_an_expired_charge_falls_back_to_overdue_then_to_cancelled():
-    assert _top(_one("order_status", ["expired"], ["EM ABERTO", "VENCIDO", "CANCELADO"])) == "VENCIDO"
-    assert _top(_one("order_status", ["expired"], ["Em aberto", "Pago", "Cancelado"])) == "Cancelado"
+    assert top_label(one_row("order_status", ["expired"], ["EM ABERTO", "VENCIDO", "CANCELADO"])) == "VENCIDO"
+    assert top_label(one_row("order_status", ["expired"], ["Em aberto", "Pago", "Cancelado"])) == "Cancelado"
 
 
 def test_a_department_prefixed_group_backs_off_from_its_family_when_the_list_knows_only_the_department():
@@ -124,7 +111,7 @@ def test_a_department_prefixed_group_backs_off_from_its_family_when_the_list_kno
         "Casa Inteligente > Energia Solar",
         "Casa Inteligente > Cameras",
     ]
-    assert _top(_one("category", channel, ["PERIFERICOS - NOBREAK / ESTABILIZADOR"])) == "Periféricos > Energia"
+    assert top_label(one_row("category", channel, ["PERIFERICOS - NOBREAK / ESTABILIZADOR"])) == "Periféricos > Energia"
 
 
 def test_e_before_a_hyphen_is_a_prefix_not_the_connective():
@@ -136,8 +123,8 @@ def test_e_before_a_hyphen_is_a_prefix_not_the_connective():
         ["casa", "jardim"],
     ]
     services = pd.DataFrame({"carrier": ["ECT - CORREIOS"] * 3, "service": ["SEDEX", "E-SEDEX", "SEDEX 10"]})
-    row = _one("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": ["e-SEDEX"]}), services)
-    assert (_top(row), bool(row["preaccepted"])) == ("ECT - CORREIOS / E-SEDEX", True)
+    row = one_row("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": ["e-SEDEX"]}), services)
+    assert (top_label(row), bool(row["preaccepted"])) == ("ECT - CORREIOS / E-SEDEX", True)
 
 
 def test_the_correios_international_services():
@@ -145,8 +132,8 @@ def test_the_correios_international_services():
         {"carrier": ["CORREIOS"] * 3, "service": ["SEDEX", "INTERNACIONAL EXPRESSO", "INTERNACIONAL ECONOMICO"]}
     )
     for service, top in (("SEDEX Mundi", "INTERNACIONAL EXPRESSO"), ("Leve Internacional", "INTERNACIONAL ECONOMICO")):
-        row = _one("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": [service]}), services)
-        assert _top(row) == f"CORREIOS / {top}", service
+        row = one_row("carrier_service", pd.DataFrame({"carrier": ["Correios"], "service": [service]}), services)
+        assert top_label(row) == f"CORREIOS / {top}", service
 
 
 @pytest.mark.parametrize(
@@ -160,19 +147,19 @@ def test_the_correios_international_services():
     ],
 )
 def test_a_cancellation_by_the_buyer_is_its_own_state(value, erp, top, pre):
-    row = _one("order_status", [value], erp)
-    assert (_top(row), bool(row["preaccepted"])) == (top, pre)
+    row = one_row("order_status", [value], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, pre)
 
 
 def test_mercado_pagos_by_payer_under_cancelled_is_the_buyers_cancellation():
     erp = ["PAGTO - CANCELADO", "PAGTO - CANCELADO PELO CLIENTE", "PAGTO - RECUSADO"]
-    row = _one("order_status", _described("by_payer", "cancelled: The payment has been cancelled by payer."), erp)
-    assert _top(row) == "PAGTO - CANCELADO PELO CLIENTE"
+    row = one_row("order_status", described("by_payer", "cancelled: The payment has been cancelled by payer."), erp)
+    assert top_label(row) == "PAGTO - CANCELADO PELO CLIENTE"
 
 
 def test_amex_is_american_express():
     erp = ["FP01 CARTAO CREDITO VISA", "FP03 CARTAO CREDITO AMEX", "FP04 CARTAO CREDITO ELO"]
-    assert _top(_one("payment_method", ["American Express"], erp)) == "FP03 CARTAO CREDITO AMEX"
+    assert top_label(one_row("payment_method", ["American Express"], erp)) == "FP03 CARTAO CREDITO AMEX"
 
 
 def test_a_card_brand_the_erp_does_not_name_goes_to_its_other_brands_value():
@@ -180,7 +167,7 @@ def test_a_card_brand_the_erp_does_not_name_goes_to_its_other_brands_value():
     channel = pd.DataFrame({"payment_method": ["Visa", "Discover", "Cabal"], "description": ["Crédito"] * 3})
     table = suggest("payment_method", channel, erp, learned=False)
     rows = table.to_dict("records")
-    got = {v: (_top(r), bool(r["preaccepted"])) for v, r in zip(channel["payment_method"], rows, strict=True)}
+    got = {v: (top_label(r), bool(r["preaccepted"])) for v, r in zip(channel["payment_method"], rows, strict=True)}
     assert got["Visa"][0] == "CARTAO CREDITO VISA"
     # a person confirms: the list may name the brand under another word
     assert got["Discover"] == got["Cabal"] == ("CARTAO CREDITO OUTRAS BANDEIRAS", False)

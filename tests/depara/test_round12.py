@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.depara.suggest import suggest
+from tests.depara.suggested import described, one_row, top_label
 
 # A TMS-like list of delivery situations (the near-duplicates are the point)
 DELIVERY = [
@@ -23,20 +23,6 @@ DELIVERY = [
 ]
 
 
-def _one(kind, channel, erp, **kw):
-    table = suggest(kind, channel, erp, learned=False, **kw)
-    assert len(table) == 1
-    return table.iloc[0]
-
-
-def _top(row) -> str:
-    return row["candidates"][0]["label"] if row["candidates"] else ""
-
-
-def _described(value: str, description: str) -> pd.DataFrame:
-    return pd.DataFrame({"status": [value], "description": [description]})
-
-
 @pytest.mark.parametrize(
     ("value", "description", "top"),
     [
@@ -49,23 +35,23 @@ def _described(value: str, description: str) -> pd.DataFrame:
     ],
 )
 def test_a_carriers_failed_attempt_route_and_pickup_are_their_own_states(value, description, top):
-    row = _one("order_status", _described(value, description), DELIVERY)
-    assert (_top(row), bool(row["preaccepted"])) == (top, True)
+    row = one_row("order_status", described(value, description), DELIVERY)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, True)
 
 
 def test_a_failed_collection_without_its_erp_value_falls_back_to_awaiting_collection():
     # the broader concept (concepts.csv): the parcel still waits to be collected
     erp = [v for v in DELIVERY if v != "Coleta não realizada"]
-    assert _top(_one("order_status", ["Falha na coleta"], erp)) == "Aguardando coleta"
+    assert top_label(one_row("order_status", ["Falha na coleta"], erp)) == "Aguardando coleta"
 
 
 def test_a_pickup_by_the_buyer_without_its_erp_value_is_a_delivery_for_a_person():
     erp = [v for v in DELIVERY if v != "Retirado no ponto"]
-    row = _one("order_status", ["Retirado pelo cliente"], erp)
-    assert (_top(row), bool(row["preaccepted"])) == ("Entregue", False)
+    row = one_row("order_status", ["Retirado pelo cliente"], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == ("Entregue", False)
     # and a plain delivery is not the pickup
-    row = _one("order_status", ["delivered"], DELIVERY)
-    assert (_top(row), bool(row["preaccepted"])) == ("Entregue", True)
+    row = one_row("order_status", ["delivered"], DELIVERY)
+    assert (top_label(row), bool(row["preaccepted"])) == ("Entregue", True)
 
 
 PAYMENT = [
@@ -88,13 +74,13 @@ PAYMENT = [
     ],
 )
 def test_a_payment_queued_or_generated_is_processing_and_a_manual_review_is_in_analysis(value, description, top):
-    assert _top(_one("order_status", _described(value, description), PAYMENT)) == top
+    assert top_label(one_row("order_status", described(value, description), PAYMENT)) == top
 
 
 def test_an_erps_overdue_without_payment_is_overdue_not_cancelled():
     erp = ["Agendado", "Pago", "Pago parcialmente", "Vencido sem pagamento", "Cancelado"]
-    row = _one("order_status", _described("Vencido", "Pagamento não efetuado na data indicada."), erp)
-    assert _top(row) == "Vencido sem pagamento"
+    row = one_row("order_status", described("Vencido", "Pagamento não efetuado na data indicada."), erp)
+    assert top_label(row) == "Vencido sem pagamento"
 
 
 GATEWAY = [
@@ -110,8 +96,10 @@ GATEWAY = [
 
 
 def test_an_error_asking_for_the_authorization_is_a_failure_not_an_authorization():
-    row = _one("order_status", _described("ERR", "Error authorizing payment: communication error. Try again."), GATEWAY)
-    assert (_top(row), bool(row["preaccepted"])) == ("falha", True)
+    row = one_row(
+        "order_status", described("ERR", "Error authorizing payment: communication error. Try again."), GATEWAY
+    )
+    assert (top_label(row), bool(row["preaccepted"])) == ("falha", True)
 
 
 FAMILIES = [
@@ -123,8 +111,8 @@ FAMILIES = [
 
 def _category(erp_value: str, channel_list: list[str]) -> str:
     # category is an ERP -> channel kind: the ERP's group is the value, the channel's list the choices
-    row = _one("category", pd.DataFrame({"category": channel_list}), pd.DataFrame({"category": [erp_value]}))
-    return _top(row)
+    row = one_row("category", pd.DataFrame({"category": channel_list}), pd.DataFrame({"category": [erp_value]}))
+    return top_label(row)
 
 
 def test_a_family_numbered_otherwise_is_not_that_family():
@@ -179,8 +167,8 @@ def test_an_audience_word_naming_a_department_of_its_own_still_names_it():
 )
 def test_an_order_placed_is_open_and_a_payment_made_is_paid(value, description, top):
     erp = ["Em aberto", "Confirmada", "Pago", "Cancelada", "Devolvida"]
-    row = _one("order_status", _described(value, description), erp)
-    assert (_top(row), bool(row["preaccepted"])) == (top, True)
+    row = one_row("order_status", described(value, description), erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, True)
 
 
 # KaBuM!'s gamer section and peripherals (fresh8's channel list, its gamer and peripheral families)
@@ -259,7 +247,7 @@ def test_a_group_after_its_department_goes_to_its_family_before_a_target_of_the_
 
 def test_a_pets_feeder_is_a_feeding_accessory():
     pets = ["Casa Inteligente > Pet Care", "Pets > Coleiras, Guias e Peitorais", "Pets > Acessórios para Alimentação"]
-    row = _one(
+    row = one_row(
         "category", pd.DataFrame({"category": pets}), pd.DataFrame({"category": ["PET - COMEDOURO / BEBEDOURO"]})
     )
     assert "Pets > Acessórios para Alimentação" in [c["label"] for c in row["candidates"]]
