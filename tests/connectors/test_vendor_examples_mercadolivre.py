@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, answered_by, documented_example, example_connector
+from connectors.vendor_examples import Route, answered_by, documented_example
 
 #: GET /orders/$ORDER_ID ("Receive an order"): an order line without seller_sku, no shipping, no pack.
 ORDER = documented_example("mercadolivre", "order")
@@ -79,18 +79,11 @@ def test_the_order_example_waits_for_a_seller_sku_then_its_listing_s_binding_fil
     """The example's line names only its listing: the order waits in quarantine with what to do (never written with
     the listing id as SKU); once the listing is bound to a SKU, that SKU fills the line and the wait is over."""
     from kit.jobs import run_job
-    from kit.jobs.state import JobState
 
-    with ExampleChannel(_routes(copy.deepcopy(ORDER))) as srv:
-        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
-        try:
-            first = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-            listing = ORDER["order_items"][0]["item"]["id"]
-            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "GALAXY-01", "channel_id": listing,
-                                                                      "variation_id": None}])  # fmt: skip
-            second = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    with answered_by(_routes(copy.deepcopy(ORDER)), "mercadolivre", **_OPTIONS, workspace=workspace) as (_srv, conn):
+        first = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        listing = _bind(workspace, conn, ORDER, "GALAXY-01")
+        second = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
     key = str(ORDER["id"])
     assert first.error is None and (first.applied, first.failed, first.quarantined) == (0, 0, 1), first.details
     reason = {d.key: d.reason for d in first.details if d.status == "quarantined"}[key]
@@ -104,17 +97,24 @@ def test_the_order_example_waits_for_a_seller_sku_then_its_listing_s_binding_fil
 #: null; and the shipments guide's answer (x-format-new): ``logistic`` me2 / drop_off.
 CART_ORDER = documented_example("mercadolivre", "order_cart")
 SHIPMENT = documented_example("mercadolivre", "shipment")
+_OPTIONS = {"settings": SETTINGS, "credentials": CREDENTIALS}
+
+
+def _bind(workspace, conn, order: dict, sku: str) -> str:
+    """The order's first listing bound to ``sku`` (what the stock job's listing read records); its id."""
+    from kit.jobs.state import JobState
+
+    listing = order["order_items"][0]["item"]["id"]
+    binding = {"sku": sku, "channel_id": listing, "variation_id": None}
+    JobState(workspace, conn.channel.name).replace_bindings([binding])
+    return listing
 
 
 def test_the_cart_order_example_reads_its_shipment_example_for_carrier_and_service():
     routes = [Route("GET", rf"/orders/{CART_ORDER['id']}", CART_ORDER),
               Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS)
-        try:
-            order = conn.get_order(str(CART_ORDER["id"]))
-        finally:
-            conn.close()
+    with answered_by(routes, "mercadolivre", **_OPTIONS) as (srv, conn):
+        order = conn.get_order(str(CART_ORDER["id"]))
     logistic = SHIPMENT["logistic"]
     assert (order.carrier_raw, order.service_raw) == (logistic["mode"], logistic["type"])  # ME2: mode, logistic type
     assert (order.order_id, order.status_raw, order.updated_at) == (str(CART_ORDER["id"]), CART_ORDER["status"],
@@ -131,19 +131,12 @@ def test_a_line_without_its_unit_price_fails_the_order_instead_of_a_price_of_zer
     """The cart order example, as stored, ends before its line's ``unit_price``: the kit never writes R$ 0,00 for it;
     the orders job reports the order failed in pt-BR (not written), whatever the SKU binding gives."""
     from kit.jobs import run_job
-    from kit.jobs.state import JobState
 
     routes = [Route("GET", r"/orders/search", _search(CART_ORDER)),
               Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
-        try:
-            listing = CART_ORDER["order_items"][0]["item"]["id"]
-            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "TESTE-01", "channel_id": listing,
-                                                                      "variation_id": None}])  # fmt: skip
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    with answered_by(routes, "mercadolivre", **_OPTIONS, workspace=workspace) as (_srv, conn):
+        _bind(workspace, conn, CART_ORDER, "TESTE-01")
+        summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
     assert summary.error is None and (summary.applied, summary.failed) == (0, 1), summary.details
     (detail,) = summary.details
     assert detail.key == str(CART_ORDER["id"])
@@ -158,7 +151,6 @@ def test_a_failed_order_is_re_read_by_id_in_later_runs_and_written_once_it_passe
     once, and no later run reads or writes it again."""
     from connectors.test_vendor_examples_outbox import _confirm_everything
     from kit.jobs import run_job
-    from kit.jobs.state import JobState
 
     monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
     whole = copy.deepcopy(CART_ORDER)
@@ -166,23 +158,17 @@ def test_a_failed_order_is_re_read_by_id_in_later_runs_and_written_once_it_passe
     one = rf"/orders/{CART_ORDER['id']}$"
     routes = [Route("GET", r"/orders/search", _search(CART_ORDER)), Route("GET", one, CART_ORDER),
               Route("GET", rf"/shipments/{CART_ORDER['shipping']['id']}", SHIPMENT)]  # fmt: skip
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "mercadolivre", settings=SETTINGS, credentials=CREDENTIALS, workspace=workspace)
-        try:
-            listing = CART_ORDER["order_items"][0]["item"]["id"]
-            JobState(workspace, conn.channel.name).replace_bindings([{"sku": "TESTE-01", "channel_id": listing,
-                                                                      "variation_id": None}])  # fmt: skip
-            first = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-            assert (first.applied, first.failed) == (0, 1) and not srv.calls("GET", one)
-            srv.routes[0] = Route("GET", r"/orders/search", _search())  # the cursor is past it now
-            second = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-            assert (second.applied, second.failed) == (0, 1) and len(srv.calls("GET", one)) == 1
-            srv.routes[1] = Route("GET", one, whole)
-            _confirm_everything(tmp_path / "mappings", conn.channel.name, [conn.get_order(str(CART_ORDER["id"]))])
-            third = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-            fourth = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    with answered_by(routes, "mercadolivre", **_OPTIONS, workspace=workspace) as (srv, conn):
+        _bind(workspace, conn, CART_ORDER, "TESTE-01")
+        first = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        assert (first.applied, first.failed) == (0, 1) and not srv.calls("GET", one)
+        srv.routes[0] = Route("GET", r"/orders/search", _search())  # the cursor is past it now
+        second = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        assert (second.applied, second.failed) == (0, 1) and len(srv.calls("GET", one)) == 1
+        srv.routes[1] = Route("GET", one, whole)
+        _confirm_everything(tmp_path / "mappings", conn.channel.name, [conn.get_order(str(CART_ORDER["id"]))])
+        third = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
+        fourth = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
     assert (third.applied, third.failed, fourth.applied, fourth.failed) == (1, 0, 0, 0), third.details
     assert len(srv.calls("GET", one)) == 3  # the mappings' read, the re-read that passed, and none after it
     written = [o for p in (workspace.root / "outbox").rglob("*-orders-*.json") for o in json.loads(
