@@ -16,7 +16,7 @@ import pytest
 import connectors.test_vendor_examples_magento as magento
 import connectors.test_vendor_examples_vtex as vtex
 import connectors.test_vendor_examples_walmart as walmart
-from connectors.vendor_examples import ExampleChannel, example_connector
+from connectors.vendor_examples import answered_by
 
 _TABLES = {
     "carrier_service": (["channel_carrier", "channel_service", "erp_carrier", "erp_service"], ("carrier_raw",
@@ -81,13 +81,9 @@ def test_the_example_order_reaches_the_outbox_csv_with_buyer_address_and_items(
 
     monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
     options, expected = case()
-    with ExampleChannel(options.pop("routes")) as srv:
-        conn = example_connector(srv, channel_type, workspace=workspace, **options)
-        try:
-            _confirm_everything(tmp_path / "mappings", conn.channel.name, conn.fetch_orders().orders)
-            summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
-        finally:
-            conn.close()
+    with answered_by(options.pop("routes"), channel_type, workspace=workspace, **options) as (srv, conn):
+        _confirm_everything(tmp_path / "mappings", conn.channel.name, conn.fetch_orders().orders)
+        summary = run_job("orders", conn.channel.name, ws=workspace, connector=conn)
     assert summary.error is None and summary.applied >= 1 and summary.failed == 0, (summary.error, summary.details)
     folder = workspace.root / "outbox" / conn.channel.name
     rows = []

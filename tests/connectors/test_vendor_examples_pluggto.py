@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import time
 
-from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector, run_orders
+from connectors.vendor_examples import (
+    Route,
+    answered_by,
+    documented_example,
+    run_orders,
+)
 
 #: "Get One Order" as far as the stored page goes: payments and two items, not the order's own fields (no id).
 ORDER = documented_example("pluggto", "order")
@@ -19,12 +24,8 @@ CREDENTIALS = {"client_id": "exemplo", "client_secret": "exemplo-segredo", "user
 
 
 def test_the_order_example_keeps_its_lines_skus_quantities_unit_prices_and_payment():
-    with ExampleChannel([Route("GET", r"/orders/[^/]+", ORDER)]) as srv:
-        conn = example_connector(srv, "pluggto", credentials=CREDENTIALS)
-        try:
-            order = conn.get_order("6042121bb71e3422dafd2404")
-        finally:
-            conn.close()
+    with answered_by([Route("GET", r"/orders/[^/]+", ORDER)], "pluggto", credentials=CREDENTIALS) as (srv, conn):
+        order = conn.get_order("6042121bb71e3422dafd2404")
     raw = ORDER["Order"]
     assert [(i.sku, i.channel_item_id, i.quantity, i.unit_price, i.title) for i in order.items] == [
         (i["sku"], i["sku"], i["quantity"], i["price"], i["name"]) for i in raw["items"]
@@ -49,11 +50,7 @@ def test_an_order_example_without_modified_is_kept_by_a_fetch_from_a_cursor():
     """The example carries no ``modified`` (the stored page stops before it): a fetch from a cursor cannot place it in
     time, so it is kept (the orders job tells versions apart), never silently left out."""
     page = {"result": [ORDER], "hash_next": None}  # completed: the list answer's wrapper (result + hash_next)
-    with ExampleChannel([Route("GET", r"/orders", page)]) as srv:
-        conn = example_connector(srv, "pluggto", credentials=CREDENTIALS)
-        try:
-            fetched = conn.fetch_orders(since="2024-01-01T00:00:00-03:00")
-        finally:
-            conn.close()
+    with answered_by([Route("GET", r"/orders", page)], "pluggto", credentials=CREDENTIALS) as (srv, conn):
+        fetched = conn.fetch_orders(since="2024-01-01T00:00:00-03:00")
     assert [len(o.items) for o in fetched.orders] == [len(ORDER["Order"]["items"])]
     assert fetched.cursor == "2024-01-01T00:00:00-03:00"  # the cursor does not move for an order of no date

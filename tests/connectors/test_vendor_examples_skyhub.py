@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from connectors.vendor_examples import ExampleChannel, Route, documented_example, example_connector, run_orders
+from connectors.vendor_examples import (
+    Route,
+    answered_by,
+    documented_example,
+    run_orders,
+)
 
 #: "Consulta de pedidos": one order as the page shows it (code with a space, status object, carrier; no items).
 ORDER = documented_example("skyhub", "order")
@@ -29,12 +34,8 @@ def _queue_of(order: dict):
 
 
 def test_the_order_example_is_read_by_its_code_with_status_and_carrier():
-    with ExampleChannel([Route("GET", CODE_PATH, ORDER)]) as srv:
-        conn = example_connector(srv, "skyhub", credentials=CREDENTIALS)
-        try:
-            order = conn.get_order(ORDER["code"])
-        finally:
-            conn.close()
+    with answered_by([Route("GET", CODE_PATH, ORDER)], "skyhub", credentials=CREDENTIALS) as (srv, conn):
+        order = conn.get_order(ORDER["code"])
     assert (order.order_id, order.status_raw, order.carrier_raw) == (ORDER["code"], ORDER["status"]["code"],
                                                                      ORDER["shipping_carrier"])  # fmt: skip
     assert order.items == [] and not srv.unrouted
@@ -59,12 +60,8 @@ QUEUED = documented_example("skyhub", "queue_order")
 
 def test_the_queue_example_gives_its_lines_buyer_address_and_status():
     routes = [Route("GET", r"/queues/orders", _queue_of(QUEUED))]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "skyhub", credentials=CREDENTIALS)
-        try:
-            page = conn.fetch_orders()
-        finally:
-            conn.close()
+    with answered_by(routes, "skyhub", credentials=CREDENTIALS) as (srv, conn):
+        page = conn.fetch_orders()
     (order,) = page.orders
     line, got = QUEUED["items"][0], order.items[0]
     assert (order.order_id, order.status_raw, order.ack_token) == (QUEUED["code"], QUEUED["status"]["code"],

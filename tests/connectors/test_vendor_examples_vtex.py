@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.vendor_examples import ExampleChannel, Route, answered_by, example_connector, response_examples
+from connectors.vendor_examples import Route, answered_by, response_examples
 
 ACCOUNT = "exemplo"
 CREDENTIALS = {"app_key": "vtexappkey-exemplo-KIT01", "app_token": "EXEMPLOTOKEN0123456789"}
@@ -84,12 +84,8 @@ def test_listings_keep_the_sku_inventory_and_price_of_the_examples(vtex):
 def test_an_inventory_answer_without_balance_is_no_stock_in_the_warehouse(balance):
     inventory = {**INVENTORY, "balance": balance}
     routes = [Route("GET", r"/api/logistics/pvt/inventory/skus/\d+", inventory), *ROUTES]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS)
-        try:
-            frame = conn.list_listings()
-        finally:
-            conn.close()
+    with answered_by(routes, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS) as (srv, conn):
+        frame = conn.list_listings()
     assert list(frame["stock"]) == [0] * len(SKU_IDS) and list(frame["price"]) == [PRICE["basePrice"]] * len(SKU_IDS)
 
 
@@ -177,12 +173,8 @@ def _item_variant(**changes):
 )  # fmt: skip
 def test_an_item_s_unit_price_keeps_its_line_total(changes, line):
     routes = [Route("GET", r"/api/oms/pvt/orders/[^/]+", _item_variant(**changes)), *ROUTES]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS)
-        try:
-            item = conn.get_order(ORDER["orderId"]).items[0]
-        finally:
-            conn.close()
+    with answered_by(routes, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS) as (srv, conn):
+        item = conn.get_order(ORDER["orderId"]).items[0]
     assert round(item.unit_price * item.quantity, 2) == line
 
 
@@ -213,12 +205,8 @@ def test_an_update_merges_the_sku_and_product_examples_into_puts_the_document_ac
                        length_cm=30.0, price=199.9, channel_category=f"{TREE[0]['name']}/{leaf['name']}",
                        image_urls=["https://img.example.com/tenis-1.jpg"], channel_id=str(sku["Id"]),
                        product_id=str(sku["ProductId"]))  # fmt: skip
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS)
-        try:
-            result = conn.update_listing(item)
-        finally:
-            conn.close()
+    with answered_by(routes, "vtex", settings={"account": ACCOUNT}, credentials=CREDENTIALS) as (srv, conn):
+        result = conn.update_listing(item)
     assert (result.status, result.channel_id, result.product_id) == (OK, str(sku["Id"]), str(sku["ProductId"]))
     report = ApiSpec.load("vtex", VTEX_FILES, VTEX_ERRATA).check_log(srv.log())
     assert not report.problems, report.text()

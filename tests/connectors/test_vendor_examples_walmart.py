@@ -12,10 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from connectors.vendor_examples import (
-    ExampleChannel,
     Route,
     answered_by,
-    example_connector,
     response_examples,
     run_orders,
 )
@@ -94,12 +92,8 @@ def test_listings_keep_sku_wpid_gtin_price_and_status_of_the_items_example(name)
     page = ITEM_PAGES[name]
     last = {"ItemResponse": [], "totalItems": 0}
     routes = [Route("GET", r"/v3/items", _paged(page, "nextCursor", page["nextCursor"], last)), *ROUTES]
-    with ExampleChannel(routes) as srv:
-        conn = example_connector(srv, "walmart", credentials=CREDENTIALS)
-        try:
-            frame = conn.list_listings()
-        finally:
-            conn.close()
+    with answered_by(routes, "walmart", credentials=CREDENTIALS) as (srv, conn):
+        frame = conn.list_listings()
     assert list(frame["sku"]) == [i["sku"] for i in page["ItemResponse"]]
     for row, item in zip(frame.to_dict("records"), page["ItemResponse"], strict=True):
         assert (row["channel_id"], row["ean"], row["title"]) == (item["wpid"], item["gtin"], item["productName"])
