@@ -19,10 +19,11 @@ Order of operations for each page fetched from the channel::
   mapping exists.
 * Orders the kit cannot take as the channel sent them (no number, no lines, a
   line without its price: :func:`kit.connectors.orderchecks.order_problems`)
-  are reported failed, never acknowledged, and kept in ``order_failed``: after
+  are reported failed, not acknowledged, and kept in ``order_failed``: after
   the pages, each one this run did not see is re-read by id
   (``connector.get_order``) and taken like a fresh read, until it passes or a
-  person dismisses it (``kit sync orders --dismiss``). A cursor channel shows
+  person dismisses it (``kit sync orders --dismiss``; a queue's copy of a
+  dismissed one is acknowledged, so it stops coming back). A cursor channel shows
   an order once, so without this such an order would be lost. The quarantine
   retry runs the same checks first (an order held before they existed moves
   to the failed ones).
@@ -224,19 +225,24 @@ def _failed_ref(data: dict[str, Any], order_id: str) -> str:
     return "sem-numero-" + hashlib.sha1(blob, usedforsecurity=False).hexdigest()[:12]
 
 
-def _fail(ctx: JobContext, data: dict[str, Any], key: tuple[str, str], ref: str, *, report: bool = True) -> None:
-    """Report ``data`` failed (the checks' pt-BR reasons) and keep it in the workspace, unless a person dismissed it."""
+def _fail(ctx: JobContext, data: dict[str, Any], key: tuple[str, str], ref: str, *, report: bool = True) -> bool:
+    """Report ``data`` failed (the checks' pt-BR reasons) and keep it in the workspace, unless a person dismissed it.
+
+    Returns:
+        True when a person dismissed this version: the channel may be told it was taken (a queue stops sending it).
+    """
     from kit.connectors.orderchecks import order_problems
 
     reason = "; ".join(order_problems(data))
     if gone := ctx.state.dismissed(ref, key[1]):
         ctx.summary.add("skipped", key[0] or "(sem número)", f"descartado por {gone['by']}: {gone['note']} ({reason})")
-        return
+        return True
     if report:
         ctx.summary.add("failed", key[0] or "(sem número)", reason + ": o pedido não foi gravado na caixa de saída; "
                         "confira-o no painel do canal")  # fmt: skip
     if not ctx.dry_run:
         ctx.state.record_failed(ref, key[0], key[1], reason, data)
+    return False
 
 
 def _recheck_failed(ctx: JobContext, run: _Run) -> None:
@@ -330,9 +336,10 @@ def _sort(
         missing = run.skus.fill(data)  # lines without a SKU take their listing's, else the order waits (below)
         if order_problems(data, skus=False):  # what no SKU binding can give (number, items, prices)
             # Not written and not acknowledged (a queue keeps it), and kept failed in the workspace: a cursor channel
-            # shows it once, so every run re-reads it by its number until it passes or a person dismisses it.
-            _fail(ctx, data, key, ref)
-            unfit.add(id(order))
+            # shows it once, so every run re-reads it by its number until it passes or a person dismisses it. One a
+            # person dismissed is acknowledged: a queue would otherwise send it again every run, for ever.
+            if not _fail(ctx, data, key, ref):
+                unfit.add(id(order))
             continue
         run.passed.add(key[0])
         if data.get("updated_at") and _newer(data["updated_at"], high_water):

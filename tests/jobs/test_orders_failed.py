@@ -180,3 +180,18 @@ def test_re_reads_are_bounded_per_run_and_a_channel_without_a_single_order_read_
     queue.queue = []
     s = run_job("orders", "loja", ws=workspace, connector=queue)
     assert s.failed == 5 and all("não foi possível reler o pedido" in d.reason for d in s.details), s.details
+
+
+def test_an_order_a_person_dismissed_is_acknowledged_so_a_queue_stops_sending_it(channel, workspace, tmp_path):
+    write_mappings(tmp_path / "mappings")
+    queue = FakeConnector([], orders=[make_order(1), _unpriced(2)])
+    first = run_job("orders", "loja", ws=workspace, connector=queue)
+    assert (first.applied, first.failed) == (1, 1) and queue.acked == ["ORD-0001"]  # the failed one stays queued
+    assert [o.order_id for o in queue.queue] == ["ORD-0002"]
+    assert JobState(workspace, "loja").dismiss_failed(["ORD-0002"], "ana", "pedido de teste do canal") == 1
+
+    second = run_job("orders", "loja", ws=workspace, connector=queue)
+    assert (second.applied, second.failed) == (0, 0)
+    assert {d.key: d.reason for d in second.details}["ORD-0002"].startswith("descartado por ana: pedido de teste")
+    assert queue.queue == [] and queue.acked == ["ORD-0001", "ORD-0002"]  # taken off the queue, never written
+    assert sum(outbox_orders(workspace.root / "outbox" / "loja").values()) == 1
