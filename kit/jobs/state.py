@@ -232,19 +232,8 @@ class JobState:
             )
 
     def quarantined(self, *, pending_only: bool = True) -> list[dict[str, Any]]:
-        sql = (
-            "SELECT order_id, version, reason, payload, first_seen, last_tried, attempts, resolved_at "
-            "FROM order_quarantine WHERE channel=?"
-        )
-        if pending_only:
-            sql += " AND resolved_at IS NULL"
         cols = ("order_id", "version", "reason", "payload", "first_seen", "last_tried", "attempts", "resolved_at")
-        out = []
-        for r in self.states.query(sql + " ORDER BY first_seen, order_id", (self.channel,)):
-            rec = dict(zip(cols, r, strict=True))
-            rec["payload"] = json.loads(rec["payload"])
-            out.append(rec)
-        return out
+        return self._held("order_quarantine", cols, "first_seen, order_id", pending_only)
 
     def resolve_quarantine(self, keys: Iterable[tuple[str, str]]) -> None:
         now = time.time()
@@ -274,11 +263,15 @@ class JobState:
         """Failed orders, least recently tried first (``payload`` decoded)."""
         cols = ("ref", "order_id", "version", "reason", "payload", "first_seen", "last_tried", "attempts",
                 "resolved_at", "outcome", "dismissed_by", "note")  # fmt: skip
-        sql = f"SELECT {', '.join(cols)} FROM order_failed WHERE channel=?"  # noqa: S608 - fixed names
+        return self._held("order_failed", cols, "last_tried, ref", pending_only)
+
+    def _held(self, table: str, cols: tuple[str, ...], order: str, pending_only: bool) -> list[dict[str, Any]]:
+        """This channel's rows of a held-orders table (quarantined, failed), ``payload`` decoded."""
+        sql = f"SELECT {', '.join(cols)} FROM {table} WHERE channel=?"  # noqa: S608 - fixed names
         if pending_only:
             sql += " AND resolved_at IS NULL"
         out = []
-        for r in self.states.query(sql + " ORDER BY last_tried, ref", (self.channel,)):
+        for r in self.states.query(f"{sql} ORDER BY {order}", (self.channel,)):
             rec = dict(zip(cols, r, strict=True))
             rec["payload"] = json.loads(rec["payload"])
             out.append(rec)
