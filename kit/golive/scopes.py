@@ -40,7 +40,7 @@ def fold_scope_rows(df: pd.DataFrame) -> pd.DataFrame:
     so they are dropped (the go-live preparation counts again). Returns ``df``
     itself when it has no ``scope`` column or no row with a scope.
     """
-    if "scope" not in df.columns:
+    if "scope" not in df.columns or df["scope"].isna().all():  # most exports: no such column, read as all-missing
         return df
     scope = df["scope"].fillna("").astype("str").str.strip().to_numpy(dtype=object)
     scoped = scope != ""
@@ -66,8 +66,8 @@ def fold_warehouse_rows(df: pd.DataFrame, warehouse: str | None = None) -> pd.Da
     Returns ``df`` itself when no SKU repeats with a warehouse; else a new frame
     with :data:`WAREHOUSE_FOLDED_ATTR` and :data:`WAREHOUSE_CONFLICTS_ATTR` set.
     """
-    if "warehouse" not in df.columns or not len(df):
-        return df
+    if "warehouse" not in df.columns or not len(df) or df["warehouse"].isna().all():
+        return df  # no warehouse named (the reader adds the column, all missing, when a file has none)
     wh = df["warehouse"].fillna("").astype("str").str.strip()
     sku = df["sku"].fillna("").astype("str").str.strip()
     repeated = (sku != "") & sku.duplicated(keep=False)
