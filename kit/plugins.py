@@ -55,6 +55,28 @@ class PluginRegistry(Registry[T]):
                     continue
                 importlib.import_module(f"{self.package}.{info.name}")
 
+    def lookup(self, name: str) -> T:
+        """What ``name`` holds: its own module (``package.name``) is imported first, the others only if needed.
+
+        A command that needs one channel's connector does not import the nine others (and their
+        libraries: zeep for the SOAP channels); an unknown name still loads every module, so the
+        error names every registered type.
+        """
+        if name not in self._items and not self._loaded and self._own_module(name):
+            with self._lock:
+                module = f"{self.package}.{name}"
+                try:
+                    importlib.import_module(module)
+                except ModuleNotFoundError as exc:
+                    if exc.name != module:
+                        raise
+        if name in self._items:
+            return self._items[name]
+        return super().lookup(name)
+
+    def _own_module(self, name: str) -> bool:
+        return name.isidentifier() and not name.startswith("_") and name not in self.base_modules
+
     def _all(self) -> dict[str, T]:
         self.load_all()
         return self._items

@@ -87,6 +87,30 @@ def test_the_plugin_registry_imports_its_package_on_first_read(tmp_path, monkeyp
             del sys.modules[name]
 
 
+def test_a_plugin_lookup_imports_only_the_named_module_until_a_name_is_unknown(tmp_path, monkeypatch):
+    package = tmp_path / "plugpkg_lazy"
+    package.mkdir()
+    (package / "__init__.py").write_text("from kit.plugins import PluginRegistry\nREG = PluginRegistry('widget', __name__)\n")
+    for name in ("alpha", "gamma"):
+        (package / f"{name}.py").write_text(
+            f"from plugpkg_lazy import REG\nclass {name.title()}: ...\nREG.register('{name}', {name.title()})\n"
+        )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in [m for m in sys.modules if m.startswith("plugpkg_lazy")]:
+        monkeypatch.delitem(sys.modules, name)
+    import plugpkg_lazy
+
+    try:
+        assert plugpkg_lazy.REG.lookup("alpha").type_name == "alpha"
+        assert "plugpkg_lazy.gamma" not in sys.modules  # the other plugin (and its libraries) not imported
+        with pytest.raises(ConfigurationError) as info:  # an unknown name: every module, every name in the hint
+            plugpkg_lazy.REG.lookup("beta")
+    finally:
+        for name in [m for m in sys.modules if m.startswith("plugpkg_lazy")]:
+            del sys.modules[name]
+    assert info.value.hint == "um de: alpha, gamma"
+
+
 def test_the_connector_and_sandbox_registries_say_which_types_exist():
     from kit.connectors import connector_class
     from kit.sandbox import sandbox_class
