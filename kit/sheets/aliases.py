@@ -60,13 +60,18 @@ PRICE_TABLE_ALIASES = (
     "tabela preco", "tabela", "price table", "lista preco", "codigo tabela preco", "cod tabela preco",
     "id tabela preco", "tabela precos",
 )  # fmt: skip
+# "Nome" before "Descrição": where a file has both (Tray, Nuvemshop, Loja Integrada), the name is the title
+# and "Descrição" the long description (Column.second_aliases); alone, "Descrição" is the title (Bling, Omie).
 TITLE_ALIASES = (
-    "titulo", "descricao", "nome", "nome produto", "descricao produto", "produto", "title", "name",
+    "titulo", "nome", "nome produto", "descricao", "descricao produto", "produto", "title", "name",
     "descricao resumida", "titulo anuncio", "product name", "desc produto", "b1 desc", "descrprod", "item name",
 )  # fmt: skip
 EAN_ALIASES = (
     "ean", "gtin", "ean gtin", "gtin ean", "ean 13", "ean13", "codigo barras", "cod barras", "codigo barra",
     "cod barra", "barcode", "upc", "ean upc", "gtin 13", "gtin13", "b1 codbar", "ean sku", "eansku",
+    "codigo ean", "cod ean", "codigo gtin", "cod gtin",  # Omie's "Código EAN (GTIN)"
+    "codigo universal produto",  # Mercado Livre's name for the GTIN attribute
+    "gtin upc ean or isbn",  # WooCommerce's export
 )  # fmt: skip
 WEIGHT_ALIASES = (
     "peso", "peso bruto", "peso liquido", "weight", "peso embalagem", "peso produto", "b1 peso", "b1 pesbru",

@@ -84,6 +84,7 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> tupl
     by_col: dict[str, list] = {}
     for m in matches:
         by_col.setdefault(m.column, []).append(m)
+    _second_meanings(raw, schema, by_col)
     mapping: dict[str, HeaderMatch] = {}
     aside: set[int] = set()
     for col, ms in by_col.items():
@@ -105,6 +106,24 @@ def _map_columns(raw: Raw, schema: Schema, problem: Callable[..., None]) -> tupl
         message = f"falta(m) a(s) coluna(s) obrigatória(s) {', '.join(missing)}"
         raise Fatal(Problem("error", message, raw.info["file"], sheet=raw.info.get("sheet")))
     return mapping, aside
+
+
+def _second_meanings(raw: Raw, schema: Schema, by_col: dict[str, list[HeaderMatch]]) -> None:
+    """Move to its second meaning a header that a better-named, filled header of the same column outranks
+    ("Descrição" beside "Nome": the name is the title, the description the description), when no header
+    names that second column (:attr:`Column.second_aliases`). In place."""
+    for col, ms in list(by_col.items()):
+        if len(ms) < 2:
+            continue
+        column = schema.column(col)
+        ranks = [column.alias_rank(m.header) for m in ms]
+        filled = [not is_empty(raw.frame[m.position]).all() for m in ms] if len(raw.frame) else [True] * len(ms)
+        for m, rank in zip(list(ms), ranks, strict=True):
+            other = schema.second_meaning(m.header)
+            better = any(r < rank and f for r, f, n in zip(ranks, filled, ms, strict=True) if n is not m)
+            if other and other not in by_col and better:
+                ms.remove(m)
+                by_col[other] = [HeaderMatch(m.position, m.header, other)]
 
 
 def _one_of(raw: Raw, column: Column, ms: list[HeaderMatch], problem: Callable[..., None]) -> HeaderMatch | None:
@@ -144,7 +163,10 @@ def _describe_columns(
 ) -> None:
     """``info``: each header's column, type and unit factor; ignored and missing columns."""
     info = raw.info
-    matched = {i: None if i in aside else schema.match_header(h) for i, h in enumerate(raw.headers) if h}
+    given = {m.position: (m.column, m.factor) for m in mapping.values()}
+    matched = {
+        i: given.get(i) or (None if i in aside else schema.match_header(h)) for i, h in enumerate(raw.headers) if h
+    }
     info["columns"] = [
         {"header": raw.headers[i], "column": m[0] if m else None, "factor": (m or (None, 1.0))[1]}
         for i, m in matched.items()

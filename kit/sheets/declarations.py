@@ -81,13 +81,23 @@ register(
                     "categorias",
                     "categories",
                     "nome categoria",
+                    "familia produto",  # Omie's "Família de Produto"
                 ),
             ),  # fmt: skip
             Column(
                 "ncm",
                 "code",
                 digits=True,
-                aliases=("ncm", "codigo ncm", "cod ncm", "ncm sh", "classificacao fiscal", "class fiscal", "b1 posipi"),
+                aliases=(
+                    "ncm",
+                    "codigo ncm",
+                    "cod ncm",
+                    "ncm sh",
+                    "classificacao fiscal",
+                    "class fiscal",
+                    "b1 posipi",
+                    "nbm",  # SkyHub (Americanas) calls the NCM "nbm"
+                ),  # fmt: skip
             ),
             Column("weight_kg", "decimal", min_value=0, unit="kg", aliases=WEIGHT_ALIASES),
             Column(
@@ -142,7 +152,9 @@ register(
                     "detalhes",
                     "descricao complementar",
                     "long description",
+                    "body html",
                 ),
+                second_aliases=("descricao", "descricao produto"),
             ),  # fmt: skip
             Column(
                 "image_urls",

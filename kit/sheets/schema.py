@@ -128,6 +128,9 @@ class Column:
         unit: ``"kg"`` or ``"cm"``: a header in another unit is converted.
         blank_cells: a required column whose cells may be empty (a store's listing
             without a SKU is a go-live finding, not a reading error).
+        second_aliases: headers this column takes only when another column, named by a
+            better header of the same file, set them aside and no header names this one
+            ("Descrição" beside "Nome" is the description; alone, it is the title).
     """
 
     name: str
@@ -139,6 +142,7 @@ class Column:
     digits: bool = False
     unit: str | None = None
     blank_cells: bool = False
+    second_aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in COLUMN_TYPES:
@@ -265,12 +269,17 @@ class Schema:
                 if factor is None:  # "Altura (kg)": not this column
                     return None
                 return name, factor
-        # "Comprimento/Profundidade", "Ativo/Situação": alternatives naming one column.
+        # "Comprimento/Profundidade", "Ativo/Situação": alternatives naming one column, every one of them
+        # ("GTIN/EAN da embalagem" is the package's code, not the item's); "Peso/g": a name and its unit.
         parts = [p for p in re.split(r"[/|]", str(header)) if p.strip()]
         if len(parts) > 1:
-            found = {self.match_header(p) for p in parts} - {None}
-            if len(found) == 1:
-                return found.pop()
+            found = [self.match_header(p) for p in parts]
+            named = set(found) - {None}
+            units = all(normalize_header(p) in _UNIT_WORDS for p, f in zip(parts, found, strict=True) if f is None)
+            if len(named) == 1 and None not in found:
+                return named.pop()
+            if len(named) == 1 and units:
+                return self.match_header(" ".join(parts))
         # "SKU (Código)", "Código de barras (GTIN)": a name and its synonym in parentheses, both this column
         # ("Preço (promocional)" is not: its parenthesis names no column, and may qualify the name).
         inner = [p for p in re.split(r"[()]", str(header)) if p.strip()]
@@ -278,6 +287,14 @@ class Schema:
             found_inner = [self.match_header(p) for p in inner]
             if None not in found_inner and len(set(found_inner)) == 1:
                 return found_inner[0]
+        return None
+
+    def second_meaning(self, header: object) -> str | None:
+        """The column whose :attr:`Column.second_aliases` name ``header``, if any."""
+        norm = normalize_header(header)
+        for col in self.columns:
+            if norm in {normalize_header(a) for a in col.second_aliases}:
+                return col.name
         return None
 
     def match_headers(self, headers: list[object]) -> list[HeaderMatch]:

@@ -140,11 +140,53 @@ def test_a_sales_unit_column_called_unidade_de_medida_leaves_the_measures_alone(
     assert list(read_table(path, "products")["width_cm"]) == [140.0, 2.0]
 
 
-def test_the_tax_ean_beside_the_ean_is_read_when_it_says_the_same(tmp_path):
-    """Tiny's export: "GTIN/EAN" and "GTIN/EAN tributável", usually equal; refused only where they differ."""
-    head = "Código (SKU);Descrição;GTIN/EAN;GTIN/EAN tributável\n"
-    same = write(tmp_path, head + "A;Caneca;7891234567895;7891234567895\n", name="same.csv")
-    assert list(read_table(same, "products")["ean"]) == ["7891234567895"]
-    differ = write(tmp_path, head + "A;Caneca;7891234567895;17891234567892\n", name="differ.csv")
-    with pytest.raises(InputDataError, match="querem dizer ean: deixe só uma"):
-        read_table(differ, "products")
+@pytest.mark.parametrize("other", ["GTIN/EAN tributável", "GTIN/EAN da embalagem", "GTIN embalagem"])
+def test_the_tax_and_package_gtin_beside_the_ean_are_not_the_items_ean(tmp_path, other):
+    """Tiny's and Bling's exports: the taxable unit's and the package's GTIN (a box of 12 has its own) are other
+    codes; the item's "GTIN/EAN" is read whatever they hold, and inspect says they were not read."""
+    head = f"Código (SKU);Descrição;GTIN/EAN;{other}\n"
+    path = write(tmp_path, head + "A;Caneca;7891234567895;17891234567892\nB;Prato;7891234567901;\n")
+    assert list(read_table(path, "products")["ean"]) == ["7891234567895", "7891234567901"]
+    info = inspect_table(path, "products")
+    assert other in info["ignored_columns"] and not [p for p in info["problems"] if p["severity"] == "error"]
+
+
+@pytest.mark.parametrize(("header", "read"), [("Peso/g", [0.2, 1.5]), ("Peso/kg", [200.0, 1500.0])])
+def test_a_unit_after_a_slash_converts_the_measure(tmp_path, header, read):
+    """ "Peso/g" is grams (it was read as kilograms: 1,000 times too heavy)."""
+    path = write(tmp_path, f"SKU;Nome;{header}\nA;Caneca;200\nB;Mesa;1500\n")
+    assert list(read_table(path, "products")["weight_kg"]) == pytest.approx(read)
+
+
+def test_name_and_description_together_are_the_title_and_the_description(tmp_path):
+    """Tray's and Nuvemshop's exports have "Nome" and "Descrição" (the long text): the name is the title. Alone,
+    or beside an empty "Nome", "Descrição" is the title (Bling, Omie, Tiny)."""
+    both = write(tmp_path, "Referência;Nome;Descrição;Preço\nA;Caneca;<p>Caneca de porcelana</p>;10,00\n", name="b.csv")
+    df = read_table(both, "products")
+    assert (df["title"].tolist(), df["description"].tolist()) == (["Caneca"], ["<p>Caneca de porcelana</p>"])
+    info = inspect_table(both, "products")
+    assert {c["header"]: c["column"] for c in info["columns"]}["Descrição"] == "description"
+    assert not [p for p in info["problems"] if "querem dizer" in p["message"]], info["problems"]
+    alone = write(tmp_path, "Código;Descrição;Descrição Complementar\nA;Caneca;Porcelana\n", name="a.csv")
+    df = read_table(alone, "products")
+    assert (df["title"].tolist(), df["description"].tolist()) == (["Caneca"], ["Porcelana"])
+    empty_name = write(tmp_path, "SKU;Nome;Descrição\nA;;Caneca\n", name="e.csv")
+    assert read_table(empty_name, "products")["title"].tolist() == ["Caneca"]
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "value"),
+    [
+        ("Código do Produto;Descrição;Código EAN (GTIN);Família de Produto\nA;Caneca;7891234567895;Cozinha\n",
+         "ean", "7891234567895"),  # Omie
+        ("Código do Produto;Descrição;Código EAN (GTIN);Família de Produto\nA;Caneca;7891234567895;Cozinha\n",
+         "category", "Cozinha"),  # Omie
+        ("sku;name;nbm;qty;price\nA;Caneca;6912.00.00;3;10.00\n", "ncm", "69120000"),  # SkyHub (Americanas)
+        ("Código do anúncio;SKU;Título;Código universal de produto\nMLB1;A;Caneca;7891234567895\n",
+         "ean", "7891234567895"),  # Mercado Livre's listings spreadsheet
+        ("SKU;Name;GTIN, UPC, EAN, or ISBN\nA;Caneca;7891234567895\n", "ean", "7891234567895"),  # WooCommerce
+    ],
+    ids=["omie-ean", "omie-family", "skyhub-nbm", "mercadolivre-gtin", "woocommerce-gtin"],
+)  # fmt: skip
+def test_real_exports_name_these_columns_their_own_way(tmp_path, text, column, value):
+    assert read_table(write(tmp_path, text), "listings")[column].tolist() == [value]
