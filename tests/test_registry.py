@@ -90,7 +90,9 @@ def test_the_plugin_registry_imports_its_package_on_first_read(tmp_path, monkeyp
 def test_a_plugin_lookup_imports_only_the_named_module_until_a_name_is_unknown(tmp_path, monkeypatch):
     package = tmp_path / "plugpkg_lazy"
     package.mkdir()
-    (package / "__init__.py").write_text("from kit.plugins import PluginRegistry\nREG = PluginRegistry('widget', __name__)\n")
+    (package / "__init__.py").write_text(
+        "from kit.plugins import PluginRegistry\nREG = PluginRegistry('widget', __name__)\n"
+    )
     for name in ("alpha", "gamma"):
         (package / f"{name}.py").write_text(
             f"from plugpkg_lazy import REG\nclass {name.title()}: ...\nREG.register('{name}', {name.title()})\n"
