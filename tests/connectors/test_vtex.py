@@ -327,3 +327,40 @@ def test_an_inventory_answer_that_does_not_say_unlimited_or_not_fails_the_sku_un
         after = sbx.state.data["inventory"][(sbx.state.data["by_ref"][refs[0]], "1_1")]
     assert result.counts == {"applied": 1, "failed": 1, "skipped": 0}
     assert "hasUnlimitedQuantity" in result.items[0].reason and after == before
+
+
+def test_a_warehouse_without_inventory_yet_gets_the_put_with_the_default_lead_time():
+    """No record there: the PATCH has nothing to update (the sandbox answers 400), the PUT sets quantity and lead 0."""
+    with start_sandbox("vtex", n_products=2, orders=0, rate_limit=(5000, 5000)) as sbx:
+        ref = sorted(sbx.state.data["by_ref"])[0]
+        sku_id = sbx.state.data["by_ref"][ref]
+        conn = make_connector(sbx)
+        assert conn.update_stock([StockItem(ref, 4, warehouse="2_1")]).applied == 1
+        conn.close()
+        writes = [(e["method"], e["path"]) for e in sbx.state.requests if e["method"] in ("PUT", "PATCH")]
+        assert writes == [("PUT", f"/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/2_1")]
+        assert sbx.state.data["inventory"][(sku_id, "2_1")] == {
+            "quantity": 4, "unlimitedQuantity": False, "leadTime": "00:00:00"}  # fmt: skip
+
+
+def test_the_sandbox_patch_quantity_keeps_the_lead_time_and_refuses_what_the_document_requires():
+    import requests
+
+    with start_sandbox("vtex", n_products=2, orders=0, rate_limit=(5000, 5000)) as sbx:
+        ref = sorted(sbx.state.data["by_ref"])[0]
+        sku_id = sbx.state.data["by_ref"][ref]
+        sbx.admin_inventory(ref, leadTime=EIGHT_DAYS)
+        conn = make_connector(sbx)
+        headers = {**conn.default_headers, "X-VTEX-API-AppKey": sbx.default_credentials()["app_key"],
+                   "X-VTEX-API-AppToken": sbx.default_credentials()["app_token"]}  # fmt: skip
+        conn.close()
+        url = f"{sbx.url}/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/%s/quantity"
+        with requests.Session() as http:
+            ok = http.patch(url % "1_1", json={"quantity": 3, "unlimitedQuantity": False}, headers=headers, timeout=5)
+            half = http.patch(url % "1_1", json={"quantity": 5}, headers=headers, timeout=5)
+            nowhere = http.patch(url % "2_1", json={"quantity": 5, "unlimitedQuantity": False}, headers=headers,
+                                 timeout=5)  # fmt: skip
+        assert (ok.status_code, half.status_code, nowhere.status_code) == (204, 400, 400)
+        assert sbx.state.data["inventory"][(sku_id, "1_1")] == {
+            "quantity": 3, "unlimitedQuantity": False, "leadTime": EIGHT_DAYS}  # fmt: skip
+        assert (sku_id, "2_1") not in sbx.state.data["inventory"]
