@@ -320,10 +320,9 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
     @route("PATCH", "/api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}/quantity")
     def inventory_patch_quantity(self, req: Request) -> Any:
         """logistics-api.json "Update inventory quantity by SKU and warehouse": ``quantity`` and
-        ``unlimitedQuantity`` (both required), 204; the lead time is not part of it and stays.
-
-        Worst plausible cases where the document is silent: a body without either field, or a SKU with no
-        inventory in that warehouse yet (the PATCH updates, the PUT sets), answers 400 and changes nothing.
+        ``unlimitedQuantity`` (both required: a body without one answers 400), 204; the lead time is not part of
+        it and stays. Where the document is silent, the worst plausible case: a SKU with no inventory in that
+        warehouse yet (the PATCH updates, the PUT sets) answers 400 and nothing changes.
         ``unlimitedQuantity: false`` switches "always available" off, as the document says it does.
         """
         target = self._inventory_target(req)
