@@ -41,11 +41,13 @@ from kit.connectors.http import HttpClient, Response, RetryPolicy, Timeouts
 from kit.connectors.model import (
     APPLIED,
     FAILED,
+    HELD,
     LISTING_COLUMNS,
     SKIPPED,
     UNLIMITED_STOCK,
     CategoryRequirements,
     ConnectionReport,
+    Held,
     Invoice,
     ItemResult,
     ListingRef,
@@ -310,8 +312,10 @@ class Connector:
             items: the input items, in order.
             send: sends one group (one request, or a few for one logical
                 change) and returns ``{position in group: reason}`` for the
-                items the channel refused, or ``None`` when all were applied.
-                A :class:`KitError` fails the whole group with its message.
+                items the channel refused, or ``None`` when all were applied;
+                a :class:`~kit.connectors.model.Held` reason holds its item
+                (not sent on purpose) instead of failing it. A
+                :class:`KitError` fails the whole group with its message.
             group_key: items sharing a key go in the same group (e.g. the
                 variations of one Mercado Livre listing).
             batch_size: items per group when there is no ``group_key`` (bulk
@@ -349,13 +353,14 @@ class Connector:
             raise AssertionError("a write result went missing")
         counts = final.counts
         log.info(
-            "%s: %s %d items: %d applied, %d failed, %d skipped",
+            "%s: %s %d items: %d applied, %d failed, %d skipped, %d held",
             self.channel.name,
             what,
             len(items),
             counts[APPLIED],
             counts[FAILED],
             counts[SKIPPED],
+            final.held,
         )
         return final
 
@@ -384,8 +389,9 @@ class Connector:
             item = items[i]
             if error is not None:
                 results[i] = ItemResult(item.sku, FAILED, error, attempts, item.channel_id)
-            elif pos in refused:
-                results[i] = ItemResult(item.sku, FAILED, scrub(refused[pos]) or "refused", attempts, item.channel_id)
+            elif pos in refused:  # a Held reason: not sent on purpose (held); any other: the channel refused it
+                status = HELD if isinstance(refused[pos], Held) else FAILED
+                results[i] = ItemResult(item.sku, status, scrub(refused[pos]) or "refused", attempts, item.channel_id)
             else:
                 results[i] = ItemResult(item.sku, APPLIED, "", attempts, item.channel_id)
 

@@ -1,8 +1,10 @@
 """Value objects every connector speaks: items to write, results, orders, listings to publish.
 
 A write returns a :class:`WriteResult` holding exactly one :class:`ItemResult`
-per input item (``applied``, ``failed`` with a reason, or ``skipped`` with a
-reason); :meth:`WriteResult.assert_accounted` checks it. Orders are normalized
+per input item (``applied``, ``failed`` with a reason, ``skipped`` with a
+reason, or ``held`` with a reason: not sent on purpose because the channel
+showed, right before the write, that it would harm the listing, e.g. VTEX
+stock switched to unlimited); :meth:`WriteResult.assert_accounted` checks it. Orders are normalized
 to :class:`Order`, keeping the channel's raw carrier/service, payment and
 status values for de-para.
 
@@ -27,6 +29,8 @@ __all__ = [
     "FAILED",
     "SKIPPED",
     "ITEM_STATUSES",
+    "WRITE_STATUSES",
+    "Held",
     "LISTING_COLUMNS",
     "UNLIMITED_STOCK",
     "StockItem",
@@ -57,6 +61,8 @@ __all__ = [
 APPLIED, FAILED, SKIPPED = "applied", "failed", "skipped"
 ITEM_STATUSES = (APPLIED, FAILED, SKIPPED)
 HELD, PENDING = "held", "pending"
+#: Where one item of a stock/price write can end: ``held`` only where a connector holds at write time.
+WRITE_STATUSES = (*ITEM_STATUSES, HELD)
 #: Where one item of a publish can end (docs/publishing.md).
 PUBLISH_STATUSES = (APPLIED, HELD, FAILED, PENDING, SKIPPED)
 #: What a publish does to one listing.
@@ -67,6 +73,15 @@ LISTING_COLUMNS = ["channel_id", "variation_id", "sku", "ean", "title", "price",
 #: Column a channel with unlimited stock adds to ``list_listings()`` (VTEX ``hasUnlimitedQuantity``): ``True``
 #: where the listing is always available whatever its quantity; its ``stock`` is then empty, never a number.
 UNLIMITED_STOCK = "unlimited_stock"
+
+
+class Held(str):
+    """A reason a write's ``send`` returns for an item it did not send on purpose: the item is ``held``, not failed.
+
+    ``Connector.run_writes`` tells it from a refusal (a plain ``str``) by its type.
+    """
+
+    __slots__ = ()
 
 
 @dataclass(slots=True)
@@ -96,14 +111,14 @@ class ItemResult:
     """What happened to one input item of a write."""
 
     sku: str
-    status: str  # applied | failed | skipped
+    status: str  # applied | failed | skipped | held
     reason: str = ""
     attempts: int = 0
     channel_id: str | None = None
 
     def __post_init__(self) -> None:
-        if self.status not in ITEM_STATUSES:
-            raise ValueError(f"item status must be one of {ITEM_STATUSES}, got {self.status!r}")
+        if self.status not in WRITE_STATUSES:
+            raise ValueError(f"item status must be one of {WRITE_STATUSES}, got {self.status!r}")
 
 
 @dataclass(slots=True)
@@ -114,9 +129,12 @@ class WriteResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        """``{"applied": n, "failed": n, "skipped": n}`` (every key present)."""
+        """``{"applied": n, "failed": n, "skipped": n}`` (every key present), and ``"held": n`` when any was held."""
         c = Counter(r.status for r in self.items)
-        return {s: c.get(s, 0) for s in ITEM_STATUSES}
+        counts = {s: c.get(s, 0) for s in ITEM_STATUSES}
+        if c.get(HELD):
+            counts[HELD] = c[HELD]
+        return counts
 
     @property
     def applied(self) -> int:
@@ -129,6 +147,10 @@ class WriteResult:
     @property
     def skipped(self) -> int:
         return self.counts[SKIPPED]
+
+    @property
+    def held(self) -> int:
+        return self.counts.get(HELD, 0)
 
     @property
     def ok(self) -> bool:
@@ -149,8 +171,8 @@ class WriteResult:
         for i, (item, res) in enumerate(zip(inputs, self.items, strict=True)):
             if item.sku != res.sku:
                 raise AssertionError(f"result {i} is for sku {res.sku!r}, input {i} is {item.sku!r}")
-            if res.status == FAILED and not res.reason:
-                raise AssertionError(f"result {i} (sku {res.sku!r}) failed without a reason")
+            if res.status in (FAILED, HELD) and not res.reason:
+                raise AssertionError(f"result {i} (sku {res.sku!r}) {res.status} without a reason")
         total = sum(self.counts.values())
         if total != len(inputs):
             raise AssertionError(f"counts add up to {total}, not {len(inputs)}")

@@ -24,6 +24,7 @@ from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.model import (
     UNLIMITED_STOCK,
+    Held,
     Invoice,
     ListingsDelta,
     Order,
@@ -55,6 +56,7 @@ REFID_BATCH = 50
 # §2.5: feed maxlot max 10.
 FEED_MAXLOT = 10
 FEED_LOTS_PER_FETCH = 10
+#: logistics-api.json: lead time "by default it is set to 0 days"; sent only to a warehouse without inventory yet.
 DEFAULT_LEAD_TIME = "00:00:00"
 # §2.7 (✅ help.vtex.com "Order flow and status"): the statuses the API uses.
 ORDER_STATUSES = (
@@ -235,29 +237,61 @@ class VtexConnector(VtexCatalogMixin, Connector):
         return [it if it.channel_id else replace(it, channel_id=found.get(it.sku)) for it in items]
 
     def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        """``PUT /api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}``, one per item.
+        """The quantity of each SKU in its warehouse, and nothing else the store set (one item per call).
 
-        ``quantity`` is always sent (leaving it out zeroes the stock), and so is
-        ``leadTime`` (leaving it out resets it).
+        logistics-api.json has two writes. ``PUT .../skus/{skuId}/warehouses/{warehouseId}`` requires
+        ``quantity``, ``unlimitedQuantity`` and ``leadTime`` and sets all three: a kit that does not know the
+        SKU's lead time (fabrication/handling days the store set, e.g. 8 days made to order) would reset it, and
+        the store would promise dates it cannot keep. ``PATCH .../warehouses/{warehouseId}/quantity`` takes only
+        ``quantity`` and ``unlimitedQuantity`` (both required; VTEX's 2024-06-13 release note: "exclusively the
+        quantity"), so the lead time is never sent and stays. Both require ``unlimitedQuantity``, and ``false``
+        switches "always available" off, so the SKU's inventory is read first (``GET .../inventory/skus/{skuId}``)
+        and a SKU unlimited in that warehouse right now is *held* (:class:`~kit.connectors.model.Held`, with the
+        reason), never written: the job's binding table may be a day older than a change in the admin.
+
+        A SKU with no inventory in the warehouse yet has no lead time to keep: it gets the PUT with the
+        documented default lead time (0). An inventory answer the kit cannot read fails the item, unwritten.
+        Requests: one read and one write per SKU (2 x N, plus the RefId lookups, 50 a call), always: an inventory
+        the listing read saw a minute ago is not reused, as the store may have made the SKU unlimited since (the
+        read right before the write leaves a window of one round trip). Logistics publishes no rate limit; both
+        go through the account's bucket. ``quantity`` is never left out (that zeroes the stock).
         """
         items = self._with_ids(list(items))
 
-        def send(group: list[StockItem]) -> None:
+        def send(group: list[StockItem]) -> dict[int, str] | None:
             item = group[0]
-            body = {
-                "quantity": max(0, int(item.quantity)),
-                "unlimitedQuantity": False,
-                "leadTime": DEFAULT_LEAD_TIME,
-            }
             wh = item.warehouse or self.warehouse
-            self.request(
-                "PUT",
-                f"/api/logistics/pvt/inventory/skus/{item.channel_id}/warehouses/{wh}",
-                json_data=body,
-                family="write",
-            )
+            quantity = max(0, int(item.quantity))
+            path = f"/api/logistics/pvt/inventory/skus/{item.channel_id}/warehouses/{wh}"
+            here = self._balance_now(str(item.channel_id), wh)
+            if isinstance(here, str):
+                return {0: here}
+            if here is not None and here["hasUnlimitedQuantity"]:
+                return {0: Held(_unlimited_now(item.channel_id, wh, quantity))}
+            if here is None:
+                body: dict[str, Any] = {"quantity": quantity, "unlimitedQuantity": False, "leadTime": DEFAULT_LEAD_TIME}
+                self.request("PUT", path, json_data=body, family="write")
+            else:
+                body = {"quantity": quantity, "unlimitedQuantity": False}
+                self.request("PATCH", f"{path}/quantity", json_data=body, family="write")
+            return None
 
         return self.run_writes(items, send, skip=_not_on_channel, what="stock")
+
+    def _balance_now(self, sku_id: str, warehouse: str) -> dict[str, Any] | str | None:
+        """The SKU's inventory record in ``warehouse`` as VTEX has it now (``GET .../inventory/skus/{skuId}``),
+        ``None`` without one, or why the answer cannot be used (pt-BR)."""
+        inv = self.get_json(f"/api/logistics/pvt/inventory/skus/{sku_id}")
+        if not isinstance(inv, dict) or not isinstance(inv.get("balance"), list | None):  # null: no warehouse yet
+            return f"a VTEX não devolveu o inventário do SKU {sku_id} (balance): o estoque não foi enviado"
+        balance = inv.get("balance") or []
+        here = next((b for b in balance if isinstance(b, dict) and b.get("warehouseId") == warehouse), None)
+        if here is not None and not isinstance(here.get("hasUnlimitedQuantity"), bool):
+            return (
+                f"a VTEX não disse se o estoque do SKU {sku_id} no armazém {warehouse} é ilimitado "
+                "(hasUnlimitedQuantity): o estoque não foi enviado, para não desligar um estoque ilimitado"
+            )
+        return here
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
         """``PUT {pricing}/pricing/prices/{skuId}`` with ``basePrice`` (+ ``listPrice``), one per item.
@@ -485,6 +519,16 @@ class VtexConnector(VtexCatalogMixin, Connector):
 
 def _not_on_channel(item: StockItem | PriceItem) -> str | None:
     return None if item.channel_id else "SKU (RefId) não encontrado na VTEX"
+
+
+def _unlimited_now(sku_id: Any, warehouse: str, quantity: int) -> str:
+    """Why a SKU found unlimited right before the write is held (pt-BR, with what to do)."""
+    return (
+        f"o SKU {sku_id} está com estoque ilimitado na VTEX agora (armazém {warehouse}, sempre disponível para "
+        f"venda): o estoque do ERP ({quantity}) não foi enviado, pois desligaria o estoque ilimitado; se o ERP deve "
+        "controlar este estoque, desligue o estoque ilimitado do SKU na VTEX e rode de novo; se não, tire o SKU da "
+        "exportação de estoque do ERP"
+    )
 
 
 register_connector("vtex", VtexConnector)

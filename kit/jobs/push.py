@@ -293,8 +293,8 @@ def _account(summary: Any, skus: list[str], outcome: dict[str, tuple[str, str]])
         if status == "applied":
             applied.append(sku)
             summary.add("applied", sku)
-        elif status == "skipped":
-            summary.add("skipped", sku, reason)
+        elif status in ("skipped", "held"):  # held: the connector saw, right before the write, it must not go
+            summary.add(status, sku, reason)
         else:
             summary.add("failed", sku, reason or "recusado pelo canal")
     return applied

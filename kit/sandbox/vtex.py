@@ -139,6 +139,22 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
         self.on_sku_created(sku_id, stock=int(product.get("stock") or 0), price=float(product.get("price") or 0))
         if product.get("unlimited_stock"):  # "always available" (hasUnlimitedQuantity), as the admin sets it
             self.state.data["inventory"][(sku_id, "1_1")]["unlimitedQuantity"] = True
+        if product.get("lead_time"):  # lead time (DD.HH:MM:SS), as the admin sets it per SKU and warehouse
+            self.state.data["inventory"][(sku_id, "1_1")]["leadTime"] = str(product["lead_time"])
+
+    def admin_inventory(self, ref: str, warehouse: str = "1_1", **changes: Any) -> dict[str, Any]:
+        """What the store's admin does in Warehouse & Inventory: change a SKU's ``quantity``, ``unlimitedQuantity``
+        or ``leadTime`` in one warehouse (by RefId), behind the kit's back. Returns the record after the change."""
+        key = (int(self.state.data["by_ref"][ref]), warehouse)
+        with self.state.lock:
+            record = self.state.data["inventory"].setdefault(
+                key, {"quantity": 0, "unlimitedQuantity": False, "leadTime": "00:00:00"}
+            )
+            unknown = set(changes) - set(record)
+            if unknown:
+                raise KeyError(f"no such inventory field: {sorted(unknown)}")
+            record.update(changes)
+            return dict(record)
 
     def on_sku_created(self, sku_id: int, *, stock: int = 0, price: float | None = None) -> None:
         """Inventory (warehouse 1_1) and a price row for a new SKU (a created SKU has no price yet)."""
@@ -270,8 +286,8 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
         ]
         return {"skuId": str(sku_id), "balance": balance}
 
-    @route("PUT", "/api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}")
-    def inventory_put(self, req: Request) -> Any:
+    def _inventory_target(self, req: Request) -> tuple[dict[str, Any], tuple[int, str]] | Reply:
+        """The body and ``(skuId, warehouseId)`` of an inventory write, or its 400 (the only error documented)."""
         body = req.json()
         if not isinstance(body, dict):
             return Reply(400, "body must be an object", content_type="text/plain")
@@ -284,6 +300,14 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
         wh = req.params["warehouseId"]
         if wh not in self.warehouses:
             return Reply(400, f"warehouse {wh} not found", content_type="text/plain")
+        return body, (sku_id, wh)
+
+    @route("PUT", "/api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}")
+    def inventory_put(self, req: Request) -> Any:
+        target = self._inventory_target(req)
+        if isinstance(target, Reply):
+            return target
+        body, (sku_id, wh) = target
         with self.state.lock:
             # Faithful to the documented pitfall: a missing quantity/leadTime resets to 0.
             self.state.data["inventory"][(sku_id, wh)] = {
@@ -292,6 +316,30 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
                 "leadTime": body.get("leadTime") or "00:00:00",
             }
         return True
+
+    @route("PATCH", "/api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}/quantity")
+    def inventory_patch_quantity(self, req: Request) -> Any:
+        """logistics-api.json "Update inventory quantity by SKU and warehouse": ``quantity`` and
+        ``unlimitedQuantity`` (both required: a body without one answers 400), 204; the lead time is not part of
+        it and stays. Where the document is silent, the worst plausible case: a SKU with no inventory in that
+        warehouse yet (the PATCH updates, the PUT sets) answers 400 and nothing changes.
+        ``unlimitedQuantity: false`` switches "always available" off, as the document says it does.
+        """
+        target = self._inventory_target(req)
+        if isinstance(target, Reply):
+            return target
+        body, key = target
+        quantity, unlimited = body.get("quantity"), body.get("unlimitedQuantity")
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or not isinstance(unlimited, bool):
+            return Reply(
+                400, "quantity (integer) and unlimitedQuantity (boolean) are required", content_type="text/plain"
+            )
+        with self.state.lock:
+            current = self.state.data["inventory"].get(key)
+            if current is None:
+                return Reply(400, f"SKU {key[0]} has no inventory in warehouse {key[1]}", content_type="text/plain")
+            current.update(quantity=quantity, unlimitedQuantity=unlimited)
+        return Reply(204)
 
     # pricing (api.vtex.com/{account}/pricing in production) ---------------------
     @route("GET", "/{account}/pricing/prices/{itemId}")

@@ -74,7 +74,9 @@ def _exercise(sbx) -> None:
     conn = make_connector(sbx)
     listings = conn.list_listings()
     skus = list(listings["sku"].head(6))
+    sbx.admin_inventory(skus[1], unlimitedQuantity=True)  # held at write time: read, not written
     conn.update_stock([StockItem(s, 10 + n) for n, s in enumerate(skus)] + [StockItem("NOT-A-REFID", 1)])
+    conn.update_stock([StockItem(skus[0], 4, warehouse="2_1")])  # no inventory there yet: the PUT sets it
     conn.update_prices([PriceItem(s, 19.9 + n, list_price=29.9 + n) for n, s in enumerate(skus)])
     page = conn.fetch_orders()
     order = page.orders[0]
@@ -110,8 +112,8 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(vtex_spec
         log = list(sbx.state.requests)
     assert len(log) > 50
     for entry in log:
-        if entry["method"] == "PUT" and "/inventory/" in entry["path"]:
-            assert "quantity" in json.loads(entry["body"]), "an inventory PUT without quantity zeroes the stock"
+        if entry["method"] in ("PUT", "PATCH") and "/inventory/" in entry["path"]:
+            assert "quantity" in json.loads(entry["body"]), "an inventory write without quantity zeroes the stock"
     report = vtex_spec.check_log(log)
     assert not report.problems, report.text()
     assert report.requests == report.responses == len(log)  # nothing dropped, every answer checked
@@ -122,6 +124,8 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(vtex_spec
     operations = report.operations
     # the exercise covered the operations the connector relies on
     for expected in (
+        "GET /api/logistics/pvt/inventory/skus/{skuId}",
+        "PATCH /api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}/quantity",
         "PUT /api/logistics/pvt/inventory/skus/{skuId}/warehouses/{warehouseId}",
         "PUT /pricing/prices/{itemId}",
         "GET /api/orders/feed",
@@ -242,3 +246,121 @@ def test_cancel_order_shows_in_the_feed_and_the_order():
         again = conn.fetch_orders()
         assert [(o.order_id, o.status_raw) for o in again.orders] == [(target.order_id, "canceled")]
         assert again.orders[0].updated_at > target.updated_at
+
+
+# -- stock writes change the quantity and nothing else the store set --------------------------------
+EIGHT_DAYS = "8.00:00:00"  # logistics-api.json leadTime format DD.HH:MM:SS (its own example)
+
+
+def test_a_stock_write_keeps_the_lead_time_the_store_set():
+    """The PUT resets a lead time it is not sent (logistics-api.json): a made-to-order SKU's 8 days must stay."""
+    with start_sandbox("vtex", n_products=3, orders=0, rate_limit=(5000, 5000)) as sbx:
+        ref = sorted(sbx.state.data["by_ref"])[0]
+        sbx.admin_inventory(ref, leadTime=EIGHT_DAYS)
+        conn = make_connector(sbx)
+        result = conn.update_stock([StockItem(ref, 5)])
+        conn.close()
+        after = sbx.state.data["inventory"][(sbx.state.data["by_ref"][ref], "1_1")]
+    assert result.counts == {"applied": 1, "failed": 0, "skipped": 0}
+    assert after == {"quantity": 5, "unlimitedQuantity": False, "leadTime": EIGHT_DAYS}
+
+
+def test_a_sku_set_unlimited_after_the_listing_read_is_held_at_write_time_and_stays_unlimited():
+    with start_sandbox("vtex", n_products=3, orders=0, rate_limit=(5000, 5000)) as sbx:
+        refs = sorted(sbx.state.data["by_ref"])
+        conn = make_connector(sbx)
+        listings = conn.list_listings().set_index("sku")
+        assert not listings["stock"].isna().any()  # the kit read every SKU as finite...
+        sbx.admin_inventory(refs[0], unlimitedQuantity=True, quantity=0)  # ...then the store made one unlimited
+        result = conn.update_stock([StockItem(r, 6) for r in refs])
+        conn.close()
+        inventory = {r: sbx.state.data["inventory"][(sbx.state.data["by_ref"][r], "1_1")] for r in refs}
+    assert result.counts == {"applied": 2, "failed": 0, "skipped": 0, "held": 1}
+    held = result.items[0]
+    assert (held.sku, held.status) == (refs[0], "held")
+    assert "estoque ilimitado na VTEX agora" in held.reason and "(6) não foi enviado" in held.reason
+    assert inventory[refs[0]]["unlimitedQuantity"] is True and inventory[refs[0]]["quantity"] == 0
+    assert [inventory[r]["quantity"] for r in refs[1:]] == [6, 6]
+    result.assert_accounted([StockItem(r, 6) for r in refs])
+
+
+def test_stock_requests_are_one_inventory_read_and_one_write_per_sku():
+    """Bounded: 2 x N logistics requests for N SKUs (and one RefId lookup per 50), even right after a listing read
+    (the store may have made a SKU unlimited since: the read is the one right before the write)."""
+    n = 20
+    with start_sandbox("vtex", n_products=n, orders=0, rate_limit=(5000, 5000)) as sbx:
+        refs = sorted(sbx.state.data["by_ref"])
+        ids = {r: sbx.state.data["by_ref"][r] for r in refs}
+        conn = make_connector(sbx)
+        conn.list_listings()
+        start = len(sbx.state.requests)
+        assert conn.update_stock([StockItem(r, 2) for r in refs]).applied == n
+        sent = _logistics_since(sbx, start)
+        conn.close()
+    reads = [("GET", f"/api/logistics/pvt/inventory/skus/{ids[r]}") for r in refs]
+    patches = [("PATCH", f"/api/logistics/pvt/inventory/skus/{ids[r]}/warehouses/1_1/quantity") for r in refs]
+    assert sorted(sent) == sorted(reads + patches)
+    print(f"VTEX stock, {n} SKUs: {len(sent)} logistics requests ({n} inventory reads + {n} PATCH quantity)")
+
+
+def _logistics_since(sbx, start: int) -> list[tuple[str, str]]:
+    return [(e["method"], e["path"]) for e in list(sbx.state.requests)[start:] if "/api/logistics/" in e["path"]]
+
+
+def test_an_inventory_answer_that_does_not_say_unlimited_or_not_fails_the_sku_unwritten():
+    with start_sandbox("vtex", n_products=2, orders=0, rate_limit=(5000, 5000)) as sbx:
+        refs = sorted(sbx.state.data["by_ref"])
+        conn = make_connector(sbx)
+        real = conn.get_json
+
+        def without_the_flag(path, **kw):
+            answer = real(path, **kw)
+            if "/inventory/skus/" in path and answer["skuId"] == str(sbx.state.data["by_ref"][refs[0]]):
+                for b in answer["balance"]:
+                    del b["hasUnlimitedQuantity"]
+            return answer
+
+        conn.get_json = without_the_flag
+        before = dict(sbx.state.data["inventory"][(sbx.state.data["by_ref"][refs[0]], "1_1")])
+        result = conn.update_stock([StockItem(r, 9) for r in refs])
+        conn.close()
+        after = sbx.state.data["inventory"][(sbx.state.data["by_ref"][refs[0]], "1_1")]
+    assert result.counts == {"applied": 1, "failed": 1, "skipped": 0}
+    assert "hasUnlimitedQuantity" in result.items[0].reason and after == before
+
+
+def test_a_warehouse_without_inventory_yet_gets_the_put_with_the_default_lead_time():
+    """No record there: the PATCH has nothing to update (the sandbox answers 400), the PUT sets quantity and lead 0."""
+    with start_sandbox("vtex", n_products=2, orders=0, rate_limit=(5000, 5000)) as sbx:
+        ref = sorted(sbx.state.data["by_ref"])[0]
+        sku_id = sbx.state.data["by_ref"][ref]
+        conn = make_connector(sbx)
+        assert conn.update_stock([StockItem(ref, 4, warehouse="2_1")]).applied == 1
+        conn.close()
+        writes = [(e["method"], e["path"]) for e in sbx.state.requests if e["method"] in ("PUT", "PATCH")]
+        assert writes == [("PUT", f"/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/2_1")]
+        assert sbx.state.data["inventory"][(sku_id, "2_1")] == {
+            "quantity": 4, "unlimitedQuantity": False, "leadTime": "00:00:00"}  # fmt: skip
+
+
+def test_the_sandbox_patch_quantity_keeps_the_lead_time_and_refuses_what_the_document_requires():
+    import requests
+
+    with start_sandbox("vtex", n_products=2, orders=0, rate_limit=(5000, 5000)) as sbx:
+        ref = sorted(sbx.state.data["by_ref"])[0]
+        sku_id = sbx.state.data["by_ref"][ref]
+        sbx.admin_inventory(ref, leadTime=EIGHT_DAYS)
+        conn = make_connector(sbx)
+        headers = {**conn.default_headers, "X-VTEX-API-AppKey": sbx.default_credentials()["app_key"],
+                   "X-VTEX-API-AppToken": sbx.default_credentials()["app_token"]}  # fmt: skip
+        conn.close()
+        url = f"{sbx.url}/api/logistics/pvt/inventory/skus/{sku_id}/warehouses/%s/quantity"
+        with requests.Session() as http:
+            ok = http.patch(url % "1_1", json={"quantity": 3, "unlimitedQuantity": False}, headers=headers, timeout=5)
+            half = http.patch(url % "1_1", json={"quantity": 5}, headers=headers, timeout=5)
+            nowhere = http.patch(url % "2_1", json={"quantity": 5, "unlimitedQuantity": False}, headers=headers,
+                                 timeout=5)  # fmt: skip
+        assert (ok.status_code, half.status_code, nowhere.status_code) == (204, 400, 400)
+        assert sbx.state.data["inventory"][(sku_id, "1_1")] == {
+            "quantity": 3, "unlimitedQuantity": False, "leadTime": EIGHT_DAYS}  # fmt: skip
+        assert (sku_id, "2_1") not in sbx.state.data["inventory"]

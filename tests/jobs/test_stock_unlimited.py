@@ -70,3 +70,27 @@ def test_the_stock_job_holds_an_unlimited_listing_with_the_reason_and_writes_the
     assert real.applied == N - 1
     again = run_job("stock", "loja", ws=workspace)  # asked again every run (never counted as sent)
     assert [d.key for d in again.details if d.status == "held"] == [unlimited] and again.applied == 0
+
+
+def test_a_sku_the_store_made_unlimited_after_the_listing_read_is_held_by_the_job_and_lead_times_stay(
+    store, workspace, tmp_path
+):
+    """The binding table can be a day old: the write itself reads the SKU first (VTEX ``update_stock``), so a SKU
+    made unlimited since is held with the reason, not switched off; a made-to-order SKU keeps its 8-day lead time."""
+    first, unlimited_from_binding, made_to_order = (p["sku"] for p in store.catalog)
+    run_job("stock", "loja", ws=workspace)  # reads the listings into the binding table and writes 7
+    store.admin_inventory(first, unlimitedQuantity=True)  # the store's admin, after the kit's listing read
+    store.admin_inventory(made_to_order, leadTime="8.00:00:00")
+    (tmp_path / "erp" / "stock.csv").write_text(
+        "sku;available;reserved\n" + "".join(f"{p['sku']};9;0\n" for p in store.catalog)
+    )
+    summary = run_job("stock", "loja", ws=workspace)
+    after = _inventory(store)
+    held = {d.key: d.reason for d in summary.details if d.status == "held"}
+    assert sorted(held) == sorted([first, unlimited_from_binding])
+    assert "estoque ilimitado na VTEX agora" in held[first] and "(9) não foi enviado" in held[first]
+    assert after[first]["unlimitedQuantity"] is True  # still "always available"
+    assert after[made_to_order] == {"quantity": 9, "unlimitedQuantity": False, "leadTime": "8.00:00:00"}
+    assert (summary.applied, summary.failed) == (1, 0)
+    again = run_job("stock", "loja", ws=workspace)  # not counted sent: asked again, held again
+    assert first in {d.key for d in again.details if d.status == "held"} and again.applied == 0
