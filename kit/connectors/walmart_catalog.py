@@ -94,16 +94,33 @@ def _key_features(item: ProductItem) -> list[str]:
     return parts[:3] or [item.title]
 
 
-def feed_item(item: ProductItem, category: str) -> dict[str, Any]:
-    """One ``MPItem`` of a V4.8 feed (``Orderable`` + ``Visible.<category>``)."""
-    orderable = {
+def feed_item(item: ProductItem, category: str, *, maintenance: bool = False) -> dict[str, Any]:
+    """One ``MPItem`` of a V4.8 feed (``Orderable`` + ``Visible.<category>``).
+
+    An MP_MAINTENANCE item is a partial update (Walmart's "Bulk item maintenance" guide: only the SKU and
+    product id are required; an attribute left out is not changed, one given replaces the item's). So a
+    maintenance item carries only what the ERP gives: no price (the price job owns it, behind its guard),
+    no ``MustShipAlone`` (the seller's setting), no weight, description, key features or image the ERP does
+    not have (the title is not sent as a description, a missing weight not as 0).
+    """
+    orderable: dict[str, Any] = {
         "sku": item.sku, "productIdentifiers": {"productIdType": "GTIN", "productId": gtin14(item.ean or "")},
-        "productName": item.title, "brand": item.brand, "price": round(float(item.price or 0), 2),
-        "ShippingWeight": round(float(item.weight_kg or 0) * LB_PER_KG, 3), "MustShipAlone": "No",
+        "productName": item.title, "brand": item.brand,
     }  # fmt: skip
-    group: dict[str, Any] = {"shortDescription": item.description or item.title,
-                             "mainImageUrl": item.image_urls[0] if item.image_urls else "",
-                             "keyFeatures": _key_features(item)}  # fmt: skip
+    group: dict[str, Any] = {}
+    if maintenance:
+        orderable = {k: v for k, v in orderable.items() if v not in (None, "")}
+        if item.weight_kg:
+            orderable["ShippingWeight"] = round(float(item.weight_kg) * LB_PER_KG, 3)
+        if item.description:
+            group.update(shortDescription=item.description, keyFeatures=_key_features(item))
+        if item.image_urls:
+            group["mainImageUrl"] = item.image_urls[0]
+    else:
+        orderable.update(price=round(float(item.price or 0), 2),
+                         ShippingWeight=round(float(item.weight_kg or 0) * LB_PER_KG, 3), MustShipAlone="No")  # fmt: skip
+        group.update(shortDescription=item.description or item.title,
+                     mainImageUrl=item.image_urls[0] if item.image_urls else "", keyFeatures=_key_features(item))  # fmt: skip
     if len(item.image_urls) > 1:
         group["productSecondaryImageURL"] = list(item.image_urls[1:])
     attributes = {k: v for k, v in item.channel_attributes.items() if v not in (None, "")}
@@ -205,8 +222,9 @@ class WalmartCatalogMixin:
                 kind = MP_MAINTENANCE if item.bound else MP_ITEM
                 if not item.channel_category:  # the loop lets an update keep the channel's category; a feed cannot
                     results[i] = PublishResult(item.sku, HELD, UPDATE, fix=(
-                        f"categoria '{item.category or '(vazia)'}' sem de-para: o Walmart substitui o item inteiro ao "
-                        f"atualizá-lo (MP_MAINTENANCE); mapeie-a (kit depara build {self.channel.name} category ...)"),
+                        f"categoria '{item.category or '(vazia)'}' sem de-para: o feed de atualização do Walmart "
+                        f"(MP_MAINTENANCE) é montado por categoria; mapeie-a (kit depara build {self.channel.name} "
+                        "category ...)"),
                         channel_id=item.channel_id)  # fmt: skip
                     continue
                 try:
@@ -229,7 +247,8 @@ class WalmartCatalogMixin:
         size = 0
         for item, pos in zip(chunk_items, positions, strict=True):
             row = self.category_of(str(item.channel_category))
-            cost = len(json.dumps(feed_item(item, row["category"]), ensure_ascii=False).encode()) + 2
+            cost = len(json.dumps(feed_item(item, row["category"], maintenance=kind == MP_MAINTENANCE),
+                                  ensure_ascii=False).encode()) + 2  # fmt: skip
             if out[-1] and (len(out[-1]) >= self.feed_items or size + cost > FEED_BYTES_MAX):
                 out.append([])
                 size = 0
@@ -243,7 +262,11 @@ class WalmartCatalogMixin:
         category = self.category_of(str(items[chunk[0]].channel_category))["category"]
         header = {"sellingChannel": SELLING_CHANNEL[kind], "processMode": "REPLACE", "subset": "EXTERNAL",
                   "locale": "en", "version": SPEC_VERSION, "subCategory": key}  # fmt: skip
-        feed = {"MPItemFeedHeader": header, "MPItem": [feed_item(items[i], category) for i in chunk]}
+        upkeep = kind == MP_MAINTENANCE
+        feed = {
+            "MPItemFeedHeader": header,
+            "MPItem": [feed_item(items[i], category, maintenance=upkeep) for i in chunk],
+        }
         body, ctype = encode_multipart_formdata(
             {"file": ("feed.json", json.dumps(feed, ensure_ascii=False).encode("utf-8"), "application/json")}
         )

@@ -22,6 +22,11 @@ connector:
   ``mainImageUrl`` http(s)), ``Visible`` naming the category of the header's
   ``subCategory``, a product id another SKU already uses, an MP_MAINTENANCE for a
   SKU Walmart does not have, a variant group repeating another member's values.
+* an **MP_MAINTENANCE** item is a partial update (Walmart's "Bulk item maintenance"
+  guide: it "requires only the SKU and GTIN attributes"; "if you leave an attribute
+  blank, there will be no change to the content. If you fill out an attribute, it will
+  be an update to replace the existing content"): only ``sku`` and the product id are
+  required, each attribute given replaces the stored one, the others stay.
 * a successful MP_ITEM item becomes an item of ``GET /v3/items`` with a new
   ``wpid``; ``listings_by_ref`` counts the **setups** of each SKU (MP_ITEM
   submissions not refused, still processing or done), so a second feed for an
@@ -199,9 +204,12 @@ class WalmartFeedRoutes:
 
     def _item_errors(self, item: dict[str, Any], feed_type: str, category: str) -> list[dict[str, str]]:
         orderable, visible = item.get("Orderable") or {}, item.get("Visible") or {}
+        setup = feed_type == "MP_ITEM"  # a maintenance item needs only its SKU and product id; the rest if given
         errors = []
         for key in ("sku", "productName", "brand"):
             value = orderable.get(key)
+            if key not in orderable and not setup and key != "sku":
+                continue
             if not isinstance(value, str) or not value.strip():
                 errors.append(_error("MISSING_ATTRIBUTE", f"Orderable.{key} is required"))
             elif len(value) > _LIMITS[key]:
@@ -211,16 +219,18 @@ class WalmartFeedRoutes:
             errors.append(_error("INVALID_PRODUCT_ID", f"productIdentifiers {ids!r}: not a valid GTIN/UPC/EAN"))
         for key in ("price", "ShippingWeight"):
             value = orderable.get(key)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            if (setup or key in orderable) and (
+                not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0
+            ):
                 errors.append(_error("MISSING_ATTRIBUTE", f"Orderable.{key} must be a number greater than 0"))
         if list(visible) != [category]:
             errors.append(
                 _error("INVALID_CATEGORY", f"Visible must hold one group, {category!r}, for this subCategory")
             )
         group = visible.get(category) or {}
-        if not str(group.get("shortDescription") or "").strip():
+        if (setup or "shortDescription" in group) and not str(group.get("shortDescription") or "").strip():
             errors.append(_error("MISSING_ATTRIBUTE", "Visible.shortDescription is required"))
-        if not re.match(r"^https?://\S+$", str(group.get("mainImageUrl") or "")):
+        if (setup or "mainImageUrl" in group) and not re.match(r"^https?://\S+$", str(group.get("mainImageUrl") or "")):
             errors.append(_error("MISSING_ATTRIBUTE", "Visible.mainImageUrl must be an http(s) URL"))
         if errors:
             return errors
@@ -257,10 +267,12 @@ class WalmartFeedRoutes:
             current = {"mart": "WALMART_US", "sku": sku, "wpid": f"WP{self.state.data['next_wpid']}",
                        "publishedStatus": "PUBLISHED", "lifecycleStatus": "ACTIVE", "quantity": 0}  # fmt: skip
             items[sku] = current
-        current.update(gtin=str(orderable["productIdentifiers"]["productId"]).zfill(14),
-                       productName=orderable["productName"],
-                       price={"currency": "USD", "amount": float(orderable["price"])})  # fmt: skip
-        self.state.data["content"][sku] = item
+        current["gtin"] = str(orderable["productIdentifiers"]["productId"]).zfill(14)
+        if "productName" in orderable:
+            current["productName"] = orderable["productName"]
+        if "price" in orderable:
+            current["price"] = {"currency": "USD", "amount": float(orderable["price"])}
+        self.state.data["content"][sku] = _merged(self.state.data["content"].get(sku), item)
         if feed["feedType"] == "MP_ITEM":
             self.state.data["setups"].setdefault(sku, []).append(feed["feedId"])
         return current["wpid"]
@@ -334,3 +346,15 @@ class WalmartFeedRoutes:
                                                "errorIdentifiers": {}}]})  # fmt: skip
             row = {k: v for k, v in item.items() if k != "quantity"}
         return {"ItemResponse": [row], "totalItems": 1}  # the document's example (its schema says responseRecord)
+
+
+def _merged(stored: dict[str, Any] | None, item: dict[str, Any]) -> dict[str, Any]:
+    """``stored`` content with ``item``'s attributes replacing its own (a maintenance item); ``item`` when new."""
+    if not stored:
+        return item
+    orderable = {**(stored.get("Orderable") or {}), **(item.get("Orderable") or {})}
+    visible = {}
+    for category, group in (item.get("Visible") or {}).items():
+        before = next(iter((stored.get("Visible") or {}).values()), {})
+        visible[category] = {**before, **group}
+    return {"Orderable": orderable, "Visible": visible or stored.get("Visible") or {}}

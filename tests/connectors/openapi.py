@@ -393,8 +393,23 @@ def _multipart(raw: bytes, ctype: str) -> dict[str, Any]:
 
 
 def _schema_problems(validator: jsonschema.Draft4Validator, data: Any, what: str) -> list[str]:
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(_branch_errors(validator.iter_errors(data)), key=lambda e: list(e.absolute_path))
     return [f"{what} {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:200]}" for e in errors[:5]]
+
+
+def _branch_errors(errors: Any) -> Any:
+    """Errors, an ``anyOf`` replaced by the errors of the branch the value was meant for: the one whose
+    discriminating values (``enum``: a feed header's selling channel) match, then the one with fewest errors."""
+    for e in errors:
+        if e.validator in ("anyOf", "oneOf") and e.context:
+            branches: dict[Any, list] = {}
+            for sub in e.context:
+                branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+            yield from _branch_errors(
+                min(branches.values(), key=lambda es: (any(x.validator == "enum" for x in es), len(es)))
+            )
+        else:
+            yield e
 
 
 # -- the errata of each channel's documents ----------------------------------------------------------
@@ -476,8 +491,9 @@ def walmart_errata() -> tuple[Erratum, ...]:
                 "its example (and the acknowledge/shipping answers) wrap it in {order}", patch=_walmart_order_wrapper,
                 file="orders.json"),
         Erratum("walmart-feed-file", "items.json POST /v3/feeds: the multipart file part, typed binary, is the JSON "
-                "feed; checked against the shape of the document's V4.8 MP_ITEM and MP_MAINTENANCE examples (keys both "
-                "carry are required, header values as exemplified, one Visible category)",
+                "feed; checked against the shape of the document's V4.8 MP_ITEM and MP_MAINTENANCE examples (each "
+                "one's keys required, a maintenance item only its SKU and GTIN as Walmart's guide says; header "
+                "values as exemplified, one Visible category)",
                 patch=_walmart_feed_file, file="items.json"),
         Erratum("walmart-errors-4xx", "no operation documents its errors: {errors: [GatewayError]} (orders.json)",
                 undocumented=("*", "4xx", error_body)),

@@ -28,17 +28,28 @@ def shape(values: list[Any]) -> dict[str, Any]:
 def walmart_feed_file(doc: dict[str, Any]) -> None:
     """Patch ``items.json``: the ``file`` part of ``POST /v3/feeds`` is the feed its V4.8 examples show.
 
-    Keys both examples (MP_ITEM, MP_MAINTENANCE) carry are required; header values are the exemplified ones;
-    ``Visible`` holds exactly one group, named after the item's category.
+    An MP_ITEM feed carries every key of the MP_ITEM example. An MP_MAINTENANCE feed (header
+    ``sellingChannel: mpmaintenance``) is a partial update: its example is a whole item, but Walmart's
+    "Bulk item maintenance" guide says it "requires only the SKU and GTIN attributes" and that an attribute
+    left out is not changed (developer.walmart.com, us-marketplace/docs/bulk-item-maintenance-1 and
+    global-marketplace/docs/update-my-existing-items), so only ``sku`` and ``productIdentifiers`` are required
+    there. Header values are the exemplified ones; ``Visible`` holds exactly one group, named after the
+    item's category.
     """
     media = doc["paths"]["/v3/feeds"]["post"]["requestBody"]["content"]["multipart/form-data"]
-    feeds = [media["examples"][name]["value"] for name in ("V4.8 MP_ITEM", "V4.8 MP_MAINTENANCE")]
-    schema = shape(feeds)
-    header = schema["properties"]["MPItemFeedHeader"]["properties"]
-    for key in ("sellingChannel", "processMode", "subset", "locale", "version"):
-        header[key]["enum"] = sorted({f["MPItemFeedHeader"][key] for f in feeds})
-    item = schema["properties"]["MPItem"]["items"]["properties"]
-    groups = [g for f in feeds for i in f["MPItem"] for g in i["Visible"].values()]
-    # Visible holds one object named after the item's category ("Computers", "Home Decor, Kitchen, & Other").
-    item["Visible"] = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": shape(groups)}
-    media["schema"]["properties"]["file"] = schema
+    kinds = []
+    for name in ("V4.8 MP_ITEM", "V4.8 MP_MAINTENANCE"):
+        feed = media["examples"][name]["value"]
+        schema = shape([feed])
+        header = schema["properties"]["MPItemFeedHeader"]["properties"]
+        for key in ("sellingChannel", "processMode", "subset", "locale", "version"):
+            header[key]["enum"] = [feed["MPItemFeedHeader"][key]]
+        item = schema["properties"]["MPItem"]["items"]["properties"]
+        group = shape([g for i in feed["MPItem"] for g in i["Visible"].values()])
+        if name.endswith("MAINTENANCE"):
+            item["Orderable"]["required"] = ["sku", "productIdentifiers"]
+            group["required"] = []
+        # Visible holds one object named after the item's category ("Computers", "Home Decor, Kitchen, & Other").
+        item["Visible"] = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": group}
+        kinds.append(schema)
+    media["schema"]["properties"]["file"] = {"anyOf": kinds}

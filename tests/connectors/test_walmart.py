@@ -402,6 +402,15 @@ def test_the_feed_validator_refuses_a_feed_file_the_examples_do_not_allow(spec_c
     assert "'productName' is a required property" in problems
     assert "'9.90' is not of type 'number'" in problems
     assert "has too many properties" in problems  # Visible holds one category
+    # An MP_MAINTENANCE item needs only its SKU and GTIN (a partial update); without the GTIN it is refused.
+    header = {**feed["MPItemFeedHeader"], "sellingChannel": "mpmaintenance"}
+    ids = {"productIdType": "GTIN", "productId": "06848390988881"}
+    for orderable, ok in (({"sku": "A", "productIdentifiers": ids}, True), ({"sku": "A", "productName": "N"}, False)):
+        upkeep = {"MPItemFeedHeader": header, "MPItem": [{"Orderable": orderable, "Visible": {"Computers": {}}}]}
+        body, ctype = encode_multipart_formdata({"file": ("f.json", json.dumps(upkeep).encode(), "application/json")})
+        found = walmart_spec().check_log([{**entry, "query": {"feedType": ["MP_MAINTENANCE"]}, "body": body,
+                                           "headers": {**entry["headers"], "Content-Type": ctype}}]).problems  # fmt: skip
+        assert (found == [], "'productIdentifiers' is a required property" in " ".join(found)) == (ok, not ok), found
 
 
 def test_the_publishing_exercise_covers_every_feed_operation(spec_check, capsys):
@@ -432,3 +441,28 @@ def test_an_update_without_a_mapped_category_is_held_a_feed_replaces_the_whole_i
     result = conn.publish([item]).items[0]
     assert (result.status, result.action) == ("held", "update") and "MP_MAINTENANCE" in result.fix
     assert not _feeds(sbx)
+
+
+def test_an_update_changes_only_what_the_erp_gives_and_keeps_the_sellers_own_settings(walmart):
+    """MP_MAINTENANCE is a partial update (Walmart's "Bulk item maintenance" guide): the kit's update leaves out
+    the price (the price job's, behind its guard), MustShipAlone (the seller's), and a description the ERP does
+    not have (the title is not sent in its place), so what the seller set in Seller Center stays."""
+    sbx, conn = walmart
+    item = walmart_items(sbx, conn, 1, variants=False)[0]
+    assert [r.status for r in conn.publish([item]).items] == ["applied"]
+    content = sbx.state.data["content"][item.sku]
+    content["Orderable"].update(MustShipAlone="Yes", price=79.9)  # set by the seller in Seller Center
+    group = content["Visible"]["Clothing"]
+    group["shortDescription"] = "Texto do vendedor"
+    sbx.state.data["items"][item.sku]["price"] = {"currency": "USD", "amount": 79.9}
+    bare = replace(item, title="Camiseta nova 1 (ERP)", description="", price=10.0,
+                   channel_id=sbx.state.data["items"][item.sku]["wpid"])  # fmt: skip
+    report = conn.publish([bare])
+    assert [(r.status, r.action) for r in report.items] == [("applied", "update")], report.to_frame().to_string()
+    sent = next(f for kind, f in _feeds(sbx) if kind == "MP_MAINTENANCE")["MPItem"][0]
+    assert not {"price", "MustShipAlone"} & set(sent["Orderable"]) and sent["Orderable"]["ShippingWeight"] > 0
+    assert not {"shortDescription", "keyFeatures"} & set(sent["Visible"]["Clothing"])
+    after = sbx.state.data["content"][item.sku]
+    assert after["Orderable"]["MustShipAlone"] == "Yes" and after["Orderable"]["productName"] == bare.title
+    assert after["Visible"]["Clothing"]["shortDescription"] == "Texto do vendedor"
+    assert sbx.state.data["items"][item.sku]["price"]["amount"] == 79.9
