@@ -222,6 +222,7 @@ def test_painel_notebook_runs_with_history(workspace, tmp_path):
     JobState(workspace, "loja").quarantine(
         "ORD-1", "v1", "forma de pagamento 'X': sem mapeamento", {"order_id": "ORD-1"}
     )
+    JobState(workspace, "loja").record_failed("ORD-7", "ORD-7", "v1", "pedido sem itens", {"order_id": "ORD-7"})
     out = tmp_path / "painel.ipynb"
     papermill.execute_notebook(
         str(ROOT / "notebooks" / "painel.ipynb"), str(out), parameters={"workspace": str(workspace.root)},
@@ -230,5 +231,7 @@ def test_painel_notebook_runs_with_history(workspace, tmp_path):
     text = out.read_text()
     assert "3 execuções registradas; 1 com falha" in text
     assert "1 pedidos em quarentena" in text and "ORD-1" in text
+    assert "1 pedido com falha aguarda correção ou descarte" in text and "pedido sem itens" in text
+    assert "--dismiss ORD-7" in text
     assert "image/png" in text
     assert "motivo" in text and "Traceback" not in text
