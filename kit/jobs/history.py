@@ -26,6 +26,8 @@ __all__ = [
     "last_runs",
     "failures",
     "quarantine_frame",
+    "failed_orders_frame",
+    "failed_orders_note",
     "price_holds_frame",
     "plot_history",
     "retry_failed",
@@ -251,6 +253,61 @@ def quarantine_frame(ws: Workspace):
     frame["first_seen"] = frame["first_seen"].map(when_pt)
     return frame.rename(columns={"channel": "canal", "order_id": "pedido", "version": "versão", "reason": "motivo",
                                  "attempts": "tentativas", "first_seen": "desde"})  # fmt: skip
+
+
+#: Columns of :func:`failed_orders_frame`, as a person reads them
+FAILED_ORDER_HEADS = ("canal", "pedido", "motivo", "tentativas", "primeira falha", "última tentativa", "o que fazer")
+
+
+def failed_orders_frame(ws: Workspace):
+    """Failed orders waiting for a person (every channel): never written to the ERP until they pass or are dismissed.
+
+    One row per pending order (no number, no lines, no price...), with the reason the orders job stored, the
+    attempts, first failure and last try (short pt-BR dates) and what to do. The rows come from
+    :meth:`kit.jobs.state.JobState.failed_orders`, the source of ``kit sync orders --show-held``; a dismissed
+    order waits for nobody and is not listed (the run reports keep it as "descartado").
+    """
+    import pandas as pd
+
+    from kit.fmt import when_pt
+    from kit.jobs.state import JobState
+
+    # No blanket except (unlike the frames above): an empty or old workspace gets the table created and reads nothing,
+    # and a store that cannot be read must not be shown as "no failed order", which would hide orders stuck for good.
+    rows = []
+    for channel in _channels_with_failed_orders(ws):
+        for r in JobState(ws, channel).failed_orders():
+            ref = r["order_id"] or r["ref"]
+            rows.append((channel, ref, r["reason"], r["attempts"], when_pt(r["first_seen"]), when_pt(r["last_tried"]),
+                         _failed_order_action(channel, ref, bool(r["order_id"]))))  # fmt: skip
+    return pd.DataFrame(rows, columns=list(FAILED_ORDER_HEADS))
+
+
+def failed_orders_note(frame: Any) -> str:
+    """The painel's sentence over :func:`failed_orders_frame` (pt-BR, singular or plural)."""
+    n = len(frame)
+    if not n:
+        return "Nenhum pedido com falha."
+    if n == 1:
+        return "1 pedido com falha aguarda correção ou descarte:"
+    return f"{n} pedidos com falha aguardam correção ou descarte:"
+
+
+def _channels_with_failed_orders(ws: Workspace) -> list[str]:
+    """The channels holding a pending failed order (a channel removed from the registry included: nothing hidden)."""
+    from kit.jobs.state import _SCHEMA
+
+    ws.states.ensure_schema("jobs", _SCHEMA)
+    rows = ws.states.query("SELECT DISTINCT channel FROM order_failed WHERE resolved_at IS NULL ORDER BY channel")
+    return [channel for (channel,) in rows]
+
+
+def _failed_order_action(channel: str, ref: str, numbered: bool) -> str:
+    """What a person does about one failed order (one without a number cannot be re-read: only checked and dismissed)."""
+    dismiss = f'kit sync orders --channel {channel} --dismiss {ref} --reason "por quê"'
+    if numbered:
+        return f"corrija no canal (é relido a cada execução) ou descarte com `{dismiss}`"
+    return f"sem número, não pode ser relido: confira no painel do canal e descarte com `{dismiss}`"
 
 
 def price_holds_frame(ws: Workspace):

@@ -42,6 +42,49 @@ def test_empty_workspace_is_friendly(workspace):
     assert history.retry_failed(workspace) == []
 
 
+def test_failed_orders_frame_of_an_empty_workspace_has_its_headers(workspace):
+    frame = history.failed_orders_frame(workspace)  # an old workspace: no order_failed table yet
+    assert frame.empty and list(frame.columns) == list(history.FAILED_ORDER_HEADS)
+    assert history.failed_orders_note(frame) == "Nenhum pedido com falha."
+    assert "<th>o que fazer</th>" in history.table_html(frame).data
+
+
+def test_failed_orders_the_orders_job_kept_are_listed_with_their_reason_and_a_dismissed_one_is_not(
+    channel, workspace, tmp_path
+):
+    from kit.jobs import run_job
+    from kit.jobs.state import JobState
+    from tests.jobs.conftest import FakeConnector, make_order
+    from tests.jobs.test_orders import write_mappings
+
+    write_mappings(tmp_path / "mappings")
+    unpriced, no_lines, no_number = make_order(2), make_order(3), make_order(4)
+    unpriced.items[0].unit_price = None
+    no_lines.items = []
+    no_number.order_id = ""
+    queue = FakeConnector([], orders=[make_order(1), unpriced, no_lines, no_number], page_size=10)
+    assert run_job("orders", "loja", ws=workspace, connector=queue).failed == 3
+    assert JobState(workspace, "loja").dismiss_failed(["ORD-0003"], "ana", "cancelado no canal") == 1
+
+    frame = history.failed_orders_frame(workspace)
+    rows = {r["pedido"]: r for r in frame.to_dict("records")}
+    (nameless,) = [ref for ref in rows if ref.startswith("sem-numero-")]
+    assert sorted(rows) == sorted(["ORD-0002", nameless])  # the written one and the dismissed one are not listed
+    stored = {r["ref"]: r["reason"] for r in JobState(workspace, "loja").failed_orders()}
+    assert {ref: r["motivo"] for ref, r in rows.items()} == stored and "preço unitário" in rows["ORD-0002"]["motivo"]
+    row = rows["ORD-0002"]
+    assert (row["canal"], row["tentativas"]) == ("loja", 1)
+    for col in ("primeira falha", "última tentativa"):
+        assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", row[col])
+    assert row["o que fazer"].startswith("corrija no canal")
+    assert 'kit sync orders --channel loja --dismiss ORD-0002 --reason "por quê"' in row["o que fazer"]
+    assert (
+        f"--dismiss {nameless} " in rows[nameless]["o que fazer"]
+        and "não pode ser relido" in rows[nameless]["o que fazer"]
+    )
+    assert history.failed_orders_note(frame) == "2 pedidos com falha aguardam correção ou descarte:"
+
+
 def _channel(ws, name="loja", *, enabled=True):
     from kit.channels import Channel, ChannelRegistry
 
@@ -179,6 +222,7 @@ def test_painel_notebook_runs_with_history(workspace, tmp_path):
     JobState(workspace, "loja").quarantine(
         "ORD-1", "v1", "forma de pagamento 'X': sem mapeamento", {"order_id": "ORD-1"}
     )
+    JobState(workspace, "loja").record_failed("ORD-7", "ORD-7", "v1", "pedido sem itens", {"order_id": "ORD-7"})
     out = tmp_path / "painel.ipynb"
     papermill.execute_notebook(
         str(ROOT / "notebooks" / "painel.ipynb"), str(out), parameters={"workspace": str(workspace.root)},
@@ -187,5 +231,7 @@ def test_painel_notebook_runs_with_history(workspace, tmp_path):
     text = out.read_text()
     assert "3 execuções registradas; 1 com falha" in text
     assert "1 pedidos em quarentena" in text and "ORD-1" in text
+    assert "1 pedido com falha aguarda correção ou descarte" in text and "pedido sem itens" in text
+    assert "--dismiss ORD-7" in text
     assert "image/png" in text
     assert "motivo" in text and "Traceback" not in text

@@ -132,6 +132,20 @@ def test_dashboard_reads_quarantine_and_holds(ws):
     assert list(history.price_holds_frame(ws)["sku"]) == ["A"]
 
 
+def test_dashboard_reads_failed_orders_of_every_channel_but_not_the_dismissed(ws):
+    from kit.jobs import history
+
+    JobState(ws, "loja").record_failed("o1", "o1", "v1", "pedido sem itens", {})
+    JobState(ws, "loja").record_failed("o2", "o2", "v1", "sem preço", {})
+    JobState(ws, "outra").record_failed("sem-numero-abc", "", "v1", "pedido sem número", {})  # not in the registry
+    JobState(ws, "loja").dismiss_failed(["o2"], "ana", "cancelado no canal")
+    frame = history.failed_orders_frame(ws)
+    assert [(r["canal"], r["pedido"], r["motivo"], r["tentativas"]) for r in frame.to_dict("records")] == [
+        ("loja", "o1", "pedido sem itens", 1),
+        ("outra", "sem-numero-abc", "pedido sem número", 1),
+    ]
+
+
 def test_the_backup_step_knows_its_backend(ws):
     ws.states.put_many("loja", "stock", [("A", 1)])
     copy = ws.states.backup()
