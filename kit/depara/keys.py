@@ -55,6 +55,8 @@ _COUNTED = re.compile(r"(?<![\w.,])(\d{1,2})\s+([^\W\d_]+)")
 _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
+# English words a description puts between the words of a concept ("the customer has canceled the payment").
+_FILLER = frozenset("a an the this its it your their his her has have had is are was were be been still now".split())
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
 
 
@@ -323,8 +325,8 @@ class Keyer:
                 texts = texts + self.canon([dtoks])[1]
             out.desc_text = _fuzzy_text(dtoks)
         out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
-        if canon[0] not in self._names:  # a value the dictionary names whole ("ready-for-handling") means just that
-            self._narrow(out)
+        # a value the dictionary names whole ("ready-for-handling") means just that, unless its description says more
+        self._narrow(out, own=canon[0] not in self._names, described=self._described(dtoks, toks))
         if len(out.concepts) > 1:
             out.concepts = self.most_specific(out.concepts)
         if out.parts:
@@ -345,15 +347,18 @@ class Keyer:
         out.concepts += [k for k in found.concepts if k[0] in self._names]
         out.parts += [k for k in found.parts if k[0] in self._names]
 
-    def _narrow(self, out: ValueKeys) -> None:
-        """Add the concepts the value's own words name that narrow one it already has: "rejected" (its
-        description's label) with "high risk" in the value is the antifraud refusal, not any refusal
-        (:meth:`most_specific` then drops the broader one). A word naming an unrelated concept adds nothing.
+    def _narrow(self, out: ValueKeys, *, own: bool, described: frozenset[str]) -> None:
+        """Add the concepts the value's own words (``own``: it is not named whole by the dictionary) or its
+        description name that narrow one it already has: "rejected" (its description's label) with "high risk"
+        in the value is the antifraud refusal, not any refusal; "canceled" described as "your customer has
+        canceled the payment" is the buyer's cancellation (:meth:`most_specific` then drops the broader one).
+        A word naming an unrelated concept adds nothing.
         """
-        if self.flat or not out.marks[0]:
+        found = (out.marks[0] if own else frozenset()) | described
+        if self.flat or not found:
             return
         have = {key[0] for key in out.concepts}
-        for mark in out.marks[0]:
+        for mark in found:
             if mark not in have and have.intersection(self.aliases.ancestors(self.sections[0], mark)):
                 out.concepts.append((mark,))
 
@@ -376,6 +381,15 @@ class Keyer:
         if compound:
             out.words = words(" ".join(rest), description) | compound
         out.purpose = _purpose(raw)
+
+    def _described(self, dtoks: list[str], toks: list[str]) -> frozenset[str]:
+        """The concepts a description's words name, read past English filler words ("your customer has canceled":
+        customer canceled; "is still being processed": being processed); none when it only restates the value
+        ("ready-for-handling", "Ready for handling")."""
+        plain = [t for t in dtoks if t not in _FILLER]
+        if not plain or not self._groups or set(plain) <= set(toks):
+            return frozenset()
+        return self._marks(self.sections[0], plain)
 
     def marks_of(self, text: str) -> frozenset[str]:
         """The concepts one word or two adjacent words of ``text`` name (single-column kinds)."""
