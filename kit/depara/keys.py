@@ -47,8 +47,13 @@ _DEPT_PREFIX = re.compile(r"\s+-\s+")
 _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 # What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
 _PURPOSE_SPLIT = re.compile(r"\s(?:[pP]/\s*|[pP][aA][rR][aA]\s+)")
-# An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido").
-_CODE = re.compile(r"\s*(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)(?=[^\W\d_])")
+# An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido"),
+# a code in brackets ("[PEND] Aguardando pagamento"), an upper-case acronym before a dash ("CC - CARTAO DE CREDITO",
+# "NR - ENTREGA NAO REALIZADA") or a short label before a colon ("Fin: Pago").
+_CODE = re.compile(
+    r"\s*(?:(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)"
+    r"|\[[^\[\]]{1,10}\]\s*|[A-Z]{1,5}\s+-\s+|[A-Za-z]{1,5}:\s+)(?=[^\W\d_])"
+)
 # A small whole number before a word ("1 PORTA", "4 Bocas"), not a code, a decimal nor a size ("01.09", "3.5", "7200RPM").
 _COUNTED = re.compile(r"(?<![\w.,])(\d{1,2})\s+([^\W\d_]+)")
 # The marks of a single-column value whose kind has no alias groups.
@@ -56,7 +61,9 @@ _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
 # English words a description puts between the words of a concept ("the customer has canceled the payment").
-_FILLER = frozenset("a an the this its it your their his her has have had is are was were be been still now".split())
+_FILLER = frozenset(
+    "a an the this its it your their his her has have had is are was were be been still now while".split()
+)
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
 
 

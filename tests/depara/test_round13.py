@@ -37,3 +37,55 @@ def test_a_description_restating_the_value_does_not_narrow_it():
     value = described("ready-for-handling", "Ready for handling")
     row = one_row("order_status", value, ["Pago", "Em separação", "Cancelado"], channel_type="vtex")
     assert top_label(row) == "Pago"
+
+
+# --- how ERPs write a state: a code or label before its name, the feminine of a transaction's state -------------
+
+
+@pytest.mark.parametrize(
+    ("value", "erp", "top"),
+    [
+        ("paid", ["Fin: Aguardando pagto", "Fin: Pago", "Fin: Pago parcial"], "Fin: Pago"),
+        ("refunded", ["[PEND] Aguardando", "[ESTR] Estornado", "[ESTP] Estornado parcial"], "[ESTR] Estornado"),
+        ("delivered", ["E - EXPEDIDO", "N - ENTREGUE", "NR - ENTREGA NAO REALIZADA"], "N - ENTREGUE"),
+    ],
+)
+def test_a_code_or_label_before_an_erp_states_name_does_not_hide_it(value, erp, top):
+    row = one_row("order_status", [value], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == (top, True)
+
+
+def test_an_acronym_before_an_erp_payment_forms_name_does_not_hide_it():
+    erp = ["CC - CARTAO DE CREDITO", "CD - CARTAO DE DEBITO", "CART - CARTEIRA DIGITAL", "PPL - PAYPAL"]
+    row = one_row("payment_method", ["credit_card"], erp)
+    assert (top_label(row), bool(row["preaccepted"])) == ("CC - CARTAO DE CREDITO", True)
+    # a named wallet the list lacks backs off to its generic wallet
+    assert top_label(one_row("payment_method", ["amazon_pay"], erp)) == "CART - CARTEIRA DIGITAL"
+
+
+@pytest.mark.parametrize(
+    ("value", "top"), [("partially_refunded", "Estornada parcialmente"), ("refunded", "Estornada")]
+)
+def test_a_state_written_in_the_feminine_is_the_same_state(value, top):
+    row = one_row("order_status", [value], ["Autorizada", "Estornada", "Estornada parcialmente", "Cancelada"])
+    assert (top_label(row), bool(row["preaccepted"])) == (top, True)
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("CAPTURE_FAILED", "", "Falha na captura"),
+        ("FAILED", "capture: there was an error while capturing the payment.", "Falha na captura"),
+        ("refund_failed", "", "Falha no estorno"),
+        ("failed", "", "Falha no processamento"),
+    ],
+)
+def test_a_failed_capture_or_refund_is_a_failure_of_its_own(value, description, top):
+    erp = [
+        "[PROC] Em processamento",
+        "[ERRO] Falha no processamento",
+        "[FCAP] Falha na captura",
+        "[FEST] Falha no estorno",
+    ]
+    row = one_row("order_status", described(value, description), erp)
+    assert top_label(row)[7:] == top
