@@ -89,3 +89,41 @@ def test_a_failed_capture_or_refund_is_a_failure_of_its_own(value, description, 
     ]
     row = one_row("order_status", described(value, description), erp)
     assert top_label(row)[7:] == top
+
+
+# --- payment forms: buy now pay later, direct debit, wallets ------------------------------------------------------
+
+FORMS = [
+    "Cartão de crédito",
+    "Cartão de débito",
+    "Crediário",
+    "Débito automático",
+    "Transferência bancária",
+    "Carteira digital",
+    "Apple Pay",
+    "Google Pay",
+    "Compre agora, pague depois",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [
+        ("klarna", "Compre agora, pague depois"),
+        ("affirm", "Compre agora, pague depois"),
+        ("Buy now, pay later", "Compre agora, pague depois"),
+        ("sepa_debit", "Débito automático"),
+        ("ACH Direct Debit", "Débito automático"),
+        ("alipay", "Carteira digital"),
+        ("wechat_pay", "Carteira digital"),
+        ("google_pay", "Google Pay"),
+        ("applepay", "Apple Pay"),
+    ],
+)
+def test_buy_now_pay_later_direct_debit_and_wallets_named_in_english(value, top):
+    assert top_label(one_row("payment_method", [value], FORMS)) == top
+
+
+def test_a_named_wallet_the_list_lacks_is_the_generic_wallet_not_another_named_one():
+    erp = [v for v in FORMS if v != "Google Pay"]
+    assert top_label(one_row("payment_method", ["google_pay"], erp)) == "Carteira digital"
