@@ -127,3 +127,47 @@ def test_buy_now_pay_later_direct_debit_and_wallets_named_in_english(value, top)
 def test_a_named_wallet_the_list_lacks_is_the_generic_wallet_not_another_named_one():
     erp = [v for v in FORMS if v != "Google Pay"]
     assert top_label(one_row("payment_method", ["google_pay"], erp)) == "Carteira digital"
+
+
+# --- gateway states: captures, refunds, chargebacks, the buyer's action --------------------------------------------
+
+GATEWAY = [
+    "Aguardando pagamento",
+    "Aguardando autenticação do comprador",
+    "Autorizada",
+    "Capturada",
+    "Falha no processamento",
+    "Falha na captura",
+    "Falha no estorno",
+    "Estornada",
+    "Chargeback",
+    "Chargeback em disputa",
+    "Chargeback revertido",
+    "Chargeback perdido",
+    "Pedido de informação do emissor",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("CHARGEBACK_REVERSED", "", "Chargeback revertido"),
+        ("dispute_lost", "", "Chargeback perdido"),
+        ("chargeback", "", "Chargeback"),
+        ("retrieval_request", "", "Pedido de informação do emissor"),
+        ("requires_action", "", "Aguardando autenticação do comprador"),
+        ("requires_capture", "", "Autorizada"),
+        ("AUTHORISED", "", "Autorizada"),
+        ("succeeded", "", "Capturada"),
+        ("NOT_CHARGED", "", "Aguardando pagamento"),
+    ],
+)
+def test_gateway_capture_refund_chargeback_and_buyer_action_states(value, description, top):
+    assert top_label(one_row("order_status", described(value, description), GATEWAY)) == top
+
+
+def test_a_lost_chargeback_without_its_erp_value_is_a_chargeback_but_a_reversed_one_is_not():
+    erp = [v for v in GATEWAY if v not in ("Chargeback perdido", "Chargeback revertido")]
+    assert top_label(one_row("order_status", ["dispute lost"], erp)) == "Chargeback"
+    row = one_row("order_status", ["chargeback reversed"], erp)
+    assert not row["preaccepted"]
