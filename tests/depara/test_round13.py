@@ -171,3 +171,13 @@ def test_a_lost_chargeback_without_its_erp_value_is_a_chargeback_but_a_reversed_
     assert top_label(one_row("order_status", ["dispute lost"], erp)) == "Chargeback"
     row = one_row("order_status", ["chargeback reversed"], erp)
     assert not row["preaccepted"]
+
+
+def test_a_partial_state_is_not_the_first_suggestion_for_a_value_that_does_not_say_partial():
+    # "Pendente" is awaited payment; the ERP's "Pago parcialmente" narrows it by a qualifier the value lacks
+    erp = ["Pago parcialmente", "Aguardando autorização", "Cancelado"]
+    row = one_row("order_status", ["Pendente"], erp)
+    labels = [c["label"] for c in row["candidates"]]
+    assert labels[0] == "Aguardando autorização" and "Pago parcialmente" in labels
+    # a value that says partial still finds it first
+    assert top_label(one_row("order_status", ["partially_paid"], erp)) == "Pago parcialmente"
