@@ -181,3 +181,18 @@ def test_a_partial_state_is_not_the_first_suggestion_for_a_value_that_does_not_s
     assert labels[0] == "Aguardando autorização" and "Pago parcialmente" in labels
     # a value that says partial still finds it first
     assert top_label(one_row("order_status", ["partially_paid"], erp)) == "Pago parcialmente"
+
+
+POSITIONS = ["P - PENDENTE", "L - LIBERADO", "S - EM SEPARACAO", "M - MONTADO (PRONTO P/ EXPEDIR)", "E - EXPEDIDO"]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [
+        ("aprovado", "L - LIBERADO"),
+        ("Preparando envio", "S - EM SEPARACAO"),
+        ("ready_to_ship", "M - MONTADO (PRONTO P/ EXPEDIR)"),
+    ],
+)
+def test_an_order_released_prepared_or_assembled_for_dispatch(value, top):
+    assert top_label(one_row("order_status", [value], POSITIONS)) == top
