@@ -196,3 +196,40 @@ POSITIONS = ["P - PENDENTE", "L - LIBERADO", "S - EM SEPARACAO", "M - MONTADO (P
 )
 def test_an_order_released_prepared_or_assembled_for_dispatch(value, top):
     assert top_label(one_row("order_status", [value], POSITIONS)) == top
+
+
+RECEIVABLES = [
+    "Título em aberto",
+    "Título vencido",
+    "Liquidado pelo banco",
+    "Liquidado em cartório",
+    "Aguardando registro",
+    "Erro no registro",
+    "Pago parcialmente",
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [
+        ("EM CARTEIRA", "Título em aberto"),
+        ("A_RECEBER", "Título em aberto"),
+        ("LIQUIDADO", "Liquidado pelo banco"),
+        ("FALHA NA EMISSAO", "Erro no registro"),
+        ("EM_PROCESSAMENTO", "Aguardando registro"),
+    ],
+)
+def test_a_receivables_open_settled_unregistered_and_failed_titles(value, top):
+    assert top_label(one_row("order_status", [value], RECEIVABLES)) == top
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("EST", "Reversed: payment cancelled.", "Estornado"),
+        ("AGU", "Awaiting user: transaction awaiting user action.", "Aguardando ação do cliente"),
+    ],
+)
+def test_a_gateways_reversed_and_awaiting_user_transaction(value, description, top):
+    erp = ["Aguardando pagamento", "Aguardando ação do cliente", "Aprovado", "Cancelado", "Estornado"]
+    assert top_label(one_row("order_status", described(value, description), erp)) == top
