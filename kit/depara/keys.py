@@ -64,6 +64,8 @@ _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 _FILLER = frozenset(
     "a an the this its it your their his her has have had is are was were be been still now while".split()
 )
+# The longest value read with a word of its description (Keyer._in_context).
+_CONTEXT_MAX_WORDS = 2
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
 
 
@@ -332,6 +334,8 @@ class Keyer:
                 texts = texts + self.canon([dtoks])[1]
             out.desc_text = _fuzzy_text(dtoks)
         out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
+        if dtoks:
+            self._in_context(toks, dtoks, out)
         # a value the dictionary names whole ("ready-for-handling") means just that, unless its description says more
         self._narrow(out, own=canon[0] not in self._names, described=self._described(dtoks, toks))
         if len(out.concepts) > 1:
@@ -388,6 +392,29 @@ class Keyer:
         if compound:
             out.words = words(" ".join(rest), description) | compound
         out.purpose = _purpose(raw)
+
+    def _in_context(self, toks: list[str], dtoks: list[str], out: ValueKeys) -> None:
+        """A short value read with a word of its description that the dictionary knows alone: "won" described as
+        "the dispute was resolved in your favour" is a dispute won (a value the dictionary does not know: when that
+        reading names one concept); "failed" described as "the refund could not be sent" is a failed refund (a value
+        it knows: a reading that narrows the value's concept)."""
+        if not toks or len(toks) > _CONTEXT_MAX_WORDS:
+            return
+        flat = "".join(toks)
+        found = {
+            rep
+            for t in dict.fromkeys(dtoks)
+            if t in self._groups and t not in toks
+            for rep in (self._groups.get(t + flat), self._groups.get(flat + t))
+            if rep is not None
+        }
+        have = {k[0] for k in out.concepts if k[0] in self._names}
+        if have:
+            out.concepts += [
+                (rep,) for rep in found if have.intersection(self.aliases.ancestors(self.sections[0], rep))
+            ]
+        elif len(found) == 1:
+            out.concepts.append((found.pop(),))
 
     def _described(self, dtoks: list[str], toks: list[str]) -> frozenset[str]:
         """The concepts a description's words name, read past English filler words ("your customer has canceled":

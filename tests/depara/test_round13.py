@@ -233,3 +233,26 @@ def test_a_receivables_open_settled_unregistered_and_failed_titles(value, top):
 def test_a_gateways_reversed_and_awaiting_user_transaction(value, description, top):
     erp = ["Aguardando pagamento", "Aguardando ação do cliente", "Aprovado", "Cancelado", "Estornado"]
     assert top_label(one_row("order_status", described(value, description), erp)) == top
+
+
+@pytest.mark.parametrize(
+    ("value", "description", "top"),
+    [
+        ("won", "The dispute was decided in the merchant's favour.", "Chargeback revertido"),
+        ("lost", "The dispute was decided for the cardholder.", "Chargeback perdido"),
+        ("failed", "The refund could not be sent to the customer's bank.", "Falha no estorno"),
+    ],
+)
+def test_a_value_the_dictionary_does_not_know_is_read_with_its_descriptions_subject(value, description, top):
+    row = one_row("order_status", described(value, description), GATEWAY)
+    assert top_label(row) == top
+
+
+def test_a_value_is_not_read_with_its_descriptions_subject_without_a_description():
+    assert top_label(one_row("order_status", ["won"], GATEWAY)) != "Chargeback revertido"
+
+
+def test_a_refund_waiting_to_be_made_is_not_a_refund_made():
+    erp = ["Aguardando pagamento", "Estorno solicitado", "Estornado", "Estornado parcialmente"]
+    assert top_label(one_row("order_status", ["WAITING_REFUND"], erp)) == "Estorno solicitado"
+    assert top_label(one_row("order_status", ["refund"], erp)) == "Estornado"
