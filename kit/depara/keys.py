@@ -142,6 +142,8 @@ class ValueKeys:
     family: frozenset[str] = frozenset()
     # a category's counted words: "GELADEIRA 1 PORTA" -> {(porta's stems, 1)}, "2 Portas" -> {(..., 2)}
     counts: frozenset[tuple[str, int]] = frozenset()
+    # a category's head: the stems of the first word of its (most specific) name ("WEBCAM FULL HD": webcam)
+    head: frozenset[str] = frozenset()
 
     @property
     def back(self) -> tuple[frozenset[str], ...]:
@@ -388,6 +390,8 @@ class Keyer:
         elif not self._groups and _DEPT_PREFIX.search(raw):
             out.family = words(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) & out.words
         out.counts = _counts(_last_level(raw) if _PATH.search(raw) else raw)
+        named = self.tokens(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) if out.family else toks
+        out.head = next((h for t in named if not t.isdigit() and (h := token_words([t]) & out.words)), frozenset())
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound

@@ -96,6 +96,9 @@ PURPOSE_ONLY_WEIGHT = 0.75
 # A target sharing only the department's words of a group written after its department ("INFORMATICA - FAN /
 # VENTOINHA": informatica), where the list holds a word of its family, scores this much (the fans before notebooks).
 DEPARTMENT_ONLY_WEIGHT = 0.9
+# A category target lacking the head of the value's name (its first word: Portuguese names the product first,
+# "WEBCAM FULL HD", "COOLER P/ PROCESSADOR"), where the list holds that word, scores this much.
+HEADLESS_WEIGHT = 0.9
 
 
 @dataclass(slots=True)
@@ -345,6 +348,8 @@ class _Matcher:
         # a group written after its department ("INFORMATICA - FAN / VENTOINHA") whose family the list names:
         # a target sharing only the department's words is a weaker match
         family_known = bool(vk.family) and any(w in index.weight for w in vk.family)
+        # category kinds (no concepts): the head of the value's name, when the list holds it
+        head_known = self.keyer.flat and any(w in index.weight for w in vk.head)
         for j, ratio in scored.items():
             # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
             # (or only an audience word of the value's own audience: "BODY BEBE" among "Roupas para Bebês")
@@ -375,6 +380,8 @@ class _Matcher:
                     score *= DEPARTMENT_ONLY_WEIGHT
                 if catch_all and shared and j in index.generic:
                     score *= CATCH_ALL_WEIGHT
+                if head_known and not index.shared(vk.head, j):
+                    score *= HEADLESS_WEIGHT  # the product the name starts with ("WEBCAM FULL HD" is a webcam)
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
 
     def _agrees(self, j: int, qualifiers: frozenset[str], own: frozenset[str]) -> bool:

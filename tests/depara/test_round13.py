@@ -256,3 +256,29 @@ def test_a_refund_waiting_to_be_made_is_not_a_refund_made():
     erp = ["Aguardando pagamento", "Estorno solicitado", "Estornado", "Estornado parcialmente"]
     assert top_label(one_row("order_status", ["WAITING_REFUND"], erp)) == "Estorno solicitado"
     assert top_label(one_row("order_status", ["refund"], erp)) == "Estornado"
+
+
+# --- categories: the product a name starts with -------------------------------------------------------------------
+
+STORE = [
+    "Hardware > Disco Rígido HD",
+    "Hardware > Processadores",
+    "Hardware > Coolers > Air Cooler",
+    "Periféricos > Webcam e Videoconferência",
+    "Roupas Femininas > Saias",
+    "Roupas Femininas > Conjuntos",
+]
+
+
+@pytest.mark.parametrize(
+    ("group", "top"),
+    [
+        ("WEBCAM FULL HD", "Periféricos > Webcam e Videoconferência"),
+        ("COOLER P/ PROCESSADOR (AR)", "Hardware > Coolers > Air Cooler"),
+        ("CONJUNTO FEM. CROPPED + SAIA", "Roupas Femininas > Conjuntos"),
+        ("HD INTERNO SATA 7200RPM", "Hardware > Disco Rígido HD"),
+    ],
+)
+def test_an_erp_group_is_first_the_product_its_name_starts_with(group, top):
+    # the store's list is the target of an ERP group (an "out" kind)
+    assert top_label(one_row("category", STORE, [group])) == top
