@@ -282,3 +282,26 @@ STORE = [
 def test_an_erp_group_is_first_the_product_its_name_starts_with(group, top):
     # the store's list is the target of an ERP group (an "out" kind)
     assert top_label(one_row("category", STORE, [group])) == top
+
+
+COMPUTERS = [
+    "Hardware > Placa de Vídeo VGA",
+    "Hardware > Placas-mãe > Placa-mãe AMD",
+    "Hardware > Memória RAM",
+    "Hardware > SSD 2.5",
+    "Computadores > PC > Computador AMD",
+    "Computadores > PC > Computador Intel",
+]
+
+
+@pytest.mark.parametrize(
+    ("group", "top"),
+    [
+        ("PL. VIDEO AMD RADEON", "Hardware > Placa de Vídeo VGA"),
+        ("DESKTOP AMD RYZEN 5", "Computadores > PC > Computador AMD"),
+        ("DESKTOP INTEL CORE I5", "Computadores > PC > Computador Intel"),
+        ("MEMORIA DDR4 P/ DESKTOP", "Hardware > Memória RAM"),
+    ],
+)
+def test_a_desktop_is_a_computer_and_pl_a_placa(group, top):
+    assert top_label(one_row("category", COMPUTERS, [group])) == top
