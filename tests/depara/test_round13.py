@@ -305,3 +305,18 @@ COMPUTERS = [
 )
 def test_a_desktop_is_a_computer_and_pl_a_placa(group, top):
     assert top_label(one_row("category", COMPUTERS, [group])) == top
+
+
+PETS = ["Cachorro > Ração", "Cachorro > Petiscos", "Gatos > Ração", "Gatos > Petiscos", "Gatos > Areia"]
+
+
+@pytest.mark.parametrize(
+    ("group", "top"),
+    [
+        ("SACHE GATOS (RACAO UMIDA)", "Gatos > Ração"),
+        ("RACAO SECA P/ GATOS", "Gatos > Ração"),
+        ("PETISCO CACHORRO", "Cachorro > Petiscos"),
+    ],
+)
+def test_a_group_naming_a_parent_level_goes_under_that_parent(group, top):
+    assert top_label(one_row("category", PETS, [group])) == top
