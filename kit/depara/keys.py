@@ -54,6 +54,9 @@ _CODE = re.compile(
     r"\s*(?:(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)"
     r"|\[[^\[\]]{1,10}\]\s*|[A-Z]{1,5}\s+-\s+|[A-Za-z]{1,5}:\s+)(?=[^\W\d_])"
 )
+# An ERP's code before a product group's name: letters, a hyphen and digits ("INF-130 SSD NVMe"), or dotted digits
+# ("01.06 PL. VIDEO"); not a model written without a hyphen ("PS4 CONTROLE").
+_GROUP_CODE = re.compile(r"\s*(?:[A-Za-z]{2,4}-\d{2,4}|\d{1,4}(?:\.\d{1,4})+)\s+(?=[^\W\d_])")
 # A small whole number before a word ("1 PORTA", "4 Bocas"), not a code, a decimal nor a size ("01.09", "3.5", "7200RPM").
 _COUNTED = re.compile(r"(?<![\w.,])(\d{1,2})\s+([^\W\d_]+)")
 # The marks of a single-column value whose kind has no alias groups.
@@ -379,8 +382,13 @@ class Keyer:
         """Words of a product category: a path is matched on its most specific level
         ("Casa > Cozinha > Panelas"), a compound name stands for its department ("guarda
         roupa"); the departments of its product families, then the path's parent levels and
-        broader departments, are the back-off levels (:attr:`ValueKeys.back`).
+        broader departments, are the back-off levels (:attr:`ValueKeys.back`). An ERP's code before a
+        group's name ("INF-130 SSD NVMe", "01.06 PL. VIDEO") is not one of its words.
         """
+        if not self._groups and (code := _GROUP_CODE.match(raw)):
+            raw = raw[code.end() :]
+            toks = self.tokens(raw)
+            out.words, out.text = words(raw, description, toks=toks), _fuzzy_text(toks)
         if _PATH.search(raw):
             n = len(self.tokens(_last_level(raw)))
             if 0 < n < len(toks):

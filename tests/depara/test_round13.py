@@ -320,3 +320,10 @@ PETS = ["Cachorro > Ração", "Cachorro > Petiscos", "Gatos > Ração", "Gatos >
 )
 def test_a_group_naming_a_parent_level_goes_under_that_parent(group, top):
     assert top_label(one_row("category", PETS, [group])) == top
+
+
+def test_an_erp_code_before_a_groups_name_is_not_one_of_its_words():
+    store = ["Brinquedos > Laptop e Tablet Infantil", "Informática > HD e SSD", "Informática > Notebooks"]
+    # "INF" is the code of a department here, not "infantil"
+    assert top_label(one_row("category", store, ["INF-130 SSD NVMe M.2"])) == "Informática > HD e SSD"
+    assert top_label(one_row("category", store, ["01.12 HD INTERNO SATA 2TB"])) == "Informática > HD e SSD"
