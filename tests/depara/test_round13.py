@@ -213,6 +213,7 @@ RECEIVABLES = [
     ("value", "top"),
     [
         ("EM CARTEIRA", "Título em aberto"),
+        ("ATIVA", "Título em aberto"),
         ("A_RECEBER", "Título em aberto"),
         ("LIQUIDADO", "Liquidado pelo banco"),
         ("FALHA NA EMISSAO", "Erro no registro"),
