@@ -328,3 +328,9 @@ def test_an_erp_code_before_a_groups_name_is_not_one_of_its_words():
     # "INF" is the code of a department here, not "infantil"
     assert top_label(one_row("category", store, ["INF-130 SSD NVMe M.2"])) == "Informática > HD e SSD"
     assert top_label(one_row("category", store, ["01.12 HD INTERNO SATA 2TB"])) == "Informática > HD e SSD"
+
+
+@pytest.mark.parametrize("erp", ["Pedido Incluído", "Pedido criado", "Novo pedido"])
+def test_an_order_just_created_is_the_erps_order_entered(erp):
+    row = one_row("order_status", ["CREATED"], [erp, "Aguardando Pagamento", "Pagamento Confirmado", "Cancelado"])
+    assert (top_label(row), bool(row["preaccepted"])) == (erp, True)
