@@ -42,7 +42,7 @@ end; the held-out split from then on until the commit that added ``fresh12``, a 
 thirteenth holdout, transaction, dispute, refund and payment states of Braintree, Mollie, Dintero, Square and Razorpay,
 BigCommerce's and TikTok Shop's order statuses, Mollie's payment methods, Braintree's payment instrument types and
 FedEx's service types, built before the thirteenth round; only counted, measured once before the round and once at
-its end).
+its end; the two items its first measurement pre-accepted wrongly were looked at and removed by general rules).
 
 :func:`evaluate` runs :func:`kit.depara.suggest.suggest` on every group (no
 learned tables: each value is matched on its own) and returns an

