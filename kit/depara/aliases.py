@@ -20,13 +20,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from kit.depara.normalize import compact, normalize
+from kit.depara.normalize import compact, normalize, tokens
 
 __all__ = ["Aliases", "load_aliases", "PART_SEPARATOR"]
 
 PART_SEPARATOR = "|"
 # A concept tree deeper than this is a loop in concepts.csv.
 MAX_DEPTH = 8
+# Masculine participle endings whose feminine (-ada, -ida) names the same state, in the sections of states.
+_PARTICIPLES = ("ado", "ido")
+_STATE_SECTIONS = frozenset({"order_status"})
 
 
 @dataclass(slots=True)
@@ -126,7 +129,21 @@ def _groups(pairs: dict[str, list[tuple[str, str]]]) -> Aliases:
             if value in label:
                 names.setdefault(root, label[value])
         out.text[section] = names
+        if section in _STATE_SECTIONS:
+            _feminine(items, groups)
     return out
+
+
+def _feminine(items: list[tuple[str, str]], groups: dict[str, str]) -> None:
+    """Add the feminine of every alias written with a participle ("estornado parcialmente": "estornada
+    parcialmente"): a state written of a transaction or a charge is the same state. A feminine form that is
+    already an alias of its own keeps its group."""
+    for alias, canonical in items:
+        for text in (alias, canonical):
+            toks = tokens(text)
+            fem = [t[:-1] + "a" if len(t) > 4 and t.endswith(_PARTICIPLES) else t for t in toks]
+            if fem != toks:
+                groups.setdefault("".join(fem), groups["".join(toks)])
 
 
 def _rows(text: str) -> list[str]:

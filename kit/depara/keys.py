@@ -47,14 +47,28 @@ _DEPT_PREFIX = re.compile(r"\s+-\s+")
 _LEVELS = re.compile(r"\s*(?:[>»|]|\s-\s)\s*")
 # What comes before what a product is for ("SUPORTE P/ MONITOR", "Capa para Notebook").
 _PURPOSE_SPLIT = re.compile(r"\s(?:[pP]/\s*|[pP][aA][rR][aA]\s+)")
-# An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido").
-_CODE = re.compile(r"\s*(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)(?=[^\W\d_])")
+# An ERP's code before the name ("CR01 Em aberto", "FP07 - CARTAO CREDITO", "40 Saiu para entrega", "S10. Expedido"),
+# a code in brackets ("[PEND] Aguardando pagamento"), an upper-case acronym before a dash ("CC - CARTAO DE CREDITO",
+# "NR - ENTREGA NAO REALIZADA") or a short label before a colon ("Fin: Pago").
+_CODE = re.compile(
+    r"\s*(?:(?:[A-Za-z]{1,4}[-.]?\d{1,4}|\d{1,4}(?:\.\d{1,4})*)(?:\s*[-.:)]\s*|\s+)"
+    r"|\[[^\[\]]{1,10}\]\s*|[A-Z]{1,5}\s+-\s+|[A-Za-z]{1,5}:\s+)(?=[^\W\d_])"
+)
+# An ERP's code before a product group's name: letters, a hyphen and digits ("INF-130 SSD NVMe"), or dotted digits
+# ("01.06 PL. VIDEO"); not a model written without a hyphen ("PS4 CONTROLE").
+_GROUP_CODE = re.compile(r"\s*(?:[A-Za-z]{2,4}-\d{2,4}|\d{1,4}(?:\.\d{1,4})+)\s+(?=[^\W\d_])")
 # A small whole number before a word ("1 PORTA", "4 Bocas"), not a code, a decimal nor a size ("01.09", "3.5", "7200RPM").
 _COUNTED = re.compile(r"(?<![\w.,])(\d{1,2})\s+([^\W\d_]+)")
 # The marks of a single-column value whose kind has no alias groups.
 _NO_MARKS: tuple[frozenset[str], ...] = (frozenset(),)
 # Words that only name the kind of value: "PEDIDO BLOQUEADO" is "bloqueado". Not "pago":
 # "Pago" alone is a status, and "Mercado Pago" a name.
+# English words a description puts between the words of a concept ("the customer has canceled the payment").
+_FILLER = frozenset(
+    "a an the this its it your their his her has have had is are was were be been still now while".split()
+)
+# The longest value read with a word of its description (Keyer._in_context).
+_CONTEXT_MAX_WORDS = 2
 _GENERIC_TOKENS = frozenset(GENERIC_WORDS) - {"pago"} | {"order", "status", "situacao"}
 
 
@@ -131,6 +145,8 @@ class ValueKeys:
     family: frozenset[str] = frozenset()
     # a category's counted words: "GELADEIRA 1 PORTA" -> {(porta's stems, 1)}, "2 Portas" -> {(..., 2)}
     counts: frozenset[tuple[str, int]] = frozenset()
+    # a category's head: the stems of the first word of its (most specific) name ("WEBCAM FULL HD": webcam)
+    head: frozenset[str] = frozenset()
 
     @property
     def back(self) -> tuple[frozenset[str], ...]:
@@ -323,8 +339,10 @@ class Keyer:
                 texts = texts + self.canon([dtoks])[1]
             out.desc_text = _fuzzy_text(dtoks)
         out.marks = (self._marks(self.sections[0], toks),) if self._groups else _NO_MARKS
-        if canon[0] not in self._names:  # a value the dictionary names whole ("ready-for-handling") means just that
-            self._narrow(out)
+        if dtoks:
+            self._in_context(toks, dtoks, out)
+        # a value the dictionary names whole ("ready-for-handling") means just that, unless its description says more
+        self._narrow(out, own=canon[0] not in self._names, described=self._described(dtoks, toks))
         if len(out.concepts) > 1:
             out.concepts = self.most_specific(out.concepts)
         if out.parts:
@@ -345,15 +363,18 @@ class Keyer:
         out.concepts += [k for k in found.concepts if k[0] in self._names]
         out.parts += [k for k in found.parts if k[0] in self._names]
 
-    def _narrow(self, out: ValueKeys) -> None:
-        """Add the concepts the value's own words name that narrow one it already has: "rejected" (its
-        description's label) with "high risk" in the value is the antifraud refusal, not any refusal
-        (:meth:`most_specific` then drops the broader one). A word naming an unrelated concept adds nothing.
+    def _narrow(self, out: ValueKeys, *, own: bool, described: frozenset[str]) -> None:
+        """Add the concepts the value's own words (``own``: it is not named whole by the dictionary) or its
+        description name that narrow one it already has: "rejected" (its description's label) with "high risk"
+        in the value is the antifraud refusal, not any refusal; "canceled" described as "your customer has
+        canceled the payment" is the buyer's cancellation (:meth:`most_specific` then drops the broader one).
+        A word naming an unrelated concept adds nothing.
         """
-        if self.flat or not out.marks[0]:
+        found = (out.marks[0] if own else frozenset()) | described
+        if self.flat or not found:
             return
         have = {key[0] for key in out.concepts}
-        for mark in out.marks[0]:
+        for mark in found:
             if mark not in have and have.intersection(self.aliases.ancestors(self.sections[0], mark)):
                 out.concepts.append((mark,))
 
@@ -361,8 +382,13 @@ class Keyer:
         """Words of a product category: a path is matched on its most specific level
         ("Casa > Cozinha > Panelas"), a compound name stands for its department ("guarda
         roupa"); the departments of its product families, then the path's parent levels and
-        broader departments, are the back-off levels (:attr:`ValueKeys.back`).
+        broader departments, are the back-off levels (:attr:`ValueKeys.back`). An ERP's code before a
+        group's name ("INF-130 SSD NVMe", "01.06 PL. VIDEO") is not one of its words.
         """
+        if not self._groups and (code := _GROUP_CODE.match(raw)):
+            raw = raw[code.end() :]
+            toks = self.tokens(raw)
+            out.words, out.text = words(raw, description, toks=toks), _fuzzy_text(toks)
         if _PATH.search(raw):
             n = len(self.tokens(_last_level(raw)))
             if 0 < n < len(toks):
@@ -372,10 +398,44 @@ class Keyer:
         elif not self._groups and _DEPT_PREFIX.search(raw):
             out.family = words(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) & out.words
         out.counts = _counts(_last_level(raw) if _PATH.search(raw) else raw)
+        named = self.tokens(_DEPT_PREFIX.split(raw, maxsplit=1)[1]) if out.family else toks
+        out.head = next((h for t in named if not t.isdigit() and (h := token_words([t]) & out.words)), frozenset())
         rest, compound = compounds(toks)
         if compound:
             out.words = words(" ".join(rest), description) | compound
         out.purpose = _purpose(raw)
+
+    def _in_context(self, toks: list[str], dtoks: list[str], out: ValueKeys) -> None:
+        """A short value read with a word of its description that the dictionary knows alone: "won" described as
+        "the dispute was resolved in your favour" is a dispute won (a value the dictionary does not know: when that
+        reading names one concept); "failed" described as "the refund could not be sent" is a failed refund (a value
+        it knows: a reading that narrows the value's concept)."""
+        if not toks or len(toks) > _CONTEXT_MAX_WORDS:
+            return
+        flat = "".join(toks)
+        found = {
+            rep
+            for t in dict.fromkeys(dtoks)
+            if t in self._groups and t not in toks
+            for rep in (self._groups.get(t + flat), self._groups.get(flat + t))
+            if rep is not None
+        }
+        have = {k[0] for k in out.concepts if k[0] in self._names}
+        if have:
+            out.concepts += [
+                (rep,) for rep in found if have.intersection(self.aliases.ancestors(self.sections[0], rep))
+            ]
+        elif len(found) == 1:
+            out.concepts.append((found.pop(),))
+
+    def _described(self, dtoks: list[str], toks: list[str]) -> frozenset[str]:
+        """The concepts a description's words name, read past English filler words ("your customer has canceled":
+        customer canceled; "is still being processed": being processed); none when it only restates the value
+        ("ready-for-handling", "Ready for handling")."""
+        plain = [t for t in dtoks if t not in _FILLER]
+        if not plain or not self._groups or set(plain) <= set(toks):
+            return frozenset()
+        return self._marks(self.sections[0], plain)
 
     def marks_of(self, text: str) -> frozenset[str]:
         """The concepts one word or two adjacent words of ``text`` name (single-column kinds)."""

@@ -64,6 +64,7 @@ ABBREVIATIONS: dict[str, str] = {
     "equip": "equipamento",
     "acess": "acessorios",
     "prod": "produtos",
+    "pl": "placa",
     # "C/", "S/", "P/": com, sem, para
     "c": "com",
     "s": "sem",

@@ -22,7 +22,9 @@ fuzzy, by score. One exception: a value that says it is *partial*
 first candidate is not partial and another holds every word of the value, that
 one goes first, however it was found (a partial shipment is not "Enviado"
 when the ERP has "Enviado parcialmente"). It is then not pre-accepted unless
-it is itself an exact or alias match.
+it is itself an exact or alias match. Conversely, a narrower candidate that is a partial state ("Pago
+parcialmente" for "Pendente") is not nearer than any other value for a value that does not say partial: it
+ranks among the fuzzy candidates.
 
 :func:`preaccept`: only the best of an ``exact`` / ``equal`` / ``general``
 match, when it is the only target of its concept, when (for ``general``) the
@@ -68,6 +70,9 @@ SPECIAL_SCORE = 80.0
 # Words (stems) that make a state a different one: the ERP's own partial state is the
 # answer for a partial value, whatever the dictionary says about the whole state.
 PARTIAL_WORDS = frozenset({"parcial"})
+# A narrower candidate that is a partial state, for a value that does not say partial, ranks among the fuzzy
+# candidates at this share of its score.
+PARTIAL_ELSEWHERE_WEIGHT = 0.5
 # A qualifying word held by more targets than this is not scanned: the best is not
 # pre-accepted (many values share a word the best lacks; a person should look).
 QUALIFIER_SCAN_LIMIT = 256
@@ -109,8 +114,13 @@ class Candidates:
 
     def ranked(self, source_words: frozenset[str], index: WordIndex) -> list[Candidate]:
         """Every candidate, best first (see the module docstring)."""
+        partial = bool(source_words & PARTIAL_WORDS)
 
         def key(c: Candidate) -> tuple:
+            if c.match == "special" and not partial and PARTIAL_WORDS & index.sets[c.target]:
+                # a partial state narrows the value's concept by a qualifier the value does not have: it is no
+                # nearer than any other value ("a receber" is not "pago parcialmente")
+                return (2, 0, 0.0, -c.score * PARTIAL_ELSEWHERE_WEIGHT, c.target)
             if c.match in _DICTIONARY:
                 shared = index.total(index.shared(source_words, c.target)) if source_words else 0.0
                 return (0, _BUCKET[c.match], -round(shared, 6), -c.score, c.target)

@@ -96,6 +96,12 @@ PURPOSE_ONLY_WEIGHT = 0.75
 # A target sharing only the department's words of a group written after its department ("INFORMATICA - FAN /
 # VENTOINHA": informatica), where the list holds a word of its family, scores this much (the fans before notebooks).
 DEPARTMENT_ONLY_WEIGHT = 0.9
+# A category target lacking the head of the value's name (its first word: Portuguese names the product first,
+# "WEBCAM FULL HD", "COOLER P/ PROCESSADOR"), where the list holds that word, scores this much.
+HEADLESS_WEIGHT = 0.9
+# A category target under a parent level naming none of the value's words, where another target's parent names
+# one of them, scores this much.
+OTHER_PARENT_WEIGHT = 0.95
 
 
 @dataclass(slots=True)
@@ -264,6 +270,7 @@ class _Matcher:
         self.src_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in src.keys]
         self.dst_marks = [marks(vk.words | (vk.parents or frozenset())) for vk in dst.keys]
         self.qualifiers = _qualifiers(dst)
+        self.parent_words = frozenset().union(*(vk.parents or frozenset() for vk in dst.keys))
         self._siblings: Siblings | None = None
 
     def candidates(self, i: int) -> Candidates:
@@ -345,6 +352,10 @@ class _Matcher:
         # a group written after its department ("INFORMATICA - FAN / VENTOINHA") whose family the list names:
         # a target sharing only the department's words is a weaker match
         family_known = bool(vk.family) and any(w in index.weight for w in vk.family)
+        # category kinds (no concepts): the head of the value's name, when the list holds it; the value's words
+        # that name a path's parent level somewhere in the list ("SACHE GATOS": the Gatos department)
+        head_known = self.keyer.flat and any(w in index.weight for w in vk.head)
+        in_parent = ws & self.parent_words if self.keyer.flat else frozenset()
         for j, ratio in scored.items():
             # a target sharing only the value's gender word is no closer for it ("Relógios Femininos")
             # (or only an audience word of the value's own audience: "BODY BEBE" among "Roupas para Bebês")
@@ -375,7 +386,20 @@ class _Matcher:
                     score *= DEPARTMENT_ONLY_WEIGHT
                 if catch_all and shared and j in index.generic:
                     score *= CATCH_ALL_WEIGHT
+                score *= self._category_weight(vk, j, in_parent, head_known)
                 cands.add(j, "fuzzy", round(min(MAX_FUZZY_SCORE, score), 1))
+
+    def _category_weight(self, vk: ValueKeys, j: int, in_parent: frozenset[str], head_known: bool) -> float:
+        """A category target's weight: lower under a parent level naming none of the value's words where another
+        parent names one (``in_parent``: "Cachorro > Ração" for a cat's sachet beside "Gatos > Ração"), and lower
+        without the head of the value's name where the list holds it ("WEBCAM FULL HD" is a webcam)."""
+        weight = 1.0
+        parents = self.dst.keys[j].parents
+        if in_parent and parents and not in_parent & parents:
+            weight *= OTHER_PARENT_WEIGHT
+        if head_known and not self.dst.words.shared(vk.head, j):
+            weight *= HEADLESS_WEIGHT
+        return weight
 
     def _agrees(self, j: int, qualifiers: frozenset[str], own: frozenset[str]) -> bool:
         """Target ``j`` shares one of the value's audience words and that audience."""

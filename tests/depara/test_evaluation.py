@@ -25,7 +25,10 @@ Boleto Simples, Mercado Pago's status_detail, Assinaclub, Yapay's payment forms,
 Bahia families; a dev split since its first measurement showed two wrong pre-accepts) and the ``fresh11`` groups (a
 twelfth holdout: Stripe, Adyen and PayPal transaction, dispute and webhook states, SHOPLINE, Medusa, Saleor and eBay
 order payment states, Tiny's and Bling's order situations, Adyen's and Stripe's payment method types and Azul Cargo's
-services; the held-out split from the end of the twelfth round, when ``fresh9`` became a dev split). A held-out
+services; the held-out split from the end of the twelfth round, when ``fresh9`` became a dev split, until ``fresh12``
+was added) and the ``fresh12`` groups (a thirteenth holdout: Braintree, Mollie, Dintero, Square and Razorpay
+transaction, dispute, refund and payment states, BigCommerce's and TikTok Shop's order statuses, Mollie's payment
+methods, Braintree's payment instrument types and FedEx's service types). A held-out
 split (:data:`kit.depara.evaluate.HELD_OUT`) is printed in one last line only.
 """
 
@@ -89,21 +92,30 @@ EVAL = Path(__file__).resolve().parent / "data" / "eval"
 # fresh6 87.5 %, fresh7 92.6 %, fresh8 86.6 %, fresh10 94.5 %, every other split unchanged; fresh11 63.2 % (79/125,
 # top-3 72.0 %, no wrong pre-accept) and fresh9 81.3 % (unchanged) when measured once each with the round's rules
 # final: below the goal. fresh11 showed no wrong pre-accept, so it is the held-out split from then on and fresh9 a
-# dev split.
+# dev split. fresh12 is the thirteenth holdout, written before the thirteenth round: 60.6 % (57/94, top-3 78.7 %,
+# 7 pre-accepted) and two wrong pre-accepts (Mollie's and Square's payment statuses) at its one measurement before any
+# rule change; the held-out split from then on, fresh11 a dev split. Its two wrong pre-accepts (those two items only)
+# were looked at and removed by general rules first. With the thirteenth round (ERP codes and labels before a state,
+# feminine states, buy now pay later, direct debits and wallets, chargeback stages, the buyer's action, a value read
+# with its description's subject, receivables' titles, an ERP group's head word and parent level): fresh4 96.6 %,
+# fresh6 89.8 %, fresh8 93.3 %, fresh9 89.3 %, fresh10 95.3 %, fresh11 92.8 % (the dev split the round's rules mostly
+# came from), every other split unchanged; fresh12 72.3 % (68/94, top-3 87.2 %, no wrong pre-accept) when measured
+# once with the round's rules final: below the goal.
 MIN_TOP1 = {
     "dev": 0.97,
     "holdout": 0.96,
     "fresh": 0.99,
     "fresh2": 0.99,
     "fresh3": 0.99,
-    "fresh4": 0.95,
+    "fresh4": 0.96,
     "fresh5": 0.94,
-    "fresh6": 0.87,
+    "fresh6": 0.89,
     "fresh7": 0.92,
-    "fresh8": 0.86,
-    "fresh9": 0.81,
-    "fresh10": 0.94,
-    "fresh11": 0.63,
+    "fresh8": 0.93,
+    "fresh9": 0.89,
+    "fresh10": 0.95,
+    "fresh11": 0.92,
+    "fresh12": 0.72,
 }
 
 
