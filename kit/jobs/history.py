@@ -306,8 +306,8 @@ def _failed_order_action(channel: str, ref: str, numbered: bool) -> str:
     """What a person does about one failed order (one without a number cannot be re-read: only checked and dismissed)."""
     dismiss = f'kit sync orders --channel {channel} --dismiss {ref} --reason "por quê"'
     if numbered:
-        return f"corrija no canal (é relido a cada execução) ou descarte com `{dismiss}`"
-    return f"sem número, não pode ser relido: confira no painel do canal e descarte com `{dismiss}`"
+        return f"corrija no canal (é relido a cada execução) ou descarte com: {dismiss}"
+    return f"sem número, não pode ser relido: confira no painel do canal e descarte com: {dismiss}"
 
 
 def price_holds_frame(ws: Workspace):
