@@ -34,6 +34,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.cnova_catalog import NOT_UPDATABLE, CnovaCatalogMixin
+from kit.connectors.listprice import StorePrices, list_price_to_send
 from kit.connectors.model import (
     Invoice,
     Order,
@@ -208,16 +209,34 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
         return self.run_writes(items, send, what="stock")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``PUT /sellerItems/{skuSellerId}/prices`` ``{"default": list, "offer": selling, "site"}`` (🟡)."""
+        """``PUT /sellerItems/{skuSellerId}/prices`` ``{"default": list, "offer": selling, "site"}`` (🟡).
+
+        The operation sets both prices ("Atualiza o preço 'de' e o preço 'por'"): without an ERP list price
+        the item is read first (``GET /sellerItems/{skuSellerId}?site``) and a "de" the store shows on the
+        site is sent back unless the new selling price passes it
+        (:func:`~kit.connectors.listprice.list_price_to_send`).
+        """
+        site = self.settings.get("site")
 
         def send(group: list[PriceItem]) -> None:
             item = group[0]
             offer = round(float(item.price), 2)
-            default = max(round(float(item.list_price), 2), offer) if item.list_price is not None else offer
-            body = {"default": default, "offer": offer, "site": self.settings.get("site")}
+            store = self._store_prices(item.sku, site) if item.list_price is None else None
+            default = list_price_to_send(offer, item.list_price, store)
+            if default is None:
+                assert store is not None and store.list_price is not None
+                default = store.list_price
+            body = {"default": default, "offer": offer, "site": site}
             self.request("PUT", f"/sellerItems/{quote(item.sku, safe='')}/prices", json_data=body, family="write")
 
         return self.run_writes(items, send, what="prices")
+
+    def _store_prices(self, sku: str, site: str | None) -> StorePrices | None:
+        """The prices the seller item shows on ``site`` now (``None``: not found, or no price for the site)."""
+        item = self.get_json_or_none(f"/sellerItems/{quote(sku, safe='')}", params={"site": site or "EX"})
+        prices = [p for p in (item or {}).get("prices") or [] if isinstance(p, dict)]
+        found = next((p for p in prices if p.get("site") == (site or "EX")), None)
+        return StorePrices.of(found.get("default"), found.get("offer")) if found else None
 
     # -- orders -------------------------------------------------------------------------
     def fetch_orders(
