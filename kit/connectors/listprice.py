@@ -18,10 +18,17 @@ that write both prices (SkyHub, Plug.to, Via):
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["StorePrices", "list_price_to_send", "as_price"]
+from kit.connectors.model import PriceItem
+from kit.errors import KitError
+
+__all__ = ["StorePrices", "PriceReads", "list_price_to_send", "as_price", "pages_of"]
+
+log = logging.getLogger("kit.connectors.listprice")
 
 
 def as_price(value: Any) -> float | None:
@@ -33,6 +40,17 @@ def as_price(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if number > 0 else None
+
+
+def pages_of(total: Any, per_page: int) -> int | None:
+    """Pages of ``per_page`` records a listing of ``total`` records takes (``None``: the total is not a count)."""
+    if isinstance(total, bool):
+        return None
+    try:
+        count = int(str(total))
+    except (TypeError, ValueError):
+        return None
+    return -(-count // per_page) if count >= 0 else None
 
 
 @dataclass(slots=True, frozen=True)
@@ -68,3 +86,40 @@ def list_price_to_send(selling: float, erp_list: float | None, store: StorePrice
         return selling
     assert store.list_price is not None
     return None if store.list_price >= selling else selling
+
+
+@dataclass(slots=True)
+class PriceReads:
+    """Where a price push reads the prices its listings show: one record right before each write, or the whole
+    listing once when that takes fewer requests (a store with fewer pages of listings than SKUs to read).
+
+    Only items without an ERP list price are read. A listing read that fails falls back to the reads one by one
+    (each write then fails on its own if the channel keeps refusing).
+    """
+
+    one: Callable[[PriceItem], StorePrices | None]
+    pages: Callable[[], int | None]
+    every: Callable[[], dict[str, StorePrices]]
+    key: Callable[[PriceItem], str] = lambda item: item.sku
+    known: dict[str, StorePrices] | None = None
+
+    def prepare(self, items: Sequence[PriceItem]) -> PriceReads:
+        """Read the whole listing now when it costs fewer requests than one read per SKU."""
+        wanted = {self.key(i) for i in items if i.list_price is None}
+        if len(wanted) < 2:
+            return self
+        try:
+            pages = self.pages()
+            if pages is not None and pages < len(wanted):
+                self.known = self.every()
+        except KitError as exc:
+            log.warning("listing read for the list prices failed (%s): reading SKU by SKU", exc)
+            self.known = None
+        return self
+
+    def __call__(self, item: PriceItem) -> StorePrices | None:
+        """The prices ``item``'s listing shows (``None``: not found); read only when the ERP has no list price."""
+        if item.list_price is not None:
+            return None
+        found = self.known.get(self.key(item)) if self.known is not None else None
+        return found if found is not None else self.one(item)

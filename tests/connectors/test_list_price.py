@@ -11,8 +11,9 @@ import json
 import pytest
 
 from connectors.contract import make_connector
-from kit.connectors.listprice import StorePrices, list_price_to_send
+from kit.connectors.listprice import PriceReads, StorePrices, list_price_to_send
 from kit.connectors.model import APPLIED, PriceItem
+from kit.errors import ChannelFatalError
 from kit.sandbox import start_sandbox
 
 CHANNELS = ("skyhub", "pluggto", "cnova")
@@ -151,3 +152,41 @@ def test_where_partial_updates_are_documented_the_de_price_is_left_out(channel, 
 )
 def test_list_price_rule(selling, erp_list, store, expected):
     assert list_price_to_send(selling, erp_list, store) == expected
+
+
+def test_a_small_store_is_read_once_rather_than_sku_by_sku(channel, sbx, conn):
+    skus = _skus(conn, 6)
+    before = {s: shown(sbx, channel, s) for s in skus}
+    sbx.state.clear_log()
+    result = conn.update_prices([PriceItem(s, round(before[s][1] * 0.97, 2)) for s in skus])
+    assert result.applied == len(skus)
+    reads = [e for e in sbx.state.requests if e["method"] == "GET"]
+    assert len(reads) == 2  # the listing's size, then its one page (12 listings): not one read per SKU
+    assert all(shown(sbx, channel, s)[0] == pytest.approx(before[s][0]) for s in skus)
+
+
+@pytest.mark.parametrize(("pages", "listing_reads", "one_reads"), [(5, 0, 3), (2, 1, 1), (None, 0, 3), ("fails", 0, 3)])
+def test_reads_take_the_cheaper_way(pages, listing_reads, one_reads):
+    calls = {"every": 0, "one": 0}
+
+    def every():
+        calls["every"] += 1
+        return {"A": StorePrices.of(120, 100), "B": StorePrices.of(50, 50)}  # C is not listed: read alone
+
+    def one(item):
+        calls["one"] += 1
+        return StorePrices.of(80, 70)
+
+    def count():
+        if pages == "fails":
+            raise ChannelFatalError("503", channel="x")
+        return pages
+
+    items = [PriceItem("A", 90.0), PriceItem("B", 40.0), PriceItem("C", 60.0), PriceItem("D", 10.0, list_price=20)]
+    reads = PriceReads(one, count, every).prepare(items)
+    got = [reads(i) for i in items]
+    assert (calls["every"], calls["one"]) == (listing_reads, one_reads)
+    assert got[3] is None  # the ERP gives the list price: nothing read
+    assert got[2] == StorePrices(80.0, 70.0)
+    if listing_reads:
+        assert got[:2] == [StorePrices(120.0, 100.0), StorePrices(50.0, 50.0)]
