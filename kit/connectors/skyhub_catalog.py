@@ -348,10 +348,10 @@ class SkyhubCatalogMixin:
         variation_sku = item.variation_id or (item.sku if product_sku != item.sku else None)
         current = self._product(product_sku) or {}
         content = self._content(item, cat)
+        own = _merged(current.get("specifications"), own)  # a PUT replaces the list: others' attributes kept
         for key, erp_value in (("description", item.description), ("nbm", item.ncm)):
             if not erp_value:  # none in the ERP: the store's own stays (§4.2: send only the fields you change)
                 content.pop(key, None)
-        own = _merged(current.get("specifications"), own)  # a PUT replaces the list: others' attributes kept
         if variation_sku:
             held = next((v for v in current.get("variations") or [] if v.get("sku") == variation_sku), {})
             fields: dict[str, Any] = {**self._measures(item)}
