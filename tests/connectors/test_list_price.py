@@ -190,3 +190,30 @@ def test_reads_take_the_cheaper_way(pages, listing_reads, one_reads):
     assert got[2] == StorePrices(80.0, 70.0)
     if listing_reads:
         assert got[:2] == [StorePrices(120.0, 100.0), StorePrices(50.0, 50.0)]
+
+
+@pytest.mark.timeout(120)
+def test_the_prices_job_with_an_erp_file_without_list_prices_keeps_the_stores(channel, sbx, workspace, tmp_path):
+    """The whole path: an ERP prices file with no list price column, the prices job, the channel's "de" kept."""
+    from kit.channels import ChannelRegistry
+    from kit.channeltypes import RateLimit
+    from kit.connectors import connector_for
+    from kit.jobs import run_job
+    from kit.jobs.settings import set_job_settings
+
+    name = f"sbx-{channel}"
+    ChannelRegistry(workspace).add(sbx.channel(name))
+    channel_row = ChannelRegistry(workspace).get(name)
+    with connector_for(channel_row, workspace=workspace, rate_limit=RateLimit(500, 500, "t")) as conn:
+        skus = _skus(conn, 4)
+        before = {s: shown(sbx, channel, s) for s in skus}
+        erp = tmp_path / "erp"
+        erp.mkdir()
+        rows = "".join(f"{s};" + f"{before[s][1] * 0.96:.2f}".replace(".", ",") + "\n" for s in skus)  # as ERPs do
+        (erp / "prices.csv").write_text("sku;price\n" + rows, encoding="utf-8")
+        set_job_settings(workspace, None, {"erp_dir": str(erp)})
+        summary = run_job("prices", name, ws=workspace, connector=conn)
+    assert summary.ok and summary.applied == len(skus), summary.render_pt()
+    for s in skus:
+        de, por = shown(sbx, channel, s)
+        assert (de, por) == (pytest.approx(before[s][0]), pytest.approx(round(before[s][1] * 0.96, 2)))
