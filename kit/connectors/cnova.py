@@ -221,8 +221,7 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
         The operation sets both prices ("Atualiza o preço 'de' e o preço 'por'"): without an ERP list price
         the item is read first (``GET /sellerItems/{skuSellerId}?site``; or the whole listing once when it has
         fewer pages than SKUs to read) and a "de" the store shows on the site is sent back unless the new
-        selling price passes it
-        (:func:`~kit.connectors.listprice.list_price_to_send`).
+        selling price passes it (:func:`~kit.connectors.listprice.list_price_to_send`).
         """
         site = self.settings.get("site")
         reads = PriceReads(lambda i: self._store_prices(i.sku, site), lambda: self._listing_pages(site),

@@ -216,7 +216,6 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
         out of the write (the SDK sends only the fields it has) unless the new selling price passes it
         (:func:`~kit.connectors.listprice.list_price_to_send`).
         """
-
         self._warm_token()
         reads = PriceReads(lambda i: self._store_prices(i.sku), self._listing_pages, self._every_price).prepare(items)
 

@@ -272,7 +272,6 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
         is left out of the write (§4.2: "send only the fields you change") unless the new selling price passes
         it (:func:`~kit.connectors.listprice.list_price_to_send`).
         """
-
         reads = PriceReads(self._store_prices, self._listing_pages, self._every_price, key=_price_key).prepare(items)
 
         def send(group: list[PriceItem]) -> None:
