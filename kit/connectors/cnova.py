@@ -34,6 +34,7 @@ from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.cnova_catalog import NOT_UPDATABLE, CnovaCatalogMixin
+from kit.connectors.listprice import PriceReads, StorePrices, list_price_to_send, pages_of
 from kit.connectors.model import (
     Invoice,
     Order,
@@ -102,6 +103,13 @@ def _with_total(body: Any) -> Any:
     if isinstance(body, dict):
         body = dict(body, _total=_total(body))
     return body
+
+
+def _site_prices(item: Any, site: str | None) -> StorePrices | None:
+    """The ``prices`` entry of a seller item for ``site`` (Via's default site, ``EX``, when none is set)."""
+    prices = [p for p in (item or {}).get("prices") or [] if isinstance(p, dict)] if isinstance(item, dict) else []
+    found = next((p for p in prices if p.get("site") == (site or "EX")), None)
+    return StorePrices.of(found.get("default"), found.get("offer")) if found else None
 
 
 class CnovaResponses(ResponseTable):
@@ -208,16 +216,47 @@ class CnovaConnector(CnovaCatalogMixin, Connector):
         return self.run_writes(items, send, what="stock")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``PUT /sellerItems/{skuSellerId}/prices`` ``{"default": list, "offer": selling, "site"}`` (🟡)."""
+        """``PUT /sellerItems/{skuSellerId}/prices`` ``{"default": list, "offer": selling, "site"}`` (🟡).
+
+        The operation sets both prices ("Atualiza o preço 'de' e o preço 'por'"): without an ERP list price
+        the item is read first (``GET /sellerItems/{skuSellerId}?site``; or the whole listing once when it has
+        fewer pages than SKUs to read) and a "de" the store shows on the site is sent back unless the new
+        selling price passes it (:func:`~kit.connectors.listprice.list_price_to_send`).
+        """
+        site = self.settings.get("site")
+        reads = PriceReads(lambda i: self._store_prices(i.sku, site), lambda: self._listing_pages(site),
+                           lambda: self._every_price(site)).prepare(items)  # fmt: skip
 
         def send(group: list[PriceItem]) -> None:
             item = group[0]
             offer = round(float(item.price), 2)
-            default = max(round(float(item.list_price), 2), offer) if item.list_price is not None else offer
-            body = {"default": default, "offer": offer, "site": self.settings.get("site")}
+            store = reads(item)
+            default = list_price_to_send(offer, item.list_price, store)
+            if default is None:
+                assert store is not None and store.list_price is not None
+                default = store.list_price
+            body = {"default": default, "offer": offer, "site": site}
             self.request("PUT", f"/sellerItems/{quote(item.sku, safe='')}/prices", json_data=body, family="write")
 
         return self.run_writes(items, send, what="prices")
+
+    def _store_prices(self, sku: str, site: str | None) -> StorePrices | None:
+        """The prices the seller item shows on ``site`` now (``None``: not found, or no price for the site)."""
+        return _site_prices(
+            self.get_json_or_none(f"/sellerItems/{quote(sku, safe='')}", params={"site": site or "EX"}), site
+        )
+
+    def _listing_pages(self, site: str | None) -> int | None:
+        body = self.get_json("/sellerItems", params={"site": site or "EX", "_offset": 0, "_limit": 1})
+        return pages_of(_total(body), PAGE_LIMIT)
+
+    def _every_price(self, site: str | None) -> dict[str, StorePrices]:
+        """The prices of every seller item on ``site``, by ``skuSellerId`` (the whole listing)."""
+        items = self._pager("sellerItems").all(
+            lambda p: _with_total(self.get_json("/sellerItems", params={"site": site or "EX", **p}))
+        )
+        out = {str(it.get("skuSellerId")): _site_prices(it, site) for it in items}
+        return {sku: prices for sku, prices in out.items() if prices is not None}
 
     # -- orders -------------------------------------------------------------------------
     def fetch_orders(

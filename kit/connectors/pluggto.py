@@ -39,6 +39,7 @@ import requests
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, OAuth2Refresh
 from kit.connectors.base import Connector, value_list_frame
+from kit.connectors.listprice import PriceReads, StorePrices, list_price_to_send, pages_of
 from kit.connectors.model import (
     Invoice,
     Order,
@@ -208,16 +209,45 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
         )
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``PUT /skus/{sku}`` ``{"price": list, "special_price": selling}`` (🟡)."""
+        """``PUT /skus/{sku}`` ``{"price": list, "special_price": selling}`` (🟡).
+
+        Without an ERP list price the SKU is read first (``GET /skus/{sku}``; or the whole listing once when it
+        has fewer pages than SKUs to read): a "de" (``price`` above ``special_price``) the store shows is left
+        out of the write (the SDK sends only the fields it has) unless the new selling price passes it
+        (:func:`~kit.connectors.listprice.list_price_to_send`).
+        """
+        self._warm_token()
+        reads = PriceReads(lambda i: self._store_prices(i.sku), self._listing_pages, self._every_price).prepare(items)
 
         def send(group: list[PriceItem]) -> None:
             item = group[0]
             selling = round(float(item.price), 2)
-            listed = max(round(float(item.list_price), 2), selling) if item.list_price is not None else selling
-            self._put_sku(item.sku, {"price": listed, "special_price": selling})
+            store = reads(item)
+            listed = list_price_to_send(selling, item.list_price, store)
+            self._put_sku(item.sku, {"special_price": selling} if listed is None else
+                          {"price": listed, "special_price": selling})  # fmt: skip
 
-        self._warm_token()
         return self.run_writes(items, send, what="prices")
+
+    def _listing_pages(self) -> int | None:
+        return pages_of((self.get_json("/products", params={"limit": 1}) or {}).get("total"), PAGE_LIMIT)
+
+    def _every_price(self) -> dict[str, StorePrices]:
+        """The prices of every product and variation, by SKU (the whole listing)."""
+        out: dict[str, StorePrices] = {}
+        for record in self._pager({}).all(lambda p: self.get_json("/products", params=p)):
+            p = _unwrap(record, "Product")
+            for rec in [p, *(p.get("variations") or [])]:
+                out[str(rec.get("sku"))] = StorePrices.of(rec.get("price"), rec.get("special_price"))
+        return out
+
+    def _store_prices(self, sku: str) -> StorePrices | None:
+        """The prices the SKU (a product or one of its variations) shows now (``None``: not found)."""
+        product = _unwrap(self.get_json_or_none(f"/skus/{quote(sku, safe='')}"), "Product")
+        record = next((v for v in product.get("variations") or [] if str(v.get("sku")) == sku), None)
+        if record is None and str(product.get("sku")) == sku:
+            record = product
+        return StorePrices.of(record.get("price"), record.get("special_price")) if record else None
 
     # -- orders --------------------------------------------------------------------------
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:

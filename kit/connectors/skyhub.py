@@ -37,6 +37,7 @@ from kit.channeltypes import RateLimit
 from kit.connectors import register_connector
 from kit.connectors.auth import AuthStrategy, StaticHeaders
 from kit.connectors.base import Connector, NotApplicable, value_list_frame
+from kit.connectors.listprice import PriceReads, StorePrices, list_price_to_send, pages_of
 from kit.connectors.model import (
     Invoice,
     Order,
@@ -138,6 +139,11 @@ def issue_date(value: str | None) -> str | None:
     except ValueError:
         return None
     return (dt if dt.tzinfo else dt.replace(tzinfo=BRT)).isoformat(timespec="seconds")
+
+
+def _price_key(item: PriceItem) -> str:
+    """The SkyHub SKU a price item writes to: its variation, else its product."""
+    return str(item.variation_id or item.channel_id or item.sku)
 
 
 class SkyhubConnector(SkyhubCatalogMixin, Connector):
@@ -259,15 +265,48 @@ class SkyhubConnector(SkyhubCatalogMixin, Connector):
         )
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``price`` ("de", the list price) and ``promotional_price`` ("por", the selling price)."""
+        """``price`` ("de", the list price) and ``promotional_price`` ("por", the selling price).
+
+        Without an ERP list price the product (or variation) is read first (``GET /products/{sku}``, its own
+        9/s bucket; or the whole listing once when it has fewer pages than SKUs to read): a "de" the store shows
+        is left out of the write (§4.2: "send only the fields you change") unless the new selling price passes
+        it (:func:`~kit.connectors.listprice.list_price_to_send`).
+        """
+        reads = PriceReads(self._store_prices, self._listing_pages, self._every_price, key=_price_key).prepare(items)
 
         def send(group: list[PriceItem]) -> None:
             item = group[0]
             selling = round(float(item.price), 2)
-            listed = round(float(item.list_price), 2) if item.list_price is not None else selling
-            self._put(item, {"price": max(listed, selling), "promotional_price": selling})
+            store = reads(item)
+            listed = list_price_to_send(selling, item.list_price, store)
+            self._put(item, {"promotional_price": selling} if listed is None else
+                      {"price": listed, "promotional_price": selling})  # fmt: skip
 
         return self.run_writes(items, send, skip=self._skip, what="prices")
+
+    def _listing_pages(self) -> int | None:
+        body = self.get_json("/products", params={"page": 1, "per_page": 1}, family="products:GET") or {}
+        return pages_of(body.get("total"), PAGE_SIZE)
+
+    def _every_price(self) -> dict[str, StorePrices]:
+        """The prices of every product and variation, by SKU (the whole listing, cursor pages)."""
+        out: dict[str, StorePrices] = {}
+        for p in self.products():
+            for record in [p, *(p.get("variations") or [])]:
+                out[str(record.get("sku"))] = StorePrices.of(record.get("price"), record.get("promotional_price"))
+        return out
+
+    def _store_prices(self, item: PriceItem) -> StorePrices | None:
+        """The prices the product or variation of ``item`` shows now (``None``: not found)."""
+        target = self._resolve(item)
+        assert target is not None  # skipped before sending
+        product_sku, variation = target
+        product = self._product(product_sku)
+        if not product:
+            return None
+        if variation:
+            product = next((v for v in product.get("variations") or [] if str(v.get("sku")) == variation), None)
+        return StorePrices.of(product.get("price"), product.get("promotional_price")) if product else None
 
     # -- orders ----------------------------------------------------------------------
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:

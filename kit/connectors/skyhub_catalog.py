@@ -334,7 +334,8 @@ class SkyhubCatalogMixin:
     def update_listing(self, item: ProductItem) -> PublishResult:
         """``PUT /products/{sku}`` with the content; a variation: ``PUT /variations/{sku}`` and its product's ``PUT``.
 
-        Only what the ERP holds is sent: no EAN, images or attributes in the ERP leave the channel's as they are.
+        Only what the ERP holds is sent: no EAN, images, attributes, description or NCM (``nbm``) in the ERP
+        leave the channel's as they are.
         A family's name, description and measures follow its first variation.
         """
         cat = self.category_entry(str(item.channel_category)) if item.channel_category else None
@@ -348,6 +349,9 @@ class SkyhubCatalogMixin:
         current = self._product(product_sku) or {}
         content = self._content(item, cat)
         own = _merged(current.get("specifications"), own)  # a PUT replaces the list: others' attributes kept
+        for key, erp_value in (("description", item.description), ("nbm", item.ncm)):
+            if not erp_value:  # none in the ERP: the store's own stays (§4.2: send only the fields you change)
+                content.pop(key, None)
         if variation_sku:
             held = next((v for v in current.get("variations") or [] if v.get("sku") == variation_sku), {})
             fields: dict[str, Any] = {**self._measures(item)}
