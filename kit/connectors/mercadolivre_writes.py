@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kit.connectors.model import PriceItem, StockItem, WriteResult
+from kit.errors import KitError
 
 __all__ = ["MercadoLivreWritesMixin", "FULFILLMENT", "FULL_REASON", "logistic_type"]
 
@@ -110,7 +111,15 @@ class MercadoLivreWritesMixin:
         if any(not it.channel_id for it in items) and self._links is None:
             self.list_listings()
         if field == "available_quantity":
-            self._learn_logistics([link[0] for link in map(self._link, items) if link])
+            try:
+                self._learn_logistics([link[0] for link in map(self._link, items) if link])
+            except KitError as exc:  # which listings are Full is unknown: nothing is sent, every item fails
+                failure = exc
+
+                def fail(group: list[Any]) -> dict[int, str] | None:
+                    raise failure
+
+                return self.run_writes(items, fail, what=what)
 
         def target(it: Any) -> tuple[str, str | None]:
             link = self._link(it)

@@ -395,3 +395,13 @@ def test_the_sandbox_refuses_a_quantity_for_a_full_listing():
         with pytest.raises(ChannelFatalError, match="fulfillment"):
             conn.request("PUT", f"/items/{item['id']}", json_data={"available_quantity": 3}, family="write")
         assert conn.request("PUT", f"/items/{item['id']}", json_data={"price": 12.5}, family="write").status == 200
+
+
+def test_when_the_logistic_type_cannot_be_read_nothing_is_sent_and_every_item_fails():
+    with start_sandbox("mercadolivre", n_products=10, orders=0, variation_share=0.0, rate_limit=(5000, 5000)) as sbx:
+        item_id = next(iter(sbx.state.data["items"]))
+        sbx.faults.update(error_rate=1.0, path_pattern="^/items$")
+        result = make_connector(sbx).update_stock([StockItem("X-1", 3, channel_id=item_id)])
+        result.assert_accounted([StockItem("X-1", 3, channel_id=item_id)])
+        assert result.failed == 1 and "503" in result.items[0].reason
+        assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
