@@ -405,3 +405,20 @@ def test_when_the_logistic_type_cannot_be_read_nothing_is_sent_and_every_item_fa
         result.assert_accounted([StockItem("X-1", 3, channel_id=item_id)])
         assert result.failed == 1 and "503" in result.items[0].reason
         assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
+
+
+def test_the_full_check_costs_one_multiget_per_20_bound_listings_and_none_after_the_listings_read():
+    with start_sandbox("mercadolivre", n_products=30, orders=0, variation_share=0.0, rate_limit=(5000, 5000)) as sbx:
+        listings = list(sbx.state.data["items"].values())[:25]
+        bound = [StockItem(_variation_sku(i), 4, channel_id=i["id"]) for i in listings]
+        assert make_connector(sbx).update_stock(bound).applied == 25
+        multigets = [e for e in sbx.state.requests if e["path"] == "/items"]
+        assert [len(e["query"]["ids"][0].split(",")) for e in multigets] == [20, 5]
+        assert all(e["query"]["attributes"] == ["id,shipping"] for e in multigets)
+        assert len([e for e in sbx.state.requests if e["method"] == "PUT"]) == 25
+        sbx.state.clear_log()
+        conn = make_connector(sbx)
+        conn.list_listings()
+        listed = len([e for e in sbx.state.requests if e["path"] == "/items"])
+        assert conn.update_stock(bound).applied == 25
+        assert len([e for e in sbx.state.requests if e["path"] == "/items"]) == listed  # known from the listings
