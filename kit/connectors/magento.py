@@ -7,6 +7,7 @@ Capability/confidence table: ``docs/channels.md``.
 
 Every merchant hosts their own store, so the channel needs a ``base_url``
 (the store's host); calls go to ``{base_url}/rest/{store_code}/V1/...``.
+Stock writes (assigned sources only, backorders kept sellable at 0): :mod:`kit.connectors.magento_stock`.
 Authentication: OAuth 1.0a signing by default, Bearer as an option
 (:mod:`kit.connectors.magento_auth`); ``test_connection`` says which the store accepts.
 Publishing (products, configurables, attribute set, categories, media):
@@ -27,6 +28,7 @@ from kit.connectors.auth import AuthStrategy
 from kit.connectors.base import Connector, value_list_frame
 from kit.connectors.magento_auth import AUTH_MODES, AUTO, BEARER, OAUTH1, OAUTH1_KEYS, MagentoAuth, oauth1_signer
 from kit.connectors.magento_catalog import MagentoCatalogMixin
+from kit.connectors.magento_stock import MagentoStockMixin
 from kit.connectors.model import (
     ConnectionReport,
     Invoice,
@@ -35,7 +37,6 @@ from kit.connectors.model import (
     OrdersPage,
     PriceItem,
     Shipment,
-    StockItem,
     WriteResult,
 )
 from kit.connectors.orderchecks import code, price
@@ -106,7 +107,7 @@ class _SearchPager(PagePaginator):
         return {**self.base, **super().params(token)}
 
 
-class MagentoConnector(MagentoCatalogMixin, Connector):
+class MagentoConnector(MagentoStockMixin, MagentoCatalogMixin, Connector):
     """Magento 2 REST signed with OAuth 1.0a (an integration), or with a Bearer token (``settings.auth=bearer``)."""
 
     # Publishing (docs/publishing.md): products are created and updated through the REST API.
@@ -230,40 +231,6 @@ class MagentoConnector(MagentoCatalogMixin, Connector):
     # -- writes ------------------------------------------------------------------
     def _bulk(self, path: str, key: str, rows: list[dict[str, Any]]) -> Any:
         return self.request("POST", path, json_data={key: rows}, family="write").json()
-
-    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        """``POST /V1/inventory/source-items`` in batches of the input limit (20).
-
-        MSI validates a batch as a whole: when a batch is refused (400), its
-        items are sent one by one so each gets its own result.
-        """
-        items = list(items)
-
-        def row(it: StockItem) -> dict[str, Any]:
-            qty = max(0, int(it.quantity))
-            return {
-                "sku": it.sku,
-                "source_code": it.warehouse or self.source_code,
-                "quantity": qty,
-                "status": 1 if qty > 0 else 0,
-            }
-
-        def send(group: list[StockItem]) -> dict[int, str] | None:
-            try:
-                self._bulk("inventory/source-items", "sourceItems", [row(it) for it in group])
-                return None
-            except ChannelFatalError as exc:
-                if exc.status != 400 or len(group) == 1:
-                    raise
-            refused: dict[int, str] = {}
-            for pos, it in enumerate(group):
-                try:
-                    self._bulk("inventory/source-items", "sourceItems", [row(it)])
-                except ChannelFatalError as exc:
-                    refused[pos] = exc.message
-            return refused
-
-        return self.run_writes(items, send, batch_size=self.bulk, what="stock")
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
         """``POST /V1/products/base-prices`` in batches; the answer lists the refused SKUs."""

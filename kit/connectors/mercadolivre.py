@@ -10,9 +10,9 @@ section 1. Capability/confidence table: ``docs/channels.md``.
   beyond) then multiget of 20 ids; the SKU is the ``SELLER_SKU`` attribute of
   the item or of each variation.
 * Stock and price: ``PUT /items/{id}``, one listing per request in a small
-  thread pool under the shared rate limiter. For listings with variations the
-  item is read fresh and **every** variation id is sent back (leaving one out
-  may delete it, §1.3 ❓).
+  thread pool under the shared rate limiter (:mod:`kit.connectors.mercadolivre_writes`:
+  every variation id sent back, a quantity only on the variations written; Full
+  listings' stock held).
 * Publishing (``docs/publishing.md``): categories, attributes and value lists in
   :mod:`kit.connectors.mercadolivre_catalog`, listings created and updated in
   :mod:`kit.connectors.mercadolivre_publish`; listing type and condition are
@@ -36,6 +36,7 @@ from kit.connectors.base import Connector, NotApplicable, value_list_frame
 from kit.connectors.mercadolivre_catalog import MercadoLivreCatalogMixin, MercadoLivreResponses
 from kit.connectors.mercadolivre_publish import MercadoLivrePublishMixin
 from kit.connectors.mercadolivre_quota import APP_BURST, AppQuota, app_rate
+from kit.connectors.mercadolivre_writes import MercadoLivreWritesMixin, logistic_type
 from kit.connectors.model import (
     Invoice,
     Order,
@@ -44,7 +45,6 @@ from kit.connectors.model import (
     PriceItem,
     Shipment,
     StockItem,
-    WriteResult,
 )
 from kit.connectors.orderchecks import code
 from kit.connectors.paginate import CursorPaginator, OffsetPaginator
@@ -110,7 +110,9 @@ def _attr(attrs: list[dict[str, Any]] | None, attr_id: str) -> str | None:
     return None
 
 
-class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, AppQuota, Connector):
+class MercadoLivreConnector(
+    MercadoLivreWritesMixin, MercadoLivrePublishMixin, MercadoLivreCatalogMixin, AppQuota, Connector
+):
     """Mercado Livre (``Authorization: Bearer APP_USR-...``, token refreshed and rotated as needed)."""
 
     response_table_class = MercadoLivreResponses
@@ -132,6 +134,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         # sku -> (item_id, variation_id); item_id -> has variations
         self._links: dict[str, tuple[str, str | None]] | None = None
         self._has_variations: dict[str, bool] = {}
+        self._logistic: dict[str, str | None] = {}  # item_id -> shipping.logistic_type
 
     def make_auth(self) -> AuthStrategy:
         # §1.1: POST /oauth/token, form-urlencoded; 6 h access token, single-use refresh token.
@@ -255,6 +258,7 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
         for item in self.items(self.item_ids()):
             variations = item.get("variations") or []
             self._has_variations[item["id"]] = bool(variations)
+            self._logistic[str(item["id"])] = logistic_type(item)
             if not variations:
                 sku = _attr(item.get("attributes"), "SELLER_SKU") or item.get("seller_custom_field")
                 rows.append(
@@ -297,71 +301,6 @@ class MercadoLivreConnector(MercadoLivrePublishMixin, MercadoLivreCatalogMixin, 
             self.list_listings()
         assert self._links is not None
         return self._links.get(item.sku)
-
-    # -- writes ----------------------------------------------------------------------------
-    def _write(self, items: Sequence[StockItem] | Sequence[PriceItem], field: str, what: str) -> WriteResult:
-        items = list(items)
-        self.app_quota()
-        if any(not it.channel_id for it in items) and self._links is None:
-            self.list_listings()
-
-        def target(it: Any) -> tuple[str, str | None]:
-            link = self._link(it)
-            assert link is not None
-            return link
-
-        def value(it: Any) -> Any:
-            return max(0, int(it.quantity)) if field == "available_quantity" else round(float(it.price), 2)
-
-        def send(group: list[Any]) -> dict[int, str] | None:
-            item_id = target(group[0])[0]
-            by_variation = {target(it)[1]: value(it) for it in group}
-            has_variations = self._has_variations.get(item_id)
-            if has_variations is None:
-                has_variations = any(v is not None for v in by_variation)
-            if not has_variations:
-                self.request("PUT", f"/items/{item_id}", json_data={field: value(group[-1])}, family="write")
-                return None
-            current = self.get_json(f"/items/{item_id}")
-            variations = current.get("variations") or []
-            known = {str(v.get("id")) for v in variations}
-            refused = {
-                pos: f"o anúncio {item_id} tem variações; a variação {target(it)[1]} não é uma delas"
-                for pos, it in enumerate(group)
-                if target(it)[1] not in known
-            }
-            updates = {k: v for k, v in by_variation.items() if k in known}
-            if field == "price":
-                prices = set(updates.values())
-                if len(prices) > 1:
-                    reason = "o Mercado Livre exige um único preço para todas as variações de um anúncio"
-                    return dict.fromkeys(range(len(group)), reason)
-                price = prices.pop() if prices else None
-                body = [{"id": v["id"], "price": price if price is not None else v.get("price")} for v in variations]
-            else:
-                body = [
-                    {"id": v["id"], field: updates.get(str(v["id"]), v.get(field))}  # every variation, always
-                    for v in variations
-                ]
-            if updates:
-                self.request("PUT", f"/items/{item_id}", json_data={"variations": body}, family="write")
-            return refused
-
-        return self.run_writes(
-            items,
-            send,
-            group_key=lambda it: target(it)[0],
-            skip=lambda it: None if self._link(it) else "SKU sem anúncio no Mercado Livre (nenhum SELLER_SKU igual)",
-            what=what,
-        )
-
-    def update_stock(self, items: Sequence[StockItem]) -> WriteResult:
-        """``PUT /items/{id}`` ``available_quantity`` (per variation when the listing has them)."""
-        return self._write(items, "available_quantity", "stock")
-
-    def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``PUT /items/{id}`` ``price`` (the same price on every variation)."""
-        return self._write(items, "price", "prices")
 
     # -- orders -------------------------------------------------------------------------------
     def fetch_orders(self, since: str | None = None, cursor: str | None = None) -> OrdersPage:

@@ -63,6 +63,13 @@ ORDER_STATUSES = (
     "pending", "paid", "approved", "waiting_invoice", "invoiced", "invoice_error", "shipping_informed", "shipped",
     "shipping_error", "delivered", "canceled", "under_review",
 )  # fmt: skip
+#: The order's flow, for a status write that never moves it back (inferred: Plug.to documents the values, not the
+#: transitions). An error state ranks as the step it failed: an invoice error before the invoice, a shipping error
+#: before the shipment is informed. ``canceled`` ends the flow; ``under_review`` and unknown values rank -1.
+STATUS_FLOW = (
+    "pending", "paid", "approved", "waiting_invoice", "invoiced", "shipping_informed", "shipped", "delivered",
+)  # fmt: skip
+_STATUS_RANK = {**{s: n for n, s in enumerate(STATUS_FLOW)}, "invoice_error": 3, "shipping_error": 4}
 PAGE_LIMIT = 100
 ORDER_PAGES_PER_FETCH = 20
 DEFAULT_LOOKBACK_DAYS = 30
@@ -332,8 +339,9 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
         fresh = self.get_order(order_id)
         existing = [s for s in fresh.raw.get("shipments") or [] if s.get("id")]
         shipment = {"id": existing[0]["id"], **fields} if existing else dict(fields)
-        body = {"status": status, "shipments": [shipment]}
         path = f"/orders/{quote(order_id, safe='')}"
+        body = {"status": self._status_to_send(order_id, str(fresh.raw.get("status") or ""), status, path),
+                "shipments": [shipment]}  # fmt: skip
         response = self.request("PUT", path, json_data=body, family="write")
         answer = response.json() or {}
         if isinstance(answer, dict) and answer.get("error") is True:
@@ -348,6 +356,19 @@ class PluggtoConnector(PluggtoCatalogMixin, Connector):
                 request_id=response.request_id,
             )
         return answer
+
+    def _status_to_send(self, order_id: str, current: str, target: str, path: str) -> str:
+        """``target``, unless the order is already past it (its current status is sent again: the shipment data
+        still lands, the order never moves back); a cancelled order is refused with a pt-BR reason."""
+        if current == "canceled":
+            raise ChannelFatalError(
+                f"o pedido {order_id} está cancelado no Plug.to: a nota/rastreio não foi enviada",
+                channel=self.channel.name,
+                method="PUT",
+                path=path,
+                hint="confira o pedido no ERP (cancele a nota ou trate a devolução); o kit não reabre um pedido",
+            )
+        return current if _STATUS_RANK.get(current, -1) > _STATUS_RANK.get(target, -1) else target
 
     def send_invoice(
         self,

@@ -18,6 +18,16 @@ from the connector. What a client meets here:
   page size at most 300.
 * **Types** as Magento's REST deserializer checks them: a number or integer
   field given text that is not a number is refused (Magento casts numeric text).
+* **Stock (MSI)**: a source item is the pair (SKU, source); ``POST
+  /V1/inventory/source-items`` *assigns* the SKU to a source it is not in yet
+  (Adobe, "Manage source items": ``sku``/``source_code`` "required to assign or
+  unassign a source"); a product created through the API is assigned to the
+  ``default`` source ("Commerce also assigns newly-created products to the
+  default source"). ``GET /V1/stockItems/{sku}`` is the legacy stock item
+  (the default source's quantity and status, and the product's backorders
+  setting: :meth:`MagentoSandbox.set_backorders`; the effective value, as
+  Magento's ``getBackorders`` answers it when the product uses the store's
+  configuration).
 * **Orders**: rendered from the sample generator (:func:`render_order`), with
   Magento's state machine for invoice, ship and cancel
   (:mod:`kit.sandbox.magento_orders`); responses as the schema declares them
@@ -251,6 +261,11 @@ class MagentoSandbox(MagentoCatalogRoutes, SandboxServer):
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [(sku, str(p["id"]), None) for sku, p in self.state.data["products"].items()]
 
+    def set_backorders(self, sku: str, backorders: int, *, use_config: bool = False) -> None:
+        """The product's "Backorders" (0 no, 1 allow qty below 0, 2 allow and notify), as the admin sets it."""
+        with self.state.lock:
+            self.state.data.setdefault("stock_config", {})[sku] = {"backorders": backorders, "use_config": use_config}
+
     def stock_levels(self) -> dict[str, float]:
         return {sku: src["quantity"] for (sku, code), src in self.state.data["sources"].items() if code == "default"}
 
@@ -362,6 +377,24 @@ class MagentoSandbox(MagentoCatalogRoutes, SandboxServer):
     @route("GET", "/rest/{store}/V1/inventory/source-items")
     def source_items(self, req: Request) -> Any:
         return _search_result(list(self.state.data["sources"].values()), parse_search_criteria(req.query))
+
+    @route("GET", "/rest/{store}/V1/stockItems/{sku}")
+    def stock_item(self, req: Request) -> Any:
+        sku = req.params["sku"]
+        product = self.state.data["products"].get(sku)
+        if product is None:
+            raise BadRequest(f'The Product with the "{sku}" SKU doesn\'t exist.', 404)
+        source = self.state.data["sources"].get((sku, "default")) or {"quantity": 0.0, "status": 0}
+        config = self.state.data.get("stock_config", {}).get(sku, {"backorders": 0, "use_config": True})
+        return {"item_id": int(product["id"]), "product_id": int(product["id"]), "stock_id": 1,
+                "qty": float(source["quantity"]), "is_in_stock": bool(source["status"]), "is_qty_decimal": False,
+                "show_default_notification_message": False, "use_config_min_qty": True, "min_qty": 0,
+                "use_config_min_sale_qty": 1, "min_sale_qty": 1, "use_config_max_sale_qty": True,
+                "max_sale_qty": 10000, "use_config_backorders": config["use_config"],
+                "backorders": config["backorders"], "use_config_notify_stock_qty": True, "notify_stock_qty": 1,
+                "use_config_qty_increments": True, "qty_increments": 0, "use_config_enable_qty_inc": True,
+                "enable_qty_increments": False, "use_config_manage_stock": True, "manage_stock": True,
+                "low_stock_date": None, "is_decimal_divided": False, "stock_status_changed_auto": 0}  # fmt: skip
 
     @route("POST", "/rest/{store}/V1/inventory/source-items")
     def source_items_save(self, req: Request) -> Any:

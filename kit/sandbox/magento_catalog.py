@@ -266,6 +266,10 @@ class MagentoCatalogRoutes:
             if current is None:
                 merged["id"] = self._next("product")
                 merged["created_at"] = _now()
+                if merged["type_id"] != "configurable":  # a new product is assigned to the default source
+                    self.state.data["sources"].setdefault(
+                        (sku, "default"), {"sku": sku, "source_code": "default", "quantity": 0.0, "status": 0}
+                    )
             merged["updated_at"] = _now()
             self.state.data["products"][sku] = merged
             return self.render_product(merged)

@@ -74,16 +74,71 @@ def _signed(sbx, method: str, path: str, **kw) -> requests.Response:
 def test_stock_goes_in_bulk_batches_of_at_most_20_and_a_bad_sku_fails_alone():
     with start_sandbox("magento", n_products=60, orders=0, rate_limit=(5000, 5000)) as sbx:
         conn = make_connector(sbx)
-        skus = sorted(sbx.state.data["products"])[:45]
-        items = [StockItem(s, 7) for s in skus[:30]] + [StockItem("GHOST-1", 3)] + [StockItem(s, 8) for s in skus[30:]]
+        skus = sorted(sbx.state.data["products"])[:46]
+        gone = skus.pop()  # deleted in the store after the kit read its source items: Magento refuses it
+        items = [StockItem(s, 7) for s in skus[:30]] + [StockItem(gone, 3)] + [StockItem(s, 8) for s in skus[30:]]
+        read = conn._source_items
+
+        def read_then_delete(wanted):
+            answer = read(wanted)
+            del sbx.state.data["products"][gone]
+            return answer
+
+        conn._source_items = read_then_delete
         result = conn.update_stock(items)
         result.assert_accounted(items)
         assert result.counts == {"applied": 45, "failed": 1, "skipped": 0}
-        ghost = next(r for r in result.items if r.sku == "GHOST-1")
-        assert "GHOST-1" in ghost.reason
+        failed = next(r for r in result.items if r.sku == gone)
+        assert gone in failed.reason
         posts = [json.loads(e["body"])["sourceItems"] for e in sbx.state.requests if e["method"] == "POST"]
         assert max(len(p) for p in posts) == 20
         assert all(sbx.state.data["sources"][(s, "default")]["quantity"] == (7 if s in skus[:30] else 8) for s in skus)
+        # the request count: one source-items search per 20 SKUs (46 SKUs: 3), no stock item read (no 0)
+        searches = [e for e in sbx.state.requests if e["method"] == "GET" and "source-items" in e["path"]]
+        assert len(searches) == 3 and not [e for e in sbx.state.requests if "stockItems" in e["path"]]
+
+
+def test_an_unknown_sku_is_held_and_never_sent():
+    with start_sandbox("magento", n_products=5, orders=0, rate_limit=(5000, 5000)) as sbx:
+        result = make_connector(sbx).update_stock([StockItem("GHOST-1", 3)])
+        assert result.skipped == 1 and "GHOST-1" in result.items[0].reason
+        assert "nenhuma origem de estoque" in result.items[0].reason
+        assert not [e for e in sbx.state.requests if e["method"] == "POST"]
+
+
+def test_stock_at_zero_keeps_a_backorderable_product_in_stock():
+    """Out of stock (status 0) stops backorder sales (magento/magento2#10304): at 0 only a product without them."""
+    with start_sandbox("magento", n_products=10, orders=0, rate_limit=(5000, 5000)) as sbx:
+        sources = sbx.state.data["sources"]
+        backorder, plain, already_out = [s for s in sorted(sbx.state.data["products"])][:3]
+        for sku in (backorder, plain):
+            sources[(sku, "default")].update(quantity=4.0, status=1)
+        sources[(already_out, "default")].update(quantity=0.0, status=0)
+        sbx.set_backorders(backorder, 1)
+        result = make_connector(sbx).update_stock([StockItem(s, 0) for s in (backorder, plain, already_out)])
+        assert result.applied == 3
+        assert {s: (sources[(s, "default")]["quantity"], sources[(s, "default")]["status"])
+                for s in (backorder, plain, already_out)} == {backorder: (0, 1), plain: (0, 0), already_out: (0, 0)}  # fmt: skip
+        reads = [e["path"] for e in sbx.state.requests if "stockItems" in e["path"]]
+        assert sorted(reads) == sorted(f"/rest/default/V1/stockItems/{s}" for s in (backorder, plain))
+        # back above 0: in stock again
+        assert make_connector(sbx).update_stock([StockItem(plain, 2)]).applied == 1
+        assert sources[(plain, "default")]["status"] == 1
+
+
+def test_a_sku_not_assigned_to_the_source_is_held_and_not_assigned_to_it():
+    """POST source-items assigns the SKU to the source it names (Adobe): the kit writes only where the SKU is."""
+    with start_sandbox("magento", n_products=10, orders=0, rate_limit=(5000, 5000)) as sbx:
+        sources = sbx.state.data["sources"]
+        sku = sorted(sbx.state.data["products"])[0]
+        sources[(sku, "loja_sp")] = {**sources.pop((sku, "default")), "source_code": "loja_sp"}
+        result = make_connector(sbx).update_stock([StockItem(sku, 9)])
+        assert result.skipped == 1
+        assert "origem de estoque 'default'" in result.items[0].reason and "loja_sp" in result.items[0].reason
+        assert (sku, "default") not in sources and not [e for e in sbx.state.requests if e["method"] == "POST"]
+        # the item's own warehouse, where the SKU is: written
+        assert make_connector(sbx).update_stock([StockItem(sku, 9, warehouse="loja_sp")]).applied == 1
+        assert sources[(sku, "loja_sp")]["quantity"] == 9 and (sku, "default") not in sources
 
 
 def test_base_prices_report_refused_skus_per_item():

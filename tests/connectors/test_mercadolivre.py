@@ -312,3 +312,113 @@ def test_an_order_line_of_a_listing_without_seller_sku_has_no_sku_not_the_listin
     line["item"].update(seller_sku=None, seller_custom_field=None)
     item = conn.normalize_order(raw).items[0]
     assert (item.sku, item.channel_item_id) == ("", line["item"]["id"])
+
+
+def _variation_sku(variation) -> str:
+    return next(a["value_name"] for a in variation["attributes"] if a["id"] == "SELLER_SKU")
+
+
+def test_a_sale_between_the_read_and_the_write_of_a_variation_is_not_undone():
+    """Variation B sells while the job writes A: B keeps its new quantity (was sent back as read: oversell)."""
+    with start_sandbox("mercadolivre", n_products=40, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        item = _variation_item(sbx)
+        var_a, var_b = item["variations"][0], item["variations"][1]
+        var_b["available_quantity"] = 5
+        read = conn.get_json
+
+        def read_then_sell(path, *args, **kw):
+            answer = read(path, *args, **kw)
+            if path == f"/items/{item['id']}":
+                sbx.sell(_variation_sku(var_b), 2)  # a buyer takes 2 of B after the connector read the item
+            return answer
+
+        conn.get_json = read_then_sell
+        result = conn.update_stock([StockItem(_variation_sku(var_a), 7, channel_id=item["id"],
+                                              variation_id=str(var_a["id"]))])  # fmt: skip
+        assert result.applied == 1, result.items
+        after = {v["id"]: v["available_quantity"] for v in sbx.state.data["items"][item["id"]]["variations"]}
+        assert after[var_a["id"]] == 7 and after[var_b["id"]] == 3
+        sent = json.loads([e for e in sbx.state.requests if e["method"] == "PUT"][-1]["body"])["variations"]
+        assert {v["id"] for v in sent} == set(after)  # every variation still named: none deleted
+        assert [v for v in sent if v["id"] != var_a["id"] and set(v) != {"id"}] == []  # the others by id alone
+
+
+def test_a_stock_write_the_put_answer_does_not_confirm_is_reported_failed():
+    with start_sandbox("mercadolivre", n_products=40, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        item = _variation_item(sbx)
+        target = item["variations"][0]
+        send = conn.request
+
+        def ignored(method, path, *args, **kw):
+            answer = send(method, path, *args, **kw)
+            if method == "PUT":
+                sbx.state.data["items"][item["id"]]["variations"][0]["available_quantity"] = 1
+                return send("GET", path)  # the item as ML holds it: the quantity not taken
+            return answer
+
+        conn.request = ignored
+        result = conn.update_stock([StockItem(_variation_sku(target), 9)])
+        assert result.failed == 1 and "não confirmou a quantidade" in result.items[0].reason
+
+
+@pytest.mark.parametrize("with_variations", [False, True])
+def test_stock_of_a_full_listing_is_held_and_never_sent(with_variations):
+    """Full (``logistic_type: fulfillment``): ML manages the stock in its warehouse (§1.3): held with a reason."""
+    with start_sandbox("mercadolivre", n_products=40, orders=0, rate_limit=(5000, 5000)) as sbx:
+        items = sbx.state.data["items"].values()
+        item = _variation_item(sbx) if with_variations else next(i for i in items if not i["variations"])
+        item["shipping"]["logistic_type"] = "fulfillment"
+        holder = item["variations"][0] if with_variations else item
+        before = holder["available_quantity"]
+        conn = make_connector(sbx)
+        bound = StockItem(_variation_sku(holder), before + 10, channel_id=item["id"],
+                          variation_id=str(holder["id"]) if with_variations else None)  # fmt: skip
+        result = conn.update_stock([bound])
+        assert result.skipped == 1 and "Mercado Envios Full" in result.items[0].reason
+        assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
+        assert holder["available_quantity"] == before
+        # listed by SKU (no binding): the listings read says Full, the same hold
+        again = make_connector(sbx).update_stock([StockItem(_variation_sku(holder), before + 10)])
+        assert again.skipped == 1 and "Full" in again.items[0].reason
+        assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
+        # prices are the seller's on Full too
+        assert make_connector(sbx).update_prices([PriceItem(_variation_sku(holder), 77.0)]).applied == 1
+
+
+def test_the_sandbox_refuses_a_quantity_for_a_full_listing():
+    with start_sandbox("mercadolivre", n_products=10, orders=0, variation_share=0.0) as sbx:
+        item = next(iter(sbx.state.data["items"].values()))
+        item["shipping"]["logistic_type"] = "fulfillment"
+        conn = make_connector(sbx)
+        with pytest.raises(ChannelFatalError, match="fulfillment"):
+            conn.request("PUT", f"/items/{item['id']}", json_data={"available_quantity": 3}, family="write")
+        assert conn.request("PUT", f"/items/{item['id']}", json_data={"price": 12.5}, family="write").status == 200
+
+
+def test_when_the_logistic_type_cannot_be_read_nothing_is_sent_and_every_item_fails():
+    with start_sandbox("mercadolivre", n_products=10, orders=0, variation_share=0.0, rate_limit=(5000, 5000)) as sbx:
+        item_id = next(iter(sbx.state.data["items"]))
+        sbx.faults.update(error_rate=1.0, path_pattern="^/items$")
+        result = make_connector(sbx).update_stock([StockItem("X-1", 3, channel_id=item_id)])
+        result.assert_accounted([StockItem("X-1", 3, channel_id=item_id)])
+        assert result.failed == 1 and "503" in result.items[0].reason
+        assert not [e for e in sbx.state.requests if e["method"] == "PUT"]
+
+
+def test_the_full_check_costs_one_multiget_per_20_bound_listings_and_none_after_the_listings_read():
+    with start_sandbox("mercadolivre", n_products=30, orders=0, variation_share=0.0, rate_limit=(5000, 5000)) as sbx:
+        listings = list(sbx.state.data["items"].values())[:25]
+        bound = [StockItem(_variation_sku(i), 4, channel_id=i["id"]) for i in listings]
+        assert make_connector(sbx).update_stock(bound).applied == 25
+        multigets = [e for e in sbx.state.requests if e["path"] == "/items"]
+        assert [len(e["query"]["ids"][0].split(",")) for e in multigets] == [20, 5]
+        assert all(e["query"]["attributes"] == ["id,shipping"] for e in multigets)
+        assert len([e for e in sbx.state.requests if e["method"] == "PUT"]) == 25
+        sbx.state.clear_log()
+        conn = make_connector(sbx)
+        conn.list_listings()
+        listed = len([e for e in sbx.state.requests if e["path"] == "/items"])
+        assert conn.update_stock(bound).applied == 25
+        assert len([e for e in sbx.state.requests if e["path"] == "/items"]) == listed  # known from the listings

@@ -187,3 +187,34 @@ def test_orders_round_trip_through_the_sandbox_and_the_connector():
     from connectors.roundtrip import assert_round_trip
 
     assert_round_trip("pluggto", buyer=True)
+
+
+# -- a status write never moves an order back, nor reopens a cancelled one --------------------------
+@pytest.mark.parametrize("current", ["shipped", "delivered", "shipping_informed"])
+def test_an_invoice_for_an_order_already_further_on_keeps_its_status_and_lands_the_nfe(current):
+    reset_buckets()
+    with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=3) as sbx:
+        conn = make_connector(sbx)
+        order = conn.fetch_orders(since="2000-01-01").orders[0]
+        sbx.state.data["orders"][order.order_id]["status"] = current  # the store moved it on
+        conn.send_invoice(order.order_id, Invoice(nfe_key="3" * 44, number="77", series="1"))
+        stored = sbx.state.data["orders"][order.order_id]
+        assert stored["status"] == current  # was set back to "invoiced"
+        assert len(stored["shipments"]) == 1 and stored["shipments"][0]["nfe_key"] == "3" * 44
+        # a step forward still goes
+        conn.send_tracking(order.order_id, Shipment(carrier="Correios", code="BR9"))
+        assert stored["status"] == ("shipping_informed" if current == "shipping_informed" else current)
+        conn.close()
+
+
+def test_an_invoice_for_a_cancelled_order_is_refused_and_nothing_is_sent():
+    reset_buckets()
+    with start_sandbox("pluggto", rate_limit=(5000, 5000), n_products=10, orders=3) as sbx:
+        conn = make_connector(sbx)
+        order = conn.fetch_orders(since="2000-01-01").orders[0]
+        sbx.cancel_order(order.order_id)
+        with pytest.raises(ChannelFatalError, match="cancelado no Plug.to"):
+            conn.send_invoice(order.order_id, Invoice(nfe_key="3" * 44, number="77", series="1"))
+        assert sbx.state.data["orders"][order.order_id]["status"] == "canceled"
+        assert not [r for r in sbx.state.requests if r["method"] == "PUT"]
+        conn.close()

@@ -18,7 +18,12 @@ produtos", "Variações", "Sincroniza e modifica publicações"; the notes in
   for all), ``variations``: an entry with ``id`` changes that variation, one
   without ``id`` adds a variation, and variations left out are **deleted**
   (❓, the worst plausible case); the required attributes are checked again.
-  A closed item cannot be modified.
+  A closed item cannot be modified;
+* a Full listing (``shipping.logistic_type: fulfillment``) keeps its stock in
+  ML's warehouse, managed by ML (§1.3, "Full and Flex coexistence": the
+  ``meli_facility`` stock is "managed by Fulfillment"): a ``PUT`` carrying an
+  ``available_quantity`` for it is refused with a cause (*inferred*: the pages
+  do not show the ``/items`` answer; a refusal is the visible case).
 """
 
 from __future__ import annotations
@@ -209,6 +214,11 @@ class ListingRoutes:
                 return ml_error(404, "not_found", f"Item with id {req.params['item_id']} not found")
             if item["status"] == "closed":
                 return ml_error(400, "validation_error", "Item in status closed can not be modified", [])
+            if _full_stock_write(item, body):
+                return ml_error(400, "validation_error", "Validation error", [{
+                    "code": "item.available_quantity.not_modifiable", "type": "error", "department": "items",
+                    "message": "The stock of a fulfillment item is managed by Mercado Libre",
+                    "references": ["item.available_quantity"]}])  # fmt: skip
             draft, causes = copy.deepcopy(item), Causes()
             self._change(draft, body, causes)
             if causes:
@@ -314,6 +324,14 @@ class ListingRoutes:
                            "item.variations.picture_ids")  # fmt: skip
             merged["picture_ids"] = [names.get(str(p), str(p)) for p in ids]
         return merged
+
+
+def _full_stock_write(item: dict[str, Any], body: dict[str, Any]) -> bool:
+    """``body`` carries a quantity for a Full item (its own or a variation's)."""
+    if (item.get("shipping") or {}).get("logistic_type") != "fulfillment":
+        return False
+    sent = body.get("variations") if isinstance(body.get("variations"), list) else []
+    return "available_quantity" in body or any(isinstance(v, dict) and "available_quantity" in v for v in sent)
 
 
 #: A body whose other fields pass, to check a changed title alone.

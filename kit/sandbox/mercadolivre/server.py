@@ -129,6 +129,18 @@ class MercadoLivreSandbox(
             shipment = self.state.data["shipments"].get(int((order.get("shipping") or {}).get("id") or 0))
             cancel(order, shipment)
 
+    def sell(self, sku: str, quantity: int = 1) -> None:
+        """A buyer takes ``quantity`` of ``sku`` (as a sale on the site does): the listing or variation holding it
+        loses that much ``available_quantity`` and gains ``sold_quantity``; the item's total follows (§1.2-§1.3)."""
+        with self.state.lock:
+            item_id, holder = sku_index(self.state.data["items"])[sku]
+            item = self.state.data["items"][item_id]
+            holder["available_quantity"] = max(0, int(holder["available_quantity"]) - quantity)
+            holder["sold_quantity"] = int(holder.get("sold_quantity") or 0) + quantity
+            if holder is not item:
+                item["available_quantity"] = sum(int(v["available_quantity"]) for v in item["variations"])
+                item["sold_quantity"] = int(item.get("sold_quantity") or 0) + quantity
+
     def links(self) -> list[tuple[str, str | None, str | None]]:
         return [
             (sku, item_id, str(holder["id"]) if holder.get("id") != item_id else None)
