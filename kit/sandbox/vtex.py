@@ -281,10 +281,21 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
                 "dateOfSupplyUtc": None,
                 "leadTime": v["leadTime"],
             }
-            for (sid, wh), v in sorted(inv.items())
-            if sid == sku_id
+            for wh in self._warehouse_ids()
+            if (v := inv.get((sku_id, wh))) is not None
         ]
         return {"skuId": str(sku_id), "balance": balance}
+
+    def _warehouse_ids(self) -> list[str]:
+        """Every warehouse holding some inventory, sorted (one scan per new inventory row, not per read: a stock
+        write reads each SKU's inventory first, and scanning 10,000 rows per read made a large run crawl).
+        Inventory rows are only ever added, so an unchanged row count means an unchanged set."""
+        inv = self.state.data["inventory"]
+        seen = getattr(self, "_wh_seen", (None, -1, []))
+        if seen[0] is not inv or seen[1] != len(inv):  # a reset gives a new table
+            seen = (inv, len(inv), sorted({wh for _, wh in inv}))
+            self._wh_seen = seen
+        return seen[2]
 
     def _inventory_target(self, req: Request) -> tuple[dict[str, Any], tuple[int, str]] | Reply:
         """The body and ``(skuId, warehouseId)`` of an inventory write, or its 400 (the only error documented)."""
