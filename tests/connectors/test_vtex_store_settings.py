@@ -1,0 +1,91 @@
+"""VTEX writes change only what the kit owns: the store's fixed prices, cost price and list price stay."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from connectors.contract import make_connector
+from kit.connectors.model import PriceItem
+from kit.sandbox import start_sandbox
+from kit.sandbox.vtex import ACCOUNT
+
+#: What a store configured itself on a SKU's price (pricing-api.json GetPrice example shapes).
+STORE_FIXED = [
+    {"tradePolicyId": "2", "value": 89.9, "listPrice": None, "minQuantity": 1},
+    {"tradePolicyId": "1", "value": 79.9, "listPrice": 99.9, "minQuantity": 3,
+     "dateRange": {"from": "2026-12-01T00:00:00-03:00", "to": "2026-12-31T23:59:00-03:00"}},
+]  # fmt: skip
+
+
+@pytest.fixture
+def vtex():
+    with start_sandbox("vtex", n_products=4, orders=0, rate_limit=(5000, 5000)) as sbx:
+        conn = make_connector(sbx)
+        yield sbx, conn
+        conn.close()
+
+
+def _store_prices(sbx, ref: str) -> int:
+    """Give the SKU ``ref`` a cost price, a list price and fixed prices as a store sets them; its skuId."""
+    sku_id = sbx.state.data["by_ref"][ref]
+    sbx.state.data["prices"][sku_id] = {
+        "basePrice": 100.0, "listPrice": 150.0, "costPrice": 60.0, "markup": 67,
+        "fixedPrices": [dict(f) for f in STORE_FIXED],
+    }  # fmt: skip
+    return sku_id
+
+
+def _fixed(record: dict) -> list[dict]:
+    return [{"listPrice": None, **f} for f in record["fixedPrices"]]
+
+
+@pytest.mark.parametrize("erp_list_price", [None, 140.0], ids=["erp-sem-preco-de", "erp-com-preco-de"])
+def test_a_price_push_changes_the_base_price_and_keeps_the_store_prices(vtex, erp_list_price):
+    sbx, conn = vtex
+    ref = sorted(sbx.state.data["by_ref"])[0]
+    sku_id = _store_prices(sbx, ref)
+    result = conn.update_prices([PriceItem(ref, 120.0, list_price=erp_list_price)])
+    assert result.applied == 1
+    record = sbx.state.data["prices"][sku_id]
+    assert record["basePrice"] == 120.0
+    assert record["listPrice"] == (erp_list_price if erp_list_price is not None else 150.0)
+    assert record["costPrice"] == 60.0  # the store's cost price (the markup follows the new base price)
+    assert _fixed(record) == STORE_FIXED  # every fixed price, the scheduled one included
+
+
+def test_a_price_push_reads_the_record_once_and_writes_it_once(vtex):
+    sbx, conn = vtex
+    refs = sorted(sbx.state.data["by_ref"])[:3]
+    for ref in refs:
+        _store_prices(sbx, ref)
+    before = len(sbx.state.requests)
+    assert conn.update_prices([PriceItem(r, 50.0 + n) for n, r in enumerate(refs)]).applied == 3
+    pricing = [(e["method"], e["path"]) for e in list(sbx.state.requests)[before:] if "/pricing/" in e["path"]]
+    paths = {f"/{ACCOUNT}/pricing/prices/{sbx.state.data['by_ref'][r]}" for r in refs}
+    assert sorted(pricing) == sorted([("GET", p) for p in paths] + [("PUT", p) for p in paths])
+
+
+def test_a_sku_without_a_price_gets_the_base_price_alone(vtex):
+    sbx, conn = vtex
+    ref = sorted(sbx.state.data["by_ref"])[1]
+    sku_id = sbx.state.data["by_ref"][ref]
+    del sbx.state.data["prices"][sku_id]  # a SKU created in the admin, never priced: the GET answers 404
+    assert conn.update_prices([PriceItem(ref, 33.3)]).applied == 1
+    put = [e for e in sbx.state.requests if e["method"] == "PUT" and "/pricing/" in e["path"]][-1]
+    assert json.loads(put["body"]) == {"basePrice": 33.3}
+    assert sbx.state.data["prices"][sku_id]["basePrice"] == 33.3
+
+
+def test_a_price_record_the_kit_cannot_send_back_is_reported_failed_and_not_written(vtex):
+    sbx, conn = vtex
+    ref = sorted(sbx.state.data["by_ref"])[2]
+    sku_id = _store_prices(sbx, ref)
+    sbx.state.data["prices"][sku_id]["fixedPrices"].append({"tradePolicyId": "3", "value": 10.0, "listPrice": None,
+                                                             "minQuantity": None})  # fmt: skip
+    result = conn.update_prices([PriceItem(ref, 120.0)])
+    assert result.counts == {"applied": 0, "failed": 1, "skipped": 0}
+    assert "preços fixos" in result.items[0].reason
+    assert not [e for e in sbx.state.requests if e["method"] == "PUT" and "/pricing/" in e["path"]]
+    assert sbx.state.data["prices"][sku_id]["basePrice"] == 100.0
