@@ -105,7 +105,7 @@ def _exercise_publishing(sbx) -> None:
                                                                    "https://img.example.com/b.png"])  # fmt: skip
     conn.publish(items)  # creates: product, SKU, EAN, images, specifications
     changed = [replace(i, title=i.title + " v2", image_urls=["https://img.example.com/c.jpg"]) for i in items]
-    conn.publish(changed)  # found by RefId: updates (GET + PUT product and SKU, images replaced)
+    conn.publish(changed)  # found by RefId: updates (GET + PUT product and SKU, the kit's images replaced one by one)
     conn.publish([replace(items[1], sku="NOVO-RUIM", weight_kg=None)])  # held: nothing sent
     conn.value_lists()
     conn.close()
@@ -145,6 +145,8 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(vtex_spec
         "PUT /api/catalog/pvt/stockkeepingunit/{skuId}",
         "POST /api/catalog/pvt/stockkeepingunit/{skuId}/ean/{ean}",
         "POST /api/catalog/pvt/stockkeepingunit/{skuId}/file",
+        "DELETE /api/catalog/pvt/stockkeepingunit/{skuId}/file/{skuFileId}",
+        "GET /pricing/prices/{itemId}",
         "PUT /api/catalog/pvt/stockkeepingunit/{skuId}/specificationvalue",
         "GET /api/catalog_system/pvt/products/productgetbyrefid/{refId}",
         "GET /api/catalog_system/pub/category/tree/{categoryLevels}",

@@ -1,12 +1,14 @@
-"""VTEX writes change only what the kit owns: the store's fixed prices, cost price and list price stay."""
+"""VTEX writes change only what the kit owns: the store's fixed/cost/list prices, tax code, description, images stay."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from connectors.contract import make_connector
+from connectors.test_vtex import vtex_items
 from kit.connectors.model import PriceItem
 from kit.sandbox import start_sandbox
 from kit.sandbox.vtex import ACCOUNT
@@ -89,3 +91,86 @@ def test_a_price_record_the_kit_cannot_send_back_is_reported_failed_and_not_writ
     assert "preços fixos" in result.items[0].reason
     assert not [e for e in sbx.state.requests if e["method"] == "PUT" and "/pricing/" in e["path"]]
     assert sbx.state.data["prices"][sku_id]["basePrice"] == 100.0
+
+
+# -- catalogue updates: what the ERP does not give stays as the store has it ------------------------------------
+def _published(sbx, conn, **changes):
+    """One new listing published by the kit (found again by RefId on the next publish); (item, skuId, productId)."""
+    item = replace(vtex_items(sbx, conn, 1)[0], **changes)
+    result = conn.publish([item])
+    assert result.counts["applied"] == 1, result
+    sku_id = int(sbx.state.data["by_ref"][item.sku])
+    return item, sku_id, sbx.state.data["skus"][sku_id]["ProductId"]
+
+
+def test_an_update_without_ncm_or_description_keeps_the_store_tax_code_and_description(vtex):
+    sbx, conn = vtex
+    item, _, product_id = _published(sbx, conn)
+    product = sbx.state.data["products"][product_id]
+    product.update(TaxCode="61091000", Description="Descrição escrita pela loja")
+    result = conn.publish([replace(item, title=item.title + " v2", ncm=None, description="")])
+    assert result.counts["applied"] == 1
+    product = sbx.state.data["products"][product_id]
+    assert product["Name"] == item.title + " v2"  # what the kit owns is updated
+    assert (product["TaxCode"], product["Description"]) == ("61091000", "Descrição escrita pela loja")
+    conn.publish([replace(item, title=item.title + " v3", ncm="62034200", description="Descrição do ERP")])
+    product = sbx.state.data["products"][product_id]
+    assert (product["TaxCode"], product["Description"]) == (
+        "62034200",
+        "Descrição do ERP",
+    )  # the ERP's, when it has them
+
+
+def _store_image(sbx, sku_id: int, name: str = "foto-da-loja") -> int:
+    """An image the store uploaded in VTEX's admin (a name the kit never gives); its skuFileId."""
+    sku = sbx.state.data["skus"][sku_id]
+    with sbx.state.lock:
+        entry = sbx.add_file(sku, {"Name": name, "Url": "https://loja.example/foto.jpg"}, main=False)
+    entry["Position"] = 5
+    return entry["Id"]
+
+
+def _images(sbx, sku_id: int) -> list[tuple[str, str]]:
+    return [(f["Name"], f["_source"]) for f in sorted(sbx.state.data["skus"][sku_id]["_files"], key=lambda f: f["Id"])]
+
+
+def test_an_update_keeps_the_store_images_and_sends_nothing_when_the_erp_images_did_not_change(vtex):
+    sbx, conn = vtex
+    item, sku_id, _ = _published(
+        sbx, conn, image_urls=["https://img.example.com/a.jpg", "https://img.example.com/b.png"]
+    )
+    _store_image(sbx, sku_id)
+    before = _images(sbx, sku_id)
+    sent = len(sbx.state.requests)
+    assert conn.publish([replace(item, title=item.title + " v2")]).counts["applied"] == 1
+    assert _images(sbx, sku_id) == before
+    files = [e for e in list(sbx.state.requests)[sent:] if "/file" in e["path"] and e["method"] != "GET"]
+    assert files == []  # unchanged images: not sent again
+
+
+def test_changed_erp_images_replace_only_the_kit_images(vtex):
+    sbx, conn = vtex
+    item, sku_id, _ = _published(
+        sbx, conn, image_urls=["https://img.example.com/a.jpg", "https://img.example.com/b.png"]
+    )
+    store_file = _store_image(sbx, sku_id)
+    assert conn.publish([replace(item, image_urls=["https://img.example.com/c.jpg"])]).counts["applied"] == 1
+    files = sbx.state.data["skus"][sku_id]["_files"]
+    assert store_file in [f["Id"] for f in files]  # the store's image stays
+    sources = sorted(f["_source"] for f in files)
+    assert sources == ["https://img.example.com/c.jpg", "https://loja.example/foto.jpg"]
+    main = [f["_source"] for f in files if f["IsMain"]]
+    assert main == ["https://img.example.com/c.jpg"]  # the kit's image was the main one: its new one is
+    deletes = [e["path"] for e in sbx.state.requests if e["method"] == "DELETE"]
+    assert deletes and all(p.rsplit("/", 2)[-2] == "file" for p in deletes)  # one file at a time, never all
+
+
+def test_a_sku_with_only_the_store_images_is_left_alone_with_a_note(vtex):
+    sbx, conn = vtex
+    item, sku_id, _ = _published(sbx, conn, image_urls=["https://img.example.com/a.jpg"])
+    sbx.state.data["skus"][sku_id]["_files"].clear()  # as a store that removed them and uploaded its own
+    _store_image(sbx, sku_id)
+    result = conn.publish([replace(item, image_urls=["https://img.example.com/c.jpg"])])
+    assert result.counts["applied"] == 1
+    assert _images(sbx, sku_id) == [("foto-da-loja", "https://loja.example/foto.jpg")]
+    assert "imagens" in result.items[0].note and "admin da VTEX" in result.items[0].note
