@@ -4,8 +4,10 @@ VTEX copies an image sent by URL to the account's own host: Get SKU files answer
 ``Url: https://{account}.vteximg.com.br/files/ids/{ArchiveId}/...`` (catalog-api.json), never the
 address the kit sent, so the URL cannot tell the kit's images from the store's. The ``Name`` the
 kit gives an image (catalog-api.json SKUFileURL: "SKU image name") is what it reads back: the
-kit's images are named ``{sku}-{n}-{hash of the source URL}`` (older kit versions: ``{sku}-{n}``).
-That the name comes back unchanged is inferred (the document's example answer keeps its names).
+kit's images are named ``{sku}-{n}-{8 hex of the source URL's SHA-1}``. That the name comes back
+unchanged is inferred (the document's example answers keep their names). Older kit versions named
+them ``{sku}-{n}``, which is also how stores commonly name their own photos: such a name is not
+taken as the kit's (unsure: left alone).
 
 An update then touches only the kit's images: when the ERP's list differs from the kit's, the new
 ones are sent and the kit's old ones deleted one by one (``DELETE .../file/{skuFileId}``); the
@@ -37,7 +39,7 @@ def kit_image_name(sku: str, n: int, url: str) -> str:
 
 def is_kit_image(file: dict[str, Any], sku: str) -> bool:
     """Was ``file`` (an entry of Get SKU files) sent by the kit for ``sku``?"""
-    return re.fullmatch(rf"{re.escape(sku)}-\d+(-[0-9a-f]{{8}})?", str(file.get("Name") or "")) is not None
+    return re.fullmatch(rf"{re.escape(sku)}-\d+-[0-9a-f]{{8}}", str(file.get("Name") or "")) is not None
 
 
 @dataclass(slots=True)

@@ -165,12 +165,14 @@ def test_changed_erp_images_replace_only_the_kit_images(vtex):
     assert deletes and all(p.rsplit("/", 2)[-2] == "file" for p in deletes)  # one file at a time, never all
 
 
-def test_a_sku_with_only_the_store_images_is_left_alone_with_a_note(vtex):
+@pytest.mark.parametrize("store_name", ["foto-da-loja", "NOVO-001-1"], ids=["nome-livre", "nome-sku-posicao"])
+def test_a_sku_with_only_the_store_images_is_left_alone_with_a_note(vtex, store_name):
     sbx, conn = vtex
     item, sku_id, _ = _published(sbx, conn, image_urls=["https://img.example.com/a.jpg"])
+    assert item.sku == "NOVO-001"
     sbx.state.data["skus"][sku_id]["_files"].clear()  # as a store that removed them and uploaded its own
-    _store_image(sbx, sku_id)
+    _store_image(sbx, sku_id, store_name)  # "{sku}-{n}": how stores (and earlier kit versions) name photos
     result = conn.publish([replace(item, image_urls=["https://img.example.com/c.jpg"])])
     assert result.counts["applied"] == 1
-    assert _images(sbx, sku_id) == [("foto-da-loja", "https://loja.example/foto.jpg")]
+    assert _images(sbx, sku_id) == [(store_name, "https://loja.example/foto.jpg")]
     assert "imagens" in result.items[0].note and "admin da VTEX" in result.items[0].note
