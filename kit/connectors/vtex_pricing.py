@@ -8,13 +8,14 @@ generated". The document has no operation that changes the base price alone (the
 ``/pricing/prices/{itemId}/fixed`` takes fixed prices only), so the connector reads the current record
 (``GET /pricing/prices/{itemId}``, the read ``list_listings`` already makes) and sends it back with the
 new base price: the store's fixed prices, its cost price (markup recomputed by VTEX) and, when the ERP
-has none, its list price.
+has none, its strike-through list price (the shared rule of :mod:`kit.connectors.listprice`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kit.connectors.listprice import StorePrices, list_price_to_send
 from kit.connectors.model import PriceItem
 
 __all__ = ["price_body", "UnsafePriceRecord"]
@@ -65,6 +66,20 @@ def _store_cost(current: dict[str, Any]) -> float | None:
     return float(cost)
 
 
+def _list_price(item: PriceItem, base: float, current: dict[str, Any]) -> float | None:
+    """The list price to send (``None``: none), by the kit's shared "de" rule (:mod:`kit.connectors.listprice`).
+
+    The ERP's when it has one (never below the base price); without it, the store's strike-through "de" stays
+    unless the new base price passes it, and a list price equal to the old base (no "de" shown) follows the new
+    base (keeping it would invent a discount). Neither the ERP nor the store has one: none is sent, as before.
+    """
+    store = StorePrices.of(current.get("listPrice"), current.get("basePrice"))
+    if item.list_price is None and store.list_price is None:
+        return None
+    chosen = list_price_to_send(base, item.list_price, store)
+    return store.list_price if chosen is None else chosen
+
+
 def price_body(item: PriceItem, current: dict[str, Any] | None) -> dict[str, Any]:
     """The PUT body for ``item``: its base price (and list price), the rest of ``current`` kept.
 
@@ -83,9 +98,9 @@ def price_body(item: PriceItem, current: dict[str, Any] | None) -> dict[str, Any
     cost = _store_cost(current)
     if cost is not None:
         body["costPrice"] = cost  # two of base/cost/markup: VTEX recomputes the markup
-    list_price = item.list_price if item.list_price is not None else current.get("listPrice")
+    list_price = _list_price(item, body["basePrice"], current)
     if list_price is not None:
-        body["listPrice"] = _money(list_price)
+        body["listPrice"] = list_price
     fixed = current.get("fixedPrices") or []
     if not isinstance(fixed, list):
         raise UnsafePriceRecord(f"fixedPrices não é uma lista: {fixed!r}")

@@ -57,6 +57,21 @@ def test_a_price_push_changes_the_base_price_and_keeps_the_store_prices(vtex, er
     assert _fixed(record) == STORE_FIXED  # every fixed price, the scheduled one included
 
 
+def test_without_an_erp_list_price_a_list_price_showing_no_discount_follows_the_new_price(vtex):
+    """The store shows no "de" (list = base): keeping its list price over a lower new price would invent one."""
+    sbx, conn = vtex
+    ref = sorted(sbx.state.data["by_ref"])[3]
+    sku_id = _store_prices(sbx, ref)
+    sbx.state.data["prices"][sku_id]["listPrice"] = 100.0  # = basePrice
+    assert conn.update_prices([PriceItem(ref, 90.0)]).applied == 1
+    record = sbx.state.data["prices"][sku_id]
+    assert (record["basePrice"], record["listPrice"], record["costPrice"]) == (90.0, 90.0, 60.0)
+    assert _fixed(record) == STORE_FIXED
+    sbx.state.data["prices"][sku_id]["listPrice"] = 150.0  # a "de" the new price passes: it follows the price
+    assert conn.update_prices([PriceItem(ref, 160.0)]).applied == 1
+    assert sbx.state.data["prices"][sku_id]["listPrice"] == 160.0
+
+
 def test_a_price_push_reads_the_record_once_and_writes_it_once(vtex):
     sbx, conn = vtex
     refs = sorted(sbx.state.data["by_ref"])[:3]
