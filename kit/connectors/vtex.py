@@ -298,9 +298,10 @@ class VtexConnector(VtexCatalogMixin, Connector):
         """``GET`` then ``PUT {pricing}/pricing/prices/{skuId}``, one pair per item.
 
         The PUT replaces the whole price record (pricing-api.json): the current record is read
-        first and sent back with the new ``basePrice`` (and ``listPrice`` when the ERP has one), so
+        first and sent back with the new ``basePrice`` (and the list price by the shared "de" rule), so
         the store's fixed prices, cost price and list price stay (:mod:`kit.connectors.vtex_pricing`).
-        Never all three of base/cost/markup (VTEX refuses them).
+        Never all three of base/cost/markup (VTEX refuses them). Two requests per SKU, both paced by
+        the account's bucket (§2.4 limits only pricing writes: the GET costs time, never a 429).
         """
         items = self._with_ids(list(items))
 
@@ -308,7 +309,7 @@ class VtexConnector(VtexCatalogMixin, Connector):
             item = group[0]
             path = f"{self.pricing_base}/pricing/prices/{item.channel_id}"
             try:
-                body = price_body(item, self.get_json_or_none(path))  # the read family: GET is not limited (§2.4)
+                body = price_body(item, self.get_json_or_none(path))  # 404: the SKU has no price yet
             except UnsafePriceRecord as exc:
                 raise ChannelFatalError(
                     f"o preço não foi enviado: o registro de preço atual do SKU na VTEX não pode ser reenviado "
