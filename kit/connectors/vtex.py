@@ -39,6 +39,7 @@ from kit.connectors.orderchecks import code
 from kit.connectors.paginate import FeedPaginator, PagePaginator
 from kit.connectors.responses import RETRY, TRANSIENT, ResponseRule
 from kit.connectors.vtex_catalog import VtexCatalogMixin
+from kit.connectors.vtex_pricing import UnsafePriceRecord, price_body
 from kit.errors import ChannelFatalError, ConfigurationError
 from kit.scrub import scrub
 
@@ -294,19 +295,29 @@ class VtexConnector(VtexCatalogMixin, Connector):
         return here
 
     def update_prices(self, items: Sequence[PriceItem]) -> WriteResult:
-        """``PUT {pricing}/pricing/prices/{skuId}`` with ``basePrice`` (+ ``listPrice``), one per item.
+        """``GET`` then ``PUT {pricing}/pricing/prices/{skuId}``, one pair per item.
 
-        Sends only ``basePrice`` of the three (base/cost/markup): sending all
-        three fails. The PUT replaces the SKU's fixed prices; none are sent.
+        The PUT replaces the whole price record (pricing-api.json): the current record is read
+        first and sent back with the new ``basePrice`` (and the list price by the shared "de" rule), so
+        the store's fixed prices, cost price and list price stay (:mod:`kit.connectors.vtex_pricing`).
+        Never all three of base/cost/markup (VTEX refuses them). Two requests per SKU, both paced by
+        the account's bucket (§2.4 limits only pricing writes: the GET costs time, never a 429).
         """
         items = self._with_ids(list(items))
 
         def send(group: list[PriceItem]) -> None:
             item = group[0]
-            body: dict[str, Any] = {"basePrice": round(float(item.price), 2)}
-            if item.list_price is not None:
-                body["listPrice"] = round(float(item.list_price), 2)
-            self.request("PUT", f"{self.pricing_base}/pricing/prices/{item.channel_id}", json_data=body, family="write")
+            path = f"{self.pricing_base}/pricing/prices/{item.channel_id}"
+            try:
+                body = price_body(item, self.get_json_or_none(path))  # 404: the SKU has no price yet
+            except UnsafePriceRecord as exc:
+                raise ChannelFatalError(
+                    f"o preço não foi enviado: o registro de preço atual do SKU na VTEX não pode ser reenviado "
+                    f"intacto ({exc}) e o envio apagaria os preços fixos da loja; confira os preços fixos do SKU "
+                    "no admin da VTEX (Preços) e rode de novo",
+                    channel=self.channel.name,
+                ) from None
+            self.request("PUT", path, json_data=body, family="write")
 
         return self.run_writes(items, send, skip=_not_on_channel, what="prices")
 

@@ -12,7 +12,9 @@ the rate family ``catalog`` has its documented limit in :mod:`kit.channeltypes`.
   (``"Casa/Cama, Mesa e Banho"``) or its numeric id; the brand must exist
   (Catálogo > Marcas): an unknown brand is refused with what to do.
 * Updates read the current record and PUT it back changed: VTEX erases the
-  fields a PUT leaves out (catalog-api.json, Update product).
+  fields a PUT leaves out (catalog-api.json, Update product). A field the ERP
+  does not give (description, NCM) keeps the store's current value; only the
+  kit's own images are replaced (:mod:`kit.connectors.vtex_images`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from kit.connectors.model import (
     PublishResult,
     RequiredAttribute,
 )
+from kit.connectors.vtex_images import ImagePlan, kit_image_name, plan_images
 from kit.errors import ChannelFatalError
 
 if TYPE_CHECKING:
@@ -163,14 +166,17 @@ class VtexCatalogMixin(CatalogMemo):
                            family=FAMILY).json()  # fmt: skip
         sku_id = str(sku["Id"])
         self._sku_ids[item.sku] = sku_id
-        self._send_extras(item, sku_id, product_id, images_changed=True)
+        self._send_extras(item, sku_id, product_id, images=ImagePlan(True))  # a new SKU: no image of the store
         return PublishResult(item.sku, APPLIED, CREATE, channel_id=sku_id, product_id=str(product_id))
 
     def _product_body(self, item: ProductItem, current: dict[str, Any] | None) -> dict[str, Any]:
         body = dict(current or {"IsVisible": True, "IsActive": True, "ShowWithoutStock": False})
         body = {k: v for k, v in body.items() if k not in ("Id", "ListStoreId", "DepartmentId")}
-        body.update(Name=item.title, RefId=item.family, Description=item.description or item.title,
-                    BrandId=self.brand_id(item.brand), TaxCode=item.ncm or "")  # fmt: skip
+        # The description and NCM are the ERP's when it has them; else the store's current ones stay (a PUT
+        # with an empty value erases them, catalog-api.json Update product). A new product gets the title.
+        fallback = current or {"Description": item.title}
+        body.update(Name=item.title, RefId=item.family, Description=item.description or fallback.get("Description"),
+                    BrandId=self.brand_id(item.brand), TaxCode=item.ncm or fallback.get("TaxCode"))  # fmt: skip
         if item.channel_category:
             body["CategoryId"] = self.category_id(item.channel_category)
         if current is None:
@@ -191,14 +197,19 @@ class VtexCatalogMixin(CatalogMemo):
             body["IsActive"] = bool(current.get("IsActive")) and item.active  # left out = deactivated
         return {k: v for k, v in body.items() if v is not None}
 
-    def _send_extras(self, item: ProductItem, sku_id: str, product_id: int, *, images_changed: bool) -> None:
+    def _post_images(self, item: ProductItem, sku_id: str, plan: ImagePlan) -> None:
+        """POST the ERP's images, named as the kit's own (:func:`kit_image_name`); main only where the kit's was."""
+        for n, url in enumerate(item.image_urls):
+            name = kit_image_name(item.sku, n, url)
+            body = {"Name": name, "Url": url, "IsMain": plan.main and n == 0, "Position": plan.first_position + n,
+                    "Label": item.title[:50], "Text": name}  # fmt: skip
+            self.request("POST", f"/api/catalog/pvt/stockkeepingunit/{sku_id}/file", json_data=body, family=FAMILY)
+
+    def _send_extras(self, item: ProductItem, sku_id: str, product_id: int, *, images: ImagePlan) -> None:
         if item.ean:
             self.request("POST", f"/api/catalog/pvt/stockkeepingunit/{sku_id}/ean/{item.ean}", family=FAMILY)
-        if images_changed and item.image_urls:
-            for n, url in enumerate(item.image_urls):
-                body = {"Name": f"{item.sku}-{n + 1}", "Url": url, "IsMain": n == 0, "Position": n,
-                        "Label": item.title[:50], "Text": f"{item.sku}-{n + 1}"}  # fmt: skip
-                self.request("POST", f"/api/catalog/pvt/stockkeepingunit/{sku_id}/file", json_data=body, family=FAMILY)
+        if images.changed and item.image_urls:
+            self._post_images(item, sku_id, images)
         requirements = self.category_requirements(item.channel_category) if item.channel_category else None
         sku_level = {a.name.casefold() for a in (requirements.attributes if requirements else []) if a.sku_level}
         for name, value in item.channel_attributes.items():
@@ -218,7 +229,10 @@ class VtexCatalogMixin(CatalogMemo):
 
     # -- update ------------------------------------------------------------------------------
     def update_listing(self, item: ProductItem) -> PublishResult:
-        """GET + PUT the SKU and its product (VTEX erases what a PUT leaves out), then EAN, images, specs."""
+        """GET + PUT the SKU and its product (VTEX erases what a PUT leaves out), then EAN, images, specs.
+
+        Only the kit's own images are replaced (:mod:`kit.connectors.vtex_images`); the store's stay.
+        """
         sku_id = str(item.channel_id)
         current_sku = self.get_json(f"/api/catalog/pvt/stockkeepingunit/{sku_id}", family=FAMILY)
         product_id = int(current_sku["ProductId"])
@@ -228,11 +242,11 @@ class VtexCatalogMixin(CatalogMemo):
         self.request("PUT", f"/api/catalog/pvt/stockkeepingunit/{sku_id}",
                      json_data=self._sku_body(item, product_id, current_sku), family=FAMILY)  # fmt: skip
         files = self.get_json(f"/api/catalog/pvt/stockkeepingunit/{sku_id}/file", family=FAMILY) or []
-        images_changed = [f.get("Url") for f in files] != list(item.image_urls)
-        if images_changed and files:
-            self.request("DELETE", f"/api/catalog/pvt/stockkeepingunit/{sku_id}/file", family=FAMILY)
-        self._send_extras(item, sku_id, product_id, images_changed=images_changed)
-        return PublishResult(item.sku, APPLIED, UPDATE, channel_id=sku_id, product_id=str(product_id))
+        plan = plan_images(item, files)
+        self._send_extras(item, sku_id, product_id, images=plan)
+        for file_id in plan.delete:  # after the new ones are in: the SKU is never left without an image
+            self.request("DELETE", f"/api/catalog/pvt/stockkeepingunit/{sku_id}/file/{file_id}", family=FAMILY)
+        return PublishResult(item.sku, APPLIED, UPDATE, channel_id=sku_id, product_id=str(product_id), note=plan.note)
 
     # -- value lists for the de-para builder -------------------------------------------------
     def catalog_value_lists(self) -> dict[str, list[dict[str, Any]]]:

@@ -369,7 +369,8 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
             "costPrice": p["costPrice"] if p["costPrice"] is not None else base,
             "markup": p["markup"] if p["markup"] is not None else 0,
             "basePrice": base,
-            "fixedPrices": p.get("fixedPrices", []),
+            # FixedPrice (pricing-api.json) requires listPrice: null when the fixed price has none.
+            "fixedPrices": [{"listPrice": None, **f} for f in p.get("fixedPrices", [])],
         }
 
     @route("PUT", "/{account}/pricing/prices/{itemId}")
@@ -388,20 +389,37 @@ class VtexSandbox(VtexCatalogRoutes, VtexOrderRoutes, SandboxServer):
             raise BadRequest("send exactly two of basePrice, costPrice and markup, not all three")
         if not given:
             raise BadRequest("basePrice (or costPrice and markup) is required")
-        base = body.get("basePrice")
-        if base is None:
-            base = round(float(body["costPrice"]) * (1 + float(body.get("markup") or 0) / 100), 2)
+        base, cost, markup = _base_cost_markup(body)
         with self.state.lock:
+            # A full replace (pricing-api.json): fixed prices not in the body are deleted; a list price left
+            # out is gone too (inferred from "overwrites"); cost and markup are generated from what was sent.
             self.state.data["prices"][sku_id] = {
                 "basePrice": base,
                 "listPrice": body.get("listPrice"),
-                "costPrice": body.get("costPrice"),
-                "markup": body.get("markup"),
-                "fixedPrices": body.get("fixedPrices") or [],
+                "costPrice": cost,
+                "markup": markup,
+                "fixedPrices": [dict(f) for f in body.get("fixedPrices") or []],
             }
         return Reply(200, b"", content_type="application/json")
 
     # orders -------------------------------------------------------------------
+
+
+def _base_cost_markup(body: dict[str, Any]) -> tuple[float, float, int]:
+    """The three prices from the two sent (pricing-api.json: ``costPrice * (1 + markup) = basePrice``, markup in %).
+
+    A base price sent alone gets "the markup and costPrice ... automatically generated to adapt to" it: cost =
+    base, markup 0 (inferred: the document does not give the values).
+    """
+    base, cost, markup = (body.get(k) for k in ("basePrice", "costPrice", "markup"))
+    if base is None:
+        return round(float(cost) * (1 + float(markup or 0) / 100), 2), float(cost), int(markup or 0)
+    base = float(base)
+    if cost is not None and float(cost) > 0:
+        return base, float(cost), int(round((base / float(cost) - 1) * 100))
+    if markup is not None:
+        return base, round(base / (1 + float(markup) / 100), 2), int(markup)
+    return base, base, 0
 
 
 register_sandbox("vtex", VtexSandbox)

@@ -15,6 +15,7 @@ A mixin of :class:`kit.sandbox.vtex.VtexSandbox`; it imports nothing from
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -395,22 +396,47 @@ class VtexCatalogRoutes:
             if main:
                 for f in files:
                     f["IsMain"] = False
-            fid = self._next_id("file", 1)
-            entry = {
-                "Id": fid, "ArchiveId": 150000 + fid, "SkuId": sku["Id"], "Name": body["Name"], "IsMain": main,
-                "Text": body.get("Text") or body["Name"], "Label": body.get("Label"), "Url": url,
-                "FileLocation": f"vteximg.com.br/files/ids/{150000 + fid}",
-                "Position": 0 if main else int(body.get("Position") or len(files)),
-            }  # fmt: skip
-            files.append(entry)
+            entry = self.add_file(sku, body, main=main)
             if sku.get("ActivateIfPossible"):
                 sku["IsActive"] = True  # activated once it has an image (catalog-api.json, ActivateIfPossible)
-        return [dict(entry)]
+        return [_public(entry)]
+
+    def add_file(self, sku: dict[str, Any], body: dict[str, Any], *, main: bool) -> dict[str, Any]:
+        """Store an image on ``sku`` as VTEX does: copied to the account's own host (the ``Url`` it answers is
+        ``https://{account}.vteximg.com.br/files/ids/{ArchiveId}/{hash}``, catalog-api.json Get SKU files), never
+        the address it was given (kept as ``_source`` for tests)."""
+        files = sku["_files"]
+        fid = self._next_id("file", 1)
+        archive = 150000 + fid
+        digest = hashlib.md5(str(body["Url"]).encode()).hexdigest().upper()  # noqa: S324 (a name, not security)
+        host = f"{self.channel_settings()['account']}.vteximg.com.br"
+        entry = {
+            "Id": fid, "ArchiveId": archive, "SkuId": sku["Id"], "Name": body["Name"], "IsMain": main,
+            "Text": body.get("Text") or body["Name"], "Label": body.get("Label"),
+            "Url": f"https://{host}/files/ids/{archive}/{digest}",
+            "FileLocation": f"vteximg.com.br/files/ids/{archive}/{digest}",
+            "Position": 0 if main else int(body.get("Position") or len(files)), "_source": body["Url"],
+        }  # fmt: skip
+        files.append(entry)
+        return entry
 
     @route("GET", "/api/catalog/pvt/stockkeepingunit/{skuId}/file")
     def sku_files(self, req: Request) -> Any:
         sku = self.state.data["skus"].get(_int(req.params["skuId"]))
-        return [dict(f) for f in sku["_files"]] if sku else catalog_error(404, "SKU not found.")
+        return [_public(f) for f in sku["_files"]] if sku else catalog_error(404, "SKU not found.")
+
+    @route("DELETE", "/api/catalog/pvt/stockkeepingunit/{skuId}/file/{skuFileId}")
+    def sku_file_delete(self, req: Request) -> Any:
+        sku = self.state.data["skus"].get(_int(req.params["skuId"]))
+        if sku is None:
+            return catalog_error(404, "SKU not found.")
+        fid = _int(req.params["skuFileId"])
+        with self.state.lock:
+            kept = [f for f in sku["_files"] if f["Id"] != fid]
+            if len(kept) == len(sku["_files"]):
+                return catalog_error(404, "SKU file not found.")
+            sku["_files"][:] = kept
+        return Reply(200, b"", content_type="application/json")
 
     @route("DELETE", "/api/catalog/pvt/stockkeepingunit/{skuId}/file")
     def sku_files_delete(self, req: Request) -> Any:

@@ -77,7 +77,13 @@ def _exercise(sbx) -> None:
     sbx.admin_inventory(skus[1], unlimitedQuantity=True)  # held at write time: read, not written
     conn.update_stock([StockItem(s, 10 + n) for n, s in enumerate(skus)] + [StockItem("NOT-A-REFID", 1)])
     conn.update_stock([StockItem(skus[0], 4, warehouse="2_1")])  # no inventory there yet: the PUT sets it
+    store_set = sbx.state.data["prices"][sbx.state.data["by_ref"][skus[0]]]  # fixed prices and a cost, as a store sets
+    store_set.update(costPrice=12.5, markup=60, fixedPrices=[
+        {"tradePolicyId": "1", "value": 18.9, "listPrice": None, "minQuantity": 1},
+        {"tradePolicyId": "2", "value": 17.5, "listPrice": 22.9, "minQuantity": 2,
+         "dateRange": {"from": "2026-12-01T00:00:00-03:00", "to": "2026-12-31T23:59:00-03:00"}}])  # fmt: skip
     conn.update_prices([PriceItem(s, 19.9 + n, list_price=29.9 + n) for n, s in enumerate(skus)])
+    conn.update_prices([PriceItem(skus[0], 21.9)])  # read back and sent with the store's prices (GET + PUT)
     page = conn.fetch_orders()
     order = page.orders[0]
     tracking = Shipment(carrier="Correios", code="BR1", url="https://t.example/BR1")
@@ -99,7 +105,7 @@ def _exercise_publishing(sbx) -> None:
                                                                    "https://img.example.com/b.png"])  # fmt: skip
     conn.publish(items)  # creates: product, SKU, EAN, images, specifications
     changed = [replace(i, title=i.title + " v2", image_urls=["https://img.example.com/c.jpg"]) for i in items]
-    conn.publish(changed)  # found by RefId: updates (GET + PUT product and SKU, images replaced)
+    conn.publish(changed)  # found by RefId: updates (GET + PUT product and SKU, the kit's images replaced one by one)
     conn.publish([replace(items[1], sku="NOVO-RUIM", weight_kg=None)])  # held: nothing sent
     conn.value_lists()
     conn.close()
@@ -139,6 +145,8 @@ def test_every_request_and_response_matches_the_vtex_openapi_documents(vtex_spec
         "PUT /api/catalog/pvt/stockkeepingunit/{skuId}",
         "POST /api/catalog/pvt/stockkeepingunit/{skuId}/ean/{ean}",
         "POST /api/catalog/pvt/stockkeepingunit/{skuId}/file",
+        "DELETE /api/catalog/pvt/stockkeepingunit/{skuId}/file/{skuFileId}",
+        "GET /pricing/prices/{itemId}",
         "PUT /api/catalog/pvt/stockkeepingunit/{skuId}/specificationvalue",
         "GET /api/catalog_system/pvt/products/productgetbyrefid/{refId}",
         "GET /api/catalog_system/pub/category/tree/{categoryLevels}",
