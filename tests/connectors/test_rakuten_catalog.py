@@ -120,3 +120,22 @@ def test_the_products_job_reports_per_sku_what_could_not_be_sent(store, conn, wo
     notes = summary.extra["applied_notes"]
     assert set(notes) == {i.sku for i in items} and all("imagens não enviadas" in n for n in notes.values())
     assert any("SKUs aplicados com ressalva" in line and "imagens não enviadas" in line for line in summary.notes)
+
+
+def test_a_product_the_store_paused_stays_paused_and_the_report_says_so(store, conn):
+    item, off = _standalone(store, conn), _standalone(store, conn, sku="AVULSO-2", active=False)
+    conn.publish([item, off])
+    products, skus = store.state.data["products"], store.state.data["skus"]
+    assert [(products[s]["StatusProduto"], skus[s]["Ativo"]) for s in ("AVULSO-1", "AVULSO-2")] == [
+        (1, True), (2, False)]  # fmt: skip  # creation takes the ERP's state, as before
+    products["AVULSO-1"]["StatusProduto"] = 2  # the store pauses it in its admin (product and SKU)
+    skus["AVULSO-1"]["Ativo"] = False
+    result = conn.publish([dataclasses.replace(item, title="Nome novo", channel_id="AVULSO-1")]).items[0]
+    assert (result.status, result.action) == ("applied", "update")
+    assert (products["AVULSO-1"]["StatusProduto"], skus["AVULSO-1"]["Ativo"]) == (2, False)  # not reactivated
+    assert products["AVULSO-1"]["NomeProduto"] == "Nome novo"  # the content is still updated
+    assert "pausado na loja" in result.note and "reative no canal" in result.note
+    skus["AVULSO-1"]["Ativo"] = True  # paused on the product only: the SKU's own status is kept as well
+    result = conn.publish([dataclasses.replace(item, title="Outro nome", channel_id="AVULSO-1")]).items[0]
+    assert (products["AVULSO-1"]["StatusProduto"], skus["AVULSO-1"]["Ativo"]) == (2, True)
+    assert "pausado na loja" in result.note
