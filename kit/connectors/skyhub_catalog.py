@@ -349,7 +349,8 @@ class SkyhubCatalogMixin:
         variation_sku = item.variation_id or (item.sku if product_sku != item.sku else None)
         current = self._product(product_sku) or {}
         content = self._content(item, cat)
-        paused = ""
+        # status is the product's (a family's too): never sent to enable, and a disabled one is said in the report
+        _, paused = kept_active(current.get("status", "enabled") != "disabled", item.active, self.label)
         own = _merged(current.get("specifications"), own)  # a PUT replaces the list: others' attributes kept
         if variation_sku:
             held = next((v for v in current.get("variations") or [] if v.get("sku") == variation_sku), {})
@@ -367,7 +368,6 @@ class SkyhubCatalogMixin:
         else:
             if not item.active:  # a deactivation, never a reactivation: left out, the store's status stays
                 content["status"] = "disabled"
-            _, paused = kept_active(current.get("status", "enabled") != "disabled", item.active, self.label)
             if item.ean:
                 content["ean"] = item.ean
             specs = _merged(own, per_sku) if item.channel_attributes else []
