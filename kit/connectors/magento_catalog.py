@@ -52,6 +52,7 @@ from kit.connectors.model import (
     PublishResult,
     RequiredAttribute,
 )
+from kit.connectors.publishing import kept_active
 from kit.errors import ChannelFatalError
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ CARRIED = {"attribute_ean": "ean", "attribute_ncm": "ncm", "attribute_brand": "b
            "attribute_width": "width_cm", "attribute_length": "length_cm"}  # fmt: skip
 ROLES = ["image", "small_image", "thumbnail"]
 VISIBLE, NOT_VISIBLE = 4, 1  # visibility: 4 catalog and search, 1 not visible individually
+ENABLED, DISABLED = 1, 2  # status (Magento\Catalog\Model\Product\Attribute\Source\Status)
 LBS_PER_KG = 2.20462
 
 
@@ -92,6 +94,7 @@ class MagentoCatalogMixin(CatalogMemo):
     """The publishing hooks of the Magento connector."""
 
     channel: Channel
+    label: str
     settings: dict[str, str]
     base_url: str
     store_code: str
@@ -253,7 +256,12 @@ class MagentoCatalogMixin(CatalogMemo):
                              product_id=str(parent["id"]) if parent else None, note=self._note(item, variants))  # fmt: skip
 
     def update_listing(self, item: ProductItem) -> PublishResult:
-        """``PUT /V1/products/{sku}`` with the content (categories and websites added to the product's own)."""
+        """``PUT /V1/products/{sku}`` with the content (categories and websites added to the product's own).
+
+        Visibility is never sent, status only to disable (the ERP stopped selling): a product the store disabled
+        stays disabled, said in the note (:func:`kit.connectors.publishing.kept_active`). The PUT keeps what it
+        leaves out (the schema requires only ``sku``); the read is the store view's, the write global.
+        """
         current = self._product_or_none(item.sku)
         if current is None:
             raise self._fatal(f"o produto {item.sku} não existe mais na loja Magento",
@@ -265,8 +273,10 @@ class MagentoCatalogMixin(CatalogMemo):
         if parent is not None:
             self._attach(parent, item, variants)
         self._sync_media(item, current.get("media_gallery_entries") or [])
+        _, paused = kept_active(int(current.get("status") or ENABLED) != DISABLED, item.active, self.label)
+        note = "; ".join(n for n in (self._note(item, variants), paused) if n)
         return PublishResult(item.sku, APPLIED, UPDATE, channel_id=str(current["id"]),
-                             product_id=str(parent["id"]) if parent else None, note=self._note(item, variants))  # fmt: skip
+                             product_id=str(parent["id"]) if parent else None, note=note)  # fmt: skip
 
     # -- bodies ---------------------------------------------------------------------------------------
     def _variant_codes(self, item: ProductItem) -> list[str]:
@@ -341,10 +351,13 @@ class MagentoCatalogMixin(CatalogMemo):
             ext["website_ids"] = sorted(set(ext["website_ids"]) | set((current.get("extension_attributes") or {})
                                                                        .get("website_ids") or []))  # fmt: skip
         product: dict[str, Any] = {
-            "sku": item.sku, "name": item.title, "status": 1 if item.active else 2,
-            "visibility": NOT_VISIBLE if child else VISIBLE,
+            "sku": item.sku, "name": item.title,
             "custom_attributes": self._custom_attributes(item, with_variants=True), "extension_attributes": ext,
         }  # fmt: skip
+        if current is None:  # status and visibility are the store's once the product exists
+            product.update(status=ENABLED if item.active else DISABLED, visibility=NOT_VISIBLE if child else VISIBLE)
+        elif not item.active:  # a deactivation, never a reactivation (kept_active)
+            product["status"] = DISABLED
         if item.weight_kg is not None:
             product["weight"] = round(float(item.weight_kg) * self._kg_factor(), 4)
         if current is None:

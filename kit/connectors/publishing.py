@@ -70,6 +70,7 @@ __all__ = [
     "send_one",
     "same_code_listings",
     "same_code_fix",
+    "kept_active",
 ]
 
 log = logging.getLogger("kit.connectors.publishing")
@@ -198,6 +199,25 @@ def same_code_fix(conn: Connector, item: ProductItem) -> str:
         f"(seria um anúncio duplicado) nem vinculado por suposição; se for o mesmo produto, preencha '{item.sku}' "
         f"como SKU do vendedor {where} no canal (a próxima execução o vincula); se não for, corrija o SKU no ERP"
     )
+
+
+def kept_active(current: bool | None, erp: bool, label: str) -> tuple[bool, str]:
+    """The active state an update may send, and the note when it keeps a listing the store paused.
+
+    The kit may deactivate a listing (the ERP stopped selling it), never reactivate one: the store may have
+    paused it itself (out of season, a quality problem, a marketplace request). ``current`` is the channel's
+    state (``None``: no listing yet, a create takes the ERP's). Returns the state (current AND ERP) and, when
+    the ERP has the product active but the store paused it, a pt-BR note for the job report
+    (``PublishResult.note``), else ``""``.
+    """
+    if current is None:
+        return erp, ""
+    if erp and not current:
+        return (
+            False,
+            f"pausado na loja ({label}), ativo no ERP: o kit não reativa anúncios; reative no canal se quiser vender",
+        )
+    return current and erp, ""
 
 
 def _requirements(conn: Connector, item: ProductItem, cache: dict[str, Any]) -> CategoryRequirements | None:

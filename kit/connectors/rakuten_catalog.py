@@ -41,6 +41,7 @@ from kit.connectors.model import (
     ProductItem,
     PublishResult,
 )
+from kit.connectors.publishing import kept_active
 from kit.connectors.soap import unsent_note
 from kit.errors import ChannelFatalError
 
@@ -83,6 +84,11 @@ def _num(value: Any) -> float:
     return round(float(value or 0), 3)
 
 
+def _on(record: dict[str, Any] | None, field: str) -> bool | None:
+    """Whether the store has ``record`` active (its ``field`` is not "Inativo"), ``None`` when there is no record."""
+    return None if record is None else record.get(field) != STATUS_ENUM[2]
+
+
 def _index(values: tuple[str, ...], name: Any, default: int) -> int:
     return values.index(name) if name in values else default
 
@@ -91,6 +97,7 @@ class RakutenCatalogMixin:
     """The publishing hooks of :class:`kit.connectors.rakuten.RakutenConnector`."""
 
     channel: Channel
+    label: str
     settings: dict[str, str]
     ikc: Any
 
@@ -203,12 +210,16 @@ class RakutenCatalogMixin:
                 "CodigoInternoProduto": family, "CodigoInternoCategoria": self.category_code(item.channel_category)})  # fmt: skip
         price = current_sku.get("PrecoPor") if current_sku else item.price
         options = [{"string": [str(k), str(v)]} for k, v in item.channel_attributes.items() if v not in (None, "")]
-        params: dict[str, Any] = {"CodigoInternoProduto": family, "PartNumber": item.sku, "PrecoPor": _num(price),
-                                  "StatusSKU": 1 if item.active else 2}  # fmt: skip
-        params.update({f"sku{n}": o for n, o in enumerate(options[:MAX_OPTIONS], 1)})
-        self._catalog_call("sku", "Salvar", params)
-        return PublishResult(item.sku, APPLIED, action, channel_id=item.sku, product_id=family,
-                             note=self.unsent(item, product, len(options)))  # fmt: skip
+        # StatusSKU is required: the store's state AND the ERP's (the kit deactivates, never reactivates)
+        sku_on, paused = kept_active(_on(current_sku, "ProdutoCaracteristicaStatus"), item.active, self.label)
+        if not paused:  # a product the store paused stays paused too (product_params keeps its status)
+            _, paused = kept_active(_on(product, "ProdutoStatus"), item.active, self.label)
+        sku: dict[str, Any] = {"CodigoInternoProduto": family, "PartNumber": item.sku, "PrecoPor": _num(price),
+                               "StatusSKU": 1 if sku_on else 2}  # fmt: skip
+        sku.update({f"sku{n}": o for n, o in enumerate(options[:MAX_OPTIONS], 1)})
+        self._catalog_call("sku", "Salvar", sku)
+        note = "; ".join(n for n in (self.unsent(item, product, len(options)), paused) if n)
+        return PublishResult(item.sku, APPLIED, action, channel_id=item.sku, product_id=family, note=note)
 
     def product_params(self, item: ProductItem, current: dict[str, Any] | None) -> dict[str, Any]:
         """``produto.Salvar`` parameters: the store's current record, changed where the ERP item owns the field."""
@@ -232,8 +243,8 @@ class RakutenCatalogMixin:
         for name, value in (("Peso", item.weight_kg), ("Altura", item.height_cm), ("Largura", item.width_cm),
                             ("Profundidade", item.length_cm)):  # fmt: skip
             params[f"{name}Produto"] = params[f"{name}EmbalagemProduto"] = _num(value)  # the ERP's are packaged
-        if standalone:
-            params["StatusProduto"] = 1 if item.active else 2
+        if standalone:  # the store's status AND the ERP's: a product the store paused is never reactivated
+            params["StatusProduto"] = 1 if kept_active(_on(current, "ProdutoStatus"), item.active, "")[0] else 2
             ean = self.ean13(item.ean)
             if ean or current is None:
                 params["EAN13"] = ean or ""

@@ -49,6 +49,7 @@ from kit.connectors.model import (
     RequiredAttribute,
 )
 from kit.connectors.paginate import OffsetPaginator
+from kit.connectors.publishing import kept_active
 from kit.errors import ChannelFatalError
 
 if TYPE_CHECKING:
@@ -115,6 +116,7 @@ class SkyhubCatalogMixin:
     """The publishing hooks of the SkyHub connector."""
 
     channel: Channel
+    label: str
     base_url: str
     request: Any
     get_json: Any
@@ -348,6 +350,8 @@ class SkyhubCatalogMixin:
         variation_sku = item.variation_id or (item.sku if product_sku != item.sku else None)
         current = self._product(product_sku) or {}
         content = self._content(item, cat)
+        # status is the product's (a family's too): never sent to enable, and a disabled one is said in the report
+        _, paused = kept_active(current.get("status", "enabled") != "disabled", item.active, self.label)
         own = _merged(current.get("specifications"), own)  # a PUT replaces the list: others' attributes kept
         for key, erp_value in (("description", item.description), ("nbm", item.ncm)):
             if not erp_value:  # none in the ERP: the store's own stays (§4.2: send only the fields you change)
@@ -366,7 +370,8 @@ class SkyhubCatalogMixin:
                     content.pop(key, None)  # the family's own fields follow its first variation
             specs = own if own != (current.get("specifications") or []) else []
         else:
-            content["status"] = "enabled" if item.active else "disabled"
+            if not item.active:  # a deactivation, never a reactivation: left out, the store's status stays
+                content["status"] = "disabled"
             if item.ean:
                 content["ean"] = item.ean
             specs = _merged(own, per_sku) if item.channel_attributes else []
@@ -375,7 +380,7 @@ class SkyhubCatalogMixin:
         self.request("PUT", f"/products/{quote(product_sku, safe='')}", json_data={"product": content},
                      family="products:PUT")  # fmt: skip
         return PublishResult(item.sku, APPLIED, UPDATE, channel_id=product_sku, variation_id=variation_sku,
-                             product_id=product_sku if variation_sku else None)  # fmt: skip
+                             product_id=product_sku if variation_sku else None, note=paused)  # fmt: skip
 
     # -- value lists -------------------------------------------------------------------------
     def catalog_value_lists(self) -> dict[str, list[dict[str, Any]]]:

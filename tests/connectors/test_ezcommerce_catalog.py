@@ -76,3 +76,16 @@ def test_bindings_by_sku_keep_what_the_products_job_recorded(conn):
     assert rows == [{"sku": "A", "channel_id": "A", "variation_id": None},
                     {"sku": "B", "channel_id": "B", "variation_id": None}]  # fmt: skip
     assert conn.bind_by_sku and conn.update_stock([StockItem("SKU-000002", 4, channel_id="SKU-000002")]).applied == 1
+
+
+def test_creation_sends_the_erps_active_state_and_a_paused_product_is_never_saved_again(store, conn):
+    on, off = (dataclasses.replace(i, parent_sku=None) for i in ezcommerce_items(store, conn, 2))
+    report = conn.publish([on, dataclasses.replace(off, active=False)])
+    assert [r.status for r in report.items] == ["applied", "applied"]
+    products = store.state.data["products"]
+    assert (products[on.sku]["active"], products[off.sku]["active"]) == (True, False)  # Ativo is always sent
+    products[on.sku]["active"] = False  # the store pauses it; no read exists, so the kit must never save it again
+    store.state.clear_log()
+    again = conn.publish([dataclasses.replace(on, channel_id=on.sku, title="Nome novo")]).items[0]
+    assert (again.status, again.reason) == ("skipped", NO_UPDATE)
+    assert products[on.sku]["active"] is False and not [e for e in store.state.requests if e["method"] == "POST"]

@@ -598,3 +598,23 @@ def test_the_publishing_exercise_covers_every_catalogue_operation(spec_check, ca
         "GET /V1/configurable-products/{sku}/options/all", "POST /V1/configurable-products/{sku}/options",
         "GET /V1/configurable-products/{sku}/children", "POST /V1/configurable-products/{sku}/child",
     }  # fmt: skip
+
+
+def test_a_product_the_store_disabled_stays_disabled_and_hidden_and_the_report_says_so(store):
+    sbx, conn = store
+    active, dropped, off = (replace(i, parent_sku=None) for i in magento_items(sbx, conn, 3, variants=False))
+    off = replace(off, active=False)
+    report = conn.publish([active, dropped, off])
+    products = sbx.state.data["products"]
+    assert [(products[i.sku]["status"], products[i.sku]["visibility"]) for i in (active, dropped, off)] == [
+        (1, 4), (1, 4), (2, 4)]  # fmt: skip  # creation takes the ERP's state, as before
+    products[active.sku].update(status=2, visibility=1)  # the merchant disables and hides it in the admin
+    bound = [replace(i, channel_id=r.channel_id, title=f"{i.title} novo") for i, r in zip((active, dropped), report.items[:2],
+             strict=True)]  # fmt: skip
+    again = conn.publish([bound[0], replace(bound[1], active=False)])  # the ERP stops selling the second one
+    assert [r.status for r in again.items] == ["applied", "applied"]
+    assert (products[active.sku]["status"], products[active.sku]["visibility"]) == (2, 1)  # not reactivated
+    assert products[active.sku]["name"] == bound[0].title  # the content is still updated
+    assert "pausado na loja" in again.items[0].note and "reative no canal" in again.items[0].note
+    assert (products[dropped.sku]["status"], products[dropped.sku]["visibility"]) == (2, 4)  # a deactivation goes
+    assert "pausado" not in again.items[1].note

@@ -120,3 +120,46 @@ def test_the_products_job_reports_per_sku_what_could_not_be_sent(store, conn, wo
     notes = summary.extra["applied_notes"]
     assert set(notes) == {i.sku for i in items} and all("imagens não enviadas" in n for n in notes.values())
     assert any("SKUs aplicados com ressalva" in line and "imagens não enviadas" in line for line in summary.notes)
+
+
+def test_a_product_the_store_paused_stays_paused_and_the_report_says_so(store, conn):
+    item, off = _standalone(store, conn), _standalone(store, conn, sku="AVULSO-2", active=False)
+    conn.publish([item, off])
+    products, skus = store.state.data["products"], store.state.data["skus"]
+    assert [(products[s]["StatusProduto"], skus[s]["Ativo"]) for s in ("AVULSO-1", "AVULSO-2")] == [
+        (1, True), (2, False)]  # fmt: skip  # creation takes the ERP's state, as before
+    products["AVULSO-1"]["StatusProduto"] = 2  # the store pauses it in its admin (product and SKU)
+    skus["AVULSO-1"]["Ativo"] = False
+    result = conn.publish([dataclasses.replace(item, title="Nome novo", channel_id="AVULSO-1")]).items[0]
+    assert (result.status, result.action) == ("applied", "update")
+    assert (products["AVULSO-1"]["StatusProduto"], skus["AVULSO-1"]["Ativo"]) == (2, False)  # not reactivated
+    assert products["AVULSO-1"]["NomeProduto"] == "Nome novo"  # the content is still updated
+    assert "pausado na loja" in result.note and "reative no canal" in result.note
+    skus["AVULSO-1"]["Ativo"] = True  # paused on the product only: the SKU's own status is kept as well
+    result = conn.publish([dataclasses.replace(item, title="Outro nome", channel_id="AVULSO-1")]).items[0]
+    assert (products["AVULSO-1"]["StatusProduto"], skus["AVULSO-1"]["Ativo"]) == (2, True)
+    assert "pausado na loja" in result.note
+
+
+def test_the_products_job_keeps_a_sku_the_store_paused_and_says_so(store, conn, workspace, tmp_path, monkeypatch):
+    from connectors.contract import write_publishing_inputs
+    from kit.channels import ChannelRegistry
+    from kit.jobs import run_job
+    from kit.jobs.settings import set_job_settings
+
+    ChannelRegistry(workspace).add(store.channel("rakuten-pausa"))
+    items = rakuten_items(store, conn, 3)
+    monkeypatch.setenv("KIT_MAPPINGS", str(tmp_path / "mappings"))
+    write_publishing_inputs(tmp_path, "rakuten-pausa", items)  # every ERP row active ("Sim")
+    set_job_settings(workspace, None, {"erp_dir": str(tmp_path / "erp")})
+    assert run_job("products", "rakuten-pausa", ws=workspace, connector=conn).applied == 3
+    paused = items[1].sku
+    store.state.data["skus"][paused]["Ativo"] = False  # the store pauses one SKU in its admin
+    summary = run_job("products", "rakuten-pausa", ws=workspace, connector=conn, full=True)  # every SKU updated
+    assert summary.ok and summary.applied == 3, summary.render_pt()
+    assert store.state.data["skus"][paused]["Ativo"] is False  # not reactivated
+    assert all(store.state.data["skus"][i.sku]["Ativo"] for i in items if i.sku != paused)
+    assert "pausado na loja" in summary.extra["applied_notes"][paused]
+    assert not any("pausado" in n for s, n in summary.extra["applied_notes"].items() if s != paused)
+    assert any("SKUs aplicados com ressalva" in line and paused in line and "reative no canal" in line
+               for line in summary.notes)  # fmt: skip

@@ -141,3 +141,29 @@ def test_category_and_brand_lookups_read_pages_only_until_found(sbx):
     assert paths.count("/omnik/categories") == 1 and paths.count("/brands") == 1  # the lists go on: not read
     assert len(sbx.state.data["categories"]) > 10 and len(sbx.state.data["brands"]) > 10
     conn.close()
+
+
+def test_a_product_the_store_disabled_stays_disabled_and_the_report_says_so(sbx, conn):
+    active, dropped, off = (replace(i, parent_sku=None) for i in skyhub_items(sbx, conn, 3))
+    off = replace(off, active=False)
+    assert conn.publish([active, dropped, off]).counts["applied"] == 3
+    products = sbx.state.data["products"]
+    assert [products[i.sku]["status"] for i in (active, dropped, off)] == ["enabled", "enabled", "disabled"]
+    products[active.sku]["status"] = "disabled"  # the seller pauses it on SkyHub's panel
+    bound = [replace(i, channel_id=i.sku, title=i.title + " novo") for i in (active, dropped)]
+    report = make_connector(sbx).publish([bound[0], replace(bound[1], active=False)])  # the ERP drops the second
+    assert [r.status for r in report.items] == ["applied", "applied"]
+    assert products[active.sku]["status"] == "disabled" and products[active.sku]["name"] == bound[0].title
+    assert "pausado na loja" in report.items[0].note and "reative no canal" in report.items[0].note
+    assert products[dropped.sku]["status"] == "disabled" and not report.items[1].note  # a deactivation still goes
+
+
+def test_a_family_the_store_disabled_stays_disabled_and_its_variations_say_so(sbx, conn):
+    items = skyhub_items(sbx, conn, 3)[1:3]  # one family, FAM-001
+    conn.publish(items)
+    sbx.state.data["products"]["FAM-001"]["status"] = "disabled"  # the seller pauses the whole family
+    bound = [replace(i, channel_id="FAM-001", variation_id=i.sku, title=i.title + " novo") for i in items]
+    report = make_connector(sbx).publish(bound)
+    assert [r.status for r in report.items] == ["applied", "applied"]
+    assert sbx.state.data["products"]["FAM-001"]["status"] == "disabled"
+    assert all("pausado na loja" in r.note for r in report.items)
