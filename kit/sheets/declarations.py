@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kit.sheets.aliases import (  # noqa: F401 - re-exported: callers import them from here
+from kit.sheets.aliases import (
     CODE_ALIASES,
     DESCRIPTION_ALIASES,
     DIMENSION_UNIT_ALIASES,
@@ -32,17 +32,7 @@ from kit.sheets.aliases import (  # noqa: F401 - re-exported: callers import the
 )
 from kit.sheets.schema import Column, Schema, get_schema, register
 
-__all__ = [
-    "SKU_ALIASES",
-    "STOCK_ALIASES",
-    "PRICE_ALIASES",
-    "PROMO_PRICE_ALIASES",
-    "LIST_PRICE_ALIASES",
-    "WAREHOUSE_ALIASES",
-    "PRICE_TABLE_ALIASES",
-    "CODE_ALIASES",
-    "DESCRIPTION_ALIASES",
-]
+__all__: list[str] = []  # registers the kinds on import; the alias lists live in kit.sheets.aliases
 
 
 def _sku(required: bool = True) -> Column:
