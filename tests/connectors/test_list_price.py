@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from connectors.contract import make_connector
 from kit.connectors.listprice import PriceReads, StorePrices, list_price_to_send
 from kit.connectors.model import APPLIED, PriceItem
 from kit.errors import ChannelFatalError
@@ -67,13 +66,6 @@ def channel(request):
 def sbx(channel):
     with start_sandbox(channel, n_products=12, orders=0, rate_limit=(5000, 5000)) as server:
         yield server
-
-
-@pytest.fixture
-def conn(sbx):
-    c = make_connector(sbx)
-    yield c
-    c.close()
 
 
 def _skus(conn, n: int) -> list[str]:

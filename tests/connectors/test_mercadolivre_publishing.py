@@ -22,13 +22,6 @@ def sbx():
         yield server
 
 
-@pytest.fixture
-def conn(sbx):
-    c = make_connector(sbx)
-    yield c
-    c.close()
-
-
 def _posted(sbx, path="/items"):
     return [json.loads(e["body"]) for e in sbx.state.requests if e["method"] == "POST" and e["path"] == path]
 

@@ -24,13 +24,6 @@ def sbx():
         yield server
 
 
-@pytest.fixture
-def conn(sbx):
-    c = make_connector(sbx)
-    yield c
-    c.close()
-
-
 def _product(sbx, sku):
     return next(p for p in sbx.state.data["products"].values() if p["sku"] == sku)
 

@@ -22,13 +22,6 @@ def sbx():
         yield server
 
 
-@pytest.fixture
-def conn(sbx):
-    c = make_connector(sbx)
-    yield c
-    c.close()
-
-
 def _sent(sbx, method, path_part):
     return [json.loads(e["body"]) for e in sbx.state.requests if e["method"] == method and path_part in e["path"]]
 
